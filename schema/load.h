@@ -1,0 +1,24 @@
+/* The YAML loader: libyaml events into the object model, one document at a time, with bounded depth and alias expansion. */
+#ifndef PP_LOAD_H
+#define PP_LOAD_H
+
+#include "schema/diag.h"
+#include "schema/node.h"
+
+#define PP_LOAD_MAX_DEPTH 100
+#define PP_LOAD_MAX_ALIAS_NODES 1000000
+
+typedef struct pp_loader pp_loader_t;
+
+/* Reads `len` bytes at `data` (not copied: it must outlive the loader); problems go to `diags` under `file`. */
+pp_loader_t *pp_loader_new (const char *file, const char *data, size_t len, pp_diags_t *diags);
+/* 1 with the next document in *doc, 0 at the end of the stream, -1 after a syntax error (reported; the stream ends). */
+int pp_loader_next (pp_loader_t *l, pp_doc_t **doc);
+/* Documents read so far, empty ones included. */
+uint32_t pp_loader_count (const pp_loader_t *l);
+void pp_loader_free (pp_loader_t *l);
+
+/* The YAML 1.1 type of a plain scalar, as Kubernetes' reader resolves it. */
+pp_tag_t pp_resolve_plain (const char *s, size_t len);
+
+#endif

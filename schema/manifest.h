@@ -1,0 +1,35 @@
+/* Manifest input: files, directories and stdin, read whole (mapped where possible) and validated document by document. */
+#ifndef PP_MANIFEST_H
+#define PP_MANIFEST_H
+
+#include "core/context.h"
+#include "core/error.h"
+#include "schema/validate.h"
+
+typedef struct
+{
+  char *name; /* as the user wrote it; "-" reads standard input */
+  char *data;
+  size_t len;
+  bool mapped;
+} pp_input_t;
+
+int pp_input_open (const char *path, pp_input_t *in, pp_error_t *err);
+void pp_input_close (pp_input_t *in);
+
+/* Expands arguments into manifest files: a directory gives its *.yaml, *.yml and *.json files in name order
+   (its subdirectories too when `recursive`), as `kubectl apply -f DIR` does. */
+int pp_manifest_expand (const char *const *args, size_t n, bool recursive, char ***paths, size_t *n_paths,
+                        pp_error_t *err);
+void pp_manifest_paths_free (char **paths, size_t n);
+
+typedef struct
+{
+  size_t files, documents, objects;
+} pp_validate_stats_t;
+
+/* Validates every document of every file, reporting into `diags`; fails (< 0) only when an input cannot be read. */
+int pp_validate_files (pp_context_t *ctx, char *const *paths, size_t n, const pp_validate_opts_t *opts,
+                       pp_diags_t *diags, pp_validate_stats_t *stats, pp_error_t *err);
+
+#endif

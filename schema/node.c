@@ -1,0 +1,121 @@
+/* Arena allocation and accessors of the object model. */
+#include "schema/node.h"
+#include "core/util.h"
+
+#include <string.h>
+
+struct pp_arena_chunk
+{
+  pp_arena_chunk_t *next;
+  size_t size;
+  _Alignas (16) unsigned char data[];
+};
+
+#define ARENA_CHUNK (64 * 1024)
+
+void *
+pp_arena_alloc (pp_arena_t *a, size_t size)
+{
+  size = (size + 15) & ~(size_t) 15;
+  if (a->head == NULL || a->used + size > a->size)
+    {
+      size_t csize = size > ARENA_CHUNK / 4 ? size : ARENA_CHUNK;
+      pp_arena_chunk_t *c = xmalloc (sizeof *c + csize);
+      c->size = csize;
+      if (a->head && size > ARENA_CHUNK / 4)
+        {
+          /* A big block gets a chunk of its own behind the current one, so the current one keeps filling. */
+          c->next = a->head->next;
+          a->head->next = c;
+          return c->data;
+        }
+      c->next = a->head;
+      a->head = c;
+      a->used = 0;
+      a->size = csize;
+    }
+  void *p = a->head->data + a->used;
+  a->used += size;
+  return p;
+}
+
+char *
+pp_arena_strndup (pp_arena_t *a, const char *s, size_t len)
+{
+  char *p = pp_arena_alloc (a, len + 1);
+  memcpy (p, s, len);
+  p[len] = '\0';
+  return p;
+}
+
+void
+pp_arena_free (pp_arena_t *a)
+{
+  pp_arena_chunk_t *c = a->head;
+  while (c)
+    {
+      pp_arena_chunk_t *next = c->next;
+      free (c);
+      c = next;
+    }
+  memset (a, 0, sizeof *a);
+}
+
+void
+pp_doc_free (pp_doc_t *doc)
+{
+  if (doc == NULL)
+    return;
+  pp_arena_free (&doc->arena);
+  free (doc);
+}
+
+pp_node_t *
+pp_node_get (const pp_node_t *map, const char *key)
+{
+  if (map == NULL || map->type != PP_NODE_MAP)
+    return NULL;
+  for (uint32_t i = 0; i < map->n; i++)
+    {
+      const pp_node_t *k = map->u.pairs[i].key;
+      if (k->type == PP_NODE_SCALAR && strcmp (k->u.str, key) == 0)
+        return map->u.pairs[i].value;
+    }
+  return NULL;
+}
+
+const char *
+pp_node_str (const pp_node_t *node)
+{
+  if (node == NULL || node->type != PP_NODE_SCALAR || node->tag != PP_TAG_STR)
+    return NULL;
+  return node->u.str;
+}
+
+bool
+pp_node_is_null (const pp_node_t *node)
+{
+  return node == NULL || (node->type == PP_NODE_SCALAR && node->tag == PP_TAG_NULL);
+}
+
+const char *
+pp_node_describe (const pp_node_t *node)
+{
+  if (node->type == PP_NODE_MAP)
+    return "a mapping";
+  if (node->type == PP_NODE_SEQ)
+    return "a list";
+  switch (node->tag)
+    {
+    case PP_TAG_NULL:
+      return "null";
+    case PP_TAG_BOOL:
+      return "a boolean";
+    case PP_TAG_INT:
+      return "an integer";
+    case PP_TAG_FLOAT:
+      return "a number";
+    default:
+      return "a string";
+    }
+}

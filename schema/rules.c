@@ -1,0 +1,655 @@
+/* Rules across fields that only the API server checks: unique names, references, selectors, policies per kind. */
+#include "schema/checks.h"
+#include "schema/vctx.h"
+
+#include <string.h>
+
+typedef enum
+{
+  POD_ANY,    /* a bare Pod: any restartPolicy */
+  POD_ALWAYS, /* Deployment and DaemonSet pods: Always only */
+  POD_JOB,    /* Job pods: OnFailure or Never, and required */
+} pod_kind_t;
+
+static const pp_node_t *
+get (const pp_node_t *m, const char *key)
+{
+  return pp_node_get (m, key);
+}
+
+static const pp_node_t *
+seq (const pp_node_t *n)
+{
+  return n && n->type == PP_NODE_SEQ ? n : NULL;
+}
+
+static const pp_node_t *
+map (const pp_node_t *n)
+{
+  return n && n->type == PP_NODE_MAP ? n : NULL;
+}
+
+static bool
+is_true (const pp_node_t *n)
+{
+  return n && n->type == PP_NODE_SCALAR && n->tag == PP_TAG_BOOL && strchr ("yYtToO", n->u.str[0])
+         && strcmp (n->u.str, "off") != 0 && strcmp (n->u.str, "Off") != 0 && strcmp (n->u.str, "OFF") != 0;
+}
+
+static bool
+is_false (const pp_node_t *n)
+{
+  return n && n->type == PP_NODE_SCALAR && n->tag == PP_TAG_BOOL && !is_true (n);
+}
+
+/* Pushes a dotted relative path such as "spec.template.spec". */
+static size_t
+push_path (pp_vctx_t *v, const char *rel)
+{
+  size_t len = v->path.len;
+  if (*rel)
+    pp_buf_printf (&v->path, "%s%s", len && rel[0] != '[' ? "." : "", rel);
+  return len;
+}
+
+#define AT(v, rel, node, ...)                                                                                          \
+  do                                                                                                                   \
+    {                                                                                                                  \
+      size_t _l = push_path ((v), (rel));                                                                              \
+      pp_v_error ((v), (node), __VA_ARGS__);                                                                           \
+      pp_v_pop ((v), _l);                                                                                              \
+    }                                                                                                                  \
+  while (0)
+
+/* Names seen in one scope, to report the second of two. */
+typedef struct
+{
+  const pp_node_t **v;
+  size_t n, cap;
+} names_t;
+
+static const pp_node_t *
+names_add (names_t *s, const pp_node_t *n)
+{
+  const char *name = pp_node_str (n);
+  if (name == NULL)
+    return NULL;
+  for (size_t i = 0; i < s->n; i++)
+    if (strcmp (pp_node_str (s->v[i]), name) == 0)
+      return s->v[i];
+  if (s->n == s->cap)
+    {
+      s->cap = s->cap ? s->cap * 2 : 8;
+      s->v = xrealloc (s->v, s->cap * sizeof (*s->v));
+    }
+  s->v[s->n++] = n;
+  return NULL;
+}
+
+static bool
+names_has (const names_t *s, const char *name)
+{
+  for (size_t i = 0; i < s->n; i++)
+    if (strcmp (pp_node_str (s->v[i]), name) == 0)
+      return true;
+  return false;
+}
+
+/* How many of `keys` are set (not null) in a map; their names go to `which`. */
+static size_t
+count_set (const pp_node_t *m, const char *const *keys, pp_buf_t *which)
+{
+  size_t n = 0;
+  for (; *keys; keys++)
+    if (!pp_node_is_null (get (m, *keys)))
+      {
+        if (which)
+          pp_buf_printf (which, "%s%s", n ? ", " : "", *keys);
+        n++;
+      }
+  return n;
+}
+
+static void
+one_handler (pp_vctx_t *v, const char *rel, const pp_node_t *h, const char *const *kinds, const char *list)
+{
+  if (map (h) == NULL)
+    return;
+  pp_buf_t which = { 0 };
+  size_t n = count_set (h, kinds, &which);
+  if (n == 0)
+    AT (v, rel, h, "must specify a handler: one of %s", list);
+  else if (n > 1)
+    AT (v, rel, h, "must specify exactly one handler, got %zu: %s", n, which.data);
+  pp_buf_free (&which);
+}
+
+static const char *const probe_handlers[] = { "exec", "httpGet", "tcpSocket", "grpc", NULL };
+static const char *const hook_handlers[] = { "exec", "httpGet", "tcpSocket", "sleep", NULL };
+
+static void
+check_probes (pp_vctx_t *v, const pp_node_t *c, bool plain_init)
+{
+  static const char *const probes[] = { "livenessProbe", "readinessProbe", "startupProbe" };
+  for (size_t i = 0; i < PP_N_ELEMENTS (probes); i++)
+    {
+      const pp_node_t *p = get (c, probes[i]);
+      if (pp_node_is_null (p))
+        continue;
+      if (plain_init)
+        {
+          AT (v, probes[i], p, "init containers may not have probes (only sidecars with restartPolicy: Always)");
+          continue;
+        }
+      one_handler (v, probes[i], p, probe_handlers, "exec, httpGet, tcpSocket or grpc");
+      int64_t st;
+      if (i != 1 && pp_v_int (get (p, "successThreshold"), &st) && st != 1)
+        {
+          size_t l = push_path (v, probes[i]);
+          AT (v, "successThreshold", get (p, "successThreshold"), "must be 1 for %s, got %lld", probes[i],
+              (long long) st);
+          pp_v_pop (v, l);
+        }
+    }
+  const pp_node_t *lc = map (get (c, "lifecycle"));
+  if (lc && plain_init)
+    AT (v, "lifecycle", lc, "init containers may not have lifecycle hooks (only sidecars with restartPolicy: Always)");
+  else if (lc)
+    {
+      size_t l = push_path (v, "lifecycle");
+      one_handler (v, "postStart", get (lc, "postStart"), hook_handlers, "exec, httpGet, tcpSocket or sleep");
+      one_handler (v, "preStop", get (lc, "preStop"), hook_handlers, "exec, httpGet, tcpSocket or sleep");
+      pp_v_pop (v, l);
+    }
+}
+
+static void
+check_resources (pp_vctx_t *v, const pp_node_t *res)
+{
+  const pp_node_t *req = map (get (res, "requests")), *lim = map (get (res, "limits"));
+  if (req == NULL || lim == NULL)
+    return;
+  for (uint32_t i = 0; i < req->n; i++)
+    {
+      const char *name = req->u.pairs[i].key->u.str;
+      const pp_node_t *rq = req->u.pairs[i].value, *lm = get (lim, name);
+      pp_quantity_t a, b;
+      if (rq->type != PP_NODE_SCALAR || lm == NULL || lm->type != PP_NODE_SCALAR || pp_quantity_parse (rq->u.str, &a)
+          || pp_quantity_parse (lm->u.str, &b))
+        continue;
+      if (a.value > b.value)
+        {
+          size_t l = push_path (v, "resources.requests");
+          size_t l2 = pp_v_push_key (v, name);
+          pp_v_error (v, rq, "invalid value \"%s\": must be less than or equal to %s limit of %s", rq->u.str, name,
+                      lm->u.str);
+          pp_v_pop (v, l2);
+          pp_v_pop (v, l);
+        }
+    }
+}
+
+static void
+check_env (pp_vctx_t *v, const pp_node_t *c)
+{
+  static const char *const sources[] = { "fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef", NULL };
+  const pp_node_t *env = seq (get (c, "env"));
+  for (uint32_t i = 0; env && i < env->n; i++)
+    {
+      const pp_node_t *e = env->u.items[i], *from = map (get (e, "valueFrom"));
+      if (from == NULL)
+        continue;
+      size_t l = push_path (v, "env");
+      size_t l2 = pp_v_push_index (v, i);
+      const char *value = pp_node_str (get (e, "value"));
+      if (value && *value)
+        AT (v, "valueFrom", from, "may not be specified when `value` is not empty");
+      pp_buf_t which = { 0 };
+      size_t n = count_set (from, sources, &which);
+      if (n != 1)
+        AT (v, "valueFrom", from, "must specify exactly one of fieldRef, resourceFieldRef, configMapKeyRef or secretKeyRef%s%s",
+            n ? ", got " : "", n ? which.data : "");
+      pp_buf_free (&which);
+      pp_v_pop (v, l2);
+      pp_v_pop (v, l);
+    }
+  static const char *const refs[] = { "configMapRef", "secretRef", NULL };
+  const pp_node_t *ef = seq (get (c, "envFrom"));
+  for (uint32_t i = 0; ef && i < ef->n; i++)
+    if (map (ef->u.items[i]) && count_set (ef->u.items[i], refs, NULL) != 1)
+      {
+        size_t l = push_path (v, "envFrom");
+        size_t l2 = pp_v_push_index (v, i);
+        pp_v_error (v, ef->u.items[i], "must specify exactly one of configMapRef or secretRef");
+        pp_v_pop (v, l2);
+        pp_v_pop (v, l);
+      }
+}
+
+static void
+check_security (pp_vctx_t *v, const pp_node_t *sc)
+{
+  if (map (sc) == NULL)
+    return;
+  int64_t uid;
+  if (is_true (get (sc, "runAsNonRoot")) && pp_v_int (get (sc, "runAsUser"), &uid) && uid == 0)
+    AT (v, "runAsUser", get (sc, "runAsUser"), "is 0 (root) but runAsNonRoot is true");
+  if (is_true (get (sc, "privileged")) && is_false (get (sc, "allowPrivilegeEscalation")))
+    AT (v, "allowPrivilegeEscalation", get (sc, "allowPrivilegeEscalation"),
+        "cannot be false when privileged is true");
+  const pp_node_t *sp = map (get (sc, "seccompProfile"));
+  const char *type = pp_node_str (get (sp, "type"));
+  const char *profile = pp_node_str (get (sp, "localhostProfile"));
+  if (type && strcmp (type, "Localhost") == 0 && (profile == NULL || *profile == '\0'))
+    AT (v, "seccompProfile.localhostProfile", sp, "required field is missing when type is Localhost");
+  else if (type && strcmp (type, "Localhost") != 0 && profile)
+    AT (v, "seccompProfile.localhostProfile", get (sp, "localhostProfile"),
+        "may only be set when type is Localhost");
+}
+
+typedef struct
+{
+  names_t containers;
+  names_t volumes;
+  names_t host_ports; /* "port/protocol/ip" strings kept as nodes of ports */
+  bool host_network;
+} pod_scope_t;
+
+static void
+check_ports (pp_vctx_t *v, const pp_node_t *c, pod_scope_t *s, names_t *host_ports)
+{
+  const pp_node_t *ports = seq (get (c, "ports"));
+  names_t names = { 0 };
+  for (uint32_t i = 0; ports && i < ports->n; i++)
+    {
+      const pp_node_t *p = ports->u.items[i];
+      size_t l = push_path (v, "ports");
+      size_t l2 = pp_v_push_index (v, i);
+      const pp_node_t *name = get (p, "name"), *first;
+      if ((first = names_add (&names, name)) != NULL)
+        AT (v, "name", name, "duplicate port name \"%s\" (first at line %u)", pp_node_str (name), first->line);
+      int64_t hp = 0, cp = 0;
+      bool has_cp = pp_v_int (get (p, "containerPort"), &cp);
+      if (pp_v_int (get (p, "hostPort"), &hp) && hp > 0)
+        {
+          if (s->host_network && has_cp && hp != cp)
+            AT (v, "hostPort", get (p, "hostPort"), "must equal containerPort (%lld) when hostNetwork is true",
+                (long long) cp);
+          const char *proto = pp_node_str (get (p, "protocol"));
+          const char *ip = pp_node_str (get (p, "hostIP"));
+          for (size_t j = 0; j < host_ports->n; j++)
+            {
+              const pp_node_t *q = host_ports->v[j];
+              int64_t qhp = 0;
+              const char *qproto = pp_node_str (get (q, "protocol")), *qip = pp_node_str (get (q, "hostIP"));
+              pp_v_int (get (q, "hostPort"), &qhp);
+              if (qhp == hp && strcmp (qproto ? qproto : "TCP", proto ? proto : "TCP") == 0
+                  && strcmp (qip ? qip : "", ip ? ip : "") == 0)
+                {
+                  AT (v, "hostPort", get (p, "hostPort"), "hostPort %lld/%s is already used (line %u)",
+                      (long long) hp, proto ? proto : "TCP", q->line);
+                  break;
+                }
+            }
+          if (host_ports->n == host_ports->cap)
+            {
+              host_ports->cap = host_ports->cap ? host_ports->cap * 2 : 8;
+              host_ports->v = xrealloc (host_ports->v, host_ports->cap * sizeof (*host_ports->v));
+            }
+          host_ports->v[host_ports->n++] = p;
+        }
+      pp_v_pop (v, l2);
+      pp_v_pop (v, l);
+    }
+  free (names.v);
+}
+
+static void
+check_mounts (pp_vctx_t *v, const pp_node_t *c, const pod_scope_t *s, const char *spec_path)
+{
+  const pp_node_t *mounts = seq (get (c, "volumeMounts"));
+  names_t paths = { 0 };
+  for (uint32_t i = 0; mounts && i < mounts->n; i++)
+    {
+      const pp_node_t *m = mounts->u.items[i];
+      size_t l = push_path (v, "volumeMounts");
+      size_t l2 = pp_v_push_index (v, i);
+      const char *name = pp_node_str (get (m, "name"));
+      if (name && !names_has (&s->volumes, name))
+        AT (v, "name", get (m, "name"), "no volume named \"%s\" in %s.volumes", name, spec_path);
+      const pp_node_t *first, *mp = get (m, "mountPath");
+      if ((first = names_add (&paths, mp)) != NULL)
+        AT (v, "mountPath", mp, "duplicate mountPath \"%s\" (first at line %u)", pp_node_str (mp), first->line);
+      const char *sp = pp_node_str (get (m, "subPath")), *spe = pp_node_str (get (m, "subPathExpr"));
+      if (sp && *sp && spe && *spe)
+        AT (v, "subPathExpr", get (m, "subPathExpr"), "subPath and subPathExpr are mutually exclusive");
+      pp_v_pop (v, l2);
+      pp_v_pop (v, l);
+    }
+  free (paths.v);
+}
+
+static void
+check_container (pp_vctx_t *v, const pp_node_t *c, bool init, pod_scope_t *s, const char *spec_path)
+{
+  if (map (c) == NULL)
+    return;
+  const pp_node_t *name = get (c, "name"), *first;
+  if ((first = names_add (&s->containers, name)) != NULL)
+    AT (v, "name", name, "duplicate container name \"%s\" (first at line %u)", pp_node_str (name), first->line);
+  const pp_node_t *image = get (c, "image");
+  if (pp_node_is_null (image))
+    AT (v, "image", c, "required field is missing");
+  const pp_node_t *rp = get (c, "restartPolicy");
+  bool sidecar = init && pp_node_str (rp) && strcmp (pp_node_str (rp), "Always") == 0;
+  if (!init && !pp_node_is_null (rp))
+    AT (v, "restartPolicy", rp, "may only be set on init containers (restartPolicy: Always makes a sidecar)");
+  check_probes (v, c, init && !sidecar);
+  check_resources (v, get (c, "resources"));
+  check_env (v, c);
+  size_t l = push_path (v, "securityContext");
+  check_security (v, get (c, "securityContext"));
+  pp_v_pop (v, l);
+  check_ports (v, c, s, &s->host_ports);
+  check_mounts (v, c, s, spec_path);
+}
+
+static const char *const volume_sources[] = {
+  "awsElasticBlockStore", "azureDisk", "azureFile", "cephfs", "cinder", "configMap", "csi", "downwardAPI",
+  "emptyDir", "ephemeral", "fc", "flexVolume", "flocker", "gcePersistentDisk", "gitRepo", "glusterfs", "hostPath",
+  "image", "iscsi", "nfs", "persistentVolumeClaim", "photonPersistentDisk", "portworxVolume", "projected",
+  "quobyte", "rbd", "scaleIO", "secret", "storageos", "vsphereVolume", NULL,
+};
+
+static void
+check_volumes (pp_vctx_t *v, const pp_node_t *spec, pod_scope_t *s)
+{
+  const pp_node_t *vols = seq (get (spec, "volumes"));
+  for (uint32_t i = 0; vols && i < vols->n; i++)
+    {
+      const pp_node_t *vol = vols->u.items[i];
+      if (map (vol) == NULL)
+        continue;
+      size_t l = push_path (v, "volumes");
+      size_t l2 = pp_v_push_index (v, i);
+      const pp_node_t *name = get (vol, "name"), *first;
+      if ((first = names_add (&s->volumes, name)) != NULL)
+        AT (v, "name", name, "duplicate volume name \"%s\" (first at line %u)", pp_node_str (name), first->line);
+      pp_buf_t which = { 0 };
+      size_t n = count_set (vol, volume_sources, &which);
+      if (n > 1)
+        pp_v_error (v, vol, "must specify exactly one volume source, got %zu: %s", n, which.data);
+      pp_buf_free (&which);
+      const pp_node_t *cm = map (get (vol, "configMap")), *sec = map (get (vol, "secret"));
+      if (cm && pp_node_is_null (get (cm, "name")))
+        AT (v, "configMap.name", cm, "required field is missing");
+      if (sec && pp_node_is_null (get (sec, "secretName")))
+        AT (v, "secret.secretName", sec, "required field is missing");
+      pp_v_pop (v, l2);
+      pp_v_pop (v, l);
+    }
+}
+
+static void
+check_pod_spec (pp_vctx_t *v, const char *rel, const pp_node_t *spec, pod_kind_t pk)
+{
+  if (map (spec) == NULL)
+    return;
+  size_t base = push_path (v, rel);
+  cleanup_free char *spec_path = xstrdup (v->path.data);
+  pod_scope_t s = { .host_network = is_true (get (spec, "hostNetwork")) };
+  check_volumes (v, spec, &s);
+
+  const pp_node_t *cs = seq (get (spec, "containers"));
+  if (cs && cs->n == 0)
+    AT (v, "containers", cs, "must have at least one container");
+  static const char *const lists[] = { "initContainers", "containers" };
+  for (size_t li = 0; li < 2; li++)
+    {
+      const pp_node_t *list = seq (get (spec, lists[li]));
+      for (uint32_t i = 0; list && i < list->n; i++)
+        {
+          size_t l = push_path (v, lists[li]);
+          size_t l2 = pp_v_push_index (v, i);
+          check_container (v, list->u.items[i], li == 0, &s, spec_path);
+          pp_v_pop (v, l2);
+          pp_v_pop (v, l);
+        }
+    }
+
+  const pp_node_t *rp = get (spec, "restartPolicy");
+  const char *policy = pp_node_str (rp);
+  const char *kind = v->kind->kind;
+  if (pk == POD_ALWAYS && policy && strcmp (policy, "Always") != 0)
+    AT (v, "restartPolicy", rp, "unsupported value \"%s\": a %s's pods must have restartPolicy Always", policy, kind);
+  if (pk == POD_JOB && pp_node_is_null (rp))
+    AT (v, "restartPolicy", spec, "required field is missing: a Job's pods need restartPolicy OnFailure or Never");
+  else if (pk == POD_JOB && policy && strcmp (policy, "Always") == 0)
+    AT (v, "restartPolicy", rp, "unsupported value \"Always\": a Job's pods need restartPolicy OnFailure or Never");
+
+  const char *dns = pp_node_str (get (spec, "dnsPolicy"));
+  const pp_node_t *ns = seq (get (map (get (spec, "dnsConfig")), "nameservers"));
+  if (dns && strcmp (dns, "None") == 0 && (ns == NULL || ns->n == 0))
+    AT (v, "dnsConfig.nameservers", spec, "must provide at least one DNS nameserver when dnsPolicy is None");
+  if (is_false (get (spec, "hostUsers")))
+    {
+      static const char *const host[] = { "hostNetwork", "hostPID", "hostIPC" };
+      for (size_t i = 0; i < PP_N_ELEMENTS (host); i++)
+        if (is_true (get (spec, host[i])))
+          AT (v, host[i], get (spec, host[i]), "may not be true when hostUsers is false");
+    }
+  if (is_true (get (spec, "shareProcessNamespace")) && is_true (get (spec, "hostPID")))
+    AT (v, "shareProcessNamespace", get (spec, "shareProcessNamespace"), "may not be true when hostPID is true");
+  size_t l = push_path (v, "securityContext");
+  check_security (v, get (spec, "securityContext"));
+  pp_v_pop (v, l);
+
+  free (s.containers.v);
+  free (s.volumes.v);
+  free (s.host_ports.v);
+  pp_v_pop (v, base);
+}
+
+/* Whether a label selector selects a set of labels: matchLabels and matchExpressions. */
+static bool
+selector_matches (const pp_node_t *sel, const pp_node_t *labels)
+{
+  const pp_node_t *ml = map (get (sel, "matchLabels"));
+  for (uint32_t i = 0; ml && i < ml->n; i++)
+    {
+      const char *want = pp_node_str (ml->u.pairs[i].value);
+      const char *have = pp_node_str (get (labels, ml->u.pairs[i].key->u.str));
+      if (want == NULL || have == NULL || strcmp (want, have) != 0)
+        return false;
+    }
+  const pp_node_t *me = seq (get (sel, "matchExpressions"));
+  for (uint32_t i = 0; me && i < me->n; i++)
+    {
+      const pp_node_t *e = me->u.items[i];
+      const char *key = pp_node_str (get (e, "key")), *op = pp_node_str (get (e, "operator"));
+      if (key == NULL || op == NULL)
+        continue;
+      const char *have = pp_node_str (get (labels, key));
+      const pp_node_t *vals = seq (get (e, "values"));
+      bool in = false;
+      for (uint32_t j = 0; have && vals && j < vals->n; j++)
+        in = in || (pp_node_str (vals->u.items[j]) && strcmp (pp_node_str (vals->u.items[j]), have) == 0);
+      if ((strcmp (op, "In") == 0 && !in) || (strcmp (op, "NotIn") == 0 && in)
+          || (strcmp (op, "Exists") == 0 && !have) || (strcmp (op, "DoesNotExist") == 0 && have))
+        return false;
+    }
+  return true;
+}
+
+static void
+check_workload (pp_vctx_t *v, const pp_node_t *obj, pod_kind_t pk)
+{
+  const pp_node_t *spec = map (get (obj, "spec"));
+  if (spec == NULL)
+    {
+      if (pp_node_is_null (get (obj, "spec")))
+        AT (v, "spec", obj, "required field is missing");
+      return;
+    }
+  const pp_node_t *tmpl = map (get (spec, "template"));
+  const pp_node_t *labels = map (get (map (get (tmpl, "metadata")), "labels"));
+  const pp_node_t *sel = map (get (spec, "selector"));
+  if (sel && pk != POD_JOB)
+    {
+      if (pp_node_is_null (get (sel, "matchLabels")) && pp_node_is_null (get (sel, "matchExpressions")))
+        AT (v, "spec.selector", sel, "empty selector is invalid for a %s", v->kind->kind);
+      else if (tmpl && !selector_matches (sel, labels))
+        AT (v, "spec.template.metadata.labels", labels ? labels : tmpl,
+            "`selector` does not match template `labels`: every pod needs the labels spec.selector asks for");
+    }
+  if (tmpl)
+    check_pod_spec (v, "spec.template.spec", get (tmpl, "spec"), pk);
+  if (tmpl && pp_node_is_null (get (tmpl, "spec")))
+    AT (v, "spec.template.spec", tmpl, "required field is missing");
+}
+
+static void
+check_service (pp_vctx_t *v, const pp_node_t *obj)
+{
+  const pp_node_t *spec = map (get (obj, "spec"));
+  if (spec == NULL)
+    return;
+  const char *type = pp_node_str (get (spec, "type"));
+  const char *cip = pp_node_str (get (spec, "clusterIP"));
+  const pp_node_t *ports = seq (get (spec, "ports"));
+  bool external = type && strcmp (type, "ExternalName") == 0;
+  bool headless = cip && strcmp (cip, "None") == 0;
+  if (external && pp_node_is_null (get (spec, "externalName")))
+    AT (v, "spec.externalName", spec, "required field is missing for type ExternalName");
+  if (!external && !headless && (ports == NULL || ports->n == 0))
+    AT (v, "spec.ports", ports ? ports : spec, "required field is missing: a Service needs at least one port");
+  names_t names = { 0 };
+  for (uint32_t i = 0; ports && i < ports->n; i++)
+    {
+      const pp_node_t *p = ports->u.items[i], *name = get (p, "name"), *first;
+      size_t l = push_path (v, "spec.ports");
+      size_t l2 = pp_v_push_index (v, i);
+      if (ports->n > 1 && pp_node_is_null (name))
+        AT (v, "name", p, "required field is missing: every port needs a name when a Service has several");
+      if ((first = names_add (&names, name)) != NULL)
+        AT (v, "name", name, "duplicate port name \"%s\" (first at line %u)", pp_node_str (name), first->line);
+      pp_v_pop (v, l2);
+      pp_v_pop (v, l);
+    }
+  free (names.v);
+}
+
+static size_t
+map_bytes (const pp_node_t *m)
+{
+  size_t n = 0;
+  for (uint32_t i = 0; m && i < m->n; i++)
+    n += m->u.pairs[i].key->len + (m->u.pairs[i].value->type == PP_NODE_SCALAR ? m->u.pairs[i].value->len : 0);
+  return n;
+}
+
+static void
+check_config (pp_vctx_t *v, const pp_node_t *obj, bool secret)
+{
+  const char *a = "data", *b = secret ? "stringData" : "binaryData";
+  const pp_node_t *da = map (get (obj, a)), *db = map (get (obj, b));
+  if (!secret)
+    for (uint32_t i = 0; da && db && i < db->n; i++)
+      if (get (da, db->u.pairs[i].key->u.str))
+        {
+          size_t l = push_path (v, b);
+          size_t l2 = pp_v_push_key (v, db->u.pairs[i].key->u.str);
+          pp_v_error (v, db->u.pairs[i].key, "duplicate key \"%s\": it is in data too", db->u.pairs[i].key->u.str);
+          pp_v_pop (v, l2);
+          pp_v_pop (v, l);
+        }
+  size_t total = map_bytes (da) + map_bytes (db);
+  if (total > 1024 * 1024)
+    pp_v_error (v, obj, "a %s may hold at most 1048576 bytes of data, this one holds %zu", secret ? "Secret" : "ConfigMap",
+                total);
+  if (!secret)
+    return;
+  const char *type = pp_node_str (get (obj, "type"));
+  static const struct
+  {
+    const char *type, *keys[3];
+  } needs[] = {
+    { "kubernetes.io/tls", { "tls.crt", "tls.key", NULL } },
+    { "kubernetes.io/dockerconfigjson", { ".dockerconfigjson", NULL, NULL } },
+    { "kubernetes.io/dockercfg", { ".dockercfg", NULL, NULL } },
+    { "kubernetes.io/ssh-auth", { "ssh-privatekey", NULL, NULL } },
+  };
+  for (size_t i = 0; type && i < PP_N_ELEMENTS (needs); i++)
+    if (strcmp (type, needs[i].type) == 0)
+      for (size_t k = 0; needs[i].keys[k]; k++)
+        if (get (da, needs[i].keys[k]) == NULL && get (db, needs[i].keys[k]) == NULL)
+          {
+            size_t l = push_path (v, "data");
+            size_t l2 = pp_v_push_key (v, needs[i].keys[k]);
+            pp_v_error (v, da ? da : obj, "required field is missing for a Secret of type %s", type);
+            pp_v_pop (v, l2);
+            pp_v_pop (v, l);
+          }
+}
+
+static void
+check_pvc (pp_vctx_t *v, const pp_node_t *obj)
+{
+  const pp_node_t *spec = map (get (obj, "spec"));
+  if (spec == NULL)
+    {
+      AT (v, "spec", obj, "required field is missing");
+      return;
+    }
+  const pp_node_t *modes = seq (get (spec, "accessModes"));
+  if (modes == NULL || modes->n == 0)
+    AT (v, "spec.accessModes", modes ? modes : spec, "at least 1 access mode is required");
+  const pp_node_t *req = map (get (map (get (spec, "resources")), "requests"));
+  if (get (req, "storage") == NULL && pp_node_is_null (get (spec, "dataSource")))
+    AT (v, "spec.resources.requests.storage", req ? req : spec, "required field is missing");
+}
+
+static void
+check_meta (pp_vctx_t *v, const pp_node_t *obj)
+{
+  const pp_node_t *meta = map (get (obj, "metadata"));
+  if (pp_node_is_null (get (obj, "metadata")))
+    {
+      AT (v, "metadata.name", obj, "required field is missing");
+      return;
+    }
+  const pp_node_t *name = get (meta, "name");
+  if (meta && pp_node_is_null (name) && pp_node_is_null (get (meta, "generateName")))
+    AT (v, "metadata.name", meta, "required field is missing");
+  const char *s = pp_node_str (name);
+  if (s == NULL)
+    return;
+  const char *why = strcmp (v->kind->kind, "Service") == 0 ? pp_check_dns1035_label (s) : pp_check_dns_subdomain (s);
+  if (why)
+    AT (v, "metadata.name", name, "invalid value \"%s\": %s", s, why);
+}
+
+void
+pp_rules_object (pp_vctx_t *v, const pp_node_t *obj)
+{
+  const char *kind = v->kind->kind;
+  check_meta (v, obj);
+  if (strcmp (kind, "Pod") == 0)
+    {
+      if (pp_node_is_null (get (obj, "spec")))
+        AT (v, "spec", obj, "required field is missing");
+      check_pod_spec (v, "spec", get (obj, "spec"), POD_ANY);
+    }
+  else if (strcmp (kind, "Deployment") == 0 || strcmp (kind, "DaemonSet") == 0)
+    check_workload (v, obj, POD_ALWAYS);
+  else if (strcmp (kind, "Job") == 0)
+    check_workload (v, obj, POD_JOB);
+  else if (strcmp (kind, "Service") == 0)
+    check_service (v, obj);
+  else if (strcmp (kind, "ConfigMap") == 0)
+    check_config (v, obj, false);
+  else if (strcmp (kind, "Secret") == 0)
+    check_config (v, obj, true);
+  else if (strcmp (kind, "PersistentVolumeClaim") == 0)
+    check_pvc (v, obj);
+}

@@ -1,0 +1,670 @@
+/* The schema walker: checks each node of an object against its type's table, field by field. */
+#include "schema/vctx.h"
+#include "schema/checks.h"
+#include "schema/k8s_types.h"
+#include "schema/load.h"
+
+#include <string.h>
+#include <strings.h>
+
+void
+pp_v_diag (pp_vctx_t *v, pp_severity_t sev, const pp_node_t *at, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  pp_diags_vadd (v->diags, sev, v->file, v->doc, at ? at->line : 0, at ? at->col : 0, v->path.data, fmt, ap);
+  va_end (ap);
+}
+
+static bool
+plain_key (const char *k)
+{
+  if (*k == '\0')
+    return false;
+  for (const char *p = k; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+      return false;
+  return true;
+}
+
+size_t
+pp_v_push_key (pp_vctx_t *v, const char *key)
+{
+  size_t len = v->path.len;
+  if (plain_key (key))
+    {
+      if (len)
+        pp_buf_puts (&v->path, ".");
+      pp_buf_puts (&v->path, key);
+    }
+  else
+    pp_buf_printf (&v->path, "[%s]", key);
+  return len;
+}
+
+size_t
+pp_v_push_index (pp_vctx_t *v, size_t i)
+{
+  size_t len = v->path.len;
+  pp_buf_printf (&v->path, "[%zu]", i);
+  return len;
+}
+
+void
+pp_v_pop (pp_vctx_t *v, size_t len)
+{
+  v->path.len = len;
+  if (v->path.data)
+    v->path.data[len] = '\0';
+}
+
+bool
+pp_v_int (const pp_node_t *node, int64_t *out)
+{
+  return node && node->type == PP_NODE_SCALAR && node->tag == PP_TAG_INT && pp_parse_int (node->u.str, out);
+}
+
+/* "the integer 80", "the boolean yes", "a mapping", for type mismatches. */
+static void
+describe_value (const pp_node_t *n, char *buf, size_t size)
+{
+  if (n->type != PP_NODE_SCALAR || n->tag == PP_TAG_NULL)
+    {
+      snprintf (buf, size, "%s", pp_node_describe (n));
+      return;
+    }
+  const char *what = n->tag == PP_TAG_BOOL ? "the boolean" : n->tag == PP_TAG_INT ? "the integer"
+                     : n->tag == PP_TAG_FLOAT                 ? "the number"
+                                                              : "the string";
+  if (n->len > 40)
+    snprintf (buf, size, "%s \"%.37s...\"", what, n->u.str);
+  else if (n->tag == PP_TAG_STR)
+    snprintf (buf, size, "%s \"%s\"", what, n->u.str);
+  else
+    snprintf (buf, size, "%s %s", what, n->u.str);
+}
+
+static void
+type_mismatch (pp_vctx_t *v, const pp_node_t *n, const char *expected)
+{
+  char got[96];
+  describe_value (n, got, sizeof got);
+  if (n->type == PP_NODE_SCALAR && n->tag == PP_TAG_BOOL && strcmp (expected, "a string") == 0)
+    pp_v_error (v, n, "expected a string, got %s (YAML 1.1 reads yes/no/on/off/y/n as booleans); quote it: \"%s\"",
+                got, n->u.str);
+  else if (n->type == PP_NODE_SCALAR && (n->tag == PP_TAG_INT || n->tag == PP_TAG_FLOAT)
+           && strcmp (expected, "a string") == 0)
+    pp_v_error (v, n, "expected a string, got %s; quote it: \"%s\"", got, n->u.str);
+  else if (n->type == PP_NODE_SCALAR && n->tag == PP_TAG_STR && n->quoted
+           && pp_resolve_plain (n->u.str, n->len) != PP_TAG_STR && strcmp (expected, "a string") != 0)
+    pp_v_error (v, n, "expected %s, got %s; remove the quotes", expected, got);
+  else
+    pp_v_error (v, n, "expected %s, got %s", expected, got);
+}
+
+static void
+check_enum (pp_vctx_t *v, const pp_field_t *f, const pp_node_t *n)
+{
+  for (const char *const *e = f->values; *e; e++)
+    if (strcmp (*e, n->u.str) == 0)
+      return;
+  if (f->values == pp_enum_storage_medium && strncmp (n->u.str, "HugePages-", 10) == 0)
+    return;
+  pp_buf_t all = { 0 };
+  const char *close = NULL;
+  for (const char *const *e = f->values; *e; e++)
+    {
+      pp_buf_printf (&all, "%s%s%s%s", all.len ? ", " : "", **e ? "" : "\"", *e, **e ? "" : "\"");
+      if (strcasecmp (*e, n->u.str) == 0 || pp_edit_distance (*e, n->u.str, 2) <= 2)
+        close = close ? close : *e;
+    }
+  if (close)
+    pp_v_error (v, n, "unsupported value \"%s\": must be one of %s; did you mean '%s'?", n->u.str, all.data, close);
+  else
+    pp_v_error (v, n, "unsupported value \"%s\": must be one of %s", n->u.str, all.data);
+  pp_buf_free (&all);
+}
+
+static bool
+check_int_range (pp_vctx_t *v, const pp_field_t *f, const pp_node_t *n)
+{
+  int64_t x;
+  if (!pp_parse_int (n->u.str, &x))
+    {
+      pp_v_error (v, n, "%s is not a 64-bit integer", n->u.str);
+      return false;
+    }
+  if (f->kind == PP_K_INT32 && (x < INT32_MIN || x > INT32_MAX))
+    {
+      pp_v_error (v, n, "%s is not a 32-bit integer", n->u.str);
+      return false;
+    }
+  return true;
+}
+
+/* The per-field checks of pp_check_t on one scalar element. */
+static void
+check_value (pp_vctx_t *v, const pp_field_t *f, const pp_node_t *n)
+{
+  const char *s = n->type == PP_NODE_SCALAR && n->tag != PP_TAG_NULL ? n->u.str : NULL;
+  const char *why = NULL;
+  int64_t x = 0;
+  bool is_int = pp_v_int (n, &x);
+  if (s == NULL)
+    return;
+  switch ((pp_check_t) f->check)
+    {
+    case PP_CHECK_DNS_LABEL:
+      why = pp_check_dns_label (s);
+      break;
+    case PP_CHECK_DNS_SUBDOMAIN:
+      why = pp_check_dns_subdomain (s);
+      break;
+    case PP_CHECK_GENERATE_NAME:
+      why = strlen (s) > 253 ? "must be no more than 253 characters" : NULL;
+      break;
+    case PP_CHECK_PORT:
+      if (is_int && (x < 1 || x > 65535))
+        pp_v_error (v, n, "must be between 1 and 65535, got %s", s);
+      return;
+    case PP_CHECK_PORT_OR_ZERO:
+      if (is_int && (x < 0 || x > 65535))
+        pp_v_error (v, n, "must be between 1 and 65535 (or 0 for none), got %s", s);
+      return;
+    case PP_CHECK_PORT_OR_NAME:
+      if (is_int && (x < 1 || x > 65535))
+        pp_v_error (v, n, "must be between 1 and 65535, got %s", s);
+      else if (!is_int && (why = pp_check_port_name (s)) != NULL)
+        pp_v_error (v, n, "\"%s\" is neither a port number nor a port name: a port name %s", s, why);
+      return;
+    case PP_CHECK_PORT_NAME:
+      why = pp_check_port_name (s);
+      break;
+    case PP_CHECK_ENV_NAME:
+      why = pp_check_env_name (s);
+      break;
+    case PP_CHECK_ENV_PREFIX:
+      why = *s ? pp_check_env_name (s) : NULL;
+      break;
+    case PP_CHECK_HOST_PATH:
+      why = pp_check_path (s, false);
+      if (why == NULL && s[0] != '/')
+        pp_v_warning (v, n,
+                      "relative path \"%s\" resolves against the folder of %s; a cluster needs an absolute path", s,
+                      v->file);
+      break;
+    case PP_CHECK_ABS_PATH:
+      why = s[0] != '/' ? "must be an absolute path" : NULL;
+      break;
+    case PP_CHECK_REL_PATH:
+      why = pp_check_path (s, true);
+      break;
+    case PP_CHECK_MODE:
+      if (is_int && (x < 0 || x > 0777))
+        pp_v_error (v, n, "must be a file mode between 0 and 0777 (octal), got %s", s);
+      return;
+    case PP_CHECK_CONFIG_KEY:
+      why = pp_check_config_key (s);
+      break;
+    case PP_CHECK_NONNEG:
+      if (is_int && x < 0)
+        pp_v_error (v, n, "must be greater than or equal to 0, got %s", s);
+      return;
+    case PP_CHECK_POSITIVE:
+      if (is_int && x < 1)
+        pp_v_error (v, n, "must be greater than 0, got %s", s);
+      return;
+    case PP_CHECK_IP:
+      why = pp_check_ip (s);
+      break;
+    case PP_CHECK_INT_OR_PERCENT:
+      if (is_int && x < 0)
+        pp_v_error (v, n, "must be greater than or equal to 0, got %s", s);
+      else if (!is_int)
+        {
+          char *end = NULL;
+          long pct = strtol (s, &end, 10);
+          if (end == s || strcmp (end, "%") != 0 || pct < 0)
+            pp_v_error (v, n, "must be an integer or a percentage such as \"25%%\", got \"%s\"", s);
+        }
+      return;
+    case PP_CHECK_CAPABILITY:
+      why = pp_check_capability (s);
+      break;
+    case PP_CHECK_NONEMPTY:
+      why = *s ? NULL : "must not be empty";
+      break;
+    case PP_CHECK_IMAGE:
+      why = pp_check_image (s);
+      break;
+    case PP_CHECK_NONNEG_QUANTITY:
+      {
+        pp_quantity_t q;
+        if (pp_quantity_parse (s, &q) == NULL && q.value < 0)
+          why = "must be greater than or equal to 0";
+        break;
+      }
+    case PP_CHECK_FIELD_PATH:
+      why = pp_check_field_path (s);
+      break;
+    case PP_CHECK_RESOURCE_FIELD:
+      why = pp_check_resource_field (s);
+      break;
+    default:
+      return;
+    }
+  if (why)
+    pp_v_error (v, n, "invalid value \"%s\": %s", s, why);
+}
+
+/* Checks on the keys (and values) of a free-form map: labels, annotations, ConfigMap keys, resource lists. */
+static void
+check_map (pp_vctx_t *v, const pp_field_t *f, const pp_node_t *m)
+{
+  size_t total = 0;
+  for (uint32_t i = 0; i < m->n; i++)
+    {
+      const pp_node_t *k = m->u.pairs[i].key, *val = m->u.pairs[i].value;
+      const char *key = k->u.str;
+      const char *why = NULL;
+      size_t len = pp_v_push_key (v, key);
+      switch ((pp_check_t) f->check)
+        {
+        case PP_CHECK_LABELS:
+          if ((why = pp_check_label_key (key)) != NULL)
+            pp_v_error (v, k, "invalid label key \"%s\": %s", key, why);
+          else if (pp_node_str (val) && (why = pp_check_label_value (pp_node_str (val))) != NULL)
+            pp_v_error (v, val, "invalid label value \"%s\": %s", pp_node_str (val), why);
+          break;
+        case PP_CHECK_ANNOTATIONS:
+          if ((why = pp_check_label_key (key)) != NULL)
+            pp_v_error (v, k, "invalid annotation key \"%s\": %s", key, why);
+          total += k->len + (val->type == PP_NODE_SCALAR ? val->len : 0);
+          break;
+        case PP_CHECK_CONFIG_KEYS:
+          if ((why = pp_check_config_key (key)) != NULL)
+            pp_v_error (v, k, "invalid key \"%s\": %s", key, why);
+          break;
+        case PP_CHECK_RESOURCE_NAMES:
+          if ((why = pp_check_resource_name (key)) != NULL)
+            pp_v_error (v, k, "invalid resource name \"%s\": %s", key, why);
+          break;
+        default:
+          break;
+        }
+      pp_v_pop (v, len);
+    }
+  if (f->check == PP_CHECK_ANNOTATIONS && total > 256 * 1024)
+    pp_v_error (v, m, "annotations may hold at most 262144 bytes in all, these hold %zu", total);
+}
+
+static void walk_object (pp_vctx_t *v, const pp_node_t *n, const pp_type_t *type, pp_support_t support);
+
+/* One element: a scalar of the field's kind, or an object of its type. */
+static void
+check_element (pp_vctx_t *v, const pp_field_t *f, pp_node_t *n, pp_support_t support)
+{
+  n->field = f;
+  if (n->type == PP_NODE_SCALAR && n->tag == PP_TAG_NULL)
+    return;
+  switch ((pp_kind_t) f->kind)
+    {
+    case PP_K_OBJECT:
+      walk_object (v, n, f->type, support);
+      return;
+    case PP_K_ANY:
+      return;
+    case PP_K_STRING:
+    case PP_K_BYTES:
+    case PP_K_TIME:
+      if (n->type != PP_NODE_SCALAR || n->tag != PP_TAG_STR)
+        {
+          type_mismatch (v, n, "a string");
+          return;
+        }
+      if (f->kind == PP_K_BYTES && pp_check_base64 (n->u.str, n->len))
+        pp_v_error (v, n, "%s", pp_check_base64 (n->u.str, n->len));
+      if (f->kind == PP_K_TIME && pp_check_rfc3339 (n->u.str))
+        pp_v_error (v, n, "invalid value \"%s\": %s", n->u.str, pp_check_rfc3339 (n->u.str));
+      if (f->values)
+        check_enum (v, f, n);
+      break;
+    case PP_K_INT32:
+    case PP_K_INT64:
+      if (n->type != PP_NODE_SCALAR || n->tag != PP_TAG_INT)
+        {
+          type_mismatch (v, n, "an integer");
+          return;
+        }
+      if (!check_int_range (v, f, n))
+        return;
+      break;
+    case PP_K_FLOAT:
+      if (n->type != PP_NODE_SCALAR || (n->tag != PP_TAG_INT && n->tag != PP_TAG_FLOAT))
+        {
+          type_mismatch (v, n, "a number");
+          return;
+        }
+      break;
+    case PP_K_BOOL:
+      if (n->type != PP_NODE_SCALAR || n->tag != PP_TAG_BOOL)
+        {
+          type_mismatch (v, n, "a boolean (true or false)");
+          return;
+        }
+      break;
+    case PP_K_INT_OR_STRING:
+      if (n->type != PP_NODE_SCALAR || (n->tag != PP_TAG_INT && n->tag != PP_TAG_STR))
+        {
+          type_mismatch (v, n, "an integer or a string");
+          return;
+        }
+      if (n->tag == PP_TAG_INT && !check_int_range (v, &(pp_field_t){ .kind = PP_K_INT32 }, n))
+        return;
+      break;
+    case PP_K_QUANTITY:
+      {
+        if (n->type != PP_NODE_SCALAR || n->tag == PP_TAG_BOOL)
+          {
+            type_mismatch (v, n, "a quantity such as 500m, 1.5, 128Mi or 2Gi");
+            return;
+          }
+        pp_quantity_t q;
+        const char *why = pp_quantity_parse (n->u.str, &q);
+        if (why)
+          {
+            pp_v_error (v, n, "invalid quantity \"%s\": %s", n->u.str, why);
+            return;
+          }
+        break;
+      }
+    }
+  check_value (v, f, n);
+}
+
+static void
+check_field (pp_vctx_t *v, const pp_field_t *f, pp_node_t *n, pp_support_t support)
+{
+  n->field = f;
+  if (n->type == PP_NODE_SCALAR && n->tag == PP_TAG_NULL)
+    return;
+  if (f->shape == PP_SH_LIST)
+    {
+      if (n->type != PP_NODE_SEQ)
+        {
+          char what[64];
+          snprintf (what, sizeof what, "a list of %s", f->kind == PP_K_OBJECT ? "objects" : pp_kind_name (f->kind));
+          type_mismatch (v, n, what);
+          return;
+        }
+      for (uint32_t i = 0; i < n->n; i++)
+        {
+          size_t len = pp_v_push_index (v, i);
+          check_element (v, f, n->u.items[i], support);
+          pp_v_pop (v, len);
+        }
+      return;
+    }
+  if (f->shape == PP_SH_MAP)
+    {
+      if (n->type != PP_NODE_MAP)
+        {
+          type_mismatch (v, n, "a mapping");
+          return;
+        }
+      for (uint32_t i = 0; i < n->n; i++)
+        {
+          size_t len = pp_v_push_key (v, n->u.pairs[i].key->u.str);
+          check_element (v, f, n->u.pairs[i].value, support);
+          pp_v_pop (v, len);
+        }
+      check_map (v, f, n);
+      return;
+    }
+  check_element (v, f, n, support);
+}
+
+/* Looks one and two levels down for a misplaced field: `containers` under a Deployment's spec. */
+static const char *
+find_below (const pp_type_t *type, const char *key, char *where, size_t size)
+{
+  for (size_t i = 0; i < type->n_fields; i++)
+    {
+      const pp_field_t *f = &type->fields[i];
+      if (f->kind != PP_K_OBJECT || f->shape != PP_SH_ONE)
+        continue;
+      if (pp_type_field (f->type, key))
+        {
+          snprintf (where, size, "%s.%s", f->name, key);
+          return where;
+        }
+    }
+  for (size_t i = 0; i < type->n_fields; i++)
+    {
+      const pp_field_t *f = &type->fields[i];
+      if (f->kind != PP_K_OBJECT || f->shape != PP_SH_ONE || strcmp (f->name, "status") == 0)
+        continue;
+      for (size_t j = 0; j < f->type->n_fields; j++)
+        {
+          const pp_field_t *g = &f->type->fields[j];
+          if (g->kind == PP_K_OBJECT && g->shape == PP_SH_ONE && pp_type_field (g->type, key))
+            {
+              snprintf (where, size, "%s.%s.%s", f->name, g->name, key);
+              return where;
+            }
+        }
+    }
+  return NULL;
+}
+
+static void
+unknown_field (pp_vctx_t *v, const pp_type_t *type, const pp_node_t *k)
+{
+  const char *close = pp_type_suggest (type, k->u.str);
+  char where[256];
+  if (close)
+    pp_v_error (v, k, "unknown field \"%s\"; did you mean '%s'?", k->u.str, close);
+  else if (find_below (type, k->u.str, where, sizeof where))
+    pp_v_error (v, k, "unknown field \"%s\" here; it belongs under %s", k->u.str, where);
+  else
+    pp_v_error (v, k, "unknown field \"%s\" in %s", k->u.str, type->name);
+}
+
+static void
+support_diag (pp_vctx_t *v, const pp_field_t *f, const pp_node_t *k, pp_support_t eff)
+{
+  if (eff == PP_NOT_IMPLEMENTED)
+    pp_v_warning (v, k, "podplay does not implement this field yet; it is ignored%s%s", f->note ? ": " : "",
+                  f->note ? f->note : "");
+  else if (eff == PP_NOT_APPLICABLE && v->opts && v->opts->verbose)
+    pp_v_diag (v, PP_DIAG_NOTE, k, "not applicable on one machine (%s); ignored", f->note ? f->note : "cluster only");
+}
+
+static void
+walk_object (pp_vctx_t *v, const pp_node_t *n, const pp_type_t *type, pp_support_t support)
+{
+  if (n->type != PP_NODE_MAP)
+    {
+      char what[80];
+      snprintf (what, sizeof what, "a mapping (%s)", type->name);
+      type_mismatch (v, n, what);
+      return;
+    }
+  for (uint32_t i = 0; i < n->n; i++)
+    {
+      const pp_node_t *k = n->u.pairs[i].key;
+      pp_node_t *val = n->u.pairs[i].value;
+      size_t len = pp_v_push_key (v, k->u.str);
+      const pp_field_t *f = pp_type_field (type, k->u.str);
+      if (f == NULL)
+        unknown_field (v, type, k);
+      else
+        {
+          pp_support_t eff = pp_support_effective (support, f->support);
+          if (eff != support && !pp_node_is_null (val))
+            support_diag (v, f, k, eff);
+          check_field (v, f, val, eff);
+        }
+      pp_v_pop (v, len);
+    }
+  for (size_t i = 0; i < type->n_fields; i++)
+    {
+      const pp_field_t *f = &type->fields[i];
+      if (!f->required || !pp_node_is_null (pp_node_get (n, f->name)))
+        continue;
+      size_t len = pp_v_push_key (v, f->name);
+      pp_v_error (v, n, "required field is missing");
+      pp_v_pop (v, len);
+    }
+}
+
+static const char *
+suggest_kind (const char *kind)
+{
+  for (size_t i = 0; i < pp_n_kinds; i++)
+    if (pp_edit_distance (kind, pp_kinds[i].kind, 2) <= 2)
+      return pp_kinds[i].kind;
+  return NULL;
+}
+
+/* apiVersion and kind pick the table; returns the kind, or NULL when the object is not one podplay reads. */
+static const pp_kind_info_t *
+check_kind (pp_vctx_t *v, const pp_node_t *obj)
+{
+  const pp_node_t *av = pp_node_get (obj, "apiVersion"), *kd = pp_node_get (obj, "kind");
+  const char *api = pp_node_str (av), *kind = pp_node_str (kd);
+  bool ok = true;
+  for (int i = 0; i < 2; i++)
+    {
+      const pp_node_t *n = i ? kd : av;
+      size_t len = pp_v_push_key (v, i ? "kind" : "apiVersion");
+      if (pp_node_is_null (n))
+        pp_v_error (v, obj, "required field is missing");
+      else if (pp_node_str (n) == NULL || *pp_node_str (n) == '\0')
+        type_mismatch (v, n, "a non-empty string");
+      pp_v_pop (v, len);
+      ok = ok && pp_node_str (n) && *pp_node_str (n);
+    }
+  if (!ok)
+    return NULL;
+  const pp_kind_info_t *k = pp_kind_lookup (api, kind);
+  if (k)
+    return k;
+  size_t len;
+  if ((k = pp_kind_by_name (kind)) != NULL)
+    {
+      len = pp_v_push_key (v, "apiVersion");
+      pp_v_error (v, av, "kind %s is in apiVersion \"%s\", not \"%s\"", kind, k->api_version, api);
+      pp_v_pop (v, len);
+      return NULL;
+    }
+  const char *foreign = pp_kind_foreign (kind);
+  const char *slash = strchr (api, '/');
+  len = pp_v_push_key (v, "kind");
+  if (foreign)
+    pp_v_warning (v, kd, "podplay does not run kind %s (%s); it is skipped", kind, foreign);
+  else if (slash && memchr (api, '.', (size_t) (slash - api)) && !strstr (api, "k8s.io/"))
+    pp_v_warning (v, kd, "custom resource %s (%s) has no schema here; podplay skips it", kind, api);
+  else if (suggest_kind (kind))
+    pp_v_error (v, kd, "unknown kind \"%s\"; did you mean '%s'?", kind, suggest_kind (kind));
+  else
+    pp_v_error (v, kd, "unknown kind \"%s\" in apiVersion \"%s\"", kind, api);
+  pp_v_pop (v, len);
+  return NULL;
+}
+
+static void
+validate_object (pp_vctx_t *v, pp_node_t *obj, size_t *count);
+
+static bool
+is_list_kind (const pp_node_t *obj)
+{
+  const char *kind = pp_node_str (pp_node_get (obj, "kind"));
+  const char *api = pp_node_str (pp_node_get (obj, "apiVersion"));
+  if (kind == NULL || api == NULL)
+    return false;
+  size_t len = strlen (kind);
+  if (strcmp (kind, "List") == 0)
+    return strcmp (api, "v1") == 0;
+  if (len > 4 && strcmp (kind + len - 4, "List") == 0)
+    {
+      cleanup_free char *item = xstrndup (kind, len - 4);
+      return pp_kind_lookup (api, item) != NULL;
+    }
+  return false;
+}
+
+static void
+validate_list (pp_vctx_t *v, pp_node_t *obj, size_t *count)
+{
+  static const char *const list_fields[] = { "apiVersion", "kind", "items", "metadata" };
+  for (uint32_t i = 0; i < obj->n; i++)
+    {
+      const pp_node_t *k = obj->u.pairs[i].key;
+      bool known = false;
+      for (size_t j = 0; j < PP_N_ELEMENTS (list_fields); j++)
+        known = known || strcmp (k->u.str, list_fields[j]) == 0;
+      if (!known)
+        {
+          size_t len = pp_v_push_key (v, k->u.str);
+          pp_v_error (v, k, "unknown field \"%s\" in %s", k->u.str, pp_node_str (pp_node_get (obj, "kind")));
+          pp_v_pop (v, len);
+        }
+    }
+  pp_node_t *items = pp_node_get (obj, "items");
+  size_t len = pp_v_push_key (v, "items");
+  if (pp_node_is_null (items))
+    pp_v_error (v, obj, "required field is missing");
+  else if (items->type != PP_NODE_SEQ)
+    type_mismatch (v, items, "a list of objects");
+  else
+    for (uint32_t i = 0; i < items->n; i++)
+      {
+        size_t l2 = pp_v_push_index (v, i);
+        validate_object (v, items->u.items[i], count);
+        pp_v_pop (v, l2);
+      }
+  pp_v_pop (v, len);
+}
+
+static void
+validate_object (pp_vctx_t *v, pp_node_t *obj, size_t *count)
+{
+  size_t first = v->diags->n;
+  if (obj->type != PP_NODE_MAP)
+    {
+      pp_v_error (v, obj, "expected a Kubernetes object (a mapping with apiVersion and kind), got %s",
+                  pp_node_describe (obj));
+      return;
+    }
+  if (is_list_kind (obj))
+    {
+      validate_list (v, obj, count);
+      return;
+    }
+  (*count)++;
+  const pp_kind_info_t *kind = check_kind (v, obj);
+  if (kind)
+    {
+      v->kind = kind;
+      walk_object (v, obj, kind->type, PP_SUPPORTED);
+      /* The rules read values through accessors that skip mistyped nodes, so they run even after type errors. */
+      pp_rules_object (v, obj);
+    }
+  const pp_node_t *meta = pp_node_get (obj, "metadata");
+  pp_diags_set_object (v->diags, first, pp_node_str (pp_node_get (obj, "kind")),
+                       pp_node_str (pp_node_get (meta, "name")));
+}
+
+size_t
+pp_validate_doc (pp_doc_t *doc, const pp_validate_opts_t *opts, pp_diags_t *diags)
+{
+  pp_vctx_t v = { .diags = diags, .file = doc->file, .doc = doc->index, .opts = opts };
+  size_t count = 0, first = diags->n;
+  pp_buf_puts (&v.path, "");
+  if (doc->root)
+    validate_object (&v, doc->root, &count);
+  pp_diags_sort_from (diags, first);
+  pp_buf_free (&v.path);
+  return count;
+}

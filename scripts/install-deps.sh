@@ -1,0 +1,26 @@
+#!/bin/sh
+# Installs the Debian packages podplay needs to build, test and benchmark; quiet and quick when all are there.
+set -eu
+
+PKGS="build-essential pkg-config clang llvm libclang-rt-14-dev
+libyaml-dev libjansson-dev libcmocka-dev
+bats python3 python3-yaml python3-jsonschema
+hyperfine time"
+
+missing=""
+for p in $PKGS; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "install-deps: missing packages:$missing (run as root to install them)" >&2
+	exit 1
+fi
+echo "install-deps: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,47 @@
+/* The command table and what every command handler shares: the context, flags common to all, exit codes. */
+#ifndef PP_CLI_H
+#define PP_CLI_H
+
+#include "core/context.h"
+#include "core/error.h"
+
+#include <getopt.h>
+
+#define PP_EXIT_OK 0
+#define PP_EXIT_INVALID 1 /* kube validate: some document is invalid */
+#define PP_EXIT_ERROR 125 /* podplay's own errors, as Podman's */
+
+typedef struct pp_command pp_command_t;
+typedef int (*pp_command_fn) (pp_context_t *ctx, const pp_command_t *cmd, int argc, char **argv);
+
+struct pp_command
+{
+  const char *name;
+  const char *alias;   /* another name, as `ps` for `ls` */
+  const char *summary; /* one line for listings */
+  const char *usage;   /* arguments after the command's name */
+  const char *help;    /* options and details, for --help */
+  pp_command_fn run;   /* NULL for a group or for a command not built yet */
+  const pp_command_t *subcommands; /* NULL-name terminated */
+  const char *pending; /* the issue that builds a command not built yet */
+};
+
+/* Parses the command's options: the command's own and the global ones (--root, --runroot, --log-level, --help).
+   Returns the option character as getopt_long does, -1 at the end; handles globals and --help itself
+   (returning 'h' after printing help). */
+int pp_cli_getopt (pp_context_t *ctx, const pp_command_t *cmd, int argc, char **argv, const char *shortopts,
+                   const struct option *longopts);
+/* Applies a global option; 0 when handled, -1 with a message when its value is bad, 1 when not global. */
+int pp_cli_global_option (pp_context_t *ctx, int opt, const char *arg);
+void pp_cli_print_help (FILE *out, const pp_command_t *cmd, const char *path);
+/* Reports a usage problem on stderr and returns PP_EXIT_ERROR. */
+int pp_cli_usage_error (const pp_command_t *cmd, const char *fmt, ...) PP_PRINTF (2, 3);
+/* Prints an error once and returns PP_EXIT_ERROR. */
+int pp_cli_fail (pp_error_t *err);
+
+int pp_cmd_kube_validate (pp_context_t *ctx, const pp_command_t *cmd, int argc, char **argv);
+int pp_cmd_version (pp_context_t *ctx, const pp_command_t *cmd, int argc, char **argv);
+
+#define PP_VERSION "0.1.0"
+
+#endif

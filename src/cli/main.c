@@ -1,0 +1,356 @@
+/* podplay's entry point: the command table, global options, dispatch and exit codes. */
+#include "src/cli/cli.h"
+
+#include <string.h>
+
+enum
+{
+  OPT_ROOT = 1000,
+  OPT_RUNROOT,
+  OPT_LOG_LEVEL,
+};
+
+static const struct option global_options[] = {
+  { "root", required_argument, NULL, OPT_ROOT },
+  { "runroot", required_argument, NULL, OPT_RUNROOT },
+  { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+  { "help", no_argument, NULL, 'h' },
+};
+
+static const char global_help[] = "Global options:\n"
+                                  "  --root DIR        storage root (default /var/lib/podplay as root)\n"
+                                  "  --runroot DIR     runtime state root (default /run/podplay as root)\n"
+                                  "  --log-level LEVEL error, warning, info or debug (default warning)\n"
+                                  "  -h, --help        show help\n";
+
+#define PENDING(n, s, issue) { .name = n, .summary = s, .pending = issue }
+
+static const pp_command_t kube_commands[] = {
+  { .name = "validate",
+    .summary = "Check Kubernetes YAML against the schema, reporting every problem",
+    .usage = "[options] FILE|DIR|- ...",
+    .help = "Reads manifests (YAML or JSON, several documents per file, kind: List) from files, directories\n"
+            "(their *.yaml, *.yml and *.json files) or standard input (-), and reports every problem of\n"
+            "every document as FILE:LINE:COL: error: PATH: MESSAGE.\n\n"
+            "Options:\n"
+            "  --format FORMAT   text (default) or json\n"
+            "  -R, --recursive   read directories recursively\n"
+            "  -q, --quiet       print errors only, no warnings or summary\n"
+            "  -v, --verbose     also note fields that mean nothing on one machine\n\n"
+            "Exit status: 0 when every document is valid (warnings allowed), 1 when any is invalid,\n"
+            "125 when podplay cannot run.\n",
+    .run = pp_cmd_kube_validate },
+  PENDING ("play", "Create pods, volumes and services from Kubernetes YAML", "#5"),
+  PENDING ("down", "Remove what `kube play` created from a file", "#4"),
+  PENDING ("generate", "Write Kubernetes YAML from running pods", "a later issue"),
+  { NULL },
+};
+
+static const pp_command_t play_commands[] = {
+  PENDING ("kube", "Create pods from Kubernetes YAML (same as `kube play`)", "#5"),
+  { NULL },
+};
+
+static const pp_command_t generate_commands[] = {
+  PENDING ("kube", "Write Kubernetes YAML from running pods (same as `kube generate`)", "a later issue"),
+  { NULL },
+};
+
+static const pp_command_t pod_commands[] = {
+  { .name = "ls", .alias = "ps", .summary = "List pods", .pending = "#4" },
+  PENDING ("inspect", "Show a pod's details as JSON", "#4"),
+  PENDING ("start", "Start stopped pods", "#4"),
+  PENDING ("stop", "Stop pods", "#4"),
+  PENDING ("rm", "Remove pods", "#4"),
+  PENDING ("logs", "Show a pod's logs", "#4"),
+  { NULL },
+};
+
+static const pp_command_t image_commands[] = {
+  PENDING ("inspect", "Show an image's details as JSON", "#3"),
+  { .name = "ls", .alias = "list", .summary = "List images", .pending = "#3" },
+  PENDING ("rm", "Remove images", "#3"),
+  { NULL },
+};
+
+static const pp_command_t volume_commands[] = {
+  PENDING ("ls", "List volumes", "#5"),
+  PENDING ("inspect", "Show a volume's details as JSON", "#5"),
+  PENDING ("rm", "Remove volumes", "#5"),
+  { NULL },
+};
+
+static const pp_command_t system_commands[] = {
+  PENDING ("df", "Show disk usage of images, containers and volumes", "#3"),
+  PENDING ("prune", "Remove unused data", "#4"),
+  PENDING ("reset", "Remove all pods, images and volumes", "#4"),
+  { NULL },
+};
+
+static const pp_command_t top_commands[] = {
+  { .name = "kube", .summary = "Play, remove, generate and validate Kubernetes YAML", .subcommands = kube_commands },
+  { .name = "play", .summary = "Play Kubernetes YAML (Podman's older name)", .subcommands = play_commands },
+  { .name = "generate", .summary = "Generate Kubernetes YAML (Podman's older name)", .subcommands = generate_commands },
+  { .name = "pod", .summary = "Manage pods", .subcommands = pod_commands },
+  PENDING ("ps", "List containers", "#4"),
+  PENDING ("logs", "Show a container's logs", "#4"),
+  PENDING ("exec", "Run a command in a running container", "#4"),
+  PENDING ("inspect", "Show details of pods, containers or images as JSON", "#4"),
+  PENDING ("pull", "Pull an image from a registry", "#3"),
+  PENDING ("load", "Load an image from an archive or an OCI layout", "#3"),
+  PENDING ("images", "List images", "#3"),
+  { .name = "image", .summary = "Manage images", .subcommands = image_commands },
+  PENDING ("rmi", "Remove images", "#3"),
+  { .name = "volume", .summary = "Manage volumes", .subcommands = volume_commands },
+  { .name = "system", .summary = "Manage podplay's storage", .subcommands = system_commands },
+  PENDING ("info", "Show how podplay is set up on this machine", "#4"),
+  { .name = "version",
+    .summary = "Show podplay's version",
+    .usage = "[--format json]",
+    .help = "Options:\n  --format FORMAT   text (default) or json\n",
+    .run = pp_cmd_version },
+  { NULL },
+};
+
+static const pp_command_t root_command = {
+  .name = "podplay",
+  .summary = "Play Kubernetes manifests as local pods, without a daemon",
+  .subcommands = top_commands,
+};
+
+void
+pp_cli_print_help (FILE *out, const pp_command_t *cmd, const char *path)
+{
+  if (cmd->subcommands)
+    {
+      fprintf (out, "%s\n\nUsage: %s COMMAND [options]\n\nCommands:\n", cmd->summary, path);
+      for (const pp_command_t *c = cmd->subcommands; c->name; c++)
+        fprintf (out, "  %-10s %s%s\n", c->name, c->summary, c->run || c->subcommands ? "" : " (not built yet)");
+      fprintf (out, "\n%s\nRun '%s COMMAND --help' for more on a command.\n", global_help, path);
+      return;
+    }
+  fprintf (out, "%s\n\nUsage: %s %s\n", cmd->summary, path, cmd->usage ? cmd->usage : "[options]");
+  if (cmd->alias)
+    fprintf (out, "Also: %s\n", cmd->alias);
+  if (cmd->help)
+    fprintf (out, "\n%s", cmd->help);
+  if (!cmd->run)
+    fprintf (out, "\nThis command is not built yet (%s).\n", cmd->pending ? cmd->pending : "planned");
+  fprintf (out, "\n%s", global_help);
+}
+
+int
+pp_cli_usage_error (const pp_command_t *cmd, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  fputs ("podplay: ", stderr);
+  vfprintf (stderr, fmt, ap);
+  fputc ('\n', stderr);
+  va_end (ap);
+  if (cmd)
+    fprintf (stderr, "Run 'podplay ... %s --help' for usage.\n", cmd->name);
+  return PP_EXIT_ERROR;
+}
+
+int
+pp_cli_fail (pp_error_t *err)
+{
+  pp_error_print (stderr, *err);
+  pp_error_release (err);
+  return PP_EXIT_ERROR;
+}
+
+int
+pp_cli_global_option (pp_context_t *ctx, int opt, const char *arg)
+{
+  switch (opt)
+    {
+    case OPT_ROOT:
+      if (*arg == '\0')
+        return pp_cli_usage_error (NULL, "--root needs a directory"), -1;
+      pp_context_set_root (ctx, arg);
+      return 0;
+    case OPT_RUNROOT:
+      if (*arg == '\0')
+        return pp_cli_usage_error (NULL, "--runroot needs a directory"), -1;
+      pp_context_set_runroot (ctx, arg);
+      return 0;
+    case OPT_LOG_LEVEL:
+      {
+        int level = pp_log_level_parse (arg);
+        if (level < 0)
+          return pp_cli_usage_error (NULL, "unknown log level \"%s\": use error, warning, info or debug", arg), -1;
+        ctx->log_level = (pp_log_level_t) level;
+        return 0;
+      }
+    default:
+      return 1;
+    }
+}
+
+int
+pp_cli_getopt (pp_context_t *ctx, const pp_command_t *cmd, int argc, char **argv, const char *shortopts,
+               const struct option *longopts)
+{
+  struct option all[32];
+  size_t n = 0;
+  for (; longopts && longopts[n].name && n < 24; n++)
+    all[n] = longopts[n];
+  for (size_t i = 0; i < PP_N_ELEMENTS (global_options); i++)
+    all[n++] = global_options[i];
+  memset (&all[n], 0, sizeof all[n]);
+  char shorts[64];
+  snprintf (shorts, sizeof shorts, "+:h%s", shortopts ? shortopts : "");
+  for (;;)
+    {
+      int opt = getopt_long (argc, argv, shorts, all, NULL);
+      if (opt == 'h')
+        {
+          pp_cli_print_help (stdout, cmd, "podplay");
+          return 'h';
+        }
+      if (opt == '?')
+        {
+          pp_cli_usage_error (cmd, "unknown option '%s'", argv[optind - 1]);
+          return '?';
+        }
+      if (opt == ':')
+        {
+          pp_cli_usage_error (cmd, "option '%s' needs a value", argv[optind - 1]);
+          return '?';
+        }
+      int g = pp_cli_global_option (ctx, opt, optarg);
+      if (g < 0)
+        return '?';
+      if (g == 0)
+        continue;
+      return opt;
+    }
+}
+
+static int
+find_command (const pp_command_t *list, const char *name, const pp_command_t **out)
+{
+  for (const pp_command_t *c = list; c->name; c++)
+    if (strcmp (c->name, name) == 0 || (c->alias && strcmp (c->alias, name) == 0))
+      {
+        *out = c;
+        return 0;
+      }
+  return -1;
+}
+
+static const char *
+suggest_command (const pp_command_t *list, const char *name)
+{
+  for (const pp_command_t *c = list; c->name; c++)
+    if (pp_edit_distance (name, c->name, 2) <= 2)
+      return c->name;
+  return NULL;
+}
+
+/* Global options before the command; returns the index of the command word, or -1 when the caller must exit. */
+static int
+parse_globals (pp_context_t *ctx, int argc, char **argv, int *status)
+{
+  optind = 1;
+  opterr = 0;
+  for (;;)
+    {
+      int opt = getopt_long (argc, argv, "+:hv", global_options, NULL);
+      if (opt == -1)
+        return optind;
+      if (opt == 'h')
+        {
+          pp_cli_print_help (stdout, &root_command, "podplay");
+          *status = PP_EXIT_OK;
+          return -1;
+        }
+      if (opt == 'v')
+        {
+          printf ("podplay version %s\n", PP_VERSION);
+          *status = PP_EXIT_OK;
+          return -1;
+        }
+      if (opt == '?' || opt == ':')
+        {
+          *status = pp_cli_usage_error (NULL, "%s option '%s'; run 'podplay --help'",
+                                        opt == '?' ? "unknown" : "missing value for", argv[optind - 1]);
+          return -1;
+        }
+      if (pp_cli_global_option (ctx, opt, optarg) < 0)
+        {
+          *status = PP_EXIT_ERROR;
+          return -1;
+        }
+    }
+}
+
+static int
+dispatch (pp_context_t *ctx, int argc, char **argv)
+{
+  int status = PP_EXIT_OK;
+  int i = parse_globals (ctx, argc, argv, &status);
+  if (i < 0)
+    return status;
+  const pp_command_t *cmd = &root_command;
+  char path[256] = "podplay";
+  while (cmd->subcommands)
+    {
+      if (i >= argc)
+        {
+          pp_cli_print_help (stderr, cmd, path);
+          return PP_EXIT_ERROR;
+        }
+      if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0 || strcmp (argv[i], "help") == 0)
+        {
+          pp_cli_print_help (stdout, cmd, path);
+          return PP_EXIT_OK;
+        }
+      const pp_command_t *next;
+      if (find_command (cmd->subcommands, argv[i], &next) < 0)
+        {
+          const char *close = suggest_command (cmd->subcommands, argv[i]);
+          if (close)
+            return pp_cli_usage_error (NULL, "unknown command \"%s\" for \"%s\"; did you mean \"%s\"?", argv[i],
+                                       path, close);
+          return pp_cli_usage_error (NULL, "unknown command \"%s\" for \"%s\"; run '%s --help'", argv[i], path, path);
+        }
+      cmd = next;
+      size_t len = strlen (path);
+      snprintf (path + len, sizeof path - len, " %s", cmd->name);
+      i++;
+    }
+  /* The handler sees argv from the command word on, as getopt expects. */
+  optind = 1;
+  opterr = 0;
+  if (cmd->run == NULL)
+    {
+      for (int j = i; j < argc; j++)
+        if (strcmp (argv[j], "--help") == 0 || strcmp (argv[j], "-h") == 0)
+          {
+            pp_cli_print_help (stdout, cmd, path);
+            return PP_EXIT_OK;
+          }
+      fprintf (stderr, "podplay: \"%s\" is not built yet (%s); nothing was done\n", path,
+               cmd->pending ? cmd->pending : "planned");
+      return PP_EXIT_ERROR;
+    }
+  return cmd->run (ctx, cmd, argc - i + 1, argv + i - 1);
+}
+
+int
+main (int argc, char **argv)
+{
+  pp_context_t ctx;
+  pp_context_init (&ctx);
+  int status = dispatch (&ctx, argc, argv);
+  if (fflush (stdout) != 0 && status == PP_EXIT_OK)
+    {
+      perror ("podplay: write");
+      status = PP_EXIT_ERROR;
+    }
+  pp_context_release (&ctx);
+  return status;
+}

@@ -1,0 +1,47 @@
+/* `podplay version`: the version of podplay and of the libraries it was built with. */
+#include "src/cli/cli.h"
+
+#include <jansson.h>
+#include <string.h>
+#include <yaml.h>
+
+int
+pp_cmd_version (pp_context_t *ctx, const pp_command_t *cmd, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "format", required_argument, NULL, 'f' },
+    { NULL, 0, NULL, 0 },
+  };
+  bool json = false;
+  int opt;
+  while ((opt = pp_cli_getopt (ctx, cmd, argc, argv, "f:", opts)) != -1)
+    switch (opt)
+      {
+      case 'f':
+        if (strcmp (optarg, "json") == 0)
+          json = true;
+        else if (strcmp (optarg, "text") != 0)
+          return pp_cli_usage_error (cmd, "unknown format \"%s\": use text or json", optarg);
+        break;
+      case 'h':
+        return PP_EXIT_OK;
+      default:
+        return PP_EXIT_ERROR;
+      }
+  if (optind < argc)
+    return pp_cli_usage_error (cmd, "version takes no arguments");
+  if (json)
+    {
+      json_t *v = json_pack ("{s:s, s:s, s:s, s:s}", "version", PP_VERSION, "kubernetesSchema", "1.32", "libyaml",
+                             yaml_get_version_string (), "jansson", JANSSON_VERSION);
+      json_dumpf (v, stdout, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
+      fputc ('\n', stdout);
+      json_decref (v);
+      return PP_EXIT_OK;
+    }
+  printf ("podplay version %s\n", PP_VERSION);
+  printf ("Kubernetes schema: 1.32\n");
+  printf ("libyaml: %s\n", yaml_get_version_string ());
+  printf ("jansson: %s\n", JANSSON_VERSION);
+  return PP_EXIT_OK;
+}

@@ -1,0 +1,37 @@
+/* Log lines go to the context's stream, filtered by its level. */
+#include "core/context.h"
+
+#include <string.h>
+
+static const char *const level_names[] = { "error", "warning", "info", "debug" };
+
+int
+pp_log_level_parse (const char *name)
+{
+  if (strcmp (name, "warn") == 0)
+    return PP_LOG_WARNING;
+  for (size_t i = 0; i < PP_N_ELEMENTS (level_names); i++)
+    if (strcmp (name, level_names[i]) == 0)
+      return (int) i;
+  return -1;
+}
+
+const char *
+pp_log_level_name (pp_log_level_t level)
+{
+  return level < PP_N_ELEMENTS (level_names) ? level_names[level] : "?";
+}
+
+void
+pp_log (pp_context_t *ctx, pp_log_level_t level, const char *fmt, ...)
+{
+  if (ctx == NULL || level > ctx->log_level)
+    return;
+  FILE *out = ctx->log_stream ? ctx->log_stream : stderr;
+  va_list ap;
+  va_start (ap, fmt);
+  fprintf (out, "podplay: %s: ", pp_log_level_name (level));
+  vfprintf (out, fmt, ap);
+  fputc ('\n', out);
+  va_end (ap);
+}

@@ -1,0 +1,200 @@
+/* Allocation, cleanup and buffer helpers shared by every module. */
+#include "core/util.h"
+
+#include <string.h>
+
+static void __attribute__ ((noreturn)) oom (void)
+{
+  fputs ("podplay: out of memory\n", stderr);
+  abort ();
+}
+
+void *
+xmalloc (size_t size)
+{
+  void *p = malloc (size ? size : 1);
+  if (p == NULL)
+    oom ();
+  return p;
+}
+
+void *
+xzalloc (size_t size)
+{
+  void *p = calloc (1, size ? size : 1);
+  if (p == NULL)
+    oom ();
+  return p;
+}
+
+void *
+xrealloc (void *ptr, size_t size)
+{
+  void *p = realloc (ptr, size ? size : 1);
+  if (p == NULL)
+    oom ();
+  return p;
+}
+
+char *
+xstrdup (const char *s)
+{
+  char *p = strdup (s);
+  if (p == NULL)
+    oom ();
+  return p;
+}
+
+char *
+xstrndup (const char *s, size_t n)
+{
+  char *p = strndup (s, n);
+  if (p == NULL)
+    oom ();
+  return p;
+}
+
+char *
+xasprintf (const char *fmt, ...)
+{
+  char *p = NULL;
+  va_list ap;
+  va_start (ap, fmt);
+  if (vasprintf (&p, fmt, ap) < 0)
+    oom ();
+  va_end (ap);
+  return p;
+}
+
+void
+pp_cleanup_freep (void *p)
+{
+  free (*(void **) p);
+}
+
+void
+pp_cleanup_closep (int *fd)
+{
+  if (*fd >= 0)
+    {
+      int saved = errno;
+      close (*fd);
+      errno = saved;
+    }
+}
+
+void
+pp_cleanup_filep (FILE **f)
+{
+  if (*f)
+    fclose (*f);
+}
+
+void
+pp_cleanup_dirp (DIR **d)
+{
+  if (*d)
+    closedir (*d);
+}
+
+static void
+buf_reserve (pp_buf_t *b, size_t extra)
+{
+  if (b->len + extra + 1 <= b->cap)
+    return;
+  size_t cap = b->cap ? b->cap : 64;
+  while (cap < b->len + extra + 1)
+    cap *= 2;
+  b->data = xrealloc (b->data, cap);
+  b->cap = cap;
+}
+
+void
+pp_buf_append (pp_buf_t *b, const void *data, size_t len)
+{
+  buf_reserve (b, len);
+  memcpy (b->data + b->len, data, len);
+  b->len += len;
+  b->data[b->len] = '\0';
+}
+
+void
+pp_buf_puts (pp_buf_t *b, const char *s)
+{
+  pp_buf_append (b, s, strlen (s));
+}
+
+void
+pp_buf_printf (pp_buf_t *b, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  int n = vsnprintf (NULL, 0, fmt, ap);
+  va_end (ap);
+  if (n < 0)
+    return;
+  buf_reserve (b, (size_t) n);
+  va_start (ap, fmt);
+  vsnprintf (b->data + b->len, (size_t) n + 1, fmt, ap);
+  va_end (ap);
+  b->len += (size_t) n;
+}
+
+void
+pp_buf_reset (pp_buf_t *b)
+{
+  b->len = 0;
+  if (b->data)
+    b->data[0] = '\0';
+}
+
+void
+pp_buf_free (pp_buf_t *b)
+{
+  free (b->data);
+  b->data = NULL;
+  b->len = b->cap = 0;
+}
+
+static char
+ascii_lower (char c)
+{
+  return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+}
+
+/* Case differences count as nothing: "workingdir" is one step from "workingDir"'s neighbours. */
+size_t
+pp_edit_distance (const char *a, const char *b, size_t max)
+{
+  size_t la = strlen (a), lb = strlen (b);
+  if (la > 64 || lb > 64)
+    return max + 1;
+  if ((la > lb ? la - lb : lb - la) > max)
+    return max + 1;
+  size_t row[65];
+  for (size_t j = 0; j <= lb; j++)
+    row[j] = j;
+  for (size_t i = 1; i <= la; i++)
+    {
+      size_t diag = row[0], best;
+      row[0] = i;
+      best = row[0];
+      for (size_t j = 1; j <= lb; j++)
+        {
+          size_t up = row[j];
+          size_t cost = ascii_lower (a[i - 1]) == ascii_lower (b[j - 1]) ? 0 : 1;
+          size_t v = diag + cost;
+          if (up + 1 < v)
+            v = up + 1;
+          if (row[j - 1] + 1 < v)
+            v = row[j - 1] + 1;
+          row[j] = v;
+          diag = up;
+          if (v < best)
+            best = v;
+        }
+      if (best > max)
+        return max + 1;
+    }
+  return row[lb];
+}

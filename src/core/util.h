@@ -1,0 +1,79 @@
+/* Small helpers every module uses: cleanup attributes, allocation that aborts on OOM, retried syscalls. */
+#ifndef PP_UTIL_H
+#define PP_UTIL_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <dirent.h>
+
+#define PP_N_ELEMENTS(a) (sizeof (a) / sizeof ((a)[0]))
+#define PP_PRINTF(f, a) __attribute__ ((format (printf, f, a)))
+#define PP_UNUSED __attribute__ ((unused))
+
+#define PP_RETRY(expr)                                                                                                 \
+  ({                                                                                                                   \
+    long _r;                                                                                                           \
+    do                                                                                                                 \
+      _r = (long) (expr);                                                                                              \
+    while (_r == -1L && errno == EINTR);                                                                               \
+    _r;                                                                                                                \
+  })
+
+void *xmalloc (size_t size);
+void *xzalloc (size_t size);
+void *xrealloc (void *ptr, size_t size);
+char *xstrdup (const char *s);
+char *xstrndup (const char *s, size_t n);
+char *xasprintf (const char *fmt, ...) PP_PRINTF (1, 2);
+
+static inline void *
+pp_steal_pointer (void *pp)
+{
+  void **p = (void **) pp;
+  void *ret = *p;
+  *p = NULL;
+  return ret;
+}
+#define steal_pointer(pp) pp_steal_pointer (pp)
+
+static inline int
+pp_steal_fd (int *fd)
+{
+  int ret = *fd;
+  *fd = -1;
+  return ret;
+}
+
+void pp_cleanup_freep (void *p);
+void pp_cleanup_closep (int *fd);
+void pp_cleanup_filep (FILE **f);
+void pp_cleanup_dirp (DIR **d);
+
+#define cleanup_free __attribute__ ((cleanup (pp_cleanup_freep)))
+#define cleanup_close __attribute__ ((cleanup (pp_cleanup_closep)))
+#define cleanup_file __attribute__ ((cleanup (pp_cleanup_filep)))
+#define cleanup_dir __attribute__ ((cleanup (pp_cleanup_dirp)))
+
+/* A growable byte buffer, always NUL-terminated. */
+typedef struct
+{
+  char *data;
+  size_t len;
+  size_t cap;
+} pp_buf_t;
+
+void pp_buf_append (pp_buf_t *b, const void *data, size_t len);
+void pp_buf_puts (pp_buf_t *b, const char *s);
+void pp_buf_printf (pp_buf_t *b, const char *fmt, ...) PP_PRINTF (2, 3);
+void pp_buf_reset (pp_buf_t *b);
+void pp_buf_free (pp_buf_t *b);
+
+/* Edit distance, bounded: returns max + 1 once the distance exceeds max. */
+size_t pp_edit_distance (const char *a, const char *b, size_t max);
+
+#endif
