@@ -12,7 +12,7 @@ CPPFLAGS  += -I. -Isrc -D_GNU_SOURCE
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(PKG_CFLAGS) $(SAN) $(CFLAGS)
-LDLIBS    += $(PKG_LIBS) -lm
+LDLIBS    += $(PKG_LIBS) -lm -lpthread
 
 LIB_SRC   := $(wildcard src/core/*.c) $(filter-out %_main.c,$(wildcard schema/*.c))
 CLI_SRC   := $(wildcard src/cli/*.c)

@@ -83,6 +83,21 @@ pp_diags_set_object (pp_diags_t *d, size_t from, const char *kind, const char *n
 }
 
 void
+pp_diags_move (pp_diags_t *dst, pp_diags_t *src, uint32_t doc_base)
+{
+  for (size_t i = 0; i < src->n; i++)
+    {
+      pp_diag_t *g = &src->v[i];
+      pp_diags_add (dst, g->severity, pp_diags_file (dst, g->file), g->doc ? g->doc + doc_base : 0, g->line, g->col,
+                    g->path, "%s", g->msg);
+      pp_diag_t *ng = &dst->v[dst->n - 1];
+      ng->kind = steal_pointer (&g->kind);
+      ng->name = steal_pointer (&g->name);
+    }
+  pp_diags_free (src);
+}
+
+void
 pp_diags_free (pp_diags_t *d)
 {
   for (size_t i = 0; i < d->n; i++)

@@ -43,6 +43,8 @@ void pp_diags_vadd (pp_diags_t *d, pp_severity_t sev, const char *file, uint32_t
 void pp_diags_sort_from (pp_diags_t *d, size_t from);
 /* Fills kind and name on the diagnostics from `from` on. */
 void pp_diags_set_object (pp_diags_t *d, size_t from, const char *kind, const char *name);
+/* Moves every diagnostic of `src` to the end of `dst`, adding `doc_base` to their document numbers. */
+void pp_diags_move (pp_diags_t *dst, pp_diags_t *src, uint32_t doc_base);
 void pp_diags_free (pp_diags_t *d);
 
 const char *pp_severity_name (pp_severity_t sev);

@@ -36,6 +36,7 @@ struct pp_loader
   size_t n_anchors, anchors_cap;
   uint64_t alias_nodes;
   uint32_t count;
+  uint32_t line_base; /* lines before `data` in its file, when a file is read in parts */
   bool done;
 };
 
@@ -52,6 +53,12 @@ pp_loader_new (const char *file, const char *data, size_t len, pp_diags_t *diags
   l->diags = diags;
   l->stack = xzalloc ((PP_LOAD_MAX_DEPTH + 1) * sizeof (frame_t));
   return l;
+}
+
+void
+pp_loader_set_first_line (pp_loader_t *l, uint32_t line)
+{
+  l->line_base = line - 1;
 }
 
 uint32_t
@@ -152,6 +159,7 @@ position_of_offset (const pp_loader_t *l, size_t offset, uint32_t *line, uint32_
   *col = c;
 }
 
+/* `line` is the whole file's: callers holding a libyaml mark add line_base. */
 static void PP_PRINTF (4, 5) error_at (pp_loader_t *l, uint32_t line, uint32_t col, const char *fmt, ...)
 {
   uint32_t doc = l->doc ? l->doc->index : l->count + 1;
@@ -171,6 +179,7 @@ report_syntax_error (pp_loader_t *l)
   if (p->error == YAML_READER_ERROR)
     {
       position_of_offset (l, p->problem_offset, &line, &col);
+      line += l->line_base;
       char byte[8];
       snprintf (byte, sizeof byte, "0x%02x", (unsigned) (p->problem_value & 0xff));
       if (strstr (problem, "UTF-8") || strstr (problem, "UTF-16"))
@@ -184,7 +193,7 @@ report_syntax_error (pp_loader_t *l)
       error_at (l, 1, 1, "out of memory reading YAML");
       return;
     }
-  line = (uint32_t) p->problem_mark.line + 1;
+  line = (uint32_t) p->problem_mark.line + 1 + l->line_base;
   col = (uint32_t) p->problem_mark.column + 1;
   size_t off = offset_of (l, p->problem_mark.line, p->problem_mark.column);
   char c = off < l->len ? l->data[off] : '\0';
@@ -192,7 +201,7 @@ report_syntax_error (pp_loader_t *l)
 
   if (context && strstr (context, "quoted scalar") && strstr (problem, "end of stream"))
     {
-      error_at (l, (uint32_t) p->context_mark.line + 1, (uint32_t) p->context_mark.column + 1,
+      error_at (l, (uint32_t) p->context_mark.line + 1 + l->line_base, (uint32_t) p->context_mark.column + 1,
                 "unclosed quoted string: the quote opened here is never closed");
       return;
     }
@@ -208,7 +217,8 @@ report_syntax_error (pp_loader_t *l)
     }
   if (context && p->context_mark.line != p->problem_mark.line)
     {
-      error_at (l, line, col, "YAML syntax: %s (%s at line %zu)", problem, context, p->context_mark.line + 1);
+      error_at (l, line, col, "YAML syntax: %s (%s at line %zu)", problem, context,
+                p->context_mark.line + 1 + l->line_base);
       return;
     }
   if (context)
@@ -227,7 +237,8 @@ pp_resolve_plain (const char *s, size_t len)
                                        "ON",   "off",  "Off",   "OFF" };
   if (len == 0)
     return PP_TAG_NULL;
-  if (len <= 5)
+  /* Every null and boolean word starts with one of these: most scalars skip the word lists. */
+  if (len <= 5 && strchr ("~nNyYtTfFoO", s[0]))
     {
       for (size_t i = 0; i < PP_N_ELEMENTS (nulls); i++)
         if (strcmp (s, nulls[i]) == 0)
@@ -318,7 +329,7 @@ new_node (pp_loader_t *l, pp_node_type_t type, const yaml_mark_t *mark)
   pp_node_t *n = pp_arena_alloc (&l->doc->arena, sizeof *n);
   memset (n, 0, sizeof *n);
   n->type = (uint8_t) type;
-  n->line = (uint32_t) mark->line + 1;
+  n->line = (uint32_t) mark->line + 1 + l->line_base;
   n->col = (uint32_t) mark->column + 1;
   n->weight = 1;
   return n;
@@ -453,7 +464,8 @@ static void
 finish_seq (pp_loader_t *l, frame_t *f)
 {
   pp_node_t **items = pp_arena_alloc (&l->doc->arena, (f->n ? f->n : 1) * sizeof (pp_node_t *));
-  memcpy (items, f->kids, f->n * sizeof (pp_node_t *));
+  if (f->n)
+    memcpy (items, f->kids, f->n * sizeof (pp_node_t *));
   f->node->u.items = items;
   f->node->n = (uint32_t) f->n;
 }
@@ -463,7 +475,7 @@ push (pp_loader_t *l, const yaml_event_t *e, pp_node_type_t type)
 {
   if (l->depth >= PP_LOAD_MAX_DEPTH)
     {
-      error_at (l, (uint32_t) e->start_mark.line + 1, (uint32_t) e->start_mark.column + 1,
+      error_at (l, (uint32_t) e->start_mark.line + 1 + l->line_base, (uint32_t) e->start_mark.column + 1,
                 "nesting deeper than %d levels; no Kubernetes object is that deep", PP_LOAD_MAX_DEPTH);
       return -1;
     }
@@ -511,7 +523,7 @@ add_alias (pp_loader_t *l, const yaml_event_t *e)
 {
   const char *name = (const char *) e->data.alias.anchor;
   pp_node_t *target = anchor_get (l, name);
-  uint32_t line = (uint32_t) e->start_mark.line + 1, col = (uint32_t) e->start_mark.column + 1;
+  uint32_t line = (uint32_t) e->start_mark.line + 1 + l->line_base, col = (uint32_t) e->start_mark.column + 1;
   if (target == NULL)
     {
       error_at (l, line, col, "alias '*%s' names no anchor defined before it", name);
@@ -566,7 +578,7 @@ pp_loader_next (pp_loader_t *l, pp_doc_t **out)
           l->doc = xzalloc (sizeof (pp_doc_t));
           l->doc->file = l->file;
           l->doc->index = ++l->count;
-          l->doc->line = (uint32_t) e.start_mark.line + 1;
+          l->doc->line = (uint32_t) e.start_mark.line + 1 + l->line_base;
           l->alias_nodes = 0;
           break;
         case YAML_DOCUMENT_END_EVENT:

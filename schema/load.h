@@ -14,6 +14,8 @@ typedef struct pp_loader pp_loader_t;
 pp_loader_t *pp_loader_new (const char *file, const char *data, size_t len, pp_diags_t *diags);
 /* 1 with the next document in *doc, 0 at the end of the stream, -1 after a syntax error (reported; the stream ends). */
 int pp_loader_next (pp_loader_t *l, pp_doc_t **doc);
+/* When `data` is a part of a file that starts at a later line: positions are reported in the whole file's terms. */
+void pp_loader_set_first_line (pp_loader_t *l, uint32_t line);
 /* Documents read so far, empty ones included. */
 uint32_t pp_loader_count (const pp_loader_t *l);
 void pp_loader_free (pp_loader_t *l);

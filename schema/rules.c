@@ -496,7 +496,9 @@ check_workload (pp_vctx_t *v, const pp_node_t *obj, pod_kind_t pk)
   const pp_node_t *sel = map (get (spec, "selector"));
   if (sel && pk != POD_JOB)
     {
-      if (pp_node_is_null (get (sel, "matchLabels")) && pp_node_is_null (get (sel, "matchExpressions")))
+      /* `matchLabels: {}` selects everything just as a missing one does: the API server calls both empty. */
+      const pp_node_t *ml = map (get (sel, "matchLabels")), *me = seq (get (sel, "matchExpressions"));
+      if ((ml == NULL || ml->n == 0) && (me == NULL || me->n == 0))
         AT (v, "spec.selector", sel, "empty selector is invalid for a %s", v->kind->kind);
       else if (tmpl && !selector_matches (sel, labels))
         AT (v, "spec.template.metadata.labels", labels ? labels : tmpl,

@@ -33,15 +33,17 @@ pp_context_init (pp_context_t *ctx)
 void
 pp_context_set_root (pp_context_t *ctx, const char *root)
 {
+  char *copy = xstrdup (root); /* before the free: `root` may be ctx->root itself */
   free (ctx->root);
-  ctx->root = xstrdup (root);
+  ctx->root = copy;
 }
 
 void
 pp_context_set_runroot (pp_context_t *ctx, const char *runroot)
 {
+  char *copy = xstrdup (runroot); /* before the free: `runroot` may be ctx->runroot itself */
   free (ctx->runroot);
-  ctx->runroot = xstrdup (runroot);
+  ctx->runroot = copy;
 }
 
 void

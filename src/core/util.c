@@ -162,24 +162,25 @@ ascii_lower (char c)
   return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
 }
 
-/* Case differences count as nothing: "workingdir" is one step from "workingDir"'s neighbours. */
+/* Case differences count as nothing: "workingdir" is one step from "workingDir"'s neighbours.
+   Only cells within `max` of the diagonal can stay within `max`, so the work is O(len * max) whatever the lengths. */
 size_t
 pp_edit_distance (const char *a, const char *b, size_t max)
 {
-  size_t la = strlen (a), lb = strlen (b);
-  if (la > 64 || lb > 64)
-    return max + 1;
+  size_t la = strlen (a), lb = strlen (b), big = max + 1;
   if ((la > lb ? la - lb : lb - la) > max)
-    return max + 1;
-  size_t row[65];
+    return big;
+  cleanup_free size_t *row = xmalloc ((lb + 1) * sizeof *row);
   for (size_t j = 0; j <= lb; j++)
-    row[j] = j;
+    row[j] = j < big ? j : big;
   for (size_t i = 1; i <= la; i++)
     {
-      size_t diag = row[0], best;
-      row[0] = i;
-      best = row[0];
-      for (size_t j = 1; j <= lb; j++)
+      size_t lo = i > max ? i - max : 1, hi = lb > i && lb - i > max ? i + max : lb;
+      size_t diag = row[lo - 1];
+      /* Left of the band is out of reach; cells right of it still hold `big` from the first row. */
+      row[lo - 1] = lo == 1 && i < big ? i : big;
+      size_t best = row[lo - 1];
+      for (size_t j = lo; j <= hi; j++)
         {
           size_t up = row[j];
           size_t cost = ascii_lower (a[i - 1]) == ascii_lower (b[j - 1]) ? 0 : 1;
@@ -188,13 +189,15 @@ pp_edit_distance (const char *a, const char *b, size_t max)
             v = up + 1;
           if (row[j - 1] + 1 < v)
             v = row[j - 1] + 1;
+          if (v > big)
+            v = big;
           row[j] = v;
           diag = up;
           if (v < best)
             best = v;
         }
       if (best > max)
-        return max + 1;
+        return big;
     }
   return row[lb];
 }
