@@ -1,5 +1,6 @@
 /* String and number checks the Kubernetes API server makes, for the validator to report before anything runs. */
 #include "schema/checks.h"
+#include "core/util.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -20,6 +21,18 @@ is_alnum (char c)
   return is_lower_alnum (c) || (c >= 'A' && c <= 'Z');
 }
 
+/* [a-z0-9]([-a-z0-9]*[a-z0-9])?, whatever the length. */
+static bool
+label_chars_ok (const char *s, size_t len)
+{
+  if (len == 0 || s[0] == '-' || s[len - 1] == '-')
+    return false;
+  for (size_t i = 0; i < len; i++)
+    if (!is_lower_alnum (s[i]) && s[i] != '-')
+      return false;
+  return true;
+}
+
 static const char *
 dns_label_n (const char *s, size_t len)
 {
@@ -27,11 +40,7 @@ dns_label_n (const char *s, size_t len)
     return "must not be empty";
   if (len > 63)
     return "must be no more than 63 characters";
-  for (size_t i = 0; i < len; i++)
-    if (!is_lower_alnum (s[i]) && s[i] != '-')
-      return "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start "
-             "and end with an alphanumeric character (e.g. 'my-name', or '123-abc')";
-  if (s[0] == '-' || s[len - 1] == '-')
+  if (!label_chars_ok (s, len))
     return "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start "
            "and end with an alphanumeric character (e.g. 'my-name', or '123-abc')";
   return NULL;
@@ -46,10 +55,10 @@ pp_check_dns_label (const char *s)
 const char *
 pp_check_dns1035_label (const char *s)
 {
-  const char *p = pp_check_dns_label (s);
-  if (p)
-    return p;
-  if (!(s[0] >= 'a' && s[0] <= 'z'))
+  /* The API server words every mismatch of the DNS-1035 pattern its own way, not as an RFC 1123 label. */
+  if (strlen (s) > 63)
+    return "must be no more than 63 characters";
+  if (!label_chars_ok (s, strlen (s)) || !(s[0] >= 'a' && s[0] <= 'z'))
     return "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic "
            "character, and end with an alphanumeric character (e.g. 'my-name', or 'abc-123')";
   return NULL;
@@ -67,7 +76,8 @@ pp_check_dns_subdomain (const char *s)
   for (const char *p = s;; p++)
     if (*p == '.' || *p == '\0')
       {
-        if (dns_label_n (start, (size_t) (p - start)))
+        /* Kubernetes' subdomain pattern limits only the whole to 253, not each part to 63. */
+        if (!label_chars_ok (start, (size_t) (p - start)))
           return "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and "
                  "must start and end with an alphanumeric character (e.g. 'example.com')";
         if (*p == '\0')
@@ -169,6 +179,9 @@ pp_check_config_key (const char *s)
     return "must be no more than 253 characters";
   if (strcmp (s, ".") == 0 || strcmp (s, "..") == 0)
     return "must not be '.' or '..'";
+  /* The kubelet's atomic writer keeps its own `..data` links beside the keys, so the API server refuses these. */
+  if (strncmp (s, "..", 2) == 0)
+    return "must not start with '..'";
   for (const char *p = s; *p; p++)
     if (!is_alnum (*p) && *p != '-' && *p != '_' && *p != '.')
       return "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name', or "
@@ -245,6 +258,27 @@ pp_check_capability (const char *s)
   return "is not a Linux capability (e.g. NET_ADMIN, SYS_TIME, or ALL)";
 }
 
+/* A path component of an image: [a-z0-9]+ joined by '.', '_', '__' or a run of '-'. */
+static bool
+image_component_ok (const char *s, size_t len)
+{
+  if (len == 0 || !is_lower_alnum (s[0]) || !is_lower_alnum (s[len - 1]))
+    return false;
+  for (size_t i = 0; i < len;)
+    {
+      size_t j = i;
+      while (j < len && !is_lower_alnum (s[j]))
+        j++;
+      size_t dashes = 0;
+      for (size_t k = i; k < j; k++)
+        dashes += s[k] == '-';
+      if (j - i > 0 && dashes != j - i && strncmp (s + i, ".", j - i) != 0 && strncmp (s + i, "__", j - i) != 0)
+        return false;
+      i = j == i ? i + 1 : j;
+    }
+  return true;
+}
+
 /* [registry[:port]/]path[:tag][@algorithm:hex], the grammar of the distribution reference. */
 const char *
 pp_check_image (const char *s)
@@ -280,6 +314,8 @@ pp_check_image (const char *s)
       size_t tlen = name_end - (size_t) (tag - s) - 1;
       if (tlen == 0 || tlen > 128)
         return "has an empty or over-long tag";
+      if (!is_alnum (tag[1]) && tag[1] != '_')
+        return "has an invalid tag: a tag starts with a letter, a digit or '_'";
       for (const char *p = tag + 1; p < s + name_end; p++)
         if (!is_alnum (*p) && *p != '_' && *p != '.' && *p != '-')
           return "has an invalid tag: tags consist of letters, digits, '_', '.' and '-'";
@@ -304,9 +340,22 @@ pp_check_image (const char *s)
       if (!is_lower_alnum (c) && c != '/' && c != '.' && c != '_' && c != '-' && !(i < path_start))
         return "has an invalid repository name";
     }
-  if (s[repo_end - 1] == '/' || s[path_start] == '/')
-    return "has an invalid repository name";
+  /* Runtimes refuse what the grammar refuses ("a//b", "-a", "a..b"), so say so before the pull does. */
+  for (size_t start = path_start, i = path_start; i <= repo_end; i++)
+    if (i == repo_end || s[i] == '/')
+      {
+        if (!image_component_ok (s + start, i - start))
+          return "has an invalid repository name: path components are lowercase letters and digits, separated by "
+                 "'.', '_', '__' or '-' and by '/'";
+        start = i + 1;
+      }
   return NULL;
+}
+
+static int
+two_digits (const char *p)
+{
+  return (p[0] - '0') * 10 + (p[1] - '0');
 }
 
 const char *
@@ -321,6 +370,13 @@ pp_check_rfc3339 (const char *s)
       if (shape[i] == 'd' ? !isdigit ((unsigned char) c) : (shape[i] == 'T' ? (c != 'T' && c != 't') : c != shape[i]))
         return "must be an RFC 3339 time (e.g. 2024-05-01T12:00:00Z)";
     }
+  /* The API server's time.Parse refuses a 13th month, a 30th of February or a 24th hour. */
+  static const int month_days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+  int year = two_digits (s) * 100 + two_digits (s + 2), month = two_digits (s + 5), day = two_digits (s + 8);
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (month < 1 || month > 12 || day < 1 || day > month_days[month - 1] + (month == 2 && leap)
+      || two_digits (s + 11) > 23 || two_digits (s + 14) > 59 || two_digits (s + 17) > 59)
+    return "must be an RFC 3339 time (e.g. 2024-05-01T12:00:00Z): a date or time field is out of range";
   const char *p = s + i;
   if (*p == '.')
     {
@@ -431,7 +487,9 @@ pp_quantity_parse (const char *s, pp_quantity_t *q)
     }
   if (!digits)
     return "must be a quantity such as 500m, 1.5, 128Mi or 2Gi";
-  long double v = strtold (num, NULL);
+  /* strtold on `num` itself would read "1e3" whole and the exponent below would apply twice. */
+  cleanup_free char *mantissa = xstrndup (num, (size_t) (p - num));
+  long double v = strtold (mantissa, NULL);
   static const struct
   {
     const char *suffix;
@@ -467,10 +525,23 @@ pp_quantity_parse (const char *s, pp_quantity_t *q)
       }
   if (strcmp (p, "K") == 0)
     return "has an unknown suffix 'K': use k (10^3) or Ki (2^10)";
-  if (strlen (p) == 2 && (p[1] == 'B' || p[1] == 'b'))
-    return "has an unknown suffix: Kubernetes writes M (10^6) or Mi (2^20), not MB or MiB";
-  if (strlen (p) == 3 && (p[2] == 'B' || p[2] == 'b'))
+  /* "10gb" or "2TiB": name the units of the size the user wrote, not always megabytes. */
+  static const char units[] = "kKmMgGtTpPeE";
+  static const char *const hints[] = {
+    "has an unknown suffix: Kubernetes writes k (10^3) or Ki (2^10), not kB or KiB",
+    "has an unknown suffix: Kubernetes writes M (10^6) or Mi (2^20), not MB or MiB",
+    "has an unknown suffix: Kubernetes writes G (10^9) or Gi (2^30), not GB or GiB",
+    "has an unknown suffix: Kubernetes writes T (10^12) or Ti (2^40), not TB or TiB",
+    "has an unknown suffix: Kubernetes writes P (10^15) or Pi (2^50), not PB or PiB",
+    "has an unknown suffix: Kubernetes writes E (10^18) or Ei (2^60), not EB or EiB",
+  };
+  const char *unit = strchr (units, p[0]); /* p[0] is no NUL: "" matched above */
+  bool bytes = unit && (p[1] == 'B' || p[1] == 'b') && p[2] == '\0';
+  bool ibytes = unit && (p[1] == 'i' || p[1] == 'I') && (p[2] == 'B' || p[2] == 'b') && p[3] == '\0';
+  if (ibytes && ((unit[0] | 0x20) == 'm' || (unit[0] | 0x20) == 'g'))
     return "has an unknown suffix: Kubernetes writes Mi or Gi, not MiB or GiB";
+  if (bytes || ibytes)
+    return hints[(unit - units) / 2];
   return "has an unknown suffix: use one of n u m k M G T P E Ki Mi Gi Ti Pi Ei";
 }
 
@@ -489,14 +560,16 @@ pp_parse_int (const char *s, int64_t *out)
   else if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B'))
     base = 2, p += 2;
   else if (p[0] == '0' && p[1] != '\0')
-    base = 8, p += 1;
+    base = 8; /* the leading 0 stays, a digit like the rest */
   if (*p == '\0')
     return false;
   uint64_t v = 0, limit = neg ? (uint64_t) INT64_MAX + 1 : (uint64_t) INT64_MAX;
+  bool digits = false;
   for (; *p; p++)
     {
       if (*p == '_')
         continue;
+      digits = true;
       int d;
       if (*p >= '0' && *p <= '9')
         d = *p - '0';
@@ -510,6 +583,9 @@ pp_parse_int (const char *s, int64_t *out)
         return false;
       v = v * (uint64_t) base + (uint64_t) d;
     }
+  /* Underscores only separate digits: "_" or "0x_" is no number (go-yaml drops them, then finds nothing). */
+  if (!digits)
+    return false;
   *out = neg ? (int64_t) (0 - v) : (int64_t) v;
   return true;
 }

@@ -127,13 +127,27 @@ anchor_get (pp_loader_t *l, const char *name)
   return a->name ? a->node : NULL;
 }
 
+/* Where libyaml's marks count from: it skips a UTF-8 byte order mark, which Windows editors write. */
+static size_t
+text_start (const pp_loader_t *l)
+{
+  return l->len >= 3 && memcmp (l->data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+}
+
+/* A line ends at "\n", "\r\n" or a lone "\r", as libyaml counts lines. */
+static bool
+ends_line (const pp_loader_t *l, size_t i)
+{
+  return l->data[i] == '\n' || (l->data[i] == '\r' && (i + 1 >= l->len || l->data[i + 1] != '\n'));
+}
+
 /* The byte offset of a 0-based line and character column. */
 static size_t
 offset_of (const pp_loader_t *l, size_t line, size_t col)
 {
-  size_t off = 0;
+  size_t off = text_start (l);
   for (size_t ln = 0; ln < line && off < l->len; off++)
-    if (l->data[off] == '\n')
+    if (ends_line (l, off))
       ln++;
   for (size_t c = 0; c < col && off < l->len; c++)
     {
@@ -148,9 +162,9 @@ static void
 position_of_offset (const pp_loader_t *l, size_t offset, uint32_t *line, uint32_t *col)
 {
   uint32_t ln = 1, c = 1;
-  for (size_t i = 0; i < offset && i < l->len; i++)
+  for (size_t i = text_start (l); i < offset && i < l->len; i++)
     {
-      if (l->data[i] == '\n')
+      if (ends_line (l, i))
         ln++, c = 1;
       else if (((unsigned char) l->data[i] & 0xC0) != 0x80)
         c++;
@@ -178,10 +192,15 @@ report_syntax_error (pp_loader_t *l)
 
   if (p->error == YAML_READER_ERROR)
     {
-      position_of_offset (l, p->problem_offset, &line, &col);
+      size_t off = p->problem_offset;
+      unsigned value = (unsigned) (p->problem_value & 0xff);
+      /* A sequence cut short comes with the value -1, which would read as a 0xff the file does not hold. */
+      if (p->problem_value < 0 && off < l->len)
+        value = (unsigned char) l->data[off];
+      position_of_offset (l, off, &line, &col);
       line += l->line_base;
       char byte[8];
-      snprintf (byte, sizeof byte, "0x%02x", (unsigned) (p->problem_value & 0xff));
+      snprintf (byte, sizeof byte, "0x%02x", value);
       if (strstr (problem, "UTF-8") || strstr (problem, "UTF-16"))
         error_at (l, line, col, "invalid UTF-8 (byte %s): %s; manifests must be UTF-8 text", byte, problem);
       else
@@ -210,7 +229,7 @@ report_syntax_error (pp_loader_t *l)
       error_at (l, line, col, "tab character: YAML indentation must use spaces");
       return;
     }
-  if (strstr (problem, "cannot start any token") && c)
+  if (strstr (problem, "cannot start any token") && c > ' ' && c < 0x7f)
     {
       error_at (l, line, col, "character '%c' cannot start a plain value; quote the value", c);
       return;
@@ -398,11 +417,12 @@ has_key (const pp_pair_t *pairs, size_t n, const char *key)
 
 /* `<<: *base` and `<<: [*a, *b]` merge keys, which Kubernetes' YAML reader honours: explicit keys win. */
 static size_t
-merge_into (pp_loader_t *l, pp_pair_t *pairs, size_t n, const pp_node_t *src)
+merge_into (pp_loader_t *l, pp_pair_t *pairs, size_t n, const pp_node_t *src, const pp_node_t *merge_key)
 {
   if (src->type != PP_NODE_MAP)
     {
-      error_at (l, src->line, src->col, "merge key '<<' needs a mapping or a list of mappings");
+      /* At the `<<`: an alias shares its anchor's node, whose position is where the anchor is, often fine there. */
+      error_at (l, merge_key->line, merge_key->col, "merge key '<<' needs a mapping or a list of mappings");
       return n;
     }
   for (uint32_t i = 0; i < src->n; i++)
@@ -452,9 +472,9 @@ finish_map (pp_loader_t *l, frame_t *f)
       pp_node_t *v = f->kids[2 * i + 1];
       if (v->type == PP_NODE_SEQ)
         for (uint32_t j = 0; j < v->n; j++)
-          np = merge_into (l, pairs, np, v->u.items[j]);
+          np = merge_into (l, pairs, np, v->u.items[j], f->kids[2 * i]);
       else
-        np = merge_into (l, pairs, np, v);
+        np = merge_into (l, pairs, np, v, f->kids[2 * i]);
     }
   m->u.pairs = pairs;
   m->n = (uint32_t) np;
@@ -518,6 +538,34 @@ add_scalar (pp_loader_t *l, const yaml_event_t *e)
   attach (l, n);
 }
 
+/* An alias becomes a copy of its anchor's nodes placed where the alias stands: a problem in that copy is reported
+   where the reader sees it used, and every node of the tree has one parent (and one schema field) only.  The copy
+   is bounded by PP_LOAD_MAX_ALIAS_NODES, checked before it is made. */
+static pp_node_t *
+clone_at (pp_loader_t *l, const pp_node_t *src, uint32_t line, uint32_t col)
+{
+  pp_node_t *n = pp_arena_alloc (&l->doc->arena, sizeof *n);
+  *n = *src;
+  n->line = line;
+  n->col = col;
+  if (src->type == PP_NODE_MAP)
+    {
+      n->u.pairs = pp_arena_alloc (&l->doc->arena, (src->n ? src->n : 1) * sizeof (pp_pair_t));
+      for (uint32_t i = 0; i < src->n; i++)
+        {
+          n->u.pairs[i].key = clone_at (l, src->u.pairs[i].key, line, col);
+          n->u.pairs[i].value = clone_at (l, src->u.pairs[i].value, line, col);
+        }
+    }
+  else if (src->type == PP_NODE_SEQ)
+    {
+      n->u.items = pp_arena_alloc (&l->doc->arena, (src->n ? src->n : 1) * sizeof (pp_node_t *));
+      for (uint32_t i = 0; i < src->n; i++)
+        n->u.items[i] = clone_at (l, src->u.items[i], line, col);
+    }
+  return n;
+}
+
 static int
 add_alias (pp_loader_t *l, const yaml_event_t *e)
 {
@@ -536,7 +584,7 @@ add_alias (pp_loader_t *l, const yaml_event_t *e)
                 PP_LOAD_MAX_ALIAS_NODES);
       return -1;
     }
-  attach (l, target);
+  attach (l, clone_at (l, target, line, col));
   return 0;
 }
 

@@ -116,7 +116,8 @@ expand_dir (const char *dir, bool recursive, strv_t *out, int depth, pp_error_t 
   while ((de = readdir (d)) != NULL)
     if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0)
       strv_push (&names, xstrdup (de->d_name));
-  qsort (names.v, names.n, sizeof (char *), str_cmp);
+  if (names.n)
+    qsort (names.v, names.n, sizeof (char *), str_cmp);
   int ret = 0;
   for (size_t i = 0; i < names.n; i++)
     {

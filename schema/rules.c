@@ -163,10 +163,32 @@ check_probes (pp_vctx_t *v, const pp_node_t *c, bool plain_init)
     }
 }
 
+/* A negative request or limit is refused (ValidateResourceQuantityValue); the schema walk has already named the
+   values that are no quantity at all. */
+static void
+check_nonneg_resources (pp_vctx_t *v, const char *rel, const pp_node_t *m)
+{
+  for (uint32_t i = 0; m && i < m->n; i++)
+    {
+      const pp_node_t *val = m->u.pairs[i].value;
+      pp_quantity_t q;
+      if (val->type != PP_NODE_SCALAR || val->tag == PP_TAG_NULL || pp_quantity_parse (val->u.str, &q) != NULL
+          || q.value >= 0)
+        continue;
+      size_t l = push_path (v, rel);
+      size_t l2 = pp_v_push_key (v, m->u.pairs[i].key->u.str);
+      pp_v_error (v, val, "invalid value \"%s\": must be greater than or equal to 0", val->u.str);
+      pp_v_pop (v, l2);
+      pp_v_pop (v, l);
+    }
+}
+
 static void
 check_resources (pp_vctx_t *v, const pp_node_t *res)
 {
   const pp_node_t *req = map (get (res, "requests")), *lim = map (get (res, "limits"));
+  check_nonneg_resources (v, "resources.requests", req);
+  check_nonneg_resources (v, "resources.limits", lim);
   if (req == NULL || lim == NULL)
     return;
   for (uint32_t i = 0; i < req->n; i++)
@@ -350,7 +372,11 @@ check_container (pp_vctx_t *v, const pp_node_t *c, bool init, pod_scope_t *s, co
   size_t l = push_path (v, "securityContext");
   check_security (v, get (c, "securityContext"));
   pp_v_pop (v, l);
-  check_ports (v, c, s, &s->host_ports);
+  /* Init containers run one after another, so the API server checks each one's host ports alone; only the app
+     containers, running side by side, share one set. */
+  names_t own = { 0 };
+  check_ports (v, c, s, init ? &own : &s->host_ports);
+  free (own.v);
   check_mounts (v, c, s, spec_path);
 }
 
@@ -541,12 +567,28 @@ check_service (pp_vctx_t *v, const pp_node_t *obj)
   free (names.v);
 }
 
+/* The bytes of a map's values as the API server counts them for its 1 MiB limit (ValidateConfigMap,
+   ValidateSecret): keys do not count, and base64 text counts as the bytes it decodes to. */
 static size_t
-map_bytes (const pp_node_t *m)
+map_bytes (const pp_node_t *m, bool base64)
 {
   size_t n = 0;
   for (uint32_t i = 0; m && i < m->n; i++)
-    n += m->u.pairs[i].key->len + (m->u.pairs[i].value->type == PP_NODE_SCALAR ? m->u.pairs[i].value->len : 0);
+    {
+      const pp_node_t *val = m->u.pairs[i].value;
+      if (val->type != PP_NODE_SCALAR || val->tag == PP_TAG_NULL)
+        continue;
+      if (!base64)
+        {
+          n += val->len;
+          continue;
+        }
+      /* Padding and the line breaks the decoder skips carry no data; 4 characters make 3 bytes. */
+      size_t chars = 0;
+      for (size_t j = 0; j < val->len; j++)
+        chars += val->u.str[j] != '=' && val->u.str[j] != '\n' && val->u.str[j] != '\r';
+      n += chars * 3 / 4;
+    }
   return n;
 }
 
@@ -565,7 +607,8 @@ check_config (pp_vctx_t *v, const pp_node_t *obj, bool secret)
           pp_v_pop (v, l2);
           pp_v_pop (v, l);
         }
-  size_t total = map_bytes (da) + map_bytes (db);
+  /* A Secret's data is base64 and its stringData plain; a ConfigMap's data is plain and its binaryData base64. */
+  size_t total = map_bytes (da, secret) + map_bytes (db, !secret);
   if (total > 1024 * 1024)
     pp_v_error (v, obj, "a %s may hold at most 1048576 bytes of data, this one holds %zu", secret ? "Secret" : "ConfigMap",
                 total);
@@ -607,8 +650,14 @@ check_pvc (pp_vctx_t *v, const pp_node_t *obj)
   if (modes == NULL || modes->n == 0)
     AT (v, "spec.accessModes", modes ? modes : spec, "at least 1 access mode is required");
   const pp_node_t *req = map (get (map (get (spec, "resources")), "requests"));
-  if (get (req, "storage") == NULL && pp_node_is_null (get (spec, "dataSource")))
+  const pp_node_t *storage = get (req, "storage");
+  pp_quantity_t q;
+  if (storage == NULL && pp_node_is_null (get (spec, "dataSource")))
     AT (v, "spec.resources.requests.storage", req ? req : spec, "required field is missing");
+  /* A claim of nothing is refused (ValidatePositiveQuantityValue), zero included. */
+  else if (storage && storage->type == PP_NODE_SCALAR && storage->tag != PP_TAG_NULL
+           && pp_quantity_parse (storage->u.str, &q) == NULL && q.value <= 0)
+    AT (v, "spec.resources.requests.storage", storage, "invalid value \"%s\": must be greater than 0", storage->u.str);
 }
 
 static void

@@ -179,6 +179,9 @@ check_value (pp_vctx_t *v, const pp_field_t *f, const pp_node_t *n)
         pp_v_error (v, n, "must be between 1 and 65535 (or 0 for none), got %s", s);
       return;
     case PP_CHECK_PORT_OR_NAME:
+      /* A Service's targetPort of 0 or "" is unset: the API server defaults it to `port` before validating. */
+      if (strcmp (f->name, "targetPort") == 0 && ((is_int && x == 0) || *s == '\0'))
+        return;
       if (is_int && (x < 1 || x > 65535))
         pp_v_error (v, n, "must be between 1 and 65535, got %s", s);
       else if (!is_int && (why = pp_check_port_name (s)) != NULL)
@@ -330,7 +333,13 @@ check_element (pp_vctx_t *v, const pp_field_t *f, pp_node_t *n, pp_support_t sup
           return;
         }
       if (f->kind == PP_K_BYTES && pp_check_base64 (n->u.str, n->len))
-        pp_v_error (v, n, "%s", pp_check_base64 (n->u.str, n->len));
+        {
+          /* The reason speaks of a Secret's data and stringData; a ConfigMap's binaryData has data beside it. */
+          if (v->kind && strcmp (v->kind->kind, "Secret") != 0)
+            pp_v_error (v, n, "is not valid base64: binaryData holds base64-encoded bytes (put plain text under data)");
+          else
+            pp_v_error (v, n, "%s", pp_check_base64 (n->u.str, n->len));
+        }
       if (f->kind == PP_K_TIME && pp_check_rfc3339 (n->u.str))
         pp_v_error (v, n, "invalid value \"%s\": %s", n->u.str, pp_check_rfc3339 (n->u.str));
       if (f->values)

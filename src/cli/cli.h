@@ -6,13 +6,23 @@
 #include "core/error.h"
 
 #include <getopt.h>
+#include <stdbool.h>
 
 #define PP_EXIT_OK 0
 #define PP_EXIT_INVALID 1 /* kube validate: some document is invalid */
 #define PP_EXIT_ERROR 125 /* podplay's own errors, as Podman's */
 
 typedef struct pp_command pp_command_t;
-typedef int (*pp_command_fn) (pp_context_t *ctx, const pp_command_t *cmd, int argc, char **argv);
+
+/* What a handler gets: the context, its table entry, and the command as typed ("podplay kube validate"). */
+typedef struct
+{
+  pp_context_t *ctx;
+  const pp_command_t *cmd;
+  const char *path;
+} pp_cli_t;
+
+typedef int (*pp_command_fn) (pp_cli_t *cli, int argc, char **argv);
 
 struct pp_command
 {
@@ -24,23 +34,23 @@ struct pp_command
   pp_command_fn run;   /* NULL for a group or for a command not built yet */
   const pp_command_t *subcommands; /* NULL-name terminated */
   const char *pending; /* the issue that builds a command not built yet */
+  bool options_first;  /* options end at the first argument (exec: the rest is the container's command) */
 };
 
 /* Parses the command's options: the command's own and the global ones (--root, --runroot, --log-level, --help).
    Returns the option character as getopt_long does, -1 at the end; handles globals and --help itself
    (returning 'h' after printing help). */
-int pp_cli_getopt (pp_context_t *ctx, const pp_command_t *cmd, int argc, char **argv, const char *shortopts,
-                   const struct option *longopts);
+int pp_cli_getopt (pp_cli_t *cli, int argc, char **argv, const char *shortopts, const struct option *longopts);
 /* Applies a global option; 0 when handled, -1 with a message when its value is bad, 1 when not global. */
 int pp_cli_global_option (pp_context_t *ctx, int opt, const char *arg);
 void pp_cli_print_help (FILE *out, const pp_command_t *cmd, const char *path);
 /* Reports a usage problem on stderr and returns PP_EXIT_ERROR. */
-int pp_cli_usage_error (const pp_command_t *cmd, const char *fmt, ...) PP_PRINTF (2, 3);
+int pp_cli_usage_error (const pp_cli_t *cli, const char *fmt, ...) PP_PRINTF (2, 3);
 /* Prints an error once and returns PP_EXIT_ERROR. */
 int pp_cli_fail (pp_error_t *err);
 
-int pp_cmd_kube_validate (pp_context_t *ctx, const pp_command_t *cmd, int argc, char **argv);
-int pp_cmd_version (pp_context_t *ctx, const pp_command_t *cmd, int argc, char **argv);
+int pp_cmd_kube_validate (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_version (pp_cli_t *cli, int argc, char **argv);
 
 #define PP_VERSION "0.1.0"
 

@@ -53,7 +53,7 @@ print_text (const pp_diags_t *d, const pp_validate_stats_t *st, bool quiet)
 }
 
 int
-pp_cmd_kube_validate (pp_context_t *ctx, const pp_command_t *cmd, int argc, char **argv)
+pp_cmd_kube_validate (pp_cli_t *cli, int argc, char **argv)
 {
   static const struct option opts[] = {
     { "format", required_argument, NULL, 'f' },
@@ -65,14 +65,14 @@ pp_cmd_kube_validate (pp_context_t *ctx, const pp_command_t *cmd, int argc, char
   bool json = false, recursive = false, quiet = false;
   pp_validate_opts_t vopts = { 0 };
   int opt;
-  while ((opt = pp_cli_getopt (ctx, cmd, argc, argv, "f:Rqv", opts)) != -1)
+  while ((opt = pp_cli_getopt (cli, argc, argv, "f:Rqv", opts)) != -1)
     switch (opt)
       {
       case 'f':
         if (strcmp (optarg, "json") == 0)
           json = true;
         else if (strcmp (optarg, "text") != 0)
-          return pp_cli_usage_error (cmd, "unknown format \"%s\": use text or json", optarg);
+          return pp_cli_usage_error (cli, "unknown format \"%s\": use text or json", optarg);
         break;
       case 'R':
         recursive = true;
@@ -89,7 +89,7 @@ pp_cmd_kube_validate (pp_context_t *ctx, const pp_command_t *cmd, int argc, char
         return PP_EXIT_ERROR;
       }
   if (optind >= argc)
-    return pp_cli_usage_error (cmd, "kube validate needs a file, a directory or - (standard input)");
+    return pp_cli_usage_error (cli, "kube validate needs a file, a directory or - (standard input)");
 
   pp_error_t err = NULL;
   char **paths = NULL;
@@ -99,7 +99,7 @@ pp_cmd_kube_validate (pp_context_t *ctx, const pp_command_t *cmd, int argc, char
     return pp_cli_fail (&err);
   pp_diags_t diags = { 0 };
   pp_validate_stats_t stats;
-  int ret = pp_validate_files (ctx, paths, n, &vopts, &diags, &stats, &err);
+  int ret = pp_validate_files (cli->ctx, paths, n, &vopts, &diags, &stats, &err);
   pp_manifest_paths_free (paths, n);
   if (ret < 0)
     {

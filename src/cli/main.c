@@ -140,7 +140,7 @@ pp_cli_print_help (FILE *out, const pp_command_t *cmd, const char *path)
 }
 
 int
-pp_cli_usage_error (const pp_command_t *cmd, const char *fmt, ...)
+pp_cli_usage_error (const pp_cli_t *cli, const char *fmt, ...)
 {
   va_list ap;
   va_start (ap, fmt);
@@ -148,8 +148,8 @@ pp_cli_usage_error (const pp_command_t *cmd, const char *fmt, ...)
   vfprintf (stderr, fmt, ap);
   fputc ('\n', stderr);
   va_end (ap);
-  if (cmd)
-    fprintf (stderr, "Run 'podplay ... %s --help' for usage.\n", cmd->name);
+  if (cli)
+    fprintf (stderr, "Run '%s --help' for usage.\n", cli->path);
   return PP_EXIT_ERROR;
 }
 
@@ -190,8 +190,7 @@ pp_cli_global_option (pp_context_t *ctx, int opt, const char *arg)
 }
 
 int
-pp_cli_getopt (pp_context_t *ctx, const pp_command_t *cmd, int argc, char **argv, const char *shortopts,
-               const struct option *longopts)
+pp_cli_getopt (pp_cli_t *cli, int argc, char **argv, const char *shortopts, const struct option *longopts)
 {
   struct option all[32];
   size_t n = 0;
@@ -201,26 +200,27 @@ pp_cli_getopt (pp_context_t *ctx, const pp_command_t *cmd, int argc, char **argv
     all[n++] = global_options[i];
   memset (&all[n], 0, sizeof all[n]);
   char shorts[64];
-  snprintf (shorts, sizeof shorts, "+:h%s", shortopts ? shortopts : "");
+  /* Options may follow the arguments, as Podman takes them, unless the command's arguments end its options. */
+  snprintf (shorts, sizeof shorts, "%s:h%s", cli->cmd->options_first ? "+" : "", shortopts ? shortopts : "");
   for (;;)
     {
       int opt = getopt_long (argc, argv, shorts, all, NULL);
       if (opt == 'h')
         {
-          pp_cli_print_help (stdout, cmd, "podplay");
+          pp_cli_print_help (stdout, cli->cmd, cli->path);
           return 'h';
         }
       if (opt == '?')
         {
-          pp_cli_usage_error (cmd, "unknown option '%s'", argv[optind - 1]);
+          pp_cli_usage_error (cli, "unknown option '%s'", argv[optind - 1]);
           return '?';
         }
       if (opt == ':')
         {
-          pp_cli_usage_error (cmd, "option '%s' needs a value", argv[optind - 1]);
+          pp_cli_usage_error (cli, "option '%s' needs a value", argv[optind - 1]);
           return '?';
         }
-      int g = pp_cli_global_option (ctx, opt, optarg);
+      int g = pp_cli_global_option (cli->ctx, opt, optarg);
       if (g < 0)
         return '?';
       if (g == 0)
@@ -287,6 +287,38 @@ parse_globals (pp_context_t *ctx, int argc, char **argv, int *status)
     }
 }
 
+/* A global option between a group and its command (`podplay kube --log-level debug validate`): 1 when argv[*i]
+   was one and has been applied (*i moves past it and its value), 0 when it is not one, -1 on a bad value. */
+static int
+take_global (pp_context_t *ctx, int argc, char **argv, int *i)
+{
+  const char *arg = argv[*i];
+  if (strncmp (arg, "--", 2) != 0)
+    return 0;
+  for (size_t k = 0; k < PP_N_ELEMENTS (global_options); k++)
+    {
+      const struct option *o = &global_options[k];
+      size_t n = strlen (o->name);
+      if (o->has_arg != required_argument || strncmp (arg + 2, o->name, n) != 0)
+        continue;
+      const char *value;
+      if (arg[2 + n] == '=')
+        value = arg + 3 + n;
+      else if (arg[2 + n] == '\0' && *i + 1 < argc)
+        value = argv[++*i];
+      else if (arg[2 + n] == '\0')
+        {
+          pp_cli_usage_error (NULL, "option '%s' needs a value", arg);
+          return -1;
+        }
+      else
+        continue;
+      (*i)++;
+      return pp_cli_global_option (ctx, o->val, value) < 0 ? -1 : 1;
+    }
+  return 0;
+}
+
 static int
 dispatch (pp_context_t *ctx, int argc, char **argv)
 {
@@ -308,6 +340,11 @@ dispatch (pp_context_t *ctx, int argc, char **argv)
           pp_cli_print_help (stdout, cmd, path);
           return PP_EXIT_OK;
         }
+      int g = take_global (ctx, argc, argv, &i);
+      if (g < 0)
+        return PP_EXIT_ERROR;
+      if (g > 0)
+        continue;
       const pp_command_t *next;
       if (find_command (cmd->subcommands, argv[i], &next) < 0)
         {
@@ -322,8 +359,9 @@ dispatch (pp_context_t *ctx, int argc, char **argv)
       snprintf (path + len, sizeof path - len, " %s", cmd->name);
       i++;
     }
-  /* The handler sees argv from the command word on, as getopt expects. */
-  optind = 1;
+  /* The handler sees argv from the command word on, as getopt expects; optind 0 makes glibc start afresh, so the
+     ordering of this parse (permuting, or options first) is not the one of parse_globals. */
+  optind = 0;
   opterr = 0;
   if (cmd->run == NULL)
     {
@@ -337,7 +375,8 @@ dispatch (pp_context_t *ctx, int argc, char **argv)
                cmd->pending ? cmd->pending : "planned");
       return PP_EXIT_ERROR;
     }
-  return cmd->run (ctx, cmd, argc - i + 1, argv + i - 1);
+  pp_cli_t cli = { .ctx = ctx, .cmd = cmd, .path = path };
+  return cmd->run (&cli, argc - i + 1, argv + i - 1);
 }
 
 int

@@ -6,7 +6,7 @@
 #include <yaml.h>
 
 int
-pp_cmd_version (pp_context_t *ctx, const pp_command_t *cmd, int argc, char **argv)
+pp_cmd_version (pp_cli_t *cli, int argc, char **argv)
 {
   static const struct option opts[] = {
     { "format", required_argument, NULL, 'f' },
@@ -14,14 +14,14 @@ pp_cmd_version (pp_context_t *ctx, const pp_command_t *cmd, int argc, char **arg
   };
   bool json = false;
   int opt;
-  while ((opt = pp_cli_getopt (ctx, cmd, argc, argv, "f:", opts)) != -1)
+  while ((opt = pp_cli_getopt (cli, argc, argv, "f:", opts)) != -1)
     switch (opt)
       {
       case 'f':
         if (strcmp (optarg, "json") == 0)
           json = true;
         else if (strcmp (optarg, "text") != 0)
-          return pp_cli_usage_error (cmd, "unknown format \"%s\": use text or json", optarg);
+          return pp_cli_usage_error (cli, "unknown format \"%s\": use text or json", optarg);
         break;
       case 'h':
         return PP_EXIT_OK;
@@ -29,7 +29,7 @@ pp_cmd_version (pp_context_t *ctx, const pp_command_t *cmd, int argc, char **arg
         return PP_EXIT_ERROR;
       }
   if (optind < argc)
-    return pp_cli_usage_error (cmd, "version takes no arguments");
+    return pp_cli_usage_error (cli, "version takes no arguments");
   if (json)
     {
       json_t *v = json_pack ("{s:s, s:s, s:s, s:s}", "version", PP_VERSION, "kubernetesSchema", "1.32", "libyaml",
