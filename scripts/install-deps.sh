@@ -3,9 +3,9 @@
 set -eu
 
 PKGS="build-essential pkg-config clang llvm libclang-rt-14-dev
-libyaml-dev libjansson-dev libcmocka-dev
+libyaml-dev libjansson-dev libcmocka-dev libarchive-dev libssl-dev
 bats python3 python3-yaml python3-jsonschema
-hyperfine time"
+hyperfine time zstd busybox-static skopeo"
 
 missing=""
 for p in $PKGS; do

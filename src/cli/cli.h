@@ -51,6 +51,11 @@ int pp_cli_fail (pp_error_t *err);
 
 int pp_cmd_kube_validate (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_version (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_load (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_images (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_image_inspect (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_rmi (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_system_df (pp_cli_t *cli, int argc, char **argv);
 
 #define PP_VERSION "0.1.0"
 

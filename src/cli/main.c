@@ -67,9 +67,13 @@ static const pp_command_t pod_commands[] = {
 };
 
 static const pp_command_t image_commands[] = {
-  PENDING ("inspect", "Show an image's details as JSON", "#3"),
-  { .name = "ls", .alias = "list", .summary = "List images", .pending = "#3" },
-  PENDING ("rm", "Remove images", "#3"),
+  { .name = "inspect",
+    .summary = "Show an image's details as JSON",
+    .usage = "IMAGE...",
+    .run = pp_cmd_image_inspect },
+  { .name = "ls", .alias = "list", .summary = "List images", .usage = "[--format json] [-q] [--noheading]",
+    .run = pp_cmd_images },
+  { .name = "rm", .summary = "Remove images", .usage = "[-f] IMAGE...", .run = pp_cmd_rmi },
   { NULL },
 };
 
@@ -81,7 +85,10 @@ static const pp_command_t volume_commands[] = {
 };
 
 static const pp_command_t system_commands[] = {
-  PENDING ("df", "Show disk usage of images, containers and volumes", "#3"),
+  { .name = "df",
+    .summary = "Show disk usage of images, containers and volumes",
+    .usage = "[--format json]",
+    .run = pp_cmd_system_df },
   PENDING ("prune", "Remove unused data", "#4"),
   PENDING ("reset", "Remove all pods, images and volumes", "#4"),
   { NULL },
@@ -97,10 +104,32 @@ static const pp_command_t top_commands[] = {
   PENDING ("exec", "Run a command in a running container", "#4"),
   PENDING ("inspect", "Show details of pods, containers or images as JSON", "#4"),
   PENDING ("pull", "Pull an image from a registry", "#3"),
-  PENDING ("load", "Load an image from an archive or an OCI layout", "#3"),
-  PENDING ("images", "List images", "#3"),
+  { .name = "load",
+    .summary = "Load images from an OCI layout, an oci-archive or a docker-archive",
+    .usage = "[-i FILE|DIR] [-q] [oci:DIR[:TAG]]",
+    .help = "Reads an OCI image layout directory (or oci:DIR[:TAG] for one tag of it), an oci-archive or a\n"
+            "docker-archive tarball (docker save), from -i FILE or standard input, verifies every blob against\n"
+            "its digest and unpacks its layers into the store.\n\n"
+            "Options:\n"
+            "  -i, --input FILE  the layout directory or archive (default: standard input)\n"
+            "  -q, --quiet       print only the names of the loaded images\n",
+    .run = pp_cmd_load },
+  { .name = "images",
+    .summary = "List images",
+    .usage = "[--format json] [-q] [--noheading]",
+    .help = "Options:\n"
+            "  --format FORMAT   text (default) or json\n"
+            "  -q, --quiet       print image ids only\n"
+            "  -n, --noheading   no header line\n",
+    .run = pp_cmd_images },
   { .name = "image", .summary = "Manage images", .subcommands = image_commands },
-  PENDING ("rmi", "Remove images", "#3"),
+  { .name = "rmi",
+    .summary = "Remove images",
+    .usage = "[-f] IMAGE...",
+    .help = "Naming one of several names of an image removes that name only; -f removes the image.\n\n"
+            "Options:\n"
+            "  -f, --force       remove the image even when it has other names\n",
+    .run = pp_cmd_rmi },
   { .name = "volume", .summary = "Manage volumes", .subcommands = volume_commands },
   { .name = "system", .summary = "Manage podplay's storage", .subcommands = system_commands },
   PENDING ("info", "Show how podplay is set up on this machine", "#4"),

@@ -1,0 +1,422 @@
+/* The image commands: `load`, `images`, `image inspect`, `rmi` and `system df`. */
+#include "src/cli/cli.h"
+#include "image/load.h"
+#include "image/store.h"
+#include "image/unpack.h"
+
+#include <fcntl.h>
+#include <jansson.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* Parses the common `--format json|text` value. */
+static int
+parse_format (pp_cli_t *cli, const char *value, bool *json)
+{
+  if (strcmp (value, "json") == 0)
+    *json = true;
+  else if (strcmp (value, "text") != 0 && strcmp (value, "table") != 0)
+    return pp_cli_usage_error (cli, "unknown format \"%s\": use text or json", value);
+  return 0;
+}
+
+int
+pp_cmd_load (pp_cli_t *cli, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "input", required_argument, NULL, 'i' },
+    { "quiet", no_argument, NULL, 'q' },
+    { NULL, 0, NULL, 0 },
+  };
+  const char *input = NULL;
+  bool quiet = false;
+  int opt;
+  while ((opt = pp_cli_getopt (cli, argc, argv, "i:q", opts)) != -1)
+    switch (opt)
+      {
+      case 'i':
+        input = optarg;
+        break;
+      case 'q':
+        quiet = true;
+        break;
+      case 'h':
+        return PP_EXIT_OK;
+      default:
+        return PP_EXIT_ERROR;
+      }
+  if (optind < argc && input == NULL)
+    input = argv[optind++];
+  if (optind < argc)
+    return pp_cli_usage_error (cli, "load takes one input: -i FILE, a directory, oci:DIR[:TAG] or -");
+  if (input == NULL)
+    {
+      if (isatty (STDIN_FILENO))
+        return pp_cli_usage_error (cli, "load needs -i FILE (or an archive on standard input)");
+      input = "-";
+    }
+  pp_error_t err = NULL;
+  pp_store_t store;
+  pp_load_result_t result;
+  if (pp_store_open (cli->ctx, &store, &err) < 0 || pp_image_load (cli->ctx, &store, input, &result, &err) < 0)
+    {
+      pp_store_close (&store);
+      return pp_cli_fail (&err);
+    }
+  for (size_t i = 0; i < result.n; i++)
+    printf (quiet ? "%s\n" : "Loaded image: %s\n", result.names[i]);
+  pp_load_result_release (&result);
+  pp_store_close (&store);
+  return PP_EXIT_OK;
+}
+
+/* Splits "registry/repo:tag" into repository and tag for listings. */
+static void
+split_name (const char *name, char **repo, char **tag)
+{
+  const char *slash = strrchr (name, '/');
+  const char *colon = strrchr (slash ? slash : name, ':');
+  *repo = colon ? xstrndup (name, (size_t) (colon - name)) : xstrdup (name);
+  *tag = xstrdup (colon ? colon + 1 : "<none>");
+}
+
+static void
+human_size (int64_t bytes, char *buf, size_t size)
+{
+  static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
+  double v = (double) bytes;
+  size_t u = 0;
+  while (v >= 1000 && u + 1 < PP_N_ELEMENTS (units))
+    v /= 1000, u++;
+  snprintf (buf, size, u ? "%.3g %s" : "%.0f %s", v, units[u]);
+}
+
+static void
+human_age (const char *created, char *buf, size_t size)
+{
+  struct tm tm = { 0 };
+  if (created == NULL || strptime (created, "%Y-%m-%dT%H:%M:%S", &tm) == NULL)
+    {
+      snprintf (buf, size, "unknown");
+      return;
+    }
+  double secs = difftime (time (NULL), timegm (&tm));
+  static const struct
+  {
+    double len;
+    const char *unit;
+  } steps[] = { { 365.25 * 86400, "year" }, { 30 * 86400, "month" }, { 7 * 86400, "week" }, { 86400, "day" },
+                { 3600, "hour" },           { 60, "minute" } };
+  for (size_t i = 0; i < PP_N_ELEMENTS (steps); i++)
+    if (secs >= steps[i].len)
+      {
+        long n = (long) (secs / steps[i].len);
+        snprintf (buf, size, "%ld %s%s ago", n, steps[i].unit, n == 1 ? "" : "s");
+        return;
+      }
+  snprintf (buf, size, "About a minute ago");
+}
+
+static json_t *
+image_json (const pp_image_t *im)
+{
+  json_t *names = json_array ();
+  for (size_t i = 0; i < im->n_names; i++)
+    json_array_append_new (names, json_string (im->names[i]));
+  json_t *created = json_object_get (im->config, "created");
+  return json_pack ("{s:s, s:s, s:o, s:O, s:I}", "Id", im->id, "Digest", im->digest, "Names", names, "Created",
+                    created ? created : json_null (), "Size", (json_int_t) im->size);
+}
+
+int
+pp_cmd_images (pp_cli_t *cli, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "format", required_argument, NULL, 'f' },
+    { "quiet", no_argument, NULL, 'q' },
+    { "noheading", no_argument, NULL, 'n' },
+    { NULL, 0, NULL, 0 },
+  };
+  bool json = false, quiet = false, noheading = false;
+  int opt;
+  while ((opt = pp_cli_getopt (cli, argc, argv, "f:qn", opts)) != -1)
+    switch (opt)
+      {
+      case 'f':
+        if (parse_format (cli, optarg, &json) != 0)
+          return PP_EXIT_ERROR;
+        break;
+      case 'q':
+        quiet = true;
+        break;
+      case 'n':
+        noheading = true;
+        break;
+      case 'h':
+        return PP_EXIT_OK;
+      default:
+        return PP_EXIT_ERROR;
+      }
+  if (optind < argc)
+    return pp_cli_usage_error (cli, "images takes no arguments");
+  pp_error_t err = NULL;
+  pp_store_t store;
+  pp_image_t *all = NULL;
+  size_t n = 0;
+  if (pp_store_open (cli->ctx, &store, &err) < 0 || pp_store_list (&store, &all, &n, &err) < 0)
+    {
+      pp_store_close (&store);
+      return pp_cli_fail (&err);
+    }
+  if (json)
+    {
+      json_t *arr = json_array ();
+      for (size_t i = 0; i < n; i++)
+        json_array_append_new (arr, image_json (&all[i]));
+      json_dumpf (arr, stdout, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
+      putchar ('\n');
+      json_decref (arr);
+    }
+  else
+    {
+      if (!quiet && !noheading)
+        printf ("%-40s %-10s %-14s %-16s %s\n", "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
+      for (size_t i = 0; i < n; i++)
+        {
+          if (quiet)
+            {
+              printf ("%.12s\n", all[i].id);
+              continue;
+            }
+          char size[32], age[48];
+          human_size (all[i].size, size, sizeof size);
+          human_age (json_string_value (json_object_get (all[i].config, "created")), age, sizeof age);
+          for (size_t k = 0; k < (all[i].n_names ? all[i].n_names : 1); k++)
+            {
+              cleanup_free char *repo = NULL;
+              cleanup_free char *tag = NULL;
+              split_name (all[i].n_names ? all[i].names[k] : "<none>", &repo, &tag);
+              printf ("%-40s %-10s %-14.12s %-16s %s\n", repo, tag, all[i].id, age, size);
+            }
+        }
+    }
+  pp_images_free (all, n);
+  pp_store_close (&store);
+  return PP_EXIT_OK;
+}
+
+int
+pp_cmd_image_inspect (pp_cli_t *cli, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "format", required_argument, NULL, 'f' },
+    { NULL, 0, NULL, 0 },
+  };
+  bool json = true;
+  int opt;
+  while ((opt = pp_cli_getopt (cli, argc, argv, "f:", opts)) != -1)
+    switch (opt)
+      {
+      case 'f':
+        if (parse_format (cli, optarg, &json) != 0)
+          return PP_EXIT_ERROR;
+        break;
+      case 'h':
+        return PP_EXIT_OK;
+      default:
+        return PP_EXIT_ERROR;
+      }
+  if (optind >= argc)
+    return pp_cli_usage_error (cli, "image inspect needs at least one image");
+  pp_error_t err = NULL;
+  pp_store_t store;
+  if (pp_store_open (cli->ctx, &store, &err) < 0)
+    {
+      pp_store_close (&store);
+      return pp_cli_fail (&err);
+    }
+  json_t *arr = json_array ();
+  int status = PP_EXIT_OK;
+  for (int i = optind; i < argc; i++)
+    {
+      pp_image_t im;
+      if (pp_store_lookup (&store, argv[i], &im, &err) < 0)
+        {
+          pp_error_print (stderr, err);
+          pp_error_release (&err);
+          status = PP_EXIT_ERROR;
+          continue;
+        }
+      json_t *o = image_json (&im);
+      json_t *diff_ids = json_array (), *layers = json_array ();
+      for (size_t l = 0; l < im.n_layers; l++)
+        {
+          json_array_append_new (diff_ids, json_string (im.layers[l].diff_id));
+          json_array_append_new (layers, json_pack ("{s:s, s:s, s:I}", "Digest", im.layers[l].digest, "MediaType",
+                                                    im.layers[l].media_type, "Size", (json_int_t) im.layers[l].size));
+        }
+      json_object_set (o, "Architecture", json_object_get (im.config, "architecture"));
+      json_object_set (o, "Os", json_object_get (im.config, "os"));
+      json_object_set (o, "Config", json_object_get (im.config, "config"));
+      json_object_set_new (o, "RootFS", json_pack ("{s:s, s:o}", "Type", "layers", "Layers", diff_ids));
+      json_object_set_new (o, "Layers", layers);
+      json_array_append_new (arr, o);
+      pp_image_release (&im);
+    }
+  json_dumpf (arr, stdout, JSON_INDENT (4) | JSON_PRESERVE_ORDER);
+  putchar ('\n');
+  json_decref (arr);
+  pp_store_close (&store);
+  return status;
+}
+
+int
+pp_cmd_rmi (pp_cli_t *cli, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "force", no_argument, NULL, 'f' },
+    { NULL, 0, NULL, 0 },
+  };
+  bool force = false;
+  int opt;
+  while ((opt = pp_cli_getopt (cli, argc, argv, "f", opts)) != -1)
+    switch (opt)
+      {
+      case 'f':
+        force = true;
+        break;
+      case 'h':
+        return PP_EXIT_OK;
+      default:
+        return PP_EXIT_ERROR;
+      }
+  if (optind >= argc)
+    return pp_cli_usage_error (cli, "rmi needs at least one image");
+  pp_error_t err = NULL;
+  pp_store_t store;
+  if (pp_store_open (cli->ctx, &store, &err) < 0)
+    {
+      pp_store_close (&store);
+      return pp_cli_fail (&err);
+    }
+  int status = PP_EXIT_OK;
+  for (int i = optind; i < argc; i++)
+    {
+      pp_image_t im;
+      if (pp_store_lookup (&store, argv[i], &im, &err) < 0)
+        {
+          pp_error_print (stderr, err);
+          pp_error_release (&err);
+          status = PP_EXIT_ERROR;
+          continue;
+        }
+      /* Naming one of several names of an image untags that name only, as Podman does; -f removes the image. */
+      size_t which = im.n_names;
+      for (size_t k = 0; k < im.n_names; k++)
+        if (strcmp (im.names[k], argv[i]) == 0 || strstr (im.names[k], argv[i]))
+          which = which == im.n_names ? k : which;
+      if (!force && im.n_names > 1 && which < im.n_names)
+        {
+          printf ("Untagged: %s\n", im.names[which]);
+          free (im.names[which]);
+          im.names[which] = im.names[--im.n_names];
+          if (pp_store_save_image (&store, &im, false, &err) < 0)
+            status = pp_cli_fail (&err);
+        }
+      else if (pp_store_remove (&store, &im, &err) < 0)
+        status = pp_cli_fail (&err);
+      else
+        {
+          for (size_t k = 0; k < im.n_names; k++)
+            printf ("Untagged: %s\n", im.names[k]);
+          printf ("Deleted: %s\n", im.id);
+        }
+      pp_image_release (&im);
+    }
+  pp_store_close (&store);
+  return status;
+}
+
+/* Bytes used below a directory, hard links counted once per directory walk is good enough here. */
+static int64_t
+disk_usage (int dir)
+{
+  int fd = openat (dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  cleanup_dir DIR *d = fd >= 0 ? fdopendir (fd) : NULL;
+  int64_t total = 0;
+  struct dirent *de;
+  while (d && (de = readdir (d)) != NULL)
+    {
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      struct stat st;
+      if (fstatat (dirfd (d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        continue;
+      total += (int64_t) st.st_blocks * 512;
+      if (S_ISDIR (st.st_mode))
+        {
+          cleanup_close int sub = openat (dirfd (d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+          if (sub >= 0)
+            total += disk_usage (sub);
+        }
+    }
+  return total;
+}
+
+int
+pp_cmd_system_df (pp_cli_t *cli, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "format", required_argument, NULL, 'f' },
+    { NULL, 0, NULL, 0 },
+  };
+  bool json = false;
+  int opt;
+  while ((opt = pp_cli_getopt (cli, argc, argv, "f:", opts)) != -1)
+    switch (opt)
+      {
+      case 'f':
+        if (parse_format (cli, optarg, &json) != 0)
+          return PP_EXIT_ERROR;
+        break;
+      case 'h':
+        return PP_EXIT_OK;
+      default:
+        return PP_EXIT_ERROR;
+      }
+  pp_error_t err = NULL;
+  pp_store_t store;
+  pp_image_t *all = NULL;
+  size_t n = 0;
+  if (pp_store_open (cli->ctx, &store, &err) < 0 || pp_store_list (&store, &all, &n, &err) < 0)
+    {
+      pp_store_close (&store);
+      return pp_cli_fail (&err);
+    }
+  int64_t size = disk_usage (store.blobs_fd) + disk_usage (store.layers_fd);
+  /* No container uses an image yet (the runtime is a later issue), so all of it could be reclaimed. */
+  if (json)
+    {
+      json_t *o = json_pack ("[{s:s, s:I, s:i, s:I, s:I}, {s:s, s:i, s:i, s:i, s:i}, {s:s, s:i, s:i, s:i, s:i}]",
+                             "Type", "Images", "Total", (json_int_t) n, "Active", 0, "Size", (json_int_t) size,
+                             "Reclaimable", (json_int_t) size, "Type", "Containers", "Total", 0, "Active", 0, "Size",
+                             0, "Reclaimable", 0, "Type", "Local Volumes", "Total", 0, "Active", 0, "Size", 0,
+                             "Reclaimable", 0);
+      json_dumpf (o, stdout, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
+      putchar ('\n');
+      json_decref (o);
+    }
+  else
+    {
+      char hs[32];
+      human_size (size, hs, sizeof hs);
+      printf ("%-15s %-6s %-7s %-12s %s\n", "TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE");
+      printf ("%-15s %-6zu %-7d %-12s %s (100%%)\n", "Images", n, 0, hs, hs);
+      printf ("%-15s %-6d %-7d %-12s %s (0%%)\n", "Containers", 0, 0, "0 B", "0 B");
+      printf ("%-15s %-6d %-7d %-12s %s (0%%)\n", "Local Volumes", 0, 0, "0 B", "0 B");
+    }
+  pp_images_free (all, n);
+  pp_store_close (&store);
+  return PP_EXIT_OK;
+}

@@ -1,0 +1,570 @@
+/* The image store on disk: blobs verified while they stream in, layers unpacked once, records renamed into place. */
+#include "image/store.h"
+#include "image/digest.h"
+#include "image/ref.h"
+#include "image/unpack.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+static int
+mkdir_p (const char *path, mode_t mode)
+{
+  cleanup_free char *p = xstrdup (path);
+  for (char *s = p + 1; *s; s++)
+    if (*s == '/')
+      {
+        *s = '\0';
+        if (mkdir (p, mode) < 0 && errno != EEXIST)
+          return -1;
+        *s = '/';
+      }
+  return mkdir (p, mode) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int
+open_subdir (int root, const char *name, pp_error_t *err)
+{
+  if (mkdirat (root, name, 0700) < 0 && errno != EEXIST)
+    return pp_error_make (err, errno, "mkdir `%s`", name);
+  int fd = openat (root, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return pp_error_make (err, errno, "open `%s`", name);
+  return fd;
+}
+
+int
+pp_store_open (pp_context_t *ctx, pp_store_t *store, pp_error_t *err)
+{
+  memset (store, 0, sizeof *store);
+  store->root_fd = store->blobs_fd = store->layers_fd = store->images_fd = store->tmp_fd = -1;
+  store->root = xstrdup (ctx->root);
+  if (mkdir_p (store->root, 0700) < 0)
+    return pp_error_make (err, errno, "create the storage root `%s`", store->root);
+  store->root_fd = open (store->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (store->root_fd < 0)
+    return pp_error_make (err, errno, "open the storage root `%s`", store->root);
+  if (mkdirat (store->root_fd, "blobs", 0700) < 0 && errno != EEXIST)
+    return pp_error_make (err, errno, "mkdir `%s/blobs`", store->root);
+  cleanup_close int blobs = open_subdir (store->root_fd, "blobs", err);
+  if (blobs < 0)
+    return -1;
+  if ((store->blobs_fd = open_subdir (blobs, "sha256", err)) < 0
+      || (store->layers_fd = open_subdir (store->root_fd, "layers", err)) < 0
+      || (store->images_fd = open_subdir (store->root_fd, "images", err)) < 0
+      || (store->tmp_fd = open_subdir (store->root_fd, "tmp", err)) < 0)
+    return pp_error_wrap (err, "storage root `%s`", store->root);
+  return 0;
+}
+
+void
+pp_store_close (pp_store_t *store)
+{
+  int *fds[] = { &store->root_fd, &store->blobs_fd, &store->layers_fd, &store->images_fd, &store->tmp_fd };
+  for (size_t i = 0; i < PP_N_ELEMENTS (fds); i++)
+    if (*fds[i] >= 0)
+      close (*fds[i]), *fds[i] = -1;
+  free (store->root);
+  store->root = NULL;
+}
+
+static int
+lock_file (pp_store_t *store, const char *name, int how, pp_error_t *err)
+{
+  int fd = openat (store->root_fd, name, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return pp_error_make (err, errno, "open `%s/%s`", store->root, name);
+  if (PP_RETRY (flock (fd, how)) < 0)
+    {
+      close (fd);
+      return pp_error_make (err, errno, "lock `%s/%s`", store->root, name);
+    }
+  return fd;
+}
+
+int
+pp_store_lock (pp_store_t *store, pp_error_t *err)
+{
+  return lock_file (store, "store.lock", LOCK_EX, err);
+}
+
+int
+pp_store_lock_gc (pp_store_t *store, bool exclusive, pp_error_t *err)
+{
+  return lock_file (store, "gc.lock", exclusive ? LOCK_EX : LOCK_SH, err);
+}
+
+/* A name in tmp/ no other process uses: our pid and a counter. */
+static char *
+tmp_name (const char *what)
+{
+  static unsigned counter; /* a one-process sequence, the only static state here */
+  return xasprintf ("%s-%d-%u", what, (int) getpid (), __atomic_add_fetch (&counter, 1, __ATOMIC_RELAXED));
+}
+
+static bool
+blob_exists (pp_store_t *store, const char *hex)
+{
+  return faccessat (store->blobs_fd, hex, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+static int
+write_all (int fd, const void *data, size_t len)
+{
+  const char *p = data;
+  while (len)
+    {
+      ssize_t w = PP_RETRY (write (fd, p, len));
+      if (w < 0)
+        return -1;
+      p += w;
+      len -= (size_t) w;
+    }
+  return 0;
+}
+
+int
+pp_store_put_blob (pp_store_t *store, int fd, const char *digest, int64_t size, pp_error_t *err)
+{
+  const char *hex;
+  if (!pp_digest_valid (digest, &hex))
+    return pp_error_make (err, 0, "invalid digest `%s`", digest ? digest : "(none)");
+  if (blob_exists (store, hex))
+    return 0;
+  cleanup_free char *tmp = tmp_name ("blob");
+  cleanup_close int out = openat (store->tmp_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (out < 0)
+    return pp_error_make (err, errno, "create a temporary blob");
+  pp_sha256_t *h = pp_sha256_new ();
+  char buf[65536], got[72];
+  int64_t total = 0;
+  int ret = 0;
+  for (;;)
+    {
+      ssize_t r = PP_RETRY (read (fd, buf, sizeof buf));
+      if (r < 0)
+        {
+          ret = pp_error_make (err, errno, "read blob %s", digest);
+          break;
+        }
+      if (r == 0)
+        break;
+      pp_sha256_update (h, buf, (size_t) r);
+      total += r;
+      if (write_all (out, buf, (size_t) r) < 0)
+        {
+          ret = pp_error_make (err, errno, "write blob %s", digest);
+          break;
+        }
+    }
+  pp_sha256_finish (h, got);
+  if (ret == 0 && size >= 0 && total != size)
+    ret = pp_error_make (err, 0, "blob %s: %lld bytes where the manifest says %lld (truncated?)", digest,
+                         (long long) total, (long long) size);
+  else if (ret == 0 && strcmp (got, digest) != 0)
+    ret = pp_error_make (err, 0, "blob %s: its content has digest %s; refusing it", digest, got);
+  if (ret == 0 && (fsync (out) < 0 || renameat (store->tmp_fd, tmp, store->blobs_fd, hex) < 0))
+    ret = pp_error_make (err, errno, "store blob %s", digest);
+  if (ret < 0)
+    unlinkat (store->tmp_fd, tmp, 0);
+  return ret;
+}
+
+int
+pp_store_put_bytes (pp_store_t *store, const void *data, size_t len, char digest_out[72], pp_error_t *err)
+{
+  pp_sha256_t *h = pp_sha256_new ();
+  pp_sha256_update (h, data, len);
+  pp_sha256_finish (h, digest_out);
+  if (blob_exists (store, digest_out + 7))
+    return 0;
+  cleanup_free char *tmp = tmp_name ("blob");
+  cleanup_close int out = openat (store->tmp_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (out < 0 || write_all (out, data, len) < 0 || renameat (store->tmp_fd, tmp, store->blobs_fd, digest_out + 7) < 0)
+    {
+      int saved = errno;
+      unlinkat (store->tmp_fd, tmp, 0);
+      return pp_error_make (err, saved, "store blob %s", digest_out);
+    }
+  return 0;
+}
+
+int
+pp_store_open_blob (pp_store_t *store, const char *digest, pp_error_t *err)
+{
+  const char *hex;
+  if (!pp_digest_valid (digest, &hex))
+    return pp_error_make (err, 0, "invalid digest `%s`", digest ? digest : "(none)");
+  int fd = openat (store->blobs_fd, hex, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return pp_error_make (err, errno, "blob %s", digest);
+  return fd;
+}
+
+json_t *
+pp_store_read_json (pp_store_t *store, const char *digest, pp_error_t *err)
+{
+  cleanup_close int fd = pp_store_open_blob (store, digest, err);
+  if (fd < 0)
+    return NULL;
+  json_error_t jerr;
+  json_t *j = json_loadfd (fd, JSON_REJECT_DUPLICATES, &jerr);
+  if (j == NULL)
+    pp_error_make (err, 0, "blob %s: invalid JSON at %d:%d: %s", digest, jerr.line, jerr.column, jerr.text);
+  return j;
+}
+
+int
+pp_store_unpack_layer (pp_store_t *store, const char *digest, const char *diff_id, pp_error_t *err)
+{
+  const char *hex;
+  if (!pp_digest_valid (diff_id, &hex))
+    return pp_error_make (err, 0, "layer %s: invalid diff_id `%s`", digest, diff_id ? diff_id : "(none)");
+  if (faccessat (store->layers_fd, hex, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+    return 0;
+  cleanup_close int blob = pp_store_open_blob (store, digest, err);
+  if (blob < 0)
+    return -1;
+  cleanup_free char *tmp = tmp_name ("layer");
+  if (mkdirat (store->tmp_fd, tmp, 0755) < 0)
+    return pp_error_make (err, errno, "create a temporary layer directory");
+  int ret;
+  {
+    cleanup_close int dest = openat (store->tmp_fd, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    char got[72];
+    cleanup_free char *what = xasprintf ("layer %s", digest);
+    ret = dest < 0 ? pp_error_make (err, errno, "open a temporary layer directory")
+                   : pp_layer_unpack (blob, dest, what, got, err);
+    if (ret == 0 && strcmp (got, diff_id) != 0)
+      ret = pp_error_make (err, 0, "layer %s: its content has diff_id %s, the image config says %s", digest, got,
+                           diff_id);
+  }
+  /* Another process may have unpacked the same layer meanwhile: then its copy stays and ours goes. */
+  if (ret == 0 && renameat (store->tmp_fd, tmp, store->layers_fd, hex) < 0 && errno != EEXIST && errno != ENOTEMPTY)
+    ret = pp_error_make (err, errno, "store layer %s", diff_id);
+  if (faccessat (store->tmp_fd, tmp, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+    pp_remove_tree (store->tmp_fd, tmp);
+  return ret;
+}
+
+json_t *
+pp_image_to_json (const pp_image_t *image)
+{
+  json_t *names = json_array (), *layers = json_array ();
+  for (size_t i = 0; i < image->n_names; i++)
+    json_array_append_new (names, json_string (image->names[i]));
+  for (size_t i = 0; i < image->n_layers; i++)
+    json_array_append_new (layers, json_pack ("{s:s, s:s, s:s, s:I}", "digest", image->layers[i].digest, "diffID",
+                                              image->layers[i].diff_id, "mediaType", image->layers[i].media_type,
+                                              "size", (json_int_t) image->layers[i].size));
+  return json_pack ("{s:s, s:s, s:o, s:o, s:I, s:O}", "id", image->id, "digest", image->digest, "names", names,
+                    "layers", layers, "size", (json_int_t) image->size, "config", image->config);
+}
+
+int
+pp_image_from_json (json_t *j, pp_image_t *image)
+{
+  memset (image, 0, sizeof *image);
+  json_t *names = json_object_get (j, "names"), *layers = json_object_get (j, "layers");
+  const char *id = json_string_value (json_object_get (j, "id"));
+  const char *digest = json_string_value (json_object_get (j, "digest"));
+  if (!id || !digest || !json_is_array (names) || !json_is_array (layers))
+    return -1;
+  image->id = xstrdup (id);
+  image->digest = xstrdup (digest);
+  image->size = json_integer_value (json_object_get (j, "size"));
+  image->config = json_incref (json_object_get (j, "config"));
+  image->n_names = json_array_size (names);
+  image->names = xzalloc ((image->n_names + 1) * sizeof (char *));
+  for (size_t i = 0; i < image->n_names; i++)
+    image->names[i] = xstrdup (json_string_value (json_array_get (names, i)) ?: "");
+  image->n_layers = json_array_size (layers);
+  image->layers = xzalloc ((image->n_layers + 1) * sizeof (pp_layer_t));
+  for (size_t i = 0; i < image->n_layers; i++)
+    {
+      json_t *l = json_array_get (layers, i);
+      image->layers[i].digest = xstrdup (json_string_value (json_object_get (l, "digest")) ?: "");
+      image->layers[i].diff_id = xstrdup (json_string_value (json_object_get (l, "diffID")) ?: "");
+      image->layers[i].media_type = xstrdup (json_string_value (json_object_get (l, "mediaType")) ?: "");
+      image->layers[i].size = json_integer_value (json_object_get (l, "size"));
+    }
+  return 0;
+}
+
+void
+pp_image_release (pp_image_t *image)
+{
+  free (image->id);
+  free (image->digest);
+  for (size_t i = 0; i < image->n_names; i++)
+    free (image->names[i]);
+  free (image->names);
+  for (size_t i = 0; i < image->n_layers; i++)
+    {
+      free (image->layers[i].digest);
+      free (image->layers[i].diff_id);
+      free (image->layers[i].media_type);
+    }
+  free (image->layers);
+  json_decref (image->config);
+  memset (image, 0, sizeof *image);
+}
+
+void
+pp_images_free (pp_image_t *images, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    pp_image_release (&images[i]);
+  free (images);
+}
+
+static int
+write_record (pp_store_t *store, const pp_image_t *image, pp_error_t *err)
+{
+  json_t *j = pp_image_to_json (image);
+  cleanup_free char *text = json_dumps (j, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
+  json_decref (j);
+  cleanup_free char *tmp = tmp_name ("image");
+  cleanup_free char *final = xasprintf ("%s.json", image->id);
+  cleanup_close int fd = openat (store->tmp_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0 || write_all (fd, text, strlen (text)) < 0 || fsync (fd) < 0
+      || renameat (store->tmp_fd, tmp, store->images_fd, final) < 0)
+    {
+      int saved = errno;
+      unlinkat (store->tmp_fd, tmp, 0);
+      return pp_error_make (err, saved, "write the record of image %.12s", image->id);
+    }
+  return 0;
+}
+
+static int
+list_unlocked (pp_store_t *store, pp_image_t **out, size_t *n, pp_error_t *err)
+{
+  *out = NULL;
+  *n = 0;
+  int fd = openat (store->images_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  cleanup_dir DIR *d = fd >= 0 ? fdopendir (fd) : NULL;
+  if (d == NULL)
+    return pp_error_make (err, errno, "read `%s/images`", store->root);
+  size_t cap = 0;
+  struct dirent *de;
+  while ((de = readdir (d)) != NULL)
+    {
+      size_t len = strlen (de->d_name);
+      if (len < 6 || strcmp (de->d_name + len - 5, ".json") != 0)
+        continue;
+      cleanup_close int rf = openat (store->images_fd, de->d_name, O_RDONLY | O_CLOEXEC);
+      json_t *j = rf >= 0 ? json_loadfd (rf, 0, NULL) : NULL;
+      if (j == NULL)
+        continue;
+      if (*n == cap)
+        {
+          cap = cap ? cap * 2 : 8;
+          *out = xrealloc (*out, cap * sizeof (pp_image_t));
+        }
+      if (pp_image_from_json (j, &(*out)[*n]) == 0)
+        (*n)++;
+      json_decref (j);
+    }
+  return 0;
+}
+
+int
+pp_store_list (pp_store_t *store, pp_image_t **images, size_t *n, pp_error_t *err)
+{
+  return list_unlocked (store, images, n, err);
+}
+
+int
+pp_store_save_image (pp_store_t *store, const pp_image_t *image, bool keep_names, pp_error_t *err)
+{
+  cleanup_close int lock = pp_store_lock (store, err);
+  if (lock < 0)
+    return -1;
+  pp_image_t *all;
+  size_t n;
+  if (list_unlocked (store, &all, &n, err) < 0)
+    return -1;
+  int ret = 0;
+  /* A name belongs to one image: the other images that hold it lose it. */
+  for (size_t i = 0; ret == 0 && i < n; i++)
+    {
+      if (strcmp (all[i].id, image->id) == 0)
+        continue;
+      size_t kept = 0;
+      for (size_t k = 0; k < all[i].n_names; k++)
+        {
+          bool taken = false;
+          for (size_t m = 0; m < image->n_names; m++)
+            taken = taken || strcmp (all[i].names[k], image->names[m]) == 0;
+          if (taken)
+            free (all[i].names[k]);
+          else
+            all[i].names[kept++] = all[i].names[k];
+        }
+      if (kept != all[i].n_names)
+        {
+          all[i].n_names = kept;
+          ret = write_record (store, &all[i], err);
+        }
+    }
+  /* The same image loaded again under another name keeps the names it had. */
+  pp_image_t merged = *image;
+  cleanup_free char **names = xzalloc ((image->n_names + 1) * sizeof (char *));
+  memcpy (names, image->names, image->n_names * sizeof (char *));
+  merged.names = names;
+  for (size_t i = 0; i < n; i++)
+    if (keep_names && strcmp (all[i].id, image->id) == 0)
+      for (size_t k = 0; k < all[i].n_names; k++)
+        {
+          bool have = false;
+          for (size_t m = 0; m < merged.n_names; m++)
+            have = have || strcmp (merged.names[m], all[i].names[k]) == 0;
+          if (!have)
+            {
+              names = xrealloc (names, (merged.n_names + 2) * sizeof (char *));
+              names[merged.n_names++] = all[i].names[k];
+              merged.names = names;
+            }
+        }
+  if (ret == 0)
+    ret = write_record (store, &merged, err);
+  pp_images_free (all, n);
+  return ret;
+}
+
+static bool
+matches (const pp_image_t *img, const char *what, const char *full)
+{
+  if (strcmp (img->digest, what) == 0)
+    return true;
+  size_t wl = strlen (what);
+  if (wl >= 3 && wl <= strlen (img->id) && strncmp (img->id, what, wl) == 0)
+    return true;
+  if (strncmp (what, "sha256:", 7) == 0 && strcmp (img->id, what + 7) == 0)
+    return true;
+  for (size_t i = 0; i < img->n_names; i++)
+    {
+      if (strcmp (img->names[i], what) == 0 || (full && strcmp (img->names[i], full) == 0))
+        return true;
+      /* A short name also finds a local image: "x" and "x:tag" find localhost/x:tag. */
+      cleanup_free char *local = xasprintf ("localhost/%s%s", what, strchr (what, ':') ? "" : ":latest");
+      if (strcmp (img->names[i], local) == 0)
+        return true;
+    }
+  return false;
+}
+
+int
+pp_store_lookup (pp_store_t *store, const char *what, pp_image_t *image, pp_error_t *err)
+{
+  pp_image_t *all;
+  size_t n;
+  if (list_unlocked (store, &all, &n, err) < 0)
+    return -1;
+  pp_ref_t ref;
+  pp_error_t ignore = NULL;
+  cleanup_free char *full = NULL;
+  if (pp_ref_parse (what, &ref, &ignore) == 0)
+    {
+      full = pp_ref_string (&ref);
+      pp_ref_release (&ref);
+    }
+  pp_error_release (&ignore);
+  int found = -1;
+  for (size_t i = 0; i < n; i++)
+    if (matches (&all[i], what, full))
+      {
+        if (found >= 0 && strcmp (all[found].id, all[i].id) != 0)
+          {
+            pp_images_free (all, n);
+            return pp_error_make (err, 0, "`%s` is ambiguous: it names several images", what);
+          }
+        found = (int) i;
+      }
+  if (found < 0)
+    {
+      pp_images_free (all, n);
+      return pp_error_make (err, ENOENT, "image `%s`", what);
+    }
+  *image = all[found];
+  memset (&all[found], 0, sizeof all[found]);
+  pp_images_free (all, n);
+  return 0;
+}
+
+/* Removes blobs and layers that no image record names. */
+static void
+collect_garbage (pp_store_t *store, const pp_image_t *images, size_t n)
+{
+  int dirs[2] = { store->blobs_fd, store->layers_fd };
+  for (int k = 0; k < 2; k++)
+    {
+      int fd = openat (dirs[k], ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+      cleanup_dir DIR *d = fd >= 0 ? fdopendir (fd) : NULL;
+      struct dirent *de;
+      while (d && (de = readdir (d)) != NULL)
+        {
+          if (de->d_name[0] == '.')
+            continue;
+          bool used = false;
+          for (size_t i = 0; !used && i < n; i++)
+            {
+              const pp_image_t *im = &images[i];
+              if (k == 0)
+                {
+                  used = strcmp (im->digest + 7, de->d_name) == 0 || strcmp (im->id, de->d_name) == 0;
+                  for (size_t l = 0; !used && l < im->n_layers; l++)
+                    used = strcmp (im->layers[l].digest + 7, de->d_name) == 0;
+                }
+              else
+                for (size_t l = 0; !used && l < im->n_layers; l++)
+                  used = strcmp (im->layers[l].diff_id + 7, de->d_name) == 0;
+            }
+          if (!used)
+            pp_remove_tree (dirs[k], de->d_name);
+        }
+    }
+}
+
+int
+pp_store_gc (pp_store_t *store, pp_error_t *err)
+{
+  cleanup_close int gc = pp_store_lock_gc (store, true, err);
+  if (gc < 0)
+    return -1;
+  cleanup_close int lock = pp_store_lock (store, err);
+  if (lock < 0)
+    return -1;
+  pp_image_t *all;
+  size_t n;
+  if (list_unlocked (store, &all, &n, err) < 0)
+    return -1;
+  collect_garbage (store, all, n);
+  pp_images_free (all, n);
+  return 0;
+}
+
+int
+pp_store_remove (pp_store_t *store, const pp_image_t *image, pp_error_t *err)
+{
+  /* Locks in the order imports take them (gc, then records), so the two never wait on each other. */
+  cleanup_close int gc = pp_store_lock_gc (store, true, err);
+  if (gc < 0)
+    return -1;
+  cleanup_close int lock = pp_store_lock (store, err);
+  if (lock < 0)
+    return -1;
+  cleanup_free char *name = xasprintf ("%s.json", image->id);
+  if (unlinkat (store->images_fd, name, 0) < 0 && errno != ENOENT)
+    return pp_error_make (err, errno, "remove image %.12s", image->id);
+  pp_image_t *all;
+  size_t n;
+  if (list_unlocked (store, &all, &n, err) < 0)
+    return -1;
+  collect_garbage (store, all, n);
+  pp_images_free (all, n);
+  return 0;
+}
