@@ -3,9 +3,10 @@
 set -eu
 
 PKGS="build-essential pkg-config clang llvm libclang-rt-14-dev
-libyaml-dev libjansson-dev libcmocka-dev libarchive-dev libssl-dev
+libyaml-dev libjansson-dev libcmocka-dev libarchive-dev libssl-dev libcurl4-openssl-dev
 bats python3 python3-yaml python3-jsonschema
-hyperfine time zstd busybox-static skopeo"
+hyperfine time zstd busybox-static skopeo
+docker-registry apache2-utils curl openssl"
 
 missing=""
 for p in $PKGS; do

@@ -52,6 +52,7 @@ int pp_cli_fail (pp_error_t *err);
 int pp_cmd_kube_validate (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_version (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_load (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_pull (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_images (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_image_inspect (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_rmi (pp_cli_t *cli, int argc, char **argv);

@@ -312,11 +312,8 @@ pp_cmd_rmi (pp_cli_t *cli, int argc, char **argv)
           continue;
         }
       /* Naming one of several names of an image untags that name only, as Podman does; -f removes the image. */
-      size_t which = im.n_names;
-      for (size_t k = 0; k < im.n_names; k++)
-        if (strcmp (im.names[k], argv[i]) == 0 || strstr (im.names[k], argv[i]))
-          which = which == im.n_names ? k : which;
-      if (!force && im.n_names > 1 && which < im.n_names)
+      ssize_t which = pp_image_name_index (&im, argv[i]);
+      if (!force && im.n_names > 1 && which >= 0)
         {
           printf ("Untagged: %s\n", im.names[which]);
           free (im.names[which]);

@@ -103,7 +103,19 @@ static const pp_command_t top_commands[] = {
   PENDING ("logs", "Show a container's logs", "#4"),
   PENDING ("exec", "Run a command in a running container", "#4"),
   PENDING ("inspect", "Show details of pods, containers or images as JSON", "#4"),
-  PENDING ("pull", "Pull an image from a registry", "#3"),
+  { .name = "pull",
+    .summary = "Pull an image from a registry",
+    .usage = "[options] IMAGE",
+    .help = "Fetches IMAGE (busybox means docker.io/library/busybox:latest) over the OCI distribution\n"
+            "protocol, verifying every blob against its digest as it streams, layers in parallel.\n\n"
+            "Options:\n"
+            "  --tls-verify=false  accept any certificate, and plain HTTP\n"
+            "  --cert-dir DIR      CA (*.crt) and client (*.cert, *.key) files for the registry\n"
+            "  --authfile FILE     credentials (default: Podman's auth.json, then Docker's config.json)\n"
+            "  --creds USER:PASS   credentials for this pull\n"
+            "  --platform OS/ARCH  the variant of a multi-platform image (default: this machine's)\n"
+            "  -q, --quiet         print the image id only\n",
+    .run = pp_cmd_pull },
   { .name = "load",
     .summary = "Load images from an OCI layout, an oci-archive or a docker-archive",
     .usage = "[-i FILE|DIR] [-q] [oci:DIR[:TAG]]",

@@ -410,6 +410,14 @@ base_repo (const char *path)
 }
 
 int
+pp_image_record (pp_store_t *store, const char *source, const char *manifest_digest, json_t *manifest,
+                 const char *name, pp_load_result_t *result, pp_error_t *err)
+{
+  import_t im = { .store = store, .blobs_fd = store->blobs_fd, .source = source, .result = result };
+  return record_image (&im, manifest_digest, manifest, name, err);
+}
+
+int
 pp_image_load (pp_context_t *ctx, pp_store_t *store, const char *input, pp_load_result_t *result, pp_error_t *err)
 {
   memset (result, 0, sizeof *result);

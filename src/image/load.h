@@ -14,5 +14,9 @@ typedef struct
    Nothing enters the store unless its digest checks; a failed load leaves no image record. */
 int pp_image_load (pp_context_t *ctx, pp_store_t *store, const char *input, pp_load_result_t *result, pp_error_t *err);
 void pp_load_result_release (pp_load_result_t *result);
+/* Records the image of `manifest` whose blobs are all in the store already: layers unpacked and checked against
+   the config's diff_ids, then the record written under `name` (NULL for none). */
+int pp_image_record (pp_store_t *store, const char *source, const char *manifest_digest, json_t *manifest,
+                     const char *name, pp_load_result_t *result, pp_error_t *err);
 
 #endif

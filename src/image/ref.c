@@ -1,5 +1,6 @@
 /* Parsing image references with the distribution grammar and Podman's short-name rules. */
 #include "image/ref.h"
+#include "image/digest.h"
 #include "schema/checks.h"
 
 #include <string.h>
@@ -9,6 +10,18 @@ pp_ref_parse (const char *text, pp_ref_t *ref, pp_error_t *err)
 {
   memset (ref, 0, sizeof *ref);
   const char *why = pp_check_image (text);
+  const char *at_digest = strchr (text, '@');
+  if (why == NULL && at_digest && strncmp (at_digest + 1, "sha256:", 7) == 0 && !pp_digest_valid (at_digest + 1, NULL))
+    why = "has a malformed digest: sha256 takes 64 lowercase hex digits";
+  const char *first_slash = strchr (text, '/');
+  const char *port = first_slash ? memchr (text, ':', (size_t) (first_slash - text)) : NULL;
+  if (why == NULL && port)
+    for (const char *p = port + 1; p < first_slash; p++)
+      if (*p < '0' || *p > '9' || port + 1 == first_slash)
+        {
+          why = "has a registry port that is not a number";
+          break;
+        }
   if (why)
     return pp_error_make (err, 0, "invalid image reference `%s`: %s", text, why);
   cleanup_free char *s = xstrdup (text);
@@ -46,6 +59,9 @@ pp_ref_parse (const char *text, pp_ref_t *ref, pp_error_t *err)
 char *
 pp_ref_string (const pp_ref_t *ref)
 {
+  /* With both, the digest is what the name means; the tag stays for people to read. */
+  if (ref->tag && ref->digest)
+    return xasprintf ("%s/%s:%s@%s", ref->registry, ref->repository, ref->tag, ref->digest);
   if (ref->tag)
     return xasprintf ("%s/%s:%s", ref->registry, ref->repository, ref->tag);
   return xasprintf ("%s/%s@%s", ref->registry, ref->repository, ref->digest);

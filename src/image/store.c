@@ -125,51 +125,129 @@ write_all (int fd, const void *data, size_t len)
   return 0;
 }
 
+bool
+pp_store_has_blob (pp_store_t *store, const char *digest)
+{
+  const char *hex;
+  return pp_digest_valid (digest, &hex) && blob_exists (store, hex);
+}
+
+struct pp_blob_writer
+{
+  pp_store_t *store;
+  char *digest, *tmp;
+  int fd;
+  int64_t size, written;
+  pp_sha256_t *sha;
+};
+
+pp_blob_writer_t *
+pp_store_blob_begin (pp_store_t *store, const char *digest, int64_t size, pp_error_t *err)
+{
+  if (!pp_digest_valid (digest, NULL))
+    {
+      pp_error_make (err, 0, "invalid digest `%s`", digest ? digest : "(none)");
+      return NULL;
+    }
+  pp_blob_writer_t *w = xzalloc (sizeof *w);
+  w->store = store;
+  w->digest = xstrdup (digest);
+  w->size = size;
+  w->tmp = tmp_name ("blob");
+  w->fd = openat (store->tmp_fd, w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (w->fd < 0)
+    {
+      pp_error_make (err, errno, "create a temporary blob");
+      free (w->tmp);
+      free (w->digest);
+      free (w);
+      return NULL;
+    }
+  w->sha = pp_sha256_new ();
+  return w;
+}
+
+int
+pp_blob_write (pp_blob_writer_t *w, const void *data, size_t len)
+{
+  pp_sha256_update (w->sha, data, len);
+  w->written += (int64_t) len;
+  /* More than the manifest promised is already wrong: stop the stream early. */
+  if (w->size >= 0 && w->written > w->size)
+    {
+      errno = EFBIG;
+      return -1;
+    }
+  return write_all (w->fd, data, len);
+}
+
+static void
+writer_free (pp_blob_writer_t *w, bool remove)
+{
+  if (w->fd >= 0)
+    close (w->fd);
+  if (remove)
+    unlinkat (w->store->tmp_fd, w->tmp, 0);
+  if (w->sha)
+    {
+      char ignored[72];
+      pp_sha256_finish (w->sha, ignored);
+    }
+  free (w->tmp);
+  free (w->digest);
+  free (w);
+}
+
+void
+pp_blob_abort (pp_blob_writer_t *w)
+{
+  if (w)
+    writer_free (w, true);
+}
+
+int
+pp_blob_commit (pp_blob_writer_t *w, pp_error_t *err)
+{
+  char got[72];
+  pp_sha256_finish (w->sha, got);
+  w->sha = NULL;
+  int ret = 0;
+  if (w->size >= 0 && w->written != w->size)
+    ret = pp_error_make (err, 0, "blob %s: %lld bytes where the manifest says %lld (truncated?)", w->digest,
+                         (long long) w->written, (long long) w->size);
+  else if (strcmp (got, w->digest) != 0)
+    ret = pp_error_make (err, 0, "blob %s: its content has digest %s; refusing it", w->digest, got);
+  else if (fsync (w->fd) < 0 || renameat (w->store->tmp_fd, w->tmp, w->store->blobs_fd, w->digest + 7) < 0)
+    ret = pp_error_make (err, errno, "store blob %s", w->digest);
+  writer_free (w, ret < 0);
+  return ret;
+}
+
 int
 pp_store_put_blob (pp_store_t *store, int fd, const char *digest, int64_t size, pp_error_t *err)
 {
-  const char *hex;
-  if (!pp_digest_valid (digest, &hex))
-    return pp_error_make (err, 0, "invalid digest `%s`", digest ? digest : "(none)");
-  if (blob_exists (store, hex))
+  if (pp_store_has_blob (store, digest))
     return 0;
-  cleanup_free char *tmp = tmp_name ("blob");
-  cleanup_close int out = openat (store->tmp_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (out < 0)
-    return pp_error_make (err, errno, "create a temporary blob");
-  pp_sha256_t *h = pp_sha256_new ();
-  char buf[65536], got[72];
-  int64_t total = 0;
-  int ret = 0;
+  pp_blob_writer_t *w = pp_store_blob_begin (store, digest, size, err);
+  if (w == NULL)
+    return -1;
+  char buf[65536];
   for (;;)
     {
       ssize_t r = PP_RETRY (read (fd, buf, sizeof buf));
-      if (r < 0)
-        {
-          ret = pp_error_make (err, errno, "read blob %s", digest);
-          break;
-        }
       if (r == 0)
-        break;
-      pp_sha256_update (h, buf, (size_t) r);
-      total += r;
-      if (write_all (out, buf, (size_t) r) < 0)
+        return pp_blob_commit (w, err);
+      if (r < 0 || pp_blob_write (w, buf, (size_t) r) < 0)
         {
-          ret = pp_error_make (err, errno, "write blob %s", digest);
-          break;
+          int saved = errno;
+          bool too_big = saved == EFBIG;
+          pp_blob_abort (w);
+          if (too_big)
+            return pp_error_make (err, 0, "blob %s: longer than the %lld bytes the manifest says", digest,
+                                  (long long) size);
+          return pp_error_make (err, saved, "copy blob %s", digest);
         }
     }
-  pp_sha256_finish (h, got);
-  if (ret == 0 && size >= 0 && total != size)
-    ret = pp_error_make (err, 0, "blob %s: %lld bytes where the manifest says %lld (truncated?)", digest,
-                         (long long) total, (long long) size);
-  else if (ret == 0 && strcmp (got, digest) != 0)
-    ret = pp_error_make (err, 0, "blob %s: its content has digest %s; refusing it", digest, got);
-  if (ret == 0 && (fsync (out) < 0 || renameat (store->tmp_fd, tmp, store->blobs_fd, hex) < 0))
-    ret = pp_error_make (err, errno, "store blob %s", digest);
-  if (ret < 0)
-    unlinkat (store->tmp_fd, tmp, 0);
-  return ret;
 }
 
 int
@@ -435,6 +513,34 @@ pp_store_save_image (pp_store_t *store, const pp_image_t *image, bool keep_names
   return ret;
 }
 
+/* Which of an image's names `what` stands for: the name itself, its normalised form (`full`), or a short name of a
+   local image ("x" and "x:tag" stand for localhost/x:tag). */
+static ssize_t
+name_index (const pp_image_t *img, const char *what, const char *full)
+{
+  cleanup_free char *local = xasprintf ("localhost/%s%s", what, strchr (what, ':') ? "" : ":latest");
+  for (size_t i = 0; i < img->n_names; i++)
+    if (strcmp (img->names[i], what) == 0 || (full && strcmp (img->names[i], full) == 0)
+        || strcmp (img->names[i], local) == 0)
+      return (ssize_t) i;
+  return -1;
+}
+
+ssize_t
+pp_image_name_index (const pp_image_t *image, const char *what)
+{
+  pp_ref_t ref;
+  pp_error_t ignore = NULL;
+  cleanup_free char *full = NULL;
+  if (pp_ref_parse (what, &ref, &ignore) == 0)
+    {
+      full = pp_ref_string (&ref);
+      pp_ref_release (&ref);
+    }
+  pp_error_release (&ignore);
+  return name_index (image, what, full);
+}
+
 static bool
 matches (const pp_image_t *img, const char *what, const char *full)
 {
@@ -445,16 +551,7 @@ matches (const pp_image_t *img, const char *what, const char *full)
     return true;
   if (strncmp (what, "sha256:", 7) == 0 && strcmp (img->id, what + 7) == 0)
     return true;
-  for (size_t i = 0; i < img->n_names; i++)
-    {
-      if (strcmp (img->names[i], what) == 0 || (full && strcmp (img->names[i], full) == 0))
-        return true;
-      /* A short name also finds a local image: "x" and "x:tag" find localhost/x:tag. */
-      cleanup_free char *local = xasprintf ("localhost/%s%s", what, strchr (what, ':') ? "" : ":latest");
-      if (strcmp (img->names[i], local) == 0)
-        return true;
-    }
-  return false;
+  return name_index (img, what, full) >= 0;
 }
 
 int
@@ -487,7 +584,7 @@ pp_store_lookup (pp_store_t *store, const char *what, pp_image_t *image, pp_erro
   if (found < 0)
     {
       pp_images_free (all, n);
-      return pp_error_make (err, ENOENT, "image `%s`", what);
+      return pp_error_make (err, 0, "%s: image not known", what);
     }
   *image = all[found];
   memset (&all[found], 0, sizeof all[found]);

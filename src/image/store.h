@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* Under the storage root:
      blobs/sha256/<hex>   manifests, configs and compressed layers, each verified before it is renamed in
@@ -50,6 +51,17 @@ int pp_store_lock_gc (pp_store_t *store, bool exclusive, pp_error_t *err);
 
 /* Copies a blob in from `fd`, checking its digest (and size unless < 0) as it streams; present blobs are kept. */
 int pp_store_put_blob (pp_store_t *store, int fd, const char *digest, int64_t size, pp_error_t *err);
+bool pp_store_has_blob (pp_store_t *store, const char *digest);
+
+/* A blob written as it arrives (from a registry): hashed on the way, renamed into place only if it checks. */
+typedef struct pp_blob_writer pp_blob_writer_t;
+pp_blob_writer_t *pp_store_blob_begin (pp_store_t *store, const char *digest, int64_t size, pp_error_t *err);
+/* -1 with errno on a write error, or EFBIG past the announced size. */
+int pp_blob_write (pp_blob_writer_t *w, const void *data, size_t len);
+/* Checks size and digest, renames the blob in; frees the writer either way. */
+int pp_blob_commit (pp_blob_writer_t *w, pp_error_t *err);
+void pp_blob_abort (pp_blob_writer_t *w);
+
 /* Stores bytes held in memory under their own digest, written into `digest_out`. */
 int pp_store_put_bytes (pp_store_t *store, const void *data, size_t len, char digest_out[72], pp_error_t *err);
 int pp_store_open_blob (pp_store_t *store, const char *digest, pp_error_t *err);
@@ -71,6 +83,9 @@ int pp_store_remove (pp_store_t *store, const pp_image_t *image, pp_error_t *err
 
 /* Removes every blob and layer no image record needs (what a failed import left). */
 int pp_store_gc (pp_store_t *store, pp_error_t *err);
+
+/* The index of the name `what` stands for among an image's names, or -1 (an id, a digest, or no name of it). */
+ssize_t pp_image_name_index (const pp_image_t *image, const char *what);
 
 void pp_image_release (pp_image_t *image);
 void pp_images_free (pp_image_t *images, size_t n);

@@ -211,7 +211,7 @@ print(d["version"], d["kubernetesSchema"])')
 	refute_contains "$stderr" "did you mean"
 }
 
-@test "kube play, pod ls and pull exit 125 saying they are not built yet" {
+@test "kube play, pod ls and exec exit 125 saying they are not built yet" {
 	run --separate-stderr "$PODPLAY" kube play x.yaml
 	[ "$status" -eq 125 ]
 	[ -z "$output" ]
@@ -222,9 +222,9 @@ print(d["version"], d["kubernetesSchema"])')
 	[ "$status" -eq 125 ]
 	assert_contains "$stderr" '"podplay pod ls" is not built yet'
 
-	run --separate-stderr "$PODPLAY" pull busybox
+	run --separate-stderr "$PODPLAY" exec ctr true
 	[ "$status" -eq 125 ]
-	assert_contains "$stderr" '"podplay pull" is not built yet'
+	assert_contains "$stderr" '"podplay exec" is not built yet'
 }
 
 @test "every command the help marks 'not built yet' exits 125 and says so" {
