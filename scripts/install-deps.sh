@@ -8,6 +8,11 @@ bats python3 python3-yaml python3-jsonschema
 hyperfine time zstd busybox-static skopeo
 docker-registry apache2-utils curl openssl"
 
+# Podman and runc are only the yardstick of bench/: `--bench` adds them.
+if [ "${1:-}" = --bench ]; then
+	PKGS="$PKGS podman runc"
+fi
+
 missing=""
 for p in $PKGS; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -370,7 +370,7 @@ extract_archive (pp_store_t *store, int fd, const char *source, char **dir, pp_e
 static int
 copy_stdin (pp_store_t *store, char **name, pp_error_t *err)
 {
-  *name = xasprintf ("stdin-%d", (int) getpid ());
+  *name = xasprintf ("stdin-%d-0", (int) getpid ());
   cleanup_close int out = openat (store->tmp_fd, *name, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (out < 0)
     return pp_error_make (err, errno, "create a temporary file");

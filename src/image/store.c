@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 
@@ -35,6 +36,26 @@ open_subdir (int root, const char *name, pp_error_t *err)
   return fd;
 }
 
+/* Work left in tmp/ by a process that died (killed in the middle of a pull): named `what-PID-N`, it goes once
+   that PID is gone, so an interrupted pull leaves no half blob; the blobs it finished stay for the next try. */
+static void
+clean_stale_tmp (pp_store_t *store)
+{
+  int fd = openat (store->tmp_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  cleanup_dir DIR *d = fd >= 0 ? fdopendir (fd) : NULL;
+  struct dirent *de;
+  while (d && (de = readdir (d)) != NULL)
+    {
+      const char *dash = strchr (de->d_name, '-');
+      char *end = NULL;
+      long pid = dash ? strtol (dash + 1, &end, 10) : 0;
+      if (pid <= 0 || end == NULL || *end != '-' || pid == (long) getpid ())
+        continue;
+      if (kill ((pid_t) pid, 0) < 0 && errno == ESRCH)
+        pp_remove_tree (store->tmp_fd, de->d_name);
+    }
+}
+
 int
 pp_store_open (pp_context_t *ctx, pp_store_t *store, pp_error_t *err)
 {
@@ -56,6 +77,7 @@ pp_store_open (pp_context_t *ctx, pp_store_t *store, pp_error_t *err)
       || (store->images_fd = open_subdir (store->root_fd, "images", err)) < 0
       || (store->tmp_fd = open_subdir (store->root_fd, "tmp", err)) < 0)
     return pp_error_wrap (err, "storage root `%s`", store->root);
+  clean_stale_tmp (store);
   return 0;
 }
 

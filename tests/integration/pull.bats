@@ -173,3 +173,26 @@ print(m["layers"][0]["digest"][7:])' "$IMAGES/busybox")
 	assert_tree "$PP_REGISTRY_HOST/podplay/layered" layered
 	assert_equal "$(find "$ROOT/tmp" -mindepth 1 | wc -l)" 0
 }
+
+@test "a pull killed halfway leaves no half image, and the next pull completes and cleans up" {
+	registry_start plain
+	registry_push "$IMAGES/layered" podplay/layered
+	mkdir -p "$ROOT/tmp"
+	# What a killed process leaves: work named after a pid that no longer runs.
+	sleep 0 &
+	dead=$!
+	wait "$dead"
+	mkdir "$ROOT/tmp/layer-$dead-1"
+	: >"$ROOT/tmp/blob-$dead-2"
+	pp pull -q --tls-verify=false "$PP_REGISTRY_HOST/podplay/layered" >/dev/null 2>&1 &
+	pid=$!
+	sleep 0.05
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" || true
+	run -0 pp images -q
+	[ -z "$output" ] || assert_equal "$output" "$(pp image inspect "$PP_REGISTRY_HOST/podplay/layered" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Id"][:12])')"
+	assert_equal "$(find "$ROOT/tmp" -mindepth 1 | wc -l)" 0
+	run -0 pp pull --tls-verify=false "$PP_REGISTRY_HOST/podplay/layered"
+	assert_tree "$PP_REGISTRY_HOST/podplay/layered" layered
+	assert_equal "$(find "$ROOT/tmp" -mindepth 1 | wc -l)" 0
+}
