@@ -203,6 +203,21 @@ import_index (import_t *im, const char *digest, const char *name, pp_error_t *er
   return ret;
 }
 
+pp_manifest_kind_t
+pp_manifest_kind (json_t *manifest, const char *descriptor_type, const char **type)
+{
+  const char *own = json_string_value (json_object_get (manifest, "mediaType"));
+  const char *t = own ? own : descriptor_type;
+  *type = t ? t : "(none)";
+  if (t == NULL)
+    return json_object_get (manifest, "manifests") ? PP_MANIFEST_INDEX : PP_MANIFEST_IMAGE;
+  if (strcmp (t, MT_OCI_INDEX) == 0 || strcmp (t, MT_DOCKER_LIST) == 0)
+    return PP_MANIFEST_INDEX;
+  if (strcmp (t, MT_OCI_MANIFEST) == 0 || strcmp (t, MT_DOCKER_MANIFEST) == 0)
+    return PP_MANIFEST_IMAGE;
+  return PP_MANIFEST_UNKNOWN;
+}
+
 static int
 import_descriptor (import_t *im, json_t *desc, const char *name, pp_error_t *err)
 {
@@ -215,15 +230,19 @@ import_descriptor (import_t *im, json_t *desc, const char *name, pp_error_t *err
   json_t *manifest = pp_store_read_json (im->store, digest, err);
   if (manifest == NULL)
     return -1;
-  const char *own = json_string_value (json_object_get (manifest, "mediaType"));
-  const char *type = own ? own : mt;
+  const char *type;
   int ret;
-  if (type && (strcmp (type, MT_OCI_INDEX) == 0 || strcmp (type, MT_DOCKER_LIST) == 0))
-    ret = import_index (im, digest, name, err);
-  else if (type && strcmp (type, MT_OCI_MANIFEST) != 0 && strcmp (type, MT_DOCKER_MANIFEST) != 0)
-    ret = pp_error_make (err, 0, "%s: manifest %s has an unknown media type `%s`", im->source, digest, type);
-  else
-    ret = record_image (im, digest, manifest, name, err);
+  switch (pp_manifest_kind (manifest, mt, &type))
+    {
+    case PP_MANIFEST_INDEX:
+      ret = import_index (im, digest, name, err);
+      break;
+    case PP_MANIFEST_IMAGE:
+      ret = record_image (im, digest, manifest, name, err);
+      break;
+    default:
+      ret = pp_error_make (err, 0, "%s: manifest %s has an unknown media type `%s`", im->source, digest, type);
+    }
   json_decref (manifest);
   return ret;
 }

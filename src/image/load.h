@@ -14,6 +14,16 @@ typedef struct
    Nothing enters the store unless its digest checks; a failed load leaves no image record. */
 int pp_image_load (pp_context_t *ctx, pp_store_t *store, const char *input, pp_load_result_t *result, pp_error_t *err);
 void pp_load_result_release (pp_load_result_t *result);
+typedef enum
+{
+  PP_MANIFEST_IMAGE,
+  PP_MANIFEST_INDEX, /* an OCI index or a Docker manifest list */
+  PP_MANIFEST_UNKNOWN,
+} pp_manifest_kind_t;
+
+/* What a manifest is, by its own mediaType or else its descriptor's; `type` names it for messages. */
+pp_manifest_kind_t pp_manifest_kind (json_t *manifest, const char *descriptor_type, const char **type);
+
 /* Records the image of `manifest` whose blobs are all in the store already: layers unpacked and checked against
    the config's diff_ids, then the record written under `name` (NULL for none). */
 int pp_image_record (pp_store_t *store, const char *source, const char *manifest_digest, json_t *manifest,

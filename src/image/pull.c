@@ -460,6 +460,7 @@ typedef struct
 {
   const char *digest;
   int64_t size;
+  double started; /* monotonic seconds, when its fetch began */
   volatile int64_t done;
   int ok;
   pp_error_t err;
@@ -491,9 +492,18 @@ restart_blob (void *arg)
   return w;
 }
 
+static double
+now_seconds (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
 static void
 fetch_blob (pool_t *p, job_t *job)
 {
+  job->started = now_seconds ();
   if (pp_store_has_blob (p->store, job->digest))
     {
       job->done = job->size;
@@ -534,18 +544,23 @@ worker (void *arg)
     }
 }
 
+/* One line a blob: a bar, bytes and rate; redrawn in place until the last draw. */
 static void
 draw_progress (const pool_t *p, bool final)
 {
   static const int width = 30;
+  double now = now_seconds ();
   for (size_t i = 0; i < p->n; i++)
     {
       const job_t *j = &p->jobs[i];
       int64_t done = __atomic_load_n (&j->done, __ATOMIC_RELAXED);
       int fill = j->size > 0 ? (int) (done * width / j->size) : width;
-      fprintf (stderr, "\rCopying blob %.12s [%.*s%*s] %6.1f / %.1f MiB\n", j->digest + 7, fill,
+      fill = fill > width ? width : fill < 0 ? 0 : fill;
+      double secs = j->started > 0 ? now - j->started : 0;
+      double rate = secs > 0.01 ? (double) done / secs / 1048576.0 : 0;
+      fprintf (stderr, "\rCopying blob %.12s [%.*s%*s] %6.1f / %.1f MiB  %6.1f MiB/s\033[K\n", j->digest + 7, fill,
                "##############################", width - fill, "", (double) done / 1048576.0,
-               (double) j->size / 1048576.0);
+               (double) j->size / 1048576.0, rate);
     }
   if (!final)
     fprintf (stderr, "\033[%zuA", p->n);
@@ -679,25 +694,25 @@ registry_free (registry_t *r)
   pthread_mutex_destroy (&r->lock);
 }
 
-static bool
-is_index (json_t *m)
-{
-  const char *mt = json_string_value (json_object_get (m, "mediaType"));
-  return (mt && (strstr (mt, "image.index") || strstr (mt, "manifest.list")))
-         || (mt == NULL && json_object_get (m, "manifests"));
-}
-
 static int
 pull_ref (registry_t *r, pp_store_t *store, const pp_ref_t *ref, const char *name, pp_load_result_t *result,
           pp_error_t *err)
 {
   char digest[72];
   json_t *manifest = fetch_manifest (r, store, ref->digest ? ref->digest : ref->tag, digest, err);
-  if (manifest && is_index (manifest))
+  const char *type;
+  if (manifest && pp_manifest_kind (manifest, NULL, &type) == PP_MANIFEST_INDEX)
     {
       json_t *chosen = pick_platform (r, store, manifest, digest, err);
       json_decref (manifest);
       manifest = chosen;
+    }
+  if (manifest && pp_manifest_kind (manifest, NULL, &type) != PP_MANIFEST_IMAGE)
+    {
+      pp_error_make (err, 0, "%s/%s: manifest %s has an unknown media type `%s`", r->host, r->repository, digest,
+                     type);
+      json_decref (manifest);
+      manifest = NULL;
     }
   if (manifest == NULL)
     return -1;

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 static int
@@ -686,4 +687,40 @@ pp_store_remove (pp_store_t *store, const pp_image_t *image, pp_error_t *err)
   collect_garbage (store, all, n);
   pp_images_free (all, n);
   return 0;
+}
+
+int
+pp_store_mount_rootfs (pp_store_t *store, const pp_image_t *image, const char *upper, const char *work,
+                       const char *target, pp_error_t *err)
+{
+  if (image->n_layers == 0)
+    return pp_error_make (err, 0, "image %.12s has no layer to mount", image->id);
+  /* Layers are named relative to the layers directory, so the option string stays short (the kernel takes one
+     page): overlay resolves relative lowerdirs against the caller's working directory. */
+  pp_buf_t opts = { 0 };
+  pp_buf_puts (&opts, "lowerdir=");
+  for (size_t i = image->n_layers; i-- > 0;)
+    {
+      const char *hex;
+      if (!pp_digest_valid (image->layers[i].diff_id, &hex))
+        {
+          pp_buf_free (&opts);
+          return pp_error_make (err, 0, "image %.12s: invalid diff_id", image->id);
+        }
+      pp_buf_printf (&opts, "%s%s", i + 1 == image->n_layers ? "" : ":", hex);
+    }
+  pp_buf_printf (&opts, ",upperdir=%s,workdir=%s", upper, work);
+  int ret = 0;
+  cleanup_close int cwd = open (".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (cwd < 0 || fchdir (store->layers_fd) < 0)
+    ret = pp_error_make (err, errno, "enter `%s/layers`", store->root);
+  else
+    {
+      if (mount ("overlay", target, "overlay", 0, opts.data) < 0)
+        ret = pp_error_make (err, errno, "mount the layers of image %.12s on `%s`", image->id, target);
+      if (fchdir (cwd) < 0 && ret == 0)
+        ret = pp_error_make (err, errno, "return to the working directory");
+    }
+  pp_buf_free (&opts);
+  return ret;
 }

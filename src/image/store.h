@@ -81,6 +81,11 @@ int pp_store_lookup (pp_store_t *store, const char *what, pp_image_t *image, pp_
 /* Removes an image record, then every blob and layer no image needs any more. */
 int pp_store_remove (pp_store_t *store, const pp_image_t *image, pp_error_t *err);
 
+/* Mounts an image's layers read-only under an overlay at `target`, its writes going to `upper` (with `work`,
+   both empty, absolute, on one filesystem): a container's root filesystem. */
+int pp_store_mount_rootfs (pp_store_t *store, const pp_image_t *image, const char *upper, const char *work,
+                           const char *target, pp_error_t *err);
+
 /* Removes every blob and layer no image record needs (what a failed import left). */
 int pp_store_gc (pp_store_t *store, pp_error_t *err);
 

@@ -19,6 +19,9 @@ setup() {
 
 teardown() {
 	registry_stop
+	if [ -f "$BATS_TEST_TMPDIR/blobserver.pid" ]; then
+		kill "$(cat "$BATS_TEST_TMPDIR/blobserver.pid")" 2>/dev/null || true
+	fi
 	rm -rf "${BATS_TEST_TMPDIR:?}/root" "${BATS_TEST_TMPDIR:?}/run"
 }
 
@@ -163,9 +166,11 @@ print(m["layers"][0]["digest"][7:])' "$IMAGES/busybox")
 	registry_start plain
 	registry_push "$IMAGES/busybox" podplay/busybox
 	registry_push "$IMAGES/layered" podplay/layered
-	pp pull -q --tls-verify=false "$PP_REGISTRY_HOST/podplay/busybox" >"$BATS_TEST_TMPDIR/a" 2>&1 &
+	"$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" pull -q --tls-verify=false "$PP_REGISTRY_HOST/podplay/busybox" \
+		>"$BATS_TEST_TMPDIR/a" 2>&1 &
 	a=$!
-	pp pull -q --tls-verify=false "$PP_REGISTRY_HOST/podplay/layered" >"$BATS_TEST_TMPDIR/b" 2>&1 &
+	"$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" pull -q --tls-verify=false "$PP_REGISTRY_HOST/podplay/layered" \
+		>"$BATS_TEST_TMPDIR/b" 2>&1 &
 	b=$!
 	wait "$a"
 	wait "$b"
@@ -184,7 +189,9 @@ print(m["layers"][0]["digest"][7:])' "$IMAGES/busybox")
 	wait "$dead"
 	mkdir "$ROOT/tmp/layer-$dead-1"
 	: >"$ROOT/tmp/blob-$dead-2"
-	pp pull -q --tls-verify=false "$PP_REGISTRY_HOST/podplay/layered" >/dev/null 2>&1 &
+	# The binary itself in the background (not the pp function's subshell), so that $! is the process killed.
+	"$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" pull -q --tls-verify=false "$PP_REGISTRY_HOST/podplay/layered" \
+		>/dev/null 2>&1 &
 	pid=$!
 	sleep 0.05
 	kill -KILL "$pid" 2>/dev/null || true
@@ -195,4 +202,62 @@ print(m["layers"][0]["digest"][7:])' "$IMAGES/busybox")
 	run -0 pp pull --tls-verify=false "$PP_REGISTRY_HOST/podplay/layered"
 	assert_tree "$PP_REGISTRY_HOST/podplay/layered" layered
 	assert_equal "$(find "$ROOT/tmp" -mindepth 1 | wc -l)" 0
+}
+
+@test "blobs redirected to another server are followed, and a 503 from it is retried" {
+	blobdir=$BATS_TEST_TMPDIR/blobsrv
+	mkdir -p "$blobdir"
+	# The registry's storage is only known once it starts: the blob server serves the directory it will use.
+	export PP_REGISTRY_BLOB_URL
+	python3 tests/integration/blobserver.py "$BATS_FILE_TMPDIR/registry-plain/storage" "$blobdir/port" "$blobdir/log" 3>&- &
+	blob_pid=$!
+	echo "$blob_pid" >"$BATS_TEST_TMPDIR/blobserver.pid"
+	for _ in $(seq 50); do [ -s "$blobdir/port" ] && break; sleep 0.1; done
+	PP_REGISTRY_BLOB_URL=http://127.0.0.1:$(cat "$blobdir/port")
+	registry_start plain
+	unset PP_REGISTRY_BLOB_URL
+	registry_push "$IMAGES/layered" podplay/layered
+	run -0 pp pull --tls-verify=false "$PP_REGISTRY_HOST/podplay/layered"
+	assert_tree "$PP_REGISTRY_HOST/podplay/layered" layered
+	# Every blob came from the blob server: a 503 first, then the data.
+	run -0 grep -c ' 503$' "$blobdir/log"
+	[ "$output" -ge 5 ]
+	run -0 grep -c ' 200$' "$blobdir/log"
+	[ "$output" -ge 5 ]
+	kill "$blob_pid"
+	wait "$blob_pid" 2>/dev/null || true
+}
+
+@test "bearer tokens: anonymous pull of a public repository, credentials sent to the token server for a private one" {
+	registry_start token
+	registry_push "$IMAGES/busybox" public/busybox
+	registry_push "$IMAGES/busybox" private/busybox
+	run -0 env HOME="$BATS_TEST_TMPDIR" XDG_RUNTIME_DIR= "$PODPLAY" --root "$ROOT" pull --tls-verify=false "$PP_REGISTRY_HOST/public/busybox"
+	assert_tree "$PP_REGISTRY_HOST/public/busybox" busybox
+	# The token was asked for the repository it pulls, for pull only.
+	run -0 grep -c "GET repository:public/busybox:pull " "$PP_TOKEN_LOG"
+	rm -rf "$ROOT"
+	run -125 --separate-stderr env HOME="$BATS_TEST_TMPDIR" XDG_RUNTIME_DIR= "$PODPLAY" --root "$ROOT" pull --tls-verify=false "$PP_REGISTRY_HOST/private/busybox"
+	assert_contains "$stderr" "authentication failed"
+	run -125 --separate-stderr pp pull --tls-verify=false --creds podplay:wrong "$PP_REGISTRY_HOST/private/busybox"
+	assert_contains "$stderr" "authentication failed"
+	assert_store_empty
+	run -0 pp pull --tls-verify=false --creds "$PP_REGISTRY_CREDS" "$PP_REGISTRY_HOST/private/busybox"
+	assert_tree "$PP_REGISTRY_HOST/private/busybox" busybox
+}
+
+@test "on a terminal a pull draws a bar per blob with bytes and rate; elsewhere it prints one line" {
+	registry_start plain
+	registry_push "$IMAGES/layered" podplay/layered
+	# script(1) gives the pull a terminal; its output is what a user would see.
+	run -0 script -qec "$PODPLAY --root $ROOT --runroot $RUNROOT pull --tls-verify=false $PP_REGISTRY_HOST/podplay/layered" /dev/null
+	assert_contains "$output" "Copying blob"
+	assert_contains "$output" "MiB/s"
+	# Five blobs (config and four layers), each drawn full at the end.
+	[ "$(printf '%s\n' "$output" | tr '\r' '\n' | grep -c 'Copying blob .*\[##############################\]')" -ge 5 ]
+	assert_contains "$output" "Pulled $PP_REGISTRY_HOST/podplay/layered:latest"
+	rm -rf "$ROOT"
+	run -0 --separate-stderr pp pull --tls-verify=false "$PP_REGISTRY_HOST/podplay/layered"
+	assert_equal "$stderr" ""
+	assert_equal "$(printf '%s\n' "$output" | wc -l)" 1
 }

@@ -7,6 +7,7 @@
 #   registry_push SRC NAME            pushes the OCI layout SRC (tag latest) to it as NAME:latest
 #   registry_curl PATH [ARGS...]      curl to it (127.0.0.1 only, never through a proxy) with its CA and credentials
 #   registry_stop                     kills exactly the registry started and removes its directory
+#   PP_REGISTRY_BLOB_URL=URL          (set before registry_start) blobs are redirected to URL + their storage path
 #
 # Call registry_start in setup_file and registry_stop in teardown_file; the variables are exported for the tests.
 # Nothing here talks to anything but 127.0.0.1. (No variable is named REGISTRY_*: the registry reads those as
@@ -96,6 +97,26 @@ registry_write_config() {
 			    path: $dir/htpasswd
 		EOF
 	fi
+	if [ "$PP_REGISTRY_MODE" = token ]; then
+		cat >>"$dir/config.yml" <<-EOF
+			auth:
+			  token:
+			    realm: http://127.0.0.1:$PP_TOKEN_PORT/token
+			    service: podplay-test-registry
+			    issuer: podplay-test-issuer
+			    rootcertbundle: $dir/token/token.crt
+		EOF
+	fi
+	# Blobs answered with a redirect to another server (as registries send clients to blob storage).
+	if [ -n "${PP_REGISTRY_BLOB_URL:-}" ]; then
+		cat >>"$dir/config.yml" <<-EOF
+			middleware:
+			  storage:
+			    - name: redirect
+			      options:
+			        baseurl: $PP_REGISTRY_BLOB_URL
+		EOF
+	fi
 }
 
 # The HTTP status of GET /v2/ (000 when nothing answers).
@@ -115,9 +136,9 @@ registry_curl() {
 registry_start() {
 	local mode=${1:-plain} _attempt
 	case "$mode" in
-	plain | tls | auth) ;;
+	plain | tls | auth | token) ;;
 	*)
-		echo "registry_start: unknown mode $mode (plain, tls or auth)" >&2
+		echo "registry_start: unknown mode $mode (plain, tls, auth or token)" >&2
 		return 1
 		;;
 	esac
@@ -142,6 +163,10 @@ registry_start() {
 		fi
 		if [ "$mode" = auth ]; then
 			htpasswd -Bbn "$PP_REGISTRY_USER" "$PP_REGISTRY_PASSWORD" >"$PP_REGISTRY_DIR/htpasswd" 2>/dev/null || return 1
+			export PP_REGISTRY_CREDS=$PP_REGISTRY_USER:$PP_REGISTRY_PASSWORD
+		fi
+		if [ "$mode" = token ]; then
+			token_start "$PP_REGISTRY_DIR/token" || return 1
 			export PP_REGISTRY_CREDS=$PP_REGISTRY_USER:$PP_REGISTRY_PASSWORD
 		fi
 		registry_write_config "$PP_REGISTRY_DIR"
@@ -171,6 +196,8 @@ registry_wait() {
 		fi
 		code=$(registry_ping)
 		[ "$code" = 200 ] && return 0
+		# Behind token auth /v2/ answers 401 with the challenge until a client has a token.
+		[ "$code" = 401 ] && [ "$PP_REGISTRY_MODE" = token ] && return 0
 		sleep 0.1
 	done
 	return 1
@@ -191,7 +218,28 @@ registry_stop_pid() {
 	PP_REGISTRY_PID=
 }
 
+# A token server (tests/integration/tokenserver.py) for bearer-token auth: its signing key and certificate in $1,
+# anyone may pull public/*, podplay:secret may pull and push anything.
+token_start() {
+	local dir=$1
+	mkdir -p "$dir"
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$dir/token.key" -out "$dir/token.crt" -days 1 \
+		-subj "/CN=podplay test token issuer" >/dev/null 2>&1 || return 1
+	python3 "$REPO_ROOT/tests/integration/tokenserver.py" "$dir/token.key" "$dir/token.crt" podplay-test-registry \
+		podplay-test-issuer "$PP_REGISTRY_USER:$PP_REGISTRY_PASSWORD" "$dir/port" "$dir/log" >"$dir/out" 2>&1 3>&- &
+	export PP_TOKEN_PID=$!
+	for _ in $(seq 50); do [ -s "$dir/port" ] && break; sleep 0.1; done
+	[ -s "$dir/port" ] || return 1
+	export PP_TOKEN_PORT PP_TOKEN_LOG=$dir/log
+	PP_TOKEN_PORT=$(cat "$dir/port")
+}
+
 registry_stop() {
+	if [ -n "${PP_TOKEN_PID:-}" ]; then
+		kill "$PP_TOKEN_PID" 2>/dev/null || true
+		wait "$PP_TOKEN_PID" 2>/dev/null || true
+		unset PP_TOKEN_PID PP_TOKEN_PORT PP_TOKEN_LOG
+	fi
 	registry_stop_pid
 	[ -n "${PP_REGISTRY_DIR:-}" ] && rm -rf "$PP_REGISTRY_DIR"
 	unset PP_REGISTRY_MODE PP_REGISTRY_PORT PP_REGISTRY_PID PP_REGISTRY_DIR PP_REGISTRY_HOST PP_REGISTRY_URL \
