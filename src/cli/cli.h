@@ -46,6 +46,11 @@ int pp_cli_global_option (pp_context_t *ctx, int opt, const char *arg);
 void pp_cli_print_help (FILE *out, const pp_command_t *cmd, const char *path);
 /* Reports a usage problem on stderr and returns PP_EXIT_ERROR. */
 int pp_cli_usage_error (const pp_cli_t *cli, const char *fmt, ...) PP_PRINTF (2, 3);
+/* `--format text|json` (table is text): 0, or a usage error's PP_EXIT_ERROR. */
+int pp_cli_parse_format (pp_cli_t *cli, const char *value, bool *json);
+/* Options of a command whose only one is --format: -1 to go on, else the status to exit with (after --help,
+   or a usage error). */
+int pp_cli_format_options (pp_cli_t *cli, int argc, char **argv, bool *json);
 /* Prints an error once and returns PP_EXIT_ERROR. */
 int pp_cli_fail (pp_error_t *err);
 

@@ -10,17 +10,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* Parses the common `--format json|text` value. */
-static int
-parse_format (pp_cli_t *cli, const char *value, bool *json)
-{
-  if (strcmp (value, "json") == 0)
-    *json = true;
-  else if (strcmp (value, "text") != 0 && strcmp (value, "table") != 0)
-    return pp_cli_usage_error (cli, "unknown format \"%s\": use text or json", value);
-  return 0;
-}
-
 int
 pp_cmd_load (pp_cli_t *cli, int argc, char **argv)
 {
@@ -144,7 +133,7 @@ pp_cmd_images (pp_cli_t *cli, int argc, char **argv)
     switch (opt)
       {
       case 'f':
-        if (parse_format (cli, optarg, &json) != 0)
+        if (pp_cli_parse_format (cli, optarg, &json) != 0)
           return PP_EXIT_ERROR;
         break;
       case 'q':
@@ -209,24 +198,10 @@ pp_cmd_images (pp_cli_t *cli, int argc, char **argv)
 int
 pp_cmd_image_inspect (pp_cli_t *cli, int argc, char **argv)
 {
-  static const struct option opts[] = {
-    { "format", required_argument, NULL, 'f' },
-    { NULL, 0, NULL, 0 },
-  };
-  bool json = true;
-  int opt;
-  while ((opt = pp_cli_getopt (cli, argc, argv, "f:", opts)) != -1)
-    switch (opt)
-      {
-      case 'f':
-        if (parse_format (cli, optarg, &json) != 0)
-          return PP_EXIT_ERROR;
-        break;
-      case 'h':
-        return PP_EXIT_OK;
-      default:
-        return PP_EXIT_ERROR;
-      }
+  bool json = true; /* inspect speaks JSON whatever --format says: it has no table */
+  int st = pp_cli_format_options (cli, argc, argv, &json);
+  if (st >= 0)
+    return st;
   if (optind >= argc)
     return pp_cli_usage_error (cli, "image inspect needs at least one image");
   pp_error_t err = NULL;
@@ -364,24 +339,12 @@ disk_usage (int dir)
 int
 pp_cmd_system_df (pp_cli_t *cli, int argc, char **argv)
 {
-  static const struct option opts[] = {
-    { "format", required_argument, NULL, 'f' },
-    { NULL, 0, NULL, 0 },
-  };
   bool json = false;
-  int opt;
-  while ((opt = pp_cli_getopt (cli, argc, argv, "f:", opts)) != -1)
-    switch (opt)
-      {
-      case 'f':
-        if (parse_format (cli, optarg, &json) != 0)
-          return PP_EXIT_ERROR;
-        break;
-      case 'h':
-        return PP_EXIT_OK;
-      default:
-        return PP_EXIT_ERROR;
-      }
+  int st = pp_cli_format_options (cli, argc, argv, &json);
+  if (st >= 0)
+    return st;
+  if (optind < argc)
+    return pp_cli_usage_error (cli, "system df takes no arguments");
   pp_error_t err = NULL;
   pp_store_t store;
   pp_image_t *all = NULL;

@@ -69,10 +69,8 @@ pp_cmd_kube_validate (pp_cli_t *cli, int argc, char **argv)
     switch (opt)
       {
       case 'f':
-        if (strcmp (optarg, "json") == 0)
-          json = true;
-        else if (strcmp (optarg, "text") != 0)
-          return pp_cli_usage_error (cli, "unknown format \"%s\": use text or json", optarg);
+        if (pp_cli_parse_format (cli, optarg, &json) != 0)
+          return PP_EXIT_ERROR;
         break;
       case 'R':
         recursive = true;

@@ -195,6 +195,41 @@ pp_cli_usage_error (const pp_cli_t *cli, const char *fmt, ...)
 }
 
 int
+pp_cli_parse_format (pp_cli_t *cli, const char *value, bool *json)
+{
+  if (strcmp (value, "json") == 0)
+    *json = true;
+  else if (strcmp (value, "text") == 0 || strcmp (value, "table") == 0)
+    *json = false;
+  else
+    return pp_cli_usage_error (cli, "unknown format \"%s\": use text or json", value);
+  return 0;
+}
+
+int
+pp_cli_format_options (pp_cli_t *cli, int argc, char **argv, bool *json)
+{
+  static const struct option opts[] = {
+    { "format", required_argument, NULL, 'f' },
+    { NULL, 0, NULL, 0 },
+  };
+  int opt;
+  while ((opt = pp_cli_getopt (cli, argc, argv, "f:", opts)) != -1)
+    switch (opt)
+      {
+      case 'f':
+        if (pp_cli_parse_format (cli, optarg, json) != 0)
+          return PP_EXIT_ERROR;
+        break;
+      case 'h':
+        return PP_EXIT_OK;
+      default:
+        return PP_EXIT_ERROR;
+      }
+  return -1;
+}
+
+int
 pp_cli_fail (pp_error_t *err)
 {
   pp_error_print (stderr, *err);

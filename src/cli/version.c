@@ -8,26 +8,10 @@
 int
 pp_cmd_version (pp_cli_t *cli, int argc, char **argv)
 {
-  static const struct option opts[] = {
-    { "format", required_argument, NULL, 'f' },
-    { NULL, 0, NULL, 0 },
-  };
   bool json = false;
-  int opt;
-  while ((opt = pp_cli_getopt (cli, argc, argv, "f:", opts)) != -1)
-    switch (opt)
-      {
-      case 'f':
-        if (strcmp (optarg, "json") == 0)
-          json = true;
-        else if (strcmp (optarg, "text") != 0)
-          return pp_cli_usage_error (cli, "unknown format \"%s\": use text or json", optarg);
-        break;
-      case 'h':
-        return PP_EXIT_OK;
-      default:
-        return PP_EXIT_ERROR;
-      }
+  int st = pp_cli_format_options (cli, argc, argv, &json);
+  if (st >= 0)
+    return st;
   if (optind < argc)
     return pp_cli_usage_error (cli, "version takes no arguments");
   if (json)

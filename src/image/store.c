@@ -649,8 +649,10 @@ collect_garbage (pp_store_t *store, const pp_image_t *images, size_t n)
     }
 }
 
-int
-pp_store_gc (pp_store_t *store, pp_error_t *err)
+/* Takes both locks in the order imports take them (gc, then records), so the two never wait on each other; removes
+   the record of `remove` (if any), then what no remaining record needs. */
+static int
+remove_and_collect (pp_store_t *store, const pp_image_t *remove, pp_error_t *err)
 {
   cleanup_close int gc = pp_store_lock_gc (store, true, err);
   if (gc < 0)
@@ -658,6 +660,12 @@ pp_store_gc (pp_store_t *store, pp_error_t *err)
   cleanup_close int lock = pp_store_lock (store, err);
   if (lock < 0)
     return -1;
+  if (remove)
+    {
+      cleanup_free char *name = xasprintf ("%s.json", remove->id);
+      if (unlinkat (store->images_fd, name, 0) < 0 && errno != ENOENT)
+        return pp_error_make (err, errno, "remove image %.12s", remove->id);
+    }
   pp_image_t *all;
   size_t n;
   if (list_unlocked (store, &all, &n, err) < 0)
@@ -668,25 +676,15 @@ pp_store_gc (pp_store_t *store, pp_error_t *err)
 }
 
 int
+pp_store_gc (pp_store_t *store, pp_error_t *err)
+{
+  return remove_and_collect (store, NULL, err);
+}
+
+int
 pp_store_remove (pp_store_t *store, const pp_image_t *image, pp_error_t *err)
 {
-  /* Locks in the order imports take them (gc, then records), so the two never wait on each other. */
-  cleanup_close int gc = pp_store_lock_gc (store, true, err);
-  if (gc < 0)
-    return -1;
-  cleanup_close int lock = pp_store_lock (store, err);
-  if (lock < 0)
-    return -1;
-  cleanup_free char *name = xasprintf ("%s.json", image->id);
-  if (unlinkat (store->images_fd, name, 0) < 0 && errno != ENOENT)
-    return pp_error_make (err, errno, "remove image %.12s", image->id);
-  pp_image_t *all;
-  size_t n;
-  if (list_unlocked (store, &all, &n, err) < 0)
-    return -1;
-  collect_garbage (store, all, n);
-  pp_images_free (all, n);
-  return 0;
+  return remove_and_collect (store, image, err);
 }
 
 int
