@@ -5,12 +5,12 @@ set -eu
 PKGS="build-essential pkg-config clang llvm libclang-rt-14-dev
 libyaml-dev libjansson-dev libcmocka-dev libarchive-dev libssl-dev libcurl4-openssl-dev
 bats python3 python3-yaml python3-jsonschema
-hyperfine time zstd busybox-static skopeo
+hyperfine time zstd busybox-static skopeo runc
 docker-registry apache2-utils curl openssl"
 
-# Podman and runc are only the yardstick of bench/: `--bench` adds them.
+# runc runs podplay's bundles in the tests; Podman is only the yardstick of bench/: `--bench` adds it.
 if [ "${1:-}" = --bench ]; then
-	PKGS="$PKGS podman runc"
+	PKGS="$PKGS podman"
 fi
 
 missing=""

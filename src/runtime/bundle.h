@@ -1,0 +1,53 @@
+/* OCI runtime bundles: what a container is, as a config.json any OCI runtime (runc, crun, podplay's own) runs. */
+#ifndef PP_BUNDLE_H
+#define PP_BUNDLE_H
+
+#include "core/error.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct
+{
+  const char *type; /* "pid", "network", "ipc", "uts", "mount", "cgroup", "user" */
+  const char *path; /* a namespace to join (the pod's), or NULL for a new one */
+} pp_bundle_ns_t;
+
+typedef struct
+{
+  const char *const *args; /* NULL-terminated */
+  const char *const *env;  /* "NAME=value", NULL-terminated */
+  const char *cwd;
+  uint32_t uid, gid;
+  uint32_t *groups;
+  size_t n_groups;
+  const char *hostname;
+  bool terminal;
+  bool readonly_rootfs;
+  bool privileged;         /* every capability, nothing masked */
+  bool no_new_privileges;
+  const char *const *cap_add, *const *cap_drop; /* NULL-terminated, "NET_ADMIN" or "CAP_NET_ADMIN" */
+  pp_bundle_ns_t *namespaces;
+  size_t n_namespaces;
+  int64_t memory_limit; /* bytes, 0 for none */
+  int64_t cpu_quota, cpu_period; /* microseconds, 0 for none */
+  uint64_t cpu_shares;
+  int64_t pids_limit;
+  const char *cgroups_path;
+} pp_bundle_spec_t;
+
+/* Podman's default capabilities, without the CAP_ prefix, NULL-terminated. */
+extern const char *const pp_default_capabilities[];
+
+/* The config.json of a spec, with "root": {"path": "rootfs"}. */
+json_t *pp_bundle_config (const pp_bundle_spec_t *spec, pp_error_t *err);
+/* Writes `dir`/config.json (the root filesystem goes at `dir`/rootfs). */
+int pp_bundle_write (const char *dir, const pp_bundle_spec_t *spec, pp_error_t *err);
+
+/* The process's argv from the image's Entrypoint and Cmd and Kubernetes' command and args: command replaces the
+   Entrypoint (and drops the Cmd), args replace the Cmd.  NULL-terminated, or NULL (err set) when empty. */
+char **pp_bundle_args (json_t *image_config, const char *const *command, const char *const *args, pp_error_t *err);
+void pp_strv_free (char **v);
+
+#endif

@@ -1,0 +1,191 @@
+/* OCI bundles: the argv rules of Kubernetes against the image, the config.json, and runc running it unchanged. */
+#include "unit.h"
+#include "image/load.h"
+#include "image/store.h"
+#include "runtime/bundle.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+static char dir[] = "/tmp/podplay-bundle-XXXXXX";
+static char runc_id[64];
+
+static int PP_PRINTF (1, 2) run_cmd (const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  char *cmd = NULL;
+  int n = vasprintf (&cmd, fmt, ap);
+  va_end (ap);
+  int ret = n < 0 ? -1 : system (cmd);
+  free (cmd);
+  return ret;
+}
+
+static char *
+joined (char **v)
+{
+  pp_buf_t b = { 0 };
+  for (size_t i = 0; v && v[i]; i++)
+    pp_buf_printf (&b, "%s%s", i ? " " : "", v[i]);
+  return b.data ? b.data : xstrdup ("");
+}
+
+/* Kubernetes' table: command replaces the Entrypoint and drops the Cmd; args replace the Cmd. */
+static void
+test_args_rules (void **state)
+{
+  (void) state;
+  json_t *img = json_pack ("{s:{s:[s,s], s:[s]}}", "config", "Entrypoint", "/bin/ep", "-x", "Cmd", "default");
+  const char *cmd[] = { "/bin/cmd", NULL }, *args[] = { "a1", "a2", NULL };
+  static const struct
+  {
+    bool command, args;
+    const char *want;
+  } cases[] = {
+    { false, false, "/bin/ep -x default" },
+    { true, false, "/bin/cmd" },
+    { false, true, "/bin/ep -x a1 a2" },
+    { true, true, "/bin/cmd a1 a2" },
+  };
+  for (size_t i = 0; i < PP_N_ELEMENTS (cases); i++)
+    {
+      cleanup_error pp_error_t err = NULL;
+      char **v = pp_bundle_args (img, cases[i].command ? cmd : NULL, cases[i].args ? args : NULL, &err);
+      cleanup_free char *got = joined (v);
+      assert_string_equal (got, cases[i].want);
+      pp_strv_free (v);
+    }
+  json_t *empty = json_pack ("{s:{}}", "config");
+  cleanup_error pp_error_t err = NULL;
+  assert_null (pp_bundle_args (empty, NULL, NULL, &err));
+  assert_non_null (strstr (err->msg, "no command"));
+  json_decref (empty);
+  json_decref (img);
+}
+
+static json_t *
+caps_of (const pp_bundle_spec_t *spec)
+{
+  cleanup_error pp_error_t err = NULL;
+  json_t *c = pp_bundle_config (spec, &err);
+  assert_non_null (c);
+  json_t *eff = json_incref (json_object_get (json_object_get (json_object_get (c, "process"), "capabilities"), "effective"));
+  json_decref (c);
+  return eff;
+}
+
+static void
+test_capabilities (void **state)
+{
+  (void) state;
+  const char *args[] = { "true", NULL };
+  pp_bundle_spec_t spec = { .args = args };
+  json_t *eff = caps_of (&spec);
+  assert_int_equal (json_array_size (eff), 11);
+  json_decref (eff);
+  const char *all[] = { "ALL", NULL }, *add[] = { "NET_ADMIN", NULL }, *add_prefixed[] = { "CAP_SYS_TIME", NULL };
+  spec.cap_drop = all;
+  spec.cap_add = add;
+  eff = caps_of (&spec);
+  assert_int_equal (json_array_size (eff), 1);
+  assert_string_equal (json_string_value (json_array_get (eff, 0)), "CAP_NET_ADMIN");
+  json_decref (eff);
+  spec.cap_add = add_prefixed;
+  eff = caps_of (&spec);
+  assert_string_equal (json_string_value (json_array_get (eff, 0)), "CAP_SYS_TIME");
+  json_decref (eff);
+  pp_bundle_spec_t priv = { .args = args, .privileged = true };
+  cleanup_error pp_error_t err = NULL;
+  json_t *c = pp_bundle_config (&priv, &err);
+  assert_null (json_object_get (json_object_get (c, "linux"), "maskedPaths"));
+  assert_int_equal (json_array_size (json_object_get (json_object_get (json_object_get (c, "process"), "capabilities"),
+                                                     "effective")),
+                    41);
+  json_decref (c);
+}
+
+/* The bundle of the busybox fixture runs under runc as written: isolated, masked, with Podman's capabilities. */
+static void
+test_runc_runs_the_bundle (void **state)
+{
+  (void) state;
+  assert_non_null (mkdtemp (dir));
+  snprintf (runc_id, sizeof runc_id, "podplay-test-%d", (int) getpid ());
+  assert_int_equal (run_cmd ("python3 fixtures/images/build.py %s/images >/dev/null", dir), 0);
+  pp_context_t ctx;
+  pp_context_init (&ctx);
+  cleanup_free char *root = xasprintf ("%s/root", dir);
+  pp_context_set_root (&ctx, root);
+  pp_store_t store;
+  pp_load_result_t result;
+  pp_image_t image;
+  cleanup_error pp_error_t err = NULL;
+  cleanup_free char *layout = xasprintf ("%s/images/busybox", dir);
+  assert_int_equal (pp_store_open (&ctx, &store, &err), 0);
+  assert_int_equal (pp_image_load (&ctx, &store, layout, &result, &err), 0);
+  assert_int_equal (pp_store_lookup (&store, "localhost/busybox:latest", &image, &err), 0);
+
+  cleanup_free char *bundle = xasprintf ("%s/bundle", dir);
+  cleanup_free char *rootfs = xasprintf ("%s/bundle/rootfs", dir);
+  cleanup_free char *upper = xasprintf ("%s/upper", dir);
+  cleanup_free char *work = xasprintf ("%s/work", dir);
+  assert_int_equal (mkdir (bundle, 0700), 0);
+  assert_int_equal (mkdir (rootfs, 0755), 0);
+  assert_int_equal (mkdir (upper, 0755), 0);
+  assert_int_equal (mkdir (work, 0700), 0);
+  if (pp_store_mount_rootfs (&store, &image, upper, work, rootfs, &err) < 0)
+    fail_msg ("%s", err->msg);
+
+  const char *cmd[] = { "sh", "-c",
+                  "echo hello; id -u; hostname; grep CapEff /proc/self/status; wc -c < /proc/timer_list; echo $$", NULL };
+  char **args = pp_bundle_args (image.config, cmd, NULL, &err);
+  const char *env[] = { "PATH=/bin:/usr/bin", NULL };
+  pp_bundle_ns_t ns[] = { { "pid", NULL }, { "ipc", NULL }, { "uts", NULL }, { "mount", NULL }, { "network", NULL } };
+  pp_bundle_spec_t spec = { .args = (const char *const *) args, .env = env, .cwd = "/", .hostname = "testpod", .namespaces = ns,
+                            .n_namespaces = PP_N_ELEMENTS (ns), .no_new_privileges = true };
+  assert_int_equal (pp_bundle_write (bundle, &spec, &err), 0);
+  pp_strv_free (args);
+
+  cleanup_free char *out = xasprintf ("%s/out", dir);
+  assert_int_equal (run_cmd ("runc --root %s/runc run --bundle %s %s </dev/null >%s 2>&1", dir, bundle, runc_id, out), 0);
+  FILE *f = fopen (out, "r");
+  assert_non_null (f);
+  char text[4096] = "";
+  size_t got = fread (text, 1, sizeof text - 1, f);
+  fclose (f);
+  text[got] = '\0';
+  /* PID 1 is the command; uid 0; its own hostname; Podman's 11 capabilities; /proc/timer_list masked (empty,
+     where the host's has thousands of bytes). */
+  assert_string_equal (text, "hello\n0\ntestpod\nCapEff:\t00000000800405fb\n0\n1\n");
+
+  pp_image_release (&image);
+  pp_load_result_release (&result);
+  pp_store_close (&store);
+  pp_context_release (&ctx);
+}
+
+/* Runs whether the test passed or not: no container, mount or file stays. */
+static int
+cleanup (void **state)
+{
+  (void) state;
+  if (runc_id[0])
+    run_cmd ("runc --root %s/runc delete -f %s >/dev/null 2>&1", dir, runc_id);
+  cleanup_free char *rootfs = xasprintf ("%s/bundle/rootfs", dir);
+  umount2 (rootfs, MNT_DETACH);
+  return run_cmd ("rm -rf %s", dir) == 0 ? 0 : -1;
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_args_rules),
+    cmocka_unit_test (test_capabilities),
+    cmocka_unit_test_teardown (test_runc_runs_the_bundle, cleanup),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
