@@ -1,6 +1,6 @@
 # podplay's build: one static library that the binary, the unit tests and the fuzz target all link.
 
-PKGS      := yaml-0.1 jansson libarchive libcrypto libcurl
+PKGS      := yaml-0.1 jansson libarchive libcrypto libcurl sqlite3
 CC        ?= cc
 BUILD     ?= build
 OPT       ?= -O2 -g
@@ -14,7 +14,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(PKG_CFLAGS) $(SAN) $(CFLAGS)
 LDLIBS    += $(PKG_LIBS) -lm -lpthread
 
-LIB_SRC   := $(wildcard src/core/*.c src/image/*.c src/runtime/*.c) $(filter-out %_main.c,$(wildcard schema/*.c))
+LIB_SRC   := $(wildcard src/core/*.c src/image/*.c src/runtime/*.c src/state/*.c) $(filter-out %_main.c,$(wildcard schema/*.c))
 CLI_SRC   := $(wildcard src/cli/*.c)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -137,7 +137,7 @@ pp_bundle_config (const pp_bundle_spec_t *spec, pp_error_t *err)
   json_t *groups = json_array ();
   for (size_t i = 0; i < spec->n_groups; i++)
     json_array_append_new (groups, json_integer (spec->groups[i]));
-  json_t *process = json_pack ("{s:b, s:{s:I, s:I, s:o}, s:o, s:o, s:s, s:{s:O, s:O, s:O, s:O}, s:b}", "terminal",
+  json_t *process = json_pack ("{s:b, s:{s:I, s:I, s:o}, s:o, s:o, s:s, s:{s:O, s:O, s:O, s:o}, s:b}", "terminal",
                                spec->terminal, "user", "uid", (json_int_t) spec->uid, "gid", (json_int_t) spec->gid,
                                "additionalGids", groups, "args", strv_json (spec->args), "env", strv_json (spec->env),
                                "cwd", spec->cwd && *spec->cwd ? spec->cwd : "/", "capabilities", "bounding", caps,

@@ -1,0 +1,401 @@
+/* SQLite under the storage root: one schema, prepared statements, transactions, errors with SQLite's words. */
+#include "state/state.h"
+
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+
+#define SCHEMA_VERSION 1
+
+struct pp_state
+{
+  sqlite3 *db;
+  char *path;
+};
+
+static const char schema_sql[] =
+  "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS pods ("
+  "  id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, namespace TEXT NOT NULL, play_file TEXT,"
+  "  spec_hash TEXT, status TEXT NOT NULL, created INTEGER NOT NULL, monitor_pid INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE IF NOT EXISTS containers ("
+  "  id TEXT PRIMARY KEY, pod_id TEXT NOT NULL REFERENCES pods (id) ON DELETE CASCADE, name TEXT NOT NULL,"
+  "  image TEXT NOT NULL, init INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL, pid INTEGER NOT NULL DEFAULT 0,"
+  "  exit_code INTEGER NOT NULL DEFAULT -1, oom_killed INTEGER NOT NULL DEFAULT 0,"
+  "  restarts INTEGER NOT NULL DEFAULT 0, started INTEGER NOT NULL DEFAULT 0, finished INTEGER NOT NULL DEFAULT 0,"
+  "  UNIQUE (pod_id, name));"
+  "CREATE INDEX IF NOT EXISTS containers_pod ON containers (pod_id);";
+
+static int
+db_error (pp_state_t *s, pp_error_t *err, const char *what)
+{
+  return pp_error_make (err, 0, "state database `%s`: %s: %s", s->path, what, sqlite3_errmsg (s->db));
+}
+
+static int
+exec_sql (pp_state_t *s, const char *sql, pp_error_t *err)
+{
+  char *msg = NULL;
+  if (sqlite3_exec (s->db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    {
+      int ret = pp_error_make (err, 0, "state database `%s`: %s", s->path, msg ? msg : sqlite3_errmsg (s->db));
+      sqlite3_free (msg);
+      return ret;
+    }
+  return 0;
+}
+
+static int
+check_version (pp_state_t *s, pp_error_t *err)
+{
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2 (s->db, "SELECT value FROM meta WHERE key = 'schema'", -1, &st, NULL) != SQLITE_OK)
+    return db_error (s, err, "read the schema version");
+  int ret = 0;
+  if (sqlite3_step (st) == SQLITE_ROW)
+    {
+      int v = atoi ((const char *) sqlite3_column_text (st, 0));
+      if (v > SCHEMA_VERSION)
+        ret = pp_error_make (err, 0, "state database `%s` has schema %d; this podplay knows %d: upgrade podplay",
+                             s->path, v, SCHEMA_VERSION);
+    }
+  else
+    ret = exec_sql (s, "INSERT INTO meta (key, value) VALUES ('schema', '1')", err);
+  sqlite3_finalize (st);
+  return ret;
+}
+
+int
+pp_state_open (pp_context_t *ctx, pp_state_t **out, pp_error_t *err)
+{
+  *out = NULL;
+  if (mkdir (ctx->root, 0700) < 0 && errno != EEXIST)
+    return pp_error_make (err, errno, "create the storage root `%s`", ctx->root);
+  pp_state_t *s = xzalloc (sizeof *s);
+  s->path = xasprintf ("%s/state.db", ctx->root);
+  if (sqlite3_open_v2 (s->path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL)
+      != SQLITE_OK)
+    {
+      int ret = s->db ? db_error (s, err, "open") : pp_error_make (err, ENOMEM, "open `%s`", s->path);
+      pp_state_close (s);
+      return ret;
+    }
+  sqlite3_busy_timeout (s->db, 10000);
+  /* WAL: readers never wait for a writer; NORMAL sync is safe with WAL (a crash loses no committed data
+     the OS wrote, and never corrupts). */
+  if (exec_sql (s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;", err) < 0
+      || pp_state_begin (s, err) < 0)
+    {
+      pp_state_close (s);
+      return -1;
+    }
+  if (exec_sql (s, schema_sql, err) < 0 || check_version (s, err) < 0)
+    {
+      pp_state_rollback (s);
+      pp_state_close (s);
+      return -1;
+    }
+  if (pp_state_commit (s, err) < 0)
+    {
+      pp_state_close (s);
+      return -1;
+    }
+  *out = s;
+  return 0;
+}
+
+void
+pp_state_close (pp_state_t *s)
+{
+  if (s == NULL)
+    return;
+  sqlite3_close_v2 (s->db);
+  free (s->path);
+  free (s);
+}
+
+int
+pp_state_begin (pp_state_t *s, pp_error_t *err)
+{
+  return exec_sql (s, "BEGIN IMMEDIATE", err);
+}
+
+int
+pp_state_commit (pp_state_t *s, pp_error_t *err)
+{
+  return exec_sql (s, "COMMIT", err);
+}
+
+void
+pp_state_rollback (pp_state_t *s)
+{
+  sqlite3_exec (s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+char *
+pp_state_new_id (void)
+{
+  unsigned char raw[32];
+  size_t got = 0;
+  while (got < sizeof raw)
+    {
+      ssize_t r = getrandom (raw + got, sizeof raw - got, 0);
+      if (r < 0 && errno != EINTR)
+        abort ();
+      if (r > 0)
+        got += (size_t) r;
+    }
+  char *id = xmalloc (65);
+  for (size_t i = 0; i < sizeof raw; i++)
+    snprintf (id + 2 * i, 3, "%02x", raw[i]);
+  return id;
+}
+
+/* Prepares `sql` and binds the values that follow, by the letters of `types`: s (string or NULL), i (int64). */
+static sqlite3_stmt *
+prepare (pp_state_t *s, pp_error_t *err, const char *sql, const char *types, ...)
+{
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2 (s->db, sql, -1, &st, NULL) != SQLITE_OK)
+    {
+      db_error (s, err, "prepare");
+      return NULL;
+    }
+  va_list ap;
+  va_start (ap, types);
+  for (int i = 0; types[i]; i++)
+    {
+      if (types[i] == 's')
+        {
+          const char *v = va_arg (ap, const char *);
+          if (v)
+            sqlite3_bind_text (st, i + 1, v, -1, SQLITE_TRANSIENT);
+          else
+            sqlite3_bind_null (st, i + 1);
+        }
+      else
+        sqlite3_bind_int64 (st, i + 1, va_arg (ap, int64_t));
+    }
+  va_end (ap);
+  return st;
+}
+
+/* Runs a statement that returns no rows. */
+static int
+run (pp_state_t *s, sqlite3_stmt *st, pp_error_t *err, const char *what)
+{
+  if (st == NULL)
+    return -1;
+  int rc = sqlite3_step (st);
+  sqlite3_finalize (st);
+  if (rc == SQLITE_CONSTRAINT)
+    return pp_error_make (err, EEXIST, "%s: already exists", what);
+  if (rc != SQLITE_DONE)
+    return db_error (s, err, what);
+  return 0;
+}
+
+static char *
+col_str (sqlite3_stmt *st, int i)
+{
+  const unsigned char *t = sqlite3_column_text (st, i);
+  return t ? xstrdup ((const char *) t) : NULL;
+}
+
+int
+pp_state_pod_add (pp_state_t *s, const pp_pod_rec_t *p, pp_error_t *err)
+{
+  sqlite3_stmt *st = prepare (s, err,
+                              "INSERT INTO pods (id, name, namespace, play_file, spec_hash, status, created,"
+                              " monitor_pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                              "ssssssii", p->id, p->name, p->namespace_ ? p->namespace_ : "default", p->play_file,
+                              p->spec_hash, p->status ? p->status : "Created", p->created, p->monitor_pid);
+  cleanup_free char *what = xasprintf ("pod %s", p->name);
+  return run (s, st, err, what);
+}
+
+#define POD_COLUMNS "id, name, namespace, play_file, spec_hash, status, created, monitor_pid"
+
+static void
+read_pod (sqlite3_stmt *st, pp_pod_rec_t *p)
+{
+  p->id = col_str (st, 0);
+  p->name = col_str (st, 1);
+  p->namespace_ = col_str (st, 2);
+  p->play_file = col_str (st, 3);
+  p->spec_hash = col_str (st, 4);
+  p->status = col_str (st, 5);
+  p->created = sqlite3_column_int64 (st, 6);
+  p->monitor_pid = sqlite3_column_int64 (st, 7);
+}
+
+int
+pp_state_pod_get (pp_state_t *s, const char *what, pp_pod_rec_t *p, pp_error_t *err)
+{
+  memset (p, 0, sizeof *p);
+  size_t len = strlen (what);
+  cleanup_free char *prefix = xasprintf ("%s%%", what);
+  sqlite3_stmt *st = prepare (s, err,
+                              "SELECT " POD_COLUMNS " FROM pods WHERE name = ?1 OR id = ?1 OR (?2 >= 3 AND id LIKE ?3)"
+                              " ORDER BY name = ?1 DESC LIMIT 2",
+                              "sis", what, (int64_t) len, prefix);
+  if (st == NULL)
+    return -1;
+  int rc = sqlite3_step (st), ret = 0;
+  if (rc == SQLITE_ROW)
+    {
+      read_pod (st, p);
+      bool exact = strcmp (p->name, what) == 0 || strcmp (p->id, what) == 0;
+      if (!exact && sqlite3_step (st) == SQLITE_ROW)
+        {
+          pp_pod_rec_release (p);
+          ret = pp_error_make (err, 0, "`%s` names more than one pod", what);
+        }
+    }
+  else if (rc == SQLITE_DONE)
+    ret = pp_error_make (err, ENOENT, "no pod `%s`", what);
+  else
+    ret = db_error (s, err, "read a pod");
+  sqlite3_finalize (st);
+  return ret;
+}
+
+int
+pp_state_pod_list (pp_state_t *s, pp_pod_rec_t **out, size_t *n, pp_error_t *err)
+{
+  *out = NULL;
+  *n = 0;
+  sqlite3_stmt *st = prepare (s, err, "SELECT " POD_COLUMNS " FROM pods ORDER BY created, name", "");
+  if (st == NULL)
+    return -1;
+  size_t cap = 0;
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      if (*n == cap)
+        {
+          cap = cap ? cap * 2 : 8;
+          *out = xrealloc (*out, cap * sizeof (pp_pod_rec_t));
+        }
+      memset (&(*out)[*n], 0, sizeof (pp_pod_rec_t));
+      read_pod (st, &(*out)[(*n)++]);
+    }
+  sqlite3_finalize (st);
+  return rc == SQLITE_DONE ? 0 : db_error (s, err, "list pods");
+}
+
+int
+pp_state_pod_set_status (pp_state_t *s, const char *id, const char *status, int64_t monitor_pid, pp_error_t *err)
+{
+  sqlite3_stmt *st
+      = prepare (s, err, "UPDATE pods SET status = ?, monitor_pid = ? WHERE id = ?", "sis", status, monitor_pid, id);
+  return run (s, st, err, "set a pod's status");
+}
+
+int
+pp_state_pod_remove (pp_state_t *s, const char *id, pp_error_t *err)
+{
+  return run (s, prepare (s, err, "DELETE FROM pods WHERE id = ?", "s", id), err, "remove a pod");
+}
+
+int
+pp_state_container_add (pp_state_t *s, const pp_container_rec_t *c, pp_error_t *err)
+{
+  sqlite3_stmt *st = prepare (s, err,
+                              "INSERT INTO containers (id, pod_id, name, image, init, status, pid, exit_code,"
+                              " oom_killed, restarts, started, finished) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              "ssssisiiiiii", c->id, c->pod_id, c->name, c->image, (int64_t) c->init,
+                              c->status ? c->status : "Created", c->pid, c->exit_code, (int64_t) c->oom_killed,
+                              c->restarts, c->started, c->finished);
+  cleanup_free char *what = xasprintf ("container %s", c->name);
+  return run (s, st, err, what);
+}
+
+int
+pp_state_container_list (pp_state_t *s, const char *pod_id, pp_container_rec_t **out, size_t *n, pp_error_t *err)
+{
+  *out = NULL;
+  *n = 0;
+  sqlite3_stmt *st = prepare (s, err,
+                              "SELECT id, pod_id, name, image, init, status, pid, exit_code, oom_killed, restarts,"
+                              " started, finished FROM containers WHERE pod_id = ? ORDER BY init DESC, rowid",
+                              "s", pod_id);
+  if (st == NULL)
+    return -1;
+  size_t cap = 0;
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      if (*n == cap)
+        {
+          cap = cap ? cap * 2 : 8;
+          *out = xrealloc (*out, cap * sizeof (pp_container_rec_t));
+        }
+      pp_container_rec_t *c = &(*out)[(*n)++];
+      c->id = col_str (st, 0);
+      c->pod_id = col_str (st, 1);
+      c->name = col_str (st, 2);
+      c->image = col_str (st, 3);
+      c->init = sqlite3_column_int64 (st, 4) != 0;
+      c->status = col_str (st, 5);
+      c->pid = sqlite3_column_int64 (st, 6);
+      c->exit_code = sqlite3_column_int64 (st, 7);
+      c->oom_killed = sqlite3_column_int64 (st, 8) != 0;
+      c->restarts = sqlite3_column_int64 (st, 9);
+      c->started = sqlite3_column_int64 (st, 10);
+      c->finished = sqlite3_column_int64 (st, 11);
+    }
+  sqlite3_finalize (st);
+  return rc == SQLITE_DONE ? 0 : db_error (s, err, "list containers");
+}
+
+int
+pp_state_container_update (pp_state_t *s, const pp_container_rec_t *c, pp_error_t *err)
+{
+  sqlite3_stmt *st = prepare (s, err,
+                              "UPDATE containers SET status = ?, pid = ?, exit_code = ?, oom_killed = ?, restarts = ?,"
+                              " started = ?, finished = ? WHERE id = ?",
+                              "siiiiiis", c->status, c->pid, c->exit_code, (int64_t) c->oom_killed, c->restarts,
+                              c->started, c->finished, c->id);
+  return run (s, st, err, "update a container");
+}
+
+void
+pp_pod_rec_release (pp_pod_rec_t *p)
+{
+  free (p->id);
+  free (p->name);
+  free (p->namespace_);
+  free (p->play_file);
+  free (p->spec_hash);
+  free (p->status);
+  memset (p, 0, sizeof *p);
+}
+
+void
+pp_pod_recs_free (pp_pod_rec_t *pods, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    pp_pod_rec_release (&pods[i]);
+  free (pods);
+}
+
+void
+pp_container_rec_release (pp_container_rec_t *c)
+{
+  free (c->id);
+  free (c->pod_id);
+  free (c->name);
+  free (c->image);
+  free (c->status);
+  memset (c, 0, sizeof *c);
+}
+
+void
+pp_container_recs_free (pp_container_rec_t *cs, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    pp_container_rec_release (&cs[i]);
+  free (cs);
+}

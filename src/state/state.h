@@ -1,0 +1,73 @@
+/* The state database: pods and their containers in SQLite (WAL), changed in transactions, shared by every
+   podplay process and the monitors, so a crash or two commands at once never leave half a record. */
+#ifndef PP_STATE_H
+#define PP_STATE_H
+
+#include "core/context.h"
+#include "core/error.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct pp_state pp_state_t;
+
+typedef struct
+{
+  char *id;        /* 64 hex digits */
+  char *name;      /* unique */
+  char *namespace_;
+  char *play_file; /* the manifest that created it, or NULL */
+  char *spec_hash; /* of the pod's spec, to tell a re-play that changes nothing */
+  char *status;    /* "Created", "Running", "Exited", ... */
+  int64_t created; /* Unix seconds */
+  int64_t monitor_pid;
+} pp_pod_rec_t;
+
+typedef struct
+{
+  char *id;
+  char *pod_id;
+  char *name; /* unique in its pod */
+  char *image;
+  bool init;
+  char *status;
+  int64_t pid;
+  int64_t exit_code; /* -1 while none */
+  bool oom_killed;
+  int64_t restarts;
+  int64_t started, finished; /* Unix seconds, 0 when not yet */
+} pp_container_rec_t;
+
+/* Opens (creating) `root`/state.db; waits up to 10 s for another process's transaction. */
+int pp_state_open (pp_context_t *ctx, pp_state_t **state, pp_error_t *err);
+void pp_state_close (pp_state_t *state);
+
+/* A write transaction, taken at once (BEGIN IMMEDIATE) so that two writers queue instead of failing. */
+int pp_state_begin (pp_state_t *state, pp_error_t *err);
+int pp_state_commit (pp_state_t *state, pp_error_t *err);
+void pp_state_rollback (pp_state_t *state);
+
+/* A fresh random id of 64 hex digits. */
+char *pp_state_new_id (void);
+
+int pp_state_pod_add (pp_state_t *state, const pp_pod_rec_t *pod, pp_error_t *err);
+/* By name, id, or an id prefix of at least 3 digits that only one pod has. */
+int pp_state_pod_get (pp_state_t *state, const char *what, pp_pod_rec_t *pod, pp_error_t *err);
+int pp_state_pod_list (pp_state_t *state, pp_pod_rec_t **pods, size_t *n, pp_error_t *err);
+int pp_state_pod_set_status (pp_state_t *state, const char *id, const char *status, int64_t monitor_pid,
+                             pp_error_t *err);
+/* Removes a pod and its containers. */
+int pp_state_pod_remove (pp_state_t *state, const char *id, pp_error_t *err);
+
+int pp_state_container_add (pp_state_t *state, const pp_container_rec_t *c, pp_error_t *err);
+int pp_state_container_list (pp_state_t *state, const char *pod_id, pp_container_rec_t **cs, size_t *n,
+                             pp_error_t *err);
+/* Records what changed of a container: status, pid, exit code, OOM kill, restarts, times. */
+int pp_state_container_update (pp_state_t *state, const pp_container_rec_t *c, pp_error_t *err);
+
+void pp_pod_rec_release (pp_pod_rec_t *pod);
+void pp_pod_recs_free (pp_pod_rec_t *pods, size_t n);
+void pp_container_rec_release (pp_container_rec_t *c);
+void pp_container_recs_free (pp_container_rec_t *cs, size_t n);
+
+#endif

@@ -1,0 +1,211 @@
+/* The state database: records, uniqueness, cascades, transactions, and two processes writing at once. */
+#include "unit.h"
+#include "state/state.h"
+
+#include <string.h>
+#include <sys/wait.h>
+
+static char dir[] = "/tmp/podplay-state-XXXXXX";
+static pp_context_t ctx;
+
+static int
+setup (void **state)
+{
+  (void) state;
+  strcpy (dir, "/tmp/podplay-state-XXXXXX");
+  if (mkdtemp (dir) == NULL)
+    return -1;
+  pp_context_init (&ctx);
+  cleanup_free char *root = xasprintf ("%s/root", dir);
+  pp_context_set_root (&ctx, root);
+  return 0;
+}
+
+static int
+teardown (void **state)
+{
+  (void) state;
+  pp_context_release (&ctx);
+  cleanup_free char *cmd = xasprintf ("rm -rf %s", dir);
+  return system (cmd) == 0 ? 0 : -1;
+}
+
+static pp_state_t *
+open_state (void)
+{
+  pp_state_t *s = NULL;
+  cleanup_error pp_error_t err = NULL;
+  if (pp_state_open (&ctx, &s, &err) < 0)
+    fail_msg ("%s", err->msg);
+  return s;
+}
+
+static void
+add_pod (pp_state_t *s, const char *name, char **id_out)
+{
+  cleanup_error pp_error_t err = NULL;
+  char *id = pp_state_new_id ();
+  cleanup_free char *n = xstrdup (name);
+  char created[] = "Created";
+  pp_pod_rec_t p = { .id = id, .name = n, .status = created, .created = 1700000000 };
+  if (pp_state_pod_add (s, &p, &err) < 0)
+    fail_msg ("%s", err->msg);
+  if (id_out)
+    *id_out = id;
+  else
+    free (id);
+}
+
+static void
+test_pods_and_containers (void **state)
+{
+  (void) state;
+  pp_state_t *s = open_state ();
+  cleanup_error pp_error_t err = NULL;
+  cleanup_free char *id = NULL;
+  add_pod (s, "web-0", &id);
+  assert_int_equal (strlen (id), 64);
+
+  /* A name is one pod's. */
+  char web0[] = "web-0", app[] = "app", setup_name[] = "setup", busybox[] = "busybox", exited[] = "Exited";
+  pp_pod_rec_t dup = { .id = pp_state_new_id (), .name = web0, .created = 1 };
+  assert_int_equal (pp_state_pod_add (s, &dup, &err), -1);
+  assert_non_null (strstr (err->msg, "pod web-0: already exists"));
+  free (dup.id);
+  pp_error_release (&err);
+
+  pp_container_rec_t c = { .id = pp_state_new_id (), .pod_id = id, .name = app, .image = busybox, .exit_code = -1 };
+  pp_container_rec_t init
+      = { .id = pp_state_new_id (), .pod_id = id, .name = setup_name, .image = busybox, .init = true, .exit_code = -1 };
+  assert_int_equal (pp_state_container_add (s, &c, &err), 0);
+  assert_int_equal (pp_state_container_add (s, &init, &err), 0);
+  c.status = exited;
+  c.exit_code = 137;
+  c.oom_killed = true;
+  c.restarts = 2;
+  assert_int_equal (pp_state_container_update (s, &c, &err), 0);
+
+  pp_container_rec_t *cs;
+  size_t n;
+  assert_int_equal (pp_state_container_list (s, id, &cs, &n, &err), 0);
+  assert_int_equal (n, 2);
+  assert_string_equal (cs[0].name, "setup"); /* init containers first */
+  assert_true (cs[0].init);
+  assert_string_equal (cs[1].status, "Exited");
+  assert_int_equal (cs[1].exit_code, 137);
+  assert_true (cs[1].oom_killed);
+  assert_int_equal (cs[1].restarts, 2);
+  pp_container_recs_free (cs, n);
+
+  /* By name, id and unique prefix; removing a pod removes its containers. */
+  pp_pod_rec_t got;
+  assert_int_equal (pp_state_pod_get (s, "web-0", &got, &err), 0);
+  assert_string_equal (got.id, id);
+  assert_string_equal (got.namespace_, "default");
+  pp_pod_rec_release (&got);
+  char prefix[13];
+  memcpy (prefix, id, 12);
+  prefix[12] = '\0';
+  assert_int_equal (pp_state_pod_get (s, prefix, &got, &err), 0);
+  assert_string_equal (got.name, "web-0");
+  pp_pod_rec_release (&got);
+  assert_int_equal (pp_state_pod_remove (s, id, &err), 0);
+  assert_int_equal (pp_state_container_list (s, id, &cs, &n, &err), 0);
+  assert_int_equal (n, 0);
+  free (cs);
+  assert_int_equal (pp_state_pod_get (s, "web-0", &got, &err), -1);
+  assert_non_null (strstr (err->msg, "no pod `web-0`"));
+  free (c.id);
+  free (init.id);
+  pp_state_close (s);
+}
+
+static void
+test_rollback_leaves_nothing (void **state)
+{
+  (void) state;
+  pp_state_t *s = open_state ();
+  cleanup_error pp_error_t err = NULL;
+  assert_int_equal (pp_state_begin (s, &err), 0);
+  add_pod (s, "a", NULL);
+  add_pod (s, "b", NULL);
+  pp_state_rollback (s);
+  pp_pod_rec_t *pods;
+  size_t n;
+  assert_int_equal (pp_state_pod_list (s, &pods, &n, &err), 0);
+  assert_int_equal (n, 0);
+  free (pods);
+  pp_state_close (s);
+  /* Reopening finds the schema there and the database empty. */
+  s = open_state ();
+  assert_int_equal (pp_state_pod_list (s, &pods, &n, &err), 0);
+  assert_int_equal (n, 0);
+  free (pods);
+  pp_state_close (s);
+}
+
+/* Two processes, each adding 150 pods in transactions of three: all 300 land, none lost or doubled. */
+static void
+test_two_writers (void **state)
+{
+  (void) state;
+  pp_state_close (open_state ());
+  pid_t kids[2];
+  for (int k = 0; k < 2; k++)
+    {
+      kids[k] = fork ();
+      assert_true (kids[k] >= 0);
+      if (kids[k] == 0)
+        {
+          pp_state_t *s = NULL;
+          pp_error_t err = NULL;
+          if (pp_state_open (&ctx, &s, &err) < 0)
+            _exit (2);
+          for (int i = 0; i < 50; i++)
+            {
+              if (pp_state_begin (s, &err) < 0)
+                _exit (3);
+              for (int j = 0; j < 3; j++)
+                {
+                  char name[48];
+                  snprintf (name, sizeof name, "p%d-%d-%d", k, i, j);
+                  char *id = pp_state_new_id ();
+                  pp_pod_rec_t p = { .id = id, .name = name, .created = i };
+                  if (pp_state_pod_add (s, &p, &err) < 0)
+                    _exit (4);
+                  free (id);
+                }
+              if (pp_state_commit (s, &err) < 0)
+                _exit (5);
+            }
+          pp_state_close (s);
+          _exit (0);
+        }
+    }
+  for (int k = 0; k < 2; k++)
+    {
+      int status = 0;
+      assert_int_equal (waitpid (kids[k], &status, 0), kids[k]);
+      assert_true (WIFEXITED (status));
+      assert_int_equal (WEXITSTATUS (status), 0);
+    }
+  pp_state_t *s = open_state ();
+  cleanup_error pp_error_t err = NULL;
+  pp_pod_rec_t *pods;
+  size_t n;
+  assert_int_equal (pp_state_pod_list (s, &pods, &n, &err), 0);
+  assert_int_equal (n, 300);
+  pp_pod_recs_free (pods, n);
+  pp_state_close (s);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown (test_pods_and_containers, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_rollback_leaves_nothing, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_two_writers, setup, teardown),
+  };
+  return cmocka_run_group_tests (tests, NULL, NULL);
+}
