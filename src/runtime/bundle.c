@@ -1,5 +1,6 @@
 /* Writes OCI runtime bundles (runtime-spec 1.0): process, root, mounts, namespaces, capabilities, masking. */
 #include "runtime/bundle.h"
+#include "core/capnames.h"
 
 #include <fcntl.h>
 #include <string.h>
@@ -11,15 +12,6 @@ const char *const pp_default_capabilities[] = {
   "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT", NULL,
 };
 
-static const char *const all_capabilities[] = {
-  "CHOWN",          "DAC_OVERRIDE",   "DAC_READ_SEARCH", "FOWNER",         "FSETID",        "KILL",
-  "SETGID",         "SETUID",         "SETPCAP",         "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST",
-  "NET_ADMIN",      "NET_RAW",        "IPC_LOCK",        "IPC_OWNER",      "SYS_MODULE",    "SYS_RAWIO",
-  "SYS_CHROOT",     "SYS_PTRACE",     "SYS_PACCT",       "SYS_ADMIN",      "SYS_BOOT",      "SYS_NICE",
-  "SYS_RESOURCE",   "SYS_TIME",       "SYS_TTY_CONFIG",  "MKNOD",          "LEASE",         "AUDIT_WRITE",
-  "AUDIT_CONTROL",  "SETFCAP",        "MAC_OVERRIDE",    "MAC_ADMIN",      "SYSLOG",        "WAKE_ALARM",
-  "BLOCK_SUSPEND",  "AUDIT_READ",     "PERFMON",         "BPF",            "CHECKPOINT_RESTORE", NULL,
-};
 
 /* Podman's masked and read-only paths under /proc and /sys. */
 static const char *const masked_paths[] = {
@@ -59,9 +51,9 @@ static json_t *
 capability_set (const pp_bundle_spec_t *spec)
 {
   json_t *set = json_array ();
-  for (size_t i = 0; all_capabilities[i]; i++)
+  for (size_t i = 0; pp_capability_names[i]; i++)
     {
-      const char *c = all_capabilities[i];
+      const char *c = pp_capability_names[i];
       bool on = spec->privileged;
       for (size_t k = 0; !on && pp_default_capabilities[k]; k++)
         on = strcmp (pp_default_capabilities[k], c) == 0;
