@@ -3,6 +3,9 @@
 #include "image/load.h"
 #include "image/store.h"
 #include "runtime/bundle.h"
+#include "runtime/executor.h"
+
+#include <fcntl.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -107,9 +110,10 @@ test_capabilities (void **state)
   json_decref (c);
 }
 
-/* The bundle of the busybox fixture runs under runc as written: isolated, masked, with Podman's capabilities. */
+/* The bundle of the busybox fixture runs under runc as written, and under the built-in executor: isolated,
+   masked, with Podman's capabilities. */
 static void
-test_runc_runs_the_bundle (void **state)
+test_runc_and_executor_run_the_bundle (void **state)
 {
   (void) state;
   assert_non_null (mkdtemp (dir));
@@ -159,7 +163,41 @@ test_runc_runs_the_bundle (void **state)
   text[got] = '\0';
   /* PID 1 is the command; uid 0; its own hostname; Podman's 11 capabilities; /proc/timer_list masked (empty,
      where the host's has thousands of bytes). */
-  assert_string_equal (text, "hello\n0\ntestpod\nCapEff:\t00000000800405fb\n0\n1\n");
+  static const char want[] = "hello\n0\ntestpod\nCapEff:\t00000000800405fb\n0\n1\n";
+  assert_string_equal (text, want);
+
+  /* The built-in executor runs the same bundle to the same result. */
+  cleanup_free char *out2 = xasprintf ("%s/out2", dir);
+  fflush (stdout);
+  int saved = dup (STDOUT_FILENO);
+  int fd = open (out2, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  assert_true (saved >= 0 && fd >= 0);
+  dup2 (fd, STDOUT_FILENO);
+  close (fd);
+  int status = -1;
+  int ran = pp_executor_run (bundle, &status, &err);
+  fflush (stdout);
+  dup2 (saved, STDOUT_FILENO);
+  close (saved);
+  if (ran < 0)
+    fail_msg ("%s", err->msg);
+  assert_int_equal (status, 0);
+  f = fopen (out2, "r");
+  assert_non_null (f);
+  got = fread (text, 1, sizeof text - 1, f);
+  fclose (f);
+  text[got] = '\0';
+  assert_string_equal (text, want);
+
+  /* An error in the child after the fork reaches the caller, once, with its cause. */
+  const char *missing[] = { "/no/such/command", NULL };
+  pp_bundle_spec_t bad = spec;
+  bad.args = missing;
+  assert_int_equal (pp_bundle_write (bundle, &bad, &err), 0);
+  status = -1;
+  assert_int_equal (pp_executor_run (bundle, &status, &err), -1);
+  assert_non_null (strstr (err->msg, "starting the container: exec /no/such/command: No such file or directory"));
+  pp_error_release (&err);
 
   pp_image_release (&image);
   pp_load_result_release (&result);
@@ -185,7 +223,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_args_rules),
     cmocka_unit_test (test_capabilities),
-    cmocka_unit_test_teardown (test_runc_runs_the_bundle, cleanup),
+    cmocka_unit_test_teardown (test_runc_and_executor_run_the_bundle, cleanup),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -1,0 +1,500 @@
+/* The built-in OCI executor: namespaces, mounts, pivot_root, masking, identity and capabilities, then exec. */
+#include "runtime/executor.h"
+#include "core/capnames.h"
+
+#include <fcntl.h>
+#include <jansson.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <grp.h>
+#include <sys/wait.h>
+
+/* Everything the child needs, computed from config.json before the fork: after it, the child only applies. */
+typedef struct
+{
+  char *name, *type, *source, *data;
+  unsigned long flags;
+  bool bind, readonly;
+} mnt_t;
+
+typedef struct
+{
+  char *rootfs;
+  bool readonly_root;
+  char **args, **env;
+  char *cwd, *hostname;
+  uid_t uid;
+  gid_t gid;
+  gid_t *groups;
+  size_t n_groups;
+  int unshare_flags;
+  int join_fds[8], join_types[8];
+  size_t n_join;
+  mnt_t *mounts;
+  size_t n_mounts;
+  char **masked, **readonly;
+  uint64_t caps, bounding;
+  bool nnp;
+} prep_t;
+
+static char **
+strv_from_json (json_t *a)
+{
+  size_t n = json_array_size (a), i;
+  char **v = xzalloc ((n + 1) * sizeof (char *));
+  json_t *x;
+  json_array_foreach (a, i, x) v[i] = xstrdup (json_string_value (x) ?: "");
+  return v;
+}
+
+static void
+strv_free (char **v)
+{
+  for (size_t i = 0; v && v[i]; i++)
+    free (v[i]);
+  free (v);
+}
+
+static uint64_t
+caps_mask (json_t *names)
+{
+  uint64_t m = 0;
+  size_t i;
+  json_t *n;
+  json_array_foreach (names, i, n)
+  {
+    const char *s = json_string_value (n);
+    if (s == NULL)
+      continue;
+    if (strncmp (s, "CAP_", 4) == 0)
+      s += 4;
+    for (size_t c = 0; pp_capability_names[c]; c++)
+      if (strcmp (pp_capability_names[c], s) == 0)
+        m |= 1ULL << c;
+  }
+  return m;
+}
+
+static const struct
+{
+  const char *name;
+  unsigned long set, clear;
+} mount_flags[] = {
+  { "ro", MS_RDONLY, 0 },          { "rw", 0, MS_RDONLY },     { "nosuid", MS_NOSUID, 0 },
+  { "nodev", MS_NODEV, 0 },        { "noexec", MS_NOEXEC, 0 }, { "strictatime", MS_STRICTATIME, 0 },
+  { "relatime", MS_RELATIME, 0 },  { "noatime", MS_NOATIME, 0 }, { "bind", MS_BIND, 0 },
+  { "rbind", MS_BIND | MS_REC, 0 }, { "private", 0, 0 },       { "rprivate", 0, 0 },
+};
+
+static void
+parse_mount (json_t *m, mnt_t *out)
+{
+  memset (out, 0, sizeof *out);
+  out->name = xstrdup (json_string_value (json_object_get (m, "destination")) ?: "/");
+  out->type = xstrdup (json_string_value (json_object_get (m, "type")) ?: "none");
+  out->source = xstrdup (json_string_value (json_object_get (m, "source")) ?: "none");
+  pp_buf_t data = { 0 };
+  size_t i;
+  json_t *o;
+  json_array_foreach (json_object_get (m, "options"), i, o)
+  {
+    const char *s = json_string_value (o);
+    bool known = false;
+    for (size_t k = 0; s && k < PP_N_ELEMENTS (mount_flags); k++)
+      if (strcmp (s, mount_flags[k].name) == 0)
+        {
+          out->flags = (out->flags | mount_flags[k].set) & ~mount_flags[k].clear;
+          known = true;
+        }
+    if (s && !known)
+      pp_buf_printf (&data, "%s%s", data.len ? "," : "", s);
+  }
+  out->bind = (out->flags & MS_BIND) != 0;
+  out->readonly = (out->flags & MS_RDONLY) != 0;
+  out->data = data.data;
+}
+
+static const struct
+{
+  const char *type;
+  int flag;
+} ns_types[] = {
+  { "pid", CLONE_NEWPID },   { "network", CLONE_NEWNET },   { "ipc", CLONE_NEWIPC },  { "uts", CLONE_NEWUTS },
+  { "mount", CLONE_NEWNS },  { "cgroup", CLONE_NEWCGROUP }, { "user", CLONE_NEWUSER },
+};
+
+static int
+prepare (const char *dir, prep_t *p, pp_error_t *err)
+{
+  memset (p, 0, sizeof *p);
+  for (size_t i = 0; i < PP_N_ELEMENTS (p->join_fds); i++)
+    p->join_fds[i] = -1;
+  cleanup_free char *path = xasprintf ("%s/config.json", dir);
+  json_error_t jerr;
+  json_t *c = json_load_file (path, 0, &jerr);
+  if (c == NULL)
+    return pp_error_make (err, 0, "`%s`: %s", path, jerr.text);
+  json_t *proc = json_object_get (c, "process"), *user = json_object_get (proc, "user");
+  json_t *lnx = json_object_get (c, "linux"), *caps = json_object_get (proc, "capabilities");
+  const char *root = json_string_value (json_object_get (json_object_get (c, "root"), "path"));
+  p->rootfs = root && root[0] == '/' ? xstrdup (root) : xasprintf ("%s/%s", dir, root ? root : "rootfs");
+  p->readonly_root = json_is_true (json_object_get (json_object_get (c, "root"), "readonly"));
+  p->args = strv_from_json (json_object_get (proc, "args"));
+  p->env = strv_from_json (json_object_get (proc, "env"));
+  p->cwd = xstrdup (json_string_value (json_object_get (proc, "cwd")) ?: "/");
+  const char *hn = json_string_value (json_object_get (c, "hostname"));
+  p->hostname = hn ? xstrdup (hn) : NULL;
+  p->uid = (uid_t) json_integer_value (json_object_get (user, "uid"));
+  p->gid = (gid_t) json_integer_value (json_object_get (user, "gid"));
+  json_t *groups = json_object_get (user, "additionalGids");
+  p->n_groups = json_array_size (groups);
+  p->groups = xzalloc ((p->n_groups + 1) * sizeof (gid_t));
+  for (size_t i = 0; i < p->n_groups; i++)
+    p->groups[i] = (gid_t) json_integer_value (json_array_get (groups, i));
+  p->caps = caps_mask (json_object_get (caps, "effective"));
+  p->bounding = caps_mask (json_object_get (caps, "bounding"));
+  p->nnp = json_is_true (json_object_get (proc, "noNewPrivileges"));
+  p->masked = strv_from_json (json_object_get (lnx, "maskedPaths"));
+  p->readonly = strv_from_json (json_object_get (lnx, "readonlyPaths"));
+  size_t i;
+  json_t *x;
+  int ret = 0;
+  json_array_foreach (json_object_get (lnx, "namespaces"), i, x)
+  {
+    const char *type = json_string_value (json_object_get (x, "type")) ?: "";
+    const char *nspath = json_string_value (json_object_get (x, "path"));
+    int flag = 0;
+    for (size_t k = 0; k < PP_N_ELEMENTS (ns_types); k++)
+      if (strcmp (type, ns_types[k].type) == 0)
+        flag = ns_types[k].flag;
+    if (flag == 0 || flag == CLONE_NEWUSER)
+      {
+        ret = pp_error_make (err, 0, "`%s`: namespace type `%s` is not supported", path, type);
+        break;
+      }
+    if (nspath == NULL)
+      p->unshare_flags |= flag;
+    else if (p->n_join < PP_N_ELEMENTS (p->join_fds))
+      {
+        p->join_fds[p->n_join] = open (nspath, O_RDONLY | O_CLOEXEC);
+        p->join_types[p->n_join] = flag;
+        if (p->join_fds[p->n_join++] < 0)
+          {
+            ret = pp_error_make (err, errno, "open namespace `%s`", nspath);
+            break;
+          }
+      }
+  }
+  json_t *mounts = json_object_get (c, "mounts");
+  p->mounts = xzalloc ((json_array_size (mounts) + 1) * sizeof (mnt_t));
+  json_array_foreach (mounts, i, x)
+  {
+    /* The cgroup filesystem takes per-hierarchy work on cgroup v1; the cgroup step of the runtime does it. */
+    if (strcmp (json_string_value (json_object_get (x, "type")) ?: "", "cgroup") != 0)
+      parse_mount (x, &p->mounts[p->n_mounts++]);
+  }
+  if (ret == 0 && !(p->unshare_flags & CLONE_NEWNS))
+    ret = pp_error_make (err, 0, "`%s`: a container needs its own mount namespace", path);
+  if (ret == 0 && p->args[0] == NULL)
+    ret = pp_error_make (err, 0, "`%s`: process.args is empty", path);
+  json_decref (c);
+  return ret;
+}
+
+static void
+release (prep_t *p)
+{
+  free (p->rootfs);
+  strv_free (p->args);
+  strv_free (p->env);
+  free (p->cwd);
+  free (p->hostname);
+  free (p->groups);
+  for (size_t i = 0; i < p->n_join; i++)
+    if (p->join_fds[i] >= 0)
+      close (p->join_fds[i]);
+  for (size_t i = 0; i < p->n_mounts; i++)
+    {
+      free (p->mounts[i].name);
+      free (p->mounts[i].type);
+      free (p->mounts[i].source);
+      free (p->mounts[i].data);
+    }
+  free (p->mounts);
+  strv_free (p->masked);
+  strv_free (p->readonly);
+}
+
+/* ---- in the child: every failure goes to the parent through `errfd`, then _exit ---- */
+
+static void __attribute__ ((noreturn)) child_fail (int errfd, const char *what, const char *arg)
+{
+  char msg[512];
+  int e = errno;
+  int n = snprintf (msg, sizeof msg, "%s%s%s: %s", what, arg ? " " : "", arg ? arg : "", strerror (e));
+  if (n > 0)
+    PP_RETRY (write (errfd, msg, (size_t) n < sizeof msg ? (size_t) n : sizeof msg - 1));
+  _exit (127);
+}
+
+/* mkdir -p of a path inside the new root, one component at a time and never through a symlink. */
+static int
+make_path_in (const char *rootfs, const char *path, bool file)
+{
+  int fd = open (rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  char comp[256];
+  const char *p = path;
+  while (fd >= 0 && *p)
+    {
+      while (*p == '/')
+        p++;
+      const char *e = strchr (p, '/');
+      size_t n = e ? (size_t) (e - p) : strlen (p);
+      if (n == 0 || n >= sizeof comp)
+        break;
+      memcpy (comp, p, n);
+      comp[n] = '\0';
+      p += n;
+      bool last = *p == '\0' || strspn (p, "/") == strlen (p);
+      if (strcmp (comp, "..") == 0)
+        {
+          close (fd);
+          errno = EINVAL;
+          return -1;
+        }
+      if (last && file)
+        {
+          int f = openat (fd, comp, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+          close (fd);
+          if (f < 0 && errno != EISDIR)
+            return -1;
+          if (f >= 0)
+            close (f);
+          return 0;
+        }
+      mkdirat (fd, comp, 0755);
+      int next = openat (fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      close (fd);
+      fd = next;
+    }
+  if (fd < 0)
+    return -1;
+  close (fd);
+  return 0;
+}
+
+static void
+do_mounts (const prep_t *p, int errfd)
+{
+  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    child_fail (errfd, "make / private", NULL);
+  if (mount (p->rootfs, p->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    child_fail (errfd, "bind the root", p->rootfs);
+  for (size_t i = 0; i < p->n_mounts; i++)
+    {
+      const mnt_t *m = &p->mounts[i];
+      struct stat st;
+      bool file = m->bind && stat (m->source, &st) == 0 && !S_ISDIR (st.st_mode);
+      char target[4096];
+      snprintf (target, sizeof target, "%s%s", p->rootfs, m->name);
+      if (make_path_in (p->rootfs, m->name, file) < 0)
+        child_fail (errfd, "create the mount point", m->name);
+      unsigned long flags = m->flags & ~(m->bind ? MS_RDONLY : 0UL);
+      if (mount (m->source, target, m->type, flags, m->data) < 0)
+        child_fail (errfd, "mount", m->name);
+      /* A bind mount takes its read-only flag on a remount. */
+      if (m->bind && m->readonly && mount (NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, NULL) < 0)
+        child_fail (errfd, "remount read-only", m->name);
+    }
+  /* The devices a container gets: bound from the host's, which the container cannot change. */
+  static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
+  for (size_t i = 0; i < PP_N_ELEMENTS (devices); i++)
+    {
+      char src[64], dst[4096], rel[64];
+      snprintf (src, sizeof src, "/dev/%s", devices[i]);
+      snprintf (rel, sizeof rel, "/dev/%s", devices[i]);
+      snprintf (dst, sizeof dst, "%s%s", p->rootfs, rel);
+      if (make_path_in (p->rootfs, rel, true) < 0 || mount (src, dst, NULL, MS_BIND, NULL) < 0)
+        child_fail (errfd, "bind device", src);
+    }
+  static const char *const links[][2] = { { "/proc/self/fd", "fd" },     { "/proc/self/fd/0", "stdin" },
+                                          { "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
+                                          { "pts/ptmx", "ptmx" } };
+  int devfd = -1;
+  {
+    char devdir[4096];
+    snprintf (devdir, sizeof devdir, "%s/dev", p->rootfs);
+    devfd = open (devdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  }
+  for (size_t i = 0; devfd >= 0 && i < PP_N_ELEMENTS (links); i++)
+    symlinkat (links[i][0], devfd, links[i][1]);
+  if (devfd >= 0)
+    close (devfd);
+}
+
+static void
+enter_root (const prep_t *p, int errfd)
+{
+  if (chdir (p->rootfs) < 0)
+    child_fail (errfd, "enter the root", p->rootfs);
+  /* pivot_root(".", "."): the old root ends up under the new one, and is detached at once. */
+  if (syscall (SYS_pivot_root, ".", ".") < 0)
+    child_fail (errfd, "pivot_root", p->rootfs);
+  if (umount2 (".", MNT_DETACH) < 0)
+    child_fail (errfd, "detach the old root", NULL);
+  if (chdir ("/") < 0)
+    child_fail (errfd, "chdir", "/");
+  for (size_t i = 0; p->masked && p->masked[i]; i++)
+    {
+      struct stat st;
+      if (stat (p->masked[i], &st) < 0)
+        continue;
+      int r = S_ISDIR (st.st_mode) ? mount ("tmpfs", p->masked[i], "tmpfs", MS_RDONLY, "size=0k")
+                                   : mount ("/dev/null", p->masked[i], NULL, MS_BIND, NULL);
+      if (r < 0)
+        child_fail (errfd, "mask", p->masked[i]);
+    }
+  for (size_t i = 0; p->readonly && p->readonly[i]; i++)
+    {
+      if (access (p->readonly[i], F_OK) < 0)
+        continue;
+      if (mount (p->readonly[i], p->readonly[i], NULL, MS_BIND | MS_REC, NULL) < 0
+          || mount (NULL, p->readonly[i], NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_REC, NULL) < 0)
+        child_fail (errfd, "make read-only", p->readonly[i]);
+    }
+  if (p->readonly_root && mount (NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+    child_fail (errfd, "make the root read-only", NULL);
+}
+
+static void
+become_user (const prep_t *p, int errfd)
+{
+  for (int c = 0; c <= CAP_LAST_CAP; c++)
+    if (!(p->bounding & (1ULL << c)) && prctl (PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
+      child_fail (errfd, "drop from the bounding set", pp_capability_names[c]);
+  if (prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+    child_fail (errfd, "keep capabilities", NULL);
+  if (setgroups (p->n_groups, p->groups) < 0)
+    child_fail (errfd, "setgroups", NULL);
+  if (setresgid (p->gid, p->gid, p->gid) < 0)
+    child_fail (errfd, "setgid", NULL);
+  if (setresuid (p->uid, p->uid, p->uid) < 0)
+    child_fail (errfd, "setuid", NULL);
+  struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct data[2] = { { 0 } };
+  data[0].effective = data[0].permitted = (uint32_t) p->caps;
+  data[1].effective = data[1].permitted = (uint32_t) (p->caps >> 32);
+  if (syscall (SYS_capset, &hdr, data) < 0)
+    child_fail (errfd, "set capabilities", NULL);
+  if (p->nnp && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    child_fail (errfd, "set no_new_privs", NULL);
+}
+
+/* execve of args[0], looked up in the container's PATH (the one in its environment). */
+static void __attribute__ ((noreturn)) exec_process (const prep_t *p, int errfd)
+{
+  const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  for (size_t i = 0; p->env[i]; i++)
+    if (strncmp (p->env[i], "PATH=", 5) == 0)
+      path = p->env[i] + 5;
+  if (strchr (p->args[0], '/'))
+    execve (p->args[0], p->args, p->env);
+  else
+    for (const char *d = path; *d;)
+      {
+        const char *e = strchr (d, ':');
+        size_t n = e ? (size_t) (e - d) : strlen (d);
+        char full[4096];
+        snprintf (full, sizeof full, "%.*s/%s", (int) n, d, p->args[0]);
+        if (access (full, X_OK) == 0)
+          execve (full, p->args, p->env);
+        d = e ? e + 1 : d + n;
+      }
+  if (errno == 0)
+    errno = ENOENT;
+  child_fail (errfd, "exec", p->args[0]);
+}
+
+static void __attribute__ ((noreturn)) container_init (const prep_t *p, int errfd)
+{
+  do_mounts (p, errfd);
+  if (p->hostname && sethostname (p->hostname, strlen (p->hostname)) < 0)
+    child_fail (errfd, "sethostname", p->hostname);
+  enter_root (p, errfd);
+  become_user (p, errfd);
+  if (chdir (p->cwd) < 0)
+    child_fail (errfd, "chdir", p->cwd);
+  exec_process (p, errfd);
+}
+
+/* The first child joins and creates the namespaces; its child is PID 1 of the new PID namespace. */
+static void __attribute__ ((noreturn)) container_parent (const prep_t *p, int errfd)
+{
+  setsid ();
+  for (size_t i = 0; i < p->n_join; i++)
+    if (setns (p->join_fds[i], p->join_types[i]) < 0)
+      child_fail (errfd, "join a namespace", NULL);
+  if (unshare (p->unshare_flags) < 0)
+    child_fail (errfd, "unshare", NULL);
+  pid_t pid = fork ();
+  if (pid < 0)
+    child_fail (errfd, "fork", NULL);
+  if (pid == 0)
+    container_init (p, errfd);
+  close (errfd);
+  int st = 0;
+  while (waitpid (pid, &st, 0) < 0 && errno == EINTR)
+    ;
+  _exit (WIFEXITED (st) ? WEXITSTATUS (st) : 128 + WTERMSIG (st));
+}
+
+int
+pp_executor_run (const char *dir, int *status, pp_error_t *err)
+{
+  prep_t p;
+  if (prepare (dir, &p, err) < 0)
+    {
+      release (&p);
+      return -1;
+    }
+  int pipefd[2];
+  if (pipe2 (pipefd, O_CLOEXEC) < 0)
+    {
+      release (&p);
+      return pp_error_make (err, errno, "pipe");
+    }
+  pid_t pid = fork ();
+  if (pid < 0)
+    {
+      close (pipefd[0]);
+      close (pipefd[1]);
+      release (&p);
+      return pp_error_make (err, errno, "fork");
+    }
+  if (pid == 0)
+    {
+      close (pipefd[0]);
+      container_parent (&p, pipefd[1]);
+    }
+  close (pipefd[1]);
+  char msg[512];
+  ssize_t n = PP_RETRY (read (pipefd[0], msg, sizeof msg - 1));
+  close (pipefd[0]);
+  int st = 0;
+  while (waitpid (pid, &st, 0) < 0 && errno == EINTR)
+    ;
+  release (&p);
+  if (n > 0)
+    {
+      msg[n] = '\0';
+      return pp_error_make (err, 0, "starting the container: %s", msg);
+    }
+  *status = WIFEXITED (st) ? WEXITSTATUS (st) : 128 + WTERMSIG (st);
+  return 0;
+}
