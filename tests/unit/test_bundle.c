@@ -1,7 +1,5 @@
 /* OCI bundles: the argv rules of Kubernetes against the image, the config.json, and runc running it unchanged. */
-#include "unit.h"
-#include "image/load.h"
-#include "image/store.h"
+#include "rootfs_fixture.h"
 #include "runtime/bundle.h"
 #include "runtime/executor.h"
 
@@ -14,18 +12,6 @@
 
 static char dir[] = "/tmp/podplay-bundle-XXXXXX";
 static char runc_id[64];
-
-static int PP_PRINTF (1, 2) run_cmd (const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  char *cmd = NULL;
-  int n = vasprintf (&cmd, fmt, ap);
-  va_end (ap);
-  int ret = n < 0 ? -1 : system (cmd);
-  free (cmd);
-  return ret;
-}
 
 static char *
 joined (char **v)
@@ -118,34 +104,16 @@ test_runc_and_executor_run_the_bundle (void **state)
   (void) state;
   assert_non_null (mkdtemp (dir));
   snprintf (runc_id, sizeof runc_id, "podplay-test-%d", (int) getpid ());
-  assert_int_equal (run_cmd ("python3 fixtures/images/build.py %s/images >/dev/null", dir), 0);
-  pp_context_t ctx;
-  pp_context_init (&ctx);
-  cleanup_free char *root = xasprintf ("%s/root", dir);
-  pp_context_set_root (&ctx, root);
-  pp_store_t store;
-  pp_load_result_t result;
-  pp_image_t image;
-  cleanup_error pp_error_t err = NULL;
-  cleanup_free char *layout = xasprintf ("%s/images/busybox", dir);
-  assert_int_equal (pp_store_open (&ctx, &store, &err), 0);
-  assert_int_equal (pp_image_load (&ctx, &store, layout, &result, &err), 0);
-  assert_int_equal (pp_store_lookup (&store, "localhost/busybox:latest", &image, &err), 0);
-
   cleanup_free char *bundle = xasprintf ("%s/bundle", dir);
   cleanup_free char *rootfs = xasprintf ("%s/bundle/rootfs", dir);
-  cleanup_free char *upper = xasprintf ("%s/upper", dir);
-  cleanup_free char *work = xasprintf ("%s/work", dir);
   assert_int_equal (mkdir (bundle, 0700), 0);
-  assert_int_equal (mkdir (rootfs, 0755), 0);
-  assert_int_equal (mkdir (upper, 0755), 0);
-  assert_int_equal (mkdir (work, 0700), 0);
-  if (pp_store_mount_rootfs (&store, &image, upper, work, rootfs, &err) < 0)
-    fail_msg ("%s", err->msg);
+  rootfs_fixture_t fx;
+  rootfs_fixture_mount (&fx, dir, "busybox", rootfs);
+  cleanup_error pp_error_t err = NULL;
 
   const char *cmd[] = { "sh", "-c",
                   "echo hello; id -u; hostname; grep CapEff /proc/self/status; wc -c < /proc/timer_list; echo $$", NULL };
-  char **args = pp_bundle_args (image.config, cmd, NULL, &err);
+  char **args = pp_bundle_args (fx.image.config, cmd, NULL, &err);
   const char *env[] = { "PATH=/bin:/usr/bin", NULL };
   pp_bundle_ns_t ns[] = { { "pid", NULL }, { "ipc", NULL }, { "uts", NULL }, { "mount", NULL }, { "network", NULL } };
   pp_bundle_spec_t spec = { .args = (const char *const *) args, .env = env, .cwd = "/", .hostname = "testpod", .namespaces = ns,
@@ -199,10 +167,7 @@ test_runc_and_executor_run_the_bundle (void **state)
   assert_non_null (strstr (err->msg, "starting the container: exec /no/such/command: No such file or directory"));
   pp_error_release (&err);
 
-  pp_image_release (&image);
-  pp_load_result_release (&result);
-  pp_store_close (&store);
-  pp_context_release (&ctx);
+  rootfs_fixture_release (&fx);
 }
 
 /* Runs whether the test passed or not: no container, mount or file stays. */
