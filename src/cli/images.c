@@ -118,6 +118,20 @@ image_json (const pp_image_t *im)
                     created ? created : json_null (), "Size", (json_int_t) im->size);
 }
 
+/* Opens the store and lists its images; on failure prints the error once and closes the store. */
+static int
+open_and_list (pp_cli_t *cli, pp_store_t *store, pp_image_t **all, size_t *n)
+{
+  pp_error_t err = NULL;
+  if (pp_store_open (cli->ctx, store, &err) < 0 || pp_store_list (store, all, n, &err) < 0)
+    {
+      pp_store_close (store);
+      pp_cli_fail (&err);
+      return -1;
+    }
+  return 0;
+}
+
 int
 pp_cmd_images (pp_cli_t *cli, int argc, char **argv)
 {
@@ -149,15 +163,11 @@ pp_cmd_images (pp_cli_t *cli, int argc, char **argv)
       }
   if (optind < argc)
     return pp_cli_usage_error (cli, "images takes no arguments");
-  pp_error_t err = NULL;
   pp_store_t store;
   pp_image_t *all = NULL;
   size_t n = 0;
-  if (pp_store_open (cli->ctx, &store, &err) < 0 || pp_store_list (&store, &all, &n, &err) < 0)
-    {
-      pp_store_close (&store);
-      return pp_cli_fail (&err);
-    }
+  if (open_and_list (cli, &store, &all, &n) < 0)
+    return PP_EXIT_ERROR;
   if (json)
     {
       json_t *arr = json_array ();
@@ -345,15 +355,11 @@ pp_cmd_system_df (pp_cli_t *cli, int argc, char **argv)
     return st;
   if (optind < argc)
     return pp_cli_usage_error (cli, "system df takes no arguments");
-  pp_error_t err = NULL;
   pp_store_t store;
   pp_image_t *all = NULL;
   size_t n = 0;
-  if (pp_store_open (cli->ctx, &store, &err) < 0 || pp_store_list (&store, &all, &n, &err) < 0)
-    {
-      pp_store_close (&store);
-      return pp_cli_fail (&err);
-    }
+  if (open_and_list (cli, &store, &all, &n) < 0)
+    return PP_EXIT_ERROR;
   int64_t size = disk_usage (store.blobs_fd) + disk_usage (store.layers_fd);
   /* No container uses an image yet (the runtime is a later issue), so all of it could be reclaimed. */
   if (json)

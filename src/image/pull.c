@@ -366,10 +366,8 @@ get (registry_t *r, const char *path, const char *accept, response_t *resp, pp_b
       if (rc == CURLE_OK && status == 401 && !authed)
         {
           authed = true;
-          int a = authenticate (r, resp->www_authenticate, err);
-          if (a < 0)
-            return -1;
-          if (a == 1 && r->basic == NULL)
+          /* A basic challenge without credentials fails inside; with them, the next answer tells. */
+          if (authenticate (r, resp->www_authenticate, err) < 0)
             return -1;
         }
       else if (rc == CURLE_OK && status == 401)
