@@ -1,6 +1,6 @@
 # podplay's build: one static library that the binary, the unit tests and the fuzz target all link.
 
-PKGS      := yaml-0.1 jansson libarchive libcrypto libcurl sqlite3
+PKGS      := yaml-0.1 jansson libarchive libcrypto libcurl sqlite3 libseccomp
 CC        ?= cc
 BUILD     ?= build
 OPT       ?= -O2 -g

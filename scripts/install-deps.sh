@@ -3,7 +3,7 @@
 set -eu
 
 PKGS="build-essential pkg-config clang llvm libclang-rt-14-dev
-libyaml-dev libjansson-dev libcmocka-dev libarchive-dev libssl-dev libcurl4-openssl-dev libsqlite3-dev
+libyaml-dev libjansson-dev libcmocka-dev libarchive-dev libssl-dev libcurl4-openssl-dev libsqlite3-dev libseccomp-dev
 bats python3 python3-yaml python3-jsonschema
 hyperfine time zstd busybox-static skopeo runc
 docker-registry apache2-utils curl openssl"
