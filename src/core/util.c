@@ -2,6 +2,7 @@
 #include "core/util.h"
 
 #include <string.h>
+#include <sys/wait.h>
 
 static void __attribute__ ((noreturn)) oom (void)
 {
@@ -200,4 +201,20 @@ pp_edit_distance (const char *a, const char *b, size_t max)
         return big;
     }
   return row[lb];
+}
+
+int
+pp_wait_status (pid_t pid)
+{
+  int st = 0;
+  while (waitpid (pid, &st, 0) < 0)
+    if (errno != EINTR)
+      return -1;
+  return pp_exit_code (st);
+}
+
+int
+pp_exit_code (int wait_status)
+{
+  return WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 128 + WTERMSIG (wait_status);
 }

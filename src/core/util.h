@@ -76,4 +76,9 @@ void pp_buf_free (pp_buf_t *b);
 /* Edit distance, bounded: returns max + 1 once the distance exceeds max. */
 size_t pp_edit_distance (const char *a, const char *b, size_t max);
 
+/* Waits for a child (through EINTR): its exit code, 128 + the signal that killed it, or -1. */
+int pp_wait_status (pid_t pid);
+/* The shell's number for a wait status: the exit code, or 128 + the signal. */
+int pp_exit_code (int wait_status);
+
 #endif

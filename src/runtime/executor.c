@@ -11,6 +11,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <linux/sched.h>
 #include <sys/syscall.h>
 #include <grp.h>
 #include <sys/wait.h>
@@ -433,29 +434,38 @@ static void __attribute__ ((noreturn)) container_init (const prep_t *p, int errf
   exec_process (p, errfd);
 }
 
-/* The first child joins and creates the namespaces; its child is PID 1 of the new PID namespace. */
-static void __attribute__ ((noreturn)) container_parent (const prep_t *p, int errfd)
+/* The clone's child: PID 1 of its own PID namespace (or a process of the one the caller joined).  It takes its
+   stdio, joins and creates the other namespaces, and becomes the container. */
+static void __attribute__ ((noreturn)) container_child (const prep_t *p, const pp_executor_io_t *io, int errfd)
 {
+  if (io && io->kill_with_parent && prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+    child_fail (errfd, "set the parent-death signal", NULL);
   setsid ();
+  int fds[3] = { io ? io->stdin_fd : -1, io ? io->stdout_fd : -1, io ? io->stderr_fd : -1 };
+  for (int i = 0; i < 3; i++)
+    if (fds[i] >= 0 && (fds[i] == i ? fcntl (i, F_SETFD, 0) : dup2 (fds[i], i)) < 0)
+      child_fail (errfd, "set up standard streams", NULL);
   for (size_t i = 0; i < p->n_join; i++)
-    if (setns (p->join_fds[i], p->join_types[i]) < 0)
+    if (p->join_types[i] != CLONE_NEWPID && setns (p->join_fds[i], p->join_types[i]) < 0)
       child_fail (errfd, "join a namespace", NULL);
-  if (unshare (p->unshare_flags) < 0)
+  if (unshare (p->unshare_flags & ~CLONE_NEWPID) < 0)
     child_fail (errfd, "unshare", NULL);
-  pid_t pid = fork ();
-  if (pid < 0)
-    child_fail (errfd, "fork", NULL);
-  if (pid == 0)
-    container_init (p, errfd);
-  close (errfd);
-  int st = 0;
-  while (waitpid (pid, &st, 0) < 0 && errno == EINTR)
-    ;
-  _exit (WIFEXITED (st) ? WEXITSTATUS (st) : 128 + WTERMSIG (st));
+  container_init (p, errfd);
+}
+
+/* fork(), with a new PID namespace when asked: clone3 without a stack returns twice, as fork does. */
+static pid_t
+clone_process (int flags)
+{
+  struct clone_args args = { .flags = (uint64_t) flags, .exit_signal = SIGCHLD };
+  pid_t pid = (pid_t) syscall (SYS_clone3, &args, sizeof args);
+  if (pid < 0 && errno == ENOSYS)
+    pid = (pid_t) syscall (SYS_clone, (unsigned long) flags | SIGCHLD, NULL, NULL, NULL, NULL);
+  return pid;
 }
 
 int
-pp_executor_run (const char *dir, int *status, pp_error_t *err)
+pp_executor_start (const char *dir, const pp_executor_io_t *io, pid_t *pid_out, pp_error_t *err)
 {
   prep_t p;
   if (prepare (dir, &p, err) < 0)
@@ -463,38 +473,55 @@ pp_executor_run (const char *dir, int *status, pp_error_t *err)
       release (&p);
       return -1;
     }
+  /* Joining a PID namespace changes where the caller's next children go: it is done here, before the clone. */
+  for (size_t i = 0; i < p.n_join; i++)
+    if (p.join_types[i] == CLONE_NEWPID && setns (p.join_fds[i], CLONE_NEWPID) < 0)
+      {
+        release (&p);
+        return pp_error_make (err, errno, "join the PID namespace of `%s`", dir);
+      }
   int pipefd[2];
   if (pipe2 (pipefd, O_CLOEXEC) < 0)
     {
       release (&p);
       return pp_error_make (err, errno, "pipe");
     }
-  pid_t pid = fork ();
+  pid_t pid = clone_process (p.unshare_flags & CLONE_NEWPID);
   if (pid < 0)
     {
       close (pipefd[0]);
       close (pipefd[1]);
       release (&p);
-      return pp_error_make (err, errno, "fork");
+      return pp_error_make (err, errno, "clone");
     }
   if (pid == 0)
     {
       close (pipefd[0]);
-      container_parent (&p, pipefd[1]);
+      container_child (&p, io, pipefd[1]);
     }
   close (pipefd[1]);
+  /* The pipe closes on exec: nothing read means the container's process is running. */
   char msg[512];
   ssize_t n = PP_RETRY (read (pipefd[0], msg, sizeof msg - 1));
   close (pipefd[0]);
-  int st = 0;
-  while (waitpid (pid, &st, 0) < 0 && errno == EINTR)
-    ;
   release (&p);
   if (n > 0)
     {
+      while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+        ;
       msg[n] = '\0';
       return pp_error_make (err, 0, "starting the container: %s", msg);
     }
-  *status = WIFEXITED (st) ? WEXITSTATUS (st) : 128 + WTERMSIG (st);
+  *pid_out = pid;
+  return 0;
+}
+
+int
+pp_executor_run (const char *dir, int *status, pp_error_t *err)
+{
+  pid_t pid;
+  if (pp_executor_start (dir, NULL, &pid, err) < 0)
+    return -1;
+  *status = pp_wait_status (pid);
   return 0;
 }

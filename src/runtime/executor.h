@@ -4,9 +4,22 @@
 
 #include "core/error.h"
 
-/* Runs the bundle in `dir` (config.json and its root) in the foreground with the caller's stdio, and waits:
-   *status gets the exit code (128 + signal when killed).  Everything is computed from config.json before the
-   fork; an error in the child after it reaches the caller through a pipe and is reported once. */
+#include <stdbool.h>
+#include <sys/types.h>
+
+typedef struct
+{
+  int stdin_fd, stdout_fd, stderr_fd; /* -1: the caller's own */
+  bool kill_with_parent;              /* SIGKILL when the caller dies (a monitor's containers die with it) */
+} pp_executor_io_t;
+
+/* Starts the bundle in `dir` (config.json and its root) as a child of the caller and returns its pid once the
+   container's process has been exec'd.  Everything is computed from config.json before the clone; an error in the
+   child after it reaches the caller through a pipe and is reported once.  A PID namespace given by path is joined
+   by the caller itself (its later children go there too): a pod's monitor does that once.  `io` may be NULL. */
+int pp_executor_start (const char *dir, const pp_executor_io_t *io, pid_t *pid, pp_error_t *err);
+/* Runs the bundle in the foreground with the caller's stdio and waits: *status gets the exit code (128 + signal
+   when killed). */
 int pp_executor_run (const char *dir, int *status, pp_error_t *err);
 
 #endif
