@@ -14,7 +14,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(PKG_CFLAGS) $(SAN) $(CFLAGS)
 LDLIBS    += $(PKG_LIBS) -lm -lpthread
 
-LIB_SRC   := $(wildcard src/core/*.c src/image/*.c src/runtime/*.c src/state/*.c) $(filter-out %_main.c,$(wildcard schema/*.c))
+LIB_SRC   := $(wildcard src/core/*.c src/image/*.c src/runtime/*.c src/state/*.c play/*.c) $(filter-out %_main.c,$(wildcard schema/*.c))
 CLI_SRC   := $(wildcard src/cli/*.c)
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -85,7 +85,7 @@ unit-bins-asan: $(UNIT_BIN)
 
 FUZZ_SECONDS ?= 60
 FUZZ_BIN := build-fuzz/fuzz_load
-$(FUZZ_BIN): tests/fuzz/fuzz_load.c $(LIB_SRC) $(wildcard schema/*.h src/*/*.h)
+$(FUZZ_BIN): tests/fuzz/fuzz_load.c $(LIB_SRC) $(wildcard schema/*.h src/*/*.h play/*.h)
 	@mkdir -p $(dir $@)
 	clang -std=gnu11 -O1 -g $(CPPFLAGS) $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
 	  -fno-sanitize-recover=all -o $@ tests/fuzz/fuzz_load.c $(LIB_SRC) $(LDLIBS)
@@ -105,7 +105,7 @@ bench: all
 	./bench/images.sh $(BIN)
 
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h schema/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c)
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h schema/*.h play/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c)
 
 clean:
 	rm -rf build build-asan build-fuzz

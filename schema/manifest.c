@@ -318,3 +318,45 @@ pp_validate_files (pp_context_t *ctx, char *const *paths, size_t n, const pp_val
     }
   return 0;
 }
+
+void
+pp_docs_free (pp_docs_t *docs)
+{
+  for (size_t i = 0; i < docs->n; i++)
+    pp_doc_free (docs->v[i]);
+  free (docs->v);
+  memset (docs, 0, sizeof *docs);
+}
+
+int
+pp_manifest_load (pp_context_t *ctx, char *const *paths, size_t n, const pp_validate_opts_t *opts,
+                  pp_diags_t *diags, pp_docs_t *docs, pp_error_t *err)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      pp_input_t in;
+      if (pp_input_open (paths[i], &in, err) < 0)
+        {
+          pp_input_close (&in);
+          return -1;
+        }
+      pp_debug (ctx, "loading %s (%zu bytes)", paths[i], in.len);
+      const char *display = strcmp (in.name, "-") == 0 ? "<stdin>" : in.name;
+      size_t objects = 0, errors = diags->errors;
+      pp_loader_t *l = pp_loader_new (display, in.data, in.len, diags);
+      pp_doc_t *doc;
+      while (pp_loader_next (l, &doc) > 0)
+        {
+          objects += pp_validate_doc (doc, opts, diags);
+          docs->v = xrealloc (docs->v, (docs->n + 1) * sizeof (pp_doc_t *));
+          docs->v[docs->n++] = doc;
+        }
+      pp_loader_free (l);
+      if (objects == 0 && diags->errors == errors)
+        pp_diags_add (diags, PP_DIAG_ERROR, pp_diags_file (diags, display), 0, 1, 1, NULL,
+                      in.len == 0 ? "empty file: it holds no Kubernetes object"
+                                  : "the file holds no Kubernetes object");
+      pp_input_close (&in);
+    }
+  return 0;
+}

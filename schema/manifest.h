@@ -32,4 +32,17 @@ typedef struct
 int pp_validate_files (pp_context_t *ctx, char *const *paths, size_t n, const pp_validate_opts_t *opts,
                        pp_diags_t *diags, pp_validate_stats_t *stats, pp_error_t *err);
 
+/* Documents kept for use after validation (`kube play`). */
+typedef struct
+{
+  pp_doc_t **v;
+  size_t n;
+} pp_docs_t;
+
+/* Loads and validates every document of every file, keeping them in `docs` (their file names live in `diags`,
+   which must outlive them); fails only when an input cannot be read. */
+int pp_manifest_load (pp_context_t *ctx, char *const *paths, size_t n, const pp_validate_opts_t *opts,
+                      pp_diags_t *diags, pp_docs_t *docs, pp_error_t *err);
+void pp_docs_free (pp_docs_t *docs);
+
 #endif

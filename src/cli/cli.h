@@ -34,6 +34,7 @@ struct pp_command
   pp_command_fn run;   /* NULL for a group or for a command not built yet */
   const pp_command_t *subcommands; /* NULL-name terminated */
   const char *pending; /* the issue that builds a command not built yet */
+  bool hidden;         /* internal (the monitor): not listed */
   bool options_first;  /* options end at the first argument (exec: the rest is the container's command) */
 };
 
@@ -62,6 +63,17 @@ int pp_cmd_images (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_image_inspect (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_rmi (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_system_df (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_kube_down (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_monitor (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_pod_ls (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_pod_inspect (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_pod_start (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_pod_stop (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_pod_rm (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_ps (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_logs (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_inspect (pp_cli_t *cli, int argc, char **argv);
 
 #define PP_VERSION "0.1.0"
 

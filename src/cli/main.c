@@ -8,12 +8,14 @@ enum
   OPT_ROOT = 1000,
   OPT_RUNROOT,
   OPT_LOG_LEVEL,
+  OPT_RUNTIME,
 };
 
 static const struct option global_options[] = {
   { "root", required_argument, NULL, OPT_ROOT },
   { "runroot", required_argument, NULL, OPT_RUNROOT },
   { "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+  { "runtime", required_argument, NULL, OPT_RUNTIME },
   { "help", no_argument, NULL, 'h' },
 };
 
@@ -21,6 +23,7 @@ static const char global_help[] = "Global options:\n"
                                   "  --root DIR        storage root (default /var/lib/podplay as root)\n"
                                   "  --runroot DIR     runtime state root (default /run/podplay as root)\n"
                                   "  --log-level LEVEL error, warning, info or debug (default warning)\n"
+                                  "  --runtime NAME    builtin (default), runc or crun: what runs the containers\n"
                                   "  -h, --help        show help\n";
 
 #define PENDING(n, s, issue) { .name = n, .summary = s, .pending = issue }
@@ -40,14 +43,28 @@ static const pp_command_t kube_commands[] = {
             "Exit status: 0 when every document is valid (warnings allowed), 1 when any is invalid,\n"
             "125 when podplay cannot run.\n",
     .run = pp_cmd_kube_validate },
-  PENDING ("play", "Create pods, volumes and services from Kubernetes YAML", "#5"),
-  PENDING ("down", "Remove what `kube play` created from a file", "#4"),
+  { .name = "play",
+    .summary = "Create and start pods from Kubernetes YAML",
+    .usage = "[options] FILE|DIR|- ...",
+    .help = "Validates every document first (nothing is created when any is invalid), then creates each Pod:\n"
+            "images found in the store or pulled (imagePullPolicy), containers run by the pod's monitor.\n"
+            "A failure removes every pod this play created.  Other kinds are named in a warning and skipped\n"
+            "until they are built (#5).\n\n"
+            "Options:\n"
+            "  --format FORMAT   text (default) or json\n"
+            "  --start=false     create the pods without starting them\n",
+    .run = pp_cmd_kube_play },
+  { .name = "down",
+    .summary = "Stop and remove the pods `kube play` created from files",
+    .usage = "FILE ...",
+    .run = pp_cmd_kube_down },
   PENDING ("generate", "Write Kubernetes YAML from running pods", "a later issue"),
   { NULL },
 };
 
 static const pp_command_t play_commands[] = {
-  PENDING ("kube", "Create pods from Kubernetes YAML (same as `kube play`)", "#5"),
+  { .name = "kube", .summary = "Create pods from Kubernetes YAML (same as `kube play`)", .usage = "[options] FILE ...",
+    .run = pp_cmd_kube_play },
   { NULL },
 };
 
@@ -57,12 +74,22 @@ static const pp_command_t generate_commands[] = {
 };
 
 static const pp_command_t pod_commands[] = {
-  { .name = "ls", .alias = "ps", .summary = "List pods", .pending = "#4" },
-  PENDING ("inspect", "Show a pod's details as JSON", "#4"),
-  PENDING ("start", "Start stopped pods", "#4"),
-  PENDING ("stop", "Stop pods", "#4"),
-  PENDING ("rm", "Remove pods", "#4"),
-  PENDING ("logs", "Show a pod's logs", "#4"),
+  { .name = "ls", .alias = "ps", .summary = "List pods", .usage = "[--format json] [-q]", .run = pp_cmd_pod_ls },
+  { .name = "inspect", .summary = "Show pods' details as JSON", .usage = "POD...", .run = pp_cmd_pod_inspect },
+  { .name = "start", .summary = "Start stopped pods", .usage = "POD...|--all", .run = pp_cmd_pod_start },
+  { .name = "stop",
+    .summary = "Stop pods",
+    .usage = "[-t SECONDS] POD...|--all",
+    .help = "Sends SIGTERM to the containers, SIGKILL after the grace period (the pod's\n"
+            "terminationGracePeriodSeconds, 30 by default, or -t).\n",
+    .run = pp_cmd_pod_stop },
+  { .name = "rm",
+    .summary = "Remove pods",
+    .usage = "[-f] [-t SECONDS] POD...|--all",
+    .help = "Removes stopped pods; -f stops running ones first.  Nothing of them is left: processes, mounts,\n"
+            "namespace files, directories and records.\n",
+    .run = pp_cmd_pod_rm },
+  PENDING ("logs", "Show a pod's logs", "#5"),
   { NULL },
 };
 
@@ -99,10 +126,24 @@ static const pp_command_t top_commands[] = {
   { .name = "play", .summary = "Play Kubernetes YAML (Podman's older name)", .subcommands = play_commands },
   { .name = "generate", .summary = "Generate Kubernetes YAML (Podman's older name)", .subcommands = generate_commands },
   { .name = "pod", .summary = "Manage pods", .subcommands = pod_commands },
-  PENDING ("ps", "List containers", "#4"),
-  PENDING ("logs", "Show a container's logs", "#4"),
+  { .name = "ps",
+    .summary = "List containers",
+    .usage = "[-a] [-q] [--format json]",
+    .help = "Running containers, named POD-CONTAINER as in Podman; -a adds the others.\n",
+    .run = pp_cmd_ps },
+  { .name = "logs",
+    .summary = "Show a container's logs",
+    .usage = "[-f] [--tail N] [-t] CONTAINER",
+    .help = "Options:\n"
+            "  -f, --follow      keep printing while the container's pod runs\n"
+            "  -n, --tail N      the last N lines only\n"
+            "  -t, --timestamps  each line with its time\n",
+    .run = pp_cmd_logs },
   PENDING ("exec", "Run a command in a running container", "#4"),
-  PENDING ("inspect", "Show details of pods, containers or images as JSON", "#4"),
+  { .name = "inspect", .summary = "Show details of pods or containers as JSON", .usage = "NAME...",
+    .run = pp_cmd_inspect },
+  { .name = "monitor", .summary = "A pod's monitor (started by podplay itself)", .run = pp_cmd_monitor,
+    .hidden = true },
   { .name = "pull",
     .summary = "Pull an image from a registry",
     .usage = "[options] IMAGE",
@@ -166,7 +207,8 @@ pp_cli_print_help (FILE *out, const pp_command_t *cmd, const char *path)
     {
       fprintf (out, "%s\n\nUsage: %s COMMAND [options]\n\nCommands:\n", cmd->summary, path);
       for (const pp_command_t *c = cmd->subcommands; c->name; c++)
-        fprintf (out, "  %-10s %s%s\n", c->name, c->summary, c->run || c->subcommands ? "" : " (not built yet)");
+        if (!c->hidden)
+          fprintf (out, "  %-10s %s%s\n", c->name, c->summary, c->run || c->subcommands ? "" : " (not built yet)");
       fprintf (out, "\n%s\nRun '%s COMMAND --help' for more on a command.\n", global_help, path);
       return;
     }
@@ -260,6 +302,11 @@ pp_cli_global_option (pp_context_t *ctx, int opt, const char *arg)
         ctx->log_level = (pp_log_level_t) level;
         return 0;
       }
+    case OPT_RUNTIME:
+      if (strcmp (arg, "builtin") != 0 && strcmp (arg, "runc") != 0 && strcmp (arg, "crun") != 0)
+        return pp_cli_usage_error (NULL, "unknown runtime \"%s\": use builtin, runc or crun", arg), -1;
+      ctx->runtime = arg;
+      return 0;
     default:
       return 1;
     }

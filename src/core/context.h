@@ -9,6 +9,7 @@ typedef struct pp_context_s
   char *root;    /* persistent storage: images, volumes, state database */
   char *runroot; /* runtime state: mounts, sockets, pid files */
   pp_log_level_t log_level;
+  const char *runtime; /* what runs containers: NULL (the built-in executor), "runc" or "crun" */
   FILE *log_stream; /* where pp_log writes; stderr unless a test says otherwise */
 } pp_context_t;
 

@@ -2,6 +2,7 @@
 #include "core/util.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 static void __attribute__ ((noreturn)) oom (void)
@@ -217,4 +218,19 @@ int
 pp_exit_code (int wait_status)
 {
   return WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 128 + WTERMSIG (wait_status);
+}
+
+int
+pp_mkdir_p (const char *path, mode_t mode)
+{
+  cleanup_free char *p = xstrdup (path);
+  for (char *s = p + 1; *s; s++)
+    if (*s == '/')
+      {
+        *s = '\0';
+        if (mkdir (p, mode) < 0 && errno != EEXIST)
+          return -1;
+        *s = '/';
+      }
+  return mkdir (p, mode) < 0 && errno != EEXIST ? -1 : 0;
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <sys/types.h>
 
 #define PP_N_ELEMENTS(a) (sizeof (a) / sizeof ((a)[0]))
 #define PP_PRINTF(f, a) __attribute__ ((format (printf, f, a)))
@@ -80,5 +81,8 @@ size_t pp_edit_distance (const char *a, const char *b, size_t max);
 int pp_wait_status (pid_t pid);
 /* The shell's number for a wait status: the exit code, or 128 + the signal. */
 int pp_exit_code (int wait_status);
+
+/* mkdir -p: every missing component of `path` (existing ones are fine). */
+int pp_mkdir_p (const char *path, mode_t mode);
 
 #endif

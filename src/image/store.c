@@ -12,21 +12,6 @@
 #include <sys/stat.h>
 
 static int
-mkdir_p (const char *path, mode_t mode)
-{
-  cleanup_free char *p = xstrdup (path);
-  for (char *s = p + 1; *s; s++)
-    if (*s == '/')
-      {
-        *s = '\0';
-        if (mkdir (p, mode) < 0 && errno != EEXIST)
-          return -1;
-        *s = '/';
-      }
-  return mkdir (p, mode) < 0 && errno != EEXIST ? -1 : 0;
-}
-
-static int
 open_subdir (int root, const char *name, pp_error_t *err)
 {
   if (mkdirat (root, name, 0700) < 0 && errno != EEXIST)
@@ -63,7 +48,7 @@ pp_store_open (pp_context_t *ctx, pp_store_t *store, pp_error_t *err)
   memset (store, 0, sizeof *store);
   store->root_fd = store->blobs_fd = store->layers_fd = store->images_fd = store->tmp_fd = -1;
   store->root = xstrdup (ctx->root);
-  if (mkdir_p (store->root, 0700) < 0)
+  if (pp_mkdir_p (store->root, 0700) < 0)
     return pp_error_make (err, errno, "create the storage root `%s`", store->root);
   store->root_fd = open (store->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (store->root_fd < 0)

@@ -114,6 +114,10 @@ default_mounts (const pp_bundle_spec_t *spec)
   json_array_append_new (m, mount_json ("/sys/fs/cgroup", "cgroup", "cgroup",
                                         spec->privileged ? "nosuid,noexec,nodev,relatime"
                                                          : "nosuid,noexec,nodev,relatime,ro"));
+  for (size_t i = 0; i < spec->n_mounts; i++)
+    json_array_append_new (m, mount_json (spec->mounts[i].destination, "bind", spec->mounts[i].source,
+                                          spec->mounts[i].readonly ? "rbind,rprivate,nosuid,nodev,ro"
+                                                                   : "rbind,rprivate,nosuid,nodev"));
   return m;
 }
 
@@ -171,7 +175,7 @@ pp_bundle_config (const pp_bundle_spec_t *spec, pp_error_t *err)
   if (spec->cgroups_path)
     json_object_set_new (linux_, "cgroupsPath", json_string (spec->cgroups_path));
   json_t *config = json_pack ("{s:s, s:o, s:{s:s, s:b}, s:o, s:o}", "ociVersion", "1.0.2", "process", process, "root",
-                              "path", "rootfs", "readonly", spec->readonly_rootfs, "mounts", default_mounts (spec),
+                              "path", spec->root_path ? spec->root_path : "rootfs", "readonly", spec->readonly_rootfs, "mounts", default_mounts (spec),
                               "linux", linux_);
   if (spec->hostname)
     json_object_set_new (config, "hostname", json_string (spec->hostname));

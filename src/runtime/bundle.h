@@ -16,6 +16,12 @@ typedef struct
 
 typedef struct
 {
+  const char *destination, *source;
+  bool readonly;
+} pp_bundle_mount_t; /* a bind mount */
+
+typedef struct
+{
   const char *const *args; /* NULL-terminated */
   const char *const *env;  /* "NAME=value", NULL-terminated */
   const char *cwd;
@@ -35,6 +41,9 @@ typedef struct
   uint64_t cpu_shares;
   int64_t pids_limit;
   const char *cgroups_path;
+  const char *root_path; /* the root filesystem; "rootfs" (in the bundle) when NULL */
+  const pp_bundle_mount_t *mounts;
+  size_t n_mounts;
 } pp_bundle_spec_t;
 
 /* Podman's default capabilities, without the CAP_ prefix, NULL-terminated. */

@@ -1,0 +1,669 @@
+/* `kube play`: every document validated first, then each Pod planned (images found or pulled, argv, env, user,
+   limits), then created and started, one after the other; a failure removes what this play created.
+   `kube down` removes what the state database says a play of those files created. */
+#include "play/play.h"
+#include "image/pull.h"
+#include "image/store.h"
+#include "runtime/bundle.h"
+#include "runtime/pod.h"
+#include "schema/checks.h"
+#include "schema/manifest.h"
+#include "state/state.h"
+
+#include <jansson.h>
+#include <limits.h>
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct
+{
+  const pp_node_t *node;
+  const char *name, *image_ref, *pull_policy;
+  bool init;
+  pp_image_t image;
+  bool have_image;
+} ctr_plan_t;
+
+typedef struct
+{
+  const pp_node_t *node;
+  const pp_doc_t *doc;
+  const char *name, *namespace_;
+  char *hostname;
+  const char *restart_policy;
+  int64_t grace;
+  ctr_plan_t *c;
+  size_t n;
+  /* filled while applying */
+  char *id;
+  char **ctr_ids;
+} pod_plan_t;
+
+static const pp_node_t *
+path_get (const pp_node_t *n, const char *a, const char *b)
+{
+  const pp_node_t *x = pp_node_get (n, a);
+  return b ? pp_node_get (x, b) : x;
+}
+
+static const char *
+str_at (const pp_node_t *n, const char *key)
+{
+  return pp_node_str (pp_node_get (n, key));
+}
+
+static bool
+int_at (const pp_node_t *n, const char *key, int64_t *out)
+{
+  const pp_node_t *v = pp_node_get (n, key);
+  return v && v->type == PP_NODE_SCALAR && v->tag == PP_TAG_INT && pp_parse_int (v->u.str, out);
+}
+
+static bool
+bool_at (const pp_node_t *n, const char *key)
+{
+  const pp_node_t *v = pp_node_get (n, key);
+  return v && v->type == PP_NODE_SCALAR && v->tag == PP_TAG_BOOL
+         && (strcmp (v->u.str, "true") == 0 || strcmp (v->u.str, "True") == 0 || strcmp (v->u.str, "TRUE") == 0
+             || strcmp (v->u.str, "yes") == 0 || strcmp (v->u.str, "on") == 0 || strcmp (v->u.str, "y") == 0);
+}
+
+/* A sequence of strings as a NULL-terminated vector (not copied). */
+static const char **
+str_seq (const pp_node_t *seq)
+{
+  size_t n = seq && seq->type == PP_NODE_SEQ ? seq->n : 0;
+  const char **v = xzalloc ((n + 1) * sizeof (char *));
+  for (size_t i = 0; i < n; i++)
+    v[i] = pp_node_str (seq->u.items[i]) ?: "";
+  return v;
+}
+
+static void
+plan_free (pod_plan_t *p)
+{
+  for (size_t i = 0; i < p->n; i++)
+    if (p->c[i].have_image)
+      pp_image_release (&p->c[i].image);
+  free (p->c);
+  free (p->hostname);
+  free (p->id);
+  for (size_t i = 0; p->ctr_ids && i < p->n; i++)
+    free (p->ctr_ids[i]);
+  free (p->ctr_ids);
+}
+
+static void
+add_containers (pod_plan_t *p, const pp_node_t *seq, bool init)
+{
+  for (size_t i = 0; seq && seq->type == PP_NODE_SEQ && i < seq->n; i++)
+    {
+      const pp_node_t *c = seq->u.items[i];
+      p->c = xrealloc (p->c, (p->n + 1) * sizeof *p->c);
+      ctr_plan_t *cp = &p->c[p->n++];
+      memset (cp, 0, sizeof *cp);
+      cp->node = c;
+      cp->init = init;
+      cp->name = str_at (c, "name") ?: "";
+      cp->image_ref = str_at (c, "image") ?: "";
+      cp->pull_policy = str_at (c, "imagePullPolicy");
+    }
+}
+
+/* The Pod objects of the documents (a List's items included); other kinds are named in a warning. */
+static void
+collect_object (const pp_doc_t *doc, const pp_node_t *obj, pod_plan_t **pods, size_t *n, pp_diags_t *diags)
+{
+  const char *kind = str_at (obj, "kind") ?: "";
+  if (strcmp (kind, "List") == 0 || (strlen (kind) > 4 && strcmp (kind + strlen (kind) - 4, "List") == 0))
+    {
+      const pp_node_t *items = pp_node_get (obj, "items");
+      for (size_t i = 0; items && items->type == PP_NODE_SEQ && i < items->n; i++)
+        collect_object (doc, items->u.items[i], pods, n, diags);
+      return;
+    }
+  if (strcmp (kind, "Pod") != 0)
+    {
+      pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, obj->line, obj->col, "kind",
+                    "a %s is not played yet (only Pods are): it is skipped", kind);
+      return;
+    }
+  *pods = xrealloc (*pods, (*n + 1) * sizeof **pods);
+  pod_plan_t *p = &(*pods)[(*n)++];
+  memset (p, 0, sizeof *p);
+  p->node = obj;
+  p->doc = doc;
+  const pp_node_t *meta = pp_node_get (obj, "metadata"), *spec = pp_node_get (obj, "spec");
+  p->name = str_at (meta, "name") ?: "";
+  p->namespace_ = str_at (meta, "namespace") ?: "default";
+  const char *hn = str_at (spec, "hostname");
+  p->hostname = xstrdup (hn ? hn : p->name);
+  p->restart_policy = str_at (spec, "restartPolicy") ?: "Always";
+  if (!int_at (spec, "terminationGracePeriodSeconds", &p->grace))
+    p->grace = 30;
+  add_containers (p, pp_node_get (spec, "initContainers"), true);
+  add_containers (p, pp_node_get (spec, "containers"), false);
+}
+
+/* The pull policy Kubernetes applies when none is given: Always for :latest or no tag, else IfNotPresent. */
+static const char *
+pull_policy (const ctr_plan_t *c)
+{
+  if (c->pull_policy)
+    return c->pull_policy;
+  const char *slash = strrchr (c->image_ref, '/');
+  const char *last = slash ? slash + 1 : c->image_ref;
+  if (strchr (c->image_ref, '@'))
+    return "IfNotPresent";
+  const char *colon = strchr (last, ':');
+  return colon == NULL || strcmp (colon, ":latest") == 0 ? "Always" : "IfNotPresent";
+}
+
+static int
+resolve_image (pp_context_t *ctx, pp_store_t *store, const pod_plan_t *p, ctr_plan_t *c, pp_error_t *err)
+{
+  const char *policy = pull_policy (c);
+  bool present = pp_store_lookup (store, c->image_ref, &c->image, NULL) == 0;
+  /* Images that live only here (localhost/...) are never pulled, whatever the policy. */
+  bool local = strncmp (c->image_ref, "localhost/", 10) == 0;
+  if (present && (strcmp (policy, "Always") != 0 || local))
+    {
+      c->have_image = true;
+      return 0;
+    }
+  if (present)
+    pp_image_release (&c->image);
+  if (strcmp (policy, "Never") == 0 || local)
+    return pp_error_make (err, 0, "%s:%u:%u: pod %s, container %s: image `%s` is not in the store%s", p->doc->file,
+                          c->node->line, c->node->col, p->name, c->name, c->image_ref,
+                          local ? "" : " and imagePullPolicy is Never");
+  pp_pull_opts_t opts = { .tls_verify = true, .quiet = true };
+  pp_load_result_t res = { 0 };
+  pp_error_t perr = NULL;
+  int ret = pp_image_pull (ctx, store, c->image_ref, &opts, &res, &perr);
+  pp_load_result_release (&res);
+  if (ret < 0)
+    {
+      if (present && strcmp (policy, "Always") == 0)
+        {
+          /* Kubernetes fails here; one machine offline is better served by the copy it has, said aloud. */
+          pp_warning (ctx, "pod %s, container %s: pull of `%s` failed (%s); using the stored image", p->name,
+                      c->name, c->image_ref, perr->msg);
+          pp_error_release (&perr);
+          ret = pp_store_lookup (store, c->image_ref, &c->image, err);
+          c->have_image = ret == 0;
+          return ret;
+        }
+      pp_error_make (err, 0, "%s:%u:%u: pod %s, container %s: %s", p->doc->file, c->node->line, c->node->col,
+                     p->name, c->name, perr->msg);
+      pp_error_release (&perr);
+      return -1;
+    }
+  ret = pp_store_lookup (store, c->image_ref, &c->image, err);
+  c->have_image = ret == 0;
+  return ret;
+}
+
+/* "uid[:gid]" or a user name looked up in the container's /etc/passwd. */
+static int
+image_user (const char *rootfs, const char *user, uint32_t *uid, uint32_t *gid, pp_error_t *err)
+{
+  *uid = *gid = 0;
+  if (user == NULL || *user == '\0')
+    return 0;
+  cleanup_free char *u = xstrdup (user);
+  char *g = strchr (u, ':');
+  if (g)
+    *g++ = '\0';
+  char *end;
+  unsigned long v = strtoul (u, &end, 10);
+  if (*u && *end == '\0')
+    *uid = (uint32_t) v;
+  else
+    {
+      cleanup_free char *passwd = xasprintf ("%s/etc/passwd", rootfs);
+      cleanup_file FILE *f = fopen (passwd, "re");
+      char line[1024];
+      bool found = false;
+      while (f && !found && fgets (line, sizeof line, f))
+        {
+          char *save = NULL, *name = strtok_r (line, ":", &save);
+          strtok_r (NULL, ":", &save);
+          char *su = strtok_r (NULL, ":", &save), *sg = strtok_r (NULL, ":", &save);
+          if (name && su && sg && strcmp (name, u) == 0)
+            {
+              *uid = (uint32_t) strtoul (su, NULL, 10);
+              *gid = (uint32_t) strtoul (sg, NULL, 10);
+              found = true;
+            }
+        }
+      if (!found)
+        return pp_error_make (err, 0, "the image's user `%s` is not in its /etc/passwd", u);
+    }
+  if (g && *g)
+    *gid = (uint32_t) strtoul (g, NULL, 10);
+  return 0;
+}
+
+static bool
+quantity_at (const pp_node_t *map, const char *key, long double *out)
+{
+  const pp_node_t *v = pp_node_get (map, key);
+  pp_quantity_t q;
+  if (v == NULL || v->type != PP_NODE_SCALAR || pp_quantity_parse (v->u.str, &q) != NULL)
+    return false;
+  *out = q.value;
+  return true;
+}
+
+/* config.json of one container. */
+static int
+write_bundle (pp_context_t *ctx, const pod_plan_t *p, size_t i, const char *ctr_id, pp_error_t *err)
+{
+  const ctr_plan_t *c = &p->c[i];
+  const pp_node_t *spec = pp_node_get (p->node, "spec");
+  json_t *cfg = json_object_get (c->image.config, "config");
+  cleanup_free char *rootfs = pp_ctr_rootfs (ctx, ctr_id);
+  cleanup_free char *dir = pp_ctr_datadir (ctx, ctr_id);
+  cleanup_free char *run = pp_pod_rundir (ctx, p->id);
+
+  cleanup_free const char **command = str_seq (pp_node_get (c->node, "command"));
+  cleanup_free const char **args = str_seq (pp_node_get (c->node, "args"));
+  char **argv = pp_bundle_args (c->image.config, command, args, err);
+  if (argv == NULL)
+    return pp_error_wrap (err, "pod %s, container %s", p->name, c->name);
+
+  /* The image's environment, then the container's, a later name replacing an earlier one. */
+  size_t n_env = 0;
+  char **env = xzalloc (sizeof (char *));
+  json_t *ienv = json_object_get (cfg, "Env");
+  const pp_node_t *cenv = pp_node_get (c->node, "env");
+  size_t cap = json_array_size (ienv) + (cenv && cenv->type == PP_NODE_SEQ ? cenv->n : 0) + 2;
+  env = xrealloc (env, (cap + 1) * sizeof (char *));
+  env[n_env++] = xasprintf ("HOSTNAME=%s", p->hostname);
+  size_t k;
+  json_t *e;
+  json_array_foreach (ienv, k, e) env[n_env++] = xstrdup (json_string_value (e) ?: "");
+  for (size_t j = 0; cenv && cenv->type == PP_NODE_SEQ && j < cenv->n; j++)
+    {
+      const char *name = str_at (cenv->u.items[j], "name") ?: "";
+      const char *value = str_at (cenv->u.items[j], "value") ?: "";
+      size_t len = strlen (name);
+      for (size_t x = 0; x < n_env; x++)
+        if (strncmp (env[x], name, len) == 0 && env[x][len] == '=')
+          {
+            free (env[x]);
+            env[x] = env[--n_env];
+            break;
+          }
+      env[n_env++] = xasprintf ("%s=%s", name, value);
+    }
+  env[n_env] = NULL;
+
+  const char *cwd = str_at (c->node, "workingDir");
+  if (cwd == NULL || *cwd == '\0')
+    cwd = json_string_value (json_object_get (cfg, "WorkingDir"));
+  uint32_t uid, gid;
+  int ret = image_user (rootfs, json_string_value (json_object_get (cfg, "User")), &uid, &gid, err);
+  const pp_node_t *psc = pp_node_get (spec, "securityContext"), *sc = pp_node_get (c->node, "securityContext");
+  int64_t v;
+  if (int_at (sc, "runAsUser", &v) || int_at (psc, "runAsUser", &v))
+    uid = (uint32_t) v;
+  if (int_at (sc, "runAsGroup", &v) || int_at (psc, "runAsGroup", &v))
+    gid = (uint32_t) v;
+  const pp_node_t *sg = pp_node_get (psc, "supplementalGroups");
+  uint32_t groups[64];
+  size_t n_groups = 0;
+  for (size_t j = 0; sg && sg->type == PP_NODE_SEQ && j < sg->n && n_groups < PP_N_ELEMENTS (groups); j++)
+    if (pp_parse_int (sg->u.items[j]->u.str ?: "", &v))
+      groups[n_groups++] = (uint32_t) v;
+
+  cleanup_free const char **cap_add = str_seq (path_get (sc, "capabilities", "add"));
+  cleanup_free const char **cap_drop = str_seq (path_get (sc, "capabilities", "drop"));
+  const pp_node_t *limits = path_get (c->node, "resources", "limits");
+  const pp_node_t *requests = path_get (c->node, "resources", "requests");
+  long double mem = 0, cpu = 0, cpu_req = 0;
+  quantity_at (limits, "memory", &mem);
+  quantity_at (limits, "cpu", &cpu);
+  if (!quantity_at (requests, "cpu", &cpu_req))
+    cpu_req = cpu;
+
+  pp_bundle_ns_t ns[6];
+  size_t n_ns = 0;
+  cleanup_free char *net = xasprintf ("%s/ns/net", run);
+  cleanup_free char *ipc = xasprintf ("%s/ns/ipc", run);
+  cleanup_free char *uts = xasprintf ("%s/ns/uts", run);
+  ns[n_ns++] = (pp_bundle_ns_t){ "network", net };
+  ns[n_ns++] = (pp_bundle_ns_t){ "ipc", ipc };
+  ns[n_ns++] = (pp_bundle_ns_t){ "uts", uts };
+  ns[n_ns++] = (pp_bundle_ns_t){ "pid", NULL };
+  ns[n_ns++] = (pp_bundle_ns_t){ "mount", NULL };
+  ns[n_ns++] = (pp_bundle_ns_t){ "cgroup", NULL };
+  cleanup_free char *hosts = xasprintf ("%s/hosts", run);
+  cleanup_free char *hostname = xasprintf ("%s/hostname", run);
+  cleanup_free char *resolv = xasprintf ("%s/resolv.conf", run);
+  pp_bundle_mount_t mounts[] = {
+    { "/etc/hosts", hosts, false },
+    { "/etc/hostname", hostname, false },
+    { "/etc/resolv.conf", resolv, false },
+  };
+  cleanup_free char *cgroups = xasprintf ("/podplay/%s/%s", p->id, ctr_id);
+  const pp_node_t *ape = pp_node_get (sc, "allowPrivilegeEscalation");
+  pp_bundle_spec_t bs = {
+    .args = (const char *const *) argv,
+    .env = (const char *const *) env,
+    .cwd = cwd,
+    .uid = uid,
+    .gid = gid,
+    .groups = groups,
+    .n_groups = n_groups,
+    .readonly_rootfs = bool_at (sc, "readOnlyRootFilesystem"),
+    .privileged = bool_at (sc, "privileged"),
+    .no_new_privileges = ape != NULL && !bool_at (sc, "allowPrivilegeEscalation"),
+    .cap_add = cap_add,
+    .cap_drop = cap_drop,
+    .namespaces = ns,
+    .n_namespaces = n_ns,
+    .memory_limit = (int64_t) mem,
+    .cpu_quota = cpu > 0 ? (int64_t) ceill (cpu * 100000) : 0,
+    .cpu_period = cpu > 0 ? 100000 : 0,
+    .cpu_shares = cpu_req > 0 ? (uint64_t) fmaxl (2, floorl (cpu_req * 1024)) : 0,
+    .cgroups_path = cgroups,
+    .root_path = rootfs,
+    .mounts = mounts,
+    .n_mounts = PP_N_ELEMENTS (mounts),
+  };
+  if (ret == 0)
+    ret = pp_bundle_write (dir, &bs, err);
+  pp_strv_free (argv);
+  pp_strv_free (env);
+  return ret;
+}
+
+static json_t *
+plan_json (const pod_plan_t *p, const char *runtime)
+{
+  json_t *cs = json_array ();
+  for (size_t i = 0; i < p->n; i++)
+    json_array_append_new (cs, json_pack ("{s:s, s:s, s:b}", "id", p->ctr_ids[i], "name", p->c[i].name, "init",
+                                          p->c[i].init));
+  return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:I, s:o}", "id", p->id, "name", p->name, "hostname", p->hostname,
+                    "restartPolicy",
+                    p->restart_policy, "runtime", runtime ? runtime : "builtin", "terminationGracePeriodSeconds",
+                    (json_int_t) p->grace, "containers", cs);
+}
+
+static int
+record_pod (pp_state_t *state, const pod_plan_t *p, const char *play_file, pp_error_t *err)
+{
+  if (pp_state_begin (state, err) < 0)
+    return -1;
+  pp_pod_rec_t rec = { .id = xstrdup (p->id), .name = xstrdup (p->name), .namespace_ = xstrdup (p->namespace_),
+                       .play_file = xstrdup (play_file), .status = xstrdup ("Created"),
+                       .created = (int64_t) time (NULL) };
+  int ret = pp_state_pod_add (state, &rec, err);
+  pp_pod_rec_release (&rec);
+  for (size_t i = 0; ret == 0 && i < p->n; i++)
+    {
+      pp_container_rec_t c = { .id = xstrdup (p->ctr_ids[i]), .pod_id = xstrdup (p->id),
+                               .name = xstrdup (p->c[i].name), .image = xstrdup (p->c[i].image_ref),
+                               .init = p->c[i].init, .status = xstrdup ("Created"), .exit_code = -1 };
+      ret = pp_state_container_add (state, &c, err);
+      pp_container_rec_release (&c);
+    }
+  if (ret < 0)
+    {
+      pp_state_rollback (state);
+      return -1;
+    }
+  return pp_state_commit (state, err);
+}
+
+static int
+apply_pod (pp_context_t *ctx, pp_state_t *state, pod_plan_t *p, const char *play_file, const pp_play_opts_t *opts,
+           pp_error_t *err)
+{
+  p->id = pp_state_new_id ();
+  p->ctr_ids = xzalloc ((p->n + 1) * sizeof (char *));
+  for (size_t i = 0; i < p->n; i++)
+    p->ctr_ids[i] = pp_state_new_id ();
+  if (record_pod (state, p, play_file, err) < 0)
+    return -1;
+  if (pp_pod_setup (ctx, p->id, p->hostname, err) < 0)
+    return -1;
+  for (size_t i = 0; i < p->n; i++)
+    if (pp_ctr_mount_rootfs (ctx, p->ctr_ids[i], p->c[i].image.id, err) < 0
+        || write_bundle (ctx, p, i, p->ctr_ids[i], err) < 0)
+      return -1;
+  json_t *plan = plan_json (p, opts->runtime);
+  int ret = pp_pod_write_plan (ctx, p->id, plan, err);
+  json_decref (plan);
+  if (ret == 0 && opts->start)
+    ret = pp_pod_start_monitor (ctx, p->id, err);
+  if (ret < 0)
+    return pp_error_wrap (err, "pod %s", p->name);
+  return 0;
+}
+
+static char *
+play_file_of (const char *path)
+{
+  if (strcmp (path, "-") == 0)
+    return xstrdup ("-");
+  char buf[PATH_MAX];
+  return xstrdup (realpath (path, buf) ? buf : path);
+}
+
+/* Removes a pod by its record: the monitor stopped, its containers' leftovers, mounts, files, the record. */
+static int
+remove_pod_rec (pp_context_t *ctx, pp_state_t *state, pp_pod_rec_t *pod, int timeout, pp_error_t *err)
+{
+  if (timeout < 0)
+    {
+      json_t *plan = pp_pod_read_plan (ctx, pod->id, NULL);
+      timeout = plan ? (int) json_integer_value (json_object_get (plan, "terminationGracePeriodSeconds")) : 30;
+      json_decref (plan);
+    }
+  if (pp_pod_stop (ctx, state, pod, timeout, err) < 0)
+    return -1;
+  pp_container_rec_t *cs = NULL;
+  size_t n = 0;
+  if (pp_state_container_list (state, pod->id, &cs, &n, err) < 0)
+    return -1;
+  int ret = pp_pod_teardown (ctx, pod, cs, n, err);
+  pp_container_recs_free (cs, n);
+  if (ret == 0)
+    ret = pp_state_pod_remove (state, pod->id, err);
+  return ret;
+}
+
+int
+pp_pod_remove (pp_context_t *ctx, const char *what, int timeout, pp_error_t *err)
+{
+  pp_state_t *state;
+  if (pp_state_open (ctx, &state, err) < 0)
+    return -1;
+  pp_pod_rec_t pod;
+  int ret = pp_state_pod_get (state, what, &pod, err);
+  if (ret == 0)
+    {
+      ret = remove_pod_rec (ctx, state, &pod, timeout, err);
+      pp_pod_rec_release (&pod);
+    }
+  pp_state_close (state);
+  return ret;
+}
+
+static void
+rollback (pp_context_t *ctx, pp_state_t *state, pod_plan_t *pods, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      if (pods[i].id == NULL)
+        continue;
+      pp_pod_rec_t rec;
+      pp_error_t e = NULL;
+      if (pp_state_pod_get (state, pods[i].id, &rec, NULL) == 0)
+        {
+          if (remove_pod_rec (ctx, state, &rec, 0, &e) < 0)
+            {
+              pp_warning (ctx, "rollback of pod %s: %s", pods[i].name, e->msg);
+              pp_error_release (&e);
+            }
+          pp_pod_rec_release (&rec);
+        }
+      else
+        {
+          /* Not recorded: only what setup made on the machine is left. */
+          pp_pod_rec_t bare = { .id = xstrdup (pods[i].id), .name = xstrdup (pods[i].name) };
+          pp_container_rec_t none = { 0 };
+          if (pp_pod_teardown (ctx, &bare, &none, 0, &e) < 0)
+            pp_error_release (&e);
+          pp_pod_rec_release (&bare);
+        }
+    }
+}
+
+static void
+print_summary (FILE *out, const pod_plan_t *pods, size_t n, const pp_play_opts_t *opts)
+{
+  if (opts->json)
+    {
+      json_t *a = json_array ();
+      for (size_t i = 0; i < n; i++)
+        {
+          json_t *cs = json_array ();
+          for (size_t j = 0; j < pods[i].n; j++)
+            json_array_append_new (cs, json_pack ("{s:s, s:s, s:s}", "name", pods[i].c[j].name, "id",
+                                                  pods[i].ctr_ids[j], "image", pods[i].c[j].image_ref));
+          json_array_append_new (a, json_pack ("{s:s, s:s, s:s, s:o}", "pod", pods[i].name, "id", pods[i].id,
+                                               "status", opts->start ? "Running" : "Created", "containers", cs));
+        }
+      json_dumpf (a, out, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
+      fputc ('\n', out);
+      json_decref (a);
+      return;
+    }
+  for (size_t i = 0; i < n; i++)
+    fprintf (out, "pod/%s %.12s %s (%zu container%s)\n", pods[i].name, pods[i].id,
+             opts->start ? "started" : "created", pods[i].n, pods[i].n == 1 ? "" : "s");
+}
+
+int
+pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_play_opts_t *opts, pp_diags_t *diags,
+              FILE *out, pp_error_t *err)
+{
+  pp_docs_t docs = { 0 };
+  pp_validate_opts_t vopts = { 0 };
+  if (pp_manifest_load (ctx, paths, n_paths, &vopts, diags, &docs, err) < 0)
+    {
+      pp_docs_free (&docs);
+      return -1;
+    }
+  pod_plan_t *pods = NULL;
+  size_t n = 0;
+  int ret = 0;
+  if (diags->errors == 0)
+    for (size_t i = 0; i < docs.n; i++)
+      if (docs.v[i]->root)
+        collect_object (docs.v[i], docs.v[i]->root, &pods, &n, diags);
+  if (diags->errors)
+    ret = 1;
+  /* Names are unique in the play and on the machine: nothing is created when one clashes. */
+  pp_state_t *state = NULL;
+  if (ret == 0 && pp_state_open (ctx, &state, err) < 0)
+    ret = -1;
+  for (size_t i = 0; ret == 0 && i < n; i++)
+    {
+      for (size_t j = 0; j < i; j++)
+        if (strcmp (pods[i].name, pods[j].name) == 0)
+          ret = pp_error_make (err, 0, "%s:%u:%u: metadata.name: pod `%s` is defined twice", pods[i].doc->file,
+                               pods[i].node->line, pods[i].node->col, pods[i].name);
+      pp_pod_rec_t existing;
+      if (ret == 0 && pp_state_pod_get (state, pods[i].name, &existing, NULL) == 0)
+        {
+          ret = pp_error_make (err, EEXIST, "%s:%u:%u: metadata.name: pod `%s` exists already (`podplay kube down` "
+                               "or `podplay pod rm -f %s` removes it)",
+                               pods[i].doc->file, pods[i].node->line, pods[i].node->col, pods[i].name,
+                               pods[i].name);
+          pp_pod_rec_release (&existing);
+        }
+    }
+  if (ret == 0 && n == 0)
+    ret = pp_error_make (err, 0, "nothing to play: the manifests hold no Pod");
+  pp_store_t store;
+  bool store_open = false;
+  if (ret == 0)
+    {
+      ret = pp_store_open (ctx, &store, err);
+      store_open = ret == 0;
+    }
+  for (size_t i = 0; ret == 0 && i < n; i++)
+    for (size_t j = 0; ret == 0 && j < pods[i].n; j++)
+      ret = resolve_image (ctx, &store, &pods[i], &pods[i].c[j], err);
+  if (store_open)
+    pp_store_close (&store);
+  if (ret == 0)
+    {
+      for (size_t i = 0; ret == 0 && i < n; i++)
+        {
+          cleanup_free char *pf = play_file_of (paths[0]);
+          /* A pod records the file that holds it. */
+          for (size_t k = 0; k < n_paths; k++)
+            {
+              cleanup_free char *cand = play_file_of (paths[k]);
+              const char *disp = strcmp (paths[k], "-") == 0 ? "<stdin>" : paths[k];
+              if (strcmp (disp, pods[i].doc->file) == 0)
+                {
+                  free (pf);
+                  pf = steal_pointer (&cand);
+                  break;
+                }
+            }
+          ret = apply_pod (ctx, state, &pods[i], pf, opts, err);
+        }
+      if (ret < 0)
+        rollback (ctx, state, pods, n);
+      else
+        print_summary (out, pods, n, opts);
+    }
+  if (state)
+    pp_state_close (state);
+  for (size_t i = 0; i < n; i++)
+    plan_free (&pods[i]);
+  free (pods);
+  pp_docs_free (&docs);
+  return ret;
+}
+
+int
+pp_kube_down (pp_context_t *ctx, char *const *paths, size_t n_paths, FILE *out, pp_error_t *err)
+{
+  pp_state_t *state;
+  if (pp_state_open (ctx, &state, err) < 0)
+    return -1;
+  pp_pod_rec_t *pods = NULL;
+  size_t n = 0;
+  int ret = pp_state_pod_list (state, &pods, &n, err);
+  size_t removed = 0;
+  for (size_t k = 0; ret == 0 && k < n_paths; k++)
+    {
+      cleanup_free char *pf = play_file_of (paths[k]);
+      for (size_t i = 0; ret == 0 && i < n; i++)
+        if (pods[i].play_file && strcmp (pods[i].play_file, pf) == 0)
+          {
+            ret = remove_pod_rec (ctx, state, &pods[i], -1, err);
+            if (ret == 0)
+              {
+                fprintf (out, "pod/%s %.12s removed\n", pods[i].name, pods[i].id);
+                removed++;
+              }
+          }
+    }
+  if (ret == 0 && removed == 0)
+    fprintf (out, "no pods from %s\n", n_paths == 1 ? paths[0] : "these files");
+  pp_pod_recs_free (pods, n);
+  pp_state_close (state);
+  return ret;
+}

@@ -1,0 +1,708 @@
+/* Pods and containers: `kube play|down`, `pod ls|inspect|start|stop|rm`, `ps`, `logs`, `inspect`, and the hidden
+   `monitor` a pod runs under. */
+#include "play/play.h"
+#include "runtime/logfile.h"
+#include "schema/manifest.h"
+#include "runtime/monitor.h"
+#include "runtime/pod.h"
+#include "src/cli/cli.h"
+#include "state/state.h"
+
+#include <jansson.h>
+#include <string.h>
+#include <time.h>
+
+int
+pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "format", required_argument, NULL, 'f' },
+    { "start", required_argument, NULL, 's' },
+    { NULL, 0, NULL, 0 },
+  };
+  pp_play_opts_t po = { .start = true, .runtime = cli->ctx->runtime };
+  int opt;
+  while ((opt = pp_cli_getopt (cli, argc, argv, "f:", opts)) != -1)
+    switch (opt)
+      {
+      case 'f':
+        if (pp_cli_parse_format (cli, optarg, &po.json) != 0)
+          return PP_EXIT_ERROR;
+        break;
+      case 's':
+        if (strcmp (optarg, "true") != 0 && strcmp (optarg, "false") != 0)
+          return pp_cli_usage_error (cli, "--start takes true or false, not `%s`", optarg);
+        po.start = strcmp (optarg, "true") == 0;
+        break;
+      case 'h':
+        return PP_EXIT_OK;
+      default:
+        return PP_EXIT_ERROR;
+      }
+  if (optind >= argc)
+    return pp_cli_usage_error (cli, "%s needs a file, a directory or - (standard input)", cli->path);
+  pp_error_t err = NULL;
+  char **paths = NULL;
+  size_t n = 0;
+  if (pp_manifest_expand ((const char *const *) argv + optind, (size_t) (argc - optind), false, &paths, &n, &err)
+      < 0)
+    return pp_cli_fail (&err);
+  pp_diags_t diags = { 0 };
+  int ret = pp_kube_play (cli->ctx, paths, n, &po, &diags, stdout, &err);
+  pp_manifest_paths_free (paths, n);
+  for (size_t i = 0; i < diags.n; i++)
+    pp_diag_print (stderr, &diags.v[i]);
+  if (ret > 0)
+    fprintf (stderr, "Error: %zu error%s: nothing was created\n", diags.errors, diags.errors == 1 ? "" : "s");
+  pp_diags_free (&diags);
+  if (ret < 0)
+    return pp_cli_fail (&err);
+  return ret == 0 ? PP_EXIT_OK : PP_EXIT_ERROR;
+}
+
+int
+pp_cmd_kube_down (pp_cli_t *cli, int argc, char **argv)
+{
+  int opt;
+  static const struct option opts[] = { { NULL, 0, NULL, 0 } };
+  while ((opt = pp_cli_getopt (cli, argc, argv, "", opts)) != -1)
+    return opt == 'h' ? PP_EXIT_OK : PP_EXIT_ERROR;
+  if (optind >= argc)
+    return pp_cli_usage_error (cli, "%s needs the file(s) that were played", cli->path);
+  pp_error_t err = NULL;
+  if (pp_kube_down (cli->ctx, argv + optind, (size_t) (argc - optind), stdout, &err) < 0)
+    return pp_cli_fail (&err);
+  return PP_EXIT_OK;
+}
+
+int
+pp_cmd_monitor (pp_cli_t *cli, int argc, char **argv)
+{
+  if (argc != 2)
+    return pp_cli_usage_error (cli, "monitor takes a pod id (it is started by podplay itself)");
+  return pp_monitor_main (cli->ctx, argv[1], 3);
+}
+
+/* ---- listings ---- */
+
+typedef struct
+{
+  pp_state_t *state;
+  pp_pod_rec_t *pods;
+  size_t n_pods;
+  pp_container_rec_t **cs;
+  size_t *n_cs;
+} world_t;
+
+static void
+world_free (world_t *w)
+{
+  for (size_t i = 0; i < w->n_pods; i++)
+    pp_container_recs_free (w->cs[i], w->n_cs[i]);
+  free (w->cs);
+  free (w->n_cs);
+  pp_pod_recs_free (w->pods, w->n_pods);
+  if (w->state)
+    pp_state_close (w->state);
+}
+
+/* Every pod and container, as they truly are: a pod whose monitor died is recorded so before it is shown. */
+static int
+world_load (pp_context_t *ctx, world_t *w, pp_error_t *err)
+{
+  memset (w, 0, sizeof *w);
+  if (pp_state_open (ctx, &w->state, err) < 0 || pp_state_pod_list (w->state, &w->pods, &w->n_pods, err) < 0)
+    return -1;
+  w->cs = xzalloc ((w->n_pods + 1) * sizeof *w->cs);
+  w->n_cs = xzalloc ((w->n_pods + 1) * sizeof *w->n_cs);
+  for (size_t i = 0; i < w->n_pods; i++)
+    if (pp_pod_refresh (w->state, &w->pods[i], err) < 0
+        || pp_state_container_list (w->state, w->pods[i].id, &w->cs[i], &w->n_cs[i], err) < 0)
+      return -1;
+  return 0;
+}
+
+static void
+format_age (char *buf, size_t size, int64_t since)
+{
+  int64_t d = (int64_t) time (NULL) - since;
+  if (d < 0)
+    d = 0;
+  if (d < 60)
+    snprintf (buf, size, "%llds", (long long) d);
+  else if (d < 3600)
+    snprintf (buf, size, "%lldm", (long long) (d / 60));
+  else if (d < 86400)
+    snprintf (buf, size, "%lldh", (long long) (d / 3600));
+  else
+    snprintf (buf, size, "%lldd", (long long) (d / 86400));
+}
+
+static void
+ctr_status_text (const pp_container_rec_t *c, char *buf, size_t size)
+{
+  char age[32];
+  if (strcmp (c->status, "Running") == 0)
+    {
+      format_age (age, sizeof age, c->started);
+      snprintf (buf, size, "Up %s", age);
+    }
+  else if (strcmp (c->status, "Exited") == 0)
+    {
+      format_age (age, sizeof age, c->finished);
+      snprintf (buf, size, "%s (%lld) %s ago", c->oom_killed ? "OOMKilled" : "Exited", (long long) c->exit_code,
+                age);
+    }
+  else
+    snprintf (buf, size, "%s", c->status);
+}
+
+static json_t *
+ctr_json (const pp_pod_rec_t *pod, const pp_container_rec_t *c)
+{
+  cleanup_free char *full = xasprintf ("%s-%s", pod->name, c->name);
+  return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:I, s:I, s:b, s:I, s:I, s:I}", "id", c->id, "name",
+                    full, "container", c->name, "pod", pod->name, "podId", pod->id, "image", c->image, "init",
+                    c->init, "status", c->status, "pid", (json_int_t) c->pid, "exitCode", (json_int_t) c->exit_code,
+                    "oomKilled", c->oom_killed, "restarts", (json_int_t) c->restarts, "startedAt",
+                    (json_int_t) c->started, "finishedAt", (json_int_t) c->finished);
+}
+
+static json_t *
+pod_json (const world_t *w, size_t i)
+{
+  const pp_pod_rec_t *p = &w->pods[i];
+  json_t *cs = json_array ();
+  for (size_t j = 0; j < w->n_cs[i]; j++)
+    json_array_append_new (cs, ctr_json (p, &w->cs[i][j]));
+  return json_pack ("{s:s, s:s, s:s, s:s, s:s?, s:I, s:I, s:o}", "id", p->id, "name", p->name, "namespace",
+                    p->namespace_, "status", p->status, "playFile", p->play_file, "created", (json_int_t) p->created,
+                    "monitorPid", (json_int_t) p->monitor_pid, "containers", cs);
+}
+
+static void
+print_json (json_t *j)
+{
+  json_dumpf (j, stdout, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
+  fputc ('\n', stdout);
+  json_decref (j);
+}
+
+static int
+list_options (pp_cli_t *cli, int argc, char **argv, bool *json, bool *quiet, bool *all)
+{
+  static const struct option opts[] = {
+    { "format", required_argument, NULL, 'f' },
+    { "quiet", no_argument, NULL, 'q' },
+    { "all", no_argument, NULL, 'a' },
+    { NULL, 0, NULL, 0 },
+  };
+  int opt;
+  while ((opt = pp_cli_getopt (cli, argc, argv, all ? "f:qa" : "f:q", opts)) != -1)
+    switch (opt)
+      {
+      case 'f':
+        if (pp_cli_parse_format (cli, optarg, json) != 0)
+          return PP_EXIT_ERROR;
+        break;
+      case 'q':
+        *quiet = true;
+        break;
+      case 'a':
+        if (all == NULL)
+          return pp_cli_usage_error (cli, "unknown option --all");
+        *all = true;
+        break;
+      case 'h':
+        return PP_EXIT_OK;
+      default:
+        return PP_EXIT_ERROR;
+      }
+  if (optind < argc)
+    return pp_cli_usage_error (cli, "%s takes no arguments", cli->path);
+  return -1;
+}
+
+int
+pp_cmd_pod_ls (pp_cli_t *cli, int argc, char **argv)
+{
+  bool json = false, quiet = false;
+  int r = list_options (cli, argc, argv, &json, &quiet, NULL);
+  if (r >= 0)
+    return r;
+  world_t w;
+  pp_error_t err = NULL;
+  if (world_load (cli->ctx, &w, &err) < 0)
+    {
+      world_free (&w);
+      return pp_cli_fail (&err);
+    }
+  if (json)
+    {
+      json_t *a = json_array ();
+      for (size_t i = 0; i < w.n_pods; i++)
+        json_array_append_new (a, pod_json (&w, i));
+      print_json (a);
+    }
+  else
+    {
+      if (!quiet)
+        printf ("%-12s  %-24s  %-8s  %-7s  %-8s  %s\n", "POD ID", "NAME", "STATUS", "READY", "RESTARTS", "AGE");
+      for (size_t i = 0; i < w.n_pods; i++)
+        {
+          if (quiet)
+            {
+              printf ("%.12s\n", w.pods[i].id);
+              continue;
+            }
+          size_t running = 0, total = 0;
+          int64_t restarts = 0;
+          for (size_t j = 0; j < w.n_cs[i]; j++)
+            {
+              if (w.cs[i][j].init)
+                continue;
+              total++;
+              running += strcmp (w.cs[i][j].status, "Running") == 0;
+              restarts += w.cs[i][j].restarts;
+            }
+          char age[32], ready[32];
+          format_age (age, sizeof age, w.pods[i].created);
+          snprintf (ready, sizeof ready, "%zu/%zu", running, total);
+          printf ("%.12s  %-24s  %-8s  %-7s  %-8lld  %s\n", w.pods[i].id, w.pods[i].name, w.pods[i].status, ready,
+                  (long long) restarts, age);
+        }
+    }
+  world_free (&w);
+  return PP_EXIT_OK;
+}
+
+int
+pp_cmd_ps (pp_cli_t *cli, int argc, char **argv)
+{
+  bool json = false, quiet = false, all = false;
+  int r = list_options (cli, argc, argv, &json, &quiet, &all);
+  if (r >= 0)
+    return r;
+  world_t w;
+  pp_error_t err = NULL;
+  if (world_load (cli->ctx, &w, &err) < 0)
+    {
+      world_free (&w);
+      return pp_cli_fail (&err);
+    }
+  json_t *a = json_array ();
+  if (!json && !quiet)
+    printf ("%-12s  %-30s  %-28s  %-24s  %-8s  %s\n", "CONTAINER ID", "NAMES", "IMAGE", "STATUS", "RESTARTS",
+            "CREATED");
+  for (size_t i = 0; i < w.n_pods; i++)
+    for (size_t j = 0; j < w.n_cs[i]; j++)
+      {
+        const pp_container_rec_t *c = &w.cs[i][j];
+        if (!all && strcmp (c->status, "Running") != 0)
+          continue;
+        if (json)
+          json_array_append_new (a, ctr_json (&w.pods[i], c));
+        else if (quiet)
+          printf ("%.12s\n", c->id);
+        else
+          {
+            char status[64], age[32];
+            ctr_status_text (c, status, sizeof status);
+            format_age (age, sizeof age, w.pods[i].created);
+            cleanup_free char *full = xasprintf ("%s-%s", w.pods[i].name, c->name);
+            printf ("%.12s  %-30s  %-28s  %-24s  %-8lld  %s ago\n", c->id, full, c->image, status,
+                    (long long) c->restarts, age);
+          }
+      }
+  if (json)
+    print_json (a);
+  else
+    json_decref (a);
+  world_free (&w);
+  return PP_EXIT_OK;
+}
+
+/* A container by `<pod>-<name>`, its id or an id prefix (3 digits or more), or a name only one pod has. */
+static int
+find_container (world_t *w, const char *what, size_t *pi, size_t *ci, pp_error_t *err)
+{
+  size_t found = 0, len = strlen (what);
+  for (size_t i = 0; i < w->n_pods; i++)
+    for (size_t j = 0; j < w->n_cs[i]; j++)
+      {
+        const pp_container_rec_t *c = &w->cs[i][j];
+        cleanup_free char *full = xasprintf ("%s-%s", w->pods[i].name, c->name);
+        if (strcmp (full, what) == 0 || strcmp (c->id, what) == 0)
+          {
+            *pi = i;
+            *ci = j;
+            return 0;
+          }
+        if ((len >= 3 && strncmp (c->id, what, len) == 0) || strcmp (c->name, what) == 0)
+          {
+            *pi = i;
+            *ci = j;
+            found++;
+          }
+      }
+  if (found == 1)
+    return 0;
+  return pp_error_make (err, found ? 0 : ENOENT, found ? "`%s` names more than one container" : "no container `%s`",
+                        what);
+}
+
+int
+pp_cmd_pod_inspect (pp_cli_t *cli, int argc, char **argv)
+{
+  bool json = true;
+  int r = pp_cli_format_options (cli, argc, argv, &json);
+  if (r >= 0)
+    return r;
+  if (optind >= argc)
+    return pp_cli_usage_error (cli, "%s needs a pod", cli->path);
+  world_t w;
+  pp_error_t err = NULL;
+  if (world_load (cli->ctx, &w, &err) < 0)
+    {
+      world_free (&w);
+      return pp_cli_fail (&err);
+    }
+  json_t *a = json_array ();
+  int status = PP_EXIT_OK;
+  for (int k = optind; k < argc; k++)
+    {
+      pp_pod_rec_t p;
+      if (pp_state_pod_get (w.state, argv[k], &p, &err) < 0)
+        {
+          pp_error_print (stderr, err);
+          pp_error_release (&err);
+          status = PP_EXIT_ERROR;
+          continue;
+        }
+      for (size_t i = 0; i < w.n_pods; i++)
+        if (strcmp (w.pods[i].id, p.id) == 0)
+          json_array_append_new (a, pod_json (&w, i));
+      pp_pod_rec_release (&p);
+    }
+  print_json (a);
+  world_free (&w);
+  return status;
+}
+
+int
+pp_cmd_inspect (pp_cli_t *cli, int argc, char **argv)
+{
+  bool json = true;
+  int r = pp_cli_format_options (cli, argc, argv, &json);
+  if (r >= 0)
+    return r;
+  if (optind >= argc)
+    return pp_cli_usage_error (cli, "%s needs a pod or a container", cli->path);
+  world_t w;
+  pp_error_t err = NULL;
+  if (world_load (cli->ctx, &w, &err) < 0)
+    {
+      world_free (&w);
+      return pp_cli_fail (&err);
+    }
+  json_t *a = json_array ();
+  int status = PP_EXIT_OK;
+  for (int k = optind; k < argc; k++)
+    {
+      size_t pi, ci;
+      pp_pod_rec_t p;
+      if (find_container (&w, argv[k], &pi, &ci, NULL) == 0)
+        {
+          json_t *j = ctr_json (&w.pods[pi], &w.cs[pi][ci]);
+          json_object_set_new (j, "type", json_string ("container"));
+          json_object_set_new (j, "state", json_pack ("{s:s, s:b, s:I}", "status", w.cs[pi][ci].status,
+                                                      "OOMKilled", w.cs[pi][ci].oom_killed, "exitCode",
+                                                      (json_int_t) w.cs[pi][ci].exit_code));
+          json_array_append_new (a, j);
+        }
+      else if (pp_state_pod_get (w.state, argv[k], &p, NULL) == 0)
+        {
+          for (size_t i = 0; i < w.n_pods; i++)
+            if (strcmp (w.pods[i].id, p.id) == 0)
+              {
+                json_t *j = pod_json (&w, i);
+                json_object_set_new (j, "type", json_string ("pod"));
+                json_array_append_new (a, j);
+              }
+          pp_pod_rec_release (&p);
+        }
+      else
+        {
+          fprintf (stderr, "Error: no pod or container `%s`\n", argv[k]);
+          status = PP_EXIT_ERROR;
+        }
+    }
+  print_json (a);
+  world_free (&w);
+  return status;
+}
+
+/* ---- stop, start, rm ---- */
+
+static int
+timeout_options (pp_cli_t *cli, int argc, char **argv, int *timeout, bool *force, bool *all)
+{
+  static const struct option opts[] = {
+    { "time", required_argument, NULL, 't' },
+    { "force", no_argument, NULL, 'f' },
+    { "all", no_argument, NULL, 'a' },
+    { NULL, 0, NULL, 0 },
+  };
+  int opt;
+  while ((opt = pp_cli_getopt (cli, argc, argv, force ? "t:fa" : "t:a", opts)) != -1)
+    switch (opt)
+      {
+      case 't':
+        {
+          char *end;
+          long v = strtol (optarg, &end, 10);
+          if (*optarg == '\0' || *end || v < 0 || v > 86400)
+            return pp_cli_usage_error (cli, "-t takes seconds (0 to 86400), not `%s`", optarg);
+          *timeout = (int) v;
+          break;
+        }
+      case 'f':
+        if (force == NULL)
+          return pp_cli_usage_error (cli, "unknown option --force");
+        *force = true;
+        break;
+      case 'a':
+        *all = true;
+        break;
+      case 'h':
+        return PP_EXIT_OK;
+      default:
+        return PP_EXIT_ERROR;
+      }
+  if (optind >= argc && !*all)
+    return pp_cli_usage_error (cli, "%s needs a pod (or --all)", cli->path);
+  return -1;
+}
+
+/* The pods named by the arguments (or all of them), each given to `fn`; errors are printed and counted. */
+static int
+each_pod (pp_cli_t *cli, int argc, char **argv, bool all,
+          int (*fn) (pp_cli_t *, pp_state_t *, pp_pod_rec_t *, void *, pp_error_t *), void *data)
+{
+  pp_state_t *state;
+  pp_error_t err = NULL;
+  if (pp_state_open (cli->ctx, &state, &err) < 0)
+    return pp_cli_fail (&err);
+  pp_pod_rec_t *pods = NULL;
+  size_t n = 0;
+  int status = PP_EXIT_OK;
+  if (all)
+    {
+      if (pp_state_pod_list (state, &pods, &n, &err) < 0)
+        {
+          pp_state_close (state);
+          return pp_cli_fail (&err);
+        }
+    }
+  else
+    {
+      pods = xzalloc ((size_t) (argc - optind + 1) * sizeof *pods);
+      for (int k = optind; k < argc; k++)
+        if (pp_state_pod_get (state, argv[k], &pods[n], &err) == 0)
+          n++;
+        else
+          {
+            pp_error_print (stderr, err);
+            pp_error_release (&err);
+            status = PP_EXIT_ERROR;
+          }
+    }
+  for (size_t i = 0; i < n; i++)
+    if (fn (cli, state, &pods[i], data, &err) < 0)
+      {
+        pp_error_print (stderr, err);
+        pp_error_release (&err);
+        status = PP_EXIT_ERROR;
+      }
+    else
+      printf ("%s\n", pods[i].id);
+  pp_pod_recs_free (pods, n);
+  pp_state_close (state);
+  return status;
+}
+
+static int
+stop_one (pp_cli_t *cli, pp_state_t *state, pp_pod_rec_t *pod, void *data, pp_error_t *err)
+{
+  int timeout = *(int *) data;
+  if (timeout < 0)
+    {
+      json_t *plan = pp_pod_read_plan (cli->ctx, pod->id, NULL);
+      timeout = plan ? (int) json_integer_value (json_object_get (plan, "terminationGracePeriodSeconds")) : 30;
+      json_decref (plan);
+    }
+  return pp_pod_stop (cli->ctx, state, pod, timeout, err);
+}
+
+int
+pp_cmd_pod_stop (pp_cli_t *cli, int argc, char **argv)
+{
+  int timeout = -1;
+  bool all = false;
+  int r = timeout_options (cli, argc, argv, &timeout, NULL, &all);
+  if (r >= 0)
+    return r;
+  return each_pod (cli, argc, argv, all, stop_one, &timeout);
+}
+
+static int
+start_one (pp_cli_t *cli, pp_state_t *state, pp_pod_rec_t *pod, void *data, pp_error_t *err)
+{
+  (void) data;
+  if (pp_pod_monitor_alive (pod))
+    return 0;
+  json_t *plan = pp_pod_read_plan (cli->ctx, pod->id, err);
+  if (plan == NULL)
+    return -1;
+  const char *hostname = json_string_value (json_object_get (plan, "hostname")) ?: pod->name;
+  int ret = pp_pod_setup (cli->ctx, pod->id, hostname, err);
+  pp_container_rec_t *cs = NULL;
+  size_t n = 0;
+  if (ret == 0)
+    ret = pp_state_container_list (state, pod->id, &cs, &n, err);
+  for (size_t i = 0; ret == 0 && i < n; i++)
+    {
+      ret = pp_ctr_mount_rootfs (cli->ctx, cs[i].id, cs[i].image, err);
+      /* A start begins the containers afresh; their restart counts go on. */
+      free (cs[i].status);
+      cs[i].status = xstrdup ("Created");
+      cs[i].exit_code = -1;
+      cs[i].pid = 0;
+      if (ret == 0)
+        ret = pp_state_container_update (state, &cs[i], err);
+    }
+  pp_container_recs_free (cs, n);
+  json_decref (plan);
+  if (ret == 0)
+    ret = pp_pod_start_monitor (cli->ctx, pod->id, err);
+  return ret;
+}
+
+int
+pp_cmd_pod_start (pp_cli_t *cli, int argc, char **argv)
+{
+  int timeout = 0;
+  bool all = false;
+  int r = timeout_options (cli, argc, argv, &timeout, NULL, &all);
+  if (r >= 0)
+    return r;
+  return each_pod (cli, argc, argv, all, start_one, NULL);
+}
+
+typedef struct
+{
+  int timeout;
+  bool force;
+} rm_opts_t;
+
+static int
+rm_one (pp_cli_t *cli, pp_state_t *state, pp_pod_rec_t *pod, void *data, pp_error_t *err)
+{
+  (void) state;
+  rm_opts_t *o = data;
+  if (!o->force && pp_pod_monitor_alive (pod))
+    return pp_error_make (err, EBUSY, "pod %s is running: stop it first, or use -f", pod->name);
+  return pp_pod_remove (cli->ctx, pod->id, o->timeout, err);
+}
+
+int
+pp_cmd_pod_rm (pp_cli_t *cli, int argc, char **argv)
+{
+  rm_opts_t o = { -1, false };
+  bool all = false;
+  int r = timeout_options (cli, argc, argv, &o.timeout, &o.force, &all);
+  if (r >= 0)
+    return r;
+  return each_pod (cli, argc, argv, all, rm_one, &o);
+}
+
+/* ---- logs ---- */
+
+typedef struct
+{
+  pp_context_t *ctx;
+  char *pod_id, *ctr_id;
+} follow_t;
+
+static bool
+still_writing (void *data)
+{
+  follow_t *f = data;
+  pp_state_t *state;
+  if (pp_state_open (f->ctx, &state, NULL) < 0)
+    return false;
+  pp_pod_rec_t pod;
+  bool alive = false;
+  if (pp_state_pod_get (state, f->pod_id, &pod, NULL) == 0)
+    {
+      alive = pp_pod_monitor_alive (&pod);
+      pp_pod_rec_release (&pod);
+    }
+  pp_state_close (state);
+  return alive;
+}
+
+int
+pp_cmd_logs (pp_cli_t *cli, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "follow", no_argument, NULL, 'f' },
+    { "tail", required_argument, NULL, 'n' },
+    { "timestamps", no_argument, NULL, 't' },
+    { NULL, 0, NULL, 0 },
+  };
+  pp_log_read_opts_t lo = { .tail = -1 };
+  int opt;
+  while ((opt = pp_cli_getopt (cli, argc, argv, "fn:t", opts)) != -1)
+    switch (opt)
+      {
+      case 'f':
+        lo.follow = true;
+        break;
+      case 'n':
+        {
+          char *end;
+          lo.tail = strtol (optarg, &end, 10);
+          if (*optarg == '\0' || *end || lo.tail < -1)
+            return pp_cli_usage_error (cli, "--tail takes a number of lines, not `%s`", optarg);
+          break;
+        }
+      case 't':
+        lo.timestamps = true;
+        break;
+      case 'h':
+        return PP_EXIT_OK;
+      default:
+        return PP_EXIT_ERROR;
+      }
+  if (optind + 1 != argc)
+    return pp_cli_usage_error (cli, "%s needs one container", cli->path);
+  world_t w;
+  pp_error_t err = NULL;
+  size_t pi, ci;
+  if (world_load (cli->ctx, &w, &err) < 0 || find_container (&w, argv[optind], &pi, &ci, &err) < 0)
+    {
+      world_free (&w);
+      return pp_cli_fail (&err);
+    }
+  follow_t f = { cli->ctx, xstrdup (w.pods[pi].id), xstrdup (w.cs[pi][ci].id) };
+  cleanup_free char *path = pp_ctr_logfile (cli->ctx, f.ctr_id);
+  world_free (&w);
+  fflush (stdout);
+  int ret = pp_log_print (path, &lo, 1, 2, still_writing, &f, &err);
+  free (f.pod_id);
+  free (f.ctr_id);
+  if (ret < 0)
+    return pp_cli_fail (&err);
+  return PP_EXIT_OK;
+}

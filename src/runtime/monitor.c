@@ -1,0 +1,558 @@
+/* The per-pod monitor: starts the pod's containers (init containers first, in order), writes their output to
+   k8s-file logs, records starts and exits in the state database, restarts them by the pod's restart policy with
+   kubelet's back-off, and stops them on SIGTERM.  It holds no YAML and no registry code; errors it can survive
+   are logged and survived. */
+#include "runtime/monitor.h"
+#include "runtime/executor.h"
+#include "runtime/logfile.h"
+#include "runtime/pod.h"
+#include "state/state.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#define BACKOFF_FIRST_MS 10000
+#define BACKOFF_MAX_MS 300000
+#define BACKOFF_RESET_MS 600000 /* a container that ran this long starts its back-off afresh */
+
+typedef enum
+{
+  C_PENDING, /* not started yet (waiting for the init containers before it) */
+  C_RUNNING,
+  C_BACKOFF, /* exited, to be restarted at restart_at */
+  C_DONE,    /* exited for good */
+} cstate_t;
+
+typedef struct
+{
+  pp_container_rec_t rec;
+  bool init;
+  char *bundle;
+  cstate_t st;
+  int fds[2]; /* read ends of stdout and stderr, -1 when closed */
+  pp_logw_t log;
+  int64_t started_ms, restart_at_ms;
+  int64_t backoff_ms;
+} mctr_t;
+
+typedef struct
+{
+  pp_context_t *ctx;
+  pp_state_t *state;
+  const char *pod_id;
+  char *pod_name;
+  char *restart_policy; /* Always, OnFailure, Never */
+  char *runtime;        /* builtin, runc, crun */
+  int grace;            /* seconds */
+  mctr_t *c;
+  size_t n;
+  size_t next_init; /* index of the init container to run next; n when they are all done */
+  bool stopping, failed;
+  int64_t kill_at_ms;
+} monitor_t;
+
+static int64_t
+now_ms (void)
+{
+  struct timespec t;
+  clock_gettime (CLOCK_MONOTONIC, &t);
+  return (int64_t) t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void
+record (monitor_t *m, mctr_t *c)
+{
+  pp_error_t err = NULL;
+  if (pp_state_container_update (m->state, &c->rec, &err) < 0)
+    {
+      pp_log (m->ctx, PP_LOG_ERROR, "monitor: %s", err->msg);
+      pp_error_release (&err);
+    }
+}
+
+static void
+set_status (mctr_t *c, const char *status)
+{
+  free (c->rec.status);
+  c->rec.status = xstrdup (status);
+}
+
+/* Runs an OCI runtime's `run --detach`: the container's process outlives it and, this process being a
+   subreaper, becomes our child. */
+static int
+start_external (monitor_t *m, mctr_t *c, int out, int errw, pid_t *pid, pp_error_t *err)
+{
+  cleanup_free char *rootdir = xasprintf ("%s/%s", m->ctx->runroot, m->runtime);
+  cleanup_free char *pidfile = xasprintf ("%s/containers/%s/pid", m->ctx->runroot, c->rec.id);
+  unlink (pidfile);
+  pid_t r = fork ();
+  if (r < 0)
+    return pp_error_make (err, errno, "fork");
+  if (r == 0)
+    {
+      int null = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+      if (null < 0 || dup2 (null, 0) < 0 || dup2 (out, 1) < 0 || dup2 (errw, 2) < 0)
+        _exit (127);
+      /* A stale record of the same id, from a run whose monitor died, is dropped first. */
+      pid_t d = fork ();
+      if (d == 0)
+        {
+          execlp (m->runtime, m->runtime, "--root", rootdir, "delete", "--force", c->rec.id, (char *) NULL);
+          _exit (127);
+        }
+      if (d > 0)
+        pp_wait_status (d);
+      execlp (m->runtime, m->runtime, "--root", rootdir, "run", "--detach", "--pid-file", pidfile, "--bundle",
+              c->bundle, c->rec.id, (char *) NULL);
+      _exit (127);
+    }
+  int st = pp_wait_status (r);
+  if (st != 0)
+    return pp_error_make (err, 0, "%s run failed (exit status %d): see the container's log", m->runtime, st);
+  cleanup_file FILE *f = fopen (pidfile, "re");
+  long p = 0;
+  if (f == NULL || fscanf (f, "%ld", &p) != 1 || p <= 0)
+    return pp_error_make (err, errno, "read `%s`", pidfile);
+  *pid = (pid_t) p;
+  return 0;
+}
+
+static void
+start (monitor_t *m, mctr_t *c, pp_error_t *err)
+{
+  int out[2] = { -1, -1 }, errp[2] = { -1, -1 };
+  if (pipe2 (out, O_CLOEXEC) < 0 || pipe2 (errp, O_CLOEXEC) < 0)
+    {
+      pp_error_make (err, errno, "pipe");
+      goto fail;
+    }
+  pid_t pid = 0;
+  int ret;
+  if (strcmp (m->runtime, "builtin") == 0)
+    {
+      int null = open ("/dev/null", O_RDONLY | O_CLOEXEC);
+      pp_executor_io_t io = { null, out[1], errp[1], true };
+      ret = pp_executor_start (c->bundle, &io, &pid, err);
+      close (null);
+    }
+  else
+    ret = start_external (m, c, out[1], errp[1], &pid, err);
+  close (out[1]);
+  close (errp[1]);
+  if (ret < 0)
+    {
+      /* Whatever the runtime printed is in the log already; the reason goes there too. */
+      pp_logw_feed (&c->log, PP_LOG_STDERR, (*err)->msg, strlen ((*err)->msg));
+      pp_logw_feed (&c->log, PP_LOG_STDERR, "\n", 1);
+      close (out[0]);
+      close (errp[0]);
+      goto fail_recorded;
+    }
+  c->fds[0] = out[0];
+  c->fds[1] = errp[0];
+  c->st = C_RUNNING;
+  c->started_ms = now_ms ();
+  set_status (c, "Running");
+  c->rec.pid = pid;
+  c->rec.started = (int64_t) time (NULL);
+  c->rec.finished = 0;
+  c->rec.exit_code = -1;
+  c->rec.oom_killed = false;
+  record (m, c);
+  return;
+fail:
+  for (int i = 0; i < 2; i++)
+    {
+      if (out[i] >= 0)
+        close (out[i]);
+      if (errp[i] >= 0)
+        close (errp[i]);
+    }
+fail_recorded:
+  c->rec.pid = 0;
+  c->rec.exit_code = 128;
+  c->rec.finished = (int64_t) time (NULL);
+  set_status (c, "Exited");
+  c->st = C_DONE;
+  record (m, c);
+}
+
+static bool
+should_restart (const monitor_t *m, const mctr_t *c)
+{
+  if (m->stopping)
+    return false;
+  if (strcmp (m->restart_policy, "Always") == 0)
+    return !c->init || c->rec.exit_code != 0;
+  if (strcmp (m->restart_policy, "OnFailure") == 0)
+    return c->rec.exit_code != 0;
+  return false;
+}
+
+static void
+start_main_containers (monitor_t *m, pp_error_t *err)
+{
+  for (size_t i = 0; i < m->n; i++)
+    if (!m->c[i].init && m->c[i].st == C_PENDING)
+      {
+        pp_error_t e = NULL;
+        start (m, &m->c[i], &e);
+        if (e && err && *err == NULL)
+          *err = e;
+        else
+          pp_error_release (&e);
+      }
+}
+
+/* The next init container, or the main ones when the init containers are done. */
+static void
+advance (monitor_t *m, pp_error_t *err)
+{
+  while (m->next_init < m->n && !m->c[m->next_init].init)
+    m->next_init++;
+  if (m->next_init < m->n)
+    {
+      mctr_t *c = &m->c[m->next_init];
+      if (c->st == C_PENDING)
+        start (m, c, err);
+      return;
+    }
+  start_main_containers (m, err);
+}
+
+static mctr_t *
+by_pid (monitor_t *m, pid_t pid)
+{
+  for (size_t i = 0; i < m->n; i++)
+    if (m->c[i].st == C_RUNNING && m->c[i].rec.pid == pid)
+      return &m->c[i];
+  return NULL;
+}
+
+static void
+exited (monitor_t *m, mctr_t *c, int status)
+{
+  c->rec.exit_code = pp_exit_code (status);
+  c->rec.finished = (int64_t) time (NULL);
+  c->rec.pid = 0;
+  set_status (c, "Exited");
+  if (strcmp (m->runtime, "builtin") != 0)
+    {
+      pid_t d = fork ();
+      if (d == 0)
+        {
+          cleanup_free char *rootdir = xasprintf ("%s/%s", m->ctx->runroot, m->runtime);
+          int null = open ("/dev/null", O_RDWR);
+          dup2 (null, 1);
+          dup2 (null, 2);
+          execlp (m->runtime, m->runtime, "--root", rootdir, "delete", "--force", c->rec.id, (char *) NULL);
+          _exit (127);
+        }
+      if (d > 0)
+        pp_wait_status (d);
+    }
+  int64_t ran = now_ms () - c->started_ms;
+  if (should_restart (m, c))
+    {
+      if (ran >= BACKOFF_RESET_MS)
+        c->backoff_ms = 0;
+      c->restart_at_ms = now_ms () + c->backoff_ms;
+      c->backoff_ms = c->backoff_ms ? c->backoff_ms * 2 : BACKOFF_FIRST_MS;
+      if (c->backoff_ms > BACKOFF_MAX_MS)
+        c->backoff_ms = BACKOFF_MAX_MS;
+      c->st = C_BACKOFF;
+      set_status (c, "Waiting");
+    }
+  else
+    c->st = C_DONE;
+  record (m, c);
+  if (c->init && c->st == C_DONE)
+    {
+      if (c->rec.exit_code == 0 && !m->stopping)
+        {
+          m->next_init++;
+          advance (m, NULL);
+        }
+      else
+        {
+          /* A failed init container fails the pod: the containers after it never start. */
+          m->failed = true;
+          for (size_t i = 0; i < m->n; i++)
+            if (m->c[i].st == C_PENDING)
+              m->c[i].st = C_DONE;
+        }
+    }
+}
+
+static void
+reap (monitor_t *m)
+{
+  int status;
+  pid_t pid;
+  while ((pid = waitpid (-1, &status, WNOHANG)) > 0)
+    {
+      mctr_t *c = by_pid (m, pid);
+      if (c)
+        exited (m, c, status);
+    }
+}
+
+static void
+begin_stop (monitor_t *m, int grace)
+{
+  m->stopping = true;
+  m->kill_at_ms = now_ms () + (int64_t) grace * 1000;
+  for (size_t i = 0; i < m->n; i++)
+    {
+      mctr_t *c = &m->c[i];
+      if (c->st == C_RUNNING)
+        {
+          kill ((pid_t) c->rec.pid, SIGTERM);
+          set_status (c, "Stopping");
+          record (m, c);
+        }
+      else if (c->st != C_DONE)
+        {
+          c->st = C_DONE;
+          set_status (c, c->rec.started ? "Exited" : "Created");
+          record (m, c);
+        }
+    }
+}
+
+static bool
+busy (const monitor_t *m)
+{
+  for (size_t i = 0; i < m->n; i++)
+    if (m->c[i].st == C_RUNNING || m->c[i].st == C_BACKOFF || m->c[i].fds[0] >= 0 || m->c[i].fds[1] >= 0)
+      return true;
+  return false;
+}
+
+static int
+load (monitor_t *m, pp_error_t *err)
+{
+  json_t *plan = pp_pod_read_plan (m->ctx, m->pod_id, err);
+  if (plan == NULL)
+    return -1;
+  m->pod_name = xstrdup (json_string_value (json_object_get (plan, "name")) ?: m->pod_id);
+  m->restart_policy = xstrdup (json_string_value (json_object_get (plan, "restartPolicy")) ?: "Always");
+  m->runtime = xstrdup (json_string_value (json_object_get (plan, "runtime")) ?: "builtin");
+  m->grace = (int) json_integer_value (json_object_get (plan, "terminationGracePeriodSeconds"));
+  json_t *cs = json_object_get (plan, "containers");
+  pp_container_rec_t *recs = NULL;
+  size_t nrecs = 0;
+  if (pp_state_container_list (m->state, m->pod_id, &recs, &nrecs, err) < 0)
+    {
+      json_decref (plan);
+      return -1;
+    }
+  m->n = json_array_size (cs);
+  m->c = xzalloc ((m->n + 1) * sizeof (mctr_t));
+  int ret = 0;
+  for (size_t i = 0; i < m->n && ret == 0; i++)
+    {
+      json_t *j = json_array_get (cs, i);
+      const char *id = json_string_value (json_object_get (j, "id")) ?: "";
+      mctr_t *c = &m->c[i];
+      c->fds[0] = c->fds[1] = -1;
+      c->log.fd = -1;
+      c->init = json_is_true (json_object_get (j, "init"));
+      c->bundle = pp_ctr_datadir (m->ctx, id);
+      size_t k;
+      for (k = 0; k < nrecs && (recs[k].id == NULL || strcmp (recs[k].id, id) != 0); k++)
+        ;
+      if (k == nrecs)
+        {
+          ret = pp_error_make (err, 0, "container %s of pod %s is not in the state database", id, m->pod_name);
+          break;
+        }
+      c->rec = recs[k];
+      memset (&recs[k], 0, sizeof recs[k]);
+      cleanup_free char *logpath = pp_ctr_logfile (m->ctx, id);
+      c->log.fd = open (logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+      if (c->log.fd < 0)
+        ret = pp_error_make (err, errno, "open `%s`", logpath);
+    }
+  pp_container_recs_free (recs, nrecs);
+  json_decref (plan);
+  return ret;
+}
+
+static void
+release (monitor_t *m)
+{
+  for (size_t i = 0; i < m->n; i++)
+    {
+      mctr_t *c = &m->c[i];
+      for (int s = 0; s < 2; s++)
+        if (c->fds[s] >= 0)
+          close (c->fds[s]);
+      if (c->log.fd >= 0)
+        close (c->log.fd);
+      pp_logw_release (&c->log);
+      pp_container_rec_release (&c->rec);
+      free (c->bundle);
+    }
+  free (m->c);
+  free (m->pod_name);
+  free (m->restart_policy);
+  free (m->runtime);
+}
+
+static void
+drain (mctr_t *c, int s)
+{
+  char buf[65536];
+  ssize_t n = PP_RETRY (read (c->fds[s], buf, sizeof buf));
+  if (n > 0)
+    {
+      pp_logw_feed (&c->log, s, buf, (size_t) n);
+      return;
+    }
+  if (n < 0 && errno == EAGAIN)
+    return;
+  pp_logw_flush (&c->log, s);
+  close (c->fds[s]);
+  c->fds[s] = -1;
+}
+
+static void
+loop (monitor_t *m, int sfd)
+{
+  for (;;)
+    {
+      reap (m);
+      if (!busy (m))
+        return;
+      int64_t now = now_ms (), wake = -1;
+      for (size_t i = 0; i < m->n; i++)
+        if (m->c[i].st == C_BACKOFF)
+          {
+            if (m->c[i].restart_at_ms <= now)
+              {
+                pp_error_t err = NULL;
+                m->c[i].rec.restarts++;
+                start (m, &m->c[i], &err);
+                if (err)
+                  {
+                    pp_log (m->ctx, PP_LOG_ERROR, "monitor: restart %s: %s", m->c[i].rec.name, err->msg);
+                    pp_error_release (&err);
+                  }
+                continue;
+              }
+            if (wake < 0 || m->c[i].restart_at_ms < wake)
+              wake = m->c[i].restart_at_ms;
+          }
+      if (m->stopping)
+        {
+          if (now >= m->kill_at_ms)
+            for (size_t i = 0; i < m->n; i++)
+              if (m->c[i].st == C_RUNNING)
+                kill ((pid_t) m->c[i].rec.pid, SIGKILL);
+          if (wake < 0 || m->kill_at_ms < wake)
+            wake = m->kill_at_ms > now ? m->kill_at_ms : now + 1000;
+        }
+      struct pollfd pfds[1 + 2 * 64];
+      mctr_t *owner[1 + 2 * 64];
+      int stream[1 + 2 * 64];
+      nfds_t np = 0;
+      pfds[np++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+      for (size_t i = 0; i < m->n && np + 2 <= PP_N_ELEMENTS (pfds); i++)
+        for (int s = 0; s < 2; s++)
+          if (m->c[i].fds[s] >= 0)
+            {
+              owner[np] = &m->c[i];
+              stream[np] = s;
+              pfds[np++] = (struct pollfd){ .fd = m->c[i].fds[s], .events = POLLIN };
+            }
+      int timeout = wake < 0 ? -1 : (int) (wake > now ? wake - now : 0);
+      int r = poll (pfds, np, timeout);
+      if (r < 0 && errno != EINTR)
+        {
+          pp_log (m->ctx, PP_LOG_ERROR, "monitor: poll: %s", strerror (errno));
+          usleep (100000);
+          continue;
+        }
+      for (nfds_t i = 1; r > 0 && i < np; i++)
+        if (pfds[i].revents)
+          drain (owner[i], stream[i]);
+      if (r > 0 && pfds[0].revents & POLLIN)
+        {
+          struct signalfd_siginfo si;
+          while (read (sfd, &si, sizeof si) == sizeof si)
+            if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT || si.ssi_signo == SIGHUP)
+              {
+                int grace = si.ssi_code == SI_QUEUE && si.ssi_int >= 0 ? si.ssi_int : m->grace;
+                if (!m->stopping)
+                  begin_stop (m, grace);
+                else if (now_ms () + (int64_t) grace * 1000 < m->kill_at_ms)
+                  m->kill_at_ms = now_ms () + (int64_t) grace * 1000;
+              }
+        }
+    }
+}
+
+int
+pp_monitor_main (pp_context_t *ctx, const char *pod_id, int ready_fd)
+{
+  /* The containers must not hold the pipe that tells the starting command we are ready. */
+  if (ready_fd >= 0)
+    fcntl (ready_fd, F_SETFD, FD_CLOEXEC);
+  sigset_t mask;
+  sigemptyset (&mask);
+  sigaddset (&mask, SIGCHLD);
+  sigaddset (&mask, SIGTERM);
+  sigaddset (&mask, SIGINT);
+  sigaddset (&mask, SIGHUP);
+  sigprocmask (SIG_BLOCK, &mask, NULL);
+  signal (SIGPIPE, SIG_IGN);
+  int sfd = signalfd (-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+  /* Processes a runtime leaves behind (runc's container) become our children. */
+  prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+  monitor_t m = { .ctx = ctx, .pod_id = pod_id };
+  pp_error_t err = NULL;
+  int ret = pp_state_open (ctx, &m.state, &err);
+  if (ret == 0)
+    ret = load (&m, &err);
+  if (ret == 0)
+    ret = pp_state_pod_set_status (m.state, pod_id, "Running", (int64_t) getpid (), &err);
+  if (ret == 0)
+    {
+      advance (&m, &err);
+      if (err)
+        ret = -1;
+    }
+  if (ret < 0)
+    {
+      /* Tell the command that started us; it reports the error and cleans up. */
+      if (ready_fd >= 0 && err)
+        PP_RETRY (write (ready_fd, err->msg, strlen (err->msg)));
+      begin_stop (&m, 0);
+    }
+  if (ready_fd >= 0)
+    close (ready_fd);
+  loop (&m, sfd);
+  if (m.state)
+    {
+      pp_error_t e = NULL;
+      if (pp_state_pod_set_status (m.state, pod_id, ret < 0 || m.failed ? "Error" : "Exited", 0, &e) < 0)
+        {
+          pp_log (ctx, PP_LOG_ERROR, "monitor: %s", e->msg);
+          pp_error_release (&e);
+        }
+    }
+  pp_error_release (&err);
+  release (&m);
+  if (m.state)
+    pp_state_close (m.state);
+  close (sfd);
+  return ret < 0 ? 1 : 0;
+}

@@ -1,0 +1,524 @@
+/* A pod on the machine: directories, shared namespaces held by bind mounts, /etc files, root filesystems, and the
+   monitor that supervises the containers. */
+#include "runtime/pod.h"
+#include "image/store.h"
+#include "image/unpack.h"
+
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+
+const char *const pp_pod_shared_ns[] = { "network", "ipc", "uts", NULL };
+/* The names of the same namespaces under /proc/PID/ns. */
+static const char *const proc_ns[] = { "net", "ipc", "uts" };
+
+char *
+pp_pod_rundir (pp_context_t *ctx, const char *pod_id)
+{
+  return xasprintf ("%s/pods/%s", ctx->runroot, pod_id);
+}
+
+char *
+pp_pod_datadir (pp_context_t *ctx, const char *pod_id)
+{
+  return xasprintf ("%s/pods/%s", ctx->root, pod_id);
+}
+
+char *
+pp_ctr_datadir (pp_context_t *ctx, const char *ctr_id)
+{
+  return xasprintf ("%s/containers/%s", ctx->root, ctr_id);
+}
+
+char *
+pp_ctr_rootfs (pp_context_t *ctx, const char *ctr_id)
+{
+  return xasprintf ("%s/containers/%s/rootfs", ctx->runroot, ctr_id);
+}
+
+char *
+pp_ctr_logfile (pp_context_t *ctx, const char *ctr_id)
+{
+  return xasprintf ("%s/containers/%s/ctr.log", ctx->root, ctr_id);
+}
+
+static int
+write_file (const char *path, const char *content, pp_error_t *err)
+{
+  cleanup_free char *tmp = xasprintf ("%s.tmp", path);
+  cleanup_close int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  size_t len = strlen (content);
+  if (fd < 0 || write (fd, content, len) != (ssize_t) len || rename (tmp, path) < 0)
+    {
+      int e = errno;
+      unlink (tmp);
+      return pp_error_make (err, e, "write `%s`", path);
+    }
+  return 0;
+}
+
+/* The host's resolv.conf, without the loopback name servers a pod's own loopback does not answer on. */
+static char *
+pod_resolv_conf (void)
+{
+  pp_buf_t b = { 0 };
+  cleanup_file FILE *f = fopen ("/etc/resolv.conf", "re");
+  char line[1024];
+  while (f && fgets (line, sizeof line, f))
+    {
+      if (strncmp (line, "nameserver", 10) == 0 && (strstr (line, " 127.") || strstr (line, " ::1")))
+        continue;
+      pp_buf_puts (&b, line);
+    }
+  return b.data ? b.data : xstrdup ("");
+}
+
+static void __attribute__ ((noreturn)) ns_child_fail (int fd, const char *what)
+{
+  char msg[256];
+  int n = snprintf (msg, sizeof msg, "%s: %s", what, strerror (errno));
+  if (n > 0)
+    PP_RETRY (write (fd, msg, (size_t) n));
+  _exit (1);
+}
+
+/* In a child: new namespaces, loopback up, hostname, then each namespace bound onto its file. */
+static void __attribute__ ((noreturn)) ns_child (const char *nsdir, const char *hostname, int errfd)
+{
+  if (unshare (CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS) < 0)
+    ns_child_fail (errfd, "unshare the pod's namespaces");
+  if (sethostname (hostname, strlen (hostname)) < 0)
+    ns_child_fail (errfd, "set the pod's hostname");
+  int s = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  struct ifreq ifr = { 0 };
+  strcpy (ifr.ifr_name, "lo");
+  if (s < 0 || ioctl (s, SIOCGIFFLAGS, &ifr) < 0)
+    ns_child_fail (errfd, "find the pod's loopback");
+  ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+  if (ioctl (s, SIOCSIFFLAGS, &ifr) < 0)
+    ns_child_fail (errfd, "bring the pod's loopback up");
+  for (size_t i = 0; i < PP_N_ELEMENTS (proc_ns); i++)
+    {
+      char src[64], dst[4096];
+      snprintf (src, sizeof src, "/proc/self/ns/%s", proc_ns[i]);
+      snprintf (dst, sizeof dst, "%s/%s", nsdir, proc_ns[i]);
+      if (mount (src, dst, NULL, MS_BIND, NULL) < 0)
+        ns_child_fail (errfd, "bind the pod's namespace");
+    }
+  _exit (0);
+}
+
+static char *
+ns_dir (pp_context_t *ctx, const char *pod_id)
+{
+  return xasprintf ("%s/pods/%s/ns", ctx->runroot, pod_id);
+}
+
+/* Whether `path` is a mount point: its device differs from its parent's, or it is an nsfs file. */
+static bool
+is_mounted (const char *path)
+{
+  struct stat st, parent;
+  cleanup_free char *up = xasprintf ("%s/..", path);
+  if (stat (path, &st) < 0 || stat (up, &parent) < 0)
+    return false;
+  return st.st_dev != parent.st_dev || st.st_ino == parent.st_ino;
+}
+
+bool
+pp_pod_is_set_up (pp_context_t *ctx, const char *pod_id)
+{
+  cleanup_free char *dir = ns_dir (ctx, pod_id);
+  cleanup_free char *net = xasprintf ("%s/net", dir);
+  struct stat st, d;
+  /* An nsfs file bound over the empty file shows another device than its directory. */
+  return stat (net, &st) == 0 && stat (dir, &d) == 0 && st.st_dev != d.st_dev;
+}
+
+int
+pp_pod_setup (pp_context_t *ctx, const char *pod_id, const char *hostname, pp_error_t *err)
+{
+  cleanup_free char *run = pp_pod_rundir (ctx, pod_id);
+  cleanup_free char *data = pp_pod_datadir (ctx, pod_id);
+  cleanup_free char *nsd = ns_dir (ctx, pod_id);
+  if (pp_mkdir_p (nsd, 0700) < 0 || pp_mkdir_p (data, 0700) < 0)
+    return pp_error_make (err, errno, "create the pod's directories under `%s`", run);
+  if (!pp_pod_is_set_up (ctx, pod_id))
+    {
+      for (size_t i = 0; i < PP_N_ELEMENTS (proc_ns); i++)
+        {
+          cleanup_free char *f = xasprintf ("%s/%s", nsd, proc_ns[i]);
+          umount2 (f, MNT_DETACH);
+          cleanup_close int fd = open (f, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+          if (fd < 0)
+            return pp_error_make (err, errno, "create `%s`", f);
+        }
+      int pipefd[2];
+      if (pipe2 (pipefd, O_CLOEXEC) < 0)
+        return pp_error_make (err, errno, "pipe");
+      pid_t pid = fork ();
+      if (pid < 0)
+        {
+          close (pipefd[0]);
+          close (pipefd[1]);
+          return pp_error_make (err, errno, "fork");
+        }
+      if (pid == 0)
+        {
+          close (pipefd[0]);
+          ns_child (nsd, hostname, pipefd[1]);
+        }
+      close (pipefd[1]);
+      char msg[256];
+      ssize_t n = PP_RETRY (read (pipefd[0], msg, sizeof msg - 1));
+      close (pipefd[0]);
+      int status = pp_wait_status (pid);
+      if (n > 0 || status != 0)
+        {
+          msg[n > 0 ? n : 0] = '\0';
+          return pp_error_make (err, 0, "pod namespaces: %s", n > 0 ? msg : "the helper failed");
+        }
+    }
+  cleanup_free char *hosts_path = xasprintf ("%s/hosts", run);
+  cleanup_free char *hosts = xasprintf ("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+                                        "127.0.1.1\t%s\n",
+                                        hostname);
+  cleanup_free char *hn_path = xasprintf ("%s/hostname", run);
+  cleanup_free char *hn = xasprintf ("%s\n", hostname);
+  cleanup_free char *rc_path = xasprintf ("%s/resolv.conf", run);
+  cleanup_free char *rc = pod_resolv_conf ();
+  if (write_file (hosts_path, hosts, err) < 0 || write_file (hn_path, hn, err) < 0
+      || write_file (rc_path, rc, err) < 0)
+    return -1;
+  return 0;
+}
+
+int
+pp_ctr_mount_rootfs (pp_context_t *ctx, const char *ctr_id, const char *image_id, pp_error_t *err)
+{
+  cleanup_free char *rootfs = pp_ctr_rootfs (ctx, ctr_id);
+  cleanup_free char *data = pp_ctr_datadir (ctx, ctr_id);
+  cleanup_free char *upper = xasprintf ("%s/upper", data);
+  cleanup_free char *work = xasprintf ("%s/work", data);
+  if (pp_mkdir_p (rootfs, 0755) < 0 || pp_mkdir_p (upper, 0755) < 0 || pp_mkdir_p (work, 0700) < 0)
+    return pp_error_make (err, errno, "create the directories of container %.12s", ctr_id);
+  if (is_mounted (rootfs))
+    return 0;
+  pp_store_t store;
+  if (pp_store_open (ctx, &store, err) < 0)
+    return -1;
+  pp_image_t image;
+  int ret = pp_store_lookup (&store, image_id, &image, err);
+  if (ret == 0)
+    {
+      ret = pp_store_mount_rootfs (&store, &image, upper, work, rootfs, err);
+      pp_image_release (&image);
+    }
+  pp_store_close (&store);
+  return ret;
+}
+
+/* Unmounts `path` if mounted; true when nothing is mounted there afterwards. */
+static bool
+unmount_path (const char *path, pp_error_t *err)
+{
+  if (umount2 (path, MNT_DETACH) == 0 || errno == EINVAL || errno == ENOENT)
+    return true;
+  if (err && *err == NULL)
+    pp_error_make (err, errno, "unmount `%s`", path);
+  return false;
+}
+
+static void
+remove_path (const char *path, pp_error_t *err)
+{
+  if (pp_remove_tree (AT_FDCWD, path) < 0 && errno != ENOENT && err && *err == NULL)
+    pp_error_make (err, errno, "remove `%s`", path);
+}
+
+int
+pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_rec_t *cs, size_t n,
+                 pp_error_t *err)
+{
+  pp_error_t first = NULL;
+  for (size_t i = 0; i < n; i++)
+    if (pp_ctr_alive (&cs[i]))
+      {
+        kill ((pid_t) cs[i].pid, SIGKILL);
+        for (int t = 0; t < 200 && pp_ctr_alive (&cs[i]); t++)
+          usleep (10000);
+      }
+  for (size_t i = 0; i < n; i++)
+    {
+      cleanup_free char *rootfs = pp_ctr_rootfs (ctx, cs[i].id);
+      cleanup_free char *rundir = xasprintf ("%s/containers/%s", ctx->runroot, cs[i].id);
+      cleanup_free char *data = pp_ctr_datadir (ctx, cs[i].id);
+      /* Never remove a directory something is still mounted on: it would reach into the mount. */
+      if (unmount_path (rootfs, &first))
+        {
+          remove_path (rundir, &first);
+          remove_path (data, &first);
+        }
+    }
+  cleanup_free char *nsd = ns_dir (ctx, pod->id);
+  bool unmounted = true;
+  for (size_t i = 0; i < PP_N_ELEMENTS (proc_ns); i++)
+    {
+      cleanup_free char *f = xasprintf ("%s/%s", nsd, proc_ns[i]);
+      unmounted = unmount_path (f, &first) && unmounted;
+    }
+  cleanup_free char *run = pp_pod_rundir (ctx, pod->id);
+  cleanup_free char *data = pp_pod_datadir (ctx, pod->id);
+  if (unmounted)
+    remove_path (run, &first);
+  remove_path (data, &first);
+  if (first)
+    {
+      *err = first;
+      return -1;
+    }
+  return 0;
+}
+
+json_t *
+pp_pod_read_plan (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
+{
+  cleanup_free char *data = pp_pod_datadir (ctx, pod_id);
+  cleanup_free char *path = xasprintf ("%s/pod.json", data);
+  json_error_t jerr;
+  json_t *plan = json_load_file (path, 0, &jerr);
+  if (plan == NULL)
+    pp_error_make (err, 0, "`%s`: %s", path, jerr.text);
+  return plan;
+}
+
+int
+pp_pod_write_plan (pp_context_t *ctx, const char *pod_id, json_t *plan, pp_error_t *err)
+{
+  cleanup_free char *data = pp_pod_datadir (ctx, pod_id);
+  cleanup_free char *path = xasprintf ("%s/pod.json", data);
+  cleanup_free char *text = json_dumps (plan, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
+  if (pp_mkdir_p (data, 0700) < 0)
+    return pp_error_make (err, errno, "create `%s`", data);
+  return write_file (path, text, err);
+}
+
+int64_t
+pp_proc_start_time (pid_t pid)
+{
+  char path[64], buf[1024];
+  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd < 0 ? -1 : PP_RETRY (read (fd, buf, sizeof buf - 1));
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  /* Field 22, counted after the command name, which may hold spaces and parentheses. */
+  char *p = strrchr (buf, ')');
+  if (p == NULL)
+    return 0;
+  char state = 0;
+  unsigned long long start = 0;
+  if (sscanf (p + 2, "%c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %llu", &state,
+              &start)
+      != 2)
+    return 0;
+  if (state == 'Z' || state == 'X')
+    return 0;
+  struct timespec now, up;
+  clock_gettime (CLOCK_REALTIME, &now);
+  clock_gettime (CLOCK_BOOTTIME, &up);
+  long hz = sysconf (_SC_CLK_TCK);
+  return (int64_t) now.tv_sec - (int64_t) up.tv_sec + (int64_t) (start / (unsigned long long) hz);
+}
+
+bool
+pp_ctr_alive (const pp_container_rec_t *c)
+{
+  if (c->pid <= 0 || c->started <= 0)
+    return false;
+  int64_t t = pp_proc_start_time ((pid_t) c->pid);
+  return t > 0 && t >= c->started - 2 && t <= c->started + 2;
+}
+
+bool
+pp_pod_monitor_alive (const pp_pod_rec_t *pod)
+{
+  if (pod->monitor_pid <= 0)
+    return false;
+  char path[64], buf[4096];
+  snprintf (path, sizeof path, "/proc/%lld/cmdline", (long long) pod->monitor_pid);
+  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd < 0 ? -1 : PP_RETRY (read (fd, buf, sizeof buf - 1));
+  if (n <= 0)
+    return false;
+  buf[n] = '\0';
+  bool monitor = false, ours = false;
+  for (char *a = buf; a < buf + n; a += strlen (a) + 1)
+    {
+      monitor = monitor || strcmp (a, "monitor") == 0;
+      ours = ours || strcmp (a, pod->id) == 0;
+    }
+  return monitor && ours && pp_proc_start_time ((pid_t) pod->monitor_pid) > 0;
+}
+
+static int
+self_exe (char *buf, size_t size)
+{
+  ssize_t n = readlink ("/proc/self/exe", buf, size - 1);
+  if (n < 0)
+    return -1;
+  buf[n] = '\0';
+  return 0;
+}
+
+int
+pp_pod_start_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
+{
+  char exe[4096];
+  if (self_exe (exe, sizeof exe) < 0)
+    return pp_error_make (err, errno, "find the podplay binary");
+  cleanup_free char *data = pp_pod_datadir (ctx, pod_id);
+  cleanup_free char *logpath = xasprintf ("%s/monitor.log", data);
+  const char *level = pp_log_level_name (ctx->log_level);
+  int pipefd[2];
+  if (pipe2 (pipefd, O_CLOEXEC) < 0)
+    return pp_error_make (err, errno, "pipe");
+  pid_t pid = fork ();
+  if (pid < 0)
+    {
+      close (pipefd[0]);
+      close (pipefd[1]);
+      return pp_error_make (err, errno, "fork");
+    }
+  if (pid == 0)
+    {
+      /* Detached: own session, no terminal, the intermediate gone so that init (or a subreaper) adopts it. */
+      setsid ();
+      if (fork () != 0)
+        _exit (0);
+      int null = open ("/dev/null", O_RDWR | O_CLOEXEC);
+      int log = open (logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+      if (null < 0 || log < 0 || dup2 (null, 0) < 0 || dup2 (null, 1) < 0 || dup2 (log, 2) < 0
+          || dup2 (pipefd[1], 3) < 0)
+        _exit (127);
+      if (chdir ("/") < 0)
+        _exit (127);
+      /* Copies: execv's argv is not const, and this child execs or exits. */
+      char *const argv[] = { exe,       xstrdup ("--root"),      ctx->root,        xstrdup ("--runroot"),
+                             ctx->runroot, xstrdup ("--log-level"), xstrdup (level), xstrdup ("monitor"),
+                             xstrdup (pod_id), NULL };
+      execv (exe, argv);
+      _exit (127);
+    }
+  close (pipefd[1]);
+  pp_wait_status (pid);
+  /* The monitor writes nothing when all is well, or why it failed; the pipe closes either way. */
+  pp_buf_t msg = { 0 };
+  char buf[512];
+  ssize_t n;
+  while ((n = PP_RETRY (read (pipefd[0], buf, sizeof buf))) > 0)
+    pp_buf_append (&msg, buf, (size_t) n);
+  close (pipefd[0]);
+  if (msg.len > 0)
+    {
+      int ret = pp_error_make (err, 0, "%.*s", (int) msg.len, msg.data);
+      pp_buf_free (&msg);
+      return ret;
+    }
+  return 0;
+}
+
+/* Waits up to `ms` for a process (not our child) to end. */
+static bool
+wait_gone (pid_t pid, int ms)
+{
+  int pfd = (int) syscall (SYS_pidfd_open, pid, 0);
+  if (pfd >= 0)
+    {
+      struct pollfd p = { .fd = pfd, .events = POLLIN };
+      int r = PP_RETRY (poll (&p, 1, ms));
+      close (pfd);
+      return r > 0;
+    }
+  for (int t = 0; t < ms / 10; t++)
+    {
+      if (kill (pid, 0) < 0 && errno == ESRCH)
+        return true;
+      usleep (10000);
+    }
+  return false;
+}
+
+int
+pp_pod_stop (pp_context_t *ctx, pp_state_t *state, const pp_pod_rec_t *pod, int timeout, pp_error_t *err)
+{
+  (void) ctx;
+  if (pp_pod_monitor_alive (pod))
+    {
+      /* The grace period rides with the signal. */
+      union sigval v = { .sival_int = timeout };
+      if (sigqueue ((pid_t) pod->monitor_pid, SIGTERM, v) < 0 && errno != ESRCH)
+        return pp_error_make (err, errno, "signal the monitor of pod %s", pod->name);
+      if (!wait_gone ((pid_t) pod->monitor_pid, (timeout + 10) * 1000))
+        return pp_error_make (err, ETIMEDOUT, "the monitor of pod %s did not stop", pod->name);
+      return 0;
+    }
+  /* No monitor: end what is left of the containers and record it. */
+  pp_pod_rec_t copy = *pod;
+  return pp_pod_refresh (state, &copy, err);
+}
+
+int
+pp_pod_refresh (pp_state_t *state, pp_pod_rec_t *pod, pp_error_t *err)
+{
+  if (pp_pod_monitor_alive (pod))
+    return 0;
+  pp_container_rec_t *cs = NULL;
+  size_t n = 0;
+  if (pp_state_container_list (state, pod->id, &cs, &n, err) < 0)
+    return -1;
+  bool changed = strcmp (pod->status, "Running") == 0 || strcmp (pod->status, "Stopping") == 0;
+  int ret = 0;
+  for (size_t i = 0; i < n && ret == 0; i++)
+    {
+      if (strcmp (cs[i].status, "Running") != 0 && strcmp (cs[i].status, "Waiting") != 0
+          && strcmp (cs[i].status, "Stopping") != 0)
+        continue;
+      /* A container without its monitor has nobody to log or restart it: it is ended, not left unnoticed. */
+      if (pp_ctr_alive (&cs[i]))
+        {
+          kill ((pid_t) cs[i].pid, SIGKILL);
+          wait_gone ((pid_t) cs[i].pid, 2000);
+        }
+      free (cs[i].status);
+      cs[i].status = xstrdup ("Exited");
+      if (cs[i].exit_code < 0)
+        cs[i].exit_code = 137;
+      cs[i].finished = (int64_t) time (NULL);
+      ret = pp_state_container_update (state, &cs[i], err);
+      changed = true;
+    }
+  pp_container_recs_free (cs, n);
+  if (ret == 0 && changed && pod->monitor_pid > 0)
+    {
+      ret = pp_state_pod_set_status (state, pod->id, "Error", 0, err);
+      if (ret == 0)
+        {
+          free (pod->status);
+          pod->status = xstrdup ("Error");
+          pod->monitor_pid = 0;
+        }
+    }
+  return ret;
+}

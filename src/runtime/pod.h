@@ -1,0 +1,64 @@
+/* A pod on the machine: its directories, the namespaces its containers share (held open by bind-mounted
+   namespace files, no process), its /etc files, its containers' root filesystems, and its monitor. */
+#ifndef PP_POD_H
+#define PP_POD_H
+
+#include "core/context.h"
+#include "core/error.h"
+#include "state/state.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* Where things are:
+     <runroot>/pods/<pod>/ns/{net,ipc,uts}   the pod's namespaces, bind-mounted
+     <runroot>/pods/<pod>/{hosts,hostname,resolv.conf}
+     <root>/pods/<pod>/pod.json              what the monitor runs: containers in order, restart policy, runtime
+     <root>/pods/<pod>/monitor.log           the monitor's own messages
+     <root>/containers/<ctr>/                the bundle (config.json), upper/ and work/ of the overlay, ctr.log
+     <runroot>/containers/<ctr>/rootfs       the overlay mount */
+char *pp_pod_rundir (pp_context_t *ctx, const char *pod_id);
+char *pp_pod_datadir (pp_context_t *ctx, const char *pod_id);
+char *pp_ctr_datadir (pp_context_t *ctx, const char *ctr_id);
+char *pp_ctr_rootfs (pp_context_t *ctx, const char *ctr_id);
+char *pp_ctr_logfile (pp_context_t *ctx, const char *ctr_id);
+
+/* The namespace types a pod's containers share, as OCI names them. */
+extern const char *const pp_pod_shared_ns[];
+
+/* Creates what a pod needs before its containers: directories, the shared network (loopback up), IPC and UTS
+   (hostname set) namespaces, and /etc/hosts, /etc/hostname, /etc/resolv.conf.  Done again after a reboot. */
+int pp_pod_setup (pp_context_t *ctx, const char *pod_id, const char *hostname, pp_error_t *err);
+/* Whether the pod's namespaces are still held (a reboot drops them with the runroot). */
+bool pp_pod_is_set_up (pp_context_t *ctx, const char *pod_id);
+
+/* Mounts a container's root filesystem (the image's layers under an overlay) unless it is mounted. */
+int pp_ctr_mount_rootfs (pp_context_t *ctx, const char *ctr_id, const char *image_id, pp_error_t *err);
+
+/* Removes everything of a pod from the machine: processes left over, mounts, namespace files, directories.
+   Goes on past errors (each is logged) and returns the first. */
+int pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_rec_t *cs, size_t n,
+                     pp_error_t *err);
+
+/* Starts the pod's monitor (the podplay binary re-executed, detached in its own session) and waits until it has
+   started the pod's containers, or reports why it could not. */
+int pp_pod_start_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err);
+/* Whether the monitor recorded for the pod is alive (and is that pod's monitor, not a reused pid). */
+bool pp_pod_monitor_alive (const pp_pod_rec_t *pod);
+/* Stops a pod: its monitor sends SIGTERM to the containers, SIGKILL after `timeout` seconds, and exits. */
+int pp_pod_stop (pp_context_t *ctx, pp_state_t *state, const pp_pod_rec_t *pod, int timeout, pp_error_t *err);
+/* When the state says a pod runs but its monitor is gone (killed), records the truth: containers whose processes
+   are gone exited, the pod is in error.  `pod` is updated. */
+int pp_pod_refresh (pp_state_t *state, pp_pod_rec_t *pod, pp_error_t *err);
+
+/* When a process started, in Unix seconds (0 when it is gone). */
+int64_t pp_proc_start_time (pid_t pid);
+/* Whether the container process recorded in `c` is alive: the pid exists and started when the record says. */
+bool pp_ctr_alive (const pp_container_rec_t *c);
+
+/* The monitor's side: reads pod.json. */
+json_t *pp_pod_read_plan (pp_context_t *ctx, const char *pod_id, pp_error_t *err);
+int pp_pod_write_plan (pp_context_t *ctx, const char *pod_id, json_t *plan, pp_error_t *err);
+
+#endif
