@@ -2,6 +2,7 @@
 #include "core/capnames.h"
 
 #include <stddef.h>
+#include <string.h>
 
 const char *const pp_capability_names[] = {
   "CHOWN",         "DAC_OVERRIDE",   "DAC_READ_SEARCH", "FOWNER",     "FSETID",          "KILL",
@@ -12,3 +13,14 @@ const char *const pp_capability_names[] = {
   "AUDIT_CONTROL", "SETFCAP",        "MAC_OVERRIDE",    "MAC_ADMIN",  "SYSLOG",          "WAKE_ALARM",
   "BLOCK_SUSPEND", "AUDIT_READ",     "PERFMON",         "BPF",        "CHECKPOINT_RESTORE", NULL,
 };
+
+int
+pp_capability_number (const char *name)
+{
+  if (strncmp (name, "CAP_", 4) == 0)
+    name += 4;
+  for (int c = 0; pp_capability_names[c]; c++)
+    if (strcmp (pp_capability_names[c], name) == 0)
+      return c;
+  return -1;
+}

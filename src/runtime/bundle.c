@@ -1,6 +1,7 @@
 /* Writes OCI runtime bundles (runtime-spec 1.0): process, root, mounts, namespaces, capabilities, masking. */
 #include "runtime/bundle.h"
 #include "core/capnames.h"
+#include "runtime/seccomp.h"
 
 #include <fcntl.h>
 #include <string.h>
@@ -47,10 +48,10 @@ in_list (const char *const *list, const char *cap)
 }
 
 /* The effective set: the default (or every capability when privileged), less drops, plus adds. */
-static json_t *
-capability_set (const pp_bundle_spec_t *spec)
+static uint64_t
+capability_mask (const pp_bundle_spec_t *spec)
 {
-  json_t *set = json_array ();
+  uint64_t mask = 0;
   for (size_t i = 0; pp_capability_names[i]; i++)
     {
       const char *c = pp_capability_names[i];
@@ -62,12 +63,45 @@ capability_set (const pp_bundle_spec_t *spec)
       if (in_list (spec->cap_add, c))
         on = true;
       if (on)
-        {
-          cleanup_free char *name = xasprintf ("CAP_%s", c);
-          json_array_append_new (set, json_string (name));
-        }
+        mask |= 1ULL << i;
     }
+  return mask;
+}
+
+static json_t *
+capability_set (uint64_t mask)
+{
+  json_t *set = json_array ();
+  for (size_t i = 0; pp_capability_names[i]; i++)
+    if (mask & (1ULL << i))
+      {
+        cleanup_free char *name = xasprintf ("CAP_%s", pp_capability_names[i]);
+        json_array_append_new (set, json_string (name));
+      }
   return set;
+}
+
+/* linux.seccomp for the spec, *out NULL when unconfined; Podman's rule: privileged containers run unconfined unless
+   a profile file is asked for. */
+static int
+seccomp_config (const pp_bundle_spec_t *spec, uint64_t caps, json_t **out, pp_error_t *err)
+{
+  *out = NULL;
+  switch (spec->seccomp)
+    {
+    case PP_SECCOMP_DEFAULT:
+      if (!spec->privileged)
+        *out = pp_seccomp_default (caps);
+      return 0;
+    case PP_SECCOMP_UNCONFINED:
+      return 0;
+    case PP_SECCOMP_LOCALHOST:
+      if (spec->seccomp_profile == NULL || *spec->seccomp_profile == '\0')
+        return pp_error_make (err, 0, "a Localhost seccomp profile needs a file");
+      *out = pp_seccomp_profile_load (spec->seccomp_profile, caps, err);
+      return *out ? 0 : -1;
+    }
+  return pp_error_make (err, 0, "unknown seccomp choice %d", (int) spec->seccomp);
 }
 
 static json_t *
@@ -129,7 +163,11 @@ pp_bundle_config (const pp_bundle_spec_t *spec, pp_error_t *err)
       pp_error_make (err, 0, "a container needs a command");
       return NULL;
     }
-  json_t *caps = capability_set (spec);
+  uint64_t cap_mask = capability_mask (spec);
+  json_t *seccomp;
+  if (seccomp_config (spec, cap_mask, &seccomp, err) < 0)
+    return NULL;
+  json_t *caps = capability_set (cap_mask);
   json_t *groups = json_array ();
   for (size_t i = 0; i < spec->n_groups; i++)
     json_array_append_new (groups, json_integer (spec->groups[i]));
@@ -174,6 +212,8 @@ pp_bundle_config (const pp_bundle_spec_t *spec, pp_error_t *err)
     }
   if (spec->cgroups_path)
     json_object_set_new (linux_, "cgroupsPath", json_string (spec->cgroups_path));
+  if (seccomp)
+    json_object_set_new (linux_, "seccomp", seccomp);
   json_t *config = json_pack ("{s:s, s:o, s:{s:s, s:b}, s:o, s:o}", "ociVersion", "1.0.2", "process", process, "root",
                               "path", spec->root_path ? spec->root_path : "rootfs", "readonly", spec->readonly_rootfs, "mounts", default_mounts (spec),
                               "linux", linux_);

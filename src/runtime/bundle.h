@@ -14,6 +14,14 @@ typedef struct
   const char *path; /* a namespace to join (the pod's), or NULL for a new one */
 } pp_bundle_ns_t;
 
+/* Which seccomp filter a container runs under. */
+typedef enum
+{
+  PP_SECCOMP_DEFAULT = 0, /* Podman's default profile for the container's capabilities (none when privileged) */
+  PP_SECCOMP_UNCONFINED,  /* no filter */
+  PP_SECCOMP_LOCALHOST,   /* the profile file `seccomp_profile` (OCI or Docker format), even when privileged */
+} pp_seccomp_choice_t;
+
 typedef struct
 {
   const char *destination, *source;
@@ -44,6 +52,8 @@ typedef struct
   const char *root_path; /* the root filesystem; "rootfs" (in the bundle) when NULL */
   const pp_bundle_mount_t *mounts;
   size_t n_mounts;
+  pp_seccomp_choice_t seccomp;
+  const char *seccomp_profile; /* a JSON file, for PP_SECCOMP_LOCALHOST */
 } pp_bundle_spec_t;
 
 /* Podman's default capabilities, without the CAP_ prefix, NULL-terminated. */

@@ -1,6 +1,7 @@
 /* The built-in OCI executor: namespaces, mounts, pivot_root, masking, identity and capabilities, then exec. */
 #include "runtime/executor.h"
 #include "core/capnames.h"
+#include "runtime/seccomp.h"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -42,6 +43,7 @@ typedef struct
   char **masked, **readonly;
   uint64_t caps, bounding;
   bool nnp;
+  struct sock_fprog seccomp; /* compiled linux.seccomp; filter NULL when unconfined */
 } prep_t;
 
 static char **
@@ -204,6 +206,9 @@ prepare (const char *dir, prep_t *p, pp_error_t *err)
     ret = pp_error_make (err, 0, "`%s`: a container needs its own mount namespace", path);
   if (ret == 0 && p->args[0] == NULL)
     ret = pp_error_make (err, 0, "`%s`: process.args is empty", path);
+  json_t *seccomp = json_object_get (lnx, "seccomp");
+  if (ret == 0 && seccomp && pp_seccomp_compile (seccomp, &p->seccomp, err) < 0)
+    ret = pp_error_wrap (err, "`%s`: linux.seccomp", path);
   json_decref (c);
   return ret;
 }
@@ -230,6 +235,7 @@ release (prep_t *p)
   free (p->mounts);
   strv_free (p->masked);
   strv_free (p->readonly);
+  pp_seccomp_release (&p->seccomp);
 }
 
 /* ---- in the child: every failure goes to the parent through `errfd`, then _exit ---- */
@@ -385,6 +391,9 @@ become_user (const prep_t *p, int errfd)
     child_fail (errfd, "setgroups", NULL);
   if (setresgid (p->gid, p->gid, p->gid) < 0)
     child_fail (errfd, "setgid", NULL);
+  /* Without no_new_privs, loading a filter takes CAP_SYS_ADMIN, which setresuid and capset are about to drop. */
+  if (!p->nnp && pp_seccomp_apply (&p->seccomp) < 0)
+    child_fail (errfd, "load the seccomp filter", NULL);
   if (setresuid (p->uid, p->uid, p->uid) < 0)
     child_fail (errfd, "setuid", NULL);
   struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
@@ -431,6 +440,9 @@ static void __attribute__ ((noreturn)) container_init (const prep_t *p, int errf
   become_user (p, errfd);
   if (chdir (p->cwd) < 0)
     child_fail (errfd, "chdir", p->cwd);
+  /* With no_new_privs the filter goes last, so that it need not allow what the setup above does. */
+  if (p->nnp && pp_seccomp_apply (&p->seccomp) < 0)
+    child_fail (errfd, "load the seccomp filter", NULL);
   exec_process (p, errfd);
 }
 

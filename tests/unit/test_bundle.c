@@ -75,6 +75,16 @@ test_capabilities (void **state)
   json_t *eff = caps_of (&spec);
   assert_int_equal (json_array_size (eff), 11);
   json_decref (eff);
+  cleanup_error pp_error_t err = NULL;
+  json_t *c = pp_bundle_config (&spec, &err);
+  json_t *seccomp = json_object_get (json_object_get (c, "linux"), "seccomp");
+  assert_int_equal (json_integer_value (json_object_get (seccomp, "defaultErrnoRet")), 38);
+  json_decref (c);
+  pp_bundle_spec_t local
+      = { .args = args, .seccomp = PP_SECCOMP_LOCALHOST, .seccomp_profile = "/no/such/profile.json" };
+  assert_null (pp_bundle_config (&local, &err));
+  assert_non_null (strstr (err->msg, "seccomp profile `/no/such/profile.json`"));
+  pp_error_release (&err);
   const char *all[] = { "ALL", NULL }, *add[] = { "NET_ADMIN", NULL }, *add_prefixed[] = { "CAP_SYS_TIME", NULL };
   spec.cap_drop = all;
   spec.cap_add = add;
@@ -87,14 +97,102 @@ test_capabilities (void **state)
   assert_string_equal (json_string_value (json_array_get (eff, 0)), "CAP_SYS_TIME");
   json_decref (eff);
   pp_bundle_spec_t priv = { .args = args, .privileged = true };
-  cleanup_error pp_error_t err = NULL;
-  json_t *c = pp_bundle_config (&priv, &err);
+  c = pp_bundle_config (&priv, &err);
   assert_null (json_object_get (json_object_get (c, "linux"), "maskedPaths"));
+  /* Privileged means unconfined, as in Podman (a privileged container cannot run here: this sandbox's bounding set
+     lacks CAP_SYS_RESOURCE, so the containers' tests below cover unconfined without it). */
+  assert_null (json_object_get (json_object_get (c, "linux"), "seccomp"));
   assert_int_equal (json_array_size (json_object_get (json_object_get (json_object_get (c, "process"), "capabilities"),
                                                      "effective")),
                     41);
   json_decref (c);
 }
+
+static rootfs_fixture_t fx;
+static char *bundle;
+static int runs;
+
+/* The busybox fixture mounted once, as the root of DIR/bundle, for the tests that run containers. */
+static int
+mount_fixture (void **state)
+{
+  (void) state;
+  assert_non_null (mkdtemp (dir));
+  snprintf (runc_id, sizeof runc_id, "podplay-test-%d", (int) getpid ());
+  bundle = xasprintf ("%s/bundle", dir);
+  cleanup_free char *rootfs = xasprintf ("%s/bundle/rootfs", dir);
+  assert_int_equal (mkdir (bundle, 0700), 0);
+  rootfs_fixture_mount (&fx, dir, "busybox", rootfs);
+  return 0;
+}
+
+static void
+read_text (const char *path, char *text, size_t size)
+{
+  FILE *f = fopen (path, "r");
+  assert_non_null (f);
+  size_t got = fread (text, 1, size - 1, f);
+  fclose (f);
+  text[got] = '\0';
+}
+
+/* The output of the bundle under runc, stdout and stderr together, and runc's exit status. */
+static int
+run_runc (char *text, size_t size)
+{
+  cleanup_free char *out = xasprintf ("%s/out", dir);
+  int status
+      = run_cmd ("runc --root %s/runc run --bundle %s %s-%d </dev/null >%s 2>&1", dir, bundle, runc_id, runs++, out);
+  read_text (out, text, size);
+  return status;
+}
+
+/* The output of the bundle under the built-in executor and its exit status; -1 (err set) when it could not start
+   it. */
+static int
+run_executor (char *text, size_t size, int *status, pp_error_t *err)
+{
+  cleanup_free char *out = xasprintf ("%s/out2", dir);
+  fflush (stdout);
+  fflush (stderr);
+  int saved = dup (STDOUT_FILENO), saved_err = dup (STDERR_FILENO);
+  int fd = open (out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  assert_true (saved >= 0 && saved_err >= 0 && fd >= 0);
+  dup2 (fd, STDOUT_FILENO);
+  dup2 (fd, STDERR_FILENO);
+  close (fd);
+  *status = -1;
+  int ran = pp_executor_run (bundle, status, err);
+  fflush (stdout);
+  fflush (stderr);
+  dup2 (saved, STDOUT_FILENO);
+  dup2 (saved_err, STDERR_FILENO);
+  close (saved);
+  close (saved_err);
+  read_text (out, text, size);
+  return ran;
+}
+
+/* Writes the spec as the bundle and checks that runc and the built-in executor both print `want`. */
+static void
+assert_both_print (const pp_bundle_spec_t *spec, const char *want)
+{
+  cleanup_error pp_error_t err = NULL;
+  if (pp_bundle_write (bundle, spec, &err) < 0)
+    fail_msg ("%s", err->msg);
+  char text[4096];
+  int status = run_runc (text, sizeof text);
+  assert_string_equal (text, want);
+  assert_int_equal (status, 0);
+  if (run_executor (text, sizeof text, &status, &err) < 0)
+    fail_msg ("%s", err->msg);
+  assert_string_equal (text, want);
+  assert_int_equal (status, 0);
+}
+
+static const char *const test_env[] = { "PATH=/bin:/usr/bin", NULL };
+static pp_bundle_ns_t test_ns[] = { { "pid", NULL }, { "ipc", NULL }, { "uts", NULL }, { "mount", NULL },
+                                    { "network", NULL } };
 
 /* The bundle of the busybox fixture runs under runc as written, and under the built-in executor: isolated,
    masked, with Podman's capabilities. */
@@ -102,83 +200,106 @@ static void
 test_runc_and_executor_run_the_bundle (void **state)
 {
   (void) state;
-  assert_non_null (mkdtemp (dir));
-  snprintf (runc_id, sizeof runc_id, "podplay-test-%d", (int) getpid ());
-  cleanup_free char *bundle = xasprintf ("%s/bundle", dir);
-  cleanup_free char *rootfs = xasprintf ("%s/bundle/rootfs", dir);
-  assert_int_equal (mkdir (bundle, 0700), 0);
-  rootfs_fixture_t fx;
-  rootfs_fixture_mount (&fx, dir, "busybox", rootfs);
   cleanup_error pp_error_t err = NULL;
-
   const char *cmd[] = { "sh", "-c",
-                  "echo hello; id -u; hostname; grep CapEff /proc/self/status; wc -c < /proc/timer_list; echo $$", NULL };
+                        "echo hello; id -u; hostname; grep CapEff /proc/self/status; wc -c < /proc/timer_list; echo $$",
+                        NULL };
   char **args = pp_bundle_args (fx.image.config, cmd, NULL, &err);
-  const char *env[] = { "PATH=/bin:/usr/bin", NULL };
-  pp_bundle_ns_t ns[] = { { "pid", NULL }, { "ipc", NULL }, { "uts", NULL }, { "mount", NULL }, { "network", NULL } };
-  pp_bundle_spec_t spec = { .args = (const char *const *) args, .env = env, .cwd = "/", .hostname = "testpod", .namespaces = ns,
-                            .n_namespaces = PP_N_ELEMENTS (ns), .no_new_privileges = true };
-  assert_int_equal (pp_bundle_write (bundle, &spec, &err), 0);
-  pp_strv_free (args);
-
-  cleanup_free char *out = xasprintf ("%s/out", dir);
-  assert_int_equal (run_cmd ("runc --root %s/runc run --bundle %s %s </dev/null >%s 2>&1", dir, bundle, runc_id, out), 0);
-  FILE *f = fopen (out, "r");
-  assert_non_null (f);
-  char text[4096] = "";
-  size_t got = fread (text, 1, sizeof text - 1, f);
-  fclose (f);
-  text[got] = '\0';
+  pp_bundle_spec_t spec = { .args = (const char *const *) args, .env = test_env, .cwd = "/", .hostname = "testpod",
+                            .namespaces = test_ns, .n_namespaces = PP_N_ELEMENTS (test_ns), .no_new_privileges = true };
   /* PID 1 is the command; uid 0; its own hostname; Podman's 11 capabilities; /proc/timer_list masked (empty,
      where the host's has thousands of bytes). */
-  static const char want[] = "hello\n0\ntestpod\nCapEff:\t00000000800405fb\n0\n1\n";
-  assert_string_equal (text, want);
-
-  /* The built-in executor runs the same bundle to the same result. */
-  cleanup_free char *out2 = xasprintf ("%s/out2", dir);
-  fflush (stdout);
-  int saved = dup (STDOUT_FILENO);
-  int fd = open (out2, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  assert_true (saved >= 0 && fd >= 0);
-  dup2 (fd, STDOUT_FILENO);
-  close (fd);
-  int status = -1;
-  int ran = pp_executor_run (bundle, &status, &err);
-  fflush (stdout);
-  dup2 (saved, STDOUT_FILENO);
-  close (saved);
-  if (ran < 0)
-    fail_msg ("%s", err->msg);
-  assert_int_equal (status, 0);
-  f = fopen (out2, "r");
-  assert_non_null (f);
-  got = fread (text, 1, sizeof text - 1, f);
-  fclose (f);
-  text[got] = '\0';
-  assert_string_equal (text, want);
+  assert_both_print (&spec, "hello\n0\ntestpod\nCapEff:\t00000000800405fb\n0\n1\n");
+  pp_strv_free (args);
 
   /* An error in the child after the fork reaches the caller, once, with its cause. */
   const char *missing[] = { "/no/such/command", NULL };
   pp_bundle_spec_t bad = spec;
   bad.args = missing;
   assert_int_equal (pp_bundle_write (bundle, &bad, &err), 0);
-  status = -1;
+  int status = -1;
   assert_int_equal (pp_executor_run (bundle, &status, &err), -1);
   assert_non_null (strstr (err->msg, "starting the container: exec /no/such/command: No such file or directory"));
-  pp_error_release (&err);
-
-  rootfs_fixture_release (&fx);
 }
 
-/* Runs whether the test passed or not: no container, mount or file stays. */
+/* The seccomp filter a container runs under, seen from inside it under runc and the built-in executor: the mode in
+   /proc/self/status, and personality(2) with a value the default profile does not allow (ENOSYS, its default
+   errno) beside one it does. */
+static void
+test_seccomp_in_containers (void **state)
+{
+  (void) state;
+  const char *cmd[] = { "sh", "-c",
+                        "grep '^Seccomp:' /proc/self/status; busybox linux64 -R true 2>&1; echo $?; "
+                        "busybox linux64 true; echo $?",
+                        NULL };
+  pp_bundle_spec_t spec = { .args = cmd, .env = test_env, .cwd = "/", .namespaces = test_ns,
+                            .n_namespaces = PP_N_ELEMENTS (test_ns), .no_new_privileges = true };
+  static const char filtered[] = "Seccomp:\t2\nlinux64: personality(0x40000): Function not implemented\n1\n0\n";
+  assert_both_print (&spec, filtered);
+
+  /* Without no_new_privs and as a user without capabilities, the filter is still loaded. */
+  pp_bundle_spec_t user = spec;
+  user.uid = user.gid = 65534;
+  user.no_new_privileges = false;
+  assert_both_print (&user, filtered);
+
+  static const char unconfined[] = "Seccomp:\t0\n0\n0\n";
+  pp_bundle_spec_t none = spec;
+  none.seccomp = PP_SECCOMP_UNCONFINED;
+  assert_both_print (&none, unconfined);
+
+  /* A profile file: everything allowed but personality, which fails with EPERM. */
+  cleanup_free char *profile = xasprintf ("%s/profile.json", dir);
+  FILE *f = fopen (profile, "w");
+  assert_non_null (f);
+  fputs ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"personality\"],"
+         "\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":1}]}",
+         f);
+  fclose (f);
+  pp_bundle_spec_t local = spec;
+  local.seccomp = PP_SECCOMP_LOCALHOST;
+  local.seccomp_profile = profile;
+  assert_both_print (&local, "Seccomp:\t2\nlinux64: personality(0x40000): Operation not permitted\n1\n"
+                             "linux64: personality(0x0): Operation not permitted\n1\n");
+}
+
+/* A config.json whose filter does not compile is refused before anything starts, naming the file and the cause. */
+static void
+test_executor_refuses_a_bad_filter (void **state)
+{
+  (void) state;
+  const char *cmd[] = { "true", NULL };
+  pp_bundle_spec_t spec = { .args = cmd, .env = test_env, .namespaces = test_ns,
+                            .n_namespaces = PP_N_ELEMENTS (test_ns), .seccomp = PP_SECCOMP_UNCONFINED };
+  cleanup_error pp_error_t err = NULL;
+  json_t *config = pp_bundle_config (&spec, &err);
+  assert_non_null (config);
+  json_object_set_new (json_object_get (config, "linux"), "seccomp",
+                       json_pack ("{s:s, s:[{s:[s], s:s}]}", "defaultAction", "SCMP_ACT_ALLOW", "syscalls", "names",
+                                  "read", "action", "SCMP_ACT_NOTIFY"));
+  cleanup_free char *path = xasprintf ("%s/config.json", bundle);
+  assert_int_equal (json_dump_file (config, path, 0), 0);
+  json_decref (config);
+  char text[512];
+  int status;
+  assert_int_equal (run_executor (text, sizeof text, &status, &err), -1);
+  assert_non_null (
+      strstr (err->msg, "config.json`: linux.seccomp: syscalls[0]: unknown seccomp action `SCMP_ACT_NOTIFY`"));
+  assert_string_equal (text, "");
+}
+
+/* Runs whether the tests passed or not: no container, mount or file stays. */
 static int
 cleanup (void **state)
 {
   (void) state;
-  if (runc_id[0])
-    run_cmd ("runc --root %s/runc delete -f %s >/dev/null 2>&1", dir, runc_id);
+  for (int i = 0; runc_id[0] && i < runs; i++)
+    run_cmd ("runc --root %s/runc delete -f %s-%d >/dev/null 2>&1", dir, runc_id, i);
+  rootfs_fixture_release (&fx);
   cleanup_free char *rootfs = xasprintf ("%s/bundle/rootfs", dir);
   umount2 (rootfs, MNT_DETACH);
+  free (bundle);
   return run_cmd ("rm -rf %s", dir) == 0 ? 0 : -1;
 }
 
@@ -188,7 +309,12 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_args_rules),
     cmocka_unit_test (test_capabilities),
-    cmocka_unit_test_teardown (test_runc_and_executor_run_the_bundle, cleanup),
   };
-  return cmocka_run_group_tests (tests, NULL, NULL);
+  const struct CMUnitTest container_tests[] = {
+    cmocka_unit_test (test_runc_and_executor_run_the_bundle),
+    cmocka_unit_test (test_seccomp_in_containers),
+    cmocka_unit_test (test_executor_refuses_a_bad_filter),
+  };
+  int failed = cmocka_run_group_tests (tests, NULL, NULL);
+  return failed + cmocka_run_group_tests_name ("containers", container_tests, mount_fixture, cleanup);
 }
