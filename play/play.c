@@ -205,47 +205,6 @@ resolve_image (pp_context_t *ctx, pp_store_t *store, const pod_plan_t *p, ctr_pl
   return ret;
 }
 
-/* "uid[:gid]" or a user name looked up in the container's /etc/passwd. */
-static int
-image_user (const char *rootfs, const char *user, uint32_t *uid, uint32_t *gid, pp_error_t *err)
-{
-  *uid = *gid = 0;
-  if (user == NULL || *user == '\0')
-    return 0;
-  cleanup_free char *u = xstrdup (user);
-  char *g = strchr (u, ':');
-  if (g)
-    *g++ = '\0';
-  char *end;
-  unsigned long v = strtoul (u, &end, 10);
-  if (*u && *end == '\0')
-    *uid = (uint32_t) v;
-  else
-    {
-      cleanup_free char *passwd = xasprintf ("%s/etc/passwd", rootfs);
-      cleanup_file FILE *f = fopen (passwd, "re");
-      char line[1024];
-      bool found = false;
-      while (f && !found && fgets (line, sizeof line, f))
-        {
-          char *save = NULL, *name = strtok_r (line, ":", &save);
-          strtok_r (NULL, ":", &save);
-          char *su = strtok_r (NULL, ":", &save), *sg = strtok_r (NULL, ":", &save);
-          if (name && su && sg && strcmp (name, u) == 0)
-            {
-              *uid = (uint32_t) strtoul (su, NULL, 10);
-              *gid = (uint32_t) strtoul (sg, NULL, 10);
-              found = true;
-            }
-        }
-      if (!found)
-        return pp_error_make (err, 0, "the image's user `%s` is not in its /etc/passwd", u);
-    }
-  if (g && *g)
-    *gid = (uint32_t) strtoul (g, NULL, 10);
-  return 0;
-}
-
 static bool
 quantity_at (const pp_node_t *map, const char *key, long double *out)
 {
@@ -305,7 +264,7 @@ write_bundle (pp_context_t *ctx, const pod_plan_t *p, size_t i, const char *ctr_
   if (cwd == NULL || *cwd == '\0')
     cwd = json_string_value (json_object_get (cfg, "WorkingDir"));
   uint32_t uid, gid;
-  int ret = image_user (rootfs, json_string_value (json_object_get (cfg, "User")), &uid, &gid, err);
+  int ret = pp_bundle_user (rootfs, json_string_value (json_object_get (cfg, "User")), &uid, &gid, err);
   const pp_node_t *psc = pp_node_get (spec, "securityContext"), *sc = pp_node_get (c->node, "securityContext");
   int64_t v;
   if (int_at (sc, "runAsUser", &v) || int_at (psc, "runAsUser", &v))

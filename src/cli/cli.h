@@ -74,6 +74,7 @@ int pp_cmd_pod_rm (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_ps (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_logs (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_inspect (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_exec (pp_cli_t *cli, int argc, char **argv);
 
 #define PP_VERSION "0.1.0"
 

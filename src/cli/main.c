@@ -139,7 +139,17 @@ static const pp_command_t top_commands[] = {
             "  -n, --tail N      the last N lines only\n"
             "  -t, --timestamps  each line with its time\n",
     .run = pp_cmd_logs },
-  PENDING ("exec", "Run a command in a running container", "#4"),
+  { .name = "exec",
+    .summary = "Run a command in a running container",
+    .usage = "[-i] [-t] [-u USER] CONTAINER COMMAND [ARG...]",
+    .help = "The command joins every namespace and cgroup of the container and runs with its user,\n"
+            "capabilities, seccomp filter and environment.  Its exit status is the command's.\n\n"
+            "Options:\n"
+            "  -i, --interactive  keep standard input open\n"
+            "  -t, --tty          allocate a terminal\n"
+            "  -u, --user USER    run as USER (name or uid[:gid])\n",
+    .run = pp_cmd_exec,
+    .options_first = true },
   { .name = "inspect", .summary = "Show details of pods or containers as JSON", .usage = "NAME...",
     .run = pp_cmd_inspect },
   { .name = "monitor", .summary = "A pod's monitor (started by podplay itself)", .run = pp_cmd_monitor,

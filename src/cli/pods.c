@@ -1,6 +1,8 @@
 /* Pods and containers: `kube play|down`, `pod ls|inspect|start|stop|rm`, `ps`, `logs`, `inspect`, and the hidden
    `monitor` a pod runs under. */
 #include "play/play.h"
+#include "runtime/bundle.h"
+#include "runtime/executor.h"
 #include "runtime/logfile.h"
 #include "schema/manifest.h"
 #include "runtime/monitor.h"
@@ -8,8 +10,12 @@
 #include "src/cli/cli.h"
 #include "state/state.h"
 
+#include <fcntl.h>
 #include <jansson.h>
+#include <poll.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <time.h>
 
 int
@@ -705,4 +711,185 @@ pp_cmd_logs (pp_cli_t *cli, int argc, char **argv)
   if (ret < 0)
     return pp_cli_fail (&err);
   return PP_EXIT_OK;
+}
+
+/* ---- exec ---- */
+
+typedef struct
+{
+  int master, slave;
+} relay_t;
+
+/* Copies between our terminal and the process's until the process closes its side. */
+static void
+relay_tty (void *data)
+{
+  relay_t *r = data;
+  close (r->slave);
+  r->slave = -1;
+  struct termios saved;
+  bool raw = isatty (0) && tcgetattr (0, &saved) == 0;
+  if (raw)
+    {
+      struct termios t = saved;
+      cfmakeraw (&t);
+      tcsetattr (0, TCSANOW, &t);
+      struct winsize ws;
+      if (ioctl (0, TIOCGWINSZ, &ws) == 0)
+        ioctl (r->master, TIOCSWINSZ, &ws);
+    }
+  bool in_open = true;
+  char buf[8192];
+  for (;;)
+    {
+      struct pollfd p[2] = { { r->master, POLLIN, 0 }, { in_open ? 0 : -1, POLLIN, 0 } };
+      if (poll (p, 2, -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          break;
+        }
+      if (p[0].revents)
+        {
+          ssize_t n = read (r->master, buf, sizeof buf);
+          if (n <= 0)
+            break;
+          if (write (1, buf, (size_t) n) < 0)
+            break;
+        }
+      if (p[1].revents)
+        {
+          ssize_t n = read (0, buf, sizeof buf);
+          if (n <= 0)
+            in_open = false;
+          else if (write (r->master, buf, (size_t) n) < 0)
+            break;
+        }
+    }
+  if (raw)
+    tcsetattr (0, TCSANOW, &saved);
+}
+
+int
+pp_cmd_exec (pp_cli_t *cli, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "interactive", no_argument, NULL, 'i' },
+    { "tty", no_argument, NULL, 't' },
+    { "user", required_argument, NULL, 'u' },
+    { NULL, 0, NULL, 0 },
+  };
+  bool interactive = false, tty = false;
+  const char *user = NULL;
+  int opt;
+  while ((opt = pp_cli_getopt (cli, argc, argv, "itu:", opts)) != -1)
+    switch (opt)
+      {
+      case 'i':
+        interactive = true;
+        break;
+      case 't':
+        tty = true;
+        break;
+      case 'u':
+        user = optarg;
+        break;
+      case 'h':
+        return PP_EXIT_OK;
+      default:
+        return PP_EXIT_ERROR;
+      }
+  if (argc - optind < 2)
+    return pp_cli_usage_error (cli, "%s needs a container and a command", cli->path);
+  world_t w;
+  pp_error_t err = NULL;
+  size_t pi, ci;
+  if (world_load (cli->ctx, &w, &err) < 0 || find_container (&w, argv[optind], &pi, &ci, &err) < 0)
+    {
+      world_free (&w);
+      return pp_cli_fail (&err);
+    }
+  pp_container_rec_t *c = &w.cs[pi][ci];
+  if (strcmp (c->status, "Running") != 0 || !pp_ctr_alive (c))
+    {
+      pp_error_make (&err, 0, "container %s-%s is not running (%s)", w.pods[pi].name, c->name, c->status);
+      world_free (&w);
+      return pp_cli_fail (&err);
+    }
+  pid_t target = (pid_t) c->pid;
+  cleanup_free char *bundle = pp_ctr_datadir (cli->ctx, c->id);
+  cleanup_free char *ctr_id = xstrdup (c->id);
+  json_t *plan = pp_pod_read_plan (cli->ctx, w.pods[pi].id, NULL);
+  world_free (&w);
+  cleanup_free char *runtime = xstrdup (json_string_value (json_object_get (plan, "runtime")) ?: "builtin");
+  json_decref (plan);
+  pp_exec_opts_t eo = { .stdin_fd = interactive ? 0 : -1, .tty_fd = -1 };
+  if (user)
+    {
+      char rootfs[64];
+      snprintf (rootfs, sizeof rootfs, "/proc/%d/root", (int) target);
+      if (pp_bundle_user (rootfs, user, &eo.uid, &eo.gid, &err) < 0)
+        return pp_cli_fail (&err);
+      eo.user_set = true;
+    }
+  if (strcmp (runtime, "builtin") != 0)
+    {
+      /* The runtime that started the container enters it too. */
+      cleanup_free char *root = xasprintf ("%s/%s", cli->ctx->runroot, runtime);
+      cleanup_free char *ug = xasprintf ("%u:%u", eo.uid, eo.gid);
+      size_t n = (size_t) (argc - optind) + 10, k = 0;
+      char **av = xzalloc (n * sizeof (char *));
+      av[k++] = runtime;
+      av[k++] = xstrdup ("--root");
+      av[k++] = root;
+      av[k++] = xstrdup ("exec");
+      if (tty)
+        av[k++] = xstrdup ("-t");
+      if (user)
+        {
+          av[k++] = xstrdup ("--user");
+          av[k++] = ug;
+        }
+      av[k++] = ctr_id;
+      for (int i = optind + 1; i < argc; i++)
+        av[k++] = argv[i];
+      execvp (runtime, av);
+      pp_error_make (&err, errno, "run %s", runtime);
+      return pp_cli_fail (&err);
+    }
+  relay_t r = { -1, -1 };
+  if (tty)
+    {
+      r.master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
+      if (r.master < 0 || grantpt (r.master) < 0 || unlockpt (r.master) < 0)
+        {
+          pp_error_make (&err, errno, "allocate a terminal");
+          return pp_cli_fail (&err);
+        }
+      r.slave = open (ptsname (r.master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+      if (r.slave < 0)
+        {
+          pp_error_make (&err, errno, "open the terminal");
+          return pp_cli_fail (&err);
+        }
+      eo.tty_fd = r.slave;
+      eo.started = relay_tty;
+      eo.data = &r;
+    }
+  int status = 0;
+  fflush (stdout);
+  int ret = pp_executor_exec (bundle, target, argv + optind + 1, &eo, &status, &err);
+  if (r.master >= 0)
+    close (r.master);
+  if (r.slave >= 0)
+    close (r.slave);
+  if (ret < 0)
+    {
+      /* As a shell and Podman say it: 127 when the command is not there, 126 when it cannot run. */
+      int code = strstr (err->msg, strerror (ENOENT)) ? 127 : 126;
+      pp_error_print (stderr, err);
+      pp_error_release (&err);
+      return code;
+    }
+  return status;
 }

@@ -294,3 +294,44 @@ pp_bundle_args (json_t *image_config, const char *const *command, const char *co
     }
   return out;
 }
+
+/* "uid[:gid]" or a user name looked up in the container's /etc/passwd. */
+int
+pp_bundle_user (const char *rootfs, const char *user, uint32_t *uid, uint32_t *gid, pp_error_t *err)
+{
+  *uid = *gid = 0;
+  if (user == NULL || *user == '\0')
+    return 0;
+  cleanup_free char *u = xstrdup (user);
+  char *g = strchr (u, ':');
+  if (g)
+    *g++ = '\0';
+  char *end;
+  unsigned long v = strtoul (u, &end, 10);
+  if (*u && *end == '\0')
+    *uid = (uint32_t) v;
+  else
+    {
+      cleanup_free char *passwd = xasprintf ("%s/etc/passwd", rootfs);
+      cleanup_file FILE *f = fopen (passwd, "re");
+      char line[1024];
+      bool found = false;
+      while (f && !found && fgets (line, sizeof line, f))
+        {
+          char *save = NULL, *name = strtok_r (line, ":", &save);
+          strtok_r (NULL, ":", &save);
+          char *su = strtok_r (NULL, ":", &save), *sg = strtok_r (NULL, ":", &save);
+          if (name && su && sg && strcmp (name, u) == 0)
+            {
+              *uid = (uint32_t) strtoul (su, NULL, 10);
+              *gid = (uint32_t) strtoul (sg, NULL, 10);
+              found = true;
+            }
+        }
+      if (!found)
+        return pp_error_make (err, 0, "user `%s` is not in the container's /etc/passwd", u);
+    }
+  if (g && *g)
+    *gid = (uint32_t) strtoul (g, NULL, 10);
+  return 0;
+}

@@ -69,4 +69,7 @@ int pp_bundle_write (const char *dir, const pp_bundle_spec_t *spec, pp_error_t *
 char **pp_bundle_args (json_t *image_config, const char *const *command, const char *const *args, pp_error_t *err);
 void pp_strv_free (char **v);
 
+/* "uid[:gid]", or a user name (with its group) looked up in `rootfs`/etc/passwd; "" and NULL are root. */
+int pp_bundle_user (const char *rootfs, const char *user, uint32_t *uid, uint32_t *gid, pp_error_t *err);
+
 #endif

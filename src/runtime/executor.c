@@ -15,6 +15,7 @@
 #include <linux/sched.h>
 #include <sys/syscall.h>
 #include <grp.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 
 /* Everything the child needs, computed from config.json before the fork: after it, the child only applies. */
@@ -536,4 +537,147 @@ pp_executor_run (const char *dir, int *status, pp_error_t *err)
     return -1;
   *status = pp_wait_status (pid);
   return 0;
+}
+
+/* Puts the calling process into every cgroup `target` is in, as /proc/PID/cgroup lists them. */
+static void
+join_cgroups_of (pid_t target)
+{
+  char path[64];
+  snprintf (path, sizeof path, "/proc/%d/cgroup", (int) target);
+  cleanup_file FILE *f = fopen (path, "re");
+  char line[4096];
+  bool unified = access ("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0;
+  while (f && fgets (line, sizeof line, f))
+    {
+      line[strcspn (line, "\n")] = '\0';
+      char *ctrls = strchr (line, ':'), *cg = ctrls ? strchr (ctrls + 1, ':') : NULL;
+      if (cg == NULL)
+        continue;
+      *cg++ = '\0';
+      ctrls++;
+      char dir[4096];
+      if (*ctrls == '\0')
+        snprintf (dir, sizeof dir, "/sys/fs/cgroup%s%s/cgroup.procs", unified ? "" : "/unified", cg);
+      else
+        {
+          char *comma = strchr (ctrls, ',');
+          if (comma)
+            *comma = '\0';
+          const char *name = strncmp (ctrls, "name=", 5) == 0 ? ctrls + 5 : ctrls;
+          snprintf (dir, sizeof dir, "/sys/fs/cgroup/%s%s/cgroup.procs", name, cg);
+        }
+      int fd = open (dir, O_WRONLY | O_CLOEXEC);
+      if (fd >= 0)
+        {
+          PP_RETRY (write (fd, "0", 1));
+          close (fd);
+        }
+    }
+}
+
+int
+pp_executor_exec (const char *dir, pid_t target, char *const *argv, const pp_exec_opts_t *o, int *status,
+                  pp_error_t *err)
+{
+  prep_t p;
+  if (prepare (dir, &p, err) < 0)
+    {
+      release (&p);
+      return -1;
+    }
+  /* The process runs as the container's does, with the exec's own argv, and maybe another user. */
+  strv_free (p.args);
+  size_t n = 0;
+  while (argv[n])
+    n++;
+  p.args = xzalloc ((n + 1) * sizeof (char *));
+  for (size_t i = 0; i < n; i++)
+    p.args[i] = xstrdup (argv[i]);
+  if (o->user_set)
+    {
+      p.uid = o->uid;
+      p.gid = o->gid;
+      p.n_groups = 0;
+    }
+  static const struct
+  {
+    const char *name;
+    int flag;
+  } order[] = { { "cgroup", CLONE_NEWCGROUP }, { "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS },
+                { "net", CLONE_NEWNET },       { "pid", CLONE_NEWPID }, { "mnt", CLONE_NEWNS } };
+  int fds[PP_N_ELEMENTS (order)];
+  int ret = 0;
+  for (size_t i = 0; i < PP_N_ELEMENTS (order); i++)
+    {
+      char path[64];
+      snprintf (path, sizeof path, "/proc/%d/ns/%s", (int) target, order[i].name);
+      fds[i] = open (path, O_RDONLY | O_CLOEXEC);
+      if (fds[i] < 0 && ret == 0)
+        ret = pp_error_make (err, errno, "the container's process %d is gone", (int) target);
+    }
+  int pipefd[2] = { -1, -1 };
+  if (ret == 0 && pipe2 (pipefd, O_CLOEXEC) < 0)
+    ret = pp_error_make (err, errno, "pipe");
+  pid_t pid = ret == 0 ? fork () : -1;
+  if (ret == 0 && pid < 0)
+    ret = pp_error_make (err, errno, "fork");
+  if (pid == 0)
+    {
+      close (pipefd[0]);
+      join_cgroups_of (target);
+      for (size_t i = 0; i < PP_N_ELEMENTS (order); i++)
+        if (setns (fds[i], order[i].flag) < 0)
+          child_fail (pipefd[1], "join the container's namespace", order[i].name);
+      /* The PID namespace takes effect for children: the process proper is one. */
+      pid_t inner = fork ();
+      if (inner < 0)
+        child_fail (pipefd[1], "fork", NULL);
+      if (inner == 0)
+        {
+          if (o->tty_fd >= 0)
+            {
+              setsid ();
+              if (ioctl (o->tty_fd, TIOCSCTTY, 0) < 0)
+                child_fail (pipefd[1], "take the terminal", NULL);
+              for (int s = 0; s < 3; s++)
+                dup2 (o->tty_fd, s);
+            }
+          else if (o->stdin_fd >= 0)
+            dup2 (o->stdin_fd, 0);
+          if (chdir (p.cwd) < 0)
+            child_fail (pipefd[1], "chdir", p.cwd);
+          become_user (&p, pipefd[1]);
+          if (p.nnp && pp_seccomp_apply (&p.seccomp) < 0)
+            child_fail (pipefd[1], "load the seccomp filter", NULL);
+          exec_process (&p, pipefd[1]);
+        }
+      close (pipefd[1]);
+      _exit (pp_wait_status (inner) & 0xff);
+    }
+  if (pipefd[1] >= 0)
+    close (pipefd[1]);
+  for (size_t i = 0; i < PP_N_ELEMENTS (order); i++)
+    if (fds[i] >= 0)
+      close (fds[i]);
+  if (ret == 0)
+    {
+      char msg[512];
+      /* The pipe closes at the exec (or carries why it failed): then the command runs. */
+      ssize_t got = PP_RETRY (read (pipefd[0], msg, sizeof msg - 1));
+      if (o->started)
+        o->started (o->data);
+      int st = pp_wait_status (pid);
+      if (got > 0)
+        {
+          msg[got] = '\0';
+          ret = pp_error_make (err, 0, "exec in the container: %s", msg);
+        }
+      else
+        *status = st;
+    }
+  if (pipefd[0] >= 0)
+    close (pipefd[0]);
+  release (&p);
+  return ret;
 }

@@ -5,6 +5,7 @@
 #include "core/error.h"
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 typedef struct
@@ -21,5 +22,21 @@ int pp_executor_start (const char *dir, const pp_executor_io_t *io, pid_t *pid, 
 /* Runs the bundle in the foreground with the caller's stdio and waits: *status gets the exit code (128 + signal
    when killed). */
 int pp_executor_run (const char *dir, int *status, pp_error_t *err);
+
+typedef struct
+{
+  int stdin_fd;  /* -1: /dev/null is not forced; the caller's stdin is kept only when >= 0 */
+  int tty_fd;    /* a terminal's slave side to be the process's controlling terminal and stdio, or -1 */
+  bool user_set; /* run as uid:gid rather than the container's user */
+  uint32_t uid, gid;
+  void (*started) (void *data); /* called once the process runs (a terminal relay starts then) */
+  void *data;
+} pp_exec_opts_t;
+
+/* Runs `argv` in the running container whose process is `target`, as a process of it: its namespaces, cgroups,
+   user, capabilities, seccomp filter and environment (from the bundle's config.json).  Waits; *status gets the
+   exit code. */
+int pp_executor_exec (const char *dir, pid_t target, char *const *argv, const pp_exec_opts_t *o, int *status,
+                      pp_error_t *err);
 
 #endif
