@@ -449,8 +449,21 @@ static void __attribute__ ((noreturn)) container_init (const prep_t *p, int errf
 
 /* The clone's child: PID 1 of its own PID namespace (or a process of the one the caller joined).  It takes its
    stdio, joins and creates the other namespaces, and becomes the container. */
+/* A container's process starts with no signal blocked or ignored, whatever its starter (a monitor) had. */
+static void
+reset_signals (void)
+{
+  sigset_t none;
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      signal (sig, SIG_DFL);
+}
+
 static void __attribute__ ((noreturn)) container_child (const prep_t *p, const pp_executor_io_t *io, int errfd)
 {
+  reset_signals ();
   if (io && io->kill_with_parent && prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
     child_fail (errfd, "set the parent-death signal", NULL);
   setsid ();
@@ -635,6 +648,7 @@ pp_executor_exec (const char *dir, pid_t target, char *const *argv, const pp_exe
         child_fail (pipefd[1], "fork", NULL);
       if (inner == 0)
         {
+          reset_signals ();
           if (o->tty_fd >= 0)
             {
               setsid ();

@@ -97,6 +97,10 @@ start_external (monitor_t *m, mctr_t *c, int out, int errw, pid_t *pid, pp_error
     return pp_error_make (err, errno, "fork");
   if (r == 0)
     {
+      sigset_t none;
+      sigemptyset (&none);
+      sigprocmask (SIG_SETMASK, &none, NULL);
+      signal (SIGPIPE, SIG_DFL);
       int null = open ("/dev/null", O_RDONLY | O_CLOEXEC);
       if (null < 0 || dup2 (null, 0) < 0 || dup2 (out, 1) < 0 || dup2 (errw, 2) < 0)
         _exit (127);
@@ -436,7 +440,8 @@ loop (monitor_t *m, int sfd)
       for (size_t i = 0; i < m->n; i++)
         if (m->c[i].st == C_BACKOFF)
           {
-            if (m->c[i].restart_at_ms <= now)
+            /* The last run's output is read to its end before the next run gets new pipes. */
+            if (m->c[i].restart_at_ms <= now && m->c[i].fds[0] < 0 && m->c[i].fds[1] < 0)
               {
                 pp_error_t err = NULL;
                 m->c[i].rec.restarts++;
@@ -448,7 +453,7 @@ loop (monitor_t *m, int sfd)
                   }
                 continue;
               }
-            if (wake < 0 || m->c[i].restart_at_ms < wake)
+            if (m->c[i].restart_at_ms > now && (wake < 0 || m->c[i].restart_at_ms < wake))
               wake = m->c[i].restart_at_ms;
           }
       if (m->stopping)

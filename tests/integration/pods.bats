@@ -1,0 +1,300 @@
+#!/usr/bin/env bats
+# Pods as a user sees them: `kube play` of the offline busybox image, then `ps`, `pod ls`, `logs`, `exec`,
+# `inspect`, stop, start, rm and `kube down`, asserting from inside the containers and from outside, and that
+# nothing is left behind.  Each test has its own store and runtime root.
+
+load helpers
+
+setup_file() {
+	python3 "$REPO_ROOT/fixtures/images/build.py" "$BATS_FILE_TMPDIR/images" >/dev/null
+}
+
+setup() {
+	: "${PODPLAY:?set PODPLAY to the podplay binary (an absolute path)}"
+	cd "$REPO_ROOT"
+	if [ "$(id -u)" != 0 ]; then
+		skip "pods need namespaces, mounts and cgroups: run as root"
+	fi
+	ROOT=$BATS_TEST_TMPDIR/root
+	RUNROOT=$BATS_TEST_TMPDIR/run
+	Y=$BATS_TEST_TMPDIR/yaml
+	mkdir -p "$Y"
+	pp load -i "$BATS_FILE_TMPDIR/images/busybox.oci.tar" >/dev/null
+}
+
+teardown() {
+	pp pod rm -f -t 0 --all >/dev/null 2>&1 || true
+	# Whatever a failed test left mounted under its directories goes too, deepest first.
+	grep -F " $BATS_TEST_TMPDIR/" /proc/self/mountinfo | awk '{ print $5 }' | sort -r | while read -r m; do
+		umount -l "$m" 2>/dev/null || true
+	done
+	rm -rf "${BATS_TEST_TMPDIR:?}/root" "${BATS_TEST_TMPDIR:?}/run"
+}
+
+pp() {
+	"$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" "$@"
+}
+
+# A Pod manifest: pod NAME, restartPolicy, then container specs "name|shell command".
+pod_yaml() {
+	local name=$1 policy=$2
+	shift 2
+	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\nspec:\n  restartPolicy: %s\n' "$name" "$policy"
+	printf '  terminationGracePeriodSeconds: 1\n  containers:\n'
+	for c in "$@"; do
+		printf '  - name: %s\n    image: localhost/busybox:latest\n    command: ["sh", "-c", %s]\n' \
+			"${c%%|*}" "$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "${c#*|}")"
+	done
+}
+
+# A field of a container of `ps -a --format json`: ctr_field NAME FIELD.
+ctr_field() {
+	pp ps -a --format json | python3 -c '
+import json, sys
+for c in json.load(sys.stdin):
+    if c["name"] == sys.argv[1]:
+        print(c[sys.argv[2]])
+' "$1" "$2"
+}
+
+# Waits up to 10 s for a container field to have a value.
+wait_field() {
+	for _ in $(seq 100); do
+		[ "$(ctr_field "$1" "$2")" = "$3" ] && return 0
+		sleep 0.1
+	done
+	echo "$1 $2 is $(ctr_field "$1" "$2"), not $3" >&2
+	return 1
+}
+
+# Fails when anything of the test's roots is still mounted or a listed pid still runs.
+assert_nothing_left() {
+	run grep -F " $BATS_TEST_TMPDIR/" /proc/self/mountinfo
+	assert_equal "$output" ""
+	for p in "$@"; do
+		if kill -0 "$p" 2>/dev/null; then
+			echo "process $p is still running" >&2
+			return 1
+		fi
+	done
+	run ls "$RUNROOT/pods" "$ROOT/pods" "$ROOT/containers"
+	assert_equal "$(ls -A "$RUNROOT/pods" "$ROOT/pods" "$ROOT/containers" 2>/dev/null | grep -v ':$' | grep -v '^$')" ""
+}
+
+@test "kube play runs a pod: PID 1 is the command, both streams logged in the k8s-file format" {
+	pod_yaml web Never 'main|echo out; echo err >&2; exec sleep 100' >"$Y/web.yaml"
+	run -0 pp kube play "$Y/web.yaml"
+	assert_contains "$output" "pod/web"
+	assert_contains "$output" "started (1 container)"
+	wait_field web-main status Running
+	assert_equal "$(pp exec web-main cat /proc/1/cmdline | tr '\0' ' ')" "sleep 100 "
+	run -0 pp logs web-main
+	assert_equal "$output" "$(printf 'out\nerr')"
+	id=$(ctr_field web-main id)
+	log=$ROOT/containers/$id/ctr.log
+	grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{9}Z stdout F out$' "$log"
+	grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{9}Z stderr F err$' "$log"
+	run -0 pp logs --timestamps web-main
+	assert_contains "$output" "Z out"
+	run -0 pp pod ls
+	assert_contains "$output" "web"
+	assert_contains "$output" "Running"
+	assert_contains "$output" "1/1"
+	run -0 pp ps
+	assert_contains "$output" "web-main"
+	assert_contains "$output" "Up "
+}
+
+@test "containers of a pod share hostname and localhost, not their PIDs" {
+	pod_yaml duo Never 'server|echo hello-from-server >/tmp/index.html; exec httpd -f -p 127.0.0.1:8080 -h /tmp' \
+		'client|exec sleep 100' >"$Y/duo.yaml"
+	run -0 pp kube play "$Y/duo.yaml"
+	wait_field duo-server status Running
+	wait_field duo-client status Running
+	run -0 pp exec duo-client hostname
+	assert_equal "$output" "duo"
+	run -0 pp exec duo-server hostname
+	assert_equal "$output" "duo"
+	for _ in $(seq 50); do
+		out=$(pp exec duo-client wget -qO- http://127.0.0.1:8080/index.html 2>/dev/null) && break
+		sleep 0.1
+	done
+	assert_equal "$out" "hello-from-server"
+	run -0 pp exec duo-client ps
+	refute_contains "$output" "httpd"
+	assert_contains "$output" "sleep 100"
+}
+
+@test "a container has Podman's capabilities, seccomp mode 2 and masked /proc paths" {
+	pod_yaml sec Never 'main|exec sleep 100' >"$Y/sec.yaml"
+	run -0 pp kube play "$Y/sec.yaml"
+	wait_field sec-main status Running
+	run -0 pp exec sec-main grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):' /proc/self/status
+	assert_equal "$output" "$(printf 'CapInh:\t0000000000000000\nCapPrm:\t00000000800405fb\nCapEff:\t00000000800405fb\nCapBnd:\t00000000800405fb\nCapAmb:\t0000000000000000\nNoNewPrivs:\t0\nSeccomp:\t2')"
+	# A masked file reads empty inside, where the host's does not.
+	[ -s /proc/timer_list ] || [ "$(wc -c </proc/timer_list)" -gt 0 ]
+	run -0 pp exec sec-main busybox wc -c /proc/timer_list
+	assert_equal "$output" "0 /proc/timer_list"
+	run -0 pp exec sec-main ls /proc/acpi
+	assert_equal "$output" ""
+	run pp exec sec-main touch /proc/sys/kernel/hostname
+	[ "$status" -ne 0 ]
+	run -0 pp exec -u nobody sec-main grep -E '^(CapEff|Seccomp):' /proc/self/status
+	assert_equal "$output" "$(printf 'CapEff:\t0000000000000000\nSeccomp:\t2')"
+}
+
+@test "restart policies: Never keeps the exit code, OnFailure and Always restart" {
+	pod_yaml never Never 'main|exit 3' >"$Y/never.yaml"
+	pod_yaml onfail OnFailure 'main|echo run; exit 1' >"$Y/onfail.yaml"
+	pod_yaml onfailok OnFailure 'main|exit 0' >"$Y/onfailok.yaml"
+	pod_yaml always Always 'main|echo run; exit 0' >"$Y/always.yaml"
+	run -0 pp kube play "$Y/never.yaml" "$Y/onfail.yaml" "$Y/onfailok.yaml" "$Y/always.yaml"
+	wait_field never-main status Exited
+	assert_equal "$(ctr_field never-main exitCode)" 3
+	wait_field onfail-main restarts 1
+	wait_field always-main restarts 1
+	# The second run ended too: kubelet's back-off (10 s) holds the next.
+	wait_field onfail-main status Waiting
+	wait_field onfailok-main status Exited
+	assert_equal "$(ctr_field onfailok-main restarts)" 0
+	assert_equal "$(ctr_field onfailok-main exitCode)" 0
+	run -0 pp logs onfail-main
+	assert_equal "$output" "$(printf 'run\nrun')"
+	run -0 pp ps -a
+	assert_contains "$output" "Exited (3)"
+	run -0 pp pod ls --format json
+	echo "$output" | assert_json
+}
+
+@test "exec passes the exit status and says when a command or container is missing" {
+	pod_yaml ex Never 'main|exec sleep 100' 'done|exit 0' >"$Y/ex.yaml"
+	run -0 pp kube play "$Y/ex.yaml"
+	wait_field ex-main status Running
+	run -7 pp exec ex-main sh -c 'exit 7'
+	run -127 pp exec ex-main no-such-command
+	assert_contains "$output" "no-such-command"
+	run -0 pp exec -u nobody ex-main id -u
+	assert_equal "$output" "65534"
+	run -0 pp exec -i ex-main cat <<<"through stdin"
+	assert_equal "$output" "through stdin"
+	wait_field ex-done status Exited
+	run -125 pp exec ex-done true
+	assert_contains "$output" "is not running"
+	run -125 pp exec nope true
+	assert_contains "$output" "no container"
+	run -0 script -qec "$PODPLAY --root $ROOT --runroot $RUNROOT exec -t ex-main sh -c 'test -t 0 && echo terminal'" /dev/null
+	assert_contains "$output" "terminal"
+}
+
+@test "pod stop, start and rm, and kube down leaves no process, mount, namespace file or directory" {
+	pod_yaml life Always 'a|trap "exit 0" TERM; while true; do sleep 0.1; done' 'b|exec sleep 100' >"$Y/life.yaml"
+	run -0 pp kube play "$Y/life.yaml"
+	wait_field life-a status Running
+	wait_field life-b status Running
+	pa=$(ctr_field life-a pid)
+	pb=$(ctr_field life-b pid)
+	monitor=$(pp pod inspect life | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["monitorPid"])')
+	run -0 pp pod stop -t 1 life
+	assert_equal "$(ctr_field life-a status)" Exited
+	assert_equal "$(ctr_field life-a exitCode)" 0
+	assert_equal "$(ctr_field life-b exitCode)" 137
+	! kill -0 "$pa" 2>/dev/null
+	! kill -0 "$monitor" 2>/dev/null
+	run -0 pp pod ls
+	assert_contains "$output" "Exited"
+	run -0 pp pod start life
+	wait_field life-b status Running
+	run -125 pp pod rm life
+	assert_contains "$output" "is running"
+	run -0 pp kube down "$Y/life.yaml"
+	assert_contains "$output" "pod/life"
+	assert_contains "$output" "removed"
+	run -0 pp pod ls -q
+	assert_equal "$output" ""
+	assert_nothing_left "$pa" "$pb" "$monitor" "$(ctr_field life-b pid)"
+}
+
+@test "kill -9 of the monitor: the next command tells the truth and kube down cleans up" {
+	pod_yaml orphan Always 'main|exec sleep 100' >"$Y/orphan.yaml"
+	run -0 pp kube play "$Y/orphan.yaml"
+	wait_field orphan-main status Running
+	pid=$(ctr_field orphan-main pid)
+	monitor=$(pp pod inspect orphan | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["monitorPid"])')
+	kill -9 "$monitor"
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	! kill -0 "$pid" 2>/dev/null
+	run -0 pp pod ls
+	assert_contains "$output" "Error"
+	assert_equal "$(ctr_field orphan-main status)" Exited
+	run -0 pp kube down "$Y/orphan.yaml"
+	assert_nothing_left "$pid"
+}
+
+@test "kill -9 of a container's PID 1: Always restarts it, Never records 137" {
+	pod_yaml k1 Always 'main|exec sleep 100' >"$Y/k1.yaml"
+	pod_yaml k2 Never 'main|exec sleep 100' >"$Y/k2.yaml"
+	run -0 pp kube play "$Y/k1.yaml" "$Y/k2.yaml"
+	wait_field k1-main status Running
+	wait_field k2-main status Running
+	kill -9 "$(ctr_field k1-main pid)" "$(ctr_field k2-main pid)"
+	wait_field k1-main restarts 1
+	wait_field k1-main status Running
+	wait_field k2-main status Exited
+	assert_equal "$(ctr_field k2-main exitCode)" 137
+}
+
+@test "two kube play commands at once, on different files, both run" {
+	pod_yaml one Never 'main|exec sleep 100' >"$Y/one.yaml"
+	pod_yaml two Never 'main|exec sleep 100' >"$Y/two.yaml"
+	pp kube play "$Y/one.yaml" >"$BATS_TEST_TMPDIR/one.out" 2>&1 &
+	p1=$!
+	pp kube play "$Y/two.yaml" >"$BATS_TEST_TMPDIR/two.out" 2>&1 &
+	p2=$!
+	wait "$p1"
+	wait "$p2"
+	wait_field one-main status Running
+	wait_field two-main status Running
+	run -0 pp kube down "$Y/one.yaml"
+	run -0 pp ps -a --format json
+	refute_contains "$output" '"one-main"'
+	assert_contains "$output" '"two-main"'
+}
+
+@test "bad input creates nothing: invalid YAML, a pod that exists, a missing image" {
+	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bad\nspec:\n  containers:\n  - name: x\n    imagee: busybox\n' \
+		>"$Y/bad.yaml"
+	run -125 pp kube play "$Y/bad.yaml"
+	assert_contains "$output" "bad.yaml:8:5: error"
+	assert_contains "$output" "nothing was created"
+	pod_yaml first Never 'main|exec sleep 100' >"$Y/first.yaml"
+	cat "$Y/first.yaml" >"$Y/both.yaml"
+	printf -- '---\n' >>"$Y/both.yaml"
+	pod_yaml second Never 'main|exec sleep 100' | sed 's|localhost/busybox:latest|localhost/missing:1|' >>"$Y/both.yaml"
+	run -125 pp kube play "$Y/both.yaml"
+	assert_contains "$output" "localhost/missing:1"
+	assert_contains "$output" "both.yaml:"
+	run -0 pp pod ls -q
+	assert_equal "$output" ""
+	run -0 pp kube play "$Y/first.yaml"
+	run -125 pp kube play "$Y/first.yaml"
+	assert_contains "$output" "pod \`first\` exists already"
+	run -0 pp pod rm -f -t 0 first
+	assert_nothing_left
+}
+
+@test "--runtime runc runs the same pods" {
+	command -v runc >/dev/null || skip "runc is not installed"
+	pod_yaml viarunc Never 'main|echo started; exec sleep 100' 'side|exec sleep 100' >"$Y/runc.yaml"
+	run -0 pp --runtime runc kube play "$Y/runc.yaml"
+	wait_field viarunc-main status Running
+	assert_equal "$(pp exec viarunc-main cat /proc/1/cmdline | tr '\0' ' ')" "sleep 100 "
+	run -0 pp exec viarunc-side hostname
+	assert_equal "$output" "viarunc"
+	run -0 pp exec viarunc-main grep -E '^(CapEff|Seccomp):' /proc/self/status
+	assert_equal "$output" "$(printf 'CapEff:\t00000000800405fb\nSeccomp:\t2')"
+	run -0 pp logs viarunc-main
+	assert_equal "$output" "started"
+	pid=$(ctr_field viarunc-main pid)
+	run -0 pp pod rm -f -t 0 viarunc
+	assert_nothing_left "$pid"
+}
