@@ -51,7 +51,8 @@ int pp_cgroup_create (const char *path, const pp_cgroup_limits_t *lim, pp_error_
 /* Moves `pid` into the cgroup in every hierarchy. */
 int pp_cgroup_enter (const char *path, pid_t pid, pp_error_t *err);
 /* The same in two steps, for a child after fork(): the parent opens cgroup.procs of every hierarchy (write-only,
-   close-on-exec; *fds to free and close), the child writes its own pid with raw syscalls only. */
+   close-on-exec; *fds to free and close), the child writes a pid with raw syscalls only: 0 for itself, whatever
+   PID namespace it is in. */
 int pp_cgroup_open_procs (const char *path, int **fds, size_t *n, pp_error_t *err);
 int pp_cgroup_enter_fds (const int *fds, size_t n, pid_t pid);
 
