@@ -188,8 +188,10 @@ pp_bundle_config (const pp_bundle_spec_t *spec, pp_error_t *err)
       json_array_append_new (ns, n);
     }
   json_t *resources = json_object ();
+  /* A Kubernetes memory limit allows no swap: memory plus swap is the limit itself, as the kubelet asks. */
   if (spec->memory_limit > 0)
-    json_object_set_new (resources, "memory", json_pack ("{s:I}", "limit", (json_int_t) spec->memory_limit));
+    json_object_set_new (resources, "memory", json_pack ("{s:I, s:I}", "limit", (json_int_t) spec->memory_limit,
+                                                         "swap", (json_int_t) spec->memory_limit));
   if (spec->cpu_quota > 0 || spec->cpu_shares > 0)
     {
       json_t *cpu = json_object ();

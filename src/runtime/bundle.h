@@ -44,11 +44,11 @@ typedef struct
   const char *const *cap_add, *const *cap_drop; /* NULL-terminated, "NET_ADMIN" or "CAP_NET_ADMIN" */
   pp_bundle_ns_t *namespaces;
   size_t n_namespaces;
-  int64_t memory_limit; /* bytes, 0 for none */
+  int64_t memory_limit;          /* bytes, 0 for none; swap is not allowed beyond it */
   int64_t cpu_quota, cpu_period; /* microseconds, 0 for none */
   uint64_t cpu_shares;
   int64_t pids_limit;
-  const char *cgroups_path;
+  const char *cgroups_path; /* "/podplay/<pod>/<ctr>": under the root of each cgroup hierarchy, NULL for none */
   const char *root_path; /* the root filesystem; "rootfs" (in the bundle) when NULL */
   const pp_bundle_mount_t *mounts;
   size_t n_mounts;

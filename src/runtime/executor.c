@@ -2,6 +2,7 @@
 #include "runtime/executor.h"
 #include "core/capnames.h"
 #include "runtime/seccomp.h"
+#include "runtime/cgroup.h"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -23,7 +24,7 @@ typedef struct
 {
   char *name, *type, *source, *data;
   unsigned long flags;
-  bool bind, readonly;
+  bool bind, readonly, cgroup;
 } mnt_t;
 
 typedef struct
@@ -45,6 +46,10 @@ typedef struct
   uint64_t caps, bounding;
   bool nnp;
   struct sock_fprog seccomp; /* compiled linux.seccomp; filter NULL when unconfined */
+  char *cgroup_path; /* linux.cgroupsPath, made before the fork; NULL for none */
+  int *cgroup_fds;   /* its cgroup.procs in each hierarchy, for the child to enter */
+  size_t n_cgroup_fds;
+  bool cgroup_ns; /* a cgroup namespace of its own (new or joined): the cgroup mount shows its cgroup as root */
 } prep_t;
 
 static char **
@@ -133,6 +138,34 @@ static const struct
   { "mount", CLONE_NEWNS },  { "cgroup", CLONE_NEWCGROUP }, { "user", CLONE_NEWUSER },
 };
 
+/* The container's cgroup with linux.resources' limits, made before the fork; cgroup.procs opened for the child. */
+static int
+prepare_cgroup (prep_t *p, json_t *lnx, pp_error_t *err)
+{
+  size_t n;
+  pp_cgroup_hierarchies (&n); /* probed here, so that the child mounts from a table it need not build */
+  for (size_t i = 0; i < p->n_join; i++)
+    p->cgroup_ns |= p->join_types[i] == CLONE_NEWCGROUP;
+  p->cgroup_ns |= (p->unshare_flags & CLONE_NEWCGROUP) != 0;
+  const char *path = json_string_value (json_object_get (lnx, "cgroupsPath"));
+  if (path == NULL)
+    return 0;
+  json_t *res = json_object_get (lnx, "resources");
+  json_t *mem = json_object_get (res, "memory"), *cpu = json_object_get (res, "cpu");
+  pp_cgroup_limits_t lim = {
+    .memory = json_integer_value (json_object_get (mem, "limit")),
+    .memory_swap = json_integer_value (json_object_get (mem, "swap")),
+    .cpu_quota = json_integer_value (json_object_get (cpu, "quota")),
+    .cpu_period = (uint64_t) json_integer_value (json_object_get (cpu, "period")),
+    .cpu_shares = (uint64_t) json_integer_value (json_object_get (cpu, "shares")),
+    .pids = json_integer_value (json_object_get (json_object_get (res, "pids"), "limit")),
+  };
+  if (pp_cgroup_create (path, &lim, err) < 0)
+    return -1;
+  p->cgroup_path = xstrdup (path);
+  return pp_cgroup_open_procs (path, &p->cgroup_fds, &p->n_cgroup_fds, err);
+}
+
 static int
 prepare (const char *dir, prep_t *p, pp_error_t *err)
 {
@@ -199,9 +232,9 @@ prepare (const char *dir, prep_t *p, pp_error_t *err)
   p->mounts = xzalloc ((json_array_size (mounts) + 1) * sizeof (mnt_t));
   json_array_foreach (mounts, i, x)
   {
-    /* The cgroup filesystem takes per-hierarchy work on cgroup v1; the cgroup step of the runtime does it. */
-    if (strcmp (json_string_value (json_object_get (x, "type")) ?: "", "cgroup") != 0)
-      parse_mount (x, &p->mounts[p->n_mounts++]);
+    parse_mount (x, &p->mounts[p->n_mounts]);
+    /* The cgroup filesystem is one mount on v2 and one per hierarchy on v1: the cgroup module lays it out. */
+    p->mounts[p->n_mounts++].cgroup = strcmp (json_string_value (json_object_get (x, "type")) ?: "", "cgroup") == 0;
   }
   if (ret == 0 && !(p->unshare_flags & CLONE_NEWNS))
     ret = pp_error_make (err, 0, "`%s`: a container needs its own mount namespace", path);
@@ -210,6 +243,8 @@ prepare (const char *dir, prep_t *p, pp_error_t *err)
   json_t *seccomp = json_object_get (lnx, "seccomp");
   if (ret == 0 && seccomp && pp_seccomp_compile (seccomp, &p->seccomp, err) < 0)
     ret = pp_error_wrap (err, "`%s`: linux.seccomp", path);
+  if (ret == 0)
+    ret = prepare_cgroup (p, lnx, err);
   json_decref (c);
   return ret;
 }
@@ -237,6 +272,21 @@ release (prep_t *p)
   strv_free (p->masked);
   strv_free (p->readonly);
   pp_seccomp_release (&p->seccomp);
+  for (size_t i = 0; i < p->n_cgroup_fds; i++)
+    close (p->cgroup_fds[i]);
+  free (p->cgroup_fds);
+  free (p->cgroup_path);
+}
+
+/* A start that failed: the cgroup made for it goes too. */
+static void
+abandon (prep_t *p)
+{
+  int e = errno;
+  if (p->cgroup_path)
+    pp_cgroup_remove (p->cgroup_path, NULL);
+  release (p);
+  errno = e;
 }
 
 /* ---- in the child: every failure goes to the parent through `errfd`, then _exit ---- */
@@ -314,6 +364,13 @@ do_mounts (const prep_t *p, int errfd)
       if (make_path_in (p->rootfs, m->name, file) < 0)
         child_fail (errfd, "create the mount point", m->name);
       unsigned long flags = m->flags & ~(m->bind ? MS_RDONLY : 0UL);
+      if (m->cgroup)
+        {
+          char failed[512];
+          if (pp_cgroup_mount (target, m->flags, p->cgroup_path, p->cgroup_ns, failed, sizeof failed) < 0)
+            child_fail (errfd, failed, NULL);
+          continue;
+        }
       if (mount (m->source, target, m->type, flags, m->data) < 0)
         child_fail (errfd, "mount", m->name);
       /* A bind mount takes its read-only flag on a remount. */
@@ -471,6 +528,9 @@ static void __attribute__ ((noreturn)) container_child (const prep_t *p, const p
   for (int i = 0; i < 3; i++)
     if (fds[i] >= 0 && (fds[i] == i ? fcntl (i, F_SETFD, 0) : dup2 (fds[i], i)) < 0)
       child_fail (errfd, "set up standard streams", NULL);
+  /* In the cgroup before a new cgroup namespace is made: the container's own cgroup is that namespace's root. */
+  if (pp_cgroup_enter_fds (p->cgroup_fds, p->n_cgroup_fds, 0) < 0)
+    child_fail (errfd, "enter the cgroup", p->cgroup_path);
   for (size_t i = 0; i < p->n_join; i++)
     if (p->join_types[i] != CLONE_NEWPID && setns (p->join_fds[i], p->join_types[i]) < 0)
       child_fail (errfd, "join a namespace", NULL);
@@ -496,29 +556,30 @@ pp_executor_start (const char *dir, const pp_executor_io_t *io, pid_t *pid_out, 
   prep_t p;
   if (prepare (dir, &p, err) < 0)
     {
-      release (&p);
+      abandon (&p);
       return -1;
     }
   /* Joining a PID namespace changes where the caller's next children go: it is done here, before the clone. */
   for (size_t i = 0; i < p.n_join; i++)
     if (p.join_types[i] == CLONE_NEWPID && setns (p.join_fds[i], CLONE_NEWPID) < 0)
       {
-        release (&p);
+        abandon (&p);
         return pp_error_make (err, errno, "join the PID namespace of `%s`", dir);
       }
   int pipefd[2];
   if (pipe2 (pipefd, O_CLOEXEC) < 0)
     {
-      release (&p);
+      abandon (&p);
       return pp_error_make (err, errno, "pipe");
     }
   pid_t pid = clone_process (p.unshare_flags & CLONE_NEWPID);
   if (pid < 0)
     {
+      int e = errno;
       close (pipefd[0]);
       close (pipefd[1]);
-      release (&p);
-      return pp_error_make (err, errno, "clone");
+      abandon (&p);
+      return pp_error_make (err, e, "clone");
     }
   if (pid == 0)
     {
@@ -530,16 +591,34 @@ pp_executor_start (const char *dir, const pp_executor_io_t *io, pid_t *pid_out, 
   char msg[512];
   ssize_t n = PP_RETRY (read (pipefd[0], msg, sizeof msg - 1));
   close (pipefd[0]);
-  release (&p);
   if (n > 0)
     {
       while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
         ;
+      abandon (&p);
       msg[n] = '\0';
       return pp_error_make (err, 0, "starting the container: %s", msg);
     }
+  release (&p);
   *pid_out = pid;
   return 0;
+}
+
+int
+pp_executor_delete (const char *dir, pp_error_t *err)
+{
+  cleanup_free char *path = xasprintf ("%s/config.json", dir);
+  json_error_t jerr;
+  json_t *c = json_load_file (path, 0, &jerr);
+  if (c == NULL)
+    return pp_error_make (err, 0, "`%s`: %s", path, jerr.text);
+  const char *cg = json_string_value (json_object_get (json_object_get (c, "linux"), "cgroupsPath"));
+  /* Without a PID namespace of its own, processes the container started may outlive it: they go first. */
+  int ret = cg ? pp_cgroup_kill (cg, SIGKILL, err) : 0;
+  if (ret == 0 && cg)
+    ret = pp_cgroup_remove (cg, err);
+  json_decref (c);
+  return ret;
 }
 
 int
@@ -549,7 +628,7 @@ pp_executor_run (const char *dir, int *status, pp_error_t *err)
   if (pp_executor_start (dir, NULL, &pid, err) < 0)
     return -1;
   *status = pp_wait_status (pid);
-  return 0;
+  return pp_executor_delete (dir, err);
 }
 
 /* Puts the calling process into every cgroup `target` is in, as /proc/PID/cgroup lists them. */

@@ -19,8 +19,11 @@ typedef struct
    child after it reaches the caller through a pipe and is reported once.  A PID namespace given by path is joined
    by the caller itself (its later children go there too): a pod's monitor does that once.  `io` may be NULL. */
 int pp_executor_start (const char *dir, const pp_executor_io_t *io, pid_t *pid, pp_error_t *err);
+/* Once the container's process is gone: kills what it left running and removes its cgroup (linux.cgroupsPath),
+   as `runc delete` does.  Nothing left is not an error. */
+int pp_executor_delete (const char *dir, pp_error_t *err);
 /* Runs the bundle in the foreground with the caller's stdio and waits: *status gets the exit code (128 + signal
-   when killed). */
+   when killed), and deletes it. */
 int pp_executor_run (const char *dir, int *status, pp_error_t *err);
 
 typedef struct

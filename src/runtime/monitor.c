@@ -247,6 +247,9 @@ exited (monitor_t *m, mctr_t *c, int status)
   c->rec.finished = (int64_t) time (NULL);
   c->rec.pid = 0;
   set_status (c, "Exited");
+  cleanup_error pp_error_t derr = NULL;
+  if (strcmp (m->runtime, "builtin") == 0 && pp_executor_delete (c->bundle, &derr) < 0)
+    pp_log (m->ctx, PP_LOG_ERROR, "monitor: %s: %s", c->rec.name, derr->msg);
   if (strcmp (m->runtime, "builtin") != 0)
     {
       pid_t d = fork ();

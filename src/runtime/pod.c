@@ -3,6 +3,7 @@
 #include "runtime/pod.h"
 #include "image/store.h"
 #include "image/unpack.h"
+#include "runtime/cgroup.h"
 
 #include <fcntl.h>
 #include <net/if.h>
@@ -270,6 +271,9 @@ pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_
           remove_path (data, &first);
         }
     }
+  /* The pod's cgroup and its containers' below it, where play puts them; runc leaves the pod's own. */
+  cleanup_free char *cgroup = xasprintf ("/podplay/%s", pod->id);
+  pp_cgroup_remove (cgroup, &first);
   cleanup_free char *nsd = ns_dir (ctx, pod->id);
   bool unmounted = true;
   for (size_t i = 0; i < PP_N_ELEMENTS (proc_ns); i++)

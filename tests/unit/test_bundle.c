@@ -1,6 +1,7 @@
 /* OCI bundles: the argv rules of Kubernetes against the image, the config.json, and runc running it unchanged. */
 #include "rootfs_fixture.h"
 #include "runtime/bundle.h"
+#include "runtime/cgroup.h"
 #include "runtime/executor.h"
 
 #include <fcntl.h>
@@ -289,6 +290,80 @@ test_executor_refuses_a_bad_filter (void **state)
   assert_string_equal (text, "");
 }
 
+static char cg_base[64];
+
+/* Each line of /proc/self/cgroup ("N:controllers:path") is at the root of the container's cgroup namespace. */
+static void
+assert_cgroup_ns_root (const char *text)
+{
+  size_t lines = 0;
+  for (const char *l = text; *l; l = strchrnul (l, '\n') + (strchrnul (l, '\n')[0] != '\0'))
+    {
+      const char *end = strchrnul (l, '\n');
+      const char *colon = memchr (l, ':', (size_t) (end - l));
+      if (*l < '0' || *l > '9' || colon == NULL)
+        continue;
+      lines++;
+      if (end - l < 2 || end[-1] != '/' || end[-2] != ':')
+        fail_msg ("not the namespace root: %.*s", (int) (end - l), l);
+    }
+  assert_true (lines >= 1);
+}
+
+/* A memory limit in config.json is what the container sees in its own cgroup namespace, under runc and the
+   built-in executor alike: the same /sys/fs/cgroup, read-only, and /proc/self/cgroup at the namespace root. */
+static void
+test_cgroup_limit_inside (void **state)
+{
+  (void) state;
+  snprintf (cg_base, sizeof cg_base, "/podplay-test-%d", (int) getpid ());
+  cleanup_free char *cg_path = xasprintf ("%s/ctr", cg_base);
+  const char *args[] = { "sh", "-c",
+                         "cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max;"
+                         "cat /proc/self/cgroup; ls /sys/fs/cgroup; d=/sys/fs/cgroup; test -d $d/memory && d=$d/memory;"
+                         "mkdir $d/x 2>/dev/null && echo writable || echo read-only",
+                         NULL };
+  pp_bundle_ns_t ns[] = { { "pid", NULL },   { "ipc", NULL },     { "uts", NULL },
+                          { "mount", NULL }, { "network", NULL }, { "cgroup", NULL } };
+  pp_bundle_spec_t spec = { .args = args, .env = test_env, .namespaces = ns, .n_namespaces = PP_N_ELEMENTS (ns),
+                            .memory_limit = 48 << 20, .pids_limit = 64, .cgroups_path = cg_path };
+  cleanup_error pp_error_t err = NULL;
+  assert_int_equal (pp_bundle_write (bundle, &spec, &err), 0);
+  char text[4096], text2[4096];
+  assert_int_equal (run_runc (text, sizeof text), 0);
+  assert_true (strncmp (text, "50331648\n", 9) == 0);
+  assert_cgroup_ns_root (text);
+  assert_non_null (strstr (text, "\nread-only\n"));
+  int status;
+  if (run_executor (text2, sizeof text2, &status, &err) < 0)
+    fail_msg ("%s", err->msg);
+  assert_int_equal (status, 0);
+  assert_string_equal (text2, text);
+
+  /* The executor removed the container's cgroup when it ended. */
+  size_t n;
+  const pp_cgroup_hierarchy_t *h = pp_cgroup_hierarchies (&n);
+  for (size_t i = 0; i < n; i++)
+    {
+      cleanup_free char *leaf = xasprintf ("%s%s", h[i].mount, cg_path);
+      assert_int_equal (access (leaf, F_OK), -1);
+    }
+}
+
+/* The test's cgroups go, passed or failed, in every hierarchy. */
+static int
+remove_test_cgroups (void **state)
+{
+  (void) state;
+  cleanup_error pp_error_t err = NULL;
+  if (cg_base[0] && pp_cgroup_remove (cg_base, &err) < 0)
+    {
+      fprintf (stderr, "cleanup: %s\n", err->msg);
+      return -1;
+    }
+  return 0;
+}
+
 /* Runs whether the tests passed or not: no container, mount or file stays. */
 static int
 cleanup (void **state)
@@ -314,6 +389,7 @@ main (void)
     cmocka_unit_test (test_runc_and_executor_run_the_bundle),
     cmocka_unit_test (test_seccomp_in_containers),
     cmocka_unit_test (test_executor_refuses_a_bad_filter),
+    cmocka_unit_test_teardown (test_cgroup_limit_inside, remove_test_cgroups),
   };
   int failed = cmocka_run_group_tests (tests, NULL, NULL);
   return failed + cmocka_run_group_tests_name ("containers", container_tests, mount_fixture, cleanup);

@@ -1,0 +1,413 @@
+/* cgroups on this host's mode: limits written where the kernel reads them, processes entered, the memory limit
+   OOM-killing, the CPU quota throttling, pids.max stopping forks, and nothing left behind. */
+#include "unit.h"
+#include "runtime/cgroup.h"
+
+#include <inttypes.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+static char base[64], leaf[96];
+
+static int
+setup (void **state)
+{
+  (void)state;
+  snprintf (base, sizeof base, "podplay-test-%d", (int)getpid ());
+  snprintf (leaf, sizeof leaf, "/%s/c1", base);
+  return 0;
+}
+
+static void
+need_root (void)
+{
+  if (geteuid () != 0)
+    skip ();
+}
+
+static char *
+dir_in (const char *controller, const char *path)
+{
+  size_t n;
+  const pp_cgroup_hierarchy_t *h = pp_cgroup_hierarchies (&n);
+  for (size_t i = 0; i < n; i++)
+    {
+      bool v2 = pp_cgroup_mode () == PP_CGROUP_V2;
+      if (v2 || (!h[i].v2 && strstr (h[i].options, controller)))
+        return xasprintf ("%s/%s", h[i].mount, path + strspn (path, "/"));
+    }
+  fail_msg ("no hierarchy for %s", controller);
+  return NULL;
+}
+
+static char *
+read_file (const char *controller, const char *path, const char *file)
+{
+  cleanup_free char *dir = dir_in (controller, path);
+  cleanup_free char *p = xasprintf ("%s/%s", dir, file);
+  cleanup_file FILE *f = fopen (p, "re");
+  if (f == NULL)
+    fail_msg ("open %s: %s", p, strerror (errno));
+  char buf[256] = "";
+  if (fgets (buf, sizeof buf, f) == NULL)
+    buf[0] = '\0';
+  buf[strcspn (buf, "\n")] = '\0';
+  return xstrdup (buf);
+}
+
+static void
+assert_file (const char *controller, const char *path, const char *file, const char *want)
+{
+  cleanup_free char *got = read_file (controller, path, file);
+  if (strcmp (got, want) != 0)
+    fail_msg ("%s of %s: `%s`, want `%s`", file, path, got, want);
+}
+
+/* The same, where the kernel has the file (memory.swap.max and memory.memsw.* need swap accounting). */
+static void
+assert_file_if_there (const char *controller, const char *path, const char *file, const char *want)
+{
+  cleanup_free char *dir = dir_in (controller, path);
+  cleanup_free char *p = xasprintf ("%s/%s", dir, file);
+  if (access (p, F_OK) == 0)
+    assert_file (controller, path, file, want);
+}
+
+/* No directory of `path` in any hierarchy. */
+static void
+assert_gone (const char *path)
+{
+  size_t n;
+  const pp_cgroup_hierarchy_t *h = pp_cgroup_hierarchies (&n);
+  for (size_t i = 0; i < n; i++)
+    {
+      cleanup_free char *dir = xasprintf ("%s/%s", h[i].mount, path + strspn (path, "/"));
+      struct stat st;
+      if (stat (dir, &st) == 0)
+        fail_msg ("%s is still there", dir);
+    }
+}
+
+/* Runs after each test, passed or failed: the test's cgroups go, in every hierarchy. */
+static int
+teardown (void **state)
+{
+  (void)state;
+  cleanup_error pp_error_t err = NULL;
+  if (pp_cgroup_remove (base, &err) < 0)
+    {
+      fprintf (stderr, "teardown: %s\n", err->msg);
+      return -1;
+    }
+  assert_gone (base);
+  return 0;
+}
+
+static void
+create (const pp_cgroup_limits_t *lim)
+{
+  cleanup_error pp_error_t err = NULL;
+  if (pp_cgroup_create (leaf, lim, &err) < 0)
+    fail_msg ("%s", err->msg);
+}
+
+static void
+test_mode_and_weight (void **state)
+{
+  (void)state;
+  size_t n;
+  const pp_cgroup_hierarchy_t *h = pp_cgroup_hierarchies (&n);
+  assert_true (n > 0);
+  pp_cgroup_mode_t m = pp_cgroup_mode ();
+  bool unified = false;
+  for (size_t i = 0; i < n; i++)
+    unified |= h[i].v2;
+  assert_int_equal (unified, m != PP_CGROUP_V1);
+  if (m == PP_CGROUP_V2)
+    assert_int_equal (n, 1);
+  /* runc's and crun's conversion: the ends of the ranges meet, the default share is weight 39. */
+  assert_int_equal (pp_cgroup_shares_to_weight (0), 0);
+  assert_int_equal (pp_cgroup_shares_to_weight (2), 1);
+  assert_int_equal (pp_cgroup_shares_to_weight (1024), 39);
+  assert_int_equal (pp_cgroup_shares_to_weight (262144), 10000);
+  cleanup_error pp_error_t err = NULL;
+  assert_int_equal (pp_cgroup_create ("/podplay/../escape", NULL, &err), -1);
+  assert_int_equal (err->status, EINVAL);
+}
+
+static void
+test_limits_read_back (void **state)
+{
+  (void)state;
+  need_root ();
+  pp_cgroup_limits_t lim = {
+    .memory = 64 << 20, .memory_swap = 64 << 20, .cpu_quota = 50000, .cpu_period = 100000, .cpu_shares = 512, .pids = 32
+  };
+  create (&lim);
+  size_t n;
+  const pp_cgroup_hierarchy_t *h = pp_cgroup_hierarchies (&n);
+  for (size_t i = 0; i < n; i++)
+    {
+      cleanup_free char *dir = xasprintf ("%s/%s", h[i].mount, leaf + 1);
+      struct stat st;
+      if (stat (dir, &st) < 0 || !S_ISDIR (st.st_mode))
+        fail_msg ("%s was not made", dir);
+    }
+  if (pp_cgroup_mode () == PP_CGROUP_V2)
+    {
+      assert_file ("memory", leaf, "memory.max", "67108864");
+      assert_file_if_there ("memory", leaf, "memory.swap.max", "0");
+      assert_file ("cpu", leaf, "cpu.max", "50000 100000");
+      assert_file ("cpu", leaf, "cpu.weight", "20");
+    }
+  else
+    {
+      assert_file ("memory", leaf, "memory.limit_in_bytes", "67108864");
+      assert_file_if_there ("memory", leaf, "memory.memsw.limit_in_bytes", "67108864");
+      assert_file ("cpu", leaf, "cpu.cfs_quota_us", "50000");
+      assert_file ("cpu", leaf, "cpu.cfs_period_us", "100000");
+      assert_file ("cpu", leaf, "cpu.shares", "512");
+    }
+  assert_file ("pids", leaf, "pids.max", "32");
+  /* Unset limits stay the kernel's defaults. */
+  cleanup_free char *leaf2 = xasprintf ("%s/c2", base);
+  pp_cgroup_limits_t none = { .pids = -1 };
+  cleanup_error pp_error_t err = NULL;
+  assert_int_equal (pp_cgroup_create (leaf2, &none, &err), 0);
+  assert_file ("pids", leaf2, "pids.max", "max");
+  assert_int_equal (pp_cgroup_remove (leaf2, &err), 0);
+  assert_gone (leaf2);
+}
+
+/* A child that waits on `ready` before running `fn`, so the parent can put it in the cgroup first. */
+static pid_t
+spawn (void (*fn) (void), int *go)
+{
+  int p[2];
+  assert_int_equal (pipe2 (p, O_CLOEXEC), 0);
+  pid_t pid = fork ();
+  assert_true (pid >= 0);
+  if (pid == 0)
+    {
+      char c;
+      close (p[1]);
+      if (read (p[0], &c, 1) != 1)
+        _exit (3);
+      fn ();
+      _exit (0);
+    }
+  close (p[0]);
+  *go = p[1];
+  return pid;
+}
+
+static void
+start (pid_t pid, int go)
+{
+  cleanup_error pp_error_t err = NULL;
+  if (pp_cgroup_enter (leaf, pid, &err) < 0)
+    fail_msg ("%s", err->msg);
+  assert_int_equal (write (go, "x", 1), 1);
+  close (go);
+}
+
+static int
+wait_status (pid_t pid)
+{
+  int st = 0;
+  while (waitpid (pid, &st, 0) < 0 && errno == EINTR)
+    ;
+  return st;
+}
+
+static void
+sleep_forever (void)
+{
+  for (;;)
+    pause ();
+}
+
+static void
+test_enter_and_kill (void **state)
+{
+  (void)state;
+  need_root ();
+  create (NULL);
+  int go;
+  pid_t pid = spawn (sleep_forever, &go);
+  start (pid, go);
+  cleanup_error pp_error_t err = NULL;
+  cleanup_free pid_t *pids = NULL;
+  size_t n = 0;
+  assert_int_equal (pp_cgroup_pids (leaf, &pids, &n, &err), 0);
+  assert_int_equal (n, 1);
+  assert_int_equal (pids[0], pid);
+  /* The kernel agrees, in every hierarchy: each line of /proc/PID/cgroup ends in the cgroup's path. */
+  cleanup_free char *proc = xasprintf ("/proc/%d/cgroup", (int)pid);
+  cleanup_file FILE *f = fopen (proc, "re");
+  assert_non_null (f);
+  char line[512];
+  size_t lines = 0;
+  while (fgets (line, sizeof line, f))
+    {
+      line[strcspn (line, "\n")] = '\0';
+      bool ours = strlen (line) > strlen (leaf) && strcmp (line + strlen (line) - strlen (leaf), leaf) == 0;
+      lines += ours;
+    }
+  size_t nh;
+  pp_cgroup_hierarchies (&nh);
+  assert_true (lines >= nh);
+  assert_int_equal (pp_cgroup_kill (leaf, SIGKILL, &err), 0);
+  int st = wait_status (pid);
+  assert_true (WIFSIGNALED (st) && WTERMSIG (st) == SIGKILL);
+}
+
+static void
+eat_memory (void)
+{
+  /* Touched 1 MiB at a time, up to 512 MiB: far past the limit. */
+  for (int i = 0; i < 512; i++)
+    {
+      char *p = malloc (1 << 20);
+      if (p == NULL)
+        _exit (2);
+      memset (p, i, 1 << 20);
+    }
+  _exit (0);
+}
+
+static void
+test_memory_limit_oom_kills (void **state)
+{
+  (void)state;
+  need_root ();
+  pp_cgroup_limits_t lim = { .memory = 32 << 20, .memory_swap = 32 << 20 };
+  create (&lim);
+  int go;
+  pid_t pid = spawn (eat_memory, &go);
+  start (pid, go);
+  int st = wait_status (pid);
+  assert_true (WIFSIGNALED (st));
+  assert_int_equal (WTERMSIG (st), SIGKILL);
+  cleanup_error pp_error_t err = NULL;
+  uint64_t kills = 0, peak = 0;
+  if (pp_cgroup_oom_kills (leaf, &kills, &err) < 0)
+    fail_msg ("%s", err->msg);
+  assert_true (kills >= 1);
+  if (pp_cgroup_memory_peak (leaf, &peak, &err) < 0)
+    fail_msg ("%s", err->msg);
+  assert_true (peak > (16 << 20) && peak <= (33 << 20));
+}
+
+static double
+now (void)
+{
+  struct timespec t;
+  clock_gettime (CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void
+spin_one_second (void)
+{
+  double t0 = now ();
+  volatile unsigned long x = 0;
+  while (now () - t0 < 1.0)
+    x++;
+}
+
+static void
+test_cpu_quota_throttles (void **state)
+{
+  (void)state;
+  need_root ();
+  pp_cgroup_limits_t lim = { .cpu_quota = 20000, .cpu_period = 100000 };
+  create (&lim);
+  int go;
+  pid_t pid = spawn (spin_one_second, &go);
+  double t0 = now ();
+  start (pid, go);
+  int st = wait_status (pid);
+  double wall = now () - t0;
+  assert_true (WIFEXITED (st) && WEXITSTATUS (st) == 0);
+  cleanup_error pp_error_t err = NULL;
+  uint64_t ns = 0;
+  if (pp_cgroup_cpu_usage_ns (leaf, &ns, &err) < 0)
+    fail_msg ("%s", err->msg);
+  double used = (double)ns / 1e9;
+  /* 20% of one CPU: about 0.2 s in a second; unthrottled it would be the whole second. */
+  printf ("cpu quota 20000/100000: %.3f s of CPU in %.3f s\n", used, wall);
+  assert_true (used > 0.01);
+  assert_true (used < 0.6 * wall);
+}
+
+enum
+{
+  FORKS = 40
+};
+
+static void
+fork_many (void)
+{
+  int made = 0;
+  for (int i = 0; i < FORKS; i++)
+    {
+      pid_t c = fork ();
+      if (c == 0)
+        sleep_forever ();
+      if (c < 0 && errno != EAGAIN)
+        _exit (4);
+      made += c > 0;
+    }
+  _exit (made);
+}
+
+static void
+test_pids_limit_stops_forks (void **state)
+{
+  (void)state;
+  need_root ();
+  pp_cgroup_limits_t lim = { .pids = 8 };
+  create (&lim);
+  /* The orphans come back to us, to be reaped once the cgroup is killed. */
+  assert_int_equal (prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), 0);
+  int go;
+  pid_t pid = spawn (fork_many, &go);
+  start (pid, go);
+  int st = wait_status (pid);
+  assert_true (WIFEXITED (st));
+  /* The child itself is one of the 8. */
+  assert_int_equal (WEXITSTATUS (st), 7);
+  cleanup_error pp_error_t err = NULL;
+  cleanup_free pid_t *pids = NULL;
+  size_t n = 0;
+  assert_int_equal (pp_cgroup_pids (leaf, &pids, &n, &err), 0);
+  assert_int_equal (n, 7);
+  assert_int_equal (pp_cgroup_kill (leaf, SIGKILL, &err), 0);
+  while (waitpid (-1, NULL, 0) > 0 || errno == EINTR)
+    ;
+  prctl (PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+  free (pids);
+  pids = NULL;
+  assert_int_equal (pp_cgroup_pids (leaf, &pids, &n, &err), 0);
+  assert_int_equal (n, 0);
+}
+
+int
+main (void)
+{
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test (test_mode_and_weight),
+    cmocka_unit_test_teardown (test_limits_read_back, teardown),
+    cmocka_unit_test_teardown (test_enter_and_kill, teardown),
+    cmocka_unit_test_teardown (test_memory_limit_oom_kills, teardown),
+    cmocka_unit_test_teardown (test_cpu_quota_throttles, teardown),
+    cmocka_unit_test_teardown (test_pids_limit_stops_forks, teardown),
+  };
+  return cmocka_run_group_tests (tests, setup, NULL);
+}
