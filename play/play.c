@@ -216,6 +216,13 @@ quantity_at (const pp_node_t *map, const char *key, long double *out)
   return true;
 }
 
+/* A container's cgroup, under its pod's, which the pod's teardown removes whole. */
+static char *
+ctr_cgroup (const char *pod_id, const char *ctr_id)
+{
+  return xasprintf ("/podplay/%s/%s", pod_id, ctr_id);
+}
+
 /* config.json of one container. */
 static int
 write_bundle (pp_context_t *ctx, const pod_plan_t *p, size_t i, const char *ctr_id, pp_error_t *err)
@@ -307,7 +314,7 @@ write_bundle (pp_context_t *ctx, const pod_plan_t *p, size_t i, const char *ctr_
     { "/etc/hostname", hostname, false },
     { "/etc/resolv.conf", resolv, false },
   };
-  cleanup_free char *cgroups = xasprintf ("/podplay/%s/%s", p->id, ctr_id);
+  cleanup_free char *cgroups = ctr_cgroup (p->id, ctr_id);
   const pp_node_t *ape = pp_node_get (sc, "allowPrivilegeEscalation");
   pp_bundle_spec_t bs = {
     .args = (const char *const *) argv,
@@ -345,8 +352,11 @@ plan_json (const pod_plan_t *p, const char *runtime)
 {
   json_t *cs = json_array ();
   for (size_t i = 0; i < p->n; i++)
-    json_array_append_new (cs, json_pack ("{s:s, s:s, s:b}", "id", p->ctr_ids[i], "name", p->c[i].name, "init",
-                                          p->c[i].init));
+    {
+      cleanup_free char *cg = ctr_cgroup (p->id, p->ctr_ids[i]);
+      json_array_append_new (cs, json_pack ("{s:s, s:s, s:b, s:s}", "id", p->ctr_ids[i], "name", p->c[i].name,
+                                            "init", p->c[i].init, "cgroup", cg));
+    }
   return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:I, s:o}", "id", p->id, "name", p->name, "hostname", p->hostname,
                     "restartPolicy",
                     p->restart_policy, "runtime", runtime ? runtime : "builtin", "terminationGracePeriodSeconds",

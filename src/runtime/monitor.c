@@ -3,6 +3,7 @@
    kubelet's back-off, and stops them on SIGTERM.  It holds no YAML and no registry code; errors it can survive
    are logged and survived. */
 #include "runtime/monitor.h"
+#include "runtime/cgroup.h"
 #include "runtime/executor.h"
 #include "runtime/logfile.h"
 #include "runtime/pod.h"
@@ -35,6 +36,7 @@ typedef struct
   pp_container_rec_t rec;
   bool init;
   char *bundle;
+  char *cgroup; /* its cgroup path, as in config.json, or NULL */
   cstate_t st;
   int fds[2]; /* read ends of stdout and stderr, -1 when closed */
   pp_logw_t log;
@@ -247,6 +249,10 @@ exited (monitor_t *m, mctr_t *c, int status)
   c->rec.finished = (int64_t) time (NULL);
   c->rec.pid = 0;
   set_status (c, "Exited");
+  /* Read before the cgroup goes with the container: an OOM kill in it is why the container ended. */
+  uint64_t ooms = 0;
+  if (c->cgroup && pp_cgroup_oom_kills (c->cgroup, &ooms, NULL) == 0 && ooms > 0)
+    c->rec.oom_killed = true;
   cleanup_error pp_error_t derr = NULL;
   if (strcmp (m->runtime, "builtin") == 0 && pp_executor_delete (c->bundle, &derr) < 0)
     pp_log (m->ctx, PP_LOG_ERROR, "monitor: %s: %s", c->rec.name, derr->msg);
@@ -373,6 +379,8 @@ load (monitor_t *m, pp_error_t *err)
       c->log.fd = -1;
       c->init = json_is_true (json_object_get (j, "init"));
       c->bundle = pp_ctr_datadir (m->ctx, id);
+      const char *cg = json_string_value (json_object_get (j, "cgroup"));
+      c->cgroup = cg ? xstrdup (cg) : NULL;
       size_t k;
       for (k = 0; k < nrecs && (recs[k].id == NULL || strcmp (recs[k].id, id) != 0); k++)
         ;
@@ -407,6 +415,7 @@ release (monitor_t *m)
       pp_logw_release (&c->log);
       pp_container_rec_release (&c->rec);
       free (c->bundle);
+      free (c->cgroup);
     }
   free (m->c);
   free (m->pod_name);

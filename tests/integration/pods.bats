@@ -194,6 +194,8 @@ assert_nothing_left() {
 	pa=$(ctr_field life-a pid)
 	pb=$(ctr_field life-b pid)
 	monitor=$(pp pod inspect life | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["monitorPid"])')
+	podid=$(ctr_field life-a podId)
+	ls -d /sys/fs/cgroup/*/podplay/"$podid" /sys/fs/cgroup/podplay/"$podid" 2>/dev/null | grep -q .
 	run -0 pp pod stop -t 1 life
 	assert_equal "$(ctr_field life-a status)" Exited
 	assert_equal "$(ctr_field life-a exitCode)" 0
@@ -211,7 +213,9 @@ assert_nothing_left() {
 	assert_contains "$output" "removed"
 	run -0 pp pod ls -q
 	assert_equal "$output" ""
-	assert_nothing_left "$pa" "$pb" "$monitor" "$(ctr_field life-b pid)"
+	assert_nothing_left "$pa" "$pb" "$monitor"
+	run ls -d /sys/fs/cgroup/*/podplay/"$podid" /sys/fs/cgroup/podplay/"$podid"
+	assert_equal "$(ls -d /sys/fs/cgroup/*/podplay/"$podid" /sys/fs/cgroup/podplay/"$podid" 2>/dev/null)" ""
 }
 
 @test "kill -9 of the monitor: the next command tells the truth and kube down cleans up" {
@@ -297,4 +301,72 @@ assert_nothing_left() {
 	pid=$(ctr_field viarunc-main pid)
 	run -0 pp pod rm -f -t 0 viarunc
 	assert_nothing_left "$pid"
+}
+
+# The cgroup file of a container's process for a v1 controller or, on v2, the unified file: cgroup_file PID
+# CONTROLLER V1FILE V2FILE.
+cgroup_file() {
+	local line
+	line=$(grep -E "^[0-9]+:([^:]*,)?$2(,[^:]*)?:" "/proc/$1/cgroup" || true)
+	if [ -n "$line" ] && [ -d "/sys/fs/cgroup/$2" ]; then
+		echo "/sys/fs/cgroup/$2${line##*:}/$3"
+	else
+		line=$(grep '^0::' "/proc/$1/cgroup")
+		echo "/sys/fs/cgroup${line#0::}/$4"
+	fi
+}
+
+limited_yaml() {
+	cat <<-YAML
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: $1
+	spec:
+	  restartPolicy: Never
+	  terminationGracePeriodSeconds: 0
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "$2"]
+	    resources:
+	      limits:
+	        $3
+	YAML
+}
+
+@test "a memory limit kills an allocation loop, and ps and inspect say OOMKilled" {
+	limited_yaml hog 'echo start; busybox tail /dev/zero' 'memory: 16Mi' >"$Y/hog.yaml"
+	run -0 pp kube play "$Y/hog.yaml"
+	wait_field hog-main status Exited
+	assert_equal "$(ctr_field hog-main exitCode)" 137
+	assert_equal "$(ctr_field hog-main oomKilled)" True
+	run -0 pp ps -a
+	assert_contains "$output" "OOMKilled (137)"
+	run -0 pp inspect hog-main
+	assert_contains "$output" '"OOMKilled": true'
+}
+
+@test "a CPU limit caps a busy loop, by the cgroup's own usage counter" {
+	limited_yaml spin 'while :; do :; done' 'cpu: 200m' >"$Y/spin.yaml"
+	run -0 pp kube play "$Y/spin.yaml"
+	wait_field spin-main status Running
+	pid=$(ctr_field spin-main pid)
+	f=$(cgroup_file "$pid" cpuacct cpuacct.usage cpu.stat)
+	usage() { if [ "${f##*/}" = cpu.stat ]; then awk '/^usage_usec/ { print $2 * 1000 }' "$f"; else cat "$f"; fi; }
+	u1=$(usage)
+	t1=$(date +%s%N)
+	sleep 2
+	u2=$(usage)
+	t2=$(date +%s%N)
+	used=$((u2 - u1))
+	wall=$((t2 - t1))
+	echo "used $used ns of CPU in $wall ns" >&2
+	# 200m is a fifth of a core; well under half of one leaves room for a noisy machine.
+	[ "$used" -gt 0 ]
+	[ "$used" -lt $((wall / 2)) ]
+	f=$(cgroup_file "$pid" memory memory.limit_in_bytes memory.max)
+	[ -f "$f" ]
+	run -0 pp exec spin-main cat /proc/self/cgroup
+	refute_contains "$output" "podplay"
 }
