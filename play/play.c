@@ -377,6 +377,7 @@ record_pod (pp_state_t *state, const pod_plan_t *p, const char *play_file, pp_er
     {
       pp_container_rec_t c = { .id = xstrdup (p->ctr_ids[i]), .pod_id = xstrdup (p->id),
                                .name = xstrdup (p->c[i].name), .image = xstrdup (p->c[i].image_ref),
+                               .image_id = xstrdup (p->c[i].image.id),
                                .init = p->c[i].init, .status = xstrdup ("Created"), .exit_code = -1 };
       ret = pp_state_container_add (state, &c, err);
       pp_container_rec_release (&c);

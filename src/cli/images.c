@@ -1,5 +1,6 @@
 /* The image commands: `load`, `images`, `image inspect`, `rmi` and `system df`. */
 #include "src/cli/cli.h"
+#include "state/state.h"
 #include "image/load.h"
 #include "image/store.h"
 #include "image/unpack.h"
@@ -256,6 +257,32 @@ pp_cmd_image_inspect (pp_cli_t *cli, int argc, char **argv)
   return status;
 }
 
+/* The name (pod-container) of a container that runs image `id`, or NULL. */
+static char *
+image_user (pp_context_t *ctx, const char *id)
+{
+  pp_state_t *state;
+  if (pp_state_open (ctx, &state, NULL) < 0)
+    return NULL;
+  pp_container_rec_t *cs = NULL;
+  size_t n = 0;
+  char *user = NULL;
+  if (pp_state_container_list (state, NULL, &cs, &n, NULL) == 0)
+    for (size_t i = 0; i < n && user == NULL; i++)
+      if (strcmp (cs[i].image_id, id) == 0)
+        {
+          pp_pod_rec_t pod;
+          if (pp_state_pod_get (state, cs[i].pod_id, &pod, NULL) == 0)
+            {
+              user = xasprintf ("%s-%s", pod.name, cs[i].name);
+              pp_pod_rec_release (&pod);
+            }
+        }
+  pp_container_recs_free (cs, n);
+  pp_state_close (state);
+  return user;
+}
+
 int
 pp_cmd_rmi (pp_cli_t *cli, int argc, char **argv)
 {
@@ -298,7 +325,17 @@ pp_cmd_rmi (pp_cli_t *cli, int argc, char **argv)
         }
       /* Naming one of several names of an image untags that name only, as Podman does; -f removes the image. */
       ssize_t which = pp_image_name_index (&im, argv[i]);
-      if (!force && im.n_names > 1 && which >= 0)
+      bool untag = !force && im.n_names > 1 && which >= 0;
+      cleanup_free char *user = untag ? NULL : image_user (cli->ctx, im.id);
+      if (user)
+        {
+          fprintf (stderr, "Error: image %s is used by container %s: remove its pod first (`podplay pod rm`)\n",
+                   argv[i], user);
+          pp_image_release (&im);
+          status = PP_EXIT_ERROR;
+          continue;
+        }
+      if (untag)
         {
           printf ("Untagged: %s\n", im.names[which]);
           free (im.names[which]);

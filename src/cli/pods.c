@@ -578,7 +578,7 @@ start_one (pp_cli_t *cli, pp_state_t *state, pp_pod_rec_t *pod, void *data, pp_e
     ret = pp_state_container_list (state, pod->id, &cs, &n, err);
   for (size_t i = 0; ret == 0 && i < n; i++)
     {
-      ret = pp_ctr_mount_rootfs (cli->ctx, cs[i].id, cs[i].image, err);
+      ret = pp_ctr_mount_rootfs (cli->ctx, cs[i].id, *cs[i].image_id ? cs[i].image_id : cs[i].image, err);
       /* A start begins the containers afresh; their restart counts go on. */
       free (cs[i].status);
       cs[i].status = xstrdup ("Created");

@@ -6,7 +6,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 struct pp_state
 {
@@ -21,7 +21,7 @@ static const char schema_sql[] =
   "  spec_hash TEXT, status TEXT NOT NULL, created INTEGER NOT NULL, monitor_pid INTEGER NOT NULL DEFAULT 0);"
   "CREATE TABLE IF NOT EXISTS containers ("
   "  id TEXT PRIMARY KEY, pod_id TEXT NOT NULL REFERENCES pods (id) ON DELETE CASCADE, name TEXT NOT NULL,"
-  "  image TEXT NOT NULL, init INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL, pid INTEGER NOT NULL DEFAULT 0,"
+  "  image TEXT NOT NULL, image_id TEXT NOT NULL DEFAULT '', init INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL, pid INTEGER NOT NULL DEFAULT 0,"
   "  exit_code INTEGER NOT NULL DEFAULT -1, oom_killed INTEGER NOT NULL DEFAULT 0,"
   "  restarts INTEGER NOT NULL DEFAULT 0, started INTEGER NOT NULL DEFAULT 0, finished INTEGER NOT NULL DEFAULT 0,"
   "  UNIQUE (pod_id, name));"
@@ -59,9 +59,15 @@ check_version (pp_state_t *s, pp_error_t *err)
       if (v > SCHEMA_VERSION)
         ret = pp_error_make (err, 0, "state database `%s` has schema %d; this podplay knows %d: upgrade podplay",
                              s->path, v, SCHEMA_VERSION);
+      /* Schema 2 records the image id a container runs, which `rmi` must not take away. */
+      else if (v < 2)
+        ret = exec_sql (s,
+                        "ALTER TABLE containers ADD COLUMN image_id TEXT NOT NULL DEFAULT '';"
+                        "UPDATE meta SET value = '2' WHERE key = 'schema'",
+                        err);
     }
   else
-    ret = exec_sql (s, "INSERT INTO meta (key, value) VALUES ('schema', '1')", err);
+    ret = exec_sql (s, "INSERT INTO meta (key, value) VALUES ('schema', '2')", err);
   sqlite3_finalize (st);
   return ret;
 }
@@ -303,9 +309,10 @@ int
 pp_state_container_add (pp_state_t *s, const pp_container_rec_t *c, pp_error_t *err)
 {
   sqlite3_stmt *st = prepare (s, err,
-                              "INSERT INTO containers (id, pod_id, name, image, init, status, pid, exit_code,"
-                              " oom_killed, restarts, started, finished) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                              "ssssisiiiiii", c->id, c->pod_id, c->name, c->image, (int64_t) c->init,
+                              "INSERT INTO containers (id, pod_id, name, image, image_id, init, status, pid, exit_code,"
+                              " oom_killed, restarts, started, finished) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              "sssssisiiiiii", c->id, c->pod_id, c->name, c->image, c->image_id ? c->image_id : "",
+                              (int64_t) c->init,
                               c->status ? c->status : "Created", c->pid, c->exit_code, (int64_t) c->oom_killed,
                               c->restarts, c->started, c->finished);
   cleanup_free char *what = xasprintf ("container %s", c->name);
@@ -319,8 +326,9 @@ pp_state_container_list (pp_state_t *s, const char *pod_id, pp_container_rec_t *
   *n = 0;
   sqlite3_stmt *st = prepare (s, err,
                               "SELECT id, pod_id, name, image, init, status, pid, exit_code, oom_killed, restarts,"
-                              " started, finished FROM containers WHERE pod_id = ? ORDER BY init DESC, rowid",
-                              "s", pod_id);
+                              " started, finished, image_id FROM containers WHERE (? IS NULL OR pod_id = ?)"
+                              " ORDER BY init DESC, rowid",
+                              "ss", pod_id, pod_id);
   if (st == NULL)
     return -1;
   size_t cap = 0;
@@ -345,6 +353,7 @@ pp_state_container_list (pp_state_t *s, const char *pod_id, pp_container_rec_t *
       c->restarts = sqlite3_column_int64 (st, 9);
       c->started = sqlite3_column_int64 (st, 10);
       c->finished = sqlite3_column_int64 (st, 11);
+      c->image_id = col_str (st, 12);
     }
   sqlite3_finalize (st);
   return rc == SQLITE_DONE ? 0 : db_error (s, err, "list containers");
@@ -388,6 +397,7 @@ pp_container_rec_release (pp_container_rec_t *c)
   free (c->pod_id);
   free (c->name);
   free (c->image);
+  free (c->image_id);
   free (c->status);
   memset (c, 0, sizeof *c);
 }

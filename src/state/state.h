@@ -28,7 +28,8 @@ typedef struct
   char *id;
   char *pod_id;
   char *name; /* unique in its pod */
-  char *image;
+  char *image;    /* as the manifest names it */
+  char *image_id; /* the image it runs */
   bool init;
   char *status;
   int64_t pid;
@@ -60,6 +61,7 @@ int pp_state_pod_set_status (pp_state_t *state, const char *id, const char *stat
 int pp_state_pod_remove (pp_state_t *state, const char *id, pp_error_t *err);
 
 int pp_state_container_add (pp_state_t *state, const pp_container_rec_t *c, pp_error_t *err);
+/* The containers of a pod, or of every pod when `pod_id` is NULL. */
 int pp_state_container_list (pp_state_t *state, const char *pod_id, pp_container_rec_t **cs, size_t *n,
                              pp_error_t *err);
 /* Records what changed of a container: status, pid, exit code, OOM kill, restarts, times. */

@@ -370,3 +370,16 @@ limited_yaml() {
 	run -0 pp exec spin-main cat /proc/self/cgroup
 	refute_contains "$output" "podplay"
 }
+
+@test "rmi refuses an image a container runs, and removes it once the pod is gone" {
+	pod_yaml user Never 'main|exec sleep 100' >"$Y/user.yaml"
+	run -0 pp kube play "$Y/user.yaml"
+	run -125 pp rmi localhost/busybox:latest
+	assert_contains "$output" "is used by container user-main"
+	run -125 pp rmi -f localhost/busybox:latest
+	run -0 pp images -q
+	[ -n "$output" ]
+	run -0 pp pod rm -f -t 0 user
+	run -0 pp rmi localhost/busybox:latest
+	assert_contains "$output" "Deleted:"
+}
