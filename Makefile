@@ -103,6 +103,7 @@ bench: all
 	@if [ "$$(id -u)" = 0 ]; then ./scripts/install-deps.sh --bench; fi
 	./bench/validate.sh $(BIN)
 	./bench/images.sh $(BIN)
+	./bench/play.sh $(BIN)
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h schema/*.h play/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c)

@@ -10,7 +10,7 @@ docker-registry apache2-utils curl openssl"
 
 # runc runs podplay's bundles in the tests; Podman is only the yardstick of bench/: `--bench` adds it.
 if [ "${1:-}" = --bench ]; then
-	PKGS="$PKGS podman"
+	PKGS="$PKGS podman catatonit"
 fi
 
 missing=""

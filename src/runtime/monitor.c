@@ -10,6 +10,7 @@
 #include "state/state.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -556,6 +557,8 @@ pp_monitor_main (pp_context_t *ctx, const char *pod_id, int ready_fd)
     }
   if (ready_fd >= 0)
     close (ready_fd);
+  /* What starting took (config.json, the compiled filters) goes back before the long wait. */
+  malloc_trim (0);
   loop (&m, sfd);
   if (m.state)
     {
