@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <linux/sched.h>
 #include <sys/syscall.h>
@@ -46,6 +47,12 @@ typedef struct
   uint64_t caps, bounding;
   bool nnp;
   struct sock_fprog seccomp; /* compiled linux.seccomp; filter NULL when unconfined */
+  struct
+  {
+    int resource;
+    struct rlimit limit;
+  } rlimits[RLIM_NLIMITS];
+  size_t n_rlimits;
   char *cgroup_path; /* linux.cgroupsPath, made before the fork; NULL for none */
   int *cgroup_fds;   /* its cgroup.procs in each hierarchy, for the child to enter */
   size_t n_cgroup_fds;
@@ -240,6 +247,25 @@ prepare (const char *dir, prep_t *p, pp_error_t *err)
     ret = pp_error_make (err, 0, "`%s`: a container needs its own mount namespace", path);
   if (ret == 0 && p->args[0] == NULL)
     ret = pp_error_make (err, 0, "`%s`: process.args is empty", path);
+  json_array_foreach (ret == 0 ? json_object_get (proc, "rlimits") : NULL, i, x)
+  {
+    static const char *const names[] = { "RLIMIT_CPU",   "RLIMIT_FSIZE",   "RLIMIT_DATA",     "RLIMIT_STACK",
+                                         "RLIMIT_CORE",  "RLIMIT_RSS",     "RLIMIT_NPROC",    "RLIMIT_NOFILE",
+                                         "RLIMIT_MEMLOCK", "RLIMIT_AS",    "RLIMIT_LOCKS",    "RLIMIT_SIGPENDING",
+                                         "RLIMIT_MSGQUEUE", "RLIMIT_NICE", "RLIMIT_RTPRIO",   "RLIMIT_RTTIME" };
+    const char *type = json_string_value (json_object_get (x, "type")) ?: "";
+    size_t r;
+    for (r = 0; r < PP_N_ELEMENTS (names) && strcmp (names[r], type) != 0; r++)
+      ;
+    if (r == PP_N_ELEMENTS (names) || p->n_rlimits == PP_N_ELEMENTS (p->rlimits))
+      {
+        ret = pp_error_make (err, 0, "`%s`: process.rlimits[%zu]: unknown type `%s`", path, i, type);
+        break;
+      }
+    p->rlimits[p->n_rlimits].resource = (int) r;
+    p->rlimits[p->n_rlimits].limit.rlim_cur = (rlim_t) json_integer_value (json_object_get (x, "soft"));
+    p->rlimits[p->n_rlimits++].limit.rlim_max = (rlim_t) json_integer_value (json_object_get (x, "hard"));
+  }
   json_t *seccomp = json_object_get (lnx, "seccomp");
   if (ret == 0 && seccomp && pp_seccomp_compile (seccomp, &p->seccomp, err) < 0)
     ret = pp_error_wrap (err, "`%s`: linux.seccomp", path);
@@ -495,6 +521,10 @@ static void __attribute__ ((noreturn)) container_init (const prep_t *p, int errf
   if (p->hostname && sethostname (p->hostname, strlen (p->hostname)) < 0)
     child_fail (errfd, "sethostname", p->hostname);
   enter_root (p, errfd);
+  /* Before the capabilities go: raising a limit needs CAP_SYS_RESOURCE, which the caller may not have either. */
+  for (size_t i = 0; i < p->n_rlimits; i++)
+    if (setrlimit ((__rlimit_resource_t) p->rlimits[i].resource, &p->rlimits[i].limit) < 0)
+      child_fail (errfd, "setrlimit", NULL);
   become_user (p, errfd);
   if (chdir (p->cwd) < 0)
     child_fail (errfd, "chdir", p->cwd);

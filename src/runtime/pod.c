@@ -253,12 +253,15 @@ pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_
 {
   pp_error_t first = NULL;
   for (size_t i = 0; i < n; i++)
-    if (pp_ctr_alive (&cs[i]))
-      {
+    {
+      /* The recorded process, and whatever else is in the container's cgroup (a monitor killed mid-start). */
+      if (pp_ctr_alive (&cs[i]))
         kill ((pid_t) cs[i].pid, SIGKILL);
-        for (int t = 0; t < 200 && pp_ctr_alive (&cs[i]); t++)
-          usleep (10000);
-      }
+      cleanup_free char *cg = xasprintf ("/podplay/%s/%s", pod->id, cs[i].id);
+      pp_cgroup_kill (cg, SIGKILL, NULL);
+      for (int t = 0; t < 200 && pp_ctr_alive (&cs[i]); t++)
+        usleep (10000);
+    }
   for (size_t i = 0; i < n; i++)
     {
       cleanup_free char *rootfs = pp_ctr_rootfs (ctx, cs[i].id);
@@ -269,6 +272,13 @@ pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_
         {
           remove_path (rundir, &first);
           remove_path (data, &first);
+        }
+      /* What an external runtime keeps of a container its monitor could not delete (it was killed). */
+      static const char *const runtimes[] = { "runc", "crun" };
+      for (size_t r = 0; r < PP_N_ELEMENTS (runtimes); r++)
+        {
+          cleanup_free char *state = xasprintf ("%s/%s/%s", ctx->runroot, runtimes[r], cs[i].id);
+          remove_path (state, &first);
         }
     }
   /* The pod's cgroup and its containers' below it, where play puts them; runc leaves the pod's own. */

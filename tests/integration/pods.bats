@@ -383,3 +383,22 @@ limited_yaml() {
 	run -0 pp rmi localhost/busybox:latest
 	assert_contains "$output" "Deleted:"
 }
+
+@test "kill -9 of kube play halfway: every command tells the truth and kube down removes what it made" {
+	pod_yaml half Never 'a|exec sleep 100' 'b|exec sleep 100' 'c|exec sleep 100' 'd|exec sleep 100' >"$Y/half.yaml"
+	for delay in 0.005 0.02 0.04 0.08; do
+		pp kube play "$Y/half.yaml" >/dev/null 2>&1 &
+		player=$!
+		sleep "$delay"
+		kill -9 "$player" 2>/dev/null || true
+		wait "$player" 2>/dev/null || true
+		run -0 pp pod ls --format json
+		echo "$output" | assert_json
+		run -0 pp ps -a --format json
+		echo "$output" | assert_json
+		run -0 pp kube down "$Y/half.yaml"
+		run -0 pp pod ls -q
+		assert_equal "$output" ""
+		assert_nothing_left
+	done
+}

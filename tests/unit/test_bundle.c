@@ -174,13 +174,11 @@ run_executor (char *text, size_t size, int *status, pp_error_t *err)
   return ran;
 }
 
-/* Writes the spec as the bundle and checks that runc and the built-in executor both print `want`. */
+/* Checks that runc and the built-in executor both print `want` running the bundle as it is written. */
 static void
-assert_both_print (const pp_bundle_spec_t *spec, const char *want)
+assert_bundle_prints (const char *want)
 {
   cleanup_error pp_error_t err = NULL;
-  if (pp_bundle_write (bundle, spec, &err) < 0)
-    fail_msg ("%s", err->msg);
   char text[4096];
   int status = run_runc (text, sizeof text);
   assert_string_equal (text, want);
@@ -189,6 +187,16 @@ assert_both_print (const pp_bundle_spec_t *spec, const char *want)
     fail_msg ("%s", err->msg);
   assert_string_equal (text, want);
   assert_int_equal (status, 0);
+}
+
+/* Writes the spec as the bundle and checks that runc and the built-in executor both print `want`. */
+static void
+assert_both_print (const pp_bundle_spec_t *spec, const char *want)
+{
+  cleanup_error pp_error_t err = NULL;
+  if (pp_bundle_write (bundle, spec, &err) < 0)
+    fail_msg ("%s", err->msg);
+  assert_bundle_prints (want);
 }
 
 static const char *const test_env[] = { "PATH=/bin:/usr/bin", NULL };
@@ -290,6 +298,33 @@ test_executor_refuses_a_bad_filter (void **state)
   assert_string_equal (text, "");
 }
 
+/* process.rlimits of config.json, below the caller's hard limits (raising one needs CAP_SYS_RESOURCE). */
+static void
+test_rlimits (void **state)
+{
+  (void) state;
+  const char *cmd[] = { "sh", "-c", "ulimit -n; ulimit -Hn", NULL };
+  pp_bundle_spec_t spec = { .args = cmd, .env = test_env, .namespaces = test_ns,
+                            .n_namespaces = PP_N_ELEMENTS (test_ns) };
+  cleanup_error pp_error_t err = NULL;
+  json_t *config = pp_bundle_config (&spec, &err);
+  assert_non_null (config);
+  json_object_set_new (json_object_get (config, "process"), "rlimits",
+                       json_pack ("[{s:s, s:i, s:i}]", "type", "RLIMIT_NOFILE", "soft", 512, "hard", 1024));
+  cleanup_free char *path = xasprintf ("%s/config.json", bundle);
+  assert_int_equal (json_dump_file (config, path, 0), 0);
+  assert_bundle_prints ("512\n1024\n");
+  /* An unknown type is named before anything starts. */
+  json_object_set_new (json_object_get (config, "process"), "rlimits",
+                       json_pack ("[{s:s, s:i, s:i}]", "type", "RLIMIT_BOGUS", "soft", 1, "hard", 1));
+  assert_int_equal (json_dump_file (config, path, 0), 0);
+  json_decref (config);
+  char text[512];
+  int status;
+  assert_int_equal (run_executor (text, sizeof text, &status, &err), -1);
+  assert_non_null (strstr (err->msg, "process.rlimits[0]: unknown type `RLIMIT_BOGUS`"));
+}
+
 static char cg_base[64];
 
 /* Each line of /proc/self/cgroup ("N:controllers:path") is at the root of the container's cgroup namespace. */
@@ -389,6 +424,7 @@ main (void)
     cmocka_unit_test (test_runc_and_executor_run_the_bundle),
     cmocka_unit_test (test_seccomp_in_containers),
     cmocka_unit_test (test_executor_refuses_a_bad_filter),
+    cmocka_unit_test (test_rlimits),
     cmocka_unit_test_teardown (test_cgroup_limit_inside, remove_test_cgroups),
   };
   int failed = cmocka_run_group_tests (tests, NULL, NULL);
