@@ -303,7 +303,8 @@ write_bundle (pp_context_t *ctx, const pod_plan_t *p, size_t i, const char *ctr_
   ns[n_ns++] = (pp_bundle_ns_t){ "network", net };
   ns[n_ns++] = (pp_bundle_ns_t){ "ipc", ipc };
   ns[n_ns++] = (pp_bundle_ns_t){ "uts", uts };
-  ns[n_ns++] = (pp_bundle_ns_t){ "pid", NULL };
+  cleanup_free char *pidns = xasprintf ("%s/ns/pid", run);
+  ns[n_ns++] = (pp_bundle_ns_t){ "pid", bool_at (spec, "shareProcessNamespace") ? pidns : NULL };
   ns[n_ns++] = (pp_bundle_ns_t){ "mount", NULL };
   ns[n_ns++] = (pp_bundle_ns_t){ "cgroup", NULL };
   cleanup_free char *hosts = xasprintf ("%s/hosts", run);
@@ -357,10 +358,10 @@ plan_json (const pod_plan_t *p, const char *runtime)
       json_array_append_new (cs, json_pack ("{s:s, s:s, s:b, s:s}", "id", p->ctr_ids[i], "name", p->c[i].name,
                                             "init", p->c[i].init, "cgroup", cg));
     }
-  return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:I, s:o}", "id", p->id, "name", p->name, "hostname", p->hostname,
-                    "restartPolicy",
-                    p->restart_policy, "runtime", runtime ? runtime : "builtin", "terminationGracePeriodSeconds",
-                    (json_int_t) p->grace, "containers", cs);
+  return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:o}", "id", p->id, "name", p->name, "hostname",
+                    p->hostname, "restartPolicy", p->restart_policy, "runtime", runtime ? runtime : "builtin", "terminationGracePeriodSeconds",
+                    (json_int_t) p->grace, "shareProcessNamespace",
+                    bool_at (pp_node_get (p->node, "spec"), "shareProcessNamespace"), "containers", cs);
 }
 
 static int

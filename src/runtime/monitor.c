@@ -15,6 +15,10 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sched.h>
+#include <linux/sched.h>
+#include <sys/syscall.h>
+#include <sys/mount.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -54,6 +58,8 @@ typedef struct
   char *restart_policy; /* Always, OnFailure, Never */
   char *runtime;        /* builtin, runc, crun */
   int grace;            /* seconds */
+  bool share_pid;       /* one PID namespace for the pod, held by a pause process */
+  pid_t pause_pid;
   mctr_t *c;
   size_t n;
   size_t next_init; /* index of the init container to run next; n when they are all done */
@@ -360,6 +366,7 @@ load (monitor_t *m, pp_error_t *err)
   m->restart_policy = xstrdup (json_string_value (json_object_get (plan, "restartPolicy")) ?: "Always");
   m->runtime = xstrdup (json_string_value (json_object_get (plan, "runtime")) ?: "builtin");
   m->grace = (int) json_integer_value (json_object_get (plan, "terminationGracePeriodSeconds"));
+  m->share_pid = json_is_true (json_object_get (plan, "shareProcessNamespace"));
   json_t *cs = json_object_get (plan, "containers");
   pp_container_rec_t *recs = NULL;
   size_t nrecs = 0;
@@ -518,6 +525,63 @@ loop (monitor_t *m, int sfd)
     }
 }
 
+static void
+on_sigchld (int sig)
+{
+  (void) sig;
+}
+
+/* The pod's PID namespace, for shareProcessNamespace: its PID 1 is a child of ours that only reaps (and dies with
+   us), its namespace bound onto <runroot>/pods/<pod>/ns/pid for the containers' config.json to name. */
+static int
+start_pause (monitor_t *m, pp_error_t *err)
+{
+  struct clone_args args = { .flags = CLONE_NEWPID, .exit_signal = SIGCHLD };
+  pid_t pid = (pid_t) syscall (SYS_clone3, &args, sizeof args);
+  if (pid < 0)
+    return pp_error_make (err, errno, "create the pod's PID namespace");
+  if (pid == 0)
+    {
+      prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+      prctl (PR_SET_NAME, "pause", 0, 0, 0);
+      /* The containers see it as their PID 1: it shows as /pause, not as our command line with its paths. */
+      char self[8192];
+      int cfd = open ("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+      ssize_t len = cfd >= 0 ? read (cfd, self, sizeof self) : -1;
+      if (cfd >= 0)
+        close (cfd);
+      if (len > (ssize_t) sizeof "/pause")
+        {
+          memset (program_invocation_name, 0, (size_t) len);
+          memcpy (program_invocation_name, "/pause", sizeof "/pause");
+        }
+      signal (SIGCHLD, on_sigchld);
+      sigset_t none;
+      sigemptyset (&none);
+      sigprocmask (SIG_SETMASK, &none, NULL);
+      for (int fd = 3; fd < 1024; fd++)
+        close (fd);
+      for (;;)
+        {
+          pause ();
+          while (waitpid (-1, NULL, WNOHANG) > 0)
+            ;
+        }
+    }
+  m->pause_pid = pid;
+  cleanup_free char *run = pp_pod_rundir (m->ctx, m->pod_id);
+  cleanup_free char *target = xasprintf ("%s/ns/pid", run);
+  cleanup_free char *src = xasprintf ("/proc/%d/ns/pid", (int) pid);
+  umount2 (target, MNT_DETACH);
+  int fd = open (target, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return pp_error_make (err, errno, "create `%s`", target);
+  close (fd);
+  if (mount (src, target, NULL, MS_BIND, NULL) < 0)
+    return pp_error_make (err, errno, "bind the pod's PID namespace on `%s`", target);
+  return 0;
+}
+
 int
 pp_monitor_main (pp_context_t *ctx, const char *pod_id, int ready_fd)
 {
@@ -540,6 +604,8 @@ pp_monitor_main (pp_context_t *ctx, const char *pod_id, int ready_fd)
   int ret = pp_state_open (ctx, &m.state, &err);
   if (ret == 0)
     ret = load (&m, &err);
+  if (ret == 0 && m.share_pid)
+    ret = start_pause (&m, &err);
   if (ret == 0)
     ret = pp_state_pod_set_status (m.state, pod_id, "Running", (int64_t) getpid (), &err);
   if (ret == 0)
@@ -560,6 +626,15 @@ pp_monitor_main (pp_context_t *ctx, const char *pod_id, int ready_fd)
   /* What starting took (config.json, the compiled filters) goes back before the long wait. */
   malloc_trim (0);
   loop (&m, sfd);
+  if (m.pause_pid > 0)
+    {
+      cleanup_free char *run = pp_pod_rundir (ctx, pod_id);
+      cleanup_free char *target = xasprintf ("%s/ns/pid", run);
+      umount2 (target, MNT_DETACH);
+      unlink (target);
+      kill (m.pause_pid, SIGKILL);
+      pp_wait_status (m.pause_pid);
+    }
   if (m.state)
     {
       pp_error_t e = NULL;

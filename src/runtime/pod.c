@@ -285,7 +285,9 @@ pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_
   cleanup_free char *cgroup = xasprintf ("/podplay/%s", pod->id);
   pp_cgroup_remove (cgroup, &first);
   cleanup_free char *nsd = ns_dir (ctx, pod->id);
-  bool unmounted = true;
+  /* The PID namespace file of shareProcessNamespace, which its monitor binds and unbinds (unless killed). */
+  cleanup_free char *pidns = xasprintf ("%s/pid", nsd);
+  bool unmounted = unmount_path (pidns, &first);
   for (size_t i = 0; i < PP_N_ELEMENTS (proc_ns); i++)
     {
       cleanup_free char *f = xasprintf ("%s/%s", nsd, proc_ns[i]);

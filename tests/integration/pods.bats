@@ -402,3 +402,18 @@ limited_yaml() {
 		assert_nothing_left
 	done
 }
+
+@test "shareProcessNamespace: the pod's containers see each other's processes under one /pause" {
+	pod_yaml shared Never 'a|exec sleep 101' 'b|exec sleep 102' | sed 's/^spec:$/spec:\n  shareProcessNamespace: true/' >"$Y/shared.yaml"
+	run -0 pp kube play "$Y/shared.yaml"
+	wait_field shared-a status Running
+	wait_field shared-b status Running
+	run -0 pp exec shared-b ps
+	assert_contains "$output" "1 root     /pause"
+	assert_contains "$output" "sleep 101"
+	assert_contains "$output" "sleep 102"
+	podid=$(ctr_field shared-a podId)
+	[ -e "$RUNROOT/pods/$podid/ns/pid" ]
+	run -0 pp kube down "$Y/shared.yaml"
+	assert_nothing_left
+}
