@@ -14,7 +14,10 @@
 #include <jansson.h>
 #include <poll.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <termios.h>
 #include <time.h>
 
@@ -770,6 +773,52 @@ relay_tty (void *data)
     tcsetattr (0, TCSANOW, &saved);
 }
 
+/* Whether `cmd` names an executable file in the container (through its PATH when it has no slash), symlinks
+   resolved inside the container's root: what a runtime's exec would find. */
+static bool
+found_in_container (pid_t pid, const char *bundle, const char *cmd)
+{
+  char rootpath[64];
+  snprintf (rootpath, sizeof rootpath, "/proc/%d/root", (int) pid);
+  cleanup_close int root = open (rootpath, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    return true; /* the exec says what is wrong */
+  cleanup_free char *cfgpath = xasprintf ("%s/config.json", bundle);
+  json_t *cfg = json_load_file (cfgpath, 0, NULL);
+  const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  size_t i;
+  json_t *e;
+  json_array_foreach (json_object_get (json_object_get (cfg, "process"), "env"), i, e)
+  {
+    const char *v = json_string_value (e);
+    if (v && strncmp (v, "PATH=", 5) == 0)
+      path = v + 5;
+  }
+  bool found = false;
+  for (const char *d = strchr (cmd, '/') ? "" : path; !found;)
+    {
+      const char *end = strchr (d, ':');
+      size_t n = end ? (size_t) (end - d) : strlen (d);
+      cleanup_free char *full = *d || strchr (cmd, '/') ? xasprintf ("%.*s/%s", (int) n, d, cmd) : NULL;
+      if (full)
+        {
+          struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+          int fd = (int) syscall (SYS_openat2, root, full, &how, sizeof how);
+          struct stat st;
+          found = fd >= 0 && fstat (fd, &st) == 0 && S_ISREG (st.st_mode);
+          if (fd >= 0)
+            close (fd);
+          if (fd < 0 && errno == ENOSYS)
+            found = true;
+        }
+      if (end == NULL)
+        break;
+      d = end + 1;
+    }
+  json_decref (cfg);
+  return found;
+}
+
 int
 pp_cmd_exec (pp_cli_t *cli, int argc, char **argv)
 {
@@ -823,6 +872,13 @@ pp_cmd_exec (pp_cli_t *cli, int argc, char **argv)
   world_free (&w);
   cleanup_free char *runtime = xstrdup (json_string_value (json_object_get (plan, "runtime")) ?: "builtin");
   json_decref (plan);
+  /* Whatever runs it, a missing command is exit status 127 with Podman's words. */
+  if (!found_in_container (target, bundle, argv[optind + 1]))
+    {
+      fprintf (stderr, "Error: %s: executable file not found in $PATH: No such file or directory\n",
+               argv[optind + 1]);
+      return 127;
+    }
   pp_exec_opts_t eo = { .stdin_fd = interactive ? 0 : -1, .tty_fd = -1 };
   if (user)
     {

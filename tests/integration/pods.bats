@@ -31,8 +31,9 @@ teardown() {
 	rm -rf "${BATS_TEST_TMPDIR:?}/root" "${BATS_TEST_TMPDIR:?}/run"
 }
 
+# PODPLAY_RUNTIME=runc (or crun) runs every test with that OCI runtime instead of the built-in executor.
 pp() {
-	"$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" "$@"
+	"$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" ${PODPLAY_RUNTIME:+--runtime "$PODPLAY_RUNTIME"} "$@"
 }
 
 # A Pod manifest: pod NAME, restartPolicy, then container specs "name|shell command".
@@ -225,10 +226,11 @@ assert_nothing_left() {
 	pid=$(ctr_field orphan-main pid)
 	monitor=$(pp pod inspect orphan | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["monitorPid"])')
 	kill -9 "$monitor"
-	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-	! kill -0 "$pid" 2>/dev/null
+	# The next command sees the monitor gone, ends what is left of the pod and says so.
 	run -0 pp pod ls
 	assert_contains "$output" "Error"
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	! kill -0 "$pid" 2>/dev/null
 	assert_equal "$(ctr_field orphan-main status)" Exited
 	run -0 pp kube down "$Y/orphan.yaml"
 	assert_nothing_left "$pid"
@@ -286,10 +288,11 @@ assert_nothing_left() {
 	assert_nothing_left
 }
 
-@test "--runtime runc runs the same pods" {
+@test "--runtime runc runs the same pods, and says so in pod.json" {
 	command -v runc >/dev/null || skip "runc is not installed"
 	pod_yaml viarunc Never 'main|echo started; exec sleep 100' 'side|exec sleep 100' >"$Y/runc.yaml"
 	run -0 pp --runtime runc kube play "$Y/runc.yaml"
+	grep -q '"runtime": "runc"' "$ROOT/pods/$(ctr_field viarunc-main podId)/pod.json"
 	wait_field viarunc-main status Running
 	assert_equal "$(pp exec viarunc-main cat /proc/1/cmdline | tr '\0' ' ')" "sleep 100 "
 	run -0 pp exec viarunc-side hostname
