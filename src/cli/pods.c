@@ -360,53 +360,16 @@ find_container (world_t *w, const char *what, size_t *pi, size_t *ci, pp_error_t
                         what);
 }
 
-int
-pp_cmd_pod_inspect (pp_cli_t *cli, int argc, char **argv)
+/* The JSON of pods and containers named by the arguments; `pods_only` for `pod inspect`. */
+static int
+inspect (pp_cli_t *cli, int argc, char **argv, bool pods_only)
 {
   bool json = true;
   int r = pp_cli_format_options (cli, argc, argv, &json);
   if (r >= 0)
     return r;
   if (optind >= argc)
-    return pp_cli_usage_error (cli, "%s needs a pod", cli->path);
-  world_t w;
-  pp_error_t err = NULL;
-  if (world_load (cli->ctx, &w, &err) < 0)
-    {
-      world_free (&w);
-      return pp_cli_fail (&err);
-    }
-  json_t *a = json_array ();
-  int status = PP_EXIT_OK;
-  for (int k = optind; k < argc; k++)
-    {
-      pp_pod_rec_t p;
-      if (pp_state_pod_get (w.state, argv[k], &p, &err) < 0)
-        {
-          pp_error_print (stderr, err);
-          pp_error_release (&err);
-          status = PP_EXIT_ERROR;
-          continue;
-        }
-      for (size_t i = 0; i < w.n_pods; i++)
-        if (strcmp (w.pods[i].id, p.id) == 0)
-          json_array_append_new (a, pod_json (&w, i));
-      pp_pod_rec_release (&p);
-    }
-  print_json (a);
-  world_free (&w);
-  return status;
-}
-
-int
-pp_cmd_inspect (pp_cli_t *cli, int argc, char **argv)
-{
-  bool json = true;
-  int r = pp_cli_format_options (cli, argc, argv, &json);
-  if (r >= 0)
-    return r;
-  if (optind >= argc)
-    return pp_cli_usage_error (cli, "%s needs a pod or a container", cli->path);
+    return pp_cli_usage_error (cli, "%s needs a pod%s", cli->path, pods_only ? "" : " or a container");
   world_t w;
   pp_error_t err = NULL;
   if (world_load (cli->ctx, &w, &err) < 0)
@@ -420,7 +383,7 @@ pp_cmd_inspect (pp_cli_t *cli, int argc, char **argv)
     {
       size_t pi, ci;
       pp_pod_rec_t p;
-      if (find_container (&w, argv[k], &pi, &ci, NULL) == 0)
+      if (!pods_only && find_container (&w, argv[k], &pi, &ci, NULL) == 0)
         {
           json_t *j = ctr_json (&w.pods[pi], &w.cs[pi][ci]);
           json_object_set_new (j, "type", json_string ("container"));
@@ -442,13 +405,25 @@ pp_cmd_inspect (pp_cli_t *cli, int argc, char **argv)
         }
       else
         {
-          fprintf (stderr, "Error: no pod or container `%s`\n", argv[k]);
+          fprintf (stderr, "Error: no %s `%s`\n", pods_only ? "pod" : "pod or container", argv[k]);
           status = PP_EXIT_ERROR;
         }
     }
   print_json (a);
   world_free (&w);
   return status;
+}
+
+int
+pp_cmd_pod_inspect (pp_cli_t *cli, int argc, char **argv)
+{
+  return inspect (cli, argc, argv, true);
+}
+
+int
+pp_cmd_inspect (pp_cli_t *cli, int argc, char **argv)
+{
+  return inspect (cli, argc, argv, false);
 }
 
 /* ---- stop, start, rm ---- */
