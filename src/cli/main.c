@@ -313,9 +313,9 @@ pp_cli_global_option (pp_context_t *ctx, int opt, const char *arg)
         return 0;
       }
     case OPT_RUNTIME:
-      if (strcmp (arg, "builtin") != 0 && strcmp (arg, "runc") != 0 && strcmp (arg, "crun") != 0)
+      if (!pp_runtime_known (arg))
         return pp_cli_usage_error (NULL, "unknown runtime \"%s\": use builtin, runc or crun", arg), -1;
-      ctx->runtime = arg;
+      pp_context_set_runtime (ctx, arg);
       return 0;
     default:
       return 1;
@@ -517,7 +517,9 @@ main (int argc, char **argv)
 {
   pp_context_t ctx;
   pp_context_init (&ctx);
-  int status = dispatch (&ctx, argc, argv);
+  /* The configuration file first: options on the command line win over it. */
+  pp_error_t err = NULL;
+  int status = pp_context_load_config (&ctx, &err) < 0 ? pp_cli_fail (&err) : dispatch (&ctx, argc, argv);
   if (fflush (stdout) != 0 && status == PP_EXIT_OK)
     {
       perror ("podplay: write");

@@ -46,10 +46,82 @@ pp_context_set_runroot (pp_context_t *ctx, const char *runroot)
   ctx->runroot = copy;
 }
 
+bool
+pp_runtime_known (const char *name)
+{
+  return strcmp (name, "builtin") == 0 || strcmp (name, "runc") == 0 || strcmp (name, "crun") == 0;
+}
+
+void
+pp_context_set_runtime (pp_context_t *ctx, const char *runtime)
+{
+  char *copy = runtime && strcmp (runtime, "builtin") != 0 ? xstrdup (runtime) : NULL;
+  free (ctx->runtime);
+  ctx->runtime = copy;
+}
+
+static char *
+trim (char *s)
+{
+  while (*s == ' ' || *s == '\t')
+    s++;
+  size_t n = strlen (s);
+  while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n' || s[n - 1] == '\r'))
+    s[--n] = '\0';
+  return s;
+}
+
+int
+pp_context_load_config (pp_context_t *ctx, pp_error_t *err)
+{
+  const char *env = getenv ("PODPLAY_CONFIG");
+  cleanup_free char *path = env && *env ? xstrdup (env)
+                            : geteuid () == 0 ? xstrdup ("/etc/podplay/podplay.conf")
+                                              : xdg_dir ("XDG_CONFIG_HOME", ".config", "podplay/podplay.conf");
+  cleanup_file FILE *f = fopen (path, "re");
+  if (f == NULL)
+    return errno == ENOENT && !(env && *env) ? 0 : pp_error_make (err, errno, "open `%s`", path);
+  char line[4096];
+  for (unsigned n = 1; fgets (line, sizeof line, f); n++)
+    {
+      char *s = trim (line);
+      if (*s == '\0' || *s == '#')
+        continue;
+      char *eq = strchr (s, '=');
+      if (eq == NULL)
+        return pp_error_make (err, 0, "%s:%u: expected `key = value`", path, n);
+      *eq = '\0';
+      char *key = trim (s), *value = trim (eq + 1);
+      size_t vlen = strlen (value);
+      if (vlen >= 2 && value[0] == '"' && value[vlen - 1] == '"')
+        {
+          value[vlen - 1] = '\0';
+          value++;
+        }
+      if (strcmp (key, "runtime") == 0)
+        {
+          if (!pp_runtime_known (value))
+            return pp_error_make (err, 0, "%s:%u: runtime: unknown runtime \"%s\": use builtin, runc or crun", path,
+                                  n, value);
+          pp_context_set_runtime (ctx, value);
+        }
+      else if (strcmp (key, "root") == 0 && *value == '/')
+        pp_context_set_root (ctx, value);
+      else if (strcmp (key, "runroot") == 0 && *value == '/')
+        pp_context_set_runroot (ctx, value);
+      else if (strcmp (key, "root") == 0 || strcmp (key, "runroot") == 0)
+        return pp_error_make (err, 0, "%s:%u: %s: needs an absolute path", path, n, key);
+      else
+        return pp_error_make (err, 0, "%s:%u: unknown key \"%s\" (runtime, root, runroot)", path, n, key);
+    }
+  return 0;
+}
+
 void
 pp_context_release (pp_context_t *ctx)
 {
   free (ctx->root);
   free (ctx->runroot);
-  ctx->root = ctx->runroot = NULL;
+  free (ctx->runtime);
+  ctx->root = ctx->runroot = ctx->runtime = NULL;
 }

@@ -2,14 +2,17 @@
 #ifndef PP_CONTEXT_H
 #define PP_CONTEXT_H
 
+#include "core/error.h"
 #include "core/log.h"
+
+#include <stdbool.h>
 
 typedef struct pp_context_s
 {
   char *root;    /* persistent storage: images, volumes, state database */
   char *runroot; /* runtime state: mounts, sockets, pid files */
   pp_log_level_t log_level;
-  const char *runtime; /* what runs containers: NULL (the built-in executor), "runc" or "crun" */
+  char *runtime; /* what runs containers: NULL (the built-in executor), "runc" or "crun" */
   FILE *log_stream; /* where pp_log writes; stderr unless a test says otherwise */
 } pp_context_t;
 
@@ -17,6 +20,13 @@ typedef struct pp_context_s
 void pp_context_init (pp_context_t *ctx);
 void pp_context_set_root (pp_context_t *ctx, const char *root);
 void pp_context_set_runroot (pp_context_t *ctx, const char *runroot);
+void pp_context_set_runtime (pp_context_t *ctx, const char *runtime);
+/* Whether `name` is a runtime podplay can hand bundles to: "builtin", "runc" or "crun". */
+bool pp_runtime_known (const char *name);
+/* Reads the configuration file: $PODPLAY_CONFIG, else /etc/podplay/podplay.conf as root and
+   $XDG_CONFIG_HOME/podplay/podplay.conf otherwise; lines `key = value` (runtime, root, runroot), `#` comments.
+   A missing default file is no error; a bad line is, naming the file and line. */
+int pp_context_load_config (pp_context_t *ctx, pp_error_t *err);
 void pp_context_release (pp_context_t *ctx);
 
 #endif

@@ -420,3 +420,26 @@ limited_yaml() {
 	run -0 pp kube down "$Y/shared.yaml"
 	assert_nothing_left
 }
+
+@test "the configuration file chooses the runtime; the command line wins; a bad line is named" {
+	command -v runc >/dev/null || skip "runc is not installed"
+	printf '# podplay\nruntime = runc\n' >"$BATS_TEST_TMPDIR/podplay.conf"
+	pod_yaml conf Never 'main|exec sleep 100' >"$Y/conf.yaml"
+	PODPLAY_CONFIG=$BATS_TEST_TMPDIR/podplay.conf run -0 pp kube play "$Y/conf.yaml"
+	grep -q '"runtime": "runc"' "$ROOT/pods/$(ctr_field conf-main podId)/pod.json"
+	run -0 pp pod rm -f -t 0 conf
+	PODPLAY_CONFIG=$BATS_TEST_TMPDIR/podplay.conf run -0 pp --runtime builtin kube play "$Y/conf.yaml"
+	grep -q '"runtime": "builtin"' "$ROOT/pods/$(ctr_field conf-main podId)/pod.json"
+	printf 'runtime = kata\n' >"$BATS_TEST_TMPDIR/bad.conf"
+	PODPLAY_CONFIG=$BATS_TEST_TMPDIR/bad.conf run -125 pp ps
+	assert_contains "$output" "bad.conf:1: runtime: unknown runtime \"kata\""
+}
+
+@test "logs -f follows a container until its pod ends" {
+	pod_yaml follow Never 'main|echo first; sleep 1; echo second' >"$Y/follow.yaml"
+	run -0 pp kube play "$Y/follow.yaml"
+	run -0 timeout 20 "$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" logs -f follow-main
+	assert_equal "$output" "$(printf 'first\nsecond')"
+	run -0 pp logs --tail 1 follow-main
+	assert_equal "$output" "second"
+}
