@@ -2,6 +2,7 @@
    limits), then created and started, one after the other; a failure removes what this play created.
    `kube down` removes what the state database says a play of those files created. */
 #include "play/play.h"
+#include "play/env.h"
 #include "image/pull.h"
 #include "image/store.h"
 #include "runtime/bundle.h"
@@ -27,9 +28,11 @@ typedef struct
 
 typedef struct
 {
-  const pp_node_t *node;
+  const pp_node_t *node;       /* the object: a Pod, or the Deployment or DaemonSet it is a replica of */
+  const pp_node_t *spec, *meta; /* the pod's own: the object's, or its template's */
   const pp_doc_t *doc;
-  const char *name, *namespace_;
+  char *name;
+  const char *namespace_;
   char *hostname;
   const char *restart_policy;
   int64_t grace;
@@ -80,6 +83,17 @@ str_seq (const pp_node_t *seq)
   return v;
 }
 
+/* A sequence of strings with $(VAR) expanded, as an owned NULL-terminated vector. */
+static char **
+expanded_seq (const pp_node_t *seq, char *const *env)
+{
+  size_t n = seq && seq->type == PP_NODE_SEQ ? seq->n : 0;
+  char **v = xzalloc ((n + 1) * sizeof (char *));
+  for (size_t i = 0; i < n; i++)
+    v[i] = pp_expand_vars (pp_node_str (seq->u.items[i]) ?: "", env);
+  return v;
+}
+
 static void
 plan_free (pod_plan_t *p)
 {
@@ -87,6 +101,7 @@ plan_free (pod_plan_t *p)
     if (p->c[i].have_image)
       pp_image_release (&p->c[i].image);
   free (p->c);
+  free (p->name);
   free (p->hostname);
   free (p->id);
   for (size_t i = 0; p->ctr_ids && i < p->n; i++)
@@ -111,39 +126,147 @@ add_containers (pod_plan_t *p, const pp_node_t *seq, bool init)
     }
 }
 
-/* The Pod objects of the documents (a List's items included); other kinds are named in a warning. */
+/* FNV-1a over a node tree, keys and scalars and structure: the same template gives the same hash. */
+static uint64_t
+node_hash (const pp_node_t *n, uint64_t h)
+{
+  if (n == NULL)
+    return h;
+  h = (h ^ (uint64_t) (n->type + 1)) * 1099511628211ULL;
+  if (n->type == PP_NODE_SCALAR)
+    for (size_t i = 0; i < n->len; i++)
+      h = (h ^ (unsigned char) n->u.str[i]) * 1099511628211ULL;
+  else if (n->type == PP_NODE_MAP)
+    for (size_t i = 0; i < n->n; i++)
+      h = node_hash (n->u.pairs[i].value, node_hash (n->u.pairs[i].key, h));
+  else
+    for (size_t i = 0; i < n->n; i++)
+      h = node_hash (n->u.items[i], h);
+  return h;
+}
+
+/* Fields the tables mark supported that kube play does not honour yet: each one present is named in a warning,
+   never ignored in silence. */
+static const char *const pod_fields_pending[] = {
+  "volumes", "hostNetwork", "hostPID", "hostIPC", "hostUsers", "hostAliases", "dnsConfig", "dnsPolicy", "subdomain",
+  "readinessGates", "runtimeClassName", "os", NULL,
+};
+static const char *const pod_security_pending[] = {
+  "runAsNonRoot", "fsGroup", "fsGroupChangePolicy", "seccompProfile", "sysctls", "seLinuxOptions",
+  "appArmorProfile", "supplementalGroupsPolicy", NULL,
+};
+static const char *const ctr_fields_pending[] = {
+  "volumeMounts", "volumeDevices", "ports", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "stdin",
+  "stdinOnce", "tty", "restartPolicy", "resizePolicy", NULL,
+};
+static const char *const ctr_security_pending[] = {
+  "runAsNonRoot", "seccompProfile", "procMount", "seLinuxOptions", "appArmorProfile", "windowsOptions", NULL,
+};
+
 static void
-collect_object (const pp_doc_t *doc, const pp_node_t *obj, pod_plan_t **pods, size_t *n, pp_diags_t *diags)
+warn_pending (const pp_doc_t *doc, pp_diags_t *diags, const pp_node_t *map, const char *const *keys,
+              const char *where)
+{
+  for (size_t i = 0; map && keys[i]; i++)
+    {
+      const pp_node_t *v = pp_node_get (map, keys[i]);
+      if (v)
+        pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, v->line, v->col, NULL,
+                      "%s%s: kube play does not honour this field yet (#5): it is ignored", where, keys[i]);
+    }
+}
+
+static void
+warn_pending_pod (const pp_doc_t *doc, const pp_node_t *spec, const char *path, pp_diags_t *diags)
+{
+  cleanup_free char *p1 = xasprintf ("%s.", path);
+  cleanup_free char *p2 = xasprintf ("%s.securityContext.", path);
+  warn_pending (doc, diags, spec, pod_fields_pending, p1);
+  warn_pending (doc, diags, pp_node_get (spec, "securityContext"), pod_security_pending, p2);
+  static const char *const lists[] = { "initContainers", "containers" };
+  for (size_t l = 0; l < PP_N_ELEMENTS (lists); l++)
+    {
+      const pp_node_t *cs = pp_node_get (spec, lists[l]);
+      for (size_t i = 0; cs && cs->type == PP_NODE_SEQ && i < cs->n; i++)
+        {
+          cleanup_free char *c1 = xasprintf ("%s.%s[%zu].", path, lists[l], i);
+          cleanup_free char *c2 = xasprintf ("%s.%s[%zu].securityContext.", path, lists[l], i);
+          warn_pending (doc, diags, cs->u.items[i], ctr_fields_pending, c1);
+          warn_pending (doc, diags, pp_node_get (cs->u.items[i], "securityContext"), ctr_security_pending, c2);
+        }
+    }
+}
+
+static void
+add_pod (const pp_doc_t *doc, const pp_node_t *obj, const pp_node_t *meta, const pp_node_t *spec, char *name,
+         pod_plan_t **pods, size_t *n)
+{
+  *pods = xrealloc (*pods, (*n + 1) * sizeof **pods);
+  pod_plan_t *p = &(*pods)[(*n)++];
+  memset (p, 0, sizeof *p);
+  p->node = obj;
+  p->doc = doc;
+  p->spec = spec;
+  p->meta = meta;
+  p->name = name;
+  p->namespace_ = str_at (pp_node_get (obj, "metadata"), "namespace") ?: "default";
+  /* The hostname is the pod's name, cut to the 63 characters a hostname may have. */
+  const char *hn = str_at (spec, "hostname");
+  p->hostname = xstrndup (hn ? hn : p->name, 63);
+  for (size_t k = strlen (p->hostname); k > 0 && (p->hostname[k - 1] == '-' || p->hostname[k - 1] == '.'); k--)
+    p->hostname[k - 1] = '\0';
+  p->restart_policy = str_at (spec, "restartPolicy") ?: "Always";
+  if (!int_at (spec, "terminationGracePeriodSeconds", &p->grace))
+    p->grace = 30;
+  add_containers (p, pp_node_get (spec, "initContainers"), true);
+  add_containers (p, pp_node_get (spec, "containers"), false);
+}
+
+/* The pods of the documents: Pods, and the replicas of Deployments and DaemonSets (a List's items included);
+   other kinds are named in a warning. */
+static void
+collect_object (const pp_doc_t *doc, const pp_node_t *obj, pod_plan_t **pods, size_t *n, pp_play_objects_t *objs,
+                pp_diags_t *diags)
 {
   const char *kind = str_at (obj, "kind") ?: "";
   if (strcmp (kind, "List") == 0 || (strlen (kind) > 4 && strcmp (kind + strlen (kind) - 4, "List") == 0))
     {
       const pp_node_t *items = pp_node_get (obj, "items");
       for (size_t i = 0; items && items->type == PP_NODE_SEQ && i < items->n; i++)
-        collect_object (doc, items->u.items[i], pods, n, diags);
+        collect_object (doc, items->u.items[i], pods, n, objs, diags);
       return;
     }
-  if (strcmp (kind, "Pod") != 0)
-    {
-      pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, obj->line, obj->col, "kind",
-                    "a %s is not played yet (only Pods are): it is skipped", kind);
-      return;
-    }
-  *pods = xrealloc (*pods, (*n + 1) * sizeof **pods);
-  pod_plan_t *p = &(*pods)[(*n)++];
-  memset (p, 0, sizeof *p);
-  p->node = obj;
-  p->doc = doc;
   const pp_node_t *meta = pp_node_get (obj, "metadata"), *spec = pp_node_get (obj, "spec");
-  p->name = str_at (meta, "name") ?: "";
-  p->namespace_ = str_at (meta, "namespace") ?: "default";
-  const char *hn = str_at (spec, "hostname");
-  p->hostname = xstrdup (hn ? hn : p->name);
-  p->restart_policy = str_at (spec, "restartPolicy") ?: "Always";
-  if (!int_at (spec, "terminationGracePeriodSeconds", &p->grace))
-    p->grace = 30;
-  add_containers (p, pp_node_get (spec, "initContainers"), true);
-  add_containers (p, pp_node_get (spec, "containers"), false);
+  const char *name = str_at (meta, "name") ?: "";
+  if (strcmp (kind, "Pod") == 0)
+    {
+      warn_pending_pod (doc, spec, "spec", diags);
+      add_pod (doc, obj, meta, spec, xstrdup (name), pods, n);
+    }
+  else if (strcmp (kind, "Deployment") == 0 || strcmp (kind, "DaemonSet") == 0)
+    {
+      /* Replicas are pods named after the workload and its template's hash, as a ReplicaSet names them, with
+         their index in place of a random suffix: a re-play finds the same names.  A DaemonSet has one node
+         here, so one pod. */
+      const pp_node_t *tmpl = pp_node_get (spec, "template");
+      int64_t replicas = 1;
+      if (strcmp (kind, "Deployment") == 0 && !int_at (spec, "replicas", &replicas))
+        replicas = 1;
+      uint64_t h = node_hash (tmpl, 1469598103934665603ULL);
+      warn_pending_pod (doc, pp_node_get (tmpl, "spec"), "spec.template.spec", diags);
+      for (int64_t r = 0; r < replicas; r++)
+        add_pod (doc, obj, pp_node_get (tmpl, "metadata"), pp_node_get (tmpl, "spec"),
+                 strcmp (kind, "DaemonSet") == 0 ? xasprintf ("%s-%05llx", name, (unsigned long long) (h & 0xfffff))
+                                                 : xasprintf ("%s-%010llx-%lld", name,
+                                                              (unsigned long long) (h & 0xffffffffffULL),
+                                                              (long long) r),
+                 pods, n);
+    }
+  else if (strcmp (kind, "ConfigMap") == 0 || strcmp (kind, "Secret") == 0)
+    pp_play_objects_add (objs, kind, obj);
+  else
+    pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, obj->line, obj->col, "kind",
+                  "a %s is not played yet (Pods, Deployments and DaemonSets are): it is skipped", kind);
 }
 
 /* The pull policy Kubernetes applies when none is given: Always for :latest or no tag, else IfNotPresent. */
@@ -225,47 +348,60 @@ ctr_cgroup (const char *pod_id, const char *ctr_id)
 
 /* config.json of one container. */
 static int
-write_bundle (pp_context_t *ctx, const pod_plan_t *p, size_t i, const char *ctr_id, pp_error_t *err)
+write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t *p, size_t i, const char *ctr_id,
+              pp_error_t *err)
 {
   const ctr_plan_t *c = &p->c[i];
-  const pp_node_t *spec = pp_node_get (p->node, "spec");
+  const pp_node_t *spec = p->spec;
   json_t *cfg = json_object_get (c->image.config, "config");
   cleanup_free char *rootfs = pp_ctr_rootfs (ctx, ctr_id);
   cleanup_free char *dir = pp_ctr_datadir (ctx, ctr_id);
   cleanup_free char *run = pp_pod_rundir (ctx, p->id);
 
-  cleanup_free const char **command = str_seq (pp_node_get (c->node, "command"));
-  cleanup_free const char **args = str_seq (pp_node_get (c->node, "args"));
-  char **argv = pp_bundle_args (c->image.config, command, args, err);
+  /* The container's own variables first: $(VAR) in command and args expands with them, as the kubelet does. */
+  char hostname_buf[256] = "localhost";
+  gethostname (hostname_buf, sizeof hostname_buf - 1);
+  cleanup_free char *where = xasprintf ("pod %s, container %s", p->name, c->name);
+  pp_env_pod_t ep = { .file = p->doc->file, .where = where, .name = p->name, .namespace_ = p->namespace_,
+                      .uid = p->id, .node_name = hostname_buf, .meta = p->meta, .spec = p->spec };
+  char **kenv = pp_play_env (objs, &ep, c->node, err);
+  if (kenv == NULL)
+    return -1;
+  char **command = expanded_seq (pp_node_get (c->node, "command"), kenv);
+  char **args = expanded_seq (pp_node_get (c->node, "args"), kenv);
+  char **argv = pp_bundle_args (c->image.config, (const char *const *) command, (const char *const *) args, err);
+  pp_strv_free (command);
+  pp_strv_free (args);
   if (argv == NULL)
-    return pp_error_wrap (err, "pod %s, container %s", p->name, c->name);
+    {
+      pp_strv_free (kenv);
+      return pp_error_wrap (err, "pod %s, container %s", p->name, c->name);
+    }
 
   /* The image's environment, then the container's, a later name replacing an earlier one. */
-  size_t n_env = 0;
-  char **env = xzalloc (sizeof (char *));
+  size_t n_env = 0, n_kenv = 0;
   json_t *ienv = json_object_get (cfg, "Env");
-  const pp_node_t *cenv = pp_node_get (c->node, "env");
-  size_t cap = json_array_size (ienv) + (cenv && cenv->type == PP_NODE_SEQ ? cenv->n : 0) + 2;
-  env = xrealloc (env, (cap + 1) * sizeof (char *));
+  while (kenv[n_kenv])
+    n_kenv++;
+  char **env = xzalloc ((json_array_size (ienv) + n_kenv + 2) * sizeof (char *));
   env[n_env++] = xasprintf ("HOSTNAME=%s", p->hostname);
   size_t k;
   json_t *e;
   json_array_foreach (ienv, k, e) env[n_env++] = xstrdup (json_string_value (e) ?: "");
-  for (size_t j = 0; cenv && cenv->type == PP_NODE_SEQ && j < cenv->n; j++)
+  for (size_t j = 0; j < n_kenv; j++)
     {
-      const char *name = str_at (cenv->u.items[j], "name") ?: "";
-      const char *value = str_at (cenv->u.items[j], "value") ?: "";
-      size_t len = strlen (name);
+      size_t len = strcspn (kenv[j], "=");
       for (size_t x = 0; x < n_env; x++)
-        if (strncmp (env[x], name, len) == 0 && env[x][len] == '=')
+        if (strncmp (env[x], kenv[j], len) == 0 && env[x][len] == '=')
           {
             free (env[x]);
             env[x] = env[--n_env];
             break;
           }
-      env[n_env++] = xasprintf ("%s=%s", name, value);
+      env[n_env++] = steal_pointer (&kenv[j]);
     }
   env[n_env] = NULL;
+  pp_strv_free (kenv);
 
   const char *cwd = str_at (c->node, "workingDir");
   if (cwd == NULL || *cwd == '\0')
@@ -361,7 +497,7 @@ plan_json (const pod_plan_t *p, const char *runtime)
   return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:o}", "id", p->id, "name", p->name, "hostname",
                     p->hostname, "restartPolicy", p->restart_policy, "runtime", runtime ? runtime : "builtin", "terminationGracePeriodSeconds",
                     (json_int_t) p->grace, "shareProcessNamespace",
-                    bool_at (pp_node_get (p->node, "spec"), "shareProcessNamespace"), "containers", cs);
+                    bool_at (p->spec, "shareProcessNamespace"), "containers", cs);
 }
 
 static int
@@ -392,8 +528,8 @@ record_pod (pp_state_t *state, const pod_plan_t *p, const char *play_file, pp_er
 }
 
 static int
-apply_pod (pp_context_t *ctx, pp_state_t *state, pod_plan_t *p, const char *play_file, const pp_play_opts_t *opts,
-           pp_error_t *err)
+apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, pod_plan_t *p, const char *play_file,
+           const pp_play_opts_t *opts, pp_error_t *err)
 {
   p->id = pp_state_new_id ();
   p->ctr_ids = xzalloc ((p->n + 1) * sizeof (char *));
@@ -405,7 +541,7 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, pod_plan_t *p, const char *play
     return -1;
   for (size_t i = 0; i < p->n; i++)
     if (pp_ctr_mount_rootfs (ctx, p->ctr_ids[i], p->c[i].image.id, err) < 0
-        || write_bundle (ctx, p, i, p->ctr_ids[i], err) < 0)
+        || write_bundle (ctx, objs, p, i, p->ctr_ids[i], err) < 0)
       return -1;
   json_t *plan = plan_json (p, opts->runtime);
   int ret = pp_pod_write_plan (ctx, p->id, plan, err);
@@ -534,11 +670,12 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
     }
   pod_plan_t *pods = NULL;
   size_t n = 0;
+  pp_play_objects_t objs = { 0 };
   int ret = 0;
   if (diags->errors == 0)
     for (size_t i = 0; i < docs.n; i++)
       if (docs.v[i]->root)
-        collect_object (docs.v[i], docs.v[i]->root, &pods, &n, diags);
+        collect_object (docs.v[i], docs.v[i]->root, &pods, &n, &objs, diags);
   if (diags->errors)
     ret = 1;
   /* Names are unique in the play and on the machine: nothing is created when one clashes. */
@@ -575,6 +712,19 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
       ret = resolve_image (ctx, &store, &pods[i], &pods[i].c[j], err);
   if (store_open)
     pp_store_close (&store);
+  /* Every reference to a ConfigMap or Secret resolves before anything is created. */
+  for (size_t i = 0; ret == 0 && i < n; i++)
+    for (size_t j = 0; ret == 0 && j < pods[i].n; j++)
+      {
+        cleanup_free char *where = xasprintf ("pod %s, container %s", pods[i].name, pods[i].c[j].name);
+        pp_env_pod_t ep = { .file = pods[i].doc->file, .where = where, .name = pods[i].name,
+                            .namespace_ = pods[i].namespace_, .node_name = "", .meta = pods[i].meta,
+                            .spec = pods[i].spec };
+        char **env = pp_play_env (&objs, &ep, pods[i].c[j].node, err);
+        if (env == NULL)
+          ret = -1;
+        pp_strv_free (env);
+      }
   if (ret == 0)
     {
       for (size_t i = 0; ret == 0 && i < n; i++)
@@ -592,7 +742,7 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
                   break;
                 }
             }
-          ret = apply_pod (ctx, state, &pods[i], pf, opts, err);
+          ret = apply_pod (ctx, state, &objs, &pods[i], pf, opts, err);
         }
       if (ret < 0)
         rollback (ctx, state, pods, n);
@@ -604,6 +754,7 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
   for (size_t i = 0; i < n; i++)
     plan_free (&pods[i]);
   free (pods);
+  pp_play_objects_free (&objs);
   pp_docs_free (&docs);
   return ret;
 }

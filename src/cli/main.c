@@ -46,10 +46,11 @@ static const pp_command_t kube_commands[] = {
   { .name = "play",
     .summary = "Create and start pods from Kubernetes YAML",
     .usage = "[options] FILE|DIR|- ...",
-    .help = "Validates every document first (nothing is created when any is invalid), then creates each Pod:\n"
-            "images found in the store or pulled (imagePullPolicy), containers run by the pod's monitor.\n"
-            "A failure removes every pod this play created.  Other kinds are named in a warning and skipped\n"
-            "until they are built (#5).\n\n"
+    .help = "Validates every document first (nothing is created when any is invalid), then creates each Pod\n"
+            "and each replica of a Deployment or DaemonSet: images found in the store or pulled\n"
+            "(imagePullPolicy), env from ConfigMaps and Secrets of the play, containers run by the pod's\n"
+            "monitor.  A failure removes every pod this play created.  Kinds and fields not honoured yet are\n"
+            "named in warnings, never ignored in silence.\n\n"
             "Options:\n"
             "  --format FORMAT   text (default) or json\n"
             "  --start=false     create the pods without starting them\n",

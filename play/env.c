@@ -1,0 +1,314 @@
+/* A container's environment, the kubelet's way: see env.h. */
+#include "play/env.h"
+#include "schema/checks.h"
+
+#include <math.h>
+#include <openssl/evp.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+void
+pp_play_objects_add (pp_play_objects_t *o, const char *kind, const pp_node_t *obj)
+{
+  if (strcmp (kind, "ConfigMap") == 0)
+    {
+      o->configmaps = xrealloc (o->configmaps, (o->n_configmaps + 1) * sizeof *o->configmaps);
+      o->configmaps[o->n_configmaps++] = obj;
+    }
+  else if (strcmp (kind, "Secret") == 0)
+    {
+      o->secrets = xrealloc (o->secrets, (o->n_secrets + 1) * sizeof *o->secrets);
+      o->secrets[o->n_secrets++] = obj;
+    }
+}
+
+void
+pp_play_objects_free (pp_play_objects_t *o)
+{
+  free (o->configmaps);
+  free (o->secrets);
+  memset (o, 0, sizeof *o);
+}
+
+static bool
+is_true (const pp_node_t *n)
+{
+  return n && n->type == PP_NODE_SCALAR && n->tag == PP_TAG_BOOL && strcasecmp (n->u.str, "true") == 0;
+}
+
+static const pp_node_t *
+find_object (const pp_node_t *const *v, size_t n, const char *name)
+{
+  for (size_t i = 0; name && i < n; i++)
+    if (strcmp (pp_node_str (pp_node_get (pp_node_get (v[i], "metadata"), "name")) ?: "", name) == 0)
+      return v[i];
+  return NULL;
+}
+
+/* A Secret's data value, decoded from base64 (stringData wins, as the API server merges it). */
+static char *
+secret_value (const pp_node_t *secret, const char *key)
+{
+  const char *plain = pp_node_str (pp_node_get (pp_node_get (secret, "stringData"), key));
+  if (plain)
+    return xstrdup (plain);
+  const char *b64 = pp_node_str (pp_node_get (pp_node_get (secret, "data"), key));
+  if (b64 == NULL)
+    return NULL;
+  size_t len = strlen (b64);
+  char *out = xzalloc (len / 4 * 3 + 4);
+  int n = EVP_DecodeBlock ((unsigned char *) out, (const unsigned char *) b64, (int) len);
+  if (n < 0)
+    n = 0;
+  /* The decoder counts the padding's bytes too. */
+  for (size_t i = len; i > 0 && b64[i - 1] == '='; i--)
+    n--;
+  out[n > 0 ? n : 0] = '\0';
+  return out;
+}
+
+static void
+env_set (char ***env, size_t *n, const char *name, const char *value)
+{
+  size_t len = strlen (name);
+  for (size_t i = 0; i < *n; i++)
+    if (strncmp ((*env)[i], name, len) == 0 && (*env)[i][len] == '=')
+      {
+        free ((*env)[i]);
+        (*env)[i] = xasprintf ("%s=%s", name, value);
+        return;
+      }
+  *env = xrealloc (*env, (*n + 2) * sizeof (char *));
+  (*env)[(*n)++] = xasprintf ("%s=%s", name, value);
+  (*env)[*n] = NULL;
+}
+
+char *
+pp_expand_vars (const char *s, char *const *env)
+{
+  pp_buf_t b = { 0 };
+  pp_buf_puts (&b, "");
+  for (const char *p = s; *p;)
+    {
+      if (p[0] == '$' && p[1] == '$')
+        {
+          pp_buf_puts (&b, "$");
+          p += 2;
+          continue;
+        }
+      const char *close = p[0] == '$' && p[1] == '(' ? strchr (p + 2, ')') : NULL;
+      if (close)
+        {
+          size_t len = (size_t) (close - p - 2);
+          const char *value = NULL;
+          for (size_t i = 0; env && env[i] && value == NULL; i++)
+            if (strncmp (env[i], p + 2, len) == 0 && env[i][len] == '=')
+              value = env[i] + len + 1;
+          if (value)
+            {
+              pp_buf_puts (&b, value);
+              p = close + 1;
+              continue;
+            }
+          pp_buf_append (&b, p, (size_t) (close - p + 1));
+          p = close + 1;
+          continue;
+        }
+      pp_buf_append (&b, p, 1);
+      p++;
+    }
+  return b.data;
+}
+
+/* metadata.labels['key'] and metadata.annotations['key']. */
+static const char *
+map_field (const pp_node_t *meta, const char *path, const char *map)
+{
+  size_t mlen = strlen (map);
+  if (strncmp (path, map, mlen) != 0 || path[mlen] != '[')
+    return NULL;
+  const char *k = path + mlen + 1;
+  char quote = *k == '\'' || *k == '"' ? *k++ : 0;
+  const char *end = strchr (k, quote ? quote : ']');
+  if (end == NULL)
+    return NULL;
+  cleanup_free char *key = xstrndup (k, (size_t) (end - k));
+  return pp_node_str (pp_node_get (pp_node_get (meta, map + strlen ("metadata.")), key)) ?: "";
+}
+
+static char *
+field_value (const pp_env_pod_t *pod, const char *path)
+{
+  const char *v;
+  if (strcmp (path, "metadata.name") == 0)
+    return xstrdup (pod->name);
+  if (strcmp (path, "metadata.namespace") == 0)
+    return xstrdup (pod->namespace_);
+  if (strcmp (path, "metadata.uid") == 0)
+    return xstrdup (pod->uid ? pod->uid : "");
+  if (strcmp (path, "spec.nodeName") == 0)
+    return xstrdup (pod->node_name);
+  if (strcmp (path, "spec.serviceAccountName") == 0)
+    return xstrdup (pp_node_str (pp_node_get (pod->spec, "serviceAccountName")) ?: "default");
+  if (strcmp (path, "status.hostIP") == 0 || strcmp (path, "status.hostIPs") == 0)
+    return xstrdup ("127.0.0.1");
+  /* No pod network yet: a pod answers on its loopback only. */
+  if (strcmp (path, "status.podIP") == 0 || strcmp (path, "status.podIPs") == 0)
+    return xstrdup ("127.0.0.1");
+  if ((v = map_field (pod->meta, path, "metadata.labels")) || (v = map_field (pod->meta, path, "metadata.annotations")))
+    return xstrdup (v);
+  return NULL;
+}
+
+/* limits.cpu, requests.memory, ... of a container, divided by the divisor and rounded up, as the kubelet
+   reports them; an unset limit is the machine's capacity. */
+static char *
+resource_value (const pp_env_pod_t *pod, const pp_node_t *ctr, const pp_node_t *ref)
+{
+  const char *cname = pp_node_str (pp_node_get (ref, "containerName"));
+  const pp_node_t *c = ctr;
+  const pp_node_t *cs = pp_node_get (pod->spec, "containers");
+  for (size_t i = 0; cname && cs && cs->type == PP_NODE_SEQ && i < cs->n; i++)
+    if (strcmp (pp_node_str (pp_node_get (cs->u.items[i], "name")) ?: "", cname) == 0)
+      c = cs->u.items[i];
+  const char *res = pp_node_str (pp_node_get (ref, "resource")) ?: "";
+  const char *dot = strchr (res, '.');
+  if (dot == NULL)
+    return NULL;
+  cleanup_free char *group = xstrndup (res, (size_t) (dot - res));
+  const pp_node_t *q = pp_node_get (pp_node_get (pp_node_get (c, "resources"), group), dot + 1);
+  pp_quantity_t value = { 0 }, divisor = { 1 };
+  const char *dv = pp_node_str (pp_node_get (ref, "divisor"));
+  if (dv && (pp_quantity_parse (dv, &divisor) != NULL || divisor.value <= 0))
+    divisor.value = 1;
+  if (q == NULL || q->type != PP_NODE_SCALAR || pp_quantity_parse (q->u.str, &value) != NULL)
+    {
+      if (strcmp (group, "requests") == 0)
+        value.value = 0;
+      else if (strcmp (dot + 1, "cpu") == 0)
+        value.value = (long double) sysconf (_SC_NPROCESSORS_ONLN);
+      else
+        value.value = (long double) sysconf (_SC_PHYS_PAGES) * (long double) sysconf (_SC_PAGESIZE);
+    }
+  return xasprintf ("%.0Lf", ceill (value.value / divisor.value));
+}
+
+/* The value of one env entry; NULL with err set when a required reference is missing, NULL without it when an
+   optional one is (the variable is then left out). */
+static char *
+entry_value (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const pp_node_t *ctr, const pp_node_t *e,
+             char *const *so_far, pp_error_t *err)
+{
+  const pp_node_t *from = pp_node_get (e, "valueFrom");
+  const char *name = pp_node_str (pp_node_get (e, "name")) ?: "";
+  if (from == NULL)
+    return pp_expand_vars (pp_node_str (pp_node_get (e, "value")) ?: "", so_far);
+  const pp_node_t *ref;
+  if ((ref = pp_node_get (from, "configMapKeyRef")) || (ref = pp_node_get (from, "secretKeyRef")))
+    {
+      bool cm = pp_node_get (from, "configMapKeyRef") != NULL;
+      const char *oname = pp_node_str (pp_node_get (ref, "name")) ?: "";
+      const char *key = pp_node_str (pp_node_get (ref, "key")) ?: "";
+      bool opt = is_true (pp_node_get (ref, "optional"));
+      const pp_node_t *obj = cm ? find_object (objs->configmaps, objs->n_configmaps, oname)
+                                : find_object (objs->secrets, objs->n_secrets, oname);
+      char *v = NULL;
+      if (obj)
+        v = cm ? xstrdup (pp_node_str (pp_node_get (pp_node_get (obj, "data"), key)) ?: "\x01") : secret_value (obj, key);
+      if (v && strcmp (v, "\x01") == 0)
+        {
+          free (v);
+          v = NULL;
+        }
+      if (v || opt)
+        return v;
+      if (obj == NULL)
+        pp_error_make (err, 0, "%s:%u:%u: %s: env %s: %s `%s` is not in the play (and optional is not true)",
+                       pod->file, ref->line, ref->col, pod->where, name, cm ? "ConfigMap" : "Secret", oname);
+      else
+        pp_error_make (err, 0, "%s:%u:%u: %s: env %s: %s `%s` has no key `%s` (and optional is not true)",
+                       pod->file, ref->line, ref->col, pod->where, name, cm ? "ConfigMap" : "Secret", oname, key);
+      return NULL;
+    }
+  if ((ref = pp_node_get (from, "fieldRef")))
+    {
+      const char *path = pp_node_str (pp_node_get (ref, "fieldPath")) ?: "";
+      char *v = field_value (pod, path);
+      if (v == NULL)
+        pp_error_make (err, 0, "%s:%u:%u: %s: env %s: fieldRef: fieldPath `%s` is not supported", pod->file, ref->line,
+                       ref->col, pod->where, name, path);
+      return v;
+    }
+  if ((ref = pp_node_get (from, "resourceFieldRef")))
+    {
+      char *v = resource_value (pod, ctr, ref);
+      if (v == NULL)
+        pp_error_make (err, 0, "%s:%u:%u: %s: env %s: resourceFieldRef: resource `%s` is not supported", pod->file,
+                       ref->line, ref->col, pod->where, name, pp_node_str (pp_node_get (ref, "resource")) ?: "");
+      return v;
+    }
+  pp_error_make (err, 0, "%s:%u:%u: %s: env %s: valueFrom names no source podplay can read", pod->file, from->line,
+                 from->col, pod->where, name);
+  return NULL;
+}
+
+/* envFrom: every key of a ConfigMap or Secret, with the prefix. */
+static int
+add_env_from (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const pp_node_t *src, char ***env, size_t *n,
+              pp_error_t *err)
+{
+  const pp_node_t *ref;
+  bool cm = (ref = pp_node_get (src, "configMapRef")) != NULL;
+  if (!cm && (ref = pp_node_get (src, "secretRef")) == NULL)
+    return 0;
+  const char *oname = pp_node_str (pp_node_get (ref, "name")) ?: "";
+  const char *prefix = pp_node_str (pp_node_get (src, "prefix")) ?: "";
+  bool opt = is_true (pp_node_get (ref, "optional"));
+  const pp_node_t *obj = cm ? find_object (objs->configmaps, objs->n_configmaps, oname)
+                            : find_object (objs->secrets, objs->n_secrets, oname);
+  if (obj == NULL)
+    return opt ? 0
+               : pp_error_make (err, 0, "%s:%u:%u: %s: envFrom: %s `%s` is not in the play (and optional is not true)",
+                                pod->file, ref->line, ref->col, pod->where, cm ? "ConfigMap" : "Secret", oname);
+  static const char *const maps[] = { "data", "stringData" };
+  for (size_t m = 0; m < (cm ? 1 : 2); m++)
+    {
+      const pp_node_t *data = pp_node_get (obj, maps[m]);
+      for (size_t i = 0; data && data->type == PP_NODE_MAP && i < data->n; i++)
+        {
+          const char *key = pp_node_str (data->u.pairs[i].key) ?: "";
+          cleanup_free char *full = xasprintf ("%s%s", prefix, key);
+          cleanup_free char *v = cm ? xstrdup (pp_node_str (data->u.pairs[i].value) ?: "") : secret_value (obj, key);
+          env_set (env, n, full, v ? v : "");
+        }
+    }
+  return 0;
+}
+
+char **
+pp_play_env (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const pp_node_t *ctr, pp_error_t *err)
+{
+  char **env = xzalloc (sizeof (char *));
+  size_t n = 0;
+  const pp_node_t *from = pp_node_get (ctr, "envFrom");
+  for (size_t i = 0; from && from->type == PP_NODE_SEQ && i < from->n; i++)
+    if (add_env_from (objs, pod, from->u.items[i], &env, &n, err) < 0)
+      goto fail;
+  const pp_node_t *list = pp_node_get (ctr, "env");
+  for (size_t i = 0; list && list->type == PP_NODE_SEQ && i < list->n; i++)
+    {
+      const pp_node_t *e = list->u.items[i];
+      cleanup_free char *v = entry_value (objs, pod, ctr, e, env, err);
+      if (v == NULL && *err)
+        goto fail;
+      if (v)
+        env_set (&env, &n, pp_node_str (pp_node_get (e, "name")) ?: "", v);
+    }
+  return env;
+fail:
+  for (size_t i = 0; i < n; i++)
+    free (env[i]);
+  free (env);
+  return NULL;
+}

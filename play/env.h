@@ -1,0 +1,37 @@
+/* A container's environment as the kubelet makes it: envFrom, then env (values, ConfigMap and Secret keys,
+   fields of the pod, resources of a container), with $(VAR) expansion; and $(VAR) in command and args. */
+#ifndef PP_PLAY_ENV_H
+#define PP_PLAY_ENV_H
+
+#include "core/error.h"
+#include "schema/node.h"
+
+/* The ConfigMaps and Secrets of a play, by name. */
+typedef struct
+{
+  const pp_node_t **configmaps, **secrets;
+  size_t n_configmaps, n_secrets;
+} pp_play_objects_t;
+
+void pp_play_objects_add (pp_play_objects_t *o, const char *kind, const pp_node_t *obj);
+void pp_play_objects_free (pp_play_objects_t *o);
+
+/* What fieldRef and resourceFieldRef read. */
+typedef struct
+{
+  const char *file;  /* for messages */
+  const char *where; /* "pod P, container C", for messages */
+  const char *name, *namespace_, *uid, *node_name;
+  const pp_node_t *meta, *spec;
+} pp_env_pod_t;
+
+/* The container's variables, "NAME=value", NULL-terminated, in the kubelet's order (envFrom in order, then env;
+   a later name replaces an earlier one).  A required reference that is missing is an error naming the file,
+   position and field. */
+char **pp_play_env (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const pp_node_t *ctr, pp_error_t *err);
+
+/* `s` with $(VAR) replaced by VAR's value in `env` ("NAME=value" strings); an undefined $(VAR) stays as written
+   and $$ is a literal $, as Kubernetes expands. */
+char *pp_expand_vars (const char *s, char *const *env);
+
+#endif

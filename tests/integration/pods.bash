@@ -1,0 +1,34 @@
+# Shared set-up of the tests that play pods: the offline images built once per file, a store and runtime root
+# per test, and a teardown that leaves nothing behind even when a test fails.
+
+setup_file() {
+	python3 "$REPO_ROOT/fixtures/images/build.py" "$BATS_FILE_TMPDIR/images" >/dev/null
+}
+
+setup() {
+	: "${PODPLAY:?set PODPLAY to the podplay binary (an absolute path)}"
+	cd "$REPO_ROOT"
+	if [ "$(id -u)" != 0 ]; then
+		skip "pods need namespaces, mounts and cgroups: run as root"
+	fi
+	ROOT=$BATS_TEST_TMPDIR/root
+	RUNROOT=$BATS_TEST_TMPDIR/run
+	Y=$BATS_TEST_TMPDIR/yaml
+	mkdir -p "$Y"
+	pp load -i "$BATS_FILE_TMPDIR/images/busybox.oci.tar" >/dev/null
+}
+
+teardown() {
+	pp pod rm -f -t 0 --all >/dev/null 2>&1 || true
+	# Whatever a failed test left mounted under its directories goes too, deepest first.
+	grep -F " $BATS_TEST_TMPDIR/" /proc/self/mountinfo | awk '{ print $5 }' | sort -r | while read -r m; do
+		umount -l "$m" 2>/dev/null || true
+	done
+	rm -rf "${BATS_TEST_TMPDIR:?}/root" "${BATS_TEST_TMPDIR:?}/run"
+}
+
+# PODPLAY_RUNTIME=runc (or crun) runs every test with that OCI runtime instead of the built-in executor.
+pp() {
+	"$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" ${PODPLAY_RUNTIME:+--runtime "$PODPLAY_RUNTIME"} "$@"
+}
+
