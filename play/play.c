@@ -3,6 +3,7 @@
    `kube down` removes what the state database says a play of those files created. */
 #include "play/play.h"
 #include "play/env.h"
+#include "play/volumes.h"
 #include "image/pull.h"
 #include "image/store.h"
 #include "runtime/bundle.h"
@@ -38,9 +39,11 @@ typedef struct
   int64_t grace;
   ctr_plan_t *c;
   size_t n;
+  char *dir; /* the folder of its file: relative hostPath paths start there */
   /* filled while applying */
   char *id;
   char **ctr_ids;
+  pp_volumes_t vols;
 } pod_plan_t;
 
 static const pp_node_t *
@@ -101,6 +104,8 @@ plan_free (pod_plan_t *p)
     if (p->c[i].have_image)
       pp_image_release (&p->c[i].image);
   free (p->c);
+  free (p->dir);
+  pp_volumes_release (&p->vols);
   free (p->name);
   free (p->hostname);
   free (p->id);
@@ -148,15 +153,15 @@ node_hash (const pp_node_t *n, uint64_t h)
 /* Fields the tables mark supported that kube play does not honour yet: each one present is named in a warning,
    never ignored in silence. */
 static const char *const pod_fields_pending[] = {
-  "volumes", "hostNetwork", "hostPID", "hostIPC", "hostUsers", "hostAliases", "dnsConfig", "dnsPolicy", "subdomain",
+  "hostNetwork", "hostPID", "hostIPC", "hostUsers", "hostAliases", "dnsConfig", "dnsPolicy", "subdomain",
   "readinessGates", "runtimeClassName", "os", NULL,
 };
 static const char *const pod_security_pending[] = {
-  "runAsNonRoot", "fsGroup", "fsGroupChangePolicy", "seccompProfile", "sysctls", "seLinuxOptions",
+  "runAsNonRoot", "fsGroupChangePolicy", "seccompProfile", "sysctls", "seLinuxOptions",
   "appArmorProfile", "supplementalGroupsPolicy", NULL,
 };
 static const char *const ctr_fields_pending[] = {
-  "volumeMounts", "volumeDevices", "ports", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "stdin",
+  "volumeDevices", "ports", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "stdin",
   "stdinOnce", "tty", "restartPolicy", "resizePolicy", NULL,
 };
 static const char *const ctr_security_pending[] = {
@@ -209,6 +214,14 @@ add_pod (const pp_doc_t *doc, const pp_node_t *obj, const pp_node_t *meta, const
   p->spec = spec;
   p->meta = meta;
   p->name = name;
+  char buf[PATH_MAX];
+  if (strcmp (doc->file, "<stdin>") != 0 && realpath (doc->file, buf))
+    {
+      char *slash = strrchr (buf, '/');
+      p->dir = slash && slash != buf ? xstrndup (buf, (size_t) (slash - buf)) : xstrdup ("/");
+    }
+  else
+    p->dir = getcwd (buf, sizeof buf) ? xstrdup (buf) : xstrdup ("/");
   p->namespace_ = str_at (pp_node_get (obj, "metadata"), "namespace") ?: "default";
   /* The hostname is the pod's name, cut to the 63 characters a hostname may have. */
   const char *hn = str_at (spec, "hostname");
@@ -420,6 +433,9 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
   for (size_t j = 0; sg && sg->type == PP_NODE_SEQ && j < sg->n && n_groups < PP_N_ELEMENTS (groups); j++)
     if (pp_parse_int (sg->u.items[j]->u.str ?: "", &v))
       groups[n_groups++] = (uint32_t) v;
+  /* fsGroup owns the pod's volumes: every container is in it. */
+  if (int_at (psc, "fsGroup", &v) && n_groups < PP_N_ELEMENTS (groups))
+    groups[n_groups++] = (uint32_t) v;
 
   cleanup_free const char **cap_add = str_seq (path_get (sc, "capabilities", "add"));
   cleanup_free const char **cap_drop = str_seq (path_get (sc, "capabilities", "drop"));
@@ -446,11 +462,19 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
   cleanup_free char *hosts = xasprintf ("%s/hosts", run);
   cleanup_free char *hostname = xasprintf ("%s/hostname", run);
   cleanup_free char *resolv = xasprintf ("%s/resolv.conf", run);
-  pp_bundle_mount_t mounts[] = {
-    { "/etc/hosts", hosts, false },
-    { "/etc/hostname", hostname, false },
-    { "/etc/resolv.conf", resolv, false },
-  };
+  /* The pod's /etc files, then the container's volumes. */
+  pp_bundle_mount_t *vmounts = NULL;
+  char **vowned = NULL;
+  size_t n_vmounts = 0;
+  pp_env_pod_t vp = { .file = p->doc->file, .where = where, .spec = p->spec };
+  if (ret == 0)
+    ret = pp_volume_mounts (&p->vols, &vp, c->node, &vmounts, &n_vmounts, &vowned, err);
+  pp_bundle_mount_t *mounts = xzalloc ((n_vmounts + 4) * sizeof (pp_bundle_mount_t));
+  mounts[0] = (pp_bundle_mount_t){ "/etc/hosts", hosts, false };
+  mounts[1] = (pp_bundle_mount_t){ "/etc/hostname", hostname, false };
+  mounts[2] = (pp_bundle_mount_t){ "/etc/resolv.conf", resolv, false };
+  for (size_t m = 0; m < n_vmounts; m++)
+    mounts[3 + m] = vmounts[m];
   cleanup_free char *cgroups = ctr_cgroup (p->id, ctr_id);
   const pp_node_t *ape = pp_node_get (sc, "allowPrivilegeEscalation");
   pp_bundle_spec_t bs = {
@@ -475,12 +499,15 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
     .cgroups_path = cgroups,
     .root_path = rootfs,
     .mounts = mounts,
-    .n_mounts = PP_N_ELEMENTS (mounts),
+    .n_mounts = 3 + n_vmounts,
   };
   if (ret == 0)
     ret = pp_bundle_write (dir, &bs, err);
   pp_strv_free (argv);
   pp_strv_free (env);
+  free (mounts);
+  free (vmounts);
+  pp_strv_free (vowned);
   return ret;
 }
 
@@ -494,10 +521,11 @@ plan_json (const pod_plan_t *p, const char *runtime)
       json_array_append_new (cs, json_pack ("{s:s, s:s, s:b, s:s}", "id", p->ctr_ids[i], "name", p->c[i].name,
                                             "init", p->c[i].init, "cgroup", cg));
     }
-  return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:o}", "id", p->id, "name", p->name, "hostname",
-                    p->hostname, "restartPolicy", p->restart_policy, "runtime", runtime ? runtime : "builtin", "terminationGracePeriodSeconds",
-                    (json_int_t) p->grace, "shareProcessNamespace",
-                    bool_at (p->spec, "shareProcessNamespace"), "containers", cs);
+  return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:O, s:o}", "id", p->id, "name", p->name, "hostname",
+                    p->hostname, "restartPolicy", p->restart_policy, "runtime", runtime ? runtime : "builtin",
+                    "terminationGracePeriodSeconds", (json_int_t) p->grace, "shareProcessNamespace",
+                    bool_at (p->spec, "shareProcessNamespace"), "tmpfs", p->vols.tmpfs ? p->vols.tmpfs : json_array (),
+                    "containers", cs);
 }
 
 static int
@@ -538,6 +566,14 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
   if (record_pod (state, p, play_file, err) < 0)
     return -1;
   if (pp_pod_setup (ctx, p->id, p->hostname, err) < 0)
+    return -1;
+  cleanup_free char *where = xasprintf ("pod %s", p->name);
+  pp_env_pod_t ep = { .file = p->doc->file, .where = where, .name = p->name, .namespace_ = p->namespace_,
+                      .uid = p->id, .node_name = "", .meta = p->meta, .spec = p->spec };
+  int64_t fs_group = -1;
+  if (!int_at (pp_node_get (p->spec, "securityContext"), "fsGroup", &fs_group))
+    fs_group = -1;
+  if (pp_volumes_create (ctx, p->id, objs, &ep, p->dir, fs_group, &p->vols, err) < 0)
     return -1;
   for (size_t i = 0; i < p->n; i++)
     if (pp_ctr_mount_rootfs (ctx, p->ctr_ids[i], p->c[i].image.id, err) < 0
@@ -724,6 +760,13 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
         if (env == NULL)
           ret = -1;
         pp_strv_free (env);
+        if (ret == 0 && j == 0)
+          {
+            ep.where = pods[i].name;
+            cleanup_free char *pw = xasprintf ("pod %s", pods[i].name);
+            ep.where = pw;
+            ret = pp_volumes_check (&objs, &ep, pods[i].dir, diags, pods[i].doc->index, err);
+          }
       }
   if (ret == 0)
     {

@@ -5,6 +5,7 @@
 #include "image/unpack.h"
 #include "runtime/cgroup.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <net/if.h>
 #include <poll.h>
@@ -297,7 +298,19 @@ pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_
   cleanup_free char *data = pp_pod_datadir (ctx, pod->id);
   if (unmounted)
     remove_path (run, &first);
-  remove_path (data, &first);
+  /* Memory-backed volumes are mounts: they go before the directory that holds them. */
+  cleanup_free char *vols = xasprintf ("%s/volumes", data);
+  cleanup_dir DIR *vd = opendir (vols);
+  struct dirent *de;
+  bool data_free = true;
+  while (vd && (de = readdir (vd)) != NULL)
+    if (de->d_name[0] != '.')
+      {
+        cleanup_free char *v = xasprintf ("%s/%s", vols, de->d_name);
+        data_free = unmount_path (v, &first) && data_free;
+      }
+  if (data_free)
+    remove_path (data, &first);
   if (first)
     {
       *err = first;
@@ -327,6 +340,23 @@ pp_pod_write_plan (pp_context_t *ctx, const char *pod_id, json_t *plan, pp_error
   if (pp_mkdir_p (data, 0700) < 0)
     return pp_error_make (err, errno, "create `%s`", data);
   return write_file (path, text, err);
+}
+
+int
+pp_pod_remount_tmpfs (json_t *plan, pp_error_t *err)
+{
+  size_t i;
+  json_t *t;
+  json_array_foreach (json_object_get (plan, "tmpfs"), i, t)
+  {
+    const char *path = json_string_value (json_object_get (t, "path"));
+    const char *opts = json_string_value (json_object_get (t, "options"));
+    if (path == NULL || is_mounted (path))
+      continue;
+    if (pp_mkdir_p (path, 0755) < 0 || mount ("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+      return pp_error_make (err, errno, "mount a tmpfs on `%s`", path);
+  }
+  return 0;
 }
 
 int64_t

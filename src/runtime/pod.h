@@ -33,6 +33,10 @@ int pp_pod_setup (pp_context_t *ctx, const char *pod_id, const char *hostname, p
 /* Whether the pod's namespaces are still held (a reboot drops them with the runroot). */
 bool pp_pod_is_set_up (pp_context_t *ctx, const char *pod_id);
 
+/* Mounts again the memory-backed emptyDirs pod.json lists ("tmpfs": [{"path", "options"}]) that are not mounted
+   (after a reboot). */
+int pp_pod_remount_tmpfs (json_t *plan, pp_error_t *err);
+
 /* Mounts a container's root filesystem (the image's layers under an overlay) unless it is mounted. */
 int pp_ctr_mount_rootfs (pp_context_t *ctx, const char *ctr_id, const char *image_id, pp_error_t *err);
 

@@ -179,3 +179,178 @@ pod_names() {
 	run -125 pp kube play "$Y/missing.yaml"
 	assert_contains "$output" "env A: ConfigMap \`other\` is not in the play"
 }
+
+# Waits for every container of the play to have exited.
+wait_all_exited() {
+	for _ in $(seq 100); do
+		pp ps -a --format json | python3 -c 'import json,sys; sys.exit(0 if all(c["status"] == "Exited" for c in json.load(sys.stdin)) else 1)' && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+@test "volumes: emptyDir shared by two containers, in memory with its size, ConfigMap items and modes, Secrets read-only" {
+	mkdir -p "$BATS_TEST_TMPDIR/host"
+	cat >"$Y/vol.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: ConfigMap
+	metadata:
+	  name: web-config
+	data:
+	  index.html: "<h1>hi</h1>"
+	  app.conf: "level=3"
+	---
+	apiVersion: v1
+	kind: Secret
+	metadata:
+	  name: tls
+	data:
+	  key.pem: a2V5LWJ5dGVz
+	---
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: vols
+	spec:
+	  restartPolicy: Never
+	  initContainers:
+	  - name: writer
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "echo shared-data >/work/note"]
+	    volumeMounts: [{name: work, mountPath: /work}]
+	  containers:
+	  - name: reader
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c"]
+	    args:
+	    - |
+	      cat /work/note
+	      grep ' /scratch ' /proc/mounts | cut -d' ' -f3,4 | grep -o 'tmpfs.*size=[0-9]*k'
+	      cat /site/html/index.html; echo
+	      busybox stat -c '%a %n' /site/html/index.html /conf/app.conf /secrets/key.pem
+	      cat /secrets/key.pem; echo
+	      touch /secrets/new 2>/dev/null || echo secrets-read-only
+	      cat /only/app.conf; echo
+	      ls /site
+	    volumeMounts:
+	    - {name: work, mountPath: /work}
+	    - {name: scratch, mountPath: /scratch}
+	    - {name: site, mountPath: /site}
+	    - {name: conf, mountPath: /conf}
+	    - {name: secret, mountPath: /secrets}
+	    - {name: conf, mountPath: /only/app.conf, subPath: app.conf}
+	  volumes:
+	  - {name: work, emptyDir: {}}
+	  - {name: scratch, emptyDir: {medium: Memory, sizeLimit: 8Mi}}
+	  - name: site
+	    configMap:
+	      name: web-config
+	      items: [{key: index.html, path: html/index.html, mode: 0600}]
+	  - {name: conf, configMap: {name: web-config, defaultMode: 0640}}
+	  - {name: secret, secret: {secretName: tls}}
+	YAML
+	run -0 pp kube play "$Y/vol.yaml"
+	wait_all_exited
+	run -0 pp logs vols-reader
+	assert_equal "$output" "$(printf 'shared-data\ntmpfs rw,nosuid,nodev,relatime,size=8192k\n<h1>hi</h1>\n600 /site/html/index.html\n640 /conf/app.conf\n644 /secrets/key.pem\nkey-bytes\nsecrets-read-only\nlevel=3\nhtml')"
+	podid=$(pp pod inspect vols | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+	grep -q " $ROOT/pods/$podid/volumes/scratch " /proc/self/mountinfo
+	run -0 pp kube down "$Y/vol.yaml"
+	run grep -F " $ROOT/" /proc/self/mountinfo
+	assert_equal "$output" ""
+	[ ! -e "$ROOT/pods/$podid" ]
+}
+
+@test "hostPath: each type is checked, DirectoryOrCreate and FileOrCreate create, relative paths start at the file's folder" {
+	host=$BATS_TEST_TMPDIR/host
+	mkdir -p "$host/dir" "$Y/rel-dir" && echo from-host >"$host/dir/file" && touch "$Y/rel-dir/beside-the-yaml"
+	cat >"$Y/host.yaml" <<-YAML
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: hp
+	spec:
+	  restartPolicy: Never
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "cat /d/file; cat /f; echo made >/new/x; ls /rel"]
+	    volumeMounts:
+	    - {name: d, mountPath: /d, readOnly: true}
+	    - {name: f, mountPath: /f}
+	    - {name: new, mountPath: /new}
+	    - {name: rel, mountPath: /rel}
+	  volumes:
+	  - {name: d, hostPath: {path: $host/dir, type: Directory}}
+	  - {name: f, hostPath: {path: $host/dir/file, type: File}}
+	  - {name: new, hostPath: {path: $host/created, type: DirectoryOrCreate}}
+	  - {name: rel, hostPath: {path: rel-dir}}
+	YAML
+	run -0 pp kube play "$Y/host.yaml"
+	assert_contains "$output" 'relative path "rel-dir" resolves against the folder of'
+
+	wait_all_exited
+	run -0 pp logs hp-main
+	assert_equal "$output" "$(printf 'from-host\nfrom-host\nbeside-the-yaml')"
+	[ "$(cat "$host/created/x")" = made ]
+	run -0 pp kube down "$Y/host.yaml"
+	sed -i "s|path: $host/dir/file, type: File|path: $host/dir, type: File|" "$Y/host.yaml"
+	run -125 pp kube play "$Y/host.yaml"
+	assert_contains "$output" "host.yaml:18:25: pod hp: "
+	assert_contains "$output" "volume f: hostPath \`$host/dir\` (type File) is not a file"
+	sed -i "s|path: $host/dir, type: File|path: $host/missing, type: Socket|" "$Y/host.yaml"
+	run -125 pp kube play "$Y/host.yaml"
+	assert_contains "$output" "(type Socket) does not exist"
+	run -0 pp pod ls -q
+	assert_equal "$output" ""
+}
+
+@test "subPath through a symlink is refused: a volume cannot lead a mount out of itself" {
+	host=$BATS_TEST_TMPDIR/host
+	mkdir -p "$host/vol"
+	ln -s /etc "$host/vol/escape"
+	ln -s ../.. "$host/vol/up"
+	for sub in escape escape/passwd up/etc; do
+		cat >"$Y/sub.yaml" <<-YAML
+		apiVersion: v1
+		kind: Pod
+		metadata:
+		  name: sub
+		spec:
+		  containers:
+		  - name: main
+		    image: localhost/busybox:latest
+		    command: ["cat", "/x"]
+		    volumeMounts: [{name: v, mountPath: /x, subPath: $sub}]
+		  volumes:
+		  - {name: v, hostPath: {path: $host/vol}}
+		YAML
+		run -125 pp kube play "$Y/sub.yaml"
+		assert_contains "$output" "subPath \`$sub\` goes through a symlink or out of its volume"
+		run -0 pp pod ls -q
+		assert_equal "$output" ""
+	done
+}
+
+@test "fsGroup: a non-root container writes to an emptyDir the group owns" {
+	cat >"$Y/fsg.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: fsg
+	spec:
+	  restartPolicy: Never
+	  securityContext: {runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000}
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "id -G; echo ok >/data/f && busybox stat -c '%g %a' /data /data/f"]
+	    volumeMounts: [{name: data, mountPath: /data}]
+	  volumes:
+	  - {name: data, emptyDir: {}}
+	YAML
+	run -0 pp kube play "$Y/fsg.yaml"
+	wait_all_exited
+	run -0 pp logs fsg-main
+	assert_equal "$output" "$(printf '3000 2000\n2000 2775\n2000 644')"
+}

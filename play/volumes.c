@@ -1,0 +1,425 @@
+/* A pod's volumes: see volumes.h. */
+#include "play/volumes.h"
+#include "schema/checks.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <openssl/evp.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+static const char *
+str_of (const pp_node_t *n, const char *key)
+{
+  return pp_node_str (pp_node_get (n, key));
+}
+
+static bool
+true_at (const pp_node_t *n, const char *key)
+{
+  const pp_node_t *v = pp_node_get (n, key);
+  return v && v->type == PP_NODE_SCALAR && v->tag == PP_TAG_BOOL && strcasecmp (v->u.str, "true") == 0;
+}
+
+static bool
+int_of (const pp_node_t *n, const char *key, int64_t *out)
+{
+  const pp_node_t *v = pp_node_get (n, key);
+  return v && v->type == PP_NODE_SCALAR && v->tag == PP_TAG_INT && pp_parse_int (v->u.str, out);
+}
+
+static const pp_node_t *
+find_named (const pp_node_t *const *v, size_t n, const char *name)
+{
+  for (size_t i = 0; name && i < n; i++)
+    if (strcmp (str_of (pp_node_get (v[i], "metadata"), "name") ?: "", name) == 0)
+      return v[i];
+  return NULL;
+}
+
+/* Volume kinds a pod may name that kube play does not make yet. */
+static const char *const pending_kinds[] = { "persistentVolumeClaim", "downwardAPI", "projected", "image", NULL };
+
+static const char *
+pending_kind (const pp_node_t *vol)
+{
+  for (size_t i = 0; pending_kinds[i]; i++)
+    if (pp_node_get (vol, pending_kinds[i]))
+      return pending_kinds[i];
+  return NULL;
+}
+
+static char *
+host_path (const char *dir, const char *path)
+{
+  return path[0] == '/' ? xstrdup (path) : xasprintf ("%s/%s", dir, path);
+}
+
+/* The checks of a hostPath `type`, on what is there now; NULL when they pass. */
+static const char *
+host_path_problem (const char *path, const char *type)
+{
+  struct stat st;
+  bool exists = stat (path, &st) == 0;
+  if (type == NULL || *type == '\0')
+    return NULL;
+  if (strcmp (type, "DirectoryOrCreate") == 0)
+    return exists && !S_ISDIR (st.st_mode) ? "exists and is not a directory" : NULL;
+  if (strcmp (type, "FileOrCreate") == 0)
+    return exists && !S_ISREG (st.st_mode) ? "exists and is not a file" : NULL;
+  if (!exists)
+    return "does not exist";
+  static const struct
+  {
+    const char *type;
+    mode_t fmt;
+    const char *what;
+  } kinds[] = { { "Directory", S_IFDIR, "is not a directory" },     { "File", S_IFREG, "is not a file" },
+                { "Socket", S_IFSOCK, "is not a socket" },          { "CharDevice", S_IFCHR, "is not a character device" },
+                { "BlockDevice", S_IFBLK, "is not a block device" } };
+  for (size_t i = 0; i < PP_N_ELEMENTS (kinds); i++)
+    if (strcmp (type, kinds[i].type) == 0)
+      return (st.st_mode & S_IFMT) == kinds[i].fmt ? NULL : kinds[i].what;
+  return NULL;
+}
+
+int
+pp_volumes_check (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const char *dir, pp_diags_t *diags,
+                  uint32_t doc, pp_error_t *err)
+{
+  const pp_node_t *vols = pp_node_get (pod->spec, "volumes");
+  for (size_t i = 0; vols && vols->type == PP_NODE_SEQ && i < vols->n; i++)
+    {
+      const pp_node_t *v = vols->u.items[i], *src;
+      const char *name = str_of (v, "name") ?: "";
+      const char *kind = pending_kind (v);
+      if (kind)
+        pp_diags_add (diags, PP_DIAG_WARNING, pod->file, doc, v->line, v->col, NULL,
+                      "%s: volume %s: a %s volume is not played yet (#5): its mounts are left out", pod->where, name,
+                      kind);
+      if ((src = pp_node_get (v, "configMap")) || (src = pp_node_get (v, "secret")))
+        {
+          bool cm = pp_node_get (v, "configMap") != NULL;
+          const char *oname = str_of (src, cm ? "name" : "secretName") ?: "";
+          const pp_node_t *obj = cm ? find_named (objs->configmaps, objs->n_configmaps, oname)
+                                    : find_named (objs->secrets, objs->n_secrets, oname);
+          if (obj == NULL && !true_at (src, "optional"))
+            return pp_error_make (err, 0, "%s:%u:%u: %s: volume %s: %s `%s` is not in the play (and optional is not true)",
+                                  pod->file, src->line, src->col, pod->where, name, cm ? "ConfigMap" : "Secret", oname);
+          const pp_node_t *items = pp_node_get (src, "items");
+          const pp_node_t *data = pp_node_get (obj, "data"), *sdata = pp_node_get (obj, "stringData");
+          for (size_t k = 0; obj && items && items->type == PP_NODE_SEQ && k < items->n; k++)
+            {
+              const char *key = str_of (items->u.items[k], "key") ?: "";
+              if (!pp_node_get (data, key) && !pp_node_get (sdata, key) && !true_at (src, "optional"))
+                return pp_error_make (err, 0, "%s:%u:%u: %s: volume %s: %s `%s` has no key `%s`", pod->file,
+                                      items->u.items[k]->line, items->u.items[k]->col, pod->where, name,
+                                      cm ? "ConfigMap" : "Secret", oname, key);
+            }
+        }
+      if ((src = pp_node_get (v, "hostPath")))
+        {
+          const char *path = str_of (src, "path") ?: "";
+          const char *type = str_of (src, "type");
+          /* A relative path was warned about by the validator; it starts at the file's folder. */
+          cleanup_free char *full = host_path (dir, path);
+          const char *problem = host_path_problem (full, type);
+          if (problem)
+            return pp_error_make (err, 0, "%s:%u:%u: %s: volume %s: hostPath `%s` (type %s) %s", pod->file,
+                                  src->line, src->col, pod->where, name, full, type, problem);
+        }
+    }
+  static const char *const lists[] = { "initContainers", "containers" };
+  for (size_t l = 0; l < PP_N_ELEMENTS (lists); l++)
+    {
+      const pp_node_t *cs = pp_node_get (pod->spec, lists[l]);
+      for (size_t c = 0; cs && cs->type == PP_NODE_SEQ && c < cs->n; c++)
+        {
+          const pp_node_t *mounts = pp_node_get (cs->u.items[c], "volumeMounts");
+          for (size_t m = 0; mounts && mounts->type == PP_NODE_SEQ && m < mounts->n; m++)
+            {
+              const pp_node_t *vm = mounts->u.items[m];
+              const char *vname = str_of (vm, "name") ?: "";
+              bool found = false;
+              for (size_t i = 0; vols && vols->type == PP_NODE_SEQ && i < vols->n && !found; i++)
+                found = strcmp (str_of (vols->u.items[i], "name") ?: "", vname) == 0;
+              if (!found)
+                return pp_error_make (err, 0, "%s:%u:%u: %s: volumeMounts: no volume `%s` in the pod", pod->file,
+                                      vm->line, vm->col, pod->where, vname);
+              const pp_node_t *prop = pp_node_get (vm, "mountPropagation");
+              if (prop && strcmp (pp_node_str (prop) ?: "", "None") != 0)
+                pp_diags_add (diags, PP_DIAG_WARNING, pod->file, doc, prop->line, prop->col, NULL,
+                              "%s: volumeMounts: mountPropagation %s is not honoured yet (#5): mounts stay private",
+                              pod->where, pp_node_str (prop) ?: "");
+            }
+        }
+    }
+  return 0;
+}
+
+/* Creates `rel` (a relative path of the volume, maybe with directories) under the directory `dirfd`, never
+   following a symlink, and writes `data` with `mode`. */
+static int
+write_item (int dirfd, const char *rel, const char *data, size_t len, mode_t mode, int64_t gid, pp_error_t *err)
+{
+  cleanup_free char *copy = xstrdup (rel);
+  int fd = dup (dirfd);
+  char *save = NULL, *comp = strtok_r (copy, "/", &save);
+  while (comp && fd >= 0)
+    {
+      char *next = strtok_r (NULL, "/", &save);
+      if (strcmp (comp, "..") == 0 || strcmp (comp, ".") == 0)
+        {
+          close (fd);
+          return pp_error_make (err, 0, "path `%s` leaves its volume", rel);
+        }
+      if (next == NULL)
+        {
+          int f = openat (fd, comp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
+          close (fd);
+          if (f < 0)
+            return pp_error_make (err, errno, "write `%s`", rel);
+          bool ok = write (f, data, len) == (ssize_t) len && fchmod (f, mode) == 0;
+          if (gid >= 0 && fchown (f, (uid_t) -1, (gid_t) gid) < 0)
+            ok = false;
+          close (f);
+          return ok ? 0 : pp_error_make (err, errno, "write `%s`", rel);
+        }
+      mkdirat (fd, comp, 0755);
+      int sub = openat (fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      close (fd);
+      fd = sub;
+      comp = next;
+    }
+  if (fd >= 0)
+    close (fd);
+  return pp_error_make (err, errno ? errno : EINVAL, "write `%s`", rel);
+}
+
+/* A Secret's value decoded, or a ConfigMap's as it is; NULL when the key is not there. */
+static char *
+object_value (const pp_node_t *obj, bool secret, const char *key, size_t *len)
+{
+  const char *plain = str_of (pp_node_get (obj, secret ? "stringData" : "data"), key);
+  if (plain)
+    {
+      *len = strlen (plain);
+      return xstrdup (plain);
+    }
+  const char *b64 = str_of (pp_node_get (obj, secret ? "data" : "binaryData"), key);
+  if (b64 == NULL)
+    return NULL;
+  size_t blen = strlen (b64);
+  char *out = xzalloc (blen / 4 * 3 + 4);
+  int n = EVP_DecodeBlock ((unsigned char *) out, (const unsigned char *) b64, (int) blen);
+  for (size_t i = blen; n > 0 && i > 0 && b64[i - 1] == '='; i--)
+    n--;
+  *len = n > 0 ? (size_t) n : 0;
+  return out;
+}
+
+/* A ConfigMap or Secret volume: its keys (or its items) as files with their modes. */
+static int
+fill_object_volume (int dirfd, const pp_node_t *src, const pp_node_t *obj, bool secret, int64_t gid,
+                    pp_error_t *err)
+{
+  int64_t mode = 0644;
+  int_of (src, "defaultMode", &mode);
+  const pp_node_t *items = pp_node_get (src, "items");
+  if (items && items->type == PP_NODE_SEQ)
+    {
+      for (size_t k = 0; k < items->n; k++)
+        {
+          const pp_node_t *it = items->u.items[k];
+          const char *key = str_of (it, "key") ?: "";
+          size_t len = 0;
+          cleanup_free char *v = object_value (obj, secret, key, &len);
+          int64_t m = mode;
+          int_of (it, "mode", &m);
+          if (v && write_item (dirfd, str_of (it, "path") ?: key, v, len, (mode_t) (m & 07777), gid, err) < 0)
+            return -1;
+        }
+      return 0;
+    }
+  static const char *const maps[2][2] = { { "data", "binaryData" }, { "data", "stringData" } };
+  for (size_t mi = 0; mi < 2; mi++)
+    {
+      const pp_node_t *data = pp_node_get (obj, maps[secret][mi]);
+      for (size_t k = 0; data && data->type == PP_NODE_MAP && k < data->n; k++)
+        {
+          const char *key = pp_node_str (data->u.pairs[k].key) ?: "";
+          size_t len = 0;
+          cleanup_free char *v = object_value (obj, secret, key, &len);
+          if (v && write_item (dirfd, key, v, len, (mode_t) (mode & 07777), gid, err) < 0)
+            return -1;
+        }
+    }
+  return 0;
+}
+
+int
+pp_volumes_create (pp_context_t *ctx, const char *pod_id, const pp_play_objects_t *objs, const pp_env_pod_t *pod,
+                   const char *dir, int64_t fs_group, pp_volumes_t *out, pp_error_t *err)
+{
+  memset (out, 0, sizeof *out);
+  out->tmpfs = json_array ();
+  const pp_node_t *vols = pp_node_get (pod->spec, "volumes");
+  size_t n = vols && vols->type == PP_NODE_SEQ ? vols->n : 0;
+  out->v = xzalloc ((n + 1) * sizeof (pp_volume_t));
+  for (size_t i = 0; i < n; i++)
+    {
+      const pp_node_t *v = vols->u.items[i], *src;
+      pp_volume_t *vol = &out->v[out->n++];
+      vol->name = str_of (v, "name") ?: "";
+      if (pending_kind (v))
+        {
+          vol->skipped = true;
+          continue;
+        }
+      if ((src = pp_node_get (v, "hostPath")))
+        {
+          vol->source = host_path (dir, str_of (src, "path") ?: "");
+          const char *type = str_of (src, "type") ?: "";
+          if (strcmp (type, "DirectoryOrCreate") == 0 && pp_mkdir_p (vol->source, 0755) < 0)
+            return pp_error_make (err, errno, "%s: volume %s: create `%s`", pod->where, vol->name, vol->source);
+          if (strcmp (type, "FileOrCreate") == 0)
+            {
+              cleanup_free char *parent = xstrdup (vol->source);
+              char *slash = strrchr (parent, '/');
+              if (slash && slash != parent)
+                *slash = '\0';
+              pp_mkdir_p (parent, 0755);
+              int fd = open (vol->source, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+              if (fd < 0)
+                return pp_error_make (err, errno, "%s: volume %s: create `%s`", pod->where, vol->name, vol->source);
+              close (fd);
+            }
+          const char *problem = host_path_problem (vol->source, type);
+          if (problem)
+            return pp_error_make (err, 0, "%s: volume %s: hostPath `%s` (type %s) %s", pod->where, vol->name,
+                                  vol->source, type, problem);
+          continue;
+        }
+      vol->source = xasprintf ("%s/pods/%s/volumes/%s", ctx->root, pod_id, vol->name);
+      if (pp_mkdir_p (vol->source, 0777) < 0)
+        return pp_error_make (err, errno, "create `%s`", vol->source);
+      if ((src = pp_node_get (v, "emptyDir")))
+        {
+          /* World-writable as the kubelet makes it; with fsGroup, the group's and set-group-id. */
+          chmod (vol->source, fs_group >= 0 ? 02775 : 0777);
+          if (fs_group >= 0 && chown (vol->source, (uid_t) -1, (gid_t) fs_group) < 0)
+            return pp_error_make (err, errno, "chown `%s`", vol->source);
+          if (strcmp (str_of (src, "medium") ?: "", "Memory") == 0)
+            {
+              pp_quantity_t q = { 0 };
+              const char *limit = str_of (src, "sizeLimit");
+              if (limit == NULL || pp_quantity_parse (limit, &q) != NULL || q.value <= 0)
+                q.value = 0;
+              cleanup_free char *opts = q.value > 0 ? xasprintf ("mode=%o,size=%.0Lf", fs_group >= 0 ? 02775 : 01777,
+                                                                  q.value)
+                                                    : xasprintf ("mode=%o", fs_group >= 0 ? 02775 : 01777);
+              if (mount ("tmpfs", vol->source, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
+                return pp_error_make (err, errno, "mount a tmpfs on `%s`", vol->source);
+              if (fs_group >= 0 && chown (vol->source, (uid_t) -1, (gid_t) fs_group) < 0)
+                return pp_error_make (err, errno, "chown `%s`", vol->source);
+              json_array_append_new (out->tmpfs, json_pack ("{s:s, s:s}", "path", vol->source, "options", opts));
+            }
+          continue;
+        }
+      if ((src = pp_node_get (v, "configMap")) || (src = pp_node_get (v, "secret")))
+        {
+          bool cm = pp_node_get (v, "configMap") != NULL;
+          const char *oname = str_of (src, cm ? "name" : "secretName") ?: "";
+          const pp_node_t *obj = cm ? find_named (objs->configmaps, objs->n_configmaps, oname)
+                                    : find_named (objs->secrets, objs->n_secrets, oname);
+          vol->readonly = true;
+          cleanup_close int dfd = open (vol->source, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+          if (dfd < 0)
+            return pp_error_make (err, errno, "open `%s`", vol->source);
+          if (obj && fill_object_volume (dfd, src, obj, !cm, fs_group, err) < 0)
+            return pp_error_wrap (err, "%s: volume %s", pod->where, vol->name);
+          chmod (vol->source, 0755);
+        }
+    }
+  return 0;
+}
+
+void
+pp_volumes_release (pp_volumes_t *v)
+{
+  for (size_t i = 0; i < v->n; i++)
+    free (v->v[i].source);
+  free (v->v);
+  json_decref (v->tmpfs);
+  memset (v, 0, sizeof *v);
+}
+
+/* subPath inside a volume: resolved with every symlink refused, so that nothing in the volume (a ConfigMap key,
+   a file a container wrote) can point the mount outside it. */
+static char *
+resolve_sub_path (const char *volume, const char *sub, pp_error_t *err)
+{
+  cleanup_close int root = open (volume, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    {
+      pp_error_make (err, errno, "open `%s`", volume);
+      return NULL;
+    }
+  struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH };
+  int fd = (int) syscall (SYS_openat2, root, sub, &how, sizeof how);
+  if (fd < 0 && errno == ENOENT)
+    {
+      /* The kubelet creates a missing subPath as a directory. */
+      cleanup_free char *full = xasprintf ("%s/%s", volume, sub);
+      if (strstr (sub, "..") == NULL && pp_mkdir_p (full, 0755) == 0)
+        fd = (int) syscall (SYS_openat2, root, sub, &how, sizeof how);
+    }
+  if (fd < 0)
+    {
+      pp_error_make (err, errno, "subPath `%s` %s", sub,
+                     errno == ELOOP || errno == EXDEV ? "goes through a symlink or out of its volume" : "cannot be opened");
+      return NULL;
+    }
+  close (fd);
+  return xasprintf ("%s/%s", volume, sub);
+}
+
+int
+pp_volume_mounts (const pp_volumes_t *vols, const pp_env_pod_t *pod, const pp_node_t *ctr, pp_bundle_mount_t **mounts,
+                  size_t *n, char ***owned, pp_error_t *err)
+{
+  const pp_node_t *vms = pp_node_get (ctr, "volumeMounts");
+  size_t cap = vms && vms->type == PP_NODE_SEQ ? vms->n : 0;
+  *mounts = xzalloc ((cap + 1) * sizeof (pp_bundle_mount_t));
+  *owned = xzalloc ((cap + 1) * sizeof (char *));
+  *n = 0;
+  size_t n_owned = 0;
+  for (size_t i = 0; i < cap; i++)
+    {
+      const pp_node_t *vm = vms->u.items[i];
+      const char *name = str_of (vm, "name") ?: "";
+      const pp_volume_t *vol = NULL;
+      for (size_t k = 0; k < vols->n && vol == NULL; k++)
+        if (strcmp (vols->v[k].name, name) == 0)
+          vol = &vols->v[k];
+      if (vol == NULL || vol->skipped || vol->source == NULL)
+        continue;
+      const char *source = vol->source;
+      const char *sub = str_of (vm, "subPath");
+      if (sub && *sub)
+        {
+          char *resolved = resolve_sub_path (vol->source, sub, err);
+          if (resolved == NULL)
+            return pp_error_wrap (err, "%s:%u:%u: %s: volumeMounts %s", pod->file, vm->line, vm->col, pod->where,
+                                  name);
+          (*owned)[n_owned++] = resolved;
+          source = resolved;
+        }
+      (*mounts)[(*n)++] = (pp_bundle_mount_t){ str_of (vm, "mountPath") ?: "/", source,
+                                               vol->readonly || true_at (vm, "readOnly") };
+    }
+  return 0;
+}
