@@ -39,7 +39,11 @@ typedef struct
   int64_t grace;
   ctr_plan_t *c;
   size_t n;
-  char *dir; /* the folder of its file: relative hostPath paths start there */
+  char *dir;       /* the folder of its file: relative hostPath paths start there */
+  char *play_file; /* the file as recorded: its real path, or "-" */
+  char hash[17];   /* of what makes the pod: a re-play that changes nothing leaves it alone */
+  char *existing;  /* the id of the pod of this name from an earlier play of the file */
+  bool unchanged;
   /* filled while applying */
   char *id;
   char **ctr_ids;
@@ -105,6 +109,8 @@ plan_free (pod_plan_t *p)
       pp_image_release (&p->c[i].image);
   free (p->c);
   free (p->dir);
+  free (p->play_file);
+  free (p->existing);
   pp_volumes_release (&p->vols);
   free (p->name);
   free (p->hostname);
@@ -534,7 +540,7 @@ record_pod (pp_state_t *state, const pod_plan_t *p, const char *play_file, pp_er
   if (pp_state_begin (state, err) < 0)
     return -1;
   pp_pod_rec_t rec = { .id = xstrdup (p->id), .name = xstrdup (p->name), .namespace_ = xstrdup (p->namespace_),
-                       .play_file = xstrdup (play_file), .status = xstrdup ("Created"),
+                       .play_file = xstrdup (play_file), .spec_hash = xstrdup (p->hash), .status = xstrdup ("Created"),
                        .created = (int64_t) time (NULL) };
   int ret = pp_state_pod_add (state, &rec, err);
   pp_pod_rec_release (&rec);
@@ -678,9 +684,14 @@ print_summary (FILE *out, const pod_plan_t *pods, size_t n, const pp_play_opts_t
         {
           json_t *cs = json_array ();
           for (size_t j = 0; j < pods[i].n; j++)
-            json_array_append_new (cs, json_pack ("{s:s, s:s, s:s}", "name", pods[i].c[j].name, "id",
-                                                  pods[i].ctr_ids[j], "image", pods[i].c[j].image_ref));
-          json_array_append_new (a, json_pack ("{s:s, s:s, s:s, s:o}", "pod", pods[i].name, "id", pods[i].id,
+            json_array_append_new (cs, json_pack ("{s:s, s:s?, s:s}", "name", pods[i].c[j].name, "id",
+                                                  pods[i].ctr_ids ? pods[i].ctr_ids[j] : NULL, "image",
+                                                  pods[i].c[j].image_ref));
+          json_array_append_new (a, json_pack ("{s:s, s:s, s:s, s:s, s:o}", "pod", pods[i].name, "id",
+                                               pods[i].unchanged ? pods[i].existing : pods[i].id, "action",
+                                               pods[i].unchanged ? "unchanged"
+                                               : pods[i].existing ? "replaced"
+                                                                  : "created",
                                                "status", opts->start ? "Running" : "Created", "containers", cs));
         }
       json_dumpf (a, out, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
@@ -689,8 +700,62 @@ print_summary (FILE *out, const pod_plan_t *pods, size_t n, const pp_play_opts_t
       return;
     }
   for (size_t i = 0; i < n; i++)
-    fprintf (out, "pod/%s %.12s %s (%zu container%s)\n", pods[i].name, pods[i].id,
-             opts->start ? "started" : "created", pods[i].n, pods[i].n == 1 ? "" : "s");
+    fprintf (out, "pod/%s %.12s %s (%zu container%s)\n", pods[i].name, pods[i].unchanged ? pods[i].existing : pods[i].id,
+             pods[i].unchanged ? "unchanged"
+             : pods[i].existing ? (opts->start ? "replaced and started" : "replaced")
+             : opts->start      ? "started"
+                                : "created",
+             pods[i].n, pods[i].n == 1 ? "" : "s");
+}
+
+/* The file a pod records: the path (resolved) of the argument whose document holds it. */
+static char *
+play_file_for (char *const *paths, size_t n_paths, const char *doc_file)
+{
+  for (size_t k = 0; k < n_paths; k++)
+    {
+      const char *disp = strcmp (paths[k], "-") == 0 ? "<stdin>" : paths[k];
+      if (strcmp (disp, doc_file) == 0)
+        return play_file_of (paths[k]);
+    }
+  /* A file found in a directory argument names itself. */
+  return play_file_of (doc_file);
+}
+
+static int
+remove_outdated (pp_context_t *ctx, pp_state_t *state, pod_plan_t *pods, size_t n, char *const *paths,
+                 size_t n_paths, FILE *out, pp_error_t *err)
+{
+  pp_pod_rec_t *all = NULL;
+  size_t n_all = 0;
+  if (pp_state_pod_list (state, &all, &n_all, err) < 0)
+    return -1;
+  int ret = 0;
+  for (size_t i = 0; ret == 0 && i < n_all; i++)
+    {
+      bool replaced = false, planned = false, of_this_play = false;
+      for (size_t k = 0; k < n; k++)
+        {
+          if (pods[k].existing && strcmp (pods[k].existing, all[i].id) == 0)
+            {
+              planned = true;
+              replaced = !pods[k].unchanged;
+            }
+          of_this_play = of_this_play || (all[i].play_file && strcmp (all[i].play_file, pods[k].play_file) == 0);
+        }
+      for (size_t k = 0; k < n_paths && !of_this_play; k++)
+        {
+          cleanup_free char *pf = play_file_of (paths[k]);
+          of_this_play = all[i].play_file && strcmp (all[i].play_file, pf) == 0;
+        }
+      if (!replaced && (planned || !of_this_play))
+        continue;
+      ret = remove_pod_rec (ctx, state, &all[i], -1, err);
+      if (ret == 0 && !replaced)
+        fprintf (out, "pod/%s %.12s removed (no longer in %s)\n", all[i].name, all[i].id, all[i].play_file);
+    }
+  pp_pod_recs_free (all, n_all);
+  return ret;
 }
 
 int
@@ -714,12 +779,19 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
         collect_object (docs.v[i], docs.v[i]->root, &pods, &n, &objs, diags);
   if (diags->errors)
     ret = 1;
-  /* Names are unique in the play and on the machine: nothing is created when one clashes. */
+  /* Names are unique in the play and on the machine: nothing is created when one clashes, but for the pods an
+     earlier play of the same file made, which are left alone when nothing of them changed, else replaced. */
   pp_state_t *state = NULL;
   if (ret == 0 && pp_state_open (ctx, &state, err) < 0)
     ret = -1;
   for (size_t i = 0; ret == 0 && i < n; i++)
     {
+      pods[i].play_file = play_file_for (paths, n_paths, pods[i].doc->file);
+      uint64_t h = node_hash (pods[i].meta, node_hash (pods[i].spec, 1469598103934665603ULL));
+      cleanup_free char *rt = xstrdup (opts->runtime ? opts->runtime : "builtin");
+      for (const char *c = rt; *c; c++)
+        h = (h ^ (unsigned char) *c) * 1099511628211ULL;
+      snprintf (pods[i].hash, sizeof pods[i].hash, "%016llx", (unsigned long long) h);
       for (size_t j = 0; j < i; j++)
         if (strcmp (pods[i].name, pods[j].name) == 0)
           ret = pp_error_make (err, 0, "%s:%u:%u: metadata.name: pod `%s` is defined twice", pods[i].doc->file,
@@ -727,10 +799,16 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
       pp_pod_rec_t existing;
       if (ret == 0 && pp_state_pod_get (state, pods[i].name, &existing, NULL) == 0)
         {
-          ret = pp_error_make (err, EEXIST, "%s:%u:%u: metadata.name: pod `%s` exists already (`podplay kube down` "
-                               "or `podplay pod rm -f %s` removes it)",
-                               pods[i].doc->file, pods[i].node->line, pods[i].node->col, pods[i].name,
-                               pods[i].name);
+          bool ours = existing.play_file && strcmp (existing.play_file, pods[i].play_file) == 0;
+          if (!ours && !opts->replace)
+            ret = pp_error_make (err, EEXIST,
+                                 "%s:%u:%u: metadata.name: pod `%s` exists already, from %s (`podplay pod rm -f %s` "
+                                 "removes it; --replace replaces it)",
+                                 pods[i].doc->file, pods[i].node->line, pods[i].node->col, pods[i].name,
+                                 existing.play_file ? existing.play_file : "another command", pods[i].name);
+          pods[i].existing = xstrdup (existing.id);
+          pods[i].unchanged = ours && !opts->replace && existing.spec_hash
+                              && strcmp (existing.spec_hash, pods[i].hash) == 0;
           pp_pod_rec_release (&existing);
         }
     }
@@ -762,7 +840,6 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
         pp_strv_free (env);
         if (ret == 0 && j == 0)
           {
-            ep.where = pods[i].name;
             cleanup_free char *pw = xasprintf ("pod %s", pods[i].name);
             ep.where = pw;
             ret = pp_volumes_check (&objs, &ep, pods[i].dir, diags, pods[i].doc->index, err);
@@ -770,23 +847,12 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
       }
   if (ret == 0)
     {
+      /* What this play takes away first: pods it replaces, and pods an earlier play of its files made that the
+         files no longer hold (a Deployment scaled down, a Pod deleted from the file). */
+      ret = remove_outdated (ctx, state, pods, n, paths, n_paths, out, err);
       for (size_t i = 0; ret == 0 && i < n; i++)
-        {
-          cleanup_free char *pf = play_file_of (paths[0]);
-          /* A pod records the file that holds it. */
-          for (size_t k = 0; k < n_paths; k++)
-            {
-              cleanup_free char *cand = play_file_of (paths[k]);
-              const char *disp = strcmp (paths[k], "-") == 0 ? "<stdin>" : paths[k];
-              if (strcmp (disp, pods[i].doc->file) == 0)
-                {
-                  free (pf);
-                  pf = steal_pointer (&cand);
-                  break;
-                }
-            }
-          ret = apply_pod (ctx, state, &objs, &pods[i], pf, opts, err);
-        }
+        if (!pods[i].unchanged)
+          ret = apply_pod (ctx, state, &objs, &pods[i], pods[i].play_file, opts, err);
       if (ret < 0)
         rollback (ctx, state, pods, n);
       else

@@ -14,6 +14,7 @@ typedef struct
   bool start;          /* false: create the pods, start nothing (--start=false) */
   const char *runtime; /* "builtin" (NULL), "runc" or "crun" */
   bool json;           /* the summary as JSON */
+  bool replace;        /* recreate pods even when nothing of them changed, and take over pods of other plays */
 } pp_play_opts_t;
 
 /* Validates every document first (errors go to `diags`, nothing is created: returns 1), then creates and starts

@@ -53,7 +53,10 @@ static const pp_command_t kube_commands[] = {
             "named in warnings, never ignored in silence.\n\n"
             "Options:\n"
             "  --format FORMAT   text (default) or json\n"
-            "  --start=false     create the pods without starting them\n",
+            "  --start=false     create the pods without starting them\n"
+            "  --replace         recreate every pod, changed or not, and take over pods of the same names\n\n"
+            "Playing a file again leaves its unchanged pods alone, replaces the changed ones and removes\n"
+            "the ones the file no longer holds.\n",
     .run = pp_cmd_kube_play },
   { .name = "down",
     .summary = "Stop and remove the pods `kube play` created from files",

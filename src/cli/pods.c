@@ -27,6 +27,7 @@ pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv)
   static const struct option opts[] = {
     { "format", required_argument, NULL, 'f' },
     { "start", required_argument, NULL, 's' },
+    { "replace", no_argument, NULL, 'R' },
     { NULL, 0, NULL, 0 },
   };
   pp_play_opts_t po = { .start = true, .runtime = cli->ctx->runtime };
@@ -42,6 +43,9 @@ pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv)
         if (strcmp (optarg, "true") != 0 && strcmp (optarg, "false") != 0)
           return pp_cli_usage_error (cli, "--start takes true or false, not `%s`", optarg);
         po.start = strcmp (optarg, "true") == 0;
+        break;
+      case 'R':
+        po.replace = true;
         break;
       case 'h':
         return PP_EXIT_OK;

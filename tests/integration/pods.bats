@@ -253,8 +253,9 @@ assert_nothing_left() {
 	run -0 pp pod ls -q
 	assert_equal "$output" ""
 	run -0 pp kube play "$Y/first.yaml"
-	run -125 pp kube play "$Y/first.yaml"
-	assert_contains "$output" "pod \`first\` exists already"
+	cp "$Y/first.yaml" "$Y/other.yaml"
+	run -125 pp kube play "$Y/other.yaml"
+	assert_contains "$output" "pod \`first\` exists already, from $Y/first.yaml"
 	run -0 pp pod rm -f -t 0 first
 	assert_nothing_left
 }

@@ -354,3 +354,67 @@ wait_all_exited() {
 	run -0 pp logs fsg-main
 	assert_equal "$output" "$(printf '3000 2000\n2000 2775\n2000 644')"
 }
+
+@test "re-play: nothing changes when nothing did; a changed pod is replaced, the others keep running; --replace recreates" {
+	cat >"$Y/app.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: steady
+	spec:
+	  terminationGracePeriodSeconds: 0
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sleep", "100"]
+	---
+	apiVersion: apps/v1
+	kind: Deployment
+	metadata:
+	  name: tuned
+	spec:
+	  replicas: 2
+	  selector:
+	    matchLabels: {app: tuned}
+	  template:
+	    metadata:
+	      labels: {app: tuned}
+	    spec:
+	      terminationGracePeriodSeconds: 0
+	      containers:
+	      - name: main
+	        image: localhost/busybox:latest
+	        command: ["sh", "-c", "echo $MODE; exec sleep 100"]
+	        env: [{name: MODE, value: one}]
+	YAML
+	run -0 pp kube play "$Y/app.yaml"
+	before=$(pp ps --format json | python3 -c 'import json,sys; print(sorted((c["name"], c["pid"]) for c in json.load(sys.stdin)))')
+	run -0 pp kube play "$Y/app.yaml"
+	assert_contains "$output" "pod/steady"
+	[ "$(echo "$output" | grep -c unchanged)" -eq 3 ]
+	after=$(pp ps --format json | python3 -c 'import json,sys; print(sorted((c["name"], c["pid"]) for c in json.load(sys.stdin)))')
+	assert_equal "$after" "$before"
+	steady_pid=$(pp ps --format json | python3 -c 'import json,sys; print([c["pid"] for c in json.load(sys.stdin) if c["pod"] == "steady"][0])')
+	# One env value changes: the Deployment's pods are replaced (their template hash names them anew), steady stays.
+	sed -i 's/value: one/value: two/' "$Y/app.yaml"
+	run -0 pp kube play "$Y/app.yaml"
+	assert_contains "$output" "pod/steady"
+	assert_contains "$output" "unchanged"
+	[ "$(echo "$output" | grep -c 'removed (no longer in')" -eq 2 ]
+	[ "$(echo "$output" | grep -c started)" -eq 2 ]
+	assert_equal "$(pp ps --format json | python3 -c 'import json,sys; print([c["pid"] for c in json.load(sys.stdin) if c["pod"] == "steady"][0])')" "$steady_pid"
+	[ "$(pp pod ls -q | wc -l)" -eq 3 ]
+	# Scaled down to one replica: the other goes.
+	sed -i 's/replicas: 2/replicas: 1/' "$Y/app.yaml"
+	run -0 pp kube play "$Y/app.yaml"
+	[ "$(pp pod ls -q | wc -l)" -eq 2 ]
+	# A Pod's own spec changed: it is replaced under its name.
+	sed -i 's/"sleep", "100"/"sleep", "101"/' "$Y/app.yaml"
+	run -0 pp kube play "$Y/app.yaml"
+	assert_contains "$output" "replaced and started"
+	run -0 pp kube play --replace "$Y/app.yaml"
+	[ "$(echo "$output" | grep -c 'replaced and started')" -eq 2 ]
+	run -0 pp kube down "$Y/app.yaml"
+	run -0 pp pod ls -q
+	assert_equal "$output" ""
+}
