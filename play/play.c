@@ -43,6 +43,7 @@ typedef struct
   char *play_file; /* the file as recorded: its real path, or "-" */
   char hash[17];   /* of what makes the pod: a re-play that changes nothing leaves it alone */
   char *existing;  /* the id of the pod of this name from an earlier play of the file */
+  char *hosts_extra, *resolv_conf; /* of hostAliases, dnsPolicy and dnsConfig */
   bool unchanged;
   /* filled while applying */
   char *id;
@@ -111,6 +112,8 @@ plan_free (pod_plan_t *p)
   free (p->dir);
   free (p->play_file);
   free (p->existing);
+  free (p->hosts_extra);
+  free (p->resolv_conf);
   pp_volumes_release (&p->vols);
   free (p->name);
   free (p->hostname);
@@ -156,14 +159,83 @@ node_hash (const pp_node_t *n, uint64_t h)
   return h;
 }
 
+/* /etc/hosts lines of hostAliases. */
+static char *
+hosts_extra (const pp_node_t *spec)
+{
+  pp_buf_t b = { 0 };
+  const pp_node_t *al = pp_node_get (spec, "hostAliases");
+  for (size_t i = 0; al && al->type == PP_NODE_SEQ && i < al->n; i++)
+    {
+      const pp_node_t *names = pp_node_get (al->u.items[i], "hostnames");
+      pp_buf_printf (&b, "%s", str_at (al->u.items[i], "ip") ?: "");
+      for (size_t k = 0; names && names->type == PP_NODE_SEQ && k < names->n; k++)
+        pp_buf_printf (&b, "%s%s", k ? " " : "\t", pp_node_str (names->u.items[k]) ?: "");
+      pp_buf_puts (&b, "\n");
+    }
+  return b.data;
+}
+
+/* resolv.conf of dnsPolicy and dnsConfig: the host's (without loopback servers) unless the policy is None, with
+   dnsConfig's servers, search domains and options added (an option of the same name replaced); NULL when the
+   host's serves as it is. */
+static char *
+resolv_conf (const pp_node_t *spec)
+{
+  const char *policy = str_at (spec, "dnsPolicy") ?: "ClusterFirst";
+  const pp_node_t *cfg = pp_node_get (spec, "dnsConfig");
+  bool none = strcmp (policy, "None") == 0;
+  if (cfg == NULL && !none)
+    return NULL;
+  pp_buf_t servers = { 0 }, search = { 0 }, options = { 0 };
+  pp_buf_puts (&servers, "");
+  pp_buf_puts (&search, "");
+  pp_buf_puts (&options, "");
+  if (!none)
+    {
+      cleanup_free char *host = pp_pod_host_resolv_conf ();
+      char *save = NULL;
+      for (char *line = strtok_r (host, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+        if (strncmp (line, "nameserver", 10) == 0)
+          pp_buf_printf (&servers, "%s\n", line);
+        else if (strncmp (line, "search", 6) == 0)
+          pp_buf_printf (&search, "%s", line + 6);
+        else if (strncmp (line, "options", 7) == 0)
+          pp_buf_printf (&options, "%s", line + 7);
+    }
+  const pp_node_t *v = pp_node_get (cfg, "nameservers");
+  for (size_t i = 0; v && v->type == PP_NODE_SEQ && i < v->n; i++)
+    pp_buf_printf (&servers, "nameserver %s\n", pp_node_str (v->u.items[i]) ?: "");
+  v = pp_node_get (cfg, "searches");
+  for (size_t i = 0; v && v->type == PP_NODE_SEQ && i < v->n; i++)
+    pp_buf_printf (&search, " %s", pp_node_str (v->u.items[i]) ?: "");
+  v = pp_node_get (cfg, "options");
+  for (size_t i = 0; v && v->type == PP_NODE_SEQ && i < v->n; i++)
+    {
+      const char *name = str_at (v->u.items[i], "name") ?: "";
+      const char *value = str_at (v->u.items[i], "value");
+      pp_buf_printf (&options, " %s%s%s", name, value ? ":" : "", value ? value : "");
+    }
+  pp_buf_t out = { 0 };
+  pp_buf_puts (&out, servers.data);
+  if (search.len && strspn (search.data, " ") != search.len)
+    pp_buf_printf (&out, "search%s\n", search.data);
+  if (options.len && strspn (options.data, " ") != options.len)
+    pp_buf_printf (&out, "options%s\n", options.data);
+  pp_buf_free (&servers);
+  pp_buf_free (&search);
+  pp_buf_free (&options);
+  return out.data;
+}
+
 /* Fields the tables mark supported that kube play does not honour yet: each one present is named in a warning,
    never ignored in silence. */
 static const char *const pod_fields_pending[] = {
-  "hostNetwork", "hostPID", "hostIPC", "hostUsers", "hostAliases", "dnsConfig", "dnsPolicy", "subdomain",
+  "hostUsers", "subdomain",
   "readinessGates", "runtimeClassName", "os", NULL,
 };
 static const char *const pod_security_pending[] = {
-  "runAsNonRoot", "fsGroupChangePolicy", "seccompProfile", "sysctls", "seLinuxOptions",
+  "fsGroupChangePolicy", "sysctls", "seLinuxOptions",
   "appArmorProfile", "supplementalGroupsPolicy", NULL,
 };
 static const char *const ctr_fields_pending[] = {
@@ -171,7 +243,7 @@ static const char *const ctr_fields_pending[] = {
   "stdinOnce", "tty", "restartPolicy", "resizePolicy", NULL,
 };
 static const char *const ctr_security_pending[] = {
-  "runAsNonRoot", "seccompProfile", "procMount", "seLinuxOptions", "appArmorProfile", "windowsOptions", NULL,
+  "procMount", "seLinuxOptions", "appArmorProfile", "windowsOptions", NULL,
 };
 
 static void
@@ -234,6 +306,8 @@ add_pod (const pp_doc_t *doc, const pp_node_t *obj, const pp_node_t *meta, const
   p->hostname = xstrndup (hn ? hn : p->name, 63);
   for (size_t k = strlen (p->hostname); k > 0 && (p->hostname[k - 1] == '-' || p->hostname[k - 1] == '.'); k--)
     p->hostname[k - 1] = '\0';
+  p->hosts_extra = hosts_extra (spec);
+  p->resolv_conf = resolv_conf (spec);
   p->restart_policy = str_at (spec, "restartPolicy") ?: "Always";
   if (!int_at (spec, "terminationGracePeriodSeconds", &p->grace))
     p->grace = 30;
@@ -433,6 +507,27 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
     uid = (uint32_t) v;
   if (int_at (sc, "runAsGroup", &v) || int_at (psc, "runAsGroup", &v))
     gid = (uint32_t) v;
+  /* runAsNonRoot, enforced as the kubelet does: on the user the container would run as. */
+  const pp_node_t *nonroot = pp_node_get (sc, "runAsNonRoot") ?: pp_node_get (psc, "runAsNonRoot");
+  if (ret == 0 && uid == 0 && nonroot && bool_at (pp_node_get (sc, "runAsNonRoot") ? sc : psc, "runAsNonRoot"))
+    ret = pp_error_make (err, 0,
+                         "%s:%u:%u: %s: runAsNonRoot is true but the container would run as root (uid 0): set "
+                         "runAsUser, or use an image whose USER is not root",
+                         p->doc->file, nonroot->line, nonroot->col, where);
+  /* seccompProfile: the container's, else the pod's; RuntimeDefault when neither says. */
+  const pp_node_t *sp = pp_node_get (sc, "seccompProfile") ?: pp_node_get (psc, "seccompProfile");
+  const char *sp_type = str_at (sp, "type") ?: "RuntimeDefault";
+  cleanup_free char *sp_file = NULL;
+  pp_seccomp_choice_t seccomp = PP_SECCOMP_DEFAULT;
+  if (strcmp (sp_type, "Unconfined") == 0)
+    seccomp = PP_SECCOMP_UNCONFINED;
+  else if (strcmp (sp_type, "Localhost") == 0)
+    {
+      /* A kubelet reads it under its seccomp root; here it is taken from the manifest's folder. */
+      const char *lp = str_at (sp, "localhostProfile") ?: "";
+      sp_file = lp[0] == '/' ? xstrdup (lp) : xasprintf ("%s/%s", p->dir, lp);
+      seccomp = PP_SECCOMP_LOCALHOST;
+    }
   const pp_node_t *sg = pp_node_get (psc, "supplementalGroups");
   uint32_t groups[64];
   size_t n_groups = 0;
@@ -458,11 +553,18 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
   cleanup_free char *net = xasprintf ("%s/ns/net", run);
   cleanup_free char *ipc = xasprintf ("%s/ns/ipc", run);
   cleanup_free char *uts = xasprintf ("%s/ns/uts", run);
-  ns[n_ns++] = (pp_bundle_ns_t){ "network", net };
-  ns[n_ns++] = (pp_bundle_ns_t){ "ipc", ipc };
-  ns[n_ns++] = (pp_bundle_ns_t){ "uts", uts };
+  /* hostNetwork, hostIPC, hostPID: the host's namespace, which a bundle says by naming none of that type
+     (hostNetwork takes the host's hostname too, as on a node). */
+  if (!bool_at (spec, "hostNetwork"))
+    {
+      ns[n_ns++] = (pp_bundle_ns_t){ "network", net };
+      ns[n_ns++] = (pp_bundle_ns_t){ "uts", uts };
+    }
+  if (!bool_at (spec, "hostIPC"))
+    ns[n_ns++] = (pp_bundle_ns_t){ "ipc", ipc };
   cleanup_free char *pidns = xasprintf ("%s/ns/pid", run);
-  ns[n_ns++] = (pp_bundle_ns_t){ "pid", bool_at (spec, "shareProcessNamespace") ? pidns : NULL };
+  if (!bool_at (spec, "hostPID"))
+    ns[n_ns++] = (pp_bundle_ns_t){ "pid", bool_at (spec, "shareProcessNamespace") ? pidns : NULL };
   ns[n_ns++] = (pp_bundle_ns_t){ "mount", NULL };
   ns[n_ns++] = (pp_bundle_ns_t){ "cgroup", NULL };
   cleanup_free char *hosts = xasprintf ("%s/hosts", run);
@@ -506,6 +608,8 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
     .root_path = rootfs,
     .mounts = mounts,
     .n_mounts = 3 + n_vmounts,
+    .seccomp = seccomp,
+    .seccomp_profile = sp_file,
   };
   if (ret == 0)
     ret = pp_bundle_write (dir, &bs, err);
@@ -527,11 +631,17 @@ plan_json (const pod_plan_t *p, const char *runtime)
       json_array_append_new (cs, json_pack ("{s:s, s:s, s:b, s:s}", "id", p->ctr_ids[i], "name", p->c[i].name,
                                             "init", p->c[i].init, "cgroup", cg));
     }
-  return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:O, s:o}", "id", p->id, "name", p->name, "hostname",
+  json_t *plan = json_pack ("{s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:O, s:o}", "id", p->id, "name", p->name, "hostname",
                     p->hostname, "restartPolicy", p->restart_policy, "runtime", runtime ? runtime : "builtin",
                     "terminationGracePeriodSeconds", (json_int_t) p->grace, "shareProcessNamespace",
                     bool_at (p->spec, "shareProcessNamespace"), "tmpfs", p->vols.tmpfs ? p->vols.tmpfs : json_array (),
                     "containers", cs);
+  /* What `pod start` needs to make the /etc files again after a reboot. */
+  if (p->hosts_extra)
+    json_object_set_new (plan, "hostsExtra", json_string (p->hosts_extra));
+  if (p->resolv_conf)
+    json_object_set_new (plan, "resolvConf", json_string (p->resolv_conf));
+  return plan;
 }
 
 static int
@@ -571,7 +681,7 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
     p->ctr_ids[i] = pp_state_new_id ();
   if (record_pod (state, p, play_file, err) < 0)
     return -1;
-  if (pp_pod_setup (ctx, p->id, p->hostname, err) < 0)
+  if (pp_pod_setup (ctx, p->id, &(pp_pod_etc_t){ p->hostname, p->hosts_extra, p->resolv_conf }, err) < 0)
     return -1;
   cleanup_free char *where = xasprintf ("pod %s", p->name);
   pp_env_pod_t ep = { .file = p->doc->file, .where = where, .name = p->name, .namespace_ = p->namespace_,

@@ -70,8 +70,8 @@ write_file (const char *path, const char *content, pp_error_t *err)
 }
 
 /* The host's resolv.conf, without the loopback name servers a pod's own loopback does not answer on. */
-static char *
-pod_resolv_conf (void)
+char *
+pp_pod_host_resolv_conf (void)
 {
   pp_buf_t b = { 0 };
   cleanup_file FILE *f = fopen ("/etc/resolv.conf", "re");
@@ -148,8 +148,9 @@ pp_pod_is_set_up (pp_context_t *ctx, const char *pod_id)
 }
 
 int
-pp_pod_setup (pp_context_t *ctx, const char *pod_id, const char *hostname, pp_error_t *err)
+pp_pod_setup (pp_context_t *ctx, const char *pod_id, const pp_pod_etc_t *etc, pp_error_t *err)
 {
+  const char *hostname = etc->hostname;
   cleanup_free char *run = pp_pod_rundir (ctx, pod_id);
   cleanup_free char *data = pp_pod_datadir (ctx, pod_id);
   cleanup_free char *nsd = ns_dir (ctx, pod_id);
@@ -193,12 +194,12 @@ pp_pod_setup (pp_context_t *ctx, const char *pod_id, const char *hostname, pp_er
     }
   cleanup_free char *hosts_path = xasprintf ("%s/hosts", run);
   cleanup_free char *hosts = xasprintf ("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-                                        "127.0.1.1\t%s\n",
-                                        hostname);
+                                        "127.0.1.1\t%s\n%s",
+                                        hostname, etc->hosts_extra ? etc->hosts_extra : "");
   cleanup_free char *hn_path = xasprintf ("%s/hostname", run);
   cleanup_free char *hn = xasprintf ("%s\n", hostname);
   cleanup_free char *rc_path = xasprintf ("%s/resolv.conf", run);
-  cleanup_free char *rc = pod_resolv_conf ();
+  cleanup_free char *rc = etc->resolv_conf ? xstrdup (etc->resolv_conf) : pp_pod_host_resolv_conf ();
   if (write_file (hosts_path, hosts, err) < 0 || write_file (hn_path, hn, err) < 0
       || write_file (rc_path, rc, err) < 0)
     return -1;

@@ -27,9 +27,20 @@ char *pp_ctr_logfile (pp_context_t *ctx, const char *ctr_id);
 /* The namespace types a pod's containers share, as OCI names them. */
 extern const char *const pp_pod_shared_ns[];
 
+/* What a pod's /etc files say. */
+typedef struct
+{
+  const char *hostname;
+  const char *hosts_extra; /* lines added to /etc/hosts (hostAliases), or NULL */
+  const char *resolv_conf; /* the whole resolv.conf (dnsPolicy, dnsConfig), or NULL for the host's */
+} pp_pod_etc_t;
+
+/* The host's resolv.conf without loopback name servers (a pod's loopback is its own): a pod's by default. */
+char *pp_pod_host_resolv_conf (void);
+
 /* Creates what a pod needs before its containers: directories, the shared network (loopback up), IPC and UTS
    (hostname set) namespaces, and /etc/hosts, /etc/hostname, /etc/resolv.conf.  Done again after a reboot. */
-int pp_pod_setup (pp_context_t *ctx, const char *pod_id, const char *hostname, pp_error_t *err);
+int pp_pod_setup (pp_context_t *ctx, const char *pod_id, const pp_pod_etc_t *etc, pp_error_t *err);
 /* Whether the pod's namespaces are still held (a reboot drops them with the runroot). */
 bool pp_pod_is_set_up (pp_context_t *ctx, const char *pod_id);
 

@@ -418,3 +418,130 @@ wait_all_exited() {
 	run -0 pp pod ls -q
 	assert_equal "$output" ""
 }
+
+@test "hostAliases, dnsPolicy None with dnsConfig, hostNetwork, hostPID, seccompProfile, runAsNonRoot" {
+	cat >"$Y/net.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: etc
+	spec:
+	  restartPolicy: Never
+	  hostAliases:
+	  - {ip: 10.1.2.3, hostnames: [db, db.local]}
+	  dnsPolicy: None
+	  dnsConfig:
+	    nameservers: [192.0.2.53]
+	    searches: [example.test]
+	    options: [{name: ndots, value: "2"}]
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "grep db /etc/hosts; cat /etc/resolv.conf; grep Seccomp: /proc/self/status"]
+	    securityContext:
+	      seccompProfile: {type: Unconfined}
+	---
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: hosty
+	spec:
+	  restartPolicy: Never
+	  hostNetwork: true
+	  hostPID: true
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "hostname; test -d /proc/$PPID_OF_TEST && echo sees-host-pids"]
+	    env: [{name: PPID_OF_TEST, value: "PLACEHOLDER"}]
+	YAML
+	sed -i "s/PLACEHOLDER/$$/" "$Y/net.yaml"
+	run -0 pp kube play "$Y/net.yaml"
+	for _ in $(seq 100); do
+		pp ps -a --format json | python3 -c 'import json,sys; sys.exit(0 if all(c["status"] == "Exited" for c in json.load(sys.stdin)) else 1)' && break
+		sleep 0.1
+	done
+	run -0 pp logs etc-main
+	assert_equal "$output" "$(printf '10.1.2.3\tdb db.local\nnameserver 192.0.2.53\nsearch example.test\noptions ndots:2\nSeccomp:\t0')"
+	run -0 pp logs hosty-main
+	assert_equal "$output" "$(printf '%s\nsees-host-pids' "$(hostname)")"
+	run -0 pp kube down "$Y/net.yaml"
+
+	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: nonroot\nspec:\n  securityContext:\n    runAsNonRoot: true\n  containers:\n  - name: main\n    image: localhost/busybox:latest\n    command: ["id", "-u"]\n' >"$Y/nonroot.yaml"
+	run -125 pp kube play "$Y/nonroot.yaml"
+	assert_contains "$output" "nonroot.yaml:7:19: pod nonroot, container main: runAsNonRoot is true but the container would run as root"
+	run -0 pp pod ls -q
+	assert_equal "$output" ""
+	sed -i 's/    runAsNonRoot: true/    runAsNonRoot: true\n    runAsUser: 1000/' "$Y/nonroot.yaml"
+	run -0 pp kube play "$Y/nonroot.yaml"
+}
+
+@test "a Localhost seccomp profile from the manifest's folder is the container's filter" {
+	cat >"$Y/deny-mkdir.json" <<-'JSON'
+	{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
+	JSON
+	cat >"$Y/local.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: local
+	spec:
+	  restartPolicy: Never
+	  securityContext:
+	    seccompProfile: {type: Localhost, localhostProfile: deny-mkdir.json}
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "grep Seccomp: /proc/self/status; mkdir /tmp/x || echo mkdir-denied"]
+	YAML
+	run -0 pp kube play "$Y/local.yaml"
+	for _ in $(seq 100); do
+		[ "$(pp ps -a --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["status"])')" = Exited ] && break
+		sleep 0.1
+	done
+	run -0 pp logs local-main
+	assert_contains "$output" "$(printf 'Seccomp:\t2')"
+	assert_contains "$output" "Operation not permitted"
+	assert_contains "$output" "mkdir-denied"
+}
+
+@test "init containers run in order before the others; a failing one fails the pod" {
+	cat >"$Y/init.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: ordered
+	spec:
+	  restartPolicy: Never
+	  initContainers:
+	  - {name: one, image: localhost/busybox:latest, command: ["sh", "-c", "echo one >>/shared/log"], volumeMounts: [{name: s, mountPath: /shared}]}
+	  - {name: two, image: localhost/busybox:latest, command: ["sh", "-c", "echo two >>/shared/log"], volumeMounts: [{name: s, mountPath: /shared}]}
+	  containers:
+	  - {name: main, image: localhost/busybox:latest, command: ["sh", "-c", "echo main >>/shared/log; cat /shared/log"], volumeMounts: [{name: s, mountPath: /shared}]}
+	  volumes: [{name: s, emptyDir: {}}]
+	---
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: broken
+	spec:
+	  restartPolicy: Never
+	  initContainers:
+	  - {name: fails, image: localhost/busybox:latest, command: ["sh", "-c", "exit 4"]}
+	  containers:
+	  - {name: main, image: localhost/busybox:latest, command: ["echo", "never"]}
+	YAML
+	run -0 pp kube play "$Y/init.yaml"
+	for _ in $(seq 100); do
+		pp pod ls --format json | python3 -c 'import json,sys; sys.exit(0 if all(p["status"] in ("Exited", "Error") for p in json.load(sys.stdin)) else 1)' && break
+		sleep 0.1
+	done
+	run -0 pp logs ordered-main
+	assert_equal "$output" "$(printf 'one\ntwo\nmain')"
+	run -0 pp pod inspect broken
+	assert_contains "$output" '"status": "Error"'
+	run -0 pp logs broken-main
+	assert_equal "$output" ""
+	run -0 pp ps -a
+	assert_contains "$output" "Exited (4)"
+}
