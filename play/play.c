@@ -8,6 +8,7 @@
 #include "image/store.h"
 #include "runtime/bundle.h"
 #include "runtime/pod.h"
+#include "runtime/probe.h"
 #include "schema/checks.h"
 #include "schema/manifest.h"
 #include "state/state.h"
@@ -239,7 +240,7 @@ static const char *const pod_security_pending[] = {
   "appArmorProfile", "supplementalGroupsPolicy", NULL,
 };
 static const char *const ctr_fields_pending[] = {
-  "volumeDevices", "ports", "livenessProbe", "readinessProbe", "startupProbe", "lifecycle", "stdin",
+  "volumeDevices", "ports", "lifecycle", "stdin",
   "stdinOnce", "tty", "restartPolicy", "resizePolicy", NULL,
 };
 static const char *const ctr_security_pending[] = {
@@ -275,6 +276,18 @@ warn_pending_pod (const pp_doc_t *doc, const pp_node_t *spec, const char *path, 
           cleanup_free char *c1 = xasprintf ("%s.%s[%zu].", path, lists[l], i);
           cleanup_free char *c2 = xasprintf ("%s.%s[%zu].securityContext.", path, lists[l], i);
           warn_pending (doc, diags, cs->u.items[i], ctr_fields_pending, c1);
+          for (int k = 0; k < PP_PROBE_KINDS; k++)
+            {
+              const pp_node_t *pr = pp_node_get (cs->u.items[i], pp_probe_names[k]), *x;
+              if ((x = pp_node_get (pr, "grpc")))
+                pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, x->line, x->col, NULL,
+                              "%s%s.grpc: checked as a TCP connection to its port (no gRPC health call yet)", c1,
+                              pp_probe_names[k]);
+              if ((x = pp_node_get (pp_node_get (pr, "httpGet"), "scheme")) && strcmp (pp_node_str (x) ?: "", "HTTPS") == 0)
+                pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, x->line, x->col, NULL,
+                              "%s%s.httpGet.scheme: HTTPS is checked as a TCP connection (no TLS in probes yet)", c1,
+                              pp_probe_names[k]);
+            }
           warn_pending (doc, diags, pp_node_get (cs->u.items[i], "securityContext"), ctr_security_pending, c2);
         }
     }
@@ -621,21 +634,86 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
   return ret;
 }
 
+/* A port of a probe: a number, or the name of one of the container's ports. */
+static int64_t
+probe_port (const pp_node_t *port, const pp_node_t *ctr)
+{
+  int64_t v = 0;
+  if (port && port->type == PP_NODE_SCALAR && port->tag == PP_TAG_INT && pp_parse_int (port->u.str, &v))
+    return v;
+  const char *name = pp_node_str (port);
+  const pp_node_t *ports = pp_node_get (ctr, "ports");
+  for (size_t i = 0; name && ports && ports->type == PP_NODE_SEQ && i < ports->n; i++)
+    if (strcmp (str_at (ports->u.items[i], "name") ?: "", name) == 0 && int_at (ports->u.items[i], "containerPort", &v))
+      return v;
+  return 0;
+}
+
+/* A probe as the monitor runs it: its handler and its timings. */
 static json_t *
-plan_json (const pod_plan_t *p, const char *runtime)
+probe_json (const pp_node_t *probe, const pp_node_t *ctr)
+{
+  if (probe == NULL)
+    return NULL;
+  json_t *j = json_object ();
+  static const char *const timings[] = { "initialDelaySeconds", "periodSeconds", "timeoutSeconds", "successThreshold",
+                                         "failureThreshold" };
+  for (size_t i = 0; i < PP_N_ELEMENTS (timings); i++)
+    {
+      int64_t v;
+      if (int_at (probe, timings[i], &v))
+        json_object_set_new (j, timings[i], json_integer (v));
+    }
+  const pp_node_t *h;
+  if ((h = pp_node_get (probe, "exec")))
+    {
+      json_t *argv = json_array ();
+      const pp_node_t *cmd = pp_node_get (h, "command");
+      for (size_t i = 0; cmd && cmd->type == PP_NODE_SEQ && i < cmd->n; i++)
+        json_array_append_new (argv, json_string (pp_node_str (cmd->u.items[i]) ?: ""));
+      json_object_set_new (j, "exec", argv);
+    }
+  else if ((h = pp_node_get (probe, "httpGet")) && strcmp (str_at (h, "scheme") ?: "HTTP", "HTTP") == 0)
+    {
+      json_t *headers = json_array ();
+      const pp_node_t *hs = pp_node_get (h, "httpHeaders");
+      for (size_t i = 0; hs && hs->type == PP_NODE_SEQ && i < hs->n; i++)
+        json_array_append_new (headers, json_pack ("[s, s]", str_at (hs->u.items[i], "name") ?: "",
+                                                   str_at (hs->u.items[i], "value") ?: ""));
+      json_object_set_new (j, "http", json_pack ("{s:I, s:s, s:s, s:o}", "port", (json_int_t) probe_port (pp_node_get (h, "port"), ctr),
+                                                 "path", str_at (h, "path") ?: "/", "host", str_at (h, "host") ?: "127.0.0.1",
+                                                 "headers", headers));
+    }
+  else if ((h = pp_node_get (probe, "httpGet")) || (h = pp_node_get (probe, "tcpSocket")) || (h = pp_node_get (probe, "grpc")))
+    json_object_set_new (j, "tcp", json_pack ("{s:I, s:s}", "port", (json_int_t) probe_port (pp_node_get (h, "port"), ctr),
+                                              "host", str_at (h, "host") ?: "127.0.0.1"));
+  return j;
+}
+
+static json_t *
+plan_json (const pod_plan_t *p, const char *runtime, const char *netns)
 {
   json_t *cs = json_array ();
   for (size_t i = 0; i < p->n; i++)
     {
       cleanup_free char *cg = ctr_cgroup (p->id, p->ctr_ids[i]);
-      json_array_append_new (cs, json_pack ("{s:s, s:s, s:b, s:s}", "id", p->ctr_ids[i], "name", p->c[i].name,
-                                            "init", p->c[i].init, "cgroup", cg));
+      json_t *probes = json_object ();
+      for (int k = 0; k < PP_PROBE_KINDS; k++)
+        {
+          json_t *pj = probe_json (pp_node_get (p->c[i].node, pp_probe_names[k]), p->c[i].node);
+          if (pj)
+            json_object_set_new (probes, pp_probe_names[k], pj);
+        }
+      json_array_append_new (cs, json_pack ("{s:s, s:s, s:b, s:s, s:o}", "id", p->ctr_ids[i], "name", p->c[i].name,
+                                            "init", p->c[i].init, "cgroup", cg, "probes", probes));
     }
   json_t *plan = json_pack ("{s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:O, s:o}", "id", p->id, "name", p->name, "hostname",
                     p->hostname, "restartPolicy", p->restart_policy, "runtime", runtime ? runtime : "builtin",
                     "terminationGracePeriodSeconds", (json_int_t) p->grace, "shareProcessNamespace",
                     bool_at (p->spec, "shareProcessNamespace"), "tmpfs", p->vols.tmpfs ? p->vols.tmpfs : json_array (),
                     "containers", cs);
+  if (netns)
+    json_object_set_new (plan, "netns", json_string (netns));
   /* What `pod start` needs to make the /etc files again after a reboot. */
   if (p->hosts_extra)
     json_object_set_new (plan, "hostsExtra", json_string (p->hosts_extra));
@@ -695,7 +773,9 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
     if (pp_ctr_mount_rootfs (ctx, p->ctr_ids[i], p->c[i].image.id, err) < 0
         || write_bundle (ctx, objs, p, i, p->ctr_ids[i], err) < 0)
       return -1;
-  json_t *plan = plan_json (p, opts->runtime);
+  cleanup_free char *run = pp_pod_rundir (ctx, p->id);
+  cleanup_free char *netns = bool_at (p->spec, "hostNetwork") ? NULL : xasprintf ("%s/ns/net", run);
+  json_t *plan = plan_json (p, opts->runtime, netns);
   int ret = pp_pod_write_plan (ctx, p->id, plan, err);
   json_decref (plan);
   if (ret == 0 && opts->start)

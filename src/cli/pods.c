@@ -158,7 +158,7 @@ ctr_status_text (const pp_container_rec_t *c, char *buf, size_t size)
   if (strcmp (c->status, "Running") == 0)
     {
       format_age (age, sizeof age, c->started);
-      snprintf (buf, size, "Up %s", age);
+      snprintf (buf, size, "Up %s%s", age, c->ready ? "" : " (not ready)");
     }
   else if (strcmp (c->status, "Exited") == 0)
     {
@@ -174,9 +174,9 @@ static json_t *
 ctr_json (const pp_pod_rec_t *pod, const pp_container_rec_t *c)
 {
   cleanup_free char *full = xasprintf ("%s-%s", pod->name, c->name);
-  return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:I, s:I, s:b, s:I, s:I, s:I}", "id", c->id, "name",
-                    full, "container", c->name, "pod", pod->name, "podId", pod->id, "image", c->image, "init",
-                    c->init, "status", c->status, "pid", (json_int_t) c->pid, "exitCode", (json_int_t) c->exit_code,
+  return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:b, s:I, s:I, s:b, s:I, s:I, s:I}", "id", c->id,
+                    "name", full, "container", c->name, "pod", pod->name, "podId", pod->id, "image", c->image, "init",
+                    c->init, "status", c->status, "ready", c->ready, "pid", (json_int_t) c->pid, "exitCode", (json_int_t) c->exit_code,
                     "oomKilled", c->oom_killed, "restarts", (json_int_t) c->restarts, "startedAt",
                     (json_int_t) c->started, "finishedAt", (json_int_t) c->finished);
 }
@@ -275,7 +275,7 @@ pp_cmd_pod_ls (pp_cli_t *cli, int argc, char **argv)
               if (w.cs[i][j].init)
                 continue;
               total++;
-              running += strcmp (w.cs[i][j].status, "Running") == 0;
+              running += strcmp (w.cs[i][j].status, "Running") == 0 && w.cs[i][j].ready;
               restarts += w.cs[i][j].restarts;
             }
           char age[32], ready[32];

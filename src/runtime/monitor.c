@@ -6,6 +6,7 @@
 #include "runtime/cgroup.h"
 #include "runtime/executor.h"
 #include "runtime/logfile.h"
+#include "runtime/probe.h"
 #include "runtime/pod.h"
 #include "state/state.h"
 
@@ -47,6 +48,9 @@ typedef struct
   pp_logw_t log;
   int64_t started_ms, restart_at_ms;
   int64_t backoff_ms;
+  pp_probe_t probes[PP_PROBE_KINDS];
+  bool startup_done;     /* its startup probe passed (or it has none): liveness and readiness may run */
+  int64_t probe_kill_ms; /* a failed liveness or startup probe: SIGKILL at this time if SIGTERM did not end it */
 } mctr_t;
 
 typedef struct
@@ -59,6 +63,9 @@ typedef struct
   char *runtime;        /* builtin, runc, crun */
   int grace;            /* seconds */
   bool share_pid;       /* one PID namespace for the pod, held by a pause process */
+  json_t *plan;         /* pod.json, which the probes' specs point into */
+  char *netns;          /* the pod's network namespace file, for probes; NULL with hostNetwork */
+  char *runtime_root;
   pid_t pause_pid;
   mctr_t *c;
   size_t n;
@@ -178,6 +185,13 @@ start (monitor_t *m, mctr_t *c, pp_error_t *err)
   c->rec.finished = 0;
   c->rec.exit_code = -1;
   c->rec.oom_killed = false;
+  int64_t now = now_ms ();
+  for (int k = 0; k < PP_PROBE_KINDS; k++)
+    if (c->probes[k].spec)
+      pp_probe_arm (&c->probes[k], now);
+  c->startup_done = c->probes[PP_PROBE_STARTUP].spec == NULL;
+  c->rec.ready = c->startup_done && c->probes[PP_PROBE_READINESS].spec == NULL;
+  c->probe_kill_ms = 0;
   record (m, c);
   return;
 fail:
@@ -255,6 +269,14 @@ exited (monitor_t *m, mctr_t *c, int status)
   c->rec.exit_code = pp_exit_code (status);
   c->rec.finished = (int64_t) time (NULL);
   c->rec.pid = 0;
+  c->rec.ready = false;
+  c->probe_kill_ms = 0;
+  for (int k = 0; k < PP_PROBE_KINDS; k++)
+    if (c->probes[k].child > 0)
+      {
+        kill (c->probes[k].child, SIGKILL);
+        c->probes[k].child = 0;
+      }
   set_status (c, "Exited");
   /* Read before the cgroup goes with the container: an OOM kill in it is why the container ended. */
   uint64_t ooms = 0;
@@ -312,6 +334,104 @@ exited (monitor_t *m, mctr_t *c, int status)
 }
 
 static void
+probe_done (monitor_t *m, pid_t pid, int status)
+{
+  for (size_t i = 0; i < m->n; i++)
+    for (int k = 0; k < PP_PROBE_KINDS; k++)
+      {
+        mctr_t *c = &m->c[i];
+        pp_probe_t *p = &c->probes[k];
+        if (p->child != pid)
+          continue;
+        p->child = 0;
+        p->next_ms = now_ms () + p->period_ms;
+        if (c->st != C_RUNNING)
+          return;
+        bool ok = WIFEXITED (status) && WEXITSTATUS (status) == 0;
+        bool was_ready = c->rec.ready;
+        if (ok)
+          {
+            p->failures = 0;
+            if (++p->successes < p->success_threshold)
+              return;
+            /* Started: ready at once without a readiness probe; readiness itself runs only once started. */
+            if (k == PP_PROBE_STARTUP)
+              {
+                c->startup_done = true;
+                c->rec.ready = c->probes[PP_PROBE_READINESS].spec == NULL;
+              }
+            else if (k == PP_PROBE_READINESS)
+              c->rec.ready = true;
+          }
+        else
+          {
+            p->successes = 0;
+            if (++p->failures < p->failure_threshold)
+              return;
+            if (k == PP_PROBE_READINESS)
+              c->rec.ready = false;
+            else if (c->probe_kill_ms == 0)
+              {
+                /* The kubelet kills a container whose liveness (or startup) probe fails; its restart policy
+                   decides what comes next. */
+                char msg[160];
+                int len = snprintf (msg, sizeof msg, "%s failed %d times: the container is killed\n", pp_probe_names[k],
+                                    p->failures);
+                pp_logw_feed (&c->log, PP_LOG_STDERR, msg, (size_t) len);
+                kill ((pid_t) c->rec.pid, SIGTERM);
+                c->probe_kill_ms = now_ms () + (int64_t) m->grace * 1000;
+              }
+          }
+        if (c->rec.ready != was_ready)
+          record (m, c);
+        return;
+      }
+}
+
+/* Starts the probes that are due, kills the checks past their time; returns when next to look (or -1). */
+static int64_t
+run_probes (monitor_t *m, int64_t now)
+{
+  int64_t wake = -1;
+  for (size_t i = 0; i < m->n; i++)
+    {
+      mctr_t *c = &m->c[i];
+      if (c->st != C_RUNNING || m->stopping)
+        continue;
+      if (c->probe_kill_ms && now >= c->probe_kill_ms)
+        kill ((pid_t) c->rec.pid, SIGKILL);
+      else if (c->probe_kill_ms && (wake < 0 || c->probe_kill_ms < wake))
+        wake = c->probe_kill_ms;
+      if (c->probe_kill_ms)
+        continue;
+      for (int k = 0; k < PP_PROBE_KINDS; k++)
+        {
+          pp_probe_t *p = &c->probes[k];
+          if (p->spec == NULL || (k != PP_PROBE_STARTUP && !c->startup_done)
+              || (k == PP_PROBE_STARTUP && c->startup_done))
+            continue;
+          if (p->child > 0 && now >= p->deadline_ms)
+            kill (p->child, SIGKILL);
+          else if (p->child == 0 && now >= p->next_ms)
+            {
+              pp_probe_target_t t = { m->netns, c->bundle, m->runtime, m->runtime_root, c->rec.id, (pid_t) c->rec.pid };
+              p->child = pp_probe_launch (p, &t);
+              if (p->child < 0)
+                {
+                  p->child = 0;
+                  p->next_ms = now + p->period_ms;
+                }
+              p->deadline_ms = now + p->timeout_ms;
+            }
+          int64_t t = p->child > 0 ? p->deadline_ms : p->next_ms;
+          if (wake < 0 || t < wake)
+            wake = t;
+        }
+    }
+  return wake;
+}
+
+static void
 reap (monitor_t *m)
 {
   int status;
@@ -321,6 +441,8 @@ reap (monitor_t *m)
       mctr_t *c = by_pid (m, pid);
       if (c)
         exited (m, c, status);
+      else
+        probe_done (m, pid, status);
     }
 }
 
@@ -367,6 +489,10 @@ load (monitor_t *m, pp_error_t *err)
   m->runtime = xstrdup (json_string_value (json_object_get (plan, "runtime")) ?: "builtin");
   m->grace = (int) json_integer_value (json_object_get (plan, "terminationGracePeriodSeconds"));
   m->share_pid = json_is_true (json_object_get (plan, "shareProcessNamespace"));
+  const char *netns = json_string_value (json_object_get (plan, "netns"));
+  m->netns = netns ? xstrdup (netns) : NULL;
+  m->runtime_root = xasprintf ("%s/%s", m->ctx->runroot, m->runtime);
+  m->plan = json_incref (plan);
   json_t *cs = json_object_get (plan, "containers");
   pp_container_rec_t *recs = NULL;
   size_t nrecs = 0;
@@ -387,6 +513,11 @@ load (monitor_t *m, pp_error_t *err)
       c->log.fd = -1;
       c->init = json_is_true (json_object_get (j, "init"));
       c->bundle = pp_ctr_datadir (m->ctx, id);
+      for (int k = 0; k < PP_PROBE_KINDS; k++)
+        {
+          json_t *spec = json_object_get (json_object_get (j, "probes"), pp_probe_names[k]);
+          pp_probe_init (&c->probes[k], spec);
+        }
       const char *cg = json_string_value (json_object_get (j, "cgroup"));
       c->cgroup = cg ? xstrdup (cg) : NULL;
       size_t k;
@@ -426,6 +557,9 @@ release (monitor_t *m)
       free (c->cgroup);
     }
   free (m->c);
+  free (m->netns);
+  free (m->runtime_root);
+  json_decref (m->plan);
   free (m->pod_name);
   free (m->restart_policy);
   free (m->runtime);
@@ -476,6 +610,9 @@ loop (monitor_t *m, int sfd)
             if (m->c[i].restart_at_ms > now && (wake < 0 || m->c[i].restart_at_ms < wake))
               wake = m->c[i].restart_at_ms;
           }
+      int64_t pw = run_probes (m, now);
+      if (pw >= 0 && (wake < 0 || pw < wake))
+        wake = pw;
       if (m->stopping)
         {
           if (now >= m->kill_at_ms)

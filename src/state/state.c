@@ -6,7 +6,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 struct pp_state
 {
@@ -23,7 +23,7 @@ static const char schema_sql[] =
   "  id TEXT PRIMARY KEY, pod_id TEXT NOT NULL REFERENCES pods (id) ON DELETE CASCADE, name TEXT NOT NULL,"
   "  image TEXT NOT NULL, image_id TEXT NOT NULL DEFAULT '', init INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL, pid INTEGER NOT NULL DEFAULT 0,"
   "  exit_code INTEGER NOT NULL DEFAULT -1, oom_killed INTEGER NOT NULL DEFAULT 0,"
-  "  restarts INTEGER NOT NULL DEFAULT 0, started INTEGER NOT NULL DEFAULT 0, finished INTEGER NOT NULL DEFAULT 0,"
+  "  restarts INTEGER NOT NULL DEFAULT 0, ready INTEGER NOT NULL DEFAULT 0, started INTEGER NOT NULL DEFAULT 0, finished INTEGER NOT NULL DEFAULT 0,"
   "  UNIQUE (pod_id, name));"
   "CREATE INDEX IF NOT EXISTS containers_pod ON containers (pod_id);";
 
@@ -59,15 +59,21 @@ check_version (pp_state_t *s, pp_error_t *err)
       if (v > SCHEMA_VERSION)
         ret = pp_error_make (err, 0, "state database `%s` has schema %d; this podplay knows %d: upgrade podplay",
                              s->path, v, SCHEMA_VERSION);
-      /* Schema 2 records the image id a container runs, which `rmi` must not take away. */
-      else if (v < 2)
-        ret = exec_sql (s,
-                        "ALTER TABLE containers ADD COLUMN image_id TEXT NOT NULL DEFAULT '';"
-                        "UPDATE meta SET value = '2' WHERE key = 'schema'",
-                        err);
+      else
+        {
+          /* Schema 2 records the image id a container runs, which `rmi` must not take away; 3 whether a
+             container is ready (its readiness probe). */
+          if (v < 2)
+            ret = exec_sql (s, "ALTER TABLE containers ADD COLUMN image_id TEXT NOT NULL DEFAULT ''", err);
+          if (ret == 0 && v < 3)
+            ret = exec_sql (s,
+                            "ALTER TABLE containers ADD COLUMN ready INTEGER NOT NULL DEFAULT 0;"
+                            "UPDATE meta SET value = '3' WHERE key = 'schema'",
+                            err);
+        }
     }
   else
-    ret = exec_sql (s, "INSERT INTO meta (key, value) VALUES ('schema', '2')", err);
+    ret = exec_sql (s, "INSERT INTO meta (key, value) VALUES ('schema', '3')", err);
   sqlite3_finalize (st);
   return ret;
 }
@@ -326,7 +332,7 @@ pp_state_container_list (pp_state_t *s, const char *pod_id, pp_container_rec_t *
   *n = 0;
   sqlite3_stmt *st = prepare (s, err,
                               "SELECT id, pod_id, name, image, init, status, pid, exit_code, oom_killed, restarts,"
-                              " started, finished, image_id FROM containers WHERE (? IS NULL OR pod_id = ?)"
+                              " started, finished, image_id, ready FROM containers WHERE (? IS NULL OR pod_id = ?)"
                               " ORDER BY init DESC, rowid",
                               "ss", pod_id, pod_id);
   if (st == NULL)
@@ -354,6 +360,7 @@ pp_state_container_list (pp_state_t *s, const char *pod_id, pp_container_rec_t *
       c->started = sqlite3_column_int64 (st, 10);
       c->finished = sqlite3_column_int64 (st, 11);
       c->image_id = col_str (st, 12);
+      c->ready = sqlite3_column_int64 (st, 13) != 0;
     }
   sqlite3_finalize (st);
   return rc == SQLITE_DONE ? 0 : db_error (s, err, "list containers");
@@ -364,9 +371,9 @@ pp_state_container_update (pp_state_t *s, const pp_container_rec_t *c, pp_error_
 {
   sqlite3_stmt *st = prepare (s, err,
                               "UPDATE containers SET status = ?, pid = ?, exit_code = ?, oom_killed = ?, restarts = ?,"
-                              " started = ?, finished = ? WHERE id = ?",
-                              "siiiiiis", c->status, c->pid, c->exit_code, (int64_t) c->oom_killed, c->restarts,
-                              c->started, c->finished, c->id);
+                              " started = ?, finished = ?, ready = ? WHERE id = ?",
+                              "siiiiiiis", c->status, c->pid, c->exit_code, (int64_t) c->oom_killed, c->restarts,
+                              c->started, c->finished, (int64_t) c->ready, c->id);
   return run (s, st, err, "update a container");
 }
 

@@ -36,6 +36,7 @@ typedef struct
   int64_t exit_code; /* -1 while none */
   bool oom_killed;
   int64_t restarts;
+  bool ready; /* running, started, and its readiness probe (if any) passing */
   int64_t started, finished; /* Unix seconds, 0 when not yet */
 } pp_container_rec_t;
 

@@ -545,3 +545,51 @@ wait_all_exited() {
 	run -0 pp ps -a
 	assert_contains "$output" "Exited (4)"
 }
+
+@test "probes run from outside the container: readiness shows in pod ls and ps, a failing liveness restarts, exec probes join it" {
+	cat >"$Y/probes.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: probed
+	spec:
+	  terminationGracePeriodSeconds: 1
+	  containers:
+	  - name: web
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "sleep 2; mkdir -p /www; echo ok >/www/healthz; exec httpd -f -p 8080 -h /www"]
+	    ports: [{name: http, containerPort: 8080}]
+	    readinessProbe:
+	      httpGet: {path: /healthz, port: http}
+	      periodSeconds: 1
+	    livenessProbe:
+	      tcpSocket: {port: 8080}
+	      initialDelaySeconds: 4
+	      periodSeconds: 1
+	  - name: flaky
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "touch /tmp/alive; sleep 2; rm /tmp/alive; exec sleep 100"]
+	    livenessProbe:
+	      exec: {command: ["test", "-e", "/tmp/alive"]}
+	      periodSeconds: 1
+	      failureThreshold: 2
+	YAML
+	run -0 pp kube play "$Y/probes.yaml"
+	assert_contains "$output" "ports: kube play does not honour this field yet"
+	run -0 pp ps
+	assert_contains "$output" "(not ready)"
+	for _ in $(seq 100); do
+		[ "$(pp ps --format json | python3 -c 'import json,sys; print([c["ready"] for c in json.load(sys.stdin) if c["container"] == "web"][0])')" = True ] && break
+		sleep 0.1
+	done
+	run -0 pp pod ls
+	assert_contains "$output" "2/2"
+	# flaky's file goes after 2 s: two failed checks a second apart kill it, and Always restarts it.
+	for _ in $(seq 150); do
+		[ "$(pp ps -a --format json | python3 -c 'import json,sys; print([c["restarts"] for c in json.load(sys.stdin) if c["container"] == "flaky"][0])')" -ge 1 ] && break
+		sleep 0.1
+	done
+	run -0 pp logs probed-flaky
+	assert_contains "$output" "livenessProbe failed 2 times: the container is killed"
+	assert_equal "$(pp ps -a --format json | python3 -c 'import json,sys; print([c["restarts"] for c in json.load(sys.stdin) if c["container"] == "web"][0])')" 0
+}

@@ -1,0 +1,51 @@
+/* Probes run by a pod's monitor from outside the container: exec (joining the container), httpGet and tcpSocket
+   (from the pod's network namespace), so that an image needs no curl.  Each check is a short-lived child process;
+   the monitor keeps the counts and acts on them. */
+#ifndef PP_PROBE_H
+#define PP_PROBE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef enum
+{
+  PP_PROBE_STARTUP,
+  PP_PROBE_LIVENESS,
+  PP_PROBE_READINESS,
+  PP_PROBE_KINDS
+} pp_probe_kind_t;
+
+extern const char *const pp_probe_names[PP_PROBE_KINDS]; /* "startupProbe", ... */
+
+typedef struct
+{
+  json_t *spec; /* from pod.json: {"exec": [...]} | {"http": {...}} | {"tcp": {...}}, and the timings; NULL: none */
+  int64_t initial_ms, period_ms, timeout_ms;
+  int success_threshold, failure_threshold;
+  int64_t next_ms;
+  int successes, failures;
+  pid_t child;
+  int64_t deadline_ms;
+} pp_probe_t;
+
+/* Reads a probe's spec and timings (Kubernetes' defaults: period 10 s, timeout 1 s, thresholds 1 and 3). */
+void pp_probe_init (pp_probe_t *p, json_t *spec);
+/* Due again `initial` after a (re)start of its container. */
+void pp_probe_arm (pp_probe_t *p, int64_t now_ms);
+
+typedef struct
+{
+  const char *netns;   /* the pod's network namespace file, or NULL (hostNetwork) */
+  const char *bundle;  /* the container's, for exec */
+  const char *runtime; /* builtin, runc, crun */
+  const char *runtime_root;
+  const char *ctr_id;
+  pid_t target; /* the container's process */
+} pp_probe_target_t;
+
+/* Starts one check as a child process that exits 0 on success. */
+pid_t pp_probe_launch (const pp_probe_t *p, const pp_probe_target_t *t);
+
+#endif
