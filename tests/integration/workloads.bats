@@ -7,6 +7,15 @@ load helpers
 
 load pods
 
+# Waits for every container of the play to have exited.
+wait_all_exited() {
+	for _ in $(seq 100); do
+		pp ps -a --format json | python3 -c 'import json,sys; sys.exit(0 if all(c["status"] == "Exited" for c in json.load(sys.stdin)) else 1)' && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 pod_names() {
 	pp pod ls --format json | python3 -c 'import json,sys; print(" ".join(sorted(p["name"] for p in json.load(sys.stdin))))'
 }
@@ -117,10 +126,7 @@ pod_names() {
 	      limits: {memory: 64Mi}
 	YAML
 	run -0 pp kube play "$Y/env.yaml"
-	for _ in $(seq 100); do
-		[ "$(pp ps -a --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["status"])')" = Exited ] && break
-		sleep 0.1
-	done
+	wait_all_exited
 	run -0 pp logs envy-main
 	assert_contains "$output" "CFG_LEVEL=3"
 	assert_contains "$output" "CFG_MODE=overridden"
@@ -180,14 +186,6 @@ pod_names() {
 	assert_contains "$output" "env A: ConfigMap \`other\` is not in the play"
 }
 
-# Waits for every container of the play to have exited.
-wait_all_exited() {
-	for _ in $(seq 100); do
-		pp ps -a --format json | python3 -c 'import json,sys; sys.exit(0 if all(c["status"] == "Exited" for c in json.load(sys.stdin)) else 1)' && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 @test "volumes: emptyDir shared by two containers, in memory with its size, ConfigMap items and modes, Secrets read-only" {
 	mkdir -p "$BATS_TEST_TMPDIR/host"
@@ -457,10 +455,7 @@ wait_all_exited() {
 	YAML
 	sed -i "s/PLACEHOLDER/$$/" "$Y/net.yaml"
 	run -0 pp kube play "$Y/net.yaml"
-	for _ in $(seq 100); do
-		pp ps -a --format json | python3 -c 'import json,sys; sys.exit(0 if all(c["status"] == "Exited" for c in json.load(sys.stdin)) else 1)' && break
-		sleep 0.1
-	done
+	wait_all_exited
 	run -0 pp logs etc-main
 	assert_equal "$output" "$(printf '10.1.2.3\tdb db.local\nnameserver 192.0.2.53\nsearch example.test\noptions ndots:2\nSeccomp:\t0')"
 	run -0 pp logs hosty-main
@@ -495,10 +490,7 @@ wait_all_exited() {
 	    command: ["sh", "-c", "grep Seccomp: /proc/self/status; mkdir /tmp/x || echo mkdir-denied"]
 	YAML
 	run -0 pp kube play "$Y/local.yaml"
-	for _ in $(seq 100); do
-		[ "$(pp ps -a --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["status"])')" = Exited ] && break
-		sleep 0.1
-	done
+	wait_all_exited
 	run -0 pp logs local-main
 	assert_contains "$output" "$(printf 'Seccomp:\t2')"
 	assert_contains "$output" "Operation not permitted"
