@@ -21,6 +21,11 @@ pp_play_objects_add (pp_play_objects_t *o, const char *kind, const pp_node_t *ob
       o->secrets = xrealloc (o->secrets, (o->n_secrets + 1) * sizeof *o->secrets);
       o->secrets[o->n_secrets++] = obj;
     }
+  else if (strcmp (kind, "PersistentVolumeClaim") == 0)
+    {
+      o->claims = xrealloc (o->claims, (o->n_claims + 1) * sizeof *o->claims);
+      o->claims[o->n_claims++] = obj;
+    }
 }
 
 void
@@ -28,6 +33,7 @@ pp_play_objects_free (pp_play_objects_t *o)
 {
   free (o->configmaps);
   free (o->secrets);
+  free (o->claims);
   memset (o, 0, sizeof *o);
 }
 

@@ -6,11 +6,11 @@
 #include "core/error.h"
 #include "schema/node.h"
 
-/* The ConfigMaps and Secrets of a play, by name. */
+/* The ConfigMaps, Secrets and PersistentVolumeClaims of a play. */
 typedef struct
 {
-  const pp_node_t **configmaps, **secrets;
-  size_t n_configmaps, n_secrets;
+  const pp_node_t **configmaps, **secrets, **claims;
+  size_t n_configmaps, n_secrets, n_claims;
 } pp_play_objects_t;
 
 void pp_play_objects_add (pp_play_objects_t *o, const char *kind, const pp_node_t *obj);

@@ -7,6 +7,7 @@
 #include "image/pull.h"
 #include "image/store.h"
 #include "runtime/bundle.h"
+#include "runtime/namedvol.h"
 #include "runtime/pod.h"
 #include "runtime/probe.h"
 #include "schema/checks.h"
@@ -368,7 +369,8 @@ collect_object (const pp_doc_t *doc, const pp_node_t *obj, pod_plan_t **pods, si
                                                               (long long) r),
                  pods, n);
     }
-  else if (strcmp (kind, "ConfigMap") == 0 || strcmp (kind, "Secret") == 0)
+  else if (strcmp (kind, "ConfigMap") == 0 || strcmp (kind, "Secret") == 0
+           || strcmp (kind, "PersistentVolumeClaim") == 0)
     pp_play_objects_add (objs, kind, obj);
   else
     pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, obj->line, obj->col, "kind",
@@ -714,6 +716,8 @@ plan_json (const pod_plan_t *p, const char *runtime, const char *netns)
                     "containers", cs);
   if (netns)
     json_object_set_new (plan, "netns", json_string (netns));
+  if (p->vols.claims)
+    json_object_set (plan, "namedVolumes", p->vols.claims);
   /* What `pod start` needs to make the /etc files again after a reboot. */
   if (p->hosts_extra)
     json_object_set_new (plan, "hostsExtra", json_string (p->hosts_extra));
@@ -898,6 +902,23 @@ print_summary (FILE *out, const pod_plan_t *pods, size_t n, const pp_play_opts_t
              pods[i].n, pods[i].n == 1 ? "" : "s");
 }
 
+/* The file (as the diagnostics name it) of the document a node is in. */
+static const char *
+claim_file (const pp_docs_t *docs, const pp_node_t *node)
+{
+  for (size_t i = 0; i < docs->n; i++)
+    {
+      const pp_node_t *r = docs->v[i]->root;
+      if (r == node)
+        return docs->v[i]->file;
+      const pp_node_t *items = pp_node_get (r, "items");
+      for (size_t k = 0; items && items->type == PP_NODE_SEQ && k < items->n; k++)
+        if (items->u.items[k] == node)
+          return docs->v[i]->file;
+    }
+  return "-";
+}
+
 /* The file a pod records: the path (resolved) of the argument whose document holds it. */
 static char *
 play_file_for (char *const *paths, size_t n_paths, const char *doc_file)
@@ -1032,7 +1053,7 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
           {
             cleanup_free char *pw = xasprintf ("pod %s", pods[i].name);
             ep.where = pw;
-            ret = pp_volumes_check (&objs, &ep, pods[i].dir, diags, pods[i].doc->index, err);
+            ret = pp_volumes_check (ctx, &objs, &ep, pods[i].dir, diags, pods[i].doc->index, err);
           }
       }
   if (ret == 0)
@@ -1040,13 +1061,32 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
       /* What this play takes away first: pods it replaces, and pods an earlier play of its files made that the
          files no longer hold (a Deployment scaled down, a Pod deleted from the file). */
       ret = remove_outdated (ctx, state, pods, n, paths, n_paths, out, err);
+      /* PersistentVolumeClaims become named volumes, kept across plays and `kube down` (unless --force). */
+      bool *made = xzalloc ((objs.n_claims + 1) * sizeof (bool));
+      for (size_t i = 0; ret == 0 && i < objs.n_claims; i++)
+        {
+          const pp_node_t *claim = objs.claims[i];
+          cleanup_free char *pf = play_file_for (paths, n_paths, claim_file (&docs, claim));
+          ret = pp_namedvol_create (ctx, str_at (pp_node_get (claim, "metadata"), "name") ?: "", pf, &made[i], err);
+        }
       for (size_t i = 0; ret == 0 && i < n; i++)
         if (!pods[i].unchanged)
           ret = apply_pod (ctx, state, &objs, &pods[i], pods[i].play_file, opts, err);
       if (ret < 0)
-        rollback (ctx, state, pods, n);
+        {
+          rollback (ctx, state, pods, n);
+          for (size_t i = 0; i < objs.n_claims; i++)
+            if (made[i])
+              pp_namedvol_remove (ctx, str_at (pp_node_get (objs.claims[i], "metadata"), "name") ?: "", NULL);
+        }
       else
-        print_summary (out, pods, n, opts);
+        {
+          for (size_t i = 0; i < objs.n_claims; i++)
+            if (made[i])
+              fprintf (out, "volume/%s created\n", str_at (pp_node_get (objs.claims[i], "metadata"), "name") ?: "");
+          print_summary (out, pods, n, opts);
+        }
+      free (made);
     }
   if (state)
     pp_state_close (state);
@@ -1059,7 +1099,7 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
 }
 
 int
-pp_kube_down (pp_context_t *ctx, char *const *paths, size_t n_paths, FILE *out, pp_error_t *err)
+pp_kube_down (pp_context_t *ctx, char *const *paths, size_t n_paths, bool force, FILE *out, pp_error_t *err)
 {
   pp_state_t *state;
   if (pp_state_open (ctx, &state, err) < 0)
@@ -1082,6 +1122,27 @@ pp_kube_down (pp_context_t *ctx, char *const *paths, size_t n_paths, FILE *out, 
               }
           }
     }
+  /* The volumes of the play's claims outlive it, unless --force. */
+  json_t *vols = force && ret == 0 ? pp_namedvol_list (ctx, NULL) : NULL;
+  size_t vi;
+  json_t *v;
+  json_array_foreach (vols, vi, v)
+  {
+    const char *vpf = json_string_value (json_object_get (v, "playFile"));
+    for (size_t k = 0; vpf && ret == 0 && k < n_paths; k++)
+      {
+        cleanup_free char *pf = play_file_of (paths[k]);
+        if (strcmp (vpf, pf) != 0)
+          continue;
+        ret = pp_namedvol_remove (ctx, json_string_value (json_object_get (v, "name")), err);
+        if (ret == 0)
+          {
+            fprintf (out, "volume/%s removed\n", json_string_value (json_object_get (v, "name")));
+            removed++;
+          }
+      }
+  }
+  json_decref (vols);
   if (ret == 0 && removed == 0)
     fprintf (out, "no pods from %s\n", n_paths == 1 ? paths[0] : "these files");
   pp_pod_recs_free (pods, n);

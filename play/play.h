@@ -22,8 +22,9 @@ typedef struct
 int pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n, const pp_play_opts_t *opts, pp_diags_t *diags,
                   FILE *out, pp_error_t *err);
 
-/* Stops and removes the pods that playing these files created, as the state database recorded them. */
-int pp_kube_down (pp_context_t *ctx, char *const *paths, size_t n, FILE *out, pp_error_t *err);
+/* Stops and removes the pods that playing these files created, as the state database recorded them; with
+   `force`, the volumes of their PersistentVolumeClaims too. */
+int pp_kube_down (pp_context_t *ctx, char *const *paths, size_t n, bool force, FILE *out, pp_error_t *err);
 
 /* Stops (SIGTERM, then SIGKILL after `timeout` seconds, or the pod's own grace period when < 0) and removes a
    pod and everything of it. */

@@ -1,5 +1,6 @@
 /* A pod's volumes: see volumes.h. */
 #include "play/volumes.h"
+#include "runtime/namedvol.h"
 #include "schema/checks.h"
 
 #include <fcntl.h>
@@ -41,7 +42,7 @@ find_named (const pp_node_t *const *v, size_t n, const char *name)
 }
 
 /* Volume kinds a pod may name that kube play does not make yet. */
-static const char *const pending_kinds[] = { "persistentVolumeClaim", "downwardAPI", "projected", "image", NULL };
+static const char *const pending_kinds[] = { "downwardAPI", "projected", "image", NULL };
 
 static const char *
 pending_kind (const pp_node_t *vol)
@@ -87,7 +88,7 @@ host_path_problem (const char *path, const char *type)
 }
 
 int
-pp_volumes_check (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const char *dir, pp_diags_t *diags,
+pp_volumes_check (pp_context_t *ctx, const pp_play_objects_t *objs, const pp_env_pod_t *pod, const char *dir, pp_diags_t *diags,
                   uint32_t doc, pp_error_t *err)
 {
   const pp_node_t *vols = pp_node_get (pod->spec, "volumes");
@@ -119,6 +120,15 @@ pp_volumes_check (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const 
                                       items->u.items[k]->line, items->u.items[k]->col, pod->where, name,
                                       cm ? "ConfigMap" : "Secret", oname, key);
             }
+        }
+      if ((src = pp_node_get (v, "persistentVolumeClaim")))
+        {
+          const char *claim = str_of (src, "claimName") ?: "";
+          if (find_named (objs->claims, objs->n_claims, claim) == NULL && !pp_namedvol_exists (ctx, claim))
+            return pp_error_make (err, 0,
+                                  "%s:%u:%u: %s: volume %s: PersistentVolumeClaim `%s` is neither in the play nor a "
+                                  "volume of this machine (`podplay volume ls`)",
+                                  pod->file, src->line, src->col, pod->where, name, claim);
         }
       if ((src = pp_node_get (v, "hostPath")))
         {
@@ -266,6 +276,7 @@ pp_volumes_create (pp_context_t *ctx, const char *pod_id, const pp_play_objects_
 {
   memset (out, 0, sizeof *out);
   out->tmpfs = json_array ();
+  out->claims = json_array ();
   const pp_node_t *vols = pp_node_get (pod->spec, "volumes");
   size_t n = vols && vols->type == PP_NODE_SEQ ? vols->n : 0;
   out->v = xzalloc ((n + 1) * sizeof (pp_volume_t));
@@ -277,6 +288,15 @@ pp_volumes_create (pp_context_t *ctx, const char *pod_id, const pp_play_objects_
       if (pending_kind (v))
         {
           vol->skipped = true;
+          continue;
+        }
+      if ((src = pp_node_get (v, "persistentVolumeClaim")))
+        {
+          const char *claim = str_of (src, "claimName") ?: "";
+          vol->source = pp_namedvol_data (ctx, claim);
+          vol->readonly = true_at (src, "readOnly");
+          vol->claim = true;
+          json_array_append_new (out->claims, json_string (claim));
           continue;
         }
       if ((src = pp_node_get (v, "hostPath")))
@@ -354,6 +374,7 @@ pp_volumes_release (pp_volumes_t *v)
     free (v->v[i].source);
   free (v->v);
   json_decref (v->tmpfs);
+  json_decref (v->claims);
   memset (v, 0, sizeof *v);
 }
 

@@ -17,19 +17,21 @@ typedef struct
   char *source;  /* the host directory or file */
   bool readonly; /* configMap and secret volumes are read-only */
   bool skipped;  /* a kind of volume not played yet: its mounts are left out, with a warning */
+  bool claim;    /* a persistentVolumeClaim: a named volume */
 } pp_volume_t;
 
 typedef struct
 {
   pp_volume_t *v;
   size_t n;
-  json_t *tmpfs; /* [{"path", "size"}] of memory-backed emptyDirs, for pod.json: a start after a reboot remounts them */
+  json_t *tmpfs;  /* [{"path", "options"}] of memory-backed emptyDirs, for pod.json: a start after a reboot remounts them */
+  json_t *claims; /* the named volumes the pod uses, for pod.json: `volume rm` refuses them */
 } pp_volumes_t;
 
-/* Checks a pod's volumes before anything is created: ConfigMaps and Secrets present (or optional), hostPath
-   types, mounts naming volumes that exist.  `dir` is the folder of the YAML file (relative hostPath paths
+/* Checks a pod's volumes before anything is created: ConfigMaps and Secrets present (or optional), claims of
+   the play or named volumes that exist, hostPath types, mounts naming volumes that exist.  `dir` is the folder of the YAML file (relative hostPath paths
    resolve against it, with a warning). */
-int pp_volumes_check (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const char *dir, pp_diags_t *diags,
+int pp_volumes_check (pp_context_t *ctx, const pp_play_objects_t *objs, const pp_env_pod_t *pod, const char *dir, pp_diags_t *diags,
                       uint32_t doc, pp_error_t *err);
 
 /* Makes the pod's volumes under <root>/pods/<pod>/volumes: directories (a tmpfs for medium Memory), files of

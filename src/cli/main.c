@@ -60,7 +60,9 @@ static const pp_command_t kube_commands[] = {
     .run = pp_cmd_kube_play },
   { .name = "down",
     .summary = "Stop and remove the pods `kube play` created from files",
-    .usage = "FILE ...",
+    .usage = "[--force] FILE ...",
+    .help = "Removes what playing the files created, as the state database recorded it.  The volumes of\n"
+            "their PersistentVolumeClaims stay for the next play, unless --force.\n",
     .run = pp_cmd_kube_down },
   PENDING ("generate", "Write Kubernetes YAML from running pods", "a later issue"),
   { NULL },
@@ -109,9 +111,13 @@ static const pp_command_t image_commands[] = {
 };
 
 static const pp_command_t volume_commands[] = {
-  PENDING ("ls", "List volumes", "#5"),
-  PENDING ("inspect", "Show a volume's details as JSON", "#5"),
-  PENDING ("rm", "Remove volumes", "#5"),
+  { .name = "ls", .alias = "list", .summary = "List volumes", .usage = "[--format json] [-q]", .run = pp_cmd_volume_ls },
+  { .name = "inspect", .summary = "Show volumes' details as JSON", .usage = "VOLUME...", .run = pp_cmd_volume_inspect },
+  { .name = "rm",
+    .summary = "Remove volumes",
+    .usage = "VOLUME...",
+    .help = "Removes a volume and its data; a volume a pod uses is refused until the pod is removed.\n",
+    .run = pp_cmd_volume_rm },
   { NULL },
 };
 

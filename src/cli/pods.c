@@ -4,6 +4,7 @@
 #include "runtime/bundle.h"
 #include "runtime/executor.h"
 #include "runtime/logfile.h"
+#include "runtime/namedvol.h"
 #include "schema/manifest.h"
 #include "runtime/monitor.h"
 #include "runtime/pod.h"
@@ -77,13 +78,17 @@ int
 pp_cmd_kube_down (pp_cli_t *cli, int argc, char **argv)
 {
   int opt;
-  static const struct option opts[] = { { NULL, 0, NULL, 0 } };
-  while ((opt = pp_cli_getopt (cli, argc, argv, "", opts)) != -1)
-    return opt == 'h' ? PP_EXIT_OK : PP_EXIT_ERROR;
+  bool force = false;
+  static const struct option opts[] = { { "force", no_argument, NULL, 'f' }, { NULL, 0, NULL, 0 } };
+  while ((opt = pp_cli_getopt (cli, argc, argv, "f", opts)) != -1)
+    if (opt == 'f')
+      force = true;
+    else
+      return opt == 'h' ? PP_EXIT_OK : PP_EXIT_ERROR;
   if (optind >= argc)
     return pp_cli_usage_error (cli, "%s needs the file(s) that were played", cli->path);
   pp_error_t err = NULL;
-  if (pp_kube_down (cli->ctx, argv + optind, (size_t) (argc - optind), stdout, &err) < 0)
+  if (pp_kube_down (cli->ctx, argv + optind, (size_t) (argc - optind), force, stdout, &err) < 0)
     return pp_cli_fail (&err);
   return PP_EXIT_OK;
 }
@@ -929,6 +934,102 @@ pp_cmd_exec (pp_cli_t *cli, int argc, char **argv)
       pp_error_print (stderr, err);
       pp_error_release (&err);
       return code;
+    }
+  return status;
+}
+
+/* ---- volumes ---- */
+
+int
+pp_cmd_volume_ls (pp_cli_t *cli, int argc, char **argv)
+{
+  bool json = false, quiet = false;
+  int r = list_options (cli, argc, argv, &json, &quiet, NULL);
+  if (r >= 0)
+    return r;
+  pp_error_t err = NULL;
+  json_t *vols = pp_namedvol_list (cli->ctx, &err);
+  if (json)
+    {
+      print_json (vols);
+      return PP_EXIT_OK;
+    }
+  if (!quiet)
+    printf ("%-8s  %-30s  %s\n", "DRIVER", "VOLUME NAME", "USED BY");
+  size_t i;
+  json_t *v;
+  json_array_foreach (vols, i, v)
+  {
+    const char *name = json_string_value (json_object_get (v, "name")) ?: "";
+    if (quiet)
+      {
+        printf ("%s\n", name);
+        continue;
+      }
+    pp_buf_t users = { 0 };
+    size_t k;
+    json_t *u;
+    json_array_foreach (json_object_get (v, "usedBy"), k, u)
+      pp_buf_printf (&users, "%s%s", k ? "," : "", json_string_value (u) ?: "");
+    printf ("%-8s  %-30s  %s\n", "local", name, users.data ? users.data : "");
+    pp_buf_free (&users);
+  }
+  json_decref (vols);
+  return PP_EXIT_OK;
+}
+
+int
+pp_cmd_volume_inspect (pp_cli_t *cli, int argc, char **argv)
+{
+  bool json = true;
+  int r = pp_cli_format_options (cli, argc, argv, &json);
+  if (r >= 0)
+    return r;
+  if (optind >= argc)
+    return pp_cli_usage_error (cli, "%s needs a volume", cli->path);
+  json_t *vols = pp_namedvol_list (cli->ctx, NULL), *out = json_array ();
+  int status = PP_EXIT_OK;
+  for (int k = optind; k < argc; k++)
+    {
+      size_t i;
+      json_t *v;
+      bool found = false;
+      json_array_foreach (vols, i, v)
+      {
+        if (strcmp (json_string_value (json_object_get (v, "name")) ?: "", argv[k]) == 0)
+          {
+            json_array_append (out, v);
+            found = true;
+          }
+      }
+      if (!found)
+        {
+          fprintf (stderr, "Error: no volume `%s`\n", argv[k]);
+          status = PP_EXIT_ERROR;
+        }
+    }
+  json_decref (vols);
+  print_json (out);
+  return status;
+}
+
+int
+pp_cmd_volume_rm (pp_cli_t *cli, int argc, char **argv)
+{
+  static const struct option opts[] = { { NULL, 0, NULL, 0 } };
+  int opt;
+  while ((opt = pp_cli_getopt (cli, argc, argv, "", opts)) != -1)
+    return opt == 'h' ? PP_EXIT_OK : PP_EXIT_ERROR;
+  if (optind >= argc)
+    return pp_cli_usage_error (cli, "%s needs a volume", cli->path);
+  int status = PP_EXIT_OK;
+  for (int k = optind; k < argc; k++)
+    {
+      pp_error_t err = NULL;
+      if (pp_namedvol_remove (cli->ctx, argv[k], &err) < 0)
+        status = pp_cli_fail (&err);
+      else
+        printf ("%s\n", argv[k]);
     }
   return status;
 }

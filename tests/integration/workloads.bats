@@ -585,3 +585,55 @@ pod_names() {
 	assert_contains "$output" "livenessProbe failed 2 times: the container is killed"
 	assert_equal "$(pp ps -a --format json | python3 -c 'import json,sys; print([c["restarts"] for c in json.load(sys.stdin) if c["container"] == "web"][0])')" 0
 }
+
+@test "a PersistentVolumeClaim is a named volume: it outlives kube down, comes back on the next play, goes with --force" {
+	cat >"$Y/pvc.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: PersistentVolumeClaim
+	metadata:
+	  name: data
+	spec:
+	  accessModes: [ReadWriteOnce]
+	  resources: {requests: {storage: 1Gi}}
+	---
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: counter
+	spec:
+	  restartPolicy: Never
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "echo run >>/data/runs; busybox wc -l </data/runs"]
+	    volumeMounts: [{name: d, mountPath: /data}]
+	  volumes:
+	  - {name: d, persistentVolumeClaim: {claimName: data}}
+	YAML
+	run -0 pp kube play "$Y/pvc.yaml"
+	assert_contains "$output" "volume/data created"
+	wait_all_exited
+	run -0 pp logs counter-main
+	assert_equal "$output" "1"
+	run -0 pp volume ls
+	assert_contains "$output" "data"
+	assert_contains "$output" "counter"
+	run -125 pp volume rm data
+	assert_contains "$output" "used by pod counter"
+	run -0 pp kube down "$Y/pvc.yaml"
+	run -0 pp volume ls -q
+	assert_equal "$output" "data"
+	run -0 pp kube play "$Y/pvc.yaml"
+	wait_all_exited
+	run -0 pp logs counter-main
+	assert_equal "$output" "2"
+	run -0 pp volume inspect data
+	assert_contains "$output" "\"playFile\": \"$Y/pvc.yaml\""
+	run -0 pp kube down --force "$Y/pvc.yaml"
+	assert_contains "$output" "volume/data removed"
+	run -0 pp volume ls -q
+	assert_equal "$output" ""
+	sed -i '1,8d' "$Y/pvc.yaml"
+	run -125 pp kube play "$Y/pvc.yaml"
+	assert_contains "$output" "PersistentVolumeClaim \`data\` is neither in the play nor a volume of this machine"
+}
