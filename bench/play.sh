@@ -53,6 +53,34 @@ PY
 
 echo "(podman runs runc through bench/runc-clamp, which drops rlimits above this machine's hard limits)"
 
+# Deployments of 10 and 50 replicas: how play + down grows with the number of pods.  Podman 4.3 plays one
+# replica of a Deployment whatever `replicas` says, so it is timed on the same files for what it does.
+deploy() {
+	printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web%s\nspec:\n  replicas: %s\n' "$1" "$1"
+	printf '  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n'
+	printf '      containers:\n      - name: main\n        image: localhost/busybox:latest\n        imagePullPolicy: Never\n'
+	printf '        command: ["sh", "-c", "trap \\"exit 0\\" TERM; while :; do sleep 0.1; done"]\n'
+}
+deploy 10 >"$work/d10.yaml"
+deploy 50 >"$work/d50.yaml"
+cmds=(-n "podplay 10 replicas" "$pp kube play $work/d10.yaml && $pp kube down $work/d10.yaml"
+	-n "podplay 50 replicas" "$pp kube play $work/d50.yaml && $pp kube down $work/d50.yaml")
+if command -v podman >/dev/null; then
+	cmds+=(-n "podman 10 replicas" "$pm kube play $work/d10.yaml >/dev/null && $pm kube down $work/d10.yaml >/dev/null")
+fi
+hyperfine --warmup 1 --runs 3 --export-json "$work/d.json" "${cmds[@]}" >"$work/hyperfine-d.log" 2>&1 ||
+	{ cat "$work/hyperfine-d.log"; exit 1; }
+python3 - "$work/d.json" <<'PY'
+import json, sys
+r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
+for k, v in r.items():
+    print(f"{k:>20}: play + down {v * 1000:.0f} ms")
+a, b = r["podplay 10 replicas"], r["podplay 50 replicas"]
+print(f"podplay: 5x the pods take {b / a:.1f}x the time ({b / 50 * 1000:.1f} ms a pod at 50)")
+if "podman 10 replicas" in r:
+    print(f"podman plays 1 pod of the 10 asked; podplay plays all 10 in {a / r['podman 10 replicas']:.2f}x its time")
+PY
+
 # Memory of what stays behind while a pod runs.
 mem() { awk '/^Rss:/ { r = $2 } /^Pss:/ { p = $2 } END { printf "RSS %d KiB, PSS %d KiB", r, p }' "/proc/$1/smaps_rollup"; }
 $pp kube play "$work/three.yaml" >/dev/null

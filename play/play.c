@@ -47,6 +47,7 @@ typedef struct
   char *existing;  /* the id of the pod of this name from an earlier play of the file */
   char *hosts_extra, *resolv_conf; /* of hostAliases, dnsPolicy and dnsConfig */
   bool unchanged;
+  int ready_fd; /* the started monitor's, until it says the containers run */
   /* filled while applying */
   char *id;
   char **ctr_ids;
@@ -782,8 +783,12 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
   json_t *plan = plan_json (p, opts->runtime, netns);
   int ret = pp_pod_write_plan (ctx, p->id, plan, err);
   json_decref (plan);
+  /* The monitor starts the containers while the next pods are made; play waits for them all at the end. */
   if (ret == 0 && opts->start)
-    ret = pp_pod_start_monitor (ctx, p->id, err);
+    {
+      p->ready_fd = pp_pod_spawn_monitor (ctx, p->id, err);
+      ret = p->ready_fd < 0 ? -1 : 0;
+    }
   if (ret < 0)
     return pp_error_wrap (err, "pod %s", p->name);
   return 0;
@@ -1069,9 +1074,29 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
           cleanup_free char *pf = play_file_for (paths, n_paths, claim_file (&docs, claim));
           ret = pp_namedvol_create (ctx, str_at (pp_node_get (claim, "metadata"), "name") ?: "", pf, &made[i], err);
         }
+      for (size_t i = 0; i < n; i++)
+        pods[i].ready_fd = -1;
       for (size_t i = 0; ret == 0 && i < n; i++)
         if (!pods[i].unchanged)
           ret = apply_pod (ctx, state, &objs, &pods[i], pods[i].play_file, opts, err);
+      /* Every started monitor is waited for, even after a failure: the rollback must find them done. */
+      for (size_t i = 0; i < n; i++)
+        if (pods[i].ready_fd >= 0)
+          {
+            pp_error_t e = NULL;
+            if (pp_pod_monitor_ready (pods[i].ready_fd, &e) < 0)
+              {
+                if (ret == 0)
+                  {
+                    *err = e;
+                    pp_error_wrap (err, "pod %s", pods[i].name);
+                    ret = -1;
+                  }
+                else
+                  pp_error_release (&e);
+              }
+            pods[i].ready_fd = -1;
+          }
       if (ret < 0)
         {
           rollback (ctx, state, pods, n);

@@ -432,6 +432,13 @@ self_exe (char *buf, size_t size)
 int
 pp_pod_start_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
 {
+  int fd = pp_pod_spawn_monitor (ctx, pod_id, err);
+  return fd < 0 ? -1 : pp_pod_monitor_ready (fd, err);
+}
+
+int
+pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
+{
   char exe[4096];
   if (self_exe (exe, sizeof exe) < 0)
     return pp_error_make (err, errno, "find the podplay binary");
@@ -470,13 +477,19 @@ pp_pod_start_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
     }
   close (pipefd[1]);
   pp_wait_status (pid);
+  return pipefd[0];
+}
+
+int
+pp_pod_monitor_ready (int fd, pp_error_t *err)
+{
   /* The monitor writes nothing when all is well, or why it failed; the pipe closes either way. */
   pp_buf_t msg = { 0 };
   char buf[512];
   ssize_t n;
-  while ((n = PP_RETRY (read (pipefd[0], buf, sizeof buf))) > 0)
+  while ((n = PP_RETRY (read (fd, buf, sizeof buf))) > 0)
     pp_buf_append (&msg, buf, (size_t) n);
-  close (pipefd[0]);
+  close (fd);
   if (msg.len > 0)
     {
       int ret = pp_error_make (err, 0, "%.*s", (int) msg.len, msg.data);

@@ -59,6 +59,10 @@ int pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_contai
 /* Starts the pod's monitor (the podplay binary re-executed, detached in its own session) and waits until it has
    started the pod's containers, or reports why it could not. */
 int pp_pod_start_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err);
+/* The same in two steps, so that several pods start at once: the spawn returns a descriptor that
+   pp_pod_monitor_ready waits on (and closes). */
+int pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err);
+int pp_pod_monitor_ready (int fd, pp_error_t *err);
 /* Whether the monitor recorded for the pod is alive (and is that pod's monitor, not a reused pid). */
 bool pp_pod_monitor_alive (const pp_pod_rec_t *pod);
 /* Stops a pod: its monitor sends SIGTERM to the containers, SIGKILL after `timeout` seconds, and exits. */

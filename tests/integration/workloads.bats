@@ -637,3 +637,19 @@ pod_names() {
 	run -125 pp kube play "$Y/pvc.yaml"
 	assert_contains "$output" "PersistentVolumeClaim \`data\` is neither in the play nor a volume of this machine"
 }
+
+@test "rollback: a play whose third pod cannot start leaves nothing of the first two, and pods from before run on" {
+	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: before\nspec:\n  containers:\n  - {name: main, image: localhost/busybox:latest, command: ["sleep", "100"]}\n' >"$Y/before.yaml"
+	run -0 pp kube play "$Y/before.yaml"
+	before_pid=$(pp ps --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["pid"])')
+	for p in one two; do
+		printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\nspec:\n  containers:\n  - {name: main, image: localhost/busybox:latest, command: ["sleep", "100"]}\n---\n' "$p"
+	done >"$Y/three.yaml"
+	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: three\nspec:\n  containers:\n  - {name: main, image: localhost/busybox:latest, command: ["/no/such/binary"]}\n' >>"$Y/three.yaml"
+	run -125 pp kube play "$Y/three.yaml"
+	assert_contains "$output" "pod three: starting the container: exec /no/such/binary: No such file or directory"
+	assert_equal "$(pod_names)" "before"
+	assert_equal "$(pp ps --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["pid"])')" "$before_pid"
+	run grep -c " $ROOT/containers/\| $RUNROOT/containers/" /proc/self/mountinfo
+	assert_equal "$output" "1"
+}
