@@ -808,11 +808,7 @@ static int
 remove_pod_rec (pp_context_t *ctx, pp_state_t *state, pp_pod_rec_t *pod, int timeout, pp_error_t *err)
 {
   if (timeout < 0)
-    {
-      json_t *plan = pp_pod_read_plan (ctx, pod->id, NULL);
-      timeout = plan ? (int) json_integer_value (json_object_get (plan, "terminationGracePeriodSeconds")) : 30;
-      json_decref (plan);
-    }
+    timeout = pp_pod_grace (ctx, pod->id);
   if (pp_pod_stop (ctx, state, pod, timeout, err) < 0)
     return -1;
   pp_container_rec_t *cs = NULL;
@@ -1133,6 +1129,14 @@ pp_kube_down (pp_context_t *ctx, char *const *paths, size_t n_paths, bool force,
   size_t n = 0;
   int ret = pp_state_pod_list (state, &pods, &n, err);
   size_t removed = 0;
+  /* Every pod is told to stop first, so that their grace periods run together rather than one after another. */
+  for (size_t k = 0; ret == 0 && k < n_paths; k++)
+    {
+      cleanup_free char *pf = play_file_of (paths[k]);
+      for (size_t i = 0; i < n; i++)
+        if (pods[i].play_file && strcmp (pods[i].play_file, pf) == 0)
+          pp_pod_stop_begin (&pods[i], pp_pod_grace (ctx, pods[i].id));
+    }
   for (size_t k = 0; ret == 0 && k < n_paths; k++)
     {
       cleanup_free char *pf = play_file_of (paths[k]);

@@ -529,11 +529,7 @@ stop_one (pp_cli_t *cli, pp_state_t *state, pp_pod_rec_t *pod, void *data, pp_er
 {
   int timeout = *(int *) data;
   if (timeout < 0)
-    {
-      json_t *plan = pp_pod_read_plan (cli->ctx, pod->id, NULL);
-      timeout = plan ? (int) json_integer_value (json_object_get (plan, "terminationGracePeriodSeconds")) : 30;
-      json_decref (plan);
-    }
+    timeout = pp_pod_grace (cli->ctx, pod->id);
   return pp_pod_stop (cli->ctx, state, pod, timeout, err);
 }
 

@@ -521,12 +521,29 @@ wait_gone (pid_t pid, int ms)
 }
 
 int
+pp_pod_grace (pp_context_t *ctx, const char *pod_id)
+{
+  json_t *plan = pp_pod_read_plan (ctx, pod_id, NULL);
+  int grace = plan ? (int) json_integer_value (json_object_get (plan, "terminationGracePeriodSeconds")) : 30;
+  json_decref (plan);
+  return grace;
+}
+
+void
+pp_pod_stop_begin (const pp_pod_rec_t *pod, int timeout)
+{
+  /* The grace period rides with the signal. */
+  union sigval v = { .sival_int = timeout };
+  if (pp_pod_monitor_alive (pod))
+    sigqueue ((pid_t) pod->monitor_pid, SIGTERM, v);
+}
+
+int
 pp_pod_stop (pp_context_t *ctx, pp_state_t *state, const pp_pod_rec_t *pod, int timeout, pp_error_t *err)
 {
   (void) ctx;
   if (pp_pod_monitor_alive (pod))
     {
-      /* The grace period rides with the signal. */
       union sigval v = { .sival_int = timeout };
       if (sigqueue ((pid_t) pod->monitor_pid, SIGTERM, v) < 0 && errno != ESRCH)
         return pp_error_make (err, errno, "signal the monitor of pod %s", pod->name);
@@ -534,9 +551,12 @@ pp_pod_stop (pp_context_t *ctx, pp_state_t *state, const pp_pod_rec_t *pod, int 
         return pp_error_make (err, ETIMEDOUT, "the monitor of pod %s did not stop", pod->name);
       return 0;
     }
-  /* No monitor: end what is left of the containers and record it. */
-  pp_pod_rec_t copy = *pod;
-  return pp_pod_refresh (state, &copy, err);
+  /* No monitor: end what is left of the containers and record it (on a copy: refresh updates what it gets). */
+  pp_pod_rec_t copy = { .id = xstrdup (pod->id), .name = xstrdup (pod->name), .status = xstrdup (pod->status),
+                        .monitor_pid = pod->monitor_pid };
+  int ret = pp_pod_refresh (state, &copy, err);
+  pp_pod_rec_release (&copy);
+  return ret;
 }
 
 int

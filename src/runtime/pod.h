@@ -65,6 +65,10 @@ int pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err
 int pp_pod_monitor_ready (int fd, pp_error_t *err);
 /* Whether the monitor recorded for the pod is alive (and is that pod's monitor, not a reused pid). */
 bool pp_pod_monitor_alive (const pp_pod_rec_t *pod);
+/* The pod's terminationGracePeriodSeconds, from its pod.json (30 when it cannot be read). */
+int pp_pod_grace (pp_context_t *ctx, const char *pod_id);
+/* Tells a pod's monitor to stop, without waiting (pp_pod_stop then waits): several pods stop together. */
+void pp_pod_stop_begin (const pp_pod_rec_t *pod, int timeout);
 /* Stops a pod: its monitor sends SIGTERM to the containers, SIGKILL after `timeout` seconds, and exits. */
 int pp_pod_stop (pp_context_t *ctx, pp_state_t *state, const pp_pod_rec_t *pod, int timeout, pp_error_t *err);
 /* When the state says a pod runs but its monitor is gone (killed), records the truth: containers whose processes
