@@ -242,7 +242,7 @@ static const char *const pod_security_pending[] = {
   "appArmorProfile", "supplementalGroupsPolicy", NULL,
 };
 static const char *const ctr_fields_pending[] = {
-  "volumeDevices", "ports", "lifecycle", "stdin",
+  "volumeDevices", "ports", "stdin",
   "stdinOnce", "tty", "restartPolicy", "resizePolicy", NULL,
 };
 static const char *const ctr_security_pending[] = {
@@ -707,8 +707,22 @@ plan_json (const pod_plan_t *p, const char *runtime, const char *netns)
           if (pj)
             json_object_set_new (probes, pp_probe_names[k], pj);
         }
-      json_array_append_new (cs, json_pack ("{s:s, s:s, s:b, s:s, s:o}", "id", p->ctr_ids[i], "name", p->c[i].name,
-                                            "init", p->c[i].init, "cgroup", cg, "probes", probes));
+      /* Lifecycle hooks have a probe's handlers (and sleep). */
+      json_t *hooks = json_object ();
+      static const char *const hook_names[] = { "postStart", "preStop" };
+      for (size_t k = 0; k < PP_N_ELEMENTS (hook_names); k++)
+        {
+          const pp_node_t *h = pp_node_get (path_get (p->c[i].node, "lifecycle", hook_names[k]), "sleep");
+          json_t *hj = probe_json (path_get (p->c[i].node, "lifecycle", hook_names[k]), p->c[i].node);
+          int64_t secs;
+          if (hj && h && int_at (h, "seconds", &secs))
+            json_object_set_new (hj, "sleep", json_integer (secs));
+          if (hj)
+            json_object_set_new (hooks, hook_names[k], hj);
+        }
+      json_array_append_new (cs, json_pack ("{s:s, s:s, s:b, s:s, s:o, s:o}", "id", p->ctr_ids[i], "name",
+                                            p->c[i].name, "init", p->c[i].init, "cgroup", cg, "probes", probes,
+                                            "lifecycle", hooks));
     }
   json_t *plan = json_pack ("{s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:O, s:o}", "id", p->id, "name", p->name, "hostname",
                     p->hostname, "restartPolicy", p->restart_policy, "runtime", runtime ? runtime : "builtin",

@@ -51,7 +51,17 @@ typedef struct
   pp_probe_t probes[PP_PROBE_KINDS];
   bool startup_done;     /* its startup probe passed (or it has none): liveness and readiness may run */
   int64_t probe_kill_ms; /* a failed liveness or startup probe: SIGKILL at this time if SIGTERM did not end it */
+  pp_probe_t hooks[2];   /* lifecycle postStart and preStop: handlers run as probe checks are, once */
+  pid_t hook_child;
+  int hook_kind; /* which hook hook_child runs */
 } mctr_t;
+
+enum
+{
+  HOOK_POST_START,
+  HOOK_PRE_STOP
+};
+static const char *const hook_names[] = { "postStart", "preStop" };
 
 typedef struct
 {
@@ -145,6 +155,17 @@ start_external (monitor_t *m, mctr_t *c, int out, int errw, pid_t *pid, pp_error
 }
 
 static void
+run_hook (monitor_t *m, mctr_t *c, int kind)
+{
+  pp_probe_target_t t = { m->netns, c->bundle, m->runtime, m->runtime_root, c->rec.id, (pid_t) c->rec.pid };
+  c->hook_child = pp_probe_launch (&c->hooks[kind], &t);
+  c->hook_kind = kind;
+  c->hooks[kind].deadline_ms = now_ms () + c->hooks[kind].timeout_ms;
+  if (c->hook_child < 0)
+    c->hook_child = 0;
+}
+
+static void
 start (monitor_t *m, mctr_t *c, pp_error_t *err)
 {
   int out[2] = { -1, -1 }, errp[2] = { -1, -1 };
@@ -193,6 +214,8 @@ start (monitor_t *m, mctr_t *c, pp_error_t *err)
   c->rec.ready = c->startup_done && c->probes[PP_PROBE_READINESS].spec == NULL;
   c->probe_kill_ms = 0;
   record (m, c);
+  if (c->hooks[HOOK_POST_START].spec)
+    run_hook (m, c, HOOK_POST_START);
   return;
 fail:
   for (int i = 0; i < 2; i++)
@@ -271,6 +294,11 @@ exited (monitor_t *m, mctr_t *c, int status)
   c->rec.pid = 0;
   c->rec.ready = false;
   c->probe_kill_ms = 0;
+  if (c->hook_child > 0)
+    {
+      kill (c->hook_child, SIGKILL);
+      c->hook_child = 0;
+    }
   for (int k = 0; k < PP_PROBE_KINDS; k++)
     if (c->probes[k].child > 0)
       {
@@ -331,6 +359,32 @@ exited (monitor_t *m, mctr_t *c, int status)
               m->c[i].st = C_DONE;
         }
     }
+}
+
+/* A lifecycle hook ended: a failed postStart kills the container; after preStop comes SIGTERM. */
+static bool
+hook_done (monitor_t *m, pid_t pid, int status)
+{
+  for (size_t i = 0; i < m->n; i++)
+    {
+      mctr_t *c = &m->c[i];
+      if (c->hook_child != pid)
+        continue;
+      c->hook_child = 0;
+      if (c->st != C_RUNNING)
+        return true;
+      bool ok = WIFEXITED (status) && WEXITSTATUS (status) == 0;
+      if (c->hook_kind == HOOK_PRE_STOP || m->stopping)
+        kill ((pid_t) c->rec.pid, SIGTERM);
+      else if (!ok)
+        {
+          static const char msg[] = "postStart hook failed: the container is killed\n";
+          pp_logw_feed (&c->log, PP_LOG_STDERR, msg, sizeof msg - 1);
+          kill ((pid_t) c->rec.pid, SIGKILL);
+        }
+      return true;
+    }
+  return false;
 }
 
 static void
@@ -441,7 +495,7 @@ reap (monitor_t *m)
       mctr_t *c = by_pid (m, pid);
       if (c)
         exited (m, c, status);
-      else
+      else if (!hook_done (m, pid, status))
         probe_done (m, pid, status);
     }
 }
@@ -456,7 +510,11 @@ begin_stop (monitor_t *m, int grace)
       mctr_t *c = &m->c[i];
       if (c->st == C_RUNNING)
         {
-          kill ((pid_t) c->rec.pid, SIGTERM);
+          /* preStop runs first; SIGTERM follows when it is done (or at the end of the grace period). */
+          if (c->hooks[HOOK_PRE_STOP].spec && c->hook_child == 0)
+            run_hook (m, c, HOOK_PRE_STOP);
+          else
+            kill ((pid_t) c->rec.pid, SIGTERM);
           set_status (c, "Stopping");
           record (m, c);
         }
@@ -517,6 +575,12 @@ load (monitor_t *m, pp_error_t *err)
         {
           json_t *spec = json_object_get (json_object_get (j, "probes"), pp_probe_names[k]);
           pp_probe_init (&c->probes[k], spec);
+        }
+      for (int k = 0; k < 2; k++)
+        {
+          pp_probe_init (&c->hooks[k], json_object_get (json_object_get (j, "lifecycle"), hook_names[k]));
+          /* A hook has the grace period, not a probe's second. */
+          c->hooks[k].timeout_ms = (int64_t) (m->grace > 0 ? m->grace : 30) * 1000;
         }
       const char *cg = json_string_value (json_object_get (j, "cgroup"));
       c->cgroup = cg ? xstrdup (cg) : NULL;
@@ -609,6 +673,15 @@ loop (monitor_t *m, int sfd)
               }
             if (m->c[i].restart_at_ms > now && (wake < 0 || m->c[i].restart_at_ms < wake))
               wake = m->c[i].restart_at_ms;
+          }
+      for (size_t i = 0; i < m->n; i++)
+        if (m->c[i].hook_child > 0)
+          {
+            int64_t dl = m->c[i].hooks[m->c[i].hook_kind].deadline_ms;
+            if (now >= dl)
+              kill (m->c[i].hook_child, SIGKILL);
+            else if (wake < 0 || dl < wake)
+              wake = dl;
           }
       int64_t pw = run_probes (m, now);
       if (pw >= 0 && (wake < 0 || pw < wake))

@@ -159,6 +159,11 @@ pp_probe_launch (const pp_probe_t *p, const pp_probe_target_t *t)
   json_t *v;
   if ((v = json_object_get (p->spec, "exec")))
     _exit (exec_check (v, t) == 0 ? 0 : 1);
+  if ((v = json_object_get (p->spec, "sleep")))
+    {
+      sleep ((unsigned) json_integer_value (v));
+      _exit (0);
+    }
   /* Network checks run in the pod's network namespace: its loopback is the pod's. */
   if (t->netns)
     {

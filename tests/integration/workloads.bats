@@ -653,3 +653,45 @@ pod_names() {
 	run grep -c " $ROOT/containers/\| $RUNROOT/containers/" /proc/self/mountinfo
 	assert_equal "$output" "1"
 }
+
+@test "lifecycle: postStart runs in the container as it starts, preStop before SIGTERM; a failing postStart kills it" {
+	mkdir -p "$BATS_TEST_TMPDIR/seen"
+	cat >"$Y/hooks.yaml" <<-YAML
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: hooked
+	spec:
+	  terminationGracePeriodSeconds: 5
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "trap 'echo term-after-\$(cat /seen/prestop); exit 0' TERM; while :; do sleep 0.1; done"]
+	    lifecycle:
+	      postStart:
+	        exec: {command: ["sh", "-c", "echo started >/seen/poststart"]}
+	      preStop:
+	        exec: {command: ["sh", "-c", "echo prestop-ran >/seen/prestop"]}
+	    volumeMounts: [{name: seen, mountPath: /seen}]
+	  - name: failing
+	    image: localhost/busybox:latest
+	    command: ["sleep", "100"]
+	    lifecycle:
+	      postStart:
+	        exec: {command: ["false"]}
+	  volumes:
+	  - {name: seen, hostPath: {path: $BATS_TEST_TMPDIR/seen}}
+	YAML
+	run -0 pp kube play "$Y/hooks.yaml"
+	for _ in $(seq 50); do [ -e "$BATS_TEST_TMPDIR/seen/poststart" ] && break; sleep 0.1; done
+	[ "$(cat "$BATS_TEST_TMPDIR/seen/poststart")" = started ]
+	for _ in $(seq 100); do
+		[ "$(pp ps -a --format json | python3 -c 'import json,sys; print([c["restarts"] for c in json.load(sys.stdin) if c["container"] == "failing"][0])')" -ge 1 ] && break
+		sleep 0.1
+	done
+	run -0 pp logs hooked-failing
+	assert_contains "$output" "postStart hook failed: the container is killed"
+	run -0 pp pod stop hooked
+	run -0 pp logs hooked-main
+	assert_equal "$output" "term-after-prestop-ran"
+}
