@@ -54,7 +54,9 @@ static const pp_command_t kube_commands[] = {
             "Options:\n"
             "  --format FORMAT   text (default) or json\n"
             "  --start=false     create the pods without starting them\n"
-            "  --replace         recreate every pod, changed or not, and take over pods of the same names\n\n"
+            "  --replace         recreate every pod, changed or not, and take over pods of the same names\n"
+            "  --wait            stay in the foreground printing the pods' logs; when they all end, or on\n"
+            "                    Ctrl-C, remove what the play created\n\n"
             "Playing a file again leaves its unchanged pods alone, replaces the changed ones and removes\n"
             "the ones the file no longer holds.\n",
     .run = pp_cmd_kube_play },

@@ -14,6 +14,8 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <poll.h>
+#include <limits.h>
+#include <signal.h>
 #include <string.h>
 #include <linux/openat2.h>
 #include <sys/ioctl.h>
@@ -21,58 +23,6 @@
 #include <sys/syscall.h>
 #include <termios.h>
 #include <time.h>
-
-int
-pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv)
-{
-  static const struct option opts[] = {
-    { "format", required_argument, NULL, 'f' },
-    { "start", required_argument, NULL, 's' },
-    { "replace", no_argument, NULL, 'R' },
-    { NULL, 0, NULL, 0 },
-  };
-  pp_play_opts_t po = { .start = true, .runtime = cli->ctx->runtime };
-  int opt;
-  while ((opt = pp_cli_getopt (cli, argc, argv, "f:", opts)) != -1)
-    switch (opt)
-      {
-      case 'f':
-        if (pp_cli_parse_format (cli, optarg, &po.json) != 0)
-          return PP_EXIT_ERROR;
-        break;
-      case 's':
-        if (strcmp (optarg, "true") != 0 && strcmp (optarg, "false") != 0)
-          return pp_cli_usage_error (cli, "--start takes true or false, not `%s`", optarg);
-        po.start = strcmp (optarg, "true") == 0;
-        break;
-      case 'R':
-        po.replace = true;
-        break;
-      case 'h':
-        return PP_EXIT_OK;
-      default:
-        return PP_EXIT_ERROR;
-      }
-  if (optind >= argc)
-    return pp_cli_usage_error (cli, "%s needs a file, a directory or - (standard input)", cli->path);
-  pp_error_t err = NULL;
-  char **paths = NULL;
-  size_t n = 0;
-  if (pp_manifest_expand ((const char *const *) argv + optind, (size_t) (argc - optind), false, &paths, &n, &err)
-      < 0)
-    return pp_cli_fail (&err);
-  pp_diags_t diags = { 0 };
-  int ret = pp_kube_play (cli->ctx, paths, n, &po, &diags, stdout, &err);
-  pp_manifest_paths_free (paths, n);
-  for (size_t i = 0; i < diags.n; i++)
-    pp_diag_print (stderr, &diags.v[i]);
-  if (ret > 0)
-    fprintf (stderr, "Error: %zu error%s: nothing was created\n", diags.errors, diags.errors == 1 ? "" : "s");
-  pp_diags_free (&diags);
-  if (ret < 0)
-    return pp_cli_fail (&err);
-  return ret == 0 ? PP_EXIT_OK : PP_EXIT_ERROR;
-}
 
 int
 pp_cmd_kube_down (pp_cli_t *cli, int argc, char **argv)
@@ -1028,4 +978,179 @@ pp_cmd_volume_rm (pp_cli_t *cli, int argc, char **argv)
         printf ("%s\n", argv[k]);
     }
   return status;
+}
+
+/* ---- kube play ---- */
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_interrupt (int sig)
+{
+  (void) sig;
+  interrupted = 1;
+}
+
+typedef struct
+{
+  char *id, *label, *path;
+  off_t off;
+  pp_buf_t pending;
+} tail_t;
+
+/* New whole records of a log, printed as `POD-CONTAINER | text`. */
+static void
+tail_read (tail_t *t)
+{
+  cleanup_close int fd = open (t->path, O_RDONLY | O_CLOEXEC);
+  char buf[65536];
+  ssize_t n;
+  while (fd >= 0 && (n = pread (fd, buf, sizeof buf, t->off)) > 0)
+    {
+      t->off += n;
+      pp_buf_append (&t->pending, buf, (size_t) n);
+    }
+  size_t used = 0;
+  for (char *nl; t->pending.len > used && (nl = memchr (t->pending.data + used, '\n', t->pending.len - used));)
+    {
+      pp_log_record_t rec;
+      size_t len = (size_t) (nl - (t->pending.data + used));
+      if (pp_log_parse (t->pending.data + used, len, &rec))
+        printf ("%s | %.*s%s", t->label, (int) rec.len, rec.text, rec.partial ? "" : "\n");
+      used += len + 1;
+    }
+  if (used)
+    memmove (t->pending.data, t->pending.data + used, t->pending.len - used);
+  t->pending.len -= used;
+  fflush (stdout);
+}
+
+/* --wait: the logs of the play's pods until they all end or the user interrupts, then kube down. */
+static int
+play_wait (pp_cli_t *cli, char **paths, size_t n_paths, pp_error_t *err)
+{
+  struct sigaction sa = { .sa_handler = on_interrupt };
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  char **files = xzalloc ((n_paths + 1) * sizeof (char *));
+  for (size_t k = 0; k < n_paths; k++)
+    {
+      char buf[PATH_MAX];
+      files[k] = xstrdup (strcmp (paths[k], "-") != 0 && realpath (paths[k], buf) ? buf : paths[k]);
+    }
+  tail_t *tails = NULL;
+  size_t n_tails = 0;
+  for (bool last = false;; usleep (200000))
+    {
+      world_t w;
+      bool alive = false;
+      if (world_load (cli->ctx, &w, err) < 0)
+        {
+          world_free (&w);
+          break;
+        }
+      for (size_t i = 0; i < w.n_pods; i++)
+        {
+          bool ours = false;
+          for (size_t k = 0; k < n_paths && !ours; k++)
+            ours = w.pods[i].play_file && strcmp (w.pods[i].play_file, files[k]) == 0;
+          if (!ours)
+            continue;
+          alive = alive || pp_pod_monitor_alive (&w.pods[i]);
+          for (size_t j = 0; j < w.n_cs[i]; j++)
+            {
+              size_t t;
+              for (t = 0; t < n_tails && strcmp (tails[t].id, w.cs[i][j].id) != 0; t++)
+                ;
+              if (t == n_tails)
+                {
+                  tails = xrealloc (tails, (n_tails + 1) * sizeof *tails);
+                  tails[n_tails++] = (tail_t){ xstrdup (w.cs[i][j].id),
+                                               xasprintf ("%s-%s", w.pods[i].name, w.cs[i][j].name),
+                                               pp_ctr_logfile (cli->ctx, w.cs[i][j].id), 0, { 0 } };
+                }
+            }
+        }
+      world_free (&w);
+      for (size_t t = 0; t < n_tails; t++)
+        tail_read (&tails[t]);
+      if (last)
+        break;
+      last = interrupted || !alive;
+    }
+  for (size_t t = 0; t < n_tails; t++)
+    {
+      free (tails[t].id);
+      free (tails[t].label);
+      free (tails[t].path);
+      pp_buf_free (&tails[t].pending);
+    }
+  free (tails);
+  pp_strv_free (files);
+  if (*err)
+    return -1;
+  return pp_kube_down (cli->ctx, paths, n_paths, false, stdout, err);
+}
+
+int
+pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "format", required_argument, NULL, 'f' },
+    { "start", required_argument, NULL, 's' },
+    { "replace", no_argument, NULL, 'R' },
+    { "wait", no_argument, NULL, 'w' },
+    { NULL, 0, NULL, 0 },
+  };
+  bool wait = false;
+  pp_play_opts_t po = { .start = true, .runtime = cli->ctx->runtime };
+  int opt;
+  while ((opt = pp_cli_getopt (cli, argc, argv, "f:", opts)) != -1)
+    switch (opt)
+      {
+      case 'f':
+        if (pp_cli_parse_format (cli, optarg, &po.json) != 0)
+          return PP_EXIT_ERROR;
+        break;
+      case 's':
+        if (strcmp (optarg, "true") != 0 && strcmp (optarg, "false") != 0)
+          return pp_cli_usage_error (cli, "--start takes true or false, not `%s`", optarg);
+        po.start = strcmp (optarg, "true") == 0;
+        break;
+      case 'R':
+        po.replace = true;
+        break;
+      case 'w':
+        wait = true;
+        break;
+      case 'h':
+        return PP_EXIT_OK;
+      default:
+        return PP_EXIT_ERROR;
+      }
+  if (optind >= argc)
+    return pp_cli_usage_error (cli, "%s needs a file, a directory or - (standard input)", cli->path);
+  pp_error_t err = NULL;
+  char **paths = NULL;
+  size_t n = 0;
+  if (pp_manifest_expand ((const char *const *) argv + optind, (size_t) (argc - optind), false, &paths, &n, &err)
+      < 0)
+    return pp_cli_fail (&err);
+  pp_diags_t diags = { 0 };
+  int ret = pp_kube_play (cli->ctx, paths, n, &po, &diags, stdout, &err);
+  for (size_t i = 0; i < diags.n; i++)
+    pp_diag_print (stderr, &diags.v[i]);
+  if (ret > 0)
+    fprintf (stderr, "Error: %zu error%s: nothing was created\n", diags.errors, diags.errors == 1 ? "" : "s");
+  pp_diags_free (&diags);
+  /* The play's files as given: --wait takes them down, as `kube down` would. */
+  if (ret == 0 && wait && po.start)
+    {
+      fflush (stdout);
+      ret = play_wait (cli, argv + optind, (size_t) (argc - optind), &err);
+    }
+  pp_manifest_paths_free (paths, n);
+  if (ret < 0)
+    return pp_cli_fail (&err);
+  return ret == 0 ? PP_EXIT_OK : PP_EXIT_ERROR;
 }

@@ -206,17 +206,19 @@ pp_log_print (const char *path, const pp_log_read_opts_t *opts, int out_fd, int 
       if (first)
         {
           /* The whole file is in: --tail counts from its end. */
-          size_t total = count_lines (buf.data, buf.len);
+          size_t total = buf.len ? count_lines (buf.data, buf.len) : 0;
           size_t skip = opts->tail >= 0 && (size_t) opts->tail < total ? total - (size_t) opts->tail : 0;
-          size_t used = print_records (&pr, buf.data, buf.len, skip);
-          memmove (buf.data, buf.data + used, buf.len - used);
+          size_t used = buf.len ? print_records (&pr, buf.data, buf.len, skip) : 0;
+          if (used)
+            memmove (buf.data, buf.data + used, buf.len - used);
           buf.len -= used;
           first = false;
         }
       else if (more)
         {
           size_t used = print_records (&pr, buf.data, buf.len, 0);
-          memmove (buf.data, buf.data + used, buf.len - used);
+          if (used)
+            memmove (buf.data, buf.data + used, buf.len - used);
           buf.len -= used;
         }
       if (!opts->follow)

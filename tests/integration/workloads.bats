@@ -695,3 +695,24 @@ pod_names() {
 	run -0 pp logs hooked-main
 	assert_equal "$output" "term-after-prestop-ran"
 }
+
+@test "--wait prints the logs, removes the pods when they end, and on Ctrl-C" {
+	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: waiter\nspec:\n  restartPolicy: Never\n  containers:\n  - {name: a, image: localhost/busybox:latest, command: ["sh", "-c", "echo one; sleep 1; echo two"]}\n' >"$Y/wait.yaml"
+	run -0 timeout 30 "$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" kube play --wait "$Y/wait.yaml"
+	assert_contains "$output" "waiter-a | one"
+	assert_contains "$output" "waiter-a | two"
+	assert_contains "$output" "pod/waiter"
+	assert_contains "$output" "removed"
+	run -0 pp pod ls -q
+	assert_equal "$output" ""
+	sed -i 's/echo one; sleep 1; echo two/echo forever; exec sleep 1000/; s/restartPolicy: Never/restartPolicy: Never\n  terminationGracePeriodSeconds: 1/' "$Y/wait.yaml"
+	# The binary itself in the background (not the pp function's subshell), as Ctrl-C reaches it.
+	"$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" kube play --wait "$Y/wait.yaml" >"$BATS_TEST_TMPDIR/wait.out" 2>&1 &
+	player=$!
+	for _ in $(seq 100); do grep -q "waiter-a | forever" "$BATS_TEST_TMPDIR/wait.out" && break; sleep 0.1; done
+	kill -INT "$player"
+	wait "$player"
+	assert_contains "$(cat "$BATS_TEST_TMPDIR/wait.out")" "removed"
+	run -0 pp pod ls -q
+	assert_equal "$output" ""
+}
