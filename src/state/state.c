@@ -96,7 +96,22 @@ pp_state_open (pp_context_t *ctx, pp_state_t **out, pp_error_t *err)
   sqlite3_busy_timeout (s->db, 10000);
   /* WAL: readers never wait for a writer; NORMAL sync is safe with WAL (a crash loses no committed data
      the OS wrote, and never corrupts). */
-  if (exec_sql (s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;", err) < 0
+  /* Switching a new database to WAL takes a lock the busy timeout does not wait for: two commands creating it
+     at once retry for the same 10 s. */
+  int rc = SQLITE_BUSY;
+  for (int tries = 0; tries < 1000 && (rc == SQLITE_BUSY || rc == SQLITE_LOCKED); tries++)
+    {
+      rc = sqlite3_exec (s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+      if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        usleep (10000);
+    }
+  if (rc != SQLITE_OK)
+    {
+      int ret = db_error (s, err, "switch to WAL");
+      pp_state_close (s);
+      return ret;
+    }
+  if (exec_sql (s, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;", err) < 0
       || pp_state_begin (s, err) < 0)
     {
       pp_state_close (s);

@@ -365,3 +365,16 @@ print(d["version"], d["kubernetesSchema"])')
 	[ "$status" -eq 125 ]
 	assert_contains "$stderr" "unknown option '--bogus'"
 }
+
+@test "commands started at once on a new storage root all open its state database" {
+	for i in $(seq 10); do
+		r=$BATS_TEST_TMPDIR/race$i
+		for j in 1 2 3 4; do
+			"$PODPLAY" --root "$r" --runroot "$r/run" ps >/dev/null 2>"$r.err$j" &
+		done
+		wait
+		for j in 1 2 3 4; do
+			assert_equal "$(cat "$r.err$j")" ""
+		done
+	done
+}

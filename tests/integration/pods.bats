@@ -227,8 +227,8 @@ assert_nothing_left() {
 	p1=$!
 	pp kube play "$Y/two.yaml" >"$BATS_TEST_TMPDIR/two.out" 2>&1 &
 	p2=$!
-	wait "$p1"
-	wait "$p2"
+	wait "$p1" || { cat "$BATS_TEST_TMPDIR/one.out"; false; }
+	wait "$p2" || { cat "$BATS_TEST_TMPDIR/two.out"; false; }
 	wait_field one-main status Running
 	wait_field two-main status Running
 	run -0 pp kube down "$Y/one.yaml"
