@@ -266,6 +266,15 @@ split_input (const pp_input_t *in, part_t *parts, const char *display, const pp_
   return n;
 }
 
+/* A file that yielded no object and no error of its own says so. */
+static void
+no_object_check (pp_diags_t *diags, const pp_input_t *in, const char *display, size_t objects, size_t errors_before)
+{
+  if (objects == 0 && diags->errors == errors_before)
+    pp_diags_add (diags, PP_DIAG_ERROR, pp_diags_file (diags, display), 0, 1, 1, NULL,
+                  in->len == 0 ? "empty file: it holds no Kubernetes object" : "the file holds no Kubernetes object");
+}
+
 static void
 validate_input (const pp_input_t *in, const pp_validate_opts_t *opts, pp_diags_t *diags, pp_validate_stats_t *stats)
 {
@@ -293,9 +302,7 @@ validate_input (const pp_input_t *in, const pp_validate_opts_t *opts, pp_diags_t
     }
   stats->documents += documents;
   stats->objects += objects;
-  if (objects == 0 && diags->errors == errors)
-    pp_diags_add (diags, PP_DIAG_ERROR, pp_diags_file (diags, display), 0, 1, 1, NULL,
-                  in->len == 0 ? "empty file: it holds no Kubernetes object" : "the file holds no Kubernetes object");
+  no_object_check (diags, in, display, objects, errors);
 }
 
 int
@@ -352,10 +359,7 @@ pp_manifest_load (pp_context_t *ctx, char *const *paths, size_t n, const pp_vali
           docs->v[docs->n++] = doc;
         }
       pp_loader_free (l);
-      if (objects == 0 && diags->errors == errors)
-        pp_diags_add (diags, PP_DIAG_ERROR, pp_diags_file (diags, display), 0, 1, 1, NULL,
-                      in.len == 0 ? "empty file: it holds no Kubernetes object"
-                                  : "the file holds no Kubernetes object");
+      no_object_check (diags, &in, display, objects, errors);
       pp_input_close (&in);
     }
   return 0;
