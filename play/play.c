@@ -3,6 +3,7 @@
    `kube down` removes what the state database says a play of those files created. */
 #include "play/play.h"
 #include "play/env.h"
+#include "play/job.h"
 #include "play/volumes.h"
 #include "image/pull.h"
 #include "image/store.h"
@@ -47,12 +48,25 @@ typedef struct
   char *existing;  /* the id of the pod of this name from an earlier play of the file */
   char *hosts_extra, *resolv_conf; /* of hostAliases, dnsPolicy and dnsConfig */
   bool unchanged;
-  int ready_fd; /* the started monitor's, until it says the containers run */
+  int ready_fd;      /* the started monitor's, until it says the containers run */
+  size_t job;        /* for the template of a Job's pods: its index in the jobs, plus one; else 0 */
+  const char *owner; /* the Job that makes the pod ("Job/<name>"), or NULL */
   /* filled while applying */
   char *id;
   char **ctr_ids;
   pp_volumes_t vols;
 } pod_plan_t;
+
+/* A Job: what it asks for; its pods are made from a template pod plan by its controller. */
+typedef struct
+{
+  const pp_node_t *node;
+  char *name, *owner;
+  int64_t completions, parallelism, backoff_limit, deadline;
+  size_t tmpl;  /* the index of its template in the pod plans */
+  bool started; /* by this play: a rollback removes it */
+  bool existed; /* a Job of this name was recorded: it is replaced, or left alone when unchanged */
+} job_plan_t;
 
 static const pp_node_t *
 path_get (const pp_node_t *n, const char *a, const char *b)
@@ -295,6 +309,17 @@ warn_pending_pod (const pp_doc_t *doc, const pp_node_t *spec, const char *path, 
     }
 }
 
+/* The hostname is the pod's name, cut to the 63 characters a hostname may have. */
+static void
+set_hostname (pod_plan_t *p)
+{
+  const char *hn = str_at (p->spec, "hostname");
+  free (p->hostname);
+  p->hostname = xstrndup (hn ? hn : p->name, 63);
+  for (size_t k = strlen (p->hostname); k > 0 && (p->hostname[k - 1] == '-' || p->hostname[k - 1] == '.'); k--)
+    p->hostname[k - 1] = '\0';
+}
+
 static void
 add_pod (const pp_doc_t *doc, const pp_node_t *obj, const pp_node_t *meta, const pp_node_t *spec, char *name,
          pod_plan_t **pods, size_t *n)
@@ -316,11 +341,7 @@ add_pod (const pp_doc_t *doc, const pp_node_t *obj, const pp_node_t *meta, const
   else
     p->dir = getcwd (buf, sizeof buf) ? xstrdup (buf) : xstrdup ("/");
   p->namespace_ = str_at (pp_node_get (obj, "metadata"), "namespace") ?: "default";
-  /* The hostname is the pod's name, cut to the 63 characters a hostname may have. */
-  const char *hn = str_at (spec, "hostname");
-  p->hostname = xstrndup (hn ? hn : p->name, 63);
-  for (size_t k = strlen (p->hostname); k > 0 && (p->hostname[k - 1] == '-' || p->hostname[k - 1] == '.'); k--)
-    p->hostname[k - 1] = '\0';
+  set_hostname (p);
   p->hosts_extra = hosts_extra (spec);
   p->resolv_conf = resolv_conf (spec);
   p->restart_policy = str_at (spec, "restartPolicy") ?: "Always";
@@ -333,15 +354,15 @@ add_pod (const pp_doc_t *doc, const pp_node_t *obj, const pp_node_t *meta, const
 /* The pods of the documents: Pods, and the replicas of Deployments and DaemonSets (a List's items included);
    other kinds are named in a warning. */
 static void
-collect_object (const pp_doc_t *doc, const pp_node_t *obj, pod_plan_t **pods, size_t *n, pp_play_objects_t *objs,
-                pp_diags_t *diags)
+collect_object (const pp_doc_t *doc, const pp_node_t *obj, pod_plan_t **pods, size_t *n, job_plan_t **jobs,
+                size_t *n_jobs, pp_play_objects_t *objs, pp_diags_t *diags)
 {
   const char *kind = str_at (obj, "kind") ?: "";
   if (strcmp (kind, "List") == 0 || (strlen (kind) > 4 && strcmp (kind + strlen (kind) - 4, "List") == 0))
     {
       const pp_node_t *items = pp_node_get (obj, "items");
       for (size_t i = 0; items && items->type == PP_NODE_SEQ && i < items->n; i++)
-        collect_object (doc, items->u.items[i], pods, n, objs, diags);
+        collect_object (doc, items->u.items[i], pods, n, jobs, n_jobs, objs, diags);
       return;
     }
   const pp_node_t *meta = pp_node_get (obj, "metadata"), *spec = pp_node_get (obj, "spec");
@@ -370,12 +391,40 @@ collect_object (const pp_doc_t *doc, const pp_node_t *obj, pod_plan_t **pods, si
                                                               (long long) r),
                  pods, n);
     }
+  else if (strcmp (kind, "Job") == 0)
+    {
+      /* Its controller makes the pods, named `<job>-<n>`; the template is planned (images, references,
+         volumes checked) as a pod of its own under the name of the first. */
+      const pp_node_t *tmpl = pp_node_get (spec, "template");
+      warn_pending_pod (doc, pp_node_get (tmpl, "spec"), "spec.template.spec", diags);
+      *jobs = xrealloc (*jobs, (*n_jobs + 1) * sizeof **jobs);
+      job_plan_t *j = &(*jobs)[(*n_jobs)++];
+      memset (j, 0, sizeof *j);
+      j->node = obj;
+      j->name = xstrdup (name);
+      j->owner = pp_job_owner (name);
+      /* Kubernetes' defaults: one completion, one at a time, six failures allowed, no deadline. */
+      bool has_completions = int_at (spec, "completions", &j->completions);
+      if (!int_at (spec, "parallelism", &j->parallelism))
+        j->parallelism = 1;
+      if (!has_completions)
+        j->completions = pp_node_get (spec, "parallelism") ? 0 : 1;
+      if (!int_at (spec, "backoffLimit", &j->backoff_limit))
+        j->backoff_limit = 6;
+      if (!int_at (spec, "activeDeadlineSeconds", &j->deadline))
+        j->deadline = 0;
+      j->tmpl = *n;
+      add_pod (doc, obj, pp_node_get (tmpl, "metadata"), pp_node_get (tmpl, "spec"), xasprintf ("%s-0", name), pods,
+               n);
+      (*pods)[*n - 1].job = *n_jobs;
+      (*pods)[*n - 1].owner = j->owner;
+    }
   else if (strcmp (kind, "ConfigMap") == 0 || strcmp (kind, "Secret") == 0
            || strcmp (kind, "PersistentVolumeClaim") == 0)
     pp_play_objects_add (objs, kind, obj);
   else
     pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, obj->line, obj->col, "kind",
-                  "a %s is not played yet (Pods, Deployments and DaemonSets are): it is skipped", kind);
+                  "a %s is not played yet (Pods, Deployments, DaemonSets and Jobs are): it is skipped", kind);
 }
 
 /* The pull policy Kubernetes applies when none is given: Always for :latest or no tag, else IfNotPresent. */
@@ -748,7 +797,7 @@ record_pod (pp_state_t *state, const pod_plan_t *p, const char *play_file, pp_er
     return -1;
   pp_pod_rec_t rec = { .id = xstrdup (p->id), .name = xstrdup (p->name), .namespace_ = xstrdup (p->namespace_),
                        .play_file = xstrdup (play_file), .spec_hash = xstrdup (p->hash), .status = xstrdup ("Created"),
-                       .created = (int64_t) time (NULL) };
+                       .created = (int64_t) time (NULL), .owner = p->owner ? xstrdup (p->owner) : NULL };
   int ret = pp_state_pod_add (state, &rec, err);
   pp_pod_rec_release (&rec);
   for (size_t i = 0; ret == 0 && i < p->n; i++)
@@ -853,6 +902,67 @@ pp_pod_remove (pp_context_t *ctx, const char *what, int timeout, pp_error_t *err
   return ret;
 }
 
+/* Removes a Job: its controller stopped first (it makes no pod after that), then its pods, then its record. */
+static int
+remove_job (pp_context_t *ctx, pp_state_t *state, const pp_job_rec_t *job, pp_error_t *err)
+{
+  if (pp_job_stop_controller (job, err) < 0)
+    return -1;
+  cleanup_free char *owner = pp_job_owner (job->name);
+  pp_pod_rec_t *pods = NULL;
+  size_t n = 0;
+  int ret = pp_state_pod_list (state, &pods, &n, err);
+  for (size_t i = 0; ret == 0 && i < n; i++)
+    if (pods[i].owner && strcmp (pods[i].owner, owner) == 0)
+      pp_pod_stop_begin (&pods[i], pp_pod_grace (ctx, pods[i].id));
+  for (size_t i = 0; ret == 0 && i < n; i++)
+    if (pods[i].owner && strcmp (pods[i].owner, owner) == 0)
+      ret = remove_pod_rec (ctx, state, &pods[i], -1, err);
+  pp_pod_recs_free (pods, n);
+  if (ret == 0)
+    ret = pp_state_job_remove (state, job->name, err);
+  return ret;
+}
+
+int
+pp_job_remove (pp_context_t *ctx, const char *name, pp_error_t *err)
+{
+  pp_state_t *state;
+  if (pp_state_open (ctx, &state, err) < 0)
+    return -1;
+  pp_job_rec_t *js = NULL;
+  size_t n = 0;
+  int ret = pp_state_job_list (state, name, &js, &n, err);
+  if (ret == 0 && n == 0)
+    ret = pp_error_make (err, ENOENT, "no job `%s`", name);
+  if (ret == 0)
+    ret = remove_job (ctx, state, &js[0], err);
+  pp_job_recs_free (js, n);
+  pp_state_close (state);
+  return ret;
+}
+
+bool
+pp_jobs_running (pp_context_t *ctx, char *const *paths, size_t n_paths)
+{
+  pp_state_t *state;
+  pp_job_rec_t *js = NULL;
+  size_t n = 0;
+  bool running = false;
+  if (pp_state_open (ctx, &state, NULL) < 0)
+    return false;
+  if (pp_state_job_list (state, NULL, &js, &n, NULL) == 0)
+    for (size_t i = 0; i < n && !running; i++)
+      for (size_t k = 0; k < n_paths && !running; k++)
+        {
+          cleanup_free char *pf = play_file_of (paths[k]);
+          running = js[i].play_file && strcmp (js[i].play_file, pf) == 0 && pp_job_controller_alive (&js[i]);
+        }
+  pp_job_recs_free (js, n);
+  pp_state_close (state);
+  return running;
+}
+
 static void
 rollback (pp_context_t *ctx, pp_state_t *state, pod_plan_t *pods, size_t n)
 {
@@ -884,13 +994,119 @@ rollback (pp_context_t *ctx, pp_state_t *state, pod_plan_t *pods, size_t n)
 }
 
 static void
-print_summary (FILE *out, const pod_plan_t *pods, size_t n, const pp_play_opts_t *opts)
+rollback_jobs (pp_context_t *ctx, pp_state_t *state, const job_plan_t *jobs, size_t n)
+{
+  for (size_t k = 0; k < n; k++)
+    {
+      pp_job_rec_t *js = NULL;
+      size_t nj = 0;
+      pp_error_t e = NULL;
+      if (jobs[k].started && pp_state_job_list (state, jobs[k].name, &js, &nj, NULL) == 0 && nj == 1
+          && remove_job (ctx, state, &js[0], &e) < 0)
+        {
+          pp_warning (ctx, "rollback of job %s: %s", jobs[k].name, e->msg);
+          pp_error_release (&e);
+        }
+      pp_job_recs_free (js, nj);
+    }
+}
+
+/* The controller's way of making one pod of a Job: the template planned by this play, under the pod's name. */
+typedef struct
+{
+  pp_context_t *ctx;
+  const pp_play_objects_t *objs;
+  pod_plan_t *tmpl;
+  const pp_play_opts_t *opts;
+} job_maker_t;
+
+static int
+make_job_pod (void *arg, pp_state_t *state, const char *name, pp_error_t *err)
+{
+  job_maker_t *m = arg;
+  pod_plan_t *p = m->tmpl;
+  free (p->name);
+  p->name = xstrdup (name);
+  set_hostname (p);
+  int ret = apply_pod (m->ctx, state, m->objs, p, p->play_file, m->opts, err);
+  if (ret == 0 && p->ready_fd >= 0)
+    {
+      ret = pp_pod_monitor_ready (p->ready_fd, err);
+      p->ready_fd = -1;
+      if (ret < 0)
+        pp_error_wrap (err, "pod %s", p->name);
+    }
+  if (ret < 0)
+    rollback (m->ctx, state, p, 1);
+  /* What apply_pod filled belongs to this pod: the next starts afresh. */
+  pp_volumes_release (&p->vols);
+  memset (&p->vols, 0, sizeof p->vols);
+  for (size_t i = 0; p->ctr_ids && i < p->n; i++)
+    free (p->ctr_ids[i]);
+  free (p->ctr_ids);
+  p->ctr_ids = NULL;
+  free (p->id);
+  p->id = NULL;
+  return ret;
+}
+
+/* Records a Job and starts its controller, which makes its first pods before this returns.  The state database
+   is closed around the fork: SQLite's connections must not be carried into a child (the child would take the
+   parent's locks for its own), and reopened after. */
+static int
+start_job (pp_context_t *ctx, pp_state_t **state, const pp_play_objects_t *objs, job_plan_t *j, pod_plan_t *tmpl,
+           const pp_play_opts_t *opts, pp_error_t *err)
+{
+  pp_job_rec_t rec = { .name = xstrdup (j->name), .namespace_ = xstrdup (tmpl->namespace_),
+                       .play_file = xstrdup (tmpl->play_file), .spec_hash = xstrdup (tmpl->hash),
+                       .status = xstrdup ("Running"), .completions = j->completions, .parallelism = j->parallelism,
+                       .backoff_limit = j->backoff_limit, .deadline = j->deadline, .started = (int64_t) time (NULL) };
+  int ret = pp_state_job_put (*state, &rec, err);
+  pp_job_rec_release (&rec);
+  if (ret < 0)
+    return -1;
+  j->started = true;
+  job_maker_t m = { ctx, objs, tmpl, opts };
+  pp_job_maker_t mk = { make_job_pod, &m };
+  pp_state_close (*state);
+  *state = NULL;
+  ret = pp_job_start (ctx, j->name, &mk, err);
+  pp_error_t e = NULL;
+  if (pp_state_open (ctx, state, ret == 0 ? err : &e) < 0)
+    {
+      pp_error_release (&e);
+      return -1;
+    }
+  return ret;
+}
+
+static const char *
+job_action (const job_plan_t *j, const pod_plan_t *tmpl, const pp_play_opts_t *opts)
+{
+  if (tmpl->unchanged)
+    return "unchanged";
+  if (!opts->start)
+    return "not started (--start=false)";
+  return j->existed ? "replaced and started" : "started";
+}
+
+static void
+print_summary (FILE *out, const pod_plan_t *pods, size_t n, const job_plan_t *jobs, size_t n_jobs,
+               const pp_play_opts_t *opts)
 {
   if (opts->json)
     {
       json_t *a = json_array ();
+      for (size_t k = 0; k < n_jobs; k++)
+        json_array_append_new (a, json_pack ("{s:s, s:s, s:I, s:I, s:I}", "job", jobs[k].name, "action",
+                                             job_action (&jobs[k], &pods[jobs[k].tmpl], opts), "completions",
+                                             (json_int_t) jobs[k].completions, "parallelism",
+                                             (json_int_t) jobs[k].parallelism, "backoffLimit",
+                                             (json_int_t) jobs[k].backoff_limit));
       for (size_t i = 0; i < n; i++)
         {
+          if (pods[i].job)
+            continue;
           json_t *cs = json_array ();
           for (size_t j = 0; j < pods[i].n; j++)
             json_array_append_new (cs, json_pack ("{s:s, s:s?, s:s}", "name", pods[i].c[j].name, "id",
@@ -909,12 +1125,30 @@ print_summary (FILE *out, const pod_plan_t *pods, size_t n, const pp_play_opts_t
       return;
     }
   for (size_t i = 0; i < n; i++)
-    fprintf (out, "pod/%s %.12s %s (%zu container%s)\n", pods[i].name, pods[i].unchanged ? pods[i].existing : pods[i].id,
+    if (pods[i].job == 0)
+      fprintf (out, "pod/%s %.12s %s (%zu container%s)\n", pods[i].name, pods[i].unchanged ? pods[i].existing : pods[i].id,
              pods[i].unchanged ? "unchanged"
              : pods[i].existing ? (opts->start ? "replaced and started" : "replaced")
              : opts->start      ? "started"
                                 : "created",
              pods[i].n, pods[i].n == 1 ? "" : "s");
+  for (size_t k = 0; k < n_jobs; k++)
+    {
+      fprintf (out, "job/%s %s", jobs[k].name, job_action (&jobs[k], &pods[jobs[k].tmpl], opts));
+      if (!pods[jobs[k].tmpl].unchanged && opts->start)
+        {
+          if (jobs[k].completions > 0)
+            fprintf (out, " (completions %lld", (long long) jobs[k].completions);
+          else
+            fprintf (out, " (until one pod succeeds");
+          fprintf (out, ", parallelism %lld, backoffLimit %lld", (long long) jobs[k].parallelism,
+                   (long long) jobs[k].backoff_limit);
+          if (jobs[k].deadline > 0)
+            fprintf (out, ", activeDeadlineSeconds %lld", (long long) jobs[k].deadline);
+          fputc (')', out);
+        }
+      fputc ('\n', out);
+    }
 }
 
 /* The file (as the diagnostics name it) of the document a node is in. */
@@ -948,10 +1182,66 @@ play_file_for (char *const *paths, size_t n_paths, const char *doc_file)
   return play_file_of (doc_file);
 }
 
-static int
-remove_outdated (pp_context_t *ctx, pp_state_t *state, pod_plan_t *pods, size_t n, char *const *paths,
-                 size_t n_paths, FILE *out, pp_error_t *err)
+/* Whether a record's play file is one of this play's. */
+static bool
+of_play (const char *play_file, const pod_plan_t *pods, size_t n, char *const *paths, size_t n_paths)
 {
+  if (play_file == NULL)
+    return false;
+  for (size_t k = 0; k < n; k++)
+    if (strcmp (play_file, pods[k].play_file) == 0)
+      return true;
+  for (size_t k = 0; k < n_paths; k++)
+    {
+      cleanup_free char *pf = play_file_of (paths[k]);
+      if (strcmp (play_file, pf) == 0)
+        return true;
+    }
+  return false;
+}
+
+/* The Job of a pod, or of that name, in this play: NULL when none. */
+static const job_plan_t *
+planned_job (const job_plan_t *jobs, size_t n_jobs, const char *name, const char *owner)
+{
+  for (size_t k = 0; k < n_jobs; k++)
+    if ((name && strcmp (jobs[k].name, name) == 0) || (owner && strcmp (jobs[k].owner, owner) == 0))
+      return &jobs[k];
+  return NULL;
+}
+
+/* The Jobs this play replaces or its files no longer hold: their controllers stop and their records go (their
+   pods go with the play's other outdated pods). */
+static int
+remove_outdated_jobs (pp_state_t *state, pod_plan_t *pods, size_t n, const job_plan_t *jobs, size_t n_jobs,
+                      char *const *paths, size_t n_paths, FILE *out, pp_error_t *err)
+{
+  pp_job_rec_t *all = NULL;
+  size_t n_all = 0;
+  if (pp_state_job_list (state, NULL, &all, &n_all, err) < 0)
+    return -1;
+  int ret = 0;
+  for (size_t i = 0; ret == 0 && i < n_all; i++)
+    {
+      const job_plan_t *j = planned_job (jobs, n_jobs, all[i].name, NULL);
+      if ((j == NULL && !of_play (all[i].play_file, pods, n, paths, n_paths)) || (j && pods[j->tmpl].unchanged))
+        continue;
+      ret = pp_job_stop_controller (&all[i], err);
+      if (ret == 0)
+        ret = pp_state_job_remove (state, all[i].name, err);
+      if (ret == 0 && j == NULL)
+        fprintf (out, "job/%s removed (no longer in %s)\n", all[i].name, all[i].play_file);
+    }
+  pp_job_recs_free (all, n_all);
+  return ret;
+}
+
+static int
+remove_outdated (pp_context_t *ctx, pp_state_t *state, pod_plan_t *pods, size_t n, const job_plan_t *jobs,
+                 size_t n_jobs, char *const *paths, size_t n_paths, FILE *out, pp_error_t *err)
+{
+  if (remove_outdated_jobs (state, pods, n, jobs, n_jobs, paths, n_paths, out, err) < 0)
+    return -1;
   pp_pod_rec_t *all = NULL;
   size_t n_all = 0;
   if (pp_state_pod_list (state, &all, &n_all, err) < 0)
@@ -959,7 +1249,11 @@ remove_outdated (pp_context_t *ctx, pp_state_t *state, pod_plan_t *pods, size_t 
   int ret = 0;
   for (size_t i = 0; ret == 0 && i < n_all; i++)
     {
-      bool replaced = false, planned = false, of_this_play = false;
+      /* A Job's pods stay with it when it is unchanged, and go quietly when it is replaced. */
+      const job_plan_t *j = all[i].owner ? planned_job (jobs, n_jobs, NULL, all[i].owner) : NULL;
+      if (j && pods[j->tmpl].unchanged)
+        continue;
+      bool replaced = j != NULL, planned = false, of_this_play = false;
       for (size_t k = 0; k < n; k++)
         {
           if (pods[k].existing && strcmp (pods[k].existing, all[i].id) == 0)
@@ -967,13 +1261,8 @@ remove_outdated (pp_context_t *ctx, pp_state_t *state, pod_plan_t *pods, size_t 
               planned = true;
               replaced = !pods[k].unchanged;
             }
-          of_this_play = of_this_play || (all[i].play_file && strcmp (all[i].play_file, pods[k].play_file) == 0);
         }
-      for (size_t k = 0; k < n_paths && !of_this_play; k++)
-        {
-          cleanup_free char *pf = play_file_of (paths[k]);
-          of_this_play = all[i].play_file && strcmp (all[i].play_file, pf) == 0;
-        }
+      of_this_play = of_play (all[i].play_file, pods, n, paths, n_paths);
       if (!replaced && (planned || !of_this_play))
         continue;
       ret = remove_pod_rec (ctx, state, &all[i], -1, err);
@@ -981,6 +1270,64 @@ remove_outdated (pp_context_t *ctx, pp_state_t *state, pod_plan_t *pods, size_t 
         fprintf (out, "pod/%s %.12s removed (no longer in %s)\n", all[i].name, all[i].id, all[i].play_file);
     }
   pp_pod_recs_free (all, n_all);
+  return ret;
+}
+
+static void
+free_jobs (job_plan_t *jobs, size_t n)
+{
+  for (size_t k = 0; k < n; k++)
+    {
+      free (jobs[k].name);
+      free (jobs[k].owner);
+    }
+  free (jobs);
+}
+
+/* The ConfigMaps of --configmap files, validated as the play's documents are; any other kind is an error. */
+static void
+collect_configmaps (const pp_doc_t *doc, const pp_node_t *obj, pp_play_objects_t *objs, pp_diags_t *diags)
+{
+  const char *kind = str_at (obj, "kind") ?: "";
+  const pp_node_t *items = pp_node_get (obj, "items");
+  if (strcmp (kind, "List") == 0 || strcmp (kind, "ConfigMapList") == 0)
+    for (size_t i = 0; items && items->type == PP_NODE_SEQ && i < items->n; i++)
+      collect_configmaps (doc, items->u.items[i], objs, diags);
+  else if (strcmp (kind, "ConfigMap") == 0)
+    pp_play_objects_add (objs, kind, obj);
+  else
+    pp_diags_add (diags, PP_DIAG_ERROR, doc->file, doc->index, obj->line, obj->col, "kind",
+                  "a --configmap file holds ConfigMaps only, not a %s", kind);
+}
+
+/* A Job of the same name as one recorded: left alone when this file recorded it and nothing of it changed,
+   replaced when it changed (or --replace), refused when another file recorded it. */
+static int
+check_job (pp_state_t *state, job_plan_t *j, const job_plan_t *jobs, pod_plan_t *tmpl, const pp_play_opts_t *opts,
+           pp_error_t *err)
+{
+  for (const job_plan_t *o = jobs; o < j; o++)
+    if (strcmp (o->name, j->name) == 0)
+      return pp_error_make (err, 0, "%s:%u:%u: metadata.name: job `%s` is defined twice", tmpl->doc->file,
+                            j->node->line, j->node->col, j->name);
+  pp_job_rec_t *js = NULL;
+  size_t nj = 0;
+  if (pp_state_job_list (state, j->name, &js, &nj, err) < 0)
+    return -1;
+  int ret = 0;
+  if (nj == 1)
+    {
+      bool ours = js[0].play_file && strcmp (js[0].play_file, tmpl->play_file) == 0;
+      if (!ours && !opts->replace)
+        ret = pp_error_make (err, EEXIST,
+                             "%s:%u:%u: metadata.name: job `%s` exists already, from %s (`podplay job rm %s` "
+                             "removes it; --replace replaces it)",
+                             tmpl->doc->file, j->node->line, j->node->col, j->name,
+                             js[0].play_file ? js[0].play_file : "another command", j->name);
+      j->existed = true;
+      tmpl->unchanged = ours && !opts->replace && js[0].spec_hash && strcmp (js[0].spec_hash, tmpl->hash) == 0;
+    }
+  pp_job_recs_free (js, nj);
   return ret;
 }
 
@@ -996,13 +1343,31 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
       return -1;
     }
   pod_plan_t *pods = NULL;
-  size_t n = 0;
+  job_plan_t *jobs = NULL;
+  size_t n = 0, n_jobs = 0;
   pp_play_objects_t objs = { 0 };
   int ret = 0;
   if (diags->errors == 0)
     for (size_t i = 0; i < docs.n; i++)
       if (docs.v[i]->root)
-        collect_object (docs.v[i], docs.v[i]->root, &pods, &n, &objs, diags);
+        collect_object (docs.v[i], docs.v[i]->root, &pods, &n, &jobs, &n_jobs, &objs, diags);
+  /* After the play's own: a ConfigMap the play defines wins over one of the same name in a --configmap file. */
+  pp_docs_t cm_docs = { 0 };
+  if (diags->errors == 0 && opts->n_configmaps
+      && pp_manifest_load (ctx, opts->configmaps, opts->n_configmaps, &vopts, diags, &cm_docs, err) < 0)
+    {
+      pp_docs_free (&cm_docs);
+      pp_docs_free (&docs);
+      for (size_t i = 0; i < n; i++)
+        plan_free (&pods[i]);
+      free (pods);
+      free_jobs (jobs, n_jobs);
+      pp_play_objects_free (&objs);
+      return -1;
+    }
+  for (size_t i = 0; diags->errors == 0 && i < cm_docs.n; i++)
+    if (cm_docs.v[i]->root)
+      collect_configmaps (cm_docs.v[i], cm_docs.v[i]->root, &objs, diags);
   if (diags->errors)
     ret = 1;
   /* Names are unique in the play and on the machine: nothing is created when one clashes, but for the pods an
@@ -1013,11 +1378,18 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
   for (size_t i = 0; ret == 0 && i < n; i++)
     {
       pods[i].play_file = play_file_for (paths, n_paths, pods[i].doc->file);
-      uint64_t h = node_hash (pods[i].meta, node_hash (pods[i].spec, 1469598103934665603ULL));
+      /* A Job's pods are of its whole object: completions or a deadline changed make a new Job. */
+      uint64_t h = pods[i].job ? node_hash (pods[i].node, 1469598103934665603ULL)
+                               : node_hash (pods[i].meta, node_hash (pods[i].spec, 1469598103934665603ULL));
       cleanup_free char *rt = xstrdup (opts->runtime ? opts->runtime : "builtin");
       for (const char *c = rt; *c; c++)
         h = (h ^ (unsigned char) *c) * 1099511628211ULL;
       snprintf (pods[i].hash, sizeof pods[i].hash, "%016llx", (unsigned long long) h);
+      if (pods[i].job)
+        {
+          ret = check_job (state, &jobs[pods[i].job - 1], jobs, &pods[i], opts, err);
+          continue;
+        }
       for (size_t j = 0; j < i; j++)
         if (strcmp (pods[i].name, pods[j].name) == 0)
           ret = pp_error_make (err, 0, "%s:%u:%u: metadata.name: pod `%s` is defined twice", pods[i].doc->file,
@@ -1039,7 +1411,7 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
         }
     }
   if (ret == 0 && n == 0)
-    ret = pp_error_make (err, 0, "nothing to play: the manifests hold no Pod");
+    ret = pp_error_make (err, 0, "nothing to play: the manifests hold no Pod, Deployment, DaemonSet or Job");
   pp_store_t store;
   bool store_open = false;
   if (ret == 0)
@@ -1075,7 +1447,7 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
     {
       /* What this play takes away first: pods it replaces, and pods an earlier play of its files made that the
          files no longer hold (a Deployment scaled down, a Pod deleted from the file). */
-      ret = remove_outdated (ctx, state, pods, n, paths, n_paths, out, err);
+      ret = remove_outdated (ctx, state, pods, n, jobs, n_jobs, paths, n_paths, out, err);
       /* PersistentVolumeClaims become named volumes, kept across plays and `kube down` (unless --force). */
       bool *made = xzalloc ((objs.n_claims + 1) * sizeof (bool));
       for (size_t i = 0; ret == 0 && i < objs.n_claims; i++)
@@ -1087,7 +1459,7 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
       for (size_t i = 0; i < n; i++)
         pods[i].ready_fd = -1;
       for (size_t i = 0; ret == 0 && i < n; i++)
-        if (!pods[i].unchanged)
+        if (!pods[i].unchanged && pods[i].job == 0)
           ret = apply_pod (ctx, state, &objs, &pods[i], pods[i].play_file, opts, err);
       /* Every started monitor is waited for, even after a failure: the rollback must find them done. */
       for (size_t i = 0; i < n; i++)
@@ -1107,8 +1479,13 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
               }
             pods[i].ready_fd = -1;
           }
-      if (ret < 0)
+      /* Jobs start once the pods run: each controller makes its first pods before play goes on. */
+      for (size_t k = 0; ret == 0 && opts->start && k < n_jobs; k++)
+        if (!pods[jobs[k].tmpl].unchanged)
+          ret = start_job (ctx, &state, &objs, &jobs[k], &pods[jobs[k].tmpl], opts, err);
+      if (ret < 0 && state)
         {
+          rollback_jobs (ctx, state, jobs, n_jobs);
           rollback (ctx, state, pods, n);
           for (size_t i = 0; i < objs.n_claims; i++)
             if (made[i])
@@ -1119,7 +1496,7 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
           for (size_t i = 0; i < objs.n_claims; i++)
             if (made[i])
               fprintf (out, "volume/%s created\n", str_at (pp_node_get (objs.claims[i], "metadata"), "name") ?: "");
-          print_summary (out, pods, n, opts);
+          print_summary (out, pods, n, jobs, n_jobs, opts);
         }
       free (made);
     }
@@ -1128,7 +1505,9 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
   for (size_t i = 0; i < n; i++)
     plan_free (&pods[i]);
   free (pods);
+  free_jobs (jobs, n_jobs);
   pp_play_objects_free (&objs);
+  pp_docs_free (&cm_docs);
   pp_docs_free (&docs);
   return ret;
 }
@@ -1139,10 +1518,21 @@ pp_kube_down (pp_context_t *ctx, char *const *paths, size_t n_paths, bool force,
   pp_state_t *state;
   if (pp_state_open (ctx, &state, err) < 0)
     return -1;
+  /* Jobs' controllers stop first, so that no pod is made while the pods go. */
+  pp_job_rec_t *jobs = NULL;
+  size_t n_jobs = 0, removed = 0;
+  int ret = pp_state_job_list (state, NULL, &jobs, &n_jobs, err);
+  for (size_t k = 0; ret == 0 && k < n_paths; k++)
+    {
+      cleanup_free char *pf = play_file_of (paths[k]);
+      for (size_t i = 0; ret == 0 && i < n_jobs; i++)
+        if (jobs[i].play_file && strcmp (jobs[i].play_file, pf) == 0)
+          ret = pp_job_stop_controller (&jobs[i], err);
+    }
   pp_pod_rec_t *pods = NULL;
   size_t n = 0;
-  int ret = pp_state_pod_list (state, &pods, &n, err);
-  size_t removed = 0;
+  if (ret == 0)
+    ret = pp_state_pod_list (state, &pods, &n, err);
   /* Every pod is told to stop first, so that their grace periods run together rather than one after another. */
   for (size_t k = 0; ret == 0 && k < n_paths; k++)
     {
@@ -1165,6 +1555,21 @@ pp_kube_down (pp_context_t *ctx, char *const *paths, size_t n_paths, bool force,
               }
           }
     }
+  for (size_t k = 0; ret == 0 && k < n_paths; k++)
+    {
+      cleanup_free char *pf = play_file_of (paths[k]);
+      for (size_t i = 0; ret == 0 && i < n_jobs; i++)
+        if (jobs[i].play_file && strcmp (jobs[i].play_file, pf) == 0)
+          {
+            ret = pp_state_job_remove (state, jobs[i].name, err);
+            if (ret == 0)
+              {
+                fprintf (out, "job/%s removed\n", jobs[i].name);
+                removed++;
+              }
+          }
+    }
+  pp_job_recs_free (jobs, n_jobs);
   /* The volumes of the play's claims outlive it, unless --force. */
   json_t *vols = force && ret == 0 ? pp_namedvol_list (ctx, NULL) : NULL;
   size_t vi;

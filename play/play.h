@@ -15,6 +15,8 @@ typedef struct
   const char *runtime; /* "builtin" (NULL), "runc" or "crun" */
   bool json;           /* the summary as JSON */
   bool replace;        /* recreate pods even when nothing of them changed, and take over pods of other plays */
+  char *const *configmaps; /* --configmap: files of ConfigMaps the pods may name, beside the play's own */
+  size_t n_configmaps;
 } pp_play_opts_t;
 
 /* Validates every document first (errors go to `diags`, nothing is created: returns 1), then creates and starts
@@ -29,5 +31,11 @@ int pp_kube_down (pp_context_t *ctx, char *const *paths, size_t n, bool force, F
 /* Stops (SIGTERM, then SIGKILL after `timeout` seconds, or the pod's own grace period when < 0) and removes a
    pod and everything of it. */
 int pp_pod_remove (pp_context_t *ctx, const char *pod, int timeout, pp_error_t *err);
+
+/* Whether a Job that playing these files started is still running (its controller makes or awaits pods). */
+bool pp_jobs_running (pp_context_t *ctx, char *const *paths, size_t n);
+
+/* Stops a Job's controller and removes its pods and its record. */
+int pp_job_remove (pp_context_t *ctx, const char *name, pp_error_t *err);
 
 #endif

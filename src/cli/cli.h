@@ -78,6 +78,8 @@ int pp_cmd_exec (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_volume_ls (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_volume_inspect (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_volume_rm (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_job_ls (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_job_rm (pp_cli_t *cli, int argc, char **argv);
 
 #define PP_VERSION "0.1.0"
 

@@ -49,14 +49,17 @@ static const pp_command_t kube_commands[] = {
     .help = "Validates every document first (nothing is created when any is invalid), then creates each Pod\n"
             "and each replica of a Deployment or DaemonSet: images found in the store or pulled\n"
             "(imagePullPolicy), env from ConfigMaps and Secrets of the play, containers run by the pod's\n"
-            "monitor.  A failure removes every pod this play created.  Kinds and fields not honoured yet are\n"
-            "named in warnings, never ignored in silence.\n\n"
+            "monitor.  Each Job gets a controller that makes its pods until `completions` succeed\n"
+            "(`podplay job ls` shows how far it got).  A failure removes every pod this play created.\n"
+            "Kinds and fields not honoured yet are named in warnings, never ignored in silence.\n\n"
             "Options:\n"
             "  --format FORMAT   text (default) or json\n"
             "  --start=false     create the pods without starting them\n"
             "  --replace         recreate every pod, changed or not, and take over pods of the same names\n"
-            "  --wait            stay in the foreground printing the pods' logs; when they all end, or on\n"
-            "                    Ctrl-C, remove what the play created\n\n"
+            "  --configmap FILE  ConfigMaps the pods may name, from FILE (repeat it, or FILE,FILE); a\n"
+            "                    ConfigMap of the play itself wins over one of the same name\n"
+            "  --wait            stay in the foreground printing the pods' logs; when they all end (and\n"
+            "                    the Jobs with them), or on Ctrl-C, remove what the play created\n\n"
             "Playing a file again leaves its unchanged pods alone, replaces the changed ones and removes\n"
             "the ones the file no longer holds.\n",
     .run = pp_cmd_kube_play },
@@ -123,6 +126,22 @@ static const pp_command_t volume_commands[] = {
   { NULL },
 };
 
+static const pp_command_t job_commands[] = {
+  { .name = "ls",
+    .alias = "list",
+    .summary = "List Jobs",
+    .usage = "[--format json] [-q]",
+    .help = "Each Job `kube play` started: its status (Running, Complete, Failed, or Stopped when its\n"
+            "controller was killed), succeeded pods of its completions, how long it ran, and why it failed.\n",
+    .run = pp_cmd_job_ls },
+  { .name = "rm",
+    .summary = "Remove Jobs and their pods",
+    .usage = "JOB...|--all",
+    .help = "Stops a Job's controller, then its pods (their grace periods), and removes them all.\n",
+    .run = pp_cmd_job_rm },
+  { NULL },
+};
+
 static const pp_command_t system_commands[] = {
   { .name = "df",
     .summary = "Show disk usage of images, containers and volumes",
@@ -138,6 +157,7 @@ static const pp_command_t top_commands[] = {
   { .name = "play", .summary = "Play Kubernetes YAML (Podman's older name)", .subcommands = play_commands },
   { .name = "generate", .summary = "Generate Kubernetes YAML (Podman's older name)", .subcommands = generate_commands },
   { .name = "pod", .summary = "Manage pods", .subcommands = pod_commands },
+  { .name = "job", .summary = "Manage Jobs", .subcommands = job_commands },
   { .name = "ps",
     .summary = "List containers",
     .usage = "[-a] [-q] [--format json]",

@@ -1,5 +1,6 @@
 /* Pods and containers: `kube play|down`, `pod ls|inspect|start|stop|rm`, `ps`, `logs`, `inspect`, and the hidden
    `monitor` a pod runs under. */
+#include "play/job.h"
 #include "play/play.h"
 #include "runtime/bundle.h"
 #include "runtime/executor.h"
@@ -980,6 +981,119 @@ pp_cmd_volume_rm (pp_cli_t *cli, int argc, char **argv)
   return status;
 }
 
+/* ---- jobs ---- */
+
+static json_t *
+job_json (const pp_job_rec_t *j)
+{
+  return json_pack ("{s:s, s:s, s:s?, s:s, s:s?, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b}", "name", j->name,
+                    "namespace", j->namespace_, "playFile", j->play_file, "status", j->status, "reason", j->reason,
+                    "completions", (json_int_t) j->completions, "parallelism", (json_int_t) j->parallelism,
+                    "backoffLimit", (json_int_t) j->backoff_limit, "activeDeadlineSeconds", (json_int_t) j->deadline,
+                    "succeeded", (json_int_t) j->succeeded, "failed", (json_int_t) j->failed, "active",
+                    (json_int_t) j->active, "started", (json_int_t) j->started, "finished", (json_int_t) j->finished,
+                    "controllerRunning", pp_job_controller_alive (j));
+}
+
+int
+pp_cmd_job_ls (pp_cli_t *cli, int argc, char **argv)
+{
+  bool json = false, quiet = false;
+  int r = list_options (cli, argc, argv, &json, &quiet, NULL);
+  if (r >= 0)
+    return r;
+  pp_error_t err = NULL;
+  pp_state_t *state;
+  pp_job_rec_t *js = NULL;
+  size_t n = 0;
+  if (pp_state_open (cli->ctx, &state, &err) < 0)
+    return pp_cli_fail (&err);
+  int ret = pp_state_job_list (state, NULL, &js, &n, &err);
+  pp_state_close (state);
+  if (ret < 0)
+    return pp_cli_fail (&err);
+  json_t *a = json ? json_array () : NULL;
+  if (!json && !quiet)
+    printf ("%-24s  %-10s  %-11s  %-8s  %-6s  %s\n", "NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE", "REASON");
+  for (size_t i = 0; i < n; i++)
+    {
+      /* A controller that died (killed) leaves a Job that no longer moves: said, not hidden. */
+      if (strcmp (js[i].status, "Running") == 0 && !pp_job_controller_alive (&js[i]))
+        {
+          free (js[i].status);
+          js[i].status = xstrdup ("Stopped");
+        }
+      if (json)
+        json_array_append_new (a, job_json (&js[i]));
+      else if (quiet)
+        printf ("%s\n", js[i].name);
+      else
+        {
+          char comp[48], dur[32], age[32];
+          if (js[i].completions > 0)
+            snprintf (comp, sizeof comp, "%lld/%lld", (long long) js[i].succeeded, (long long) js[i].completions);
+          else
+            snprintf (comp, sizeof comp, "%lld/1 of %lld", (long long) js[i].succeeded, (long long) js[i].parallelism);
+          format_age (dur, sizeof dur, js[i].started + (int64_t) time (NULL) - (js[i].finished ? js[i].finished : (int64_t) time (NULL)));
+          format_age (age, sizeof age, js[i].started);
+          printf ("%-24s  %-10s  %-11s  %-8s  %-6s  %s\n", js[i].name, js[i].status, comp, dur, age,
+                  js[i].reason ? js[i].reason : "");
+        }
+    }
+  if (json)
+    print_json (a);
+  pp_job_recs_free (js, n);
+  return PP_EXIT_OK;
+}
+
+int
+pp_cmd_job_rm (pp_cli_t *cli, int argc, char **argv)
+{
+  static const struct option opts[] = { { "all", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 } };
+  bool all = false;
+  int opt;
+  while ((opt = pp_cli_getopt (cli, argc, argv, "a", opts)) != -1)
+    if (opt == 'a')
+      all = true;
+    else
+      return opt == 'h' ? PP_EXIT_OK : PP_EXIT_ERROR;
+  if (optind >= argc && !all)
+    return pp_cli_usage_error (cli, "%s needs a job, or --all", cli->path);
+  pp_error_t err = NULL;
+  char **names = NULL;
+  size_t n = 0;
+  if (all)
+    {
+      pp_state_t *state;
+      pp_job_rec_t *js = NULL;
+      if (pp_state_open (cli->ctx, &state, &err) < 0)
+        return pp_cli_fail (&err);
+      int ret = pp_state_job_list (state, NULL, &js, &n, &err);
+      pp_state_close (state);
+      if (ret < 0)
+        return pp_cli_fail (&err);
+      names = xzalloc ((n + 1) * sizeof (char *));
+      for (size_t i = 0; i < n; i++)
+        names[i] = xstrdup (js[i].name);
+      pp_job_recs_free (js, n);
+    }
+  else
+    {
+      n = (size_t) (argc - optind);
+      names = xzalloc ((n + 1) * sizeof (char *));
+      for (size_t i = 0; i < n; i++)
+        names[i] = xstrdup (argv[optind + (int) i]);
+    }
+  int status = PP_EXIT_OK;
+  for (size_t i = 0; i < n; i++)
+    if (pp_job_remove (cli->ctx, names[i], &err) < 0)
+      status = pp_cli_fail (&err);
+    else
+      printf ("%s\n", names[i]);
+  pp_strv_free (names);
+  return status;
+}
+
 /* ---- kube play ---- */
 
 static volatile sig_atomic_t interrupted;
@@ -1076,7 +1190,7 @@ play_wait (pp_cli_t *cli, char **paths, size_t n_paths, pp_error_t *err)
         tail_read (&tails[t]);
       if (last)
         break;
-      last = interrupted || !alive;
+      last = interrupted || !(alive || pp_jobs_running (cli->ctx, paths, n_paths));
     }
   for (size_t t = 0; t < n_tails; t++)
     {
@@ -1100,10 +1214,13 @@ pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv)
     { "start", required_argument, NULL, 's' },
     { "replace", no_argument, NULL, 'R' },
     { "wait", no_argument, NULL, 'w' },
+    { "configmap", required_argument, NULL, 'c' },
     { NULL, 0, NULL, 0 },
   };
   bool wait = false;
   pp_play_opts_t po = { .start = true, .runtime = cli->ctx->runtime };
+  cleanup_strv char **cms = xzalloc (sizeof (char *));
+  size_t n_cms = 0;
   int opt;
   while ((opt = pp_cli_getopt (cli, argc, argv, "f:", opts)) != -1)
     switch (opt)
@@ -1123,11 +1240,22 @@ pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv)
       case 'w':
         wait = true;
         break;
+      case 'c':
+        /* Repeated, or a comma-separated list, as Podman takes it. */
+        for (char *save = NULL, *tok = strtok_r (optarg, ",", &save); tok; tok = strtok_r (NULL, ",", &save))
+          {
+            cms = xrealloc (cms, (n_cms + 2) * sizeof (char *));
+            cms[n_cms++] = xstrdup (tok);
+            cms[n_cms] = NULL;
+          }
+        break;
       case 'h':
         return PP_EXIT_OK;
       default:
         return PP_EXIT_ERROR;
       }
+  po.configmaps = cms;
+  po.n_configmaps = n_cms;
   if (optind >= argc)
     return pp_cli_usage_error (cli, "%s needs a file, a directory or - (standard input)", cli->path);
   pp_error_t err = NULL;

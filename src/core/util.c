@@ -99,6 +99,20 @@ pp_cleanup_dirp (DIR **d)
     closedir (*d);
 }
 
+void
+pp_strv_free (char **v)
+{
+  for (size_t i = 0; v && v[i]; i++)
+    free (v[i]);
+  free (v);
+}
+
+void
+pp_cleanup_strvp (char ***v)
+{
+  pp_strv_free (*v);
+}
+
 static void
 buf_reserve (pp_buf_t *b, size_t extra)
 {

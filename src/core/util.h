@@ -54,11 +54,15 @@ void pp_cleanup_freep (void *p);
 void pp_cleanup_closep (int *fd);
 void pp_cleanup_filep (FILE **f);
 void pp_cleanup_dirp (DIR **d);
+void pp_cleanup_strvp (char ***v);
+/* Frees a NULL-terminated vector of strings and the strings. */
+void pp_strv_free (char **v);
 
 #define cleanup_free __attribute__ ((cleanup (pp_cleanup_freep)))
 #define cleanup_close __attribute__ ((cleanup (pp_cleanup_closep)))
 #define cleanup_file __attribute__ ((cleanup (pp_cleanup_filep)))
 #define cleanup_dir __attribute__ ((cleanup (pp_cleanup_dirp)))
+#define cleanup_strv __attribute__ ((cleanup (pp_cleanup_strvp)))
 
 /* A growable byte buffer, always NUL-terminated. */
 typedef struct

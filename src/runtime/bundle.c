@@ -24,14 +24,6 @@ static const char *const readonly_paths[] = {
   "/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
 
-void
-pp_strv_free (char **v)
-{
-  for (size_t i = 0; v && v[i]; i++)
-    free (v[i]);
-  free (v);
-}
-
 static const char *
 cap_name (const char *c)
 {

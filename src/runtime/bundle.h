@@ -67,7 +67,6 @@ int pp_bundle_write (const char *dir, const pp_bundle_spec_t *spec, pp_error_t *
 /* The process's argv from the image's Entrypoint and Cmd and Kubernetes' command and args: command replaces the
    Entrypoint (and drops the Cmd), args replace the Cmd.  NULL-terminated, or NULL (err set) when empty. */
 char **pp_bundle_args (json_t *image_config, const char *const *command, const char *const *args, pp_error_t *err);
-void pp_strv_free (char **v);
 
 /* "uid[:gid]", or a user name (with its group) looked up in `rootfs`/etc/passwd; "" and NULL are root. */
 int pp_bundle_user (const char *rootfs, const char *user, uint32_t *uid, uint32_t *gid, pp_error_t *err);

@@ -445,9 +445,30 @@ pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
   cleanup_free char *data = pp_pod_datadir (ctx, pod_id);
   cleanup_free char *logpath = xasprintf ("%s/monitor.log", data);
   const char *level = pp_log_level_name (ctx->log_level);
+  int ready_fd = -1;
+  int r = pp_fork_detached (logpath, &ready_fd, err);
+  if (r == 0)
+    {
+      /* The monitor writes why it failed, or nothing, on fd 3. */
+      if (dup2 (ready_fd, 3) < 0)
+        _exit (127);
+      /* Copies: execv's argv is not const, and this child execs or exits. */
+      char *const argv[] = { exe,       xstrdup ("--root"),      ctx->root,        xstrdup ("--runroot"),
+                             ctx->runroot, xstrdup ("--log-level"), xstrdup (level), xstrdup ("monitor"),
+                             xstrdup (pod_id), NULL };
+      execv (exe, argv);
+      _exit (127);
+    }
+  return r < 0 ? -1 : ready_fd;
+}
+
+int
+pp_fork_detached (const char *logpath, int *ready_fd, pp_error_t *err)
+{
   int pipefd[2];
   if (pipe2 (pipefd, O_CLOEXEC) < 0)
     return pp_error_make (err, errno, "pipe");
+  fflush (NULL);
   pid_t pid = fork ();
   if (pid < 0)
     {
@@ -458,26 +479,21 @@ pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
   if (pid == 0)
     {
       /* Detached: own session, no terminal, the intermediate gone so that init (or a subreaper) adopts it. */
+      close (pipefd[0]);
       setsid ();
       if (fork () != 0)
         _exit (0);
       int null = open ("/dev/null", O_RDWR | O_CLOEXEC);
       int log = open (logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-      if (null < 0 || log < 0 || dup2 (null, 0) < 0 || dup2 (null, 1) < 0 || dup2 (log, 2) < 0
-          || dup2 (pipefd[1], 3) < 0)
+      if (null < 0 || log < 0 || dup2 (null, 0) < 0 || dup2 (null, 1) < 0 || dup2 (log, 2) < 0 || chdir ("/") < 0)
         _exit (127);
-      if (chdir ("/") < 0)
-        _exit (127);
-      /* Copies: execv's argv is not const, and this child execs or exits. */
-      char *const argv[] = { exe,       xstrdup ("--root"),      ctx->root,        xstrdup ("--runroot"),
-                             ctx->runroot, xstrdup ("--log-level"), xstrdup (level), xstrdup ("monitor"),
-                             xstrdup (pod_id), NULL };
-      execv (exe, argv);
-      _exit (127);
+      *ready_fd = pipefd[1];
+      return 0;
     }
   close (pipefd[1]);
   pp_wait_status (pid);
-  return pipefd[0];
+  *ready_fd = pipefd[0];
+  return 1;
 }
 
 int
@@ -499,9 +515,8 @@ pp_pod_monitor_ready (int fd, pp_error_t *err)
   return 0;
 }
 
-/* Waits up to `ms` for a process (not our child) to end. */
-static bool
-wait_gone (pid_t pid, int ms)
+bool
+pp_proc_wait_gone (pid_t pid, int ms)
 {
   int pfd = (int) syscall (SYS_pidfd_open, pid, 0);
   if (pfd >= 0)
@@ -547,7 +562,7 @@ pp_pod_stop (pp_context_t *ctx, pp_state_t *state, const pp_pod_rec_t *pod, int 
       union sigval v = { .sival_int = timeout };
       if (sigqueue ((pid_t) pod->monitor_pid, SIGTERM, v) < 0 && errno != ESRCH)
         return pp_error_make (err, errno, "signal the monitor of pod %s", pod->name);
-      if (!wait_gone ((pid_t) pod->monitor_pid, (timeout + 10) * 1000))
+      if (!pp_proc_wait_gone ((pid_t) pod->monitor_pid, (timeout + 10) * 1000))
         return pp_error_make (err, ETIMEDOUT, "the monitor of pod %s did not stop", pod->name);
       return 0;
     }
@@ -579,7 +594,7 @@ pp_pod_refresh (pp_state_t *state, pp_pod_rec_t *pod, pp_error_t *err)
       if (pp_ctr_alive (&cs[i]))
         {
           kill ((pid_t) cs[i].pid, SIGKILL);
-          wait_gone ((pid_t) cs[i].pid, 2000);
+          pp_proc_wait_gone ((pid_t) cs[i].pid, 2000);
         }
       free (cs[i].status);
       cs[i].status = xstrdup ("Exited");

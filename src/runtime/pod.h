@@ -63,6 +63,10 @@ int pp_pod_start_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err
    pp_pod_monitor_ready waits on (and closes). */
 int pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err);
 int pp_pod_monitor_ready (int fd, pp_error_t *err);
+/* Forks a process detached from this one (a double fork): its own session, stdin and stdout on /dev/null,
+   stderr appended to `logpath`, in /.  Returns 0 in it, with `ready_fd` the end it writes an error to (or
+   closes); 1 in the caller, with `ready_fd` the end pp_pod_monitor_ready reads; -1 on error. */
+int pp_fork_detached (const char *logpath, int *ready_fd, pp_error_t *err);
 /* Whether the monitor recorded for the pod is alive (and is that pod's monitor, not a reused pid). */
 bool pp_pod_monitor_alive (const pp_pod_rec_t *pod);
 /* The pod's terminationGracePeriodSeconds, from its pod.json (30 when it cannot be read). */
@@ -77,6 +81,8 @@ int pp_pod_refresh (pp_state_t *state, pp_pod_rec_t *pod, pp_error_t *err);
 
 /* When a process started, in Unix seconds (0 when it is gone). */
 int64_t pp_proc_start_time (pid_t pid);
+/* Waits up to `ms` for a process (not our child) to end; whether it did. */
+bool pp_proc_wait_gone (pid_t pid, int ms);
 /* Whether the container process recorded in `c` is alive: the pid exists and started when the record says. */
 bool pp_ctr_alive (const pp_container_rec_t *c);
 

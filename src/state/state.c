@@ -6,7 +6,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 struct pp_state
 {
@@ -18,14 +18,21 @@ static const char schema_sql[] =
   "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
   "CREATE TABLE IF NOT EXISTS pods ("
   "  id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, namespace TEXT NOT NULL, play_file TEXT,"
-  "  spec_hash TEXT, status TEXT NOT NULL, created INTEGER NOT NULL, monitor_pid INTEGER NOT NULL DEFAULT 0);"
+  "  spec_hash TEXT, status TEXT NOT NULL, created INTEGER NOT NULL, monitor_pid INTEGER NOT NULL DEFAULT 0,"
+  "  owner TEXT);"
   "CREATE TABLE IF NOT EXISTS containers ("
   "  id TEXT PRIMARY KEY, pod_id TEXT NOT NULL REFERENCES pods (id) ON DELETE CASCADE, name TEXT NOT NULL,"
   "  image TEXT NOT NULL, image_id TEXT NOT NULL DEFAULT '', init INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL, pid INTEGER NOT NULL DEFAULT 0,"
   "  exit_code INTEGER NOT NULL DEFAULT -1, oom_killed INTEGER NOT NULL DEFAULT 0,"
   "  restarts INTEGER NOT NULL DEFAULT 0, ready INTEGER NOT NULL DEFAULT 0, started INTEGER NOT NULL DEFAULT 0, finished INTEGER NOT NULL DEFAULT 0,"
   "  UNIQUE (pod_id, name));"
-  "CREATE INDEX IF NOT EXISTS containers_pod ON containers (pod_id);";
+  "CREATE INDEX IF NOT EXISTS containers_pod ON containers (pod_id);"
+  "CREATE TABLE IF NOT EXISTS jobs ("
+  "  name TEXT PRIMARY KEY, namespace TEXT NOT NULL, play_file TEXT, spec_hash TEXT, status TEXT NOT NULL,"
+  "  reason TEXT, completions INTEGER NOT NULL, parallelism INTEGER NOT NULL, backoff_limit INTEGER NOT NULL,"
+  "  deadline INTEGER NOT NULL DEFAULT 0, succeeded INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,"
+  "  active INTEGER NOT NULL DEFAULT 0, created_pods INTEGER NOT NULL DEFAULT 0, controller_pid INTEGER NOT NULL DEFAULT 0,"
+  "  controller_start INTEGER NOT NULL DEFAULT 0, started INTEGER NOT NULL DEFAULT 0, finished INTEGER NOT NULL DEFAULT 0);";
 
 static int
 db_error (pp_state_t *s, pp_error_t *err, const char *what)
@@ -66,14 +73,17 @@ check_version (pp_state_t *s, pp_error_t *err)
           if (v < 2)
             ret = exec_sql (s, "ALTER TABLE containers ADD COLUMN image_id TEXT NOT NULL DEFAULT ''", err);
           if (ret == 0 && v < 3)
+            ret = exec_sql (s, "ALTER TABLE containers ADD COLUMN ready INTEGER NOT NULL DEFAULT 0", err);
+          /* 4: the Job that made a pod (its owner), and the Jobs (the jobs table is made above). */
+          if (ret == 0 && v < 4)
             ret = exec_sql (s,
-                            "ALTER TABLE containers ADD COLUMN ready INTEGER NOT NULL DEFAULT 0;"
-                            "UPDATE meta SET value = '3' WHERE key = 'schema'",
+                            "ALTER TABLE pods ADD COLUMN owner TEXT;"
+                            "UPDATE meta SET value = '4' WHERE key = 'schema'",
                             err);
         }
     }
   else
-    ret = exec_sql (s, "INSERT INTO meta (key, value) VALUES ('schema', '3')", err);
+    ret = exec_sql (s, "INSERT INTO meta (key, value) VALUES ('schema', '4')", err);
   sqlite3_finalize (st);
   return ret;
 }
@@ -235,14 +245,14 @@ pp_state_pod_add (pp_state_t *s, const pp_pod_rec_t *p, pp_error_t *err)
 {
   sqlite3_stmt *st = prepare (s, err,
                               "INSERT INTO pods (id, name, namespace, play_file, spec_hash, status, created,"
-                              " monitor_pid) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                              "ssssssii", p->id, p->name, p->namespace_ ? p->namespace_ : "default", p->play_file,
-                              p->spec_hash, p->status ? p->status : "Created", p->created, p->monitor_pid);
+                              " monitor_pid, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              "ssssssiis", p->id, p->name, p->namespace_ ? p->namespace_ : "default", p->play_file,
+                              p->spec_hash, p->status ? p->status : "Created", p->created, p->monitor_pid, p->owner);
   cleanup_free char *what = xasprintf ("pod %s", p->name);
   return run (s, st, err, what);
 }
 
-#define POD_COLUMNS "id, name, namespace, play_file, spec_hash, status, created, monitor_pid"
+#define POD_COLUMNS "id, name, namespace, play_file, spec_hash, status, created, monitor_pid, owner"
 
 static void
 read_pod (sqlite3_stmt *st, pp_pod_rec_t *p)
@@ -255,6 +265,7 @@ read_pod (sqlite3_stmt *st, pp_pod_rec_t *p)
   p->status = col_str (st, 5);
   p->created = sqlite3_column_int64 (st, 6);
   p->monitor_pid = sqlite3_column_int64 (st, 7);
+  p->owner = col_str (st, 8);
 }
 
 int
@@ -401,6 +412,7 @@ pp_pod_rec_release (pp_pod_rec_t *p)
   free (p->play_file);
   free (p->spec_hash);
   free (p->status);
+  free (p->owner);
   memset (p, 0, sizeof *p);
 }
 
@@ -430,4 +442,84 @@ pp_container_recs_free (pp_container_rec_t *cs, size_t n)
   for (size_t i = 0; i < n; i++)
     pp_container_rec_release (&cs[i]);
   free (cs);
+}
+
+#define JOB_COLUMNS                                                                                                   \
+  "name, namespace, play_file, spec_hash, status, reason, completions, parallelism, backoff_limit, deadline,"       \
+  " succeeded, failed, active, created_pods, controller_pid, controller_start, started, finished"
+
+int
+pp_state_job_put (pp_state_t *s, const pp_job_rec_t *j, pp_error_t *err)
+{
+  sqlite3_stmt *st = prepare (s, err,
+                              "INSERT OR REPLACE INTO jobs (" JOB_COLUMNS ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                              " ?, ?, ?, ?, ?, ?, ?)",
+                              "ssssssiiiiiiiiiiii", j->name, j->namespace_ ? j->namespace_ : "default", j->play_file,
+                              j->spec_hash, j->status ? j->status : "Running", j->reason, j->completions,
+                              j->parallelism, j->backoff_limit, j->deadline, j->succeeded, j->failed, j->active,
+                              j->created_pods, j->controller_pid, j->controller_start, j->started, j->finished);
+  cleanup_free char *what = xasprintf ("job %s", j->name);
+  return run (s, st, err, what);
+}
+
+static void
+read_job (sqlite3_stmt *st, pp_job_rec_t *j)
+{
+  j->name = col_str (st, 0);
+  j->namespace_ = col_str (st, 1);
+  j->play_file = col_str (st, 2);
+  j->spec_hash = col_str (st, 3);
+  j->status = col_str (st, 4);
+  j->reason = col_str (st, 5);
+  int64_t *ints[] = { &j->completions, &j->parallelism, &j->backoff_limit, &j->deadline, &j->succeeded,
+                      &j->failed, &j->active, &j->created_pods, &j->controller_pid, &j->controller_start,
+                      &j->started, &j->finished };
+  for (size_t i = 0; i < PP_N_ELEMENTS (ints); i++)
+    *ints[i] = sqlite3_column_int64 (st, (int) i + 6);
+}
+
+int
+pp_state_job_list (pp_state_t *s, const char *name, pp_job_rec_t **out, size_t *n, pp_error_t *err)
+{
+  *out = NULL;
+  *n = 0;
+  sqlite3_stmt *st = prepare (s, err, "SELECT " JOB_COLUMNS " FROM jobs WHERE (?1 IS NULL OR name = ?1) ORDER BY started, name",
+                              "s", name);
+  if (st == NULL)
+    return -1;
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      *out = xrealloc (*out, (*n + 1) * sizeof (pp_job_rec_t));
+      memset (&(*out)[*n], 0, sizeof (pp_job_rec_t));
+      read_job (st, &(*out)[(*n)++]);
+    }
+  sqlite3_finalize (st);
+  return rc == SQLITE_DONE ? 0 : db_error (s, err, "list jobs");
+}
+
+int
+pp_state_job_remove (pp_state_t *s, const char *name, pp_error_t *err)
+{
+  return run (s, prepare (s, err, "DELETE FROM jobs WHERE name = ?", "s", name), err, "remove a job");
+}
+
+void
+pp_job_rec_release (pp_job_rec_t *j)
+{
+  free (j->name);
+  free (j->namespace_);
+  free (j->play_file);
+  free (j->spec_hash);
+  free (j->status);
+  free (j->reason);
+  memset (j, 0, sizeof *j);
+}
+
+void
+pp_job_recs_free (pp_job_rec_t *js, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    pp_job_rec_release (&js[i]);
+  free (js);
 }

@@ -21,7 +21,24 @@ typedef struct
   char *status;    /* "Created", "Running", "Exited", ... */
   int64_t created; /* Unix seconds */
   int64_t monitor_pid;
+  char *owner; /* "Job/<name>" for a pod a Job made, else NULL */
 } pp_pod_rec_t;
+
+/* A Job: what it asks for, how far it got, and its controller process (pid and start time, so that a reused pid
+   is not taken for it). */
+typedef struct
+{
+  char *name;
+  char *namespace_;
+  char *play_file;
+  char *spec_hash;
+  char *status; /* "Running", "Complete", "Failed" */
+  char *reason; /* why it failed: "BackoffLimitExceeded", "DeadlineExceeded", or an error */
+  int64_t completions, parallelism, backoff_limit, deadline; /* deadline: activeDeadlineSeconds, 0 for none */
+  int64_t succeeded, failed, active, created_pods;
+  int64_t controller_pid, controller_start;
+  int64_t started, finished; /* Unix seconds */
+} pp_job_rec_t;
 
 typedef struct
 {
@@ -68,9 +85,17 @@ int pp_state_container_list (pp_state_t *state, const char *pod_id, pp_container
 /* Records what changed of a container: status, pid, exit code, OOM kill, restarts, times. */
 int pp_state_container_update (pp_state_t *state, const pp_container_rec_t *c, pp_error_t *err);
 
+/* Adds a Job, or replaces the record of the Job of that name. */
+int pp_state_job_put (pp_state_t *state, const pp_job_rec_t *job, pp_error_t *err);
+/* The Job of that name (none or one), or every Job when `name` is NULL. */
+int pp_state_job_list (pp_state_t *state, const char *name, pp_job_rec_t **jobs, size_t *n, pp_error_t *err);
+int pp_state_job_remove (pp_state_t *state, const char *name, pp_error_t *err);
+
 void pp_pod_rec_release (pp_pod_rec_t *pod);
 void pp_pod_recs_free (pp_pod_rec_t *pods, size_t n);
 void pp_container_rec_release (pp_container_rec_t *c);
 void pp_container_recs_free (pp_container_rec_t *cs, size_t n);
+void pp_job_rec_release (pp_job_rec_t *job);
+void pp_job_recs_free (pp_job_rec_t *jobs, size_t n);
 
 #endif

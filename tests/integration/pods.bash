@@ -19,6 +19,8 @@ setup() {
 }
 
 teardown() {
+	# Jobs first: their controllers would make pods again while the pods go.
+	pp job rm --all >/dev/null 2>&1 || true
 	pp pod rm -f -t 0 --all >/dev/null 2>&1 || true
 	# Whatever a failed test left mounted under its directories goes too, deepest first.
 	grep -F " $BATS_TEST_TMPDIR/" /proc/self/mountinfo | awk '{ print $5 }' | sort -r | while read -r m; do

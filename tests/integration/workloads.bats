@@ -560,7 +560,7 @@ pod_names() {
 	      periodSeconds: 1
 	  - name: flaky
 	    image: localhost/busybox:latest
-	    command: ["sh", "-c", "touch /tmp/alive; sleep 2; rm /tmp/alive; exec sleep 100"]
+	    command: ["sh", "-c", "touch /tmp/alive; sleep 5; rm /tmp/alive; exec sleep 100"]
 	    livenessProbe:
 	      exec: {command: ["test", "-e", "/tmp/alive"]}
 	      periodSeconds: 1
@@ -576,7 +576,8 @@ pod_names() {
 	done
 	run -0 pp pod ls
 	assert_contains "$output" "2/2"
-	# flaky's file goes after 2 s: two failed checks a second apart kill it, and Always restarts it.
+	# flaky's file goes after 5 s (web is ready by then, even on a busy machine): two failed checks a second
+	# apart kill it, and Always restarts it.
 	for _ in $(seq 150); do
 		[ "$(pp ps -a --format json | python3 -c 'import json,sys; print([c["restarts"] for c in json.load(sys.stdin) if c["container"] == "flaky"][0])')" -ge 1 ] && break
 		sleep 0.1
@@ -715,4 +716,70 @@ pod_names() {
 	assert_contains "$(cat "$BATS_TEST_TMPDIR/wait.out")" "removed"
 	run -0 pp pod ls -q
 	assert_equal "$output" ""
+}
+
+@test "--configmap supplies ConfigMaps from other files; the play's own wins; other kinds there are refused" {
+	cat >"$Y/cm.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: ConfigMap
+	metadata:
+	  name: settings
+	data:
+	  MODE: from-file
+	---
+	apiVersion: v1
+	kind: ConfigMap
+	metadata:
+	  name: shared
+	data:
+	  LEVEL: from-file
+	YAML
+	cat >"$Y/cm2.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: ConfigMap
+	metadata:
+	  name: extra
+	data:
+	  EXTRA: "yes"
+	YAML
+	cat >"$Y/pod.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: ConfigMap
+	metadata:
+	  name: shared
+	data:
+	  LEVEL: from-play
+	---
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: cmpod
+	spec:
+	  restartPolicy: Never
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "echo $MODE $LEVEL $EXTRA"]
+	    envFrom:
+	    - configMapRef: {name: settings}
+	    - configMapRef: {name: shared}
+	    - configMapRef: {name: extra}
+	YAML
+	# Without the files, the reference is missing and nothing is created.
+	run -125 pp kube play "$Y/pod.yaml"
+	[[ "$output" == *"settings"* ]]
+	[ "$(pp pod ls -q)" = "" ]
+	run -0 pp kube play --configmap "$Y/cm.yaml,$Y/cm2.yaml" "$Y/pod.yaml"
+	wait_all_exited
+	run -0 pp logs cmpod-main
+	[ "$output" = "from-file from-play yes" ]
+	run -0 pp kube down "$Y/pod.yaml"
+	run -0 pp kube play --configmap "$Y/cm.yaml" --configmap "$Y/cm2.yaml" "$Y/pod.yaml"
+	run -0 pp kube down "$Y/pod.yaml"
+	# A --configmap file holds ConfigMaps only.
+	run -125 pp kube play --configmap "$Y/pod.yaml" "$Y/pod.yaml"
+	[[ "$output" == *"pod.yaml:8:1: error: kind: a --configmap file holds ConfigMaps only, not a Pod"* ]]
+	run -125 pp kube play --configmap "$Y/nope.yaml" "$Y/pod.yaml"
+	[[ "$output" == *"nope.yaml"* ]]
+	[ "$(pp pod ls -q)" = "" ]
 }

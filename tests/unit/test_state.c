@@ -2,7 +2,9 @@
 #include "unit.h"
 #include "state/state.h"
 
+#include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 static char dir[] = "/tmp/podplay-state-XXXXXX";
@@ -199,6 +201,89 @@ test_two_writers (void **state)
   pp_state_close (s);
 }
 
+/* Jobs: put, replace, list by name or all, remove; and a pod's owner. */
+static void
+test_jobs (void **state)
+{
+  (void) state;
+  pp_state_t *s = open_state ();
+  cleanup_error pp_error_t err = NULL;
+  char name[] = "pi", other[] = "other", running[] = "Running", done[] = "Complete";
+  pp_job_rec_t j = { .name = name, .status = running, .completions = 3, .parallelism = 2, .backoff_limit = 6,
+                     .started = 1700000000 };
+  assert_int_equal (pp_state_job_put (s, &j, &err), 0);
+  j.status = done;
+  j.succeeded = 3;
+  assert_int_equal (pp_state_job_put (s, &j, &err), 0);
+  j.name = other;
+  assert_int_equal (pp_state_job_put (s, &j, &err), 0);
+  pp_job_rec_t *js;
+  size_t n;
+  assert_int_equal (pp_state_job_list (s, "pi", &js, &n, &err), 0);
+  assert_int_equal (n, 1);
+  assert_string_equal (js[0].status, "Complete");
+  assert_string_equal (js[0].namespace_, "default");
+  assert_int_equal (js[0].succeeded, 3);
+  assert_int_equal (js[0].parallelism, 2);
+  pp_job_recs_free (js, n);
+  assert_int_equal (pp_state_job_remove (s, "pi", &err), 0);
+  assert_int_equal (pp_state_job_list (s, NULL, &js, &n, &err), 0);
+  assert_int_equal (n, 1);
+  assert_string_equal (js[0].name, "other");
+  pp_job_recs_free (js, n);
+  char *id = pp_state_new_id ();
+  char pod[] = "pi-0", owner[] = "Job/pi", created[] = "Created";
+  pp_pod_rec_t p = { .id = id, .name = pod, .status = created, .owner = owner };
+  assert_int_equal (pp_state_pod_add (s, &p, &err), 0);
+  pp_pod_rec_t got;
+  assert_int_equal (pp_state_pod_get (s, "pi-0", &got, &err), 0);
+  assert_string_equal (got.owner, "Job/pi");
+  pp_pod_rec_release (&got);
+  free (id);
+  pp_state_close (s);
+}
+
+/* A database of schema 3 (before Jobs) is migrated: its pods keep their records and get no owner. */
+static void
+test_migrate_from_3 (void **state)
+{
+  (void) state;
+  cleanup_free char *root = xasprintf ("%s/root", dir);
+  cleanup_free char *path = xasprintf ("%s/state.db", root);
+  assert_int_equal (mkdir (root, 0700), 0);
+  sqlite3 *db = NULL;
+  assert_int_equal (sqlite3_open (path, &db), SQLITE_OK);
+  assert_int_equal (
+      sqlite3_exec (
+          db,
+          "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+          "INSERT INTO meta VALUES ('schema', '3');"
+          "CREATE TABLE pods (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, namespace TEXT NOT NULL, play_file TEXT,"
+          " spec_hash TEXT, status TEXT NOT NULL, created INTEGER NOT NULL, monitor_pid INTEGER NOT NULL DEFAULT 0);"
+          "CREATE TABLE containers (id TEXT PRIMARY KEY, pod_id TEXT NOT NULL REFERENCES pods (id) ON DELETE CASCADE,"
+          " name TEXT NOT NULL, image TEXT NOT NULL, image_id TEXT NOT NULL DEFAULT '', init INTEGER NOT NULL DEFAULT 0,"
+          " status TEXT NOT NULL, pid INTEGER NOT NULL DEFAULT 0, exit_code INTEGER NOT NULL DEFAULT -1,"
+          " oom_killed INTEGER NOT NULL DEFAULT 0, restarts INTEGER NOT NULL DEFAULT 0,"
+          " ready INTEGER NOT NULL DEFAULT 0, started INTEGER NOT NULL DEFAULT 0, finished INTEGER NOT NULL DEFAULT 0,"
+          " UNIQUE (pod_id, name));"
+          "INSERT INTO pods VALUES ('abc', 'old', 'default', NULL, NULL, 'Exited', 1, 0);",
+          NULL, NULL, NULL),
+      SQLITE_OK);
+  sqlite3_close (db);
+  pp_state_t *s = open_state ();
+  cleanup_error pp_error_t err = NULL;
+  pp_pod_rec_t got;
+  assert_int_equal (pp_state_pod_get (s, "old", &got, &err), 0);
+  assert_null (got.owner);
+  pp_pod_rec_release (&got);
+  pp_job_rec_t *js;
+  size_t n;
+  assert_int_equal (pp_state_job_list (s, NULL, &js, &n, &err), 0);
+  assert_int_equal (n, 0);
+  free (js);
+  pp_state_close (s);
+}
+
 int
 main (void)
 {
@@ -206,6 +291,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_pods_and_containers, setup, teardown),
     cmocka_unit_test_setup_teardown (test_rollback_leaves_nothing, setup, teardown),
     cmocka_unit_test_setup_teardown (test_two_writers, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_jobs, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_migrate_from_3, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
