@@ -142,7 +142,8 @@ start_external (monitor_t *m, mctr_t *c, int in, int out, int errw, int console,
       /* The console socket is bound here, by a name relative to the bundle, where the runtime looks for it (it
          runs in the bundle): a Unix socket's path is short, a storage root may not be. */
       if (console >= 0
-          && (chdir (c->bundle) < 0 || bind (console, (const struct sockaddr *)&console_addr, sizeof console_addr) < 0
+          && (chdir (c->bundle) < 0
+              || bind (console, (const struct sockaddr *) &console_addr, sizeof console_addr) < 0
               || listen (console, 1) < 0))
         _exit (126);
       if (dup2 (in, 0) < 0 || dup2 (out, 1) < 0 || dup2 (errw, 2) < 0)
@@ -158,10 +159,10 @@ start_external (monitor_t *m, mctr_t *c, int in, int out, int errw, int console,
         pp_wait_status (d);
       if (console >= 0)
         execlp (m->runtime, m->runtime, "--root", rootdir, "run", "--detach", "--console-socket", console_addr.sun_path,
-                "--pid-file", pidfile, "--bundle", c->bundle, c->rec.id, (char *)NULL);
+                "--pid-file", pidfile, "--bundle", c->bundle, c->rec.id, (char *) NULL);
       else
         execlp (m->runtime, m->runtime, "--root", rootdir, "run", "--detach", "--pid-file", pidfile, "--bundle",
-                c->bundle, c->rec.id, (char *)NULL);
+                c->bundle, c->rec.id, (char *) NULL);
       _exit (127);
     }
   int st = pp_wait_status (r);
