@@ -248,20 +248,37 @@ resolv_conf (const pp_node_t *spec)
 /* Fields the tables mark supported that kube play does not honour yet: each one present is named in a warning,
    never ignored in silence. */
 static const char *const pod_fields_pending[] = {
-  "hostUsers", "subdomain",
+  "hostUsers",
   "readinessGates", "runtimeClassName", "os", NULL,
 };
 static const char *const pod_security_pending[] = {
-  "fsGroupChangePolicy", "sysctls", "seLinuxOptions",
+  "fsGroupChangePolicy", "seLinuxOptions",
   "appArmorProfile", "supplementalGroupsPolicy", NULL,
 };
 static const char *const ctr_fields_pending[] = {
-  "volumeDevices", "ports", "stdin",
-  "stdinOnce", "tty", "restartPolicy", "resizePolicy", NULL,
+  "volumeDevices", "ports", "resizePolicy", NULL,
 };
 static const char *const ctr_security_pending[] = {
-  "procMount", "seLinuxOptions", "appArmorProfile", "windowsOptions", NULL,
+  "seLinuxOptions", "appArmorProfile", "windowsOptions", NULL,
 };
+
+/* Whether the pod's containers get a user namespace of their own (hostUsers: false): not yet, hostUsers is
+   pending above. */
+static bool
+pod_user_namespace (const pp_node_t *spec)
+{
+  (void) spec;
+  return false;
+}
+
+/* procMount: Unmasked (which the validator allows only with hostUsers: false) is honoured in the pod's user
+   namespace, where an unmasked /proc does not reach the host's; without one the masks stay, with a warning. */
+static bool
+proc_unmasked (const pp_node_t *spec, const pp_node_t *ctr)
+{
+  return strcmp (str_at (pp_node_get (ctr, "securityContext"), "procMount") ?: "", "Unmasked") == 0
+         && pod_user_namespace (spec);
+}
 
 static void
 warn_pending (const pp_doc_t *doc, pp_diags_t *diags, const pp_node_t *map, const char *const *keys,
@@ -305,6 +322,12 @@ warn_pending_pod (const pp_doc_t *doc, const pp_node_t *spec, const char *path, 
                               pp_probe_names[k]);
             }
           warn_pending (doc, diags, pp_node_get (cs->u.items[i], "securityContext"), ctr_security_pending, c2);
+          const pp_node_t *pm = path_get (cs->u.items[i], "securityContext", "procMount");
+          if (strcmp (pp_node_str (pm) ?: "", "Unmasked") == 0 && !pod_user_namespace (spec))
+            pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, pm->line, pm->col, NULL,
+                          "%sprocMount: Unmasked needs the user namespace of hostUsers: false, which kube play does "
+                          "not make yet: /proc stays masked",
+                          c2);
         }
     }
 }
@@ -650,6 +673,16 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
     mounts[3 + m] = vmounts[m];
   cleanup_free char *cgroups = ctr_cgroup (p->id, ctr_id);
   const pp_node_t *ape = pp_node_get (sc, "allowPrivilegeEscalation");
+  /* The pod's sysctls, in each container's namespaces (the validator let only namespaced ones through). */
+  const pp_node_t *sysctls = pp_node_get (psc, "sysctls");
+  size_t n_sysctls = sysctls && sysctls->type == PP_NODE_SEQ ? sysctls->n : 0;
+  pp_bundle_sysctl_t *sysctl = xzalloc ((n_sysctls + 1) * sizeof *sysctl);
+  char **sysctl_names = xzalloc ((n_sysctls + 1) * sizeof (char *));
+  for (size_t j = 0; j < n_sysctls; j++)
+    {
+      sysctl_names[j] = pp_sysctl_normalize (str_at (sysctls->u.items[j], "name") ?: "");
+      sysctl[j] = (pp_bundle_sysctl_t){ sysctl_names[j], str_at (sysctls->u.items[j], "value") ?: "" };
+    }
   pp_bundle_spec_t bs = {
     .args = (const char *const *) argv,
     .env = (const char *const *) env,
@@ -675,6 +708,10 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
     .n_mounts = 3 + n_vmounts,
     .seccomp = seccomp,
     .seccomp_profile = sp_file,
+    .sysctls = sysctl,
+    .n_sysctls = n_sysctls,
+    .proc_unmasked = proc_unmasked (spec, c->node),
+    .terminal = bool_at (c->node, "tty"),
   };
   if (ret == 0)
     ret = pp_bundle_write (dir, &bs, err);
@@ -683,6 +720,8 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
   free (mounts);
   free (vmounts);
   pp_strv_free (vowned);
+  pp_strv_free (sysctl_names);
+  free (sysctl);
   return ret;
 }
 
@@ -742,6 +781,15 @@ probe_json (const pp_node_t *probe, const pp_node_t *ctr)
   return j;
 }
 
+/* The pod's FQDN when it has a subdomain, as the kubelet makes it: <hostname>.<subdomain>.<namespace>.svc.<cluster
+   domain>; NULL without one. */
+static char *
+pod_fqdn (const pod_plan_t *p)
+{
+  const char *sub = str_at (p->spec, "subdomain");
+  return sub && *sub ? xasprintf ("%s.%s.%s.svc.cluster.local", p->hostname, sub, p->namespace_) : NULL;
+}
+
 static json_t *
 plan_json (const pod_plan_t *p, const char *runtime, const char *netns)
 {
@@ -769,9 +817,14 @@ plan_json (const pod_plan_t *p, const char *runtime, const char *netns)
           if (hj)
             json_object_set_new (hooks, hook_names[k], hj);
         }
-      json_array_append_new (cs, json_pack ("{s:s, s:s, s:b, s:s, s:o, s:o}", "id", p->ctr_ids[i], "name",
-                                            p->c[i].name, "init", p->c[i].init, "cgroup", cg, "probes", probes,
-                                            "lifecycle", hooks));
+      /* A sidecar is an init container that is restarted, whatever the pod's policy.  stdinOnce closes stdin after
+         the first attach, and nothing attaches here: its stdin stays open as with stdin alone. */
+      const pp_node_t *c = p->c[i].node;
+      json_array_append_new (cs, json_pack ("{s:s, s:s, s:b, s:b, s:b, s:b, s:s, s:o, s:o}", "id", p->ctr_ids[i],
+                                            "name", p->c[i].name, "init", p->c[i].init, "sidecar",
+                                            p->c[i].init && strcmp (str_at (c, "restartPolicy") ?: "", "Always") == 0,
+                                            "tty", bool_at (c, "tty"), "stdin", bool_at (c, "stdin"), "cgroup", cg,
+                                            "probes", probes, "lifecycle", hooks));
     }
   json_t *plan = json_pack ("{s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:O, s:o}", "id", p->id, "name", p->name, "hostname",
                     p->hostname, "restartPolicy", p->restart_policy, "runtime", runtime ? runtime : "builtin",
@@ -787,6 +840,9 @@ plan_json (const pod_plan_t *p, const char *runtime, const char *netns)
     json_object_set_new (plan, "hostsExtra", json_string (p->hosts_extra));
   if (p->resolv_conf)
     json_object_set_new (plan, "resolvConf", json_string (p->resolv_conf));
+  cleanup_free char *fqdn = pod_fqdn (p);
+  if (fqdn)
+    json_object_set_new (plan, "fqdn", json_string (fqdn));
   return plan;
 }
 
@@ -827,7 +883,8 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
     p->ctr_ids[i] = pp_state_new_id ();
   if (record_pod (state, p, play_file, err) < 0)
     return -1;
-  if (pp_pod_setup (ctx, p->id, &(pp_pod_etc_t){ p->hostname, p->hosts_extra, p->resolv_conf }, err) < 0)
+  cleanup_free char *fqdn = pod_fqdn (p);
+  if (pp_pod_setup (ctx, p->id, &(pp_pod_etc_t){ p->hostname, p->hosts_extra, p->resolv_conf, fqdn }, err) < 0)
     return -1;
   cleanup_free char *where = xasprintf ("pod %s", p->name);
   pp_env_pod_t ep = { .file = p->doc->file, .where = where, .name = p->name, .namespace_ = p->namespace_,

@@ -583,3 +583,36 @@ pp_parse_int (const char *s, int64_t *out)
   *out = neg ? (int64_t) (0 - v) : (int64_t) v;
   return true;
 }
+
+/* The sysctls a pod may set, as the kubelet allows them: only those of the namespaces a pod has of its own
+   (IPC and network), since a sysctl of the whole machine would change every pod and the host. */
+static const char *const ipc_sysctls[] = { "kernel.sem",    "kernel.shmall",          "kernel.shmmax",
+                                           "kernel.shmmni", "kernel.msgmax",          "kernel.msgmnb",
+                                           "kernel.msgmni", "kernel.shm_rmid_forced", NULL };
+
+/* Which namespace a dotted sysctl name belongs to: "ipc", "net", or NULL when it is the machine's. */
+const char *
+pp_sysctl_namespace (const char *name)
+{
+  for (size_t i = 0; ipc_sysctls[i]; i++)
+    if (strcmp (name, ipc_sysctls[i]) == 0)
+      return "ipc";
+  if (strncmp (name, "fs.mqueue.", 10) == 0)
+    return "ipc";
+  if (strncmp (name, "net.", 4) == 0)
+    return "net";
+  return NULL;
+}
+
+/* A sysctl name in its dotted form: a name whose first separator is '/' has '.' and '/' swapped, as the kubelet
+   reads `net/ipv4/conf/eth0.100/forwarding`. */
+char *
+pp_sysctl_normalize (const char *name)
+{
+  char *s = xstrdup (name);
+  size_t first = strcspn (s, "./");
+  if (s[first] == '/')
+    for (char *c = s; *c; c++)
+      *c = *c == '/' ? '.' : *c == '.' ? '/' : *c;
+  return s;
+}

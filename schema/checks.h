@@ -17,6 +17,10 @@ const char *pp_check_env_name (const char *s);
 const char *pp_check_config_key (const char *s);
 const char *pp_check_base64 (const char *s, size_t len);
 const char *pp_check_ip (const char *s);
+/* Which namespace a dotted sysctl name is of: "ipc", "net", or NULL when it is the whole machine's. */
+const char *pp_sysctl_namespace (const char *name);
+/* A sysctl name in its dotted form (`net/ipv4/ip_forward` is `net.ipv4.ip_forward`); owned. */
+char *pp_sysctl_normalize (const char *name);
 const char *pp_check_capability (const char *s);
 const char *pp_check_image (const char *s);
 const char *pp_check_rfc3339 (const char *s);

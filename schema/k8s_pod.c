@@ -65,7 +65,7 @@ static const pp_field_t Container_fields[] = {
 	PP_FIELD ("securityContext", OBJECT, ONE, SUPPORTED, .type = &pp_t_SecurityContext),
 	PP_FIELD ("startupProbe", OBJECT, ONE, SUPPORTED, .type = &pp_t_Probe),
 	PP_FIELD ("stdin", BOOL, ONE, SUPPORTED),
-	PP_FIELD ("stdinOnce", BOOL, ONE, NOT_IMPLEMENTED),
+	PP_FIELD ("stdinOnce", BOOL, ONE, SUPPORTED, .note = "nothing attaches here: stdin stays open as with stdin"),
 	PP_FIELD ("terminationMessagePath", STRING, ONE, NOT_IMPLEMENTED),
 	PP_FIELD ("terminationMessagePolicy", STRING, ONE, NOT_IMPLEMENTED, .values = pp_enum_termination_message_policy),
 	PP_FIELD ("tty", BOOL, ONE, SUPPORTED),

@@ -269,12 +269,53 @@ check_security (pp_vctx_t *v, const pp_node_t *sc)
         "may only be set when type is Localhost");
 }
 
+static void
+check_sysctls (pp_vctx_t *v, const pp_node_t *spec)
+{
+  const pp_node_t *list = seq (get (map (get (spec, "securityContext")), "sysctls"));
+  names_t seen = { 0 };
+  for (uint32_t i = 0; list && i < list->n; i++)
+    {
+      const pp_node_t *name = get (list->u.items[i], "name"), *first;
+      const char *s = pp_node_str (name);
+      if (s == NULL)
+        continue;
+      size_t l = push_path (v, "securityContext.sysctls");
+      size_t l2 = pp_v_push_index (v, i);
+      cleanup_free char *dotted = pp_sysctl_normalize (s);
+      const char *ns = pp_sysctl_namespace (dotted);
+      bool ok = strlen (s) <= 253;
+      for (const char *c = s; ok && *c; c++)
+        ok = (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || strchr ("-_./", *c);
+      if (!ok || strchr ("-_./", s[0]) || strchr ("-_./", s[strlen (s) - 1]))
+        AT (v, "name", name,
+            "invalid value \"%s\": a sysctl name is lowercase letters, digits, '-' and '_' in parts "
+            "separated by '.' or '/'",
+            s);
+      else if ((first = names_add (&seen, name)) != NULL)
+        AT (v, "name", name, "duplicate sysctl \"%s\" (first at line %u)", s, first->line);
+      else if (ns == NULL)
+        AT (v, "name", name,
+            "forbidden sysctl \"%s\": not namespaced, it would change the whole machine (a pod may "
+            "set kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.* and net.*)",
+            s);
+      else if (strcmp (ns, "net") == 0 && is_true (get (spec, "hostNetwork")))
+        AT (v, "name", name, "sysctl \"%s\" may not be specified when hostNetwork is true", s);
+      else if (strcmp (ns, "ipc") == 0 && is_true (get (spec, "hostIPC")))
+        AT (v, "name", name, "sysctl \"%s\" may not be specified when hostIPC is true", s);
+      pp_v_pop (v, l2);
+      pp_v_pop (v, l);
+    }
+  free (seen.v);
+}
+
 typedef struct
 {
   names_t containers;
   names_t volumes;
   names_t host_ports; /* "port/protocol/ip" strings kept as nodes of ports */
   bool host_network;
+  bool user_ns; /* hostUsers: false */
 } pod_scope_t;
 
 static void
@@ -371,6 +412,11 @@ check_container (pp_vctx_t *v, const pp_node_t *c, bool init, pod_scope_t *s, co
   check_env (v, c);
   size_t l = push_path (v, "securityContext");
   check_security (v, get (c, "securityContext"));
+  const pp_node_t *pm = get (map (get (c, "securityContext")), "procMount");
+  if (pp_node_str (pm) && strcmp (pp_node_str (pm), "Unmasked") == 0 && !s->user_ns)
+    AT (v, "procMount", pm,
+        "`hostUsers` must be false to use `Unmasked`: an unmasked /proc is safe only in a user "
+        "namespace of the pod's own");
   pp_v_pop (v, l);
   /* Init containers run one after another, so the API server checks each one's host ports alone; only the app
      containers, running side by side, share one set. */
@@ -423,8 +469,10 @@ check_pod_spec (pp_vctx_t *v, const char *rel, const pp_node_t *spec, pod_kind_t
     return;
   size_t base = push_path (v, rel);
   cleanup_free char *spec_path = xstrdup (v->path.data);
-  pod_scope_t s = { .host_network = is_true (get (spec, "hostNetwork")) };
+  pod_scope_t s
+      = { .host_network = is_true (get (spec, "hostNetwork")), .user_ns = is_false (get (spec, "hostUsers")) };
   check_volumes (v, spec, &s);
+  check_sysctls (v, spec);
 
   const pp_node_t *cs = seq (get (spec, "containers"));
   if (cs && cs->n == 0)

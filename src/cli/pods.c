@@ -506,7 +506,8 @@ start_one (pp_cli_t *cli, pp_state_t *state, pp_pod_rec_t *pod, void *data, pp_e
     return -1;
   const char *hostname = json_string_value (json_object_get (plan, "hostname")) ?: pod->name;
   pp_pod_etc_t etc = { hostname, json_string_value (json_object_get (plan, "hostsExtra")),
-                       json_string_value (json_object_get (plan, "resolvConf")) };
+                       json_string_value (json_object_get (plan, "resolvConf")),
+                       json_string_value (json_object_get (plan, "fqdn")) };
   int ret = pp_pod_setup (cli->ctx, pod->id, &etc, err);
   if (ret == 0)
     ret = pp_pod_remount_tmpfs (plan, err);

@@ -2,6 +2,7 @@
 #include "core/util.h"
 
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -247,4 +248,50 @@ pp_mkdir_p (const char *path, mode_t mode)
         *s = '/';
       }
   return mkdir (p, mode) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+int
+pp_send_fd (int sock, int fd, const char *name)
+{
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  memset (&u, 0, sizeof u);
+  cleanup_free char *data = xstrdup (name);
+  struct iovec iov = { .iov_base = data, .iov_len = strlen (data) + 1 };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+  struct cmsghdr *cm = CMSG_FIRSTHDR (&msg);
+  cm->cmsg_level = SOL_SOCKET;
+  cm->cmsg_type = SCM_RIGHTS;
+  cm->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (cm), &fd, sizeof (int));
+  return PP_RETRY (sendmsg (sock, &msg, MSG_NOSIGNAL)) < 0 ? -1 : 0;
+}
+
+int
+pp_recv_fd (int sock)
+{
+  union
+  {
+    char buf[CMSG_SPACE (sizeof (int))];
+    struct cmsghdr align;
+  } u;
+  char name[4096];
+  struct iovec iov = { .iov_base = name, .iov_len = sizeof name };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
+  ssize_t n = PP_RETRY (recvmsg (sock, &msg, MSG_CMSG_CLOEXEC));
+  if (n < 0)
+    return -1;
+  struct cmsghdr *cm = CMSG_FIRSTHDR (&msg);
+  if (cm == NULL || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS
+      || cm->cmsg_len != CMSG_LEN (sizeof (int)))
+    {
+      errno = EBADMSG;
+      return -1;
+    }
+  int fd;
+  memcpy (&fd, CMSG_DATA (cm), sizeof (int));
+  return fd;
 }

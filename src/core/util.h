@@ -89,4 +89,9 @@ int pp_exit_code (int wait_status);
 /* mkdir -p: every missing component of `path` (existing ones are fine). */
 int pp_mkdir_p (const char *path, mode_t mode);
 
+/* A file descriptor over a Unix socket (SCM_RIGHTS), with a short name as its data, as runc's --console-socket
+   hands a terminal's master side.  The receiver gets a close-on-exec descriptor, or -1 with errno set. */
+int pp_send_fd (int sock, int fd, const char *name);
+int pp_recv_fd (int sock);
+
 #endif

@@ -199,10 +199,19 @@ pp_bundle_config (const pp_bundle_spec_t *spec, pp_error_t *err)
   if (spec->pids_limit > 0)
     json_object_set_new (resources, "pids", json_pack ("{s:I}", "limit", (json_int_t) spec->pids_limit));
   json_t *linux_ = json_pack ("{s:o, s:o}", "namespaces", ns, "resources", resources);
+  /* Unmasked says so with empty lists, as the kubelet does, rather than leaving the runtime its defaults. */
   if (!spec->privileged)
     {
-      json_object_set_new (linux_, "maskedPaths", const_strv_json (masked_paths));
-      json_object_set_new (linux_, "readonlyPaths", const_strv_json (readonly_paths));
+      json_object_set_new (linux_, "maskedPaths", spec->proc_unmasked ? json_array () : const_strv_json (masked_paths));
+      json_object_set_new (linux_, "readonlyPaths",
+                           spec->proc_unmasked ? json_array () : const_strv_json (readonly_paths));
+    }
+  if (spec->n_sysctls)
+    {
+      json_t *sysctl = json_object ();
+      for (size_t i = 0; i < spec->n_sysctls; i++)
+        json_object_set_new (sysctl, spec->sysctls[i].name, json_string (spec->sysctls[i].value));
+      json_object_set_new (linux_, "sysctl", sysctl);
     }
   if (spec->cgroups_path)
     json_object_set_new (linux_, "cgroupsPath", json_string (spec->cgroups_path));

@@ -30,6 +30,11 @@ typedef struct
 
 typedef struct
 {
+  const char *name, *value; /* "net.ipv4.ip_unprivileged_port_start", "1024" */
+} pp_bundle_sysctl_t;
+
+typedef struct
+{
   const char *const *args; /* NULL-terminated */
   const char *const *env;  /* "NAME=value", NULL-terminated */
   const char *cwd;
@@ -40,6 +45,7 @@ typedef struct
   bool terminal;
   bool readonly_rootfs;
   bool privileged;         /* every capability, nothing masked */
+  bool proc_unmasked;      /* procMount: Unmasked: no masked or read-only paths */
   bool no_new_privileges;
   const char *const *cap_add, *const *cap_drop; /* NULL-terminated, "NET_ADMIN" or "CAP_NET_ADMIN" */
   pp_bundle_ns_t *namespaces;
@@ -54,6 +60,8 @@ typedef struct
   size_t n_mounts;
   pp_seccomp_choice_t seccomp;
   const char *seccomp_profile; /* a JSON file, for PP_SECCOMP_LOCALHOST */
+  const pp_bundle_sysctl_t *sysctls; /* linux.sysctl, set in the container's namespaces */
+  size_t n_sysctls;
 } pp_bundle_spec_t;
 
 /* Podman's default capabilities, without the CAP_ prefix, NULL-terminated. */

@@ -57,6 +57,9 @@ typedef struct
   int *cgroup_fds;   /* its cgroup.procs in each hierarchy, for the child to enter */
   size_t n_cgroup_fds;
   bool cgroup_ns; /* a cgroup namespace of its own (new or joined): the cgroup mount shows its cgroup as root */
+  char **sysctl_paths, **sysctl_values; /* linux.sysctl: files under /proc/sys and what to write there */
+  size_t n_sysctls;
+  bool terminal; /* process.terminal */
 } prep_t;
 
 static char **
@@ -173,6 +176,32 @@ prepare_cgroup (prep_t *p, json_t *lnx, pp_error_t *err)
   return pp_cgroup_open_procs (path, &p->cgroup_fds, &p->n_cgroup_fds, err);
 }
 
+/* linux.sysctl as files under /proc/sys: a name is dotted, and nothing in it may lead out of /proc/sys. */
+static int
+prepare_sysctls (prep_t *p, json_t *sysctl, const char *path, pp_error_t *err)
+{
+  size_t n = json_object_size (sysctl);
+  p->sysctl_paths = xzalloc ((n + 1) * sizeof (char *));
+  p->sysctl_values = xzalloc ((n + 1) * sizeof (char *));
+  const char *name;
+  json_t *value;
+  json_object_foreach (sysctl, name, value)
+  {
+    if (name[0] == '\0'
+        || strspn (name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != strlen (name))
+      return pp_error_make (err, 0, "`%s`: linux.sysctl: invalid name `%s`", path, name);
+    if (!json_is_string (value))
+      return pp_error_make (err, 0, "`%s`: linux.sysctl: the value of `%s` is not a string", path, name);
+    char *file = xasprintf ("/proc/sys/%s", name);
+    for (char *c = file + 10; *c; c++)
+      if (*c == '.')
+        *c = '/';
+    p->sysctl_paths[p->n_sysctls] = file;
+    p->sysctl_values[p->n_sysctls++] = xstrdup (json_string_value (value));
+  }
+  return 0;
+}
+
 static int
 prepare (const char *dir, prep_t *p, pp_error_t *err)
 {
@@ -266,6 +295,9 @@ prepare (const char *dir, prep_t *p, pp_error_t *err)
     p->rlimits[p->n_rlimits].limit.rlim_cur = (rlim_t) json_integer_value (json_object_get (x, "soft"));
     p->rlimits[p->n_rlimits++].limit.rlim_max = (rlim_t) json_integer_value (json_object_get (x, "hard"));
   }
+  if (ret == 0)
+    ret = prepare_sysctls (p, json_object_get (lnx, "sysctl"), path, err);
+  p->terminal = json_is_true (json_object_get (proc, "terminal"));
   json_t *seccomp = json_object_get (lnx, "seccomp");
   if (ret == 0 && seccomp && pp_seccomp_compile (seccomp, &p->seccomp, err) < 0)
     ret = pp_error_wrap (err, "`%s`: linux.seccomp", path);
@@ -302,6 +334,8 @@ release (prep_t *p)
     close (p->cgroup_fds[i]);
   free (p->cgroup_fds);
   free (p->cgroup_path);
+  strv_free (p->sysctl_paths);
+  strv_free (p->sysctl_values);
 }
 
 /* A start that failed: the cgroup made for it goes too. */
@@ -515,12 +549,43 @@ static void __attribute__ ((noreturn)) exec_process (const prep_t *p, int errfd)
   child_fail (errfd, "exec", p->args[0]);
 }
 
-static void __attribute__ ((noreturn)) container_init (const prep_t *p, int errfd)
+/* The container's terminal, made as runc makes it: a pty of the container's own devpts, bound on /dev/console,
+   its controlling terminal and stdio; the master side goes back over `sock`. */
+static void
+setup_console (int sock, int errfd)
+{
+  int master = open ("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0 || unlockpt (master) < 0)
+    child_fail (errfd, "open the terminal", "/dev/ptmx");
+  char slave_path[64];
+  if (ptsname_r (master, slave_path, sizeof slave_path) != 0)
+    child_fail (errfd, "name the terminal", NULL);
+  int slave = open (slave_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (slave < 0)
+    child_fail (errfd, "open the terminal", slave_path);
+  int console = open ("/dev/console", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (console < 0 || mount (slave_path, "/dev/console", NULL, MS_BIND, NULL) < 0)
+    child_fail (errfd, "bind the terminal on", "/dev/console");
+  close (console);
+  if (ioctl (slave, TIOCSCTTY, 0) < 0)
+    child_fail (errfd, "take the terminal", slave_path);
+  for (int i = 0; i < 3; i++)
+    if (dup2 (slave, i) < 0)
+      child_fail (errfd, "set up standard streams", NULL);
+  close (slave);
+  if (pp_send_fd (sock, master, "/dev/ptmx") < 0)
+    child_fail (errfd, "send the terminal", NULL);
+  close (master);
+}
+
+static void __attribute__ ((noreturn)) container_init (const prep_t *p, int console_sock, int errfd)
 {
   do_mounts (p, errfd);
   if (p->hostname && sethostname (p->hostname, strlen (p->hostname)) < 0)
     child_fail (errfd, "sethostname", p->hostname);
   enter_root (p, errfd);
+  if (console_sock >= 0)
+    setup_console (console_sock, errfd);
   /* Before the capabilities go: raising a limit needs CAP_SYS_RESOURCE, which the caller may not have either. */
   for (size_t i = 0; i < p->n_rlimits; i++)
     if (setrlimit ((__rlimit_resource_t) p->rlimits[i].resource, &p->rlimits[i].limit) < 0)
@@ -566,7 +631,17 @@ static void __attribute__ ((noreturn)) container_child (const prep_t *p, const p
       child_fail (errfd, "join a namespace", NULL);
   if (unshare (p->unshare_flags & ~CLONE_NEWPID) < 0)
     child_fail (errfd, "unshare", NULL);
-  container_init (p, errfd);
+  /* The host's /proc is still there: its sysctl files write to the namespaces this process is now in (network and
+     IPC sysctls are per namespace), before the container's own /proc/sys is made read-only. */
+  for (size_t i = 0; i < p->n_sysctls; i++)
+    {
+      int fd = open (p->sysctl_paths[i], O_WRONLY | O_CLOEXEC);
+      size_t len = strlen (p->sysctl_values[i]);
+      if (fd < 0 || PP_RETRY (write (fd, p->sysctl_values[i], len)) != (ssize_t) len)
+        child_fail (errfd, "set sysctl", p->sysctl_paths[i] + 10);
+      close (fd);
+    }
+  container_init (p, io && p->terminal ? io->console_sock : -1, errfd);
 }
 
 /* fork(), with a new PID namespace when asked: clone3 without a stack returns twice, as fork does. */

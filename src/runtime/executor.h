@@ -12,6 +12,9 @@ typedef struct
 {
   int stdin_fd, stdout_fd, stderr_fd; /* -1: the caller's own */
   bool kill_with_parent;              /* SIGKILL when the caller dies (a monitor's containers die with it) */
+  /* With process.terminal: a Unix socket over which the container's terminal master comes back (pp_recv_fd), as
+     runc's --console-socket; the terminal, made in the container's own devpts, is its stdio.  -1: no terminal. */
+  int console_sock;
 } pp_executor_io_t;
 
 /* Starts the bundle in `dir` (config.json and its root) as a child of the caller and returns its pid once the

@@ -21,6 +21,8 @@
 #include <sys/syscall.h>
 #include <sys/mount.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -41,6 +43,10 @@ typedef struct
 {
   pp_container_rec_t rec;
   bool init;
+  bool sidecar;    /* an init container with restartPolicy: Always: runs beside the main containers */
+  bool tty, stdin; /* a terminal for its stdio; a stdin kept open */
+  int stdin_w;     /* the write end of its stdin pipe, held open (never written: nothing attaches), or -1 */
+  bool term_sent;  /* told to stop (preStop or SIGTERM) */
   char *bundle;
   char *cgroup; /* its cgroup path, as in config.json, or NULL */
   cstate_t st;
@@ -110,14 +116,20 @@ set_status (mctr_t *c, const char *status)
   c->rec.status = xstrdup (status);
 }
 
+static const struct sockaddr_un console_addr = { AF_UNIX, "console.sock" };
+
 /* Runs an OCI runtime's `run --detach`: the container's process outlives it and, this process being a
-   subreaper, becomes our child. */
+   subreaper, becomes our child.  With `console` (a Unix socket, not bound yet) the runtime hands the container's
+   terminal back over it (--console-socket). */
 static int
-start_external (monitor_t *m, mctr_t *c, int out, int errw, pid_t *pid, pp_error_t *err)
+start_external (monitor_t *m, mctr_t *c, int in, int out, int errw, int console, pid_t *pid, pp_error_t *err)
 {
   cleanup_free char *rootdir = xasprintf ("%s/%s", m->ctx->runroot, m->runtime);
-  cleanup_free char *pidfile = xasprintf ("%s/containers/%s/pid", m->ctx->runroot, c->rec.id);
+  cleanup_free char *ctrdir = xasprintf ("%s/containers/%s", m->ctx->runroot, c->rec.id);
+  cleanup_free char *pidfile = xasprintf ("%s/pid", ctrdir);
+  cleanup_free char *sockfile = xasprintf ("%s/console.sock", c->bundle);
   unlink (pidfile);
+  unlink (sockfile);
   pid_t r = fork ();
   if (r < 0)
     return pp_error_make (err, errno, "fork");
@@ -127,8 +139,14 @@ start_external (monitor_t *m, mctr_t *c, int out, int errw, pid_t *pid, pp_error
       sigemptyset (&none);
       sigprocmask (SIG_SETMASK, &none, NULL);
       signal (SIGPIPE, SIG_DFL);
-      int null = open ("/dev/null", O_RDONLY | O_CLOEXEC);
-      if (null < 0 || dup2 (null, 0) < 0 || dup2 (out, 1) < 0 || dup2 (errw, 2) < 0)
+      /* The console socket is bound here, by a name relative to the bundle, where the runtime looks for it (it
+         runs in the bundle): a Unix socket's path is short, a storage root may not be. */
+      if (console >= 0
+          && (chdir (c->bundle) < 0
+              || bind (console, (const struct sockaddr *) &console_addr, sizeof console_addr) < 0
+              || listen (console, 1) < 0))
+        _exit (126);
+      if (dup2 (in, 0) < 0 || dup2 (out, 1) < 0 || dup2 (errw, 2) < 0)
         _exit (127);
       /* A stale record of the same id, from a run whose monitor died, is dropped first. */
       pid_t d = fork ();
@@ -139,11 +157,16 @@ start_external (monitor_t *m, mctr_t *c, int out, int errw, pid_t *pid, pp_error
         }
       if (d > 0)
         pp_wait_status (d);
-      execlp (m->runtime, m->runtime, "--root", rootdir, "run", "--detach", "--pid-file", pidfile, "--bundle",
-              c->bundle, c->rec.id, (char *) NULL);
+      if (console >= 0)
+        execlp (m->runtime, m->runtime, "--root", rootdir, "run", "--detach", "--console-socket", console_addr.sun_path,
+                "--pid-file", pidfile, "--bundle", c->bundle, c->rec.id, (char *) NULL);
+      else
+        execlp (m->runtime, m->runtime, "--root", rootdir, "run", "--detach", "--pid-file", pidfile, "--bundle",
+                c->bundle, c->rec.id, (char *) NULL);
       _exit (127);
     }
   int st = pp_wait_status (r);
+  unlink (sockfile);
   if (st != 0)
     return pp_error_make (err, 0, "%s run failed (exit status %d): see the container's log", m->runtime, st);
   cleanup_file FILE *f = fopen (pidfile, "re");
@@ -165,40 +188,92 @@ run_hook (monitor_t *m, mctr_t *c, int kind)
     c->hook_child = 0;
 }
 
+/* The terminal's master side, from the executor's socket pair or the runtime's console socket. */
+static int
+receive_console (monitor_t *m, int sock, pp_error_t *err)
+{
+  cleanup_close int conn = -1;
+  if (strcmp (m->runtime, "builtin") != 0)
+    {
+      /* The runtime has exited: its connection waits in the backlog, or it never came. */
+      conn = accept4 (sock, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+      if (conn < 0)
+        return pp_error_make (err, errno, "%s did not hand the container's terminal over", m->runtime);
+      sock = conn;
+    }
+  int fd = pp_recv_fd (sock);
+  if (fd < 0)
+    return pp_error_make (err, errno, "receive the container's terminal");
+  fcntl (fd, F_SETFL, O_NONBLOCK);
+  return fd;
+}
+
+/* The container's stdio: a terminal (its master read as stdout), or pipes for stdout and stderr; stdin is a pipe
+   held open when it asks for stdin, else /dev/null. */
+static int
+start_process (monitor_t *m, mctr_t *c, pid_t *pid, pp_error_t *err)
+{
+  int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, in[2] = { -1, -1 }, sv[2] = { -1, -1 };
+  int ret = 0;
+  if (c->tty && strcmp (m->runtime, "builtin") == 0)
+    ret = socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
+  else if (c->tty)
+    ret = sv[0] = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (ret >= 0 && !c->tty)
+    ret = pipe2 (out, O_CLOEXEC) < 0 || pipe2 (errp, O_CLOEXEC) < 0 ? -1 : 0;
+  if (ret >= 0 && c->stdin && !c->tty)
+    ret = pipe2 (in, O_CLOEXEC);
+  else if (ret >= 0)
+    ret = in[0] = open ("/dev/null", c->tty ? O_RDWR | O_CLOEXEC : O_RDONLY | O_CLOEXEC);
+  if (ret < 0)
+    ret = pp_error_make (err, errno, "the container's standard streams");
+  else if (strcmp (m->runtime, "builtin") == 0)
+    {
+      /* With a terminal the streams are /dev/null until the terminal replaces them. */
+      pp_executor_io_t io = { in[0], c->tty ? in[0] : out[1], c->tty ? in[0] : errp[1], true, sv[1] };
+      ret = pp_executor_start (c->bundle, &io, pid, err);
+    }
+  else
+    ret = start_external (m, c, in[0], c->tty ? in[0] : out[1], c->tty ? in[0] : errp[1], sv[0], pid, err);
+  int fds[] = { in[0], out[1], errp[1], sv[1] };
+  for (size_t i = 0; i < PP_N_ELEMENTS (fds); i++)
+    if (fds[i] >= 0)
+      close (fds[i]);
+  if (ret == 0 && c->tty)
+    {
+      c->fds[0] = receive_console (m, sv[0], err);
+      ret = c->fds[0] < 0 ? -1 : 0;
+      if (ret < 0)
+        kill (*pid, SIGKILL);
+    }
+  else if (ret == 0)
+    {
+      c->fds[0] = out[0];
+      c->fds[1] = errp[0];
+      c->stdin_w = in[1];
+      out[0] = errp[0] = in[1] = -1;
+    }
+  int rest[] = { out[0], errp[0], in[1], sv[0] };
+  for (size_t i = 0; i < PP_N_ELEMENTS (rest); i++)
+    if (rest[i] >= 0)
+      close (rest[i]);
+  return ret;
+}
+
 static void
 start (monitor_t *m, mctr_t *c, pp_error_t *err)
 {
-  int out[2] = { -1, -1 }, errp[2] = { -1, -1 };
-  if (pipe2 (out, O_CLOEXEC) < 0 || pipe2 (errp, O_CLOEXEC) < 0)
-    {
-      pp_error_make (err, errno, "pipe");
-      goto fail;
-    }
   pid_t pid = 0;
-  int ret;
-  if (strcmp (m->runtime, "builtin") == 0)
-    {
-      int null = open ("/dev/null", O_RDONLY | O_CLOEXEC);
-      pp_executor_io_t io = { null, out[1], errp[1], true };
-      ret = pp_executor_start (c->bundle, &io, &pid, err);
-      close (null);
-    }
-  else
-    ret = start_external (m, c, out[1], errp[1], &pid, err);
-  close (out[1]);
-  close (errp[1]);
+  int ret = start_process (m, c, &pid, err);
   if (ret < 0)
     {
       /* Whatever the runtime printed is in the log already; the reason goes there too. */
       pp_logw_feed (&c->log, PP_LOG_STDERR, (*err)->msg, strlen ((*err)->msg));
       pp_logw_feed (&c->log, PP_LOG_STDERR, "\n", 1);
-      close (out[0]);
-      close (errp[0]);
       goto fail_recorded;
     }
-  c->fds[0] = out[0];
-  c->fds[1] = errp[0];
   c->st = C_RUNNING;
+  c->term_sent = false;
   c->started_ms = now_ms ();
   set_status (c, "Running");
   c->rec.pid = pid;
@@ -217,14 +292,6 @@ start (monitor_t *m, mctr_t *c, pp_error_t *err)
   if (c->hooks[HOOK_POST_START].spec)
     run_hook (m, c, HOOK_POST_START);
   return;
-fail:
-  for (int i = 0; i < 2; i++)
-    {
-      if (out[i] >= 0)
-        close (out[i]);
-      if (errp[i] >= 0)
-        close (errp[i]);
-    }
 fail_recorded:
   c->rec.pid = 0;
   c->rec.exit_code = 128;
@@ -234,11 +301,16 @@ fail_recorded:
   record (m, c);
 }
 
+static void begin_stop (monitor_t *m, int grace);
+
 static bool
 should_restart (const monitor_t *m, const mctr_t *c)
 {
   if (m->stopping)
     return false;
+  /* A sidecar is restarted whenever it ends, whatever the pod's policy, until the pod stops. */
+  if (c->sidecar)
+    return true;
   if (strcmp (m->restart_policy, "Always") == 0)
     return !c->init || c->rec.exit_code != 0;
   if (strcmp (m->restart_policy, "OnFailure") == 0)
@@ -261,20 +333,82 @@ start_main_containers (monitor_t *m, pp_error_t *err)
       }
 }
 
-/* The next init container, or the main ones when the init containers are done. */
+/* The next init container, or the main ones when the init containers are done.  A sidecar lets the next one
+   start as soon as it runs and its startup probe (if any) has passed; a plain init container once it has ended
+   well (exited does that).  Called again whenever that may have changed: it starts only what is pending. */
 static void
 advance (monitor_t *m, pp_error_t *err)
 {
-  while (m->next_init < m->n && !m->c[m->next_init].init)
-    m->next_init++;
-  if (m->next_init < m->n)
+  for (;;)
     {
+      if (m->stopping)
+        return;
+      while (m->next_init < m->n && !m->c[m->next_init].init)
+        m->next_init++;
+      if (m->next_init >= m->n)
+        break;
       mctr_t *c = &m->c[m->next_init];
       if (c->st == C_PENDING)
         start (m, c, err);
-      return;
+      if (!c->sidecar || c->st != C_RUNNING || !c->startup_done)
+        return;
+      m->next_init++;
     }
   start_main_containers (m, err);
+}
+
+/* A container's stop: its preStop hook first, SIGTERM when that is done (or at the end of the grace period). */
+static void
+terminate (monitor_t *m, mctr_t *c)
+{
+  c->term_sent = true;
+  if (c->hooks[HOOK_PRE_STOP].spec && c->hook_child == 0)
+    run_hook (m, c, HOOK_PRE_STOP);
+  else
+    kill ((pid_t) c->rec.pid, SIGTERM);
+  set_status (c, "Stopping");
+  record (m, c);
+}
+
+/* Sidecars stop after the main containers have ended, one at a time in reverse order: the last started goes
+   first, so that each keeps serving the ones started after it. */
+static void
+stop_sidecars (monitor_t *m)
+{
+  for (size_t i = 0; i < m->n; i++)
+    if (!m->c[i].sidecar && m->c[i].st == C_RUNNING)
+      return;
+  for (size_t i = m->n; i-- > 0;)
+    {
+      mctr_t *c = &m->c[i];
+      if (!c->sidecar || c->st != C_RUNNING)
+        continue;
+      if (!c->term_sent)
+        terminate (m, c);
+      return;
+    }
+}
+
+static bool
+sidecars_left (const monitor_t *m)
+{
+  for (size_t i = 0; i < m->n; i++)
+    if (m->c[i].sidecar && m->c[i].st != C_DONE)
+      return true;
+  return false;
+}
+
+/* Whether the pod has nothing more to run but its sidecars: its main containers ended for good (restartPolicy
+   Never or OnFailure), or an init container failed it. */
+static bool
+main_work_done (const monitor_t *m)
+{
+  if (m->failed)
+    return true;
+  for (size_t i = 0; i < m->n; i++)
+    if (!m->c[i].sidecar && m->c[i].st != C_DONE)
+      return false;
+  return true;
 }
 
 static mctr_t *
@@ -294,6 +428,11 @@ exited (monitor_t *m, mctr_t *c, int status)
   c->rec.pid = 0;
   c->rec.ready = false;
   c->probe_kill_ms = 0;
+  if (c->stdin_w >= 0)
+    {
+      close (c->stdin_w);
+      c->stdin_w = -1;
+    }
   if (c->hook_child > 0)
     {
       kill (c->hook_child, SIGKILL);
@@ -343,7 +482,7 @@ exited (monitor_t *m, mctr_t *c, int status)
   else
     c->st = C_DONE;
   record (m, c);
-  if (c->init && c->st == C_DONE)
+  if (c->init && !c->sidecar && c->st == C_DONE)
     {
       if (c->rec.exit_code == 0 && !m->stopping)
         {
@@ -359,6 +498,9 @@ exited (monitor_t *m, mctr_t *c, int status)
               m->c[i].st = C_DONE;
         }
     }
+  /* The pod is complete when only sidecars are left: they are stopped as on a pod stop. */
+  if (!m->stopping && main_work_done (m) && sidecars_left (m))
+    begin_stop (m, m->grace);
 }
 
 /* A lifecycle hook ended: a failed postStart kills the container; after preStop comes SIGTERM. */
@@ -413,6 +555,8 @@ probe_done (monitor_t *m, pid_t pid, int status)
               {
                 c->startup_done = true;
                 c->rec.ready = c->probes[PP_PROBE_READINESS].spec == NULL;
+                if (c->sidecar)
+                  advance (m, NULL);
               }
             else if (k == PP_PROBE_READINESS)
               c->rec.ready = true;
@@ -508,23 +652,16 @@ begin_stop (monitor_t *m, int grace)
   for (size_t i = 0; i < m->n; i++)
     {
       mctr_t *c = &m->c[i];
-      if (c->st == C_RUNNING)
-        {
-          /* preStop runs first; SIGTERM follows when it is done (or at the end of the grace period). */
-          if (c->hooks[HOOK_PRE_STOP].spec && c->hook_child == 0)
-            run_hook (m, c, HOOK_PRE_STOP);
-          else
-            kill ((pid_t) c->rec.pid, SIGTERM);
-          set_status (c, "Stopping");
-          record (m, c);
-        }
-      else if (c->st != C_DONE)
+      if (c->st == C_RUNNING && !c->sidecar)
+        terminate (m, c);
+      else if (c->st != C_DONE && c->st != C_RUNNING)
         {
           c->st = C_DONE;
           set_status (c, c->rec.started ? "Exited" : "Created");
           record (m, c);
         }
     }
+  stop_sidecars (m);
 }
 
 static bool
@@ -570,6 +707,10 @@ load (monitor_t *m, pp_error_t *err)
       c->fds[0] = c->fds[1] = -1;
       c->log.fd = -1;
       c->init = json_is_true (json_object_get (j, "init"));
+      c->sidecar = c->init && json_is_true (json_object_get (j, "sidecar"));
+      c->tty = json_is_true (json_object_get (j, "tty"));
+      c->stdin = json_is_true (json_object_get (j, "stdin"));
+      c->stdin_w = -1;
       c->bundle = pp_ctr_datadir (m->ctx, id);
       for (int k = 0; k < PP_PROBE_KINDS; k++)
         {
@@ -615,6 +756,8 @@ release (monitor_t *m)
           close (c->fds[s]);
       if (c->log.fd >= 0)
         close (c->log.fd);
+      if (c->stdin_w >= 0)
+        close (c->stdin_w);
       pp_logw_release (&c->log);
       pp_container_rec_release (&c->rec);
       free (c->bundle);
@@ -669,6 +812,9 @@ loop (monitor_t *m, int sfd)
                     pp_log (m->ctx, PP_LOG_ERROR, "monitor: restart %s: %s", m->c[i].rec.name, err->msg);
                     pp_error_release (&err);
                   }
+                /* A sidecar that ended before the next init container could start lets it start now. */
+                if (m->c[i].sidecar)
+                  advance (m, NULL);
                 continue;
               }
             if (m->c[i].restart_at_ms > now && (wake < 0 || m->c[i].restart_at_ms < wake))
@@ -688,6 +834,7 @@ loop (monitor_t *m, int sfd)
         wake = pw;
       if (m->stopping)
         {
+          stop_sidecars (m);
           if (now >= m->kill_at_ms)
             for (size_t i = 0; i < m->n; i++)
               if (m->c[i].st == C_RUNNING)

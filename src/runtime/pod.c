@@ -193,9 +193,11 @@ pp_pod_setup (pp_context_t *ctx, const char *pod_id, const pp_pod_etc_t *etc, pp
         }
     }
   cleanup_free char *hosts_path = xasprintf ("%s/hosts", run);
+  /* With a subdomain the FQDN comes first, as the kubelet writes it: `hostname -f` finds it by the short name. */
   cleanup_free char *hosts = xasprintf ("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-                                        "127.0.1.1\t%s\n%s",
-                                        hostname, etc->hosts_extra ? etc->hosts_extra : "");
+                                        "127.0.1.1\t%s%s%s\n%s",
+                                        etc->fqdn ? etc->fqdn : "", etc->fqdn ? "\t" : "", hostname,
+                                        etc->hosts_extra ? etc->hosts_extra : "");
   cleanup_free char *hn_path = xasprintf ("%s/hostname", run);
   cleanup_free char *hn = xasprintf ("%s\n", hostname);
   cleanup_free char *rc_path = xasprintf ("%s/resolv.conf", run);

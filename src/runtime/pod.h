@@ -33,6 +33,7 @@ typedef struct
   const char *hostname;
   const char *hosts_extra; /* lines added to /etc/hosts (hostAliases), or NULL */
   const char *resolv_conf; /* the whole resolv.conf (dnsPolicy, dnsConfig), or NULL for the host's */
+  const char *fqdn;        /* <hostname>.<subdomain>.<namespace>.svc.cluster.local with a subdomain, or NULL */
 } pp_pod_etc_t;
 
 /* The host's resolv.conf without loopback name servers (a pod's loopback is its own): a pod's by default. */

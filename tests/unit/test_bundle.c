@@ -325,6 +325,52 @@ test_rlimits (void **state)
   assert_non_null (strstr (err->msg, "process.rlimits[0]: unknown type `RLIMIT_BOGUS`"));
 }
 
+/* linux.sysctl and procMount: Unmasked in config.json, and what runc and the built-in executor make of them: the
+   sysctls set in the container's own network and IPC namespaces (the host's unchanged), and /proc without masks
+   or read-only parts. */
+static void
+test_sysctls_and_unmasked_proc (void **state)
+{
+  (void) state;
+  char host_port[32], host_shm[32];
+  read_text ("/proc/sys/net/ipv4/ip_unprivileged_port_start", host_port, sizeof host_port);
+  read_text ("/proc/sys/kernel/shm_rmid_forced", host_shm, sizeof host_shm);
+  const char *cmd[]
+      = { "sh", "-c",
+          "cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/kernel/shm_rmid_forced;"
+          "test $(wc -c </proc/timer_list) -gt 0 && echo unmasked; grep -q ' /proc/sys ' /proc/mounts || echo sys-rw",
+          NULL };
+  pp_bundle_sysctl_t sysctls[] = { { "net.ipv4.ip_unprivileged_port_start", "80" }, { "kernel.shm_rmid_forced", "1" } };
+  pp_bundle_spec_t spec = { .args = cmd,
+                            .env = test_env,
+                            .namespaces = test_ns,
+                            .n_namespaces = PP_N_ELEMENTS (test_ns),
+                            .sysctls = sysctls,
+                            .n_sysctls = PP_N_ELEMENTS (sysctls),
+                            .proc_unmasked = true };
+  cleanup_error pp_error_t err = NULL;
+  json_t *c = pp_bundle_config (&spec, &err);
+  json_t *lnx = json_object_get (c, "linux");
+  assert_int_equal (json_array_size (json_object_get (lnx, "maskedPaths")), 0);
+  assert_int_equal (json_array_size (json_object_get (lnx, "readonlyPaths")), 0);
+  assert_string_equal (json_string_value (json_object_get (json_object_get (lnx, "sysctl"), "kernel.shm_rmid_forced")),
+                       "1");
+  json_decref (c);
+  assert_both_print (&spec, "80\n1\nunmasked\nsys-rw\n");
+  /* Default: the masks, and no sysctl asked for leaves the namespace's defaults. */
+  spec.proc_unmasked = false;
+  spec.n_sysctls = 0;
+  const char *masked_cmd[]
+      = { "sh", "-c", "wc -c </proc/timer_list; grep ' /proc/sys ' /proc/mounts | cut -d' ' -f4 | cut -c1-2", NULL };
+  spec.args = masked_cmd;
+  assert_both_print (&spec, "0\nro\n");
+  char now_port[32], now_shm[32];
+  read_text ("/proc/sys/net/ipv4/ip_unprivileged_port_start", now_port, sizeof now_port);
+  read_text ("/proc/sys/kernel/shm_rmid_forced", now_shm, sizeof now_shm);
+  assert_string_equal (now_port, host_port);
+  assert_string_equal (now_shm, host_shm);
+}
+
 static char cg_base[64];
 
 /* Each line of /proc/self/cgroup ("N:controllers:path") is at the root of the container's cgroup namespace. */
@@ -425,6 +471,7 @@ main (void)
     cmocka_unit_test (test_seccomp_in_containers),
     cmocka_unit_test (test_executor_refuses_a_bad_filter),
     cmocka_unit_test (test_rlimits),
+    cmocka_unit_test (test_sysctls_and_unmasked_proc),
     cmocka_unit_test_teardown (test_cgroup_limit_inside, remove_test_cgroups),
   };
   int failed = cmocka_run_group_tests (tests, NULL, NULL);

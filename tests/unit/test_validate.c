@@ -858,6 +858,44 @@ test_host_users_false (void **state)
   expect_no_more ();
 }
 
+/* Sysctls as the API server and the kubelet check them: the name's form, duplicates, only the namespaced ones, and
+   none of a namespace the pod shares with the host. */
+static void
+test_sysctls (void **state)
+{
+  (void) state;
+  run (POD_HEAD "  hostNetwork: true\n"
+                "  securityContext:\n"
+                "    sysctls:\n"
+                "    - {name: kernel.shm_rmid_forced, value: \"1\"}\n"
+                "    - {name: fs/mqueue/msg_max, value: \"20\"}\n"
+                "    - {name: kernel.pid_max, value: \"9999\"}\n"
+                "    - {name: net.core.somaxconn, value: \"1024\"}\n"
+                "    - {name: kernel.shm_rmid_forced, value: \"0\"}\n"
+                "    - {name: Kernel.Sem, value: \"1\"}\n" ONE_CONTAINER);
+  ERR (11, 14, "spec.securityContext.sysctls[2].name", "forbidden sysctl \"kernel.pid_max\": not namespaced");
+  ERR (12, 14, "spec.securityContext.sysctls[3].name", "may not be specified when hostNetwork is true");
+  ERR (13, 14, "spec.securityContext.sysctls[4].name", "duplicate sysctl \"kernel.shm_rmid_forced\" (first at line 9)");
+  ERR (14, 14, "spec.securityContext.sysctls[5].name", "invalid value \"Kernel.Sem\"");
+  expect_no_more ();
+  run (POD_HEAD
+       "  hostIPC: true\n  securityContext:\n    sysctls: [{name: kernel.msgmax, value: \"1\"}]\n" ONE_CONTAINER);
+  ERR (8, 22, "spec.securityContext.sysctls[0].name", "may not be specified when hostIPC is true");
+  expect_no_more ();
+}
+
+/* procMount: Unmasked only with hostUsers: false, as the API server asks. */
+static void
+test_proc_mount_unmasked (void **state)
+{
+  (void) state;
+  run (POD_HEAD ONE_CONTAINER "    securityContext: {procMount: Unmasked}\n");
+  ERR (9, 34, "spec.containers[0].securityContext.procMount", "`hostUsers` must be false to use `Unmasked`");
+  expect_no_more ();
+  run (POD_HEAD "  hostUsers: false\n" ONE_CONTAINER "    securityContext: {procMount: Unmasked}\n");
+  expect_clean ();
+}
+
 static void
 test_run_as_non_root (void **state)
 {
@@ -1184,6 +1222,8 @@ main (void)
     cmocka_unit_test_teardown (test_pvc_storage_positive, teardown),
     cmocka_unit_test_teardown (test_service_target_port_defaults, teardown),
     cmocka_unit_test_teardown (test_config_size_counts_values, teardown),
+    cmocka_unit_test_teardown (test_sysctls, teardown),
+    cmocka_unit_test_teardown (test_proc_mount_unmasked, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
