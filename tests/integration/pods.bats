@@ -130,8 +130,10 @@ assert_nothing_left() {
 	wait_field onfailok-main status Exited
 	assert_equal "$(ctr_field onfailok-main restarts)" 0
 	assert_equal "$(ctr_field onfailok-main exitCode)" 0
+	# Two runs at least (a busy machine may outlast the back-off before this reads), and nothing else.
 	run -0 pp logs onfail-main
-	assert_equal "$output" "$(printf 'run\nrun')"
+	[ "${#lines[@]}" -ge 2 ]
+	assert_equal "$(printf '%s\n' "${lines[@]}" | sort -u)" "run"
 	run -0 pp ps -a
 	assert_contains "$output" "Exited (3)"
 	run -0 pp pod ls --format json
