@@ -846,12 +846,19 @@ plan_json (const pod_plan_t *p, const char *runtime, const char *netns)
   return plan;
 }
 
+/* The name a pod that replaces another is recorded under until the other is gone: no Kubernetes name has a `~`. */
+static char *
+replacement_name (const char *name)
+{
+  return xasprintf ("%s~new", name);
+}
+
 static int
 record_pod (pp_state_t *state, const pod_plan_t *p, const char *play_file, pp_error_t *err)
 {
   if (pp_state_begin (state, err) < 0)
     return -1;
-  pp_pod_rec_t rec = { .id = xstrdup (p->id), .name = xstrdup (p->name), .namespace_ = xstrdup (p->namespace_),
+  pp_pod_rec_t rec = { .id = xstrdup (p->id), .name = p->existing ? replacement_name (p->name) : xstrdup (p->name), .namespace_ = xstrdup (p->namespace_),
                        .play_file = xstrdup (play_file), .spec_hash = xstrdup (p->hash), .status = xstrdup ("Created"),
                        .created = (int64_t) time (NULL), .owner = p->owner ? xstrdup (p->owner) : NULL };
   int ret = pp_state_pod_add (state, &rec, err);
@@ -1293,11 +1300,15 @@ remove_outdated_jobs (pp_state_t *state, pod_plan_t *pods, size_t n, const job_p
   return ret;
 }
 
+/* What this play takes away: pods it replaces and pods an earlier play of its files made that the files no longer
+   hold (a Deployment scaled down, a Pod deleted from the file), and the Jobs it replaces or no longer holds.
+   `before` the new pods are made: the Jobs; after: the pods, each replaced one's successor renamed to its name,
+   so that a play that fails leaves what ran before untouched. */
 static int
 remove_outdated (pp_context_t *ctx, pp_state_t *state, pod_plan_t *pods, size_t n, const job_plan_t *jobs,
-                 size_t n_jobs, char *const *paths, size_t n_paths, FILE *out, pp_error_t *err)
+                 size_t n_jobs, char *const *paths, size_t n_paths, bool before, FILE *out, pp_error_t *err)
 {
-  if (remove_outdated_jobs (state, pods, n, jobs, n_jobs, paths, n_paths, out, err) < 0)
+  if (before && remove_outdated_jobs (state, pods, n, jobs, n_jobs, paths, n_paths, out, err) < 0)
     return -1;
   pp_pod_rec_t *all = NULL;
   size_t n_all = 0;
@@ -1310,20 +1321,26 @@ remove_outdated (pp_context_t *ctx, pp_state_t *state, pod_plan_t *pods, size_t 
       const job_plan_t *j = all[i].owner ? planned_job (jobs, n_jobs, NULL, all[i].owner) : NULL;
       if (j && pods[j->tmpl].unchanged)
         continue;
-      bool replaced = j != NULL, planned = false, of_this_play = false;
+      const pod_plan_t *next = NULL;
+      bool made_now = false;
       for (size_t k = 0; k < n; k++)
         {
-          if (pods[k].existing && strcmp (pods[k].existing, all[i].id) == 0)
-            {
-              planned = true;
-              replaced = !pods[k].unchanged;
-            }
+          if (next == NULL && pods[k].existing && strcmp (pods[k].existing, all[i].id) == 0)
+            next = &pods[k];
+          made_now = made_now || (pods[k].id && strcmp (pods[k].id, all[i].id) == 0);
         }
-      of_this_play = of_play (all[i].play_file, pods, n, paths, n_paths);
-      if (!replaced && (planned || !of_this_play))
+      if (made_now)
+        continue;
+      if (j == NULL && (next ? next->unchanged : !of_play (all[i].play_file, pods, n, paths, n_paths)))
+        continue;
+      /* Before the new pods are made, only a replaced Job's pods go (the new Job's pods take their names);
+         after, the pods replaced (the new one takes the name) and those the files no longer hold. */
+      if ((j != NULL) != before)
         continue;
       ret = remove_pod_rec (ctx, state, &all[i], -1, err);
-      if (ret == 0 && !replaced)
+      if (ret == 0 && next && next->id)
+        ret = pp_state_pod_rename (state, next->id, next->name, err);
+      else if (ret == 0 && j == NULL)
         fprintf (out, "pod/%s %.12s removed (no longer in %s)\n", all[i].name, all[i].id, all[i].play_file);
     }
   pp_pod_recs_free (all, n_all);
@@ -1502,9 +1519,7 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
       }
   if (ret == 0)
     {
-      /* What this play takes away first: pods it replaces, and pods an earlier play of its files made that the
-         files no longer hold (a Deployment scaled down, a Pod deleted from the file). */
-      ret = remove_outdated (ctx, state, pods, n, jobs, n_jobs, paths, n_paths, out, err);
+      ret = remove_outdated (ctx, state, pods, n, jobs, n_jobs, paths, n_paths, true, out, err);
       /* PersistentVolumeClaims become named volumes, kept across plays and `kube down` (unless --force). */
       bool *made = xzalloc ((objs.n_claims + 1) * sizeof (bool));
       for (size_t i = 0; ret == 0 && i < objs.n_claims; i++)
@@ -1540,6 +1555,8 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
       for (size_t k = 0; ret == 0 && opts->start && k < n_jobs; k++)
         if (!pods[jobs[k].tmpl].unchanged)
           ret = start_job (ctx, &state, &objs, &jobs[k], &pods[jobs[k].tmpl], opts, err);
+      if (ret == 0)
+        ret = remove_outdated (ctx, state, pods, n, jobs, n_jobs, paths, n_paths, false, out, err);
       if (ret < 0 && state)
         {
           rollback_jobs (ctx, state, jobs, n_jobs);

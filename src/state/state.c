@@ -332,6 +332,14 @@ pp_state_pod_set_status (pp_state_t *s, const char *id, const char *status, int6
 }
 
 int
+pp_state_pod_rename (pp_state_t *s, const char *id, const char *name, pp_error_t *err)
+{
+  sqlite3_stmt *st = prepare (s, err, "UPDATE pods SET name = ? WHERE id = ?", "ss", name, id);
+  cleanup_free char *what = xasprintf ("rename a pod to %s", name);
+  return run (s, st, err, what);
+}
+
+int
 pp_state_pod_remove (pp_state_t *s, const char *id, pp_error_t *err)
 {
   return run (s, prepare (s, err, "DELETE FROM pods WHERE id = ?", "s", id), err, "remove a pod");

@@ -75,6 +75,7 @@ int pp_state_pod_get (pp_state_t *state, const char *what, pp_pod_rec_t *pod, pp
 int pp_state_pod_list (pp_state_t *state, pp_pod_rec_t **pods, size_t *n, pp_error_t *err);
 int pp_state_pod_set_status (pp_state_t *state, const char *id, const char *status, int64_t monitor_pid,
                              pp_error_t *err);
+int pp_state_pod_rename (pp_state_t *state, const char *id, const char *name, pp_error_t *err);
 /* Removes a pod and its containers. */
 int pp_state_pod_remove (pp_state_t *state, const char *id, pp_error_t *err);
 

@@ -783,3 +783,36 @@ pod_names() {
 	[[ "$output" == *"nope.yaml"* ]]
 	[ "$(pp pod ls -q)" = "" ]
 }
+
+@test "a replacement that fails leaves the pod it would replace running, untouched" {
+	cat >"$Y/r.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: web
+	spec:
+	  terminationGracePeriodSeconds: 0
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sleep", "100"]
+	YAML
+	run -0 pp kube play "$Y/r.yaml"
+	pid=$(pp ps --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["pid"])')
+	id=$(pp pod ls -q)
+	# The new pod is made beside the old one; its container cannot start, so the play fails and rolls it back.
+	sed -i 's|\["sleep", "100"\]|["/nonexistent"]|' "$Y/r.yaml"
+	run -125 pp kube play "$Y/r.yaml"
+	assert_contains "$output" "pod web: starting the container: exec /nonexistent: No such file or directory"
+	assert_equal "$(pp pod ls -q)" "$id"
+	assert_equal "$(pp ps --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["pid"])')" "$pid"
+	kill -0 "$pid"
+	# A replacement that starts takes the old one's place and name.
+	sed -i 's|\["/nonexistent"\]|["sleep", "200"]|' "$Y/r.yaml"
+	run -0 pp kube play "$Y/r.yaml"
+	assert_contains "$output" "pod/web"
+	assert_contains "$output" "replaced and started"
+	assert_equal "$(pod_names)" "web"
+	[ "$(pp pod ls -q)" != "$id" ]
+	! kill -0 "$pid" 2>/dev/null
+}
