@@ -143,8 +143,49 @@ map_field (const pp_node_t *meta, const char *path, const char *map)
   return pp_node_str (pp_node_get (pp_node_get (meta, map + strlen ("metadata.")), key)) ?: "";
 }
 
+static int
+cmp_pair_keys (const void *a, const void *b)
+{
+  const pp_pair_t *x = a, *y = b;
+  return strcmp (pp_node_str (x->key) ?: "", pp_node_str (y->key) ?: "");
+}
+
+/* A whole labels or annotations map as the kubelet writes it in a downwardAPI file: `key="value"` lines sorted by
+   key, the value quoted as Go's %q does, no newline after the last. */
 static char *
-field_value (const pp_env_pod_t *pod, const char *path)
+format_map (const pp_node_t *m)
+{
+  size_t n = m && m->type == PP_NODE_MAP ? m->n : 0;
+  pp_pair_t *pairs = xzalloc ((n + 1) * sizeof *pairs);
+  if (n)
+    memcpy (pairs, m->u.pairs, n * sizeof *pairs);
+  qsort (pairs, n, sizeof *pairs, cmp_pair_keys);
+  pp_buf_t b = { 0 };
+  pp_buf_puts (&b, "");
+  for (size_t i = 0; i < n; i++)
+    {
+      pp_buf_printf (&b, "%s%s=\"", i ? "\n" : "", pp_node_str (pairs[i].key) ?: "");
+      for (const unsigned char *c = (const unsigned char *) (pp_node_str (pairs[i].value) ?: ""); *c; c++)
+        if (*c == '"' || *c == '\\')
+          pp_buf_printf (&b, "\\%c", *c);
+        else if (*c == '\n')
+          pp_buf_puts (&b, "\\n");
+        else if (*c == '\t')
+          pp_buf_puts (&b, "\\t");
+        else if (*c == '\r')
+          pp_buf_puts (&b, "\\r");
+        else if (*c < 0x20 || *c == 0x7f)
+          pp_buf_printf (&b, "\\x%02x", *c);
+        else
+          pp_buf_append (&b, (const char *) c, 1);
+      pp_buf_puts (&b, "\"");
+    }
+  free (pairs);
+  return b.data;
+}
+
+static char *
+field_value (const pp_env_pod_t *pod, const char *path, bool whole_maps)
 {
   const char *v;
   if (strcmp (path, "metadata.name") == 0)
@@ -162,6 +203,9 @@ field_value (const pp_env_pod_t *pod, const char *path)
   /* No pod network yet: a pod answers on its loopback only. */
   if (strcmp (path, "status.podIP") == 0 || strcmp (path, "status.podIPs") == 0)
     return xstrdup ("127.0.0.1");
+  /* Whole maps only in volumes: an env variable cannot hold one (the API server refuses it there). */
+  if (whole_maps && (strcmp (path, "metadata.labels") == 0 || strcmp (path, "metadata.annotations") == 0))
+    return format_map (pp_node_get (pod->meta, path + strlen ("metadata.")));
   if ((v = map_field (pod->meta, path, "metadata.labels")) || (v = map_field (pod->meta, path, "metadata.annotations")))
     return xstrdup (v);
   return NULL;
@@ -169,15 +213,25 @@ field_value (const pp_env_pod_t *pod, const char *path)
 
 /* limits.cpu, requests.memory, ... of a container, divided by the divisor and rounded up, as the kubelet
    reports them; an unset limit is the machine's capacity. */
+/* The container (init or app) of that name in the pod, or NULL. */
+static const pp_node_t *
+named_container (const pp_env_pod_t *pod, const char *name)
+{
+  static const char *const lists[] = { "initContainers", "containers" };
+  for (size_t l = 0; name && l < PP_N_ELEMENTS (lists); l++)
+    {
+      const pp_node_t *cs = pp_node_get (pod->spec, lists[l]);
+      for (size_t i = 0; cs && cs->type == PP_NODE_SEQ && i < cs->n; i++)
+        if (strcmp (pp_node_str (pp_node_get (cs->u.items[i], "name")) ?: "", name) == 0)
+          return cs->u.items[i];
+    }
+  return NULL;
+}
+
 static char *
 resource_value (const pp_env_pod_t *pod, const pp_node_t *ctr, const pp_node_t *ref)
 {
-  const char *cname = pp_node_str (pp_node_get (ref, "containerName"));
-  const pp_node_t *c = ctr;
-  const pp_node_t *cs = pp_node_get (pod->spec, "containers");
-  for (size_t i = 0; cname && cs && cs->type == PP_NODE_SEQ && i < cs->n; i++)
-    if (strcmp (pp_node_str (pp_node_get (cs->u.items[i], "name")) ?: "", cname) == 0)
-      c = cs->u.items[i];
+  const pp_node_t *c = named_container (pod, pp_node_str (pp_node_get (ref, "containerName"))) ?: ctr;
   const char *res = pp_node_str (pp_node_get (ref, "resource")) ?: "";
   const char *dot = strchr (res, '.');
   if (dot == NULL)
@@ -198,6 +252,43 @@ resource_value (const pp_env_pod_t *pod, const pp_node_t *ctr, const pp_node_t *
         value.value = (long double) sysconf (_SC_PHYS_PAGES) * (long double) sysconf (_SC_PAGESIZE);
     }
   return xasprintf ("%.0Lf", ceill (value.value / divisor.value));
+}
+
+char *
+pp_downward_value (const pp_env_pod_t *pod, const pp_node_t *ctr, const pp_node_t *src, const char *what,
+                   pp_error_t *err)
+{
+  const pp_node_t *ref;
+  bool volume = ctr == NULL;
+  if ((ref = pp_node_get (src, "fieldRef")))
+    {
+      const char *path = pp_node_str (pp_node_get (ref, "fieldPath")) ?: "";
+      char *v = field_value (pod, path, volume);
+      if (v == NULL)
+        pp_error_make (err, 0, "%s:%u:%u: %s: %s: fieldRef: fieldPath `%s` is not supported%s", pod->file, ref->line,
+                       ref->col, pod->where, what, path, volume ? "" : " in env (a downwardAPI volume takes it)");
+      return v;
+    }
+  if ((ref = pp_node_get (src, "resourceFieldRef")))
+    {
+      /* A volume serves every container: it names the one whose resources it reads. */
+      const char *cname = pp_node_str (pp_node_get (ref, "containerName"));
+      if (volume && named_container (pod, cname) == NULL)
+        {
+          pp_error_make (err, 0, "%s:%u:%u: %s: %s: resourceFieldRef.containerName: %s%s%s", pod->file, ref->line,
+                         ref->col, pod->where, what, cname ? "no container `" : "required in a volume",
+                         cname ? cname : "", cname ? "` in the pod" : "");
+          return NULL;
+        }
+      char *v = resource_value (pod, ctr, ref);
+      if (v == NULL)
+        pp_error_make (err, 0, "%s:%u:%u: %s: %s: resourceFieldRef: resource `%s` is not supported", pod->file,
+                       ref->line, ref->col, pod->where, what, pp_node_str (pp_node_get (ref, "resource")) ?: "");
+      return v;
+    }
+  pp_error_make (err, 0, "%s:%u:%u: %s: %s: names neither fieldRef nor resourceFieldRef", pod->file, src->line,
+                 src->col, pod->where, what);
+  return NULL;
 }
 
 /* The value of one env entry; NULL with err set when a required reference is missing, NULL without it when an
@@ -237,22 +328,10 @@ entry_value (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const pp_no
                        pod->file, ref->line, ref->col, pod->where, name, cm ? "ConfigMap" : "Secret", oname, key);
       return NULL;
     }
-  if ((ref = pp_node_get (from, "fieldRef")))
+  if (pp_node_get (from, "fieldRef") || pp_node_get (from, "resourceFieldRef"))
     {
-      const char *path = pp_node_str (pp_node_get (ref, "fieldPath")) ?: "";
-      char *v = field_value (pod, path);
-      if (v == NULL)
-        pp_error_make (err, 0, "%s:%u:%u: %s: env %s: fieldRef: fieldPath `%s` is not supported", pod->file, ref->line,
-                       ref->col, pod->where, name, path);
-      return v;
-    }
-  if ((ref = pp_node_get (from, "resourceFieldRef")))
-    {
-      char *v = resource_value (pod, ctr, ref);
-      if (v == NULL)
-        pp_error_make (err, 0, "%s:%u:%u: %s: env %s: resourceFieldRef: resource `%s` is not supported", pod->file,
-                       ref->line, ref->col, pod->where, name, pp_node_str (pp_node_get (ref, "resource")) ?: "");
-      return v;
+      cleanup_free char *what = xasprintf ("env %s", name);
+      return pp_downward_value (pod, ctr, from, what, err);
     }
   pp_error_make (err, 0, "%s:%u:%u: %s: env %s: valueFrom names no source podplay can read", pod->file, from->line,
                  from->col, pod->where, name);

@@ -30,6 +30,14 @@ typedef struct
    position and field. */
 char **pp_play_env (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const pp_node_t *ctr, pp_error_t *err);
 
+/* The value of a downward API reference, the one piece of code env and downwardAPI volumes share: `src` holds
+   fieldRef or resourceFieldRef (an env entry's valueFrom, a volume's item).  `ctr` is the container of an env
+   entry, or NULL for a volume, where metadata.labels and metadata.annotations give the whole map (`key="value"`
+   lines sorted by key, as the kubelet writes them) and resourceFieldRef must name its container.  NULL with err
+   naming file:line:col and `what` (e.g. "env NAME") when it cannot be read. */
+char *pp_downward_value (const pp_env_pod_t *pod, const pp_node_t *ctr, const pp_node_t *src, const char *what,
+                         pp_error_t *err);
+
 /* `s` with $(VAR) replaced by VAR's value in `env` ("NAME=value" strings); an undefined $(VAR) stays as written
    and $$ is a literal $, as Kubernetes expands. */
 char *pp_expand_vars (const char *s, char *const *env);

@@ -26,6 +26,7 @@ typedef struct
   const pp_node_t *node;
   const char *name, *image_ref, *pull_policy;
   bool init;
+  bool volume; /* an image volume's image, resolved as a container's is: `name` is the volume's */
   pp_image_t image;
   bool have_image;
 } ctr_plan_t;
@@ -42,6 +43,8 @@ typedef struct
   int64_t grace;
   ctr_plan_t *c;
   size_t n;
+  ctr_plan_t *vimg; /* the images of image volumes */
+  size_t n_vimg;
   char *dir;       /* the folder of its file: relative hostPath paths start there */
   char *play_file; /* the file as recorded: its real path, or "-" */
   char hash[17];   /* of what makes the pod: a re-play that changes nothing leaves it alone */
@@ -126,6 +129,10 @@ plan_free (pod_plan_t *p)
     if (p->c[i].have_image)
       pp_image_release (&p->c[i].image);
   free (p->c);
+  for (size_t i = 0; i < p->n_vimg; i++)
+    if (p->vimg[i].have_image)
+      pp_image_release (&p->vimg[i].image);
+  free (p->vimg);
   free (p->dir);
   free (p->play_file);
   free (p->existing);
@@ -479,9 +486,12 @@ resolve_image (pp_context_t *ctx, pp_store_t *store, const pod_plan_t *p, ctr_pl
   if (present)
     pp_image_release (&c->image);
   if (strcmp (policy, "Never") == 0 || local)
-    return pp_error_make (err, 0, "%s:%u:%u: pod %s, container %s: image `%s` is not in the store%s", p->doc->file,
-                          c->node->line, c->node->col, p->name, c->name, c->image_ref,
-                          local ? "" : " and imagePullPolicy is Never");
+    return pp_error_make (err, 0, "%s:%u:%u: pod %s, %s %s: image `%s` is not in the store%s", p->doc->file,
+                          c->node->line, c->node->col, p->name, c->volume ? "volume" : "container", c->name,
+                          c->image_ref,
+                          local       ? ""
+                          : c->volume ? " and pullPolicy is Never"
+                                      : " and imagePullPolicy is Never");
   pp_pull_opts_t opts = { .tls_verify = true, .quiet = true };
   pp_load_result_t res = { 0 };
   pp_error_t perr = NULL;
@@ -492,20 +502,41 @@ resolve_image (pp_context_t *ctx, pp_store_t *store, const pod_plan_t *p, ctr_pl
       if (present && strcmp (policy, "Always") == 0)
         {
           /* Kubernetes fails here; one machine offline is better served by the copy it has, said aloud. */
-          pp_warning (ctx, "pod %s, container %s: pull of `%s` failed (%s); using the stored image", p->name,
-                      c->name, c->image_ref, perr->msg);
+          pp_warning (ctx, "pod %s, %s %s: pull of `%s` failed (%s); using the stored image", p->name,
+                      c->volume ? "volume" : "container", c->name, c->image_ref, perr->msg);
           pp_error_release (&perr);
           ret = pp_store_lookup (store, c->image_ref, &c->image, err);
           c->have_image = ret == 0;
           return ret;
         }
-      pp_error_make (err, 0, "%s:%u:%u: pod %s, container %s: %s", p->doc->file, c->node->line, c->node->col,
-                     p->name, c->name, perr->msg);
+      pp_error_make (err, 0, "%s:%u:%u: pod %s, %s %s: %s", p->doc->file, c->node->line, c->node->col, p->name,
+                     c->volume ? "volume" : "container", c->name, perr->msg);
       pp_error_release (&perr);
       return -1;
     }
   ret = pp_store_lookup (store, c->image_ref, &c->image, err);
   c->have_image = ret == 0;
+  return ret;
+}
+
+/* The images of a pod's image volumes, pulled by the rules of container images before anything is made. */
+static int
+resolve_volume_images (pp_context_t *ctx, pp_store_t *store, pod_plan_t *p, pp_error_t *err)
+{
+  pp_volume_image_t *vi = NULL;
+  p->n_vimg = pp_volumes_images (p->spec, &vi);
+  p->vimg = xzalloc ((p->n_vimg + 1) * sizeof *p->vimg);
+  int ret = 0;
+  for (size_t i = 0; ret == 0 && i < p->n_vimg; i++)
+    {
+      p->vimg[i] = (ctr_plan_t){ .node = vi[i].node,
+                                 .name = vi[i].volume,
+                                 .image_ref = vi[i].reference,
+                                 .pull_policy = vi[i].pull_policy,
+                                 .volume = true };
+      ret = resolve_image (ctx, store, p, &p->vimg[i], err);
+    }
+  free (vi);
   return ret;
 }
 
@@ -664,7 +695,7 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
   size_t n_vmounts = 0;
   pp_env_pod_t vp = { .file = p->doc->file, .where = where, .spec = p->spec };
   if (ret == 0)
-    ret = pp_volume_mounts (&p->vols, &vp, c->node, &vmounts, &n_vmounts, &vowned, err);
+    ret = pp_volume_mounts (&p->vols, &vp, c->node, env, &vmounts, &n_vmounts, &vowned, err);
   pp_bundle_mount_t *mounts = xzalloc ((n_vmounts + 4) * sizeof (pp_bundle_mount_t));
   mounts[0] = (pp_bundle_mount_t){ "/etc/hosts", hosts, false };
   mounts[1] = (pp_bundle_mount_t){ "/etc/hostname", hostname, false };
@@ -835,6 +866,10 @@ plan_json (const pod_plan_t *p, const char *runtime, const char *netns)
     json_object_set_new (plan, "netns", json_string (netns));
   if (p->vols.claims)
     json_object_set (plan, "namedVolumes", p->vols.claims);
+  if (json_array_size (p->vols.images))
+    json_object_set (plan, "imageVolumes", p->vols.images);
+  if (json_array_size (p->vols.shared))
+    json_object_set (plan, "sharedMounts", p->vols.shared);
   /* What `pod start` needs to make the /etc files again after a reboot. */
   if (p->hosts_extra)
     json_object_set_new (plan, "hostsExtra", json_string (p->hosts_extra));
@@ -899,7 +934,12 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
   int64_t fs_group = -1;
   if (!int_at (pp_node_get (p->spec, "securityContext"), "fsGroup", &fs_group))
     fs_group = -1;
-  if (pp_volumes_create (ctx, p->id, objs, &ep, p->dir, fs_group, &p->vols, err) < 0)
+  const char **vimg_ids = xzalloc ((p->n_vimg + 1) * sizeof (char *));
+  for (size_t i = 0; i < p->n_vimg; i++)
+    vimg_ids[i] = p->vimg[i].image.id;
+  int vret = pp_volumes_create (ctx, p->id, objs, &ep, p->dir, fs_group, vimg_ids, &p->vols, err);
+  free (vimg_ids);
+  if (vret < 0)
     return -1;
   for (size_t i = 0; i < p->n; i++)
     if (pp_ctr_mount_rootfs (ctx, p->ctr_ids[i], p->c[i].image.id, err) < 0
@@ -1494,8 +1534,12 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
       store_open = ret == 0;
     }
   for (size_t i = 0; ret == 0 && i < n; i++)
-    for (size_t j = 0; ret == 0 && j < pods[i].n; j++)
-      ret = resolve_image (ctx, &store, &pods[i], &pods[i].c[j], err);
+    {
+      for (size_t j = 0; ret == 0 && j < pods[i].n; j++)
+        ret = resolve_image (ctx, &store, &pods[i], &pods[i].c[j], err);
+      if (ret == 0)
+        ret = resolve_volume_images (ctx, &store, &pods[i], err);
+    }
   if (store_open)
     pp_store_close (&store);
   /* Every reference to a ConfigMap or Secret resolves before anything is created. */
@@ -1507,7 +1551,7 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
                             .namespace_ = pods[i].namespace_, .node_name = "", .meta = pods[i].meta,
                             .spec = pods[i].spec };
         char **env = pp_play_env (&objs, &ep, pods[i].c[j].node, err);
-        if (env == NULL)
+        if (env == NULL || pp_volume_mounts_check (&ep, pods[i].c[j].node, env, err) < 0)
           ret = -1;
         pp_strv_free (env);
         if (ret == 0 && j == 0)

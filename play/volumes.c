@@ -1,9 +1,11 @@
 /* A pod's volumes: see volumes.h. */
 #include "play/volumes.h"
 #include "runtime/namedvol.h"
+#include "runtime/pod.h"
 #include "schema/checks.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <openssl/evp.h>
 #include <string.h>
@@ -41,18 +43,6 @@ find_named (const pp_node_t *const *v, size_t n, const char *name)
   return NULL;
 }
 
-/* Volume kinds a pod may name that kube play does not make yet. */
-static const char *const pending_kinds[] = { "downwardAPI", "projected", "image", NULL };
-
-static const char *
-pending_kind (const pp_node_t *vol)
-{
-  for (size_t i = 0; pending_kinds[i]; i++)
-    if (pp_node_get (vol, pending_kinds[i]))
-      return pending_kinds[i];
-  return NULL;
-}
-
 static char *
 host_path (const char *dir, const char *path)
 {
@@ -87,6 +77,92 @@ host_path_problem (const char *path, const char *type)
   return NULL;
 }
 
+/* A ConfigMap or Secret a volume (or a projected source) reads: present, or optional; its items' keys there. */
+static int
+check_object_source (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const char *name, const pp_node_t *src,
+                     bool cm, const char *name_key, pp_error_t *err)
+{
+  const char *oname = str_of (src, name_key) ?: "";
+  const pp_node_t *obj = cm ? find_named (objs->configmaps, objs->n_configmaps, oname)
+                            : find_named (objs->secrets, objs->n_secrets, oname);
+  if (obj == NULL && !true_at (src, "optional"))
+    return pp_error_make (err, 0, "%s:%u:%u: %s: volume %s: %s `%s` is not in the play (and optional is not true)",
+                          pod->file, src->line, src->col, pod->where, name, cm ? "ConfigMap" : "Secret", oname);
+  const pp_node_t *items = pp_node_get (src, "items");
+  const pp_node_t *data = pp_node_get (obj, "data"), *sdata = pp_node_get (obj, cm ? "binaryData" : "stringData");
+  for (size_t k = 0; obj && items && items->type == PP_NODE_SEQ && k < items->n; k++)
+    {
+      const char *key = str_of (items->u.items[k], "key") ?: "";
+      if (!pp_node_get (data, key) && !pp_node_get (sdata, key) && !true_at (src, "optional"))
+        return pp_error_make (err, 0, "%s:%u:%u: %s: volume %s: %s `%s` has no key `%s`", pod->file,
+                              items->u.items[k]->line, items->u.items[k]->col, pod->where, name,
+                              cm ? "ConfigMap" : "Secret", oname, key);
+    }
+  return 0;
+}
+
+/* The items of a downwardAPI volume or source, read once to find what cannot be. */
+static int
+check_downward (const pp_env_pod_t *pod, const char *name, const pp_node_t *src, pp_error_t *err)
+{
+  const pp_node_t *items = pp_node_get (src, "items");
+  for (size_t k = 0; items && items->type == PP_NODE_SEQ && k < items->n; k++)
+    {
+      cleanup_free char *what = xasprintf ("volume %s, item %s", name, str_of (items->u.items[k], "path") ?: "");
+      cleanup_free char *v = pp_downward_value (pod, NULL, items->u.items[k], what, err);
+      if (v == NULL)
+        return -1;
+    }
+  return 0;
+}
+
+/* The sources of a projected volume: ConfigMaps and Secrets as for their own volumes, downward API items;
+   serviceAccountToken and clusterTrustBundle need an API server, which one machine has not. */
+static int
+check_projected (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const char *name, const pp_node_t *proj,
+                 pp_diags_t *diags, uint32_t doc, pp_error_t *err)
+{
+  const pp_node_t *sources = pp_node_get (proj, "sources"), *src;
+  for (size_t k = 0; sources && sources->type == PP_NODE_SEQ && k < sources->n; k++)
+    {
+      const pp_node_t *one = sources->u.items[k];
+      if ((src = pp_node_get (one, "configMap")) || (src = pp_node_get (one, "secret")))
+        {
+          if (check_object_source (objs, pod, name, src, pp_node_get (one, "configMap") != NULL, "name", err) < 0)
+            return -1;
+        }
+      else if ((src = pp_node_get (one, "downwardAPI")))
+        {
+          if (check_downward (pod, name, src, err) < 0)
+            return -1;
+        }
+      else if ((src = pp_node_get (one, "serviceAccountToken")) || (src = pp_node_get (one, "clusterTrustBundle")))
+        pp_diags_add (diags, PP_DIAG_WARNING, pod->file, doc, src->line, src->col, NULL,
+                      "%s: volume %s: a %s source needs an API server, which kube play has not: nothing is written "
+                      "at `%s` (the volume's other sources are)",
+                      pod->where, name,
+                      pp_node_get (one, "serviceAccountToken") ? "serviceAccountToken" : "clusterTrustBundle",
+                      str_of (src, "path") ?: "");
+    }
+  return 0;
+}
+
+/* mountPropagation: Bidirectional lets a container mount onto the host, so Kubernetes allows it to privileged
+   containers only. */
+static int
+check_propagation (const pp_env_pod_t *pod, const pp_node_t *ctr, const pp_node_t *vm, pp_error_t *err)
+{
+  const pp_node_t *prop = pp_node_get (vm, "mountPropagation");
+  if (prop == NULL || strcmp (pp_node_str (prop) ?: "", "Bidirectional") != 0
+      || true_at (pp_node_get (ctr, "securityContext"), "privileged"))
+    return 0;
+  return pp_error_make (err, 0,
+                        "%s:%u:%u: %s, container %s: volumeMounts %s: mountPropagation: Bidirectional is only "
+                        "allowed for a privileged container (securityContext.privileged: true)",
+                        pod->file, prop->line, prop->col, pod->where, str_of (ctr, "name") ?: "",
+                        str_of (vm, "name") ?: "");
+}
+
 int
 pp_volumes_check (pp_context_t *ctx, const pp_play_objects_t *objs, const pp_env_pod_t *pod, const char *dir, pp_diags_t *diags,
                   uint32_t doc, pp_error_t *err)
@@ -96,31 +172,16 @@ pp_volumes_check (pp_context_t *ctx, const pp_play_objects_t *objs, const pp_env
     {
       const pp_node_t *v = vols->u.items[i], *src;
       const char *name = str_of (v, "name") ?: "";
-      const char *kind = pending_kind (v);
-      if (kind)
-        pp_diags_add (diags, PP_DIAG_WARNING, pod->file, doc, v->line, v->col, NULL,
-                      "%s: volume %s: a %s volume is not played yet (#5): its mounts are left out", pod->where, name,
-                      kind);
       if ((src = pp_node_get (v, "configMap")) || (src = pp_node_get (v, "secret")))
         {
           bool cm = pp_node_get (v, "configMap") != NULL;
-          const char *oname = str_of (src, cm ? "name" : "secretName") ?: "";
-          const pp_node_t *obj = cm ? find_named (objs->configmaps, objs->n_configmaps, oname)
-                                    : find_named (objs->secrets, objs->n_secrets, oname);
-          if (obj == NULL && !true_at (src, "optional"))
-            return pp_error_make (err, 0, "%s:%u:%u: %s: volume %s: %s `%s` is not in the play (and optional is not true)",
-                                  pod->file, src->line, src->col, pod->where, name, cm ? "ConfigMap" : "Secret", oname);
-          const pp_node_t *items = pp_node_get (src, "items");
-          const pp_node_t *data = pp_node_get (obj, "data"), *sdata = pp_node_get (obj, "stringData");
-          for (size_t k = 0; obj && items && items->type == PP_NODE_SEQ && k < items->n; k++)
-            {
-              const char *key = str_of (items->u.items[k], "key") ?: "";
-              if (!pp_node_get (data, key) && !pp_node_get (sdata, key) && !true_at (src, "optional"))
-                return pp_error_make (err, 0, "%s:%u:%u: %s: volume %s: %s `%s` has no key `%s`", pod->file,
-                                      items->u.items[k]->line, items->u.items[k]->col, pod->where, name,
-                                      cm ? "ConfigMap" : "Secret", oname, key);
-            }
+          if (check_object_source (objs, pod, name, src, cm, cm ? "name" : "secretName", err) < 0)
+            return -1;
         }
+      if ((src = pp_node_get (v, "downwardAPI")) && check_downward (pod, name, src, err) < 0)
+        return -1;
+      if ((src = pp_node_get (v, "projected")) && check_projected (objs, pod, name, src, diags, doc, err) < 0)
+        return -1;
       if ((src = pp_node_get (v, "persistentVolumeClaim")))
         {
           const char *claim = str_of (src, "claimName") ?: "";
@@ -159,11 +220,8 @@ pp_volumes_check (pp_context_t *ctx, const pp_play_objects_t *objs, const pp_env
               if (!found)
                 return pp_error_make (err, 0, "%s:%u:%u: %s: volumeMounts: no volume `%s` in the pod", pod->file,
                                       vm->line, vm->col, pod->where, vname);
-              const pp_node_t *prop = pp_node_get (vm, "mountPropagation");
-              if (prop && strcmp (pp_node_str (prop) ?: "", "None") != 0)
-                pp_diags_add (diags, PP_DIAG_WARNING, pod->file, doc, prop->line, prop->col, NULL,
-                              "%s: volumeMounts: mountPropagation %s is not honoured yet (#5): mounts stay private",
-                              pod->where, pp_node_str (prop) ?: "");
+              if (check_propagation (pod, cs->u.items[c], vm, err) < 0)
+                return -1;
             }
         }
     }
@@ -231,14 +289,11 @@ object_value (const pp_node_t *obj, bool secret, const char *key, size_t *len)
   return out;
 }
 
-/* A ConfigMap or Secret volume: its keys (or its items) as files with their modes. */
+/* The keys of a ConfigMap or Secret (or its items) as files with their modes. */
 static int
-fill_object_volume (int dirfd, const pp_node_t *src, const pp_node_t *obj, bool secret, int64_t gid,
-                    pp_error_t *err)
+fill_object (int dirfd, const pp_node_t *items, const pp_node_t *obj, bool secret, int64_t mode, int64_t gid,
+             pp_error_t *err)
 {
-  int64_t mode = 0644;
-  int_of (src, "defaultMode", &mode);
-  const pp_node_t *items = pp_node_get (src, "items");
   if (items && items->type == PP_NODE_SEQ)
     {
       for (size_t k = 0; k < items->n; k++)
@@ -270,26 +325,100 @@ fill_object_volume (int dirfd, const pp_node_t *src, const pp_node_t *obj, bool 
   return 0;
 }
 
+/* The items of a downwardAPI volume or source: fields of the pod and resources of its containers, as files. */
+static int
+fill_downward (int dirfd, const pp_env_pod_t *pod, const char *name, const pp_node_t *src, int64_t mode, int64_t gid,
+               pp_error_t *err)
+{
+  const pp_node_t *items = pp_node_get (src, "items");
+  for (size_t k = 0; items && items->type == PP_NODE_SEQ && k < items->n; k++)
+    {
+      const pp_node_t *it = items->u.items[k];
+      const char *path = str_of (it, "path") ?: "";
+      cleanup_free char *what = xasprintf ("volume %s, item %s", name, path);
+      cleanup_free char *v = pp_downward_value (pod, NULL, it, what, err);
+      int64_t m = mode;
+      int_of (it, "mode", &m);
+      if (v == NULL || write_item (dirfd, path, v, strlen (v), (mode_t) (m & 07777), gid, err) < 0)
+        return -1;
+    }
+  return 0;
+}
+
+/* What a configMap, secret, downwardAPI or projected volume holds, written under `dirfd`. */
+static int
+fill_files (int dirfd, const pp_play_objects_t *objs, const pp_env_pod_t *pod, const char *name, const pp_node_t *v,
+            int64_t gid, pp_error_t *err)
+{
+  const pp_node_t *src;
+  int64_t mode = 0644;
+  if ((src = pp_node_get (v, "configMap")) || (src = pp_node_get (v, "secret")))
+    {
+      bool cm = pp_node_get (v, "configMap") != NULL;
+      const char *oname = str_of (src, cm ? "name" : "secretName") ?: "";
+      const pp_node_t *obj = cm ? find_named (objs->configmaps, objs->n_configmaps, oname)
+                                : find_named (objs->secrets, objs->n_secrets, oname);
+      int_of (src, "defaultMode", &mode);
+      return obj ? fill_object (dirfd, pp_node_get (src, "items"), obj, !cm, mode, gid, err) : 0;
+    }
+  if ((src = pp_node_get (v, "downwardAPI")))
+    {
+      int_of (src, "defaultMode", &mode);
+      return fill_downward (dirfd, pod, name, src, mode, gid, err);
+    }
+  /* A projected volume: its sources one after the other in one directory, under its defaultMode. */
+  const pp_node_t *proj = pp_node_get (v, "projected");
+  const pp_node_t *sources = pp_node_get (proj, "sources");
+  int_of (proj, "defaultMode", &mode);
+  for (size_t k = 0; sources && sources->type == PP_NODE_SEQ && k < sources->n; k++)
+    {
+      const pp_node_t *one = sources->u.items[k];
+      if ((src = pp_node_get (one, "configMap")) || (src = pp_node_get (one, "secret")))
+        {
+          bool cm = pp_node_get (one, "configMap") != NULL;
+          const char *oname = str_of (src, "name") ?: "";
+          const pp_node_t *obj = cm ? find_named (objs->configmaps, objs->n_configmaps, oname)
+                                    : find_named (objs->secrets, objs->n_secrets, oname);
+          if (obj && fill_object (dirfd, pp_node_get (src, "items"), obj, !cm, mode, gid, err) < 0)
+            return -1;
+        }
+      else if ((src = pp_node_get (one, "downwardAPI")) && fill_downward (dirfd, pod, name, src, mode, gid, err) < 0)
+        return -1;
+      /* serviceAccountToken and clusterTrustBundle: nothing, as the check warned. */
+    }
+  return 0;
+}
+
+size_t
+pp_volumes_images (const pp_node_t *spec, pp_volume_image_t **out)
+{
+  const pp_node_t *vols = pp_node_get (spec, "volumes"), *src;
+  size_t n = 0;
+  *out = xzalloc (((vols && vols->type == PP_NODE_SEQ ? vols->n : 0) + 1) * sizeof **out);
+  for (size_t i = 0; vols && vols->type == PP_NODE_SEQ && i < vols->n; i++)
+    if ((src = pp_node_get (vols->u.items[i], "image")))
+      (*out)[n++] = (pp_volume_image_t){ str_of (vols->u.items[i], "name") ?: "", str_of (src, "reference") ?: "",
+                                         str_of (src, "pullPolicy"), src };
+  return n;
+}
+
 int
 pp_volumes_create (pp_context_t *ctx, const char *pod_id, const pp_play_objects_t *objs, const pp_env_pod_t *pod,
-                   const char *dir, int64_t fs_group, pp_volumes_t *out, pp_error_t *err)
+                   const char *dir, int64_t fs_group, const char *const *image_ids, pp_volumes_t *out, pp_error_t *err)
 {
   memset (out, 0, sizeof *out);
   out->tmpfs = json_array ();
   out->claims = json_array ();
+  out->images = json_array ();
+  out->shared = json_array ();
   const pp_node_t *vols = pp_node_get (pod->spec, "volumes");
-  size_t n = vols && vols->type == PP_NODE_SEQ ? vols->n : 0;
+  size_t n = vols && vols->type == PP_NODE_SEQ ? vols->n : 0, n_images = 0;
   out->v = xzalloc ((n + 1) * sizeof (pp_volume_t));
   for (size_t i = 0; i < n; i++)
     {
       const pp_node_t *v = vols->u.items[i], *src;
       pp_volume_t *vol = &out->v[out->n++];
       vol->name = str_of (v, "name") ?: "";
-      if (pending_kind (v))
-        {
-          vol->skipped = true;
-          continue;
-        }
       if ((src = pp_node_get (v, "persistentVolumeClaim")))
         {
           const char *claim = str_of (src, "claimName") ?: "";
@@ -349,17 +478,26 @@ pp_volumes_create (pp_context_t *ctx, const char *pod_id, const pp_play_objects_
             }
           continue;
         }
-      if ((src = pp_node_get (v, "configMap")) || (src = pp_node_get (v, "secret")))
+      if ((src = pp_node_get (v, "image")))
         {
-          bool cm = pp_node_get (v, "configMap") != NULL;
-          const char *oname = str_of (src, cm ? "name" : "secretName") ?: "";
-          const pp_node_t *obj = cm ? find_named (objs->configmaps, objs->n_configmaps, oname)
-                                    : find_named (objs->secrets, objs->n_secrets, oname);
+          /* The image's layers, read-only and noexec as the kubelet mounts an image volume. */
+          const char *id = image_ids ? image_ids[n_images++] : NULL;
+          vol->readonly = vol->noexec = true;
+          if (id == NULL || pp_pod_mount_image_volume (ctx, id, vol->source, err) < 0)
+            return id ? pp_error_wrap (err, "%s: volume %s", pod->where, vol->name)
+                      : pp_error_make (err, 0, "%s: volume %s: its image was not resolved", pod->where, vol->name);
+          json_array_append_new (out->images,
+                                 json_pack ("{s:s, s:s, s:s}", "name", vol->name, "id", id, "path", vol->source));
+          continue;
+        }
+      if (pp_node_get (v, "configMap") || pp_node_get (v, "secret") || pp_node_get (v, "downwardAPI")
+          || pp_node_get (v, "projected"))
+        {
           vol->readonly = true;
           cleanup_close int dfd = open (vol->source, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
           if (dfd < 0)
             return pp_error_make (err, errno, "open `%s`", vol->source);
-          if (obj && fill_object_volume (dfd, src, obj, !cm, fs_group, err) < 0)
+          if (fill_files (dfd, objs, pod, vol->name, v, fs_group, err) < 0)
             return pp_error_wrap (err, "%s: volume %s", pod->where, vol->name);
           chmod (vol->source, 0755);
         }
@@ -375,6 +513,8 @@ pp_volumes_release (pp_volumes_t *v)
   free (v->v);
   json_decref (v->tmpfs);
   json_decref (v->claims);
+  json_decref (v->images);
+  json_decref (v->shared);
   memset (v, 0, sizeof *v);
 }
 
@@ -408,14 +548,94 @@ resolve_sub_path (const char *volume, const char *sub, pp_error_t *err)
   return xasprintf ("%s/%s", volume, sub);
 }
 
+/* Whether `path` is on a mount with shared propagation, by /proc/self/mountinfo: the mount whose mount point is
+   the longest prefix of the path. */
+static bool
+on_shared_mount (const char *path)
+{
+  cleanup_file FILE *f = fopen ("/proc/self/mountinfo", "re");
+  char line[4096], mp[4096], best_opts[4096] = "";
+  size_t best = 0;
+  while (f && fgets (line, sizeof line, f))
+    {
+      /* id parent major:minor root mount-point options [optional fields...] - type source super-options */
+      int off = 0;
+      if (sscanf (line, "%*s %*s %*s %*s %4095s %*s%n", mp, &off) != 1)
+        continue;
+      size_t len = strlen (mp);
+      bool under = strcmp (mp, "/") == 0 || (strncmp (path, mp, len) == 0 && (path[len] == '/' || path[len] == '\0'));
+      if (under && len >= best)
+        {
+          best = len;
+          snprintf (best_opts, sizeof best_opts, "%s", line + off);
+        }
+    }
+  char *dash = strstr (best_opts, " - ");
+  if (dash)
+    *dash = '\0';
+  return strstr (best_opts, " shared:") != NULL;
+}
+
+/* HostToContainer and Bidirectional need the source to be a shared mount, else nothing the host mounts under it
+   reaches the container (and Bidirectional's mounts never reach the host).  The kubelet expects the node to have
+   made it so (systemd makes / shared); Podman and CRI-O's `:rshared`/`:rslave` do as here: when the source is not
+   on a shared mount, it becomes a shared bind mount of itself.  That bind is recorded in `shared` (pod.json's
+   sharedMounts), and the pod's teardown removes it. */
+static int
+ensure_shared (const char *source, json_t *shared, pp_error_t *err)
+{
+  char real[PATH_MAX];
+  if (realpath (source, real) == NULL)
+    return pp_error_make (err, errno, "resolve `%s`", source);
+  if (on_shared_mount (real))
+    return 0;
+  if (mount (real, real, NULL, MS_BIND | MS_REC, NULL) < 0)
+    return pp_error_make (err, errno, "bind `%s` onto itself", real);
+  json_array_append_new (shared, json_string (real));
+  if (mount (NULL, real, NULL, MS_SHARED, NULL) < 0)
+    return pp_error_make (err, errno, "make `%s` a shared mount", real);
+  return 0;
+}
+
+/* subPathExpr: $(VAR) of the container's environment, then a subPath like any other, checked as the validator
+   checks a subPath once expanded; NULL with err set when it leaves its volume. */
+static char *
+sub_path_expr (const pp_env_pod_t *pod, const pp_node_t *vm, char *const *env, pp_error_t *err)
+{
+  const pp_node_t *expr = pp_node_get (vm, "subPathExpr");
+  char *expanded = pp_expand_vars (pp_node_str (expr) ?: "", env);
+  const char *why = *expanded ? pp_check_path (expanded, true) : NULL;
+  if (why == NULL)
+    return expanded;
+  pp_error_make (err, 0, "%s:%u:%u: %s: volumeMounts %s: subPathExpr expands to `%s`, which %s", pod->file, expr->line,
+                 expr->col, pod->where, str_of (vm, "name") ?: "", expanded, why);
+  free (expanded);
+  return NULL;
+}
+
 int
-pp_volume_mounts (const pp_volumes_t *vols, const pp_env_pod_t *pod, const pp_node_t *ctr, pp_bundle_mount_t **mounts,
-                  size_t *n, char ***owned, pp_error_t *err)
+pp_volume_mounts_check (const pp_env_pod_t *pod, const pp_node_t *ctr, char *const *env, pp_error_t *err)
+{
+  const pp_node_t *vms = pp_node_get (ctr, "volumeMounts");
+  for (size_t i = 0; vms && vms->type == PP_NODE_SEQ && i < vms->n; i++)
+    if (pp_node_str (pp_node_get (vms->u.items[i], "subPathExpr")))
+      {
+        char *expanded = sub_path_expr (pod, vms->u.items[i], env, err);
+        if (expanded == NULL)
+          return -1;
+        free (expanded);
+      }
+  return 0;
+}
+
+int
+pp_volume_mounts (const pp_volumes_t *vols, const pp_env_pod_t *pod, const pp_node_t *ctr, char *const *env,
+                  pp_bundle_mount_t **mounts, size_t *n, char ***owned, pp_error_t *err)
 {
   const pp_node_t *vms = pp_node_get (ctr, "volumeMounts");
   size_t cap = vms && vms->type == PP_NODE_SEQ ? vms->n : 0;
   *mounts = xzalloc ((cap + 1) * sizeof (pp_bundle_mount_t));
-  *owned = xzalloc ((cap + 1) * sizeof (char *));
+  *owned = xzalloc ((2 * cap + 1) * sizeof (char *));
   *n = 0;
   size_t n_owned = 0;
   for (size_t i = 0; i < cap; i++)
@@ -426,10 +646,18 @@ pp_volume_mounts (const pp_volumes_t *vols, const pp_env_pod_t *pod, const pp_no
       for (size_t k = 0; k < vols->n && vol == NULL; k++)
         if (strcmp (vols->v[k].name, name) == 0)
           vol = &vols->v[k];
-      if (vol == NULL || vol->skipped || vol->source == NULL)
+      if (vol == NULL || vol->source == NULL)
         continue;
       const char *source = vol->source;
       const char *sub = str_of (vm, "subPath");
+      const pp_node_t *expr = pp_node_get (vm, "subPathExpr");
+      if (expr && pp_node_str (expr))
+        {
+          char *expanded = (*owned)[n_owned++] = sub_path_expr (pod, vm, env, err);
+          if (expanded == NULL)
+            return -1;
+          sub = expanded;
+        }
       if (sub && *sub)
         {
           char *resolved = resolve_sub_path (vol->source, sub, err);
@@ -439,8 +667,15 @@ pp_volume_mounts (const pp_volumes_t *vols, const pp_env_pod_t *pod, const pp_no
           (*owned)[n_owned++] = resolved;
           source = resolved;
         }
+      const char *prop = str_of (vm, "mountPropagation") ?: "None";
+      const char *oci = strcmp (prop, "HostToContainer") == 0 ? "rslave"
+                        : strcmp (prop, "Bidirectional") == 0 ? "rshared"
+                                                              : "rprivate";
+      if (strcmp (oci, "rprivate") != 0 && ensure_shared (source, vols->shared, err) < 0)
+        return pp_error_wrap (err, "%s:%u:%u: %s: volumeMounts %s: mountPropagation %s", pod->file, vm->line, vm->col,
+                              pod->where, name, prop);
       (*mounts)[(*n)++] = (pp_bundle_mount_t){ str_of (vm, "mountPath") ?: "/", source,
-                                               vol->readonly || true_at (vm, "readOnly") };
+                                               vol->readonly || true_at (vm, "readOnly"), oci, vol->noexec };
     }
   return 0;
 }

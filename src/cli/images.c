@@ -4,6 +4,7 @@
 #include "image/load.h"
 #include "image/store.h"
 #include "image/unpack.h"
+#include "runtime/pod.h"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -257,7 +258,8 @@ pp_cmd_image_inspect (pp_cli_t *cli, int argc, char **argv)
   return status;
 }
 
-/* The name (pod-container) of a container that runs image `id`, or NULL. */
+/* What uses image `id`: "container POD-CTR" of a container that runs it, or "volume V of pod POD" of an image
+   volume that mounts it (its pod.json says); NULL when nothing does. */
 static char *
 image_user (pp_context_t *ctx, const char *id)
 {
@@ -274,11 +276,28 @@ image_user (pp_context_t *ctx, const char *id)
           pp_pod_rec_t pod;
           if (pp_state_pod_get (state, cs[i].pod_id, &pod, NULL) == 0)
             {
-              user = xasprintf ("%s-%s", pod.name, cs[i].name);
+              user = xasprintf ("container %s-%s", pod.name, cs[i].name);
               pp_pod_rec_release (&pod);
             }
         }
   pp_container_recs_free (cs, n);
+  pp_pod_rec_t *pods = NULL;
+  size_t n_pods = 0;
+  if (user == NULL && pp_state_pod_list (state, &pods, &n_pods, NULL) == 0)
+    for (size_t i = 0; i < n_pods && user == NULL; i++)
+      {
+        json_t *plan = pp_pod_read_plan (ctx, pods[i].id, NULL);
+        size_t k;
+        json_t *v;
+        json_array_foreach (json_object_get (plan, "imageVolumes"), k, v)
+        {
+          if (user == NULL && strcmp (json_string_value (json_object_get (v, "id")) ?: "", id) == 0)
+            user = xasprintf ("volume %s of pod %s", json_string_value (json_object_get (v, "name")) ?: "",
+                              pods[i].name);
+        }
+        json_decref (plan);
+      }
+  pp_pod_recs_free (pods, n_pods);
   pp_state_close (state);
   return user;
 }
@@ -329,8 +348,7 @@ pp_cmd_rmi (pp_cli_t *cli, int argc, char **argv)
       cleanup_free char *user = untag ? NULL : image_user (cli->ctx, im.id);
       if (user)
         {
-          fprintf (stderr, "Error: image %s is used by container %s: remove its pod first (`podplay pod rm`)\n",
-                   argv[i], user);
+          fprintf (stderr, "Error: image %s is used by %s: remove its pod first (`podplay pod rm`)\n", argv[i], user);
           pp_image_release (&im);
           status = PP_EXIT_ERROR;
           continue;

@@ -511,6 +511,8 @@ start_one (pp_cli_t *cli, pp_state_t *state, pp_pod_rec_t *pod, void *data, pp_e
   int ret = pp_pod_setup (cli->ctx, pod->id, &etc, err);
   if (ret == 0)
     ret = pp_pod_remount_tmpfs (plan, err);
+  if (ret == 0)
+    ret = pp_pod_remount_volumes (cli->ctx, plan, err);
   pp_container_rec_t *cs = NULL;
   size_t n = 0;
   if (ret == 0)

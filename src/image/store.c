@@ -678,13 +678,26 @@ pp_store_mount_rootfs (pp_store_t *store, const pp_image_t *image, const char *u
 {
   if (image->n_layers == 0)
     return pp_error_make (err, 0, "image %.12s has no layer to mount", image->id);
+  /* Read-only (no upper directory): what an image volume shows, nothing in it executable, as the kubelet does.
+     Overlay wants two lower layers without an upper one: a single layer is bound instead. */
+  unsigned long ro = upper ? 0 : MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+  const char *hex;
+  if (upper == NULL && image->n_layers == 1)
+    {
+      if (!pp_digest_valid (image->layers[0].diff_id, &hex))
+        return pp_error_make (err, 0, "image %.12s: invalid diff_id", image->id);
+      cleanup_free char *layer = xasprintf ("%s/layers/%s", store->root, hex);
+      if (mount (layer, target, NULL, MS_BIND, NULL) < 0
+          || mount (NULL, target, NULL, MS_REMOUNT | MS_BIND | ro, NULL) < 0)
+        return pp_error_make (err, errno, "mount the layer of image %.12s on `%s`", image->id, target);
+      return 0;
+    }
   /* Layers are named relative to the layers directory, so the option string stays short (the kernel takes one
      page): overlay resolves relative lowerdirs against the caller's working directory. */
   pp_buf_t opts = { 0 };
   pp_buf_puts (&opts, "lowerdir=");
   for (size_t i = image->n_layers; i-- > 0;)
     {
-      const char *hex;
       if (!pp_digest_valid (image->layers[i].diff_id, &hex))
         {
           pp_buf_free (&opts);
@@ -692,14 +705,15 @@ pp_store_mount_rootfs (pp_store_t *store, const pp_image_t *image, const char *u
         }
       pp_buf_printf (&opts, "%s%s", i + 1 == image->n_layers ? "" : ":", hex);
     }
-  pp_buf_printf (&opts, ",upperdir=%s,workdir=%s", upper, work);
+  if (upper)
+    pp_buf_printf (&opts, ",upperdir=%s,workdir=%s", upper, work);
   int ret = 0;
   cleanup_close int cwd = open (".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (cwd < 0 || fchdir (store->layers_fd) < 0)
     ret = pp_error_make (err, errno, "enter `%s/layers`", store->root);
   else
     {
-      if (mount ("overlay", target, "overlay", 0, opts.data) < 0)
+      if (mount ("overlay", target, "overlay", ro, opts.data) < 0)
         ret = pp_error_make (err, errno, "mount the layers of image %.12s on `%s`", image->id, target);
       if (fchdir (cwd) < 0 && ret == 0)
         ret = pp_error_make (err, errno, "return to the working directory");

@@ -82,7 +82,8 @@ int pp_store_lookup (pp_store_t *store, const char *what, pp_image_t *image, pp_
 int pp_store_remove (pp_store_t *store, const pp_image_t *image, pp_error_t *err);
 
 /* Mounts an image's layers read-only under an overlay at `target`, its writes going to `upper` (with `work`,
-   both empty, absolute, on one filesystem): a container's root filesystem. */
+   both empty, absolute, on one filesystem): a container's root filesystem.  With `upper` NULL the mount is
+   read-only, nosuid, nodev and noexec: an image volume. */
 int pp_store_mount_rootfs (pp_store_t *store, const pp_image_t *image, const char *upper, const char *work,
                            const char *target, pp_error_t *err);
 

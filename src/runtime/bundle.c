@@ -141,10 +141,30 @@ default_mounts (const pp_bundle_spec_t *spec)
                                         spec->privileged ? "nosuid,noexec,nodev,relatime"
                                                          : "nosuid,noexec,nodev,relatime,ro"));
   for (size_t i = 0; i < spec->n_mounts; i++)
-    json_array_append_new (m, mount_json (spec->mounts[i].destination, "bind", spec->mounts[i].source,
-                                          spec->mounts[i].readonly ? "rbind,rprivate,nosuid,nodev,ro"
-                                                                   : "rbind,rprivate,nosuid,nodev"));
+    {
+      const pp_bundle_mount_t *b = &spec->mounts[i];
+      cleanup_free char *opts = xasprintf ("rbind,%s,nosuid,nodev%s%s", b->propagation ? b->propagation : "rprivate",
+                                           b->noexec ? ",noexec" : "", b->readonly ? ",ro" : "");
+      json_array_append_new (m, mount_json (b->destination, "bind", b->source, opts));
+    }
   return m;
+}
+
+/* linux.rootfsPropagation, as containerd sets it for the mounts' propagation: a mount's copy in the container can
+   follow the host's (rslave) or be its peer (rshared) only if the root's mounts are not made private first. */
+static const char *
+rootfs_propagation (const pp_bundle_spec_t *spec)
+{
+  const char *root = NULL;
+  for (size_t i = 0; i < spec->n_mounts; i++)
+    {
+      const char *p = spec->mounts[i].propagation;
+      if (p && strcmp (p, "rshared") == 0)
+        return "rshared";
+      if (p && strcmp (p, "rslave") == 0)
+        root = "rslave";
+    }
+  return root;
 }
 
 json_t *
@@ -215,6 +235,8 @@ pp_bundle_config (const pp_bundle_spec_t *spec, pp_error_t *err)
     }
   if (spec->cgroups_path)
     json_object_set_new (linux_, "cgroupsPath", json_string (spec->cgroups_path));
+  if (rootfs_propagation (spec))
+    json_object_set_new (linux_, "rootfsPropagation", json_string (rootfs_propagation (spec)));
   if (seccomp)
     json_object_set_new (linux_, "seccomp", seccomp);
   json_t *config = json_pack ("{s:s, s:o, s:{s:s, s:b}, s:o, s:o}", "ociVersion", "1.0.2", "process", process, "root",

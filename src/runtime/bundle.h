@@ -26,6 +26,8 @@ typedef struct
 {
   const char *destination, *source;
   bool readonly;
+  const char *propagation; /* "rprivate" (when NULL), "rslave" or "rshared" */
+  bool noexec;
 } pp_bundle_mount_t; /* a bind mount */
 
 typedef struct

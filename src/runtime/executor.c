@@ -25,6 +25,7 @@ typedef struct
 {
   char *name, *type, *source, *data;
   unsigned long flags;
+  unsigned long propagation; /* MS_PRIVATE, MS_SLAVE, MS_SHARED or MS_UNBINDABLE (| MS_REC), 0 for none */
   bool bind, readonly, cgroup;
 } mnt_t;
 
@@ -32,6 +33,7 @@ typedef struct
 {
   char *rootfs;
   bool readonly_root;
+  unsigned long root_propagation; /* linux.rootfsPropagation, 0 when not given (the mounts are made private) */
   char **args, **env;
   char *cwd, *hostname;
   uid_t uid;
@@ -105,11 +107,32 @@ static const struct
   const char *name;
   unsigned long set, clear;
 } mount_flags[] = {
-  { "ro", MS_RDONLY, 0 },          { "rw", 0, MS_RDONLY },     { "nosuid", MS_NOSUID, 0 },
-  { "nodev", MS_NODEV, 0 },        { "noexec", MS_NOEXEC, 0 }, { "strictatime", MS_STRICTATIME, 0 },
-  { "relatime", MS_RELATIME, 0 },  { "noatime", MS_NOATIME, 0 }, { "bind", MS_BIND, 0 },
-  { "rbind", MS_BIND | MS_REC, 0 }, { "private", 0, 0 },       { "rprivate", 0, 0 },
+  { "ro", MS_RDONLY, 0 },           { "rw", 0, MS_RDONLY },       { "nosuid", MS_NOSUID, 0 },
+  { "nodev", MS_NODEV, 0 },         { "noexec", MS_NOEXEC, 0 },   { "strictatime", MS_STRICTATIME, 0 },
+  { "relatime", MS_RELATIME, 0 },   { "noatime", MS_NOATIME, 0 }, { "bind", MS_BIND, 0 },
+  { "rbind", MS_BIND | MS_REC, 0 },
 };
+
+/* Propagation options, applied once a mount is made (mount(2) takes them apart from the other flags). */
+static const struct
+{
+  const char *name;
+  unsigned long flags;
+} propagation_flags[] = {
+  { "private", MS_PRIVATE },       { "rprivate", MS_PRIVATE | MS_REC },
+  { "slave", MS_SLAVE },           { "rslave", MS_SLAVE | MS_REC },
+  { "shared", MS_SHARED },         { "rshared", MS_SHARED | MS_REC },
+  { "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
+};
+
+static unsigned long
+propagation_of (const char *s)
+{
+  for (size_t k = 0; s && k < PP_N_ELEMENTS (propagation_flags); k++)
+    if (strcmp (s, propagation_flags[k].name) == 0)
+      return propagation_flags[k].flags;
+  return 0;
+}
 
 static void
 parse_mount (json_t *m, mnt_t *out)
@@ -131,6 +154,11 @@ parse_mount (json_t *m, mnt_t *out)
           out->flags = (out->flags | mount_flags[k].set) & ~mount_flags[k].clear;
           known = true;
         }
+    if (propagation_of (s))
+      {
+        out->propagation = propagation_of (s);
+        known = true;
+      }
     if (s && !known)
       pp_buf_printf (&data, "%s%s", data.len ? "," : "", s);
   }
@@ -218,6 +246,7 @@ prepare (const char *dir, prep_t *p, pp_error_t *err)
   const char *root = json_string_value (json_object_get (json_object_get (c, "root"), "path"));
   p->rootfs = root && root[0] == '/' ? xstrdup (root) : xasprintf ("%s/%s", dir, root ? root : "rootfs");
   p->readonly_root = json_is_true (json_object_get (json_object_get (c, "root"), "readonly"));
+  p->root_propagation = propagation_of (json_string_value (json_object_get (lnx, "rootfsPropagation")));
   p->args = strv_from_json (json_object_get (proc, "args"));
   p->env = strv_from_json (json_object_get (proc, "env"));
   p->cwd = xstrdup (json_string_value (json_object_get (proc, "cwd")) ?: "/");
@@ -410,8 +439,20 @@ make_path_in (const char *rootfs, const char *path, bool file)
 static void
 do_mounts (const prep_t *p, int errfd)
 {
-  if (mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-    child_fail (errfd, "make / private", NULL);
+  /* Nothing the container mounts reaches the host: every mount private, unless rootfsPropagation keeps the
+     host's mounts flowing in (rslave: a HostToContainer volume) or shared with it (rshared: Bidirectional).
+     pivot_root refuses a shared root, or a shared parent of the new root: for rshared the root alone and the
+     rootfs's mounts become private, and the mounts below the root keep their peers, which a Bidirectional bind
+     mount joins (as runc makes the rootfs's parent private). */
+  if (p->root_propagation & MS_SHARED)
+    {
+      if (mount (NULL, "/", NULL, MS_PRIVATE, NULL) < 0)
+        child_fail (errfd, "make / private", NULL);
+      if (mount (NULL, p->rootfs, NULL, MS_REC | MS_PRIVATE, NULL) < 0 && errno != EINVAL)
+        child_fail (errfd, "make the root private", p->rootfs);
+    }
+  else if (mount (NULL, "/", NULL, p->root_propagation ? p->root_propagation : MS_REC | MS_PRIVATE, NULL) < 0)
+    child_fail (errfd, "set the propagation of /", NULL);
   if (mount (p->rootfs, p->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     child_fail (errfd, "bind the root", p->rootfs);
   for (size_t i = 0; i < p->n_mounts; i++)
@@ -433,9 +474,15 @@ do_mounts (const prep_t *p, int errfd)
         }
       if (mount (m->source, target, m->type, flags, m->data) < 0)
         child_fail (errfd, "mount", m->name);
-      /* A bind mount takes its read-only flag on a remount. */
-      if (m->bind && m->readonly && mount (NULL, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, NULL) < 0)
-        child_fail (errfd, "remount read-only", m->name);
+      /* A bind mount takes its read-only, nosuid, nodev and noexec flags on a remount (mount(2) ignores them on
+         the bind itself). */
+      if (m->bind && (m->readonly || (flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC)))
+          && mount (NULL, target, NULL, MS_REMOUNT | MS_BIND | (m->readonly ? MS_RDONLY : 0) | flags, NULL) < 0)
+        child_fail (errfd, "remount", m->name);
+      /* A bind mount of a source that follows the host (rslave) or is its peer (rshared) is so already; rprivate
+         cuts it off. */
+      if (m->propagation && mount (NULL, target, NULL, m->propagation, NULL) < 0)
+        child_fail (errfd, "set the propagation of", m->name);
     }
   /* The devices a container gets: bound from the host's, which the container cannot change. */
   static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
@@ -466,13 +513,26 @@ do_mounts (const prep_t *p, int errfd)
 static void
 enter_root (const prep_t *p, int errfd)
 {
+  int oldroot = p->root_propagation ? open ("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+  if (p->root_propagation && oldroot < 0)
+    child_fail (errfd, "open the old root", NULL);
   if (chdir (p->rootfs) < 0)
     child_fail (errfd, "enter the root", p->rootfs);
   /* pivot_root(".", "."): the old root ends up under the new one, and is detached at once. */
   if (syscall (SYS_pivot_root, ".", ".") < 0)
     child_fail (errfd, "pivot_root", p->rootfs);
+  /* When the mounts are not all private, the old root becomes a slave first (entered by its descriptor, as runc
+     does: "." names the new root to mount(2)), so that its unmount cannot reach the host's mounts it has peers
+     in. */
+  if (oldroot >= 0 && (fchdir (oldroot) < 0 || mount (NULL, ".", NULL, MS_REC | MS_SLAVE, NULL) < 0))
+    child_fail (errfd, "make the old root a slave", NULL);
+  if (oldroot >= 0)
+    close (oldroot);
   if (umount2 (".", MNT_DETACH) < 0)
     child_fail (errfd, "detach the old root", NULL);
+  /* rootfsPropagation on the new root, as runc applies it after pivot_root. */
+  if (p->root_propagation && mount (NULL, "/", NULL, p->root_propagation, NULL) < 0)
+    child_fail (errfd, "set the propagation of the root", NULL);
   if (chdir ("/") < 0)
     child_fail (errfd, "chdir", "/");
   for (size_t i = 0; p->masked && p->masked[i]; i++)

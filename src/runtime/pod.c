@@ -137,6 +137,19 @@ is_mounted (const char *path)
   return st.st_dev != parent.st_dev || st.st_ino == parent.st_ino;
 }
 
+/* Whether something is mounted on `path` itself, by /proc/self/mountinfo (a bind mount on the same filesystem
+   shows no other device). */
+static bool
+is_mount_point (const char *path)
+{
+  cleanup_file FILE *f = fopen ("/proc/self/mountinfo", "re");
+  char line[4096], mp[4096];
+  while (f && fgets (line, sizeof line, f))
+    if (sscanf (line, "%*s %*s %*s %*s %4095s", mp) == 1 && strcmp (mp, path) == 0)
+      return true;
+  return false;
+}
+
 bool
 pp_pod_is_set_up (pp_context_t *ctx, const char *pod_id)
 {
@@ -208,6 +221,25 @@ pp_pod_setup (pp_context_t *ctx, const char *pod_id, const pp_pod_etc_t *etc, pp
   return 0;
 }
 
+/* An image's layers at `target`: under an overlay writing to `upper`, or read-only when `upper` is NULL. */
+static int
+mount_image (pp_context_t *ctx, const char *image_id, const char *upper, const char *work, const char *target,
+             pp_error_t *err)
+{
+  pp_store_t store;
+  if (pp_store_open (ctx, &store, err) < 0)
+    return -1;
+  pp_image_t image;
+  int ret = pp_store_lookup (&store, image_id, &image, err);
+  if (ret == 0)
+    {
+      ret = pp_store_mount_rootfs (&store, &image, upper, work, target, err);
+      pp_image_release (&image);
+    }
+  pp_store_close (&store);
+  return ret;
+}
+
 int
 pp_ctr_mount_rootfs (pp_context_t *ctx, const char *ctr_id, const char *image_id, pp_error_t *err)
 {
@@ -219,18 +251,65 @@ pp_ctr_mount_rootfs (pp_context_t *ctx, const char *ctr_id, const char *image_id
     return pp_error_make (err, errno, "create the directories of container %.12s", ctr_id);
   if (is_mounted (rootfs))
     return 0;
-  pp_store_t store;
-  if (pp_store_open (ctx, &store, err) < 0)
-    return -1;
-  pp_image_t image;
-  int ret = pp_store_lookup (&store, image_id, &image, err);
-  if (ret == 0)
+  return mount_image (ctx, image_id, upper, work, rootfs, err);
+}
+
+int
+pp_pod_mount_image_volume (pp_context_t *ctx, const char *image_id, const char *target, pp_error_t *err)
+{
+  if (pp_mkdir_p (target, 0755) < 0)
+    return pp_error_make (err, errno, "create `%s`", target);
+  if (is_mount_point (target))
+    return 0;
+  return mount_image (ctx, image_id, NULL, NULL, target, err);
+}
+
+int
+pp_pod_remount_volumes (pp_context_t *ctx, json_t *plan, pp_error_t *err)
+{
+  size_t i;
+  json_t *v;
+  json_array_foreach (json_object_get (plan, "imageVolumes"), i, v)
+  {
+    const char *id = json_string_value (json_object_get (v, "id"));
+    const char *path = json_string_value (json_object_get (v, "path"));
+    if (id && path && pp_pod_mount_image_volume (ctx, id, path, err) < 0)
+      return -1;
+  }
+  /* The shared bind mounts of mountPropagation sources (a reboot dropped them). */
+  json_array_foreach (json_object_get (plan, "sharedMounts"), i, v)
+  {
+    const char *path = json_string_value (v);
+    if (path == NULL || is_mount_point (path))
+      continue;
+    if (mount (path, path, NULL, MS_BIND | MS_REC, NULL) < 0 || mount (NULL, path, NULL, MS_SHARED, NULL) < 0)
+      return pp_error_make (err, errno, "make `%s` a shared mount", path);
+  }
+  return 0;
+}
+
+/* Whether a pod other than `pod_id` lists `path` among its sharedMounts. */
+static bool
+shared_elsewhere (pp_context_t *ctx, const char *pod_id, const char *path)
+{
+  cleanup_free char *pods = xasprintf ("%s/pods", ctx->root);
+  cleanup_dir DIR *d = opendir (pods);
+  struct dirent *de;
+  bool found = false;
+  while (d && !found && (de = readdir (d)) != NULL)
     {
-      ret = pp_store_mount_rootfs (&store, &image, upper, work, rootfs, err);
-      pp_image_release (&image);
+      if (de->d_name[0] == '.' || strcmp (de->d_name, pod_id) == 0)
+        continue;
+      json_t *plan = pp_pod_read_plan (ctx, de->d_name, NULL);
+      size_t i;
+      json_t *v;
+      json_array_foreach (json_object_get (plan, "sharedMounts"), i, v)
+      {
+        found = found || strcmp (json_string_value (v) ?: "", path) == 0;
+      }
+      json_decref (plan);
     }
-  pp_store_close (&store);
-  return ret;
+  return found;
 }
 
 /* Unmounts `path` if mounted; true when nothing is mounted there afterwards. */
@@ -301,7 +380,18 @@ pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_
   cleanup_free char *data = pp_pod_datadir (ctx, pod->id);
   if (unmounted)
     remove_path (run, &first);
-  /* Memory-backed volumes are mounts: they go before the directory that holds them. */
+  /* The shared bind mounts mountPropagation made of its sources, unless another pod mounts them so too. */
+  json_t *plan = pp_pod_read_plan (ctx, pod->id, NULL);
+  size_t si;
+  json_t *sv;
+  json_array_foreach (json_object_get (plan, "sharedMounts"), si, sv)
+  {
+    const char *path = json_string_value (sv);
+    if (path && !shared_elsewhere (ctx, pod->id, path))
+      unmount_path (path, &first);
+  }
+  json_decref (plan);
+  /* Memory-backed and image volumes are mounts: they go before the directory that holds them. */
   cleanup_free char *vols = xasprintf ("%s/volumes", data);
   cleanup_dir DIR *vd = opendir (vols);
   struct dirent *de;

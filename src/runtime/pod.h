@@ -49,6 +49,13 @@ bool pp_pod_is_set_up (pp_context_t *ctx, const char *pod_id);
    (after a reboot). */
 int pp_pod_remount_tmpfs (json_t *plan, pp_error_t *err);
 
+/* Mounts an image read-only, nosuid, nodev and noexec at `target` (made if missing) unless something is mounted
+   there: an image volume. */
+int pp_pod_mount_image_volume (pp_context_t *ctx, const char *image_id, const char *target, pp_error_t *err);
+/* Mounts again what pod.json lists that a reboot dropped: image volumes ("imageVolumes": [{"id", "path"}]) and the
+   shared bind mounts of mountPropagation sources ("sharedMounts": [path]). */
+int pp_pod_remount_volumes (pp_context_t *ctx, json_t *plan, pp_error_t *err);
+
 /* Mounts a container's root filesystem (the image's layers under an overlay) unless it is mounted. */
 int pp_ctr_mount_rootfs (pp_context_t *ctx, const char *ctr_id, const char *image_id, pp_error_t *err);
 

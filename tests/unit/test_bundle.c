@@ -109,6 +109,55 @@ test_capabilities (void **state)
   json_decref (c);
 }
 
+/* The options of a config.json's mount at `dest`, comma-joined. */
+static char *
+mount_options (json_t *c, const char *dest)
+{
+  size_t i, k;
+  json_t *m, *o;
+  pp_buf_t b = { 0 };
+  pp_buf_puts (&b, "");
+  json_array_foreach (json_object_get (c, "mounts"), i, m)
+  {
+    if (strcmp (json_string_value (json_object_get (m, "destination")), dest) != 0)
+      continue;
+    json_array_foreach (json_object_get (m, "options"), k, o)
+    {
+      pp_buf_printf (&b, "%s%s", k ? "," : "", json_string_value (o));
+    }
+  }
+  return b.data;
+}
+
+/* mountPropagation as OCI says it: each bind mount's propagation option, and rootfsPropagation so that the
+   root's mounts are not made private before a rslave or rshared mount copies its source (containerd's rule). */
+static void
+test_mount_propagation (void **state)
+{
+  (void) state;
+  const char *args[] = { "true", NULL };
+  pp_bundle_mount_t mounts[] = { { "/a", "/src/a", false, NULL, false }, { "/b", "/src/b", true, "rslave", true } };
+  pp_bundle_spec_t spec = { .args = args, .mounts = mounts, .n_mounts = 2 };
+  cleanup_error pp_error_t err = NULL;
+  json_t *c = pp_bundle_config (&spec, &err);
+  cleanup_free char *a = mount_options (c, "/a");
+  cleanup_free char *b = mount_options (c, "/b");
+  assert_string_equal (a, "rbind,rprivate,nosuid,nodev");
+  assert_string_equal (b, "rbind,rslave,nosuid,nodev,noexec,ro");
+  assert_string_equal (json_string_value (json_object_get (json_object_get (c, "linux"), "rootfsPropagation")),
+                       "rslave");
+  json_decref (c);
+  mounts[0].propagation = "rshared";
+  c = pp_bundle_config (&spec, &err);
+  assert_string_equal (json_string_value (json_object_get (json_object_get (c, "linux"), "rootfsPropagation")),
+                       "rshared");
+  json_decref (c);
+  spec.n_mounts = 0;
+  c = pp_bundle_config (&spec, &err);
+  assert_null (json_object_get (json_object_get (c, "linux"), "rootfsPropagation"));
+  json_decref (c);
+}
+
 static rootfs_fixture_t fx;
 static char *bundle;
 static int runs;
@@ -465,6 +514,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_args_rules),
     cmocka_unit_test (test_capabilities),
+    cmocka_unit_test (test_mount_propagation),
   };
   const struct CMUnitTest container_tests[] = {
     cmocka_unit_test (test_runc_and_executor_run_the_bundle),
