@@ -1,7 +1,6 @@
 /* Pods in a user namespace of their own: maps, idmapped mounts, ownership of their volumes, processes inside. */
 #include "runtime/userns.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
@@ -44,31 +43,24 @@ shift_one (int dirfd, const char *name, const struct stat *st, uint32_t base)
   return 0;
 }
 
-static int
-shift_dir (int fd, uint32_t base, int depth)
+typedef struct
 {
-  cleanup_dir DIR *d = fdopendir (fd);
-  if (d == NULL)
-    {
-      close (fd);
-      return -1;
-    }
-  struct dirent *de;
-  while ((de = readdir (d)) != NULL)
-    {
-      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
-        continue;
-      struct stat st;
-      if (fstatat (dirfd (d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0
-          || shift_one (dirfd (d), de->d_name, &st, base) < 0)
-        return -1;
-      if (!S_ISDIR (st.st_mode) || depth > 64)
-        continue;
-      int sub = openat (dirfd (d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      if (sub < 0 || shift_dir (sub, base, depth + 1) < 0)
-        return -1;
-    }
-  return 0;
+  uint32_t base;
+  int depth;
+} shift_t;
+
+static int
+shift_entry (int dirfd, const char *name, void *data)
+{
+  shift_t *sh = data;
+  struct stat st;
+  if (fstatat (dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || shift_one (dirfd, name, &st, sh->base) < 0)
+    return -1;
+  if (!S_ISDIR (st.st_mode) || sh->depth > 64)
+    return 0;
+  int sub = openat (dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  shift_t deeper = { sh->base, sh->depth + 1 };
+  return sub < 0 ? -1 : pp_dir_each (sub, shift_entry, &deeper);
 }
 
 int
@@ -85,7 +77,8 @@ pp_userns_shift_tree (const char *path, uint32_t base, pp_error_t *err)
         close (fd);
       return pp_error_make (err, e, "give `%s` to the pod's user namespace", path);
     }
-  if (shift_dir (fd, base, 0) < 0)
+  shift_t sh = { base, 0 };
+  if (pp_dir_each (fd, shift_entry, &sh) < 0)
     return pp_error_make (err, errno, "give what is under `%s` to the pod's user namespace", path);
   return 0;
 }

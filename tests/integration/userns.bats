@@ -58,6 +58,16 @@ wait_log() {
 	return 1
 }
 
+# Waits for a container's readiness probe to pass, as `ps --format json` says.
+wait_field_ready() {
+	for _ in $(seq 100); do
+		pp ps -a --format json | python3 -c 'import json,sys; sys.exit(0 if any(c["name"] == sys.argv[1] and c["ready"] for c in json.load(sys.stdin)) else 1)' "$1" && return 0
+		sleep 0.1
+	done
+	echo "$1 is not ready" >&2
+	return 1
+}
+
 # Nothing of the test's pods is left: no mount (namespace files included), no directory, no process of the range.
 assert_nothing_left() {
 	run grep -F " $BATS_TEST_TMPDIR/" /proc/self/mountinfo
@@ -181,4 +191,45 @@ print(c["uidMappings"], c["gidMappings"])' "$ROOT/containers/$ctrid/config.json"
 	assert_contains "$output" "hostNetwork: may not be true when hostUsers is false"
 	run -0 pp pod ls --format json
 	refute_contains "$output" '"bad"'
+}
+
+@test "hostUsers false: runAsUser and fsGroup are ids of the pod's range; exec probes and exec -u join its namespace" {
+	cat >"$Y/ids.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: ids
+	spec:
+	  hostUsers: false
+	  terminationGracePeriodSeconds: 0
+	  securityContext: {fsGroup: 2000}
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "touch /tmp/ready; exec sleep 1000"]
+	    readinessProbe:
+	      exec: {command: ["cat", "/tmp/ready"]}
+	      periodSeconds: 1
+	  - name: user
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "id -u; id -G; echo x >/data/u; echo ready; exec sleep 1000"]
+	    securityContext: {runAsUser: 1000}
+	    volumeMounts: [{name: data, mountPath: /data}]
+	  volumes:
+	  - {name: data, emptyDir: {}}
+	YAML
+	run -0 pp kube play "$Y/ids.yaml"
+	wait_log ids-user ready
+	base=$(host_base ids-main)
+	run -0 pp logs ids-user
+	assert_equal "$output" "$(printf '1000\n0 2000\nready')"
+	pid=$(pp inspect ids-user | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["pid"])')
+	assert_equal "$(awk '/^Uid:/ { print $2 } /^Groups:/ { print $2 }' "/proc/$pid/status" | tr '\n' ' ')" "$((base + 1000)) $((base + 2000)) "
+	podid=$(pp pod inspect ids | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+	assert_equal "$(stat -c %u:%g "$ROOT/pods/$podid/volumes/data/u")" "$((base + 1000)):$((base + 2000))"
+	wait_field_ready ids-main
+	run -0 pp exec -u 1000 ids-main id -u
+	assert_equal "$output" "1000"
+	run -0 pp kube down "$Y/ids.yaml"
+	assert_nothing_left "$base"
 }
