@@ -11,6 +11,7 @@
 #include "runtime/namedvol.h"
 #include "runtime/pod.h"
 #include "runtime/probe.h"
+#include "runtime/userns.h"
 #include "schema/checks.h"
 #include "schema/manifest.h"
 #include "state/state.h"
@@ -58,6 +59,7 @@ typedef struct
   char *id;
   char **ctr_ids;
   pp_volumes_t vols;
+  uint32_t userns_base; /* hostUsers: false: the first host id its user namespace maps, else 0 */
 } pod_plan_t;
 
 /* A Job: what it asks for; its pods are made from a template pod plan by its controller. */
@@ -255,7 +257,6 @@ resolv_conf (const pp_node_t *spec)
 /* Fields the tables mark supported that kube play does not honour yet: each one present is named in a warning,
    never ignored in silence. */
 static const char *const pod_fields_pending[] = {
-  "hostUsers",
   "readinessGates", "runtimeClassName", "os", NULL,
 };
 static const char *const pod_security_pending[] = {
@@ -667,8 +668,12 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
   if (!quantity_at (requests, "cpu", &cpu_req))
     cpu_req = cpu;
 
-  pp_bundle_ns_t ns[6];
+  pp_bundle_ns_t ns[7];
   size_t n_ns = 0;
+  /* The pod's user namespace first: the runtime joins it before the others, which it owns. */
+  cleanup_free char *userns = xasprintf ("%s/ns/user", run);
+  if (p->userns_base)
+    ns[n_ns++] = (pp_bundle_ns_t){ "user", userns };
   cleanup_free char *net = xasprintf ("%s/ns/net", run);
   cleanup_free char *ipc = xasprintf ("%s/ns/ipc", run);
   cleanup_free char *uts = xasprintf ("%s/ns/uts", run);
@@ -729,6 +734,7 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
     .cap_drop = cap_drop,
     .namespaces = ns,
     .n_namespaces = n_ns,
+    .userns_base = p->userns_base,
     .memory_limit = (int64_t) mem,
     .cpu_quota = cpu > 0 ? (int64_t) ceill (cpu * 100000) : 0,
     .cpu_period = cpu > 0 ? 100000 : 0,
@@ -926,7 +932,20 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
   if (record_pod (state, p, play_file, err) < 0)
     return -1;
   cleanup_free char *fqdn = pod_fqdn (p);
-  if (pp_pod_setup (ctx, p->id, &(pp_pod_etc_t){ p->hostname, p->hosts_extra, p->resolv_conf, fqdn }, err) < 0)
+  /* hostUsers: false: a user namespace of the pod's own, on host ids no other pod has. */
+  const pp_node_t *host_users = pp_node_get (p->spec, "hostUsers");
+  uint32_t block;
+  if (host_users && host_users->tag == PP_TAG_BOOL && !bool_at (p->spec, "hostUsers"))
+    {
+      if (pp_state_userns_take (state, p->id, PP_USERNS_FIRST_BLOCK, PP_USERNS_END_BLOCK, &block, err) < 0)
+        return pp_error_wrap (err, "pod %s", p->name);
+      p->userns_base = block * PP_USERNS_SIZE;
+      if (opts->runtime && strcmp (opts->runtime, "builtin") != 0 && pp_pod_userns_reachable (ctx, err) < 0)
+        return pp_error_wrap (err, "pod %s", p->name);
+    }
+  if (pp_pod_setup (ctx, p->id,
+                    &(pp_pod_etc_t){ p->hostname, p->hosts_extra, p->resolv_conf, fqdn, p->userns_base }, err)
+      < 0)
     return -1;
   cleanup_free char *where = xasprintf ("pod %s", p->name);
   pp_env_pod_t ep = { .file = p->doc->file, .where = where, .name = p->name, .namespace_ = p->namespace_,
@@ -939,15 +958,18 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
     vimg_ids[i] = p->vimg[i].image.id;
   int vret = pp_volumes_create (ctx, p->id, objs, &ep, p->dir, fs_group, vimg_ids, &p->vols, err);
   free (vimg_ids);
-  if (vret < 0)
+  if (vret < 0 || (p->userns_base && pp_pod_userns_volumes (ctx, p->id, p->userns_base, err) < 0))
     return -1;
   for (size_t i = 0; i < p->n; i++)
-    if (pp_ctr_mount_rootfs (ctx, p->ctr_ids[i], p->c[i].image.id, err) < 0
+    if (pp_ctr_mount_rootfs (ctx, p->ctr_ids[i], p->c[i].image.id, p->id, p->userns_base, err) < 0
         || write_bundle (ctx, objs, p, i, p->ctr_ids[i], err) < 0)
       return -1;
   cleanup_free char *run = pp_pod_rundir (ctx, p->id);
   cleanup_free char *netns = bool_at (p->spec, "hostNetwork") ? NULL : xasprintf ("%s/ns/net", run);
   json_t *plan = plan_json (p, opts->runtime, netns);
+  if (p->userns_base)
+    json_object_set_new (plan, "userNamespace", json_pack ("{s:I, s:I}", "hostID", (json_int_t) p->userns_base,
+                                                           "size", (json_int_t) PP_USERNS_SIZE));
   int ret = pp_pod_write_plan (ctx, p->id, plan, err);
   json_decref (plan);
   /* The monitor starts the containers while the next pods are made; play waits for them all at the end. */

@@ -507,19 +507,23 @@ start_one (pp_cli_t *cli, pp_state_t *state, pp_pod_rec_t *pod, void *data, pp_e
   const char *hostname = json_string_value (json_object_get (plan, "hostname")) ?: pod->name;
   pp_pod_etc_t etc = { hostname, json_string_value (json_object_get (plan, "hostsExtra")),
                        json_string_value (json_object_get (plan, "resolvConf")),
-                       json_string_value (json_object_get (plan, "fqdn")) };
+                       json_string_value (json_object_get (plan, "fqdn")), pp_pod_plan_userns_base (plan) };
   int ret = pp_pod_setup (cli->ctx, pod->id, &etc, err);
   if (ret == 0)
     ret = pp_pod_remount_tmpfs (plan, err);
   if (ret == 0)
     ret = pp_pod_remount_volumes (cli->ctx, plan, err);
+  /* A memory-backed emptyDir mounted again belongs to host root until it is given back to the pod's root. */
+  if (ret == 0 && etc.userns_base)
+    ret = pp_pod_userns_volumes (cli->ctx, pod->id, etc.userns_base, err);
   pp_container_rec_t *cs = NULL;
   size_t n = 0;
   if (ret == 0)
     ret = pp_state_container_list (state, pod->id, &cs, &n, err);
   for (size_t i = 0; ret == 0 && i < n; i++)
     {
-      ret = pp_ctr_mount_rootfs (cli->ctx, cs[i].id, *cs[i].image_id ? cs[i].image_id : cs[i].image, err);
+      ret = pp_ctr_mount_rootfs (cli->ctx, cs[i].id, *cs[i].image_id ? cs[i].image_id : cs[i].image, pod->id,
+                                 etc.userns_base, err);
       /* A start begins the containers afresh; their restart counts go on. */
       free (cs[i].status);
       cs[i].status = xstrdup ("Created");

@@ -236,6 +236,22 @@ pp_exit_code (int wait_status)
 }
 
 int
+pp_dir_each (int fd, int (*fn) (int dirfd, const char *name, void *data), void *data)
+{
+  cleanup_dir DIR *d = fdopendir (fd);
+  if (d == NULL)
+    {
+      close (fd);
+      return -1;
+    }
+  struct dirent *de;
+  while ((de = readdir (d)) != NULL)
+    if (strcmp (de->d_name, ".") != 0 && strcmp (de->d_name, "..") != 0 && fn (dirfd (d), de->d_name, data) < 0)
+      return -1;
+  return 0;
+}
+
+int
 pp_mkdir_p (const char *path, mode_t mode)
 {
   cleanup_free char *p = xstrdup (path);

@@ -88,6 +88,9 @@ int pp_exit_code (int wait_status);
 
 /* mkdir -p: every missing component of `path` (existing ones are fine). */
 int pp_mkdir_p (const char *path, mode_t mode);
+/* Calls `fn` on each entry of the directory `fd` (which it takes, and closes) but . and .., until one fails:
+   then -1, with errno as `fn` left it. */
+int pp_dir_each (int fd, int (*fn) (int dirfd, const char *name, void *data), void *data);
 
 /* A file descriptor over a Unix socket (SCM_RIGHTS), with a short name as its data, as runc's --console-socket
    hands a terminal's master side.  The receiver gets a close-on-exec descriptor, or -1 with errno set. */

@@ -233,6 +233,14 @@ pp_bundle_config (const pp_bundle_spec_t *spec, pp_error_t *err)
         json_object_set_new (sysctl, spec->sysctls[i].name, json_string (spec->sysctls[i].value));
       json_object_set_new (linux_, "sysctl", sysctl);
     }
+  if (spec->userns_base)
+    {
+      /* The runtime joins the user namespace the namespaces name; the maps say what it maps. */
+      json_t *map = json_pack ("[{s:i, s:I, s:I}]", "containerID", 0, "hostID", (json_int_t) spec->userns_base,
+                               "size", (json_int_t) 65536);
+      json_object_set_new (linux_, "uidMappings", json_deep_copy (map));
+      json_object_set_new (linux_, "gidMappings", map);
+    }
   if (spec->cgroups_path)
     json_object_set_new (linux_, "cgroupsPath", json_string (spec->cgroups_path));
   if (rootfs_propagation (spec))

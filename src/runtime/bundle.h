@@ -52,6 +52,7 @@ typedef struct
   const char *const *cap_add, *const *cap_drop; /* NULL-terminated, "NET_ADMIN" or "CAP_NET_ADMIN" */
   pp_bundle_ns_t *namespaces;
   size_t n_namespaces;
+  uint32_t userns_base; /* with a "user" namespace: ids 0..65535 in it are host ids userns_base.. (0 for none) */
   int64_t memory_limit;          /* bytes, 0 for none; swap is not allowed beyond it */
   int64_t cpu_quota, cpu_period; /* microseconds, 0 for none */
   uint64_t cpu_shares;

@@ -3,6 +3,7 @@
 #include "core/capnames.h"
 #include "runtime/seccomp.h"
 #include "runtime/cgroup.h"
+#include "runtime/userns.h"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -43,6 +44,7 @@ typedef struct
   int unshare_flags;
   int join_fds[8], join_types[8];
   size_t n_join;
+  int user_fd; /* the user namespace to join first (a pod's, for hostUsers: false), or -1 */
   mnt_t *mounts;
   size_t n_mounts;
   char **masked, **readonly;
@@ -236,6 +238,7 @@ prepare (const char *dir, prep_t *p, pp_error_t *err)
   memset (p, 0, sizeof *p);
   for (size_t i = 0; i < PP_N_ELEMENTS (p->join_fds); i++)
     p->join_fds[i] = -1;
+  p->user_fd = -1;
   cleanup_free char *path = xasprintf ("%s/config.json", dir);
   json_error_t jerr;
   json_t *c = json_load_file (path, 0, &jerr);
@@ -275,12 +278,25 @@ prepare (const char *dir, prep_t *p, pp_error_t *err)
     for (size_t k = 0; k < PP_N_ELEMENTS (ns_types); k++)
       if (strcmp (type, ns_types[k].type) == 0)
         flag = ns_types[k].flag;
-    if (flag == 0 || flag == CLONE_NEWUSER)
+    /* A user namespace is joined (a pod's, whose maps its maker wrote), never made here. */
+    if (flag == 0 || (flag == CLONE_NEWUSER && nspath == NULL))
       {
-        ret = pp_error_make (err, 0, "`%s`: namespace type `%s` is not supported", path, type);
+        ret = pp_error_make (err, 0, "`%s`: namespace type `%s`%s is not supported", path, type,
+                             flag ? " without a path" : "");
         break;
       }
-    if (nspath == NULL)
+    if (flag == CLONE_NEWUSER)
+      {
+        if (p->user_fd >= 0)
+          close (p->user_fd);
+        p->user_fd = open (nspath, O_RDONLY | O_CLOEXEC);
+        if (p->user_fd < 0)
+          {
+            ret = pp_error_make (err, errno, "open namespace `%s`", nspath);
+            break;
+          }
+      }
+    else if (nspath == NULL)
       p->unshare_flags |= flag;
     else if (p->n_join < PP_N_ELEMENTS (p->join_fds))
       {
@@ -348,6 +364,8 @@ release (prep_t *p)
   for (size_t i = 0; i < p->n_join; i++)
     if (p->join_fds[i] >= 0)
       close (p->join_fds[i]);
+  if (p->user_fd >= 0)
+    close (p->user_fd);
   for (size_t i = 0; i < p->n_mounts; i++)
     {
       free (p->mounts[i].name);
@@ -388,6 +406,15 @@ static void __attribute__ ((noreturn)) child_fail (int errfd, const char *what, 
   if (n > 0)
     PP_RETRY (write (errfd, msg, (size_t) n < sizeof msg ? (size_t) n : sizeof msg - 1));
   _exit (127);
+}
+
+/* In a joined user namespace, the ids the process had are not mapped: files it makes (mount points on the tmpfs
+   of /dev) would fail.  It becomes the namespace's root, which keeps its capabilities there. */
+static void
+become_ns_root (int errfd)
+{
+  if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
+    child_fail (errfd, "become root of the user namespace", NULL);
 }
 
 /* mkdir -p of a path inside the new root, one component at a time and never through a symlink. */
@@ -455,14 +482,25 @@ do_mounts (const prep_t *p, int errfd)
     child_fail (errfd, "set the propagation of /", NULL);
   if (mount (p->rootfs, p->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     child_fail (errfd, "bind the root", p->rootfs);
+  /* From here on paths are relative to the new root: in a user namespace, its root may not search the
+     directories above it (host root's), nor reach the sources of bind mounts but through descriptors opened
+     before (in this mount namespace: a bind takes its source from no other). */
+  int source_fds[p->n_mounts + 1];
+  for (size_t i = 0; i < p->n_mounts; i++)
+    source_fds[i] = p->mounts[i].bind ? open (p->mounts[i].source, O_PATH | O_CLOEXEC) : -1;
+  if (chdir (p->rootfs) < 0)
+    child_fail (errfd, "enter the root", p->rootfs);
+  if (p->user_fd >= 0)
+    become_ns_root (errfd);
   for (size_t i = 0; i < p->n_mounts; i++)
     {
       const mnt_t *m = &p->mounts[i];
       struct stat st;
-      bool file = m->bind && stat (m->source, &st) == 0 && !S_ISDIR (st.st_mode);
-      char target[4096];
-      snprintf (target, sizeof target, "%s%s", p->rootfs, m->name);
-      if (make_path_in (p->rootfs, m->name, file) < 0)
+      bool file = m->bind && source_fds[i] >= 0 && fstat (source_fds[i], &st) == 0 && !S_ISDIR (st.st_mode);
+      char target[4096], source[64];
+      snprintf (target, sizeof target, ".%s", m->name);
+      snprintf (source, sizeof source, "/proc/self/fd/%d", source_fds[i]);
+      if (make_path_in (".", m->name, file) < 0)
         child_fail (errfd, "create the mount point", m->name);
       unsigned long flags = m->flags & ~(m->bind ? MS_RDONLY : 0UL);
       if (m->cgroup)
@@ -472,7 +510,7 @@ do_mounts (const prep_t *p, int errfd)
             child_fail (errfd, failed, NULL);
           continue;
         }
-      if (mount (m->source, target, m->type, flags, m->data) < 0)
+      if (mount (source_fds[i] >= 0 ? source : m->source, target, m->type, flags, m->data) < 0)
         child_fail (errfd, "mount", m->name);
       /* A bind mount takes its read-only, nosuid, nodev and noexec flags on a remount (mount(2) ignores them on
          the bind itself). */
@@ -491,19 +529,14 @@ do_mounts (const prep_t *p, int errfd)
       char src[64], dst[4096], rel[64];
       snprintf (src, sizeof src, "/dev/%s", devices[i]);
       snprintf (rel, sizeof rel, "/dev/%s", devices[i]);
-      snprintf (dst, sizeof dst, "%s%s", p->rootfs, rel);
-      if (make_path_in (p->rootfs, rel, true) < 0 || mount (src, dst, NULL, MS_BIND, NULL) < 0)
+      snprintf (dst, sizeof dst, ".%s", rel);
+      if (make_path_in (".", rel, true) < 0 || mount (src, dst, NULL, MS_BIND, NULL) < 0)
         child_fail (errfd, "bind device", src);
     }
   static const char *const links[][2] = { { "/proc/self/fd", "fd" },     { "/proc/self/fd/0", "stdin" },
                                           { "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
                                           { "pts/ptmx", "ptmx" } };
-  int devfd = -1;
-  {
-    char devdir[4096];
-    snprintf (devdir, sizeof devdir, "%s/dev", p->rootfs);
-    devfd = open (devdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  }
+  int devfd = open ("dev", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   for (size_t i = 0; devfd >= 0 && i < PP_N_ELEMENTS (links); i++)
     symlinkat (links[i][0], devfd, links[i][1]);
   if (devfd >= 0)
@@ -516,9 +549,8 @@ enter_root (const prep_t *p, int errfd)
   int oldroot = p->root_propagation ? open ("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
   if (p->root_propagation && oldroot < 0)
     child_fail (errfd, "open the old root", NULL);
-  if (chdir (p->rootfs) < 0)
-    child_fail (errfd, "enter the root", p->rootfs);
-  /* pivot_root(".", "."): the old root ends up under the new one, and is detached at once. */
+  /* The working directory is the new root (do_mounts went there).  pivot_root(".", "."): the old root ends up
+     under the new one, and is detached at once. */
   if (syscall (SYS_pivot_root, ".", ".") < 0)
     child_fail (errfd, "pivot_root", p->rootfs);
   /* When the mounts are not all private, the old root becomes a slave first (entered by its descriptor, as runc
@@ -724,20 +756,26 @@ pp_executor_start (const char *dir, const pp_executor_io_t *io, pid_t *pid_out, 
       abandon (&p);
       return -1;
     }
-  /* Joining a PID namespace changes where the caller's next children go: it is done here, before the clone. */
+  /* Joining a PID namespace changes where the caller's next children go: it is done here, before the clone; in a
+     user namespace, by the helper that forks into it. */
+  int pidns_fd = -1;
   for (size_t i = 0; i < p.n_join; i++)
-    if (p.join_types[i] == CLONE_NEWPID && setns (p.join_fds[i], CLONE_NEWPID) < 0)
-      {
-        abandon (&p);
-        return pp_error_make (err, errno, "join the PID namespace of `%s`", dir);
-      }
+    if (p.join_types[i] == CLONE_NEWPID)
+      pidns_fd = p.join_fds[i];
+  if (pidns_fd >= 0 && p.user_fd < 0 && setns (pidns_fd, CLONE_NEWPID) < 0)
+    {
+      abandon (&p);
+      return pp_error_make (err, errno, "join the PID namespace of `%s`", dir);
+    }
   int pipefd[2];
   if (pipe2 (pipefd, O_CLOEXEC) < 0)
     {
       abandon (&p);
       return pp_error_make (err, errno, "pipe");
     }
-  pid_t pid = clone_process (p.unshare_flags & CLONE_NEWPID);
+  /* In a user namespace, a new PID namespace is made from inside it (else /proc cannot be mounted there). */
+  pid_t pid = p.user_fd >= 0 ? pp_userns_fork (p.user_fd, pidns_fd, p.unshare_flags & CLONE_NEWPID)
+                             : clone_process (p.unshare_flags & CLONE_NEWPID);
   if (pid < 0)
     {
       int e = errno;
@@ -865,6 +903,17 @@ pp_executor_exec (const char *dir, pid_t target, char *const *argv, const pp_exe
                 { "net", CLONE_NEWNET },       { "pid", CLONE_NEWPID }, { "mnt", CLONE_NEWNS } };
   int fds[PP_N_ELEMENTS (order)];
   int ret = 0;
+  /* The container's user namespace first, when it is not ours: the others are owned by it. */
+  char upath[64];
+  snprintf (upath, sizeof upath, "/proc/%d/ns/user", (int) target);
+  int user_fd = open (upath, O_RDONLY | O_CLOEXEC);
+  struct stat ust, self;
+  if (user_fd >= 0 && fstat (user_fd, &ust) == 0 && stat ("/proc/self/ns/user", &self) == 0
+      && ust.st_ino == self.st_ino && ust.st_dev == self.st_dev)
+    {
+      close (user_fd);
+      user_fd = -1;
+    }
   for (size_t i = 0; i < PP_N_ELEMENTS (order); i++)
     {
       char path[64];
@@ -883,6 +932,10 @@ pp_executor_exec (const char *dir, pid_t target, char *const *argv, const pp_exe
     {
       close (pipefd[0]);
       join_cgroups_of (target);
+      if (user_fd >= 0 && setns (user_fd, CLONE_NEWUSER) < 0)
+        child_fail (pipefd[1], "join the container's namespace", "user");
+      if (user_fd >= 0)
+        become_ns_root (pipefd[1]);
       for (size_t i = 0; i < PP_N_ELEMENTS (order); i++)
         if (setns (fds[i], order[i].flag) < 0)
           child_fail (pipefd[1], "join the container's namespace", order[i].name);
@@ -918,6 +971,8 @@ pp_executor_exec (const char *dir, pid_t target, char *const *argv, const pp_exe
   for (size_t i = 0; i < PP_N_ELEMENTS (order); i++)
     if (fds[i] >= 0)
       close (fds[i]);
+  if (user_fd >= 0)
+    close (user_fd);
   if (ret == 0)
     {
       char msg[512];

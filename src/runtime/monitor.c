@@ -8,6 +8,7 @@
 #include "runtime/logfile.h"
 #include "runtime/probe.h"
 #include "runtime/pod.h"
+#include "runtime/userns.h"
 #include "state/state.h"
 
 #include <fcntl.h>
@@ -893,8 +894,13 @@ on_sigchld (int sig)
 static int
 start_pause (monitor_t *m, pp_error_t *err)
 {
+  /* In the pod's user namespace (hostUsers: false) the PID namespace is made from inside it, which then owns it. */
+  cleanup_close int userns = pp_pod_userns_open (m->ctx, m->pod_id, err);
+  if (userns == -1)
+    return -1;
   struct clone_args args = { .flags = CLONE_NEWPID, .exit_signal = SIGCHLD };
-  pid_t pid = (pid_t) syscall (SYS_clone3, &args, sizeof args);
+  pid_t pid = userns >= 0 ? pp_userns_fork (userns, -1, CLONE_NEWPID)
+                          : (pid_t) syscall (SYS_clone3, &args, sizeof args);
   if (pid < 0)
     return pp_error_make (err, errno, "create the pod's PID namespace");
   if (pid == 0)

@@ -4,6 +4,7 @@
 #include "image/store.h"
 #include "image/unpack.h"
 #include "runtime/cgroup.h"
+#include "runtime/userns.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -18,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <linux/sched.h>
 #include <time.h>
 
 const char *const pp_pod_shared_ns[] = { "network", "ipc", "uts", NULL };
@@ -94,9 +96,14 @@ static void __attribute__ ((noreturn)) ns_child_fail (int fd, const char *what)
   _exit (1);
 }
 
-/* In a child: new namespaces, loopback up, hostname, then each namespace bound onto its file. */
-static void __attribute__ ((noreturn)) ns_child (const char *nsdir, const char *hostname, int errfd)
+/* In a child (in the pod's new user namespace, when it has one, once its maps are written): new network, IPC and
+   UTS namespaces, loopback up, hostname.  It tells the parent by closing `errfd` (or writing why it failed), then
+   waits, its namespaces held, until the parent has bound them and closes `go`. */
+static void __attribute__ ((noreturn)) ns_child (const char *hostname, bool userns, int go, int errfd)
 {
+  char c;
+  if (userns && PP_RETRY (read (go, &c, 1)) != 1)
+    _exit (1);
   if (unshare (CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS) < 0)
     ns_child_fail (errfd, "unshare the pod's namespaces");
   if (sethostname (hostname, strlen (hostname)) < 0)
@@ -109,14 +116,9 @@ static void __attribute__ ((noreturn)) ns_child (const char *nsdir, const char *
   ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
   if (ioctl (s, SIOCSIFFLAGS, &ifr) < 0)
     ns_child_fail (errfd, "bring the pod's loopback up");
-  for (size_t i = 0; i < PP_N_ELEMENTS (proc_ns); i++)
-    {
-      char src[64], dst[4096];
-      snprintf (src, sizeof src, "/proc/self/ns/%s", proc_ns[i]);
-      snprintf (dst, sizeof dst, "%s/%s", nsdir, proc_ns[i]);
-      if (mount (src, dst, NULL, MS_BIND, NULL) < 0)
-        ns_child_fail (errfd, "bind the pod's namespace");
-    }
+  close (errfd);
+  while (PP_RETRY (read (go, &c, 1)) > 0)
+    ;
   _exit (0);
 }
 
@@ -150,6 +152,72 @@ is_mount_point (const char *path)
   return false;
 }
 
+/* Binds the namespace `name` of process `pid` onto `nsd`/`name`. */
+static int
+bind_ns (const char *nsd, pid_t pid, const char *name, pp_error_t *err)
+{
+  cleanup_free char *f = xasprintf ("%s/%s", nsd, name);
+  cleanup_free char *src = xasprintf ("/proc/%d/ns/%s", (int) pid, name);
+  umount2 (f, MNT_DETACH);
+  cleanup_close int fd = open (f, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return pp_error_make (err, errno, "create `%s`", f);
+  if (mount (src, f, NULL, MS_BIND, NULL) < 0)
+    return pp_error_make (err, errno, "bind the pod's namespace on `%s`", f);
+  return 0;
+}
+
+/* The pod's namespaces, made by a helper process and bound under `nsd`.  With `userns_base`, the helper starts in a
+   new user namespace whose maps are written from here: the network, IPC and UTS namespaces it then makes are owned
+   by it, so that root in the pod's containers administers them (CAP_NET_ADMIN over its own network). */
+static int
+make_namespaces (const char *nsd, const char *hostname, uint32_t userns_base, pp_error_t *err)
+{
+  int go[2], res[2];
+  if (pipe2 (go, O_CLOEXEC) < 0)
+    return pp_error_make (err, errno, "pipe");
+  if (pipe2 (res, O_CLOEXEC) < 0)
+    {
+      close (go[0]);
+      close (go[1]);
+      return pp_error_make (err, errno, "pipe");
+    }
+  struct clone_args args = { .flags = userns_base ? CLONE_NEWUSER : 0, .exit_signal = SIGCHLD };
+  pid_t pid = (pid_t) syscall (SYS_clone3, &args, sizeof args);
+  if (pid == 0)
+    {
+      close (go[1]);
+      close (res[0]);
+      ns_child (hostname, userns_base != 0, go[0], res[1]);
+    }
+  int ret = pid < 0 ? pp_error_make (err, errno, "clone the pod's namespace helper") : 0;
+  close (go[0]);
+  close (res[1]);
+  if (ret == 0 && userns_base)
+    {
+      ret = pp_userns_write_maps (pid, userns_base, err);
+      if (ret == 0 && PP_RETRY (write (go[1], "m", 1)) != 1)
+        ret = pp_error_make (err, errno, "start the pod's namespace helper");
+    }
+  char msg[256];
+  ssize_t n = ret == 0 ? PP_RETRY (read (res[0], msg, sizeof msg - 1)) : 0;
+  if (n > 0)
+    {
+      msg[n] = '\0';
+      ret = pp_error_make (err, 0, "pod namespaces: %s", msg);
+    }
+  if (ret == 0 && userns_base)
+    ret = bind_ns (nsd, pid, "user", err);
+  for (size_t i = 0; ret == 0 && i < PP_N_ELEMENTS (proc_ns); i++)
+    ret = bind_ns (nsd, pid, proc_ns[i], err);
+  close (go[1]);
+  close (res[0]);
+  int status = pid > 0 ? pp_wait_status (pid) : 0;
+  if (ret == 0 && status != 0)
+    ret = pp_error_make (err, 0, "pod namespaces: the helper failed (status %d)", status);
+  return ret;
+}
+
 bool
 pp_pod_is_set_up (pp_context_t *ctx, const char *pod_id)
 {
@@ -169,42 +237,8 @@ pp_pod_setup (pp_context_t *ctx, const char *pod_id, const pp_pod_etc_t *etc, pp
   cleanup_free char *nsd = ns_dir (ctx, pod_id);
   if (pp_mkdir_p (nsd, 0700) < 0 || pp_mkdir_p (data, 0700) < 0)
     return pp_error_make (err, errno, "create the pod's directories under `%s`", run);
-  if (!pp_pod_is_set_up (ctx, pod_id))
-    {
-      for (size_t i = 0; i < PP_N_ELEMENTS (proc_ns); i++)
-        {
-          cleanup_free char *f = xasprintf ("%s/%s", nsd, proc_ns[i]);
-          umount2 (f, MNT_DETACH);
-          cleanup_close int fd = open (f, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-          if (fd < 0)
-            return pp_error_make (err, errno, "create `%s`", f);
-        }
-      int pipefd[2];
-      if (pipe2 (pipefd, O_CLOEXEC) < 0)
-        return pp_error_make (err, errno, "pipe");
-      pid_t pid = fork ();
-      if (pid < 0)
-        {
-          close (pipefd[0]);
-          close (pipefd[1]);
-          return pp_error_make (err, errno, "fork");
-        }
-      if (pid == 0)
-        {
-          close (pipefd[0]);
-          ns_child (nsd, hostname, pipefd[1]);
-        }
-      close (pipefd[1]);
-      char msg[256];
-      ssize_t n = PP_RETRY (read (pipefd[0], msg, sizeof msg - 1));
-      close (pipefd[0]);
-      int status = pp_wait_status (pid);
-      if (n > 0 || status != 0)
-        {
-          msg[n > 0 ? n : 0] = '\0';
-          return pp_error_make (err, 0, "pod namespaces: %s", n > 0 ? msg : "the helper failed");
-        }
-    }
+  if (!pp_pod_is_set_up (ctx, pod_id) && make_namespaces (nsd, hostname, etc->userns_base, err) < 0)
+    return -1;
   cleanup_free char *hosts_path = xasprintf ("%s/hosts", run);
   /* With a subdomain the FQDN comes first, as the kubelet writes it: `hostname -f` finds it by the short name. */
   cleanup_free char *hosts = xasprintf ("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
@@ -221,10 +255,11 @@ pp_pod_setup (pp_context_t *ctx, const char *pod_id, const pp_pod_etc_t *etc, pp
   return 0;
 }
 
-/* An image's layers at `target`: under an overlay writing to `upper`, or read-only when `upper` is NULL. */
+/* An image's layers at `target`: under an overlay writing to `upper`, or read-only when `upper` is NULL; idmapped
+   through the user namespace `userns_fd` unless it is -1. */
 static int
 mount_image (pp_context_t *ctx, const char *image_id, const char *upper, const char *work, const char *target,
-             pp_error_t *err)
+             int userns_fd, pp_error_t *err)
 {
   pp_store_t store;
   if (pp_store_open (ctx, &store, err) < 0)
@@ -233,7 +268,7 @@ mount_image (pp_context_t *ctx, const char *image_id, const char *upper, const c
   int ret = pp_store_lookup (&store, image_id, &image, err);
   if (ret == 0)
     {
-      ret = pp_store_mount_rootfs (&store, &image, upper, work, target, err);
+      ret = pp_store_mount_rootfs (&store, &image, upper, work, target, userns_fd, err);
       pp_image_release (&image);
     }
   pp_store_close (&store);
@@ -241,7 +276,63 @@ mount_image (pp_context_t *ctx, const char *image_id, const char *upper, const c
 }
 
 int
-pp_ctr_mount_rootfs (pp_context_t *ctx, const char *ctr_id, const char *image_id, pp_error_t *err)
+pp_pod_userns_open (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
+{
+  cleanup_free char *nsd = ns_dir (ctx, pod_id);
+  cleanup_free char *path = xasprintf ("%s/user", nsd);
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return errno == ENOENT ? -2 : pp_error_make (err, errno, "open the pod's user namespace `%s`", path);
+  return fd;
+}
+
+int
+pp_pod_userns_volumes (pp_context_t *ctx, const char *pod_id, uint32_t userns_base, pp_error_t *err)
+{
+  cleanup_free char *data = pp_pod_datadir (ctx, pod_id);
+  cleanup_free char *vols = xasprintf ("%s/volumes", data);
+  return pp_userns_shift_tree (vols, userns_base, err);
+}
+
+uint32_t
+pp_pod_plan_userns_base (json_t *plan)
+{
+  return (uint32_t) json_integer_value (json_object_get (json_object_get (plan, "userNamespace"), "hostID"));
+}
+
+/* Adds search permission for others to `path` (a directory of podplay's), without letting them list it. */
+static int
+make_searchable (const char *path, pp_error_t *err)
+{
+  struct stat st;
+  if (stat (path, &st) < 0 || ((st.st_mode & 0011) != 0011 && chmod (path, (st.st_mode & 07777) | 0011) < 0))
+    return pp_error_make (err, errno, "make `%s` searchable for the pod's root", path);
+  return 0;
+}
+
+int
+pp_pod_userns_reachable (pp_context_t *ctx, pp_error_t *err)
+{
+  /* The runroot may not be there yet: what podplay makes of it will be searchable. */
+  cleanup_free char *path = xstrdup (ctx->runroot);
+  for (char *slash = strrchr (path, '/'); slash; slash = strrchr (path, '/'))
+    {
+      *slash = '\0';
+      struct stat st;
+      const char *dir = *path ? path : "/";
+      if (stat (dir, &st) == 0 && (st.st_mode & 0001) == 0)
+        return pp_error_make (err, EACCES,
+                              "`%s` is not searchable by others: an OCI runtime enters a pod's root filesystem under "
+                              "the runroot `%s` as the pod's root (hostUsers: false), which needs it (chmod o+x `%s`, or "
+                              "another --runroot)",
+                              dir, ctx->runroot, dir);
+    }
+  return 0;
+}
+
+int
+pp_ctr_mount_rootfs (pp_context_t *ctx, const char *ctr_id, const char *image_id, const char *pod_id,
+                     uint32_t userns_base, pp_error_t *err)
 {
   cleanup_free char *rootfs = pp_ctr_rootfs (ctx, ctr_id);
   cleanup_free char *data = pp_ctr_datadir (ctx, ctr_id);
@@ -249,9 +340,21 @@ pp_ctr_mount_rootfs (pp_context_t *ctx, const char *ctr_id, const char *image_id
   cleanup_free char *work = xasprintf ("%s/work", data);
   if (pp_mkdir_p (rootfs, 0755) < 0 || pp_mkdir_p (upper, 0755) < 0 || pp_mkdir_p (work, 0700) < 0)
     return pp_error_make (err, errno, "create the directories of container %.12s", ctr_id);
+  /* The pod's root (an OCI runtime enters the root as it) searches its way to the root filesystem. */
+  cleanup_free char *ctrs = xasprintf ("%s/containers", ctx->runroot);
+  cleanup_free char *ctr = xasprintf ("%s/containers/%s", ctx->runroot, ctr_id);
+  if (userns_base
+      && (make_searchable (ctx->runroot, err) < 0 || make_searchable (ctrs, err) < 0 || make_searchable (ctr, err) < 0))
+    return -1;
   if (is_mounted (rootfs))
     return 0;
-  return mount_image (ctx, image_id, upper, work, rootfs, err);
+  /* The pod's root owns the root directory, which the overlay takes from the upper one; the layers are idmapped. */
+  cleanup_close int userns = -1;
+  if (userns_base && (chown (upper, userns_base, userns_base) < 0 || chown (work, userns_base, userns_base) < 0))
+    return pp_error_make (err, errno, "give `%s` to the pod's user namespace", upper);
+  if (userns_base && (userns = pp_pod_userns_open (ctx, pod_id, err)) < 0)
+    return userns == -2 ? pp_error_make (err, ENOENT, "pod %.12s has no user namespace", pod_id) : -1;
+  return mount_image (ctx, image_id, upper, work, rootfs, userns, err);
 }
 
 int
@@ -261,7 +364,7 @@ pp_pod_mount_image_volume (pp_context_t *ctx, const char *image_id, const char *
     return pp_error_make (err, errno, "create `%s`", target);
   if (is_mount_point (target))
     return 0;
-  return mount_image (ctx, image_id, NULL, NULL, target, err);
+  return mount_image (ctx, image_id, NULL, NULL, target, -1, err);
 }
 
 int
@@ -370,7 +473,9 @@ pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_
   cleanup_free char *nsd = ns_dir (ctx, pod->id);
   /* The PID namespace file of shareProcessNamespace, which its monitor binds and unbinds (unless killed). */
   cleanup_free char *pidns = xasprintf ("%s/pid", nsd);
+  cleanup_free char *userns = xasprintf ("%s/user", nsd);
   bool unmounted = unmount_path (pidns, &first);
+  unmounted = unmount_path (userns, &first) && unmounted;
   for (size_t i = 0; i < PP_N_ELEMENTS (proc_ns); i++)
     {
       cleanup_free char *f = xasprintf ("%s/%s", nsd, proc_ns[i]);

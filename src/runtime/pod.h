@@ -12,7 +12,7 @@
 #include <sys/types.h>
 
 /* Where things are:
-     <runroot>/pods/<pod>/ns/{net,ipc,uts}   the pod's namespaces, bind-mounted
+     <runroot>/pods/<pod>/ns/{net,ipc,uts}   the pod's namespaces, bind-mounted (and user, for hostUsers: false)
      <runroot>/pods/<pod>/{hosts,hostname,resolv.conf}
      <root>/pods/<pod>/pod.json              what the monitor runs: containers in order, restart policy, runtime
      <root>/pods/<pod>/monitor.log           the monitor's own messages
@@ -34,13 +34,16 @@ typedef struct
   const char *hosts_extra; /* lines added to /etc/hosts (hostAliases), or NULL */
   const char *resolv_conf; /* the whole resolv.conf (dnsPolicy, dnsConfig), or NULL for the host's */
   const char *fqdn;        /* <hostname>.<subdomain>.<namespace>.svc.cluster.local with a subdomain, or NULL */
+  uint32_t userns_base;    /* hostUsers: false: the first of the 65536 host ids the pod's user namespace maps; 0 for
+                              the host's user namespace */
 } pp_pod_etc_t;
 
 /* The host's resolv.conf without loopback name servers (a pod's loopback is its own): a pod's by default. */
 char *pp_pod_host_resolv_conf (void);
 
 /* Creates what a pod needs before its containers: directories, the shared network (loopback up), IPC and UTS
-   (hostname set) namespaces, and /etc/hosts, /etc/hostname, /etc/resolv.conf.  Done again after a reboot. */
+   (hostname set) namespaces, owned by the pod's own user namespace (bound on ns/user) when it has one, and
+   /etc/hosts, /etc/hostname, /etc/resolv.conf.  Done again after a reboot. */
 int pp_pod_setup (pp_context_t *ctx, const char *pod_id, const pp_pod_etc_t *etc, pp_error_t *err);
 /* Whether the pod's namespaces are still held (a reboot drops them with the runroot). */
 bool pp_pod_is_set_up (pp_context_t *ctx, const char *pod_id);
@@ -56,8 +59,24 @@ int pp_pod_mount_image_volume (pp_context_t *ctx, const char *image_id, const ch
    shared bind mounts of mountPropagation sources ("sharedMounts": [path]). */
 int pp_pod_remount_volumes (pp_context_t *ctx, json_t *plan, pp_error_t *err);
 
-/* Mounts a container's root filesystem (the image's layers under an overlay) unless it is mounted. */
-int pp_ctr_mount_rootfs (pp_context_t *ctx, const char *ctr_id, const char *image_id, pp_error_t *err);
+/* The pod's user namespace, open; -2 when the pod has none (it runs in the host's), -1 with `err` on failure. */
+int pp_pod_userns_open (pp_context_t *ctx, const char *pod_id, pp_error_t *err);
+
+/* Gives the pod's own volumes (emptyDir, configMap, secret, under <root>/pods/<pod>/volumes) to its user
+   namespace: what host root owns there, the pod's root owns (ids shifted by `userns_base`; again is harmless). */
+int pp_pod_userns_volumes (pp_context_t *ctx, const char *pod_id, uint32_t userns_base, pp_error_t *err);
+/* The first host id of the pod's user namespace as pod.json records it ("userNamespace": {"hostID", "size"}), 0
+   when it runs in the host's. */
+uint32_t pp_pod_plan_userns_base (json_t *plan);
+
+/* Whether an OCI runtime (runc), which enters the root filesystem as the pod's root, can reach it: every directory
+   above the runroot must be searchable by others (podplay makes its own below so: 0711, searchable, not listable). */
+int pp_pod_userns_reachable (pp_context_t *ctx, pp_error_t *err);
+
+/* Mounts a container's root filesystem (the image's layers under an overlay) unless it is mounted.  With
+   `userns_base` (not 0) the layers are idmapped through the user namespace of pod `pod_id`, which owns the root. */
+int pp_ctr_mount_rootfs (pp_context_t *ctx, const char *ctr_id, const char *image_id, const char *pod_id,
+                         uint32_t userns_base, pp_error_t *err);
 
 /* Removes everything of a pod from the machine: processes left over, mounts, namespace files, directories.
    Goes on past errors (each is logged) and returns the first. */

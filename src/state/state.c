@@ -32,7 +32,10 @@ static const char schema_sql[] =
   "  reason TEXT, completions INTEGER NOT NULL, parallelism INTEGER NOT NULL, backoff_limit INTEGER NOT NULL,"
   "  deadline INTEGER NOT NULL DEFAULT 0, succeeded INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0,"
   "  active INTEGER NOT NULL DEFAULT 0, created_pods INTEGER NOT NULL DEFAULT 0, controller_pid INTEGER NOT NULL DEFAULT 0,"
-  "  controller_start INTEGER NOT NULL DEFAULT 0, started INTEGER NOT NULL DEFAULT 0, finished INTEGER NOT NULL DEFAULT 0);";
+  "  controller_start INTEGER NOT NULL DEFAULT 0, started INTEGER NOT NULL DEFAULT 0, finished INTEGER NOT NULL DEFAULT 0);"
+  /* The block of host ids (block * 65536 on) a pod's user namespace maps, held until the pod's record goes. */
+  "CREATE TABLE IF NOT EXISTS userns ("
+  "  pod_id TEXT PRIMARY KEY REFERENCES pods (id) ON DELETE CASCADE, block INTEGER NOT NULL UNIQUE);";
 
 static int
 db_error (pp_state_t *s, pp_error_t *err, const char *what)
@@ -343,6 +346,34 @@ int
 pp_state_pod_remove (pp_state_t *s, const char *id, pp_error_t *err)
 {
   return run (s, prepare (s, err, "DELETE FROM pods WHERE id = ?", "s", id), err, "remove a pod");
+}
+
+int
+pp_state_userns_take (pp_state_t *s, const char *pod_id, uint32_t first, uint32_t limit, uint32_t *block,
+                      pp_error_t *err)
+{
+  /* One statement, so atomic: the lowest free block at or after `first`; a pod that has one keeps it, and no
+     free block below `limit` inserts nothing (the NULL is ignored). */
+  sqlite3_stmt *st = prepare (s, err,
+                              "INSERT OR IGNORE INTO userns (pod_id, block) SELECT ?1, MIN(b) FROM"
+                              " (SELECT ?2 AS b UNION ALL SELECT block + 1 FROM userns)"
+                              " WHERE b >= ?2 AND b < ?3 AND b NOT IN (SELECT block FROM userns)",
+                              "sii", pod_id, (int64_t) first, (int64_t) limit);
+  if (run (s, st, err, "allocate a user namespace") < 0)
+    return -1;
+  st = prepare (s, err, "SELECT block FROM userns WHERE pod_id = ?", "s", pod_id);
+  if (st == NULL)
+    return -1;
+  int rc = sqlite3_step (st), ret = 0;
+  if (rc == SQLITE_ROW)
+    *block = (uint32_t) sqlite3_column_int64 (st, 0);
+  else if (rc == SQLITE_DONE)
+    ret = pp_error_make (err, ENOSPC, "no free range of host ids for a user namespace (%u pods have one)",
+                         limit - first);
+  else
+    ret = db_error (s, err, "read a user namespace");
+  sqlite3_finalize (st);
+  return ret;
 }
 
 int

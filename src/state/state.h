@@ -79,6 +79,12 @@ int pp_state_pod_rename (pp_state_t *state, const char *id, const char *name, pp
 /* Removes a pod and its containers. */
 int pp_state_pod_remove (pp_state_t *state, const char *id, pp_error_t *err);
 
+/* The block of host ids of the pod's user namespace (hostUsers: false): its own if it has one, else the lowest
+   block in [first, limit) that no pod holds, which it holds until its record is removed.  ENOSPC when none is
+   free. */
+int pp_state_userns_take (pp_state_t *state, const char *pod_id, uint32_t first, uint32_t limit, uint32_t *block,
+                          pp_error_t *err);
+
 int pp_state_container_add (pp_state_t *state, const pp_container_rec_t *c, pp_error_t *err);
 /* The containers of a pod, or of every pod when `pod_id` is NULL. */
 int pp_state_container_list (pp_state_t *state, const char *pod_id, pp_container_rec_t **cs, size_t *n,

@@ -51,7 +51,7 @@ rootfs_fixture_mount (rootfs_fixture_t *f, const char *dir, const char *name, co
   assert_int_equal (mkdir (upper, 0755), 0);
   assert_int_equal (mkdir (work, 0700), 0);
   assert_int_equal (mkdir (target, 0755), 0);
-  if (pp_store_mount_rootfs (&f->store, &f->image, upper, work, target, &err) < 0)
+  if (pp_store_mount_rootfs (&f->store, &f->image, upper, work, target, -1, &err) < 0)
     fail_msg ("%s", err->msg);
 }
 

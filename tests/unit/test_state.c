@@ -147,6 +147,38 @@ test_rollback_leaves_nothing (void **state)
 }
 
 /* Two processes, each adding 150 pods in transactions of three: all 300 land, none lost or doubled. */
+/* Blocks of host ids for user namespaces: the lowest free one, each pod its own, kept on a second ask, freed with the
+   pod's record, none when all are taken. */
+static void
+test_userns_blocks (void **state)
+{
+  (void) state;
+  pp_state_t *s = open_state ();
+  cleanup_error pp_error_t err = NULL;
+  cleanup_free char *a = NULL, *b = NULL, *c = NULL, *d = NULL;
+  add_pod (s, "a", &a);
+  add_pod (s, "b", &b);
+  add_pod (s, "c", &c);
+  add_pod (s, "d", &d);
+  uint32_t ba = 0, bb = 0, bc = 0, again = 0;
+  assert_int_equal (pp_state_userns_take (s, a, 10, 13, &ba, &err), 0);
+  assert_int_equal (pp_state_userns_take (s, b, 10, 13, &bb, &err), 0);
+  assert_int_equal (pp_state_userns_take (s, a, 10, 13, &again, &err), 0);
+  assert_int_equal (ba, 10);
+  assert_int_equal (bb, 11);
+  assert_int_equal (again, 10);
+  assert_int_equal (pp_state_pod_remove (s, a, &err), 0);
+  assert_int_equal (pp_state_userns_take (s, c, 10, 13, &bc, &err), 0);
+  assert_int_equal (bc, 10);
+  assert_int_equal (pp_state_userns_take (s, d, 10, 13, &again, &err), 0);
+  assert_int_equal (again, 12);
+  cleanup_free char *e = NULL;
+  add_pod (s, "e", &e);
+  assert_int_equal (pp_state_userns_take (s, e, 10, 13, &again, &err), -1);
+  assert_int_equal (err->status, ENOSPC);
+  pp_state_close (s);
+}
+
 static void
 test_two_writers (void **state)
 {
@@ -293,6 +325,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_two_writers, setup, teardown),
     cmocka_unit_test_setup_teardown (test_jobs, setup, teardown),
     cmocka_unit_test_setup_teardown (test_migrate_from_3, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_userns_blocks, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
