@@ -270,17 +270,16 @@ static const char *const ctr_security_pending[] = {
   "seLinuxOptions", "appArmorProfile", "windowsOptions", NULL,
 };
 
-/* Whether the pod's containers get a user namespace of their own (hostUsers: false): not yet, hostUsers is
-   pending above. */
+/* Whether the pod's containers get a user namespace of their own: hostUsers: false, said as such. */
 static bool
 pod_user_namespace (const pp_node_t *spec)
 {
-  (void) spec;
-  return false;
+  const pp_node_t *host_users = pp_node_get (spec, "hostUsers");
+  return host_users && host_users->tag == PP_TAG_BOOL && !bool_at (spec, "hostUsers");
 }
 
 /* procMount: Unmasked (which the validator allows only with hostUsers: false) is honoured in the pod's user
-   namespace, where an unmasked /proc does not reach the host's; without one the masks stay, with a warning. */
+   namespace, where an unmasked /proc does not reach the host's. */
 static bool
 proc_unmasked (const pp_node_t *spec, const pp_node_t *ctr)
 {
@@ -330,12 +329,6 @@ warn_pending_pod (const pp_doc_t *doc, const pp_node_t *spec, const char *path, 
                               pp_probe_names[k]);
             }
           warn_pending (doc, diags, pp_node_get (cs->u.items[i], "securityContext"), ctr_security_pending, c2);
-          const pp_node_t *pm = path_get (cs->u.items[i], "securityContext", "procMount");
-          if (strcmp (pp_node_str (pm) ?: "", "Unmasked") == 0 && !pod_user_namespace (spec))
-            pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, pm->line, pm->col, NULL,
-                          "%sprocMount: Unmasked needs the user namespace of hostUsers: false, which kube play does "
-                          "not make yet: /proc stays masked",
-                          c2);
         }
     }
 }
@@ -933,9 +926,8 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
     return -1;
   cleanup_free char *fqdn = pod_fqdn (p);
   /* hostUsers: false: a user namespace of the pod's own, on host ids no other pod has. */
-  const pp_node_t *host_users = pp_node_get (p->spec, "hostUsers");
   uint32_t block;
-  if (host_users && host_users->tag == PP_TAG_BOOL && !bool_at (p->spec, "hostUsers"))
+  if (pod_user_namespace (p->spec))
     {
       if (pp_state_userns_take (state, p->id, PP_USERNS_FIRST_BLOCK, PP_USERNS_END_BLOCK, &block, err) < 0)
         return pp_error_wrap (err, "pod %s", p->name);
