@@ -10,6 +10,7 @@
 #include "runtime/bundle.h"
 #include "runtime/namedvol.h"
 #include "runtime/pod.h"
+#include "runtime/rootfs.h"
 #include "runtime/probe.h"
 #include "runtime/userns.h"
 #include "schema/checks.h"

@@ -2,6 +2,7 @@
 #include "play/volumes.h"
 #include "runtime/namedvol.h"
 #include "runtime/pod.h"
+#include "runtime/rootfs.h"
 #include "schema/checks.h"
 
 #include <fcntl.h>

@@ -9,6 +9,7 @@
 #include "schema/manifest.h"
 #include "runtime/monitor.h"
 #include "runtime/pod.h"
+#include "runtime/rootfs.h"
 #include "src/cli/cli.h"
 #include "state/state.h"
 

@@ -1,6 +1,7 @@
 /* Allocation, cleanup and buffer helpers shared by every module. */
 #include "core/util.h"
 
+#include <fcntl.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -310,4 +311,24 @@ pp_recv_fd (int sock)
   int fd;
   memcpy (&fd, CMSG_DATA (cm), sizeof (int));
   return fd;
+}
+
+static int
+remove_tree_at (int dirfd, const char *name, void *data)
+{
+  (void) data;
+  if (unlinkat (dirfd, name, 0) == 0 || errno == ENOENT)
+    return 0;
+  if (errno != EISDIR && errno != EPERM)
+    return -1;
+  int fd = openat (dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 || pp_dir_each (fd, remove_tree_at, NULL) < 0)
+    return -1;
+  return unlinkat (dirfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+int
+pp_remove_tree (int dirfd, const char *name)
+{
+  return remove_tree_at (dirfd, name, NULL);
 }

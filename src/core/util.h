@@ -55,6 +55,8 @@ void pp_cleanup_closep (int *fd);
 void pp_cleanup_filep (FILE **f);
 void pp_cleanup_dirp (DIR **d);
 void pp_cleanup_strvp (char ***v);
+/* Removes `name` below `dirfd`, a whole tree if it is a directory, never following a symlink. */
+int pp_remove_tree (int dirfd, const char *name);
 /* Frees a NULL-terminated vector of strings and the strings. */
 void pp_strv_free (char **v);
 

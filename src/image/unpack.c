@@ -87,26 +87,6 @@ split_path (const char *path, char **parent, const char **base)
   *base = slash ? slash + 1 : path;
 }
 
-static int
-remove_tree_at (int dirfd, const char *name, void *data)
-{
-  (void) data;
-  if (unlinkat (dirfd, name, 0) == 0 || errno == ENOENT)
-    return 0;
-  if (errno != EISDIR && errno != EPERM)
-    return -1;
-  int fd = openat (dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0 || pp_dir_each (fd, remove_tree_at, NULL) < 0)
-    return -1;
-  return unlinkat (dirfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT ? 0 : -1;
-}
-
-int
-pp_remove_tree (int dirfd, const char *name)
-{
-  return remove_tree_at (dirfd, name, NULL);
-}
-
 typedef struct
 {
   struct archive *raw; /* the decompressed stream */
@@ -293,7 +273,7 @@ unpack_entry (unpack_t *u, struct archive_entry *e)
       const char *hidden = base + strlen (WHITEOUT_PREFIX);
       if (*hidden == '\0' || strcmp (hidden, ".") == 0 || strcmp (hidden, "..") == 0)
         return refuse (u, raw, "a malformed whiteout");
-      if (remove_tree_at (parent, hidden, NULL) < 0 || mknodat (parent, hidden, S_IFCHR | 0000, makedev (0, 0)) < 0)
+      if (pp_remove_tree (parent, hidden) < 0 || mknodat (parent, hidden, S_IFCHR | 0000, makedev (0, 0)) < 0)
         return fail_entry (u, raw, "whiteout");
       return 0;
     }
@@ -302,7 +282,7 @@ unpack_entry (unpack_t *u, struct archive_entry *e)
   struct stat st;
   if (fstatat (parent, base, &st, AT_SYMLINK_NOFOLLOW) == 0
       && !(S_ISDIR (st.st_mode) && archive_entry_filetype (e) == AE_IFDIR && !archive_entry_hardlink (e)))
-    if (remove_tree_at (parent, base, NULL) < 0)
+    if (pp_remove_tree (parent, base) < 0)
       return fail_entry (u, raw, "replace");
   if (make_node (u, e, parent, base, raw) < 0)
     return -1;

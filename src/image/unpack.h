@@ -9,7 +9,4 @@
    names, `..` and paths through symlinks are refused.  `diff_id` receives the digest of the uncompressed tar. */
 int pp_layer_unpack (int blob_fd, int dest_fd, const char *what, char diff_id[72], pp_error_t *err);
 
-/* Removes `name` below `dirfd`, a whole tree if it is a directory, never following a symlink. */
-int pp_remove_tree (int dirfd, const char *name);
-
 #endif

@@ -1,8 +1,6 @@
 /* A pod on the machine: directories, shared namespaces held by bind mounts, /etc files, root filesystems, and the
    monitor that supervises the containers. */
 #include "runtime/pod.h"
-#include "image/store.h"
-#include "image/unpack.h"
 #include "runtime/cgroup.h"
 #include "runtime/userns.h"
 
@@ -128,9 +126,8 @@ ns_dir (pp_context_t *ctx, const char *pod_id)
   return xasprintf ("%s/pods/%s/ns", ctx->runroot, pod_id);
 }
 
-/* Whether `path` is a mount point: its device differs from its parent's, or it is an nsfs file. */
-static bool
-is_mounted (const char *path)
+bool
+pp_path_is_mounted (const char *path)
 {
   struct stat st, parent;
   cleanup_free char *up = xasprintf ("%s/..", path);
@@ -139,10 +136,8 @@ is_mounted (const char *path)
   return st.st_dev != parent.st_dev || st.st_ino == parent.st_ino;
 }
 
-/* Whether something is mounted on `path` itself, by /proc/self/mountinfo (a bind mount on the same filesystem
-   shows no other device). */
-static bool
-is_mount_point (const char *path)
+bool
+pp_path_is_mount_point (const char *path)
 {
   cleanup_file FILE *f = fopen ("/proc/self/mountinfo", "re");
   char line[4096], mp[4096];
@@ -255,26 +250,6 @@ pp_pod_setup (pp_context_t *ctx, const char *pod_id, const pp_pod_etc_t *etc, pp
   return 0;
 }
 
-/* An image's layers at `target`: under an overlay writing to `upper`, or read-only when `upper` is NULL; idmapped
-   through the user namespace `userns_fd` unless it is -1. */
-static int
-mount_image (pp_context_t *ctx, const char *image_id, const char *upper, const char *work, const char *target,
-             int userns_fd, pp_error_t *err)
-{
-  pp_store_t store;
-  if (pp_store_open (ctx, &store, err) < 0)
-    return -1;
-  pp_image_t image;
-  int ret = pp_store_lookup (&store, image_id, &image, err);
-  if (ret == 0)
-    {
-      ret = pp_store_mount_rootfs (&store, &image, upper, work, target, userns_fd, err);
-      pp_image_release (&image);
-    }
-  pp_store_close (&store);
-  return ret;
-}
-
 int
 pp_pod_userns_open (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
 {
@@ -300,16 +275,6 @@ pp_pod_plan_userns_base (json_t *plan)
   return (uint32_t) json_integer_value (json_object_get (json_object_get (plan, "userNamespace"), "hostID"));
 }
 
-/* Adds search permission for others to `path` (a directory of podplay's), without letting them list it. */
-static int
-make_searchable (const char *path, pp_error_t *err)
-{
-  struct stat st;
-  if (stat (path, &st) < 0 || ((st.st_mode & 0011) != 0011 && chmod (path, (st.st_mode & 07777) | 0011) < 0))
-    return pp_error_make (err, errno, "make `%s` searchable for the pod's root", path);
-  return 0;
-}
-
 int
 pp_pod_userns_reachable (pp_context_t *ctx, pp_error_t *err)
 {
@@ -327,67 +292,6 @@ pp_pod_userns_reachable (pp_context_t *ctx, pp_error_t *err)
                               "another --runroot)",
                               dir, ctx->runroot, dir);
     }
-  return 0;
-}
-
-int
-pp_ctr_mount_rootfs (pp_context_t *ctx, const char *ctr_id, const char *image_id, const char *pod_id,
-                     uint32_t userns_base, pp_error_t *err)
-{
-  cleanup_free char *rootfs = pp_ctr_rootfs (ctx, ctr_id);
-  cleanup_free char *data = pp_ctr_datadir (ctx, ctr_id);
-  cleanup_free char *upper = xasprintf ("%s/upper", data);
-  cleanup_free char *work = xasprintf ("%s/work", data);
-  if (pp_mkdir_p (rootfs, 0755) < 0 || pp_mkdir_p (upper, 0755) < 0 || pp_mkdir_p (work, 0700) < 0)
-    return pp_error_make (err, errno, "create the directories of container %.12s", ctr_id);
-  /* The pod's root (an OCI runtime enters the root as it) searches its way to the root filesystem. */
-  cleanup_free char *ctrs = xasprintf ("%s/containers", ctx->runroot);
-  cleanup_free char *ctr = xasprintf ("%s/containers/%s", ctx->runroot, ctr_id);
-  if (userns_base
-      && (make_searchable (ctx->runroot, err) < 0 || make_searchable (ctrs, err) < 0 || make_searchable (ctr, err) < 0))
-    return -1;
-  if (is_mounted (rootfs))
-    return 0;
-  /* The pod's root owns the root directory, which the overlay takes from the upper one; the layers are idmapped. */
-  cleanup_close int userns = -1;
-  if (userns_base && (chown (upper, userns_base, userns_base) < 0 || chown (work, userns_base, userns_base) < 0))
-    return pp_error_make (err, errno, "give `%s` to the pod's user namespace", upper);
-  if (userns_base && (userns = pp_pod_userns_open (ctx, pod_id, err)) < 0)
-    return userns == -2 ? pp_error_make (err, ENOENT, "pod %.12s has no user namespace", pod_id) : -1;
-  return mount_image (ctx, image_id, upper, work, rootfs, userns, err);
-}
-
-int
-pp_pod_mount_image_volume (pp_context_t *ctx, const char *image_id, const char *target, pp_error_t *err)
-{
-  if (pp_mkdir_p (target, 0755) < 0)
-    return pp_error_make (err, errno, "create `%s`", target);
-  if (is_mount_point (target))
-    return 0;
-  return mount_image (ctx, image_id, NULL, NULL, target, -1, err);
-}
-
-int
-pp_pod_remount_volumes (pp_context_t *ctx, json_t *plan, pp_error_t *err)
-{
-  size_t i;
-  json_t *v;
-  json_array_foreach (json_object_get (plan, "imageVolumes"), i, v)
-  {
-    const char *id = json_string_value (json_object_get (v, "id"));
-    const char *path = json_string_value (json_object_get (v, "path"));
-    if (id && path && pp_pod_mount_image_volume (ctx, id, path, err) < 0)
-      return -1;
-  }
-  /* The shared bind mounts of mountPropagation sources (a reboot dropped them). */
-  json_array_foreach (json_object_get (plan, "sharedMounts"), i, v)
-  {
-    const char *path = json_string_value (v);
-    if (path == NULL || is_mount_point (path))
-      continue;
-    if (mount (path, path, NULL, MS_BIND | MS_REC, NULL) < 0 || mount (NULL, path, NULL, MS_SHARED, NULL) < 0)
-      return pp_error_make (err, errno, "make `%s` a shared mount", path);
-  }
   return 0;
 }
 
@@ -549,7 +453,7 @@ pp_pod_remount_tmpfs (json_t *plan, pp_error_t *err)
   {
     const char *path = json_string_value (json_object_get (t, "path"));
     const char *opts = json_string_value (json_object_get (t, "options"));
-    if (path == NULL || is_mounted (path))
+    if (path == NULL || pp_path_is_mounted (path))
       continue;
     if (pp_mkdir_p (path, 0755) < 0 || mount ("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
       return pp_error_make (err, errno, "mount a tmpfs on `%s`", path);
@@ -639,6 +543,11 @@ pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
   char exe[4096];
   if (self_exe (exe, sizeof exe) < 0)
     return pp_error_make (err, errno, "find the podplay binary");
+  /* podplay-monitor beside podplay links less than podplay (no image store, registry client or YAML): use it when
+     it is there, else podplay's own `monitor` command. */
+  char *slash = strrchr (exe, '/');
+  cleanup_free char *mon = slash ? xasprintf ("%.*s/podplay-monitor", (int) (slash - exe), exe) : NULL;
+  const char *bin = mon && access (mon, X_OK) == 0 ? mon : exe;
   cleanup_free char *data = pp_pod_datadir (ctx, pod_id);
   cleanup_free char *logpath = xasprintf ("%s/monitor.log", data);
   const char *level = pp_log_level_name (ctx->log_level);
@@ -650,10 +559,10 @@ pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
       if (dup2 (ready_fd, 3) < 0)
         _exit (127);
       /* Copies: execv's argv is not const, and this child execs or exits. */
-      char *const argv[] = { exe,       xstrdup ("--root"),      ctx->root,        xstrdup ("--runroot"),
+      char *const argv[] = { xstrdup (bin),  xstrdup ("--root"),      ctx->root,        xstrdup ("--runroot"),
                              ctx->runroot, xstrdup ("--log-level"), xstrdup (level), xstrdup ("monitor"),
                              xstrdup (pod_id), NULL };
-      execv (exe, argv);
+      execv (bin, argv);
       _exit (127);
     }
   return r < 0 ? -1 : ready_fd;

@@ -52,13 +52,6 @@ bool pp_pod_is_set_up (pp_context_t *ctx, const char *pod_id);
    (after a reboot). */
 int pp_pod_remount_tmpfs (json_t *plan, pp_error_t *err);
 
-/* Mounts an image read-only, nosuid, nodev and noexec at `target` (made if missing) unless something is mounted
-   there: an image volume. */
-int pp_pod_mount_image_volume (pp_context_t *ctx, const char *image_id, const char *target, pp_error_t *err);
-/* Mounts again what pod.json lists that a reboot dropped: image volumes ("imageVolumes": [{"id", "path"}]) and the
-   shared bind mounts of mountPropagation sources ("sharedMounts": [path]). */
-int pp_pod_remount_volumes (pp_context_t *ctx, json_t *plan, pp_error_t *err);
-
 /* The pod's user namespace, open; -2 when the pod has none (it runs in the host's), -1 with `err` on failure. */
 int pp_pod_userns_open (pp_context_t *ctx, const char *pod_id, pp_error_t *err);
 
@@ -72,11 +65,6 @@ uint32_t pp_pod_plan_userns_base (json_t *plan);
 /* Whether an OCI runtime (runc), which enters the root filesystem as the pod's root, can reach it: every directory
    above the runroot must be searchable by others (podplay makes its own below so: 0711, searchable, not listable). */
 int pp_pod_userns_reachable (pp_context_t *ctx, pp_error_t *err);
-
-/* Mounts a container's root filesystem (the image's layers under an overlay) unless it is mounted.  With
-   `userns_base` (not 0) the layers are idmapped through the user namespace of pod `pod_id`, which owns the root. */
-int pp_ctr_mount_rootfs (pp_context_t *ctx, const char *ctr_id, const char *image_id, const char *pod_id,
-                         uint32_t userns_base, pp_error_t *err);
 
 /* Removes everything of a pod from the machine: processes left over, mounts, namespace files, directories.
    Goes on past errors (each is logged) and returns the first. */
@@ -108,6 +96,12 @@ int pp_pod_refresh (pp_state_t *state, pp_pod_rec_t *pod, pp_error_t *err);
 
 /* When a process started, in Unix seconds (0 when it is gone). */
 int64_t pp_proc_start_time (pid_t pid);
+/* Whether `path` is a mount point: its device differs from its parent's, or it is an nsfs file. */
+bool pp_path_is_mounted (const char *path);
+/* Whether something is mounted on `path` itself, by /proc/self/mountinfo (a bind mount on the same filesystem
+   shows no other device). */
+bool pp_path_is_mount_point (const char *path);
+
 /* Waits up to `ms` for a process (not our child) to end; whether it did. */
 bool pp_proc_wait_gone (pid_t pid, int ms);
 /* Whether the container process recorded in `c` is alive: the pid exists and started when the record says. */

@@ -1,0 +1,103 @@
+/* Root filesystems and image volumes: an image's layers mounted from the store, under an overlay that takes a
+   container's writes, or read-only.  Apart from pod.c so that the monitor, which never mounts an image, does not
+   link the image store. */
+#include "runtime/rootfs.h"
+#include "image/store.h"
+#include "runtime/pod.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* An image's layers at `target`: under an overlay writing to `upper`, or read-only when `upper` is NULL; idmapped
+   through the user namespace `userns_fd` unless it is -1. */
+static int
+mount_image (pp_context_t *ctx, const char *image_id, const char *upper, const char *work, const char *target,
+             int userns_fd, pp_error_t *err)
+{
+  pp_store_t store;
+  if (pp_store_open (ctx, &store, err) < 0)
+    return -1;
+  pp_image_t image;
+  int ret = pp_store_lookup (&store, image_id, &image, err);
+  if (ret == 0)
+    {
+      ret = pp_store_mount_rootfs (&store, &image, upper, work, target, userns_fd, err);
+      pp_image_release (&image);
+    }
+  pp_store_close (&store);
+  return ret;
+}
+
+/* Adds search permission for others to `path` (a directory of podplay's), without letting them list it. */
+static int
+make_searchable (const char *path, pp_error_t *err)
+{
+  struct stat st;
+  if (stat (path, &st) < 0 || ((st.st_mode & 0011) != 0011 && chmod (path, (st.st_mode & 07777) | 0011) < 0))
+    return pp_error_make (err, errno, "make `%s` searchable for the pod's root", path);
+  return 0;
+}
+
+int
+pp_ctr_mount_rootfs (pp_context_t *ctx, const char *ctr_id, const char *image_id, const char *pod_id,
+                     uint32_t userns_base, pp_error_t *err)
+{
+  cleanup_free char *rootfs = pp_ctr_rootfs (ctx, ctr_id);
+  cleanup_free char *data = pp_ctr_datadir (ctx, ctr_id);
+  cleanup_free char *upper = xasprintf ("%s/upper", data);
+  cleanup_free char *work = xasprintf ("%s/work", data);
+  if (pp_mkdir_p (rootfs, 0755) < 0 || pp_mkdir_p (upper, 0755) < 0 || pp_mkdir_p (work, 0700) < 0)
+    return pp_error_make (err, errno, "create the directories of container %.12s", ctr_id);
+  /* The pod's root (an OCI runtime enters the root as it) searches its way to the root filesystem. */
+  cleanup_free char *ctrs = xasprintf ("%s/containers", ctx->runroot);
+  cleanup_free char *ctr = xasprintf ("%s/containers/%s", ctx->runroot, ctr_id);
+  if (userns_base
+      && (make_searchable (ctx->runroot, err) < 0 || make_searchable (ctrs, err) < 0 || make_searchable (ctr, err) < 0))
+    return -1;
+  if (pp_path_is_mounted (rootfs))
+    return 0;
+  /* The pod's root owns the root directory, which the overlay takes from the upper one; the layers are idmapped. */
+  cleanup_close int userns = -1;
+  if (userns_base && (chown (upper, userns_base, userns_base) < 0 || chown (work, userns_base, userns_base) < 0))
+    return pp_error_make (err, errno, "give `%s` to the pod's user namespace", upper);
+  if (userns_base && (userns = pp_pod_userns_open (ctx, pod_id, err)) < 0)
+    return userns == -2 ? pp_error_make (err, ENOENT, "pod %.12s has no user namespace", pod_id) : -1;
+  return mount_image (ctx, image_id, upper, work, rootfs, userns, err);
+}
+
+int
+pp_pod_mount_image_volume (pp_context_t *ctx, const char *image_id, const char *target, pp_error_t *err)
+{
+  if (pp_mkdir_p (target, 0755) < 0)
+    return pp_error_make (err, errno, "create `%s`", target);
+  if (pp_path_is_mount_point (target))
+    return 0;
+  return mount_image (ctx, image_id, NULL, NULL, target, -1, err);
+}
+
+int
+pp_pod_remount_volumes (pp_context_t *ctx, json_t *plan, pp_error_t *err)
+{
+  size_t i;
+  json_t *v;
+  json_array_foreach (json_object_get (plan, "imageVolumes"), i, v)
+  {
+    const char *id = json_string_value (json_object_get (v, "id"));
+    const char *path = json_string_value (json_object_get (v, "path"));
+    if (id && path && pp_pod_mount_image_volume (ctx, id, path, err) < 0)
+      return -1;
+  }
+  /* The shared bind mounts of mountPropagation sources (a reboot dropped them). */
+  json_array_foreach (json_object_get (plan, "sharedMounts"), i, v)
+  {
+    const char *path = json_string_value (v);
+    if (path == NULL || pp_path_is_mount_point (path))
+      continue;
+    if (mount (path, path, NULL, MS_BIND | MS_REC, NULL) < 0 || mount (NULL, path, NULL, MS_SHARED, NULL) < 0)
+      return pp_error_make (err, errno, "make `%s` a shared mount", path);
+  }
+  return 0;
+}
