@@ -258,14 +258,14 @@ resolv_conf (const pp_node_t *spec)
 /* Fields the tables mark supported that kube play does not honour yet: each one present is named in a warning,
    never ignored in silence. */
 static const char *const pod_fields_pending[] = {
-  "readinessGates", "runtimeClassName", "os", NULL,
+  "readinessGates", "runtimeClassName", NULL,
 };
 static const char *const pod_security_pending[] = {
   "fsGroupChangePolicy", "seLinuxOptions",
   "appArmorProfile", "supplementalGroupsPolicy", NULL,
 };
 static const char *const ctr_fields_pending[] = {
-  "volumeDevices", "ports", "resizePolicy", NULL,
+  "volumeDevices", "resizePolicy", NULL,
 };
 static const char *const ctr_security_pending[] = {
   "seLinuxOptions", "appArmorProfile", "windowsOptions", NULL,
@@ -297,7 +297,7 @@ warn_pending (const pp_doc_t *doc, pp_diags_t *diags, const pp_node_t *map, cons
       const pp_node_t *v = pp_node_get (map, keys[i]);
       if (v)
         pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, v->line, v->col, NULL,
-                      "%s%s: kube play does not honour this field yet (#5): it is ignored", where, keys[i]);
+                      "%s%s: kube play does not honour this field yet: it is ignored", where, keys[i]);
     }
 }
 
@@ -307,6 +307,11 @@ warn_pending_pod (const pp_doc_t *doc, const pp_node_t *spec, const char *path, 
   cleanup_free char *p1 = xasprintf ("%s.", path);
   cleanup_free char *p2 = xasprintf ("%s.securityContext.", path);
   warn_pending (doc, diags, spec, pod_fields_pending, p1);
+  /* os.name linux is what runs here; a Windows pod cannot. */
+  const pp_node_t *os = path_get (spec, "os", "name");
+  if (os && strcmp (pp_node_str (os) ?: "", "linux") != 0)
+    pp_diags_add (diags, PP_DIAG_ERROR, doc->file, doc->index, os->line, os->col, NULL,
+                  "%sos.name: a %s pod cannot run on this Linux machine", p1, pp_node_str (os) ?: "");
   warn_pending (doc, diags, pp_node_get (spec, "securityContext"), pod_security_pending, p2);
   static const char *const lists[] = { "initContainers", "containers" };
   for (size_t l = 0; l < PP_N_ELEMENTS (lists); l++)
@@ -317,6 +322,13 @@ warn_pending_pod (const pp_doc_t *doc, const pp_node_t *spec, const char *path, 
           cleanup_free char *c1 = xasprintf ("%s.%s[%zu].", path, lists[l], i);
           cleanup_free char *c2 = xasprintf ("%s.%s[%zu].securityContext.", path, lists[l], i);
           warn_pending (doc, diags, cs->u.items[i], ctr_fields_pending, c1);
+          /* containerPort only documents a port, here as in a cluster; hostPort publishes it, on the pod network. */
+          const pp_node_t *ports = pp_node_get (cs->u.items[i], "ports"), *hp;
+          for (size_t k = 0; ports && ports->type == PP_NODE_SEQ && k < ports->n; k++)
+            if ((hp = pp_node_get (ports->u.items[k], "hostPort")))
+              pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, hp->line, hp->col, NULL,
+                            "%sports[%zu].hostPort: not published yet (it comes with the pod network): it is ignored",
+                            c1, k);
           for (int k = 0; k < PP_PROBE_KINDS; k++)
             {
               const pp_node_t *pr = pp_node_get (cs->u.items[i], pp_probe_names[k]), *x;
