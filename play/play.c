@@ -56,6 +56,7 @@ typedef struct
   int ready_fd;      /* the started monitor's, until it says the containers run */
   size_t job;        /* for the template of a Job's pods: its index in the jobs, plus one; else 0 */
   const char *owner; /* the Job that makes the pod ("Job/<name>"), or NULL */
+  const char *runtime; /* runtimeClassName, else --runtime: "builtin" (NULL), "runc" or "crun" */
   /* filled while applying */
   char *id;
   char **ctr_ids;
@@ -258,7 +259,7 @@ resolv_conf (const pp_node_t *spec)
 /* Fields the tables mark supported that kube play does not honour yet: each one present is named in a warning,
    never ignored in silence. */
 static const char *const pod_fields_pending[] = {
-  "readinessGates", "runtimeClassName", NULL,
+  "readinessGates", NULL,
 };
 static const char *const pod_security_pending[] = {
   "fsGroupChangePolicy", "seLinuxOptions",
@@ -307,6 +308,12 @@ warn_pending_pod (const pp_doc_t *doc, const pp_node_t *spec, const char *path, 
   cleanup_free char *p1 = xasprintf ("%s.", path);
   cleanup_free char *p2 = xasprintf ("%s.securityContext.", path);
   warn_pending (doc, diags, spec, pod_fields_pending, p1);
+  /* A runtime class names the OCI runtime the pod runs under, as a RuntimeClass's handler would. */
+  const pp_node_t *rc = pp_node_get (spec, "runtimeClassName");
+  if (rc && !pp_runtime_known (pp_node_str (rc) ?: ""))
+    pp_diags_add (diags, PP_DIAG_ERROR, doc->file, doc->index, rc->line, rc->col, NULL,
+                  "%sruntimeClassName: unknown runtime class \"%s\": podplay runs builtin, runc or crun", p1,
+                  pp_node_str (rc) ?: "");
   /* os.name linux is what runs here; a Windows pod cannot. */
   const pp_node_t *os = path_get (spec, "os", "name");
   if (os && strcmp (pp_node_str (os) ?: "", "linux") != 0)
@@ -945,7 +952,7 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
       if (pp_state_userns_take (state, p->id, PP_USERNS_FIRST_BLOCK, PP_USERNS_END_BLOCK, &block, err) < 0)
         return pp_error_wrap (err, "pod %s", p->name);
       p->userns_base = block * PP_USERNS_SIZE;
-      if (opts->runtime && strcmp (opts->runtime, "builtin") != 0 && pp_pod_userns_reachable (ctx, err) < 0)
+      if (p->runtime && strcmp (p->runtime, "builtin") != 0 && pp_pod_userns_reachable (ctx, err) < 0)
         return pp_error_wrap (err, "pod %s", p->name);
     }
   if (pp_pod_setup (ctx, p->id,
@@ -971,7 +978,7 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
       return -1;
   cleanup_free char *run = pp_pod_rundir (ctx, p->id);
   cleanup_free char *netns = bool_at (p->spec, "hostNetwork") ? NULL : xasprintf ("%s/ns/net", run);
-  json_t *plan = plan_json (p, opts->runtime, netns);
+  json_t *plan = plan_json (p, p->runtime, netns);
   if (p->userns_base)
     json_object_set_new (plan, "userNamespace", json_pack ("{s:I, s:I}", "hostID", (json_int_t) p->userns_base,
                                                            "size", (json_int_t) PP_USERNS_SIZE));
@@ -1522,7 +1529,10 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
       /* A Job's pods are of its whole object: completions or a deadline changed make a new Job. */
       uint64_t h = pods[i].job ? node_hash (pods[i].node, 1469598103934665603ULL)
                                : node_hash (pods[i].meta, node_hash (pods[i].spec, 1469598103934665603ULL));
-      cleanup_free char *rt = xstrdup (opts->runtime ? opts->runtime : "builtin");
+      pods[i].runtime = str_at (pods[i].spec, "runtimeClassName") ?: opts->runtime;
+      if (pods[i].runtime && strcmp (pods[i].runtime, "builtin") == 0)
+        pods[i].runtime = NULL;
+      cleanup_free char *rt = xstrdup (pods[i].runtime ? pods[i].runtime : "builtin");
       for (const char *c = rt; *c; c++)
         h = (h ^ (unsigned char) *c) * 1099511628211ULL;
       snprintf (pods[i].hash, sizeof pods[i].hash, "%016llx", (unsigned long long) h);

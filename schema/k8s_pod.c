@@ -30,7 +30,7 @@ static const pp_field_t PodSpec_fields[] = {
 	PP_FIELD ("resourceClaims", OBJECT, LIST, NOT_APPLICABLE, .type = &pp_t_PodResourceClaim, .note = "dynamic resource allocation needs a cluster"),
 	PP_FIELD ("resources", OBJECT, ONE, NOT_IMPLEMENTED, .type = &pp_t_ResourceRequirements),
 	PP_FIELD ("restartPolicy", STRING, ONE, SUPPORTED, .values = pp_enum_restart_policy),
-	PP_FIELD ("runtimeClassName", STRING, ONE, NOT_IMPLEMENTED),
+	PP_FIELD ("runtimeClassName", STRING, ONE, SUPPORTED, .note = "the OCI runtime: builtin, runc or crun"),
 	PP_FIELD ("schedulerName", STRING, ONE, NOT_APPLICABLE, .note = "no scheduler"),
 	PP_FIELD ("schedulingGates", OBJECT, LIST, NOT_APPLICABLE, .type = &pp_t_NameOnly, .note = "no scheduler"),
 	PP_FIELD ("securityContext", OBJECT, ONE, SUPPORTED, .type = &pp_t_PodSecurityContext),

@@ -844,3 +844,42 @@ pod_names() {
 	assert_contains "$output" "ports.yaml:6:14: error: spec.os.name: a windows pod cannot run on this Linux machine"
 	assert_equal "$(pod_names)" "ports"
 }
+
+@test "runtimeClassName picks the OCI runtime of one pod; an unknown class is refused" {
+	cat >"$Y/rc.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: viarunc
+	spec:
+	  runtimeClassName: runc
+	  terminationGracePeriodSeconds: 0
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sleep", "100"]
+	---
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: builtin
+	spec:
+	  terminationGracePeriodSeconds: 0
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sleep", "100"]
+	YAML
+	run -0 pp kube play "$Y/rc.yaml"
+	refute_contains "$output" "runtimeClassName"
+	runc_id=$(pp pod inspect viarunc | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+	builtin_id=$(pp pod inspect builtin | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+	grep -q '"runtime": "runc"' "$ROOT/pods/$runc_id/pod.json"
+	grep -q '"runtime": "builtin"' "$ROOT/pods/$builtin_id/pod.json"
+	assert_equal "$(pp exec viarunc-main cat /proc/1/cmdline | tr '\0' ' ')" "sleep 100 "
+	run -0 pp kube down "$Y/rc.yaml"
+	sed -i 's/runtimeClassName: runc/runtimeClassName: kata/' "$Y/rc.yaml"
+	run -125 pp kube play "$Y/rc.yaml"
+	assert_contains "$output" "rc.yaml:6:21: error: spec.runtimeClassName: unknown runtime class \"kata\": podplay runs builtin, runc or crun"
+	assert_equal "$(pp pod ls -q)" ""
+}
