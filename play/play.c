@@ -732,6 +732,7 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
       sysctl_names[j] = pp_sysctl_normalize (str_at (sysctls->u.items[j], "name") ?: "");
       sysctl[j] = (pp_bundle_sysctl_t){ sysctl_names[j], str_at (sysctls->u.items[j], "value") ?: "" };
     }
+  cleanup_free char *seccomp_cache = xasprintf ("%s/seccomp", ctx->runroot);
   pp_bundle_spec_t bs = {
     .args = (const char *const *) argv,
     .env = (const char *const *) env,
@@ -758,6 +759,7 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
     .n_mounts = 3 + n_vmounts,
     .seccomp = seccomp,
     .seccomp_profile = sp_file,
+    .seccomp_cache = seccomp_cache,
     .sysctls = sysctl,
     .n_sysctls = n_sysctls,
     .proc_unmasked = proc_unmasked (spec, c->node),

@@ -252,6 +252,9 @@ pp_bundle_config (const pp_bundle_spec_t *spec, pp_error_t *err)
                               "linux", linux_);
   if (spec->hostname)
     json_object_set_new (config, "hostname", json_string (spec->hostname));
+  if (spec->seccomp_cache)
+    json_object_set_new (config, "annotations",
+                         json_pack ("{s:s}", PP_SECCOMP_CACHE_ANNOTATION, spec->seccomp_cache));
   return config;
 }
 

@@ -63,6 +63,7 @@ typedef struct
   size_t n_mounts;
   pp_seccomp_choice_t seccomp;
   const char *seccomp_profile; /* a JSON file, for PP_SECCOMP_LOCALHOST */
+  const char *seccomp_cache; /* the directory of compiled filters, as an annotation for the executor, or NULL */
   const pp_bundle_sysctl_t *sysctls; /* linux.sysctl, set in the container's namespaces */
   size_t n_sysctls;
 } pp_bundle_spec_t;

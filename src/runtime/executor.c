@@ -344,7 +344,9 @@ prepare (const char *dir, prep_t *p, pp_error_t *err)
     ret = prepare_sysctls (p, json_object_get (lnx, "sysctl"), path, err);
   p->terminal = json_is_true (json_object_get (proc, "terminal"));
   json_t *seccomp = json_object_get (lnx, "seccomp");
-  if (ret == 0 && seccomp && pp_seccomp_compile (seccomp, &p->seccomp, err) < 0)
+  /* podplay's bundles name a cache of compiled filters (an annotation: other runtimes ignore it). */
+  const char *cache = json_string_value (json_object_get (json_object_get (c, "annotations"), PP_SECCOMP_CACHE_ANNOTATION));
+  if (ret == 0 && seccomp && pp_seccomp_compile_cached (seccomp, cache, &p->seccomp, err) < 0)
     ret = pp_error_wrap (err, "`%s`: linux.seccomp", path);
   if (ret == 0)
     ret = prepare_cgroup (p, lnx, err);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 
@@ -572,6 +573,77 @@ pp_seccomp_compile (json_t *seccomp, struct sock_fprog *out, pp_error_t *err)
     ret = export_bpf (ctx, out, err);
   seccomp_release (ctx);
   return ret;
+}
+
+/* A cache entry: a magic, the canonical JSON of the linux.seccomp object it was compiled from (compared whole on
+   reading, so that a hash collision can never hand out another filter), then the instructions. */
+#define CACHE_MAGIC 0x31425050u /* "PPB1" */
+
+static int
+read_cached (const char *path, const char *key, struct sock_fprog *out)
+{
+  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  struct stat st;
+  if (fd < 0 || fstat (fd, &st) < 0 || st.st_size < 12 || st.st_size > (16 << 20))
+    return -1;
+  cleanup_free unsigned char *buf = xmalloc ((size_t) st.st_size);
+  if (PP_RETRY (read (fd, buf, (size_t) st.st_size)) != st.st_size)
+    return -1;
+  uint32_t magic, key_len, n;
+  size_t size = (size_t) st.st_size, klen = strlen (key);
+  memcpy (&magic, buf, 4);
+  memcpy (&key_len, buf + 4, 4);
+  if (magic != CACHE_MAGIC || key_len != klen || size < 12 + klen || memcmp (buf + 8, key, klen) != 0)
+    return -1;
+  memcpy (&n, buf + 8 + klen, 4);
+  if (n == 0 || n > 65535 || size != 12 + klen + n * sizeof (struct sock_filter))
+    return -1;
+  out->filter = xmalloc (n * sizeof (struct sock_filter));
+  memcpy (out->filter, buf + 12 + klen, n * sizeof (struct sock_filter));
+  out->len = (unsigned short) n;
+  return 0;
+}
+
+/* Best effort: a filter that cannot be stored is compiled again next time. */
+static void
+write_cached (const char *dir, const char *path, const char *key, const struct sock_fprog *prog)
+{
+  if (pp_mkdir_p (dir, 0700) < 0)
+    return;
+  cleanup_free char *tmp = xasprintf ("%s.%d.tmp", path, (int) getpid ());
+  cleanup_close int fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    return;
+  uint32_t head[2] = { CACHE_MAGIC, (uint32_t) strlen (key) }, n = prog->len;
+  pp_buf_t b = { 0 };
+  pp_buf_append (&b, head, sizeof head);
+  pp_buf_append (&b, key, strlen (key));
+  pp_buf_append (&b, &n, sizeof n);
+  pp_buf_append (&b, prog->filter, n * sizeof (struct sock_filter));
+  bool ok = PP_RETRY (write (fd, b.data, b.len)) == (ssize_t) b.len;
+  pp_buf_free (&b);
+  if (!ok || rename (tmp, path) < 0)
+    unlink (tmp);
+}
+
+int
+pp_seccomp_compile_cached (json_t *seccomp, const char *cache_dir, struct sock_fprog *out, pp_error_t *err)
+{
+  cleanup_free char *key = cache_dir ? json_dumps (seccomp, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  if (key == NULL)
+    return pp_seccomp_compile (seccomp, out, err);
+  uint64_t h = 1469598103934665603ULL;
+  for (const char *c = key; *c; c++)
+    h = (h ^ (unsigned char) *c) * 1099511628211ULL;
+  cleanup_free char *path = xasprintf ("%s/%016llx.bpf", cache_dir, (unsigned long long) h);
+  memset (out, 0, sizeof *out);
+  if (read_cached (path, key, out) == 0)
+    return 0;
+  if (pp_seccomp_compile (seccomp, out, err) < 0)
+    return -1;
+  if (out->filter)
+    write_cached (cache_dir, path, key, out);
+  return 0;
 }
 
 void

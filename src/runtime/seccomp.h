@@ -22,6 +22,11 @@ json_t *pp_seccomp_profile_load (const char *path, uint64_t effective_caps, pp_e
    this machine does not know are skipped, as runc does; an unknown action, operator or architecture is an error
    that names it.  Release *out with pp_seccomp_release. */
 int pp_seccomp_compile (json_t *seccomp, struct sock_fprog *out, pp_error_t *err);
+/* The annotation of a config.json that names the executor's cache of compiled filters. */
+#define PP_SECCOMP_CACHE_ANNOTATION "io.podplay.seccomp-cache"
+/* The same through a cache in `cache_dir` (made if missing; NULL for none): a filter compiled once is read back
+   by the next container, exec or probe with the same linux.seccomp object instead of compiled again. */
+int pp_seccomp_compile_cached (json_t *seccomp, const char *cache_dir, struct sock_fprog *out, pp_error_t *err);
 void pp_seccomp_release (struct sock_fprog *prog);
 
 /* Loads a compiled filter into the calling thread (nothing when prog->filter is NULL); only raw syscalls, for a

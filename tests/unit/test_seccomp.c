@@ -287,6 +287,50 @@ test_profile_files (void **state)
   assert_non_null (strstr (err->msg, "missing.json"));
 }
 
+/* The cache hands back the very filter it compiled, for the same object only; a damaged entry is compiled again. */
+static void
+test_compiled_filter_cache (void **state)
+{
+  (void) state;
+  strcpy (dir, "/tmp/podplay-seccomp-XXXXXX");
+  assert_non_null (mkdtemp (dir));
+  cleanup_free char *cache = xasprintf ("%s/cache", dir);
+  json_t *sc = pp_seccomp_default (default_caps ());
+  struct sock_fprog first, again, plain;
+  cleanup_error pp_error_t err = NULL;
+  assert_int_equal (pp_seccomp_compile_cached (sc, cache, &first, &err), 0);
+  assert_int_equal (pp_seccomp_compile (sc, &plain, &err), 0);
+  assert_int_equal (first.len, plain.len);
+  assert_memory_equal (first.filter, plain.filter, plain.len * sizeof (struct sock_filter));
+  cleanup_free char *ls = xasprintf ("ls %s | grep -c '\\.bpf$' | grep -qx 1", cache);
+  assert_int_equal (system (ls), 0);
+  /* Read back: the same instructions. */
+  assert_int_equal (pp_seccomp_compile_cached (sc, cache, &again, &err), 0);
+  assert_int_equal (again.len, plain.len);
+  assert_memory_equal (again.filter, plain.filter, plain.len * sizeof (struct sock_filter));
+  pp_seccomp_release (&again);
+  /* Another object (one capability fewer) is another entry, never the first one's filter. */
+  json_t *other = pp_seccomp_default (default_caps () & ~(1ULL << pp_capability_number ("SYS_CHROOT")));
+  struct sock_fprog o1, o2;
+  assert_int_equal (pp_seccomp_compile_cached (other, cache, &o1, &err), 0);
+  assert_int_equal (pp_seccomp_compile (other, &o2, &err), 0);
+  assert_int_equal (o1.len, o2.len);
+  assert_memory_equal (o1.filter, o2.filter, o2.len * sizeof (struct sock_filter));
+  pp_seccomp_release (&o1);
+  pp_seccomp_release (&o2);
+  /* A damaged entry (cut short) is not used: the filter is compiled again, whole. */
+  cleanup_free char *cut = xasprintf ("for f in %s/*.bpf; do truncate -s 100 $f; done", cache);
+  assert_int_equal (system (cut), 0);
+  assert_int_equal (pp_seccomp_compile_cached (sc, cache, &again, &err), 0);
+  assert_int_equal (again.len, plain.len);
+  assert_memory_equal (again.filter, plain.filter, plain.len * sizeof (struct sock_filter));
+  pp_seccomp_release (&again);
+  pp_seccomp_release (&first);
+  pp_seccomp_release (&plain);
+  json_decref (sc);
+  json_decref (other);
+}
+
 static int
 cleanup (void **state)
 {
@@ -305,6 +349,7 @@ main (void)
     cmocka_unit_test (test_default_filter_in_a_process),
     cmocka_unit_test (test_compile_errors),
     cmocka_unit_test_teardown (test_profile_files, cleanup),
+    cmocka_unit_test_teardown (test_compiled_filter_cache, cleanup),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
