@@ -887,6 +887,8 @@ plan_json (const pod_plan_t *p, const char *runtime, const char *netns)
     json_object_set_new (plan, "netns", json_string (netns));
   if (p->vols.claims)
     json_object_set (plan, "namedVolumes", p->vols.claims);
+  if (p->vols.idmapped)
+    json_object_set (plan, "idmappedClaims", p->vols.idmapped);
   if (json_array_size (p->vols.images))
     json_object_set (plan, "imageVolumes", p->vols.images);
   if (json_array_size (p->vols.shared))
@@ -936,6 +938,37 @@ record_pod (pp_state_t *state, const pod_plan_t *p, const char *play_file, pp_er
   return pp_state_commit (state, err);
 }
 
+/* The named volumes of a user-namespaced pod are bound idmapped under <root>/pods/<pod>/claims: they outlive the
+   pod and other pods share them, so their owners stay the host's and the pod's root sees host root's files as
+   its own, as the kubelet mounts volumes of such pods. */
+static int
+idmap_claims (pp_context_t *ctx, pod_plan_t *p, pp_error_t *err)
+{
+  cleanup_close int userns = pp_pod_userns_open (ctx, p->id, err);
+  if (userns < 0)
+    return userns == -2 ? pp_error_make (err, ENOENT, "pod %.12s has no user namespace", p->id) : -1;
+  cleanup_free char *data = pp_pod_datadir (ctx, p->id);
+  cleanup_free char *dir = xasprintf ("%s/claims", data);
+  for (size_t i = 0; i < p->vols.n; i++)
+    {
+      pp_volume_t *v = &p->vols.v[i];
+      if (!v->claim)
+        continue;
+      char *target = xasprintf ("%s/%s", dir, v->name);
+      if (pp_mkdir_p (dir, 0700) < 0 || pp_userns_idmapped_bind (v->source, target, userns, err) < 0)
+        {
+          free (target);
+          return pp_error_wrap (err, "volume %s", v->name);
+        }
+      if (p->vols.idmapped == NULL)
+        p->vols.idmapped = json_array ();
+      json_array_append_new (p->vols.idmapped, json_pack ("{s:s, s:s}", "source", v->source, "path", target));
+      free (v->source);
+      v->source = target;
+    }
+  return 0;
+}
+
 static int
 apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, pod_plan_t *p, const char *play_file,
            const pp_play_opts_t *opts, pp_error_t *err)
@@ -974,6 +1007,8 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
   free (vimg_ids);
   if (vret < 0 || (p->userns_base && pp_pod_userns_volumes (ctx, p->id, p->userns_base, err) < 0))
     return -1;
+  if (p->userns_base && idmap_claims (ctx, p, err) < 0)
+    return pp_error_wrap (err, "pod %s", p->name);
   for (size_t i = 0; i < p->n; i++)
     if (pp_ctr_mount_rootfs (ctx, p->ctr_ids[i], p->c[i].image.id, p->id, p->userns_base, err) < 0
         || write_bundle (ctx, objs, p, i, p->ctr_ids[i], err) < 0)

@@ -514,6 +514,7 @@ pp_volumes_release (pp_volumes_t *v)
   free (v->v);
   json_decref (v->tmpfs);
   json_decref (v->claims);
+  json_decref (v->idmapped);
   json_decref (v->images);
   json_decref (v->shared);
   memset (v, 0, sizeof *v);

@@ -29,6 +29,7 @@ typedef struct
   json_t *claims; /* the named volumes the pod uses, for pod.json: `volume rm` refuses them */
   json_t *images; /* [{"name", "id", "path"}] of image volumes, for pod.json: `rmi` refuses them, a start remounts */
   json_t *shared; /* sources made shared bind mounts of themselves for mountPropagation, for pod.json: teardown */
+  json_t *idmapped; /* [{"source", "path"}] of claims bound idmapped into a user-namespaced pod, for pod.json */
 } pp_volumes_t;
 
 /* An image volume, resolved (pulled) by play before anything is made, as container images are. */

@@ -400,17 +400,22 @@ pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_
       unmount_path (path, &first);
   }
   json_decref (plan);
-  /* Memory-backed and image volumes are mounts: they go before the directory that holds them. */
-  cleanup_free char *vols = xasprintf ("%s/volumes", data);
-  cleanup_dir DIR *vd = opendir (vols);
-  struct dirent *de;
+  /* Memory-backed and image volumes are mounts, and so are a user-namespaced pod's idmapped claims: they go
+     before the directory that holds them. */
   bool data_free = true;
-  while (vd && (de = readdir (vd)) != NULL)
-    if (de->d_name[0] != '.')
-      {
-        cleanup_free char *v = xasprintf ("%s/%s", vols, de->d_name);
-        data_free = unmount_path (v, &first) && data_free;
-      }
+  static const char *const mount_dirs[] = { "volumes", "claims" };
+  for (size_t k = 0; k < PP_N_ELEMENTS (mount_dirs); k++)
+    {
+      cleanup_free char *vols = xasprintf ("%s/%s", data, mount_dirs[k]);
+      cleanup_dir DIR *vd = opendir (vols);
+      struct dirent *de;
+      while (vd && (de = readdir (vd)) != NULL)
+        if (de->d_name[0] != '.')
+          {
+            cleanup_free char *v = xasprintf ("%s/%s", vols, de->d_name);
+            data_free = unmount_path (v, &first) && data_free;
+          }
+    }
   if (data_free)
     remove_path (data, &first);
   if (first)

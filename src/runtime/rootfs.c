@@ -4,6 +4,7 @@
 #include "runtime/rootfs.h"
 #include "image/store.h"
 #include "runtime/pod.h"
+#include "runtime/userns.h"
 
 #include <fcntl.h>
 #include <string.h>
@@ -88,6 +89,21 @@ pp_pod_remount_volumes (pp_context_t *ctx, json_t *plan, pp_error_t *err)
     const char *id = json_string_value (json_object_get (v, "id"));
     const char *path = json_string_value (json_object_get (v, "path"));
     if (id && path && pp_pod_mount_image_volume (ctx, id, path, err) < 0)
+      return -1;
+  }
+  /* A user-namespaced pod's named volumes, bound idmapped through its user namespace. */
+  json_t *claims = json_object_get (plan, "idmappedClaims");
+  const char *pod_id = json_string_value (json_object_get (plan, "id"));
+  cleanup_close int userns = -1;
+  json_array_foreach (claims, i, v)
+  {
+    const char *source = json_string_value (json_object_get (v, "source"));
+    const char *path = json_string_value (json_object_get (v, "path"));
+    if (source == NULL || path == NULL || pod_id == NULL || pp_path_is_mount_point (path))
+      continue;
+    if (userns < 0 && (userns = pp_pod_userns_open (ctx, pod_id, err)) < 0)
+      return userns == -2 ? pp_error_make (err, ENOENT, "pod %.12s has no user namespace", pod_id) : -1;
+    if (pp_userns_idmapped_bind (source, path, userns, err) < 0)
       return -1;
   }
   /* The shared bind mounts of mountPropagation sources (a reboot dropped them). */

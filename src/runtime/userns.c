@@ -2,6 +2,7 @@
 #include "runtime/userns.h"
 
 #include <fcntl.h>
+#include <linux/mount.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <stdio.h>
@@ -36,8 +37,9 @@ shift_one (int dirfd, const char *name, const struct stat *st, uint32_t base)
   gid_t gid = st->st_gid < PP_USERNS_SIZE ? (gid_t) (base + st->st_gid) : st->st_gid;
   if (uid == st->st_uid && gid == st->st_gid)
     return 0;
+  /* A read-only mount (an image volume) keeps its owners: what is in it is readable by all. */
   if (fchownat (dirfd, name, uid, gid, AT_SYMLINK_NOFOLLOW | (*name ? 0 : AT_EMPTY_PATH)) < 0)
-    return -1;
+    return errno == EROFS ? 0 : -1;
   if (!S_ISLNK (st->st_mode) && (st->st_mode & (S_ISUID | S_ISGID)))
     return *name ? fchmodat (dirfd, name, st->st_mode & 07777, 0) : fchmod (dirfd, st->st_mode & 07777);
   return 0;
@@ -128,4 +130,21 @@ pp_userns_fork (int userns_fd, int pidns_fd, int flags)
       return -1;
     }
   return (pid_t) msg[0];
+}
+
+int
+pp_userns_idmapped_bind (const char *source, const char *target, int userns_fd, pp_error_t *err)
+{
+  cleanup_close int fd
+      = (int) syscall (SYS_open_tree, AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+  if (fd < 0)
+    return pp_error_make (err, errno, "open_tree `%s`", source);
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) userns_fd };
+  if (syscall (SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+    return pp_error_make (err, errno, "idmap `%s` (mount_setattr MOUNT_ATTR_IDMAP)", source);
+  if (mkdir (target, 0700) < 0 && errno != EEXIST)
+    return pp_error_make (err, errno, "create `%s`", target);
+  if (syscall (SYS_move_mount, fd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    return pp_error_make (err, errno, "mount `%s`, idmapped, on `%s`", source, target);
+  return 0;
 }

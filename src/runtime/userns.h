@@ -22,6 +22,11 @@ int pp_userns_write_maps (pid_t pid, uint32_t base, pp_error_t *err);
    becomes base + id; higher ids (shifted already) stay. */
 int pp_userns_shift_tree (const char *path, uint32_t base, pp_error_t *err);
 
+/* Binds `source` on `target` (a directory, made if missing) idmapped through the user namespace `userns_fd`: what
+   host root owns there, the namespace's root owns, and what it writes lands as host root's.  For volumes that
+   outlive the pod or are shared with others (named volumes), whose owners must not be shifted. */
+int pp_userns_idmapped_bind (const char *source, const char *target, int userns_fd, pp_error_t *err);
+
 /* fork(), but the child runs in the user namespace `userns_fd`, in the PID namespace `pidns_fd` (or -1), with the
    new namespaces of the CLONE_NEW* `flags` made from inside it (so owned by it: a new PID namespace's /proc can be
    mounted there).  The child is the caller's own (CLONE_PARENT through a helper that exits at once); returns its

@@ -233,3 +233,55 @@ print(c["uidMappings"], c["gidMappings"])' "$ROOT/containers/$ctrid/config.json"
 	run -0 pp kube down "$Y/ids.yaml"
 	assert_nothing_left "$base"
 }
+
+@test "a PersistentVolumeClaim in a hostUsers: false pod is bound idmapped: the pod's root owns host root's files and writes as host root; pod start binds it again" {
+	cat >"$Y/pvc.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: PersistentVolumeClaim
+	metadata:
+	  name: shared
+	spec:
+	  accessModes: [ReadWriteOnce]
+	  resources: {requests: {storage: 1Gi}}
+	---
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: inner
+	spec:
+	  hostUsers: false
+	  terminationGracePeriodSeconds: 0
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sleep", "1000"]
+	    volumeMounts:
+	    - {name: data, mountPath: /data}
+	  volumes:
+	  - {name: data, persistentVolumeClaim: {claimName: shared}}
+	YAML
+	run -0 pp kube play "$Y/pvc.yaml"
+	base=$(host_base inner-main)
+	[ "$base" -ge 1073741824 ]
+	# Root inside writes; on the host the file is host root's (the volume's owners are never shifted).
+	run -0 pp exec inner-main sh -c 'echo from-inside >/data/f; ls -ln /data/f'
+	[[ "$output" == *" 0 "*" 0 "* ]]
+	data="$ROOT/volumes/shared/_data"
+	assert_equal "$(stat -c '%u:%g' "$data/f")" "0:0"
+	assert_equal "$(cat "$data/f")" "from-inside"
+	# Host root's file is the pod's root's inside.
+	echo from-host >"$data/g"
+	run -0 pp exec inner-main sh -c 'stat -c %u:%g /data/g; echo more >>/data/g'
+	assert_equal "$output" "0:0"
+	assert_equal "$(stat -c '%u:%g' "$data/g")" "0:0"
+	# Stopped and started again (the mount is made anew when missing), then gone with the pod; the data stays.
+	run -0 pp pod stop -t 0 inner
+	run -0 pp pod start inner
+	run -0 pp exec inner-main cat /data/f
+	assert_equal "$output" "from-inside"
+	id=$(pp pod inspect inner | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+	grep -q " $ROOT/pods/$id/claims/data " /proc/self/mountinfo
+	run -0 pp kube down "$Y/pvc.yaml"
+	! grep -q " $ROOT/pods/$id/" /proc/self/mountinfo
+	[ -f "$data/f" ]
+}
