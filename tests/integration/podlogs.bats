@@ -7,16 +7,6 @@ load helpers
 
 load pods
 
-# A field of the pod of `pod ls --format json`: pod_field NAME FIELD.
-pod_field() {
-	pp pod ls --format json | python3 -c '
-import json, sys
-for p in json.load(sys.stdin):
-    if p["name"] == sys.argv[1]:
-        print(p[sys.argv[2]])
-' "$1" "$2"
-}
-
 # Waits up to 20 s for the pod to have ended (every container done for good, its monitor gone).
 wait_pod_ended() {
 	for _ in $(seq 200); do

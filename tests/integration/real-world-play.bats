@@ -10,26 +10,6 @@ load pods
 
 D=fixtures/manifests/real-world-play
 
-# A field of a container of `ps -a --format json`: ctr_field NAME FIELD.
-ctr_field() {
-	pp ps -a --format json | python3 -c '
-import json, sys
-for c in json.load(sys.stdin):
-    if c["name"] == sys.argv[1]:
-        print(c[sys.argv[2]])
-' "$1" "$2"
-}
-
-# Waits up to $4 seconds (10 by default) for a container field to have a value.
-wait_field() {
-	for _ in $(seq $((${4:-10} * 10))); do
-		[ "$(ctr_field "$1" "$2")" = "$3" ] && return 0
-		sleep 0.1
-	done
-	echo "$1 $2 is $(ctr_field "$1" "$2"), not $3" >&2
-	return 1
-}
-
 pod_names() {
 	pp pod ls --format json | python3 -c 'import json,sys; print(" ".join(sorted(p["name"] for p in json.load(sys.stdin))))'
 }
