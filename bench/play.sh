@@ -1,8 +1,23 @@
 #!/bin/bash
 # `kube play` then `kube down` of a one-container and a three-container Pod, image present: podplay beside
-# Podman (runc, as crun refuses hybrid cgroups) where it is installed, with hyperfine, as ratios; then the
+# Podman (runc, as crun refuses hybrid cgroups) where it is installed, with hyperfine, as ratios; then
+# Deployments of 10 and 50 replicas; a three-container Pod with volumes, ConfigMaps and a Secret; and the
 # memory of a pod's monitor (RSS and PSS, from smaps_rollup) beside conmon's.
+#
+#   bench/play.sh [--runs N] [--only pods|deployments|volumes|memory] [PODPLAY]
+#
+# --runs sets hyperfine's runs of every row (10 for the pods, 3 for the rest by default); --only runs one row.
 set -euo pipefail
+runs= only=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--runs) runs=$2 && shift 2 ;;
+	--only) only=$2 && shift 2 ;;
+	*) break ;;
+	esac
+done
+case $only in "" | pods | deployments | volumes | memory) ;; *) echo "play.sh: no row $only" >&2 && exit 2 ;; esac
+want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 bin=$(realpath "${1:-build/podplay}")
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
@@ -12,6 +27,8 @@ cleanup() {
 	$pp pod rm -f -t 0 --all >/dev/null 2>&1 || true
 	if command -v podman >/dev/null; then
 		$pm pod rm -af -t 0 >/dev/null 2>&1 || true
+		$pm secret rm -a >/dev/null 2>&1 || true
+		$pm volume rm -af >/dev/null 2>&1 || true
 		$pm rmi -af >/dev/null 2>&1 || true
 	fi
 	rm -rf "$work"
@@ -30,16 +47,19 @@ pod() {
 }
 pod 1 >"$work/one.yaml"
 pod 3 >"$work/three.yaml"
-
-cmds=(-n "podplay 1 container" "$pp kube play $work/one.yaml && $pp kube down $work/one.yaml"
-	-n "podplay 3 containers" "$pp kube play $work/three.yaml && $pp kube down $work/three.yaml")
 if command -v podman >/dev/null; then
 	loaded=$($pm load -q -i "$work/images/busybox.docker.tar" | sed -n 's/^Loaded image: //p' | head -1)
 	$pm tag "$loaded" localhost/busybox:latest
+fi
+
+if want pods; then
+cmds=(-n "podplay 1 container" "$pp kube play $work/one.yaml && $pp kube down $work/one.yaml"
+	-n "podplay 3 containers" "$pp kube play $work/three.yaml && $pp kube down $work/three.yaml")
+if command -v podman >/dev/null; then
 	cmds+=(-n "podman 1 container" "$pm kube play $work/one.yaml >/dev/null && $pm kube down $work/one.yaml >/dev/null"
 		-n "podman 3 containers" "$pm kube play $work/three.yaml >/dev/null && $pm kube down $work/three.yaml >/dev/null")
 fi
-hyperfine --warmup 2 --runs 10 --export-json "$work/r.json" "${cmds[@]}" >"$work/hyperfine.log" 2>&1 ||
+hyperfine --warmup 2 --runs "${runs:-10}" --export-json "$work/r.json" "${cmds[@]}" >"$work/hyperfine.log" 2>&1 ||
 	{ cat "$work/hyperfine.log"; exit 1; }
 python3 - "$work/r.json" <<'PY'
 import json, sys
@@ -52,9 +72,11 @@ for n in ("1 container", "3 containers"):
 PY
 
 echo "(podman runs runc through bench/runc-clamp, which drops rlimits above this machine's hard limits)"
+fi
 
 # Deployments of 10 and 50 replicas: how play + down grows with the number of pods.  Podman 4.3 plays one
 # replica of a Deployment whatever `replicas` says, so it is timed on the same files for what it does.
+if want deployments; then
 deploy() {
 	printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web%s\nspec:\n  replicas: %s\n' "$1" "$1"
 	printf '  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n'
@@ -68,7 +90,7 @@ cmds=(-n "podplay 10 replicas" "$pp kube play $work/d10.yaml && $pp kube down $w
 if command -v podman >/dev/null; then
 	cmds+=(-n "podman 10 replicas" "$pm kube play $work/d10.yaml >/dev/null && $pm kube down $work/d10.yaml >/dev/null")
 fi
-hyperfine --warmup 1 --runs 3 --export-json "$work/d.json" "${cmds[@]}" >"$work/hyperfine-d.log" 2>&1 ||
+hyperfine --warmup 1 --runs "${runs:-3}" --export-json "$work/d.json" "${cmds[@]}" >"$work/hyperfine-d.log" 2>&1 ||
 	{ cat "$work/hyperfine-d.log"; exit 1; }
 python3 - "$work/d.json" <<'PY'
 import json, sys
@@ -80,8 +102,131 @@ print(f"podplay: 5x the pods take {b / a:.1f}x the time ({b / 50 * 1000:.1f} ms 
 if "podman 10 replicas" in r:
     print(f"podman plays 1 pod of the 10 asked; podplay plays all 10 in {a / r['podman 10 replicas']:.2f}x its time")
 PY
+fi
+
+# Three containers with what real pods carry: an emptyDir two of them share, a configMap volume with items,
+# env from a ConfigMap (envFrom and configMapKeyRef) and from a Secret, a readiness probe.  The reader prints
+# what reached it once, so that both tools are seen to do the same before they are timed.
+if want volumes; then
+cat >"$work/vol.yaml" <<'YAML'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: benchcfg
+data:
+  app.conf: |
+    listen = 8080
+    workers = 2
+  greeting: hello
+  LOG_LEVEL: debug
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: benchsecret
+type: Opaque
+stringData:
+  token: s3cr3t
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: benchvol
+spec:
+  volumes:
+  - name: shared
+    emptyDir: {}
+  - name: config
+    configMap:
+      name: benchcfg
+      items:
+      - key: app.conf
+        path: settings.conf
+  containers:
+  - name: writer
+    image: localhost/busybox:latest
+    imagePullPolicy: Never
+    command: ["sh", "-c", "trap \"exit 0\" TERM; echo $GREETING $LOG_LEVEL $TOKEN >/shared/msg; while :; do sleep 0.1; done"]
+    envFrom:
+    - configMapRef:
+        name: benchcfg
+    env:
+    - name: GREETING
+      valueFrom:
+        configMapKeyRef:
+          name: benchcfg
+          key: greeting
+    - name: TOKEN
+      valueFrom:
+        secretKeyRef:
+          name: benchsecret
+          key: token
+    volumeMounts:
+    - name: shared
+      mountPath: /shared
+    readinessProbe:
+      exec:
+        command: ["cat", "/shared/msg"]
+      periodSeconds: 1
+  - name: reader
+    image: localhost/busybox:latest
+    imagePullPolicy: Never
+    command: ["sh", "-c", "trap \"exit 0\" TERM; until [ -s /shared/msg ]; do sleep 0.05; done; cat /shared/msg /etc/app/settings.conf; while :; do sleep 0.1; done"]
+    volumeMounts:
+    - name: shared
+      mountPath: /shared
+      readOnly: true
+    - name: config
+      mountPath: /etc/app
+  - name: sidecar
+    image: localhost/busybox:latest
+    imagePullPolicy: Never
+    command: ["sh", "-c", "trap \"exit 0\" TERM; while :; do sleep 0.1; done"]
+    volumeMounts:
+    - name: config
+      mountPath: /etc/app
+      readOnly: true
+YAML
+# What the reader printed, once the pod of `$2` (play, then down) ran: `seen TOOL FILE`.
+seen() {
+	local tool=$1 file=$2 out=
+	${!tool} kube play "$file" >/dev/null
+	for _ in $(seq 50); do
+		out=$(${!tool} logs benchvol-reader 2>/dev/null | tr '\n' ' ') && [ -n "$out" ] && break
+		sleep 0.1
+	done
+	${!tool} kube down "$file" >/dev/null 2>&1
+	echo "$tool: the reader saw: $out"
+}
+seen pp "$work/vol.yaml"
+cmds=(-n "podplay volumes" "$pp kube play $work/vol.yaml && $pp kube down $work/vol.yaml")
+if command -v podman >/dev/null; then
+	# Podman 4.3.1 stores a Secret of the YAML in a form its own secretKeyRef cannot read (podman#16269: "secret
+	# benchsecret is not valid JSON"): it gets the same file without the Secret, and the secret made once, as
+	# `podman secret create` takes one for kube play (a JSON object of base64 values).
+	python3 -c 'import sys; d = open(sys.argv[1]).read().split("---\n"); print("---\n".join(x for x in d if "kind: Secret" not in x), end="")' \
+		"$work/vol.yaml" >"$work/vol-podman.yaml"
+	printf '{"token":"%s"}' "$(printf s3cr3t | base64)" | $pm secret create benchsecret - >/dev/null
+	seen pm "$work/vol-podman.yaml"
+	health=$($pm kube play "$work/vol-podman.yaml" >/dev/null && $pm inspect benchvol-writer --format '{{json .Config.Healthcheck}}')
+	$pm kube down "$work/vol-podman.yaml" >/dev/null 2>&1
+	echo "pm: the writer's health check, from its readiness probe: $health"
+	cmds+=(-n "podman volumes" "$pm kube play $work/vol-podman.yaml >/dev/null && $pm kube down $work/vol-podman.yaml >/dev/null")
+fi
+hyperfine --warmup 1 --runs "${runs:-3}" --export-json "$work/v.json" "${cmds[@]}" >"$work/hyperfine-v.log" 2>&1 ||
+	{ cat "$work/hyperfine-v.log"; exit 1; }
+python3 - "$work/v.json" <<'PY'
+import json, sys
+r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
+for k, v in r.items():
+    print(f"{k:>20}: play + down {v['mean'] * 1000:.0f} ms (min {v['min'] * 1000:.0f}, max {v['max'] * 1000:.0f})")
+if "podman volumes" in r:
+    print(f"3 containers with volumes: podplay is {r['podman volumes']['mean'] / r['podplay volumes']['mean']:.1f}x faster than podman")
+PY
+fi
 
 # Memory of what stays behind while a pod runs.
+want memory || exit 0
 mem() { awk '/^Rss:/ { r = $2 } /^Pss:/ { p = $2 } END { printf "RSS %d KiB, PSS %d KiB", r, p }' "/proc/$1/smaps_rollup"; }
 $pp kube play "$work/three.yaml" >/dev/null
 monitor=$($pp pod inspect bench3 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["monitorPid"])')

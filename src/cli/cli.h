@@ -71,6 +71,7 @@ int pp_cmd_pod_inspect (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_pod_start (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_pod_stop (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_pod_rm (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_pod_logs (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_ps (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_logs (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_inspect (pp_cli_t *cli, int argc, char **argv);

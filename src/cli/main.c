@@ -100,7 +100,17 @@ static const pp_command_t pod_commands[] = {
     .help = "Removes stopped pods; -f stops running ones first.  Nothing of them is left: processes, mounts,\n"
             "namespace files, directories and records.\n",
     .run = pp_cmd_pod_rm },
-  PENDING ("logs", "Show a pod's logs", "#5"),
+  { .name = "logs",
+    .summary = "Show the logs of a pod's containers",
+    .usage = "[-f] [--tail N] [-t] [-c CONTAINER] POD",
+    .help = "Every container's lines (init containers included), merged in the order they were written, each\n"
+            "prefixed `CONTAINER | ` when more than one container is shown.\n\n"
+            "Options:\n"
+            "  -c, --container NAME  that container's logs only\n"
+            "  -f, --follow          keep printing while the pod runs (restarted containers too)\n"
+            "  -n, --tail N          the last N lines of each container only\n"
+            "  -t, --timestamps      each line with its time\n",
+    .run = pp_cmd_pod_logs },
   { NULL },
 };
 

@@ -1,5 +1,5 @@
-/* Pods and containers: `kube play|down`, `pod ls|inspect|start|stop|rm`, `ps`, `logs`, `inspect`, and the hidden
-   `monitor` a pod runs under. */
+/* Pods and containers: `kube play|down`, `pod ls|inspect|start|stop|rm|logs`, `ps`, `logs`, `inspect`, and
+   the hidden `monitor` a pod runs under. */
 #include "play/job.h"
 #include "play/play.h"
 #include "runtime/bundle.h"
@@ -583,16 +583,19 @@ pp_cmd_pod_rm (pp_cli_t *cli, int argc, char **argv)
 typedef struct
 {
   pp_context_t *ctx;
-  char *pod_id, *ctr_id;
+  char *pod_id;
 } follow_t;
 
-static bool
-still_writing (void *data)
+/* `logs -f` and `pod logs -f` follow while the pod's monitor runs: it writes the logs. */
+static int
+pod_still_writing (pp_log_set_t *s, void *data, pp_error_t *err)
 {
+  (void) s;
+  (void) err;
   follow_t *f = data;
   pp_state_t *state;
   if (pp_state_open (f->ctx, &state, NULL) < 0)
-    return false;
+    return 0;
   pp_pod_rec_t pod;
   bool alive = false;
   if (pp_state_pod_get (state, f->pod_id, &pod, NULL) == 0)
@@ -604,33 +607,39 @@ still_writing (void *data)
   return alive;
 }
 
-int
-pp_cmd_logs (pp_cli_t *cli, int argc, char **argv)
+/* The options of `logs` and `pod logs` (-c CONTAINER for the latter); -1 to go on, else the status to exit with. */
+static int
+logs_options (pp_cli_t *cli, int argc, char **argv, pp_log_read_opts_t *lo, const char **container)
 {
   static const struct option opts[] = {
     { "follow", no_argument, NULL, 'f' },
     { "tail", required_argument, NULL, 'n' },
     { "timestamps", no_argument, NULL, 't' },
+    { "container", required_argument, NULL, 'c' },
     { NULL, 0, NULL, 0 },
   };
-  pp_log_read_opts_t lo = { .tail = -1 };
   int opt;
-  while ((opt = pp_cli_getopt (cli, argc, argv, "fn:t", opts)) != -1)
+  while ((opt = pp_cli_getopt (cli, argc, argv, container ? "fn:tc:" : "fn:t", opts)) != -1)
     switch (opt)
       {
       case 'f':
-        lo.follow = true;
+        lo->follow = true;
         break;
       case 'n':
         {
           char *end;
-          lo.tail = strtol (optarg, &end, 10);
-          if (*optarg == '\0' || *end || lo.tail < -1)
+          lo->tail = strtol (optarg, &end, 10);
+          if (*optarg == '\0' || *end || lo->tail < -1)
             return pp_cli_usage_error (cli, "--tail takes a number of lines, not `%s`", optarg);
           break;
         }
       case 't':
-        lo.timestamps = true;
+        lo->timestamps = true;
+        break;
+      case 'c':
+        if (container == NULL)
+          return pp_cli_usage_error (cli, "unknown option --container");
+        *container = optarg;
         break;
       case 'h':
         return PP_EXIT_OK;
@@ -638,7 +647,32 @@ pp_cmd_logs (pp_cli_t *cli, int argc, char **argv)
         return PP_EXIT_ERROR;
       }
   if (optind + 1 != argc)
-    return pp_cli_usage_error (cli, "%s needs one container", cli->path);
+    return pp_cli_usage_error (cli, "%s needs one %s", cli->path, container ? "pod" : "container");
+  return -1;
+}
+
+/* Prints the set, following it while the pod `pod_id` runs when asked. */
+static int
+print_logs (pp_cli_t *cli, pp_log_set_t *set, const char *pod_id)
+{
+  follow_t f = { cli->ctx, xstrdup (pod_id) };
+  pp_error_t err = NULL;
+  fflush (stdout);
+  int ret = pp_log_set_follow (set, pod_still_writing, &f, &err);
+  free (f.pod_id);
+  pp_log_set_release (set);
+  if (ret < 0)
+    return pp_cli_fail (&err);
+  return PP_EXIT_OK;
+}
+
+int
+pp_cmd_logs (pp_cli_t *cli, int argc, char **argv)
+{
+  pp_log_set_t set = { .opts = { .tail = -1 }, .fds = { 1, 2 } };
+  int r = logs_options (cli, argc, argv, &set.opts, NULL);
+  if (r >= 0)
+    return r;
   world_t w;
   pp_error_t err = NULL;
   size_t pi, ci;
@@ -647,16 +681,54 @@ pp_cmd_logs (pp_cli_t *cli, int argc, char **argv)
       world_free (&w);
       return pp_cli_fail (&err);
     }
-  follow_t f = { cli->ctx, xstrdup (w.pods[pi].id), xstrdup (w.cs[pi][ci].id) };
-  cleanup_free char *path = pp_ctr_logfile (cli->ctx, f.ctr_id);
+  cleanup_free char *path = pp_ctr_logfile (cli->ctx, w.cs[pi][ci].id);
+  cleanup_free char *pod_id = xstrdup (w.pods[pi].id);
+  pp_log_set_add (&set, w.cs[pi][ci].id, NULL, path);
   world_free (&w);
-  fflush (stdout);
-  int ret = pp_log_print (path, &lo, 1, 2, still_writing, &f, &err);
-  free (f.pod_id);
-  free (f.ctr_id);
-  if (ret < 0)
-    return pp_cli_fail (&err);
-  return PP_EXIT_OK;
+  return print_logs (cli, &set, pod_id);
+}
+
+/* Every container of a pod (init containers first, in order), or the one -c names; labelled when more than one
+   is shown. */
+int
+pp_cmd_pod_logs (pp_cli_t *cli, int argc, char **argv)
+{
+  pp_log_set_t set = { .opts = { .tail = -1 }, .fds = { 1, 2 } };
+  const char *only = NULL;
+  int r = logs_options (cli, argc, argv, &set.opts, &only);
+  if (r >= 0)
+    return r;
+  world_t w;
+  pp_error_t err = NULL;
+  pp_pod_rec_t pod = { 0 };
+  if (world_load (cli->ctx, &w, &err) < 0 || pp_state_pod_get (w.state, argv[optind], &pod, &err) < 0)
+    {
+      world_free (&w);
+      return pp_cli_fail (&err);
+    }
+  size_t pi;
+  for (pi = 0; pi < w.n_pods && strcmp (w.pods[pi].id, pod.id) != 0; pi++)
+    ;
+  size_t shown = 0;
+  for (size_t j = 0; pi < w.n_pods && j < w.n_cs[pi]; j++)
+    shown += only == NULL || strcmp (w.cs[pi][j].name, only) == 0;
+  for (size_t j = 0; pi < w.n_pods && j < w.n_cs[pi]; j++)
+    if (only == NULL || strcmp (w.cs[pi][j].name, only) == 0)
+      {
+        cleanup_free char *path = pp_ctr_logfile (cli->ctx, w.cs[pi][j].id);
+        pp_log_set_add (&set, w.cs[pi][j].id, shown > 1 ? w.cs[pi][j].name : NULL, path);
+      }
+  world_free (&w);
+  if (only && shown == 0)
+    pp_error_make (&err, 0, "pod %s has no container `%s`", pod.name, only);
+  cleanup_free char *pod_id = xstrdup (pod.id);
+  pp_pod_rec_release (&pod);
+  if (err)
+    {
+      pp_log_set_release (&set);
+      return pp_cli_fail (&err);
+    }
+  return print_logs (cli, &set, pod_id);
 }
 
 /* ---- exec ---- */
@@ -1115,36 +1187,41 @@ on_interrupt (int sig)
 
 typedef struct
 {
-  char *id, *label, *path;
-  off_t off;
-  pp_buf_t pending;
-} tail_t;
+  pp_context_t *ctx;
+  char **paths, **files;
+  size_t n_paths;
+} play_watch_t;
 
-/* New whole records of a log, printed as `POD-CONTAINER | text`. */
-static void
-tail_read (tail_t *t)
+/* The play's pods' logs join the set as the pods appear (Deployments replace pods, Jobs make new ones); they
+   are followed while any of the pods or Jobs runs, and the user has not interrupted. */
+static int
+play_running (pp_log_set_t *s, void *data, pp_error_t *err)
 {
-  cleanup_close int fd = open (t->path, O_RDONLY | O_CLOEXEC);
-  char buf[65536];
-  ssize_t n;
-  while (fd >= 0 && (n = pread (fd, buf, sizeof buf, t->off)) > 0)
+  play_watch_t *pw = data;
+  world_t w;
+  bool alive = false;
+  if (world_load (pw->ctx, &w, err) < 0)
     {
-      t->off += n;
-      pp_buf_append (&t->pending, buf, (size_t) n);
+      world_free (&w);
+      return -1;
     }
-  size_t used = 0;
-  for (char *nl; t->pending.len > used && (nl = memchr (t->pending.data + used, '\n', t->pending.len - used));)
+  for (size_t i = 0; i < w.n_pods; i++)
     {
-      pp_log_record_t rec;
-      size_t len = (size_t) (nl - (t->pending.data + used));
-      if (pp_log_parse (t->pending.data + used, len, &rec))
-        printf ("%s | %.*s%s", t->label, (int) rec.len, rec.text, rec.partial ? "" : "\n");
-      used += len + 1;
+      bool ours = false;
+      for (size_t k = 0; k < pw->n_paths && !ours; k++)
+        ours = w.pods[i].play_file && strcmp (w.pods[i].play_file, pw->files[k]) == 0;
+      if (!ours)
+        continue;
+      alive = alive || pp_pod_monitor_alive (&w.pods[i]);
+      for (size_t j = 0; j < w.n_cs[i]; j++)
+        {
+          cleanup_free char *label = xasprintf ("%s-%s", w.pods[i].name, w.cs[i][j].name);
+          cleanup_free char *path = pp_ctr_logfile (pw->ctx, w.cs[i][j].id);
+          pp_log_set_add (s, w.cs[i][j].id, label, path);
+        }
     }
-  if (used)
-    memmove (t->pending.data, t->pending.data + used, t->pending.len - used);
-  t->pending.len -= used;
-  fflush (stdout);
+  world_free (&w);
+  return !interrupted && (alive || pp_jobs_running (pw->ctx, pw->paths, pw->n_paths));
 }
 
 /* --wait: the logs of the play's pods until they all end or the user interrupts, then kube down. */
@@ -1154,62 +1231,18 @@ play_wait (pp_cli_t *cli, char **paths, size_t n_paths, pp_error_t *err)
   struct sigaction sa = { .sa_handler = on_interrupt };
   sigaction (SIGINT, &sa, NULL);
   sigaction (SIGTERM, &sa, NULL);
-  char **files = xzalloc ((n_paths + 1) * sizeof (char *));
+  play_watch_t pw = { cli->ctx, paths, xzalloc ((n_paths + 1) * sizeof (char *)), n_paths };
   for (size_t k = 0; k < n_paths; k++)
     {
       char buf[PATH_MAX];
-      files[k] = xstrdup (strcmp (paths[k], "-") != 0 && realpath (paths[k], buf) ? buf : paths[k]);
+      pw.files[k] = xstrdup (strcmp (paths[k], "-") != 0 && realpath (paths[k], buf) ? buf : paths[k]);
     }
-  tail_t *tails = NULL;
-  size_t n_tails = 0;
-  for (bool last = false;; usleep (200000))
-    {
-      world_t w;
-      bool alive = false;
-      if (world_load (cli->ctx, &w, err) < 0)
-        {
-          world_free (&w);
-          break;
-        }
-      for (size_t i = 0; i < w.n_pods; i++)
-        {
-          bool ours = false;
-          for (size_t k = 0; k < n_paths && !ours; k++)
-            ours = w.pods[i].play_file && strcmp (w.pods[i].play_file, files[k]) == 0;
-          if (!ours)
-            continue;
-          alive = alive || pp_pod_monitor_alive (&w.pods[i]);
-          for (size_t j = 0; j < w.n_cs[i]; j++)
-            {
-              size_t t;
-              for (t = 0; t < n_tails && strcmp (tails[t].id, w.cs[i][j].id) != 0; t++)
-                ;
-              if (t == n_tails)
-                {
-                  tails = xrealloc (tails, (n_tails + 1) * sizeof *tails);
-                  tails[n_tails++] = (tail_t){ xstrdup (w.cs[i][j].id),
-                                               xasprintf ("%s-%s", w.pods[i].name, w.cs[i][j].name),
-                                               pp_ctr_logfile (cli->ctx, w.cs[i][j].id), 0, { 0 } };
-                }
-            }
-        }
-      world_free (&w);
-      for (size_t t = 0; t < n_tails; t++)
-        tail_read (&tails[t]);
-      if (last)
-        break;
-      last = interrupted || !(alive || pp_jobs_running (cli->ctx, paths, n_paths));
-    }
-  for (size_t t = 0; t < n_tails; t++)
-    {
-      free (tails[t].id);
-      free (tails[t].label);
-      free (tails[t].path);
-      pp_buf_free (&tails[t].pending);
-    }
-  free (tails);
-  pp_strv_free (files);
-  if (*err)
+  /* Both streams on stdout, as before: one ordered view of the play. */
+  pp_log_set_t set = { .opts = { .tail = -1, .follow = true }, .fds = { 1, 1 } };
+  int ret = pp_log_set_follow (&set, play_running, &pw, err);
+  pp_log_set_release (&set);
+  pp_strv_free (pw.files);
+  if (ret < 0)
     return -1;
   return pp_kube_down (cli->ctx, paths, n_paths, false, stdout, err);
 }

@@ -2,10 +2,12 @@
 #include "runtime/logfile.h"
 
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
+#include <unistd.h>
 
 #define PP_LOG_LINE_MAX 16384
 
@@ -104,12 +106,31 @@ pp_log_parse (const char *line, size_t len, pp_log_record_t *rec)
   return true;
 }
 
+/* One line of a log: a F record, with the P records before it of the same stream. */
 typedef struct
 {
-  const pp_log_read_opts_t *opts;
-  int fds[2];
-  bool at_line_start[2];
-} printer_t;
+  char ts[64];
+  int stream;
+  bool ended; /* false for a line the writer left unfinished */
+  char *text;
+  size_t len;
+} log_line_t;
+
+typedef struct
+{
+  log_line_t *v;
+  size_t n, next;
+} line_list_t;
+
+struct pp_log_source
+{
+  char *key, *label, *path;
+  off_t off;
+  bool read_once;
+  pp_buf_t data;       /* bytes read that do not make a whole record yet */
+  pp_buf_t partial[2]; /* per stream: the P records of a line not ended yet */
+  char partial_ts[2][64];
+};
 
 static void
 write_all (int fd, const char *data, size_t len)
@@ -125,114 +146,175 @@ write_all (int fd, const char *data, size_t len)
 }
 
 static void
-print_record (printer_t *pr, const pp_log_record_t *rec)
+line_add (line_list_t *l, const char *ts, int stream, bool ended, const char *text, size_t len)
 {
-  int fd = pr->fds[rec->stream];
-  if (pr->opts->timestamps && pr->at_line_start[rec->stream])
-    {
-      write_all (fd, rec->ts, strlen (rec->ts));
-      write_all (fd, " ", 1);
-    }
-  write_all (fd, rec->text, rec->len);
-  if (!rec->partial)
-    write_all (fd, "\n", 1);
-  pr->at_line_start[rec->stream] = !rec->partial;
+  l->v = xrealloc (l->v, (l->n + 1) * sizeof *l->v);
+  log_line_t *line = &l->v[l->n++];
+  snprintf (line->ts, sizeof line->ts, "%s", ts);
+  line->stream = stream;
+  line->ended = ended;
+  line->text = xmalloc (len + 1);
+  memcpy (line->text, text, len);
+  line->text[len] = '\0';
+  line->len = len;
 }
 
-/* Prints the complete records in buf[0..len); returns how many bytes it used. */
-static size_t
-print_records (printer_t *pr, const char *buf, size_t len, size_t skip_lines)
+static void
+lines_free (line_list_t *l)
 {
-  size_t used = 0, lines = 0;
-  while (used < len)
-    {
-      const char *nl = memchr (buf + used, '\n', len - used);
-      if (nl == NULL)
-        break;
-      pp_log_record_t rec;
-      size_t n = (size_t) (nl - (buf + used));
-      if (pp_log_parse (buf + used, n, &rec))
-        {
-          if (lines >= skip_lines)
-            print_record (pr, &rec);
-          if (!rec.partial)
-            lines++;
-        }
-      used += n + 1;
-    }
-  return used;
+  for (size_t i = 0; i < l->n; i++)
+    free (l->v[i].text);
+  free (l->v);
 }
 
-/* Full lines (F records) in the buffer. */
-static size_t
-count_lines (const char *buf, size_t len)
+/* A record joins the line its stream has going; a F record ends it. */
+static void
+take_record (pp_log_source_t *src, const pp_log_record_t *rec, line_list_t *out)
 {
-  size_t lines = 0;
-  for (const char *p = buf; p < buf + len;)
+  pp_buf_t *p = &src->partial[rec->stream];
+  if (p->len == 0 && !rec->partial)
     {
-      const char *nl = memchr (p, '\n', (size_t) (buf + len - p));
-      if (nl == NULL)
-        break;
-      pp_log_record_t rec;
-      if (pp_log_parse (p, (size_t) (nl - p), &rec) && !rec.partial)
-        lines++;
-      p = nl + 1;
+      line_add (out, rec->ts, rec->stream, true, rec->text, rec->len);
+      return;
     }
-  return lines;
+  if (p->len == 0)
+    snprintf (src->partial_ts[rec->stream], sizeof src->partial_ts[rec->stream], "%s", rec->ts);
+  pp_buf_append (p, rec->text, rec->len);
+  if (rec->partial)
+    return;
+  line_add (out, src->partial_ts[rec->stream], rec->stream, true, p->data, p->len);
+  pp_buf_reset (p);
+}
+
+/* The lines written since the last read; `last` when the writer is gone: its unfinished lines too. */
+static int
+source_read (pp_log_source_t *src, bool last, long tail, line_list_t *out, pp_error_t *err)
+{
+  cleanup_close int fd = open (src->path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 && errno != ENOENT)
+    return pp_error_make (err, errno, "open `%s`", src->path);
+  char chunk[65536];
+  ssize_t n;
+  while (fd >= 0 && (n = PP_RETRY (pread (fd, chunk, sizeof chunk, src->off))) > 0)
+    {
+      src->off += n;
+      pp_buf_append (&src->data, chunk, (size_t) n);
+    }
+  size_t used = 0;
+  for (char *nl; used < src->data.len && (nl = memchr (src->data.data + used, '\n', src->data.len - used));)
+    {
+      size_t len = (size_t) (nl - (src->data.data + used));
+      pp_log_record_t rec;
+      if (pp_log_parse (src->data.data + used, len, &rec))
+        take_record (src, &rec, out);
+      used += len + 1;
+    }
+  memmove (src->data.data, src->data.data + used, src->data.len - used);
+  src->data.len -= used;
+  for (int s = 0; last && s < 2; s++)
+    if (src->partial[s].len)
+      {
+        line_add (out, src->partial_ts[s], s, false, src->partial[s].data, src->partial[s].len);
+        pp_buf_reset (&src->partial[s]);
+      }
+  /* --tail counts from the end of what the log held when it was first read. */
+  if (!src->read_once && tail >= 0 && (size_t) tail < out->n)
+    {
+      size_t drop = out->n - (size_t) tail;
+      for (size_t i = 0; i < drop; i++)
+        free (out->v[i].text);
+      memmove (out->v, out->v + drop, (out->n - drop) * sizeof *out->v);
+      out->n -= drop;
+    }
+  src->read_once = true;
+  return 0;
+}
+
+static void
+print_line (const pp_log_set_t *s, const pp_log_source_t *src, const log_line_t *line)
+{
+  pp_buf_t b = { 0 };
+  if (src->label)
+    pp_buf_printf (&b, "%s | ", src->label);
+  if (s->opts.timestamps)
+    pp_buf_printf (&b, "%s ", line->ts);
+  pp_buf_append (&b, line->text, line->len);
+  /* A labelled line ends, whatever the writer left: the next label starts a line of its own. */
+  if (line->ended || src->label)
+    pp_buf_append (&b, "\n", 1);
+  write_all (s->fds[line->stream], b.data, b.len);
+  pp_buf_free (&b);
+}
+
+void
+pp_log_set_add (pp_log_set_t *s, const char *key, const char *label, const char *path)
+{
+  for (size_t i = 0; i < s->n; i++)
+    if (strcmp (s->v[i]->key, key) == 0)
+      return;
+  s->v = xrealloc (s->v, (s->n + 1) * sizeof *s->v);
+  pp_log_source_t *src = xzalloc (sizeof *src);
+  src->key = xstrdup (key);
+  src->label = label ? xstrdup (label) : NULL;
+  src->path = xstrdup (path);
+  s->v[s->n++] = src;
 }
 
 int
-pp_log_print (const char *path, const pp_log_read_opts_t *opts, int out_fd, int err_fd, bool (*alive) (void *),
-              void *data, pp_error_t *err)
+pp_log_set_read (pp_log_set_t *s, bool last, pp_error_t *err)
 {
-  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0 && errno != ENOENT)
-    return pp_error_make (err, errno, "open `%s`", path);
-  printer_t pr = { opts, { out_fd, err_fd }, { true, true } };
-  pp_buf_t buf = { 0 };
-  bool first = true, last_pass = false;
+  line_list_t *lists = xzalloc ((s->n + 1) * sizeof *lists);
+  int ret = 0;
+  for (size_t i = 0; i < s->n && ret == 0; i++)
+    ret = source_read (s->v[i], last, s->opts.tail, &lists[i], err);
+  /* Each log in its own order, the logs merged by time: the earliest next line goes first. */
+  for (; ret == 0;)
+    {
+      size_t best = s->n;
+      for (size_t i = 0; i < s->n; i++)
+        if (lists[i].next < lists[i].n
+            && (best == s->n || strcmp (lists[i].v[lists[i].next].ts, lists[best].v[lists[best].next].ts) < 0))
+          best = i;
+      if (best == s->n)
+        break;
+      print_line (s, s->v[best], &lists[best].v[lists[best].next++]);
+    }
+  for (size_t i = 0; i < s->n; i++)
+    lines_free (&lists[i]);
+  free (lists);
+  return ret;
+}
+
+int
+pp_log_set_follow (pp_log_set_t *s, int (*alive) (pp_log_set_t *, void *, pp_error_t *), void *data, pp_error_t *err)
+{
   for (;;)
     {
-      if (fd < 0)
-        fd = open (path, O_RDONLY | O_CLOEXEC);
-      bool more = false;
-      char chunk[65536];
-      ssize_t n;
-      while (fd >= 0 && (n = PP_RETRY (read (fd, chunk, sizeof chunk))) > 0)
-        {
-          pp_buf_append (&buf, chunk, (size_t) n);
-          more = true;
-        }
-      if (first)
-        {
-          /* The whole file is in: --tail counts from its end. */
-          size_t total = buf.len ? count_lines (buf.data, buf.len) : 0;
-          size_t skip = opts->tail >= 0 && (size_t) opts->tail < total ? total - (size_t) opts->tail : 0;
-          size_t used = buf.len ? print_records (&pr, buf.data, buf.len, skip) : 0;
-          if (used)
-            memmove (buf.data, buf.data + used, buf.len - used);
-          buf.len -= used;
-          first = false;
-        }
-      else if (more)
-        {
-          size_t used = print_records (&pr, buf.data, buf.len, 0);
-          if (used)
-            memmove (buf.data, buf.data + used, buf.len - used);
-          buf.len -= used;
-        }
-      if (!opts->follow)
-        break;
-      if (more)
-        continue;
-      if (last_pass)
-        break;
-      /* The writer gone: one more pass reads what it wrote last, then the end. */
-      if (!(alive && alive (data)))
-        last_pass = true;
-      else
-        usleep (50000);
+      /* Alive asked first: when the writers are gone, the read that follows holds all they wrote. */
+      int running = s->opts.follow && alive ? alive (s, data, err) : 0;
+      if (running < 0 || pp_log_set_read (s, running == 0, err) < 0)
+        return -1;
+      if (running == 0)
+        return 0;
+      usleep (100000);
     }
-  pp_buf_free (&buf);
-  return 0;
+}
+
+void
+pp_log_set_release (pp_log_set_t *s)
+{
+  for (size_t i = 0; i < s->n; i++)
+    {
+      pp_log_source_t *src = s->v[i];
+      free (src->key);
+      free (src->label);
+      free (src->path);
+      pp_buf_free (&src->data);
+      pp_buf_free (&src->partial[0]);
+      pp_buf_free (&src->partial[1]);
+      free (src);
+    }
+  free (s->v);
+  s->v = NULL;
+  s->n = 0;
 }

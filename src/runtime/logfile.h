@@ -43,14 +43,33 @@ bool pp_log_parse (const char *line, size_t len, pp_log_record_t *rec);
 
 typedef struct
 {
-  long tail;       /* the last N lines only; -1 for all */
+  long tail;       /* the last N lines of each log only; -1 for all */
   bool timestamps; /* each line prefixed with its time */
-  bool follow;     /* keep reading while `alive` says the writer may write more */
+  bool follow;     /* keep reading while the writers may write more */
 } pp_log_read_opts_t;
 
-/* Writes a log file's text to `out_fd` (stderr records to `err_fd`); with follow, polls for more until `alive`
-   returns false and the file is read to its end. */
-int pp_log_print (const char *path, const pp_log_read_opts_t *opts, int out_fd, int err_fd,
-                  bool (*alive) (void *), void *data, pp_error_t *err);
+typedef struct pp_log_source pp_log_source_t;
+
+/* Logs printed together (`logs`, `pod logs`, `kube play --wait`): the lines of each in their order, those of
+   different logs merged by their time, each prefixed `LABEL | ` when its log has a label; stdout records go to
+   fds[0], stderr records to fds[1]. */
+typedef struct
+{
+  pp_log_read_opts_t opts;
+  int fds[2];
+  pp_log_source_t **v;
+  size_t n;
+} pp_log_set_t;
+
+/* Adds the log at `path` (which may not exist yet), unless the set has one of that key; `label` may be NULL. */
+void pp_log_set_add (pp_log_set_t *s, const char *key, const char *label, const char *path);
+/* Prints the whole lines the logs gained since the last read; `last` when their writers are gone, so that a
+   line they left unfinished is printed too. */
+int pp_log_set_read (pp_log_set_t *s, bool last, pp_error_t *err);
+/* Reads the logs; with opts.follow, again and again while `alive` returns 1 (it may add logs to the set; -1 is
+   an error), then once more for what the writers wrote last. */
+int pp_log_set_follow (pp_log_set_t *s, int (*alive) (pp_log_set_t *, void *, pp_error_t *), void *data,
+                       pp_error_t *err);
+void pp_log_set_release (pp_log_set_t *s);
 
 #endif

@@ -34,3 +34,33 @@ pp() {
 	"$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" ${PODPLAY_RUNTIME:+--runtime "$PODPLAY_RUNTIME"} "$@"
 }
 
+# A field of an entry of `pp LIST --format json` by its name: listed_field "ps -a" NAME FIELD.
+listed_field() {
+	# shellcheck disable=SC2086 # LIST is words
+	pp $1 --format json | python3 -c '
+import json, sys
+for c in json.load(sys.stdin):
+    if c["name"] == sys.argv[1]:
+        print(c[sys.argv[2]])
+' "$2" "$3"
+}
+
+# A field of a container of `ps -a`: ctr_field POD-CONTAINER FIELD.
+ctr_field() {
+	listed_field "ps -a" "$1" "$2"
+}
+
+# A field of a pod of `pod ls`: pod_field POD FIELD.
+pod_field() {
+	listed_field "pod ls" "$1" "$2"
+}
+
+# Waits up to $4 seconds (10 by default) for a container field to have a value.
+wait_field() {
+	for _ in $(seq $((${4:-10} * 10))); do
+		[ "$(ctr_field "$1" "$2")" = "$3" ] && return 0
+		sleep 0.1
+	done
+	echo "$1 $2 is $(ctr_field "$1" "$2"), not $3" >&2
+	return 1
+}
