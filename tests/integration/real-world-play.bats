@@ -54,9 +54,8 @@ print(d[0] + "." + d[1:])
 
 @test "real-world play: the docs' nginx Deployment gives 3 replicas serving on port 80, ready by their probes" {
 	run -0 pp kube play "$D/controllers-nginx-deployment.yaml"
-	# The one field not honoured (no pod network yet: nothing to publish) is named, nothing else.
-	assert_equal "$(printf '%s\n' "$output" | grep -c warning)" 1
-	assert_contains "$output" "controllers-nginx-deployment.yaml:29:9: warning: spec.template.spec.containers[0].ports: kube play does not honour this field yet"
+	# Every field is honoured: containerPort only documents the port, as in a cluster.
+	assert_equal "$(printf '%s\n' "$output" | grep -c warning)" 0
 	assert_equal "$(printf '%s\n' "$output" | grep -c '^pod/nginx-deployment-[0-9a-f]*-[0-2] .* started (1 container)$')" 3
 	read -r -a pods <<<"$(pod_names)"
 	assert_equal "${#pods[@]}" 3
