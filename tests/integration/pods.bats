@@ -19,26 +19,6 @@ pod_yaml() {
 	done
 }
 
-# A field of a container of `ps -a --format json`: ctr_field NAME FIELD.
-ctr_field() {
-	pp ps -a --format json | python3 -c '
-import json, sys
-for c in json.load(sys.stdin):
-    if c["name"] == sys.argv[1]:
-        print(c[sys.argv[2]])
-' "$1" "$2"
-}
-
-# Waits up to 10 s for a container field to have a value.
-wait_field() {
-	for _ in $(seq 100); do
-		[ "$(ctr_field "$1" "$2")" = "$3" ] && return 0
-		sleep 0.1
-	done
-	echo "$1 $2 is $(ctr_field "$1" "$2"), not $3" >&2
-	return 1
-}
-
 # Fails when anything of the test's roots is still mounted or a listed pid still runs.
 assert_nothing_left() {
 	run grep -F " $BATS_TEST_TMPDIR/" /proc/self/mountinfo
