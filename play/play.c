@@ -336,18 +336,6 @@ warn_pending_pod (const pp_doc_t *doc, const pp_node_t *spec, const char *path, 
               pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, hp->line, hp->col, NULL,
                             "%sports[%zu].hostPort: not published yet (it comes with the pod network): it is ignored",
                             c1, k);
-          for (int k = 0; k < PP_PROBE_KINDS; k++)
-            {
-              const pp_node_t *pr = pp_node_get (cs->u.items[i], pp_probe_names[k]), *x;
-              if ((x = pp_node_get (pr, "grpc")))
-                pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, x->line, x->col, NULL,
-                              "%s%s.grpc: checked as a TCP connection to its port (no gRPC health call yet)", c1,
-                              pp_probe_names[k]);
-              if ((x = pp_node_get (pp_node_get (pr, "httpGet"), "scheme")) && strcmp (pp_node_str (x) ?: "", "HTTPS") == 0)
-                pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, x->line, x->col, NULL,
-                              "%s%s.httpGet.scheme: HTTPS is checked as a TCP connection (no TLS in probes yet)", c1,
-                              pp_probe_names[k]);
-            }
           warn_pending (doc, diags, pp_node_get (cs->u.items[i], "securityContext"), ctr_security_pending, c2);
         }
     }
@@ -816,18 +804,24 @@ probe_json (const pp_node_t *probe, const pp_node_t *ctr)
         json_array_append_new (argv, json_string (pp_node_str (cmd->u.items[i]) ?: ""));
       json_object_set_new (j, "exec", argv);
     }
-  else if ((h = pp_node_get (probe, "httpGet")) && strcmp (str_at (h, "scheme") ?: "HTTP", "HTTP") == 0)
+  else if ((h = pp_node_get (probe, "httpGet")))
     {
       json_t *headers = json_array ();
       const pp_node_t *hs = pp_node_get (h, "httpHeaders");
       for (size_t i = 0; hs && hs->type == PP_NODE_SEQ && i < hs->n; i++)
         json_array_append_new (headers, json_pack ("[s, s]", str_at (hs->u.items[i], "name") ?: "",
                                                    str_at (hs->u.items[i], "value") ?: ""));
-      json_object_set_new (j, "http", json_pack ("{s:I, s:s, s:s, s:o}", "port", (json_int_t) probe_port (pp_node_get (h, "port"), ctr),
-                                                 "path", str_at (h, "path") ?: "/", "host", str_at (h, "host") ?: "127.0.0.1",
-                                                 "headers", headers));
+      json_object_set_new (j, "http",
+                           json_pack ("{s:I, s:s, s:s, s:s, s:o}", "port",
+                                      (json_int_t) probe_port (pp_node_get (h, "port"), ctr), "path",
+                                      str_at (h, "path") ?: "/", "host", str_at (h, "host") ?: "127.0.0.1", "scheme",
+                                      str_at (h, "scheme") ?: "HTTP", "headers", headers));
     }
-  else if ((h = pp_node_get (probe, "httpGet")) || (h = pp_node_get (probe, "tcpSocket")) || (h = pp_node_get (probe, "grpc")))
+  else if ((h = pp_node_get (probe, "grpc")))
+    json_object_set_new (j, "grpc",
+                         json_pack ("{s:I, s:s, s:s}", "port", (json_int_t) probe_port (pp_node_get (h, "port"), ctr),
+                                    "host", "127.0.0.1", "service", str_at (h, "service") ?: ""));
+  else if ((h = pp_node_get (probe, "tcpSocket")))
     json_object_set_new (j, "tcp", json_pack ("{s:I, s:s}", "port", (json_int_t) probe_port (pp_node_get (h, "port"), ctr),
                                               "host", str_at (h, "host") ?: "127.0.0.1"));
   return j;

@@ -4,11 +4,11 @@ set -eu
 
 PKGS="build-essential pkg-config clang llvm libclang-rt-14-dev
 libyaml-dev libjansson-dev libcmocka-dev libarchive-dev libssl-dev libcurl4-openssl-dev libsqlite3-dev libseccomp-dev
-bats python3 python3-yaml python3-jsonschema
+bats python3 python3-yaml python3-jsonschema python3-grpcio
 hyperfine time zstd busybox-static skopeo runc
 docker-registry apache2-utils curl openssl"
 
-# runc runs podplay's bundles in the tests; Podman is only the yardstick of bench/: `--bench` adds it.
+# runc runs podplay's bundles in the tests, python3-grpcio serves probes.bats' gRPC health checks; Podman is only the yardstick of bench/: `--bench` adds it.
 if [ "${1:-}" = --bench ]; then
 	PKGS="$PKGS podman catatonit"
 fi

@@ -34,7 +34,7 @@ struct pp_command
   pp_command_fn run;   /* NULL for a group or for a command not built yet */
   const pp_command_t *subcommands; /* NULL-name terminated */
   const char *pending; /* the issue that builds a command not built yet */
-  bool hidden;         /* internal (the monitor): not listed */
+  bool hidden;         /* internal (the monitor, its probes): not listed */
   bool options_first;  /* options end at the first argument (exec: the rest is the container's command) */
 };
 
@@ -66,6 +66,7 @@ int pp_cmd_system_df (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_kube_down (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_monitor (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_probe (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_pod_ls (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_pod_inspect (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_pod_start (pp_cli_t *cli, int argc, char **argv);

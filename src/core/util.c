@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -331,4 +332,21 @@ int
 pp_remove_tree (int dirfd, const char *name)
 {
   return remove_tree_at (dirfd, name, NULL);
+}
+
+bool
+pp_header_take (const char *line, size_t len, const char *name, char **value)
+{
+  size_t n = strlen (name);
+  if (len <= n || strncasecmp (line, name, n) != 0 || line[n] != ':')
+    return false;
+  const char *v = line + n + 1;
+  const char *end = line + len;
+  while (v < end && (*v == ' ' || *v == '\t'))
+    v++;
+  while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+    end--;
+  free (*value);
+  *value = xstrndup (v, (size_t) (end - v));
+  return true;
 }

@@ -80,6 +80,10 @@ void pp_buf_printf (pp_buf_t *b, const char *fmt, ...) PP_PRINTF (2, 3);
 void pp_buf_reset (pp_buf_t *b);
 void pp_buf_free (pp_buf_t *b);
 
+/* When the HTTP header line of len bytes is header `name` (any case): its value, trimmed, replaces *value (which it
+   frees), and the result is true. */
+bool pp_header_take (const char *line, size_t len, const char *name, char **value);
+
 /* Edit distance, bounded: returns max + 1 once the distance exceeds max. */
 size_t pp_edit_distance (const char *a, const char *b, size_t max);
 

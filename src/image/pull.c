@@ -163,31 +163,13 @@ on_body (char *data, size_t size, size_t nmemb, void *opaque)
   return len;
 }
 
-static char *
-header_value (const char *line, size_t len, const char *name)
-{
-  size_t n = strlen (name);
-  if (len <= n || strncasecmp (line, name, n) != 0 || line[n] != ':')
-    return NULL;
-  const char *v = line + n + 1;
-  const char *end = line + len;
-  while (v < end && (*v == ' ' || *v == '\t'))
-    v++;
-  while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
-    end--;
-  return xstrndup (v, (size_t) (end - v));
-}
-
 static size_t
 on_header (char *line, size_t size, size_t nmemb, void *opaque)
 {
   response_t *resp = opaque;
   size_t len = size * nmemb;
-  char *v;
-  if ((v = header_value (line, len, "WWW-Authenticate")) != NULL)
-    free (resp->www_authenticate), resp->www_authenticate = v;
-  else if ((v = header_value (line, len, "Docker-Content-Digest")) != NULL)
-    free (resp->content_digest), resp->content_digest = v;
+  if (!pp_header_take (line, len, "WWW-Authenticate", &resp->www_authenticate))
+    pp_header_take (line, len, "Docker-Content-Digest", &resp->content_digest);
   return len;
 }
 

@@ -77,8 +77,8 @@ http_check (json_t *h)
   if (fd < 0)
     return 1;
   pp_buf_t req = { 0 };
-  pp_buf_printf (&req, "GET %s HTTP/1.1\r\nHost: %s:%lld\r\nUser-Agent: kube-probe/1.32\r\nAccept: */*\r\n", path,
-                 host, (long long) json_integer_value (json_object_get (h, "port")));
+  pp_buf_printf (&req, "GET %s HTTP/1.1\r\nHost: %s:%lld\r\nUser-Agent: " PP_PROBE_USER_AGENT "\r\nAccept: */*\r\n",
+                 path, host, (long long) json_integer_value (json_object_get (h, "port")));
   size_t i;
   json_t *hd;
   json_array_foreach (json_object_get (h, "headers"), i, hd)
@@ -137,6 +137,42 @@ exec_check (json_t *argv_json, const pp_probe_target_t *t)
   return status;
 }
 
+/* gRPC and HTTPS checks need libcurl, which podplay-monitor does not link: the podplay binary beside it makes them
+   (or the monitor's own binary, when that is podplay), as `podplay probe KIND HOST PORT SERVICE|PATH TIMEOUT_MS
+   [NAME VALUE]...`, in the network namespace this child has joined. */
+static void __attribute__ ((noreturn))
+exec_podplay_probe (const char *kind, json_t *h, const char *what, int64_t timeout_ms)
+{
+  char exe[4096];
+  ssize_t len = readlink ("/proc/self/exe", exe, sizeof exe - 1);
+  if (len < 0)
+    _exit (1);
+  exe[len] = '\0';
+  /* A monitor binary replaced since it started reads "podplay-monitor (deleted)": the podplay beside it is new too. */
+  char *slash = strrchr (exe, '/');
+  const char *bin = "/proc/self/exe";
+  cleanup_free char *sibling = NULL;
+  if (slash && strncmp (slash + 1, "podplay-monitor", 15) == 0)
+    bin = sibling = xasprintf ("%.*s/podplay", (int) (slash - exe), exe);
+  json_t *headers = json_object_get (h, "headers");
+  size_t n = json_array_size (headers), k = 0;
+  char **argv = xzalloc ((8 + 2 * n) * sizeof (char *));
+  argv[k++] = xstrdup (bin);
+  argv[k++] = xstrdup ("probe");
+  argv[k++] = xstrdup (kind);
+  argv[k++] = xstrdup (json_string_value (json_object_get (h, "host")) ?: "127.0.0.1");
+  argv[k++] = xasprintf ("%lld", (long long) json_integer_value (json_object_get (h, "port")));
+  argv[k++] = xstrdup (json_string_value (json_object_get (h, what)) ?: "");
+  argv[k++] = xasprintf ("%lld", (long long) timeout_ms);
+  for (size_t i = 0; i < n; i++)
+    {
+      argv[k++] = xstrdup (json_string_value (json_array_get (json_array_get (headers, i), 0)) ?: "");
+      argv[k++] = xstrdup (json_string_value (json_array_get (json_array_get (headers, i), 1)) ?: "");
+    }
+  execv (bin, argv);
+  _exit (1);
+}
+
 pid_t
 pp_probe_launch (const pp_probe_t *p, const pp_probe_target_t *t)
 {
@@ -171,6 +207,11 @@ pp_probe_launch (const pp_probe_t *p, const pp_probe_target_t *t)
       if (fd < 0 || setns (fd, CLONE_NEWNET) < 0)
         _exit (1);
     }
+  if ((v = json_object_get (p->spec, "grpc")))
+    exec_podplay_probe ("grpc", v, "service", p->timeout_ms);
+  if ((v = json_object_get (p->spec, "http"))
+      && strcmp (json_string_value (json_object_get (v, "scheme")) ?: "", "HTTPS") == 0)
+    exec_podplay_probe ("https", v, "path", p->timeout_ms);
   if ((v = json_object_get (p->spec, "http")))
     _exit (http_check (v));
   if ((v = json_object_get (p->spec, "tcp")))

@@ -1,6 +1,6 @@
-/* Probes run by a pod's monitor from outside the container: exec (joining the container), httpGet and tcpSocket
-   (from the pod's network namespace), so that an image needs no curl.  Each check is a short-lived child process;
-   the monitor keeps the counts and acts on them. */
+/* Probes run by a pod's monitor from outside the container: exec (joining the container), httpGet, tcpSocket and
+   grpc (from the pod's network namespace), so that an image needs no curl.  Each check is a short-lived child
+   process; the monitor keeps the counts and acts on them. */
 #ifndef PP_PROBE_H
 #define PP_PROBE_H
 
@@ -17,11 +17,15 @@ typedef enum
   PP_PROBE_KINDS
 } pp_probe_kind_t;
 
+/* The kubelet's, which servers may look for in their logs or match on. */
+#define PP_PROBE_USER_AGENT "kube-probe/1.32"
+
 extern const char *const pp_probe_names[PP_PROBE_KINDS]; /* "startupProbe", ... */
 
 typedef struct
 {
-  json_t *spec; /* from pod.json: {"exec": [...]} | {"http": {...}} | {"tcp": {...}}, and the timings; NULL: none */
+  json_t *spec; /* from pod.json: {"exec": [...]} | {"http": {...}} | {"tcp": {...}} | {"grpc": {...}}, and the
+                   timings; NULL: none */
   int64_t initial_ms, period_ms, timeout_ms;
   int success_threshold, failure_threshold;
   int64_t next_ms;

@@ -6,11 +6,13 @@ import http.server
 import os
 import sys
 
+from testserver import Handler as QuietHandler, publish_port
+
 root, portfile, log = sys.argv[1], sys.argv[2], sys.argv[3]
 seen = set()
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
+class Handler(QuietHandler):
     def do_GET(self):
         path = self.path.split("?")[0]
         full = os.path.realpath(os.path.join(root, path.lstrip("/")))
@@ -23,17 +25,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             status, body = 404, b"not found"
         with open(log, "a") as f:
             f.write(f"GET {path} {status}\n")
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+        self.reply(status, body)
 
 
 server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-with open(portfile + ".tmp", "w") as f:
-    f.write(str(server.server_address[1]))
-os.rename(portfile + ".tmp", portfile)
+publish_port(portfile, server.server_address[1])
 server.serve_forever()

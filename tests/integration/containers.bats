@@ -15,11 +15,6 @@ wait_pods_ended() {
 	return 1
 }
 
-# The status of a container as `ps -a --format json` gives it.
-ctr_field() {
-	pp ps -a --format json | python3 -c 'import json,sys; print([c for c in json.load(sys.stdin) if c["name"] == sys.argv[1]][0][sys.argv[2]])' "$1" "$2"
-}
-
 @test "sysctls: set in the pod's own network and IPC namespaces, under both runtimes; the host's unchanged" {
 	host_port=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
 	host_shm=$(cat /proc/sys/kernel/shm_rmid_forced)

@@ -25,11 +25,6 @@ pod_names() {
 	pp pod ls --format json | python3 -c 'import json,sys; print(" ".join(sorted(p["name"] for p in json.load(sys.stdin))))'
 }
 
-# A container's field in `ps -a --format json`, by its POD-CONTAINER name.
-ctr_field() {
-	pp ps -a --format json | python3 -c 'import json,sys; print(next(c for c in json.load(sys.stdin) if c["name"] == sys.argv[1])[sys.argv[2]])' "$1" "$2"
-}
-
 @test "a Job runs 3 completions, 2 at a time, and is Complete; its pods keep their logs" {
 	cat >"$Y/job.yaml" <<-'YAML'
 	apiVersion: batch/v1

@@ -7,6 +7,8 @@ PORTFILE, logs each request ("GET scope user granted") to LOG; ends when killed.
 usage: tokenserver.py KEY CERT SERVICE ISSUER USER:PASS PORTFILE LOG"""
 import base64, http.server, json, os, subprocess, sys, time, urllib.parse
 
+from testserver import Handler as QuietHandler, publish_port
+
 key, cert, service, issuer, creds, portfile, log = sys.argv[1:8]
 der = subprocess.run(["openssl", "x509", "-in", cert, "-outform", "DER"], check=True, capture_output=True).stdout
 
@@ -23,7 +25,7 @@ def sign(claims):
     return payload + "." + b64url(sig)
 
 
-class Handler(http.server.BaseHTTPRequestHandler):
+class Handler(QuietHandler):
     def do_GET(self):
         q = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
         user = ""
@@ -50,18 +52,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         body = json.dumps(obj).encode()
         with open(log, "a") as f:
             f.write(f"GET {scope} {granted}\n")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
+        self.reply(status, body, [("Content-Type", "application/json")])
 
 
 server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-with open(portfile + ".tmp", "w") as f:
-    f.write(str(server.server_address[1]))
-os.rename(portfile + ".tmp", portfile)
+publish_port(portfile, server.server_address[1])
 server.serve_forever()
