@@ -788,7 +788,7 @@ probe_json (const pp_node_t *probe, const pp_node_t *ctr)
     return NULL;
   json_t *j = json_object ();
   static const char *const timings[] = { "initialDelaySeconds", "periodSeconds", "timeoutSeconds", "successThreshold",
-                                         "failureThreshold" };
+                                         "failureThreshold", "terminationGracePeriodSeconds" };
   for (size_t i = 0; i < PP_N_ELEMENTS (timings); i++)
     {
       int64_t v;

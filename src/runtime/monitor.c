@@ -578,7 +578,7 @@ probe_done (monitor_t *m, pid_t pid, int status)
                                     p->failures);
                 pp_logw_feed (&c->log, PP_LOG_STDERR, msg, (size_t) len);
                 kill ((pid_t) c->rec.pid, SIGTERM);
-                c->probe_kill_ms = now_ms () + (int64_t) m->grace * 1000;
+                c->probe_kill_ms = now_ms () + (p->grace_s >= 0 ? p->grace_s : (int64_t) m->grace) * 1000;
               }
           }
         if (c->rec.ready != was_ready)

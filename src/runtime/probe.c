@@ -31,6 +31,7 @@ pp_probe_init (pp_probe_t *p, json_t *spec)
   p->timeout_ms = field (spec, "timeoutSeconds", 1) * 1000;
   p->success_threshold = (int) field (spec, "successThreshold", 1);
   p->failure_threshold = (int) field (spec, "failureThreshold", 3);
+  p->grace_s = field (spec, "terminationGracePeriodSeconds", -1);
   if (p->period_ms <= 0)
     p->period_ms = 10000;
   if (p->timeout_ms <= 0)

@@ -28,6 +28,7 @@ typedef struct
                    timings; NULL: none */
   int64_t initial_ms, period_ms, timeout_ms;
   int success_threshold, failure_threshold;
+  int64_t grace_s; /* its own terminationGracePeriodSeconds (liveness, startup), or -1 for the pod's */
   int64_t next_ms;
   int successes, failures;
   pid_t child;

@@ -200,3 +200,29 @@ make_cert() {
 	assert_contains "$output" "GET /healthz ready kube-probe/"
 	assert_equal "$(ctr_field tls-good restarts)" 0
 }
+
+@test "a liveness probe's own terminationGracePeriodSeconds bounds the kill, not the pod's" {
+	cat >"$Y/grace.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: grace
+	spec:
+	  terminationGracePeriodSeconds: 60
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sleep", "1000"]
+	    livenessProbe:
+	      exec: {command: ["false"]}
+	      periodSeconds: 1
+	      failureThreshold: 1
+	      terminationGracePeriodSeconds: 1
+	YAML
+	run -0 pp kube play "$Y/grace.yaml"
+	refute_contains "$output" "warning"
+	# sleep as PID 1 ignores SIGTERM: the kill comes after the probe's 1 s, long before the pod's 60 s.
+	wait_field grace-main restarts 1 15
+	run -0 pp logs grace-main
+	assert_contains "$output" "livenessProbe failed 1 times: the container is killed"
+}
