@@ -263,7 +263,7 @@ static const char *const pod_fields_pending[] = {
 };
 static const char *const pod_security_pending[] = {
   "fsGroupChangePolicy", "seLinuxOptions",
-  "appArmorProfile", "supplementalGroupsPolicy", NULL,
+  "appArmorProfile", NULL,
 };
 static const char *const ctr_fields_pending[] = {
   "volumeDevices", "resizePolicy", NULL,
@@ -658,6 +658,21 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
   /* fsGroup owns the pod's volumes: every container is in it. */
   if (int_at (psc, "fsGroup", &v) && n_groups < PP_N_ELEMENTS (groups))
     groups[n_groups++] = (uint32_t) v;
+  /* supplementalGroupsPolicy Merge (the default): the groups the image's /etc/group puts the user in as well;
+     Strict: only those the pod names. */
+  if (strcmp (str_at (psc, "supplementalGroupsPolicy") ?: "Merge", "Strict") != 0)
+    {
+      uint32_t more[32];
+      size_t n_more = pp_bundle_user_groups (rootfs, uid, gid, more, PP_N_ELEMENTS (more));
+      for (size_t j = 0; j < n_more && n_groups < PP_N_ELEMENTS (groups); j++)
+        {
+          bool seen = false;
+          for (size_t q = 0; q < n_groups && !seen; q++)
+            seen = groups[q] == more[j];
+          if (!seen)
+            groups[n_groups++] = more[j];
+        }
+    }
 
   cleanup_free const char **cap_add = str_seq (path_get (sc, "capabilities", "add"));
   cleanup_free const char **cap_drop = str_seq (path_get (sc, "capabilities", "drop"));

@@ -388,7 +388,7 @@ static const pp_field_t PodSecurityContext_fields[] = {
 	PP_FIELD ("seLinuxOptions", OBJECT, ONE, NOT_IMPLEMENTED, .type = &pp_t_SELinuxOptions),
 	PP_FIELD ("seccompProfile", OBJECT, ONE, SUPPORTED, .type = &pp_t_ProfileRef),
 	PP_FIELD ("supplementalGroups", INT64, LIST, SUPPORTED, .check = PP_CHECK_NONNEG),
-	PP_FIELD ("supplementalGroupsPolicy", STRING, ONE, NOT_IMPLEMENTED, .values = pp_enum_supplemental_groups_policy),
+	PP_FIELD ("supplementalGroupsPolicy", STRING, ONE, SUPPORTED, .values = pp_enum_supplemental_groups_policy),
 	PP_FIELD ("sysctls", OBJECT, LIST, SUPPORTED, .type = &pp_t_HTTPHeader),
 	PP_FIELD ("windowsOptions", OBJECT, ONE, NOT_APPLICABLE, .type = &pp_t_WindowsSecurityContextOptions, .note = "Linux only"),
 };

@@ -371,3 +371,50 @@ pp_bundle_user (const char *rootfs, const char *user, uint32_t *uid, uint32_t *g
     *gid = (uint32_t) strtoul (g, NULL, 10);
   return 0;
 }
+
+/* A line's fields split at ':' in place (at most `max`); the number found. */
+static size_t
+colon_fields (char *line, char **f, size_t max)
+{
+  size_t n = 0;
+  line[strcspn (line, "\n")] = '\0';
+  for (char *p = line; n < max; p++)
+    {
+      f[n++] = p;
+      p = strchr (p, ':');
+      if (p == NULL)
+        break;
+      *p = '\0';
+    }
+  return n;
+}
+
+size_t
+pp_bundle_user_groups (const char *rootfs, uint32_t uid, uint32_t gid, uint32_t *out, size_t max)
+{
+  cleanup_free char *passwd = xasprintf ("%s/etc/passwd", rootfs);
+  cleanup_free char *group = xasprintf ("%s/etc/group", rootfs);
+  cleanup_free char *name = NULL;
+  char line[4096], *f[4];
+  cleanup_file FILE *pf = fopen (passwd, "re");
+  while (pf && name == NULL && fgets (line, sizeof line, pf))
+    if (colon_fields (line, f, 4) == 4 && strtoul (f[2], NULL, 10) == uid)
+      name = xstrdup (f[0]);
+  size_t n = 0;
+  cleanup_file FILE *gf = name ? fopen (group, "re") : NULL;
+  while (gf && n < max && fgets (line, sizeof line, gf))
+    {
+      if (colon_fields (line, f, 4) != 4)
+        continue;
+      uint32_t g = (uint32_t) strtoul (f[2], NULL, 10);
+      bool member = false;
+      for (char *save = NULL, *m = strtok_r (f[3], ",", &save); m && !member; m = strtok_r (NULL, ",", &save))
+        member = strcmp (m, name) == 0;
+      bool seen = g == gid;
+      for (size_t k = 0; k < n && !seen; k++)
+        seen = out[k] == g;
+      if (member && !seen)
+        out[n++] = g;
+    }
+  return n;
+}

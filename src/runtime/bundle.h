@@ -82,5 +82,9 @@ char **pp_bundle_args (json_t *image_config, const char *const *command, const c
 
 /* "uid[:gid]", or a user name (with its group) looked up in `rootfs`/etc/passwd; "" and NULL are root. */
 int pp_bundle_user (const char *rootfs, const char *user, uint32_t *uid, uint32_t *gid, pp_error_t *err);
+/* The groups `rootfs`/etc/group lists the user of `uid` (named in its /etc/passwd) as a member of, but `gid`, at
+   most `max`: what a container runtime adds to the supplementary groups (Kubernetes' supplementalGroupsPolicy
+   Merge). */
+size_t pp_bundle_user_groups (const char *rootfs, uint32_t uid, uint32_t gid, uint32_t *out, size_t max);
 
 #endif

@@ -249,3 +249,45 @@ wait_pods_ended() {
 	run -0 pp logs named-main
 	assert_contains "$output" "$(printf '127.0.1.1\tweb-0.web.shop.svc.cluster.local\tweb-0')"
 }
+
+@test "supplementalGroupsPolicy: Merge adds the groups the image's /etc/group lists the user in; Strict only the pod's" {
+	cat >"$Y/groups.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: merged
+	spec:
+	  restartPolicy: Never
+	  securityContext: {runAsUser: 65534, runAsGroup: 65534, supplementalGroups: [2000]}
+	  containers:
+	  - {name: main, image: localhost/busybox:latest, command: ["id", "-G"]}
+	---
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: strict
+	spec:
+	  restartPolicy: Never
+	  securityContext: {runAsUser: 65534, runAsGroup: 65534, supplementalGroups: [2000], supplementalGroupsPolicy: Strict}
+	  containers:
+	  - {name: main, image: localhost/busybox:latest, command: ["id", "-G"]}
+	---
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: rootgroups
+	spec:
+	  restartPolicy: Never
+	  containers:
+	  - {name: main, image: localhost/busybox:latest, command: ["id", "-G"]}
+	YAML
+	run -0 pp kube play "$Y/groups.yaml"
+	refute_contains "$output" "supplementalGroupsPolicy"
+	wait_pods_ended
+	run -0 pp logs merged-main
+	assert_equal "$output" "65534 4 100 2000"
+	run -0 pp logs strict-main
+	assert_equal "$output" "65534 2000"
+	run -0 pp logs rootgroups-main
+	assert_equal "$output" "0 100"
+}
