@@ -209,7 +209,9 @@ source_read (pp_log_source_t *src, bool last, long tail, line_list_t *out, pp_er
         take_record (src, &rec, out);
       used += len + 1;
     }
-  memmove (src->data.data, src->data.data + used, src->data.len - used);
+  /* Nothing read yet (a log not written to) has no buffer at all. */
+  if (used > 0)
+    memmove (src->data.data, src->data.data + used, src->data.len - used);
   src->data.len -= used;
   for (int s = 0; last && s < 2; s++)
     if (src->partial[s].len)
