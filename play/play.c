@@ -168,6 +168,13 @@ add_containers (pod_plan_t *p, const pp_node_t *seq, bool init)
     }
 }
 
+/* A native sidecar: an init container with restartPolicy Always, which runs beside the main containers. */
+static bool
+is_sidecar (const ctr_plan_t *c)
+{
+  return c->init && strcmp (str_at (c->node, "restartPolicy") ?: "", "Always") == 0;
+}
+
 /* FNV-1a over a node tree, keys and scalars and structure: the same template gives the same hash. */
 static uint64_t
 node_hash (const pp_node_t *n, uint64_t h)
@@ -883,7 +890,7 @@ plan_json (const pod_plan_t *p, const char *runtime, const char *netns)
       const pp_node_t *c = p->c[i].node;
       json_array_append_new (cs, json_pack ("{s:s, s:s, s:b, s:b, s:b, s:b, s:s, s:o, s:o}", "id", p->ctr_ids[i],
                                             "name", p->c[i].name, "init", p->c[i].init, "sidecar",
-                                            p->c[i].init && strcmp (str_at (c, "restartPolicy") ?: "", "Always") == 0,
+                                            is_sidecar (&p->c[i]),
                                             "tty", bool_at (c, "tty"), "stdin", bool_at (c, "stdin"), "cgroup", cg,
                                             "probes", probes, "lifecycle", hooks));
     }
@@ -935,7 +942,8 @@ record_pod (pp_state_t *state, const pod_plan_t *p, const char *play_file, pp_er
       pp_container_rec_t c = { .id = xstrdup (p->ctr_ids[i]), .pod_id = xstrdup (p->id),
                                .name = xstrdup (p->c[i].name), .image = xstrdup (p->c[i].image_ref),
                                .image_id = xstrdup (p->c[i].image.id),
-                               .init = p->c[i].init, .status = xstrdup ("Created"), .exit_code = -1 };
+                               .init = p->c[i].init, .sidecar = is_sidecar (&p->c[i]), .status = xstrdup ("Created"),
+                               .exit_code = -1 };
       ret = pp_state_container_add (state, &c, err);
       pp_container_rec_release (&c);
     }

@@ -131,9 +131,9 @@ static json_t *
 ctr_json (const pp_pod_rec_t *pod, const pp_container_rec_t *c)
 {
   cleanup_free char *full = xasprintf ("%s-%s", pod->name, c->name);
-  return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:b, s:I, s:I, s:b, s:I, s:I, s:I}", "id", c->id,
+  return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:s, s:b, s:I, s:I, s:b, s:I, s:I, s:I}", "id", c->id,
                     "name", full, "container", c->name, "pod", pod->name, "podId", pod->id, "image", c->image, "init",
-                    c->init, "status", c->status, "ready", c->ready, "pid", (json_int_t) c->pid, "exitCode", (json_int_t) c->exit_code,
+                    c->init, "sidecar", c->sidecar, "status", c->status, "ready", c->ready, "pid", (json_int_t) c->pid, "exitCode", (json_int_t) c->exit_code,
                     "oomKilled", c->oom_killed, "restarts", (json_int_t) c->restarts, "startedAt",
                     (json_int_t) c->started, "finishedAt", (json_int_t) c->finished);
 }
@@ -229,7 +229,8 @@ pp_cmd_pod_ls (pp_cli_t *cli, int argc, char **argv)
           int64_t restarts = 0;
           for (size_t j = 0; j < w.n_cs[i]; j++)
             {
-              if (w.cs[i][j].init)
+              /* READY counts the main containers and the sidecars, as kubectl does. */
+              if (w.cs[i][j].init && !w.cs[i][j].sidecar)
                 continue;
               total++;
               running += strcmp (w.cs[i][j].status, "Running") == 0 && w.cs[i][j].ready;

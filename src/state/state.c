@@ -383,7 +383,7 @@ pp_state_container_add (pp_state_t *s, const pp_container_rec_t *c, pp_error_t *
                               "INSERT INTO containers (id, pod_id, name, image, image_id, init, status, pid, exit_code,"
                               " oom_killed, restarts, started, finished) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                               "sssssisiiiiii", c->id, c->pod_id, c->name, c->image, c->image_id ? c->image_id : "",
-                              (int64_t) c->init,
+                              (int64_t) (c->init ? (c->sidecar ? 2 : 1) : 0),
                               c->status ? c->status : "Created", c->pid, c->exit_code, (int64_t) c->oom_killed,
                               c->restarts, c->started, c->finished);
   cleanup_free char *what = xasprintf ("container %s", c->name);
@@ -416,7 +416,9 @@ pp_state_container_list (pp_state_t *s, const char *pod_id, pp_container_rec_t *
       c->pod_id = col_str (st, 1);
       c->name = col_str (st, 2);
       c->image = col_str (st, 3);
+      /* init is 1 for an init container, 2 for a sidecar (an init container that keeps running). */
       c->init = sqlite3_column_int64 (st, 4) != 0;
+      c->sidecar = sqlite3_column_int64 (st, 4) == 2;
       c->status = col_str (st, 5);
       c->pid = sqlite3_column_int64 (st, 6);
       c->exit_code = sqlite3_column_int64 (st, 7);

@@ -48,6 +48,7 @@ typedef struct
   char *image;    /* as the manifest names it */
   char *image_id; /* the image it runs */
   bool init;
+  bool sidecar; /* an init container with restartPolicy: Always, running beside the others */
   char *status;
   int64_t pid;
   int64_t exit_code; /* -1 while none */

@@ -217,6 +217,15 @@ wait_pods_ended() {
 		grep -q main-start "$shared/log" && break
 		sleep 0.1
 	done
+	# READY counts the main container and the two sidecars, as kubectl does (the finished init container not).
+	for _ in $(seq 50); do
+		pp pod ls | grep -q ' 3/3 ' && break
+		sleep 0.1
+	done
+	run -0 pp pod ls
+	assert_contains "$output" " 3/3 "
+	assert_equal "$(ctr_field withside-proxy sidecar)" True
+	assert_equal "$(ctr_field withside-setup sidecar)" False
 	run -0 pp pod stop withside
 	run -0 cat "$shared/log"
 	assert_equal "$output" "$(printf 'setup\nproxy-start\nlogger-start\nlogger-ready\nmain-start\nmain-stop\nlogger-stop\nproxy-stop')"
