@@ -56,8 +56,9 @@ tally (pp_state_t *state, const char *owner, tally_t *t, pp_error_t *err)
     {
       if (pods[i].owner == NULL || strcmp (pods[i].owner, owner) != 0)
         continue;
-      /* A pod whose monitor was killed is recorded as ended in error first. */
-      if ((ret = pp_pod_refresh (state, &pods[i], err)) < 0)
+      /* A running pod whose monitor was killed is recorded as ended in error first (a pod recorded as ended has
+         nothing left to refresh: its monitor wrote that as it exited). */
+      if (pod_active (&pods[i]) && (ret = pp_pod_refresh (state, &pods[i], err)) < 0)
         break;
       pp_container_rec_t *cs = NULL;
       size_t nc = 0;
