@@ -21,10 +21,6 @@ wait_job_done() {
 	return 1
 }
 
-pod_names() {
-	pp pod ls --format json | python3 -c 'import json,sys; print(" ".join(sorted(p["name"] for p in json.load(sys.stdin))))'
-}
-
 @test "a Job runs 3 completions, 2 at a time, and is Complete; its pods keep their logs" {
 	cat >"$Y/job.yaml" <<-'YAML'
 	apiVersion: batch/v1

@@ -55,6 +55,11 @@ pod_field() {
 	listed_field "pod ls" "$1" "$2"
 }
 
+# The names of the pods, sorted, on one line.
+pod_names() {
+	pp pod ls --format json | python3 -c 'import json,sys; print(" ".join(sorted(p["name"] for p in json.load(sys.stdin))))'
+}
+
 # Waits up to $4 seconds (10 by default) for a container field to have a value.
 wait_field() {
 	for _ in $(seq $((${4:-10} * 10))); do

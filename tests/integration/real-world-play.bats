@@ -10,10 +10,6 @@ load pods
 
 D=fixtures/manifests/real-world-play
 
-pod_names() {
-	pp pod ls --format json | python3 -c 'import json,sys; print(" ".join(sorted(p["name"] for p in json.load(sys.stdin))))'
-}
-
 # The first 1000 digits of pi, from Machin's formula in integers: what the docs' `perl -Mbignum=bpi -wle
 # "print bpi(1000)"` prints.
 pi_1000() {

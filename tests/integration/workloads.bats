@@ -16,10 +16,6 @@ wait_all_exited() {
 	return 1
 }
 
-pod_names() {
-	pp pod ls --format json | python3 -c 'import json,sys; print(" ".join(sorted(p["name"] for p in json.load(sys.stdin))))'
-}
-
 @test "a Deployment of 3 replicas gives 3 pods, named the same on a re-play; a DaemonSet gives one" {
 	cat >"$Y/deploy.yaml" <<-'YAML'
 	apiVersion: apps/v1
