@@ -126,6 +126,20 @@ expanded_seq (const pp_node_t *seq, char *const *env)
   return v;
 }
 
+/* Releases what apply_pod filled in (the pod's id, its containers' ids, its volumes): a Job's template is applied
+   again for its next pod. */
+static void
+plan_release_applied (pod_plan_t *p)
+{
+  pp_volumes_release (&p->vols);
+  free (p->id);
+  p->id = NULL;
+  for (size_t i = 0; p->ctr_ids && i < p->n; i++)
+    free (p->ctr_ids[i]);
+  free (p->ctr_ids);
+  p->ctr_ids = NULL;
+}
+
 static void
 plan_free (pod_plan_t *p)
 {
@@ -142,13 +156,9 @@ plan_free (pod_plan_t *p)
   free (p->existing);
   free (p->hosts_extra);
   free (p->resolv_conf);
-  pp_volumes_release (&p->vols);
   free (p->name);
   free (p->hostname);
-  free (p->id);
-  for (size_t i = 0; p->ctr_ids && i < p->n; i++)
-    free (p->ctr_ids[i]);
-  free (p->ctr_ids);
+  plan_release_applied (p);
 }
 
 static void
@@ -181,10 +191,10 @@ node_hash (const pp_node_t *n, uint64_t h)
 {
   if (n == NULL)
     return h;
-  h = (h ^ (uint64_t) (n->type + 1)) * 1099511628211ULL;
+  unsigned char type = (unsigned char) (n->type + 1);
+  h = pp_fnv1a (&type, 1, h);
   if (n->type == PP_NODE_SCALAR)
-    for (size_t i = 0; i < n->len; i++)
-      h = (h ^ (unsigned char) n->u.str[i]) * 1099511628211ULL;
+    h = pp_fnv1a (n->u.str, n->len, h);
   else if (n->type == PP_NODE_MAP)
     for (size_t i = 0; i < n->n; i++)
       h = node_hash (n->u.pairs[i].value, node_hash (n->u.pairs[i].key, h));
@@ -420,7 +430,7 @@ collect_object (const pp_doc_t *doc, const pp_node_t *obj, pod_plan_t **pods, si
       int64_t replicas = 1;
       if (strcmp (kind, "Deployment") == 0 && !int_at (spec, "replicas", &replicas))
         replicas = 1;
-      uint64_t h = node_hash (tmpl, 1469598103934665603ULL);
+      uint64_t h = node_hash (tmpl, PP_FNV_OFFSET);
       warn_pending_pod (doc, pp_node_get (tmpl, "spec"), "spec.template.spec", diags);
       for (int64_t r = 0; r < replicas; r++)
         add_pod (doc, obj, pp_node_get (tmpl, "metadata"), pp_node_get (tmpl, "spec"),
@@ -1231,14 +1241,7 @@ make_job_pod (void *arg, pp_state_t *state, const char *name, pp_error_t *err)
   if (ret < 0)
     rollback (m->ctx, state, p, 1);
   /* What apply_pod filled belongs to this pod: the next starts afresh. */
-  pp_volumes_release (&p->vols);
-  memset (&p->vols, 0, sizeof p->vols);
-  for (size_t i = 0; p->ctr_ids && i < p->n; i++)
-    free (p->ctr_ids[i]);
-  free (p->ctr_ids);
-  p->ctr_ids = NULL;
-  free (p->id);
-  p->id = NULL;
+  plan_release_applied (p);
   return ret;
 }
 
@@ -1581,14 +1584,13 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
     {
       pods[i].play_file = play_file_for (paths, n_paths, pods[i].doc->file);
       /* A Job's pods are of its whole object: completions or a deadline changed make a new Job. */
-      uint64_t h = pods[i].job ? node_hash (pods[i].node, 1469598103934665603ULL)
-                               : node_hash (pods[i].meta, node_hash (pods[i].spec, 1469598103934665603ULL));
+      uint64_t h = pods[i].job ? node_hash (pods[i].node, PP_FNV_OFFSET)
+                               : node_hash (pods[i].meta, node_hash (pods[i].spec, PP_FNV_OFFSET));
       pods[i].runtime = str_at (pods[i].spec, "runtimeClassName") ?: opts->runtime;
       if (pods[i].runtime && strcmp (pods[i].runtime, "builtin") == 0)
         pods[i].runtime = NULL;
-      cleanup_free char *rt = xstrdup (pods[i].runtime ? pods[i].runtime : "builtin");
-      for (const char *c = rt; *c; c++)
-        h = (h ^ (unsigned char) *c) * 1099511628211ULL;
+      const char *rt = pods[i].runtime ? pods[i].runtime : "builtin";
+      h = pp_fnv1a (rt, strlen (rt), h);
       snprintf (pods[i].hash, sizeof pods[i].hash, "%016llx", (unsigned long long) h);
       if (pods[i].job)
         {

@@ -102,6 +102,15 @@ pp_cleanup_dirp (DIR **d)
     closedir (*d);
 }
 
+uint64_t
+pp_fnv1a (const void *data, size_t len, uint64_t h)
+{
+  const unsigned char *b = data;
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ b[i]) * 1099511628211ULL;
+  return h;
+}
+
 void
 pp_strv_free (char **v)
 {

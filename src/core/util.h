@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -55,6 +56,10 @@ void pp_cleanup_closep (int *fd);
 void pp_cleanup_filep (FILE **f);
 void pp_cleanup_dirp (DIR **d);
 void pp_cleanup_strvp (char ***v);
+/* FNV-1a, 64 bits, over `len` bytes, going on from `h` (PP_FNV_OFFSET to start): a hash for telling specs and
+   cache keys apart, not a cryptographic one. */
+#define PP_FNV_OFFSET 1469598103934665603ULL
+uint64_t pp_fnv1a (const void *data, size_t len, uint64_t h);
 /* Removes `name` below `dirfd`, a whole tree if it is a directory, never following a symlink. */
 int pp_remove_tree (int dirfd, const char *name);
 /* Frees a NULL-terminated vector of strings and the strings. */

@@ -632,9 +632,7 @@ pp_seccomp_compile_cached (json_t *seccomp, const char *cache_dir, struct sock_f
   cleanup_free char *key = cache_dir ? json_dumps (seccomp, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
   if (key == NULL)
     return pp_seccomp_compile (seccomp, out, err);
-  uint64_t h = 1469598103934665603ULL;
-  for (const char *c = key; *c; c++)
-    h = (h ^ (unsigned char) *c) * 1099511628211ULL;
+  uint64_t h = pp_fnv1a (key, strlen (key), PP_FNV_OFFSET);
   cleanup_free char *path = xasprintf ("%s/%016llx.bpf", cache_dir, (unsigned long long) h);
   memset (out, 0, sizeof *out);
   if (read_cached (path, key, out) == 0)
