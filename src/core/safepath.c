@@ -1,0 +1,112 @@
+/* Paths inside untrusted roots, resolved by the kernel from a directory descriptor (openat2) when they are used. */
+#include "core/safepath.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+int
+pp_open_at (int dirfd, const char *path, pp_resolve_t how, int flags, mode_t mode)
+{
+  struct open_how oh = {
+    .flags = (uint64_t) (flags | O_CLOEXEC),
+    .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
+    .resolve = how == PP_RESOLVE_IN_ROOT ? RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS
+                                         : RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+  };
+  /* "" names the descriptor itself for openat2 only with AT_EMPTY_PATH, which it does not take: "." does. */
+  if (path == NULL || *path == '\0')
+    path = ".";
+  for (int tries = 0;; tries++)
+    {
+      long fd = syscall (SYS_openat2, dirfd, path, &oh, sizeof oh);
+      if (fd >= 0)
+        return (int) fd;
+      if (errno != EINTR && (errno != EAGAIN || tries >= 64))
+        return -1;
+    }
+}
+
+int
+pp_read_file_at (int dirfd, const char *path, pp_resolve_t how, size_t max, const char *what, char **data,
+                 size_t *len, pp_error_t *err)
+{
+  *data = NULL;
+  *len = 0;
+  cleanup_close int fd = pp_open_at (dirfd, path, how, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0);
+  if (fd < 0)
+    return pp_error_make (err, errno, "open %s", what);
+  struct stat st;
+  if (fstat (fd, &st) < 0)
+    return pp_error_make (err, errno, "stat %s", what);
+  if (!S_ISREG (st.st_mode))
+    return pp_error_make (err, 0, "%s is not a regular file", what);
+  if ((uint64_t) st.st_size > max)
+    return pp_error_make (err, 0, "%s is larger than %zu bytes", what, max);
+  /* The size may change under us (a running container writes it): read up to max + 1 and judge what came. */
+  cleanup_free char *buf = xmalloc (max + 2);
+  size_t got = 0;
+  for (;;)
+    {
+      ssize_t r = PP_RETRY (read (fd, buf + got, max + 1 - got));
+      if (r < 0)
+        return pp_error_make (err, errno, "read %s", what);
+      if (r == 0)
+        break;
+      got += (size_t) r;
+      if (got > max)
+        return pp_error_make (err, 0, "%s is larger than %zu bytes", what, max);
+    }
+  buf[got] = '\0';
+  *len = got;
+  *data = steal_pointer (&buf);
+  return 0;
+}
+
+int
+pp_mkdir_at (int dirfd, const char *path, mode_t mode)
+{
+  int fd = fcntl (dirfd, F_DUPFD_CLOEXEC, 0);
+  const char *p = path;
+  while (fd >= 0 && *p)
+    {
+      p += strspn (p, "/");
+      size_t n = strcspn (p, "/");
+      if (n == 0)
+        break;
+      if (n >= 256 || (n == 2 && p[0] == '.' && p[1] == '.'))
+        {
+          close (fd);
+          errno = n >= 256 ? ENAMETOOLONG : EXDEV;
+          return -1;
+        }
+      char comp[256];
+      memcpy (comp, p, n);
+      comp[n] = '\0';
+      p += n;
+      if (strcmp (comp, ".") == 0)
+        continue;
+      if (mkdirat (fd, comp, mode) < 0 && errno != EEXIST)
+        {
+          int e = errno;
+          close (fd);
+          errno = e;
+          return -1;
+        }
+      int next = pp_open_at (fd, comp, PP_RESOLVE_BENEATH, O_PATH | O_DIRECTORY, 0);
+      int e = errno;
+      close (fd);
+      errno = e;
+      fd = next;
+    }
+  if (fd < 0)
+    return -1;
+  /* The descriptor is O_PATH for every caller alike (the first one was a dup of whatever dirfd was). */
+  int ret = pp_open_at (fd, ".", PP_RESOLVE_BENEATH, O_PATH | O_DIRECTORY, 0);
+  int e = errno;
+  close (fd);
+  errno = e;
+  return ret;
+}
