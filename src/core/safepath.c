@@ -11,7 +11,7 @@ int
 pp_open_at (int dirfd, const char *path, pp_resolve_t how, int flags, mode_t mode)
 {
   struct open_how oh = {
-    .flags = (uint64_t) (flags | O_CLOEXEC),
+    .flags = (uint64_t)(flags | O_CLOEXEC),
     .mode = (flags & (O_CREAT | O_TMPFILE)) ? mode : 0,
     .resolve = how == PP_RESOLVE_IN_ROOT ? RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS
                                          : RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
@@ -23,15 +23,15 @@ pp_open_at (int dirfd, const char *path, pp_resolve_t how, int flags, mode_t mod
     {
       long fd = syscall (SYS_openat2, dirfd, path, &oh, sizeof oh);
       if (fd >= 0)
-        return (int) fd;
+        return (int)fd;
       if (errno != EINTR && (errno != EAGAIN || tries >= 64))
         return -1;
     }
 }
 
 int
-pp_read_file_at (int dirfd, const char *path, pp_resolve_t how, size_t max, const char *what, char **data,
-                 size_t *len, pp_error_t *err)
+pp_read_file_at (int dirfd, const char *path, pp_resolve_t how, size_t max, const char *what, char **data, size_t *len,
+                 pp_error_t *err)
 {
   *data = NULL;
   *len = 0;
@@ -43,7 +43,7 @@ pp_read_file_at (int dirfd, const char *path, pp_resolve_t how, size_t max, cons
     return pp_error_make (err, errno, "stat %s", what);
   if (!S_ISREG (st.st_mode))
     return pp_error_make (err, 0, "%s is not a regular file", what);
-  if ((uint64_t) st.st_size > max)
+  if ((uint64_t)st.st_size > max)
     return pp_error_make (err, 0, "%s is larger than %zu bytes", what, max);
   /* The size may change under us (a running container writes it): read up to max + 1 and judge what came. */
   cleanup_free char *buf = xmalloc (max + 2);
@@ -55,7 +55,7 @@ pp_read_file_at (int dirfd, const char *path, pp_resolve_t how, size_t max, cons
         return pp_error_make (err, errno, "read %s", what);
       if (r == 0)
         break;
-      got += (size_t) r;
+      got += (size_t)r;
       if (got > max)
         return pp_error_make (err, 0, "%s is larger than %zu bytes", what, max);
     }
