@@ -11,6 +11,7 @@
 #include "runtime/namedvol.h"
 #include "runtime/pod.h"
 #include "runtime/rootfs.h"
+#include "runtime/runtime.h"
 #include "runtime/probe.h"
 #include "runtime/userns.h"
 #include "schema/checks.h"
@@ -1014,7 +1015,8 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
       if (pp_state_userns_take (state, p->id, PP_USERNS_FIRST_BLOCK, PP_USERNS_END_BLOCK, &block, err) < 0)
         return pp_error_wrap (err, "pod %s", p->name);
       p->userns_base = block * PP_USERNS_SIZE;
-      if (p->runtime && strcmp (p->runtime, "builtin") != 0 && pp_pod_userns_reachable (ctx, err) < 0)
+      const pp_runtime_t *rt = pp_runtime_find (p->runtime, err);
+      if (rt == NULL || (rt->external && pp_pod_userns_reachable (ctx, err) < 0))
         return pp_error_wrap (err, "pod %s", p->name);
     }
   if (pp_pod_setup (ctx, p->id,

@@ -2,28 +2,19 @@
    the hidden `monitor` a pod runs under. */
 #include "play/job.h"
 #include "play/play.h"
-#include "runtime/bundle.h"
-#include "runtime/executor.h"
 #include "runtime/logfile.h"
 #include "runtime/namedvol.h"
 #include "schema/manifest.h"
 #include "runtime/monitor.h"
 #include "runtime/pod.h"
-#include "runtime/rootfs.h"
+#include "runtime/podctl.h"
 #include "src/cli/cli.h"
 #include "state/state.h"
 
-#include <fcntl.h>
 #include <jansson.h>
-#include <poll.h>
 #include <limits.h>
 #include <signal.h>
 #include <string.h>
-#include <linux/openat2.h>
-#include <sys/ioctl.h>
-#include <sys/stat.h>
-#include <sys/syscall.h>
-#include <termios.h>
 #include <time.h>
 
 int
@@ -297,29 +288,7 @@ pp_cmd_ps (pp_cli_t *cli, int argc, char **argv)
 static int
 find_container (world_t *w, const char *what, size_t *pi, size_t *ci, pp_error_t *err)
 {
-  size_t found = 0, len = strlen (what);
-  for (size_t i = 0; i < w->n_pods; i++)
-    for (size_t j = 0; j < w->n_cs[i]; j++)
-      {
-        const pp_container_rec_t *c = &w->cs[i][j];
-        cleanup_free char *full = xasprintf ("%s-%s", w->pods[i].name, c->name);
-        if (strcmp (full, what) == 0 || strcmp (c->id, what) == 0)
-          {
-            *pi = i;
-            *ci = j;
-            return 0;
-          }
-        if ((len >= 3 && strncmp (c->id, what, len) == 0) || strcmp (c->name, what) == 0)
-          {
-            *pi = i;
-            *ci = j;
-            found++;
-          }
-      }
-  if (found == 1)
-    return 0;
-  return pp_error_make (err, found ? 0 : ENOENT, found ? "`%s` names more than one container" : "no container `%s`",
-                        what);
+  return pp_ctr_match (w->pods, w->n_pods, w->cs, w->n_cs, what, pi, ci, err);
 }
 
 /* The JSON of pods and containers named by the arguments; `pods_only` for `pod inspect`. */
@@ -501,44 +470,7 @@ static int
 start_one (pp_cli_t *cli, pp_state_t *state, pp_pod_rec_t *pod, void *data, pp_error_t *err)
 {
   (void) data;
-  if (pp_pod_monitor_alive (pod))
-    return 0;
-  json_t *plan = pp_pod_read_plan (cli->ctx, pod->id, err);
-  if (plan == NULL)
-    return -1;
-  const char *hostname = json_string_value (json_object_get (plan, "hostname")) ?: pod->name;
-  pp_pod_etc_t etc = { hostname, json_string_value (json_object_get (plan, "hostsExtra")),
-                       json_string_value (json_object_get (plan, "resolvConf")),
-                       json_string_value (json_object_get (plan, "fqdn")), pp_pod_plan_userns_base (plan) };
-  int ret = pp_pod_setup (cli->ctx, pod->id, &etc, err);
-  if (ret == 0)
-    ret = pp_pod_remount_tmpfs (plan, err);
-  if (ret == 0)
-    ret = pp_pod_remount_volumes (cli->ctx, plan, err);
-  /* A memory-backed emptyDir mounted again belongs to host root until it is given back to the pod's root. */
-  if (ret == 0 && etc.userns_base)
-    ret = pp_pod_userns_volumes (cli->ctx, pod->id, etc.userns_base, err);
-  pp_container_rec_t *cs = NULL;
-  size_t n = 0;
-  if (ret == 0)
-    ret = pp_state_container_list (state, pod->id, &cs, &n, err);
-  for (size_t i = 0; ret == 0 && i < n; i++)
-    {
-      ret = pp_ctr_mount_rootfs (cli->ctx, cs[i].id, *cs[i].image_id ? cs[i].image_id : cs[i].image, pod->id,
-                                 etc.userns_base, err);
-      /* A start begins the containers afresh; their restart counts go on. */
-      free (cs[i].status);
-      cs[i].status = xstrdup ("Created");
-      cs[i].exit_code = -1;
-      cs[i].pid = 0;
-      if (ret == 0)
-        ret = pp_state_container_update (state, &cs[i], err);
-    }
-  pp_container_recs_free (cs, n);
-  json_decref (plan);
-  if (ret == 0)
-    ret = pp_pod_start_monitor (cli->ctx, pod->id, err);
-  return ret;
+  return pp_pod_start (cli->ctx, state, pod, err);
 }
 
 int
@@ -734,107 +666,6 @@ pp_cmd_pod_logs (pp_cli_t *cli, int argc, char **argv)
 
 /* ---- exec ---- */
 
-typedef struct
-{
-  int master, slave;
-} relay_t;
-
-/* Copies between our terminal and the process's until the process closes its side. */
-static void
-relay_tty (void *data)
-{
-  relay_t *r = data;
-  close (r->slave);
-  r->slave = -1;
-  struct termios saved;
-  bool raw = isatty (0) && tcgetattr (0, &saved) == 0;
-  if (raw)
-    {
-      struct termios t = saved;
-      cfmakeraw (&t);
-      tcsetattr (0, TCSANOW, &t);
-      struct winsize ws;
-      if (ioctl (0, TIOCGWINSZ, &ws) == 0)
-        ioctl (r->master, TIOCSWINSZ, &ws);
-    }
-  bool in_open = true;
-  char buf[8192];
-  for (;;)
-    {
-      struct pollfd p[2] = { { r->master, POLLIN, 0 }, { in_open ? 0 : -1, POLLIN, 0 } };
-      if (poll (p, 2, -1) < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          break;
-        }
-      if (p[0].revents)
-        {
-          ssize_t n = read (r->master, buf, sizeof buf);
-          if (n <= 0)
-            break;
-          if (write (1, buf, (size_t) n) < 0)
-            break;
-        }
-      if (p[1].revents)
-        {
-          ssize_t n = read (0, buf, sizeof buf);
-          if (n <= 0)
-            in_open = false;
-          else if (write (r->master, buf, (size_t) n) < 0)
-            break;
-        }
-    }
-  if (raw)
-    tcsetattr (0, TCSANOW, &saved);
-}
-
-/* Whether `cmd` names an executable file in the container (through its PATH when it has no slash), symlinks
-   resolved inside the container's root: what a runtime's exec would find. */
-static bool
-found_in_container (pid_t pid, const char *bundle, const char *cmd)
-{
-  char rootpath[64];
-  snprintf (rootpath, sizeof rootpath, "/proc/%d/root", (int) pid);
-  cleanup_close int root = open (rootpath, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (root < 0)
-    return true; /* the exec says what is wrong */
-  cleanup_free char *cfgpath = xasprintf ("%s/config.json", bundle);
-  json_t *cfg = json_load_file (cfgpath, 0, NULL);
-  const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-  size_t i;
-  json_t *e;
-  json_array_foreach (json_object_get (json_object_get (cfg, "process"), "env"), i, e)
-  {
-    const char *v = json_string_value (e);
-    if (v && strncmp (v, "PATH=", 5) == 0)
-      path = v + 5;
-  }
-  bool found = false;
-  for (const char *d = strchr (cmd, '/') ? "" : path; !found;)
-    {
-      const char *end = strchr (d, ':');
-      size_t n = end ? (size_t) (end - d) : strlen (d);
-      cleanup_free char *full = *d || strchr (cmd, '/') ? xasprintf ("%.*s/%s", (int) n, d, cmd) : NULL;
-      if (full)
-        {
-          struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
-          int fd = (int) syscall (SYS_openat2, root, full, &how, sizeof how);
-          struct stat st;
-          found = fd >= 0 && fstat (fd, &st) == 0 && S_ISREG (st.st_mode);
-          if (fd >= 0)
-            close (fd);
-          if (fd < 0 && errno == ENOSYS)
-            found = true;
-        }
-      if (end == NULL)
-        break;
-      d = end + 1;
-    }
-  json_decref (cfg);
-  return found;
-}
-
 int
 pp_cmd_exec (pp_cli_t *cli, int argc, char **argv)
 {
@@ -844,20 +675,19 @@ pp_cmd_exec (pp_cli_t *cli, int argc, char **argv)
     { "user", required_argument, NULL, 'u' },
     { NULL, 0, NULL, 0 },
   };
-  bool interactive = false, tty = false;
-  const char *user = NULL;
+  pp_ctr_exec_opts_t o = { 0 };
   int opt;
   while ((opt = pp_cli_getopt (cli, argc, argv, "itu:", opts)) != -1)
     switch (opt)
       {
       case 'i':
-        interactive = true;
+        o.interactive = true;
         break;
       case 't':
-        tty = true;
+        o.tty = true;
         break;
       case 'u':
-        user = optarg;
+        o.user = optarg;
         break;
       case 'h':
         return PP_EXIT_OK;
@@ -866,103 +696,13 @@ pp_cmd_exec (pp_cli_t *cli, int argc, char **argv)
       }
   if (argc - optind < 2)
     return pp_cli_usage_error (cli, "%s needs a container and a command", cli->path);
-  world_t w;
+  o.container = argv[optind];
+  o.argv = argv + optind + 1;
   pp_error_t err = NULL;
-  size_t pi, ci;
-  if (world_load (cli->ctx, &w, &err) < 0 || find_container (&w, argv[optind], &pi, &ci, &err) < 0)
-    {
-      world_free (&w);
-      return pp_cli_fail (&err);
-    }
-  pp_container_rec_t *c = &w.cs[pi][ci];
-  if (strcmp (c->status, "Running") != 0 || !pp_ctr_alive (c))
-    {
-      pp_error_make (&err, 0, "container %s-%s is not running (%s)", w.pods[pi].name, c->name, c->status);
-      world_free (&w);
-      return pp_cli_fail (&err);
-    }
-  pid_t target = (pid_t) c->pid;
-  cleanup_free char *bundle = pp_ctr_datadir (cli->ctx, c->id);
-  cleanup_free char *ctr_id = xstrdup (c->id);
-  json_t *plan = pp_pod_read_plan (cli->ctx, w.pods[pi].id, NULL);
-  world_free (&w);
-  cleanup_free char *runtime = xstrdup (json_string_value (json_object_get (plan, "runtime")) ?: "builtin");
-  json_decref (plan);
-  /* Whatever runs it, a missing command is exit status 127 with Podman's words. */
-  if (!found_in_container (target, bundle, argv[optind + 1]))
-    {
-      fprintf (stderr, "Error: %s: executable file not found in $PATH: No such file or directory\n",
-               argv[optind + 1]);
-      return 127;
-    }
-  pp_exec_opts_t eo = { .stdin_fd = interactive ? 0 : -1, .tty_fd = -1 };
-  if (user)
-    {
-      char rootfs[64];
-      snprintf (rootfs, sizeof rootfs, "/proc/%d/root", (int) target);
-      if (pp_bundle_user (rootfs, user, &eo.uid, &eo.gid, &err) < 0)
-        return pp_cli_fail (&err);
-      eo.user_set = true;
-    }
-  if (strcmp (runtime, "builtin") != 0)
-    {
-      /* The runtime that started the container enters it too. */
-      cleanup_free char *root = xasprintf ("%s/%s", cli->ctx->runroot, runtime);
-      cleanup_free char *ug = xasprintf ("%u:%u", eo.uid, eo.gid);
-      size_t n = (size_t) (argc - optind) + 10, k = 0;
-      char **av = xzalloc (n * sizeof (char *));
-      av[k++] = runtime;
-      av[k++] = xstrdup ("--root");
-      av[k++] = root;
-      av[k++] = xstrdup ("exec");
-      if (tty)
-        av[k++] = xstrdup ("-t");
-      if (user)
-        {
-          av[k++] = xstrdup ("--user");
-          av[k++] = ug;
-        }
-      av[k++] = ctr_id;
-      for (int i = optind + 1; i < argc; i++)
-        av[k++] = argv[i];
-      execvp (runtime, av);
-      pp_error_make (&err, errno, "run %s", runtime);
-      return pp_cli_fail (&err);
-    }
-  relay_t r = { -1, -1 };
-  if (tty)
-    {
-      r.master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
-      if (r.master < 0 || grantpt (r.master) < 0 || unlockpt (r.master) < 0)
-        {
-          pp_error_make (&err, errno, "allocate a terminal");
-          return pp_cli_fail (&err);
-        }
-      r.slave = open (ptsname (r.master), O_RDWR | O_NOCTTY | O_CLOEXEC);
-      if (r.slave < 0)
-        {
-          pp_error_make (&err, errno, "open the terminal");
-          return pp_cli_fail (&err);
-        }
-      eo.tty_fd = r.slave;
-      eo.started = relay_tty;
-      eo.data = &r;
-    }
   int status = 0;
   fflush (stdout);
-  int ret = pp_executor_exec (bundle, target, argv + optind + 1, &eo, &status, &err);
-  if (r.master >= 0)
-    close (r.master);
-  if (r.slave >= 0)
-    close (r.slave);
-  if (ret < 0)
-    {
-      /* As a shell and Podman say it: 127 when the command is not there, 126 when it cannot run. */
-      int code = strstr (err->msg, strerror (ENOENT)) ? 127 : 126;
-      pp_error_print (stderr, err);
-      pp_error_release (&err);
-      return code;
-    }
+  if (pp_ctr_exec (cli->ctx, &o, &status, &err) < 0)
+    pp_cli_fail (&err);
   return status;
 }
 

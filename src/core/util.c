@@ -240,6 +240,20 @@ pp_wait_status (pid_t pid)
   return pp_exit_code (st);
 }
 
+void
+pp_child_report (int fd, const char *what, const char *arg, int errnum)
+{
+  /* strerrordesc_np: a constant string, unlike strerror (locale, a buffer); snprintf may allocate. */
+  const char *desc = strerrordesc_np (errnum) ?: "unknown error";
+  const char *parts[] = { what, arg ? " " : "", arg ? arg : "", ": ", desc };
+  char msg[512];
+  size_t len = 0;
+  for (size_t i = 0; i < PP_N_ELEMENTS (parts); i++)
+    for (const char *c = parts[i]; *c && len < sizeof msg; c++)
+      msg[len++] = *c;
+  PP_RETRY (write (fd, msg, len));
+}
+
 int
 pp_exit_code (int wait_status)
 {

@@ -94,6 +94,9 @@ size_t pp_edit_distance (const char *a, const char *b, size_t max);
 
 /* Waits for a child (through EINTR): its exit code, 128 + the signal that killed it, or -1. */
 int pp_wait_status (pid_t pid);
+/* In a child between fork and exec, where only async-signal-safe calls belong (no allocation, no locale): writes
+   "what arg: <errnum's description>" on `fd` in one write, for the parent to report. */
+void pp_child_report (int fd, const char *what, const char *arg, int errnum);
 /* The shell's number for a wait status: the exit code, or 128 + the signal. */
 int pp_exit_code (int wait_status);
 

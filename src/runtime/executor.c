@@ -178,9 +178,12 @@ static const struct
   { "mount", CLONE_NEWNS },  { "cgroup", CLONE_NEWCGROUP }, { "user", CLONE_NEWUSER },
 };
 
-/* The container's cgroup with linux.resources' limits, made before the fork; cgroup.procs opened for the child. */
+/* The container's cgroup, its cgroup.procs opened before the fork for the child to enter by.  A start makes it
+   with linux.resources' limits.  An exec joins the one the container is in and touches nothing of it: no limit
+   is written again (one changed since the start stays changed), nothing is made (a cgroup that is gone means the
+   container has ended, and one made again would be left behind). */
 static int
-prepare_cgroup (prep_t *p, json_t *lnx, pp_error_t *err)
+prepare_cgroup (prep_t *p, json_t *lnx, bool exec, pp_error_t *err)
 {
   size_t n;
   pp_cgroup_hierarchies (&n); /* probed here, so that the child mounts from a table it need not build */
@@ -190,6 +193,15 @@ prepare_cgroup (prep_t *p, json_t *lnx, pp_error_t *err)
   const char *path = json_string_value (json_object_get (lnx, "cgroupsPath"));
   if (path == NULL)
     return 0;
+  if (exec)
+    {
+      cleanup_error pp_error_t e = NULL;
+      if (pp_cgroup_open_procs (path, &p->cgroup_fds, &p->n_cgroup_fds, &e) == 0)
+        return 0;
+      if (e->status == ENOENT)
+        return pp_error_make (err, ESRCH, "the container has ended: its cgroup `%s` is gone", path);
+      return pp_error_make (err, e->status, "%s", e->msg);
+    }
   json_t *res = json_object_get (lnx, "resources");
   json_t *mem = json_object_get (res, "memory"), *cpu = json_object_get (res, "cpu");
   pp_cgroup_limits_t lim = {
@@ -232,8 +244,9 @@ prepare_sysctls (prep_t *p, json_t *sysctl, const char *path, pp_error_t *err)
   return 0;
 }
 
+/* Everything a start (or, with `exec`, an exec into the running container) needs from the bundle's config.json. */
 static int
-prepare (const char *dir, prep_t *p, pp_error_t *err)
+prepare (const char *dir, prep_t *p, bool exec, pp_error_t *err)
 {
   memset (p, 0, sizeof *p);
   for (size_t i = 0; i < PP_N_ELEMENTS (p->join_fds); i++)
@@ -349,7 +362,7 @@ prepare (const char *dir, prep_t *p, pp_error_t *err)
   if (ret == 0 && seccomp && pp_seccomp_compile_cached (seccomp, cache, &p->seccomp, err) < 0)
     ret = pp_error_wrap (err, "`%s`: linux.seccomp", path);
   if (ret == 0)
-    ret = prepare_cgroup (p, lnx, err);
+    ret = prepare_cgroup (p, lnx, exec, err);
   json_decref (c);
   return ret;
 }
@@ -402,11 +415,7 @@ abandon (prep_t *p)
 
 static void __attribute__ ((noreturn)) child_fail (int errfd, const char *what, const char *arg)
 {
-  char msg[512];
-  int e = errno;
-  int n = snprintf (msg, sizeof msg, "%s%s%s: %s", what, arg ? " " : "", arg ? arg : "", strerror (e));
-  if (n > 0)
-    PP_RETRY (write (errfd, msg, (size_t) n < sizeof msg ? (size_t) n : sizeof msg - 1));
+  pp_child_report (errfd, what, arg, errno);
   _exit (127);
 }
 
@@ -753,7 +762,7 @@ int
 pp_executor_start (const char *dir, const pp_executor_io_t *io, pid_t *pid_out, pp_error_t *err)
 {
   prep_t p;
-  if (prepare (dir, &p, err) < 0)
+  if (prepare (dir, &p, false, err) < 0)
     {
       abandon (&p);
       return -1;
@@ -836,9 +845,10 @@ pp_executor_run (const char *dir, int *status, pp_error_t *err)
   return pp_executor_delete (dir, err);
 }
 
-/* Puts the calling process into every cgroup `target` is in, as /proc/PID/cgroup lists them. */
+/* A bundle without linux.cgroupsPath: the exec joins every cgroup `target` is in, as /proc/PID/cgroup lists
+   them, by their cgroup.procs opened here, before the fork.  One that cannot be opened is left out. */
 static void
-join_cgroups_of (pid_t target)
+open_cgroups_of (pid_t target, prep_t *p)
 {
   char path[64];
   snprintf (path, sizeof path, "/proc/%d/cgroup", (int) target);
@@ -853,23 +863,20 @@ join_cgroups_of (pid_t target)
         continue;
       *cg++ = '\0';
       ctrls++;
-      char dir[4096];
+      cleanup_free char *procs = NULL;
       if (*ctrls == '\0')
-        snprintf (dir, sizeof dir, "/sys/fs/cgroup%s%s/cgroup.procs", unified ? "" : "/unified", cg);
+        procs = xasprintf ("/sys/fs/cgroup%s%s/cgroup.procs", unified ? "" : "/unified", cg);
       else
         {
-          char *comma = strchr (ctrls, ',');
-          if (comma)
-            *comma = '\0';
-          const char *name = strncmp (ctrls, "name=", 5) == 0 ? ctrls + 5 : ctrls;
-          snprintf (dir, sizeof dir, "/sys/fs/cgroup/%s%s/cgroup.procs", name, cg);
+          ctrls[strcspn (ctrls, ",")] = '\0';
+          procs = xasprintf ("/sys/fs/cgroup/%s%s/cgroup.procs", strncmp (ctrls, "name=", 5) == 0 ? ctrls + 5 : ctrls,
+                             cg);
         }
-      int fd = open (dir, O_WRONLY | O_CLOEXEC);
-      if (fd >= 0)
-        {
-          PP_RETRY (write (fd, "0", 1));
-          close (fd);
-        }
+      int fd = open (procs, O_WRONLY | O_CLOEXEC);
+      if (fd < 0)
+        continue;
+      p->cgroup_fds = xrealloc (p->cgroup_fds, (p->n_cgroup_fds + 1) * sizeof (int));
+      p->cgroup_fds[p->n_cgroup_fds++] = fd;
     }
 }
 
@@ -878,7 +885,7 @@ pp_executor_exec (const char *dir, pid_t target, char *const *argv, const pp_exe
                   pp_error_t *err)
 {
   prep_t p;
-  if (prepare (dir, &p, err) < 0)
+  if (prepare (dir, &p, true, err) < 0)
     {
       release (&p);
       return -1;
@@ -922,8 +929,10 @@ pp_executor_exec (const char *dir, pid_t target, char *const *argv, const pp_exe
       snprintf (path, sizeof path, "/proc/%d/ns/%s", (int) target, order[i].name);
       fds[i] = open (path, O_RDONLY | O_CLOEXEC);
       if (fds[i] < 0 && ret == 0)
-        ret = pp_error_make (err, errno, "the container's process %d is gone", (int) target);
+        ret = pp_error_make (err, ESRCH, "the container has ended: its process %d is gone", (int)target);
     }
+  if (ret == 0 && p.cgroup_fds == NULL)
+    open_cgroups_of (target, &p);
   int pipefd[2] = { -1, -1 };
   if (ret == 0 && pipe2 (pipefd, O_CLOEXEC) < 0)
     ret = pp_error_make (err, errno, "pipe");
@@ -933,7 +942,8 @@ pp_executor_exec (const char *dir, pid_t target, char *const *argv, const pp_exe
   if (pid == 0)
     {
       close (pipefd[0]);
-      join_cgroups_of (target);
+      if (pp_cgroup_enter_fds (p.cgroup_fds, p.n_cgroup_fds, 0) < 0)
+        child_fail (pipefd[1], "enter the container's cgroup", NULL);
       if (user_fd >= 0 && setns (user_fd, CLONE_NEWUSER) < 0)
         child_fail (pipefd[1], "join the container's namespace", "user");
       if (user_fd >= 0)

@@ -8,6 +8,7 @@
 #include "runtime/logfile.h"
 #include "runtime/probe.h"
 #include "runtime/pod.h"
+#include "runtime/runtime.h"
 #include "runtime/userns.h"
 #include "state/state.h"
 
@@ -77,12 +78,11 @@ typedef struct
   const char *pod_id;
   char *pod_name;
   char *restart_policy; /* Always, OnFailure, Never */
-  char *runtime;        /* builtin, runc, crun */
+  const pp_runtime_t *rt; /* what runs the containers */
   int grace;            /* seconds */
   bool share_pid;       /* one PID namespace for the pod, held by a pause process */
   json_t *plan;         /* pod.json, which the probes' specs point into */
   char *netns;          /* the pod's network namespace file, for probes; NULL with hostNetwork */
-  char *runtime_root;
   pid_t pause_pid;
   mctr_t *c;
   size_t n;
@@ -117,71 +117,33 @@ set_status (mctr_t *c, const char *status)
   c->rec.status = xstrdup (status);
 }
 
-static const struct sockaddr_un console_addr = { AF_UNIX, "console.sock" };
-
-/* Runs an OCI runtime's `run --detach`: the container's process outlives it and, this process being a
-   subreaper, becomes our child.  With `console` (a Unix socket, not bound yet) the runtime hands the container's
-   terminal back over it (--console-socket). */
-static int
-start_external (monitor_t *m, mctr_t *c, int in, int out, int errw, int console, pid_t *pid, pp_error_t *err)
+/* The container as its runtime knows it. */
+static pp_runtime_ctr_t
+ctr_of (const monitor_t *m, const mctr_t *c)
 {
-  cleanup_free char *rootdir = xasprintf ("%s/%s", m->ctx->runroot, m->runtime);
-  cleanup_free char *ctrdir = xasprintf ("%s/containers/%s", m->ctx->runroot, c->rec.id);
-  cleanup_free char *pidfile = xasprintf ("%s/pid", ctrdir);
-  cleanup_free char *sockfile = xasprintf ("%s/console.sock", c->bundle);
-  unlink (pidfile);
-  unlink (sockfile);
-  pid_t r = fork ();
-  if (r < 0)
-    return pp_error_make (err, errno, "fork");
-  if (r == 0)
-    {
-      sigset_t none;
-      sigemptyset (&none);
-      sigprocmask (SIG_SETMASK, &none, NULL);
-      signal (SIGPIPE, SIG_DFL);
-      /* The console socket is bound here, by a name relative to the bundle, where the runtime looks for it (it
-         runs in the bundle): a Unix socket's path is short, a storage root may not be. */
-      if (console >= 0
-          && (chdir (c->bundle) < 0
-              || bind (console, (const struct sockaddr *) &console_addr, sizeof console_addr) < 0
-              || listen (console, 1) < 0))
-        _exit (126);
-      if (dup2 (in, 0) < 0 || dup2 (out, 1) < 0 || dup2 (errw, 2) < 0)
-        _exit (127);
-      /* A stale record of the same id, from a run whose monitor died, is dropped first. */
-      pid_t d = fork ();
-      if (d == 0)
-        {
-          execlp (m->runtime, m->runtime, "--root", rootdir, "delete", "--force", c->rec.id, (char *) NULL);
-          _exit (127);
-        }
-      if (d > 0)
-        pp_wait_status (d);
-      if (console >= 0)
-        execlp (m->runtime, m->runtime, "--root", rootdir, "run", "--detach", "--console-socket", console_addr.sun_path,
-                "--pid-file", pidfile, "--bundle", c->bundle, c->rec.id, (char *) NULL);
-      else
-        execlp (m->runtime, m->runtime, "--root", rootdir, "run", "--detach", "--pid-file", pidfile, "--bundle",
-                c->bundle, c->rec.id, (char *) NULL);
-      _exit (127);
-    }
-  int st = pp_wait_status (r);
-  unlink (sockfile);
-  if (st != 0)
-    return pp_error_make (err, 0, "%s run failed (exit status %d): see the container's log", m->runtime, st);
-  cleanup_file FILE *f = fopen (pidfile, "re");
-  long p = 0;
-  if (f == NULL || fscanf (f, "%ld", &p) != 1 || p <= 0)
-    return pp_error_make (err, errno, "read `%s`", pidfile);
-  *pid = (pid_t) p;
-  return 0;
+  return (pp_runtime_ctr_t){ m->ctx->runroot, c->rec.id, c->bundle, (pid_t)c->rec.pid };
+}
+
+/* A signal to a container's process, through its runtime; one that cannot be sent is logged. */
+static void
+signal_ctr (monitor_t *m, mctr_t *c, int sig)
+{
+  pp_runtime_ctr_t rc = ctr_of (m, c);
+  cleanup_error pp_error_t err = NULL;
+  if (m->rt->kill (m->rt, &rc, sig, &err) < 0)
+    pp_log (m->ctx, PP_LOG_ERROR, "monitor: %s", err->msg);
+}
+
+static pp_probe_target_t
+probe_target (const monitor_t *m, const mctr_t *c)
+{
+  return (pp_probe_target_t){ m->netns, m->rt, ctr_of (m, c) };
 }
 
 static void
 run_hook (monitor_t *m, mctr_t *c, int kind)
 {
-  pp_probe_target_t t = { m->netns, c->bundle, m->runtime, m->runtime_root, c->rec.id, (pid_t) c->rec.pid };
+  pp_probe_target_t t = probe_target (m, c);
   c->hook_child = pp_probe_launch (&c->hooks[kind], &t);
   c->hook_kind = kind;
   c->hooks[kind].deadline_ms = now_ms () + c->hooks[kind].timeout_ms;
@@ -189,60 +151,35 @@ run_hook (monitor_t *m, mctr_t *c, int kind)
     c->hook_child = 0;
 }
 
-/* The terminal's master side, from the executor's socket pair or the runtime's console socket. */
-static int
-receive_console (monitor_t *m, int sock, pp_error_t *err)
-{
-  cleanup_close int conn = -1;
-  if (strcmp (m->runtime, "builtin") != 0)
-    {
-      /* The runtime has exited: its connection waits in the backlog, or it never came. */
-      conn = accept4 (sock, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-      if (conn < 0)
-        return pp_error_make (err, errno, "%s did not hand the container's terminal over", m->runtime);
-      sock = conn;
-    }
-  int fd = pp_recv_fd (sock);
-  if (fd < 0)
-    return pp_error_make (err, errno, "receive the container's terminal");
-  fcntl (fd, F_SETFL, O_NONBLOCK);
-  return fd;
-}
-
 /* The container's stdio: a terminal (its master read as stdout), or pipes for stdout and stderr; stdin is a pipe
    held open when it asks for stdin, else /dev/null. */
 static int
 start_process (monitor_t *m, mctr_t *c, pid_t *pid, pp_error_t *err)
 {
-  int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, in[2] = { -1, -1 }, sv[2] = { -1, -1 };
-  int ret = 0;
-  if (c->tty && strcmp (m->runtime, "builtin") == 0)
-    ret = socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
-  else if (c->tty)
-    ret = sv[0] = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (ret >= 0 && !c->tty)
-    ret = pipe2 (out, O_CLOEXEC) < 0 || pipe2 (errp, O_CLOEXEC) < 0 ? -1 : 0;
-  if (ret >= 0 && c->stdin && !c->tty)
+  int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, in[2] = { -1, -1 }, console[2] = { -1, -1 };
+  int ret = c->tty ? m->rt->console_open (console, err) : 0;
+  if (ret == 0 && !c->tty && (pipe2 (out, O_CLOEXEC) < 0 || pipe2 (errp, O_CLOEXEC) < 0))
+    ret = -1;
+  if (ret == 0 && c->stdin && !c->tty)
     ret = pipe2 (in, O_CLOEXEC);
-  else if (ret >= 0)
+  else if (ret == 0)
     ret = in[0] = open ("/dev/null", c->tty ? O_RDWR | O_CLOEXEC : O_RDONLY | O_CLOEXEC);
   if (ret < 0)
     ret = pp_error_make (err, errno, "the container's standard streams");
-  else if (strcmp (m->runtime, "builtin") == 0)
+  else
     {
       /* With a terminal the streams are /dev/null until the terminal replaces them. */
-      pp_executor_io_t io = { in[0], c->tty ? in[0] : out[1], c->tty ? in[0] : errp[1], true, sv[1] };
-      ret = pp_executor_start (c->bundle, &io, pid, err);
+      pp_runtime_io_t io = { in[0], c->tty ? in[0] : out[1], c->tty ? in[0] : errp[1], console[1] };
+      pp_runtime_ctr_t rc = ctr_of (m, c);
+      ret = m->rt->start (m->rt, &rc, &io, pid, err);
     }
-  else
-    ret = start_external (m, c, in[0], c->tty ? in[0] : out[1], c->tty ? in[0] : errp[1], sv[0], pid, err);
-  int fds[] = { in[0], out[1], errp[1], sv[1] };
+  int fds[] = { in[0], out[1], errp[1], console[1] };
   for (size_t i = 0; i < PP_N_ELEMENTS (fds); i++)
     if (fds[i] >= 0)
       close (fds[i]);
   if (ret == 0 && c->tty)
     {
-      c->fds[0] = receive_console (m, sv[0], err);
+      c->fds[0] = m->rt->console_receive (m->rt, console[0], err);
       ret = c->fds[0] < 0 ? -1 : 0;
       if (ret < 0)
         kill (*pid, SIGKILL);
@@ -254,7 +191,7 @@ start_process (monitor_t *m, mctr_t *c, pid_t *pid, pp_error_t *err)
       c->stdin_w = in[1];
       out[0] = errp[0] = in[1] = -1;
     }
-  int rest[] = { out[0], errp[0], in[1], sv[0] };
+  int rest[] = { out[0], errp[0], in[1], console[0] };
   for (size_t i = 0; i < PP_N_ELEMENTS (rest); i++)
     if (rest[i] >= 0)
       close (rest[i]);
@@ -366,7 +303,7 @@ terminate (monitor_t *m, mctr_t *c)
   if (c->hooks[HOOK_PRE_STOP].spec && c->hook_child == 0)
     run_hook (m, c, HOOK_PRE_STOP);
   else
-    kill ((pid_t) c->rec.pid, SIGTERM);
+    signal_ctr (m, c, SIGTERM);
   set_status (c, "Stopping");
   record (m, c);
 }
@@ -451,23 +388,9 @@ exited (monitor_t *m, mctr_t *c, int status)
   if (c->cgroup && pp_cgroup_oom_kills (c->cgroup, &ooms, NULL) == 0 && ooms > 0)
     c->rec.oom_killed = true;
   cleanup_error pp_error_t derr = NULL;
-  if (strcmp (m->runtime, "builtin") == 0 && pp_executor_delete (c->bundle, &derr) < 0)
+  pp_runtime_ctr_t rc = ctr_of (m, c);
+  if (m->rt->delete (m->rt, &rc, &derr) < 0)
     pp_log (m->ctx, PP_LOG_ERROR, "monitor: %s: %s", c->rec.name, derr->msg);
-  if (strcmp (m->runtime, "builtin") != 0)
-    {
-      pid_t d = fork ();
-      if (d == 0)
-        {
-          cleanup_free char *rootdir = xasprintf ("%s/%s", m->ctx->runroot, m->runtime);
-          int null = open ("/dev/null", O_RDWR);
-          dup2 (null, 1);
-          dup2 (null, 2);
-          execlp (m->runtime, m->runtime, "--root", rootdir, "delete", "--force", c->rec.id, (char *) NULL);
-          _exit (127);
-        }
-      if (d > 0)
-        pp_wait_status (d);
-    }
   int64_t ran = now_ms () - c->started_ms;
   if (should_restart (m, c))
     {
@@ -518,12 +441,12 @@ hook_done (monitor_t *m, pid_t pid, int status)
         return true;
       bool ok = WIFEXITED (status) && WEXITSTATUS (status) == 0;
       if (c->hook_kind == HOOK_PRE_STOP || m->stopping)
-        kill ((pid_t) c->rec.pid, SIGTERM);
+        signal_ctr (m, c, SIGTERM);
       else if (!ok)
         {
           static const char msg[] = "postStart hook failed: the container is killed\n";
           pp_logw_feed (&c->log, PP_LOG_STDERR, msg, sizeof msg - 1);
-          kill ((pid_t) c->rec.pid, SIGKILL);
+          signal_ctr (m, c, SIGKILL);
         }
       return true;
     }
@@ -577,7 +500,7 @@ probe_done (monitor_t *m, pid_t pid, int status)
                 int len = snprintf (msg, sizeof msg, "%s failed %d times: the container is killed\n", pp_probe_names[k],
                                     p->failures);
                 pp_logw_feed (&c->log, PP_LOG_STDERR, msg, (size_t) len);
-                kill ((pid_t) c->rec.pid, SIGTERM);
+                signal_ctr (m, c, SIGTERM);
                 c->probe_kill_ms = now_ms () + (p->grace_s >= 0 ? p->grace_s : (int64_t) m->grace) * 1000;
               }
           }
@@ -598,7 +521,7 @@ run_probes (monitor_t *m, int64_t now)
       if (c->st != C_RUNNING || m->stopping)
         continue;
       if (c->probe_kill_ms && now >= c->probe_kill_ms)
-        kill ((pid_t) c->rec.pid, SIGKILL);
+        signal_ctr (m, c, SIGKILL);
       else if (c->probe_kill_ms && (wake < 0 || c->probe_kill_ms < wake))
         wake = c->probe_kill_ms;
       if (c->probe_kill_ms)
@@ -613,7 +536,7 @@ run_probes (monitor_t *m, int64_t now)
             kill (p->child, SIGKILL);
           else if (p->child == 0 && now >= p->next_ms)
             {
-              pp_probe_target_t t = { m->netns, c->bundle, m->runtime, m->runtime_root, c->rec.id, (pid_t) c->rec.pid };
+              pp_probe_target_t t = probe_target (m, c);
               p->child = pp_probe_launch (p, &t);
               if (p->child < 0)
                 {
@@ -682,12 +605,16 @@ load (monitor_t *m, pp_error_t *err)
     return -1;
   m->pod_name = xstrdup (json_string_value (json_object_get (plan, "name")) ?: m->pod_id);
   m->restart_policy = xstrdup (json_string_value (json_object_get (plan, "restartPolicy")) ?: "Always");
-  m->runtime = xstrdup (json_string_value (json_object_get (plan, "runtime")) ?: "builtin");
+  m->rt = pp_runtime_find (json_string_value (json_object_get (plan, "runtime")), err);
+  if (m->rt == NULL)
+    {
+      json_decref (plan);
+      return -1;
+    }
   m->grace = (int) json_integer_value (json_object_get (plan, "terminationGracePeriodSeconds"));
   m->share_pid = json_is_true (json_object_get (plan, "shareProcessNamespace"));
   const char *netns = json_string_value (json_object_get (plan, "netns"));
   m->netns = netns ? xstrdup (netns) : NULL;
-  m->runtime_root = xasprintf ("%s/%s", m->ctx->runroot, m->runtime);
   m->plan = json_incref (plan);
   json_t *cs = json_object_get (plan, "containers");
   pp_container_rec_t *recs = NULL;
@@ -766,11 +693,9 @@ release (monitor_t *m)
     }
   free (m->c);
   free (m->netns);
-  free (m->runtime_root);
   json_decref (m->plan);
   free (m->pod_name);
   free (m->restart_policy);
-  free (m->runtime);
 }
 
 static void
@@ -790,9 +715,19 @@ drain (mctr_t *c, int s)
   c->fds[s] = -1;
 }
 
+/* Where poll's descriptors come from: the signalfd first, then the containers' open output streams. */
+typedef struct
+{
+  mctr_t *c;
+  int stream;
+} pollsrc_t;
+
 static void
 loop (monitor_t *m, int sfd)
 {
+  /* Room for every container's two streams, however many the pod has: none is left unread. */
+  cleanup_free struct pollfd *pfds = xmalloc ((1 + 2 * m->n) * sizeof *pfds);
+  cleanup_free pollsrc_t *src = xmalloc ((1 + 2 * m->n) * sizeof *src);
   for (;;)
     {
       reap (m);
@@ -839,21 +774,17 @@ loop (monitor_t *m, int sfd)
           if (now >= m->kill_at_ms)
             for (size_t i = 0; i < m->n; i++)
               if (m->c[i].st == C_RUNNING)
-                kill ((pid_t) m->c[i].rec.pid, SIGKILL);
+                signal_ctr (m, &m->c[i], SIGKILL);
           if (wake < 0 || m->kill_at_ms < wake)
             wake = m->kill_at_ms > now ? m->kill_at_ms : now + 1000;
         }
-      struct pollfd pfds[1 + 2 * 64];
-      mctr_t *owner[1 + 2 * 64];
-      int stream[1 + 2 * 64];
       nfds_t np = 0;
       pfds[np++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-      for (size_t i = 0; i < m->n && np + 2 <= PP_N_ELEMENTS (pfds); i++)
+      for (size_t i = 0; i < m->n; i++)
         for (int s = 0; s < 2; s++)
           if (m->c[i].fds[s] >= 0)
             {
-              owner[np] = &m->c[i];
-              stream[np] = s;
+              src[np] = (pollsrc_t){ &m->c[i], s };
               pfds[np++] = (struct pollfd){ .fd = m->c[i].fds[s], .events = POLLIN };
             }
       int timeout = wake < 0 ? -1 : (int) (wake > now ? wake - now : 0);
@@ -866,7 +797,7 @@ loop (monitor_t *m, int sfd)
         }
       for (nfds_t i = 1; r > 0 && i < np; i++)
         if (pfds[i].revents)
-          drain (owner[i], stream[i]);
+          drain (src[i].c, src[i].stream);
       if (r > 0 && pfds[0].revents & POLLIN)
         {
           struct signalfd_siginfo si;
@@ -960,6 +891,19 @@ pp_monitor_main (pp_context_t *ctx, const char *pod_id, int ready_fd)
   sigprocmask (SIG_BLOCK, &mask, NULL);
   signal (SIGPIPE, SIG_IGN);
   int sfd = signalfd (-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+  if (sfd < 0)
+    {
+      /* Without it the signals blocked above would never be read: nothing could stop the pod.  Nothing starts;
+         the command that started us hears why. */
+      cleanup_free char *msg = xasprintf ("the monitor's signalfd: %s", strerror (errno));
+      sigprocmask (SIG_UNBLOCK, &mask, NULL);
+      if (ready_fd >= 0)
+        {
+          PP_RETRY (write (ready_fd, msg, strlen (msg)));
+          close (ready_fd);
+        }
+      return 1;
+    }
   /* Processes a runtime leaves behind (runc's container) become our children. */
   prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   monitor_t m = { .ctx = ctx, .pod_id = pod_id };

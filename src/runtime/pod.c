@@ -2,6 +2,7 @@
    monitor that supervises the containers. */
 #include "runtime/pod.h"
 #include "runtime/cgroup.h"
+#include "runtime/runtime.h"
 #include "runtime/userns.h"
 
 #include <dirent.h>
@@ -87,10 +88,7 @@ pp_pod_host_resolv_conf (void)
 
 static void __attribute__ ((noreturn)) ns_child_fail (int fd, const char *what)
 {
-  char msg[256];
-  int n = snprintf (msg, sizeof msg, "%s: %s", what, strerror (errno));
-  if (n > 0)
-    PP_RETRY (write (fd, msg, (size_t) n));
+  pp_child_report (fd, what, NULL, errno);
   _exit (1);
 }
 
@@ -364,11 +362,12 @@ pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_
           remove_path (data, &first);
         }
       /* What an external runtime keeps of a container its monitor could not delete (it was killed). */
-      static const char *const runtimes[] = { "runc", "crun" };
-      for (size_t r = 0; r < PP_N_ELEMENTS (runtimes); r++)
+      for (size_t r = 0; pp_runtimes[r]; r++)
         {
-          cleanup_free char *state = xasprintf ("%s/%s/%s", ctx->runroot, runtimes[r], cs[i].id);
-          remove_path (state, &first);
+          cleanup_free char *root = pp_runtime_state_root (pp_runtimes[r], ctx->runroot);
+          cleanup_free char *state = root ? xasprintf ("%s/%s", root, cs[i].id) : NULL;
+          if (state)
+            remove_path (state, &first);
         }
     }
   /* The pod's cgroup and its containers' below it, where play puts them; runc leaves the pod's own. */

@@ -1,7 +1,6 @@
 /* Probe checks, each in a child process of the monitor: see probe.h. */
 #include "runtime/probe.h"
 #include "core/util.h"
-#include "runtime/executor.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -104,37 +103,22 @@ http_check (json_t *h)
   return sscanf (buf, "HTTP/%*d.%*d %d", &code) == 1 && code >= 200 && code < 400 ? 0 : 1;
 }
 
+/* The command run in the container by its runtime, as `podplay exec` runs one (it changes nothing of the
+   container: an exec joins its cgroup, never makes or resets it). */
 static int
 exec_check (json_t *argv_json, const pp_probe_target_t *t)
 {
   size_t n = json_array_size (argv_json);
-  char **argv = xzalloc ((n + 1) * sizeof (char *));
-  for (size_t i = 0; i < n; i++)
-    argv[i] = xstrdup (json_string_value (json_array_get (argv_json, i)) ?: "");
   if (n == 0)
     return 1;
-  if (strcmp (t->runtime, "builtin") != 0)
-    {
-      char **av = xzalloc ((n + 8) * sizeof (char *));
-      size_t k = 0;
-      av[k++] = xstrdup (t->runtime);
-      av[k++] = xstrdup ("--root");
-      av[k++] = xstrdup (t->runtime_root);
-      av[k++] = xstrdup ("exec");
-      av[k++] = xstrdup (t->ctr_id);
-      for (size_t i = 0; i < n; i++)
-        av[k++] = argv[i];
-      execvp (av[0], av);
-      _exit (1);
-    }
-  pp_exec_opts_t o = { .stdin_fd = -1, .tty_fd = -1 };
+  cleanup_strv char **argv = xzalloc ((n + 1) * sizeof (char *));
+  for (size_t i = 0; i < n; i++)
+    argv[i] = xstrdup (json_string_value (json_array_get (argv_json, i)) ?: "");
+  pp_runtime_exec_t o = { .stdin = false };
   int status = 1;
-  pp_error_t err = NULL;
-  if (pp_executor_exec (t->bundle, t->target, argv, &o, &status, &err) < 0)
-    {
-      pp_error_release (&err);
-      return 1;
-    }
+  cleanup_error pp_error_t err = NULL;
+  if (t->rt->exec (t->rt, &t->ctr, argv, &o, &status, &err) < 0)
+    return 1;
   return status;
 }
 

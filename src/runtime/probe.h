@@ -4,6 +4,8 @@
 #ifndef PP_PROBE_H
 #define PP_PROBE_H
 
+#include "runtime/runtime.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -42,12 +44,9 @@ void pp_probe_arm (pp_probe_t *p, int64_t now_ms);
 
 typedef struct
 {
-  const char *netns;   /* the pod's network namespace file, or NULL (hostNetwork) */
-  const char *bundle;  /* the container's, for exec */
-  const char *runtime; /* builtin, runc, crun */
-  const char *runtime_root;
-  const char *ctr_id;
-  pid_t target; /* the container's process */
+  const char *netns;      /* the pod's network namespace file, or NULL (hostNetwork) */
+  const pp_runtime_t *rt; /* what runs the container: exec checks enter it through it */
+  pp_runtime_ctr_t ctr;
 } pp_probe_target_t;
 
 /* Starts one check as a child process that exits 0 on success. */

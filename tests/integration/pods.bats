@@ -140,6 +140,67 @@ assert_nothing_left() {
 	assert_contains "$output" "terminal"
 }
 
+# The directories of a container's cgroup in every hierarchy (v1 and hybrid: one each; v2: one): ctr_cgroups POD-CONTAINER.
+ctr_cgroups() {
+	ls -d /sys/fs/cgroup/*/podplay/"$(ctr_field "$1" podId)/$(ctr_field "$1" id)" \
+		/sys/fs/cgroup/podplay/"$(ctr_field "$1" podId)/$(ctr_field "$1" id)" 2>/dev/null || true
+}
+
+@test "exec and exec probes join the container's cgroup and change nothing of it; an exec into a container that just ended makes none" {
+	cat >"$Y/cg.yaml" <<-YAML
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: cg
+	spec:
+	  restartPolicy: Never
+	  terminationGracePeriodSeconds: 0
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "exec sleep 1000"]
+	    resources:
+	      limits:
+	        memory: 64Mi
+	    readinessProbe:
+	      exec:
+	        command: ["sh", "-c", "echo probed >>/tmp/probes"]
+	      periodSeconds: 1
+	YAML
+	run -0 pp kube play "$Y/cg.yaml"
+	wait_field cg-main ready True 20
+	pid=$(ctr_field cg-main pid)
+	limit=$(cgroup_file "$pid" memory memory.limit_in_bytes memory.max)
+	inode=$(stat -c %i "${limit%/*}")
+	assert_equal "$(cat "$limit")" 67108864
+	# The limit as changed since the start, by hand: neither an exec nor a probe writes the pod's again.
+	echo 50331648 >"$limit"
+	probes=$(pp exec cg-main sh -c 'wc -l </tmp/probes')
+	for _ in $(seq 100); do
+		[ "$(pp exec cg-main sh -c 'wc -l </tmp/probes')" -ge $((probes + 2)) ] && break
+		sleep 0.1
+	done
+	[ "$(pp exec cg-main sh -c 'wc -l </tmp/probes')" -ge $((probes + 2)) ]
+	run -0 pp exec cg-main true
+	assert_equal "$(cat "$limit")" 50331648
+	assert_equal "$(stat -c %i "${limit%/*}")" "$inode"
+	# The cgroup goes while the exec is on its way, as when the container has just ended and its monitor removed
+	# it (its process, still to be told, is moved out to each root cgroup first): the exec fails, and makes none.
+	cgroups=$(ctr_cgroups cg-main)
+	[ -n "$cgroups" ]
+	for d in $cgroups; do
+		[ -d "$d" ] || continue # a hierarchy listed twice (cpu and cpuacct linked to cpu,cpuacct)
+		echo "$pid" >"${d%%/podplay/*}/cgroup.procs"
+		rmdir "$d"
+	done
+	run pp exec cg-main true
+	if [ -z "${PODPLAY_RUNTIME:-}" ]; then
+		assert_equal "$status" 125
+		assert_contains "$output" "the container has ended"
+	fi
+	assert_equal "$(ctr_cgroups cg-main)" ""
+}
+
 @test "pod stop, start and rm, and kube down leaves no process, mount, namespace file or directory" {
 	pod_yaml life Always 'a|trap "exit 0" TERM; while true; do sleep 0.1; done' 'b|exec sleep 100' >"$Y/life.yaml"
 	run -0 pp kube play "$Y/life.yaml"
