@@ -458,3 +458,21 @@ limited_yaml() {
 	run -0 pp logs --tail 1 follow-main
 	assert_equal "$output" "second"
 }
+
+@test "a pod of 70 containers: every container's output reaches its log" {
+	{
+		pod_yaml many Never
+		for i in $(seq 70); do
+			printf '  - name: c%s\n    image: localhost/busybox:latest\n' "$i"
+			printf '    command: ["sh", "-c", "echo line-of-c%s; exec sleep 1000"]\n' "$i"
+		done
+	} >"$Y/many.yaml"
+	run -0 pp kube play "$Y/many.yaml"
+	assert_contains "$output" "started (70 containers)"
+	expected=$(for i in $(seq 70); do echo "c$i | line-of-c$i"; done | sort)
+	for _ in $(seq 100); do
+		[ "$(pp pod logs many | sort)" = "$expected" ] && break
+		sleep 0.2
+	done
+	assert_equal "$(pp pod logs many | sort)" "$expected"
+}
