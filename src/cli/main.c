@@ -92,13 +92,13 @@ static const pp_command_t pod_commands[] = {
     .summary = "Stop pods",
     .usage = "[-t SECONDS] POD...|--all",
     .help = "Sends SIGTERM to the containers, SIGKILL after the grace period (the pod's\n"
-            "terminationGracePeriodSeconds, 30 by default, or -t).\n",
+            "terminationGracePeriodSeconds, 30 by default, or -t).  The pods named stop together.\n",
     .run = pp_cmd_pod_stop },
   { .name = "rm",
     .summary = "Remove pods",
     .usage = "[-f] [-t SECONDS] POD...|--all",
-    .help = "Removes stopped pods; -f stops running ones first.  Nothing of them is left: processes, mounts,\n"
-            "namespace files, directories and records.\n",
+    .help = "Removes stopped pods; -f stops running ones first, all together, each within its grace period (or\n"
+            "-t).  Nothing of them is left: processes, mounts, namespace files, directories and records.\n",
     .run = pp_cmd_pod_rm },
   { .name = "logs",
     .summary = "Show the logs of a pod's containers",

@@ -399,9 +399,12 @@ timeout_options (pp_cli_t *cli, int argc, char **argv, int *timeout, bool *force
   return -1;
 }
 
-/* The pods named by the arguments (or all of them), each given to `fn`; errors are printed and counted. */
+/* The pods named by the arguments (or all of them), each given to `fn`; errors are printed and counted.  With
+   `stop_first`, every pod's monitor is told to stop before the first is given to `fn`, after *stop_first seconds
+   (each pod's grace period when negative): the pods stop together, not one grace period after another, as Podman
+   stops a command's pods in parallel. */
 static int
-each_pod (pp_cli_t *cli, int argc, char **argv, bool all,
+each_pod (pp_cli_t *cli, int argc, char **argv, bool all, const int *stop_first,
           int (*fn) (pp_cli_t *, pp_state_t *, pp_pod_rec_t *, void *, pp_error_t *), void *data)
 {
   pp_state_t *state;
@@ -432,6 +435,8 @@ each_pod (pp_cli_t *cli, int argc, char **argv, bool all,
             status = PP_EXIT_ERROR;
           }
     }
+  for (size_t i = 0; stop_first && i < n; i++)
+    pp_pod_stop_begin (&pods[i], *stop_first >= 0 ? *stop_first : pp_pod_grace (cli->ctx, pods[i].id));
   for (size_t i = 0; i < n; i++)
     if (fn (cli, state, &pods[i], data, &err) < 0)
       {
@@ -463,7 +468,7 @@ pp_cmd_pod_stop (pp_cli_t *cli, int argc, char **argv)
   int r = timeout_options (cli, argc, argv, &timeout, NULL, &all);
   if (r >= 0)
     return r;
-  return each_pod (cli, argc, argv, all, stop_one, &timeout);
+  return each_pod (cli, argc, argv, all, &timeout, stop_one, &timeout);
 }
 
 static int
@@ -481,7 +486,7 @@ pp_cmd_pod_start (pp_cli_t *cli, int argc, char **argv)
   int r = timeout_options (cli, argc, argv, &timeout, NULL, &all);
   if (r >= 0)
     return r;
-  return each_pod (cli, argc, argv, all, start_one, NULL);
+  return each_pod (cli, argc, argv, all, NULL, start_one, NULL);
 }
 
 typedef struct
@@ -508,7 +513,7 @@ pp_cmd_pod_rm (pp_cli_t *cli, int argc, char **argv)
   int r = timeout_options (cli, argc, argv, &o.timeout, &o.force, &all);
   if (r >= 0)
     return r;
-  return each_pod (cli, argc, argv, all, rm_one, &o);
+  return each_pod (cli, argc, argv, all, o.force ? &o.timeout : NULL, rm_one, &o);
 }
 
 /* ---- logs ---- */

@@ -476,3 +476,39 @@ limited_yaml() {
 	done
 	assert_equal "$(pp pod logs many | sort)" "$expected"
 }
+
+@test "pod rm -f stops every pod at once: pods that ignore SIGTERM wait out one grace period together, not one after another" {
+	mkdir "$BATS_TEST_TMPDIR/release"
+	for name in slow1 slow2; do
+		cat >"$Y/$name.yaml" <<-YAML
+		apiVersion: v1
+		kind: Pod
+		metadata:
+		  name: $name
+		spec:
+		  restartPolicy: Never
+		  terminationGracePeriodSeconds: 600
+		  containers:
+		  - name: main
+		    image: localhost/busybox:latest
+		    command: ["sh", "-c", "trap '' TERM; while [ ! -e /release/go ]; do sleep 1; done"]
+		    volumeMounts:
+		    - {name: release, mountPath: /release}
+		  volumes:
+		  - name: release
+		    hostPath: {path: $BATS_TEST_TMPDIR/release, type: Directory}
+		YAML
+		run -0 pp kube play "$Y/$name.yaml"
+		wait_field "$name-main" status Running
+	done
+	ids=$(printf '%s\n' "$(pod_field slow1 id)" "$(pod_field slow2 id)")
+	pp pod rm -f slow1 slow2 >"$BATS_TEST_TMPDIR/rm.out" 2>&1 3>&- &
+	rm_pid=$!
+	# Both are stopping while the first one's grace period runs (it would last 600 s).
+	wait_field slow1-main status Stopping
+	wait_field slow2-main status Stopping
+	touch "$BATS_TEST_TMPDIR/release/go"
+	wait "$rm_pid"
+	assert_equal "$(sort "$BATS_TEST_TMPDIR/rm.out")" "$(printf '%s\n' "$ids" | sort)"
+	assert_equal "$(pod_names)" ""
+}
