@@ -45,13 +45,66 @@ pp_load_result_release (pp_load_result_t *r)
   r->n = 0;
 }
 
-static const char *
-host_arch (void)
+void
+pp_platform_of_machine (const char *machine, const char **arch, const char **variant)
 {
-  struct utsname u;
-  if (uname (&u) == 0 && strcmp (u.machine, "aarch64") == 0)
-    return "arm64";
-  return "amd64";
+  static const struct
+  {
+    const char *machine, *arch, *variant;
+  } names[] = {
+    { "x86_64", "amd64", "" },
+    { "amd64", "amd64", "" },
+    { "i386", "386", "" },
+    { "i486", "386", "" },
+    { "i586", "386", "" },
+    { "i686", "386", "" },
+    { "aarch64", "arm64", "" },
+    { "arm64", "arm64", "" },
+    { "armv8l", "arm", "v7" },
+    { "armv7l", "arm", "v7" },
+    { "armv7", "arm", "v7" },
+    { "armv6l", "arm", "v6" },
+    { "armv5tel", "arm", "v5" },
+    { "armv5tejl", "arm", "v5" },
+    { "ppc64le", "ppc64le", "" },
+    { "ppc64", "ppc64", "" },
+    { "s390x", "s390x", "" },
+    { "riscv64", "riscv64", "" },
+    { "loongarch64", "loong64", "" },
+    { "mips64", "mips64", "" },
+  };
+  for (size_t i = 0; i < PP_N_ELEMENTS (names); i++)
+    if (strcmp (machine, names[i].machine) == 0)
+      {
+        *arch = names[i].arch;
+        *variant = names[i].variant;
+        return;
+      }
+  *arch = machine;
+  *variant = "";
+}
+
+void
+pp_platform_describe (json_t *platform, pp_buf_t *list)
+{
+  const char *os = json_string_value (json_object_get (platform, "os"));
+  const char *arch = json_string_value (json_object_get (platform, "architecture"));
+  const char *variant = json_string_value (json_object_get (platform, "variant"));
+  pp_buf_printf (list, "%s%s/%s%s%s", list->len ? ", " : "", os ? os : "?", arch ? arch : "?", variant ? "/" : "",
+                 variant ? variant : "");
+}
+
+bool
+pp_platform_matches (json_t *platform, const char *os, const char *arch, const char *variant, bool exact_variant)
+{
+  const char *mos = json_string_value (json_object_get (platform, "os"));
+  const char *march = json_string_value (json_object_get (platform, "architecture"));
+  const char *mvar = json_string_value (json_object_get (platform, "variant"));
+  if (mos == NULL || march == NULL || strcmp (mos, os) != 0 || strcmp (march, arch) != 0)
+    return false;
+  if (*variant == '\0')
+    return true;
+  return mvar ? strcmp (mvar, variant) == 0 : !exact_variant;
 }
 
 static json_t *
@@ -181,7 +234,10 @@ import_index (import_t *im, const char *digest, const char *name, pp_error_t *er
   json_t *index = pp_store_read_json (im->store, digest, err);
   if (index == NULL)
     return -1;
-  const char *arch = host_arch ();
+  struct utsname u;
+  const char *arch = "amd64", *variant = "";
+  if (uname (&u) == 0)
+    pp_platform_of_machine (u.machine, &arch, &variant);
   json_t *manifests = json_object_get (index, "manifests"), *m;
   size_t i;
   int ret = 1;
@@ -189,15 +245,13 @@ import_index (import_t *im, const char *digest, const char *name, pp_error_t *er
   json_array_foreach (manifests, i, m)
   {
     json_t *p = json_object_get (m, "platform");
-    const char *os = json_string_value (json_object_get (p, "os"));
-    const char *a = json_string_value (json_object_get (p, "architecture"));
-    pp_buf_printf (&have, "%s%s/%s", have.len ? ", " : "", os ? os : "?", a ? a : "?");
-    if (ret == 1 && os && a && strcmp (os, "linux") == 0 && strcmp (a, arch) == 0)
+    pp_platform_describe (p, &have);
+    if (ret == 1 && pp_platform_matches (p, "linux", arch, variant, false))
       ret = import_descriptor (im, m, name, err);
   }
   if (ret == 1)
-    ret = pp_error_make (err, 0, "%s: image %s has no linux/%s variant (it has %s)", im->source, digest, arch,
-                         have.len ? have.data : "none");
+    ret = pp_error_make (err, 0, "%s: image %s has no linux/%s%s%s variant (it has %s)", im->source, digest, arch,
+                         *variant ? "/" : "", variant, have.len ? have.data : "none");
   pp_buf_free (&have);
   json_decref (index);
   return ret;

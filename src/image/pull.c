@@ -380,31 +380,28 @@ get (registry_t *r, const char *path, const char *accept, response_t *resp, pp_b
 
 /* ---- manifests ---- */
 
-static const char *
-platform_arch (const pp_pull_opts_t *opts, char *os, size_t os_len, char *variant, size_t vlen)
+/* The platform to pull for: --platform os/arch[/variant] (its variant exact), else this machine's. */
+static bool
+platform_of (const pp_pull_opts_t *opts, char os[32], char arch[32], char variant[32])
 {
-  static char arch[96];
-  snprintf (os, os_len, "linux");
+  snprintf (os, 32, "linux");
   variant[0] = '\0';
-  if (opts->platform)
+  const char *slash = opts->platform ? strchr (opts->platform, '/') : NULL;
+  if (slash)
     {
-      char buf[96];
-      snprintf (buf, sizeof buf, "%s", opts->platform);
-      char *a = strchr (buf, '/');
-      if (a)
-        {
-          *a++ = '\0';
-          snprintf (os, os_len, "%s", buf);
-          char *v = strchr (a, '/');
-          if (v)
-            *v++ = '\0', snprintf (variant, vlen, "%s", v);
-          snprintf (arch, sizeof arch, "%s", a);
-          return arch;
-        }
+      snprintf (os, 32, "%.*s", (int)(slash - opts->platform), opts->platform);
+      const char *v = strchr (slash + 1, '/');
+      snprintf (arch, 32, "%.*s", v ? (int)(v - slash - 1) : 31, slash + 1);
+      snprintf (variant, 32, "%s", v ? v + 1 : "");
+      return v != NULL;
     }
   struct utsname u;
-  snprintf (arch, sizeof arch, "%s", uname (&u) == 0 && strcmp (u.machine, "aarch64") == 0 ? "arm64" : "amd64");
-  return arch;
+  const char *a = "amd64", *var = "";
+  if (uname (&u) == 0)
+    pp_platform_of_machine (u.machine, &a, &var);
+  snprintf (arch, 32, "%s", a);
+  snprintf (variant, 32, "%s", var);
+  return false;
 }
 
 /* Fetches a manifest by tag or digest, verified, stored as a blob; its digest goes to `digest`. */
@@ -633,21 +630,16 @@ ping (registry_t *r, pp_error_t *err)
 static json_t *
 pick_platform (registry_t *r, pp_store_t *store, json_t *index, char digest[72], pp_error_t *err)
 {
-  char os[96], variant[96];
-  const char *arch = platform_arch (r->opts, os, sizeof os, variant, sizeof variant);
+  char os[32], arch[32], variant[32];
+  bool exact = platform_of (r->opts, os, arch, variant);
   json_t *m;
   size_t i;
   pp_buf_t have = { 0 };
   json_array_foreach (json_object_get (index, "manifests"), i, m)
   {
     json_t *p = json_object_get (m, "platform");
-    const char *mos = json_string_value (json_object_get (p, "os"));
-    const char *march = json_string_value (json_object_get (p, "architecture"));
-    const char *mvar = json_string_value (json_object_get (p, "variant"));
-    pp_buf_printf (&have, "%s%s/%s%s%s", have.len ? ", " : "", mos ? mos : "?", march ? march : "?",
-                   mvar ? "/" : "", mvar ? mvar : "");
-    if (mos && march && strcmp (mos, os) == 0 && strcmp (march, arch) == 0
-        && (!*variant || (mvar && strcmp (mvar, variant) == 0)))
+    pp_platform_describe (p, &have);
+    if (pp_platform_matches (p, os, arch, variant, exact))
       {
         const char *d = json_string_value (json_object_get (m, "digest"));
         pp_buf_free (&have);

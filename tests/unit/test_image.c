@@ -1,6 +1,8 @@
-/* The image module's pure parts: references, digests, SHA-256, and layer unpacking confined to its directory. */
+/* The image module's pure parts: references, digests, SHA-256, platform names, and layer unpacking confined to its
+   directory. */
 #include "unit.h"
 #include "image/digest.h"
+#include "image/load.h"
 #include "image/ref.h"
 #include "image/unpack.h"
 
@@ -536,6 +538,67 @@ test_refuse_hardlink_out (void **state)
   assert_int_equal (st.st_nlink, 1);
 }
 
+/* ---- platforms ---- */
+
+static void
+test_platform_of_machine (void **state)
+{
+  (void)state;
+  static const struct
+  {
+    const char *machine, *arch, *variant;
+  } cases[] = {
+    { "x86_64", "amd64", "" },
+    { "aarch64", "arm64", "" },
+    { "armv7l", "arm", "v7" },
+    { "armv6l", "arm", "v6" },
+    { "armv5tel", "arm", "v5" },
+    { "i686", "386", "" },
+    { "i386", "386", "" },
+    { "ppc64le", "ppc64le", "" },
+    { "s390x", "s390x", "" },
+    { "riscv64", "riscv64", "" },
+    { "loongarch64", "loong64", "" },
+    { "sparc64", "sparc64", "" }, /* unknown: its own name */
+  };
+  for (size_t i = 0; i < PP_N_ELEMENTS (cases); i++)
+    {
+      const char *arch = NULL, *variant = NULL;
+      pp_platform_of_machine (cases[i].machine, &arch, &variant);
+      assert_string_equal (arch, cases[i].arch);
+      assert_string_equal (variant, cases[i].variant);
+    }
+}
+
+static void
+test_platform_matches (void **state)
+{
+  (void)state;
+  json_t *armv6 = json_pack ("{s:s, s:s, s:s}", "os", "linux", "architecture", "arm", "variant", "v6");
+  json_t *armv7 = json_pack ("{s:s, s:s, s:s}", "os", "linux", "architecture", "arm", "variant", "v7");
+  json_t *arm = json_pack ("{s:s, s:s}", "os", "linux", "architecture", "arm");
+  json_t *amd64 = json_pack ("{s:s, s:s}", "os", "linux", "architecture", "amd64");
+  json_t *win = json_pack ("{s:s, s:s}", "os", "windows", "architecture", "amd64");
+  assert_true (pp_platform_matches (amd64, "linux", "amd64", "", false));
+  assert_false (pp_platform_matches (win, "linux", "amd64", "", false));
+  assert_false (pp_platform_matches (amd64, "linux", "arm64", "", false));
+  /* An armv7l host takes v7, or an arm image that names no variant; never v6. */
+  assert_false (pp_platform_matches (armv6, "linux", "arm", "v7", false));
+  assert_true (pp_platform_matches (armv7, "linux", "arm", "v7", false));
+  assert_true (pp_platform_matches (arm, "linux", "arm", "v7", false));
+  /* --platform linux/arm/v7: that variant only. */
+  assert_false (pp_platform_matches (arm, "linux", "arm", "v7", true));
+  assert_true (pp_platform_matches (armv6, "linux", "arm", "", false));
+  pp_buf_t list = { 0 };
+  pp_platform_describe (armv7, &list);
+  pp_platform_describe (amd64, &list);
+  assert_string_equal (list.data, "linux/arm/v7, linux/amd64");
+  pp_buf_free (&list);
+  json_t *all[] = { armv6, armv7, arm, amd64, win };
+  for (size_t i = 0; i < PP_N_ELEMENTS (all); i++)
+    json_decref (all[i]);
+}
+
 int
 main (void)
 {
@@ -545,6 +608,8 @@ main (void)
     cmocka_unit_test (test_ref_tag_and_digest),
     cmocka_unit_test (test_digest_valid),
     cmocka_unit_test (test_sha256_vectors),
+    cmocka_unit_test (test_platform_of_machine),
+    cmocka_unit_test (test_platform_matches),
     cmocka_unit_test_setup_teardown (test_unpack_regular_file, setup_dirs, teardown_dirs),
     cmocka_unit_test_setup_teardown (test_unpack_links, setup_dirs, teardown_dirs),
     cmocka_unit_test_setup_teardown (test_unpack_whiteout_opaque, setup_dirs, teardown_dirs),
