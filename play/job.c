@@ -302,6 +302,11 @@ pp_job_start (pp_context_t *ctx, const char *name, const pp_job_maker_t *maker, 
   if (mkdir (dir, 0700) < 0 && errno != EEXIST)
     return pp_error_make (err, errno, "create `%s`", dir);
   int ready_fd = -1;
+  /* The controller runs in the forked child without an exec (it makes pods from the play's plan in memory): this
+     fork relies on `kube play` being single-threaded here.  That holds: the play's threads (the validation of
+     manifest parts, the image pulls' workers) are joined before any pod or Job is made; the only thread that may
+     outlive them, a name lookup libcurl abandoned (its threaded resolver detaches it), takes no lock the
+     controller takes (it resolves no name), and glibc makes malloc and stdio usable in a forked child. */
   int r = pp_fork_detached (logpath, &ready_fd, err);
   if (r == 0)
     _exit (controller_run (ctx, name, maker, ready_fd));

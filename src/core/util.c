@@ -300,8 +300,12 @@ pp_send_fd (int sock, int fd, const char *name)
     struct cmsghdr align;
   } u;
   memset (&u, 0, sizeof u);
-  cleanup_free char *data = xstrdup (name);
-  struct iovec iov = { .iov_base = data, .iov_len = strlen (data) + 1 };
+  /* A copy on the stack: a container's child sends its terminal with this, between fork and exec. */
+  char data[64];
+  size_t len = strnlen (name, sizeof data - 1);
+  memcpy (data, name, len);
+  data[len] = '\0';
+  struct iovec iov = { .iov_base = data, .iov_len = len + 1 };
   struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof u.buf };
   struct cmsghdr *cm = CMSG_FIRSTHDR (&msg);
   cm->cmsg_level = SOL_SOCKET;

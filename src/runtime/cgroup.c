@@ -367,8 +367,15 @@ pp_cgroup_open_procs (const char *path, int **fds, size_t *n, pp_error_t *err)
 int
 pp_cgroup_enter_fds (const int *fds, size_t n, pid_t pid)
 {
+  /* The digits by hand: a forked child calls this, where snprintf has no place. */
   char buf[24];
-  int len = snprintf (buf, sizeof buf, "%d", (int)pid);
+  int len = (int)sizeof buf;
+  unsigned int v = pid > 0 ? (unsigned int)pid : 0;
+  do
+    buf[--len] = (char)('0' + v % 10);
+  while ((v /= 10) > 0);
+  memmove (buf, buf + len, sizeof buf - (size_t)len);
+  len = (int)sizeof buf - len;
   for (size_t i = 0; i < n; i++)
     if (PP_RETRY (write (fds[i], buf, (size_t)len)) != len)
       return -1;

@@ -642,9 +642,15 @@ static void __attribute__ ((noreturn)) exec_process (const prep_t *p, int errfd)
         const char *e = strchr (d, ':');
         size_t n = e ? (size_t) (e - d) : strlen (d);
         char full[4096];
-        snprintf (full, sizeof full, "%.*s/%s", (int) n, d, p->args[0]);
-        if (access (full, X_OK) == 0)
-          execve (full, p->args, p->env);
+        size_t len = strlen (p->args[0]);
+        if (n + 1 + len < sizeof full)
+          {
+            memcpy (full, d, n);
+            full[n] = '/';
+            memcpy (full + n + 1, p->args[0], len + 1);
+            if (access (full, X_OK) == 0)
+              execve (full, p->args, p->env);
+          }
         d = e ? e + 1 : d + n;
       }
   if (errno == 0)
@@ -747,7 +753,10 @@ static void __attribute__ ((noreturn)) container_child (const prep_t *p, const p
   container_init (p, io && p->terminal ? io->console_sock : -1, errfd);
 }
 
-/* fork(), with a new PID namespace when asked: clone3 without a stack returns twice, as fork does. */
+/* fork(), with a new PID namespace when asked: clone3 without a stack returns twice, as fork does.  The child
+   (container_child) applies what prepare computed, with syscalls; the few library calls left in it (snprintf of
+   mount paths, ptsname_r) rely on the caller being single-threaded, which holds: containers are started by a pod's
+   monitor, which makes no thread (nor do the unit tests that run bundles). */
 static pid_t
 clone_process (int flags)
 {
@@ -936,6 +945,9 @@ pp_executor_exec (const char *dir, pid_t target, char *const *argv, const pp_exe
   int pipefd[2] = { -1, -1 };
   if (ret == 0 && pipe2 (pipefd, O_CLOEXEC) < 0)
     ret = pp_error_make (err, errno, "pipe");
+  /* The child and its inner fork only apply what was opened and computed here (the cgroup's cgroup.procs, the
+     namespaces, the seccomp filter), with syscalls: callers are `podplay exec` and a monitor's probe child, neither
+     of which has threads, and the child allocates nothing besides. */
   pid_t pid = ret == 0 ? fork () : -1;
   if (ret == 0 && pid < 0)
     ret = pp_error_make (err, errno, "fork");

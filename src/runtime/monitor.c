@@ -829,6 +829,7 @@ start_pause (monitor_t *m, pp_error_t *err)
   cleanup_close int userns = pp_pod_userns_open (m->ctx, m->pod_id, err);
   if (userns == -1)
     return -1;
+  /* The pause child makes only async-signal-safe calls (and the monitor has no threads besides). */
   struct clone_args args = { .flags = CLONE_NEWPID, .exit_signal = SIGCHLD };
   pid_t pid = userns >= 0 ? pp_userns_fork (userns, -1, CLONE_NEWPID)
                           : (pid_t) syscall (SYS_clone3, &args, sizeof args);

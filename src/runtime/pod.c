@@ -175,6 +175,7 @@ make_namespaces (const char *nsd, const char *hostname, uint32_t userns_base, pp
       close (go[1]);
       return pp_error_make (err, errno, "pipe");
     }
+  /* ns_child makes only async-signal-safe calls: `kube play` makes pods after its pulls, and may have threads. */
   struct clone_args args = { .flags = userns_base ? CLONE_NEWUSER : 0, .exit_signal = SIGCHLD };
   pid_t pid = (pid_t) syscall (SYS_clone3, &args, sizeof args);
   if (pid == 0)
@@ -555,6 +556,13 @@ pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
   cleanup_free char *data = pp_pod_datadir (ctx, pod_id);
   cleanup_free char *logpath = xasprintf ("%s/monitor.log", data);
   const char *level = pp_log_level_name (ctx->log_level);
+  /* Made before the fork: `kube play` may have threads (image pulls), so that the child, until it execs, may only
+     make async-signal-safe calls (no allocation). */
+  cleanup_strv char **argv = xzalloc (10 * sizeof (char *));
+  const char *const words[]
+      = { bin, "--root", ctx->root, "--runroot", ctx->runroot, "--log-level", level, "monitor", pod_id };
+  for (size_t i = 0; i < PP_N_ELEMENTS (words); i++)
+    argv[i] = xstrdup (words[i]);
   int ready_fd = -1;
   int r = pp_fork_detached (logpath, &ready_fd, err);
   if (r == 0)
@@ -562,11 +570,7 @@ pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
       /* The monitor writes why it failed, or nothing, on fd 3. */
       if (dup2 (ready_fd, 3) < 0)
         _exit (127);
-      /* Copies: execv's argv is not const, and this child execs or exits. */
-      char *const argv[] = { xstrdup (bin),  xstrdup ("--root"),      ctx->root,        xstrdup ("--runroot"),
-                             ctx->runroot, xstrdup ("--log-level"), xstrdup (level), xstrdup ("monitor"),
-                             xstrdup (pod_id), NULL };
-      execv (bin, argv);
+      execv (argv[0], argv);
       _exit (127);
     }
   return r < 0 ? -1 : ready_fd;
@@ -579,6 +583,8 @@ pp_fork_detached (const char *logpath, int *ready_fd, pp_error_t *err)
   if (pipe2 (pipefd, O_CLOEXEC) < 0)
     return pp_error_make (err, errno, "pipe");
   fflush (NULL);
+  /* The child makes only async-signal-safe calls here, for callers with threads (`kube play` after its pulls); what
+     it runs once this returns 0 is the caller's to keep so (see pp_pod_spawn_monitor and pp_job_start). */
   pid_t pid = fork ();
   if (pid < 0)
     {

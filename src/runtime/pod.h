@@ -80,7 +80,8 @@ int pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err
 int pp_pod_monitor_ready (int fd, pp_error_t *err);
 /* Forks a process detached from this one (a double fork): its own session, stdin and stdout on /dev/null,
    stderr appended to `logpath`, in /.  Returns 0 in it, with `ready_fd` the end it writes an error to (or
-   closes); 1 in the caller, with `ready_fd` the end pp_pod_monitor_ready reads; -1 on error. */
+   closes); 1 in the caller, with `ready_fd` the end pp_pod_monitor_ready reads; -1 on error.  In a caller that
+   may have threads, the child makes only async-signal-safe calls until it execs. */
 int pp_fork_detached (const char *logpath, int *ready_fd, pp_error_t *err);
 /* Whether the monitor recorded for the pod is alive (and is that pod's monitor, not a reused pid). */
 bool pp_pod_monitor_alive (const pp_pod_rec_t *pod);

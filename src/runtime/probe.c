@@ -161,6 +161,8 @@ exec_podplay_probe (const char *kind, json_t *h, const char *what, int64_t timeo
 pid_t
 pp_probe_launch (const pp_probe_t *p, const pp_probe_target_t *t)
 {
+  /* The check runs in the child without an exec (JSON, allocation, name lookups, the executor): this relies on the
+     monitor being single-threaded, which holds (podplay-monitor makes no thread, and links no library that does). */
   pid_t pid = fork ();
   if (pid != 0)
     return pid;

@@ -109,6 +109,8 @@ run (char **argv, const int fds_in[3], const char *dir, int console, int *status
   int fds[3];
   for (int i = 0; i < 3; i++)
     fds[i] = fds_in && fds_in[i] >= 0 ? fds_in[i] : null;
+  /* spawn_child is async-signal-safe: `podplay exec` and a monitor call this, neither with threads, but nothing
+     here needs that to hold. */
   pid_t pid = fork ();
   if (pid == 0)
     {

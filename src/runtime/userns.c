@@ -91,6 +91,7 @@ pp_userns_fork (int userns_fd, int pidns_fd, int flags)
   int pipefd[2];
   if (pipe2 (pipefd, O_CLOEXEC) < 0)
     return -1;
+  /* The helper makes only async-signal-safe calls: setns, clone3 and a write. */
   pid_t helper = fork ();
   if (helper < 0)
     {
