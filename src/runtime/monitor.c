@@ -4,7 +4,6 @@
    are logged and survived. */
 #include "runtime/monitor.h"
 #include "runtime/cgroup.h"
-#include "runtime/executor.h"
 #include "runtime/logfile.h"
 #include "runtime/probe.h"
 #include "runtime/pod.h"
@@ -23,8 +22,6 @@
 #include <sys/syscall.h>
 #include <sys/mount.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
