@@ -3,6 +3,7 @@
    once the files no longer hold them). */
 #include "play/plan.h"
 #include "play/job.h"
+#include "runtime/runtime.h"
 
 #include <limits.h>
 #include <string.h>
@@ -195,11 +196,12 @@ hash_pod (pp_play_t *play, pp_pod_plan_t *p)
   p->play_file = play_file_for (play->paths, play->n_paths, p->doc->file);
   uint64_t h = p->job ? pp_plan_node_hash (p->node, PP_FNV_OFFSET)
                       : pp_plan_node_hash (p->meta, pp_plan_node_hash (p->spec, PP_FNV_OFFSET));
-  p->runtime = pp_plan_str (p->spec, "runtimeClassName") ?: play->opts->runtime;
-  if (p->runtime && strcmp (p->runtime, "builtin") == 0)
-    p->runtime = NULL;
-  const char *rt = p->runtime ? p->runtime : "builtin";
-  h = pp_fnv1a (rt, strlen (rt), h);
+  /* runtimeClassName was checked with the rest of the spec: an unknown one never gets here. */
+  const pp_runtime_t *rt = pp_runtime_find (pp_plan_str (p->spec, "runtimeClassName") ?: play->opts->runtime, NULL);
+  if (rt == NULL)
+    rt = &pp_runtime_builtin;
+  p->runtime = rt->external ? rt->name : NULL;
+  h = pp_fnv1a (rt->name, strlen (rt->name), h);
   snprintf (p->hash, sizeof p->hash, "%016llx", (unsigned long long)h);
 }
 
