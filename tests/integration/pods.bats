@@ -185,13 +185,19 @@ ctr_cgroups() {
 	assert_equal "$(cat "$limit")" 50331648
 	assert_equal "$(stat -c %i "${limit%/*}")" "$inode"
 	# The cgroup goes while the exec is on its way, as when the container has just ended and its monitor removed
-	# it (its process, still to be told, is moved out to each root cgroup first): the exec fails, and makes none.
+	# it (its processes, still to be told, are moved out to each root cgroup first): the exec fails, makes none.
 	cgroups=$(ctr_cgroups cg-main)
 	[ -n "$cgroups" ]
 	for d in $cgroups; do
-		[ -d "$d" ] || continue # a hierarchy listed twice (cpu and cpuacct linked to cpu,cpuacct)
-		echo "$pid" >"${d%%/podplay/*}/cgroup.procs"
-		rmdir "$d"
+		# Again while a probe's process is in it; a hierarchy listed twice (cpu, cpuacct) is gone the second time.
+		for _ in $(seq 50); do
+			[ -d "$d" ] || break
+			for p in $(cat "$d/cgroup.procs"); do
+				echo "$p" >"${d%%/podplay/*}/cgroup.procs" 2>/dev/null || true
+			done
+			rmdir "$d" 2>/dev/null || sleep 0.1
+		done
+		[ ! -d "$d" ]
 	done
 	run pp exec cg-main true
 	if [ -z "${PODPLAY_RUNTIME:-}" ]; then
