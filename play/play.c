@@ -400,8 +400,7 @@ add_pod (const pp_doc_t *doc, const pp_node_t *obj, const pp_node_t *meta, const
   add_containers (p, pp_node_get (spec, "containers"), false);
 }
 
-/* The pods of the documents: Pods, and the replicas of Deployments and DaemonSets (a List's items included);
-   other kinds are named in a warning. */
+/* The pods of the documents: Pods, and the replicas of Deployments and DaemonSets (a List's items included). */
 static void
 collect_object (const pp_doc_t *doc, const pp_node_t *obj, pod_plan_t **pods, size_t *n, job_plan_t **jobs,
                 size_t *n_jobs, pp_play_objects_t *objs, pp_diags_t *diags)
@@ -471,9 +470,7 @@ collect_object (const pp_doc_t *doc, const pp_node_t *obj, pod_plan_t **pods, si
   else if (strcmp (kind, "ConfigMap") == 0 || strcmp (kind, "Secret") == 0
            || strcmp (kind, "PersistentVolumeClaim") == 0)
     pp_play_objects_add (objs, kind, obj);
-  else
-    pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, obj->line, obj->col, "kind",
-                  "a %s is not played yet (Pods, Deployments, DaemonSets and Jobs are): it is skipped", kind);
+  /* Any other kind was named in validation's warning, from the table that says what play runs. */
 }
 
 /* The pull policy Kubernetes applies when none is given: Always for :latest or no tag, else IfNotPresent. */

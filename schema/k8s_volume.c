@@ -98,7 +98,7 @@ const pp_type_t pp_t_ConfigMapVolumeSource = { "ConfigMapVolumeSource", ConfigMa
 static const pp_field_t KeyToPath_fields[] = {
 	PP_FIELD ("key", STRING, ONE, SUPPORTED, .required = 1, .check = PP_CHECK_CONFIG_KEY),
 	PP_FIELD ("mode", INT32, ONE, SUPPORTED, .check = PP_CHECK_MODE),
-	PP_FIELD ("path", STRING, ONE, SUPPORTED, .required = 1, .check = PP_CHECK_REL_PATH),
+	PP_FIELD ("path", STRING, ONE, SUPPORTED, .required = 1, .check = PP_CHECK_ITEM_PATH),
 };
 
 const pp_type_t pp_t_KeyToPath = { "KeyToPath", KeyToPath_fields, PP_N_ELEMENTS (KeyToPath_fields) };
@@ -123,7 +123,7 @@ const pp_type_t pp_t_DownwardAPIVolumeSource = { "DownwardAPIVolumeSource", Down
 static const pp_field_t DownwardAPIVolumeFile_fields[] = {
 	PP_FIELD ("fieldRef", OBJECT, ONE, SUPPORTED, .type = &pp_t_ObjectFieldSelector),
 	PP_FIELD ("mode", INT32, ONE, SUPPORTED, .check = PP_CHECK_MODE),
-	PP_FIELD ("path", STRING, ONE, SUPPORTED, .required = 1, .check = PP_CHECK_REL_PATH),
+	PP_FIELD ("path", STRING, ONE, SUPPORTED, .required = 1, .check = PP_CHECK_ITEM_PATH),
 	PP_FIELD ("resourceFieldRef", OBJECT, ONE, SUPPORTED, .type = &pp_t_ResourceFieldSelector),
 };
 
