@@ -50,6 +50,21 @@ host_path (const char *dir, const char *path)
   return path[0] == '/' ? xstrdup (path) : xasprintf ("%s/%s", dir, path);
 }
 
+/* FileOrCreate as the kubelet makes it: an empty file, 0644, when nothing is at the path, in a directory that must
+   be there already; what is there is left for the type's check. */
+static int
+create_host_file (const char *path)
+{
+  struct stat st;
+  if (stat (path, &st) == 0 || errno != ENOENT)
+    return 0;
+  int fd = open (path, O_RDONLY | O_CREAT | O_NOCTTY | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return -1;
+  close (fd);
+  return 0;
+}
+
 /* The checks of a hostPath `type`, on what is there now; NULL when they pass. */
 static const char *
 host_path_problem (const char *path, const char *type)
@@ -61,7 +76,18 @@ host_path_problem (const char *path, const char *type)
   if (strcmp (type, "DirectoryOrCreate") == 0)
     return exists && !S_ISDIR (st.st_mode) ? "exists and is not a directory" : NULL;
   if (strcmp (type, "FileOrCreate") == 0)
-    return exists && !S_ISREG (st.st_mode) ? "exists and is not a file" : NULL;
+    {
+      if (exists)
+        return S_ISREG (st.st_mode) ? NULL : "exists and is not a file";
+      /* The kubelet makes the file alone (an O_CREAT open), never the directories above it. */
+      cleanup_free char *parent = xstrdup (path);
+      char *slash = strrchr (parent, '/');
+      if (slash)
+        *(slash == parent ? slash + 1 : slash) = '\0';
+      return stat (slash ? parent : ".", &st) == 0 && S_ISDIR (st.st_mode)
+                 ? NULL
+                 : "cannot be made: its directory does not exist (FileOrCreate makes the file, not its directories)";
+    }
   if (!exists)
     return "does not exist";
   static const struct
@@ -230,17 +256,22 @@ pp_volumes_check (pp_context_t *ctx, const pp_play_objects_t *objs, const pp_env
 }
 
 /* Creates `rel` (a relative path of the volume, maybe with directories) under the directory `dirfd`, never
-   following a symlink, and writes `data` with `mode`. */
+   following a symlink, and writes `data` with `mode`.  `.` steps and doubled or trailing slashes are dropped, as
+   the kubelet cleans an item's path before it writes it (a/./b is a/b). */
 static int
 write_item (int dirfd, const char *rel, const char *data, size_t len, mode_t mode, int64_t gid, pp_error_t *err)
 {
   cleanup_free char *copy = xstrdup (rel);
   int fd = dup (dirfd);
   char *save = NULL, *comp = strtok_r (copy, "/", &save);
+  while (comp && strcmp (comp, ".") == 0)
+    comp = strtok_r (NULL, "/", &save);
   while (comp && fd >= 0)
     {
       char *next = strtok_r (NULL, "/", &save);
-      if (strcmp (comp, "..") == 0 || strcmp (comp, ".") == 0)
+      while (next && strcmp (next, ".") == 0)
+        next = strtok_r (NULL, "/", &save);
+      if (strcmp (comp, "..") == 0)
         {
           close (fd);
           return pp_error_make (err, 0, "path `%s` leaves its volume", rel);
@@ -435,18 +466,9 @@ pp_volumes_create (pp_context_t *ctx, const char *pod_id, const pp_play_objects_
           const char *type = str_of (src, "type") ?: "";
           if (strcmp (type, "DirectoryOrCreate") == 0 && pp_mkdir_p (vol->source, 0755) < 0)
             return pp_error_make (err, errno, "%s: volume %s: create `%s`", pod->where, vol->name, vol->source);
-          if (strcmp (type, "FileOrCreate") == 0)
-            {
-              cleanup_free char *parent = xstrdup (vol->source);
-              char *slash = strrchr (parent, '/');
-              if (slash && slash != parent)
-                *slash = '\0';
-              pp_mkdir_p (parent, 0755);
-              int fd = open (vol->source, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-              if (fd < 0)
-                return pp_error_make (err, errno, "%s: volume %s: create `%s`", pod->where, vol->name, vol->source);
-              close (fd);
-            }
+          if (strcmp (type, "FileOrCreate") == 0 && create_host_file (vol->source) < 0)
+            return pp_error_make (err, errno, "%s: volume %s: hostPath `%s` (type FileOrCreate): create", pod->where,
+                                  vol->name, vol->source);
           const char *problem = host_path_problem (vol->source, type);
           if (problem)
             return pp_error_make (err, 0, "%s: volume %s: hostPath `%s` (type %s) %s", pod->where, vol->name,
