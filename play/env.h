@@ -41,5 +41,12 @@ char *pp_downward_value (const pp_env_pod_t *pod, const pp_node_t *ctr, const pp
 /* `s` with $(VAR) replaced by VAR's value in `env` ("NAME=value" strings); an undefined $(VAR) stays as written
    and $$ is a literal $, as Kubernetes expands. */
 char *pp_expand_vars (const char *s, char *const *env);
+/* Each string of a sequence expanded so (command, args), as an owned NULL-terminated vector; the names of `env`
+   are indexed once for all of them. */
+char **pp_expand_seq (const pp_node_t *seq, char *const *env);
+
+/* `over` laid over `base` ("NAME=value" vectors, both taken): a name of `over` replaces the same name of `base`
+   where it stands, the others follow in order, as a container's env goes over its image's. */
+char **pp_env_overlay (char **base, char **over);
 
 #endif

@@ -115,17 +115,6 @@ str_seq (const pp_node_t *seq)
   return v;
 }
 
-/* A sequence of strings with $(VAR) expanded, as an owned NULL-terminated vector. */
-static char **
-expanded_seq (const pp_node_t *seq, char *const *env)
-{
-  size_t n = seq && seq->type == PP_NODE_SEQ ? seq->n : 0;
-  char **v = xzalloc ((n + 1) * sizeof (char *));
-  for (size_t i = 0; i < n; i++)
-    v[i] = pp_expand_vars (pp_node_str (seq->u.items[i]) ?: "", env);
-  return v;
-}
-
 /* Releases what apply_pod filled in (the pod's id, its containers' ids, its volumes): a Job's template is applied
    again for its next pod. */
 static void
@@ -595,8 +584,8 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
   char **kenv = pp_play_env (objs, &ep, c->node, err);
   if (kenv == NULL)
     return -1;
-  char **command = expanded_seq (pp_node_get (c->node, "command"), kenv);
-  char **args = expanded_seq (pp_node_get (c->node, "args"), kenv);
+  char **command = pp_expand_seq (pp_node_get (c->node, "command"), kenv);
+  char **args = pp_expand_seq (pp_node_get (c->node, "args"), kenv);
   char **argv = pp_bundle_args (c->image.config, (const char *const *) command, (const char *const *) args, err);
   pp_strv_free (command);
   pp_strv_free (args);
@@ -607,29 +596,12 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
     }
 
   /* The image's environment, then the container's, a later name replacing an earlier one. */
-  size_t n_env = 0, n_kenv = 0;
-  json_t *ienv = json_object_get (cfg, "Env");
-  while (kenv[n_kenv])
-    n_kenv++;
-  char **env = xzalloc ((json_array_size (ienv) + n_kenv + 2) * sizeof (char *));
+  size_t n_env = 0, k;
+  json_t *ienv = json_object_get (cfg, "Env"), *e;
+  char **env = xzalloc ((json_array_size (ienv) + 2) * sizeof (char *));
   env[n_env++] = xasprintf ("HOSTNAME=%s", p->hostname);
-  size_t k;
-  json_t *e;
   json_array_foreach (ienv, k, e) env[n_env++] = xstrdup (json_string_value (e) ?: "");
-  for (size_t j = 0; j < n_kenv; j++)
-    {
-      size_t len = strcspn (kenv[j], "=");
-      for (size_t x = 0; x < n_env; x++)
-        if (strncmp (env[x], kenv[j], len) == 0 && env[x][len] == '=')
-          {
-            free (env[x]);
-            env[x] = env[--n_env];
-            break;
-          }
-      env[n_env++] = steal_pointer (&kenv[j]);
-    }
-  env[n_env] = NULL;
-  pp_strv_free (kenv);
+  env = pp_env_overlay (env, steal_pointer (&kenv));
 
   const char *cwd = str_at (c->node, "workingDir");
   if (cwd == NULL || *cwd == '\0')

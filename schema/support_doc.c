@@ -141,7 +141,9 @@ pp_support_doc_write (FILE *out)
          "  names the field, so nothing is ignored silently;\n"
          "- **not applicable**: meaningless on one machine (scheduling, cloud volumes, fields the API server\n"
          "  sets); `kube validate -v` notes it.\n\n"
-         "A field below a not-implemented or not-applicable one takes that class. Unknown fields are errors.\n\n"
+         "A field below a not-implemented or not-applicable one takes that class. Unknown fields are errors, and so is an\n"
+         "object of more than 3 MiB as JSON, which the API server refuses (a request holds at most 3 MiB): that is\n"
+         "the only bound Kubernetes puts on a container's env, command or mounts.\n\n"
          "## Types podplay honours\n",
          out);
   for (size_t i = 0; i < s.n; i++)

@@ -636,6 +636,42 @@ check_kind (pp_vctx_t *v, const pp_node_t *obj)
 static void
 validate_object (pp_vctx_t *v, pp_node_t *obj, size_t *count);
 
+/* The bytes of a node as compact JSON, near enough (escapes not counted): what kubectl sends for an object. */
+static uint64_t
+json_size (const pp_node_t *n)
+{
+  /* Braces or brackets, and a comma between two members. */
+  uint64_t size = 2 + (n->n ? n->n - 1 : 0);
+  switch ((pp_node_type_t) n->type)
+    {
+    case PP_NODE_SCALAR:
+      return n->tag == PP_TAG_NULL ? 4 : n->len + (n->tag == PP_TAG_STR ? 2 : 0);
+    case PP_NODE_MAP:
+      for (uint32_t i = 0; i < n->n; i++)
+        size += n->u.pairs[i].key->len + 3 + json_size (n->u.pairs[i].value);
+      return size;
+    case PP_NODE_SEQ:
+      for (uint32_t i = 0; i < n->n; i++)
+        size += json_size (n->u.items[i]);
+      return size;
+    }
+  return size;
+}
+
+/* The API server takes at most 3 MiB in one request (the apiserver's MaxRequestBodyBytes), and kubectl sends an
+   object a request; it is the only bound Kubernetes puts on a container's env, command or mounts. */
+#define PP_MAX_OBJECT_BYTES (3 * 1024 * 1024)
+
+static void
+check_object_size (pp_vctx_t *v, const pp_node_t *obj)
+{
+  uint64_t size = json_size (obj);
+  if (size > PP_MAX_OBJECT_BYTES)
+    pp_v_error (v, obj,
+                "this object is %.1f MiB as JSON: the API server takes at most 3 MiB (%d bytes) in one request",
+                (double) size / (1024 * 1024), PP_MAX_OBJECT_BYTES);
+}
+
 static bool
 is_list_kind (const pp_node_t *obj)
 {
@@ -715,6 +751,7 @@ validate_object (pp_vctx_t *v, pp_node_t *obj, size_t *count)
           pp_v_pop (v, len);
         }
       walk_object (v, obj, kind->type, kind->support);
+      check_object_size (v, obj);
       /* The rules read values through accessors that skip mistyped nodes, so they run even after type errors. */
       pp_rules_object (v, obj);
     }

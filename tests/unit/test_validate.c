@@ -1060,6 +1060,26 @@ test_every_api_kind (void **state)
   expect_no_more ();
 }
 
+/* The API server takes at most 3 MiB in a request, and kubectl sends one object a request: the only bound on a
+   container's env; a List's items are sent one by one. */
+static void
+test_object_size (void **state)
+{
+  (void) state;
+  size_t len = 3 * 1024 * 1024;
+  cleanup_free char *big = xmalloc (len + 1);
+  memset (big, 'x', len);
+  big[len] = '\0';
+  cleanup_free char *yaml = xasprintf (POD_HEAD ONE_CONTAINER "    env:\n    - {name: BIG, value: %s}\n", big);
+  run (yaml);
+  ERR (1, 1, "", "this object is 3.0 MiB as JSON: the API server takes at most 3 MiB (3145728 bytes) in one request");
+  expect_no_more ();
+  big[len - 300] = '\0';
+  cleanup_free char *yaml2 = xasprintf (POD_HEAD ONE_CONTAINER "    env:\n    - {name: BIG, value: %s}\n", big);
+  run (yaml2);
+  expect_clean ();
+}
+
 /* A CRD may name its kind as Kubernetes names one (Knative's Service): its group decides. */
 static void
 test_custom_kind_named_as_builtin (void **state)
@@ -1318,6 +1338,7 @@ main (void)
     cmocka_unit_test_teardown (test_every_api_kind, teardown),
     cmocka_unit_test_teardown (test_custom_kind_named_as_builtin, teardown),
     cmocka_unit_test_teardown (test_list_of_api_kind, teardown),
+    cmocka_unit_test_teardown (test_object_size, teardown),
     cmocka_unit_test_teardown (test_document_positions, teardown),
     cmocka_unit_test_teardown (test_crd_in_k8s_io_group, teardown),
     cmocka_unit_test_teardown (test_empty_match_labels, teardown),
