@@ -262,22 +262,6 @@ resolv_conf (const pp_node_t *spec)
   return out.data;
 }
 
-/* Fields the tables mark supported that kube play does not honour yet: each one present is named in a warning,
-   never ignored in silence. */
-static const char *const pod_fields_pending[] = {
-  "readinessGates", NULL,
-};
-static const char *const pod_security_pending[] = {
-  "fsGroupChangePolicy", "seLinuxOptions",
-  "appArmorProfile", NULL,
-};
-static const char *const ctr_fields_pending[] = {
-  "volumeDevices", "resizePolicy", NULL,
-};
-static const char *const ctr_security_pending[] = {
-  "seLinuxOptions", "appArmorProfile", "windowsOptions", NULL,
-};
-
 /* Whether the pod's containers get a user namespace of their own: hostUsers: false, said as such. */
 static bool
 pod_user_namespace (const pp_node_t *spec)
@@ -295,25 +279,12 @@ proc_unmasked (const pp_node_t *spec, const pp_node_t *ctr)
          && pod_user_namespace (spec);
 }
 
+/* What only kube play refuses in a pod: a runtime class it has no runtime for, an OS it cannot run.  (Fields it
+   does not honour are named by validation, from the schema tables.) */
 static void
-warn_pending (const pp_doc_t *doc, pp_diags_t *diags, const pp_node_t *map, const char *const *keys,
-              const char *where)
-{
-  for (size_t i = 0; map && keys[i]; i++)
-    {
-      const pp_node_t *v = pp_node_get (map, keys[i]);
-      if (v)
-        pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, v->line, v->col, NULL,
-                      "%s%s: kube play does not honour this field yet: it is ignored", where, keys[i]);
-    }
-}
-
-static void
-warn_pending_pod (const pp_doc_t *doc, const pp_node_t *spec, const char *path, pp_diags_t *diags)
+check_pod_here (const pp_doc_t *doc, const pp_node_t *spec, const char *path, pp_diags_t *diags)
 {
   cleanup_free char *p1 = xasprintf ("%s.", path);
-  cleanup_free char *p2 = xasprintf ("%s.securityContext.", path);
-  warn_pending (doc, diags, spec, pod_fields_pending, p1);
   /* A runtime class names the OCI runtime the pod runs under, as a RuntimeClass's handler would. */
   const pp_node_t *rc = pp_node_get (spec, "runtimeClassName");
   if (rc && !pp_runtime_known (pp_node_str (rc) ?: ""))
@@ -325,26 +296,6 @@ warn_pending_pod (const pp_doc_t *doc, const pp_node_t *spec, const char *path, 
   if (os && strcmp (pp_node_str (os) ?: "", "linux") != 0)
     pp_diags_add (diags, PP_DIAG_ERROR, doc->file, doc->index, os->line, os->col, NULL,
                   "%sos.name: a %s pod cannot run on this Linux machine", p1, pp_node_str (os) ?: "");
-  warn_pending (doc, diags, pp_node_get (spec, "securityContext"), pod_security_pending, p2);
-  static const char *const lists[] = { "initContainers", "containers" };
-  for (size_t l = 0; l < PP_N_ELEMENTS (lists); l++)
-    {
-      const pp_node_t *cs = pp_node_get (spec, lists[l]);
-      for (size_t i = 0; cs && cs->type == PP_NODE_SEQ && i < cs->n; i++)
-        {
-          cleanup_free char *c1 = xasprintf ("%s.%s[%zu].", path, lists[l], i);
-          cleanup_free char *c2 = xasprintf ("%s.%s[%zu].securityContext.", path, lists[l], i);
-          warn_pending (doc, diags, cs->u.items[i], ctr_fields_pending, c1);
-          /* containerPort only documents a port, here as in a cluster; hostPort publishes it, on the pod network. */
-          const pp_node_t *ports = pp_node_get (cs->u.items[i], "ports"), *hp;
-          for (size_t k = 0; ports && ports->type == PP_NODE_SEQ && k < ports->n; k++)
-            if ((hp = pp_node_get (ports->u.items[k], "hostPort")))
-              pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, hp->line, hp->col, NULL,
-                            "%sports[%zu].hostPort: not published yet (it comes with the pod network): it is ignored",
-                            c1, k);
-          warn_pending (doc, diags, pp_node_get (cs->u.items[i], "securityContext"), ctr_security_pending, c2);
-        }
-    }
 }
 
 /* The hostname is the pod's name, cut to the 63 characters a hostname may have. */
@@ -406,7 +357,7 @@ collect_object (const pp_doc_t *doc, const pp_node_t *obj, pod_plan_t **pods, si
   const char *name = str_at (meta, "name") ?: "";
   if (strcmp (kind, "Pod") == 0)
     {
-      warn_pending_pod (doc, spec, "spec", diags);
+      check_pod_here (doc, spec, "spec", diags);
       add_pod (doc, obj, meta, spec, xstrdup (name), pods, n);
     }
   else if (strcmp (kind, "Deployment") == 0 || strcmp (kind, "DaemonSet") == 0)
@@ -419,7 +370,7 @@ collect_object (const pp_doc_t *doc, const pp_node_t *obj, pod_plan_t **pods, si
       if (strcmp (kind, "Deployment") == 0 && !int_at (spec, "replicas", &replicas))
         replicas = 1;
       uint64_t h = node_hash (tmpl, PP_FNV_OFFSET);
-      warn_pending_pod (doc, pp_node_get (tmpl, "spec"), "spec.template.spec", diags);
+      check_pod_here (doc, pp_node_get (tmpl, "spec"), "spec.template.spec", diags);
       for (int64_t r = 0; r < replicas; r++)
         add_pod (doc, obj, pp_node_get (tmpl, "metadata"), pp_node_get (tmpl, "spec"),
                  strcmp (kind, "DaemonSet") == 0 ? xasprintf ("%s-%05llx", name, (unsigned long long) (h & 0xfffff))
@@ -433,7 +384,7 @@ collect_object (const pp_doc_t *doc, const pp_node_t *obj, pod_plan_t **pods, si
       /* Its controller makes the pods, named `<job>-<n>`; the template is planned (images, references,
          volumes checked) as a pod of its own under the name of the first. */
       const pp_node_t *tmpl = pp_node_get (spec, "template");
-      warn_pending_pod (doc, pp_node_get (tmpl, "spec"), "spec.template.spec", diags);
+      check_pod_here (doc, pp_node_get (tmpl, "spec"), "spec.template.spec", diags);
       *jobs = xrealloc (*jobs, (*n_jobs + 1) * sizeof **jobs);
       job_plan_t *j = &(*jobs)[(*n_jobs)++];
       memset (j, 0, sizeof *j);

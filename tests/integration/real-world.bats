@@ -41,7 +41,7 @@ setup() {
 	run "$PODPLAY" kube validate "$DIR/application-wordpress-wordpress-deployment.yaml"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"application-wordpress-wordpress-deployment.yaml:40:3: warning: spec.strategy: podplay does not implement this field yet; it is ignored"* ]]
-	[[ "$output" == *"application-wordpress-wordpress-deployment.yaml:4:7: warning: kind: podplay does not run kind Service yet (it needs the pod network); it is checked and skipped"* ]]
+	[[ "$output" == *"application-wordpress-wordpress-deployment.yaml:3:7: warning: kind: podplay does not run kind Service yet (it needs the pod network); it is checked and skipped"* ]]
 	[[ "${lines[-1]}" == "3 objects in 1 file: valid, 2 warnings" ]]
 }
 

@@ -104,6 +104,9 @@ teardown (void **state)
 
 /* What every Service gets: podplay checks it and does not run it. */
 #define SERVICE_SKIPPED "podplay does not run kind Service yet (it needs the pod network); it is checked and skipped"
+/* A hostPort, and a limit of another resource than cpu and memory: valid, and named as what kube play ignores. */
+#define HOST_PORT_IGNORED "podplay does not implement this field yet; it is ignored: ports are published with the pod network"
+#define NOT_ENFORCED "podplay enforces the cpu and memory limits only: this one is ignored"
 #define POD_HEAD "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n"
 /* Lines 1-5 are POD_HEAD; the first container starts on line 6. */
 #define ONE_CONTAINER "  containers:\n  - name: app\n    image: nginx:1.27\n"
@@ -835,6 +838,9 @@ test_host_ports (void **state)
        "    ports:\n"
        "    - {containerPort: 80, hostPort: 8080}\n");
   ERR (15, 37, "spec.containers[1].ports[0].hostPort", "hostPort 8080/TCP is already used (line 10)");
+  WARN (10, 27, "spec.containers[0].ports[0].hostPort", HOST_PORT_IGNORED);
+  WARN (11, 27, "spec.containers[0].ports[1].hostPort", HOST_PORT_IGNORED);
+  WARN (15, 27, "spec.containers[1].ports[0].hostPort", HOST_PORT_IGNORED);
   expect_no_more ();
   run (POD_HEAD
        "  hostNetwork: true\n"
@@ -843,6 +849,8 @@ test_host_ports (void **state)
        "    - {containerPort: 80, hostPort: 8080}\n"
        "    - {containerPort: 81, hostPort: 81}\n");
   ERR (11, 37, "spec.containers[0].ports[0].hostPort", "must equal containerPort (80) when hostNetwork is true");
+  WARN (11, 27, "spec.containers[0].ports[0].hostPort", HOST_PORT_IGNORED);
+  WARN (12, 27, "spec.containers[0].ports[1].hostPort", HOST_PORT_IGNORED);
   expect_no_more ();
 }
 
@@ -1080,6 +1088,38 @@ test_object_size (void **state)
   expect_clean ();
 }
 
+/* What the tables call supported is what kube play does: what it ignores is named, once, by validation. */
+static void
+test_support_is_what_play_does (void **state)
+{
+  (void) state;
+  run (POD_HEAD
+       "  activeDeadlineSeconds: 30\n"
+       ONE_CONTAINER
+       "    resources:\n"
+       "      limits: {cpu: 1, memory: 1Gi, example.com/gpu: 1, hugepages-2Mi: 4Mi}\n"
+       "  volumes:\n"
+       "  - {name: huge, emptyDir: {medium: HugePages}}\n"
+       "  - {name: disk, emptyDir: {sizeLimit: 1Gi}}\n"
+       "  - {name: mem, emptyDir: {medium: Memory, sizeLimit: 64Mi}}\n");
+  WARN (6, 3, "spec.activeDeadlineSeconds", "podplay does not implement this field yet; it is ignored: a pod is not "
+                                            "stopped at its deadline (a Job's is)");
+  WARN (11, 37, "spec.containers[0].resources.limits[example.com/gpu]", NOT_ENFORCED);
+  WARN (11, 57, "spec.containers[0].resources.limits.hugepages-2Mi", NOT_ENFORCED);
+  WARN (13, 37, "spec.volumes[0].emptyDir.medium", "podplay mounts no hugetlbfs yet: the volume is an emptyDir on disk");
+  WARN (14, 40, "spec.volumes[1].emptyDir.sizeLimit", "not enforced on disk");
+  expect_no_more ();
+  run_opts ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nimmutable: true\n"
+            "---\n"
+            "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: p}\n"
+            "spec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n",
+            true);
+  NOTE (4, 1, "immutable", "not applicable on one machine (no API server refuses a change); ignored");
+  NOTE (10, 3, "spec.accessModes", "not applicable on one machine (a named volume of this machine");
+  NOTE (11, 3, "spec.resources", "not applicable on one machine (a named volume takes what its filesystem has)");
+  expect_no_more ();
+}
+
 /* A CRD may name its kind as Kubernetes names one (Knative's Service): its group decides. */
 static void
 test_custom_kind_named_as_builtin (void **state)
@@ -1189,6 +1229,10 @@ test_host_ports_of_init_containers (void **state)
        "    image: nginx\n"
        "    ports: [{containerPort: 80, hostPort: 8080}]\n");
   ERR (12, 80, "spec.initContainers[1].ports[1].hostPort", "hostPort 8080/TCP is already used (line 12)");
+  WARN (9, 33, "spec.initContainers[0].ports[0].hostPort", HOST_PORT_IGNORED);
+  WARN (12, 33, "spec.initContainers[1].ports[0].hostPort", HOST_PORT_IGNORED);
+  WARN (12, 70, "spec.initContainers[1].ports[1].hostPort", HOST_PORT_IGNORED);
+  WARN (16, 33, "spec.containers[0].ports[0].hostPort", HOST_PORT_IGNORED);
   expect_no_more ();
 }
 
@@ -1339,6 +1383,7 @@ main (void)
     cmocka_unit_test_teardown (test_custom_kind_named_as_builtin, teardown),
     cmocka_unit_test_teardown (test_list_of_api_kind, teardown),
     cmocka_unit_test_teardown (test_object_size, teardown),
+    cmocka_unit_test_teardown (test_support_is_what_play_does, teardown),
     cmocka_unit_test_teardown (test_document_positions, teardown),
     cmocka_unit_test_teardown (test_crd_in_k8s_io_group, teardown),
     cmocka_unit_test_teardown (test_empty_match_labels, teardown),
