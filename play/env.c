@@ -336,16 +336,13 @@ field_value (const pp_env_pod_t *pod, const char *path, bool whole_maps)
   return NULL;
 }
 
-/* limits.cpu, requests.memory, ... of a container, divided by the divisor and rounded up, as the kubelet
-   reports them; an unset limit is the machine's capacity. */
-/* The container (init or app) of that name in the pod, or NULL. */
-static const pp_node_t *
-named_container (const pp_env_pod_t *pod, const char *name)
+const pp_node_t *
+pp_pod_container (const pp_node_t *spec, const char *name)
 {
   static const char *const lists[] = { "initContainers", "containers" };
   for (size_t l = 0; name && l < PP_N_ELEMENTS (lists); l++)
     {
-      const pp_node_t *cs = pp_node_get (pod->spec, lists[l]);
+      const pp_node_t *cs = pp_node_get (spec, lists[l]);
       for (size_t i = 0; cs && cs->type == PP_NODE_SEQ && i < cs->n; i++)
         if (strcmp (pp_node_str (pp_node_get (cs->u.items[i], "name")) ?: "", name) == 0)
           return cs->u.items[i];
@@ -353,10 +350,12 @@ named_container (const pp_env_pod_t *pod, const char *name)
   return NULL;
 }
 
+/* limits.cpu, requests.memory, ... of a container, divided by the divisor and rounded up, as the kubelet
+   reports them; an unset limit is the machine's capacity. */
 static char *
 resource_value (const pp_env_pod_t *pod, const pp_node_t *ctr, const pp_node_t *ref)
 {
-  const pp_node_t *c = named_container (pod, pp_node_str (pp_node_get (ref, "containerName"))) ?: ctr;
+  const pp_node_t *c = pp_pod_container (pod->spec, pp_node_str (pp_node_get (ref, "containerName"))) ?: ctr;
   const char *res = pp_node_str (pp_node_get (ref, "resource")) ?: "";
   const char *dot = strchr (res, '.');
   if (dot == NULL)
@@ -398,7 +397,7 @@ pp_downward_value (const pp_env_pod_t *pod, const pp_node_t *ctr, const pp_node_
     {
       /* A volume serves every container: it names the one whose resources it reads. */
       const char *cname = pp_node_str (pp_node_get (ref, "containerName"));
-      if (volume && named_container (pod, cname) == NULL)
+      if (volume && pp_pod_container (pod->spec, cname) == NULL)
         {
           pp_error_make (err, 0, "%s:%u:%u: %s: %s: resourceFieldRef.containerName: %s%s%s", pod->file, ref->line,
                          ref->col, pod->where, what, cname ? "no container `" : "required in a volume",

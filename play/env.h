@@ -30,6 +30,9 @@ typedef struct
    position and field. */
 char **pp_play_env (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const pp_node_t *ctr, pp_error_t *err);
 
+/* The container (init or app) of that name in the pod `spec`, or NULL. */
+const pp_node_t *pp_pod_container (const pp_node_t *spec, const char *name);
+
 /* The value of a downward API reference, the one piece of code env and downwardAPI volumes share: `src` holds
    fieldRef or resourceFieldRef (an env entry's valueFrom, a volume's item).  `ctr` is the container of an env
    entry, or NULL for a volume, where metadata.labels and metadata.annotations give the whole map (`key="value"`

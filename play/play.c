@@ -2,6 +2,7 @@
    limits), then created and started, one after the other; a failure removes what this play created.
    `kube down` removes what the state database says a play of those files created. */
 #include "play/play.h"
+#include "play/annotations.h"
 #include "play/env.h"
 #include "play/job.h"
 #include "play/volumes.h"
@@ -355,6 +356,7 @@ collect_object (const pp_doc_t *doc, const pp_node_t *obj, pod_plan_t **pods, si
     }
   const pp_node_t *meta = pp_node_get (obj, "metadata"), *spec = pp_node_get (obj, "spec");
   const char *name = str_at (meta, "name") ?: "";
+  pp_annotations_check (doc, obj, diags);
   if (strcmp (kind, "Pod") == 0)
     {
       check_pod_here (doc, spec, "spec", diags);
@@ -705,8 +707,12 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
     .proc_unmasked = proc_unmasked (spec, c->node),
     .terminal = bool_at (c->node, "tty"),
   };
+  pp_annotations_ctr_t actr = { 0 };
+  if (ret == 0)
+    ret = pp_annotations_container (p->node, p->meta, spec, c->node, p->dir, &bs, &actr, err);
   if (ret == 0)
     ret = pp_bundle_write (dir, &bs, err);
+  pp_annotations_ctr_free (&actr);
   pp_strv_free (argv);
   pp_strv_free (env);
   free (mounts);
@@ -929,7 +935,7 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
   cleanup_free char *fqdn = pod_fqdn (p);
   /* hostUsers: false: a user namespace of the pod's own, on host ids no other pod has. */
   uint32_t block;
-  if (pod_user_namespace (p->spec))
+  if (pp_annotations_userns (p->node, p->meta, p->spec))
     {
       if (pp_state_userns_take (state, p->id, PP_USERNS_FIRST_BLOCK, PP_USERNS_END_BLOCK, &block, err) < 0)
         return pp_error_wrap (err, "pod %s", p->name);
@@ -1506,6 +1512,9 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
       /* A Job's pods are of its whole object: completions or a deadline changed make a new Job. */
       uint64_t h = pods[i].job ? node_hash (pods[i].node, PP_FNV_OFFSET)
                                : node_hash (pods[i].meta, node_hash (pods[i].spec, PP_FNV_OFFSET));
+      /* A workload's own annotations count too: Podman's are read there (annotations.c). */
+      const pp_node_t *own = pp_node_get (pods[i].node, "metadata");
+      h = !pods[i].job && own != pods[i].meta ? node_hash (pp_node_get (own, "annotations"), h) : h;
       pods[i].runtime = str_at (pods[i].spec, "runtimeClassName") ?: opts->runtime;
       if (pods[i].runtime && strcmp (pods[i].runtime, "builtin") == 0)
         pods[i].runtime = NULL;
