@@ -663,8 +663,12 @@ json_size (const pp_node_t *n)
 #define PP_MAX_OBJECT_BYTES (3 * 1024 * 1024)
 
 static void
-check_object_size (pp_vctx_t *v, const pp_node_t *obj)
+check_object_size (pp_vctx_t *v, const pp_node_t *obj, size_t first)
 {
+  /* An object already refused as a whole (a ConfigMap over its own 1 MiB) is not refused again for its size. */
+  for (size_t i = first; i < v->diags->n; i++)
+    if (v->diags->v[i].severity == PP_DIAG_ERROR && v->diags->v[i].line == obj->line && v->diags->v[i].col == obj->col)
+      return;
   uint64_t size = json_size (obj);
   if (size > PP_MAX_OBJECT_BYTES)
     pp_v_error (v, obj,
@@ -751,9 +755,9 @@ validate_object (pp_vctx_t *v, pp_node_t *obj, size_t *count)
           pp_v_pop (v, len);
         }
       walk_object (v, obj, kind->type, kind->support);
-      check_object_size (v, obj);
       /* The rules read values through accessors that skip mistyped nodes, so they run even after type errors. */
       pp_rules_object (v, obj);
+      check_object_size (v, obj, first);
     }
   const pp_node_t *meta = pp_node_get (obj, "metadata");
   pp_diags_set_object (v->diags, first, pp_node_str (pp_node_get (obj, "kind")),
