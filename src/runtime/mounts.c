@@ -175,10 +175,25 @@ overlay_by_path (int fs, const int *lowers, size_t n, int upper, int work)
   return (int)syscall (SYS_fsconfig, fs, FSCONFIG_SET_STRING, "workdir", dir, 0);
 }
 
+/* A new overlay's context, named "overlay" in the mount table as mount(8) names it; -1 on failure. */
+static int
+overlay_context (void)
+{
+  int fs = (int)syscall (SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
+  if (fs >= 0 && syscall (SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0)
+    {
+      int e = errno;
+      close (fs);
+      errno = e;
+      return -1;
+    }
+  return fs;
+}
+
 int
 pp_mount_overlay (const int *lowers, size_t n, int upper, int work, unsigned long flags, int target)
 {
-  int fs = (int)syscall (SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
+  int fs = overlay_context ();
   if (fs < 0)
     return -1;
   int r = overlay_by_fd (fs, lowers, n, upper, work);
@@ -186,7 +201,7 @@ pp_mount_overlay (const int *lowers, size_t n, int upper, int work, unsigned lon
     {
       /* A context that refused an option is spent: the paths go to a new one. */
       close (fs);
-      fs = (int)syscall (SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
+      fs = overlay_context ();
       r = fs < 0 ? -1 : overlay_by_path (fs, lowers, n, upper, work);
     }
   if (r < 0)
