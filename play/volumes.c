@@ -6,6 +6,7 @@
 #include "runtime/rootfs.h"
 #include "runtime/subpath.h"
 #include "schema/checks.h"
+#include "core/safepath.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -231,42 +232,29 @@ pp_volumes_check (pp_context_t *ctx, const pp_play_objects_t *objs, const pp_env
 }
 
 /* Creates `rel` (a relative path of the volume, maybe with directories) under the directory `dirfd`, never
-   following a symlink, and writes `data` with `mode`. */
+   following a symlink nor leaving it (core/safepath), and writes `data` with `mode`. */
 static int
 write_item (int dirfd, const char *rel, const char *data, size_t len, mode_t mode, int64_t gid, pp_error_t *err)
 {
-  cleanup_free char *copy = xstrdup (rel);
-  int fd = dup (dirfd);
-  char *save = NULL, *comp = strtok_r (copy, "/", &save);
-  while (comp && fd >= 0)
-    {
-      char *next = strtok_r (NULL, "/", &save);
-      if (strcmp (comp, "..") == 0 || strcmp (comp, ".") == 0)
-        {
-          close (fd);
-          return pp_error_make (err, 0, "path `%s` leaves its volume", rel);
-        }
-      if (next == NULL)
-        {
-          int f = openat (fd, comp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
-          close (fd);
-          if (f < 0)
-            return pp_error_make (err, errno, "write `%s`", rel);
-          bool ok = write (f, data, len) == (ssize_t) len && fchmod (f, mode) == 0;
-          if (gid >= 0 && fchown (f, (uid_t) -1, (gid_t) gid) < 0)
-            ok = false;
-          close (f);
-          return ok ? 0 : pp_error_make (err, errno, "write `%s`", rel);
-        }
-      mkdirat (fd, comp, 0755);
-      int sub = openat (fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      close (fd);
-      fd = sub;
-      comp = next;
-    }
-  if (fd >= 0)
-    close (fd);
-  return pp_error_make (err, errno ? errno : EINVAL, "write `%s`", rel);
+  cleanup_free char *parent = xstrdup (rel);
+  char *save = NULL;
+  for (char *c = strtok_r (parent, "/", &save); c; c = strtok_r (NULL, "/", &save))
+    if (strcmp (c, "..") == 0 || strcmp (c, ".") == 0)
+      return pp_error_make (err, 0, "path `%s` leaves its volume", rel);
+  strcpy (parent, rel);
+  char *slash = strrchr (parent, '/');
+  const char *base = slash ? slash + 1 : parent;
+  if (slash)
+    *slash = '\0';
+  cleanup_close int dir = pp_mkdir_at (dirfd, slash ? parent : "", 0755);
+  int flags = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC;
+  cleanup_close int f = dir >= 0 && *base ? openat (dir, base, flags, mode) : -1;
+  if (f < 0)
+    return pp_error_make (err, *base ? errno : EINVAL, "write `%s`", rel);
+  bool ok = write (f, data, len) == (ssize_t) len && fchmod (f, mode) == 0;
+  if (gid >= 0 && fchown (f, (uid_t) -1, (gid_t) gid) < 0)
+    ok = false;
+  return ok ? 0 : pp_error_make (err, errno, "write `%s`", rel);
 }
 
 /* A Secret's value decoded, or a ConfigMap's as it is; NULL when the key is not there. */
