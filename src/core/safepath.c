@@ -163,8 +163,13 @@ create_missing (int rootfd, const char *path, bool file)
         {
           ssize_t n = readlinkat (parent, comp, link, sizeof link - 1);
           close (parent);
+          /* EINVAL: no symlink any more, something swapped it meanwhile; the caller walks again. */
           if (n < 0)
-            return -1;
+            {
+              if (errno == EINVAL)
+                errno = EAGAIN;
+              return -1;
+            }
           link[n] = '\0';
           if (++links > 40)
             return errno = ELOOP, -1;
@@ -207,14 +212,19 @@ pp_create_at (int rootfd, const char *path, bool file)
 {
   /* What another process changes meanwhile (a container sharing the volume) may undo a walk: a few more tries,
      each ending with the kernel's own lookup in the root, which is what makes the result safe. */
+  int e = ENOENT;
   for (int tries = 0; tries < 16; tries++)
     {
       int fd = pp_open_at (rootfd, path, PP_RESOLVE_IN_ROOT, O_PATH, 0);
       if (fd >= 0 || errno != ENOENT)
         return fd;
-      if (create_missing (rootfd, path, file) < 0 && errno != ENOENT)
-        return -1;
+      if (create_missing (rootfd, path, file) < 0)
+        {
+          e = errno;
+          if (e != ENOENT && e != EAGAIN)
+            return -1;
+        }
     }
-  errno = ENOENT;
+  errno = e;
   return -1;
 }
