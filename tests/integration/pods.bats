@@ -147,26 +147,11 @@ ctr_cgroups() {
 }
 
 @test "exec and exec probes join the container's cgroup and change nothing of it; an exec into a container that just ended makes none" {
-	cat >"$Y/cg.yaml" <<-YAML
-	apiVersion: v1
-	kind: Pod
-	metadata:
-	  name: cg
-	spec:
-	  restartPolicy: Never
-	  terminationGracePeriodSeconds: 0
-	  containers:
-	  - name: main
-	    image: localhost/busybox:latest
-	    command: ["sh", "-c", "exec sleep 1000"]
-	    resources:
-	      limits:
-	        memory: 64Mi
-	    readinessProbe:
-	      exec:
-	        command: ["sh", "-c", "echo probed >>/tmp/probes"]
-	      periodSeconds: 1
-	YAML
+	{
+		limited_yaml cg 'exec sleep 1000' 'memory: 64Mi'
+		printf '    readinessProbe:\n      exec:\n        command: ["sh", "-c", "echo probed >>/tmp/probes"]\n'
+		printf '      periodSeconds: 1\n'
+	} >"$Y/cg.yaml"
 	run -0 pp kube play "$Y/cg.yaml"
 	wait_field cg-main ready True 20
 	pid=$(ctr_field cg-main pid)
