@@ -1186,8 +1186,7 @@ static volatile sig_atomic_t interrupted;
 static void
 on_interrupt (int sig)
 {
-  (void) sig;
-  interrupted = 1;
+  interrupted = sig;
 }
 
 typedef struct
@@ -1233,9 +1232,6 @@ play_running (pp_log_set_t *s, void *data, pp_error_t *err)
 static int
 play_wait (pp_cli_t *cli, char **paths, size_t n_paths, pp_error_t *err)
 {
-  struct sigaction sa = { .sa_handler = on_interrupt };
-  sigaction (SIGINT, &sa, NULL);
-  sigaction (SIGTERM, &sa, NULL);
   play_watch_t pw = { cli->ctx, paths, xzalloc ((n_paths + 1) * sizeof (char *)), n_paths };
   for (size_t k = 0; k < n_paths; k++)
     {
@@ -1314,6 +1310,12 @@ pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv)
   if (pp_manifest_expand ((const char *const *) argv + optind, (size_t) (argc - optind), false, &paths, &n, &err)
       < 0)
     return pp_cli_fail (&err);
+  /* Ctrl-C, SIGTERM or a hang-up fails the play, which removes what it made; with --wait they end the wait. */
+  struct sigaction sa = { .sa_handler = on_interrupt };
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  sigaction (SIGHUP, &sa, NULL);
+  po.interrupted = &interrupted;
   pp_diags_t diags = { 0 };
   pp_play_result_t res = { 0 };
   int ret = pp_kube_play (cli->ctx, paths, n, &po, &diags, &res, &err);
