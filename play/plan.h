@@ -102,8 +102,19 @@ uint64_t pp_plan_node_hash (const pp_node_t *n, uint64_t h);
 /* The hostname is the pod's name (or spec.hostname), cut to the 63 characters a hostname may have. */
 void pp_plan_set_hostname (pp_pod_plan_t *p);
 
-/* Loads and validates the play's files and its --configmap files, and plans their pods and Jobs; 1 when a
-   document is invalid (the errors are in the diagnostics). */
+/* The pods and Jobs of the loaded documents planned, their ConfigMaps, Secrets and claims gathered. */
+void pp_plan_collect (pp_play_t *play);
+/* A List (or a FooList) of objects. */
+bool pp_plan_is_list (const char *kind);
+/* Whether play does something with an object of this kind; the others are named in pp_plan_warn_skipped's
+   warning. */
+bool pp_plan_is_played (const char *kind);
+void pp_plan_warn_skipped (const pp_doc_t *doc, const pp_node_t *obj, const char *kind, pp_diags_t *diags);
+
+/* ---- load.c ---- */
+
+/* Loads and validates the play's files and its --configmap files, keeping what the play may use, and plans their
+   pods and Jobs; 1 when a document is invalid (the errors are in the diagnostics). */
 int pp_plan_load (pp_play_t *play, pp_error_t *err);
 /* Every reference to a ConfigMap or Secret, and every volume, checked before anything is created. */
 int pp_plan_check_refs (pp_play_t *play, pp_error_t *err);
