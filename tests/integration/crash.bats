@@ -60,14 +60,19 @@ interrupt_play() {
 	if [ "$what" = ms ]; then
 		sleep "$(awk -v n="$n" 'BEGIN { print n / 1000 }')"
 	else
+		# Globs, not commands: the look must be quicker than the play.
+		local -a found
+		shopt -s nullglob
 		while kill -0 "$pid" 2>/dev/null; do
 			case $what in
-			pods) count=$(find "$ROOT/pods" -mindepth 1 -maxdepth 1 -type d 2>/dev/null | wc -l) ;;
-			monitors) count=$(find "$ROOT/pods" -mindepth 2 -maxdepth 2 -name monitor.log 2>/dev/null | wc -l) ;;
+			pods) found=("$ROOT"/pods/*/) ;;
+			monitors) found=("$ROOT"/pods/*/monitor.log) ;;
 			esac
+			count=${#found[@]}
 			[ "$count" -ge "$n" ] && break
-			sleep 0.01
+			sleep 0.005
 		done
+		shopt -u nullglob
 	fi
 	kill -s "$sig" "$pid" 2>/dev/null || true
 	# What it had begun to make, for the check that no cgroup of it is left.
