@@ -201,7 +201,7 @@ check_files (const recorded_t *r, char *const *paths, char **files, pp_error_t *
 {
   for (size_t k = 0; files[k]; k++)
     if (strcmp (paths[k], "-") != 0 && access (paths[k], F_OK) < 0 && !is_recorded (r, files[k]))
-      return pp_error_make (err, errno, "%s: no such file, and no play of it is recorded", paths[k]);
+      return pp_error_make (err, 0, "%s: no such file, and no play of it is recorded", paths[k]);
   return 0;
 }
 

@@ -120,10 +120,10 @@ pp_cli_print_play (FILE *out, const pp_play_result_t *res, bool json)
 }
 
 void
-pp_cli_print_down (FILE *out, const pp_play_result_t *res, char *const *paths, size_t n_paths)
+pp_cli_print_down (FILE *out, const pp_play_result_t *res, char *const *paths, size_t n_paths, bool ok)
 {
   for (size_t i = 0; i < res->n; i++)
     print_item (out, &res->v[i], false);
-  if (res->n == 0)
+  if (res->n == 0 && ok)
     fprintf (out, "no pods from %s\n", n_paths == 1 ? paths[0] : "these files");
 }

@@ -42,7 +42,7 @@ pp_cmd_kube_down (pp_cli_t *cli, int argc, char **argv)
   pp_error_t err = NULL;
   pp_play_result_t res = { 0 };
   int ret = pp_kube_down (cli->ctx, argv + optind, (size_t) (argc - optind), force, &res, &err);
-  pp_cli_print_down (stdout, &res, argv + optind, (size_t) (argc - optind));
+  pp_cli_print_down (stdout, &res, argv + optind, (size_t) (argc - optind), ret == 0);
   pp_play_result_release (&res);
   if (ret < 0)
     return pp_cli_fail (&err);
@@ -1247,7 +1247,7 @@ play_wait (pp_cli_t *cli, char **paths, size_t n_paths, pp_error_t *err)
     return -1;
   pp_play_result_t res = { 0 };
   ret = pp_kube_down (cli->ctx, paths, n_paths, false, &res, err);
-  pp_cli_print_down (stdout, &res, paths, n_paths);
+  pp_cli_print_down (stdout, &res, paths, n_paths, ret == 0);
   pp_play_result_release (&res);
   return ret;
 }

@@ -219,7 +219,8 @@ replay_and_down() {
 
 @test "kube down of a file that is not there and was never played fails; one that is there says there is nothing" {
 	run -125 --separate-stderr pp kube down "$Y/missing.yaml"
-	assert_contains "$stderr" "$Y/missing.yaml: no such file, and no play of it is recorded"
+	assert_equal "$output" ""
+	assert_equal "$stderr" "podplay: $Y/missing.yaml: no such file, and no play of it is recorded"
 	deployment
 	run -0 pp kube down "$Y/web.yaml"
 	assert_equal "$output" "no pods from $Y/web.yaml"
