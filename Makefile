@@ -9,11 +9,15 @@ WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wformat-security -Wstric
              -Wno-missing-field-initializers
 CFLAGS    ?=
 CPPFLAGS  += -I. -Isrc -D_GNU_SOURCE
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# pkg-config runs when a recipe first needs the flags, once, not when make reads this file: on a new machine
+# `deps` installs pkg-config and the -dev packages after make has read it.
+pkgconfig = $(eval $1 := $$(shell pkg-config $2))$($1)
+PKG_CFLAGS = $(call pkgconfig,PKG_CFLAGS,--cflags $(PKGS))
+PKG_LIBS   = $(call pkgconfig,PKG_LIBS,--libs $(PKGS))
 # The monitor's own binary links only what supervision needs: a monitor per pod starts faster and keeps less.
 MON_PKGS   := jansson sqlite3 libseccomp
-MON_LIBS   := $(shell pkg-config --libs $(MON_PKGS) 2>/dev/null) -lm -lpthread
+MON_PKG_LIBS = $(call pkgconfig,MON_PKG_LIBS,--libs $(MON_PKGS))
+MON_LIBS   = $(MON_PKG_LIBS) -lm -lpthread
 ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(PKG_CFLAGS) $(SAN) $(CFLAGS)
 LDLIBS    += $(PKG_LIBS) -lm -lpthread
 
@@ -28,7 +32,7 @@ BIN       := $(BUILD)/podplay
 MON_BIN   := $(BUILD)/podplay-monitor
 GENDOC    := $(BUILD)/gen-support-doc
 
-.PHONY: all deps check check-unit check-integration check-docs check-asan docs demo bench fuzz clean format
+.PHONY: all deps check check-unit check-integration check-docs check-asan check-fresh docs demo bench fuzz clean format
 
 all: $(BIN) $(MON_BIN)
 
@@ -103,8 +107,19 @@ fuzz: $(FUZZ_BIN)
 	@mkdir -p build-fuzz/corpus
 	./tests/fuzz/run $(FUZZ_BIN) $(FUZZ_SECONDS)
 
-demo: deps all
+# A make of its own after deps: the two would run at once under -j.
+demo: deps
+	$(MAKE) all
 	./scripts/demo.sh $(BIN)
+
+# The README's two commands, as a new user runs them: in a brand-new minimal Debian 12 root (debootstrap minbase,
+# made once and cached) that the shared fresh-debian tool beside this repository makes; it copies the committed
+# tree (HEAD), so commit first. Long: the whole install, build and suite from nothing.
+FRESH_DEBIAN ?= ../shared/tools/fresh-debian
+check-fresh:
+	@test -x $(FRESH_DEBIAN) || { echo "check-fresh: $(FRESH_DEBIAN) is missing (the project's shared tools)" >&2; exit 1; }
+	@git diff --quiet HEAD 2>/dev/null || echo "check-fresh: uncommitted changes are left out: it runs HEAD" >&2
+	$(FRESH_DEBIAN) . "./podplay-dev demo" "./podplay-dev check"
 
 # Benchmarks compare with Podman, which the install script adds only for them (--bench).
 bench: all
