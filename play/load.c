@@ -19,7 +19,6 @@ typedef struct
 /* One load: the play's files, or its --configmap files. */
 typedef struct
 {
-  pp_diags_t *diags;
   pp_docs_t *docs; /* a slot per document, NULL for one not kept as a tree */
   size_t cap;
   bool configmaps_only;
@@ -87,8 +86,8 @@ defer (loading_t *ld, pp_doc_t *doc, size_t input)
   pp_doc_free (doc);
 }
 
-/* Each document as it is loaded: a ConfigMap or Secret deferred, a kind play skips named and dropped, the rest
-   kept. */
+/* Each document as it is loaded: a ConfigMap or Secret deferred, a kind play skips dropped (validation named it),
+   the rest kept. */
 static void
 take_doc (void *arg, pp_doc_t *doc, size_t input)
 {
@@ -102,7 +101,6 @@ take_doc (void *arg, pp_doc_t *doc, size_t input)
     defer (ld, doc, input);
   else if (kind && !ld->configmaps_only && !pp_plan_is_played (kind))
     {
-      pp_plan_warn_skipped (doc, doc->root, kind, ld->diags);
       add_slot (ld, NULL);
       pp_doc_free (doc);
     }
@@ -246,8 +244,8 @@ int
 pp_plan_load (pp_play_t *play, pp_error_t *err)
 {
   pp_validate_opts_t vopts = { 0 };
-  loading_t own = { .diags = play->diags, .docs = &play->docs };
-  loading_t cms = { .diags = play->diags, .docs = &play->cm_docs, .configmaps_only = true };
+  loading_t own = { .docs = &play->docs };
+  loading_t cms = { .docs = &play->cm_docs, .configmaps_only = true };
   int ret = pp_manifest_load_each (play->ctx, play->paths, play->n_paths, &vopts, play->diags, take_doc, &own,
                                    &own.inputs, err);
   if (ret == 0 && play->diags->errors == 0 && play->opts->n_configmaps)

@@ -106,10 +106,8 @@ void pp_plan_set_hostname (pp_pod_plan_t *p);
 void pp_plan_collect (pp_play_t *play);
 /* A List (or a FooList) of objects. */
 bool pp_plan_is_list (const char *kind);
-/* Whether play does something with an object of this kind; the others are named in pp_plan_warn_skipped's
-   warning. */
+/* Whether play does something with an object of this kind (validation names the others in a warning). */
 bool pp_plan_is_played (const char *kind);
-void pp_plan_warn_skipped (const pp_doc_t *doc, const pp_node_t *obj, const char *kind, pp_diags_t *diags);
 
 /* ---- load.c ---- */
 

@@ -35,7 +35,6 @@ struct pp_loader
   anchor_t *anchors; /* open addressing, power-of-two size */
   size_t n_anchors, anchors_cap;
   uint64_t alias_nodes;
-  size_t doc_start; /* where the document started, in libyaml's count of characters */
   uint32_t count;
   uint32_t line_base; /* lines before `data` in its file, when a file is read in parts */
   bool done;
@@ -629,14 +628,8 @@ pp_loader_next (pp_loader_t *l, pp_doc_t **out)
           l->doc->index = ++l->count;
           l->doc->line = (uint32_t) e.start_mark.line + 1 + l->line_base;
           l->alias_nodes = 0;
-          l->doc_start = e.start_mark.index;
           break;
         case YAML_DOCUMENT_END_EVENT:
-          /* The API server takes a request of at most 3 MiB: no object bigger than that can be applied to a
-             cluster, and one that big here is a mistake or an attack on the memory of kube play. */
-          if (e.end_mark.index - l->doc_start > PP_LOAD_MAX_DOC_CHARS)
-            error_at (l, l->doc->line, 1,
-                      "the document is larger than the 3 MiB the Kubernetes API server takes of one object");
           *out = steal_pointer (&l->doc);
           anchors_clear (l);
           ret = 1;

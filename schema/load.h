@@ -7,8 +7,6 @@
 
 #define PP_LOAD_MAX_DEPTH 100
 #define PP_LOAD_MAX_ALIAS_NODES 1000000
-/* The API server's limit of a request, 3 MiB, as the most characters of one document. */
-#define PP_LOAD_MAX_DOC_CHARS (3 * 1024 * 1024)
 
 typedef struct pp_loader pp_loader_t;
 
