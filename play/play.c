@@ -11,12 +11,14 @@
 #include "runtime/namedvol.h"
 #include "runtime/pod.h"
 #include "runtime/rootfs.h"
+#include "runtime/user.h"
 #include "runtime/probe.h"
 #include "runtime/userns.h"
 #include "schema/checks.h"
 #include "schema/manifest.h"
 #include "state/state.h"
 
+#include <fcntl.h>
 #include <jansson.h>
 #include <limits.h>
 #include <math.h>
@@ -637,8 +639,13 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
   const char *cwd = str_at (c->node, "workingDir");
   if (cwd == NULL || *cwd == '\0')
     cwd = json_string_value (json_object_get (cfg, "WorkingDir"));
-  uint32_t uid, gid;
-  int ret = pp_bundle_user (rootfs, json_string_value (json_object_get (cfg, "User")), &uid, &gid, err);
+  /* The image's USER and its groups, looked up in the container's own files, read inside its root. */
+  cleanup_close int root_fd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  uint32_t uid = 0, gid = 0;
+  int ret = root_fd < 0 ? pp_error_make (err, errno, "open the root filesystem")
+                        : pp_user_resolve (root_fd, json_string_value (json_object_get (cfg, "User")), &uid, &gid, err);
+  if (ret < 0)
+    pp_error_wrap (err, "%s", where);
   const pp_node_t *psc = pp_node_get (spec, "securityContext"), *sc = pp_node_get (c->node, "securityContext");
   int64_t v;
   if (int_at (sc, "runAsUser", &v) || int_at (psc, "runAsUser", &v))
@@ -661,9 +668,8 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
     seccomp = PP_SECCOMP_UNCONFINED;
   else if (strcmp (sp_type, "Localhost") == 0)
     {
-      /* A kubelet reads it under its seccomp root; here it is taken from the manifest's folder. */
-      const char *lp = str_at (sp, "localhostProfile") ?: "";
-      sp_file = lp[0] == '/' ? xstrdup (lp) : xasprintf ("%s/%s", p->dir, lp);
+      /* A kubelet reads it under its seccomp root; here it is read beneath the manifest's folder. */
+      sp_file = xstrdup (str_at (sp, "localhostProfile") ?: "");
       seccomp = PP_SECCOMP_LOCALHOST;
     }
   const pp_node_t *sg = pp_node_get (psc, "supplementalGroups");
@@ -680,7 +686,9 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
   if (strcmp (str_at (psc, "supplementalGroupsPolicy") ?: "Merge", "Strict") != 0)
     {
       uint32_t more[32];
-      size_t n_more = pp_bundle_user_groups (rootfs, uid, gid, more, PP_N_ELEMENTS (more));
+      size_t n_more = 0;
+      if (ret == 0 && pp_user_groups (root_fd, uid, gid, more, PP_N_ELEMENTS (more), &n_more, err) < 0)
+        ret = pp_error_wrap (err, "%s", where);
       for (size_t j = 0; j < n_more && n_groups < PP_N_ELEMENTS (groups); j++)
         {
           bool seen = false;
@@ -779,14 +787,15 @@ write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pod_plan_t
     .n_mounts = 3 + n_vmounts,
     .seccomp = seccomp,
     .seccomp_profile = sp_file,
+    .seccomp_profile_dir = p->dir,
     .seccomp_cache = seccomp_cache,
     .sysctls = sysctl,
     .n_sysctls = n_sysctls,
     .proc_unmasked = proc_unmasked (spec, c->node),
     .terminal = bool_at (c->node, "tty"),
   };
-  if (ret == 0)
-    ret = pp_bundle_write (dir, &bs, err);
+  if (ret == 0 && pp_bundle_write (dir, &bs, err) < 0)
+    ret = pp_error_wrap (err, "%s", where);
   pp_strv_free (argv);
   pp_strv_free (env);
   free (mounts);

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -35,16 +36,26 @@ pp_read_file_at (int dirfd, const char *path, pp_resolve_t how, size_t max, cons
 {
   *data = NULL;
   *len = 0;
-  cleanup_close int fd = pp_open_at (dirfd, path, how, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0);
-  if (fd < 0)
+  /* Looked at through an O_PATH descriptor first: opening a device for reading can act on it (a watchdog, a
+     tape), and a FIFO would block; only a regular file is then opened for reading, through that descriptor, so
+     what is read is what was looked at. */
+  cleanup_close int pfd = pp_open_at (dirfd, path, how, O_PATH | O_NOFOLLOW, 0);
+  if (pfd < 0)
     return pp_error_make (err, errno, "open %s", what);
   struct stat st;
-  if (fstat (fd, &st) < 0)
+  if (fstat (pfd, &st) < 0)
     return pp_error_make (err, errno, "stat %s", what);
+  if (S_ISLNK (st.st_mode))
+    return pp_error_make (err, 0, "%s is a symbolic link, which is not followed", what);
   if (!S_ISREG (st.st_mode))
     return pp_error_make (err, 0, "%s is not a regular file", what);
   if ((uint64_t)st.st_size > max)
     return pp_error_make (err, 0, "%s is larger than %zu bytes", what, max);
+  char proc[64];
+  snprintf (proc, sizeof proc, "/proc/self/fd/%d", pfd);
+  cleanup_close int fd = open (proc, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0)
+    return pp_error_make (err, errno, "open %s", what);
   /* The size may change under us (a running container writes it): read up to max + 1 and judge what came. */
   cleanup_free char *buf = xmalloc (max + 2);
   size_t got = 0;

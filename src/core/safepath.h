@@ -26,10 +26,10 @@ typedef enum
 int pp_open_at (int dirfd, const char *path, pp_resolve_t how, int flags, mode_t mode);
 
 /* Reads a regular file inside a root, as a lookup of the container's own files (/etc/passwd, /etc/group) must:
-   resolved as `how` says, the last component not a symlink (O_NOFOLLOW), opened non-blocking so that a FIFO
-   cannot hang the caller, anything but a regular file refused, and at most `max` bytes (a larger file is an
-   error, not a truncation).  *data (NUL-terminated, freed by the caller) and *len on success.  `what` names the
-   file in errors ("the container's /etc/passwd"). */
+   resolved as `how` says, the last component not a symlink (O_NOFOLLOW), anything but a regular file refused
+   before it is opened for reading (a FIFO cannot hang the caller, nor a device act), and at most `max` bytes (a
+   larger file is an error, not a truncation).  *data (NUL-terminated, freed by the caller) and *len on success.  `what`
+   names the file in errors ("the container's /etc/passwd"). */
 int pp_read_file_at (int dirfd, const char *path, pp_resolve_t how, size_t max, const char *what, char **data,
                      size_t *len, pp_error_t *err);
 
