@@ -368,32 +368,13 @@ render_profile (json_t *profile, uint64_t caps, pp_error_t *err)
   return out;
 }
 
-/* The profile's text, read beneath `dirfd` only: never an absolute path, never `..` or a symlink out of it. */
-static char *
-read_profile (int dirfd, const char *path, pp_error_t *err)
-{
-  if (path[0] == '/')
-    {
-      pp_error_make (err, 0, "must be a path relative to the manifest's folder");
-      return NULL;
-    }
-  char *text = NULL;
-  size_t len;
-  if (pp_read_file_at (dirfd, path, PP_RESOLVE_BENEATH, PP_SECCOMP_PROFILE_MAX, "the file", &text, &len, err) == 0)
-    return text;
-  if ((*err)->status == EXDEV || (*err)->status == ELOOP)
-    {
-      pp_error_release (err);
-      pp_error_make (err, 0, "must be a file below the manifest's folder, reached through no symbolic link");
-    }
-  return NULL;
-}
-
 json_t *
 pp_seccomp_profile_load (int dirfd, const char *path, uint64_t effective_caps, pp_error_t *err)
 {
-  cleanup_free char *text = read_profile (dirfd, path, err);
-  if (text == NULL)
+  /* Beneath the folder only: no absolute path, no `..`, no symlink out of it. */
+  cleanup_free char *text = NULL;
+  size_t len;
+  if (pp_read_file_at (dirfd, path, PP_RESOLVE_BENEATH, PP_SECCOMP_PROFILE_MAX, "the file", &text, &len, err) < 0)
     {
       pp_error_wrap (err, "seccomp profile `%s`", path);
       return NULL;

@@ -192,3 +192,10 @@ seccomp_yaml() {
 	seccomp_yaml allow.json >"$Y/app/allow.yaml"
 	run -0 pp kube play "$Y/app/allow.yaml"
 }
+
+@test "load: a docker-archive whose manifest.json names a layer out of the archive reads nothing outside it" {
+	run -125 pp load -i "$BATS_FILE_TMPDIR/hostile/docker-escape.tar"
+	assert_contains "$output" "escape-layer.tar\` is out of the folder it must be in"
+	run -0 pp images --format json
+	refute_contains "$output" "docker-escape"
+}
