@@ -64,9 +64,12 @@ copy_blob (import_t *im, const char *digest, int64_t size, pp_error_t *err)
   const char *hex;
   if (!pp_digest_valid (digest, &hex))
     return pp_error_make (err, 0, "%s: invalid digest `%s`", im->source, digest ? digest : "(none)");
-  cleanup_close int fd = openat (im->blobs_fd, hex, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  /* A regular file only: an archive may hold a FIFO, which would block the load, or a device. */
+  cleanup_free char *what = xasprintf ("%s: blob %s", im->source, digest);
+  struct stat st;
+  cleanup_close int fd = pp_open_regular_at (im->blobs_fd, hex, PP_RESOLVE_BENEATH, what, &st, err);
   if (fd < 0)
-    return pp_error_make (err, errno, "%s: blob %s", im->source, digest);
+    return -1;
   if (pp_store_put_blob (im->store, fd, digest, size, err) < 0)
     return pp_error_wrap (err, "%s", im->source);
   return 0;

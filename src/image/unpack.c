@@ -296,7 +296,12 @@ pp_layer_unpack (int blob_fd, int dest_fd, const char *what, char diff_id[72], p
 {
   stream_t *s = xzalloc (sizeof *s);
   s->raw = archive_read_new ();
-  archive_read_support_filter_all (s->raw);
+  /* The compressions images and image archives use, all decompressed in-process: never filter_all, which would run
+     an external program (lrzip, lzop, grzip) on bytes an image chose. */
+  archive_read_support_filter_gzip (s->raw);
+  archive_read_support_filter_zstd (s->raw);
+  archive_read_support_filter_xz (s->raw);
+  archive_read_support_filter_bzip2 (s->raw);
   archive_read_support_format_raw (s->raw);
   struct archive *a = archive_read_new ();
   archive_read_support_format_tar (a);

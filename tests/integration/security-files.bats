@@ -199,3 +199,20 @@ seccomp_yaml() {
 	run -0 pp images --format json
 	refute_contains "$output" "docker-escape"
 }
+
+@test "load: an oci-archive whose index.json or manifest blob is a FIFO is refused at once" {
+	run -125 tpp load -i "$BATS_FILE_TMPDIR/hostile/fifo-index.tar"
+	assert_contains "$output" "\`index.json\` is not a regular file"
+	run -125 tpp load -i "$BATS_FILE_TMPDIR/hostile/fifo-blob.tar"
+	assert_contains "$output" "blob sha256:0000000000000000000000000000000000000000000000000000000000000000 is not a regular file"
+}
+
+@test "load: an archive in lrzip's format runs no decompressor program (libarchive would run lrzip from PATH)" {
+	mkdir -p "$BATS_TEST_TMPDIR/bin"
+	printf '#!/bin/sh\ntouch "%s/ran"\ncat >/dev/null\n' "$BATS_TEST_TMPDIR" >"$BATS_TEST_TMPDIR/bin/lrzip"
+	chmod +x "$BATS_TEST_TMPDIR/bin/lrzip"
+	printf 'LRZI\000\006%024d' 0 >"$BATS_TEST_TMPDIR/image.tar"
+	PATH="$BATS_TEST_TMPDIR/bin:$PATH" run -125 pp load -i "$BATS_TEST_TMPDIR/image.tar"
+	assert_contains "$output" "Unrecognized archive format"
+	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
+}
