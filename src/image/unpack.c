@@ -137,6 +137,8 @@ write_data (struct archive *a, int fd)
   return ftruncate (fd, end > 0 ? end : 0) == 0 || errno == EINVAL ? 0 : -1;
 }
 
+/* The entry's xattrs but those of the trusted.* namespace: overlayfs reads trusted.overlay.* of a lower layer
+   (redirect, metacopy, origin steer its lookups), and a layer says opaque with its .wh..wh..opq marker only. */
 static void
 set_xattrs (struct archive_entry *e, int fd)
 {
@@ -145,7 +147,8 @@ set_xattrs (struct archive_entry *e, int fd)
   size_t size;
   archive_entry_xattr_reset (e);
   while (archive_entry_xattr_next (e, &name, &value, &size) == ARCHIVE_OK)
-    fsetxattr (fd, name, value, size, 0);
+    if (strncmp (name, "trusted.", 8) != 0)
+      fsetxattr (fd, name, value, size, 0);
 }
 
 typedef struct

@@ -147,6 +147,37 @@ check_outside (void)
     }
 }
 
+/* Aborts when anything below `dirfd` carries an xattr of the trusted.* namespace but the opaque marker that overlayfs
+   reads (trusted.overlay.redirect or metacopy would steer its lookups): a layer says opaque with .wh..wh..opq only. */
+static void
+check_xattrs (int dirfd)
+{
+  DIR *d = fdopendir (dirfd);
+  if (d == NULL)
+    die ("fdopendir");
+  for (struct dirent *e; (e = readdir (d));)
+    {
+      if (strcmp (e->d_name, ".") == 0 || strcmp (e->d_name, "..") == 0)
+        continue;
+      char path[64], names[4096];
+      int fd = openat (dirfd, e->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0)
+        die (e->d_name);
+      snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
+      ssize_t n = e->d_type == DT_LNK ? 0 : listxattr (path, names, sizeof names);
+      for (ssize_t i = 0; i < n; i += (ssize_t)strlen (names + i) + 1)
+        if (strncmp (names + i, "trusted.", 8) == 0 && strcmp (names + i, "trusted.overlay.opaque") != 0)
+          {
+            fprintf (stderr, "fuzz_unpack: %s carries %s\n", e->d_name, names + i);
+            abort ();
+          }
+      if (e->d_type == DT_DIR)
+        check_xattrs (openat (dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+      close (fd);
+    }
+  closedir (d);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
@@ -162,7 +193,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     abort ();
   pp_error_release (&err);
   close (blob);
-  close (dest);
+  check_xattrs (dest);
   check_outside ();
   int sandbox = open (SANDBOX, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (sandbox < 0 || pp_remove_tree (sandbox, "root") < 0 || mkdirat (sandbox, "root", 0755) < 0)

@@ -23,7 +23,9 @@ def seeds():
     kinds = [d("dir/"), f("dir/file", b"content\n", 0o640, uid=1000, gid=1000),
              sym("dir/link", "file"), Entry("dir/hard", "hardlink", 0o640, target="dir/file"),
              Entry("dir/fifo", "fifo", 0o644), Entry("dir/null", "char", 0o666, dev=(1, 3)),
-             f("dir/xattr", b"x\n", pax={"SCHILY.xattr.user.test": "v"})]
+             f("dir/xattr", b"x\n", pax={"SCHILY.xattr.user.test": "v"}),
+             f("dir/trusted", b"t\n", pax={"SCHILY.xattr.trusted.overlay.metacopy": "",
+                                           "SCHILY.xattr.trusted.overlay.redirect": "/dir/xattr"})]
     yield "kinds", kinds
     yield "whiteouts", [d("a/"), f("a/.wh.gone", b""), d("b/"), f("b/.wh..wh..opq", b""), f("b/new", b"n\n")]
     yield "replace", [d("x/"), f("x/y", b"1"), f("x", b"file now"), sym("x", "elsewhere"), d("x/")]
