@@ -1,4 +1,4 @@
-# podplay's build: one static library that the binary, the unit tests and the fuzz target all link.
+# podplay's build: one static library that the binary, the unit tests and the fuzz targets all link.
 
 PKGS      := yaml-0.1 jansson libarchive libcrypto libcurl sqlite3 libseccomp
 CC        ?= cc
@@ -9,11 +9,15 @@ WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wformat-security -Wstric
              -Wno-missing-field-initializers
 CFLAGS    ?=
 CPPFLAGS  += -I. -Isrc -D_GNU_SOURCE
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# pkg-config runs when a recipe first needs the flags, once, not when make reads this file: on a new machine
+# `deps` installs pkg-config and the -dev packages after make has read it.
+pkgconfig = $(eval $1 := $$(shell pkg-config $2))$($1)
+PKG_CFLAGS = $(call pkgconfig,PKG_CFLAGS,--cflags $(PKGS))
+PKG_LIBS   = $(call pkgconfig,PKG_LIBS,--libs $(PKGS))
 # The monitor's own binary links only what supervision needs: a monitor per pod starts faster and keeps less.
 MON_PKGS   := jansson sqlite3 libseccomp
-MON_LIBS   := $(shell pkg-config --libs $(MON_PKGS) 2>/dev/null) -lm -lpthread
+MON_PKG_LIBS = $(call pkgconfig,MON_PKG_LIBS,--libs $(MON_PKGS))
+MON_LIBS   = $(MON_PKG_LIBS) -lm -lpthread
 ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(PKG_CFLAGS) $(SAN) $(CFLAGS)
 LDLIBS    += $(PKG_LIBS) -lm -lpthread
 
@@ -28,7 +32,7 @@ BIN       := $(BUILD)/podplay
 MON_BIN   := $(BUILD)/podplay-monitor
 GENDOC    := $(BUILD)/gen-support-doc
 
-.PHONY: all deps check check-unit check-integration check-docs check-asan docs demo bench fuzz clean format
+.PHONY: all deps check check-unit check-integration check-docs check-asan check-fresh docs demo bench fuzz clean format
 
 all: $(BIN) $(MON_BIN)
 
@@ -81,7 +85,7 @@ check-docs: $(GENDOC)
 	@$(GENDOC) | diff -u docs/kubernetes-support.md - \
 	  || { echo "docs/kubernetes-support.md is stale: run 'make docs' and commit it"; exit 1; }
 
-# The same tests under AddressSanitizer and UndefinedBehaviorSanitizer, then the fuzz target for a bounded time.
+# The same tests under AddressSanitizer and UndefinedBehaviorSanitizer, then the fuzz targets for a bounded time.
 check-asan: deps
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all build-asan/gen-support-doc unit-bins-asan
@@ -112,8 +116,19 @@ fuzz: $(FUZZ_BINS)
 .SECONDARY: $(FUZZ_OBJ)
 -include $(FUZZ_OBJ:.o=.d)
 
-demo: deps all
+# A make of its own after deps: the two would run at once under -j.
+demo: deps
+	$(MAKE) all
 	./scripts/demo.sh $(BIN)
+
+# The README's two commands, as a new user runs them: in a brand-new minimal Debian 12 root (debootstrap minbase,
+# made once and cached) that the shared fresh-debian tool beside this repository makes; it copies the committed
+# tree (HEAD), so commit first. Long: the whole install, build and suite from nothing.
+FRESH_DEBIAN ?= ../shared/tools/fresh-debian
+check-fresh:
+	@test -x $(FRESH_DEBIAN) || { echo "check-fresh: $(FRESH_DEBIAN) is missing (the project's shared tools)" >&2; exit 1; }
+	@git diff --quiet HEAD 2>/dev/null || echo "check-fresh: uncommitted changes are left out: it runs HEAD" >&2
+	$(FRESH_DEBIAN) . "./podplay-dev demo" "./podplay-dev check"
 
 # Benchmarks compare with Podman, which the install script adds only for them (--bench).
 bench: all

@@ -7,26 +7,68 @@
 #include "schema/diag.h"
 
 #include <stdbool.h>
-#include <stdio.h>
+#include <stdint.h>
 
 typedef struct
 {
-  bool start;          /* false: create the pods, start nothing (--start=false) */
-  const char *runtime; /* "builtin" (NULL), "runc" or "crun" */
-  bool json;           /* the summary as JSON */
-  bool replace;        /* recreate pods even when nothing of them changed, and take over pods of other plays */
+  bool start;              /* false: create the pods, start nothing (--start=false) */
+  const char *runtime;     /* "builtin" (NULL), "runc" or "crun" */
+  bool replace;            /* recreate pods even when nothing of them changed, and take over pods of other plays */
   char *const *configmaps; /* --configmap: files of ConfigMaps the pods may name, beside the play's own */
   size_t n_configmaps;
 } pp_play_opts_t;
 
+/* What a play or a down did, in the order it did it, for the caller to print. */
+typedef enum
+{
+  PP_PLAY_POD,
+  PP_PLAY_JOB,
+  PP_PLAY_VOLUME,
+} pp_play_kind_t;
+
+typedef enum
+{
+  PP_PLAY_CREATED,   /* and started, unless the play said --start=false */
+  PP_PLAY_REPLACED,  /* a pod or Job of the same name, changed, was replaced (and the new one started) */
+  PP_PLAY_UNCHANGED, /* left alone: nothing of it changed */
+  PP_PLAY_REMOVED,   /* by a down, or by a play whose files no longer hold it (`from` names the file) */
+} pp_play_action_t;
+
+typedef struct
+{
+  char *name, *id, *image;
+} pp_play_ctr_t;
+
+typedef struct
+{
+  pp_play_kind_t kind;
+  pp_play_action_t action;
+  char *name;
+  char *id;            /* a pod's */
+  char *from;          /* PP_PLAY_REMOVED by a play: the file that no longer holds it */
+  pp_play_ctr_t *ctrs; /* a pod's containers */
+  size_t n_ctrs;
+  int64_t completions, parallelism, backoff_limit, deadline; /* a Job's */
+} pp_play_item_t;
+
+typedef struct pp_play_result_s
+{
+  bool started; /* the pods were started (not --start=false) */
+  pp_play_item_t *v;
+  size_t n;
+} pp_play_result_t;
+
+void pp_play_result_release (pp_play_result_t *res);
+
 /* Validates every document first (errors go to `diags`, nothing is created: returns 1), then creates and starts
-   the pods; a failure removes every pod this play created.  Prints one line per pod to `out`. */
+   the pods; a failure removes every pod this play created.  What it did goes to `res` (on failure: what it
+   removed for good, if anything). */
 int pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n, const pp_play_opts_t *opts, pp_diags_t *diags,
-                  FILE *out, pp_error_t *err);
+                  pp_play_result_t *res, pp_error_t *err);
 
 /* Stops and removes the pods that playing these files created, as the state database recorded them; with
-   `force`, the volumes of their PersistentVolumeClaims too. */
-int pp_kube_down (pp_context_t *ctx, char *const *paths, size_t n, bool force, FILE *out, pp_error_t *err);
+   `force`, the volumes of their PersistentVolumeClaims too.  What it removed goes to `res`. */
+int pp_kube_down (pp_context_t *ctx, char *const *paths, size_t n, bool force, pp_play_result_t *res, pp_error_t *err);
 
 /* Stops (SIGTERM, then SIGKILL after `timeout` seconds, or the pod's own grace period when < 0) and removes a
    pod and everything of it. */

@@ -7,15 +7,27 @@ bin=$(realpath "${1:-build/podplay}")
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 trap '"$bin" --root "$work/root" --runroot "$work/run" pod rm -f -t 0 --all >/dev/null 2>&1; rm -rf "$work"' EXIT
-run() {
+# Runs podplay with the arguments after $1 and shows its exit status; one other than $1 fails the demo.
+failed=0
+run_want() {
+	want=$1
+	shift
 	printf '\n$ podplay %s\n' "$*"
 	"$bin" --root "$work/root" --runroot "$work/run" "$@"
-	printf '(exit status %s)\n' "$?"
+	status=$?
+	printf '(exit status %s)\n' "$status"
+	if [ "$status" != "$want" ]; then
+		echo "demo: expected exit status $want" >&2
+		failed=1
+	fi
+}
+run() {
+	run_want 0 "$@"
 }
 run version
 run kube validate manifests/web.yaml
-run kube validate manifests/broken.yaml
-python3 fixtures/images/build.py "$work/images" >/dev/null
+run_want 1 kube validate manifests/broken.yaml
+python3 fixtures/images/build.py "$work/images" >/dev/null || exit 1
 run load -i "$work/images/busybox.oci.tar"
 run load oci:"$work/images/layered":latest
 run images
@@ -37,4 +49,4 @@ first=$("$bin" --root "$work/root" --runroot "$work/run" pod ls --format json |
 	python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["name"])')
 run exec "$first-httpd" wget -qO- http://127.0.0.1:8080/
 run kube down manifests/web.yaml
-exit 0
+exit "$failed"

@@ -2,12 +2,13 @@
 # Installs the Debian packages podplay needs to build, test and benchmark; quiet and quick when all are there.
 set -eu
 
-PKGS="build-essential pkg-config clang llvm libclang-rt-14-dev
+PKGS="make build-essential pkg-config clang llvm libclang-rt-14-dev
 libyaml-dev libjansson-dev libcmocka-dev libarchive-dev libssl-dev libcurl4-openssl-dev libsqlite3-dev libseccomp-dev
 bats python3 python3-yaml python3-jsonschema python3-grpcio
 hyperfine time zstd busybox-static skopeo runc
-docker-registry apache2-utils curl openssl"
+docker-registry apache2-utils curl openssl ca-certificates procps"
 
+# A minimal Debian has none of make, ps (procps) or a CA bundle (ca-certificates, which pull needs for registries).
 # runc runs podplay's bundles in the tests, python3-grpcio serves probes.bats' gRPC health checks; Podman is only the yardstick of bench/: `--bench` adds it.
 if [ "${1:-}" = --bench ]; then
 	PKGS="$PKGS podman catatonit"

@@ -41,7 +41,11 @@ pp_cmd_kube_down (pp_cli_t *cli, int argc, char **argv)
   if (optind >= argc)
     return pp_cli_usage_error (cli, "%s needs the file(s) that were played", cli->path);
   pp_error_t err = NULL;
-  if (pp_kube_down (cli->ctx, argv + optind, (size_t) (argc - optind), force, stdout, &err) < 0)
+  pp_play_result_t res = { 0 };
+  int ret = pp_kube_down (cli->ctx, argv + optind, (size_t) (argc - optind), force, &res, &err);
+  pp_cli_print_down (stdout, &res, argv + optind, (size_t) (argc - optind));
+  pp_play_result_release (&res);
+  if (ret < 0)
     return pp_cli_fail (&err);
   return PP_EXIT_OK;
 }
@@ -1252,7 +1256,11 @@ play_wait (pp_cli_t *cli, char **paths, size_t n_paths, pp_error_t *err)
   pp_strv_free (pw.files);
   if (ret < 0)
     return -1;
-  return pp_kube_down (cli->ctx, paths, n_paths, false, stdout, err);
+  pp_play_result_t res = { 0 };
+  ret = pp_kube_down (cli->ctx, paths, n_paths, false, &res, err);
+  pp_cli_print_down (stdout, &res, paths, n_paths);
+  pp_play_result_release (&res);
+  return ret;
 }
 
 int
@@ -1266,7 +1274,7 @@ pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv)
     { "configmap", required_argument, NULL, 'c' },
     { NULL, 0, NULL, 0 },
   };
-  bool wait = false;
+  bool wait = false, json = false;
   pp_play_opts_t po = { .start = true, .runtime = cli->ctx->runtime };
   cleanup_strv char **cms = xzalloc (sizeof (char *));
   size_t n_cms = 0;
@@ -1275,7 +1283,7 @@ pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv)
     switch (opt)
       {
       case 'f':
-        if (pp_cli_parse_format (cli, optarg, &po.json) != 0)
+        if (pp_cli_parse_format (cli, optarg, &json) != 0)
           return PP_EXIT_ERROR;
         break;
       case 's':
@@ -1314,7 +1322,11 @@ pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv)
       < 0)
     return pp_cli_fail (&err);
   pp_diags_t diags = { 0 };
-  int ret = pp_kube_play (cli->ctx, paths, n, &po, &diags, stdout, &err);
+  pp_play_result_t res = { 0 };
+  int ret = pp_kube_play (cli->ctx, paths, n, &po, &diags, &res, &err);
+  if (res.n)
+    pp_cli_print_play (stdout, &res, json);
+  pp_play_result_release (&res);
   for (size_t i = 0; i < diags.n; i++)
     pp_diag_print (stderr, &diags.v[i]);
   if (ret > 0)

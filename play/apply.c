@@ -1,0 +1,389 @@
+/* A play applied: each new or changed pod recorded, set up (namespaces, volumes, root filesystems, bundles) and
+   its monitor started; Jobs' controllers started; what the play replaces removed; and on any failure, what this
+   play created removed again. */
+#include "play/plan.h"
+#include "play/job.h"
+#include "runtime/namedvol.h"
+#include "runtime/pod.h"
+#include "runtime/rootfs.h"
+#include "runtime/userns.h"
+
+#include <string.h>
+#include <time.h>
+
+/* The name a pod that replaces another is recorded under until the other is gone: no Kubernetes name has a `~`. */
+static char *
+replacement_name (const char *name)
+{
+  return xasprintf ("%s~new", name);
+}
+
+static int
+record_pod (pp_state_t *state, const pp_pod_plan_t *p, const char *play_file, pp_error_t *err)
+{
+  if (pp_state_begin (state, err) < 0)
+    return -1;
+  pp_pod_rec_t rec = { .id = xstrdup (p->id),
+                       .name = p->existing ? replacement_name (p->name) : xstrdup (p->name),
+                       .namespace_ = xstrdup (p->namespace_),
+                       .play_file = xstrdup (play_file),
+                       .spec_hash = xstrdup (p->hash),
+                       .status = xstrdup ("Created"),
+                       .created = (int64_t)time (NULL),
+                       .owner = p->owner ? xstrdup (p->owner) : NULL };
+  int ret = pp_state_pod_add (state, &rec, err);
+  pp_pod_rec_release (&rec);
+  for (size_t i = 0; ret == 0 && i < p->n; i++)
+    {
+      pp_container_rec_t c = { .id = xstrdup (p->ctr_ids[i]),
+                               .pod_id = xstrdup (p->id),
+                               .name = xstrdup (p->c[i].name),
+                               .image = xstrdup (p->c[i].image_ref),
+                               .image_id = xstrdup (p->c[i].image.id),
+                               .init = p->c[i].init,
+                               .sidecar = pp_plan_is_sidecar (&p->c[i]),
+                               .status = xstrdup ("Created"),
+                               .exit_code = -1 };
+      ret = pp_state_container_add (state, &c, err);
+      pp_container_rec_release (&c);
+    }
+  if (ret < 0)
+    {
+      pp_state_rollback (state);
+      return -1;
+    }
+  return pp_state_commit (state, err);
+}
+
+/* The named volumes of a user-namespaced pod are bound idmapped under <root>/pods/<pod>/claims: they outlive the
+   pod and other pods share them, so their owners stay the host's and the pod's root sees host root's files as
+   its own, as the kubelet mounts volumes of such pods. */
+static int
+idmap_claims (pp_context_t *ctx, pp_pod_plan_t *p, pp_error_t *err)
+{
+  cleanup_close int userns = pp_pod_userns_open (ctx, p->id, err);
+  if (userns < 0)
+    return userns == -2 ? pp_error_make (err, ENOENT, "pod %.12s has no user namespace", p->id) : -1;
+  cleanup_free char *data = pp_pod_datadir (ctx, p->id);
+  cleanup_free char *dir = xasprintf ("%s/claims", data);
+  for (size_t i = 0; i < p->vols.n; i++)
+    {
+      pp_volume_t *v = &p->vols.v[i];
+      if (!v->claim)
+        continue;
+      char *target = xasprintf ("%s/%s", dir, v->name);
+      if (pp_mkdir_p (dir, 0700) < 0 || pp_userns_idmapped_bind (v->source, target, userns, err) < 0)
+        {
+          free (target);
+          return pp_error_wrap (err, "volume %s", v->name);
+        }
+      if (p->vols.idmapped == NULL)
+        p->vols.idmapped = json_array ();
+      json_array_append_new (p->vols.idmapped, json_pack ("{s:s, s:s}", "source", v->source, "path", target));
+      free (v->source);
+      v->source = target;
+    }
+  return 0;
+}
+
+static int
+apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, pp_pod_plan_t *p, const char *play_file,
+           const pp_play_opts_t *opts, pp_error_t *err)
+{
+  p->id = pp_state_new_id ();
+  p->ctr_ids = xzalloc ((p->n + 1) * sizeof (char *));
+  for (size_t i = 0; i < p->n; i++)
+    p->ctr_ids[i] = pp_state_new_id ();
+  if (record_pod (state, p, play_file, err) < 0)
+    return -1;
+  cleanup_free char *fqdn = pp_spec_pod_fqdn (p);
+  /* hostUsers: false: a user namespace of the pod's own, on host ids no other pod has. */
+  uint32_t block;
+  if (pp_plan_user_namespace (p->spec))
+    {
+      if (pp_state_userns_take (state, p->id, PP_USERNS_FIRST_BLOCK, PP_USERNS_END_BLOCK, &block, err) < 0)
+        return pp_error_wrap (err, "pod %s", p->name);
+      p->userns_base = block * PP_USERNS_SIZE;
+      if (p->runtime && strcmp (p->runtime, "builtin") != 0 && pp_pod_userns_reachable (ctx, err) < 0)
+        return pp_error_wrap (err, "pod %s", p->name);
+    }
+  if (pp_pod_setup (ctx, p->id, &(pp_pod_etc_t){ p->hostname, p->hosts_extra, p->resolv_conf, fqdn, p->userns_base },
+                    err)
+      < 0)
+    return -1;
+  cleanup_free char *where = xasprintf ("pod %s", p->name);
+  pp_env_pod_t ep = { .file = p->doc->file,
+                      .where = where,
+                      .name = p->name,
+                      .namespace_ = p->namespace_,
+                      .uid = p->id,
+                      .node_name = "",
+                      .meta = p->meta,
+                      .spec = p->spec };
+  int64_t fs_group = -1;
+  if (!pp_plan_int (pp_node_get (p->spec, "securityContext"), "fsGroup", &fs_group))
+    fs_group = -1;
+  const char **vimg_ids = xzalloc ((p->n_vimg + 1) * sizeof (char *));
+  for (size_t i = 0; i < p->n_vimg; i++)
+    vimg_ids[i] = p->vimg[i].image.id;
+  int vret = pp_volumes_create (ctx, p->id, objs, &ep, p->dir, fs_group, vimg_ids, &p->vols, err);
+  free (vimg_ids);
+  if (vret < 0 || (p->userns_base && pp_pod_userns_volumes (ctx, p->id, p->userns_base, err) < 0))
+    return -1;
+  if (p->userns_base && idmap_claims (ctx, p, err) < 0)
+    return pp_error_wrap (err, "pod %s", p->name);
+  for (size_t i = 0; i < p->n; i++)
+    if (pp_ctr_mount_rootfs (ctx, p->ctr_ids[i], p->c[i].image.id, p->id, p->userns_base, err) < 0
+        || pp_spec_write_bundle (ctx, objs, p, i, p->ctr_ids[i], err) < 0)
+      return -1;
+  cleanup_free char *run = pp_pod_rundir (ctx, p->id);
+  cleanup_free char *netns = pp_plan_bool (p->spec, "hostNetwork") ? NULL : xasprintf ("%s/ns/net", run);
+  json_t *plan = pp_spec_pod_json (p, p->runtime, netns);
+  if (p->userns_base)
+    json_object_set_new (
+        plan, "userNamespace",
+        json_pack ("{s:I, s:I}", "hostID", (json_int_t)p->userns_base, "size", (json_int_t)PP_USERNS_SIZE));
+  int ret = pp_pod_write_plan (ctx, p->id, plan, err);
+  json_decref (plan);
+  /* The monitor starts the containers while the next pods are made; play waits for them all at the end. */
+  if (ret == 0 && opts->start)
+    {
+      p->ready_fd = pp_pod_spawn_monitor (ctx, p->id, err);
+      ret = p->ready_fd < 0 ? -1 : 0;
+    }
+  if (ret < 0)
+    return pp_error_wrap (err, "pod %s", p->name);
+  return 0;
+}
+
+static void
+rollback (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *pods, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      if (pods[i].id == NULL)
+        continue;
+      pp_pod_rec_t rec;
+      pp_error_t e = NULL;
+      if (pp_state_pod_get (state, pods[i].id, &rec, NULL) == 0)
+        {
+          if (pp_play_remove_pod_rec (ctx, state, &rec, 0, &e) < 0)
+            {
+              pp_warning (ctx, "rollback of pod %s: %s", pods[i].name, e->msg);
+              pp_error_release (&e);
+            }
+          pp_pod_rec_release (&rec);
+        }
+      else
+        {
+          /* Not recorded: only what setup made on the machine is left. */
+          pp_pod_rec_t bare = { .id = xstrdup (pods[i].id), .name = xstrdup (pods[i].name) };
+          pp_container_rec_t none = { 0 };
+          if (pp_pod_teardown (ctx, &bare, &none, 0, &e) < 0)
+            pp_error_release (&e);
+          pp_pod_rec_release (&bare);
+        }
+    }
+}
+
+static void
+rollback_jobs (pp_context_t *ctx, pp_state_t *state, const pp_job_plan_t *jobs, size_t n)
+{
+  for (size_t k = 0; k < n; k++)
+    {
+      pp_job_rec_t *js = NULL;
+      size_t nj = 0;
+      pp_error_t e = NULL;
+      if (jobs[k].started && pp_state_job_list (state, jobs[k].name, &js, &nj, NULL) == 0 && nj == 1
+          && pp_play_remove_job (ctx, state, &js[0], &e) < 0)
+        {
+          pp_warning (ctx, "rollback of job %s: %s", jobs[k].name, e->msg);
+          pp_error_release (&e);
+        }
+      pp_job_recs_free (js, nj);
+    }
+}
+
+/* The controller's way of making one pod of a Job: the template planned by this play, under the pod's name. */
+typedef struct
+{
+  pp_context_t *ctx;
+  const pp_play_objects_t *objs;
+  pp_pod_plan_t *tmpl;
+  const pp_play_opts_t *opts;
+} job_maker_t;
+
+static int
+make_job_pod (void *arg, pp_state_t *state, const char *name, pp_error_t *err)
+{
+  job_maker_t *m = arg;
+  pp_pod_plan_t *p = m->tmpl;
+  free (p->name);
+  p->name = xstrdup (name);
+  pp_plan_set_hostname (p);
+  int ret = apply_pod (m->ctx, state, m->objs, p, p->play_file, m->opts, err);
+  if (ret == 0 && p->ready_fd >= 0)
+    {
+      ret = pp_pod_monitor_ready (p->ready_fd, err);
+      p->ready_fd = -1;
+      if (ret < 0)
+        pp_error_wrap (err, "pod %s", p->name);
+    }
+  if (ret < 0)
+    rollback (m->ctx, state, p, 1);
+  /* What apply_pod filled belongs to this pod: the next starts afresh. */
+  pp_plan_release_applied (p);
+  return ret;
+}
+
+/* Records a Job and starts its controller, which makes its first pods before this returns.  The state database
+   is closed around the fork: SQLite's connections must not be carried into a child (the child would take the
+   parent's locks for its own), and reopened after. */
+static int
+start_job (pp_context_t *ctx, pp_state_t **state, const pp_play_objects_t *objs, pp_job_plan_t *j, pp_pod_plan_t *tmpl,
+           const pp_play_opts_t *opts, pp_error_t *err)
+{
+  pp_job_rec_t rec = { .name = xstrdup (j->name),
+                       .namespace_ = xstrdup (tmpl->namespace_),
+                       .play_file = xstrdup (tmpl->play_file),
+                       .spec_hash = xstrdup (tmpl->hash),
+                       .status = xstrdup ("Running"),
+                       .completions = j->completions,
+                       .parallelism = j->parallelism,
+                       .backoff_limit = j->backoff_limit,
+                       .deadline = j->deadline,
+                       .started = (int64_t)time (NULL) };
+  int ret = pp_state_job_put (*state, &rec, err);
+  pp_job_rec_release (&rec);
+  if (ret < 0)
+    return -1;
+  j->started = true;
+  job_maker_t m = { ctx, objs, tmpl, opts };
+  pp_job_maker_t mk = { make_job_pod, &m };
+  pp_state_close (*state);
+  *state = NULL;
+  ret = pp_job_start (ctx, j->name, &mk, err);
+  pp_error_t e = NULL;
+  if (pp_state_open (ctx, state, ret == 0 ? err : &e) < 0)
+    {
+      pp_error_release (&e);
+      return -1;
+    }
+  return ret;
+}
+
+/* PersistentVolumeClaims become named volumes, kept across plays and `kube down` (unless --force). */
+static int
+make_claims (pp_play_t *play, pp_error_t *err)
+{
+  int ret = 0;
+  for (size_t i = 0; ret == 0 && i < play->objs.n_claims; i++)
+    {
+      const pp_node_t *claim = play->objs.claims[i];
+      cleanup_free char *pf = pp_play_claim_file (play, claim);
+      ret = pp_namedvol_create (play->ctx, pp_plan_str (pp_node_get (claim, "metadata"), "name") ?: "", pf,
+                                &play->made_claims[i], err);
+    }
+  return ret;
+}
+
+/* Every started monitor is waited for, even after a failure: the rollback must find them done. */
+static int
+await_monitors (pp_play_t *play, int ret, pp_error_t *err)
+{
+  for (size_t i = 0; i < play->n; i++)
+    if (play->pods[i].ready_fd >= 0)
+      {
+        pp_error_t e = NULL;
+        if (pp_pod_monitor_ready (play->pods[i].ready_fd, &e) < 0)
+          {
+            if (ret == 0)
+              {
+                *err = e;
+                pp_error_wrap (err, "pod %s", play->pods[i].name);
+                ret = -1;
+              }
+            else
+              pp_error_release (&e);
+          }
+        play->pods[i].ready_fd = -1;
+      }
+  return ret;
+}
+
+static void
+rollback_play (pp_play_t *play)
+{
+  rollback_jobs (play->ctx, play->state, play->jobs, play->n_jobs);
+  rollback (play->ctx, play->state, play->pods, play->n);
+  for (size_t i = 0; i < play->objs.n_claims; i++)
+    if (play->made_claims[i])
+      pp_namedvol_remove (play->ctx, pp_plan_str (pp_node_get (play->objs.claims[i], "metadata"), "name") ?: "", NULL);
+}
+
+/* What the play made, for the caller to print: the volumes, the pods, the Jobs. */
+static void
+add_summary (pp_play_t *play)
+{
+  for (size_t i = 0; i < play->objs.n_claims; i++)
+    if (play->made_claims[i])
+      pp_play_result_add (play->res, PP_PLAY_VOLUME, PP_PLAY_CREATED,
+                          pp_plan_str (pp_node_get (play->objs.claims[i], "metadata"), "name") ?: "", NULL);
+  for (size_t i = 0; i < play->n; i++)
+    {
+      const pp_pod_plan_t *p = &play->pods[i];
+      if (p->job)
+        continue;
+      pp_play_item_t *it = pp_play_result_add (play->res, PP_PLAY_POD,
+                                               p->unchanged  ? PP_PLAY_UNCHANGED
+                                               : p->existing ? PP_PLAY_REPLACED
+                                                             : PP_PLAY_CREATED,
+                                               p->name, p->unchanged ? p->existing : p->id);
+      it->ctrs = xzalloc ((p->n + 1) * sizeof *it->ctrs);
+      it->n_ctrs = p->n;
+      for (size_t j = 0; j < p->n; j++)
+        it->ctrs[j] = (pp_play_ctr_t){ .name = xstrdup (p->c[j].name),
+                                       .id = p->ctr_ids ? xstrdup (p->ctr_ids[j]) : NULL,
+                                       .image = xstrdup (p->c[j].image_ref) };
+    }
+  for (size_t k = 0; k < play->n_jobs; k++)
+    {
+      const pp_job_plan_t *j = &play->jobs[k];
+      pp_play_item_t *it = pp_play_result_add (play->res, PP_PLAY_JOB,
+                                               play->pods[j->tmpl].unchanged ? PP_PLAY_UNCHANGED
+                                               : j->existed                  ? PP_PLAY_REPLACED
+                                                                             : PP_PLAY_CREATED,
+                                               j->name, NULL);
+      it->completions = j->completions;
+      it->parallelism = j->parallelism;
+      it->backoff_limit = j->backoff_limit;
+      it->deadline = j->deadline;
+    }
+}
+
+int
+pp_play_apply (pp_play_t *play, pp_error_t *err)
+{
+  play->made_claims = xzalloc ((play->objs.n_claims + 1) * sizeof (bool));
+  for (size_t i = 0; i < play->n; i++)
+    play->pods[i].ready_fd = -1;
+  int ret = pp_play_remove_outdated (play, true, err);
+  if (ret == 0)
+    ret = make_claims (play, err);
+  for (size_t i = 0; ret == 0 && i < play->n; i++)
+    if (!play->pods[i].unchanged && play->pods[i].job == 0)
+      ret = apply_pod (play->ctx, play->state, &play->objs, &play->pods[i], play->pods[i].play_file, play->opts, err);
+  ret = await_monitors (play, ret, err);
+  /* Jobs start once the pods run: each controller makes its first pods before play goes on. */
+  for (size_t k = 0; ret == 0 && play->opts->start && k < play->n_jobs; k++)
+    if (!play->pods[play->jobs[k].tmpl].unchanged)
+      ret = start_job (play->ctx, &play->state, &play->objs, &play->jobs[k], &play->pods[play->jobs[k].tmpl],
+                       play->opts, err);
+  if (ret == 0)
+    ret = pp_play_remove_outdated (play, false, err);
+  if (ret < 0 && play->state)
+    rollback_play (play);
+  else
+    add_summary (play);
+  return ret;
+}

@@ -1,0 +1,249 @@
+/* The plan against the state database: the files pods record, their spec hashes, names unique in the play and
+   on the machine, the pods and Jobs an earlier play of the same files made (left alone, replaced, or removed
+   once the files no longer hold them). */
+#include "play/plan.h"
+#include "play/job.h"
+
+#include <limits.h>
+#include <string.h>
+
+char *
+pp_play_file_of (const char *path)
+{
+  if (strcmp (path, "-") == 0)
+    return xstrdup ("-");
+  char buf[PATH_MAX];
+  return xstrdup (realpath (path, buf) ? buf : path);
+}
+
+/* The file a pod records: the path (resolved) of the argument whose document holds it. */
+static char *
+play_file_for (char *const *paths, size_t n_paths, const char *doc_file)
+{
+  for (size_t k = 0; k < n_paths; k++)
+    {
+      const char *disp = strcmp (paths[k], "-") == 0 ? "<stdin>" : paths[k];
+      if (strcmp (disp, doc_file) == 0)
+        return pp_play_file_of (paths[k]);
+    }
+  /* A file found in a directory argument names itself. */
+  return pp_play_file_of (doc_file);
+}
+
+/* Whether a record's play file is one of this play's. */
+static bool
+of_play (const pp_play_t *play, const char *play_file)
+{
+  if (play_file == NULL)
+    return false;
+  for (size_t k = 0; k < play->n; k++)
+    if (strcmp (play_file, play->pods[k].play_file) == 0)
+      return true;
+  for (size_t k = 0; k < play->n_paths; k++)
+    {
+      cleanup_free char *pf = pp_play_file_of (play->paths[k]);
+      if (strcmp (play_file, pf) == 0)
+        return true;
+    }
+  return false;
+}
+
+/* The Job of a pod, or of that name, in this play: NULL when none. */
+static const pp_job_plan_t *
+planned_job (const pp_play_t *play, const char *name, const char *owner)
+{
+  for (size_t k = 0; k < play->n_jobs; k++)
+    if ((name && strcmp (play->jobs[k].name, name) == 0) || (owner && strcmp (play->jobs[k].owner, owner) == 0))
+      return &play->jobs[k];
+  return NULL;
+}
+
+/* The Jobs this play replaces or its files no longer hold: their controllers stop and their records go (their
+   pods go with the play's other outdated pods). */
+static int
+remove_outdated_jobs (pp_play_t *play, pp_error_t *err)
+{
+  pp_job_rec_t *all = NULL;
+  size_t n_all = 0;
+  if (pp_state_job_list (play->state, NULL, &all, &n_all, err) < 0)
+    return -1;
+  int ret = 0;
+  for (size_t i = 0; ret == 0 && i < n_all; i++)
+    {
+      const pp_job_plan_t *j = planned_job (play, all[i].name, NULL);
+      if ((j == NULL && !of_play (play, all[i].play_file)) || (j && play->pods[j->tmpl].unchanged))
+        continue;
+      ret = pp_job_stop_controller (&all[i], err);
+      if (ret == 0)
+        ret = pp_state_job_remove (play->state, all[i].name, err);
+      if (ret == 0 && j == NULL)
+        pp_play_result_add (play->res, PP_PLAY_JOB, PP_PLAY_REMOVED, all[i].name, NULL)->from
+            = xstrdup (all[i].play_file);
+    }
+  pp_job_recs_free (all, n_all);
+  return ret;
+}
+
+/* What this play takes away: pods it replaces and pods an earlier play of its files made that the files no longer
+   hold (a Deployment scaled down, a Pod deleted from the file), and the Jobs it replaces or no longer holds.
+   `before` the new pods are made: the Jobs; after: the pods, each replaced one's successor renamed to its name,
+   so that a play that fails leaves what ran before untouched. */
+int
+pp_play_remove_outdated (pp_play_t *play, bool before, pp_error_t *err)
+{
+  if (before && remove_outdated_jobs (play, err) < 0)
+    return -1;
+  pp_pod_plan_t *pods = play->pods;
+  size_t n = play->n;
+  pp_pod_rec_t *all = NULL;
+  size_t n_all = 0;
+  if (pp_state_pod_list (play->state, &all, &n_all, err) < 0)
+    return -1;
+  int ret = 0;
+  for (size_t i = 0; ret == 0 && i < n_all; i++)
+    {
+      /* A Job's pods stay with it when it is unchanged, and go quietly when it is replaced. */
+      const pp_job_plan_t *j = all[i].owner ? planned_job (play, NULL, all[i].owner) : NULL;
+      if (j && pods[j->tmpl].unchanged)
+        continue;
+      const pp_pod_plan_t *next = NULL;
+      bool made_now = false;
+      for (size_t k = 0; k < n; k++)
+        {
+          if (next == NULL && pods[k].existing && strcmp (pods[k].existing, all[i].id) == 0)
+            next = &pods[k];
+          made_now = made_now || (pods[k].id && strcmp (pods[k].id, all[i].id) == 0);
+        }
+      if (made_now)
+        continue;
+      if (j == NULL && (next ? next->unchanged : !of_play (play, all[i].play_file)))
+        continue;
+      /* Before the new pods are made, only a replaced Job's pods go (the new Job's pods take their names);
+         after, the pods replaced (the new one takes the name) and those the files no longer hold. */
+      if ((j != NULL) != before)
+        continue;
+      ret = pp_play_remove_pod_rec (play->ctx, play->state, &all[i], -1, err);
+      if (ret == 0 && next && next->id)
+        ret = pp_state_pod_rename (play->state, next->id, next->name, err);
+      else if (ret == 0 && j == NULL)
+        pp_play_result_add (play->res, PP_PLAY_POD, PP_PLAY_REMOVED, all[i].name, all[i].id)->from
+            = xstrdup (all[i].play_file);
+    }
+  pp_pod_recs_free (all, n_all);
+  return ret;
+}
+
+/* A Job of the same name as one recorded: left alone when this file recorded it and nothing of it changed,
+   replaced when it changed (or --replace), refused when another file recorded it. */
+static int
+check_job (pp_state_t *state, pp_job_plan_t *j, const pp_job_plan_t *jobs, pp_pod_plan_t *tmpl,
+           const pp_play_opts_t *opts, pp_error_t *err)
+{
+  for (const pp_job_plan_t *o = jobs; o < j; o++)
+    if (strcmp (o->name, j->name) == 0)
+      return pp_error_make (err, 0, "%s:%u:%u: metadata.name: job `%s` is defined twice", tmpl->doc->file,
+                            j->node->line, j->node->col, j->name);
+  pp_job_rec_t *js = NULL;
+  size_t nj = 0;
+  if (pp_state_job_list (state, j->name, &js, &nj, err) < 0)
+    return -1;
+  int ret = 0;
+  if (nj == 1)
+    {
+      bool ours = js[0].play_file && strcmp (js[0].play_file, tmpl->play_file) == 0;
+      if (!ours && !opts->replace)
+        ret = pp_error_make (err, EEXIST,
+                             "%s:%u:%u: metadata.name: job `%s` exists already, from %s (`podplay job rm %s` "
+                             "removes it; --replace replaces it)",
+                             tmpl->doc->file, j->node->line, j->node->col, j->name,
+                             js[0].play_file ? js[0].play_file : "another command", j->name);
+      j->existed = true;
+      tmpl->unchanged = ours && !opts->replace && js[0].spec_hash && strcmp (js[0].spec_hash, tmpl->hash) == 0;
+    }
+  pp_job_recs_free (js, nj);
+  return ret;
+}
+
+/* The file (as the diagnostics name it) of the document a node is in. */
+static const char *
+doc_file_of (const pp_docs_t *docs, const pp_node_t *node)
+{
+  for (size_t i = 0; i < docs->n; i++)
+    {
+      const pp_node_t *r = docs->v[i]->root;
+      if (r == node)
+        return docs->v[i]->file;
+      const pp_node_t *items = pp_node_get (r, "items");
+      for (size_t k = 0; items && items->type == PP_NODE_SEQ && k < items->n; k++)
+        if (items->u.items[k] == node)
+          return docs->v[i]->file;
+    }
+  return "-";
+}
+
+char *
+pp_play_claim_file (const pp_play_t *play, const pp_node_t *claim)
+{
+  return play_file_for (play->paths, play->n_paths, doc_file_of (&play->docs, claim));
+}
+
+/* A pod's spec hash and the file it records.  A Job's pods are of its whole object: completions or a deadline
+   changed make a new Job. */
+static void
+hash_pod (pp_play_t *play, pp_pod_plan_t *p)
+{
+  p->play_file = play_file_for (play->paths, play->n_paths, p->doc->file);
+  uint64_t h = p->job ? pp_plan_node_hash (p->node, PP_FNV_OFFSET)
+                      : pp_plan_node_hash (p->meta, pp_plan_node_hash (p->spec, PP_FNV_OFFSET));
+  p->runtime = pp_plan_str (p->spec, "runtimeClassName") ?: play->opts->runtime;
+  if (p->runtime && strcmp (p->runtime, "builtin") == 0)
+    p->runtime = NULL;
+  const char *rt = p->runtime ? p->runtime : "builtin";
+  h = pp_fnv1a (rt, strlen (rt), h);
+  snprintf (p->hash, sizeof p->hash, "%016llx", (unsigned long long)h);
+}
+
+/* A pod of the same name as one recorded: left alone when this file recorded it and nothing of it changed,
+   replaced when it changed (or --replace), refused when another file recorded it. */
+static int
+check_pod (pp_play_t *play, size_t i, pp_error_t *err)
+{
+  pp_pod_plan_t *p = &play->pods[i];
+  for (size_t j = 0; j < i; j++)
+    if (strcmp (p->name, play->pods[j].name) == 0)
+      return pp_error_make (err, 0, "%s:%u:%u: metadata.name: pod `%s` is defined twice", p->doc->file, p->node->line,
+                            p->node->col, p->name);
+  pp_pod_rec_t existing;
+  if (pp_state_pod_get (play->state, p->name, &existing, NULL) < 0)
+    return 0;
+  int ret = 0;
+  bool ours = existing.play_file && strcmp (existing.play_file, p->play_file) == 0;
+  if (!ours && !play->opts->replace)
+    ret = pp_error_make (err, EEXIST,
+                         "%s:%u:%u: metadata.name: pod `%s` exists already, from %s (`podplay pod rm -f %s` "
+                         "removes it; --replace replaces it)",
+                         p->doc->file, p->node->line, p->node->col, p->name,
+                         existing.play_file ? existing.play_file : "another command", p->name);
+  p->existing = xstrdup (existing.id);
+  p->unchanged = ours && !play->opts->replace && existing.spec_hash && strcmp (existing.spec_hash, p->hash) == 0;
+  pp_pod_rec_release (&existing);
+  return ret;
+}
+
+int
+pp_plan_check_names (pp_play_t *play, pp_error_t *err)
+{
+  int ret = 0;
+  for (size_t i = 0; ret == 0 && i < play->n; i++)
+    {
+      pp_pod_plan_t *p = &play->pods[i];
+      hash_pod (play, p);
+      if (p->job)
+        ret = check_job (play->state, &play->jobs[p->job - 1], play->jobs, p, play->opts, err);
+      else
+        ret = check_pod (play, i, err);
+    }
+  if (ret == 0 && play->n == 0)
+    ret = pp_error_make (err, 0, "nothing to play: the manifests hold no Pod, Deployment, DaemonSet or Job");
+  return ret;
+}

@@ -1,0 +1,486 @@
+/* The plan of a play: the manifests loaded and validated, each Pod, replica of a Deployment or DaemonSet, and Job
+   template turned into a pod plan (containers, hostname, DNS files), the fields play does not honour named in
+   warnings, and every reference checked before anything is created. */
+#include "play/plan.h"
+#include "play/job.h"
+#include "runtime/pod.h"
+#include "schema/checks.h"
+
+#include <limits.h>
+#include <string.h>
+#include <unistd.h>
+
+const pp_node_t *
+pp_plan_path (const pp_node_t *n, const char *a, const char *b)
+{
+  const pp_node_t *x = pp_node_get (n, a);
+  return b ? pp_node_get (x, b) : x;
+}
+
+const char *
+pp_plan_str (const pp_node_t *n, const char *key)
+{
+  return pp_node_str (pp_node_get (n, key));
+}
+
+bool
+pp_plan_int (const pp_node_t *n, const char *key, int64_t *out)
+{
+  const pp_node_t *v = pp_node_get (n, key);
+  return v && v->type == PP_NODE_SCALAR && v->tag == PP_TAG_INT && pp_parse_int (v->u.str, out);
+}
+
+bool
+pp_plan_bool (const pp_node_t *n, const char *key)
+{
+  const pp_node_t *v = pp_node_get (n, key);
+  return v && v->type == PP_NODE_SCALAR && v->tag == PP_TAG_BOOL
+         && (strcmp (v->u.str, "true") == 0 || strcmp (v->u.str, "True") == 0 || strcmp (v->u.str, "TRUE") == 0
+             || strcmp (v->u.str, "yes") == 0 || strcmp (v->u.str, "on") == 0 || strcmp (v->u.str, "y") == 0);
+}
+
+/* Releases what pp_play_apply filled in (the pod's id, its containers' ids, its volumes): a Job's template is applied
+   again for its next pod. */
+void
+pp_plan_release_applied (pp_pod_plan_t *p)
+{
+  pp_volumes_release (&p->vols);
+  free (p->id);
+  p->id = NULL;
+  for (size_t i = 0; p->ctr_ids && i < p->n; i++)
+    free (p->ctr_ids[i]);
+  free (p->ctr_ids);
+  p->ctr_ids = NULL;
+}
+
+static void
+pod_plan_free (pp_pod_plan_t *p)
+{
+  for (size_t i = 0; i < p->n; i++)
+    if (p->c[i].have_image)
+      pp_image_release (&p->c[i].image);
+  free (p->c);
+  for (size_t i = 0; i < p->n_vimg; i++)
+    if (p->vimg[i].have_image)
+      pp_image_release (&p->vimg[i].image);
+  free (p->vimg);
+  free (p->dir);
+  free (p->play_file);
+  free (p->existing);
+  free (p->hosts_extra);
+  free (p->resolv_conf);
+  free (p->name);
+  free (p->hostname);
+  pp_plan_release_applied (p);
+}
+
+static void
+add_containers (pp_pod_plan_t *p, const pp_node_t *seq, bool init)
+{
+  for (size_t i = 0; seq && seq->type == PP_NODE_SEQ && i < seq->n; i++)
+    {
+      const pp_node_t *c = seq->u.items[i];
+      p->c = xrealloc (p->c, (p->n + 1) * sizeof *p->c);
+      pp_ctr_plan_t *cp = &p->c[p->n++];
+      memset (cp, 0, sizeof *cp);
+      cp->node = c;
+      cp->init = init;
+      cp->name = pp_plan_str (c, "name") ?: "";
+      cp->image_ref = pp_plan_str (c, "image") ?: "";
+      cp->pull_policy = pp_plan_str (c, "imagePullPolicy");
+    }
+}
+
+/* A native sidecar: an init container with restartPolicy Always, which runs beside the main containers. */
+bool
+pp_plan_is_sidecar (const pp_ctr_plan_t *c)
+{
+  return c->init && strcmp (pp_plan_str (c->node, "restartPolicy") ?: "", "Always") == 0;
+}
+
+/* FNV-1a over a node tree, keys and scalars and structure: the same template gives the same hash. */
+uint64_t
+pp_plan_node_hash (const pp_node_t *n, uint64_t h)
+{
+  if (n == NULL)
+    return h;
+  unsigned char type = (unsigned char)(n->type + 1);
+  h = pp_fnv1a (&type, 1, h);
+  if (n->type == PP_NODE_SCALAR)
+    h = pp_fnv1a (n->u.str, n->len, h);
+  else if (n->type == PP_NODE_MAP)
+    for (size_t i = 0; i < n->n; i++)
+      h = pp_plan_node_hash (n->u.pairs[i].value, pp_plan_node_hash (n->u.pairs[i].key, h));
+  else
+    for (size_t i = 0; i < n->n; i++)
+      h = pp_plan_node_hash (n->u.items[i], h);
+  return h;
+}
+
+/* /etc/hosts lines of hostAliases. */
+static char *
+hosts_extra (const pp_node_t *spec)
+{
+  pp_buf_t b = { 0 };
+  const pp_node_t *al = pp_node_get (spec, "hostAliases");
+  for (size_t i = 0; al && al->type == PP_NODE_SEQ && i < al->n; i++)
+    {
+      const pp_node_t *names = pp_node_get (al->u.items[i], "hostnames");
+      pp_buf_printf (&b, "%s", pp_plan_str (al->u.items[i], "ip") ?: "");
+      for (size_t k = 0; names && names->type == PP_NODE_SEQ && k < names->n; k++)
+        pp_buf_printf (&b, "%s%s", k ? " " : "\t", pp_node_str (names->u.items[k]) ?: "");
+      pp_buf_puts (&b, "\n");
+    }
+  return b.data;
+}
+
+/* resolv.conf of dnsPolicy and dnsConfig: the host's (without loopback servers) unless the policy is None, with
+   dnsConfig's servers, search domains and options added (an option of the same name replaced); NULL when the
+   host's serves as it is. */
+static char *
+resolv_conf (const pp_node_t *spec)
+{
+  const char *policy = pp_plan_str (spec, "dnsPolicy") ?: "ClusterFirst";
+  const pp_node_t *cfg = pp_node_get (spec, "dnsConfig");
+  bool none = strcmp (policy, "None") == 0;
+  if (cfg == NULL && !none)
+    return NULL;
+  pp_buf_t servers = { 0 }, search = { 0 }, options = { 0 };
+  pp_buf_puts (&servers, "");
+  pp_buf_puts (&search, "");
+  pp_buf_puts (&options, "");
+  if (!none)
+    {
+      cleanup_free char *host = pp_pod_host_resolv_conf ();
+      char *save = NULL;
+      for (char *line = strtok_r (host, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+        if (strncmp (line, "nameserver", 10) == 0)
+          pp_buf_printf (&servers, "%s\n", line);
+        else if (strncmp (line, "search", 6) == 0)
+          pp_buf_printf (&search, "%s", line + 6);
+        else if (strncmp (line, "options", 7) == 0)
+          pp_buf_printf (&options, "%s", line + 7);
+    }
+  const pp_node_t *v = pp_node_get (cfg, "nameservers");
+  for (size_t i = 0; v && v->type == PP_NODE_SEQ && i < v->n; i++)
+    pp_buf_printf (&servers, "nameserver %s\n", pp_node_str (v->u.items[i]) ?: "");
+  v = pp_node_get (cfg, "searches");
+  for (size_t i = 0; v && v->type == PP_NODE_SEQ && i < v->n; i++)
+    pp_buf_printf (&search, " %s", pp_node_str (v->u.items[i]) ?: "");
+  v = pp_node_get (cfg, "options");
+  for (size_t i = 0; v && v->type == PP_NODE_SEQ && i < v->n; i++)
+    {
+      const char *name = pp_plan_str (v->u.items[i], "name") ?: "";
+      const char *value = pp_plan_str (v->u.items[i], "value");
+      pp_buf_printf (&options, " %s%s%s", name, value ? ":" : "", value ? value : "");
+    }
+  pp_buf_t out = { 0 };
+  pp_buf_puts (&out, servers.data);
+  if (search.len && strspn (search.data, " ") != search.len)
+    pp_buf_printf (&out, "search%s\n", search.data);
+  if (options.len && strspn (options.data, " ") != options.len)
+    pp_buf_printf (&out, "options%s\n", options.data);
+  pp_buf_free (&servers);
+  pp_buf_free (&search);
+  pp_buf_free (&options);
+  return out.data;
+}
+
+/* Fields the tables mark supported that kube play does not honour yet: each one present is named in a warning,
+   never ignored in silence. */
+static const char *const pod_fields_pending[] = {
+  "readinessGates",
+  NULL,
+};
+
+static const char *const pod_security_pending[] = {
+  "fsGroupChangePolicy",
+  "seLinuxOptions",
+  "appArmorProfile",
+  NULL,
+};
+
+static const char *const ctr_fields_pending[] = {
+  "volumeDevices",
+  "resizePolicy",
+  NULL,
+};
+
+static const char *const ctr_security_pending[] = {
+  "seLinuxOptions",
+  "appArmorProfile",
+  "windowsOptions",
+  NULL,
+};
+
+/* Whether the pod's containers get a user namespace of their own: hostUsers: false, said as such. */
+bool
+pp_plan_user_namespace (const pp_node_t *spec)
+{
+  const pp_node_t *host_users = pp_node_get (spec, "hostUsers");
+  return host_users && host_users->tag == PP_TAG_BOOL && !pp_plan_bool (spec, "hostUsers");
+}
+
+static void
+warn_pending (const pp_doc_t *doc, pp_diags_t *diags, const pp_node_t *map, const char *const *keys, const char *where)
+{
+  for (size_t i = 0; map && keys[i]; i++)
+    {
+      const pp_node_t *v = pp_node_get (map, keys[i]);
+      if (v)
+        pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, v->line, v->col, NULL,
+                      "%s%s: kube play does not honour this field yet: it is ignored", where, keys[i]);
+    }
+}
+
+static void
+warn_pending_pod (const pp_doc_t *doc, const pp_node_t *spec, const char *path, pp_diags_t *diags)
+{
+  cleanup_free char *p1 = xasprintf ("%s.", path);
+  cleanup_free char *p2 = xasprintf ("%s.securityContext.", path);
+  warn_pending (doc, diags, spec, pod_fields_pending, p1);
+  /* A runtime class names the OCI runtime the pod runs under, as a RuntimeClass's handler would. */
+  const pp_node_t *rc = pp_node_get (spec, "runtimeClassName");
+  if (rc && !pp_runtime_known (pp_node_str (rc) ?: ""))
+    pp_diags_add (diags, PP_DIAG_ERROR, doc->file, doc->index, rc->line, rc->col, NULL,
+                  "%sruntimeClassName: unknown runtime class \"%s\": podplay runs builtin, runc or crun", p1,
+                  pp_node_str (rc) ?: "");
+  /* os.name linux is what runs here; a Windows pod cannot. */
+  const pp_node_t *os = pp_plan_path (spec, "os", "name");
+  if (os && strcmp (pp_node_str (os) ?: "", "linux") != 0)
+    pp_diags_add (diags, PP_DIAG_ERROR, doc->file, doc->index, os->line, os->col, NULL,
+                  "%sos.name: a %s pod cannot run on this Linux machine", p1, pp_node_str (os) ?: "");
+  warn_pending (doc, diags, pp_node_get (spec, "securityContext"), pod_security_pending, p2);
+  static const char *const lists[] = { "initContainers", "containers" };
+  for (size_t l = 0; l < PP_N_ELEMENTS (lists); l++)
+    {
+      const pp_node_t *cs = pp_node_get (spec, lists[l]);
+      for (size_t i = 0; cs && cs->type == PP_NODE_SEQ && i < cs->n; i++)
+        {
+          cleanup_free char *c1 = xasprintf ("%s.%s[%zu].", path, lists[l], i);
+          cleanup_free char *c2 = xasprintf ("%s.%s[%zu].securityContext.", path, lists[l], i);
+          warn_pending (doc, diags, cs->u.items[i], ctr_fields_pending, c1);
+          /* containerPort only documents a port, here as in a cluster; hostPort publishes it, on the pod network. */
+          const pp_node_t *ports = pp_node_get (cs->u.items[i], "ports"), *hp;
+          for (size_t k = 0; ports && ports->type == PP_NODE_SEQ && k < ports->n; k++)
+            if ((hp = pp_node_get (ports->u.items[k], "hostPort")))
+              pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, hp->line, hp->col, NULL,
+                            "%sports[%zu].hostPort: not published yet (it comes with the pod network): it is ignored",
+                            c1, k);
+          warn_pending (doc, diags, pp_node_get (cs->u.items[i], "securityContext"), ctr_security_pending, c2);
+        }
+    }
+}
+
+/* The hostname is the pod's name, cut to the 63 characters a hostname may have. */
+void
+pp_plan_set_hostname (pp_pod_plan_t *p)
+{
+  const char *hn = pp_plan_str (p->spec, "hostname");
+  free (p->hostname);
+  p->hostname = xstrndup (hn ? hn : p->name, 63);
+  for (size_t k = strlen (p->hostname); k > 0 && (p->hostname[k - 1] == '-' || p->hostname[k - 1] == '.'); k--)
+    p->hostname[k - 1] = '\0';
+}
+
+static void
+add_pod (const pp_doc_t *doc, const pp_node_t *obj, const pp_node_t *meta, const pp_node_t *spec, char *name,
+         pp_pod_plan_t **pods, size_t *n)
+{
+  *pods = xrealloc (*pods, (*n + 1) * sizeof **pods);
+  pp_pod_plan_t *p = &(*pods)[(*n)++];
+  memset (p, 0, sizeof *p);
+  p->node = obj;
+  p->doc = doc;
+  p->spec = spec;
+  p->meta = meta;
+  p->name = name;
+  char buf[PATH_MAX];
+  if (strcmp (doc->file, "<stdin>") != 0 && realpath (doc->file, buf))
+    {
+      char *slash = strrchr (buf, '/');
+      p->dir = slash && slash != buf ? xstrndup (buf, (size_t)(slash - buf)) : xstrdup ("/");
+    }
+  else
+    p->dir = getcwd (buf, sizeof buf) ? xstrdup (buf) : xstrdup ("/");
+  p->namespace_ = pp_plan_str (pp_node_get (obj, "metadata"), "namespace") ?: "default";
+  pp_plan_set_hostname (p);
+  p->hosts_extra = hosts_extra (spec);
+  p->resolv_conf = resolv_conf (spec);
+  p->restart_policy = pp_plan_str (spec, "restartPolicy") ?: "Always";
+  if (!pp_plan_int (spec, "terminationGracePeriodSeconds", &p->grace))
+    p->grace = 30;
+  add_containers (p, pp_node_get (spec, "initContainers"), true);
+  add_containers (p, pp_node_get (spec, "containers"), false);
+}
+
+/* The pods of the documents: Pods, and the replicas of Deployments and DaemonSets (a List's items included);
+   other kinds are named in a warning. */
+static void
+collect_object (const pp_doc_t *doc, const pp_node_t *obj, pp_pod_plan_t **pods, size_t *n, pp_job_plan_t **jobs,
+                size_t *n_jobs, pp_play_objects_t *objs, pp_diags_t *diags)
+{
+  const char *kind = pp_plan_str (obj, "kind") ?: "";
+  if (strcmp (kind, "List") == 0 || (strlen (kind) > 4 && strcmp (kind + strlen (kind) - 4, "List") == 0))
+    {
+      const pp_node_t *items = pp_node_get (obj, "items");
+      for (size_t i = 0; items && items->type == PP_NODE_SEQ && i < items->n; i++)
+        collect_object (doc, items->u.items[i], pods, n, jobs, n_jobs, objs, diags);
+      return;
+    }
+  const pp_node_t *meta = pp_node_get (obj, "metadata"), *spec = pp_node_get (obj, "spec");
+  const char *name = pp_plan_str (meta, "name") ?: "";
+  if (strcmp (kind, "Pod") == 0)
+    {
+      warn_pending_pod (doc, spec, "spec", diags);
+      add_pod (doc, obj, meta, spec, xstrdup (name), pods, n);
+    }
+  else if (strcmp (kind, "Deployment") == 0 || strcmp (kind, "DaemonSet") == 0)
+    {
+      /* Replicas are pods named after the workload and its template's hash, as a ReplicaSet names them, with
+         their index in place of a random suffix: a re-play finds the same names.  A DaemonSet has one node
+         here, so one pod. */
+      const pp_node_t *tmpl = pp_node_get (spec, "template");
+      int64_t replicas = 1;
+      if (strcmp (kind, "Deployment") == 0 && !pp_plan_int (spec, "replicas", &replicas))
+        replicas = 1;
+      uint64_t h = pp_plan_node_hash (tmpl, PP_FNV_OFFSET);
+      warn_pending_pod (doc, pp_node_get (tmpl, "spec"), "spec.template.spec", diags);
+      for (int64_t r = 0; r < replicas; r++)
+        add_pod (doc, obj, pp_node_get (tmpl, "metadata"), pp_node_get (tmpl, "spec"),
+                 strcmp (kind, "DaemonSet") == 0
+                     ? xasprintf ("%s-%05llx", name, (unsigned long long)(h & 0xfffff))
+                     : xasprintf ("%s-%010llx-%lld", name, (unsigned long long)(h & 0xffffffffffULL), (long long)r),
+                 pods, n);
+    }
+  else if (strcmp (kind, "Job") == 0)
+    {
+      /* Its controller makes the pods, named `<job>-<n>`; the template is planned (images, references,
+         volumes checked) as a pod of its own under the name of the first. */
+      const pp_node_t *tmpl = pp_node_get (spec, "template");
+      warn_pending_pod (doc, pp_node_get (tmpl, "spec"), "spec.template.spec", diags);
+      *jobs = xrealloc (*jobs, (*n_jobs + 1) * sizeof **jobs);
+      pp_job_plan_t *j = &(*jobs)[(*n_jobs)++];
+      memset (j, 0, sizeof *j);
+      j->node = obj;
+      j->name = xstrdup (name);
+      j->owner = pp_job_owner (name);
+      /* Kubernetes' defaults: one completion, one at a time, six failures allowed, no deadline. */
+      bool has_completions = pp_plan_int (spec, "completions", &j->completions);
+      if (!pp_plan_int (spec, "parallelism", &j->parallelism))
+        j->parallelism = 1;
+      if (!has_completions)
+        j->completions = pp_node_get (spec, "parallelism") ? 0 : 1;
+      if (!pp_plan_int (spec, "backoffLimit", &j->backoff_limit))
+        j->backoff_limit = 6;
+      if (!pp_plan_int (spec, "activeDeadlineSeconds", &j->deadline))
+        j->deadline = 0;
+      j->tmpl = *n;
+      add_pod (doc, obj, pp_node_get (tmpl, "metadata"), pp_node_get (tmpl, "spec"), xasprintf ("%s-0", name), pods, n);
+      (*pods)[*n - 1].job = *n_jobs;
+      (*pods)[*n - 1].owner = j->owner;
+    }
+  else if (strcmp (kind, "ConfigMap") == 0 || strcmp (kind, "Secret") == 0
+           || strcmp (kind, "PersistentVolumeClaim") == 0)
+    pp_play_objects_add (objs, kind, obj);
+  else
+    pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, obj->line, obj->col, "kind",
+                  "a %s is not played yet (Pods, Deployments, DaemonSets and Jobs are): it is skipped", kind);
+}
+
+static void
+free_jobs (pp_job_plan_t *jobs, size_t n)
+{
+  for (size_t k = 0; k < n; k++)
+    {
+      free (jobs[k].name);
+      free (jobs[k].owner);
+    }
+  free (jobs);
+}
+
+/* The ConfigMaps of --configmap files, validated as the play's documents are; any other kind is an error. */
+static void
+collect_configmaps (const pp_doc_t *doc, const pp_node_t *obj, pp_play_objects_t *objs, pp_diags_t *diags)
+{
+  const char *kind = pp_plan_str (obj, "kind") ?: "";
+  const pp_node_t *items = pp_node_get (obj, "items");
+  if (strcmp (kind, "List") == 0 || strcmp (kind, "ConfigMapList") == 0)
+    for (size_t i = 0; items && items->type == PP_NODE_SEQ && i < items->n; i++)
+      collect_configmaps (doc, items->u.items[i], objs, diags);
+  else if (strcmp (kind, "ConfigMap") == 0)
+    pp_play_objects_add (objs, kind, obj);
+  else
+    pp_diags_add (diags, PP_DIAG_ERROR, doc->file, doc->index, obj->line, obj->col, "kind",
+                  "a --configmap file holds ConfigMaps only, not a %s", kind);
+}
+
+int
+pp_plan_load (pp_play_t *play, pp_error_t *err)
+{
+  pp_validate_opts_t vopts = { 0 };
+  pp_diags_t *diags = play->diags;
+  if (pp_manifest_load (play->ctx, play->paths, play->n_paths, &vopts, diags, &play->docs, err) < 0)
+    return -1;
+  for (size_t i = 0; diags->errors == 0 && i < play->docs.n; i++)
+    if (play->docs.v[i]->root)
+      collect_object (play->docs.v[i], play->docs.v[i]->root, &play->pods, &play->n, &play->jobs, &play->n_jobs,
+                      &play->objs, diags);
+  /* After the play's own: a ConfigMap the play defines wins over one of the same name in a --configmap file. */
+  if (diags->errors == 0 && play->opts->n_configmaps
+      && pp_manifest_load (play->ctx, play->opts->configmaps, play->opts->n_configmaps, &vopts, diags, &play->cm_docs,
+                           err)
+             < 0)
+    return -1;
+  for (size_t i = 0; diags->errors == 0 && i < play->cm_docs.n; i++)
+    if (play->cm_docs.v[i]->root)
+      collect_configmaps (play->cm_docs.v[i], play->cm_docs.v[i]->root, &play->objs, diags);
+  return diags->errors ? 1 : 0;
+}
+
+/* One container's references: its environment resolves, its subPathExprs stay in their volumes. */
+static int
+check_ctr_refs (pp_play_t *play, pp_pod_plan_t *p, size_t j, pp_error_t *err)
+{
+  cleanup_free char *where = xasprintf ("pod %s, container %s", p->name, p->c[j].name);
+  pp_env_pod_t ep = { .file = p->doc->file,
+                      .where = where,
+                      .name = p->name,
+                      .namespace_ = p->namespace_,
+                      .node_name = "",
+                      .meta = p->meta,
+                      .spec = p->spec };
+  char **env = pp_play_env (&play->objs, &ep, p->c[j].node, err);
+  int ret = env == NULL || pp_volume_mounts_check (&ep, p->c[j].node, env, err) < 0 ? -1 : 0;
+  pp_strv_free (env);
+  if (ret == 0 && j == 0)
+    {
+      cleanup_free char *pw = xasprintf ("pod %s", p->name);
+      ep.where = pw;
+      ret = pp_volumes_check (play->ctx, &play->objs, &ep, p->dir, play->diags, p->doc->index, err);
+    }
+  return ret;
+}
+
+int
+pp_plan_check_refs (pp_play_t *play, pp_error_t *err)
+{
+  int ret = 0;
+  for (size_t i = 0; ret == 0 && i < play->n; i++)
+    for (size_t j = 0; ret == 0 && j < play->pods[i].n; j++)
+      ret = check_ctr_refs (play, &play->pods[i], j, err);
+  return ret;
+}
+
+void
+pp_plan_free (pp_play_t *play)
+{
+  for (size_t i = 0; i < play->n; i++)
+    pod_plan_free (&play->pods[i]);
+  free (play->pods);
+  free_jobs (play->jobs, play->n_jobs);
+  pp_play_objects_free (&play->objs);
+  free (play->made_claims);
+  pp_docs_free (&play->cm_docs);
+  pp_docs_free (&play->docs);
+}

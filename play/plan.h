@@ -1,0 +1,158 @@
+/* What a play is made of while it runs, shared by its phases: load and plan (plan.c), images (images.c), names
+   against the state (names.c), container and pod specs (spec.c), apply and rollback (apply.c). */
+#ifndef PP_PLAY_PLAN_H
+#define PP_PLAY_PLAN_H
+
+#include "image/store.h"
+#include "play/env.h"
+#include "play/play.h"
+#include "play/volumes.h"
+#include "schema/manifest.h"
+#include "state/state.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct
+{
+  const pp_node_t *node;
+  const char *name, *image_ref, *pull_policy;
+  bool init;
+  bool volume; /* an image volume's image, resolved as a container's is: `name` is the volume's */
+  pp_image_t image;
+  bool have_image;
+} pp_ctr_plan_t;
+
+typedef struct
+{
+  const pp_node_t *node;        /* the object: a Pod, or the Deployment or DaemonSet it is a replica of */
+  const pp_node_t *spec, *meta; /* the pod's own: the object's, or its template's */
+  const pp_doc_t *doc;
+  char *name;
+  const char *namespace_;
+  char *hostname;
+  const char *restart_policy;
+  int64_t grace;
+  pp_ctr_plan_t *c;
+  size_t n;
+  pp_ctr_plan_t *vimg; /* the images of image volumes */
+  size_t n_vimg;
+  char *dir;                       /* the folder of its file: relative hostPath paths start there */
+  char *play_file;                 /* the file as recorded: its real path, or "-" */
+  char hash[17];                   /* of what makes the pod: a re-play that changes nothing leaves it alone */
+  char *existing;                  /* the id of the pod of this name from an earlier play of the file */
+  char *hosts_extra, *resolv_conf; /* of hostAliases, dnsPolicy and dnsConfig */
+  bool unchanged;
+  int ready_fd;        /* the started monitor's, until it says the containers run */
+  size_t job;          /* for the template of a Job's pods: its index in the jobs, plus one; else 0 */
+  const char *owner;   /* the Job that makes the pod ("Job/<name>"), or NULL */
+  const char *runtime; /* runtimeClassName, else --runtime: "builtin" (NULL), "runc" or "crun" */
+  /* filled while applying */
+  char *id;
+  char **ctr_ids;
+  pp_volumes_t vols;
+  uint32_t userns_base; /* hostUsers: false: the first host id its user namespace maps, else 0 */
+} pp_pod_plan_t;
+
+/* A Job: what it asks for; its pods are made from a template pod plan by its controller. */
+typedef struct
+{
+  const pp_node_t *node;
+  char *name, *owner;
+  int64_t completions, parallelism, backoff_limit, deadline;
+  size_t tmpl;  /* the index of its template in the pod plans */
+  bool started; /* by this play: a rollback removes it */
+  bool existed; /* a Job of this name was recorded: it is replaced, or left alone when unchanged */
+} pp_job_plan_t;
+
+/* One play: its inputs, its plan, and what it has done so far (for the rollback). */
+typedef struct
+{
+  pp_context_t *ctx;
+  const pp_play_opts_t *opts;
+  char *const *paths;
+  size_t n_paths;
+  pp_diags_t *diags;
+  pp_docs_t docs, cm_docs;
+  pp_pod_plan_t *pods;
+  size_t n;
+  pp_job_plan_t *jobs;
+  size_t n_jobs;
+  pp_play_objects_t objs;
+  pp_state_t *state;
+  bool *made_claims; /* per claim of `objs`: its volume was made by this play */
+  pp_play_result_t *res;
+} pp_play_t;
+
+/* ---- plan.c: the manifests loaded and validated, their objects turned into pod and Job plans ---- */
+
+const pp_node_t *pp_plan_path (const pp_node_t *n, const char *a, const char *b);
+const char *pp_plan_str (const pp_node_t *n, const char *key);
+bool pp_plan_int (const pp_node_t *n, const char *key, int64_t *out);
+bool pp_plan_bool (const pp_node_t *n, const char *key);
+/* A native sidecar: an init container with restartPolicy Always, which runs beside the main containers. */
+bool pp_plan_is_sidecar (const pp_ctr_plan_t *c);
+/* Whether the pod's containers get a user namespace of their own: hostUsers: false, said as such. */
+bool pp_plan_user_namespace (const pp_node_t *spec);
+/* FNV-1a over a node tree, keys and scalars and structure: the same template gives the same hash. */
+uint64_t pp_plan_node_hash (const pp_node_t *n, uint64_t h);
+/* The hostname is the pod's name (or spec.hostname), cut to the 63 characters a hostname may have. */
+void pp_plan_set_hostname (pp_pod_plan_t *p);
+
+/* Loads and validates the play's files and its --configmap files, and plans their pods and Jobs; 1 when a
+   document is invalid (the errors are in the diagnostics). */
+int pp_plan_load (pp_play_t *play, pp_error_t *err);
+/* Every reference to a ConfigMap or Secret, and every volume, checked before anything is created. */
+int pp_plan_check_refs (pp_play_t *play, pp_error_t *err);
+/* Releases what pp_play_apply_pod filled in (the pod's id, its containers' ids, its volumes): a Job's template
+   is applied again for its next pod. */
+void pp_plan_release_applied (pp_pod_plan_t *p);
+void pp_plan_free (pp_play_t *play);
+
+/* ---- images.c ---- */
+
+/* The images of every container and image volume, found in the store or pulled by their pull policies. */
+int pp_plan_resolve_images (pp_play_t *play, pp_error_t *err);
+
+/* ---- names.c: the plan against the state database ---- */
+
+/* The file a record names for `path`: its real path, or "-". */
+char *pp_play_file_of (const char *path);
+/* Hashes, play files, names unique in the play and on the machine, the pods and Jobs an earlier play of the
+   same files made (unchanged or replaced). */
+int pp_plan_check_names (pp_play_t *play, pp_error_t *err);
+/* What this play takes away (see names.c): `before` the new pods are made, the Jobs; after, the pods. */
+int pp_play_remove_outdated (pp_play_t *play, bool before, pp_error_t *err);
+/* The file a claim records: the play file of the document that holds it. */
+char *pp_play_claim_file (const pp_play_t *play, const pp_node_t *claim);
+
+/* ---- spec.c: what the runtime and the monitor read ---- */
+
+/* A container's cgroup, under its pod's, which the pod's teardown removes whole. */
+char *pp_spec_ctr_cgroup (const char *pod_id, const char *ctr_id);
+/* The pod's FQDN when it has a subdomain; NULL without one. */
+char *pp_spec_pod_fqdn (const pp_pod_plan_t *p);
+/* config.json of container `i` of the pod. */
+int pp_spec_write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pp_pod_plan_t *p, size_t i,
+                          const char *ctr_id, pp_error_t *err);
+/* pod.json: what the monitor runs. */
+json_t *pp_spec_pod_json (const pp_pod_plan_t *p, const char *runtime, const char *netns);
+
+/* ---- apply.c ---- */
+
+/* Creates the new and changed pods, starts Jobs, removes what the play replaces, and rolls back on failure. */
+int pp_play_apply (pp_play_t *play, pp_error_t *err);
+
+/* ---- down.c ---- */
+
+/* Removes a pod by its record: the monitor stopped, its containers' leftovers, mounts, files, the record. */
+int pp_play_remove_pod_rec (pp_context_t *ctx, pp_state_t *state, pp_pod_rec_t *pod, int timeout, pp_error_t *err);
+/* Removes a Job: its controller, its pods, its record. */
+int pp_play_remove_job (pp_context_t *ctx, pp_state_t *state, const pp_job_rec_t *job, pp_error_t *err);
+
+/* ---- play.c: the result ---- */
+
+pp_play_item_t *pp_play_result_add (pp_play_result_t *res, pp_play_kind_t kind, pp_play_action_t action,
+                                    const char *name, const char *id);
+
+#endif
