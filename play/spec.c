@@ -525,6 +525,8 @@ pp_spec_pod_json (const pp_pod_plan_t *p, const char *runtime, const char *netns
     json_object_set (plan, "imageVolumes", p->vols.images);
   if (json_array_size (p->vols.shared))
     json_object_set (plan, "sharedMounts", p->vols.shared);
+  if (json_object_size (p->vols.subpaths))
+    json_object_set (plan, "subPaths", p->vols.subpaths);
   /* What `pod start` needs to make the /etc files again after a reboot. */
   if (p->hosts_extra)
     json_object_set_new (plan, "hostsExtra", json_string (p->hosts_extra));

@@ -1,13 +1,15 @@
 /* A pod's volumes: see volumes.h. */
 #include "play/volumes.h"
+#include "runtime/mounts.h"
 #include "runtime/namedvol.h"
 #include "runtime/pod.h"
 #include "runtime/rootfs.h"
+#include "runtime/subpath.h"
 #include "schema/checks.h"
+#include "core/safepath.h"
 
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <openssl/evp.h>
 #include <string.h>
 #include <strings.h>
@@ -230,42 +232,29 @@ pp_volumes_check (pp_context_t *ctx, const pp_play_objects_t *objs, const pp_env
 }
 
 /* Creates `rel` (a relative path of the volume, maybe with directories) under the directory `dirfd`, never
-   following a symlink, and writes `data` with `mode`. */
+   following a symlink nor leaving it (core/safepath), and writes `data` with `mode`. */
 static int
 write_item (int dirfd, const char *rel, const char *data, size_t len, mode_t mode, int64_t gid, pp_error_t *err)
 {
-  cleanup_free char *copy = xstrdup (rel);
-  int fd = dup (dirfd);
-  char *save = NULL, *comp = strtok_r (copy, "/", &save);
-  while (comp && fd >= 0)
-    {
-      char *next = strtok_r (NULL, "/", &save);
-      if (strcmp (comp, "..") == 0 || strcmp (comp, ".") == 0)
-        {
-          close (fd);
-          return pp_error_make (err, 0, "path `%s` leaves its volume", rel);
-        }
-      if (next == NULL)
-        {
-          int f = openat (fd, comp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
-          close (fd);
-          if (f < 0)
-            return pp_error_make (err, errno, "write `%s`", rel);
-          bool ok = write (f, data, len) == (ssize_t) len && fchmod (f, mode) == 0;
-          if (gid >= 0 && fchown (f, (uid_t) -1, (gid_t) gid) < 0)
-            ok = false;
-          close (f);
-          return ok ? 0 : pp_error_make (err, errno, "write `%s`", rel);
-        }
-      mkdirat (fd, comp, 0755);
-      int sub = openat (fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      close (fd);
-      fd = sub;
-      comp = next;
-    }
-  if (fd >= 0)
-    close (fd);
-  return pp_error_make (err, errno ? errno : EINVAL, "write `%s`", rel);
+  cleanup_free char *parent = xstrdup (rel);
+  char *save = NULL;
+  for (char *c = strtok_r (parent, "/", &save); c; c = strtok_r (NULL, "/", &save))
+    if (strcmp (c, "..") == 0 || strcmp (c, ".") == 0)
+      return pp_error_make (err, 0, "path `%s` leaves its volume", rel);
+  strcpy (parent, rel);
+  char *slash = strrchr (parent, '/');
+  const char *base = slash ? slash + 1 : parent;
+  if (slash)
+    *slash = '\0';
+  cleanup_close int dir = pp_mkdir_at (dirfd, slash ? parent : "", 0755);
+  int flags = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC;
+  cleanup_close int f = dir >= 0 && *base ? openat (dir, base, flags, mode) : -1;
+  if (f < 0)
+    return pp_error_make (err, *base ? errno : EINVAL, "write `%s`", rel);
+  bool ok = write (f, data, len) == (ssize_t) len && fchmod (f, mode) == 0;
+  if (gid >= 0 && fchown (f, (uid_t) -1, (gid_t) gid) < 0)
+    ok = false;
+  return ok ? 0 : pp_error_make (err, errno, "write `%s`", rel);
 }
 
 /* A Secret's value decoded, or a ConfigMap's as it is; NULL when the key is not there. */
@@ -412,6 +401,8 @@ pp_volumes_create (pp_context_t *ctx, const char *pod_id, const pp_play_objects_
   out->claims = json_array ();
   out->images = json_array ();
   out->shared = json_array ();
+  out->subpaths = json_object ();
+  out->subpath_dir = pp_subpath_dir (ctx, pod_id);
   const pp_node_t *vols = pp_node_get (pod->spec, "volumes");
   size_t n = vols && vols->type == PP_NODE_SEQ ? vols->n : 0, n_images = 0;
   out->v = xzalloc ((n + 1) * sizeof (pp_volume_t));
@@ -471,8 +462,8 @@ pp_volumes_create (pp_context_t *ctx, const char *pod_id, const pp_play_objects_
               cleanup_free char *opts = q.value > 0 ? xasprintf ("mode=%o,size=%.0Lf", fs_group >= 0 ? 02775 : 01777,
                                                                   q.value)
                                                     : xasprintf ("mode=%o", fs_group >= 0 ? 02775 : 01777);
-              if (mount ("tmpfs", vol->source, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
-                return pp_error_make (err, errno, "mount a tmpfs on `%s`", vol->source);
+              if (pp_pod_mount_tmpfs (vol->source, opts, err) < 0)
+                return -1;
               if (fs_group >= 0 && chown (vol->source, (uid_t) -1, (gid_t) fs_group) < 0)
                 return pp_error_make (err, errno, "chown `%s`", vol->source);
               json_array_append_new (out->tmpfs, json_pack ("{s:s, s:s}", "path", vol->source, "options", opts));
@@ -517,37 +508,9 @@ pp_volumes_release (pp_volumes_t *v)
   json_decref (v->idmapped);
   json_decref (v->images);
   json_decref (v->shared);
+  json_decref (v->subpaths);
+  free (v->subpath_dir);
   memset (v, 0, sizeof *v);
-}
-
-/* subPath inside a volume: resolved with every symlink refused, so that nothing in the volume (a ConfigMap key,
-   a file a container wrote) can point the mount outside it. */
-static char *
-resolve_sub_path (const char *volume, const char *sub, pp_error_t *err)
-{
-  cleanup_close int root = open (volume, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (root < 0)
-    {
-      pp_error_make (err, errno, "open `%s`", volume);
-      return NULL;
-    }
-  struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH };
-  int fd = (int) syscall (SYS_openat2, root, sub, &how, sizeof how);
-  if (fd < 0 && errno == ENOENT)
-    {
-      /* The kubelet creates a missing subPath as a directory. */
-      cleanup_free char *full = xasprintf ("%s/%s", volume, sub);
-      if (strstr (sub, "..") == NULL && pp_mkdir_p (full, 0755) == 0)
-        fd = (int) syscall (SYS_openat2, root, sub, &how, sizeof how);
-    }
-  if (fd < 0)
-    {
-      pp_error_make (err, errno, "subPath `%s` %s", sub,
-                     errno == ELOOP || errno == EXDEV ? "goes through a symlink or out of its volume" : "cannot be opened");
-      return NULL;
-    }
-  close (fd);
-  return xasprintf ("%s/%s", volume, sub);
 }
 
 /* Whether `path` is on a mount with shared propagation, by /proc/self/mountinfo: the mount whose mount point is
@@ -591,11 +554,9 @@ ensure_shared (const char *source, json_t *shared, pp_error_t *err)
     return pp_error_make (err, errno, "resolve `%s`", source);
   if (on_shared_mount (real))
     return 0;
-  if (mount (real, real, NULL, MS_BIND | MS_REC, NULL) < 0)
-    return pp_error_make (err, errno, "bind `%s` onto itself", real);
+  if (pp_mount_share_path (real) < 0)
+    return pp_error_make (err, errno, "make `%s` a shared mount of its own", real);
   json_array_append_new (shared, json_string (real));
-  if (mount (NULL, real, NULL, MS_SHARED, NULL) < 0)
-    return pp_error_make (err, errno, "make `%s` a shared mount", real);
   return 0;
 }
 
@@ -613,6 +574,35 @@ sub_path_expr (const pp_env_pod_t *pod, const pp_node_t *vm, char *const *env, p
                  expr->col, pod->where, str_of (vm, "name") ?: "", expanded, why);
   free (expanded);
   return NULL;
+}
+
+/* A subPath (or expanded subPathExpr) `sub` of volumeMounts[`index`]: checked now, where play can name its place in
+   the file, and recorded in vols->subpaths for the monitor to resolve again and bind at each start of the
+   container (pp_subpath_stage).  The staging point that config.json names as the source, or NULL with err set. */
+static char *
+sub_path_stage (const pp_volumes_t *vols, const pp_env_pod_t *pod, const pp_node_t *ctr, size_t index,
+                const pp_volume_t *vol, const char *sub, pp_error_t *err)
+{
+  const pp_node_t *vm = pp_node_get (ctr, "volumeMounts")->u.items[index];
+  const char *key = pp_node_get (vm, "subPathExpr") ? "subPathExpr" : "subPath";
+  const pp_node_t *at = pp_node_get (vm, key);
+  const char *cname = str_of (ctr, "name") ?: "";
+  cleanup_free char *field = xasprintf ("container %s: volumeMounts[%zu].%s", cname, index, key);
+  int fd = pp_subpath_open (vol->source, sub, err);
+  if (fd < 0)
+    {
+      /* `where` names the pod and the container already. */
+      pp_error_wrap (err, "%s:%u:%u: %s: volumeMounts[%zu].%s", pod->file, at->line, at->col, pod->where, index, key);
+      return NULL;
+    }
+  close (fd);
+  char *staging = xasprintf ("%s/%s/%zu", vols->subpath_dir, cname, index);
+  json_t *list = json_object_get (vols->subpaths, cname);
+  if (list == NULL)
+    json_object_set_new (vols->subpaths, cname, list = json_array ());
+  json_array_append_new (list, json_pack ("{s:s, s:s, s:s, s:s}", "volume", vol->source, "subPath", sub, "staging",
+                                          staging, "field", field));
+  return staging;
 }
 
 int
@@ -662,18 +652,17 @@ pp_volume_mounts (const pp_volumes_t *vols, const pp_env_pod_t *pod, const pp_no
         }
       if (sub && *sub)
         {
-          char *resolved = resolve_sub_path (vol->source, sub, err);
-          if (resolved == NULL)
-            return pp_error_wrap (err, "%s:%u:%u: %s: volumeMounts %s", pod->file, vm->line, vm->col, pod->where,
-                                  name);
-          (*owned)[n_owned++] = resolved;
-          source = resolved;
+          char *staging = (*owned)[n_owned++] = sub_path_stage (vols, pod, ctr, i, vol, sub, err);
+          if (staging == NULL)
+            return -1;
+          source = staging;
         }
       const char *prop = str_of (vm, "mountPropagation") ?: "None";
       const char *oci = strcmp (prop, "HostToContainer") == 0 ? "rslave"
                         : strcmp (prop, "Bidirectional") == 0 ? "rshared"
                                                               : "rprivate";
-      if (strcmp (oci, "rprivate") != 0 && ensure_shared (source, vols->shared, err) < 0)
+      /* A subPath's staging bind is a peer of its volume's mount: the volume is what must be shared. */
+      if (strcmp (oci, "rprivate") != 0 && ensure_shared (vol->source, vols->shared, err) < 0)
         return pp_error_wrap (err, "%s:%u:%u: %s: volumeMounts %s: mountPropagation %s", pod->file, vm->line, vm->col,
                               pod->where, name, prop);
       (*mounts)[(*n)++] = (pp_bundle_mount_t){ str_of (vm, "mountPath") ?: "/", source,

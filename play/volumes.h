@@ -30,6 +30,8 @@ typedef struct
   json_t *images; /* [{"name", "id", "path"}] of image volumes, for pod.json: `rmi` refuses them, a start remounts */
   json_t *shared; /* sources made shared bind mounts of themselves for mountPropagation, for pod.json: teardown */
   json_t *idmapped; /* [{"source", "path"}] of claims bound idmapped into a user-namespaced pod, for pod.json */
+  json_t *subpaths; /* {container: [{"volume", "subPath", "staging", "field"}]} for pod.json: bound at each start */
+  char *subpath_dir; /* where the staging points of subPaths go (pp_subpath_dir) */
 } pp_volumes_t;
 
 /* An image volume, resolved (pulled) by play before anything is made, as container images are. */
@@ -57,9 +59,10 @@ int pp_volumes_create (pp_context_t *ctx, const char *pod_id, const pp_play_obje
                        pp_error_t *err);
 void pp_volumes_release (pp_volumes_t *v);
 
-/* The bind mounts of a container's volumeMounts: subPath (or subPathExpr, $(VAR) expanded with `env`) resolved
-   inside its volume, never through a symlink; mountPropagation as OCI propagation options, the source made a
-   shared mount when it must be.  Their strings belong to `vols` and `ctr`, but for those in `owned`
+/* The bind mounts of a container's volumeMounts: subPath (or subPathExpr, $(VAR) expanded with `env`) checked
+   inside its volume, never through a symlink, and recorded in vols->subpaths: its source is a staging point that
+   the monitor binds the subPath on, resolved again, at each start; mountPropagation as OCI propagation options, the
+   source made a shared mount when it must be.  Their strings belong to `vols` and `ctr`, but for those in `owned`
    (NULL-terminated, the caller frees it with pp_strv_free). */
 int pp_volume_mounts (const pp_volumes_t *vols, const pp_env_pod_t *pod, const pp_node_t *ctr, char *const *env,
                       pp_bundle_mount_t **mounts, size_t *n, char ***owned, pp_error_t *err);

@@ -2,6 +2,7 @@
 #include "core/safepath.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
@@ -133,4 +134,121 @@ pp_mkdir_at (int dirfd, const char *path, mode_t mode)
   close (fd);
   errno = e;
   return ret;
+}
+
+/* The next component of *rest, copied to `comp` (NUL-terminated): 1, or 0 when none is left, or -1 (errno
+   ENAMETOOLONG) when it does not fit. */
+static int
+next_component (const char **rest, char *comp, size_t size)
+{
+  const char *p = *rest + strspn (*rest, "/");
+  size_t n = strcspn (p, "/");
+  if (n == 0)
+    return 0;
+  if (n >= size)
+    return errno = ENAMETOOLONG, -1;
+  memcpy (comp, p, n);
+  comp[n] = '\0';
+  *rest = p + n;
+  return 1;
+}
+
+/* One walk of `path` below `rootfd`, the way RESOLVE_IN_ROOT goes, creating each missing component where the
+   walk has got to.  `done` is where it has got to (relative to the root, no symlink in it as walked); a symlink
+   met puts its target before what is left to walk. */
+static int
+create_missing (int rootfd, const char *path, bool file)
+{
+  char todo[PATH_MAX], done[PATH_MAX] = "", comp[NAME_MAX + 1], link[PATH_MAX];
+  if (strlen (path) >= sizeof todo)
+    return errno = ENAMETOOLONG, -1;
+  strcpy (todo, path);
+  const char *rest = todo;
+  int links = 0, more;
+  while ((more = next_component (&rest, comp, sizeof comp)) > 0)
+    {
+      if (strcmp (comp, ".") == 0)
+        continue;
+      size_t dlen = strlen (done);
+      if (strcmp (comp, "..") == 0)
+        {
+          /* Lexically: `done` has no symlink, and ".." at the root stays there, as in the kernel's walk. */
+          char *slash = strrchr (done, '/');
+          *(slash ? slash : done) = '\0';
+          continue;
+        }
+      int parent = pp_open_at (rootfd, done, PP_RESOLVE_IN_ROOT, O_PATH | O_DIRECTORY, 0);
+      if (parent < 0)
+        return -1;
+      bool last = rest[strspn (rest, "/")] == '\0';
+      struct stat st;
+      int r = fstatat (parent, comp, &st, AT_SYMLINK_NOFOLLOW);
+      if (r == 0 && S_ISLNK (st.st_mode))
+        {
+          ssize_t n = readlinkat (parent, comp, link, sizeof link - 1);
+          close (parent);
+          /* EINVAL: no symlink any more, something swapped it meanwhile; the caller walks again. */
+          if (n < 0)
+            {
+              if (errno == EINVAL)
+                errno = EAGAIN;
+              return -1;
+            }
+          link[n] = '\0';
+          if (++links > 40)
+            return errno = ELOOP, -1;
+          if ((size_t)n + 1 + strlen (rest) >= sizeof todo)
+            return errno = ENAMETOOLONG, -1;
+          /* The target, then what was left after the link (moved first: `rest` points into `todo`). */
+          memmove (todo + n + 1, rest, strlen (rest) + 1);
+          memcpy (todo, link, (size_t)n);
+          todo[n] = '/';
+          rest = todo;
+          if (link[0] == '/')
+            done[0] = '\0';
+          continue;
+        }
+      if (r < 0 && errno == ENOENT)
+        {
+          if (last && file)
+            {
+              int f = openat (parent, comp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+              r = f < 0 && errno != EEXIST ? -1 : 0;
+              if (f >= 0)
+                close (f);
+            }
+          else
+            r = mkdirat (parent, comp, 0755) < 0 && errno != EEXIST ? -1 : 0;
+        }
+      int e = errno;
+      close (parent);
+      if (r < 0)
+        return errno = e, -1;
+      if (dlen + 1 + strlen (comp) >= sizeof done)
+        return errno = ENAMETOOLONG, -1;
+      snprintf (done + dlen, sizeof done - dlen, "%s%s", dlen ? "/" : "", comp);
+    }
+  return more;
+}
+
+int
+pp_create_at (int rootfd, const char *path, bool file)
+{
+  /* What another process changes meanwhile (a container sharing the volume) may undo a walk: a few more tries,
+     each ending with the kernel's own lookup in the root, which is what makes the result safe. */
+  int e = ENOENT;
+  for (int tries = 0; tries < 16; tries++)
+    {
+      int fd = pp_open_at (rootfd, path, PP_RESOLVE_IN_ROOT, O_PATH, 0);
+      if (fd >= 0 || errno != ENOENT)
+        return fd;
+      if (create_missing (rootfd, path, file) < 0)
+        {
+          e = errno;
+          if (e != ENOENT && e != EAGAIN)
+            return -1;
+        }
+    }
+  errno = e;
+  return -1;
 }

@@ -43,4 +43,12 @@ int pp_read_file_at (int dirfd, const char *path, pp_resolve_t how, size_t max, 
    -1 with errno set. */
 int pp_mkdir_at (int dirfd, const char *path, mode_t mode);
 
+/* What a mount target inside a container's root must be: `path` resolved as the container will see it
+   (PP_RESOLVE_IN_ROOT: symlinks followed, absolute ones and ".." never above `rootfd`), and what is missing on the
+   way created there, as runc's securejoin and crun's safe_openat do: directories (0755), and the last component an
+   empty file (0644) when `file`, else a directory.  A symlink whose target is missing (/etc/resolv.conf ->
+   ../run/systemd/resolve/stub-resolv.conf) gets its target made inside the root.  An O_PATH descriptor of what
+   `path` names, or -1 with errno set.  Syscalls and stack buffers only: a child after fork may call it. */
+int pp_create_at (int rootfd, const char *path, bool file);
+
 #endif

@@ -9,9 +9,6 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/file.h>
-#include <linux/mount.h>
-#include <sys/mount.h>
-#include <sys/syscall.h>
 #include <sys/stat.h>
 
 static int
@@ -672,110 +669,27 @@ pp_store_remove (pp_store_t *store, const pp_image_t *image, pp_error_t *err)
   return remove_and_collect (store, image, err);
 }
 
-/* A detached copy of layer `hex`, idmapped through the user namespace `userns_fd`. */
-static int
-idmapped_layer (pp_store_t *store, const char *hex, int userns_fd, pp_error_t *err)
+int
+pp_store_layer_dirs (pp_store_t *store, const pp_image_t *image, int **fds, pp_error_t *err)
 {
-  int fd = (int) syscall (SYS_open_tree, store->layers_fd, hex, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-  if (fd < 0)
-    return pp_error_make (err, errno, "open_tree `%s/layers/%s`", store->root, hex);
-  struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) userns_fd };
-  if (syscall (SYS_mount_setattr, fd, "", AT_EMPTY_PATH, &attr, sizeof attr) < 0)
-    {
-      int e = errno;
-      close (fd);
-      return pp_error_make (err, e, "idmap layer `%s/layers/%s` (mount_setattr MOUNT_ATTR_IDMAP)", store->root, hex);
-    }
-  return fd;
-}
-
-/* The overlay of idmapped layers, built with the new mount API: each lower layer is given as the descriptor of its
-   idmapped mount ("lowerdir+", Linux 6.13), the upper and work directories as they are. */
-static int
-mount_idmapped_overlay (pp_store_t *store, const pp_image_t *image, const char *upper, const char *work,
-                        const char *target, int userns_fd, pp_error_t *err)
-{
-  cleanup_close int fs = (int) syscall (SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
-  if (fs < 0)
-    return pp_error_make (err, errno, "fsopen overlay");
-  /* The layers' detached mounts stay open until the overlay is made: closing one unmounts it. */
-  int *layers = xzalloc (image->n_layers * sizeof (int));
-  size_t n = 0;
+  int *out = xzalloc ((image->n_layers + 1) * sizeof (int));
   int ret = 0;
-  for (size_t i = image->n_layers; ret == 0 && i-- > 0;)
+  size_t i;
+  for (i = 0; ret == 0 && i < image->n_layers; i++)
     {
       const char *hex;
       if (!pp_digest_valid (image->layers[i].diff_id, &hex))
         ret = pp_error_make (err, 0, "image %.12s: invalid diff_id", image->id);
-      else if ((layers[n] = idmapped_layer (store, hex, userns_fd, err)) < 0)
-        ret = -1;
-      else if (syscall (SYS_fsconfig, fs, FSCONFIG_SET_FD, "lowerdir+", NULL, layers[n++]) < 0)
-        ret = pp_error_make (err, errno, "overlay: add the idmapped layer %.12s (lowerdir+ by descriptor)", hex);
+      else if ((out[i] = openat (store->layers_fd, hex, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+        ret = pp_error_make (err, errno, "open the layer %.12s of image %.12s", hex, image->id);
     }
-  if (ret == 0
-      && (syscall (SYS_fsconfig, fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0
-          || syscall (SYS_fsconfig, fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0
-          || syscall (SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0))
-    ret = pp_error_make (err, errno, "overlay of idmapped layers for image %.12s", image->id);
-  for (size_t i = 0; i < n; i++)
-    close (layers[i]);
-  free (layers);
   if (ret < 0)
-    return -1;
-  cleanup_close int mnt = (int) syscall (SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
-  if (mnt < 0 || syscall (SYS_move_mount, mnt, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-    return pp_error_make (err, errno, "mount the idmapped layers of image %.12s on `%s`", image->id, target);
+    {
+      for (size_t k = 0; k + 1 < i; k++)
+        close (out[k]);
+      free (out);
+      return -1;
+    }
+  *fds = out;
   return 0;
-}
-
-int
-pp_store_mount_rootfs (pp_store_t *store, const pp_image_t *image, const char *upper, const char *work,
-                       const char *target, int userns_fd, pp_error_t *err)
-{
-  if (image->n_layers == 0)
-    return pp_error_make (err, 0, "image %.12s has no layer to mount", image->id);
-  /* Read-only (no upper directory): what an image volume shows, nothing in it executable, as the kubelet does.
-     Overlay wants two lower layers without an upper one: a single layer is bound instead. */
-  unsigned long ro = upper ? 0 : MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
-  const char *hex;
-  if (upper == NULL && image->n_layers == 1)
-    {
-      if (!pp_digest_valid (image->layers[0].diff_id, &hex))
-        return pp_error_make (err, 0, "image %.12s: invalid diff_id", image->id);
-      cleanup_free char *layer = xasprintf ("%s/layers/%s", store->root, hex);
-      if (mount (layer, target, NULL, MS_BIND, NULL) < 0
-          || mount (NULL, target, NULL, MS_REMOUNT | MS_BIND | ro, NULL) < 0)
-        return pp_error_make (err, errno, "mount the layer of image %.12s on `%s`", image->id, target);
-      return 0;
-    }
-  if (userns_fd >= 0)
-    return mount_idmapped_overlay (store, image, upper, work, target, userns_fd, err);
-  /* Layers are named relative to the layers directory, so the option string stays short (the kernel takes one
-     page): overlay resolves relative lowerdirs against the caller's working directory. */
-  pp_buf_t opts = { 0 };
-  pp_buf_puts (&opts, "lowerdir=");
-  for (size_t i = image->n_layers; i-- > 0;)
-    {
-      if (!pp_digest_valid (image->layers[i].diff_id, &hex))
-        {
-          pp_buf_free (&opts);
-          return pp_error_make (err, 0, "image %.12s: invalid diff_id", image->id);
-        }
-      pp_buf_printf (&opts, "%s%s", i + 1 == image->n_layers ? "" : ":", hex);
-    }
-  if (upper)
-    pp_buf_printf (&opts, ",upperdir=%s,workdir=%s", upper, work);
-  int ret = 0;
-  cleanup_close int cwd = open (".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (cwd < 0 || fchdir (store->layers_fd) < 0)
-    ret = pp_error_make (err, errno, "enter `%s/layers`", store->root);
-  else
-    {
-      if (mount ("overlay", target, "overlay", ro, opts.data) < 0)
-        ret = pp_error_make (err, errno, "mount the layers of image %.12s on `%s`", image->id, target);
-      if (fchdir (cwd) < 0 && ret == 0)
-        ret = pp_error_make (err, errno, "return to the working directory");
-    }
-  pp_buf_free (&opts);
-  return ret;
 }

@@ -81,12 +81,9 @@ int pp_store_lookup (pp_store_t *store, const char *what, pp_image_t *image, pp_
 /* Removes an image record, then every blob and layer no image needs any more. */
 int pp_store_remove (pp_store_t *store, const pp_image_t *image, pp_error_t *err);
 
-/* Mounts an image's layers read-only under an overlay at `target`, its writes going to `upper` (with `work`,
-   both empty, absolute, on one filesystem): a container's root filesystem.  With `upper` NULL the mount is
-   read-only, nosuid, nodev and noexec: an image volume.  With `userns_fd` (else -1) the layers are idmapped
-   through that user namespace: its root owns what host root owns in them. */
-int pp_store_mount_rootfs (pp_store_t *store, const pp_image_t *image, const char *upper, const char *work,
-                           const char *target, int userns_fd, pp_error_t *err);
+/* The directories of an image's layers, the lowest first, opened (O_PATH) for the runtime to mount
+   (runtime/rootfs.h): *fds holds image->n_layers descriptors, the caller closes them and frees it. */
+int pp_store_layer_dirs (pp_store_t *store, const pp_image_t *image, int **fds, pp_error_t *err);
 
 /* Removes every blob and layer no image record needs (what a failed import left). */
 int pp_store_gc (pp_store_t *store, pp_error_t *err);

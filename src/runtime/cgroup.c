@@ -1,6 +1,7 @@
 /* Control groups: the host's mode and hierarchies, and what every hierarchy does alike (directories, membership,
    signals, removal, the mount inside a container); the limits and counters are the v1 and v2 drivers'. */
 #include "runtime/cgroup_internal.h"
+#include "runtime/mounts.h"
 
 #include <fcntl.h>
 #include <inttypes.h>
@@ -533,23 +534,32 @@ fail_at (char *failed, size_t size, const char *what, const char *where)
   return -1;
 }
 
-/* One hierarchy at `dst`: mounted afresh in the container's cgroup namespace, else its cgroup bound read-only. */
+/* One hierarchy on `dst`: mounted afresh in the container's cgroup namespace, else its cgroup bound read-only. */
 static int
-mount_hierarchy (const pp_cgroup_hierarchy_t *h, const char *dst, unsigned long flags, const char *path, bool own_ns,
+mount_hierarchy (const pp_cgroup_hierarchy_t *h, int dst, unsigned long flags, const char *path, bool own_ns,
                  char *failed, size_t size)
 {
+  int mnt;
+  const char *what = *h->name ? h->name : "cgroup2";
   if (own_ns)
     {
-      if (mount ("cgroup", dst, h->v2 ? "cgroup2" : "cgroup", flags, h->v2 ? NULL : h->options) < 0)
-        return fail_at (failed, size, "mount the cgroup hierarchy at", dst);
+      mnt = pp_mount_fs (h->v2 ? "cgroup2" : "cgroup", "cgroup", h->v2 ? NULL : h->options, flags, dst);
+      if (mnt < 0)
+        return fail_at (failed, size, "mount the cgroup hierarchy", what);
+      close (mnt);
       return 0;
     }
   char src[4096];
   snprintf (src, sizeof src, "%s/%s", h->mount, path ? path + strspn (path, "/") : "");
-  if (mount (src, dst, NULL, MS_BIND, NULL) < 0)
+  int fd = open (src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  mnt = fd < 0 ? -1 : pp_mount_bind (fd, dst, flags, -1);
+  int e = errno;
+  if (fd >= 0)
+    close (fd);
+  errno = e;
+  if (mnt < 0)
     return fail_at (failed, size, "bind the cgroup", src);
-  if (mount (NULL, dst, NULL, MS_REMOUNT | MS_BIND | flags, NULL) < 0)
-    return fail_at (failed, size, "remount the cgroup", dst);
+  close (mnt);
   return 0;
 }
 
@@ -570,34 +580,35 @@ link_controllers (int dirfd, const char *name)
 }
 
 int
-pp_cgroup_mount (const char *target, unsigned long flags, const char *path, bool own_ns, char *failed, size_t size)
+pp_cgroup_mount (int target, unsigned long flags, const char *path, bool own_ns, char *failed, size_t size)
 {
   size_t n;
   const pp_cgroup_hierarchy_t *h = pp_cgroup_hierarchies (&n);
   if (pp_cgroup_mode () == PP_CGROUP_V2)
     return n ? mount_hierarchy (&h[0], target, flags, path, own_ns, failed, size) : 0;
-  if (mount ("tmpfs", target, "tmpfs", flags & ~MS_RDONLY, "mode=755") < 0)
-    return fail_at (failed, size, "mount a tmpfs at", target);
-  int dirfd = open (target, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  int dirfd = pp_mount_fs ("tmpfs", "tmpfs", "mode=755", flags & ~MS_RDONLY, target);
   if (dirfd < 0)
-    return fail_at (failed, size, "open", target);
+    return fail_at (failed, size, "mount a tmpfs at", "/sys/fs/cgroup");
   int ret = 0;
   /* runc shows the v1 hierarchies only, not the controller-less unified one of a hybrid host. */
   for (size_t i = 0; ret == 0 && i < n; i++)
     {
       if (h[i].v2)
         continue;
-      char dst[4096];
-      snprintf (dst, sizeof dst, "%s/%s", target, h[i].name);
+      int dst = -1;
       if (mkdirat (dirfd, h[i].name, 0755) < 0 && errno != EEXIST)
-        ret = fail_at (failed, size, "create", dst);
+        ret = fail_at (failed, size, "create the cgroup directory", h[i].name);
+      else if ((dst = openat (dirfd, h[i].name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+        ret = fail_at (failed, size, "open the cgroup directory", h[i].name);
       else
         ret = mount_hierarchy (&h[i], dst, flags, path, own_ns, failed, size);
+      if (dst >= 0)
+        close (dst);
       if (ret == 0)
         link_controllers (dirfd, h[i].name);
     }
+  if (ret == 0 && (flags & MS_RDONLY) && pp_mount_set (dirfd, MS_RDONLY, false) < 0)
+    ret = fail_at (failed, size, "make read-only", "/sys/fs/cgroup");
   close (dirfd);
-  if (ret == 0 && (flags & MS_RDONLY) && mount (NULL, target, NULL, MS_REMOUNT | flags, "mode=755") < 0)
-    ret = fail_at (failed, size, "remount read-only", target);
   return ret;
 }

@@ -70,12 +70,12 @@ int pp_cgroup_kill (const char *path, int sig, pp_error_t *err);
    a cgroup that does not exist is not an error. */
 int pp_cgroup_remove (const char *path, pp_error_t *err);
 
-/* In a container's child, before pivot_root: mounts the cgroup filesystem at `target` (an absolute host path)
-   with the mount `flags` (MS_RDONLY, MS_NOSUID...).  In its own cgroup namespace (`own_ns`) the hierarchies are
-   mounted afresh and show the container's cgroup as their root; otherwise the container's cgroup `path` (or the
-   whole hierarchy when NULL) is bound.  v2: one cgroup2 mount; v1 and hybrid: a tmpfs holding each v1
-   hierarchy, as runc lays it out.  Only syscalls and stack buffers: on failure -1 with errno, and `failed` (of
-   `size` bytes) says which step, on which path. */
-int pp_cgroup_mount (const char *target, unsigned long flags, const char *path, bool own_ns, char *failed, size_t size);
+/* In a container's child, before pivot_root: mounts the cgroup filesystem on `target` (a descriptor of the mount
+   point, resolved inside the container's root) with the mount `flags` (MS_RDONLY, MS_NOSUID...).  In its own cgroup
+   namespace (`own_ns`) the hierarchies are mounted afresh and show the container's cgroup as their root; otherwise the
+   container's cgroup `path` (or the whole hierarchy when NULL) is bound.  v2: one cgroup2 mount; v1 and hybrid: a tmpfs
+   holding each v1 hierarchy, as runc lays it out.  Only syscalls and stack buffers: on failure -1 with errno, and
+   `failed` (of `size` bytes) says which step, on which hierarchy. */
+int pp_cgroup_mount (int target, unsigned long flags, const char *path, bool own_ns, char *failed, size_t size);
 
 #endif

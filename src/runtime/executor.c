@@ -1,6 +1,8 @@
 /* The built-in OCI executor: namespaces, mounts, pivot_root, masking, identity and capabilities, then exec. */
 #include "runtime/executor.h"
 #include "core/capnames.h"
+#include "core/safepath.h"
+#include "runtime/mounts.h"
 #include "runtime/seccomp.h"
 #include "runtime/cgroup.h"
 #include "runtime/userns.h"
@@ -419,53 +421,86 @@ become_ns_root (int errfd)
     child_fail (errfd, "become root of the user namespace", NULL);
 }
 
-/* mkdir -p of a path inside the new root, one component at a time and never through a symlink. */
+/* The target of a mount, resolved inside the new root at this moment (symlinks followed but kept inside it, as
+   the container will see them; what is missing made there), so that nothing swapped meanwhile by a container
+   sharing a volume leads the mount out of the root (runc's CVE-2021-30465). */
 static int
-make_path_in (const char *rootfs, const char *path, bool file)
+target_in (int root, const char *path, bool file, int errfd)
 {
-  int fd = open (rootfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  char comp[256];
-  const char *p = path;
-  while (fd >= 0 && *p)
-    {
-      while (*p == '/')
-        p++;
-      const char *e = strchr (p, '/');
-      size_t n = e ? (size_t) (e - p) : strlen (p);
-      if (n == 0 || n >= sizeof comp)
-        break;
-      memcpy (comp, p, n);
-      comp[n] = '\0';
-      p += n;
-      bool last = *p == '\0' || strspn (p, "/") == strlen (p);
-      if (strcmp (comp, "..") == 0)
-        {
-          close (fd);
-          errno = EINVAL;
-          return -1;
-        }
-      if (last && file)
-        {
-          int f = openat (fd, comp, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
-          close (fd);
-          if (f < 0 && errno != EISDIR)
-            return -1;
-          if (f >= 0)
-            close (f);
-          return 0;
-        }
-      mkdirat (fd, comp, 0755);
-      int next = openat (fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      close (fd);
-      fd = next;
-    }
+  int fd = pp_create_at (root, path, file);
   if (fd < 0)
-    return -1;
-  close (fd);
-  return 0;
+    child_fail (errfd, "create the mount point", path);
+  return fd;
 }
 
+/* One mount of config.json onto its target: a bind of the source opened before, a filesystem, or the cgroups. */
 static void
+mount_one (const prep_t *p, const mnt_t *m, int src, int root, int errfd)
+{
+  struct stat st;
+  bool file = m->bind && fstat (src, &st) == 0 && !S_ISDIR (st.st_mode);
+  cleanup_close int target = target_in (root, m->name, file, errfd);
+  if (m->cgroup)
+    {
+      char failed[512];
+      if (pp_cgroup_mount (target, m->flags, p->cgroup_path, p->cgroup_ns, failed, sizeof failed) < 0)
+        child_fail (errfd, failed, NULL);
+      return;
+    }
+  /* Read-only, nosuid, nodev and noexec go on a bind before it is attached: it is never seen writable. */
+  cleanup_close int mnt = m->bind ? pp_mount_bind (src, target, m->flags, -1)
+                                  : pp_mount_fs (m->type, m->source, m->data, m->flags, target);
+  if (mnt < 0)
+    child_fail (errfd, "mount", m->name);
+  /* A bind mount of a source that follows the host (rslave) or is its peer (rshared) is so already; rprivate
+     cuts it off. */
+  if (m->propagation && pp_mount_propagation (mnt, m->propagation) < 0)
+    child_fail (errfd, "set the propagation of", m->name);
+}
+
+/* The devices a container gets: bound from the host's (`fds`, opened before), which the container cannot change;
+   and the links /dev has. */
+static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
+
+static void
+make_devices (int root, const int *fds, int errfd)
+{
+  for (size_t i = 0; i < PP_N_ELEMENTS (devices); i++)
+    {
+      char rel[64];
+      snprintf (rel, sizeof rel, "/dev/%s", devices[i]);
+      cleanup_close int target = target_in (root, rel, true, errfd);
+      int mnt = pp_mount_bind (fds[i], target, 0, -1);
+      if (mnt < 0)
+        child_fail (errfd, "bind device", rel);
+      close (mnt);
+    }
+  static const char *const links[][2] = { { "/proc/self/fd", "fd" },
+                                          { "/proc/self/fd/0", "stdin" },
+                                          { "/proc/self/fd/1", "stdout" },
+                                          { "/proc/self/fd/2", "stderr" },
+                                          { "pts/ptmx", "ptmx" } };
+  int devfd = pp_open_at (root, "dev", PP_RESOLVE_IN_ROOT, O_PATH | O_DIRECTORY, 0);
+  for (size_t i = 0; devfd >= 0 && i < PP_N_ELEMENTS (links); i++)
+    symlinkat (links[i][0], devfd, links[i][1]);
+  if (devfd >= 0)
+    close (devfd);
+}
+
+/* Opens a source on the host side, in the container's new mount namespace (a bind takes its source from no
+   other), before a joined user namespace's root loses the right to search the host's directories. */
+static int
+open_source (const char *path, int errfd)
+{
+  int fd = open (path, O_PATH | O_CLOEXEC);
+  if (fd < 0)
+    child_fail (errfd, "open the mount source", path);
+  return fd;
+}
+
+/* The container's mounts, under a bind of the root filesystem on itself (pivot_root wants a mount): every target
+   resolved from that root's descriptor.  Returns the descriptor. */
+static int
 do_mounts (const prep_t *p, int errfd)
 {
   /* Nothing the container mounts reaches the host: every mount private, unless rootfsPropagation keeps the
@@ -473,121 +508,87 @@ do_mounts (const prep_t *p, int errfd)
      pivot_root refuses a shared root, or a shared parent of the new root: for rshared the root alone and the
      rootfs's mounts become private, and the mounts below the root keep their peers, which a Bidirectional bind
      mount joins (as runc makes the rootfs's parent private). */
+  cleanup_close int slash = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int rootfs = open (p->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (slash < 0 || rootfs < 0)
+    child_fail (errfd, "open the root", p->rootfs);
   if (p->root_propagation & MS_SHARED)
     {
-      if (mount (NULL, "/", NULL, MS_PRIVATE, NULL) < 0)
+      if (pp_mount_propagation (slash, MS_PRIVATE) < 0)
         child_fail (errfd, "make / private", NULL);
-      if (mount (NULL, p->rootfs, NULL, MS_REC | MS_PRIVATE, NULL) < 0 && errno != EINVAL)
+      if (pp_mount_propagation (rootfs, MS_REC | MS_PRIVATE) < 0 && errno != EINVAL)
         child_fail (errfd, "make the root private", p->rootfs);
     }
-  else if (mount (NULL, "/", NULL, p->root_propagation ? p->root_propagation : MS_REC | MS_PRIVATE, NULL) < 0)
+  else if (pp_mount_propagation (slash, p->root_propagation ? p->root_propagation : MS_REC | MS_PRIVATE) < 0)
     child_fail (errfd, "set the propagation of /", NULL);
-  if (mount (p->rootfs, p->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+  int root = pp_mount_bind (rootfs, rootfs, MS_REC, -1);
+  if (root < 0)
     child_fail (errfd, "bind the root", p->rootfs);
-  /* From here on paths are relative to the new root: in a user namespace, its root may not search the
-     directories above it (host root's), nor reach the sources of bind mounts but through descriptors opened
-     before (in this mount namespace: a bind takes its source from no other). */
-  int source_fds[p->n_mounts + 1];
+  int sources[p->n_mounts + 1], devs[PP_N_ELEMENTS (devices)];
   for (size_t i = 0; i < p->n_mounts; i++)
-    source_fds[i] = p->mounts[i].bind ? open (p->mounts[i].source, O_PATH | O_CLOEXEC) : -1;
-  if (chdir (p->rootfs) < 0)
-    child_fail (errfd, "enter the root", p->rootfs);
+    sources[i] = p->mounts[i].bind ? open_source (p->mounts[i].source, errfd) : -1;
+  for (size_t i = 0; i < PP_N_ELEMENTS (devices); i++)
+    {
+      char path[64];
+      snprintf (path, sizeof path, "/dev/%s", devices[i]);
+      devs[i] = open_source (path, errfd);
+    }
   if (p->user_fd >= 0)
     become_ns_root (errfd);
   for (size_t i = 0; i < p->n_mounts; i++)
-    {
-      const mnt_t *m = &p->mounts[i];
-      struct stat st;
-      bool file = m->bind && source_fds[i] >= 0 && fstat (source_fds[i], &st) == 0 && !S_ISDIR (st.st_mode);
-      char target[4096], source[64];
-      snprintf (target, sizeof target, ".%s", m->name);
-      snprintf (source, sizeof source, "/proc/self/fd/%d", source_fds[i]);
-      if (make_path_in (".", m->name, file) < 0)
-        child_fail (errfd, "create the mount point", m->name);
-      unsigned long flags = m->flags & ~(m->bind ? MS_RDONLY : 0UL);
-      if (m->cgroup)
-        {
-          char failed[512];
-          if (pp_cgroup_mount (target, m->flags, p->cgroup_path, p->cgroup_ns, failed, sizeof failed) < 0)
-            child_fail (errfd, failed, NULL);
-          continue;
-        }
-      if (mount (source_fds[i] >= 0 ? source : m->source, target, m->type, flags, m->data) < 0)
-        child_fail (errfd, "mount", m->name);
-      /* A bind mount takes its read-only, nosuid, nodev and noexec flags on a remount (mount(2) ignores them on
-         the bind itself). */
-      if (m->bind && (m->readonly || (flags & (MS_NOSUID | MS_NODEV | MS_NOEXEC)))
-          && mount (NULL, target, NULL, MS_REMOUNT | MS_BIND | (m->readonly ? MS_RDONLY : 0) | flags, NULL) < 0)
-        child_fail (errfd, "remount", m->name);
-      /* A bind mount of a source that follows the host (rslave) or is its peer (rshared) is so already; rprivate
-         cuts it off. */
-      if (m->propagation && mount (NULL, target, NULL, m->propagation, NULL) < 0)
-        child_fail (errfd, "set the propagation of", m->name);
-    }
-  /* The devices a container gets: bound from the host's, which the container cannot change. */
-  static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
+    mount_one (p, &p->mounts[i], sources[i], root, errfd);
+  make_devices (root, devs, errfd);
+  for (size_t i = 0; i < p->n_mounts; i++)
+    if (sources[i] >= 0)
+      close (sources[i]);
   for (size_t i = 0; i < PP_N_ELEMENTS (devices); i++)
+    close (devs[i]);
+  return root;
+}
+
+/* Masks a path of /proc or /sys inside the root: an empty read-only tmpfs over a directory, /dev/null over a
+   file.  What the container has not got is left alone. */
+static void
+mask_path (int root, const char *path, int errfd)
+{
+  cleanup_close int target = pp_open_at (root, path, PP_RESOLVE_IN_ROOT, O_PATH, 0);
+  struct stat st;
+  if (target < 0 || fstat (target, &st) < 0)
+    return;
+  int mnt;
+  if (S_ISDIR (st.st_mode))
+    mnt = pp_mount_fs ("tmpfs", "tmpfs", "size=0k", MS_RDONLY, target);
+  else
     {
-      char src[64], dst[4096], rel[64];
-      snprintf (src, sizeof src, "/dev/%s", devices[i]);
-      snprintf (rel, sizeof rel, "/dev/%s", devices[i]);
-      snprintf (dst, sizeof dst, ".%s", rel);
-      if (make_path_in (".", rel, true) < 0 || mount (src, dst, NULL, MS_BIND, NULL) < 0)
-        child_fail (errfd, "bind device", src);
+      cleanup_close int null = pp_open_at (root, "/dev/null", PP_RESOLVE_IN_ROOT, O_PATH, 0);
+      mnt = null < 0 ? -1 : pp_mount_bind (null, target, 0, -1);
     }
-  static const char *const links[][2] = { { "/proc/self/fd", "fd" },     { "/proc/self/fd/0", "stdin" },
-                                          { "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
-                                          { "pts/ptmx", "ptmx" } };
-  int devfd = open ("dev", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  for (size_t i = 0; devfd >= 0 && i < PP_N_ELEMENTS (links); i++)
-    symlinkat (links[i][0], devfd, links[i][1]);
-  if (devfd >= 0)
-    close (devfd);
+  if (mnt < 0)
+    child_fail (errfd, "mask", path);
+  close (mnt);
 }
 
 static void
-enter_root (const prep_t *p, int errfd)
+enter_root (const prep_t *p, int root, int errfd)
 {
-  int oldroot = p->root_propagation ? open ("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-  if (p->root_propagation && oldroot < 0)
-    child_fail (errfd, "open the old root", NULL);
-  /* The working directory is the new root (do_mounts went there).  pivot_root(".", "."): the old root ends up
-     under the new one, and is detached at once. */
-  if (syscall (SYS_pivot_root, ".", ".") < 0)
+  /* When the mounts are not all private, the old root becomes a slave before it is detached. */
+  if (pp_mount_pivot_root (root, p->root_propagation != 0) < 0)
     child_fail (errfd, "pivot_root", p->rootfs);
-  /* When the mounts are not all private, the old root becomes a slave first (entered by its descriptor, as runc
-     does: "." names the new root to mount(2)), so that its unmount cannot reach the host's mounts it has peers
-     in. */
-  if (oldroot >= 0 && (fchdir (oldroot) < 0 || mount (NULL, ".", NULL, MS_REC | MS_SLAVE, NULL) < 0))
-    child_fail (errfd, "make the old root a slave", NULL);
-  if (oldroot >= 0)
-    close (oldroot);
-  if (umount2 (".", MNT_DETACH) < 0)
-    child_fail (errfd, "detach the old root", NULL);
   /* rootfsPropagation on the new root, as runc applies it after pivot_root. */
-  if (p->root_propagation && mount (NULL, "/", NULL, p->root_propagation, NULL) < 0)
+  if (p->root_propagation && pp_mount_propagation (root, p->root_propagation) < 0)
     child_fail (errfd, "set the propagation of the root", NULL);
-  if (chdir ("/") < 0)
-    child_fail (errfd, "chdir", "/");
   for (size_t i = 0; p->masked && p->masked[i]; i++)
-    {
-      struct stat st;
-      if (stat (p->masked[i], &st) < 0)
-        continue;
-      int r = S_ISDIR (st.st_mode) ? mount ("tmpfs", p->masked[i], "tmpfs", MS_RDONLY, "size=0k")
-                                   : mount ("/dev/null", p->masked[i], NULL, MS_BIND, NULL);
-      if (r < 0)
-        child_fail (errfd, "mask", p->masked[i]);
-    }
+    mask_path (root, p->masked[i], errfd);
   for (size_t i = 0; p->readonly && p->readonly[i]; i++)
     {
-      if (access (p->readonly[i], F_OK) < 0)
+      cleanup_close int target = pp_open_at (root, p->readonly[i], PP_RESOLVE_IN_ROOT, O_PATH, 0);
+      if (target < 0)
         continue;
-      if (mount (p->readonly[i], p->readonly[i], NULL, MS_BIND | MS_REC, NULL) < 0
-          || mount (NULL, p->readonly[i], NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_REC, NULL) < 0)
+      cleanup_close int mnt = pp_mount_bind (target, target, MS_REC, -1);
+      if (mnt < 0 || pp_mount_set (mnt, MS_RDONLY, true) < 0)
         child_fail (errfd, "make read-only", p->readonly[i]);
     }
-  if (p->readonly_root && mount (NULL, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
+  if (p->readonly_root && pp_mount_set (root, MS_RDONLY, false) < 0)
     child_fail (errfd, "make the root read-only", NULL);
 }
 
@@ -657,10 +658,14 @@ setup_console (int sock, int errfd)
   int slave = open (slave_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
   if (slave < 0)
     child_fail (errfd, "open the terminal", slave_path);
-  int console = open ("/dev/console", O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (console < 0 || mount (slave_path, "/dev/console", NULL, MS_BIND, NULL) < 0)
+  int root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  int console = root < 0 ? -1 : pp_create_at (root, "/dev/console", true);
+  int mnt = console < 0 ? -1 : pp_mount_bind (slave, console, 0, -1);
+  if (mnt < 0)
     child_fail (errfd, "bind the terminal on", "/dev/console");
+  close (mnt);
   close (console);
+  close (root);
   if (ioctl (slave, TIOCSCTTY, 0) < 0)
     child_fail (errfd, "take the terminal", slave_path);
   for (int i = 0; i < 3; i++)
@@ -674,10 +679,11 @@ setup_console (int sock, int errfd)
 
 static void __attribute__ ((noreturn)) container_init (const prep_t *p, int console_sock, int errfd)
 {
-  do_mounts (p, errfd);
+  int root = do_mounts (p, errfd);
   if (p->hostname && sethostname (p->hostname, strlen (p->hostname)) < 0)
     child_fail (errfd, "sethostname", p->hostname);
-  enter_root (p, errfd);
+  enter_root (p, root, errfd);
+  close (root);
   if (console_sock >= 0)
     setup_console (console_sock, errfd);
   /* Before the capabilities go: raising a limit needs CAP_SYS_RESOURCE, which the caller may not have either. */

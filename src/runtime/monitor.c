@@ -6,8 +6,10 @@
 #include "runtime/cgroup.h"
 #include "runtime/executor.h"
 #include "runtime/logfile.h"
+#include "runtime/mounts.h"
 #include "runtime/probe.h"
 #include "runtime/pod.h"
+#include "runtime/subpath.h"
 #include "runtime/userns.h"
 #include "state/state.h"
 
@@ -20,7 +22,6 @@
 #include <sched.h>
 #include <linux/sched.h>
 #include <sys/syscall.h>
-#include <sys/mount.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -261,11 +262,22 @@ start_process (monitor_t *m, mctr_t *c, pid_t *pid, pp_error_t *err)
   return ret;
 }
 
+/* The container's subPaths, resolved in their volumes and bound afresh before each of its starts: what a container
+   sharing the volume did since cannot lead the mount out of it (runtime/subpath.h). */
+static int
+stage_subpaths (monitor_t *m, mctr_t *c, pp_error_t *err)
+{
+  json_t *entries = json_object_get (json_object_get (m->plan, "subPaths"), c->rec.name);
+  return entries ? pp_subpath_stage (entries, err) : 0;
+}
+
 static void
 start (monitor_t *m, mctr_t *c, pp_error_t *err)
 {
   pid_t pid = 0;
-  int ret = start_process (m, c, &pid, err);
+  int ret = stage_subpaths (m, c, err);
+  if (ret == 0)
+    ret = start_process (m, c, &pid, err);
   if (ret < 0)
     {
       /* Whatever the runtime printed is in the log already; the reason goes there too. */
@@ -812,6 +824,8 @@ loop (monitor_t *m, int sfd)
                   {
                     pp_log (m->ctx, PP_LOG_ERROR, "monitor: restart %s: %s", m->c[i].rec.name, err->msg);
                     pp_error_release (&err);
+                    /* Refused (a subPath swapped for a symlink): no exit will wake the poll to see if all is done. */
+                    wake = now;
                   }
                 /* A sidecar that ended before the next init container could start lets it start now. */
                 if (m->c[i].sidecar)
@@ -934,13 +948,7 @@ start_pause (monitor_t *m, pp_error_t *err)
   m->pause_pid = pid;
   cleanup_free char *run = pp_pod_rundir (m->ctx, m->pod_id);
   cleanup_free char *target = xasprintf ("%s/ns/pid", run);
-  cleanup_free char *src = xasprintf ("/proc/%d/ns/pid", (int) pid);
-  umount2 (target, MNT_DETACH);
-  int fd = open (target, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return pp_error_make (err, errno, "create `%s`", target);
-  close (fd);
-  if (mount (src, target, NULL, MS_BIND, NULL) < 0)
+  if (pp_mount_ns_file (pid, "pid", target) < 0)
     return pp_error_make (err, errno, "bind the pod's PID namespace on `%s`", target);
   return 0;
 }
@@ -993,7 +1001,7 @@ pp_monitor_main (pp_context_t *ctx, const char *pod_id, int ready_fd)
     {
       cleanup_free char *run = pp_pod_rundir (ctx, pod_id);
       cleanup_free char *target = xasprintf ("%s/ns/pid", run);
-      umount2 (target, MNT_DETACH);
+      pp_mount_detach (target);
       unlink (target);
       kill (m.pause_pid, SIGKILL);
       pp_wait_status (m.pause_pid);

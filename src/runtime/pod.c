@@ -2,6 +2,8 @@
    monitor that supervises the containers. */
 #include "runtime/pod.h"
 #include "runtime/cgroup.h"
+#include "runtime/mounts.h"
+#include "runtime/subpath.h"
 #include "runtime/userns.h"
 
 #include <dirent.h>
@@ -152,12 +154,7 @@ static int
 bind_ns (const char *nsd, pid_t pid, const char *name, pp_error_t *err)
 {
   cleanup_free char *f = xasprintf ("%s/%s", nsd, name);
-  cleanup_free char *src = xasprintf ("/proc/%d/ns/%s", (int) pid, name);
-  umount2 (f, MNT_DETACH);
-  cleanup_close int fd = open (f, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return pp_error_make (err, errno, "create `%s`", f);
-  if (mount (src, f, NULL, MS_BIND, NULL) < 0)
+  if (pp_mount_ns_file (pid, name, f) < 0)
     return pp_error_make (err, errno, "bind the pod's namespace on `%s`", f);
   return 0;
 }
@@ -323,7 +320,7 @@ shared_elsewhere (pp_context_t *ctx, const char *pod_id, const char *path)
 static bool
 unmount_path (const char *path, pp_error_t *err)
 {
-  if (umount2 (path, MNT_DETACH) == 0 || errno == EINVAL || errno == ENOENT)
+  if (pp_mount_detach (path) == 0 || errno == EINVAL || errno == ENOENT)
     return true;
   if (err && *err == NULL)
     pp_error_make (err, errno, "unmount `%s`", path);
@@ -385,6 +382,10 @@ pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_
       cleanup_free char *f = xasprintf ("%s/%s", nsd, proc_ns[i]);
       unmounted = unmount_path (f, &first) && unmounted;
     }
+  /* The staging binds of subPaths, before anything removes the directory they are in: a removal would reach
+     through them into the volumes. */
+  cleanup_free char *subpaths = pp_subpath_dir (ctx, pod->id);
+  unmounted = pp_subpath_release (subpaths, &first) == 0 && unmounted;
   cleanup_free char *run = pp_pod_rundir (ctx, pod->id);
   cleanup_free char *data = pp_pod_datadir (ctx, pod->id);
   if (unmounted)
@@ -458,11 +459,22 @@ pp_pod_remount_tmpfs (json_t *plan, pp_error_t *err)
   {
     const char *path = json_string_value (json_object_get (t, "path"));
     const char *opts = json_string_value (json_object_get (t, "options"));
-    if (path == NULL || pp_path_is_mounted (path))
-      continue;
-    if (pp_mkdir_p (path, 0755) < 0 || mount ("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, opts) < 0)
-      return pp_error_make (err, errno, "mount a tmpfs on `%s`", path);
+    if (path && !pp_path_is_mounted (path) && pp_pod_mount_tmpfs (path, opts, err) < 0)
+      return -1;
   }
+  return 0;
+}
+
+int
+pp_pod_mount_tmpfs (const char *path, const char *opts, pp_error_t *err)
+{
+  if (pp_mkdir_p (path, 0755) < 0)
+    return pp_error_make (err, errno, "create `%s`", path);
+  cleanup_close int dir = open (path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  int mnt = dir < 0 ? -1 : pp_mount_fs ("tmpfs", "tmpfs", opts, MS_NOSUID | MS_NODEV, dir);
+  if (mnt < 0)
+    return pp_error_make (err, errno, "mount a tmpfs on `%s`", path);
+  close (mnt);
   return 0;
 }
 

@@ -14,6 +14,7 @@
 /* Where things are:
      <runroot>/pods/<pod>/ns/{net,ipc,uts}   the pod's namespaces, bind-mounted (and user, for hostUsers: false)
      <runroot>/pods/<pod>/{hosts,hostname,resolv.conf}
+     <runroot>/pods/<pod>/subpaths/<ctr>/<n>  subPaths bound for the containers' config.json (runtime/subpath.h)
      <root>/pods/<pod>/pod.json              what the monitor runs: containers in order, restart policy, runtime
      <root>/pods/<pod>/monitor.log           the monitor's own messages
      <root>/containers/<ctr>/                the bundle (config.json), upper/ and work/ of the overlay, ctr.log
@@ -51,6 +52,8 @@ bool pp_pod_is_set_up (pp_context_t *ctx, const char *pod_id);
 /* Mounts again the memory-backed emptyDirs pod.json lists ("tmpfs": [{"path", "options"}]) that are not mounted
    (after a reboot). */
 int pp_pod_remount_tmpfs (json_t *plan, pp_error_t *err);
+/* Mounts a memory-backed emptyDir: a tmpfs with `opts` ("mode=1777,size=...") on `path` (made if missing). */
+int pp_pod_mount_tmpfs (const char *path, const char *opts, pp_error_t *err);
 
 /* The pod's user namespace, open; -2 when the pod has none (it runs in the host's), -1 with `err` on failure. */
 int pp_pod_userns_open (pp_context_t *ctx, const char *pod_id, pp_error_t *err);

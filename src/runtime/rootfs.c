@@ -1,8 +1,9 @@
-/* Root filesystems and image volumes: an image's layers mounted from the store, under an overlay that takes a
-   container's writes, or read-only.  Apart from pod.c so that the monitor, which never mounts an image, does not
-   link the image store. */
+/* Root filesystems and image volumes: an image's layer directories, which the store hands out, mounted under an
+   overlay that takes a container's writes, or read-only.  Apart from pod.c so that the monitor, which never mounts
+   an image, does not link the image store. */
 #include "runtime/rootfs.h"
 #include "image/store.h"
+#include "runtime/mounts.h"
 #include "runtime/pod.h"
 #include "runtime/userns.h"
 
@@ -12,8 +13,48 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* An image's layers at `target`: under an overlay writing to `upper`, or read-only when `upper` is NULL; idmapped
-   through the user namespace `userns_fd` unless it is -1. */
+int
+pp_rootfs_mount_layers (const int *layers, size_t n, const char *upper, const char *work, const char *target,
+                        int userns_fd, pp_error_t *err)
+{
+  if (n == 0)
+    return pp_error_make (err, 0, "no layer to mount on `%s`", target);
+  /* Read-only (no upper directory): what an image volume shows, nothing in it executable, as the kubelet does. */
+  unsigned long ro = upper ? 0 : MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+  cleanup_close int tfd = open (target, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int ufd = upper ? open (upper, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+  cleanup_close int wfd = upper ? open (work, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+  if (tfd < 0 || (upper && (ufd < 0 || wfd < 0)))
+    return pp_error_make (err, errno, "open `%s` or its upper and work directories", target);
+  int mnt;
+  /* Overlay wants two lower layers without an upper one: a single layer is bound instead. */
+  if (upper == NULL && n == 1)
+    mnt = pp_mount_bind (layers[0], tfd, ro, userns_fd);
+  else
+    {
+      /* The top layer first; idmapped ones are detached mounts of their own, open until the overlay is made. */
+      int lowers[n];
+      size_t made = 0;
+      for (; made < n; made++)
+        if ((lowers[made]
+             = userns_fd < 0 ? layers[n - 1 - made] : pp_mount_bind (layers[n - 1 - made], -1, 0, userns_fd))
+            < 0)
+          break;
+      mnt = made < n ? -1 : pp_mount_overlay (lowers, n, ufd, wfd, ro, tfd);
+      int e = errno;
+      for (size_t i = 0; userns_fd >= 0 && i < made; i++)
+        close (lowers[i]);
+      errno = e;
+    }
+  if (mnt < 0)
+    return pp_error_make (err, errno, "mount the layers on `%s`%s", target,
+                          userns_fd >= 0 ? " idmapped (mount_setattr MOUNT_ATTR_IDMAP, overlay's lowerdir+)" : "");
+  close (mnt);
+  return 0;
+}
+
+/* An image's layers at `target`, from the store: under an overlay writing to `upper`, or read-only when `upper` is
+   NULL; idmapped through the user namespace `userns_fd` unless it is -1. */
 static int
 mount_image (pp_context_t *ctx, const char *image_id, const char *upper, const char *work, const char *target,
              int userns_fd, pp_error_t *err)
@@ -22,12 +63,22 @@ mount_image (pp_context_t *ctx, const char *image_id, const char *upper, const c
   if (pp_store_open (ctx, &store, err) < 0)
     return -1;
   pp_image_t image;
-  int ret = pp_store_lookup (&store, image_id, &image, err);
+  if (pp_store_lookup (&store, image_id, &image, err) < 0)
+    {
+      pp_store_close (&store);
+      return -1;
+    }
+  cleanup_free int *layers = NULL;
+  int ret = pp_store_layer_dirs (&store, &image, &layers, err);
   if (ret == 0)
     {
-      ret = pp_store_mount_rootfs (&store, &image, upper, work, target, userns_fd, err);
-      pp_image_release (&image);
+      ret = pp_rootfs_mount_layers (layers, image.n_layers, upper, work, target, userns_fd, err);
+      for (size_t i = 0; i < image.n_layers; i++)
+        close (layers[i]);
+      if (ret < 0)
+        pp_error_wrap (err, "image %.12s", image.id);
     }
+  pp_image_release (&image);
   pp_store_close (&store);
   return ret;
 }
@@ -112,7 +163,7 @@ pp_pod_remount_volumes (pp_context_t *ctx, json_t *plan, pp_error_t *err)
     const char *path = json_string_value (v);
     if (path == NULL || pp_path_is_mount_point (path))
       continue;
-    if (mount (path, path, NULL, MS_BIND | MS_REC, NULL) < 0 || mount (NULL, path, NULL, MS_SHARED, NULL) < 0)
+    if (pp_mount_share_path (path) < 0)
       return pp_error_make (err, errno, "make `%s` a shared mount", path);
   }
   return 0;

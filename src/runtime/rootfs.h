@@ -6,7 +6,15 @@
 #include "core/error.h"
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
+
+/* Mounts `n` layer directories (`layers`, the lowest first) on the directory `target`: an overlay writing to
+   `upper` with `work` (empty, on one filesystem) for a container's root; read-only, nosuid, nodev and noexec when
+   `upper` is NULL (an image volume; a single layer is bound).  With `userns_fd` (else -1) each layer is idmapped
+   through that user namespace: its root owns what host root owns in them. */
+int pp_rootfs_mount_layers (const int *layers, size_t n, const char *upper, const char *work, const char *target,
+                            int userns_fd, pp_error_t *err);
 
 /* Mounts an image read-only, nosuid, nodev and noexec at `target` (made if missing) unless something is mounted
    there: an image volume. */

@@ -1,11 +1,12 @@
 /* Pods in a user namespace of their own: maps, idmapped mounts, ownership of their volumes, processes inside. */
 #include "runtime/userns.h"
+#include "runtime/mounts.h"
 
 #include <fcntl.h>
-#include <linux/mount.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <stdio.h>
+#include <sys/mount.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -135,16 +136,15 @@ pp_userns_fork (int userns_fd, int pidns_fd, int flags)
 int
 pp_userns_idmapped_bind (const char *source, const char *target, int userns_fd, pp_error_t *err)
 {
-  cleanup_close int fd
-      = (int) syscall (SYS_open_tree, AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-  if (fd < 0)
-    return pp_error_make (err, errno, "open_tree `%s`", source);
-  struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t) userns_fd };
-  if (syscall (SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
-    return pp_error_make (err, errno, "idmap `%s` (mount_setattr MOUNT_ATTR_IDMAP)", source);
   if (mkdir (target, 0700) < 0 && errno != EEXIST)
     return pp_error_make (err, errno, "create `%s`", target);
-  if (syscall (SYS_move_mount, fd, "", AT_FDCWD, target, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-    return pp_error_make (err, errno, "mount `%s`, idmapped, on `%s`", source, target);
+  cleanup_close int src = open (source, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  cleanup_close int dst = open (target, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (src < 0 || dst < 0)
+    return pp_error_make (err, errno, "open `%s` or `%s`", source, target);
+  int mnt = pp_mount_bind (src, dst, MS_REC, userns_fd);
+  if (mnt < 0)
+    return pp_error_make (err, errno, "mount `%s`, idmapped (mount_setattr MOUNT_ATTR_IDMAP), on `%s`", source, target);
+  close (mnt);
   return 0;
 }

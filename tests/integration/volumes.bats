@@ -331,6 +331,7 @@ mount_of() {
 	    - {name: h, mountPath: /h2c, mountPropagation: HostToContainer}
 	    - {name: h, mountPath: /none, mountPropagation: None}
 	    - {name: h, mountPath: /default}
+	    - {name: h, mountPath: /part, subPath: part, mountPropagation: HostToContainer}
 	  volumes:
 	  - name: h
 	    hostPath: {path: $host, type: Directory}
@@ -350,6 +351,13 @@ mount_of() {
 	assert_equal "$output" "mounted later"
 	run -1 pp exec prop-main cat /none/sub/f
 	run -1 pp exec prop-main cat /default/sub/f
+	# A subPath's bind (made afresh at each start, from its volume) follows the host too.
+	mkdir -p "$host/part/m"
+	mount -t tmpfs -o size=1m tmpfs "$host/part/m"
+	echo "under the subPath" >"$host/part/m/f"
+	run -0 pp exec prop-main cat /part/m/f
+	assert_equal "$output" "under the subPath"
+	umount "$host/part/m"
 	umount "$host/sub"
 	run -0 pp pod rm -f -t 0 prop
 	# The shared bind mount of the source made for the pod is gone with it.

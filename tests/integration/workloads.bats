@@ -320,7 +320,7 @@ wait_all_exited() {
 		  - {name: v, hostPath: {path: $host/vol}}
 		YAML
 		run -125 pp kube play "$Y/sub.yaml"
-		assert_contains "$output" "subPath \`$sub\` goes through a symlink or out of its volume"
+		assert_contains "$output" "sub.yaml:10:54: pod sub, container main: volumeMounts[0].subPath: \`$sub\` goes through a symlink or out of its volume"
 		run -0 pp pod ls -q
 		assert_equal "$output" ""
 	done

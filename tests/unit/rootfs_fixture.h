@@ -6,6 +6,7 @@
 #include "unit.h"
 #include "image/load.h"
 #include "image/store.h"
+#include "runtime/rootfs.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -51,8 +52,12 @@ rootfs_fixture_mount (rootfs_fixture_t *f, const char *dir, const char *name, co
   assert_int_equal (mkdir (upper, 0755), 0);
   assert_int_equal (mkdir (work, 0700), 0);
   assert_int_equal (mkdir (target, 0755), 0);
-  if (pp_store_mount_rootfs (&f->store, &f->image, upper, work, target, -1, &err) < 0)
+  cleanup_free int *layers = NULL;
+  assert_int_equal (pp_store_layer_dirs (&f->store, &f->image, &layers, &err), 0);
+  if (pp_rootfs_mount_layers (layers, f->image.n_layers, upper, work, target, -1, &err) < 0)
     fail_msg ("%s", err->msg);
+  for (size_t i = 0; i < f->image.n_layers; i++)
+    close (layers[i]);
 }
 
 static void

@@ -114,6 +114,59 @@ test_mkdir_at (void **state)
   assert_int_equal (errno, ENOTDIR);
 }
 
+/* Whether `path` below the root is of type `fmt` (S_IFREG, S_IFDIR), not following a last symlink. */
+static bool
+is_in_root (const tmproot_t *r, const char *path, mode_t fmt)
+{
+  struct stat st;
+  return fstatat (r->fd, path, &st, AT_SYMLINK_NOFOLLOW) == 0 && (st.st_mode & S_IFMT) == fmt;
+}
+
+/* A mount target: what is missing is made, and a symlink on the way (absolute, relative, climbing above the root,
+   to /) leads to a place inside the root, made there too. */
+static void
+test_create_at_stays_in_root (void **state)
+{
+  tmproot_t *r = *state;
+  static const struct
+  {
+    const char *path;
+    bool file;
+    const char *made; /* where it lands, below the root */
+    mode_t fmt;
+  } cases[] = {
+    { "/new/dir/", false, "new/dir", S_IFDIR },
+    { "new/file", true, "new/file", S_IFREG },
+    { "etc/abs", true, "etc/hostname", S_IFREG },     /* -> /etc/hostname */
+    { "etc/up", true, "etc/hostname", S_IFREG },      /* -> ../../../../etc/hostname */
+    { "etc/dirlink/tmp/x", false, "tmp/x", S_IFDIR }, /* -> / */
+    { "etc/resolv.conf", true, "run/systemd/resolve/stub-resolv.conf", S_IFREG },
+    { "etc/chain", true, "run/systemd/resolve/stub-resolv.conf", S_IFREG },
+  };
+  assert_int_equal (symlinkat ("../run/systemd/resolve/stub-resolv.conf", r->fd, "etc/resolv.conf"), 0);
+  assert_int_equal (symlinkat ("resolv.conf", r->fd, "etc/chain"), 0);
+  for (size_t i = 0; i < PP_N_ELEMENTS (cases); i++)
+    {
+      int fd = pp_create_at (r->fd, cases[i].path, cases[i].file);
+      assert_true (fd >= 0);
+      struct stat a, b;
+      assert_int_equal (fstat (fd, &a), 0);
+      close (fd);
+      assert_true (is_in_root (r, cases[i].made, cases[i].fmt));
+      assert_int_equal (fstatat (r->fd, cases[i].made, &b, AT_SYMLINK_NOFOLLOW), 0);
+      assert_int_equal (a.st_ino, b.st_ino);
+    }
+  /* What exists is opened as it is; a loop of links is an error, not a hang. */
+  int fd = pp_create_at (r->fd, "etc/passwd", false);
+  assert_true (fd >= 0);
+  close (fd);
+  assert_true (is_in_root (r, "etc/passwd", S_IFREG));
+  assert_int_equal (symlinkat ("loop-b", r->fd, "loop-a"), 0);
+  assert_int_equal (symlinkat ("loop-a", r->fd, "loop-b"), 0);
+  assert_int_equal (pp_create_at (r->fd, "loop-a/x", false), -1);
+  assert_int_equal (errno, ELOOP);
+}
+
 int
 main (void)
 {
@@ -123,6 +176,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_read_refuses_fifo_and_big, root_setup, tmproot_teardown),
     cmocka_unit_test_setup_teardown (test_open_in_root_and_beneath, root_setup, tmproot_teardown),
     cmocka_unit_test_setup_teardown (test_mkdir_at, root_setup, tmproot_teardown),
+    cmocka_unit_test_setup_teardown (test_create_at_stays_in_root, root_setup, tmproot_teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

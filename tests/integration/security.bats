@@ -1,0 +1,314 @@
+#!/usr/bin/env bats
+# Escapes from a pod through its volumes and mounts, tried as an attacker would, under the built-in executor and
+# under runc (each test names its runtime): a subPath swapped for a symlink (by an init container, by the container
+# itself across a restart, at any depth, beside a second mount of the same volume, through a chain of relative
+# `..` links, while the container starts), a mount target swapped while a container starts, and images whose
+# /etc/resolv.conf or /etc/hosts is a symlink.  Nothing of the host is touched: what the symlinks point at is the
+# test's own directory $HOSTSIDE holding a marker, which must never show in a container nor get a file from one.
+
+load helpers
+
+load pods
+
+# The runtime a test runs its pods with: builtin (the executor) or runc; and the host side an attack aims at.
+use_runtime() {
+	if [ "$1" = builtin ]; then
+		unset PODPLAY_RUNTIME
+	else
+		command -v "$1" >/dev/null || {
+			echo "$1 is not installed" >&2
+			return 1
+		}
+		export PODPLAY_RUNTIME=$1
+	fi
+	HOSTSIDE=$BATS_TEST_TMPDIR/hostside
+	mkdir -p "$HOSTSIDE"
+	echo "host-marker-$$" >"$HOSTSIDE/marker"
+}
+
+# Nothing of the host side showed in container $1's log, and nothing was written there.
+assert_host_untouched() {
+	run -0 ls -A "$HOSTSIDE"
+	assert_equal "$output" "marker"
+	refute_contains "$(pp logs "$1" 2>&1)" "host-marker-"
+}
+
+# Container $1 was refused its start, and its log and `ps` say so, naming the field $2 (volumeMounts[1].subPath).
+assert_refused() {
+	wait_field "$1" status Exited 30
+	assert_host_untouched "$1"
+	assert_equal "$(ctr_field "$1" exitCode)" 128
+	run -0 pp logs "$1"
+	assert_contains "$output" "$2"
+	assert_contains "$output" "goes through a symlink or out of its volume"
+	run -0 pp ps -a
+	assert_contains "$output" "Exited (128)"
+}
+
+# The head of a Pod manifest: name $1, restartPolicy $2 (Never), no grace period; its spec's fields follow.
+pod_head() {
+	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: %s\nspec:\n  restartPolicy: %s\n  terminationGracePeriodSeconds: 0\n' \
+		"$1" "${2:-Never}"
+}
+
+# A pod whose init container runs $2 on the emptyDir at /x, then whose main container mounts the same emptyDir
+# twice: subPath `ok` at /ok, and subPath $3 at /host, where it looks for the marker and writes.
+swap_yaml() {
+	pod_head "$1"
+	cat <<-YAML
+	  initContainers:
+	  - name: init
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "set -e; cd /x; $2"]
+	    volumeMounts: [{name: shared, mountPath: /x}]
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "cat /host/marker; echo pwned > /host/written"]
+	    volumeMounts:
+	    - {name: shared, mountPath: /ok, subPath: ok}
+	    - {name: shared, mountPath: /host, subPath: $3}
+	  volumes:
+	  - {name: shared, emptyDir: {}}
+	YAML
+}
+
+# The init container replaces the directory `escape` (made by play for the subPath) by a symlink to the host.
+subpath_swapped_by_init() {
+	use_runtime "$1"
+	swap_yaml swap "rm -r escape; ln -s $HOSTSIDE escape" escape >"$Y/swap.yaml"
+	run -0 pp kube play "$Y/swap.yaml"
+	assert_refused swap-main "container main: volumeMounts[1].subPath: \`escape\`"
+}
+
+@test "builtin: an init container swaps a subPath for a symlink to the host: the next container does not start" {
+	subpath_swapped_by_init builtin
+}
+
+@test "runc: an init container swaps a subPath for a symlink to the host: the next container does not start" {
+	subpath_swapped_by_init runc
+}
+
+# The symlink is deeper: a/b/hostside with b swapped for a symlink to the host directory above $HOSTSIDE.
+subpath_swapped_deep() {
+	use_runtime "$1"
+	swap_yaml deep "rm -r a/b; ln -s $BATS_TEST_TMPDIR a/b" a/b/hostside >"$Y/deep.yaml"
+	run -0 pp kube play "$Y/deep.yaml"
+	assert_refused deep-main "volumeMounts[1].subPath: \`a/b/hostside\`"
+}
+
+@test "builtin: a symlink at any depth of a subPath (a/b/c with b swapped) is refused at the start" {
+	subpath_swapped_deep builtin
+}
+
+@test "runc: a symlink at any depth of a subPath (a/b/c with b swapped) is refused at the start" {
+	subpath_swapped_deep runc
+}
+
+# A chain of relative links, each one `..` higher than the last, out of the volume (<root>/pods/<pod>/volumes/
+# shared) to the test's directory: no absolute target anywhere.
+subpath_relative_chain() {
+	use_runtime "$1"
+	swap_yaml chain "rm -r escape; ln -s .. l1; ln -s l1/.. l2; ln -s l2/.. l3; ln -s l3/.. l4; ln -s l4/.. l5; ln -s l5/hostside escape" escape >"$Y/chain.yaml"
+	run -0 pp kube play "$Y/chain.yaml"
+	assert_refused chain-main "volumeMounts[1].subPath: \`escape\`"
+}
+
+@test "builtin: a chain of relative .. symlinks out of the volume is refused at the start" {
+	subpath_relative_chain builtin
+}
+
+@test "runc: a chain of relative .. symlinks out of the volume is refused at the start" {
+	subpath_relative_chain runc
+}
+
+# One container does it to itself: it mounts the volume whole at /x and its subPath `escape` at /host, swaps
+# `escape` and exits; restartPolicy Always restarts it at once.  Its restart, then `pod start`, are refused.
+subpath_swapped_across_restart() {
+	use_runtime "$1"
+	pod_head self Always >"$Y/self.yaml"
+	cat >>"$Y/self.yaml" <<-YAML
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "cat /host/marker; echo pwned > /host/written; rm -r /x/escape; ln -s $HOSTSIDE /x/escape; exit 1"]
+	    volumeMounts:
+	    - {name: shared, mountPath: /x}
+	    - {name: shared, mountPath: /host, subPath: escape}
+	  volumes:
+	  - {name: shared, emptyDir: {}}
+	YAML
+	run -0 pp kube play "$Y/self.yaml"
+	wait_field self-main restarts 1 30
+	assert_refused self-main "volumeMounts[1].subPath: \`escape\`"
+	# Its monitor ends with it: then `pod start` starts the pod again.
+	for _ in $(seq 100); do
+		[ "$(pod_field self status)" != Running ] && break
+		sleep 0.1
+	done
+	run -125 pp pod start self
+	assert_contains "$output" "volumeMounts[1].subPath: \`escape\` goes through a symlink or out of its volume"
+	assert_host_untouched self-main
+}
+
+@test "builtin: a container swaps its own subPath for a symlink: its restart and pod start are refused" {
+	subpath_swapped_across_restart builtin
+}
+
+@test "runc: a container swaps its own subPath for a symlink: its restart and pod start are refused" {
+	subpath_swapped_across_restart runc
+}
+
+# --- a subPath or a mount target swapped while containers start ---------------------------------------------
+
+# A sidecar exchanges a directory and a symlink to the host side (renameat2 RENAME_EXCHANGE in a loop, /bin/swap of
+# the swapper image) in the emptyDir `shared` for $2 seconds, while six containers start; then it touches `done`.
+# $3 is the containers' mounts, $4 their command.
+race_yaml() {
+	cat <<-YAML
+	apiVersion: v1
+	kind: ConfigMap
+	metadata:
+	  name: payload
+	data:
+	  payload-marker: payload
+	---
+	YAML
+	pod_head "$1"
+	cat <<-YAML
+	  initContainers:
+	  - name: swapper
+	    image: localhost/swapper:latest
+	    restartPolicy: Always
+	    command: ["sh", "-c", "cd /shared && mkdir -p target/sub && ln -s $HOSTSIDE target.lnk && touch ready && swap target target.lnk $2; touch done; exec sleep 1000"]
+	    startupProbe: {exec: {command: [test, -e, /shared/ready]}, periodSeconds: 1}
+	    volumeMounts: [{name: shared, mountPath: /shared}]
+	  containers:
+	YAML
+	for i in 1 2 3 4 5 6; do
+		cat <<-YAML
+		  - name: c$i
+		    image: localhost/busybox:latest
+		    command: ["sh", "-c", "until [ -e /data/done ]; do sleep 0.1; done; $4"]
+		    volumeMounts: $3
+		YAML
+	done
+	cat <<-YAML
+	  volumes:
+	  - {name: shared, emptyDir: {}}
+	  - {name: payload, configMap: {name: payload}}
+	YAML
+}
+
+# The containers mount the emptyDir at /data and the ConfigMap on /data/target, which the sidecar keeps swapping
+# for a symlink to the host side.  Wherever a start resolved the target, the ConfigMap must be inside the
+# container's root: on the directory (now at target or target.lnk), or at $HOSTSIDE made inside the root.  A
+# runtime may refuse a start that saw the swap (runc does); the built-in executor follows the link inside the root.
+target_swapped_while_starting() {
+	use_runtime "$1"
+	# The host side has the directory a mount that followed the link there would land on.
+	mkdir "$HOSTSIDE/sub"
+	pp load -i "$BATS_FILE_TMPDIR/images/swapper" >/dev/null
+	race_yaml race 6 "[{name: shared, mountPath: /data}, {name: payload, mountPath: /data/target/sub}]" \
+		"for p in /data/target/sub /data/target.lnk/sub $HOSTSIDE/sub; do [ -e \$p/payload-marker ] && echo FOUND && exit 0; done; echo LOST; exit 1" >"$Y/race.yaml"
+	run -0 pp kube play "$Y/race.yaml"
+	local found=0
+	for i in 1 2 3 4 5 6; do
+		wait_field "race-c$i" status Exited 60
+		run -0 pp logs "race-c$i"
+		refute_contains "$output" LOST
+		if [ "$output" = FOUND ]; then
+			found=$((found + 1))
+		else
+			[ "$1" = runc ] || {
+				echo "race-c$i did not start: $output" >&2
+				return 1
+			}
+			assert_contains "$output" "runc run failed"
+		fi
+	done
+	echo "# $found of 6 containers started" >&3
+	run -0 ls -A "$HOSTSIDE" "$HOSTSIDE/sub"
+	assert_equal "$output" "$(printf '%s:\nmarker\nsub\n\n%s:' "$HOSTSIDE" "$HOSTSIDE/sub")"
+	run grep -F " $HOSTSIDE/" /proc/self/mountinfo
+	assert_equal "$output" ""
+}
+
+@test "builtin: a mount target swapped for a symlink while containers start: every mount lands inside their roots" {
+	target_swapped_while_starting builtin
+}
+
+@test "runc: a mount target swapped for a symlink while containers start: every mount lands inside their roots" {
+	target_swapped_while_starting runc
+}
+
+# The containers mount the emptyDir's subPath `target` (swapped for a symlink to the host side by the sidecar) at
+# /host: each start either binds the directory or is refused, never the host side.
+subpath_swapped_while_starting() {
+	use_runtime "$1"
+	pp load -i "$BATS_FILE_TMPDIR/images/swapper" >/dev/null
+	race_yaml subrace 6 "[{name: shared, mountPath: /data}, {name: shared, mountPath: /host, subPath: target}]" \
+		"cat /host/marker; echo pwned > /host/written" >"$Y/subrace.yaml"
+	run -0 pp kube play "$Y/subrace.yaml"
+	for i in 1 2 3 4 5 6; do
+		wait_field "subrace-c$i" status Exited 60
+		assert_host_untouched "subrace-c$i"
+	done
+}
+
+@test "builtin: a subPath swapped for a symlink while containers start: never the host side" {
+	subpath_swapped_while_starting builtin
+}
+
+@test "runc: a subPath swapped for a symlink while containers start: never the host side" {
+	subpath_swapped_while_starting runc
+}
+
+# --- images whose /etc files are symlinks ----------------------------------------------------------------------
+
+# The image $2 has /etc/resolv.conf, /etc/hosts and /etc/hostname as symlinks (absolute, or relative and climbing
+# above the root) to files it has not got: each is followed inside the root, its target made there, and the pod's
+# file bound on it.  Nothing is made on the host's side.
+etc_files_are_symlinks() {
+	use_runtime "$1"
+	pp load -i "$BATS_FILE_TMPDIR/images/$2" >/dev/null
+	pod_head links >"$Y/links.yaml"
+	cat >>"$Y/links.yaml" <<-YAML
+	  hostAliases: [{ip: 192.0.2.10, hostnames: [alias.podplay.test]}]
+	  dnsPolicy: None
+	  dnsConfig: {nameservers: [192.0.2.53], searches: [podplay.test]}
+	  containers:
+	  - name: main
+	    image: localhost/$2:latest
+	    command: ["sh", "-c", "cat /etc/resolv.conf /etc/hosts /etc/hostname; ls /run/systemd/resolve /run"]
+	YAML
+	run -0 pp kube play "$Y/links.yaml"
+	wait_field links-main status Exited 30
+	run -0 pp logs links-main
+	assert_contains "$output" "nameserver 192.0.2.53"
+	assert_contains "$output" "search podplay.test"
+	assert_contains "$output" "$(printf '192.0.2.10\talias.podplay.test')"
+	assert_contains "$output" "stub-resolv.conf"
+	assert_equal "$(ctr_field links-main exitCode)" 0
+	# What was missing was made in the container's own root: its overlay's upper directory has it.
+	upper=$ROOT/containers/$(ctr_field links-main id)/upper
+	[ -f "$upper/run/systemd/resolve/stub-resolv.conf" ]
+	[ -f "$upper/run/hosts" ]
+	[ -f "$upper/run/hostname" ]
+}
+
+@test "builtin: an image whose /etc/resolv.conf, hosts and hostname are absolute symlinks starts, its files inside" {
+	etc_files_are_symlinks builtin etc-links-absolute
+}
+
+@test "runc: an image whose /etc/resolv.conf, hosts and hostname are absolute symlinks starts, its files inside" {
+	etc_files_are_symlinks runc etc-links-absolute
+}
+
+@test "builtin: an image whose /etc/resolv.conf, hosts and hostname are relative symlinks (../run/...) starts" {
+	etc_files_are_symlinks builtin etc-links-relative
+}
+
+@test "runc: an image whose /etc/resolv.conf, hosts and hostname are relative symlinks (../run/...) starts" {
+	etc_files_are_symlinks runc etc-links-relative
+}
