@@ -2,6 +2,7 @@
    its monitor started; Jobs' controllers started; what the play replaces removed; and on any failure, what this
    play created removed again. */
 #include "play/plan.h"
+#include "play/annotations.h"
 #include "play/job.h"
 #include "runtime/namedvol.h"
 #include "runtime/pod.h"
@@ -99,7 +100,7 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
   cleanup_free char *fqdn = pp_spec_pod_fqdn (p);
   /* hostUsers: false: a user namespace of the pod's own, on host ids no other pod has. */
   uint32_t block;
-  if (pp_plan_user_namespace (p->spec))
+  if (pp_annotations_userns (p->node, p->meta, p->spec))
     {
       if (pp_state_userns_take (state, p->id, PP_USERNS_FIRST_BLOCK, PP_USERNS_END_BLOCK, &block, err) < 0)
         return pp_error_wrap (err, "pod %s", p->name);

@@ -74,24 +74,127 @@ secret_value (const pp_node_t *secret, const char *key)
   return out;
 }
 
-static void
-env_set (char ***env, size_t *n, const char *name, const char *value)
+/* A vector of "NAME=value" strings with an index by name: setting or finding a name costs the same with two
+   variables as with two hundred thousand (the API server bounds a container's env only by the object's size). */
+typedef struct
 {
-  size_t len = strlen (name);
-  for (size_t i = 0; i < *n; i++)
-    if (strncmp ((*env)[i], name, len) == 0 && (*env)[i][len] == '=')
-      {
-        free ((*env)[i]);
-        (*env)[i] = xasprintf ("%s=%s", name, value);
-        return;
-      }
-  *env = xrealloc (*env, (*n + 2) * sizeof (char *));
-  (*env)[(*n)++] = xasprintf ("%s=%s", name, value);
-  (*env)[*n] = NULL;
+  char **v; /* NULL-terminated */
+  size_t n, cap;
+  size_t *slots; /* open addressing, by the name's hash: 1 + the index in v, or 0 for a free slot */
+  size_t mask;   /* slots - 1; slots is a power of two, at least twice n */
+} env_t;
+
+static size_t
+name_len (const char *entry)
+{
+  return strcspn (entry, "=");
 }
 
-char *
-pp_expand_vars (const char *s, char *const *env)
+/* The slot of `name` (len bytes): the one that holds it, or the free one where it goes. */
+static size_t *
+env_slot (const env_t *e, const char *name, size_t len)
+{
+  size_t i = (size_t) pp_fnv1a (name, len, PP_FNV_OFFSET) & e->mask;
+  for (;; i = (i + 1) & e->mask)
+    {
+      size_t *s = &e->slots[i];
+      if (*s == 0)
+        return s;
+      const char *entry = e->v[*s - 1];
+      if (name_len (entry) == len && memcmp (entry, name, len) == 0)
+        return s;
+    }
+}
+
+static void
+env_grow (env_t *e)
+{
+  if (e->n + 2 > e->cap)
+    {
+      e->cap = e->cap ? e->cap * 2 : 16;
+      e->v = xrealloc (e->v, e->cap * sizeof (char *));
+    }
+  if (e->slots && (e->n + 1) * 2 <= e->mask + 1)
+    return;
+  free (e->slots);
+  e->mask = e->mask ? e->mask * 2 + 1 : 31;
+  e->slots = xzalloc ((e->mask + 1) * sizeof (size_t));
+  for (size_t i = 0; i < e->n; i++)
+    *env_slot (e, e->v[i], name_len (e->v[i])) = i + 1;
+}
+
+/* Takes `entry` ("NAME=value"): it replaces the variable of that name in its place, or comes last. */
+static void
+env_put (env_t *e, char *entry)
+{
+  env_grow (e);
+  size_t *s = env_slot (e, entry, name_len (entry));
+  if (*s)
+    {
+      free (e->v[*s - 1]);
+      e->v[*s - 1] = entry;
+      return;
+    }
+  e->v[e->n] = entry;
+  *s = ++e->n;
+  e->v[e->n] = NULL;
+}
+
+static void
+env_set (env_t *e, const char *name, const char *value)
+{
+  env_put (e, xasprintf ("%s=%s", name, value));
+}
+
+/* The value of a variable, or NULL ("" for an image's bare "NAME"). */
+static const char *
+env_get (const env_t *e, const char *name, size_t len)
+{
+  if (e->slots == NULL)
+    return NULL;
+  size_t *s = env_slot (e, name, len);
+  const char *entry = *s ? e->v[*s - 1] : NULL;
+  return entry == NULL ? NULL : entry[len] ? entry + len + 1 : "";
+}
+
+static void
+env_index (env_t *e, char *const *vars)
+{
+  for (size_t i = 0; vars && vars[i]; i++)
+    env_put (e, xstrdup (vars[i]));
+}
+
+/* The vector, owned by the caller; the index goes. */
+static char **
+env_steal (env_t *e)
+{
+  char **v = e->v ? e->v : xzalloc (sizeof (char *));
+  free (e->slots);
+  memset (e, 0, sizeof *e);
+  return v;
+}
+
+static void
+env_free (env_t *e)
+{
+  pp_strv_free (env_steal (e));
+}
+
+char **
+pp_env_overlay (char **base, char **over)
+{
+  env_t e = { 0 };
+  for (char **p = base; p && *p; p++)
+    env_put (&e, steal_pointer (p));
+  for (char **p = over; p && *p; p++)
+    env_put (&e, steal_pointer (p));
+  free (base);
+  free (over);
+  return env_steal (&e);
+}
+
+static char *
+expand (const char *s, const env_t *e)
 {
   pp_buf_t b = { 0 };
   pp_buf_puts (&b, "");
@@ -106,11 +209,7 @@ pp_expand_vars (const char *s, char *const *env)
       const char *close = p[0] == '$' && p[1] == '(' ? strchr (p + 2, ')') : NULL;
       if (close)
         {
-          size_t len = (size_t) (close - p - 2);
-          const char *value = NULL;
-          for (size_t i = 0; env && env[i] && value == NULL; i++)
-            if (strncmp (env[i], p + 2, len) == 0 && env[i][len] == '=')
-              value = env[i] + len + 1;
+          const char *value = env_get (e, p + 2, (size_t) (close - p - 2));
           if (value)
             {
               pp_buf_puts (&b, value);
@@ -121,10 +220,36 @@ pp_expand_vars (const char *s, char *const *env)
           p = close + 1;
           continue;
         }
-      pp_buf_append (&b, p, 1);
-      p++;
+      size_t plain = strcspn (p + 1, "$") + 1;
+      pp_buf_append (&b, p, plain);
+      p += plain;
     }
   return b.data;
+}
+
+char *
+pp_expand_vars (const char *s, char *const *env)
+{
+  if (strchr (s, '$') == NULL)
+    return xstrdup (s);
+  env_t e = { 0 };
+  env_index (&e, env);
+  char *out = expand (s, &e);
+  env_free (&e);
+  return out;
+}
+
+char **
+pp_expand_seq (const pp_node_t *seq, char *const *env)
+{
+  size_t n = seq && seq->type == PP_NODE_SEQ ? seq->n : 0;
+  char **v = xzalloc ((n + 1) * sizeof (char *));
+  env_t e = { 0 };
+  env_index (&e, env);
+  for (size_t i = 0; i < n; i++)
+    v[i] = expand (pp_node_str (seq->u.items[i]) ?: "", &e);
+  env_free (&e);
+  return v;
 }
 
 /* metadata.labels['key'] and metadata.annotations['key']. */
@@ -211,16 +336,13 @@ field_value (const pp_env_pod_t *pod, const char *path, bool whole_maps)
   return NULL;
 }
 
-/* limits.cpu, requests.memory, ... of a container, divided by the divisor and rounded up, as the kubelet
-   reports them; an unset limit is the machine's capacity. */
-/* The container (init or app) of that name in the pod, or NULL. */
-static const pp_node_t *
-named_container (const pp_env_pod_t *pod, const char *name)
+const pp_node_t *
+pp_pod_container (const pp_node_t *spec, const char *name)
 {
   static const char *const lists[] = { "initContainers", "containers" };
   for (size_t l = 0; name && l < PP_N_ELEMENTS (lists); l++)
     {
-      const pp_node_t *cs = pp_node_get (pod->spec, lists[l]);
+      const pp_node_t *cs = pp_node_get (spec, lists[l]);
       for (size_t i = 0; cs && cs->type == PP_NODE_SEQ && i < cs->n; i++)
         if (strcmp (pp_node_str (pp_node_get (cs->u.items[i], "name")) ?: "", name) == 0)
           return cs->u.items[i];
@@ -228,10 +350,12 @@ named_container (const pp_env_pod_t *pod, const char *name)
   return NULL;
 }
 
+/* limits.cpu, requests.memory, ... of a container, divided by the divisor and rounded up, as the kubelet
+   reports them; an unset limit is the machine's capacity. */
 static char *
 resource_value (const pp_env_pod_t *pod, const pp_node_t *ctr, const pp_node_t *ref)
 {
-  const pp_node_t *c = named_container (pod, pp_node_str (pp_node_get (ref, "containerName"))) ?: ctr;
+  const pp_node_t *c = pp_pod_container (pod->spec, pp_node_str (pp_node_get (ref, "containerName"))) ?: ctr;
   const char *res = pp_node_str (pp_node_get (ref, "resource")) ?: "";
   const char *dot = strchr (res, '.');
   if (dot == NULL)
@@ -273,7 +397,7 @@ pp_downward_value (const pp_env_pod_t *pod, const pp_node_t *ctr, const pp_node_
     {
       /* A volume serves every container: it names the one whose resources it reads. */
       const char *cname = pp_node_str (pp_node_get (ref, "containerName"));
-      if (volume && named_container (pod, cname) == NULL)
+      if (volume && pp_pod_container (pod->spec, cname) == NULL)
         {
           pp_error_make (err, 0, "%s:%u:%u: %s: %s: resourceFieldRef.containerName: %s%s%s", pod->file, ref->line,
                          ref->col, pod->where, what, cname ? "no container `" : "required in a volume",
@@ -295,12 +419,12 @@ pp_downward_value (const pp_env_pod_t *pod, const pp_node_t *ctr, const pp_node_
    optional one is (the variable is then left out). */
 static char *
 entry_value (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const pp_node_t *ctr, const pp_node_t *e,
-             char *const *so_far, pp_error_t *err)
+             const env_t *so_far, pp_error_t *err)
 {
   const pp_node_t *from = pp_node_get (e, "valueFrom");
   const char *name = pp_node_str (pp_node_get (e, "name")) ?: "";
   if (from == NULL)
-    return pp_expand_vars (pp_node_str (pp_node_get (e, "value")) ?: "", so_far);
+    return expand (pp_node_str (pp_node_get (e, "value")) ?: "", so_far);
   const pp_node_t *ref;
   if ((ref = pp_node_get (from, "configMapKeyRef")) || (ref = pp_node_get (from, "secretKeyRef")))
     {
@@ -340,7 +464,7 @@ entry_value (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const pp_no
 
 /* envFrom: every key of a ConfigMap or Secret, with the prefix. */
 static int
-add_env_from (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const pp_node_t *src, char ***env, size_t *n,
+add_env_from (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const pp_node_t *src, env_t *env,
               pp_error_t *err)
 {
   const pp_node_t *ref;
@@ -365,7 +489,7 @@ add_env_from (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const pp_n
           const char *key = pp_node_str (data->u.pairs[i].key) ?: "";
           cleanup_free char *full = xasprintf ("%s%s", prefix, key);
           cleanup_free char *v = cm ? xstrdup (pp_node_str (data->u.pairs[i].value) ?: "") : secret_value (obj, key);
-          env_set (env, n, full, v ? v : "");
+          env_set (env, full, v ? v : "");
         }
     }
   return 0;
@@ -374,26 +498,23 @@ add_env_from (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const pp_n
 char **
 pp_play_env (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const pp_node_t *ctr, pp_error_t *err)
 {
-  char **env = xzalloc (sizeof (char *));
-  size_t n = 0;
+  env_t env = { 0 };
   const pp_node_t *from = pp_node_get (ctr, "envFrom");
   for (size_t i = 0; from && from->type == PP_NODE_SEQ && i < from->n; i++)
-    if (add_env_from (objs, pod, from->u.items[i], &env, &n, err) < 0)
+    if (add_env_from (objs, pod, from->u.items[i], &env, err) < 0)
       goto fail;
   const pp_node_t *list = pp_node_get (ctr, "env");
   for (size_t i = 0; list && list->type == PP_NODE_SEQ && i < list->n; i++)
     {
       const pp_node_t *e = list->u.items[i];
-      cleanup_free char *v = entry_value (objs, pod, ctr, e, env, err);
+      cleanup_free char *v = entry_value (objs, pod, ctr, e, &env, err);
       if (v == NULL && *err)
         goto fail;
       if (v)
-        env_set (&env, &n, pp_node_str (pp_node_get (e, "name")) ?: "", v);
+        env_set (&env, pp_node_str (pp_node_get (e, "name")) ?: "", v);
     }
-  return env;
+  return env_steal (&env);
 fail:
-  for (size_t i = 0; i < n; i++)
-    free (env[i]);
-  free (env);
+  env_free (&env);
   return NULL;
 }

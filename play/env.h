@@ -30,6 +30,9 @@ typedef struct
    position and field. */
 char **pp_play_env (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const pp_node_t *ctr, pp_error_t *err);
 
+/* The container (init or app) of that name in the pod `spec`, or NULL. */
+const pp_node_t *pp_pod_container (const pp_node_t *spec, const char *name);
+
 /* The value of a downward API reference, the one piece of code env and downwardAPI volumes share: `src` holds
    fieldRef or resourceFieldRef (an env entry's valueFrom, a volume's item).  `ctr` is the container of an env
    entry, or NULL for a volume, where metadata.labels and metadata.annotations give the whole map (`key="value"`
@@ -41,5 +44,12 @@ char *pp_downward_value (const pp_env_pod_t *pod, const pp_node_t *ctr, const pp
 /* `s` with $(VAR) replaced by VAR's value in `env` ("NAME=value" strings); an undefined $(VAR) stays as written
    and $$ is a literal $, as Kubernetes expands. */
 char *pp_expand_vars (const char *s, char *const *env);
+/* Each string of a sequence expanded so (command, args), as an owned NULL-terminated vector; the names of `env`
+   are indexed once for all of them. */
+char **pp_expand_seq (const pp_node_t *seq, char *const *env);
+
+/* `over` laid over `base` ("NAME=value" vectors, both taken): a name of `over` replaces the same name of `base`
+   where it stands, the others follow in order, as a container's env goes over its image's. */
+char **pp_env_overlay (char **base, char **over);
 
 #endif

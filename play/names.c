@@ -195,6 +195,9 @@ hash_pod (pp_play_t *play, pp_pod_plan_t *p)
   p->play_file = play_file_for (play->paths, play->n_paths, p->doc->file);
   uint64_t h = p->job ? pp_plan_node_hash (p->node, PP_FNV_OFFSET)
                       : pp_plan_node_hash (p->meta, pp_plan_node_hash (p->spec, PP_FNV_OFFSET));
+  /* A workload's own annotations count too: Podman's are read there (annotations.c). */
+  const pp_node_t *own = pp_node_get (p->node, "metadata");
+  h = !p->job && own != p->meta ? pp_plan_node_hash (pp_node_get (own, "annotations"), h) : h;
   p->runtime = pp_plan_str (p->spec, "runtimeClassName") ?: play->opts->runtime;
   if (p->runtime && strcmp (p->runtime, "builtin") == 0)
     p->runtime = NULL;

@@ -2,6 +2,7 @@
    template turned into a pod plan (containers, hostname, DNS files), the fields play does not honour named in
    warnings, and every reference checked before anything is created. */
 #include "play/plan.h"
+#include "play/annotations.h"
 #include "play/job.h"
 #include "runtime/pod.h"
 #include "schema/checks.h"
@@ -186,33 +187,6 @@ resolv_conf (const pp_node_t *spec)
   return out.data;
 }
 
-/* Fields the tables mark supported that kube play does not honour yet: each one present is named in a warning,
-   never ignored in silence. */
-static const char *const pod_fields_pending[] = {
-  "readinessGates",
-  NULL,
-};
-
-static const char *const pod_security_pending[] = {
-  "fsGroupChangePolicy",
-  "seLinuxOptions",
-  "appArmorProfile",
-  NULL,
-};
-
-static const char *const ctr_fields_pending[] = {
-  "volumeDevices",
-  "resizePolicy",
-  NULL,
-};
-
-static const char *const ctr_security_pending[] = {
-  "seLinuxOptions",
-  "appArmorProfile",
-  "windowsOptions",
-  NULL,
-};
-
 /* Whether the pod's containers get a user namespace of their own: hostUsers: false, said as such. */
 bool
 pp_plan_user_namespace (const pp_node_t *spec)
@@ -221,24 +195,12 @@ pp_plan_user_namespace (const pp_node_t *spec)
   return host_users && host_users->tag == PP_TAG_BOOL && !pp_plan_bool (spec, "hostUsers");
 }
 
+/* What only kube play refuses in a pod: a runtime class it has no runtime for, an OS it cannot run.  (Fields it
+   does not honour are named by validation, from the schema tables.) */
 static void
-warn_pending (const pp_doc_t *doc, pp_diags_t *diags, const pp_node_t *map, const char *const *keys, const char *where)
-{
-  for (size_t i = 0; map && keys[i]; i++)
-    {
-      const pp_node_t *v = pp_node_get (map, keys[i]);
-      if (v)
-        pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, v->line, v->col, NULL,
-                      "%s%s: kube play does not honour this field yet: it is ignored", where, keys[i]);
-    }
-}
-
-static void
-warn_pending_pod (const pp_doc_t *doc, const pp_node_t *spec, const char *path, pp_diags_t *diags)
+check_pod_here (const pp_doc_t *doc, const pp_node_t *spec, const char *path, pp_diags_t *diags)
 {
   cleanup_free char *p1 = xasprintf ("%s.", path);
-  cleanup_free char *p2 = xasprintf ("%s.securityContext.", path);
-  warn_pending (doc, diags, spec, pod_fields_pending, p1);
   /* A runtime class names the OCI runtime the pod runs under, as a RuntimeClass's handler would. */
   const pp_node_t *rc = pp_node_get (spec, "runtimeClassName");
   if (rc && !pp_runtime_known (pp_node_str (rc) ?: ""))
@@ -250,26 +212,6 @@ warn_pending_pod (const pp_doc_t *doc, const pp_node_t *spec, const char *path, 
   if (os && strcmp (pp_node_str (os) ?: "", "linux") != 0)
     pp_diags_add (diags, PP_DIAG_ERROR, doc->file, doc->index, os->line, os->col, NULL,
                   "%sos.name: a %s pod cannot run on this Linux machine", p1, pp_node_str (os) ?: "");
-  warn_pending (doc, diags, pp_node_get (spec, "securityContext"), pod_security_pending, p2);
-  static const char *const lists[] = { "initContainers", "containers" };
-  for (size_t l = 0; l < PP_N_ELEMENTS (lists); l++)
-    {
-      const pp_node_t *cs = pp_node_get (spec, lists[l]);
-      for (size_t i = 0; cs && cs->type == PP_NODE_SEQ && i < cs->n; i++)
-        {
-          cleanup_free char *c1 = xasprintf ("%s.%s[%zu].", path, lists[l], i);
-          cleanup_free char *c2 = xasprintf ("%s.%s[%zu].securityContext.", path, lists[l], i);
-          warn_pending (doc, diags, cs->u.items[i], ctr_fields_pending, c1);
-          /* containerPort only documents a port, here as in a cluster; hostPort publishes it, on the pod network. */
-          const pp_node_t *ports = pp_node_get (cs->u.items[i], "ports"), *hp;
-          for (size_t k = 0; ports && ports->type == PP_NODE_SEQ && k < ports->n; k++)
-            if ((hp = pp_node_get (ports->u.items[k], "hostPort")))
-              pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, hp->line, hp->col, NULL,
-                            "%sports[%zu].hostPort: not published yet (it comes with the pod network): it is ignored",
-                            c1, k);
-          warn_pending (doc, diags, pp_node_get (cs->u.items[i], "securityContext"), ctr_security_pending, c2);
-        }
-    }
 }
 
 /* The hostname is the pod's name, cut to the 63 characters a hostname may have. */
@@ -330,9 +272,10 @@ collect_object (const pp_doc_t *doc, const pp_node_t *obj, pp_pod_plan_t **pods,
     }
   const pp_node_t *meta = pp_node_get (obj, "metadata"), *spec = pp_node_get (obj, "spec");
   const char *name = pp_plan_str (meta, "name") ?: "";
+  pp_annotations_check (doc, obj, diags);
   if (strcmp (kind, "Pod") == 0)
     {
-      warn_pending_pod (doc, spec, "spec", diags);
+      check_pod_here (doc, spec, "spec", diags);
       add_pod (doc, obj, meta, spec, xstrdup (name), pods, n);
     }
   else if (strcmp (kind, "Deployment") == 0 || strcmp (kind, "DaemonSet") == 0)
@@ -345,7 +288,7 @@ collect_object (const pp_doc_t *doc, const pp_node_t *obj, pp_pod_plan_t **pods,
       if (strcmp (kind, "Deployment") == 0 && !pp_plan_int (spec, "replicas", &replicas))
         replicas = 1;
       uint64_t h = pp_plan_node_hash (tmpl, PP_FNV_OFFSET);
-      warn_pending_pod (doc, pp_node_get (tmpl, "spec"), "spec.template.spec", diags);
+      check_pod_here (doc, pp_node_get (tmpl, "spec"), "spec.template.spec", diags);
       for (int64_t r = 0; r < replicas; r++)
         add_pod (doc, obj, pp_node_get (tmpl, "metadata"), pp_node_get (tmpl, "spec"),
                  strcmp (kind, "DaemonSet") == 0
@@ -358,7 +301,7 @@ collect_object (const pp_doc_t *doc, const pp_node_t *obj, pp_pod_plan_t **pods,
       /* Its controller makes the pods, named `<job>-<n>`; the template is planned (images, references,
          volumes checked) as a pod of its own under the name of the first. */
       const pp_node_t *tmpl = pp_node_get (spec, "template");
-      warn_pending_pod (doc, pp_node_get (tmpl, "spec"), "spec.template.spec", diags);
+      check_pod_here (doc, pp_node_get (tmpl, "spec"), "spec.template.spec", diags);
       *jobs = xrealloc (*jobs, (*n_jobs + 1) * sizeof **jobs);
       pp_job_plan_t *j = &(*jobs)[(*n_jobs)++];
       memset (j, 0, sizeof *j);
@@ -383,9 +326,7 @@ collect_object (const pp_doc_t *doc, const pp_node_t *obj, pp_pod_plan_t **pods,
   else if (strcmp (kind, "ConfigMap") == 0 || strcmp (kind, "Secret") == 0
            || strcmp (kind, "PersistentVolumeClaim") == 0)
     pp_play_objects_add (objs, kind, obj);
-  else
-    pp_diags_add (diags, PP_DIAG_WARNING, doc->file, doc->index, obj->line, obj->col, "kind",
-                  "a %s is not played yet (Pods, Deployments, DaemonSets and Jobs are): it is skipped", kind);
+  /* Any other kind was named in validation's warning, from the table that says what play runs. */
 }
 
 static void

@@ -1,6 +1,7 @@
 /* What a planned pod becomes for the runtime and its monitor: each container's config.json (argv, env, user,
    groups, seccomp, namespaces, mounts, limits) and the pod's pod.json (containers, probes, hooks, volumes). */
 #include "play/plan.h"
+#include "play/annotations.h"
 #include "runtime/bundle.h"
 #include "runtime/pod.h"
 #include "runtime/probe.h"
@@ -21,17 +22,6 @@ str_seq (const pp_node_t *seq)
   const char **v = xzalloc ((n + 1) * sizeof (char *));
   for (size_t i = 0; i < n; i++)
     v[i] = pp_node_str (seq->u.items[i]) ?: "";
-  return v;
-}
-
-/* A sequence of strings with $(VAR) expanded, as an owned NULL-terminated vector. */
-static char **
-expanded_seq (const pp_node_t *seq, char *const *env)
-{
-  size_t n = seq && seq->type == PP_NODE_SEQ ? seq->n : 0;
-  char **v = xzalloc ((n + 1) * sizeof (char *));
-  for (size_t i = 0; i < n; i++)
-    v[i] = pp_expand_vars (pp_node_str (seq->u.items[i]) ?: "", env);
   return v;
 }
 
@@ -106,34 +96,16 @@ ctr_spec_release (ctr_spec_t *s)
   pp_strv_free (s->sysctl_names);
 }
 
-/* The image's environment, then the container's `kenv` (whose strings it takes), a later name replacing an
-   earlier one. */
+/* The image's environment, then the container's `kenv` (which it takes), a later name replacing an earlier one. */
 static char **
 ctr_env (const pp_pod_plan_t *p, json_t *cfg, char **kenv)
 {
-  size_t n_env = 0, n_kenv = 0;
-  json_t *ienv = json_object_get (cfg, "Env");
-  while (kenv[n_kenv])
-    n_kenv++;
-  char **env = xzalloc ((json_array_size (ienv) + n_kenv + 2) * sizeof (char *));
+  size_t n_env = 0, k;
+  json_t *ienv = json_object_get (cfg, "Env"), *e;
+  char **env = xzalloc ((json_array_size (ienv) + 2) * sizeof (char *));
   env[n_env++] = xasprintf ("HOSTNAME=%s", p->hostname);
-  size_t k;
-  json_t *e;
   json_array_foreach (ienv, k, e) env[n_env++] = xstrdup (json_string_value (e) ?: "");
-  for (size_t j = 0; j < n_kenv; j++)
-    {
-      size_t len = strcspn (kenv[j], "=");
-      for (size_t x = 0; x < n_env; x++)
-        if (strncmp (env[x], kenv[j], len) == 0 && env[x][len] == '=')
-          {
-            free (env[x]);
-            env[x] = env[--n_env];
-            break;
-          }
-      env[n_env++] = steal_pointer (&kenv[j]);
-    }
-  env[n_env] = NULL;
-  return env;
+  return pp_env_overlay (env, kenv);
 }
 
 /* argv and env: the container's own variables first, since $(VAR) in command and args expands with them, as the
@@ -155,8 +127,8 @@ ctr_argv_env (const pp_play_objects_t *objs, const pp_pod_plan_t *p, const pp_ct
   char **kenv = pp_play_env (objs, &ep, c->node, err);
   if (kenv == NULL)
     return -1;
-  char **command = expanded_seq (pp_node_get (c->node, "command"), kenv);
-  char **args = expanded_seq (pp_node_get (c->node, "args"), kenv);
+  char **command = pp_expand_seq (pp_node_get (c->node, "command"), kenv);
+  char **args = pp_expand_seq (pp_node_get (c->node, "args"), kenv);
   s->argv = pp_bundle_args (c->image.config, (const char *const *)command, (const char *const *)args, err);
   pp_strv_free (command);
   pp_strv_free (args);
@@ -166,7 +138,6 @@ ctr_argv_env (const pp_play_objects_t *objs, const pp_pod_plan_t *p, const pp_ct
       return pp_error_wrap (err, "pod %s, container %s", p->name, c->name);
     }
   s->env = ctr_env (p, json_object_get (c->image.config, "config"), kenv);
-  pp_strv_free (kenv);
   return 0;
 }
 
@@ -367,7 +338,12 @@ ctr_write (const pp_pod_plan_t *p, const pp_ctr_plan_t *c, ctr_spec_t *s, pp_err
     .proc_unmasked = proc_unmasked (p->spec, c->node),
     .terminal = pp_plan_bool (c->node, "tty"),
   };
-  return pp_bundle_write (s->dir, &bs, err) < 0 ? pp_error_wrap (err, "%s", s->where) : 0;
+  pp_annotations_ctr_t actr = { 0 };
+  int ret = pp_annotations_container (p->node, p->meta, p->spec, c->node, p->dir, &bs, &actr, err);
+  if (ret == 0 && pp_bundle_write (s->dir, &bs, err) < 0)
+    ret = pp_error_wrap (err, "%s", s->where);
+  pp_annotations_ctr_free (&actr);
+  return ret;
 }
 
 int

@@ -52,6 +52,21 @@ host_path (const char *dir, const char *path)
   return path[0] == '/' ? xstrdup (path) : xasprintf ("%s/%s", dir, path);
 }
 
+/* FileOrCreate as the kubelet makes it: an empty file, 0644, when nothing is at the path, in a directory that must
+   be there already; what is there is left for the type's check. */
+static int
+create_host_file (const char *path)
+{
+  struct stat st;
+  if (stat (path, &st) == 0 || errno != ENOENT)
+    return 0;
+  int fd = open (path, O_RDONLY | O_CREAT | O_NOCTTY | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return -1;
+  close (fd);
+  return 0;
+}
+
 /* The checks of a hostPath `type`, on what is there now; NULL when they pass. */
 static const char *
 host_path_problem (const char *path, const char *type)
@@ -63,7 +78,18 @@ host_path_problem (const char *path, const char *type)
   if (strcmp (type, "DirectoryOrCreate") == 0)
     return exists && !S_ISDIR (st.st_mode) ? "exists and is not a directory" : NULL;
   if (strcmp (type, "FileOrCreate") == 0)
-    return exists && !S_ISREG (st.st_mode) ? "exists and is not a file" : NULL;
+    {
+      if (exists)
+        return S_ISREG (st.st_mode) ? NULL : "exists and is not a file";
+      /* The kubelet makes the file alone (an O_CREAT open), never the directories above it. */
+      cleanup_free char *parent = xstrdup (path);
+      char *slash = strrchr (parent, '/');
+      if (slash)
+        *(slash == parent ? slash + 1 : slash) = '\0';
+      return stat (slash ? parent : ".", &st) == 0 && S_ISDIR (st.st_mode)
+                 ? NULL
+                 : "cannot be made: its directory does not exist (FileOrCreate makes the file, not its directories)";
+    }
   if (!exists)
     return "does not exist";
   static const struct
@@ -232,16 +258,24 @@ pp_volumes_check (pp_context_t *ctx, const pp_play_objects_t *objs, const pp_env
 }
 
 /* Creates `rel` (a relative path of the volume, maybe with directories) under the directory `dirfd`, never
-   following a symlink nor leaving it (core/safepath), and writes `data` with `mode`. */
+   following a symlink nor leaving it (core/safepath), and writes `data` with `mode`.  `.` steps and doubled or
+   trailing slashes are dropped first, as the kubelet cleans an item's path before it writes it (a/./b is a/b). */
 static int
 write_item (int dirfd, const char *rel, const char *data, size_t len, mode_t mode, int64_t gid, pp_error_t *err)
 {
-  cleanup_free char *parent = xstrdup (rel);
+  cleanup_free char *copy = xstrdup (rel);
+  pp_buf_t clean = { 0 };
+  pp_buf_puts (&clean, "");
   char *save = NULL;
-  for (char *c = strtok_r (parent, "/", &save); c; c = strtok_r (NULL, "/", &save))
-    if (strcmp (c, "..") == 0 || strcmp (c, ".") == 0)
-      return pp_error_make (err, 0, "path `%s` leaves its volume", rel);
-  strcpy (parent, rel);
+  for (char *c = strtok_r (copy, "/", &save); c; c = strtok_r (NULL, "/", &save))
+    if (strcmp (c, "..") == 0)
+      {
+        pp_buf_free (&clean);
+        return pp_error_make (err, 0, "path `%s` leaves its volume", rel);
+      }
+    else if (strcmp (c, ".") != 0)
+      pp_buf_printf (&clean, "%s%s", clean.len ? "/" : "", c);
+  cleanup_free char *parent = clean.data;
   char *slash = strrchr (parent, '/');
   const char *base = slash ? slash + 1 : parent;
   if (slash)
@@ -426,18 +460,9 @@ pp_volumes_create (pp_context_t *ctx, const char *pod_id, const pp_play_objects_
           const char *type = str_of (src, "type") ?: "";
           if (strcmp (type, "DirectoryOrCreate") == 0 && pp_mkdir_p (vol->source, 0755) < 0)
             return pp_error_make (err, errno, "%s: volume %s: create `%s`", pod->where, vol->name, vol->source);
-          if (strcmp (type, "FileOrCreate") == 0)
-            {
-              cleanup_free char *parent = xstrdup (vol->source);
-              char *slash = strrchr (parent, '/');
-              if (slash && slash != parent)
-                *slash = '\0';
-              pp_mkdir_p (parent, 0755);
-              int fd = open (vol->source, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-              if (fd < 0)
-                return pp_error_make (err, errno, "%s: volume %s: create `%s`", pod->where, vol->name, vol->source);
-              close (fd);
-            }
+          if (strcmp (type, "FileOrCreate") == 0 && create_host_file (vol->source) < 0)
+            return pp_error_make (err, errno, "%s: volume %s: hostPath `%s` (type FileOrCreate): create", pod->where,
+                                  vol->name, vol->source);
           const char *problem = host_path_problem (vol->source, type);
           if (problem)
             return pp_error_make (err, 0, "%s: volume %s: hostPath `%s` (type %s) %s", pod->where, vol->name,

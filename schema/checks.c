@@ -135,7 +135,9 @@ const char *
 pp_check_port_name (const char *s)
 {
   size_t len = strlen (s);
-  if (len == 0 || len > 15)
+  if (len == 0)
+    return "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)";
+  if (len > 15)
     return "must be no more than 15 characters";
   bool letter = false;
   for (size_t i = 0; i < len; i++)
@@ -404,6 +406,15 @@ pp_check_path (const char *s, bool relative)
       p = e + 1;
     }
   return NULL;
+}
+
+const char *
+pp_check_item_path (const char *s)
+{
+  const char *why = *s ? pp_check_path (s, true) : "must not be empty";
+  if (why == NULL && strncmp (s, "..", 2) == 0)
+    why = "must not start with '..'";
+  return why;
 }
 
 const char *

@@ -26,6 +26,9 @@ const char *pp_check_image (const char *s);
 const char *pp_check_rfc3339 (const char *s);
 /* No `..` component; `relative` also refuses an absolute path. */
 const char *pp_check_path (const char *s, bool relative);
+/* The path of a configMap, secret or downwardAPI item: not empty, relative, no '..' element, and not starting with
+   '..', which the kubelet keeps for its own (..data). */
+const char *pp_check_item_path (const char *s);
 const char *pp_check_resource_name (const char *s);
 const char *pp_check_field_path (const char *s);
 const char *pp_check_resource_field (const char *s);

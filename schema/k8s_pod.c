@@ -3,7 +3,7 @@
 #include "schema/k8s_types.h"
 
 static const pp_field_t PodSpec_fields[] = {
-	PP_FIELD ("activeDeadlineSeconds", INT64, ONE, SUPPORTED, .check = PP_CHECK_POSITIVE),
+	PP_FIELD ("activeDeadlineSeconds", INT64, ONE, NOT_IMPLEMENTED, .check = PP_CHECK_POSITIVE, .note = "a pod is not stopped at its deadline (a Job's is)"),
 	PP_FIELD ("affinity", OBJECT, ONE, NOT_APPLICABLE, .type = &pp_t_Affinity, .note = "one machine is the only node"),
 	PP_FIELD ("automountServiceAccountToken", BOOL, ONE, NOT_APPLICABLE, .note = "no API server to issue tokens"),
 	PP_FIELD ("containers", OBJECT, LIST, SUPPORTED, .required = 1, .type = &pp_t_Container),
@@ -207,8 +207,8 @@ const pp_type_t pp_t_GRPCAction = { "GRPCAction", GRPCAction_fields, PP_N_ELEMEN
 
 static const pp_field_t ContainerPort_fields[] = {
 	PP_FIELD ("containerPort", INT32, ONE, SUPPORTED, .required = 1, .check = PP_CHECK_PORT),
-	PP_FIELD ("hostIP", STRING, ONE, SUPPORTED, .check = PP_CHECK_IP),
-	PP_FIELD ("hostPort", INT32, ONE, SUPPORTED, .check = PP_CHECK_PORT_OR_ZERO),
+	PP_FIELD ("hostIP", STRING, ONE, NOT_IMPLEMENTED, .check = PP_CHECK_IP, .note = "ports are published with the pod network, which podplay does not have yet"),
+	PP_FIELD ("hostPort", INT32, ONE, NOT_IMPLEMENTED, .check = PP_CHECK_PORT_OR_ZERO, .note = "ports are published with the pod network, which podplay does not have yet"),
 	PP_FIELD ("name", STRING, ONE, SUPPORTED, .check = PP_CHECK_PORT_NAME),
 	PP_FIELD ("protocol", STRING, ONE, SUPPORTED, .values = pp_enum_protocol),
 };
@@ -224,8 +224,8 @@ const pp_type_t pp_t_ContainerResizePolicy = { "ContainerResizePolicy", Containe
 
 static const pp_field_t ResourceRequirements_fields[] = {
 	PP_FIELD ("claims", OBJECT, LIST, NOT_APPLICABLE, .type = &pp_t_ResourceClaim),
-	PP_FIELD ("limits", QUANTITY, MAP, SUPPORTED, .check = PP_CHECK_RESOURCE_NAMES),
-	PP_FIELD ("requests", QUANTITY, MAP, SUPPORTED, .check = PP_CHECK_RESOURCE_NAMES),
+	PP_FIELD ("limits", QUANTITY, MAP, SUPPORTED, .check = PP_CHECK_RESOURCE_NAMES, .note = "cpu and memory are enforced; another resource is named in a warning"),
+	PP_FIELD ("requests", QUANTITY, MAP, SUPPORTED, .check = PP_CHECK_RESOURCE_NAMES, .note = "cpu gives the CPU shares; the others only schedule, on a cluster"),
 };
 
 const pp_type_t pp_t_ResourceRequirements = { "ResourceRequirements", ResourceRequirements_fields, PP_N_ELEMENTS (ResourceRequirements_fields) };

@@ -98,7 +98,7 @@ const pp_type_t pp_t_ConfigMapVolumeSource = { "ConfigMapVolumeSource", ConfigMa
 static const pp_field_t KeyToPath_fields[] = {
 	PP_FIELD ("key", STRING, ONE, SUPPORTED, .required = 1, .check = PP_CHECK_CONFIG_KEY),
 	PP_FIELD ("mode", INT32, ONE, SUPPORTED, .check = PP_CHECK_MODE),
-	PP_FIELD ("path", STRING, ONE, SUPPORTED, .required = 1, .check = PP_CHECK_REL_PATH),
+	PP_FIELD ("path", STRING, ONE, SUPPORTED, .required = 1, .check = PP_CHECK_ITEM_PATH),
 };
 
 const pp_type_t pp_t_KeyToPath = { "KeyToPath", KeyToPath_fields, PP_N_ELEMENTS (KeyToPath_fields) };
@@ -123,15 +123,15 @@ const pp_type_t pp_t_DownwardAPIVolumeSource = { "DownwardAPIVolumeSource", Down
 static const pp_field_t DownwardAPIVolumeFile_fields[] = {
 	PP_FIELD ("fieldRef", OBJECT, ONE, SUPPORTED, .type = &pp_t_ObjectFieldSelector),
 	PP_FIELD ("mode", INT32, ONE, SUPPORTED, .check = PP_CHECK_MODE),
-	PP_FIELD ("path", STRING, ONE, SUPPORTED, .required = 1, .check = PP_CHECK_REL_PATH),
+	PP_FIELD ("path", STRING, ONE, SUPPORTED, .required = 1, .check = PP_CHECK_ITEM_PATH),
 	PP_FIELD ("resourceFieldRef", OBJECT, ONE, SUPPORTED, .type = &pp_t_ResourceFieldSelector),
 };
 
 const pp_type_t pp_t_DownwardAPIVolumeFile = { "DownwardAPIVolumeFile", DownwardAPIVolumeFile_fields, PP_N_ELEMENTS (DownwardAPIVolumeFile_fields) };
 
 static const pp_field_t EmptyDirVolumeSource_fields[] = {
-	PP_FIELD ("medium", STRING, ONE, SUPPORTED, .values = pp_enum_storage_medium),
-	PP_FIELD ("sizeLimit", QUANTITY, ONE, SUPPORTED, .check = PP_CHECK_NONNEG_QUANTITY),
+	PP_FIELD ("medium", STRING, ONE, SUPPORTED, .values = pp_enum_storage_medium, .note = "Memory is a tmpfs; HugePages is named in a warning, and the volume is on disk"),
+	PP_FIELD ("sizeLimit", QUANTITY, ONE, SUPPORTED, .check = PP_CHECK_NONNEG_QUANTITY, .note = "the size of a Memory emptyDir's tmpfs; on disk it is named in a warning, not enforced"),
 };
 
 const pp_type_t pp_t_EmptyDirVolumeSource = { "EmptyDirVolumeSource", EmptyDirVolumeSource_fields, PP_N_ELEMENTS (EmptyDirVolumeSource_fields) };
@@ -150,10 +150,10 @@ static const pp_field_t PersistentVolumeClaimTemplate_fields[] = {
 const pp_type_t pp_t_PersistentVolumeClaimTemplate = { "PersistentVolumeClaimTemplate", PersistentVolumeClaimTemplate_fields, PP_N_ELEMENTS (PersistentVolumeClaimTemplate_fields) };
 
 static const pp_field_t PersistentVolumeClaimSpec_fields[] = {
-	PP_FIELD ("accessModes", STRING, LIST, SUPPORTED, .values = pp_enum_access_mode),
+	PP_FIELD ("accessModes", STRING, LIST, NOT_APPLICABLE, .values = pp_enum_access_mode, .note = "a named volume of this machine: any pod on it may mount it"),
 	PP_FIELD ("dataSource", OBJECT, ONE, NOT_IMPLEMENTED, .type = &pp_t_TypedLocalObjectReference),
 	PP_FIELD ("dataSourceRef", OBJECT, ONE, NOT_IMPLEMENTED, .type = &pp_t_TypedObjectReference),
-	PP_FIELD ("resources", OBJECT, ONE, SUPPORTED, .type = &pp_t_VolumeResourceRequirements),
+	PP_FIELD ("resources", OBJECT, ONE, NOT_APPLICABLE, .type = &pp_t_VolumeResourceRequirements, .note = "a named volume takes what its filesystem has"),
 	PP_FIELD ("selector", OBJECT, ONE, NOT_APPLICABLE, .type = &pp_t_LabelSelector, .note = "volumes are local directories"),
 	PP_FIELD ("storageClassName", STRING, ONE, NOT_APPLICABLE, .note = "volumes are local directories"),
 	PP_FIELD ("volumeAttributesClassName", STRING, ONE, NOT_APPLICABLE, .note = "volumes are local directories"),
@@ -307,11 +307,11 @@ static const pp_field_t ProjectedVolumeSource_fields[] = {
 const pp_type_t pp_t_ProjectedVolumeSource = { "ProjectedVolumeSource", ProjectedVolumeSource_fields, PP_N_ELEMENTS (ProjectedVolumeSource_fields) };
 
 static const pp_field_t VolumeProjection_fields[] = {
-	PP_FIELD ("clusterTrustBundle", OBJECT, ONE, NOT_APPLICABLE, .type = &pp_t_ClusterTrustBundleProjection, .note = "no API server"),
+	PP_FIELD ("clusterTrustBundle", OBJECT, ONE, NOT_APPLICABLE, .type = &pp_t_ClusterTrustBundleProjection, .note = "no API server: kube play names it in a warning and writes nothing at its path"),
 	PP_FIELD ("configMap", OBJECT, ONE, SUPPORTED, .type = &pp_t_KeyProjection),
 	PP_FIELD ("downwardAPI", OBJECT, ONE, SUPPORTED, .type = &pp_t_DownwardAPIProjection),
 	PP_FIELD ("secret", OBJECT, ONE, SUPPORTED, .type = &pp_t_KeyProjection),
-	PP_FIELD ("serviceAccountToken", OBJECT, ONE, NOT_APPLICABLE, .type = &pp_t_ServiceAccountTokenProjection, .note = "no API server to issue tokens"),
+	PP_FIELD ("serviceAccountToken", OBJECT, ONE, NOT_APPLICABLE, .type = &pp_t_ServiceAccountTokenProjection, .note = "no API server issues a token: kube play names it in a warning and writes nothing at its path"),
 };
 
 const pp_type_t pp_t_VolumeProjection = { "VolumeProjection", VolumeProjection_fields, PP_N_ELEMENTS (VolumeProjection_fields) };

@@ -146,7 +146,7 @@ static const pp_field_t ConfigMap_fields[] = {
 	PP_FIELD ("apiVersion", STRING, ONE, SUPPORTED, .constant = "v1"),
 	PP_FIELD ("binaryData", BYTES, MAP, SUPPORTED, .check = PP_CHECK_CONFIG_KEYS),
 	PP_FIELD ("data", STRING, MAP, SUPPORTED, .check = PP_CHECK_CONFIG_KEYS),
-	PP_FIELD ("immutable", BOOL, ONE, SUPPORTED),
+	PP_FIELD ("immutable", BOOL, ONE, NOT_APPLICABLE, .note = "no API server refuses a change"),
 	PP_FIELD ("kind", STRING, ONE, SUPPORTED, .constant = "ConfigMap"),
 	PP_FIELD ("metadata", OBJECT, ONE, SUPPORTED, .type = &pp_t_ObjectMeta),
 };
@@ -156,7 +156,7 @@ const pp_type_t pp_t_ConfigMap = { "ConfigMap", ConfigMap_fields, PP_N_ELEMENTS 
 static const pp_field_t Secret_fields[] = {
 	PP_FIELD ("apiVersion", STRING, ONE, SUPPORTED, .constant = "v1"),
 	PP_FIELD ("data", BYTES, MAP, SUPPORTED, .check = PP_CHECK_CONFIG_KEYS),
-	PP_FIELD ("immutable", BOOL, ONE, SUPPORTED),
+	PP_FIELD ("immutable", BOOL, ONE, NOT_APPLICABLE, .note = "no API server refuses a change"),
 	PP_FIELD ("kind", STRING, ONE, SUPPORTED, .constant = "Secret"),
 	PP_FIELD ("metadata", OBJECT, ONE, SUPPORTED, .type = &pp_t_ObjectMeta),
 	PP_FIELD ("stringData", STRING, MAP, SUPPORTED, .check = PP_CHECK_CONFIG_KEYS),

@@ -3,6 +3,7 @@
 #include "core/util.h"
 
 #include <string.h>
+#include <strings.h>
 
 struct pp_arena_chunk
 {
@@ -96,6 +97,19 @@ bool
 pp_node_is_null (const pp_node_t *node)
 {
   return node == NULL || (node->type == PP_NODE_SCALAR && node->tag == PP_TAG_NULL);
+}
+
+int
+pp_node_bool (const pp_node_t *node)
+{
+  if (node == NULL || node->type != PP_NODE_SCALAR || node->tag != PP_TAG_BOOL)
+    return -1;
+  /* The loader tagged only YAML 1.1's spellings: y, yes, true and on (any case) are the true ones. */
+  static const char *const truths[] = { "y", "yes", "true", "on" };
+  for (size_t i = 0; i < PP_N_ELEMENTS (truths); i++)
+    if (strcasecmp (node->u.str, truths[i]) == 0)
+      return 1;
+  return 0;
 }
 
 const char *

@@ -76,6 +76,8 @@ pp_node_t *pp_node_get (const pp_node_t *map, const char *key);
 /* The text of a string scalar, or NULL for anything else (null included). */
 const char *pp_node_str (const pp_node_t *node);
 bool pp_node_is_null (const pp_node_t *node);
+/* A boolean scalar's value: 1 or 0; -1 for anything else (absent included). */
+int pp_node_bool (const pp_node_t *node);
 /* "integer", "mapping", ... for messages. */
 const char *pp_node_describe (const pp_node_t *node);
 

@@ -61,6 +61,17 @@ push_path (pp_vctx_t *v, const char *rel)
     }                                                                                                                  \
   while (0)
 
+/* A warning at a relative path: a value of a supported field that kube play does not honour (the field's note in
+   the schema table says so, for the support document). */
+#define WARN_AT(v, rel, node, ...)                                                                                     \
+  do                                                                                                                   \
+    {                                                                                                                  \
+      size_t _l = push_path ((v), (rel));                                                                              \
+      pp_v_warning ((v), (node), __VA_ARGS__);                                                                         \
+      pp_v_pop ((v), _l);                                                                                              \
+    }                                                                                                                  \
+  while (0)
+
 /* Names seen in one scope, to report the second of two. */
 typedef struct
 {
@@ -189,6 +200,23 @@ check_resources (pp_vctx_t *v, const pp_node_t *res)
   const pp_node_t *req = map (get (res, "requests")), *lim = map (get (res, "limits"));
   check_nonneg_resources (v, "resources.requests", req);
   check_nonneg_resources (v, "resources.limits", lim);
+  /* cgroups enforce cpu and memory; ephemeral storage, huge pages and devices are not counted here. */
+  for (uint32_t i = 0; lim && i < lim->n; i++)
+    {
+      const char *name = lim->u.pairs[i].key->u.str;
+      const pp_node_t *val = lim->u.pairs[i].value;
+      pp_quantity_t q;
+      /* A bad name or value is an error already. */
+      if (strcmp (name, "cpu") != 0 && strcmp (name, "memory") != 0 && pp_check_resource_name (name) == NULL
+          && val->type == PP_NODE_SCALAR && pp_quantity_parse (val->u.str, &q) == NULL)
+        {
+          size_t l = push_path (v, "resources.limits");
+          size_t l2 = pp_v_push_key (v, name);
+          pp_v_warning (v, lim->u.pairs[i].key, "podplay enforces the cpu and memory limits only: this one is ignored");
+          pp_v_pop (v, l2);
+          pp_v_pop (v, l);
+        }
+    }
   if (req == NULL || lim == NULL)
     return;
   for (uint32_t i = 0; i < req->n; i++)
@@ -462,6 +490,14 @@ check_volumes (pp_vctx_t *v, const pp_node_t *spec, pod_scope_t *s)
         AT (v, "configMap.name", cm, "required field is missing");
       if (sec && pp_node_is_null (get (sec, "secretName")))
         AT (v, "secret.secretName", sec, "required field is missing");
+      const pp_node_t *ed = map (get (vol, "emptyDir"));
+      const char *medium = pp_node_str (get (ed, "medium")) ?: "";
+      if (strncmp (medium, "HugePages", 9) == 0)
+        WARN_AT (v, "emptyDir.medium", get (ed, "medium"),
+                 "podplay mounts no hugetlbfs yet: the volume is an emptyDir on disk");
+      else if (ed && strcmp (medium, "Memory") != 0 && !pp_node_is_null (get (ed, "sizeLimit")))
+        WARN_AT (v, "emptyDir.sizeLimit", get (ed, "sizeLimit"),
+                 "not enforced on disk (the kubelet would evict the pod past it): only a Memory emptyDir has a size");
       pp_v_pop (v, l2);
       pp_v_pop (v, l);
     }

@@ -80,7 +80,8 @@ const pp_kind_info_t pp_kinds[] = {
   { "v1", "ConfigMap", &pp_t_ConfigMap },
   { "v1", "Secret", &pp_t_Secret },
   { "v1", "PersistentVolumeClaim", &pp_t_PersistentVolumeClaim },
-  { "v1", "Service", &pp_t_Service },
+  /* Read and checked, so that a file with Services validates as a cluster would take it, but not run. */
+  { "v1", "Service", &pp_t_Service, PP_NOT_IMPLEMENTED, "it needs the pod network" },
 };
 const size_t pp_n_kinds = PP_N_ELEMENTS (pp_kinds);
 
@@ -100,45 +101,127 @@ pp_kind_lookup (const char *api_version, const char *kind)
   return k && strcmp (k->api_version, api_version) == 0 ? k : NULL;
 }
 
-/* Kinds of Kubernetes' built-in API that a manifest may hold beside the ones podplay plays. */
-static const struct
-{
-  const char *kind, *api_version;
-} foreign_kinds[] = {
-  { "Namespace", "v1" },
-  { "ServiceAccount", "v1" },
-  { "ReplicationController", "v1" },
-  { "PersistentVolume", "v1" },
-  { "Endpoints", "v1" },
-  { "LimitRange", "v1" },
-  { "ResourceQuota", "v1" },
-  { "PodTemplate", "v1" },
-  { "Event", "v1" },
-  { "Node", "v1" },
-  { "StatefulSet", "apps/v1" },
-  { "ReplicaSet", "apps/v1" },
-  { "ControllerRevision", "apps/v1" },
-  { "CronJob", "batch/v1" },
-  { "Ingress", "networking.k8s.io/v1" },
-  { "IngressClass", "networking.k8s.io/v1" },
-  { "NetworkPolicy", "networking.k8s.io/v1" },
-  { "Role", "rbac.authorization.k8s.io/v1" },
-  { "RoleBinding", "rbac.authorization.k8s.io/v1" },
-  { "ClusterRole", "rbac.authorization.k8s.io/v1" },
-  { "ClusterRoleBinding", "rbac.authorization.k8s.io/v1" },
-  { "HorizontalPodAutoscaler", "autoscaling/v2" },
-  { "PodDisruptionBudget", "policy/v1" },
-  { "StorageClass", "storage.k8s.io/v1" },
-  { "PriorityClass", "scheduling.k8s.io/v1" },
-  { "CustomResourceDefinition", "apiextensions.k8s.io/v1" },
-  { "EndpointSlice", "discovery.k8s.io/v1" },
+/* Every kind the Kubernetes 1.32 API server serves as a resource of its own, read from its OpenAPI document
+   (kubernetes/kubernetes api/openapi-spec/swagger.json at release-1.32); the kinds of subresources (Scale,
+   Eviction, TokenRequest) and of connect calls (...Options) are no documents and are left out.  Within a kind,
+   the version the API server prefers comes first. */
+const pp_api_kind_t pp_api_kinds[] = {
+  { "v1", "Binding" },
+  { "v1", "ComponentStatus" },
+  { "v1", "ConfigMap" },
+  { "v1", "Endpoints" },
+  { "v1", "Event" },
+  { "v1", "LimitRange" },
+  { "v1", "Namespace" },
+  { "v1", "Node" },
+  { "v1", "PersistentVolume" },
+  { "v1", "PersistentVolumeClaim" },
+  { "v1", "Pod" },
+  { "v1", "PodTemplate" },
+  { "v1", "ReplicationController" },
+  { "v1", "ResourceQuota" },
+  { "v1", "Secret" },
+  { "v1", "Service" },
+  { "v1", "ServiceAccount" },
+  { "apps/v1", "ControllerRevision" },
+  { "apps/v1", "DaemonSet" },
+  { "apps/v1", "Deployment" },
+  { "apps/v1", "ReplicaSet" },
+  { "apps/v1", "StatefulSet" },
+  { "batch/v1", "CronJob" },
+  { "batch/v1", "Job" },
+  { "autoscaling/v2", "HorizontalPodAutoscaler" },
+  { "autoscaling/v1", "HorizontalPodAutoscaler" },
+  { "policy/v1", "PodDisruptionBudget" },
+  { "admissionregistration.k8s.io/v1alpha1", "MutatingAdmissionPolicy" },
+  { "admissionregistration.k8s.io/v1alpha1", "MutatingAdmissionPolicyBinding" },
+  { "admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration" },
+  { "admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy" },
+  { "admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicy" },
+  { "admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding" },
+  { "admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicyBinding" },
+  { "admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration" },
+  { "apiextensions.k8s.io/v1", "CustomResourceDefinition" },
+  { "apiregistration.k8s.io/v1", "APIService" },
+  { "authentication.k8s.io/v1", "SelfSubjectReview" },
+  { "authentication.k8s.io/v1beta1", "SelfSubjectReview" },
+  { "authentication.k8s.io/v1", "TokenReview" },
+  { "authorization.k8s.io/v1", "LocalSubjectAccessReview" },
+  { "authorization.k8s.io/v1", "SelfSubjectAccessReview" },
+  { "authorization.k8s.io/v1", "SelfSubjectRulesReview" },
+  { "authorization.k8s.io/v1", "SubjectAccessReview" },
+  { "certificates.k8s.io/v1", "CertificateSigningRequest" },
+  { "certificates.k8s.io/v1alpha1", "ClusterTrustBundle" },
+  { "coordination.k8s.io/v1", "Lease" },
+  { "coordination.k8s.io/v1alpha2", "LeaseCandidate" },
+  { "discovery.k8s.io/v1", "EndpointSlice" },
+  { "events.k8s.io/v1", "Event" },
+  { "flowcontrol.apiserver.k8s.io/v1", "FlowSchema" },
+  { "flowcontrol.apiserver.k8s.io/v1", "PriorityLevelConfiguration" },
+  { "internal.apiserver.k8s.io/v1alpha1", "StorageVersion" },
+  { "networking.k8s.io/v1beta1", "IPAddress" },
+  { "networking.k8s.io/v1", "Ingress" },
+  { "networking.k8s.io/v1", "IngressClass" },
+  { "networking.k8s.io/v1", "NetworkPolicy" },
+  { "networking.k8s.io/v1beta1", "ServiceCIDR" },
+  { "node.k8s.io/v1", "RuntimeClass" },
+  { "rbac.authorization.k8s.io/v1", "ClusterRole" },
+  { "rbac.authorization.k8s.io/v1", "ClusterRoleBinding" },
+  { "rbac.authorization.k8s.io/v1", "Role" },
+  { "rbac.authorization.k8s.io/v1", "RoleBinding" },
+  { "resource.k8s.io/v1beta1", "DeviceClass" },
+  { "resource.k8s.io/v1alpha3", "DeviceClass" },
+  { "resource.k8s.io/v1beta1", "ResourceClaim" },
+  { "resource.k8s.io/v1alpha3", "ResourceClaim" },
+  { "resource.k8s.io/v1beta1", "ResourceClaimTemplate" },
+  { "resource.k8s.io/v1alpha3", "ResourceClaimTemplate" },
+  { "resource.k8s.io/v1beta1", "ResourceSlice" },
+  { "resource.k8s.io/v1alpha3", "ResourceSlice" },
+  { "scheduling.k8s.io/v1", "PriorityClass" },
+  { "storage.k8s.io/v1", "CSIDriver" },
+  { "storage.k8s.io/v1", "CSINode" },
+  { "storage.k8s.io/v1", "CSIStorageCapacity" },
+  { "storage.k8s.io/v1", "StorageClass" },
+  { "storage.k8s.io/v1", "VolumeAttachment" },
+  { "storage.k8s.io/v1beta1", "VolumeAttributesClass" },
+  { "storage.k8s.io/v1alpha1", "VolumeAttributesClass" },
+  { "storagemigration.k8s.io/v1alpha1", "StorageVersionMigration" },
 };
+const size_t pp_n_api_kinds = PP_N_ELEMENTS (pp_api_kinds);
 
-const char *
-pp_kind_foreign (const char *kind)
+bool
+pp_api_kind_known (const char *api_version, const char *kind)
 {
-  for (size_t i = 0; i < PP_N_ELEMENTS (foreign_kinds); i++)
-    if (strcmp (foreign_kinds[i].kind, kind) == 0)
-      return foreign_kinds[i].api_version;
+  for (size_t i = 0; i < pp_n_api_kinds; i++)
+    if (strcmp (pp_api_kinds[i].kind, kind) == 0 && strcmp (pp_api_kinds[i].api_version, api_version) == 0)
+      return true;
+  return false;
+}
+
+const pp_api_kind_t *
+pp_api_kind_first (const char *kind)
+{
+  for (size_t i = 0; i < pp_n_api_kinds; i++)
+    if (strcmp (pp_api_kinds[i].kind, kind) == 0)
+      return &pp_api_kinds[i];
   return NULL;
+}
+
+size_t
+pp_api_group_len (const char *api_version)
+{
+  const char *slash = strrchr (api_version, '/');
+  return slash ? (size_t) (slash - api_version) : 0;
+}
+
+bool
+pp_api_group_known (const char *api_version, size_t len)
+{
+  if (len == 0)
+    return true;
+  for (size_t i = 0; i < pp_n_api_kinds; i++)
+    if (pp_api_group_len (pp_api_kinds[i].api_version) == len
+        && strncmp (pp_api_kinds[i].api_version, api_version, len) == 0)
+      return true;
+  return false;
 }

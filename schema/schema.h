@@ -2,6 +2,7 @@
 #ifndef PP_SCHEMA_H
 #define PP_SCHEMA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +56,7 @@ typedef enum
   PP_CHECK_HOST_PATH,
   PP_CHECK_ABS_PATH,
   PP_CHECK_REL_PATH,
+  PP_CHECK_ITEM_PATH, /* a file of a configMap, secret, downwardAPI or projected volume */
   PP_CHECK_MODE,
   PP_CHECK_CONFIG_KEY,
   PP_CHECK_CONFIG_KEYS,
@@ -114,6 +116,8 @@ typedef struct pp_kind_info
   const char *api_version;
   const char *kind;
   const pp_type_t *type;
+  pp_support_t support; /* what kube play does with the kind: every field takes this class at most */
+  const char *note;     /* why, when it does not run the kind */
 } pp_kind_info_t;
 
 extern const pp_kind_info_t pp_kinds[];
@@ -121,7 +125,24 @@ extern const size_t pp_n_kinds;
 
 const pp_kind_info_t *pp_kind_lookup (const char *api_version, const char *kind);
 const pp_kind_info_t *pp_kind_by_name (const char *kind);
-/* For a kind of Kubernetes that podplay does not read: its apiVersion, else NULL. */
-const char *pp_kind_foreign (const char *kind);
+/* Every kind of the Kubernetes API, the ones podplay reads among them: a document of any other kind in a group
+   of the API server is a mistake, while one of these that podplay does not run is skipped with a warning. */
+typedef struct pp_api_kind
+{
+  const char *api_version;
+  const char *kind;
+} pp_api_kind_t;
+
+extern const pp_api_kind_t pp_api_kinds[];
+extern const size_t pp_n_api_kinds;
+
+bool pp_api_kind_known (const char *api_version, const char *kind);
+/* The first entry of a kind, its preferred version; the kind's other versions follow it.  NULL when the API has
+   no such kind. */
+const pp_api_kind_t *pp_api_kind_first (const char *kind);
+/* The length of an apiVersion's group: 0 for the core group's "v1". */
+size_t pp_api_group_len (const char *api_version);
+/* Whether the first `len` bytes of api_version (its group) name a group of the API server. */
+bool pp_api_group_known (const char *api_version, size_t len);
 
 #endif

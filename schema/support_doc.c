@@ -33,7 +33,7 @@ static void
 collect (seen_list_t *s)
 {
   for (size_t k = 0; k < pp_n_kinds; k++)
-    s->v[s->n++] = (seen_t){ pp_kinds[k].type, PP_SUPPORTED, pp_kinds[k].kind };
+    s->v[s->n++] = (seen_t){ pp_kinds[k].type, pp_kinds[k].support, pp_kinds[k].kind };
   for (bool changed = true; changed;)
     {
       changed = false;
@@ -101,6 +101,22 @@ write_type (FILE *out, const seen_t *s)
     }
 }
 
+/* The rest of the Kubernetes API: what a chart's output holds beside its workloads. */
+static void
+write_skipped_kinds (FILE *out)
+{
+  fputs ("\n## Kinds podplay skips\n\n"
+         "Every other kind of the Kubernetes 1.32 API is known by its apiVersion and skipped with a warning that\n"
+         "names it (a version the API does not serve it in is an error), and so are its `...List` kinds.  A kind in\n"
+         "a group no Kubernetes API server serves is a custom resource: skipped with a warning too, as there is no\n"
+         "CustomResourceDefinition or controller here to give it a meaning.\n\n"
+         "| apiVersion | kind |\n|---|---|\n",
+         out);
+  for (size_t i = 0; i < pp_n_api_kinds; i++)
+    if (pp_kind_lookup (pp_api_kinds[i].api_version, pp_api_kinds[i].kind) == NULL)
+      fprintf (out, "| `%s` | %s |\n", pp_api_kinds[i].api_version, pp_api_kinds[i].kind);
+}
+
 void
 pp_support_doc_write (FILE *out)
 {
@@ -111,7 +127,12 @@ pp_support_doc_write (FILE *out)
          "podplay reads the Kubernetes 1.32 API of these kinds:\n\n",
          out);
   for (size_t k = 0; k < pp_n_kinds; k++)
-    fprintf (out, "- `%s` `%s`\n", pp_kinds[k].api_version, pp_kinds[k].kind);
+    {
+      fprintf (out, "- `%s` `%s`", pp_kinds[k].api_version, pp_kinds[k].kind);
+      if (pp_kinds[k].support != PP_SUPPORTED)
+        fprintf (out, ": checked, %s (%s)", pp_support_name (pp_kinds[k].support), pp_kinds[k].note);
+      fputs ("\n", out);
+    }
   fputs ("- `v1` `List` and the `...List` kinds of the above, item by item\n\n"
          "Every field of these kinds is known to `podplay kube validate`, with its type, and has one of three\n"
          "classes:\n\n"
@@ -120,7 +141,9 @@ pp_support_doc_write (FILE *out)
          "  names the field, so nothing is ignored silently;\n"
          "- **not applicable**: meaningless on one machine (scheduling, cloud volumes, fields the API server\n"
          "  sets); `kube validate -v` notes it.\n\n"
-         "A field below a not-implemented or not-applicable one takes that class. Unknown fields are errors.\n\n"
+         "A field below a not-implemented or not-applicable one takes that class. Unknown fields are errors, and so is an\n"
+         "object of more than 3 MiB as JSON, which the API server refuses (a request holds at most 3 MiB): that is\n"
+         "the only bound Kubernetes puts on a container's env, command or mounts.\n\n"
          "## Types podplay honours\n",
          out);
   for (size_t i = 0; i < s.n; i++)
@@ -133,4 +156,5 @@ pp_support_doc_write (FILE *out)
   for (size_t i = 0; i < s.n; i++)
     if (s.v[i].best != PP_SUPPORTED)
       fprintf (out, "| %s | %s | %s |\n", s.v[i].type->name, s.v[i].first_path, pp_support_name (s.v[i].best));
+  write_skipped_kinds (out);
 }

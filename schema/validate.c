@@ -188,7 +188,8 @@ check_value (pp_vctx_t *v, const pp_field_t *f, const pp_node_t *n)
         pp_v_error (v, n, "\"%s\" is neither a port number nor a port name: a port name %s", s, why);
       return;
     case PP_CHECK_PORT_NAME:
-      why = pp_check_port_name (s);
+      /* A container port's name is optional: "" names none (the API server checks a name only when it has one). */
+      why = *s ? pp_check_port_name (s) : NULL;
       break;
     case PP_CHECK_ENV_NAME:
       why = pp_check_env_name (s);
@@ -208,6 +209,9 @@ check_value (pp_vctx_t *v, const pp_field_t *f, const pp_node_t *n)
       break;
     case PP_CHECK_REL_PATH:
       why = pp_check_path (s, true);
+      break;
+    case PP_CHECK_ITEM_PATH:
+      why = pp_check_item_path (s);
       break;
     case PP_CHECK_MODE:
       if (is_int && (x < 0 || x > 0777))
@@ -534,34 +538,55 @@ walk_object (pp_vctx_t *v, const pp_node_t *n, const pp_type_t *type, pp_support
     }
 }
 
-/* Groups of the API server itself: an unknown kind there is a mistake, while any other dotted group,
-   gateway.networking.k8s.io and snapshot.storage.k8s.io included, belongs to a CustomResourceDefinition. */
-static bool
-builtin_group (const char *api, size_t len)
-{
-  static const char *const groups[] = {
-    "admissionregistration.k8s.io", "apiextensions.k8s.io", "apiregistration.k8s.io", "authentication.k8s.io",
-    "authorization.k8s.io", "certificates.k8s.io", "coordination.k8s.io", "discovery.k8s.io", "events.k8s.io",
-    "flowcontrol.apiserver.k8s.io", "internal.apiserver.k8s.io", "networking.k8s.io", "node.k8s.io",
-    "rbac.authorization.k8s.io", "resource.k8s.io", "scheduling.k8s.io", "storage.k8s.io",
-    "storagemigration.k8s.io",
-  };
-  for (size_t i = 0; i < PP_N_ELEMENTS (groups); i++)
-    if (strlen (groups[i]) == len && strncmp (api, groups[i], len) == 0)
-      return true;
-  return false;
-}
-
+/* The kind of the API closest to a misspelt one, or NULL when none is within two edits. */
 static const char *
 suggest_kind (const char *kind)
 {
-  for (size_t i = 0; i < pp_n_kinds; i++)
-    if (pp_edit_distance (kind, pp_kinds[i].kind, 2) <= 2)
-      return pp_kinds[i].kind;
-  return NULL;
+  const char *best = NULL;
+  size_t best_d = 3;
+  for (size_t i = 0; i < pp_n_api_kinds; i++)
+    {
+      size_t d = pp_edit_distance (kind, pp_api_kinds[i].kind, 2);
+      if (d < best_d)
+        {
+          best_d = d;
+          best = pp_api_kinds[i].kind;
+        }
+    }
+  return best;
 }
 
-/* apiVersion and kind pick the table; returns the kind, or NULL when the object is not one podplay reads. */
+/* A group no Kubernetes API server serves belongs to a CustomResourceDefinition: a CRD's group has a dot in it, and
+   a kind there (Knative's Service included) is the CRD's own.  A group two edits from the one that serves the kind
+   is a misspelling of it (netwroking.k8s.io) rather than a CRD. */
+static bool
+custom_group (const char *api, const pp_api_kind_t *known)
+{
+  size_t len = pp_api_group_len (api);
+  if (memchr (api, '.', len) == NULL || pp_api_group_known (api, len))
+    return false;
+  if (known == NULL)
+    return true;
+  cleanup_free char *group = xstrndup (api, len);
+  cleanup_free char *known_group = xstrndup (known->api_version, pp_api_group_len (known->api_version));
+  return pp_edit_distance (group, known_group, 2) > 2;
+}
+
+/* "apps/v1", or "autoscaling/v2" or "autoscaling/v1": the versions the API serves a kind in. */
+static char *
+kind_versions (const pp_api_kind_t *first)
+{
+  pp_buf_t b = { 0 };
+  for (const pp_api_kind_t *k = first; k < pp_api_kinds + pp_n_api_kinds && strcmp (k->kind, first->kind) == 0; k++)
+    pp_buf_printf (&b, "%s\"%s\"", k == first ? "" : " or ", k->api_version);
+  return b.data;
+}
+
+/* apiVersion and kind pick the table; returns the kind, or NULL when the object is not one podplay reads.  Every
+   other kind of the Kubernetes API, and every custom resource, is skipped with a warning that says so: a chart's
+   output holds RBAC, webhooks and CRDs beside its workloads, and a user expects the workloads to play, as
+   `kubectl apply` applies what it knows.  A kind in a group of the API server that the API does not have there
+   is an error, as kubectl's "no matches for kind" is. */
 static const pp_kind_info_t *
 check_kind (pp_vctx_t *v, const pp_node_t *obj)
 {
@@ -584,20 +609,21 @@ check_kind (pp_vctx_t *v, const pp_node_t *obj)
   const pp_kind_info_t *k = pp_kind_lookup (api, kind);
   if (k)
     return k;
+  const pp_api_kind_t *known = pp_api_kind_first (kind);
+  bool custom = custom_group (api, known);
   size_t len;
-  if ((k = pp_kind_by_name (kind)) != NULL)
+  if (known && !custom && !pp_api_kind_known (api, kind))
     {
       len = pp_v_push_key (v, "apiVersion");
-      pp_v_error (v, av, "kind %s is in apiVersion \"%s\", not \"%s\"", kind, k->api_version, api);
+      cleanup_free char *versions = kind_versions (known);
+      pp_v_error (v, av, "kind %s is in apiVersion %s, not \"%s\"", kind, versions, api);
       pp_v_pop (v, len);
       return NULL;
     }
-  const char *foreign = pp_kind_foreign (kind);
-  const char *slash = strchr (api, '/');
   len = pp_v_push_key (v, "kind");
-  if (foreign)
-    pp_v_warning (v, kd, "podplay does not run kind %s (%s); it is skipped", kind, foreign);
-  else if (slash && memchr (api, '.', (size_t) (slash - api)) && !builtin_group (api, (size_t) (slash - api)))
+  if (known && !custom)
+    pp_v_warning (v, kd, "podplay does not run kind %s (%s); it is skipped", kind, api);
+  else if (custom)
     pp_v_warning (v, kd, "custom resource %s (%s) has no schema here; podplay skips it", kind, api);
   else if (suggest_kind (kind))
     pp_v_error (v, kd, "unknown kind \"%s\"; did you mean '%s'?", kind, suggest_kind (kind));
@@ -609,6 +635,46 @@ check_kind (pp_vctx_t *v, const pp_node_t *obj)
 
 static void
 validate_object (pp_vctx_t *v, pp_node_t *obj, size_t *count);
+
+/* The bytes of a node as compact JSON, near enough (escapes not counted): what kubectl sends for an object. */
+static uint64_t
+json_size (const pp_node_t *n)
+{
+  /* Braces or brackets, and a comma between two members. */
+  uint64_t size = 2 + (n->n ? n->n - 1 : 0);
+  switch ((pp_node_type_t) n->type)
+    {
+    case PP_NODE_SCALAR:
+      return n->tag == PP_TAG_NULL ? 4 : n->len + (n->tag == PP_TAG_STR ? 2 : 0);
+    case PP_NODE_MAP:
+      for (uint32_t i = 0; i < n->n; i++)
+        size += n->u.pairs[i].key->len + 3 + json_size (n->u.pairs[i].value);
+      return size;
+    case PP_NODE_SEQ:
+      for (uint32_t i = 0; i < n->n; i++)
+        size += json_size (n->u.items[i]);
+      return size;
+    }
+  return size;
+}
+
+/* The API server takes at most 3 MiB in one request (the apiserver's MaxRequestBodyBytes), and kubectl sends an
+   object a request; it is the only bound Kubernetes puts on a container's env, command or mounts. */
+#define PP_MAX_OBJECT_BYTES (3 * 1024 * 1024)
+
+static void
+check_object_size (pp_vctx_t *v, const pp_node_t *obj, size_t first)
+{
+  /* An object already refused as a whole (a ConfigMap over its own 1 MiB) is not refused again for its size. */
+  for (size_t i = first; i < v->diags->n; i++)
+    if (v->diags->v[i].severity == PP_DIAG_ERROR && v->diags->v[i].line == obj->line && v->diags->v[i].col == obj->col)
+      return;
+  uint64_t size = json_size (obj);
+  if (size > PP_MAX_OBJECT_BYTES)
+    pp_v_error (v, obj,
+                "this object is %.1f MiB as JSON: the API server takes at most 3 MiB (%d bytes) in one request",
+                (double) size / (1024 * 1024), PP_MAX_OBJECT_BYTES);
+}
 
 static bool
 is_list_kind (const pp_node_t *obj)
@@ -623,7 +689,7 @@ is_list_kind (const pp_node_t *obj)
   if (len > 4 && strcmp (kind + len - 4, "List") == 0)
     {
       cleanup_free char *item = xstrndup (kind, len - 4);
-      return pp_kind_lookup (api, item) != NULL;
+      return pp_api_kind_known (api, item);
     }
   return false;
 }
@@ -681,9 +747,17 @@ validate_object (pp_vctx_t *v, pp_node_t *obj, size_t *count)
   if (kind)
     {
       v->kind = kind;
-      walk_object (v, obj, kind->type, PP_SUPPORTED);
+      if (kind->support == PP_NOT_IMPLEMENTED)
+        {
+          size_t len = pp_v_push_key (v, "kind");
+          pp_v_warning (v, pp_node_get (obj, "kind"),
+                        "podplay does not run kind %s yet (%s); it is checked and skipped", kind->kind, kind->note);
+          pp_v_pop (v, len);
+        }
+      walk_object (v, obj, kind->type, kind->support);
       /* The rules read values through accessors that skip mistyped nodes, so they run even after type errors. */
       pp_rules_object (v, obj);
+      check_object_size (v, obj, first);
     }
   const pp_node_t *meta = pp_node_get (obj, "metadata");
   pp_diags_set_object (v->diags, first, pp_node_str (pp_node_get (obj, "kind")),

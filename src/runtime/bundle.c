@@ -196,6 +196,20 @@ pp_bundle_config (const pp_bundle_spec_t *spec, pp_error_t *err)
                                "noNewPrivileges", spec->no_new_privileges);
   /* Ambient stays empty: a non-root process keeps only what file capabilities give it, as in Podman. */
   json_decref (caps);
+  if (spec->n_rlimits)
+    {
+      /* Unlimited is the largest value JSON carries here: jansson has no unsigned 64-bit integer for
+         RLIM_INFINITY, and runc reads the limits as unsigned, refusing -1. */
+      json_t *rl = json_array ();
+      for (size_t i = 0; i < spec->n_rlimits; i++)
+        {
+          int64_t soft = spec->rlimits[i].soft < 0 ? INT64_MAX : spec->rlimits[i].soft;
+          int64_t hard = spec->rlimits[i].hard < 0 ? INT64_MAX : spec->rlimits[i].hard;
+          json_array_append_new (rl, json_pack ("{s:s, s:I, s:I}", "type", spec->rlimits[i].type, "soft",
+                                                (json_int_t) soft, "hard", (json_int_t) hard));
+        }
+      json_object_set_new (process, "rlimits", rl);
+    }
   json_t *ns = json_array ();
   for (size_t i = 0; i < spec->n_namespaces; i++)
     {

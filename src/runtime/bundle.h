@@ -37,6 +37,12 @@ typedef struct
 
 typedef struct
 {
+  const char *type;   /* "RLIMIT_NOFILE" */
+  int64_t soft, hard; /* -1 for unlimited */
+} pp_bundle_rlimit_t;
+
+typedef struct
+{
   const char *const *args; /* NULL-terminated */
   const char *const *env;  /* "NAME=value", NULL-terminated */
   const char *cwd;
@@ -67,6 +73,8 @@ typedef struct
   const char *seccomp_cache; /* the directory of compiled filters, as an annotation for the executor, or NULL */
   const pp_bundle_sysctl_t *sysctls; /* linux.sysctl, set in the container's namespaces */
   size_t n_sysctls;
+  const pp_bundle_rlimit_t *rlimits; /* process.rlimits; the caller's otherwise */
+  size_t n_rlimits;
 } pp_bundle_spec_t;
 
 /* Podman's default capabilities, without the CAP_ prefix, NULL-terminated. */

@@ -677,6 +677,16 @@ setup_console (int sock, int errfd)
   close (master);
 }
 
+/* process.rlimits, before the capabilities go: raising a limit needs CAP_SYS_RESOURCE, which the caller may not
+   have either.  An exec's process gets them too, as runc gives them. */
+static void
+apply_rlimits (const prep_t *p, int errfd)
+{
+  for (size_t i = 0; i < p->n_rlimits; i++)
+    if (setrlimit ((__rlimit_resource_t) p->rlimits[i].resource, &p->rlimits[i].limit) < 0)
+      child_fail (errfd, "setrlimit", NULL);
+}
+
 static void __attribute__ ((noreturn)) container_init (const prep_t *p, int console_sock, int errfd)
 {
   int root = do_mounts (p, errfd);
@@ -686,10 +696,7 @@ static void __attribute__ ((noreturn)) container_init (const prep_t *p, int cons
   close (root);
   if (console_sock >= 0)
     setup_console (console_sock, errfd);
-  /* Before the capabilities go: raising a limit needs CAP_SYS_RESOURCE, which the caller may not have either. */
-  for (size_t i = 0; i < p->n_rlimits; i++)
-    if (setrlimit ((__rlimit_resource_t) p->rlimits[i].resource, &p->rlimits[i].limit) < 0)
-      child_fail (errfd, "setrlimit", NULL);
+  apply_rlimits (p, errfd);
   become_user (p, errfd);
   if (chdir (p->cwd) < 0)
     child_fail (errfd, "chdir", p->cwd);
@@ -966,6 +973,7 @@ pp_executor_exec (const char *dir, pid_t target, char *const *argv, const pp_exe
             dup2 (o->stdin_fd, 0);
           if (chdir (p.cwd) < 0)
             child_fail (pipefd[1], "chdir", p.cwd);
+          apply_rlimits (&p, pipefd[1]);
           become_user (&p, pipefd[1]);
           if (p.nnp && pp_seccomp_apply (&p.seccomp) < 0)
             child_fail (pipefd[1], "load the seccomp filter", NULL);

@@ -300,3 +300,98 @@ wait_pods_ended() {
 	run -0 pp logs rootgroups-main
 	assert_equal "$output" "0 100"
 }
+
+@test "Podman's annotations: ulimit, pids-limit, userns and the seccomp ones honoured under both runtimes; the others named at their position" {
+	cat >"$Y/ann.yaml" <<-'YAML'
+	apiVersion: apps/v1
+	kind: Deployment
+	metadata:
+	  name: ann
+	  annotations:
+	    io.podman.annotations.pids-limit/main: "42"
+	    io.podman.annotations.publish-all/main: "true"
+	spec:
+	  selector: {matchLabels: {app: ann}}
+	  template:
+	    metadata:
+	      labels: {app: ann}
+	      annotations:
+	        io.podman.annotations.ulimit: "nofile=1000:2000,nproc=500"
+	        io.podman.annotations.userns: auto
+	        container.seccomp.security.alpha.kubernetes.io/main: unconfined
+	        io.podman.annotations.autoremove/main: "true"
+	        io.podman.annotations.pids-limit/nope: "5"
+	        io.containers.autoupdate: registry
+	        io.podman.annotations.made-up: "x"
+	        team: web
+	    spec:
+	      terminationGracePeriodSeconds: 0
+	      containers:
+	      - name: main
+	        image: localhost/busybox:latest
+	        command: ["sleep", "100"]
+	      - name: side
+	        image: localhost/busybox:latest
+	        command: ["sleep", "100"]
+	YAML
+	# runc enters the root filesystem as the pod's root (userns auto): the directories above the runroot let it pass.
+	chmod o+x "$BATS_RUN_TMPDIR"
+	for runtime in builtin runc; do
+		run -0 pp --runtime "$runtime" kube play "$Y/ann.yaml"
+		warnings=$(printf '%s\n' "$output" | grep ': warning: ' | sed 's|^.*/ann.yaml:||')
+		assert_equal "$warnings" "7:5: warning: metadata.annotations[io.podman.annotations.publish-all/main]: ignored: that needs the pod network, which podplay does not have yet (in Podman it publishes every port the image exposes)
+16:9: warning: spec.template.metadata.annotations[container.seccomp.security.alpha.kubernetes.io/main]: honoured as Podman does, but Kubernetes ignores it since 1.27: say it with securityContext.seccompProfile
+17:9: warning: spec.template.metadata.annotations[io.podman.annotations.autoremove/main]: ignored: a pod's containers stay, with their logs, until the pod goes (in Podman it removes the container when it exits)
+18:9: warning: spec.template.metadata.annotations[io.podman.annotations.pids-limit/nope]: ignored: no container \`nope\` in the pod
+19:9: warning: spec.template.metadata.annotations[io.containers.autoupdate]: ignored: podplay has no auto-update (in Podman it is \`podman auto-update\`'s policy)
+20:9: warning: spec.template.metadata.annotations[io.podman.annotations.made-up]: ignored: not an annotation podplay knows, nor one Podman's kube play reads"
+		pod=$(pod_names)
+		# What the container's own process (PID 1 of its PID namespace) runs with.
+		limits='awk "/^Max processes/ { print \$3, \$4 } /^Max open files/ { print \$4, \$5 }" /proc/1/limits
+			cat /sys/fs/cgroup/pids.max 2>/dev/null || cat /sys/fs/cgroup/pids/pids.max; grep Seccomp: /proc/1/status'
+		run -0 pp exec "$pod-main" sh -c "$limits; cat /proc/1/uid_map"
+		assert_equal "$(printf '%s\n' "$output" | sed -n 1,4p | tr -s ' \t' ' ')" "$(printf '500 500\n1000 2000\n42\nSeccomp: 0')"
+		# The pod's own user namespace: root inside is not the host's.
+		[ "$(printf '%s\n' "$output" | sed -n 5p | awk '{ print $1, $2 }')" != "0 0" ]
+		# An exec's process gets the container's limits too (runc 1.1's exec leaves the soft nofile limit at the
+		# hard one: its Go runtime raised it).
+		run -0 pp exec "$pod-main" sh -c 'ulimit -Hn; ulimit -u'
+		assert_equal "$output" "$(printf '2000\n500')"
+		if [ "$runtime" = builtin ]; then
+			run -0 pp exec "$pod-main" sh -c 'ulimit -n'
+			assert_equal "$output" 1000
+		fi
+		run -0 pp exec "$pod-side" sh -c "$limits"
+		assert_equal "$(printf '%s\n' "$output" | tr -s ' \t' ' ')" "$(printf '500 500\n1000 2000\nmax\nSeccomp: 2')"
+		run -0 pp kube down "$Y/ann.yaml"
+	done
+}
+
+@test "Podman's annotations: a value podplay cannot read, or a userns against hostUsers, is an error at its position and nothing is created" {
+	cat >"$Y/bad.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: bad
+	  annotations:
+	    io.podman.annotations.ulimit: "nofile=2000:1000,bogus=1"
+	    io.podman.annotations.pids-limit/main: lots
+	    io.podman.annotations.init.container.type: sometimes
+	    seccomp.security.alpha.kubernetes.io/pod: localhost/../../etc/profile.json
+	    io.podman.annotations.userns: auto
+	spec:
+	  hostUsers: true
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	YAML
+	run -125 pp kube play "$Y/bad.yaml"
+	errors=$(printf '%s\n' "$output" | grep ': error: ' | sed 's|^.*/bad.yaml:||')
+	assert_equal "$errors" "6:5: error: metadata.annotations[io.podman.annotations.ulimit]: invalid value \"nofile=2000:1000,bogus=1\": \`nofile=2000:1000\`: the soft limit is above the hard one
+7:5: error: metadata.annotations[io.podman.annotations.pids-limit/main]: invalid value \"lots\": must be an integer (-1 for no limit)
+8:5: error: metadata.annotations[io.podman.annotations.init.container.type]: invalid value \"sometimes\": must be always or once
+9:5: error: metadata.annotations[seccomp.security.alpha.kubernetes.io/pod]: invalid value \"localhost/../../etc/profile.json\": must not contain '..'
+10:5: error: metadata.annotations[io.podman.annotations.userns]: \"auto\" contradicts spec.hostUsers: true"
+	run -0 pp pod ls -q
+	assert_equal "$output" ""
+}

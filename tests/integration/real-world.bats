@@ -41,7 +41,8 @@ setup() {
 	run "$PODPLAY" kube validate "$DIR/application-wordpress-wordpress-deployment.yaml"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"application-wordpress-wordpress-deployment.yaml:40:3: warning: spec.strategy: podplay does not implement this field yet; it is ignored"* ]]
-	[[ "${lines[-1]}" == "3 objects in 1 file: valid, 1 warning" ]]
+	[[ "$output" == *"application-wordpress-wordpress-deployment.yaml:3:7: warning: kind: podplay does not run kind Service yet (it needs the pod network); it is checked and skipped"* ]]
+	[[ "${lines[-1]}" == "3 objects in 1 file: valid, 2 warnings" ]]
 }
 
 @test "real-world: DaemonSet updateStrategy is a not-implemented warning" {
@@ -72,4 +73,27 @@ setup() {
 	run "$PODPLAY" kube validate -v "$DIR/pods-storage-pv-claim.yaml"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *":12:3: note: spec.storageClassName: not applicable on one machine"* ]]
+}
+
+@test "real-world: an ingress-nginx release validates; each kind podplay does not run is a warning at its kind" {
+	f=$DIR/ingress-nginx-release.yaml
+	run "$PODPLAY" kube validate "$f"
+	[ "$status" -eq 0 ]
+	kinds=$(printf '%s\n' "$output" | sed -n 's|^.*/ingress-nginx-release.yaml:\([0-9]*\):7: warning: kind: podplay does not run kind \([A-Za-z]*\).*|\1 \2|p')
+	expected="5 Namespace
+13 ServiceAccount
+23 ServiceAccount
+32 Role
+49 ClusterRole
+61 ClusterRole
+70 RoleBinding
+84 ClusterRoleBinding
+105 Service
+130 Service
+282 IngressClass
+289 ValidatingWebhookConfiguration"
+	[ "$kinds" = "$expected" ] || { echo "$output"; return 1; }
+	[[ "$output" == *":289:7: warning: kind: podplay does not run kind ValidatingWebhookConfiguration (admissionregistration.k8s.io/v1); it is skipped"* ]]
+	[[ "$output" != *"error:"* ]]
+	[[ "${lines[-1]}" == "15 objects in 1 file: valid, 13 warnings" ]]
 }

@@ -191,6 +191,23 @@ seccomp_yaml() {
 	cp "$Y/outside.json" "$Y/app/allow.json"
 	seccomp_yaml allow.json >"$Y/app/allow.yaml"
 	run -0 pp kube play "$Y/app/allow.yaml"
+	# So it does through Kubernetes' old annotation, read the same way.
+	cat >"$Y/app/annotated.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: annotated
+	  annotations:
+	    seccomp.security.alpha.kubernetes.io/pod: localhost/link.json
+	spec:
+	  restartPolicy: Never
+	  containers:
+	  - {name: main, image: localhost/busybox:latest, command: ["true"]}
+	YAML
+	run -125 pp kube play "$Y/app/annotated.yaml"
+	assert_contains "$output" "pod annotated, container main: seccomp profile \`link.json\`: the file is a symbolic link, which is not followed"
+	sed -i 's|localhost/link.json|localhost/allow.json|' "$Y/app/annotated.yaml"
+	run -0 pp kube play "$Y/app/annotated.yaml"
 }
 
 @test "load: a docker-archive whose manifest.json names a layer out of the archive reads nothing outside it" {

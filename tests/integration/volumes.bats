@@ -110,6 +110,81 @@ mount_of() {
 	assert_contains "$output" "must be a relative path"
 }
 
+@test "configMap items: a/./b is written at a/b as the kubelet cleans it; \"\" and ..data/x are errors at their position" {
+	cat >"$Y/items.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: ConfigMap
+	metadata:
+	  name: cfg
+	data: {k: hello}
+	---
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: items
+	spec:
+	  terminationGracePeriodSeconds: 0
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sleep", "100"]
+	    volumeMounts:
+	    - {name: cfg, mountPath: /cfg}
+	  volumes:
+	  - name: cfg
+	    configMap:
+	      name: cfg
+	      items:
+	      - {key: k, path: a/./b}
+	YAML
+	run -0 pp kube play "$Y/items.yaml"
+	run -0 pp exec items-main cat /cfg/a/b
+	assert_equal "$output" "hello"
+	run -0 pp kube down "$Y/items.yaml"
+	sed -i 's|path: a/./b|path: ""|' "$Y/items.yaml"
+	run -125 pp kube play "$Y/items.yaml"
+	assert_contains "$output" "items.yaml:24:24: error: spec.volumes[0].configMap.items[0].path: invalid value \"\": must not be empty"
+	sed -i 's|path: ""|path: ..data/x|' "$Y/items.yaml"
+	run -125 pp kube play "$Y/items.yaml"
+	assert_contains "$output" "items.yaml:24:24: error: spec.volumes[0].configMap.items[0].path: invalid value \"..data/x\": must not start with '..'"
+	run -0 pp pod ls -q
+	assert_equal "$output" ""
+}
+
+@test "hostPath FileOrCreate: an empty 0644 file in a directory that exists; a missing directory is an error, not made" {
+	host=$BATS_TEST_TMPDIR/host
+	mkdir -p "$host"
+	cat >"$Y/foc.yaml" <<-YAML
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: foc
+	spec:
+	  terminationGracePeriodSeconds: 0
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "echo written >/f; sleep 100"]
+	    volumeMounts:
+	    - {name: f, mountPath: /f}
+	  volumes:
+	  - name: f
+	    hostPath: {path: $host/made, type: FileOrCreate}
+	YAML
+	run -0 pp kube play "$Y/foc.yaml"
+	wait_running
+	for _ in $(seq 50); do [ -s "$host/made" ] && break; sleep 0.1; done
+	[ "$(cat "$host/made")" = written ]
+	[ "$(stat -c %a "$host/made")" = 644 ]
+	run -0 pp kube down "$Y/foc.yaml"
+	sed -i "s|path: $host/made,|path: $host/missing/dir/made,|" "$Y/foc.yaml"
+	run -125 pp kube play "$Y/foc.yaml"
+	assert_contains "$output" "foc.yaml:15:15: pod foc: volume f: hostPath \`$host/missing/dir/made\` (type FileOrCreate) cannot be made: its directory does not exist"
+	[ ! -e "$host/missing" ]
+	run -0 pp pod ls -q
+	assert_equal "$output" ""
+}
+
 @test "projected: ConfigMap, Secret and downwardAPI sources with items and modes in one directory; serviceAccountToken warned" {
 	cat >"$Y/proj.yaml" <<-'YAML'
 	apiVersion: v1

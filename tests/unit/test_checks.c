@@ -176,7 +176,7 @@ test_port_name (void **state PP_UNUSED)
   VALID (pp_check_port_name, "a");
   VALID (pp_check_port_name, "abcdefghijklmno"); /* 15 */
   INVALID_WHY (pp_check_port_name, "abcdefghijklmnop", "15");
-  INVALID (pp_check_port_name, "");
+  INVALID_WHY (pp_check_port_name, "", "alpha-numeric");
   INVALID_WHY (pp_check_port_name, "8080", "letter");
   INVALID_WHY (pp_check_port_name, "HTTP", "alpha-numeric");
   INVALID_WHY (pp_check_port_name, "-http", "hyphen");
@@ -424,6 +424,26 @@ test_path (void **state PP_UNUSED)
   assert_non_null (pp_check_path ("/a/../b", false));
   assert_non_null (pp_check_path ("/..", false));
   assert_non_null (pp_check_path ("a/../", true));
+}
+
+/* The API server's ValidateLocalNonReservedPath and an item's required path: a/./b is valid (the kubelet cleans it
+   to a/b), ..data is the kubelet's own. */
+static void
+test_item_path (void **state PP_UNUSED)
+{
+  VALID (pp_check_item_path, "a");
+  VALID (pp_check_item_path, "a/./b");
+  VALID (pp_check_item_path, "./a");
+  VALID (pp_check_item_path, "a/..b");
+  VALID (pp_check_item_path, ".a..");
+  INVALID_WHY (pp_check_item_path, "", "empty");
+  INVALID_WHY (pp_check_item_path, "..data/x", "must not start with '..'");
+  INVALID_WHY (pp_check_item_path, "..data", "must not start with '..'");
+  INVALID_WHY (pp_check_item_path, "...", "must not start with '..'");
+  INVALID_WHY (pp_check_item_path, "../x", "must not contain '..'");
+  INVALID_WHY (pp_check_item_path, "..", "must not contain '..'");
+  INVALID_WHY (pp_check_item_path, "a/../b", "must not contain '..'");
+  INVALID_WHY (pp_check_item_path, "/a", "relative");
 }
 
 static void
@@ -730,6 +750,7 @@ main (void)
     cmocka_unit_test (test_image),
     cmocka_unit_test (test_rfc3339),
     cmocka_unit_test (test_path),
+    cmocka_unit_test (test_item_path),
     cmocka_unit_test (test_resource_name),
     cmocka_unit_test (test_field_path),
     cmocka_unit_test (test_resource_field),

@@ -102,6 +102,11 @@ teardown (void **state)
   return 0;
 }
 
+/* What every Service gets: podplay checks it and does not run it. */
+#define SERVICE_SKIPPED "podplay does not run kind Service yet (it needs the pod network); it is checked and skipped"
+/* A hostPort, and a limit of another resource than cpu and memory: valid, and named as what kube play ignores. */
+#define HOST_PORT_IGNORED "podplay does not implement this field yet; it is ignored: ports are published with the pod network"
+#define NOT_ENFORCED "podplay enforces the cpu and memory limits only: this one is ignored"
 #define POD_HEAD "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n"
 /* Lines 1-5 are POD_HEAD; the first container starts on line 6. */
 #define ONE_CONTAINER "  containers:\n  - name: app\n    image: nginx:1.27\n"
@@ -161,7 +166,8 @@ test_valid_workloads (void **state)
        "  ports:\n"
        "  - port: 80\n"
        "    targetPort: http\n");
-  expect_clean ();
+  WARN (33, 7, "kind", SERVICE_SKIPPED);
+  expect_no_more ();
   assert_int_equal (R.objects, 3);
 }
 
@@ -357,8 +363,10 @@ test_object_names (void **state)
 #define SVC(name) "apiVersion: v1\nkind: Service\nmetadata:\n  name: " name "\nspec:\n  ports:\n  - port: 80\n"
   run (SVC ("web.v1"));
   ERR (4, 9, "metadata.name", "invalid value \"web.v1\": a ");
+  WARN (2, 7, "kind", SERVICE_SKIPPED);
   expect_no_more ();
   run (SVC ("1web"));
+  WARN (2, 7, "kind", SERVICE_SKIPPED);
   ERR (4, 9, "metadata.name",
        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic");
   expect_no_more ();
@@ -707,13 +715,16 @@ test_service_ports (void **state)
        "    name: https\n");
   ERR (7, 5, "spec.ports[0].name", "required field is missing: every port needs a name when a Service has several");
   ERR (11, 11, "spec.ports[2].name", "duplicate port name \"https\" (first at line 9)");
+  WARN (2, 7, "kind", SERVICE_SKIPPED);
   expect_no_more ();
   run ("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n");
   ERR (6, 3, "spec.ports", "a Service needs at least one port");
+  WARN (2, 7, "kind", SERVICE_SKIPPED);
   expect_no_more ();
   /* A headless Service needs no port. */
   run ("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  clusterIP: None\n  selector: {app: web}\n");
-  expect_clean ();
+  WARN (2, 7, "kind", SERVICE_SKIPPED);
+  expect_no_more ();
 }
 
 static void
@@ -827,6 +838,9 @@ test_host_ports (void **state)
        "    ports:\n"
        "    - {containerPort: 80, hostPort: 8080}\n");
   ERR (15, 37, "spec.containers[1].ports[0].hostPort", "hostPort 8080/TCP is already used (line 10)");
+  WARN (10, 27, "spec.containers[0].ports[0].hostPort", HOST_PORT_IGNORED);
+  WARN (11, 27, "spec.containers[0].ports[1].hostPort", HOST_PORT_IGNORED);
+  WARN (15, 27, "spec.containers[1].ports[0].hostPort", HOST_PORT_IGNORED);
   expect_no_more ();
   run (POD_HEAD
        "  hostNetwork: true\n"
@@ -835,6 +849,8 @@ test_host_ports (void **state)
        "    - {containerPort: 80, hostPort: 8080}\n"
        "    - {containerPort: 81, hostPort: 81}\n");
   ERR (11, 37, "spec.containers[0].ports[0].hostPort", "must equal containerPort (80) when hostNetwork is true");
+  WARN (11, 27, "spec.containers[0].ports[0].hostPort", HOST_PORT_IGNORED);
+  WARN (12, 27, "spec.containers[0].ports[1].hostPort", HOST_PORT_IGNORED);
   expect_no_more ();
 }
 
@@ -1016,6 +1032,137 @@ test_foreign_and_custom_kinds (void **state)
   expect_no_more ();
 }
 
+/* Every kind of the Kubernetes 1.32 API is known: the ones podplay does not run are skipped with a warning, in each
+   version the API serves them, and a version it does not serve them in is an error naming the ones it does. */
+static void
+test_every_api_kind (void **state)
+{
+  (void) state;
+  static const char *const skipped[][2] = {
+    { "admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration" },
+    { "admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration" },
+    { "admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicy" },
+    { "autoscaling/v1", "HorizontalPodAutoscaler" },
+    { "autoscaling/v2", "HorizontalPodAutoscaler" },
+    { "events.k8s.io/v1", "Event" },
+    { "v1", "Event" },
+    { "coordination.k8s.io/v1", "Lease" },
+    { "flowcontrol.apiserver.k8s.io/v1", "FlowSchema" },
+    { "node.k8s.io/v1", "RuntimeClass" },
+    { "resource.k8s.io/v1beta1", "ResourceClaimTemplate" },
+    { "certificates.k8s.io/v1", "CertificateSigningRequest" },
+    { "storage.k8s.io/v1", "CSIDriver" },
+    { "apiregistration.k8s.io/v1", "APIService" },
+  };
+  for (size_t i = 0; i < PP_N_ELEMENTS (skipped); i++)
+    {
+      cleanup_free char *yaml = xasprintf ("apiVersion: %s\nkind: %s\nmetadata:\n  name: x\nspec: {any: thing}\n",
+                                           skipped[i][0], skipped[i][1]);
+      cleanup_free char *msg
+          = xasprintf ("podplay does not run kind %s (%s); it is skipped", skipped[i][1], skipped[i][0]);
+      run (yaml);
+      WARN (2, 7, "kind", msg);
+      expect_no_more ();
+    }
+  run ("apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: x\n");
+  ERR (1, 13, "apiVersion",
+       "kind HorizontalPodAutoscaler is in apiVersion \"autoscaling/v2\" or \"autoscaling/v1\", not "
+       "\"autoscaling/v2beta2\"");
+  expect_no_more ();
+  run ("apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: x\n");
+  ERR (1, 13, "apiVersion", "kind Ingress is in apiVersion \"networking.k8s.io/v1\", not \"extensions/v1beta1\"");
+  expect_no_more ();
+  run ("apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingWebhookConfig\nmetadata:\n  name: x\n");
+  ERR (2, 7, "kind", "unknown kind \"ValidatingWebhookConfig\" in apiVersion");
+  expect_no_more ();
+  /* A misspelt group of the API server is no custom resource. */
+  run ("apiVersion: netwroking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: x\n");
+  ERR (1, 13, "apiVersion", "kind Ingress is in apiVersion \"networking.k8s.io/v1\", not \"netwroking.k8s.io/v1\"");
+  expect_no_more ();
+}
+
+/* The API server takes at most 3 MiB in a request, and kubectl sends one object a request: the only bound on a
+   container's env; a List's items are sent one by one. */
+static void
+test_object_size (void **state)
+{
+  (void) state;
+  size_t len = 3 * 1024 * 1024;
+  cleanup_free char *big = xmalloc (len + 1);
+  memset (big, 'x', len);
+  big[len] = '\0';
+  cleanup_free char *yaml = xasprintf (POD_HEAD ONE_CONTAINER "    env:\n    - {name: BIG, value: %s}\n", big);
+  run (yaml);
+  ERR (1, 1, "", "this object is 3.0 MiB as JSON: the API server takes at most 3 MiB (3145728 bytes) in one request");
+  expect_no_more ();
+  big[len - 300] = '\0';
+  cleanup_free char *yaml2 = xasprintf (POD_HEAD ONE_CONTAINER "    env:\n    - {name: BIG, value: %s}\n", big);
+  run (yaml2);
+  expect_clean ();
+}
+
+/* What the tables call supported is what kube play does: what it ignores is named, once, by validation. */
+static void
+test_support_is_what_play_does (void **state)
+{
+  (void) state;
+  run (POD_HEAD
+       "  activeDeadlineSeconds: 30\n"
+       ONE_CONTAINER
+       "    resources:\n"
+       "      limits: {cpu: 1, memory: 1Gi, example.com/gpu: 1, hugepages-2Mi: 4Mi}\n"
+       "  volumes:\n"
+       "  - {name: huge, emptyDir: {medium: HugePages}}\n"
+       "  - {name: disk, emptyDir: {sizeLimit: 1Gi}}\n"
+       "  - {name: mem, emptyDir: {medium: Memory, sizeLimit: 64Mi}}\n");
+  WARN (6, 3, "spec.activeDeadlineSeconds", "podplay does not implement this field yet; it is ignored: a pod is not "
+                                            "stopped at its deadline (a Job's is)");
+  WARN (11, 37, "spec.containers[0].resources.limits[example.com/gpu]", NOT_ENFORCED);
+  WARN (11, 57, "spec.containers[0].resources.limits.hugepages-2Mi", NOT_ENFORCED);
+  WARN (13, 37, "spec.volumes[0].emptyDir.medium", "podplay mounts no hugetlbfs yet: the volume is an emptyDir on disk");
+  WARN (14, 40, "spec.volumes[1].emptyDir.sizeLimit", "not enforced on disk");
+  expect_no_more ();
+  run_opts ("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\nimmutable: true\n"
+            "---\n"
+            "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: p}\n"
+            "spec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n",
+            true);
+  NOTE (4, 1, "immutable", "not applicable on one machine (no API server refuses a change); ignored");
+  NOTE (10, 3, "spec.accessModes", "not applicable on one machine (a named volume of this machine");
+  NOTE (11, 3, "spec.resources", "not applicable on one machine (a named volume takes what its filesystem has)");
+  expect_no_more ();
+}
+
+/* A CRD may name its kind as Kubernetes names one (Knative's Service): its group decides. */
+static void
+test_custom_kind_named_as_builtin (void **state)
+{
+  (void) state;
+  run ("apiVersion: serving.knative.dev/v1\nkind: Service\nmetadata:\n  name: hello\nspec:\n  template: {}\n");
+  WARN (2, 7, "kind", "custom resource Service (serving.knative.dev/v1) has no schema here; podplay skips it");
+  expect_no_more ();
+}
+
+/* The ...List of any kind of the API is read item by item. */
+static void
+test_list_of_api_kind (void **state)
+{
+  (void) state;
+  run ("apiVersion: rbac.authorization.k8s.io/v1\n"
+       "kind: RoleList\n"
+       "items:\n"
+       "- apiVersion: rbac.authorization.k8s.io/v1\n"
+       "  kind: Role\n"
+       "  metadata: {name: r}\n"
+       "- apiVersion: v1\n"
+       "  kind: ConfigMap\n"
+       "  metadata: {name: Bad}\n");
+  WARN (5, 9, "items[0].kind", "podplay does not run kind Role (rbac.authorization.k8s.io/v1); it is skipped");
+  ERR (9, 20, "items[1].metadata.name", "invalid value \"Bad\"");
+  expect_no_more ();
+  assert_int_equal (R.objects, 2);
+}
+
 static void
 test_unknown_kind (void **state)
 {
@@ -1052,7 +1199,7 @@ test_crd_in_k8s_io_group (void **state)
   WARN (2, 7, "kind", "custom resource HTTPRoute (gateway.networking.k8s.io/v1) has no schema here; podplay skips it");
   expect_no_more ();
   run ("apiVersion: networking.k8s.io/v1\nkind: Ingres\nmetadata:\n  name: r\n");
-  ERR (2, 7, "kind", "unknown kind \"Ingres\" in apiVersion \"networking.k8s.io/v1\"");
+  ERR (2, 7, "kind", "unknown kind \"Ingres\"; did you mean 'Ingress'?");
   expect_no_more ();
 }
 
@@ -1095,6 +1242,10 @@ test_host_ports_of_init_containers (void **state)
        "    image: nginx\n"
        "    ports: [{containerPort: 80, hostPort: 8080}]\n");
   ERR (12, 80, "spec.initContainers[1].ports[1].hostPort", "hostPort 8080/TCP is already used (line 12)");
+  WARN (9, 33, "spec.initContainers[0].ports[0].hostPort", HOST_PORT_IGNORED);
+  WARN (12, 33, "spec.initContainers[1].ports[0].hostPort", HOST_PORT_IGNORED);
+  WARN (12, 70, "spec.initContainers[1].ports[1].hostPort", HOST_PORT_IGNORED);
+  WARN (16, 33, "spec.containers[0].ports[0].hostPort", HOST_PORT_IGNORED);
   expect_no_more ();
 }
 
@@ -1135,7 +1286,8 @@ static void
 test_service_target_port_defaults (void **state)
 {
   (void) state;
-  /* targetPort 0 or "" means "same as port"; a container's probe port has no such default. */
+  /* targetPort 0 or "" means "same as port": the API server's defaulting (SetDefaults_Service) sets it to `port`
+     before it validates; any other number must be a port, and a string a port name (IsValidPortName). */
   run ("apiVersion: v1\n"
        "kind: Service\n"
        "metadata:\n"
@@ -1144,8 +1296,21 @@ test_service_target_port_defaults (void **state)
        "  ports:\n"
        "  - {name: a, port: 80, targetPort: 0}\n"
        "  - {name: b, port: 81, targetPort: \"\"}\n"
-       "  - {name: c, port: 82, targetPort: 70000}\n");
+       "  - {name: c, port: 82, targetPort: 70000}\n"
+       "  - {name: d, port: 83, targetPort: -1}\n"
+       "  - {name: e, port: 84, targetPort: \"0\"}\n"
+       "  - {name: f, port: 85, targetPort: web--1}\n");
+  WARN (2, 7, "kind", SERVICE_SKIPPED);
   ERR (9, 37, "spec.ports[2].targetPort", "must be between 1 and 65535, got 70000");
+  ERR (10, 37, "spec.ports[3].targetPort", "must be between 1 and 65535, got -1");
+  ERR (11, 37, "spec.ports[4].targetPort", "a port name must contain at least one letter (a-z)");
+  ERR (12, 37, "spec.ports[5].targetPort", "a port name must not contain consecutive hyphens");
+  expect_no_more ();
+  /* A container port's name is optional, and "" names none; a probe's port "" is no port name. */
+  run (POD_HEAD ONE_CONTAINER "    ports:\n    - {containerPort: 80, name: \"\"}\n"
+                              "    livenessProbe:\n      tcpSocket: {port: \"\"}\n");
+  ERR (12, 25, "spec.containers[0].livenessProbe.tcpSocket.port",
+       "\"\" is neither a port number nor a port name: a port name must contain only alpha-numeric characters");
   expect_no_more ();
   run (POD_HEAD ONE_CONTAINER "    livenessProbe:\n      httpGet: {port: 0}\n");
   ERR (10, 23, "spec.containers[0].livenessProbe.httpGet.port", "must be between 1 and 65535, got 0");
@@ -1227,6 +1392,11 @@ main (void)
     cmocka_unit_test_teardown (test_api_version_mismatch, teardown),
     cmocka_unit_test_teardown (test_foreign_and_custom_kinds, teardown),
     cmocka_unit_test_teardown (test_unknown_kind, teardown),
+    cmocka_unit_test_teardown (test_every_api_kind, teardown),
+    cmocka_unit_test_teardown (test_custom_kind_named_as_builtin, teardown),
+    cmocka_unit_test_teardown (test_list_of_api_kind, teardown),
+    cmocka_unit_test_teardown (test_object_size, teardown),
+    cmocka_unit_test_teardown (test_support_is_what_play_does, teardown),
     cmocka_unit_test_teardown (test_document_positions, teardown),
     cmocka_unit_test_teardown (test_crd_in_k8s_io_group, teardown),
     cmocka_unit_test_teardown (test_empty_match_labels, teardown),
