@@ -70,12 +70,18 @@ pp_read_file_at (int dirfd, const char *path, pp_resolve_t how, size_t max, cons
     return -1;
   if ((uint64_t)st.st_size > max)
     return pp_error_make (err, 0, "%s is larger than %zu bytes", what, max);
-  /* The size may change under us (a running container writes it): read up to max + 1 and judge what came. */
-  cleanup_free char *buf = xmalloc (max + 2);
-  size_t got = 0;
+  /* The size may change under us (a running container writes it): the buffer starts at the size seen and grows
+     as more comes, up to max + 1 bytes, and what came is judged. */
+  size_t cap = (size_t)st.st_size + 1, got = 0;
+  cleanup_free char *buf = xmalloc (cap + 1);
   for (;;)
     {
-      ssize_t r = PP_RETRY (read (fd, buf + got, max + 1 - got));
+      if (got == cap)
+        {
+          cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+          buf = xrealloc (buf, cap + 1);
+        }
+      ssize_t r = PP_RETRY (read (fd, buf + got, cap - got));
       if (r < 0)
         return pp_error_make (err, errno, "read %s", what);
       if (r == 0)
