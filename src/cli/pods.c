@@ -10,6 +10,7 @@
 #include "runtime/monitor.h"
 #include "runtime/pod.h"
 #include "runtime/rootfs.h"
+#include "runtime/user.h"
 #include "src/cli/cli.h"
 #include "state/state.h"
 
@@ -902,10 +903,16 @@ pp_cmd_exec (pp_cli_t *cli, int argc, char **argv)
   pp_exec_opts_t eo = { .stdin_fd = interactive ? 0 : -1, .tty_fd = -1 };
   if (user)
     {
+      /* Looked up in the running container's files as they are now, inside its root. */
       char rootfs[64];
       snprintf (rootfs, sizeof rootfs, "/proc/%d/root", (int) target);
-      if (pp_bundle_user (rootfs, user, &eo.uid, &eo.gid, &err) < 0)
-        return pp_cli_fail (&err);
+      cleanup_close int root_fd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (root_fd < 0 ? pp_error_make (&err, errno, "open %s", rootfs)
+                      : pp_user_resolve (root_fd, user, &eo.uid, &eo.gid, &err))
+        {
+          pp_error_wrap (&err, "container %s", argv[optind]);
+          return pp_cli_fail (&err);
+        }
       eo.user_set = true;
     }
   if (strcmp (runtime, "builtin") != 0)

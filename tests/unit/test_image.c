@@ -335,6 +335,8 @@ test_unpack_regular_file (void **state)
     { .path = "x", .type = AE_IFREG, .content = "v", .xattr_name = "user.test", .xattr_value = "hello" },
     { .path = "null", .type = AE_IFCHR, .perm = 0666, .dev_major = 1, .dev_minor = 3 },
     { .path = "fifo", .type = AE_IFIFO, .perm = 0600 },
+    /* Overlayfs would follow this from a lower layer: no trusted.* xattr is taken from a layer. */
+    { .path = "redirected/", .type = AE_IFDIR, .xattr_name = "trusted.overlay.redirect", .xattr_value = "/etc" },
   };
   /* Compressed with gzip; the diff_id is the digest of the uncompressed tar. */
   char want[72];
@@ -372,6 +374,9 @@ test_unpack_regular_file (void **state)
   char value[16] = { 0 };
   assert_int_equal (getxattr (xpath, "user.test", value, sizeof value), 5);
   assert_string_equal (value, "hello");
+  cleanup_free char *rpath = xasprintf ("%s/root/redirected", d->base);
+  assert_int_equal (getxattr (rpath, "trusted.overlay.redirect", value, sizeof value), -1);
+  assert_int_equal (errno, ENODATA);
   assert_nothing_outside (d, NULL);
 }
 
