@@ -1,4 +1,4 @@
-# podplay's build: one static library that the binary, the unit tests and the fuzz target all link.
+# podplay's build: one static library that the binary, the unit tests and the fuzz targets all link.
 
 PKGS      := yaml-0.1 jansson libarchive libcrypto libcurl sqlite3 libseccomp
 CC        ?= cc
@@ -85,7 +85,7 @@ check-docs: $(GENDOC)
 	@$(GENDOC) | diff -u docs/kubernetes-support.md - \
 	  || { echo "docs/kubernetes-support.md is stale: run 'make docs' and commit it"; exit 1; }
 
-# The same tests under AddressSanitizer and UndefinedBehaviorSanitizer, then the fuzz target for a bounded time.
+# The same tests under AddressSanitizer and UndefinedBehaviorSanitizer, then the fuzz targets for a bounded time.
 check-asan: deps
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all build-asan/gen-support-doc unit-bins-asan
@@ -96,16 +96,25 @@ check-asan: deps
 unit-bins-asan: $(UNIT_BIN)
 
 FUZZ_SECONDS ?= 60
-FUZZ_BIN := build-fuzz/fuzz_load
-$(FUZZ_BIN): tests/fuzz/fuzz_load.c $(LIB_SRC) $(wildcard schema/*.h src/*/*.h play/*.h)
+# The YAML loader and validator; image manifests, indexes and configs; the layer unpacker.
+FUZZ_TARGETS := load image unpack
+FUZZ_BINS := $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
+FUZZ_CFLAGS = -std=gnu11 -O1 -g $(CPPFLAGS) $(PKG_CFLAGS) -fno-sanitize-recover=all
+FUZZ_OBJ := $(LIB_SRC:%.c=build-fuzz/obj/%.o)
+# The library once, instrumented for coverage; each target links it with libFuzzer's main.
+build-fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang -std=gnu11 -O1 -g $(CPPFLAGS) $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
-	  -fno-sanitize-recover=all -o $@ tests/fuzz/fuzz_load.c $(LIB_SRC) $(LDLIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
 
-# Runs the loader and validator on mutated manifests for FUZZ_SECONDS, seeded with fixtures/.
-fuzz: $(FUZZ_BIN)
-	@mkdir -p build-fuzz/corpus
-	./tests/fuzz/run $(FUZZ_BIN) $(FUZZ_SECONDS)
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
+
+# Runs every target for its share of FUZZ_SECONDS, seeded from the tree (tests/fuzz/run says with what).
+fuzz: $(FUZZ_BINS)
+	./tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+.SECONDARY: $(FUZZ_OBJ)
+-include $(FUZZ_OBJ:.o=.d)
 
 # A make of its own after deps: the two would run at once under -j.
 demo: deps

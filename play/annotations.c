@@ -351,9 +351,11 @@ set_seccomp (const char *v, const char *dir, pp_bundle_spec_t *bs, pp_annotation
     bs->seccomp = PP_SECCOMP_UNCONFINED;
   else if (strncmp (v, "localhost/", 10) == 0)
     {
-      out->seccomp_profile = xasprintf ("%s/%s", dir, v + 10);
+      /* Read beneath the manifest's folder, as a Localhost seccompProfile is. */
+      out->seccomp_profile = xstrdup (v + 10);
       bs->seccomp = PP_SECCOMP_LOCALHOST;
       bs->seccomp_profile = out->seccomp_profile;
+      bs->seccomp_profile_dir = dir;
     }
   else
     bs->seccomp = PP_SECCOMP_DEFAULT;

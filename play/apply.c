@@ -13,20 +13,13 @@
 #include <string.h>
 #include <time.h>
 
-/* The name a pod that replaces another is recorded under until the other is gone: no Kubernetes name has a `~`. */
-static char *
-replacement_name (const char *name)
-{
-  return xasprintf ("%s~new", name);
-}
-
 static int
 record_pod (pp_state_t *state, const pp_pod_plan_t *p, const char *play_file, pp_error_t *err)
 {
   if (pp_state_begin (state, err) < 0)
     return -1;
   pp_pod_rec_t rec = { .id = xstrdup (p->id),
-                       .name = p->existing ? replacement_name (p->name) : xstrdup (p->name),
+                       .name = p->existing ? pp_play_replacement_name (p->name) : xstrdup (p->name),
                        .namespace_ = xstrdup (p->namespace_),
                        .play_file = xstrdup (play_file),
                        .spec_hash = xstrdup (p->hash),
@@ -241,11 +234,11 @@ make_job_pod (void *arg, pp_state_t *state, const char *name, pp_error_t *err)
 
 /* Records a Job and starts its controller, which makes its first pods before this returns.  The state database
    is closed around the fork: SQLite's connections must not be carried into a child (the child would take the
-   parent's locks for its own), and reopened after. */
+   parent's locks for its own), and reopened after; when it cannot be, the play fails with the state closed. */
 static int
-start_job (pp_context_t *ctx, pp_state_t **state, const pp_play_objects_t *objs, pp_job_plan_t *j, pp_pod_plan_t *tmpl,
-           const pp_play_opts_t *opts, pp_error_t *err)
+start_job (pp_play_t *play, pp_job_plan_t *j, pp_error_t *err)
 {
+  pp_pod_plan_t *tmpl = &play->pods[j->tmpl];
   pp_job_rec_t rec = { .name = xstrdup (j->name),
                        .namespace_ = xstrdup (tmpl->namespace_),
                        .play_file = xstrdup (tmpl->play_file),
@@ -256,18 +249,18 @@ start_job (pp_context_t *ctx, pp_state_t **state, const pp_play_objects_t *objs,
                        .backoff_limit = j->backoff_limit,
                        .deadline = j->deadline,
                        .started = (int64_t)time (NULL) };
-  int ret = pp_state_job_put (*state, &rec, err);
+  int ret = pp_state_job_put (play->state, &rec, err);
   pp_job_rec_release (&rec);
   if (ret < 0)
     return -1;
   j->started = true;
-  job_maker_t m = { ctx, objs, tmpl, opts };
+  job_maker_t m = { play->ctx, &play->objs, tmpl, play->opts };
   pp_job_maker_t mk = { make_job_pod, &m };
-  pp_state_close (*state);
-  *state = NULL;
-  ret = pp_job_start (ctx, j->name, &mk, err);
+  pp_state_close (play->state);
+  play->state = NULL;
+  ret = pp_job_start (play->ctx, j->name, &mk, err);
   pp_error_t e = NULL;
-  if (pp_state_open (ctx, state, ret == 0 ? err : &e) < 0)
+  if (pp_state_open (play->ctx, &play->state, ret == 0 ? err : &e) < 0)
     {
       pp_error_release (&e);
       return -1;
@@ -314,14 +307,33 @@ await_monitors (pp_play_t *play, int ret, pp_error_t *err)
   return ret;
 }
 
+/* Removes what this play created.  The state it needs may have been closed (around a Job's fork) and not come
+   back: it is opened again, and when it cannot be, what was made stays, said in a warning that names the way
+   out. */
 static void
 rollback_play (pp_play_t *play)
 {
+  pp_error_t e = NULL;
+  if (play->state == NULL && pp_state_open (play->ctx, &play->state, &e) < 0)
+    {
+      pp_warning (play->ctx,
+                  "cannot remove what this play created: %s; `kube down` of its files removes it once "
+                  "the state database can be opened",
+                  e->msg);
+      pp_error_release (&e);
+      return;
+    }
   rollback_jobs (play->ctx, play->state, play->jobs, play->n_jobs);
   rollback (play->ctx, play->state, play->pods, play->n);
   for (size_t i = 0; i < play->objs.n_claims; i++)
     if (play->made_claims[i])
       pp_namedvol_remove (play->ctx, pp_plan_str (pp_node_get (play->objs.claims[i], "metadata"), "name") ?: "", NULL);
+}
+
+static pp_play_action_t
+action_of (const pp_pod_plan_t *p, bool existed)
+{
+  return p->unchanged ? PP_PLAY_UNCHANGED : p->stale ? PP_PLAY_RECREATED : existed ? PP_PLAY_REPLACED : PP_PLAY_CREATED;
 }
 
 /* What the play made, for the caller to print: the volumes, the pods, the Jobs. */
@@ -337,11 +349,8 @@ add_summary (pp_play_t *play)
       const pp_pod_plan_t *p = &play->pods[i];
       if (p->job)
         continue;
-      pp_play_item_t *it = pp_play_result_add (play->res, PP_PLAY_POD,
-                                               p->unchanged  ? PP_PLAY_UNCHANGED
-                                               : p->existing ? PP_PLAY_REPLACED
-                                                             : PP_PLAY_CREATED,
-                                               p->name, p->unchanged ? p->existing : p->id);
+      pp_play_item_t *it = pp_play_result_add (play->res, PP_PLAY_POD, action_of (p, p->existing != NULL), p->name,
+                                               p->unchanged ? p->existing : p->id);
       it->ctrs = xzalloc ((p->n + 1) * sizeof *it->ctrs);
       it->n_ctrs = p->n;
       for (size_t j = 0; j < p->n; j++)
@@ -352,16 +361,44 @@ add_summary (pp_play_t *play)
   for (size_t k = 0; k < play->n_jobs; k++)
     {
       const pp_job_plan_t *j = &play->jobs[k];
-      pp_play_item_t *it = pp_play_result_add (play->res, PP_PLAY_JOB,
-                                               play->pods[j->tmpl].unchanged ? PP_PLAY_UNCHANGED
-                                               : j->existed                  ? PP_PLAY_REPLACED
-                                                                             : PP_PLAY_CREATED,
-                                               j->name, NULL);
+      pp_play_item_t *it
+          = pp_play_result_add (play->res, PP_PLAY_JOB, action_of (&play->pods[j->tmpl], j->existed), j->name, NULL);
       it->completions = j->completions;
       it->parallelism = j->parallelism;
       it->backoff_limit = j->backoff_limit;
       it->deadline = j->deadline;
     }
+}
+
+/* The pods, then the Jobs: each step looks first whether the play was interrupted. */
+static int
+apply_all (pp_play_t *play, pp_error_t *err)
+{
+  int ret = pp_play_remove_outdated (play, true, err);
+  if (ret == 0)
+    ret = make_claims (play, err);
+  for (size_t i = 0; ret == 0 && i < play->n; i++)
+    if (!play->pods[i].unchanged && play->pods[i].job == 0)
+      {
+        ret = pp_play_interrupted (play, err);
+        if (ret == 0)
+          ret = apply_pod (play->ctx, play->state, &play->objs, &play->pods[i], play->pods[i].play_file, play->opts,
+                           err);
+      }
+  ret = await_monitors (play, ret, err);
+  /* Jobs start once the pods run: each controller makes its first pods before play goes on. */
+  for (size_t k = 0; ret == 0 && play->opts->start && k < play->n_jobs; k++)
+    if (!play->pods[play->jobs[k].tmpl].unchanged)
+      {
+        ret = pp_play_interrupted (play, err);
+        if (ret == 0)
+          ret = start_job (play, &play->jobs[k], err);
+      }
+  /* The last look: what follows removes the pods this play replaces, which no rollback brings back, so the play
+     goes to its end. */
+  if (ret == 0)
+    ret = pp_play_interrupted (play, err);
+  return ret;
 }
 
 int
@@ -370,21 +407,11 @@ pp_play_apply (pp_play_t *play, pp_error_t *err)
   play->made_claims = xzalloc ((play->objs.n_claims + 1) * sizeof (bool));
   for (size_t i = 0; i < play->n; i++)
     play->pods[i].ready_fd = -1;
-  int ret = pp_play_remove_outdated (play, true, err);
-  if (ret == 0)
-    ret = make_claims (play, err);
-  for (size_t i = 0; ret == 0 && i < play->n; i++)
-    if (!play->pods[i].unchanged && play->pods[i].job == 0)
-      ret = apply_pod (play->ctx, play->state, &play->objs, &play->pods[i], play->pods[i].play_file, play->opts, err);
-  ret = await_monitors (play, ret, err);
-  /* Jobs start once the pods run: each controller makes its first pods before play goes on. */
-  for (size_t k = 0; ret == 0 && play->opts->start && k < play->n_jobs; k++)
-    if (!play->pods[play->jobs[k].tmpl].unchanged)
-      ret = start_job (play->ctx, &play->state, &play->objs, &play->jobs[k], &play->pods[play->jobs[k].tmpl],
-                       play->opts, err);
+  int ret = apply_all (play, err);
   if (ret == 0)
     ret = pp_play_remove_outdated (play, false, err);
-  if (ret < 0 && play->state)
+  /* A failure takes back what this play made, whatever failed: a lost state database too. */
+  if (ret < 0)
     rollback_play (play);
   else
     add_summary (play);

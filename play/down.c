@@ -1,15 +1,56 @@
 /* `kube down`, `pod rm` and `job rm`: what the state database says a play (or a Job) made, stopped and removed. */
 #include "play/plan.h"
 #include "play/job.h"
+#include "play/lock.h"
 #include "runtime/namedvol.h"
 #include "runtime/pod.h"
 
+#include <dirent.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+bool
+pp_play_find_monitor (pp_pod_rec_t *pod)
+{
+  if (pp_pod_monitor_alive (pod))
+    return true;
+  /* A monitor records its pid (and Running) first thing: only a pod still Created can have one unrecorded. */
+  if (strcmp (pod->status, "Created") != 0)
+    return false;
+  cleanup_dir DIR *proc = opendir ("/proc");
+  struct dirent *de;
+  while (proc && (de = readdir (proc)) != NULL)
+    {
+      char *end;
+      long pid = strtol (de->d_name, &end, 10);
+      if (*end != '\0' || pid <= 0)
+        continue;
+      pp_pod_rec_t probe = { .id = pod->id, .monitor_pid = pid };
+      if (pp_pod_monitor_alive (&probe))
+        {
+          pod->monitor_pid = pid;
+          return true;
+        }
+    }
+  return false;
+}
 
 /* Removes a pod by its record: the monitor stopped, its containers' leftovers, mounts, files, the record. */
 int
 pp_play_remove_pod_rec (pp_context_t *ctx, pp_state_t *state, pp_pod_rec_t *pod, int timeout, pp_error_t *err)
 {
+  /* The record as it is now, and a monitor that runs though it does not say so yet: one that keeps running would
+     start the containers again in what the teardown removes. */
+  pp_pod_rec_t now;
+  if (pp_state_pod_get (state, pod->id, &now, NULL) == 0)
+    {
+      pod->monitor_pid = now.monitor_pid;
+      free (pod->status);
+      pod->status = steal_pointer (&now.status);
+      pp_pod_rec_release (&now);
+    }
+  pp_play_find_monitor (pod);
   if (timeout < 0)
     timeout = pp_pod_grace (ctx, pod->id);
   if (pp_pod_stop (ctx, state, pod, timeout, err) < 0)
@@ -119,39 +160,80 @@ is_file (const char *play_file, const char *file)
   return play_file && strcmp (play_file, file) == 0;
 }
 
+/* What the state records of a down's files. */
+typedef struct
+{
+  pp_pod_rec_t *pods;
+  size_t n_pods;
+  pp_job_rec_t *jobs;
+  size_t n_jobs;
+  json_t *vols;
+} recorded_t;
+
+static void
+recorded_release (recorded_t *r)
+{
+  pp_pod_recs_free (r->pods, r->n_pods);
+  pp_job_recs_free (r->jobs, r->n_jobs);
+  json_decref (r->vols);
+}
+
+static bool
+is_recorded (const recorded_t *r, const char *file)
+{
+  for (size_t i = 0; i < r->n_pods; i++)
+    if (is_file (r->pods[i].play_file, file))
+      return true;
+  for (size_t i = 0; i < r->n_jobs; i++)
+    if (is_file (r->jobs[i].play_file, file))
+      return true;
+  size_t vi;
+  json_t *v;
+  json_array_foreach (r->vols, vi,
+                      v) if (is_file (json_string_value (json_object_get (v, "playFile")), file)) return true;
+  return false;
+}
+
+/* A file that is not there and of which nothing is recorded is an error, as Podman's `kube down` of a missing
+   file is; a file that is there but was never played has nothing to take down, which is no error. */
+static int
+check_files (const recorded_t *r, char *const *paths, char **files, pp_error_t *err)
+{
+  for (size_t k = 0; files[k]; k++)
+    if (strcmp (paths[k], "-") != 0 && access (paths[k], F_OK) < 0 && !is_recorded (r, files[k]))
+      return pp_error_make (err, 0, "%s: no such file, and no play of it is recorded", paths[k]);
+  return 0;
+}
+
 /* The pods of the files: every one told to stop first, so that their grace periods run together rather than one
    after another, then each removed. */
 static int
-down_pods (pp_context_t *ctx, pp_state_t *state, char **files, pp_play_result_t *res, pp_error_t *err)
+down_pods (pp_context_t *ctx, pp_state_t *state, recorded_t *r, char **files, pp_play_result_t *res, pp_error_t *err)
 {
-  pp_pod_rec_t *pods = NULL;
-  size_t n = 0;
-  int ret = pp_state_pod_list (state, &pods, &n, err);
+  int ret = 0;
+  for (size_t k = 0; files[k]; k++)
+    for (size_t i = 0; i < r->n_pods; i++)
+      if (is_file (r->pods[i].play_file, files[k]))
+        pp_pod_stop_begin (&r->pods[i], pp_pod_grace (ctx, r->pods[i].id));
   for (size_t k = 0; ret == 0 && files[k]; k++)
-    for (size_t i = 0; i < n; i++)
-      if (is_file (pods[i].play_file, files[k]))
-        pp_pod_stop_begin (&pods[i], pp_pod_grace (ctx, pods[i].id));
-  for (size_t k = 0; ret == 0 && files[k]; k++)
-    for (size_t i = 0; ret == 0 && i < n; i++)
-      if (is_file (pods[i].play_file, files[k]))
+    for (size_t i = 0; ret == 0 && i < r->n_pods; i++)
+      if (is_file (r->pods[i].play_file, files[k]))
         {
-          ret = pp_play_remove_pod_rec (ctx, state, &pods[i], -1, err);
+          ret = pp_play_remove_pod_rec (ctx, state, &r->pods[i], -1, err);
           if (ret == 0)
-            pp_play_result_add (res, PP_PLAY_POD, PP_PLAY_REMOVED, pods[i].name, pods[i].id);
+            pp_play_result_add (res, PP_PLAY_POD, PP_PLAY_REMOVED, r->pods[i].name, r->pods[i].id);
         }
-  pp_pod_recs_free (pods, n);
   return ret;
 }
 
 /* The volumes of the play's claims outlive it, unless --force. */
 static int
-down_volumes (pp_context_t *ctx, char **files, pp_play_result_t *res, pp_error_t *err)
+down_volumes (pp_context_t *ctx, recorded_t *r, char **files, pp_play_result_t *res, pp_error_t *err)
 {
-  json_t *vols = pp_namedvol_list (ctx, NULL);
   int ret = 0;
   size_t vi;
   json_t *v;
-  json_array_foreach (vols, vi, v)
+  json_array_foreach (r->vols, vi, v)
   {
     const char *vpf = json_string_value (json_object_get (v, "playFile"));
     const char *name = json_string_value (json_object_get (v, "name"));
@@ -163,38 +245,54 @@ down_volumes (pp_context_t *ctx, char **files, pp_play_result_t *res, pp_error_t
             pp_play_result_add (res, PP_PLAY_VOLUME, PP_PLAY_REMOVED, name, NULL);
         }
   }
-  json_decref (vols);
+  return ret;
+}
+
+static int
+down_locked (pp_context_t *ctx, pp_state_t *state, char *const *paths, char **files, bool force, pp_play_result_t *res,
+             pp_error_t *err)
+{
+  recorded_t r = { .vols = pp_namedvol_list (ctx, NULL) };
+  int ret = pp_state_job_list (state, NULL, &r.jobs, &r.n_jobs, err);
+  if (ret == 0)
+    ret = pp_state_pod_list (state, &r.pods, &r.n_pods, err);
+  if (ret == 0)
+    ret = check_files (&r, paths, files, err);
+  /* Jobs' controllers stop first, so that no pod is made while the pods go. */
+  for (size_t k = 0; ret == 0 && files[k]; k++)
+    for (size_t i = 0; ret == 0 && i < r.n_jobs; i++)
+      if (is_file (r.jobs[i].play_file, files[k]))
+        ret = pp_job_stop_controller (&r.jobs[i], err);
+  if (ret == 0)
+    ret = down_pods (ctx, state, &r, files, res, err);
+  for (size_t k = 0; ret == 0 && files[k]; k++)
+    for (size_t i = 0; ret == 0 && i < r.n_jobs; i++)
+      if (is_file (r.jobs[i].play_file, files[k]))
+        {
+          ret = pp_state_job_remove (state, r.jobs[i].name, err);
+          if (ret == 0)
+            pp_play_result_add (res, PP_PLAY_JOB, PP_PLAY_REMOVED, r.jobs[i].name, NULL);
+        }
+  if (ret == 0 && force)
+    ret = down_volumes (ctx, &r, files, res, err);
+  recorded_release (&r);
   return ret;
 }
 
 int
 pp_kube_down (pp_context_t *ctx, char *const *paths, size_t n_paths, bool force, pp_play_result_t *res, pp_error_t *err)
 {
-  pp_state_t *state;
-  if (pp_state_open (ctx, &state, err) < 0)
-    return -1;
   cleanup_strv char **files = play_files (paths, n_paths);
-  /* Jobs' controllers stop first, so that no pod is made while the pods go. */
-  pp_job_rec_t *jobs = NULL;
-  size_t n_jobs = 0;
-  int ret = pp_state_job_list (state, NULL, &jobs, &n_jobs, err);
-  for (size_t k = 0; ret == 0 && files[k]; k++)
-    for (size_t i = 0; ret == 0 && i < n_jobs; i++)
-      if (is_file (jobs[i].play_file, files[k]))
-        ret = pp_job_stop_controller (&jobs[i], err);
+  pp_play_lock_t lock;
+  if (pp_play_lock (ctx, files, n_paths, &lock, err) < 0)
+    return -1;
+  pp_state_t *state;
+  int ret = pp_state_open (ctx, &state, err);
   if (ret == 0)
-    ret = down_pods (ctx, state, files, res, err);
-  for (size_t k = 0; ret == 0 && files[k]; k++)
-    for (size_t i = 0; ret == 0 && i < n_jobs; i++)
-      if (is_file (jobs[i].play_file, files[k]))
-        {
-          ret = pp_state_job_remove (state, jobs[i].name, err);
-          if (ret == 0)
-            pp_play_result_add (res, PP_PLAY_JOB, PP_PLAY_REMOVED, jobs[i].name, NULL);
-        }
-  pp_job_recs_free (jobs, n_jobs);
-  if (ret == 0 && force)
-    ret = down_volumes (ctx, files, res, err);
-  pp_state_close (state);
+    {
+      ret = down_locked (ctx, state, paths, files, force, res, err);
+      pp_state_close (state);
+    }
+  pp_play_unlock (&lock);
   return ret;
 }

@@ -98,7 +98,8 @@ pp_plan_resolve_images (pp_play_t *play, pp_error_t *err)
   for (size_t i = 0; ret == 0 && i < play->n; i++)
     {
       for (size_t j = 0; ret == 0 && j < play->pods[i].n; j++)
-        ret = resolve_image (play->ctx, &store, &play->pods[i], &play->pods[i].c[j], err);
+        if ((ret = pp_play_interrupted (play, err)) == 0)
+          ret = resolve_image (play->ctx, &store, &play->pods[i], &play->pods[i].c[j], err);
       if (ret == 0)
         ret = resolve_volume_images (play->ctx, &store, &play->pods[i], err);
     }

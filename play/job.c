@@ -309,7 +309,17 @@ pp_job_start (pp_context_t *ctx, const char *name, const pp_job_maker_t *maker, 
      controller takes (it resolves no name), and glibc makes malloc and stdio usable in a forked child. */
   int r = pp_fork_detached (logpath, &ready_fd, err);
   if (r == 0)
-    _exit (controller_run (ctx, name, maker, ready_fd));
+    {
+      /* The controller keeps of the play only its plan: no descriptor, least of all the play's locks (an flock
+         lasts while any descriptor of its open file does), which would keep a later play or down of the file
+         waiting for the Job to end. */
+      if (ready_fd != 3 && (dup2 (ready_fd, 3) < 0 || close (ready_fd) < 0))
+        _exit (127);
+      ready_fd = 3;
+      fcntl (ready_fd, F_SETFD, FD_CLOEXEC);
+      close_range (4, ~0U, 0);
+      _exit (controller_run (ctx, name, maker, ready_fd));
+    }
   if (r < 0 || pp_pod_monitor_ready (ready_fd, err) < 0)
     return pp_error_wrap (err, "job %s", name);
   return 0;

@@ -3,6 +3,7 @@
    once the files no longer hold them). */
 #include "play/plan.h"
 #include "play/job.h"
+#include "runtime/pod.h"
 #include "runtime/runtime.h"
 
 #include <limits.h>
@@ -14,7 +15,18 @@ pp_play_file_of (const char *path)
   if (strcmp (path, "-") == 0)
     return xstrdup ("-");
   char buf[PATH_MAX];
-  return xstrdup (realpath (path, buf) ? buf : path);
+  if (realpath (path, buf))
+    return xstrdup (buf);
+  /* A file that is gone (`kube down` after it was deleted) is named by its folder's real path, as when it was
+     played. */
+  cleanup_free char *copy = xstrdup (path);
+  char *slash = strrchr (copy, '/');
+  const char *base = slash ? slash + 1 : copy;
+  if (slash)
+    *slash = '\0';
+  if (*base == '\0' || !realpath (slash ? (*copy ? copy : "/") : ".", buf))
+    return xstrdup (path);
+  return xasprintf ("%s/%s", strcmp (buf, "/") == 0 ? "" : buf, base);
 }
 
 /* The file a pod records: the path (resolved) of the argument whose document holds it. */
@@ -78,24 +90,74 @@ remove_outdated_jobs (pp_play_t *play, pp_error_t *err)
       if (ret == 0)
         ret = pp_state_job_remove (play->state, all[i].name, err);
       if (ret == 0 && j == NULL)
-        pp_play_result_add (play->res, PP_PLAY_JOB, PP_PLAY_REMOVED, all[i].name, NULL)->from
-            = xstrdup (all[i].play_file);
+        pp_play_result_add (play->res, PP_PLAY_JOB, PP_PLAY_REMOVED, all[i].name, NULL)->why
+            = xasprintf ("no longer in %s", all[i].play_file);
     }
   pp_job_recs_free (all, n_all);
   return ret;
 }
 
+char *
+pp_play_replacement_name (const char *name)
+{
+  return xasprintf ("%s~new", name);
+}
+
+static bool
+is_replacement_name (const char *name)
+{
+  size_t len = strlen (name);
+  return len > 4 && strcmp (name + len - 4, "~new") == 0;
+}
+
+/* What the play does with a recorded pod: nothing, or remove it now (OUTDATED_QUIET: a replaced Job's pod) and
+   let `*next`, the pod of the plan that replaces it, take its name. */
+typedef enum
+{
+  KEEP,
+  OUTDATED,
+  OUTDATED_QUIET,
+  LEFTOVER,
+} outdated_t;
+
+static outdated_t
+outdated (const pp_play_t *play, const pp_pod_rec_t *rec, bool before, const pp_pod_plan_t **next)
+{
+  *next = NULL;
+  /* A Job's pods stay with it when it is unchanged, and go quietly when it is replaced. */
+  const pp_job_plan_t *j = rec->owner ? planned_job (play, NULL, rec->owner) : NULL;
+  if (j && play->pods[j->tmpl].unchanged)
+    return KEEP;
+  for (size_t k = 0; k < play->n; k++)
+    {
+      const pp_pod_plan_t *p = &play->pods[k];
+      if (p->id && strcmp (p->id, rec->id) == 0)
+        return KEEP; /* made by this play */
+      if (*next == NULL && p->existing && strcmp (p->existing, rec->id) == 0)
+        *next = p;
+    }
+  /* A replacement that an interrupted play made and never renamed goes before the new pods are made: one of them
+     may need its name. */
+  if (j == NULL && is_replacement_name (rec->name) && of_play (play, rec->play_file))
+    return before ? LEFTOVER : KEEP;
+  if (j == NULL && (*next ? (*next)->unchanged : !of_play (play, rec->play_file)))
+    return KEEP;
+  /* Before the new pods are made, only a replaced Job's pods go (the new Job's pods take their names); after,
+     the pods replaced (the new one takes the name) and those the files no longer hold. */
+  if ((j != NULL) != before)
+    return KEEP;
+  return j ? OUTDATED_QUIET : OUTDATED;
+}
+
 /* What this play takes away: pods it replaces and pods an earlier play of its files made that the files no longer
    hold (a Deployment scaled down, a Pod deleted from the file), and the Jobs it replaces or no longer holds.
-   `before` the new pods are made: the Jobs; after: the pods, each replaced one's successor renamed to its name,
-   so that a play that fails leaves what ran before untouched. */
+   `before` the new pods are made: the Jobs, and what an interrupted play left; after: the pods, each replaced
+   one's successor renamed to its name, so that a play that fails leaves what ran before untouched. */
 int
 pp_play_remove_outdated (pp_play_t *play, bool before, pp_error_t *err)
 {
   if (before && remove_outdated_jobs (play, err) < 0)
     return -1;
-  pp_pod_plan_t *pods = play->pods;
-  size_t n = play->n;
   pp_pod_rec_t *all = NULL;
   size_t n_all = 0;
   if (pp_state_pod_list (play->state, &all, &n_all, err) < 0)
@@ -103,32 +165,17 @@ pp_play_remove_outdated (pp_play_t *play, bool before, pp_error_t *err)
   int ret = 0;
   for (size_t i = 0; ret == 0 && i < n_all; i++)
     {
-      /* A Job's pods stay with it when it is unchanged, and go quietly when it is replaced. */
-      const pp_job_plan_t *j = all[i].owner ? planned_job (play, NULL, all[i].owner) : NULL;
-      if (j && pods[j->tmpl].unchanged)
-        continue;
-      const pp_pod_plan_t *next = NULL;
-      bool made_now = false;
-      for (size_t k = 0; k < n; k++)
-        {
-          if (next == NULL && pods[k].existing && strcmp (pods[k].existing, all[i].id) == 0)
-            next = &pods[k];
-          made_now = made_now || (pods[k].id && strcmp (pods[k].id, all[i].id) == 0);
-        }
-      if (made_now)
-        continue;
-      if (j == NULL && (next ? next->unchanged : !of_play (play, all[i].play_file)))
-        continue;
-      /* Before the new pods are made, only a replaced Job's pods go (the new Job's pods take their names);
-         after, the pods replaced (the new one takes the name) and those the files no longer hold. */
-      if ((j != NULL) != before)
+      const pp_pod_plan_t *next;
+      outdated_t what = outdated (play, &all[i], before, &next);
+      if (what == KEEP)
         continue;
       ret = pp_play_remove_pod_rec (play->ctx, play->state, &all[i], -1, err);
       if (ret == 0 && next && next->id)
         ret = pp_state_pod_rename (play->state, next->id, next->name, err);
-      else if (ret == 0 && j == NULL)
-        pp_play_result_add (play->res, PP_PLAY_POD, PP_PLAY_REMOVED, all[i].name, all[i].id)->from
-            = xstrdup (all[i].play_file);
+      else if (ret == 0 && what != OUTDATED_QUIET)
+        pp_play_result_add (play->res, PP_PLAY_POD, PP_PLAY_REMOVED, all[i].name, all[i].id)->why
+            = what == LEFTOVER ? xstrdup ("left over from an interrupted play")
+                               : xasprintf ("no longer in %s", all[i].play_file);
     }
   pp_pod_recs_free (all, n_all);
   return ret;
@@ -159,7 +206,12 @@ check_job (pp_state_t *state, pp_job_plan_t *j, const pp_job_plan_t *jobs, pp_po
                              tmpl->doc->file, j->node->line, j->node->col, j->name,
                              js[0].play_file ? js[0].play_file : "another command", j->name);
       j->existed = true;
-      tmpl->unchanged = ours && !opts->replace && js[0].spec_hash && strcmp (js[0].spec_hash, tmpl->hash) == 0;
+      bool same = ours && !opts->replace && js[0].spec_hash && strcmp (js[0].spec_hash, tmpl->hash) == 0;
+      /* A Job recorded as running whose controller is gone (a play killed before it started it, a controller
+         killed) runs no more: it is made again. */
+      tmpl->unchanged
+          = same && (!opts->start || strcmp (js[0].status, "Running") != 0 || pp_job_controller_alive (&js[0]));
+      tmpl->stale = same && !tmpl->unchanged;
     }
   pp_job_recs_free (js, nj);
   return ret;
@@ -208,6 +260,24 @@ hash_pod (pp_play_t *play, pp_pod_plan_t *p)
   snprintf (p->hash, sizeof p->hash, "%016llx", (unsigned long long)h);
 }
 
+/* Whether a pod an earlier play of the file made runs as the file says: its monitor alive (or starting); with
+   --start=false, set up whole (its pod.json is written last); or ended as its restart policy lets it end.  A pod
+   left Created by an interrupted play, one whose monitor was killed, or one stopped while its policy is Always is
+   not, and is made again. */
+static bool
+runs_as_planned (const pp_play_t *play, const pp_pod_plan_t *p, pp_pod_rec_t *rec)
+{
+  if (pp_play_find_monitor (rec))
+    return true;
+  if (!play->opts->start)
+    {
+      json_t *plan = pp_pod_read_plan (play->ctx, rec->id, NULL);
+      json_decref (plan);
+      return plan != NULL;
+    }
+  return strcmp (rec->status, "Exited") == 0 && strcmp (p->restart_policy, "Always") != 0;
+}
+
 /* A pod of the same name as one recorded: left alone when this file recorded it and nothing of it changed,
    replaced when it changed (or --replace), refused when another file recorded it. */
 static int
@@ -230,7 +300,9 @@ check_pod (pp_play_t *play, size_t i, pp_error_t *err)
                          p->doc->file, p->node->line, p->node->col, p->name,
                          existing.play_file ? existing.play_file : "another command", p->name);
   p->existing = xstrdup (existing.id);
-  p->unchanged = ours && !play->opts->replace && existing.spec_hash && strcmp (existing.spec_hash, p->hash) == 0;
+  bool same = ours && !play->opts->replace && existing.spec_hash && strcmp (existing.spec_hash, p->hash) == 0;
+  p->unchanged = same && runs_as_planned (play, p, &existing);
+  p->stale = same && !p->unchanged;
   pp_pod_rec_release (&existing);
   return ret;
 }

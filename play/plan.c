@@ -263,7 +263,7 @@ collect_object (const pp_doc_t *doc, const pp_node_t *obj, pp_pod_plan_t **pods,
                 size_t *n_jobs, pp_play_objects_t *objs, pp_diags_t *diags)
 {
   const char *kind = pp_plan_str (obj, "kind") ?: "";
-  if (strcmp (kind, "List") == 0 || (strlen (kind) > 4 && strcmp (kind + strlen (kind) - 4, "List") == 0))
+  if (pp_plan_is_list (kind))
     {
       const pp_node_t *items = pp_node_get (obj, "items");
       for (size_t i = 0; items && items->type == PP_NODE_SEQ && i < items->n; i++)
@@ -329,6 +329,23 @@ collect_object (const pp_doc_t *doc, const pp_node_t *obj, pp_pod_plan_t **pods,
   /* Any other kind was named in validation's warning, from the table that says what play runs. */
 }
 
+bool
+pp_plan_is_list (const char *kind)
+{
+  return strcmp (kind, "List") == 0 || (strlen (kind) > 4 && strcmp (kind + strlen (kind) - 4, "List") == 0);
+}
+
+bool
+pp_plan_is_played (const char *kind)
+{
+  static const char *const kinds[]
+      = { "Pod", "Deployment", "DaemonSet", "Job", "ConfigMap", "Secret", "PersistentVolumeClaim" };
+  for (size_t i = 0; i < PP_N_ELEMENTS (kinds); i++)
+    if (strcmp (kind, kinds[i]) == 0)
+      return true;
+  return pp_plan_is_list (kind);
+}
+
 static void
 free_jobs (pp_job_plan_t *jobs, size_t n)
 {
@@ -356,27 +373,17 @@ collect_configmaps (const pp_doc_t *doc, const pp_node_t *obj, pp_play_objects_t
                   "a --configmap file holds ConfigMaps only, not a %s", kind);
 }
 
-int
-pp_plan_load (pp_play_t *play, pp_error_t *err)
+void
+pp_plan_collect (pp_play_t *play)
 {
-  pp_validate_opts_t vopts = { 0 };
-  pp_diags_t *diags = play->diags;
-  if (pp_manifest_load (play->ctx, play->paths, play->n_paths, &vopts, diags, &play->docs, err) < 0)
-    return -1;
-  for (size_t i = 0; diags->errors == 0 && i < play->docs.n; i++)
+  for (size_t i = 0; play->diags->errors == 0 && i < play->docs.n; i++)
     if (play->docs.v[i]->root)
       collect_object (play->docs.v[i], play->docs.v[i]->root, &play->pods, &play->n, &play->jobs, &play->n_jobs,
-                      &play->objs, diags);
+                      &play->objs, play->diags);
   /* After the play's own: a ConfigMap the play defines wins over one of the same name in a --configmap file. */
-  if (diags->errors == 0 && play->opts->n_configmaps
-      && pp_manifest_load (play->ctx, play->opts->configmaps, play->opts->n_configmaps, &vopts, diags, &play->cm_docs,
-                           err)
-             < 0)
-    return -1;
-  for (size_t i = 0; diags->errors == 0 && i < play->cm_docs.n; i++)
+  for (size_t i = 0; play->diags->errors == 0 && i < play->cm_docs.n; i++)
     if (play->cm_docs.v[i]->root)
-      collect_configmaps (play->cm_docs.v[i], play->cm_docs.v[i]->root, &play->objs, diags);
-  return diags->errors ? 1 : 0;
+      collect_configmaps (play->cm_docs.v[i], play->cm_docs.v[i]->root, &play->objs, play->diags);
 }
 
 /* One container's references: its environment resolves, its subPathExprs stay in their volumes. */

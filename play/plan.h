@@ -5,6 +5,7 @@
 
 #include "image/store.h"
 #include "play/env.h"
+#include "play/lock.h"
 #include "play/play.h"
 #include "play/volumes.h"
 #include "schema/manifest.h"
@@ -43,6 +44,7 @@ typedef struct
   char *existing;                  /* the id of the pod of this name from an earlier play of the file */
   char *hosts_extra, *resolv_conf; /* of hostAliases, dnsPolicy and dnsConfig */
   bool unchanged;
+  bool stale;          /* the same as recorded, but not running as the file says: made again */
   int ready_fd;        /* the started monitor's, until it says the containers run */
   size_t job;          /* for the template of a Job's pods: its index in the jobs, plus one; else 0 */
   const char *owner;   /* the Job that makes the pod ("Job/<name>"), or NULL */
@@ -80,7 +82,8 @@ typedef struct
   size_t n_jobs;
   pp_play_objects_t objs;
   pp_state_t *state;
-  bool *made_claims; /* per claim of `objs`: its volume was made by this play */
+  pp_play_lock_t lock; /* of the play's files, from the names' check to the end */
+  bool *made_claims;   /* per claim of `objs`: its volume was made by this play */
   pp_play_result_t *res;
 } pp_play_t;
 
@@ -99,8 +102,17 @@ uint64_t pp_plan_node_hash (const pp_node_t *n, uint64_t h);
 /* The hostname is the pod's name (or spec.hostname), cut to the 63 characters a hostname may have. */
 void pp_plan_set_hostname (pp_pod_plan_t *p);
 
-/* Loads and validates the play's files and its --configmap files, and plans their pods and Jobs; 1 when a
-   document is invalid (the errors are in the diagnostics). */
+/* The pods and Jobs of the loaded documents planned, their ConfigMaps, Secrets and claims gathered. */
+void pp_plan_collect (pp_play_t *play);
+/* A List (or a FooList) of objects. */
+bool pp_plan_is_list (const char *kind);
+/* Whether play does something with an object of this kind (validation names the others in a warning). */
+bool pp_plan_is_played (const char *kind);
+
+/* ---- load.c ---- */
+
+/* Loads and validates the play's files and its --configmap files, keeping what the play may use, and plans their
+   pods and Jobs; 1 when a document is invalid (the errors are in the diagnostics). */
 int pp_plan_load (pp_play_t *play, pp_error_t *err);
 /* Every reference to a ConfigMap or Secret, and every volume, checked before anything is created. */
 int pp_plan_check_refs (pp_play_t *play, pp_error_t *err);
@@ -121,6 +133,8 @@ char *pp_play_file_of (const char *path);
 /* Hashes, play files, names unique in the play and on the machine, the pods and Jobs an earlier play of the
    same files made (unchanged or replaced). */
 int pp_plan_check_names (pp_play_t *play, pp_error_t *err);
+/* The name a pod that replaces another is recorded under until the other is gone: no Kubernetes name has a `~`. */
+char *pp_play_replacement_name (const char *name);
 /* What this play takes away (see names.c): `before` the new pods are made, the Jobs; after, the pods. */
 int pp_play_remove_outdated (pp_play_t *play, bool before, pp_error_t *err);
 /* The file a claim records: the play file of the document that holds it. */
@@ -147,11 +161,16 @@ int pp_play_apply (pp_play_t *play, pp_error_t *err);
 
 /* Removes a pod by its record: the monitor stopped, its containers' leftovers, mounts, files, the record. */
 int pp_play_remove_pod_rec (pp_context_t *ctx, pp_state_t *state, pp_pod_rec_t *pod, int timeout, pp_error_t *err);
+/* Whether the pod's monitor runs: the one recorded, or (for a pod still Created) one started by a play that was
+   killed before the monitor recorded itself, found among the processes; `pod` gets its pid. */
+bool pp_play_find_monitor (pp_pod_rec_t *pod);
 /* Removes a Job: its controller, its pods, its record. */
 int pp_play_remove_job (pp_context_t *ctx, pp_state_t *state, const pp_job_rec_t *job, pp_error_t *err);
 
 /* ---- play.c: the result ---- */
 
+/* 0, or -1 with the error that says the play was interrupted (opts->interrupted). */
+int pp_play_interrupted (const pp_play_t *play, pp_error_t *err);
 pp_play_item_t *pp_play_result_add (pp_play_result_t *res, pp_play_kind_t kind, pp_play_action_t action,
                                     const char *name, const char *id);
 

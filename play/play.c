@@ -35,10 +35,29 @@ pp_play_result_release (pp_play_result_t *res)
       free (it->ctrs);
       free (it->name);
       free (it->id);
-      free (it->from);
+      free (it->why);
     }
   free (res->v);
   memset (res, 0, sizeof *res);
+}
+
+int
+pp_play_interrupted (const pp_play_t *play, pp_error_t *err)
+{
+  const volatile sig_atomic_t *sig = play->opts->interrupted;
+  if (sig == NULL || *sig == 0)
+    return 0;
+  return pp_error_make (err, 0, "interrupted by SIG%s: what this play created is removed", sigabbrev_np (*sig) ?: "?");
+}
+
+/* The lock of each file the play records, against a play or down of the same file at once. */
+static int
+lock_files (pp_play_t *play, pp_error_t *err)
+{
+  cleanup_strv char **files = xzalloc ((play->n_paths + 1) * sizeof (char *));
+  for (size_t k = 0; k < play->n_paths; k++)
+    files[k] = pp_play_file_of (play->paths[k]);
+  return pp_play_lock (play->ctx, files, play->n_paths, &play->lock, err);
 }
 
 int
@@ -55,6 +74,8 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
   };
   res->started = opts->start;
   int ret = pp_plan_load (&play, err);
+  if (ret == 0)
+    ret = lock_files (&play, err);
   /* Names are unique in the play and on the machine: nothing is created when one clashes, but for the pods an
      earlier play of the same file made, which are left alone when nothing of them changed, else replaced. */
   if (ret == 0 && pp_state_open (ctx, &play.state, err) < 0)
@@ -69,6 +90,7 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
     ret = pp_play_apply (&play, err);
   if (play.state)
     pp_state_close (play.state);
+  pp_play_unlock (&play.lock);
   pp_plan_free (&play);
   return ret;
 }

@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "schema/diag.h"
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -16,6 +17,9 @@ typedef struct
   bool replace;            /* recreate pods even when nothing of them changed, and take over pods of other plays */
   char *const *configmaps; /* --configmap: files of ConfigMaps the pods may name, beside the play's own */
   size_t n_configmaps;
+  /* Set (to the signal's number) by the caller's handler of SIGINT or SIGTERM, or NULL: the play stops at its
+     next step, fails and removes what it created. */
+  const volatile sig_atomic_t *interrupted;
 } pp_play_opts_t;
 
 /* What a play or a down did, in the order it did it, for the caller to print. */
@@ -31,7 +35,9 @@ typedef enum
   PP_PLAY_CREATED,   /* and started, unless the play said --start=false */
   PP_PLAY_REPLACED,  /* a pod or Job of the same name, changed, was replaced (and the new one started) */
   PP_PLAY_UNCHANGED, /* left alone: nothing of it changed */
-  PP_PLAY_REMOVED,   /* by a down, or by a play whose files no longer hold it (`from` names the file) */
+  PP_PLAY_RECREATED, /* the same as the file says, but not running as it says (an interrupted play, a monitor
+                        killed, a pod stopped): made again */
+  PP_PLAY_REMOVED,   /* by a down, or by a play (`why` says why) */
 } pp_play_action_t;
 
 typedef struct
@@ -45,7 +51,7 @@ typedef struct
   pp_play_action_t action;
   char *name;
   char *id;            /* a pod's */
-  char *from;          /* PP_PLAY_REMOVED by a play: the file that no longer holds it */
+  char *why;           /* PP_PLAY_REMOVED by a play: "no longer in FILE", "left over from an interrupted play" */
   pp_play_ctr_t *ctrs; /* a pod's containers */
   size_t n_ctrs;
   int64_t completions, parallelism, backoff_limit, deadline; /* a Job's */

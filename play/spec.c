@@ -6,8 +6,10 @@
 #include "runtime/pod.h"
 #include "runtime/probe.h"
 #include "runtime/rootfs.h"
+#include "runtime/user.h"
 #include "schema/checks.h"
 
+#include <fcntl.h>
 #include <math.h>
 #include <string.h>
 #include <unistd.h>
@@ -139,14 +141,25 @@ ctr_argv_env (const pp_play_objects_t *objs, const pp_pod_plan_t *p, const pp_ct
   return 0;
 }
 
+/* The container's root, where its own /etc/passwd and /etc/group are read (never by a joined path). */
+static int
+open_root (const ctr_spec_t *s, pp_error_t *err)
+{
+  int fd = open (s->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  return fd < 0 ? pp_error_make (err, errno, "%s: open the root filesystem", s->where) : fd;
+}
+
 /* The user: the image's, runAsUser and runAsGroup over it; runAsNonRoot enforced as the kubelet does, on the user
    the container would run as. */
 static int
 ctr_user (const pp_pod_plan_t *p, const pp_ctr_plan_t *c, ctr_spec_t *s, pp_error_t *err)
 {
   json_t *cfg = json_object_get (c->image.config, "config");
-  if (pp_bundle_user (s->rootfs, json_string_value (json_object_get (cfg, "User")), &s->uid, &s->gid, err) < 0)
+  cleanup_close int root = open_root (s, err);
+  if (root < 0)
     return -1;
+  if (pp_user_resolve (root, json_string_value (json_object_get (cfg, "User")), &s->uid, &s->gid, err) < 0)
+    return pp_error_wrap (err, "%s", s->where);
   const pp_node_t *psc = pp_node_get (p->spec, "securityContext"), *sc = pp_node_get (c->node, "securityContext");
   int64_t v;
   if (pp_plan_int (sc, "runAsUser", &v) || pp_plan_int (psc, "runAsUser", &v))
@@ -164,7 +177,7 @@ ctr_user (const pp_pod_plan_t *p, const pp_ctr_plan_t *c, ctr_spec_t *s, pp_erro
 
 /* seccompProfile: the container's, else the pod's; RuntimeDefault when neither says. */
 static void
-ctr_seccomp (const pp_pod_plan_t *p, const pp_node_t *sc, const pp_node_t *psc, ctr_spec_t *s)
+ctr_seccomp (const pp_node_t *sc, const pp_node_t *psc, ctr_spec_t *s)
 {
   const pp_node_t *sp = pp_node_get (sc, "seccompProfile") ?: pp_node_get (psc, "seccompProfile");
   const char *sp_type = pp_plan_str (sp, "type") ?: "RuntimeDefault";
@@ -173,9 +186,8 @@ ctr_seccomp (const pp_pod_plan_t *p, const pp_node_t *sc, const pp_node_t *psc, 
     s->seccomp = PP_SECCOMP_UNCONFINED;
   else if (strcmp (sp_type, "Localhost") == 0)
     {
-      /* A kubelet reads it under its seccomp root; here it is taken from the manifest's folder. */
-      const char *lp = pp_plan_str (sp, "localhostProfile") ?: "";
-      s->seccomp_file = lp[0] == '/' ? xstrdup (lp) : xasprintf ("%s/%s", p->dir, lp);
+      /* A kubelet reads it under its seccomp root; here it is read beneath the manifest's folder. */
+      s->seccomp_file = xstrdup (pp_plan_str (sp, "localhostProfile") ?: "");
       s->seccomp = PP_SECCOMP_LOCALHOST;
     }
 }
@@ -183,8 +195,8 @@ ctr_seccomp (const pp_pod_plan_t *p, const pp_node_t *sc, const pp_node_t *psc, 
 /* supplementalGroups, fsGroup (which owns the pod's volumes: every container is in it), and with
    supplementalGroupsPolicy Merge (the default) the groups the image's /etc/group puts the user in as well;
    Strict: only those the pod names. */
-static void
-ctr_groups (const pp_node_t *psc, ctr_spec_t *s)
+static int
+ctr_groups (const pp_node_t *psc, ctr_spec_t *s, pp_error_t *err)
 {
   const pp_node_t *sg = pp_node_get (psc, "supplementalGroups");
   int64_t v;
@@ -195,9 +207,12 @@ ctr_groups (const pp_node_t *psc, ctr_spec_t *s)
   if (pp_plan_int (psc, "fsGroup", &v) && s->n_groups < PP_N_ELEMENTS (s->groups))
     s->groups[s->n_groups++] = (uint32_t)v;
   if (strcmp (pp_plan_str (psc, "supplementalGroupsPolicy") ?: "Merge", "Strict") == 0)
-    return;
+    return 0;
   uint32_t more[32];
-  size_t n_more = pp_bundle_user_groups (s->rootfs, s->uid, s->gid, more, PP_N_ELEMENTS (more));
+  size_t n_more;
+  cleanup_close int root = open_root (s, err);
+  if (root < 0 || pp_user_groups (root, s->uid, s->gid, more, PP_N_ELEMENTS (more), &n_more, err) < 0)
+    return root < 0 ? -1 : pp_error_wrap (err, "%s", s->where);
   for (size_t j = 0; j < n_more && s->n_groups < PP_N_ELEMENTS (s->groups); j++)
     {
       bool seen = false;
@@ -206,6 +221,7 @@ ctr_groups (const pp_node_t *psc, ctr_spec_t *s)
       if (!seen)
         s->groups[s->n_groups++] = more[j];
     }
+  return 0;
 }
 
 /* The pod's namespaces the container joins.  The pod's user namespace first: the runtime joins it before the
@@ -315,6 +331,7 @@ ctr_write (const pp_pod_plan_t *p, const pp_ctr_plan_t *c, ctr_spec_t *s, pp_err
     .n_mounts = s->n_mounts,
     .seccomp = s->seccomp,
     .seccomp_profile = s->seccomp_file,
+    .seccomp_profile_dir = p->dir,
     .seccomp_cache = s->seccomp_cache,
     .sysctls = s->sysctls,
     .n_sysctls = s->n_sysctls,
@@ -323,8 +340,8 @@ ctr_write (const pp_pod_plan_t *p, const pp_ctr_plan_t *c, ctr_spec_t *s, pp_err
   };
   pp_annotations_ctr_t actr = { 0 };
   int ret = pp_annotations_container (p->node, p->meta, p->spec, c->node, p->dir, &bs, &actr, err);
-  if (ret == 0)
-    ret = pp_bundle_write (s->dir, &bs, err);
+  if (ret == 0 && pp_bundle_write (s->dir, &bs, err) < 0)
+    ret = pp_error_wrap (err, "%s", s->where);
   pp_annotations_ctr_free (&actr);
   return ret;
 }
@@ -346,8 +363,11 @@ pp_spec_write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pp
     ret = ctr_user (p, c, &s, err);
   if (ret == 0)
     {
-      ctr_seccomp (p, sc, psc, &s);
-      ctr_groups (psc, &s);
+      ctr_seccomp (sc, psc, &s);
+      ret = ctr_groups (psc, &s, err);
+    }
+  if (ret == 0)
+    {
       ctr_namespaces (p, &s);
       ctr_sysctls (psc, &s);
       ret = ctr_mounts (p, c, &s, err);

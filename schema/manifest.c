@@ -335,32 +335,60 @@ pp_docs_free (pp_docs_t *docs)
   memset (docs, 0, sizeof *docs);
 }
 
-int
-pp_manifest_load (pp_context_t *ctx, char *const *paths, size_t n, const pp_validate_opts_t *opts,
-                  pp_diags_t *diags, pp_docs_t *docs, pp_error_t *err)
+void
+pp_inputs_close (pp_inputs_t *inputs)
 {
+  for (size_t i = 0; i < inputs->n; i++)
+    pp_input_close (&inputs->v[i]);
+  free (inputs->v);
+  memset (inputs, 0, sizeof *inputs);
+}
+
+int
+pp_manifest_load_each (pp_context_t *ctx, char *const *paths, size_t n, const pp_validate_opts_t *opts,
+                       pp_diags_t *diags, pp_doc_fn fn, void *arg, pp_inputs_t *inputs, pp_error_t *err)
+{
+  inputs->v = xzalloc ((n + 1) * sizeof *inputs->v);
   for (size_t i = 0; i < n; i++)
     {
-      pp_input_t in;
-      if (pp_input_open (paths[i], &in, err) < 0)
+      pp_input_t *in = &inputs->v[inputs->n];
+      if (pp_input_open (paths[i], in, err) < 0)
         {
-          pp_input_close (&in);
+          pp_input_close (in);
           return -1;
         }
-      pp_debug (ctx, "loading %s (%zu bytes)", paths[i], in.len);
-      const char *display = strcmp (in.name, "-") == 0 ? "<stdin>" : in.name;
+      inputs->n++;
+      pp_debug (ctx, "loading %s (%zu bytes)", paths[i], in->len);
+      const char *display = strcmp (in->name, "-") == 0 ? "<stdin>" : in->name;
       size_t objects = 0, errors = diags->errors;
-      pp_loader_t *l = pp_loader_new (display, in.data, in.len, diags);
+      pp_loader_t *l = pp_loader_new (display, in->data, in->len, diags);
       pp_doc_t *doc;
       while (pp_loader_next (l, &doc) > 0)
         {
           objects += pp_validate_doc (doc, opts, diags);
-          docs->v = xrealloc (docs->v, (docs->n + 1) * sizeof (pp_doc_t *));
-          docs->v[docs->n++] = doc;
+          fn (arg, doc, i);
         }
       pp_loader_free (l);
-      no_object_check (diags, &in, display, objects, errors);
-      pp_input_close (&in);
+      no_object_check (diags, in, display, objects, errors);
     }
   return 0;
+}
+
+static void
+keep_doc (void *arg, pp_doc_t *doc, size_t input)
+{
+  pp_docs_t *docs = arg;
+  (void) input;
+  docs->v = xrealloc (docs->v, (docs->n + 1) * sizeof (pp_doc_t *));
+  docs->v[docs->n++] = doc;
+}
+
+int
+pp_manifest_load (pp_context_t *ctx, char *const *paths, size_t n, const pp_validate_opts_t *opts,
+                  pp_diags_t *diags, pp_docs_t *docs, pp_error_t *err)
+{
+  pp_inputs_t inputs = { 0 };
+  int ret = pp_manifest_load_each (ctx, paths, n, opts, diags, keep_doc, docs, &inputs, err);
+  pp_inputs_close (&inputs);
+  return ret;
 }

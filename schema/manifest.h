@@ -45,4 +45,18 @@ int pp_manifest_load (pp_context_t *ctx, char *const *paths, size_t n, const pp_
                       pp_diags_t *diags, pp_docs_t *docs, pp_error_t *err);
 void pp_docs_free (pp_docs_t *docs);
 
+/* The inputs a load read, open (mapped or in memory) for the caller to read again. */
+typedef struct
+{
+  pp_input_t *v;
+  size_t n;
+} pp_inputs_t;
+void pp_inputs_close (pp_inputs_t *inputs);
+
+/* Each document as it is loaded and validated, handed to `fn`, which owns it (`input` is its file's index in
+   `inputs`): a caller that keeps only some documents, or a part of each, holds far less than all of them. */
+typedef void (*pp_doc_fn) (void *arg, pp_doc_t *doc, size_t input);
+int pp_manifest_load_each (pp_context_t *ctx, char *const *paths, size_t n, const pp_validate_opts_t *opts,
+                           pp_diags_t *diags, pp_doc_fn fn, void *arg, pp_inputs_t *inputs, pp_error_t *err);
+
 #endif

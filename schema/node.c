@@ -12,6 +12,7 @@ struct pp_arena_chunk
   _Alignas (16) unsigned char data[];
 };
 
+#define ARENA_FIRST 512
 #define ARENA_CHUNK (64 * 1024)
 
 void *
@@ -20,10 +21,13 @@ pp_arena_alloc (pp_arena_t *a, size_t size)
   size = (size + 15) & ~(size_t) 15;
   if (a->head == NULL || a->used + size > a->size)
     {
-      size_t csize = size > ARENA_CHUNK / 4 ? size : ARENA_CHUNK;
+      /* A document's first chunk is small, each next one twice the last up to 64 KiB: `kube play` keeps every
+         document, most are a few hundred bytes, and a 64 KiB chunk each took 4 GB for 700,000 ConfigMaps. */
+      size_t next = a->head == NULL ? ARENA_FIRST : a->size < ARENA_CHUNK / 2 ? a->size * 2 : ARENA_CHUNK;
+      size_t csize = size > next / 4 ? size : next;
       pp_arena_chunk_t *c = xmalloc (sizeof *c + csize);
       c->size = csize;
-      if (a->head && size > ARENA_CHUNK / 4)
+      if (a->head && size > next / 4)
         {
           /* A big block gets a chunk of its own behind the current one, so the current one keeps filling. */
           c->next = a->head->next;

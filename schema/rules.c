@@ -295,6 +295,11 @@ check_security (pp_vctx_t *v, const pp_node_t *sc)
   else if (type && strcmp (type, "Localhost") != 0 && profile)
     AT (v, "seccompProfile.localhostProfile", get (sp, "localhostProfile"),
         "may only be set when type is Localhost");
+  /* A path below the profiles' folder, as the API server requires (validateLocalhostProfile): play reads it
+     beneath the manifest's folder, never an absolute path or one that climbs out. */
+  else if (profile && pp_check_path (profile, true))
+    AT (v, "seccompProfile.localhostProfile", get (sp, "localhostProfile"), "invalid value \"%s\": %s", profile,
+        pp_check_path (profile, true));
 }
 
 static void

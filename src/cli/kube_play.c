@@ -14,6 +14,8 @@ pod_action (const pp_play_item_t *it, bool started)
       return "unchanged";
     case PP_PLAY_REPLACED:
       return started ? "replaced and started" : "replaced";
+    case PP_PLAY_RECREATED:
+      return started ? "recreated and started" : "recreated";
     case PP_PLAY_REMOVED:
       return "removed";
     default:
@@ -28,13 +30,15 @@ job_action (const pp_play_item_t *it, bool started)
     return it->action == PP_PLAY_REMOVED ? "removed" : "unchanged";
   if (!started)
     return "not started (--start=false)";
-  return it->action == PP_PLAY_REPLACED ? "replaced and started" : "started";
+  return it->action == PP_PLAY_REPLACED    ? "replaced and started"
+         : it->action == PP_PLAY_RECREATED ? "recreated and started"
+                                           : "started";
 }
 
 static void
 print_item (FILE *out, const pp_play_item_t *it, bool started)
 {
-  cleanup_free char *from = it->from ? xasprintf (" (no longer in %s)", it->from) : xstrdup ("");
+  cleanup_free char *why = it->why ? xasprintf (" (%s)", it->why) : xstrdup ("");
   switch (it->kind)
     {
     case PP_PLAY_VOLUME:
@@ -42,13 +46,13 @@ print_item (FILE *out, const pp_play_item_t *it, bool started)
       return;
     case PP_PLAY_POD:
       if (it->action == PP_PLAY_REMOVED)
-        fprintf (out, "pod/%s %.12s removed%s\n", it->name, it->id, from);
+        fprintf (out, "pod/%s %.12s removed%s\n", it->name, it->id, why);
       else
         fprintf (out, "pod/%s %.12s %s (%zu container%s)\n", it->name, it->id ?: "", pod_action (it, started),
                  it->n_ctrs, it->n_ctrs == 1 ? "" : "s");
       return;
     case PP_PLAY_JOB:
-      fprintf (out, "job/%s %s%s", it->name, job_action (it, started), from);
+      fprintf (out, "job/%s %s%s", it->name, job_action (it, started), why);
       if (it->action != PP_PLAY_UNCHANGED && it->action != PP_PLAY_REMOVED && started)
         {
           if (it->completions > 0)
@@ -75,7 +79,7 @@ item_json (const pp_play_item_t *it, bool started)
   if (it->kind == PP_PLAY_JOB)
     return json_pack ("{s:s, s:s, s:I, s:I, s:I, s:s*}", "job", it->name, "action", job_action (it, started),
                       "completions", (json_int_t)it->completions, "parallelism", (json_int_t)it->parallelism,
-                      "backoffLimit", (json_int_t)it->backoff_limit, "from", it->from);
+                      "backoffLimit", (json_int_t)it->backoff_limit, "why", it->why);
   json_t *cs = json_array ();
   for (size_t j = 0; j < it->n_ctrs; j++)
     json_array_append_new (
@@ -88,7 +92,7 @@ item_json (const pp_play_item_t *it, bool started)
                     it->action == PP_PLAY_REMOVED ? "Removed"
                     : started                     ? "Running"
                                                   : "Created",
-                    "containers", cs, "from", it->from);
+                    "containers", cs, "why", it->why);
 }
 
 void
@@ -116,10 +120,10 @@ pp_cli_print_play (FILE *out, const pp_play_result_t *res, bool json)
 }
 
 void
-pp_cli_print_down (FILE *out, const pp_play_result_t *res, char *const *paths, size_t n_paths)
+pp_cli_print_down (FILE *out, const pp_play_result_t *res, char *const *paths, size_t n_paths, bool ok)
 {
   for (size_t i = 0; i < res->n; i++)
     print_item (out, &res->v[i], false);
-  if (res->n == 0)
+  if (res->n == 0 && ok)
     fprintf (out, "no pods from %s\n", n_paths == 1 ? paths[0] : "these files");
 }

@@ -33,7 +33,7 @@ pp_cmd_kube_down (pp_cli_t *cli, int argc, char **argv)
   pp_error_t err = NULL;
   pp_play_result_t res = { 0 };
   int ret = pp_kube_down (cli->ctx, argv + optind, (size_t) (argc - optind), force, &res, &err);
-  pp_cli_print_down (stdout, &res, argv + optind, (size_t) (argc - optind));
+  pp_cli_print_down (stdout, &res, argv + optind, (size_t) (argc - optind), ret == 0);
   pp_play_result_release (&res);
   if (ret < 0)
     return pp_cli_fail (&err);
@@ -931,8 +931,7 @@ static volatile sig_atomic_t interrupted;
 static void
 on_interrupt (int sig)
 {
-  (void) sig;
-  interrupted = 1;
+  interrupted = sig;
 }
 
 typedef struct
@@ -978,9 +977,6 @@ play_running (pp_log_set_t *s, void *data, pp_error_t *err)
 static int
 play_wait (pp_cli_t *cli, char **paths, size_t n_paths, pp_error_t *err)
 {
-  struct sigaction sa = { .sa_handler = on_interrupt };
-  sigaction (SIGINT, &sa, NULL);
-  sigaction (SIGTERM, &sa, NULL);
   play_watch_t pw = { cli->ctx, paths, xzalloc ((n_paths + 1) * sizeof (char *)), n_paths };
   for (size_t k = 0; k < n_paths; k++)
     {
@@ -996,7 +992,7 @@ play_wait (pp_cli_t *cli, char **paths, size_t n_paths, pp_error_t *err)
     return -1;
   pp_play_result_t res = { 0 };
   ret = pp_kube_down (cli->ctx, paths, n_paths, false, &res, err);
-  pp_cli_print_down (stdout, &res, paths, n_paths);
+  pp_cli_print_down (stdout, &res, paths, n_paths, ret == 0);
   pp_play_result_release (&res);
   return ret;
 }
@@ -1059,6 +1055,12 @@ pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv)
   if (pp_manifest_expand ((const char *const *) argv + optind, (size_t) (argc - optind), false, &paths, &n, &err)
       < 0)
     return pp_cli_fail (&err);
+  /* Ctrl-C, SIGTERM or a hang-up fails the play, which removes what it made; with --wait they end the wait. */
+  struct sigaction sa = { .sa_handler = on_interrupt };
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  sigaction (SIGHUP, &sa, NULL);
+  po.interrupted = &interrupted;
   pp_diags_t diags = { 0 };
   pp_play_result_t res = { 0 };
   int ret = pp_kube_play (cli->ctx, paths, n, &po, &diags, &res, &err);

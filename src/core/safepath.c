@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -31,27 +32,56 @@ pp_open_at (int dirfd, const char *path, pp_resolve_t how, int flags, mode_t mod
 }
 
 int
+pp_open_regular_at (int dirfd, const char *path, pp_resolve_t how, const char *what, struct stat *st, pp_error_t *err)
+{
+  /* Looked at through an O_PATH descriptor first: opening a device for reading can act on it (a watchdog, a
+     tape), and a FIFO would block; only a regular file is then opened for reading, through that descriptor, so
+     what is read is what was looked at. */
+  cleanup_close int pfd = pp_open_at (dirfd, path, how, O_PATH | O_NOFOLLOW, 0);
+  if (pfd < 0 && errno == EXDEV)
+    return pp_error_make (err, 0, "%s is out of the folder it must be in", what);
+  if (pfd < 0 && errno == ELOOP && how == PP_RESOLVE_BENEATH)
+    return pp_error_make (err, 0, "%s is reached through a symbolic link, which is not followed", what);
+  if (pfd < 0)
+    return pp_error_make (err, errno, "open %s", what);
+  if (fstat (pfd, st) < 0)
+    return pp_error_make (err, errno, "stat %s", what);
+  if (S_ISLNK (st->st_mode))
+    return pp_error_make (err, 0, "%s is a symbolic link, which is not followed", what);
+  if (!S_ISREG (st->st_mode))
+    return pp_error_make (err, 0, "%s is not a regular file", what);
+  char proc[64];
+  snprintf (proc, sizeof proc, "/proc/self/fd/%d", pfd);
+  int fd = open (proc, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0)
+    return pp_error_make (err, errno, "open %s", what);
+  return fd;
+}
+
+int
 pp_read_file_at (int dirfd, const char *path, pp_resolve_t how, size_t max, const char *what, char **data, size_t *len,
                  pp_error_t *err)
 {
   *data = NULL;
   *len = 0;
-  cleanup_close int fd = pp_open_at (dirfd, path, how, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0);
-  if (fd < 0)
-    return pp_error_make (err, errno, "open %s", what);
   struct stat st;
-  if (fstat (fd, &st) < 0)
-    return pp_error_make (err, errno, "stat %s", what);
-  if (!S_ISREG (st.st_mode))
-    return pp_error_make (err, 0, "%s is not a regular file", what);
+  cleanup_close int fd = pp_open_regular_at (dirfd, path, how, what, &st, err);
+  if (fd < 0)
+    return -1;
   if ((uint64_t)st.st_size > max)
     return pp_error_make (err, 0, "%s is larger than %zu bytes", what, max);
-  /* The size may change under us (a running container writes it): read up to max + 1 and judge what came. */
-  cleanup_free char *buf = xmalloc (max + 2);
-  size_t got = 0;
+  /* The size may change under us (a running container writes it): the buffer starts at the size seen and grows
+     as more comes, up to max + 1 bytes, and what came is judged. */
+  size_t cap = (size_t)st.st_size + 1, got = 0;
+  cleanup_free char *buf = xmalloc (cap + 1);
   for (;;)
     {
-      ssize_t r = PP_RETRY (read (fd, buf + got, max + 1 - got));
+      if (got == cap)
+        {
+          cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+          buf = xrealloc (buf, cap + 1);
+        }
+      ssize_t r = PP_RETRY (read (fd, buf + got, cap - got));
       if (r < 0)
         return pp_error_make (err, errno, "read %s", what);
       if (r == 0)

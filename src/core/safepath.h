@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* How a path below a directory descriptor is resolved. */
@@ -25,11 +26,15 @@ typedef enum
    the path goes through a symlink or out of the root, ENOSYS without openat2). */
 int pp_open_at (int dirfd, const char *path, pp_resolve_t how, int flags, mode_t mode);
 
+/* Opens a regular file inside a root for reading: resolved as `how` says, the last component not a symlink
+   (O_NOFOLLOW), and anything but a regular file refused before it is opened for reading (a FIFO cannot hang the
+   caller, nor a device act).  The descriptor, its stat in *st; -1 with err set (`what` names the file). */
+int pp_open_regular_at (int dirfd, const char *path, pp_resolve_t how, const char *what, struct stat *st,
+                        pp_error_t *err);
+
 /* Reads a regular file inside a root, as a lookup of the container's own files (/etc/passwd, /etc/group) must:
-   resolved as `how` says, the last component not a symlink (O_NOFOLLOW), opened non-blocking so that a FIFO
-   cannot hang the caller, anything but a regular file refused, and at most `max` bytes (a larger file is an
-   error, not a truncation).  *data (NUL-terminated, freed by the caller) and *len on success.  `what` names the
-   file in errors ("the container's /etc/passwd"). */
+   opened as pp_open_regular_at does, and at most `max` bytes (a larger file is an error, not a truncation).  *data (NUL-terminated, freed by the caller) and *len on success.  `what`
+   names the file in errors ("the container's /etc/passwd"). */
 int pp_read_file_at (int dirfd, const char *path, pp_resolve_t how, size_t max, const char *what, char **data,
                      size_t *len, pp_error_t *err);
 

@@ -53,24 +53,22 @@ pp_digest_valid (const char *digest, const char **hex)
 }
 
 int
-pp_digest_file (int dirfd, const char *path, char out[72], pp_error_t *err)
+pp_digest_fd (int fd, char out[72], pp_error_t *err)
 {
-  cleanup_close int fd = openat (dirfd, path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return pp_error_make (err, errno, "open `%s`", path);
   pp_sha256_t *h = pp_sha256_new ();
   char buf[65536];
-  for (;;)
+  for (off_t off = 0;;)
     {
-      ssize_t r = PP_RETRY (read (fd, buf, sizeof buf));
+      ssize_t r = PP_RETRY (pread (fd, buf, sizeof buf, off));
       if (r < 0)
         {
           pp_sha256_finish (h, out);
-          return pp_error_make (err, errno, "read `%s`", path);
+          return pp_error_make (err, errno, "read");
         }
       if (r == 0)
         break;
       pp_sha256_update (h, buf, (size_t) r);
+      off += r;
     }
   pp_sha256_finish (h, out);
   return 0;

@@ -16,7 +16,7 @@ void pp_sha256_finish (pp_sha256_t *h, char out[72]);
 
 /* Whether `digest` is "sha256:" and 64 lowercase hex digits; its hex part in *hex. */
 bool pp_digest_valid (const char *digest, const char **hex);
-/* The digest of a whole file. */
-int pp_digest_file (int dirfd, const char *path, char out[72], pp_error_t *err);
+/* The digest of the whole file open at `fd` (read from its start; its offset is left as it is). */
+int pp_digest_fd (int fd, char out[72], pp_error_t *err);
 
 #endif

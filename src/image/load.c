@@ -1,6 +1,8 @@
 /* `podplay load`: images from OCI layouts, oci-archives and docker-archives into the store, every byte verified. */
 #include "image/load.h"
+#include "core/safepath.h"
 #include "image/digest.h"
+#include "image/manifest.h"
 #include "image/ref.h"
 #include "image/unpack.h"
 
@@ -8,14 +10,6 @@
 #include <libgen.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
-
-#define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
-#define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
-#define MT_DOCKER_LIST "application/vnd.docker.distribution.manifest.list.v2+json"
-#define MT_DOCKER_MANIFEST "application/vnd.docker.distribution.manifest.v2+json"
-#define MT_OCI_LAYER "application/vnd.oci.image.layer.v1.tar"
-#define REF_NAME "org.opencontainers.image.ref.name"
 
 typedef struct
 {
@@ -45,82 +39,12 @@ pp_load_result_release (pp_load_result_t *r)
   r->n = 0;
 }
 
-void
-pp_platform_of_machine (const char *machine, const char **arch, const char **variant)
+/* A small file of the source (`oci-layout`, `index.json`, `manifest.json`), never through a symlink or out of it. */
+static int
+read_at (int dirfd, const char *name, const char *source, char **data, size_t *len, pp_error_t *err)
 {
-  static const struct
-  {
-    const char *machine, *arch, *variant;
-  } names[] = {
-    { "x86_64", "amd64", "" },
-    { "amd64", "amd64", "" },
-    { "i386", "386", "" },
-    { "i486", "386", "" },
-    { "i586", "386", "" },
-    { "i686", "386", "" },
-    { "aarch64", "arm64", "" },
-    { "arm64", "arm64", "" },
-    { "armv8l", "arm", "v7" },
-    { "armv7l", "arm", "v7" },
-    { "armv7", "arm", "v7" },
-    { "armv6l", "arm", "v6" },
-    { "armv5tel", "arm", "v5" },
-    { "armv5tejl", "arm", "v5" },
-    { "ppc64le", "ppc64le", "" },
-    { "ppc64", "ppc64", "" },
-    { "s390x", "s390x", "" },
-    { "riscv64", "riscv64", "" },
-    { "loongarch64", "loong64", "" },
-    { "mips64", "mips64", "" },
-  };
-  for (size_t i = 0; i < PP_N_ELEMENTS (names); i++)
-    if (strcmp (machine, names[i].machine) == 0)
-      {
-        *arch = names[i].arch;
-        *variant = names[i].variant;
-        return;
-      }
-  *arch = machine;
-  *variant = "";
-}
-
-void
-pp_platform_describe (json_t *platform, pp_buf_t *list)
-{
-  const char *os = json_string_value (json_object_get (platform, "os"));
-  const char *arch = json_string_value (json_object_get (platform, "architecture"));
-  const char *variant = json_string_value (json_object_get (platform, "variant"));
-  pp_buf_printf (list, "%s%s/%s%s%s", list->len ? ", " : "", os ? os : "?", arch ? arch : "?", variant ? "/" : "",
-                 variant ? variant : "");
-}
-
-bool
-pp_platform_matches (json_t *platform, const char *os, const char *arch, const char *variant, bool exact_variant)
-{
-  const char *mos = json_string_value (json_object_get (platform, "os"));
-  const char *march = json_string_value (json_object_get (platform, "architecture"));
-  const char *mvar = json_string_value (json_object_get (platform, "variant"));
-  if (mos == NULL || march == NULL || strcmp (mos, os) != 0 || strcmp (march, arch) != 0)
-    return false;
-  if (*variant == '\0')
-    return true;
-  return mvar ? strcmp (mvar, variant) == 0 : !exact_variant;
-}
-
-static json_t *
-read_json_at (int dirfd, const char *name, const char *source, pp_error_t *err)
-{
-  cleanup_close int fd = openat (dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0)
-    {
-      pp_error_make (err, errno, "%s: `%s`", source, name);
-      return NULL;
-    }
-  json_error_t jerr;
-  json_t *j = json_loadfd (fd, JSON_REJECT_DUPLICATES, &jerr);
-  if (j == NULL)
-    pp_error_make (err, 0, "%s: `%s`: invalid JSON at %d:%d: %s", source, name, jerr.line, jerr.column, jerr.text);
-  return j;
+  cleanup_free char *what = xasprintf ("%s: `%s`", source, name);
+  return pp_read_file_at (dirfd, name, PP_RESOLVE_BENEATH, PP_MANIFEST_MAX, what, data, len, err);
 }
 
 /* Copies the blob `digest` from the source into the store, checked against its digest and size. */
@@ -130,69 +54,57 @@ copy_blob (import_t *im, const char *digest, int64_t size, pp_error_t *err)
   const char *hex;
   if (!pp_digest_valid (digest, &hex))
     return pp_error_make (err, 0, "%s: invalid digest `%s`", im->source, digest ? digest : "(none)");
-  cleanup_close int fd = openat (im->blobs_fd, hex, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  /* A regular file only: an archive may hold a FIFO, which would block the load, or a device. */
+  cleanup_free char *what = xasprintf ("%s: blob %s", im->source, digest);
+  struct stat st;
+  cleanup_close int fd = pp_open_regular_at (im->blobs_fd, hex, PP_RESOLVE_BENEATH, what, &st, err);
   if (fd < 0)
-    return pp_error_make (err, errno, "%s: blob %s", im->source, digest);
+    return -1;
   if (pp_store_put_blob (im->store, fd, digest, size, err) < 0)
     return pp_error_wrap (err, "%s", im->source);
   return 0;
 }
 
-static bool
-known_layer_type (const char *mt)
+/* The config of an image, parsed for its `n_layers` layers, from the store. */
+static json_t *
+read_config (import_t *im, const pp_descriptor_t *desc, size_t n_layers, pp_error_t *err)
 {
-  static const char *const types[] = {
-    MT_OCI_LAYER,
-    MT_OCI_LAYER "+gzip",
-    MT_OCI_LAYER "+zstd",
-    "application/vnd.docker.image.rootfs.diff.tar.gzip",
-    "application/vnd.docker.image.rootfs.diff.tar",
-  };
-  for (size_t i = 0; i < PP_N_ELEMENTS (types); i++)
-    if (strcmp (mt, types[i]) == 0)
-      return true;
-  return false;
+  cleanup_free char *data = NULL;
+  size_t len;
+  json_t *config = NULL;
+  if (copy_blob (im, desc->digest, desc->size, err) == 0
+      && pp_store_read_blob (im->store, desc->digest, PP_MANIFEST_MAX, &data, &len, err) == 0)
+    config = pp_image_config_parse (data, len, n_layers, err);
+  if (config == NULL)
+    pp_error_wrap (err, "%s: config %s", im->source, desc->digest);
+  return config;
 }
 
-/* Stores the layers and the record of one image whose manifest and config blobs are in the store already. */
+/* Stores the layers and the record of one image whose manifest is in the store already. */
 static int
-record_image (import_t *im, const char *manifest_digest, json_t *manifest, const char *name, pp_error_t *err)
+record_image (import_t *im, const char *manifest_digest, const pp_manifest_t *m, const char *name, pp_error_t *err)
 {
-  json_t *cdesc = json_object_get (manifest, "config");
-  const char *cdigest = json_string_value (json_object_get (cdesc, "digest"));
-  if (copy_blob (im, cdigest, json_integer_value (json_object_get (cdesc, "size")), err) < 0)
-    return -1;
-  json_t *config = pp_store_read_json (im->store, cdigest, err);
+  json_t *config = read_config (im, &m->config, m->n_layers, err);
   if (config == NULL)
     return -1;
-  json_t *layers = json_object_get (manifest, "layers");
   json_t *diff_ids = json_object_get (json_object_get (config, "rootfs"), "diff_ids");
-  size_t n = json_array_size (layers);
-  pp_image_t image = { .id = xstrdup (cdigest + 7), .digest = xstrdup (manifest_digest), .config = config };
+  pp_image_t image = { .id = xstrdup (m->config.digest + 7), .digest = xstrdup (manifest_digest), .config = config };
   int ret = 0;
-  if (n != json_array_size (diff_ids))
-    ret = pp_error_make (err, 0, "%s: the manifest has %zu layers, its config %zu diff_ids", im->source, n,
-                         json_array_size (diff_ids));
-  image.layers = xzalloc ((n + 1) * sizeof (pp_layer_t));
-  image.size = json_integer_value (json_object_get (cdesc, "size"));
-  for (size_t i = 0; ret == 0 && i < n; i++)
+  image.layers = xzalloc ((m->n_layers + 1) * sizeof (pp_layer_t));
+  image.size = m->config.size;
+  for (size_t i = 0; ret == 0 && i < m->n_layers; i++)
     {
-      json_t *l = json_array_get (layers, i);
-      const char *digest = json_string_value (json_object_get (l, "digest"));
-      const char *mt = json_string_value (json_object_get (l, "mediaType"));
-      int64_t size = json_integer_value (json_object_get (l, "size"));
+      const pp_descriptor_t *l = &m->layers[i];
       const char *diff_id = json_string_value (json_array_get (diff_ids, i));
-      if (mt == NULL || !known_layer_type (mt))
-        ret = pp_error_make (err, 0, "%s: layer %zu has an unknown media type `%s`", im->source, i, mt ? mt : "");
-      else if (copy_blob (im, digest, size, err) < 0)
+      if (copy_blob (im, l->digest, l->size, err) < 0)
         ret = -1;
-      else if (pp_store_unpack_layer (im->store, digest, diff_id, err) < 0)
+      else if (pp_store_unpack_layer (im->store, l->digest, diff_id, err) < 0)
         ret = pp_error_wrap (err, "%s", im->source);
       else
         {
-          image.layers[image.n_layers++] = (pp_layer_t){ .digest = xstrdup (digest), .diff_id = xstrdup (diff_id),
-                                                         .media_type = xstrdup (mt), .size = size };
-          image.size += size;
+          image.layers[image.n_layers++] = (pp_layer_t){ .digest = xstrdup (l->digest), .diff_id = xstrdup (diff_id),
+                                                         .media_type = xstrdup (l->media_type), .size = l->size };
+          image.size += l->size;
         }
     }
   if (ret == 0 && name)
@@ -225,116 +137,177 @@ image_name (import_t *im, const char *ref_name, pp_error_t *err)
   return name;
 }
 
-static int import_descriptor (import_t *im, json_t *desc, const char *name, pp_error_t *err);
+static int import_descriptor (import_t *im, const pp_descriptor_t *desc, const char *name, pp_error_t *err);
 
 /* An index or manifest list: the manifest for this machine's platform. */
 static int
-import_index (import_t *im, const char *digest, const char *name, pp_error_t *err)
+import_index (import_t *im, const char *digest, const pp_manifest_t *index, const char *name, pp_error_t *err)
 {
-  json_t *index = pp_store_read_json (im->store, digest, err);
-  if (index == NULL)
-    return -1;
-  struct utsname u;
-  const char *arch = "amd64", *variant = "";
-  if (uname (&u) == 0)
-    pp_platform_of_machine (u.machine, &arch, &variant);
-  json_t *manifests = json_object_get (index, "manifests"), *m;
-  size_t i;
+  char arch[72], variant[16];
+  pp_platform_host (arch, sizeof arch, variant, sizeof variant);
   int ret = 1;
   pp_buf_t have = { 0 };
-  json_array_foreach (manifests, i, m)
-  {
-    json_t *p = json_object_get (m, "platform");
-    pp_platform_describe (p, &have);
-    if (ret == 1 && pp_platform_matches (p, "linux", arch, variant, false))
-      ret = import_descriptor (im, m, name, err);
-  }
+  for (size_t i = 0; i < index->n_manifests; i++)
+    {
+      const pp_descriptor_t *m = &index->manifests[i];
+      pp_platform_describe (m, &have);
+      if (ret == 1 && pp_platform_matches (m, "linux", arch, variant, false))
+        ret = import_descriptor (im, m, name, err);
+    }
   if (ret == 1)
     ret = pp_error_make (err, 0, "%s: image %s has no linux/%s%s%s variant (it has %s)", im->source, digest, arch,
                          *variant ? "/" : "", variant, have.len ? have.data : "none");
   pp_buf_free (&have);
-  json_decref (index);
   return ret;
 }
 
-pp_manifest_kind_t
-pp_manifest_kind (json_t *manifest, const char *descriptor_type, const char **type)
-{
-  const char *own = json_string_value (json_object_get (manifest, "mediaType"));
-  const char *t = own ? own : descriptor_type;
-  *type = t ? t : "(none)";
-  if (t == NULL)
-    return json_object_get (manifest, "manifests") ? PP_MANIFEST_INDEX : PP_MANIFEST_IMAGE;
-  if (strcmp (t, MT_OCI_INDEX) == 0 || strcmp (t, MT_DOCKER_LIST) == 0)
-    return PP_MANIFEST_INDEX;
-  if (strcmp (t, MT_OCI_MANIFEST) == 0 || strcmp (t, MT_DOCKER_MANIFEST) == 0)
-    return PP_MANIFEST_IMAGE;
-  return PP_MANIFEST_UNKNOWN;
-}
-
+/* The manifest or index a descriptor names, copied into the store, then imported. */
 static int
-import_descriptor (import_t *im, json_t *desc, const char *name, pp_error_t *err)
+import_descriptor (import_t *im, const pp_descriptor_t *desc, const char *name, pp_error_t *err)
 {
-  const char *digest = json_string_value (json_object_get (desc, "digest"));
-  const char *mt = json_string_value (json_object_get (desc, "mediaType"));
-  if (copy_blob (im, digest, json_integer_value (json_object_get (desc, "size")), err) < 0)
+  cleanup_free char *data = NULL;
+  size_t len;
+  pp_manifest_t m;
+  if (copy_blob (im, desc->digest, desc->size, err) < 0
+      || pp_store_read_blob (im->store, desc->digest, PP_MANIFEST_MAX, &data, &len, err) < 0)
     return -1;
-  if (mt && (strcmp (mt, MT_OCI_INDEX) == 0 || strcmp (mt, MT_DOCKER_LIST) == 0))
-    return import_index (im, digest, name, err);
-  json_t *manifest = pp_store_read_json (im->store, digest, err);
-  if (manifest == NULL)
-    return -1;
-  const char *type;
-  int ret;
-  switch (pp_manifest_kind (manifest, mt, &type))
-    {
-    case PP_MANIFEST_INDEX:
-      ret = import_index (im, digest, name, err);
-      break;
-    case PP_MANIFEST_IMAGE:
-      ret = record_image (im, digest, manifest, name, err);
-      break;
-    default:
-      ret = pp_error_make (err, 0, "%s: manifest %s has an unknown media type `%s`", im->source, digest, type);
-    }
-  json_decref (manifest);
+  if (pp_manifest_parse (data, len, desc->media_type, &m, err) < 0)
+    return pp_error_wrap (err, "%s: manifest %s", im->source, desc->digest);
+  int ret = m.kind == PP_MANIFEST_INDEX ? import_index (im, desc->digest, &m, name, err)
+                                        : record_image (im, desc->digest, &m, name, err);
+  pp_manifest_release (&m);
   return ret;
+}
+
+/* The layout's index.json, which must be an index, after its oci-layout file. */
+static int
+read_layout_index (import_t *im, int dirfd, pp_manifest_t *index, pp_error_t *err)
+{
+  cleanup_free char *layout = NULL;
+  cleanup_free char *data = NULL;
+  size_t len;
+  json_t *j = read_at (dirfd, "oci-layout", im->source, &layout, &len, err) < 0 ? NULL : json_loadb (layout, len, 0, NULL);
+  if (!json_is_object (j))
+    {
+      json_decref (j);
+      return *err ? pp_error_wrap (err, "not an OCI layout")
+                  : pp_error_make (err, 0, "%s: `oci-layout` is not a JSON object: not an OCI layout", im->source);
+    }
+  json_decref (j);
+  if (read_at (dirfd, "index.json", im->source, &data, &len, err) < 0)
+    return -1;
+  if (pp_manifest_parse (data, len, PP_MT_OCI_INDEX, index, err) < 0)
+    return pp_error_wrap (err, "%s: `index.json`", im->source);
+  if (index->kind == PP_MANIFEST_INDEX)
+    return 0;
+  pp_manifest_release (index);
+  return pp_error_make (err, 0, "%s: `index.json` is not an image index", im->source);
 }
 
 static int
 import_layout (import_t *im, int dirfd, const char *tag, pp_error_t *err)
 {
-  json_t *layout = read_json_at (dirfd, "oci-layout", im->source, err);
-  if (layout == NULL)
-    return pp_error_wrap (err, "not an OCI layout");
-  json_decref (layout);
-  json_t *index = read_json_at (dirfd, "index.json", im->source, err);
-  if (index == NULL)
+  pp_manifest_t index;
+  if (read_layout_index (im, dirfd, &index, err) < 0)
     return -1;
-  cleanup_close int blobs = openat (dirfd, "blobs/sha256", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  cleanup_close int blobs = pp_open_at (dirfd, "blobs/sha256", PP_RESOLVE_BENEATH, O_RDONLY | O_DIRECTORY, 0);
   im->blobs_fd = blobs;
   int ret = 0;
-  size_t loaded = 0, i;
-  json_t *m;
+  size_t loaded = 0;
   if (blobs < 0)
     ret = pp_error_make (err, errno, "%s: blobs/sha256", im->source);
-  json_array_foreach (json_object_get (index, "manifests"), i, m)
-  {
-    if (ret < 0)
-      break;
-    const char *ref = json_string_value (json_object_get (json_object_get (m, "annotations"), REF_NAME));
-    if (tag && (ref == NULL || strcmp (ref, tag) != 0))
-      continue;
-    cleanup_free char *name = image_name (im, ref, err);
-    if (ref && name == NULL)
-      ret = -1;
-    else
-      ret = import_descriptor (im, m, name, err);
-    loaded++;
-  }
+  for (size_t i = 0; ret == 0 && i < index.n_manifests; i++)
+    {
+      const char *ref = index.manifests[i].ref_name;
+      if (tag && (ref == NULL || strcmp (ref, tag) != 0))
+        continue;
+      cleanup_free char *name = image_name (im, ref, err);
+      ret = ref && *ref && name == NULL ? -1 : import_descriptor (im, &index.manifests[i], name, err);
+      loaded++;
+    }
   if (ret == 0 && loaded == 0)
     ret = pp_error_make (err, 0, "%s: no image%s%s in the layout", im->source, tag ? " tagged " : "", tag ? tag : "");
-  json_decref (index);
+  pp_manifest_release (&index);
+  return ret;
+}
+
+/* A file that a docker-archive's manifest.json names, beneath the archive and a regular file, into the store; its
+   digest and size. */
+static int
+put_member (import_t *im, int dirfd, const char *path, const char *what, char digest[72], int64_t *size,
+            pp_error_t *err)
+{
+  if (path == NULL)
+    return pp_error_make (err, 0, "%s: manifest.json names no %s", im->source, what);
+  cleanup_free char *desc = xasprintf ("%s: %s `%s`", im->source, what, path);
+  struct stat st;
+  cleanup_close int fd = pp_open_regular_at (dirfd, path, PP_RESOLVE_BENEATH, desc, &st, err);
+  if (fd < 0 || pp_digest_fd (fd, digest, err) < 0 || pp_store_put_blob (im->store, fd, digest, st.st_size, err) < 0)
+    return fd < 0 ? -1 : pp_error_wrap (err, "%s", desc);
+  *size = st.st_size;
+  return 0;
+}
+
+/* An OCI manifest of its own for an image of a docker-archive (so that it can be pushed and inspected like any
+   other), its config and layers put into the store. */
+static char *
+docker_manifest (import_t *im, int dirfd, json_t *entry, pp_error_t *err)
+{
+  char cdigest[72];
+  int64_t csize;
+  if (put_member (im, dirfd, json_string_value (json_object_get (entry, "Config")), "config", cdigest, &csize, err) < 0)
+    return NULL;
+  json_t *ldescs = json_array ();
+  json_t *manifest = json_pack ("{s:i, s:s, s:{s:s, s:s, s:I}, s:o}", "schemaVersion", 2, "mediaType",
+                                PP_MT_OCI_MANIFEST, "config", "mediaType", "application/vnd.oci.image.config.v1+json",
+                                "digest", cdigest, "size", (json_int_t) csize, "layers", ldescs);
+  size_t j;
+  json_t *l;
+  json_array_foreach (json_object_get (entry, "Layers"), j, l)
+  {
+    char ldigest[72];
+    int64_t lsize;
+    if (put_member (im, dirfd, json_string_value (l), "layer", ldigest, &lsize, err) < 0)
+      {
+        json_decref (manifest);
+        return NULL;
+      }
+    json_array_append_new (ldescs, json_pack ("{s:s, s:s, s:I}", "mediaType", PP_MT_OCI_LAYER, "digest", ldigest,
+                                              "size", (json_int_t) lsize));
+  }
+  char *text = json_dumps (manifest, JSON_COMPACT | JSON_PRESERVE_ORDER);
+  json_decref (manifest);
+  return text;
+}
+
+/* Records the image of a docker-archive's manifest `text` under each of its tags, or none. */
+static int
+docker_record (import_t *im, const char *text, json_t *tags, pp_error_t *err)
+{
+  char mdigest[72];
+  pp_manifest_t m;
+  if (pp_store_put_bytes (im->store, text, strlen (text), mdigest, err) < 0
+      || pp_manifest_parse (text, strlen (text), NULL, &m, err) < 0)
+    return -1;
+  /* The blobs are in the store already: record_image reads them from there. */
+  int saved = im->blobs_fd, ret = 0;
+  im->blobs_fd = im->store->blobs_fd;
+  if (json_array_size (tags) == 0)
+    ret = record_image (im, mdigest, &m, NULL, err);
+  for (size_t t = 0; ret == 0 && t < json_array_size (tags); t++)
+    {
+      pp_ref_t ref;
+      if (pp_ref_parse (json_string_value (json_array_get (tags, t)) ?: "", &ref, err) < 0)
+        ret = -1;
+      else
+        {
+          cleanup_free char *name = pp_ref_string (&ref);
+          pp_ref_release (&ref);
+          ret = record_image (im, mdigest, &m, name, err);
+        }
+    }
+  im->blobs_fd = saved;
+  pp_manifest_release (&m);
   return ret;
 }
 
@@ -342,85 +315,18 @@ import_layout (import_t *im, int dirfd, const char *tag, pp_error_t *err)
 static int
 import_docker_archive (import_t *im, int dirfd, pp_error_t *err)
 {
-  json_t *list = read_json_at (dirfd, "manifest.json", im->source, err);
-  if (list == NULL)
+  cleanup_free char *data = NULL;
+  size_t len;
+  if (read_at (dirfd, "manifest.json", im->source, &data, &len, err) < 0)
     return -1;
-  size_t i;
-  json_t *entry;
-  int ret = 0;
-  json_array_foreach (list, i, entry)
-  {
-    if (ret < 0)
-      break;
-    const char *cfg = json_string_value (json_object_get (entry, "Config"));
-    json_t *layers = json_object_get (entry, "Layers");
-    char cdigest[72];
-    if (cfg == NULL || pp_digest_file (dirfd, cfg, cdigest, err) < 0)
-      {
-        ret = cfg ? -1 : pp_error_make (err, 0, "%s: manifest.json entry %zu has no Config", im->source, i);
-        break;
-      }
-    cleanup_close int cfd = openat (dirfd, cfg, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    struct stat st;
-    if (cfd < 0 || fstat (cfd, &st) < 0 || pp_store_put_blob (im->store, cfd, cdigest, -1, err) < 0)
-      {
-        ret = pp_error_make (err, errno, "%s: config `%s`", im->source, cfg);
-        break;
-      }
-    json_t *ldescs = json_array ();
-    size_t j;
-    json_t *l;
-    json_array_foreach (layers, j, l)
+  json_t *list = json_loadb (data, len, JSON_REJECT_DUPLICATES, NULL);
+  int ret = json_is_array (list) ? 0 : pp_error_make (err, 0, "%s: `manifest.json` is not a JSON list", im->source);
+  for (size_t i = 0; ret == 0 && i < json_array_size (list); i++)
     {
-      const char *path = json_string_value (l);
-      char ldigest[72];
-      cleanup_close int lfd = path ? openat (dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
-      if (lfd < 0 || fstat (lfd, &st) < 0 || pp_digest_file (dirfd, path, ldigest, err) < 0
-          || pp_store_put_blob (im->store, lfd, ldigest, st.st_size, err) < 0)
-        {
-          ret = pp_error_make (err, errno, "%s: layer `%s`", im->source, path ? path : "(none)");
-          break;
-        }
-      json_array_append_new (ldescs, json_pack ("{s:s, s:s, s:I}", "mediaType", MT_OCI_LAYER, "digest", ldigest,
-                                                "size", (json_int_t) st.st_size));
+      json_t *entry = json_array_get (list, i);
+      cleanup_free char *text = docker_manifest (im, dirfd, entry, err);
+      ret = text ? docker_record (im, text, json_object_get (entry, "RepoTags"), err) : -1;
     }
-    /* The image gets an OCI manifest of its own, so that it can be pushed and inspected like any other. */
-    json_t *manifest = json_pack ("{s:i, s:s, s:{s:s, s:s, s:I}, s:o}", "schemaVersion", 2, "mediaType",
-                                  MT_OCI_MANIFEST, "config", "mediaType", "application/vnd.oci.image.config.v1+json",
-                                  "digest", cdigest, "size", (json_int_t) 0, "layers", ldescs);
-    cleanup_close int cfd2 = openat (dirfd, cfg, O_RDONLY | O_CLOEXEC);
-    if (cfd2 >= 0 && fstat (cfd2, &st) == 0)
-      json_object_set_new (json_object_get (manifest, "config"), "size", json_integer (st.st_size));
-    cleanup_free char *text = json_dumps (manifest, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    char mdigest[72];
-    json_t *tags = json_object_get (entry, "RepoTags");
-    if (ret == 0 && pp_store_put_bytes (im->store, text, strlen (text), mdigest, err) == 0)
-      {
-        /* The blobs are in the store already: record_image reads them from there. */
-        int saved = im->blobs_fd;
-        im->blobs_fd = im->store->blobs_fd;
-        size_t t;
-        json_t *tag;
-        if (json_array_size (tags) == 0)
-          ret = record_image (im, mdigest, manifest, NULL, err);
-        json_array_foreach (tags, t, tag)
-        {
-          pp_ref_t ref;
-          if (ret < 0 || pp_ref_parse (json_string_value (tag) ?: "", &ref, err) < 0)
-            {
-              ret = -1;
-              break;
-            }
-          cleanup_free char *name = pp_ref_string (&ref);
-          pp_ref_release (&ref);
-          ret = record_image (im, mdigest, manifest, name, err);
-        }
-        im->blobs_fd = saved;
-      }
-    else if (ret == 0)
-      ret = -1;
-    json_decref (manifest);
-  }
   json_decref (list);
   return ret;
 }
@@ -483,7 +389,7 @@ base_repo (const char *path)
 }
 
 int
-pp_image_record (pp_store_t *store, const char *source, const char *manifest_digest, json_t *manifest,
+pp_image_record (pp_store_t *store, const char *source, const char *manifest_digest, const pp_manifest_t *manifest,
                  const char *name, pp_load_result_t *result, pp_error_t *err)
 {
   import_t im = { .store = store, .blobs_fd = store->blobs_fd, .source = source, .result = result };

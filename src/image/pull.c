@@ -9,7 +9,6 @@
 #include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <strings.h>
 #include <time.h>
 
@@ -395,23 +394,19 @@ platform_of (const pp_pull_opts_t *opts, char os[32], char arch[32], char varian
       snprintf (variant, 32, "%s", v ? v + 1 : "");
       return v != NULL;
     }
-  struct utsname u;
-  const char *a = "amd64", *var = "";
-  if (uname (&u) == 0)
-    pp_platform_of_machine (u.machine, &a, &var);
-  snprintf (arch, 32, "%s", a);
-  snprintf (variant, 32, "%s", var);
+  pp_platform_host (arch, 32, variant, 32);
   return false;
 }
 
-/* Fetches a manifest by tag or digest, verified, stored as a blob; its digest goes to `digest`. */
-static json_t *
-fetch_manifest (registry_t *r, pp_store_t *store, const char *reference, char digest[72], pp_error_t *err)
+/* Fetches a manifest by tag or digest, verified, stored as a blob and parsed; its digest goes to `digest`. */
+static int
+fetch_manifest (registry_t *r, pp_store_t *store, const char *reference, const char *type, char digest[72],
+                pp_manifest_t *m, pp_error_t *err)
 {
   cleanup_free char *path = xasprintf ("/v2/%s/manifests/%s", r->repository, reference);
   response_t resp = { .limit = MAX_MANIFEST };
   long status = get (r, path, ACCEPT_MANIFESTS, &resp, NULL, NULL, err);
-  json_t *j = NULL;
+  int ret = -1;
   if (status == 404)
     pp_error_make (err, 0, "%s/%s:%s: manifest unknown (no such tag or digest)", r->host, r->repository, reference);
   else if (status >= 0 && status != 200)
@@ -422,13 +417,15 @@ fetch_manifest (registry_t *r, pp_store_t *store, const char *reference, char di
       if (want && strcmp (want, digest) != 0)
         pp_error_make (err, 0, "%s/%s: manifest %s has digest %s, not %s; refusing it", r->host, r->repository,
                        reference, digest, want);
-      else if ((j = json_loadb (resp.body.data, resp.body.len, JSON_REJECT_DUPLICATES, NULL)) == NULL)
-        pp_error_make (err, 0, "%s/%s: manifest %s is not JSON", r->host, r->repository, reference);
+      else if (pp_manifest_parse (resp.body.data ? resp.body.data : "", resp.body.len, type, m, err) < 0)
+        pp_error_wrap (err, "%s/%s: manifest %s", r->host, r->repository, reference);
+      else
+        ret = 0;
     }
   pp_buf_free (&resp.body);
   free (resp.www_authenticate);
   free (resp.content_digest);
-  return j;
+  return ret;
 }
 
 /* ---- blobs, in parallel ---- */
@@ -627,29 +624,28 @@ ping (registry_t *r, pp_error_t *err)
                         r->opts->tls_verify ? " (use --tls-verify=false for a registry without TLS)" : "");
 }
 
-static json_t *
-pick_platform (registry_t *r, pp_store_t *store, json_t *index, char digest[72], pp_error_t *err)
+/* The manifest of an index for this machine's platform (or --platform's), fetched and parsed into *m. */
+static int
+pick_platform (registry_t *r, pp_store_t *store, const pp_manifest_t *index, char digest[72], pp_manifest_t *m,
+               pp_error_t *err)
 {
   char os[32], arch[32], variant[32];
   bool exact = platform_of (r->opts, os, arch, variant);
-  json_t *m;
-  size_t i;
   pp_buf_t have = { 0 };
-  json_array_foreach (json_object_get (index, "manifests"), i, m)
-  {
-    json_t *p = json_object_get (m, "platform");
-    pp_platform_describe (p, &have);
-    if (pp_platform_matches (p, os, arch, variant, exact))
-      {
-        const char *d = json_string_value (json_object_get (m, "digest"));
-        pp_buf_free (&have);
-        return d ? fetch_manifest (r, store, d, digest, err) : NULL;
-      }
-  }
+  for (size_t i = 0; i < index->n_manifests; i++)
+    {
+      const pp_descriptor_t *d = &index->manifests[i];
+      pp_platform_describe (d, &have);
+      if (pp_platform_matches (d, os, arch, variant, exact))
+        {
+          pp_buf_free (&have);
+          return fetch_manifest (r, store, d->digest, d->media_type, digest, m, err);
+        }
+    }
   pp_error_make (err, 0, "%s/%s: no %s/%s%s%s variant (it has %s)", r->host, r->repository, os, arch,
                  *variant ? "/" : "", variant, have.len ? have.data : "none");
   pp_buf_free (&have);
-  return NULL;
+  return -1;
 }
 
 static void
@@ -671,47 +667,41 @@ pull_ref (registry_t *r, pp_store_t *store, const pp_ref_t *ref, const char *nam
           pp_error_t *err)
 {
   char digest[72];
-  json_t *manifest = fetch_manifest (r, store, ref->digest ? ref->digest : ref->tag, digest, err);
-  const char *type;
-  if (manifest && pp_manifest_kind (manifest, NULL, &type) == PP_MANIFEST_INDEX)
-    {
-      json_t *chosen = pick_platform (r, store, manifest, digest, err);
-      json_decref (manifest);
-      manifest = chosen;
-    }
-  if (manifest && pp_manifest_kind (manifest, NULL, &type) != PP_MANIFEST_IMAGE)
-    {
-      pp_error_make (err, 0, "%s/%s: manifest %s has an unknown media type `%s`", r->host, r->repository, digest,
-                     type);
-      json_decref (manifest);
-      manifest = NULL;
-    }
-  if (manifest == NULL)
+  pp_manifest_t manifest;
+  if (fetch_manifest (r, store, ref->digest ? ref->digest : ref->tag, NULL, digest, &manifest, err) < 0)
     return -1;
-  json_t *layers = json_object_get (manifest, "layers");
-  size_t n = json_array_size (layers) + 1;
+  if (manifest.kind == PP_MANIFEST_INDEX)
+    {
+      pp_manifest_t index = manifest;
+      int ret = pick_platform (r, store, &index, digest, &manifest, err);
+      pp_manifest_release (&index);
+      if (ret < 0)
+        return -1;
+      if (manifest.kind != PP_MANIFEST_IMAGE)
+        {
+          pp_manifest_release (&manifest);
+          return pp_error_make (err, 0, "%s/%s: manifest %s is an index, not an image's", r->host, r->repository,
+                                digest);
+        }
+    }
+  /* The config first, then the layers: what the parser checked (digests, sizes) bounds every fetch. */
+  size_t n = manifest.n_layers + 1;
   job_t *jobs = xzalloc (n * sizeof (job_t));
-  jobs[0].digest = json_string_value (json_object_get (json_object_get (manifest, "config"), "digest"));
-  jobs[0].size = json_integer_value (json_object_get (json_object_get (manifest, "config"), "size"));
+  jobs[0].digest = manifest.config.digest;
+  jobs[0].size = manifest.config.size;
   for (size_t i = 1; i < n; i++)
     {
-      json_t *l = json_array_get (layers, i - 1);
-      jobs[i].digest = json_string_value (json_object_get (l, "digest"));
-      jobs[i].size = json_integer_value (json_object_get (l, "size"));
+      jobs[i].digest = manifest.layers[i - 1].digest;
+      jobs[i].size = manifest.layers[i - 1].size;
     }
-  int ret = 0;
-  for (size_t i = 0; ret == 0 && i < n; i++)
-    if (!pp_digest_valid (jobs[i].digest, NULL))
-      ret = pp_error_make (err, 0, "%s/%s: the manifest names an invalid digest", r->host, r->repository);
-  if (ret == 0)
-    ret = fetch_blobs (r, store, jobs, n, err);
+  int ret = fetch_blobs (r, store, jobs, n, err);
   free (jobs);
   if (ret == 0)
     {
       cleanup_free char *source = xasprintf ("%s/%s", r->host, r->repository);
-      ret = pp_image_record (store, source, digest, manifest, name, result, err);
+      ret = pp_image_record (store, source, digest, &manifest, name, result, err);
     }
-  json_decref (manifest);
+  pp_manifest_release (&manifest);
   return ret;
 }
 

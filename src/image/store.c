@@ -1,5 +1,6 @@
 /* The image store on disk: blobs verified while they stream in, layers unpacked once, records renamed into place. */
 #include "image/store.h"
+#include "core/safepath.h"
 #include "image/digest.h"
 #include "image/ref.h"
 #include "image/unpack.h"
@@ -288,17 +289,14 @@ pp_store_open_blob (pp_store_t *store, const char *digest, pp_error_t *err)
   return fd;
 }
 
-json_t *
-pp_store_read_json (pp_store_t *store, const char *digest, pp_error_t *err)
+int
+pp_store_read_blob (pp_store_t *store, const char *digest, size_t max, char **data, size_t *len, pp_error_t *err)
 {
-  cleanup_close int fd = pp_store_open_blob (store, digest, err);
-  if (fd < 0)
-    return NULL;
-  json_error_t jerr;
-  json_t *j = json_loadfd (fd, JSON_REJECT_DUPLICATES, &jerr);
-  if (j == NULL)
-    pp_error_make (err, 0, "blob %s: invalid JSON at %d:%d: %s", digest, jerr.line, jerr.column, jerr.text);
-  return j;
+  const char *hex;
+  if (!pp_digest_valid (digest, &hex))
+    return pp_error_make (err, 0, "invalid digest `%s`", digest ? digest : "(none)");
+  cleanup_free char *what = xasprintf ("blob %s", digest);
+  return pp_read_file_at (store->blobs_fd, hex, PP_RESOLVE_BENEATH, max, what, data, len, err);
 }
 
 int

@@ -65,8 +65,8 @@ void pp_blob_abort (pp_blob_writer_t *w);
 /* Stores bytes held in memory under their own digest, written into `digest_out`. */
 int pp_store_put_bytes (pp_store_t *store, const void *data, size_t len, char digest_out[72], pp_error_t *err);
 int pp_store_open_blob (pp_store_t *store, const char *digest, pp_error_t *err);
-/* Reads a (small) blob whole and parses it as JSON. */
-json_t *pp_store_read_json (pp_store_t *store, const char *digest, pp_error_t *err);
+/* Reads a small blob (a manifest, a config) whole, NUL-terminated; more than `max` bytes is an error. */
+int pp_store_read_blob (pp_store_t *store, const char *digest, size_t max, char **data, size_t *len, pp_error_t *err);
 
 /* Unpacks the stored layer blob `digest` unless the layer `diff_id` is there already; fails when the blob's
    content does not have that diff_id. */

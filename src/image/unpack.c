@@ -137,6 +137,8 @@ write_data (struct archive *a, int fd)
   return ftruncate (fd, end > 0 ? end : 0) == 0 || errno == EINVAL ? 0 : -1;
 }
 
+/* The entry's xattrs but those of the trusted.* namespace: overlayfs reads trusted.overlay.* of a lower layer
+   (redirect, metacopy, origin steer its lookups), and a layer says opaque with its .wh..wh..opq marker only. */
 static void
 set_xattrs (struct archive_entry *e, int fd)
 {
@@ -145,7 +147,8 @@ set_xattrs (struct archive_entry *e, int fd)
   size_t size;
   archive_entry_xattr_reset (e);
   while (archive_entry_xattr_next (e, &name, &value, &size) == ARCHIVE_OK)
-    fsetxattr (fd, name, value, size, 0);
+    if (strncmp (name, "trusted.", 8) != 0)
+      fsetxattr (fd, name, value, size, 0);
 }
 
 typedef struct
@@ -296,7 +299,12 @@ pp_layer_unpack (int blob_fd, int dest_fd, const char *what, char diff_id[72], p
 {
   stream_t *s = xzalloc (sizeof *s);
   s->raw = archive_read_new ();
-  archive_read_support_filter_all (s->raw);
+  /* The compressions images and image archives use, all decompressed in-process: never filter_all, which would run
+     an external program (lrzip, lzop, grzip) on bytes an image chose. */
+  archive_read_support_filter_gzip (s->raw);
+  archive_read_support_filter_zstd (s->raw);
+  archive_read_support_filter_xz (s->raw);
+  archive_read_support_filter_bzip2 (s->raw);
   archive_read_support_format_raw (s->raw);
   struct archive *a = archive_read_new ();
   archive_read_support_format_tar (a);

@@ -88,10 +88,15 @@ seccomp_config (const pp_bundle_spec_t *spec, uint64_t caps, json_t **out, pp_er
     case PP_SECCOMP_UNCONFINED:
       return 0;
     case PP_SECCOMP_LOCALHOST:
-      if (spec->seccomp_profile == NULL || *spec->seccomp_profile == '\0')
-        return pp_error_make (err, 0, "a Localhost seccomp profile needs a file");
-      *out = pp_seccomp_profile_load (spec->seccomp_profile, caps, err);
-      return *out ? 0 : -1;
+      {
+        if (spec->seccomp_profile == NULL || *spec->seccomp_profile == '\0' || spec->seccomp_profile_dir == NULL)
+          return pp_error_make (err, 0, "a Localhost seccomp profile needs a file and its folder");
+        cleanup_close int dir = open (spec->seccomp_profile_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dir < 0)
+          return pp_error_make (err, errno, "open the folder `%s`", spec->seccomp_profile_dir);
+        *out = pp_seccomp_profile_load (dir, spec->seccomp_profile, caps, err);
+        return *out ? 0 : -1;
+      }
     }
   return pp_error_make (err, 0, "unknown seccomp choice %d", (int) spec->seccomp);
 }
@@ -343,92 +348,4 @@ pp_bundle_args (json_t *image_config, const char *const *command, const char *co
       return NULL;
     }
   return out;
-}
-
-/* "uid[:gid]" or a user name looked up in the container's /etc/passwd. */
-int
-pp_bundle_user (const char *rootfs, const char *user, uint32_t *uid, uint32_t *gid, pp_error_t *err)
-{
-  *uid = *gid = 0;
-  if (user == NULL || *user == '\0')
-    return 0;
-  cleanup_free char *u = xstrdup (user);
-  char *g = strchr (u, ':');
-  if (g)
-    *g++ = '\0';
-  char *end;
-  unsigned long v = strtoul (u, &end, 10);
-  if (*u && *end == '\0')
-    *uid = (uint32_t) v;
-  else
-    {
-      cleanup_free char *passwd = xasprintf ("%s/etc/passwd", rootfs);
-      cleanup_file FILE *f = fopen (passwd, "re");
-      char line[1024];
-      bool found = false;
-      while (f && !found && fgets (line, sizeof line, f))
-        {
-          char *save = NULL, *name = strtok_r (line, ":", &save);
-          strtok_r (NULL, ":", &save);
-          char *su = strtok_r (NULL, ":", &save), *sg = strtok_r (NULL, ":", &save);
-          if (name && su && sg && strcmp (name, u) == 0)
-            {
-              *uid = (uint32_t) strtoul (su, NULL, 10);
-              *gid = (uint32_t) strtoul (sg, NULL, 10);
-              found = true;
-            }
-        }
-      if (!found)
-        return pp_error_make (err, 0, "user `%s` is not in the container's /etc/passwd", u);
-    }
-  if (g && *g)
-    *gid = (uint32_t) strtoul (g, NULL, 10);
-  return 0;
-}
-
-/* A line's fields split at ':' in place (at most `max`); the number found. */
-static size_t
-colon_fields (char *line, char **f, size_t max)
-{
-  size_t n = 0;
-  line[strcspn (line, "\n")] = '\0';
-  for (char *p = line; n < max; p++)
-    {
-      f[n++] = p;
-      p = strchr (p, ':');
-      if (p == NULL)
-        break;
-      *p = '\0';
-    }
-  return n;
-}
-
-size_t
-pp_bundle_user_groups (const char *rootfs, uint32_t uid, uint32_t gid, uint32_t *out, size_t max)
-{
-  cleanup_free char *passwd = xasprintf ("%s/etc/passwd", rootfs);
-  cleanup_free char *group = xasprintf ("%s/etc/group", rootfs);
-  cleanup_free char *name = NULL;
-  char line[4096], *f[4];
-  cleanup_file FILE *pf = fopen (passwd, "re");
-  while (pf && name == NULL && fgets (line, sizeof line, pf))
-    if (colon_fields (line, f, 4) == 4 && strtoul (f[2], NULL, 10) == uid)
-      name = xstrdup (f[0]);
-  size_t n = 0;
-  cleanup_file FILE *gf = name ? fopen (group, "re") : NULL;
-  while (gf && n < max && fgets (line, sizeof line, gf))
-    {
-      if (colon_fields (line, f, 4) != 4)
-        continue;
-      uint32_t g = (uint32_t) strtoul (f[2], NULL, 10);
-      bool member = false;
-      for (char *save = NULL, *m = strtok_r (f[3], ",", &save); m && !member; m = strtok_r (NULL, ",", &save))
-        member = strcmp (m, name) == 0;
-      bool seen = g == gid;
-      for (size_t k = 0; k < n && !seen; k++)
-        seen = out[k] == g;
-      if (member && !seen)
-        out[n++] = g;
-    }
-  return n;
 }

@@ -68,7 +68,8 @@ typedef struct
   const pp_bundle_mount_t *mounts;
   size_t n_mounts;
   pp_seccomp_choice_t seccomp;
-  const char *seccomp_profile; /* a JSON file, for PP_SECCOMP_LOCALHOST */
+  const char *seccomp_profile; /* a JSON file, for PP_SECCOMP_LOCALHOST, relative to seccomp_profile_dir */
+  const char *seccomp_profile_dir; /* the folder it is read beneath (the manifest's), never left */
   const char *seccomp_cache; /* the directory of compiled filters, as an annotation for the executor, or NULL */
   const pp_bundle_sysctl_t *sysctls; /* linux.sysctl, set in the container's namespaces */
   size_t n_sysctls;
@@ -87,12 +88,5 @@ int pp_bundle_write (const char *dir, const pp_bundle_spec_t *spec, pp_error_t *
 /* The process's argv from the image's Entrypoint and Cmd and Kubernetes' command and args: command replaces the
    Entrypoint (and drops the Cmd), args replace the Cmd.  NULL-terminated, or NULL (err set) when empty. */
 char **pp_bundle_args (json_t *image_config, const char *const *command, const char *const *args, pp_error_t *err);
-
-/* "uid[:gid]", or a user name (with its group) looked up in `rootfs`/etc/passwd; "" and NULL are root. */
-int pp_bundle_user (const char *rootfs, const char *user, uint32_t *uid, uint32_t *gid, pp_error_t *err);
-/* The groups `rootfs`/etc/group lists the user of `uid` (named in its /etc/passwd) as a member of, but `gid`, at
-   most `max`: what a container runtime adds to the supplementary groups (Kubernetes' supplementalGroupsPolicy
-   Merge). */
-size_t pp_bundle_user_groups (const char *rootfs, uint32_t uid, uint32_t gid, uint32_t *out, size_t max);
 
 #endif

@@ -1,9 +1,9 @@
 /* Pods and containers that exist, acted on from outside: `pod start` and `exec` (see podctl.h). */
 #include "runtime/podctl.h"
-#include "runtime/bundle.h"
 #include "runtime/pod.h"
 #include "runtime/rootfs.h"
 #include "runtime/runtime.h"
+#include "runtime/user.h"
 
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -134,10 +134,13 @@ exec_in (pp_context_t *ctx, const pp_runtime_t *rt, const pp_container_rec_t *c,
   pp_runtime_exec_t eo = { .stdin = o->interactive, .tty = o->tty };
   if (o->user)
     {
+      /* Looked up in the running container's files as they are now, inside its root. */
       char rootfs[64];
       snprintf (rootfs, sizeof rootfs, "/proc/%d/root", (int)target);
-      if (pp_bundle_user (rootfs, o->user, &eo.uid, &eo.gid, err) < 0)
-        return -1;
+      cleanup_close int root_fd = open (rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (root_fd < 0 ? pp_error_make (err, errno, "open %s", rootfs)
+                      : pp_user_resolve (root_fd, o->user, &eo.uid, &eo.gid, err))
+        return pp_error_wrap (err, "container %s", o->container);
       eo.user_set = true;
     }
   pp_runtime_ctr_t rc = { ctx->runroot, c->id, bundle, target };

@@ -1,6 +1,7 @@
 /* Seccomp profiles: Podman's default as a table, profile files, their compilation to BPF, and loading it. */
 #include "runtime/seccomp.h"
 #include "core/capnames.h"
+#include "core/safepath.h"
 
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -368,16 +369,22 @@ render_profile (json_t *profile, uint64_t caps, pp_error_t *err)
 }
 
 json_t *
-pp_seccomp_profile_load (const char *path, uint64_t effective_caps, pp_error_t *err)
+pp_seccomp_profile_load (int dirfd, const char *path, uint64_t effective_caps, pp_error_t *err)
 {
+  /* Beneath the folder only: no absolute path, no `..`, no symlink out of it. */
+  cleanup_free char *text = NULL;
+  size_t len;
+  if (pp_read_file_at (dirfd, path, PP_RESOLVE_BENEATH, PP_SECCOMP_PROFILE_MAX, "the file", &text, &len, err) < 0)
+    {
+      pp_error_wrap (err, "seccomp profile `%s`", path);
+      return NULL;
+    }
+  /* Only where the text breaks, never what it says: the file could be anything of the user's. */
   json_error_t jerr;
-  json_t *profile = json_load_file (path, 0, &jerr);
+  json_t *profile = json_loads (text, 0, &jerr);
   if (profile == NULL)
     {
-      if (jerr.line < 0)
-        pp_error_make (err, 0, "seccomp profile `%s`: %s", path, jerr.text);
-      else
-        pp_error_make (err, 0, "seccomp profile `%s`:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+      pp_error_make (err, 0, "seccomp profile `%s`: not valid JSON at %d:%d", path, jerr.line, jerr.column);
       return NULL;
     }
   json_t *out = render_profile (profile, effective_caps, err);

@@ -13,10 +13,15 @@
    the capabilities held, ENOSYS for any syscall it does not name. */
 json_t *pp_seccomp_default (uint64_t effective_caps);
 
+/* The largest profile file read (Podman's default profile is 20 KiB). */
+#define PP_SECCOMP_PROFILE_MAX ((size_t)1 << 20)
+
 /* A profile file in the OCI or Docker/containers format (archMap, includes and excludes by capability and
    architecture) rendered as a linux.seccomp object for a container with `effective_caps`, and checked by compiling
-   it.  NULL (err names the file) when it cannot be read, parsed or compiled. */
-json_t *pp_seccomp_profile_load (const char *path, uint64_t effective_caps, pp_error_t *err);
+   it.  `path` is relative, read beneath the folder `dirfd` (a manifest's) through no symlink and no `..`, a regular
+   file of at most PP_SECCOMP_PROFILE_MAX bytes.  NULL (err names the file, and where its JSON breaks but never
+   what it holds) when it cannot be read, parsed or compiled. */
+json_t *pp_seccomp_profile_load (int dirfd, const char *path, uint64_t effective_caps, pp_error_t *err);
 
 /* Compiles a linux.seccomp object with libseccomp into classic BPF for seccomp(2), before any fork.  Syscall names
    this machine does not know are skipped, as runc does; an unknown action, operator or architecture is an error

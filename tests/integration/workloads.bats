@@ -895,3 +895,103 @@ wait_all_exited() {
 	assert_contains "$output" "rc.yaml:6:21: error: spec.runtimeClassName: unknown runtime class \"kata\": podplay runs builtin, runc or crun"
 	assert_equal "$(pp pod ls -q)" ""
 }
+
+@test "ConfigMaps and Secrets before and after the pod, in a List, with CRLF lines, in a --configmap file: the pod gets what it names" {
+	cat >"$Y/refs.yaml" <<-'YAML'
+	# a comment first
+	apiVersion: v1
+	kind: ConfigMap
+	metadata: {name: early}
+	data: {EARLY: "1"}
+	---
+	apiVersion: v1
+	kind: Secret
+	metadata:
+	  name: sec
+	stringData:
+	  PW: hunter2
+	...
+	---
+	apiVersion: v1
+	kind: List
+	items:
+	- apiVersion: v1
+	  kind: ConfigMap
+	  metadata: {name: inlist}
+	  data: {INLIST: "2"}
+	---
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: refs
+	spec:
+	  restartPolicy: Never
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "echo $EARLY $INLIST $PW $LATE $OTHER; cat /v/proj"]
+	    envFrom:
+	    - configMapRef: {name: early}
+	    - configMapRef: {name: inlist}
+	    - secretRef: {name: sec}
+	    - configMapRef: {name: late}
+	    - configMapRef: {name: other}
+	    volumeMounts: [{name: v, mountPath: /v}]
+	  volumes:
+	  - name: v
+	    projected: {sources: [{configMap: {name: proj}}]}
+	---
+	apiVersion: v1
+	kind: ConfigMap
+	metadata: {name: unused}
+	data: {UNUSED: "3"}
+	---
+	apiVersion: v1
+	kind: ConfigMap
+	metadata: {name: late}
+	data:
+	  LATE: |-
+	    four
+	---
+	apiVersion: v1
+	kind: ConfigMap
+	metadata: {name: proj}
+	data: {proj: "five"}
+	YAML
+	printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: other}\ndata: {OTHER: "six"}\n' >"$Y/other.yaml"
+	for eol in lf crlf; do
+		[ "$eol" = lf ] || sed -i 's/$/\r/' "$Y/refs.yaml" "$Y/other.yaml"
+		run -0 pp kube play --configmap "$Y/other.yaml" "$Y/refs.yaml"
+		wait_all_exited
+		run -0 pp logs refs-main
+		assert_equal "$output" "$(printf '1 2 hunter2 four six\nfive')"
+		run -0 pp kube down "$Y/refs.yaml"
+	done
+}
+
+@test "kube play of 200000 ConfigMaps takes at most 3x the memory of kube validate" {
+	python3 - "$Y/many.yaml" <<-'PY'
+	import sys
+	with open(sys.argv[1], "w") as f:
+	    for i in range(200000):
+	        f.write("---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-%d\ndata:\n  k: v%d\n" % (i, i))
+	    f.write("---\napiVersion: v1\nkind: Pod\nmetadata: {name: many}\nspec:\n  restartPolicy: Never\n"
+	            "  containers:\n  - name: main\n    image: localhost/busybox:latest\n    command: [sh, -c, 'echo $k']\n"
+	            "    envFrom: [{configMapRef: {name: cm-123456}}]\n")
+	PY
+	run -0 /usr/bin/time -f %M -o "$BATS_TEST_TMPDIR/validate.rss" "$PODPLAY" kube validate "$Y/many.yaml"
+	run -0 /usr/bin/time -f %M -o "$BATS_TEST_TMPDIR/play.rss" "$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" \
+		kube play "$Y/many.yaml"
+	local validate play
+	validate=$(tail -n 1 "$BATS_TEST_TMPDIR/validate.rss")
+	play=$(tail -n 1 "$BATS_TEST_TMPDIR/play.rss")
+	echo "# peak memory: validate ${validate} KB, play ${play} KB" >&3
+	[ "$play" -le $((validate * 3)) ] || {
+		echo "kube play took ${play} KB, kube validate ${validate} KB" >&2
+		return 1
+	}
+	wait_all_exited
+	run -0 pp logs many-main
+	assert_equal "$output" "v123456"
+	run -0 pp kube down "$Y/many.yaml"
+}

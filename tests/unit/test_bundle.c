@@ -81,10 +81,11 @@ test_capabilities (void **state)
   json_t *seccomp = json_object_get (json_object_get (c, "linux"), "seccomp");
   assert_int_equal (json_integer_value (json_object_get (seccomp, "defaultErrnoRet")), 38);
   json_decref (c);
-  pp_bundle_spec_t local
-      = { .args = args, .seccomp = PP_SECCOMP_LOCALHOST, .seccomp_profile = "/no/such/profile.json" };
+  pp_bundle_spec_t local = {
+    .args = args, .seccomp = PP_SECCOMP_LOCALHOST, .seccomp_profile = "no/such.json", .seccomp_profile_dir = "/"
+  };
   assert_null (pp_bundle_config (&local, &err));
-  assert_non_null (strstr (err->msg, "seccomp profile `/no/such/profile.json`"));
+  assert_non_null (strstr (err->msg, "seccomp profile `no/such.json`"));
   pp_error_release (&err);
   const char *all[] = { "ALL", NULL }, *add[] = { "NET_ADMIN", NULL }, *add_prefixed[] = { "CAP_SYS_TIME", NULL };
   spec.cap_drop = all;
@@ -319,7 +320,8 @@ test_seccomp_in_containers (void **state)
   fclose (f);
   pp_bundle_spec_t local = spec;
   local.seccomp = PP_SECCOMP_LOCALHOST;
-  local.seccomp_profile = profile;
+  local.seccomp_profile = "profile.json";
+  local.seccomp_profile_dir = dir;
   assert_both_print (&local, "Seccomp:\t2\nlinux64: personality(0x40000): Operation not permitted\n1\n"
                              "linux64: personality(0x0): Operation not permitted\n1\n");
 }

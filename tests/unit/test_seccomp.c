@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "runtime/seccomp.h"
 
+#include <fcntl.h>
 #include <string.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
@@ -234,7 +235,9 @@ test_profile_files (void **state)
 {
   (void) state;
   assert_non_null (mkdtemp (dir));
-  cleanup_free char *good = write_file (
+  cleanup_close int dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  assert_true (dfd >= 0);
+  cleanup_free char *good_path = write_file (
       "good.json",
       "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":1,"
       "\"archMap\":[{\"architecture\":\"SCMP_ARCH_X86_64\",\"subArchitectures\":[\"SCMP_ARCH_X86\"]},"
@@ -245,7 +248,7 @@ test_profile_files (void **state)
       "\"excludes\":{\"caps\":[\"CAP_SYS_CHROOT\"]}},"
       "{\"names\":[\"uname\"],\"action\":\"SCMP_ACT_ALLOW\",\"includes\":{\"arches\":[\"s390x\"]}}]}");
   cleanup_error pp_error_t err = NULL;
-  json_t *sc = pp_seccomp_profile_load (good, default_caps (), &err);
+  json_t *sc = pp_seccomp_profile_load (dfd, "good.json", default_caps (), &err);
   if (sc == NULL)
     fail_msg ("%s", err->msg);
   assert_int_equal (json_array_size (json_object_get (sc, "architectures")), 2);
@@ -256,7 +259,7 @@ test_profile_files (void **state)
   assert_int_equal (json_integer_value (json_object_get (sc, "defaultErrnoRet")), 1);
   json_decref (sc);
   static const char *const admin[] = { "SYS_ADMIN", NULL };
-  sc = pp_seccomp_profile_load (good, caps_of (admin), &err);
+  sc = pp_seccomp_profile_load (dfd, "good.json", caps_of (admin), &err);
   assert_true (has_rule (sc, "sethostname", "SCMP_ACT_ALLOW"));
   assert_true (has_rule (sc, "chroot", "SCMP_ACT_ERRNO"));
   json_decref (sc);
@@ -265,7 +268,7 @@ test_profile_files (void **state)
   {
     const char *name, *text, *want;
   } bad[] = {
-    { "syntax.json", "{\"defaultAction\": \"SCMP_ACT_ALLOW\",,}", "syntax.json`:1:" },
+    { "syntax.json", "{\"defaultAction\": \"SCMP_ACT_ALLOW\",,}", "syntax.json`: not valid JSON at 1:" },
     { "action.json", "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"KILL\"}]}",
       "action.json`: syscalls[0]: unknown seccomp action `KILL`" },
     { "nodefault.json", "{\"syscalls\":[]}", "nodefault.json`: no defaultAction" },
@@ -278,13 +281,39 @@ test_profile_files (void **state)
     {
       cleanup_free char *path = write_file (bad[i].name, bad[i].text);
       cleanup_error pp_error_t e = NULL;
-      assert_null (pp_seccomp_profile_load (path, 0, &e));
+      assert_null (pp_seccomp_profile_load (dfd, bad[i].name, 0, &e));
       if (strstr (e->msg, bad[i].want) == NULL || strstr (e->msg, "seccomp profile `") == NULL)
         fail_msg ("`%s` does not contain `%s`", e->msg, bad[i].want);
     }
-  cleanup_free char *missing = xasprintf ("%s/missing.json", dir);
-  assert_null (pp_seccomp_profile_load (missing, 0, &err));
+  assert_null (pp_seccomp_profile_load (dfd, "missing.json", 0, &err));
   assert_non_null (strstr (err->msg, "missing.json"));
+  pp_error_release (&err);
+
+  /* Only beneath the folder, and never the content of what is not JSON (a secret's first word). */
+  cleanup_free char *secret = write_file ("secret", "hunter2 is the password\n");
+  assert_null (pp_seccomp_profile_load (dfd, "secret", 0, &err));
+  assert_int_equal (strncmp (err->msg, "seccomp profile `secret`: not valid JSON at 1:", 46), 0);
+  assert_null (strstr (err->msg, "hunter"));
+  pp_error_release (&err);
+  assert_int_equal (symlinkat ("secret", dfd, "link.json"), 0);
+  assert_int_equal (symlinkat ("/etc", dfd, "dirlink"), 0);
+  static const struct
+  {
+    const char *path, *want;
+  } outside[] = {
+    { "/etc/passwd", "seccomp profile `/etc/passwd`: the file is out of the folder it must be in" },
+    { "../etc/passwd", "seccomp profile `../etc/passwd`: the file is out of the folder it must be in" },
+    { "./../x", "seccomp profile `./../x`: the file is out of the folder it must be in" },
+    { "dirlink/x.json", "seccomp profile `dirlink/x.json`: the file is reached through a symbolic link, which is "
+                        "not followed" },
+    { "link.json", "seccomp profile `link.json`: the file is a symbolic link, which is not followed" },
+  };
+  for (size_t i = 0; i < PP_N_ELEMENTS (outside); i++)
+    {
+      assert_null (pp_seccomp_profile_load (dfd, outside[i].path, 0, &err));
+      assert_string_equal (err->msg, outside[i].want);
+      pp_error_release (&err);
+    }
 }
 
 /* The cache hands back the very filter it compiled, for the same object only; a damaged entry is compiled again. */

@@ -943,6 +943,19 @@ test_seccomp_localhost (void **state)
        ONE_CONTAINER);
   ERR (7, 62, "spec.securityContext.seccompProfile.localhostProfile", "may only be set when type is Localhost");
   expect_no_more ();
+  /* A path below the profiles' folder, as the API server's validateLocalhostProfile requires. */
+  run (POD_HEAD
+       "  securityContext:\n    seccompProfile: {type: Localhost, localhostProfile: /etc/shadow}\n" ONE_CONTAINER
+       "    securityContext:\n"
+       "      seccompProfile: {type: Localhost, localhostProfile: profiles/../../../etc/shadow}\n");
+  ERR (7, 57, "spec.securityContext.seccompProfile.localhostProfile",
+       "invalid value \"/etc/shadow\": must be a relative path");
+  ERR (12, 59, "spec.containers[0].securityContext.seccompProfile.localhostProfile",
+       "invalid value \"profiles/../../../etc/shadow\": must not contain '..'");
+  expect_no_more ();
+  run (POD_HEAD "  securityContext:\n    seccompProfile: {type: Localhost, localhostProfile: "
+                "profiles/..x/a.json}\n" ONE_CONTAINER);
+  expect_no_more ();
 }
 
 /* ---- lists, kinds ---- */
