@@ -260,7 +260,10 @@ ctr_mounts (const pp_pod_plan_t *p, const pp_ctr_plan_t *c, ctr_spec_t *s, pp_er
   size_t n_vmounts = 0;
   pp_env_pod_t vp = { .file = p->doc->file, .where = s->where, .spec = p->spec };
   if (pp_volume_mounts (&p->vols, &vp, c->node, s->env, &vmounts, &n_vmounts, &s->mounts_owned, err) < 0)
-    return -1;
+    {
+      free (vmounts);
+      return -1;
+    }
   s->mounts = xzalloc ((n_vmounts + PP_N_ELEMENTS (etc) + 1) * sizeof (pp_bundle_mount_t));
   for (size_t m = 0; m < PP_N_ELEMENTS (etc); m++)
     {
