@@ -12,6 +12,9 @@ load pods
 # server it started.
 eval "pods_$(declare -f teardown)"
 teardown() {
+	if [ -f "$BATS_TEST_TMPDIR/immutable" ]; then
+		chattr -i "$(cat "$BATS_TEST_TMPDIR/immutable")" || true
+	fi
 	if [ -f "$BATS_TEST_TMPDIR/server.pid" ]; then
 		kill "$(cat "$BATS_TEST_TMPDIR/server.pid")" 2>/dev/null || true
 	fi
@@ -290,5 +293,47 @@ replay_and_down() {
 	mv "$ROOT/state.db.away" "$ROOT/state.db"
 	run -0 pp kube down "$Y/job.yaml"
 	assert_equal "$output" "job/j removed"
+	assert_nothing_left
+}
+
+@test "a pod a re-play replaces that cannot be removed: a warning, the other replacements stay, nothing rolled back" {
+	for name in a b; do
+		cat <<-YAML
+		apiVersion: v1
+		kind: Pod
+		metadata:
+		  name: $name
+		spec:
+		  terminationGracePeriodSeconds: 0
+		  containers:
+		  - name: main
+		    image: localhost/busybox:latest
+		    command: ["sleep", "1000"]
+		---
+		YAML
+	done >"$Y/two.yaml"
+	run -0 pp kube play "$Y/two.yaml"
+	pod_ids >>"$BATS_TEST_TMPDIR/ids"
+	local old_a
+	old_a=$(pp pod inspect a | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+	# A file the teardown of the old `a` cannot remove.
+	touch "$ROOT/pods/$old_a/stuck"
+	echo "$ROOT/pods/$old_a/stuck" >"$BATS_TEST_TMPDIR/immutable"
+	chattr +i "$ROOT/pods/$old_a/stuck"
+	sed -i 's/"1000"/"999"/' "$Y/two.yaml"
+	run -0 --separate-stderr pp kube play "$Y/two.yaml"
+	pod_ids >>"$BATS_TEST_TMPDIR/ids"
+	assert_contains "$stderr" "pod a: its replacement"
+	echo "$output" | grep "^pod/a ${old_a:0:12} not removed (its replacement .* runs as a~new until the next play"
+	echo "$output" | grep "^pod/b .* replaced and started"
+	# b's replacement runs under its name, a's under its temporary one; neither was rolled back.
+	[ "$(ctr_field b-main status)" = Running ]
+	[ "$(ctr_field a~new-main status)" = Running ]
+	chattr -i "$ROOT/pods/$old_a/stuck"
+	# The next play puts things right: a~new was left over, a is made again.
+	run -0 pp kube play "$Y/two.yaml"
+	pod_ids >>"$BATS_TEST_TMPDIR/ids"
+	[ "$(pod_names)" = "a b" ]
+	run -0 pp kube down "$Y/two.yaml"
 	assert_nothing_left
 }
