@@ -258,11 +258,16 @@ down_locked (pp_context_t *ctx, pp_state_t *state, char *const *paths, char **fi
     ret = pp_state_pod_list (state, &r.pods, &r.n_pods, err);
   if (ret == 0)
     ret = check_files (&r, paths, files, err);
-  /* Jobs' controllers stop first, so that no pod is made while the pods go. */
+  /* Jobs' controllers stop first (each gone before this goes on), then the pods are listed again: a pod a
+     controller made before it stopped goes too. */
   for (size_t k = 0; ret == 0 && files[k]; k++)
     for (size_t i = 0; ret == 0 && i < r.n_jobs; i++)
       if (is_file (r.jobs[i].play_file, files[k]))
         ret = pp_job_stop_controller (&r.jobs[i], err);
+  pp_pod_recs_free (steal_pointer (&r.pods), r.n_pods);
+  r.n_pods = 0;
+  if (ret == 0)
+    ret = pp_state_pod_list (state, &r.pods, &r.n_pods, err);
   if (ret == 0)
     ret = down_pods (ctx, state, &r, files, res, err);
   for (size_t k = 0; ret == 0 && files[k]; k++)

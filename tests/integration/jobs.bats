@@ -318,3 +318,30 @@ wait_job_done() {
 	run -0 pp kube down "$Y/job.yaml"
 	[ "$(pod_names)" = "" ]
 }
+
+@test "kube down of a Job that is making pods stops its controller first and leaves no pod behind" {
+	cat >"$Y/job.yaml" <<-'YAML'
+	apiVersion: batch/v1
+	kind: Job
+	metadata:
+	  name: many
+	spec:
+	  parallelism: 30
+	  completions: 1000
+	  template:
+	    spec:
+	      restartPolicy: Never
+	      containers:
+	      - name: main
+	        image: localhost/busybox:latest
+	        command: ["true"]
+	YAML
+	run -0 pp kube play "$Y/job.yaml"
+	sleep 1.3
+	run -0 pp kube down "$Y/job.yaml"
+	[[ "$output" == *"job/many removed"* ]]
+	[ "$(pod_names)" = "" ]
+	run -0 pp job ls -q
+	[ "$output" = "" ]
+	[ -z "$(ls "$RUNROOT/pods")" ]
+}
