@@ -74,7 +74,8 @@ void pp_play_result_release (pp_play_result_t *res);
 int pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n, const pp_play_opts_t *opts, pp_diags_t *diags,
                   pp_play_result_t *res, pp_error_t *err);
 
-/* Stops and removes the pods that playing these files created, as the state database recorded them; with
+/* Stops and removes the pods that playing these files (a directory: its manifests, as pp_manifest_expand finds
+   them for the play) created, as the state database recorded them; with
    `force`, the volumes of their PersistentVolumeClaims too.  What it removed goes to `res`. */
 int pp_kube_down (pp_context_t *ctx, char *const *paths, size_t n, bool force, pp_play_result_t *res, pp_error_t *err);
 

@@ -337,3 +337,32 @@ replay_and_down() {
 	run -0 pp kube down "$Y/two.yaml"
 	assert_nothing_left
 }
+
+@test "kube down DIR and kube play --wait DIR take the files in the directory, locked as a play of them is" {
+	deployment
+	"$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" kube play "$Y" >/dev/null 2>&1 &
+	local pid=$!
+	sleep 0.05
+	run -0 --separate-stderr pp kube down "$Y"
+	assert_contains "$stderr" "another kube play or kube down of $Y/web.yaml is running: waiting for it"
+	wait "$pid"
+	[ "$(echo "$output" | grep -c 'removed')" = 10 ]
+	assert_nothing_left
+	rm "$Y/web.yaml"
+	cat >"$Y/once.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: once
+	spec:
+	  restartPolicy: Never
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "sleep 1; echo hello"]
+	YAML
+	run -0 timeout 60 "$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" kube play --wait "$Y"
+	assert_contains "$output" "once-main | hello"
+	echo "$output" | grep "^pod/once .* removed"
+	assert_nothing_left
+}
