@@ -296,7 +296,7 @@ pp_kube_down (pp_context_t *ctx, char *const *args, size_t n_args, bool force, p
     return -1;
   cleanup_strv char **files = play_files (paths, n_paths);
   pp_play_lock_t lock = { 0 };
-  int ret = pp_play_lock (ctx, files, n_paths, &lock, err);
+  int ret = pp_play_lock (ctx, files, n_paths, NULL, &lock, err);
   pp_state_t *state = NULL;
   if (ret == 0)
     ret = pp_state_open (ctx, &state, err);

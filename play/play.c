@@ -69,7 +69,7 @@ lock_files (pp_play_t *play, pp_error_t *err)
   cleanup_strv char **files = xzalloc ((play->n_paths + 1) * sizeof (char *));
   for (size_t k = 0; k < play->n_paths; k++)
     files[k] = pp_play_file_of (play->paths[k]);
-  return pp_play_lock (play->ctx, files, play->n_paths, &play->lock, err);
+  return pp_play_lock (play->ctx, files, play->n_paths, play->opts->interrupted, &play->lock, err);
 }
 
 int

@@ -366,3 +366,39 @@ replay_and_down() {
 	echo "$output" | grep "^pod/once .* removed"
 	assert_nothing_left
 }
+
+@test "Ctrl-C of a kube play waiting for another's lock ends the wait: 125, nothing changed" {
+	deployment
+	run -0 pp kube play "$Y/web.yaml"
+	pod_ids >>"$BATS_TEST_TMPDIR/ids"
+	local before
+	before=$(pod_ids | sort)
+	# The lock of web.yaml, held as another play would hold it.
+	python3 -c 'import fcntl, sys, time; f = open(sys.argv[1]); fcntl.flock(f, fcntl.LOCK_EX); print("held", flush=True); time.sleep(1000)' \
+		"$RUNROOT"/locks/play-*.lock >"$BATS_TEST_TMPDIR/server.out" &
+	echo $! >"$BATS_TEST_TMPDIR/server.pid"
+	for _ in $(seq 200); do grep -q held "$BATS_TEST_TMPDIR/server.out" && break; sleep 0.05; done
+	sed -i 's/replicas: 10/replicas: 2/' "$Y/web.yaml"
+	"$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" kube play "$Y/web.yaml" \
+		>"$BATS_TEST_TMPDIR/play.out" 2>"$BATS_TEST_TMPDIR/play.err" &
+	local pid=$!
+	for _ in $(seq 200); do grep -q "waiting for it" "$BATS_TEST_TMPDIR/play.err" && break; sleep 0.05; done
+	kill -INT "$pid"
+	# Still waiting (as before the fix) is a failure, not a hang: it is killed, having changed nothing.
+	for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -9 "$pid"
+		wait "$pid" || true
+		echo "kube play still waits after SIGINT" >&2
+		return 1
+	fi
+	local status=0
+	wait "$pid" || status=$?
+	[ "$status" = 125 ]
+	assert_contains "$(cat "$BATS_TEST_TMPDIR/play.err")" "interrupted by SIGINT while waiting for another kube play or kube down of $Y/web.yaml: nothing was changed"
+	assert_equal "$(pod_ids | sort)" "$before"
+	assert_all_running
+	kill "$(cat "$BATS_TEST_TMPDIR/server.pid")"
+	run -0 pp kube down "$Y/web.yaml"
+	assert_nothing_left
+}
