@@ -402,3 +402,40 @@ replay_and_down() {
 	run -0 pp kube down "$Y/web.yaml"
 	assert_nothing_left
 }
+
+@test "kube play --format json says what the text says: recreated, and an unchanged pod's own status" {
+	cat >"$Y/two.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: done
+	spec:
+	  restartPolicy: Never
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["true"]
+	---
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: stopped
+	spec:
+	  terminationGracePeriodSeconds: 0
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sleep", "1000"]
+	YAML
+	run -0 pp kube play "$Y/two.yaml"
+	pod_ids >>"$BATS_TEST_TMPDIR/ids"
+	wait_field done-main status Exited
+	for _ in $(seq 100); do [ "$(pod_field done status)" = Exited ] && break; sleep 0.1; done
+	run -0 pp pod stop -t 0 stopped
+	run -0 pp kube play --format json "$Y/two.yaml"
+	pod_ids >>"$BATS_TEST_TMPDIR/ids"
+	assert_equal "$(echo "$output" | python3 -c 'import json,sys; print(" ".join("%s:%s:%s" % (p["pod"], p["action"], p["status"]) for p in json.load(sys.stdin)))')" \
+		"done:unchanged:Exited stopped:recreated:Running"
+	run -0 pp kube down "$Y/two.yaml"
+	assert_nothing_left
+}
