@@ -5,6 +5,7 @@
 #include "play/annotations.h"
 #include "play/job.h"
 #include "runtime/pod.h"
+#include "runtime/runtime.h"
 #include "schema/checks.h"
 
 #include <limits.h>
@@ -386,10 +387,38 @@ pp_plan_collect (pp_play_t *play)
       collect_configmaps (play->cm_docs.v[i], play->cm_docs.v[i]->root, &play->objs, play->diags);
 }
 
+/* A volume at /dev (or on /dev/null) under an OCI runtime: runc before 1.2.8 (Debian 12 has 1.1.5) masks /proc's
+   files with whatever the container's /dev/null is by then, which another container sharing that volume can
+   replace by a file of its own (CVE-2025-31133).  The built-in executor masks with the host's /dev/null. */
+static int
+check_dev_volume (pp_play_t *play, pp_pod_plan_t *p, size_t j, pp_error_t *err)
+{
+  const pp_runtime_t *rt = pp_runtime_find (pp_plan_str (p->spec, "runtimeClassName") ?: play->opts->runtime, NULL);
+  const pp_node_t *vms = pp_node_get (p->c[j].node, "volumeMounts");
+  for (size_t i = 0; rt && rt->external && vms && vms->type == PP_NODE_SEQ && i < vms->n; i++)
+    {
+      const pp_node_t *mp = pp_node_get (vms->u.items[i], "mountPath");
+      const char *path = pp_node_str (mp);
+      size_t len = path ? strlen (path) : 0;
+      while (len > 1 && path[len - 1] == '/')
+        len--;
+      if (path && ((len == 4 && strncmp (path, "/dev", 4) == 0) || (len == 9 && strncmp (path, "/dev/null", 9) == 0)))
+        return pp_error_make (
+            err, 0,
+            "%s:%u:%u: pod %s, container %s: volumeMounts[%zu].mountPath: a volume at %.*s is refused "
+            "under %s, which masks /proc's files with the container's own /dev/null (a container "
+            "sharing the volume could replace it: CVE-2025-31133); the builtin runtime runs it",
+            p->doc->file, mp->line, mp->col, p->name, p->c[j].name, i, (int)len, path, rt->name);
+    }
+  return 0;
+}
+
 /* One container's references: its environment resolves, its subPathExprs stay in their volumes. */
 static int
 check_ctr_refs (pp_play_t *play, pp_pod_plan_t *p, size_t j, pp_error_t *err)
 {
+  if (check_dev_volume (play, p, j, err) < 0)
+    return -1;
   cleanup_free char *where = xasprintf ("pod %s, container %s", p->name, p->c[j].name);
   pp_env_pod_t ep = { .file = p->doc->file,
                       .where = where,

@@ -456,9 +456,12 @@ mount_one (const prep_t *p, const mnt_t *m, int src, int root, int errfd)
         child_fail (errfd, failed, NULL);
       return;
     }
-  /* Read-only, nosuid, nodev and noexec go on a bind before it is attached: it is never seen writable. */
-  cleanup_close int mnt = m->bind ? pp_mount_bind (src, target, m->flags, -1)
-                                  : pp_mount_fs (m->type, m->source, m->data, m->flags, target);
+  /* Read-only, nosuid, nodev and noexec go on a bind before it is attached: it is never seen writable.  A tmpfs
+     (/dev among them) is nodev here: the devices a container gets are binds of the host's, mounts of their own, so
+     that a node made with CAP_MKNOD opens nothing (there is no device cgroup to stop it, as runc has). */
+  unsigned long flags = m->flags | (!m->bind && strcmp (m->type, "tmpfs") == 0 ? MS_NODEV : 0);
+  cleanup_close int mnt = m->bind ? pp_mount_bind (src, target, flags, -1)
+                                  : pp_mount_fs (m->type, m->source, m->data, flags, target);
   if (mnt < 0)
     child_fail (errfd, "mount", m->name);
   /* A bind mount of a source that follows the host (rslave) or is its peer (rshared) is so already; rprivate
@@ -494,6 +497,25 @@ make_devices (int root, const int *fds, int errfd)
     symlinkat (links[i][0], devfd, links[i][1]);
   if (devfd >= 0)
     close (devfd);
+}
+
+/* Masks a path of /proc or /sys inside the root: an empty read-only tmpfs over a directory, /dev/null over a
+   file.  What the container has not got is left alone. */
+static void
+mask_path (int root, const char *path, int null, int errfd)
+{
+  cleanup_close int target = pp_open_at (root, path, PP_RESOLVE_IN_ROOT, O_PATH, 0);
+  struct stat st;
+  if (target < 0 || fstat (target, &st) < 0)
+    return;
+  int mnt;
+  if (S_ISDIR (st.st_mode))
+    mnt = pp_mount_fs ("tmpfs", "tmpfs", "size=0k", MS_RDONLY, target);
+  else
+    mnt = pp_mount_bind (null, target, 0, -1);
+  if (mnt < 0)
+    child_fail (errfd, "mask", path);
+  close (mnt);
 }
 
 /* Opens a source on the host side, in the container's new mount namespace (a bind takes its source from no
@@ -547,34 +569,17 @@ do_mounts (const prep_t *p, int errfd)
   for (size_t i = 0; i < p->n_mounts; i++)
     mount_one (p, &p->mounts[i], sources[i], root, errfd);
   make_devices (root, devs, errfd);
+  /* Masked files get the host's /dev/null by the descriptor opened above, before pivot_root: looked up by its path
+     in the container's /dev, it could be what a container sharing a volume at /dev put there (runc's
+     CVE-2025-31133). */
+  for (size_t i = 0; p->masked && p->masked[i]; i++)
+    mask_path (root, p->masked[i], devs[0], errfd);
   for (size_t i = 0; i < p->n_mounts; i++)
     if (sources[i] >= 0)
       close (sources[i]);
   for (size_t i = 0; i < PP_N_ELEMENTS (devices); i++)
     close (devs[i]);
   return root;
-}
-
-/* Masks a path of /proc or /sys inside the root: an empty read-only tmpfs over a directory, /dev/null over a
-   file.  What the container has not got is left alone. */
-static void
-mask_path (int root, const char *path, int errfd)
-{
-  cleanup_close int target = pp_open_at (root, path, PP_RESOLVE_IN_ROOT, O_PATH, 0);
-  struct stat st;
-  if (target < 0 || fstat (target, &st) < 0)
-    return;
-  int mnt;
-  if (S_ISDIR (st.st_mode))
-    mnt = pp_mount_fs ("tmpfs", "tmpfs", "size=0k", MS_RDONLY, target);
-  else
-    {
-      cleanup_close int null = pp_open_at (root, "/dev/null", PP_RESOLVE_IN_ROOT, O_PATH, 0);
-      mnt = null < 0 ? -1 : pp_mount_bind (null, target, 0, -1);
-    }
-  if (mnt < 0)
-    child_fail (errfd, "mask", path);
-  close (mnt);
 }
 
 static void
@@ -586,8 +591,6 @@ enter_root (const prep_t *p, int root, int errfd)
   /* rootfsPropagation on the new root, as runc applies it after pivot_root. */
   if (p->root_propagation && pp_mount_propagation (root, p->root_propagation) < 0)
     child_fail (errfd, "set the propagation of the root", NULL);
-  for (size_t i = 0; p->masked && p->masked[i]; i++)
-    mask_path (root, p->masked[i], errfd);
   for (size_t i = 0; p->readonly && p->readonly[i]; i++)
     {
       cleanup_close int target = pp_open_at (root, p->readonly[i], PP_RESOLVE_IN_ROOT, O_PATH, 0);
@@ -735,8 +738,22 @@ reset_signals (void)
       signal (sig, SIG_DFL);
 }
 
+/* What the child of a start or an exec does first: it is not dumpable until its exec (a process of the container
+   that shares its PID namespace cannot open its /proc/PID/exe, podplay's binary, runc's CVE-2019-5736; the exec
+   makes the container's program dumpable again), and every descriptor it inherited but 0-2 closes at the exec
+   (whatever ran podplay left open must not reach the container, runc's CVE-2024-21626). */
+static void
+seal_child (int errfd)
+{
+  if (prctl (PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+    child_fail (errfd, "make the process not dumpable", NULL);
+  if (close_range (3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+    child_fail (errfd, "close inherited descriptors", NULL);
+}
+
 static void __attribute__ ((noreturn)) container_child (const prep_t *p, const pp_executor_io_t *io, int errfd)
 {
+  seal_child (errfd);
   reset_signals ();
   if (io && io->kill_with_parent && prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
     child_fail (errfd, "set the parent-death signal", NULL);
@@ -967,6 +984,7 @@ pp_executor_exec (const char *dir, pid_t target, char *const *argv, const pp_exe
   if (pid == 0)
     {
       close (pipefd[0]);
+      seal_child (pipefd[1]);
       if (pp_cgroup_enter_fds (p.cgroup_fds, p.n_cgroup_fds, 0) < 0)
         child_fail (pipefd[1], "enter the container's cgroup", NULL);
       if (user_fd >= 0 && setns (user_fd, CLONE_NEWUSER) < 0)

@@ -579,8 +579,9 @@ pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
   int r = pp_fork_detached (logpath, &ready_fd, err);
   if (r == 0)
     {
-      /* The monitor writes why it failed, or nothing, on fd 3. */
-      if (dup2 (ready_fd, 3) < 0)
+      /* The monitor writes why it failed, or nothing, on fd 3; nothing else its starter had open goes with it (a
+         monitor lives as long as its pod, and its containers must not get what the caller of podplay left open). */
+      if ((ready_fd == 3 ? fcntl (3, F_SETFD, 0) : dup2 (ready_fd, 3)) < 0 || close_range (4, ~0U, 0) < 0)
         _exit (127);
       execv (argv[0], argv);
       _exit (127);

@@ -19,8 +19,10 @@ pp_rootfs_mount_layers (const int *layers, size_t n, const char *upper, const ch
 {
   if (n == 0)
     return pp_error_make (err, 0, "no layer to mount on `%s`", target);
-  /* Read-only (no upper directory): what an image volume shows, nothing in it executable, as the kubelet does. */
-  unsigned long ro = upper ? 0 : MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+  /* Read-only (no upper directory): what an image volume shows, nothing in it executable, as the kubelet does.  A
+     container's root is nodev, as Podman's storage mounts it: a device node an image carries (a block device of
+     the host's disk) opens nothing; the devices a container gets are mounts of their own on its /dev. */
+  unsigned long ro = upper ? MS_NODEV : MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
   cleanup_close int tfd = open (target, O_PATH | O_DIRECTORY | O_CLOEXEC);
   cleanup_close int ufd = upper ? open (upper, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
   cleanup_close int wfd = upper ? open (work, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;

@@ -544,3 +544,134 @@ seccomp_yaml() {
 	assert_contains "$output" "Unrecognized archive format"
 	[ ! -e "$BATS_TEST_TMPDIR/ran" ]
 }
+
+# ---- devices, inherited descriptors ----
+
+# A device node opens nothing in a container: not one its image carries (the layered image's /data/null, c 1:3,
+# standing for a block device of the host's disk), nor one it makes with CAP_MKNOD on its /dev, its root or a
+# volume.  The nodes are harmless ones; what is checked is that open(2) is refused.  (runc makes the devices of its
+# /dev with mknod, and lets its device cgroup refuse all but its allowed list, c 1:5 among them: a node made on its
+# /dev is runc's to judge.)
+devices_refused() {
+	use_runtime "$1"
+	NODES="/data/null /tmp/z /v/z"
+	[ "$1" = runc ] || NODES="$NODES /dev/z"
+	pp load -i "$BATS_FILE_TMPDIR/images/layered" >/dev/null
+	pod_head dev >"$Y/dev.yaml"
+	cat >>"$Y/dev.yaml" <<-YAML
+	  containers:
+	  - name: main
+	    image: localhost/layered:latest
+	    securityContext: {capabilities: {add: [MKNOD]}}
+	    command: ["sh", "-c", "for n in \$NODES; do [ \$n = /data/null ] || mknod \$n c 1 5 || echo no-mknod-\$n; if head -c 1 \$n >/dev/null 2>&1; then echo opened-\$n; else echo refused-\$n; fi; done; head -c 1 /dev/zero | wc -c"]
+	    env: [{name: NODES, value: "$NODES"}]
+	    volumeMounts: [{name: v, mountPath: /v}]
+	  volumes:
+	  - {name: v, emptyDir: {}}
+	YAML
+	run -0 pp kube play "$Y/dev.yaml"
+	wait_field dev-main status Exited 30
+	run -0 pp logs dev-main
+	refute_contains "$output" "opened-"
+	refute_contains "$output" "no-mknod-"
+	for n in $NODES; do
+		assert_contains "$output" "refused-$n"
+	done
+	# The devices it is given work.
+	assert_contains "$output" "1"
+}
+
+@test "builtin: device nodes of the image or made with CAP_MKNOD open nothing" {
+	devices_refused builtin
+}
+
+@test "runc: device nodes of the image or made with CAP_MKNOD open nothing" {
+	devices_refused runc
+}
+
+# Descriptors the caller of podplay left open (a directory of the host's on fd 7) reach neither the container,
+# nor an exec in it, nor the pod's monitor (runc's CVE-2024-21626 is the class).
+descriptors_closed() {
+	use_runtime "$1"
+	pod_head fds Always >"$Y/fds.yaml"
+	cat >>"$Y/fds.yaml" <<-'YAML'
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "if [ -e /proc/self/fd/7 ]; then echo leaked; ls /proc/self/fd/7/; echo pwned > /proc/self/fd/7/written; fi; echo checked; sleep 600"]
+	YAML
+	run -0 pp kube play "$Y/fds.yaml" 7<"$HOSTSIDE"
+	wait_field fds-main status Running 30
+	for _ in $(seq 50); do
+		pp logs fds-main | grep -q checked && break
+		sleep 0.1
+	done
+	run -0 pp logs fds-main
+	assert_equal "$output" "checked"
+	run -0 pp exec fds-main sh -c 'if [ -e /proc/self/fd/7 ]; then echo leaked; fi; echo exec-checked' 7<"$HOSTSIDE"
+	assert_equal "$output" "exec-checked"
+	monitor=$(pod_field fds monitorPid)
+	[ -n "$monitor" ] && [ -d "/proc/$monitor/fd" ]
+	run -0 ls -l "/proc/$monitor/fd"
+	refute_contains "$output" "$HOSTSIDE"
+	assert_host_untouched fds-main
+}
+
+@test "builtin: descriptors left open by podplay's caller reach no container, exec or monitor" {
+	descriptors_closed builtin
+}
+
+@test "runc: descriptors left open by podplay's caller reach no container, exec or monitor" {
+	descriptors_closed runc
+}
+
+# A sidecar sharing the volume that six containers mount at /dev keeps replacing its `null` by a file of its own;
+# the masked files of /proc (keys, kcore...) of every container that starts meanwhile are the host's /dev/null,
+# never that file (runc's CVE-2025-31133: masking looked /dev/null up by its path in the container).
+masked_null_swapped() {
+	use_runtime "$1"
+	pod_head mask >"$Y/mask.yaml"
+	cat >>"$Y/mask.yaml" <<-'YAML'
+	  initContainers:
+	  - name: swapper
+	    image: localhost/busybox:latest
+	    restartPolicy: Always
+	    command: ["sh", "-c", "while :; do echo swapped-null > /d/n.tmp; mv -f /d/n.tmp /d/null; done"]
+	    volumeMounts: [{name: d, mountPath: /d}]
+	  containers:
+	YAML
+	for i in 1 2 3 4 5 6; do
+		cat >>"$Y/mask.yaml" <<-YAML
+		  - name: c$i
+		    image: localhost/busybox:latest
+		    command: ["sh", "-c", "cat /proc/keys /proc/timer_list 2>&1 | head -c 200; echo; echo done"]
+		    volumeMounts: [{name: d, mountPath: /dev}]
+		YAML
+	done
+	cat >>"$Y/mask.yaml" <<-'YAML'
+	  volumes:
+	  - {name: d, emptyDir: {}}
+	YAML
+	if [ "$1" = runc ]; then
+		# runc 1.1 looks /dev/null up in the container: podplay refuses the volume at /dev, at its position.
+		run -125 pp kube play "$Y/mask.yaml"
+		assert_contains "$output" "mask.yaml:18:41: pod mask, container c1: "
+		assert_contains "$output" "volumeMounts[0].mountPath: a volume at /dev is refused under runc"
+		run -0 pod_names
+		assert_equal "$output" ""
+		return
+	fi
+	pp kube play "$Y/mask.yaml" >/dev/null 2>&1 || true
+	for i in 1 2 3 4 5 6; do
+		wait_field "mask-c$i" status Exited 60
+		refute_contains "$(pp logs "mask-c$i" 2>&1)" "swapped-null"
+	done
+}
+
+@test "builtin: masked /proc files get the host's /dev/null, never a file a sidecar swapped in on a shared /dev" {
+	masked_null_swapped builtin
+}
+
+@test "runc: a volume at /dev, where runc 1.1 would mask /proc files with a sidecar's file, is refused" {
+	masked_null_swapped runc
+}
