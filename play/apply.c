@@ -336,6 +336,19 @@ action_of (const pp_pod_plan_t *p, bool existed)
   return p->unchanged ? PP_PLAY_UNCHANGED : p->stale ? PP_PLAY_RECREATED : existed ? PP_PLAY_REPLACED : PP_PLAY_CREATED;
 }
 
+/* A replaced Job's removal is said by its `replaced` line once the play succeeded (a play that fails after it
+   keeps the removal in its result). */
+static void
+drop_removal (pp_play_result_t *res, const char *job)
+{
+  for (size_t i = 0; i < res->n; i++)
+    if (res->v[i].kind == PP_PLAY_JOB && res->v[i].action == PP_PLAY_REMOVED && strcmp (res->v[i].name, job) == 0)
+      {
+        pp_play_result_drop (res, i);
+        return;
+      }
+}
+
 /* What the play made, for the caller to print: the volumes, the pods, the Jobs. */
 static void
 add_summary (pp_play_t *play)
@@ -351,6 +364,12 @@ add_summary (pp_play_t *play)
         continue;
       pp_play_item_t *it = pp_play_result_add (play->res, PP_PLAY_POD, action_of (p, p->existing != NULL), p->name,
                                                p->unchanged ? p->existing : p->id);
+      pp_pod_rec_t rec;
+      if (p->unchanged && pp_state_pod_get (play->state, p->existing, &rec, NULL) == 0)
+        {
+          it->status = steal_pointer (&rec.status);
+          pp_pod_rec_release (&rec);
+        }
       it->ctrs = xzalloc ((p->n + 1) * sizeof *it->ctrs);
       it->n_ctrs = p->n;
       for (size_t j = 0; j < p->n; j++)
@@ -361,6 +380,7 @@ add_summary (pp_play_t *play)
   for (size_t k = 0; k < play->n_jobs; k++)
     {
       const pp_job_plan_t *j = &play->jobs[k];
+      drop_removal (play->res, j->name);
       pp_play_item_t *it
           = pp_play_result_add (play->res, PP_PLAY_JOB, action_of (&play->pods[j->tmpl], j->existed), j->name, NULL);
       it->completions = j->completions;
@@ -370,11 +390,13 @@ add_summary (pp_play_t *play)
     }
 }
 
-/* The pods, then the Jobs: each step looks first whether the play was interrupted. */
+/* The pods, then the Jobs.  Each step looks first whether the play was interrupted, up to the removal of the Jobs
+   it replaces or no longer holds, which waits until every new pod runs: what follows that removal takes away
+   what no rollback brings back, so once it removed anything the play goes to its end. */
 static int
 apply_all (pp_play_t *play, pp_error_t *err)
 {
-  int ret = pp_play_remove_outdated (play, true, err);
+  int ret = pp_play_remove_outdated (play, PP_PLAY_STEP_LEFTOVERS, err);
   if (ret == 0)
     ret = make_claims (play, err);
   for (size_t i = 0; ret == 0 && i < play->n; i++)
@@ -386,17 +408,22 @@ apply_all (pp_play_t *play, pp_error_t *err)
                            err);
       }
   ret = await_monitors (play, ret, err);
+  if (ret == 0)
+    ret = pp_play_interrupted (play, err);
+  size_t said = play->res->n;
+  if (ret == 0)
+    ret = pp_play_remove_outdated (play, PP_PLAY_STEP_JOBS, err);
+  bool committed = play->res->n > said;
   /* Jobs start once the pods run: each controller makes its first pods before play goes on. */
   for (size_t k = 0; ret == 0 && play->opts->start && k < play->n_jobs; k++)
     if (!play->pods[play->jobs[k].tmpl].unchanged)
       {
-        ret = pp_play_interrupted (play, err);
+        ret = committed ? 0 : pp_play_interrupted (play, err);
         if (ret == 0)
           ret = start_job (play, &play->jobs[k], err);
       }
-  /* The last look: what follows removes the pods this play replaces, which no rollback brings back, so the play
-     goes to its end. */
-  if (ret == 0)
+  /* The last look: the last step removes the pods this play replaces, which no rollback brings back. */
+  if (ret == 0 && !committed)
     ret = pp_play_interrupted (play, err);
   return ret;
 }
@@ -409,7 +436,7 @@ pp_play_apply (pp_play_t *play, pp_error_t *err)
     play->pods[i].ready_fd = -1;
   int ret = apply_all (play, err);
   if (ret == 0)
-    ret = pp_play_remove_outdated (play, false, err);
+    ret = pp_play_remove_outdated (play, PP_PLAY_STEP_PODS, err);
   /* A failure takes back what this play made, whatever failed: a lost state database too. */
   if (ret < 0)
     rollback_play (play);

@@ -4,6 +4,7 @@
 #include "play/lock.h"
 #include "runtime/namedvol.h"
 #include "runtime/pod.h"
+#include "schema/manifest.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -258,11 +259,16 @@ down_locked (pp_context_t *ctx, pp_state_t *state, char *const *paths, char **fi
     ret = pp_state_pod_list (state, &r.pods, &r.n_pods, err);
   if (ret == 0)
     ret = check_files (&r, paths, files, err);
-  /* Jobs' controllers stop first, so that no pod is made while the pods go. */
+  /* Jobs' controllers stop first (each gone before this goes on), then the pods are listed again: a pod a
+     controller made before it stopped goes too. */
   for (size_t k = 0; ret == 0 && files[k]; k++)
     for (size_t i = 0; ret == 0 && i < r.n_jobs; i++)
       if (is_file (r.jobs[i].play_file, files[k]))
         ret = pp_job_stop_controller (&r.jobs[i], err);
+  pp_pod_recs_free (steal_pointer (&r.pods), r.n_pods);
+  r.n_pods = 0;
+  if (ret == 0)
+    ret = pp_state_pod_list (state, &r.pods, &r.n_pods, err);
   if (ret == 0)
     ret = down_pods (ctx, state, &r, files, res, err);
   for (size_t k = 0; ret == 0 && files[k]; k++)
@@ -280,19 +286,26 @@ down_locked (pp_context_t *ctx, pp_state_t *state, char *const *paths, char **fi
 }
 
 int
-pp_kube_down (pp_context_t *ctx, char *const *paths, size_t n_paths, bool force, pp_play_result_t *res, pp_error_t *err)
+pp_kube_down (pp_context_t *ctx, char *const *args, size_t n_args, bool force, pp_play_result_t *res, pp_error_t *err)
 {
-  cleanup_strv char **files = play_files (paths, n_paths);
-  pp_play_lock_t lock;
-  if (pp_play_lock (ctx, files, n_paths, &lock, err) < 0)
+  /* A directory stands for the files in it, as it did for the play: the pods record those, and those are
+     locked against a play of them. */
+  char **paths = NULL;
+  size_t n_paths = 0;
+  if (pp_manifest_expand ((const char *const *)args, n_args, false, &paths, &n_paths, err) < 0)
     return -1;
-  pp_state_t *state;
-  int ret = pp_state_open (ctx, &state, err);
+  cleanup_strv char **files = play_files (paths, n_paths);
+  pp_play_lock_t lock = { 0 };
+  int ret = pp_play_lock (ctx, files, n_paths, NULL, &lock, err);
+  pp_state_t *state = NULL;
+  if (ret == 0)
+    ret = pp_state_open (ctx, &state, err);
   if (ret == 0)
     {
       ret = down_locked (ctx, state, paths, files, force, res, err);
       pp_state_close (state);
     }
   pp_play_unlock (&lock);
+  pp_manifest_paths_free (paths, n_paths);
   return ret;
 }

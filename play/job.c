@@ -27,7 +27,7 @@ now_ms (void)
 {
   struct timespec ts;
   clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* What the Job's pods came to: the ones that ended well or not, those still running.  A container restarted by
@@ -160,7 +160,7 @@ verdict (const pp_job_rec_t *job, const tally_t *t, const char **status)
     }
   if (t->failed > job->backoff_limit)
     return "BackoffLimitExceeded";
-  if (job->deadline > 0 && (int64_t) time (NULL) - job->started >= job->deadline)
+  if (job->deadline > 0 && (int64_t)time (NULL) - job->started >= job->deadline)
     return "DeadlineExceeded";
   return NULL;
 }
@@ -174,13 +174,22 @@ record (pp_state_t *state, pp_job_rec_t *job, const tally_t *t, pp_error_t *err)
   return pp_state_job_put (state, job, err);
 }
 
-/* Makes the pods the Job wants now; after the first round, a pod that cannot be made fails the Job. */
-static int
-make_pods (pp_state_t *state, pp_job_rec_t *job, tally_t *t, const pp_job_maker_t *mk, pp_error_t *err)
+/* Whether the controller was told to stop: the signal stays pending in `sfd` for the loop's poll to see. */
+static bool
+told_to_stop (int sfd)
 {
-  for (int64_t k = wanted (job, t); k > 0; k--)
+  struct pollfd p = { .fd = sfd, .events = POLLIN };
+  return PP_RETRY (poll (&p, 1, 0)) > 0;
+}
+
+/* Makes the pods the Job wants now, unless told to stop before one; after the first round, a pod that cannot be
+   made fails the Job. */
+static int
+make_pods (pp_state_t *state, pp_job_rec_t *job, tally_t *t, const pp_job_maker_t *mk, int sfd, pp_error_t *err)
+{
+  for (int64_t k = wanted (job, t); k > 0 && !told_to_stop (sfd); k--)
     {
-      cleanup_free char *pod = xasprintf ("%s-%lld", job->name, (long long) job->created_pods);
+      cleanup_free char *pod = xasprintf ("%s-%lld", job->name, (long long)job->created_pods);
       job->created_pods++;
       if (record (state, job, t, err) < 0 || mk->make_pod (mk->arg, state, pod, err) < 0)
         return pp_error_wrap (err, "job %s", job->name);
@@ -198,12 +207,16 @@ controller_run (pp_context_t *ctx, const char *name, const pp_job_maker_t *mk, i
   sigaddset (&mask, SIGINT);
   sigaddset (&mask, SIGHUP);
   sigprocmask (SIG_BLOCK, &mask, NULL);
-  int sfd = signalfd (-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+  cleanup_close int sfd = signalfd (-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
   cleanup_free char *owner = pp_job_owner (name);
   pp_state_t *state = NULL;
   pp_job_rec_t job = { 0 };
   pp_error_t err = NULL;
-  int ret = pp_state_open (ctx, &state, &err);
+  /* Without it the signals blocked above would never be read: nothing could stop the Job but SIGKILL.  No pod
+     is made; the play hears why. */
+  int ret = sfd < 0 ? pp_error_make (&err, errno, "the job controller's signalfd") : 0;
+  if (ret == 0)
+    ret = pp_state_open (ctx, &state, &err);
   if (ret == 0)
     ret = load_job (state, name, &job, &err);
   if (ret == 0)
@@ -241,12 +254,12 @@ controller_run (pp_context_t *ctx, const char *name, const pp_job_maker_t *mk, i
           job.status = xstrdup (status);
           free (job.reason);
           job.reason = *reason ? xstrdup (reason) : NULL;
-          job.finished = (int64_t) time (NULL);
+          job.finished = (int64_t)time (NULL);
           job.controller_pid = 0;
           ret = record (state, &job, &t, &err);
           break;
         }
-      if (now_ms () >= next_make && make_pods (state, &job, &t, mk, &err) < 0)
+      if (now_ms () >= next_make && make_pods (state, &job, &t, mk, sfd, &err) < 0)
         {
           if (ready_fd >= 0)
             {
@@ -259,7 +272,7 @@ controller_run (pp_context_t *ctx, const char *name, const pp_job_maker_t *mk, i
           job.status = xstrdup ("Failed");
           free (job.reason);
           job.reason = xstrdup (err->msg);
-          job.finished = (int64_t) time (NULL);
+          job.finished = (int64_t)time (NULL);
           job.controller_pid = 0;
           pp_error_release (&err);
           ret = record (state, &job, &t, &err);
@@ -276,7 +289,7 @@ controller_run (pp_context_t *ctx, const char *name, const pp_job_maker_t *mk, i
       if (next_make > now_ms () && next_make - now_ms () < wait)
         wait = next_make - now_ms ();
       struct pollfd p = { .fd = sfd, .events = POLLIN };
-      if (PP_RETRY (poll (&p, 1, (int) wait)) > 0)
+      if (PP_RETRY (poll (&p, 1, (int)wait)) > 0)
         break; /* told to stop: `kube down` or `job rm` removes the pods */
     }
   if (ret < 0 && ready_fd >= 0 && err)
@@ -290,7 +303,6 @@ controller_run (pp_context_t *ctx, const char *name, const pp_job_maker_t *mk, i
   /* The connection of the process forked from is not this one's to close: only ours is. */
   if (state)
     pp_state_close (state);
-  close (sfd);
   return ret < 0 ? 1 : 0;
 }
 
@@ -331,7 +343,7 @@ pp_job_controller_alive (const pp_job_rec_t *job)
   if (job->controller_pid <= 0 || job->controller_start <= 0)
     return false;
   /* Start times are whole seconds from a boot time that is itself computed: allow a second either way. */
-  int64_t t = pp_proc_start_time ((pid_t) job->controller_pid);
+  int64_t t = pp_proc_start_time ((pid_t)job->controller_pid);
   return t > 0 && t >= job->controller_start - 1 && t <= job->controller_start + 1;
 }
 
@@ -340,7 +352,7 @@ pp_job_stop_controller (const pp_job_rec_t *job, pp_error_t *err)
 {
   if (!pp_job_controller_alive (job))
     return 0;
-  pid_t pid = (pid_t) job->controller_pid;
+  pid_t pid = (pid_t)job->controller_pid;
   if (kill (pid, SIGTERM) < 0 && errno != ESRCH)
     return pp_error_make (err, errno, "signal the controller of job %s", job->name);
   /* It may be making a pod or stopping pods (their grace periods): then it is killed. */

@@ -23,7 +23,7 @@ lock_path (pp_context_t *ctx, const char *play_file)
 }
 
 static int
-lock_one (pp_context_t *ctx, const char *play_file, pp_error_t *err)
+lock_one (pp_context_t *ctx, const char *play_file, const volatile sig_atomic_t *interrupted, pp_error_t *err)
 {
   cleanup_free char *dir = xasprintf ("%s/locks", ctx->runroot);
   cleanup_free char *path = lock_path (ctx, play_file);
@@ -38,8 +38,21 @@ lock_one (pp_context_t *ctx, const char *play_file, pp_error_t *err)
     {
       /* Said once, before the wait: the user sees why nothing happens. */
       pp_warning (ctx, "another kube play or kube down of %s is running: waiting for it to finish", play_file);
-      if (PP_RETRY (flock (fd, LOCK_EX)) == 0)
+      /* Ctrl-C ends the wait (the caller's handler is installed without SA_RESTART, so flock returns EINTR). */
+      int r = -1;
+      errno = EINTR;
+      while (!(interrupted && *interrupted) && (r = flock (fd, LOCK_EX)) < 0 && errno == EINTR)
+        ;
+      if (r == 0)
         return fd;
+      if (errno == EINTR)
+        {
+          close (fd);
+          return pp_error_make (err, 0,
+                                "interrupted by SIG%s while waiting for another kube play or kube down of %s: "
+                                "nothing was changed",
+                                sigabbrev_np (*interrupted) ?: "?", play_file);
+        }
     }
   int ret = pp_error_make (err, errno, "lock `%s` (for %s)", path, play_file);
   close (fd);
@@ -47,7 +60,8 @@ lock_one (pp_context_t *ctx, const char *play_file, pp_error_t *err)
 }
 
 int
-pp_play_lock (pp_context_t *ctx, char *const *play_files, size_t n, pp_play_lock_t *lock, pp_error_t *err)
+pp_play_lock (pp_context_t *ctx, char *const *play_files, size_t n, const volatile sig_atomic_t *interrupted,
+              pp_play_lock_t *lock, pp_error_t *err)
 {
   /* In one order, without repeats: two commands that lock the same files never wait on each other in a ring. */
   char **files = xzalloc ((n + 1) * sizeof (char *));
@@ -62,7 +76,7 @@ pp_play_lock (pp_context_t *ctx, char *const *play_files, size_t n, pp_play_lock
     {
       if (i > 0 && strcmp (files[i], files[i - 1]) == 0)
         continue;
-      int fd = lock_one (ctx, files[i], err);
+      int fd = lock_one (ctx, files[i], interrupted, err);
       if (fd < 0)
         ret = -1;
       else

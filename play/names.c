@@ -72,7 +72,8 @@ planned_job (const pp_play_t *play, const char *name, const char *owner)
 }
 
 /* The Jobs this play replaces or its files no longer hold: their controllers stop and their records go (their
-   pods go with the play's other outdated pods). */
+   pods go next, in the same step).  Each is named in the result: a play that fails after this cannot bring it
+   back, and says so; one that succeeds says `replaced` of a replaced Job instead. */
 static int
 remove_outdated_jobs (pp_play_t *play, pp_error_t *err)
 {
@@ -89,9 +90,9 @@ remove_outdated_jobs (pp_play_t *play, pp_error_t *err)
       ret = pp_job_stop_controller (&all[i], err);
       if (ret == 0)
         ret = pp_state_job_remove (play->state, all[i].name, err);
-      if (ret == 0 && j == NULL)
+      if (ret == 0)
         pp_play_result_add (play->res, PP_PLAY_JOB, PP_PLAY_REMOVED, all[i].name, NULL)->why
-            = xasprintf ("no longer in %s", all[i].play_file);
+            = j ? xasprintf ("changed in %s", all[i].play_file) : xasprintf ("no longer in %s", all[i].play_file);
     }
   pp_job_recs_free (all, n_all);
   return ret;
@@ -110,8 +111,8 @@ is_replacement_name (const char *name)
   return len > 4 && strcmp (name + len - 4, "~new") == 0;
 }
 
-/* What the play does with a recorded pod: nothing, or remove it now (OUTDATED_QUIET: a replaced Job's pod) and
-   let `*next`, the pod of the plan that replaces it, take its name. */
+/* What the play does with a recorded pod: nothing, or remove it in this step (OUTDATED_QUIET: a replaced Job's
+   pod, said by its Job's line) and let `*next`, the pod of the plan that replaces it, take its name. */
 typedef enum
 {
   KEEP,
@@ -121,7 +122,7 @@ typedef enum
 } outdated_t;
 
 static outdated_t
-outdated (const pp_play_t *play, const pp_pod_rec_t *rec, bool before, const pp_pod_plan_t **next)
+outdated (const pp_play_t *play, const pp_pod_rec_t *rec, pp_play_step_t step, const pp_pod_plan_t **next)
 {
   *next = NULL;
   /* A Job's pods stay with it when it is unchanged, and go quietly when it is replaced. */
@@ -139,24 +140,39 @@ outdated (const pp_play_t *play, const pp_pod_rec_t *rec, bool before, const pp_
   /* A replacement that an interrupted play made and never renamed goes before the new pods are made: one of them
      may need its name. */
   if (j == NULL && is_replacement_name (rec->name) && of_play (play, rec->play_file))
-    return before ? LEFTOVER : KEEP;
+    return step == PP_PLAY_STEP_LEFTOVERS ? LEFTOVER : KEEP;
   if (j == NULL && (*next ? (*next)->unchanged : !of_play (play, rec->play_file)))
     return KEEP;
-  /* Before the new pods are made, only a replaced Job's pods go (the new Job's pods take their names); after,
-     the pods replaced (the new one takes the name) and those the files no longer hold. */
-  if ((j != NULL) != before)
+  /* Once the new pods run: the pods of the Jobs that go (the new Jobs' pods take their names); then the pods
+     replaced (the new one takes the name) and those the files no longer hold. */
+  if (step != (rec->owner ? PP_PLAY_STEP_JOBS : PP_PLAY_STEP_PODS))
     return KEEP;
   return j ? OUTDATED_QUIET : OUTDATED;
 }
 
-/* What this play takes away: pods it replaces and pods an earlier play of its files made that the files no longer
-   hold (a Deployment scaled down, a Pod deleted from the file), and the Jobs it replaces or no longer holds.
-   `before` the new pods are made: the Jobs, and what an interrupted play left; after: the pods, each replaced
-   one's successor renamed to its name, so that a play that fails leaves what ran before untouched. */
-int
-pp_play_remove_outdated (pp_play_t *play, bool before, pp_error_t *err)
+/* A pod of the last step that cannot be removed, or whose replacement cannot take its name: what ran before is
+   gone in part already, so nothing is rolled back; the play warns, goes on, and its result says it. */
+static void
+removal_failed (pp_play_t *play, const pp_pod_rec_t *rec, const pp_pod_plan_t *next, pp_error_t *e)
 {
-  if (before && remove_outdated_jobs (play, err) < 0)
+  cleanup_free char *why = next && next->id ? xasprintf ("its replacement %.12s runs as %s~new until the next play: %s",
+                                                         next->id, rec->name, (*e)->msg)
+                                            : xasprintf ("could not be removed: %s", (*e)->msg);
+  pp_warning (play->ctx, "pod %s: %s", rec->name, why);
+  pp_play_result_add (play->res, PP_PLAY_POD, PP_PLAY_NOT_REMOVED, rec->name, rec->id)->why = steal_pointer (&why);
+  pp_error_release (e);
+}
+
+/* What this play takes away: pods it replaces and pods an earlier play of its files made that the files no longer
+   hold (a Deployment scaled down, a Pod deleted from the file), and the Jobs it replaces or no longer holds, with
+   their pods.  PP_PLAY_STEP_LEFTOVERS, before the new pods are made: what an interrupted play left.
+   PP_PLAY_STEP_JOBS, once every new pod runs: the Jobs and their pods, before the new Jobs start.
+   PP_PLAY_STEP_PODS, last: the pods, each replaced one's successor renamed to its name; it cannot fail once it
+   has begun (see removal_failed).  So a play that fails leaves what ran before untouched. */
+int
+pp_play_remove_outdated (pp_play_t *play, pp_play_step_t step, pp_error_t *err)
+{
+  if (step == PP_PLAY_STEP_JOBS && remove_outdated_jobs (play, err) < 0)
     return -1;
   pp_pod_rec_t *all = NULL;
   size_t n_all = 0;
@@ -166,16 +182,24 @@ pp_play_remove_outdated (pp_play_t *play, bool before, pp_error_t *err)
   for (size_t i = 0; ret == 0 && i < n_all; i++)
     {
       const pp_pod_plan_t *next;
-      outdated_t what = outdated (play, &all[i], before, &next);
+      outdated_t what = outdated (play, &all[i], step, &next);
       if (what == KEEP)
         continue;
-      ret = pp_play_remove_pod_rec (play->ctx, play->state, &all[i], -1, err);
+      pp_error_t e = NULL;
+      ret = pp_play_remove_pod_rec (play->ctx, play->state, &all[i], -1, &e);
       if (ret == 0 && next && next->id)
-        ret = pp_state_pod_rename (play->state, next->id, next->name, err);
+        ret = pp_state_pod_rename (play->state, next->id, next->name, &e);
       else if (ret == 0 && what != OUTDATED_QUIET)
         pp_play_result_add (play->res, PP_PLAY_POD, PP_PLAY_REMOVED, all[i].name, all[i].id)->why
             = what == LEFTOVER ? xstrdup ("left over from an interrupted play")
                                : xasprintf ("no longer in %s", all[i].play_file);
+      if (ret < 0 && step == PP_PLAY_STEP_PODS)
+        {
+          removal_failed (play, &all[i], next, &e);
+          ret = 0;
+        }
+      else if (ret < 0)
+        *err = e;
     }
   pp_pod_recs_free (all, n_all);
   return ret;

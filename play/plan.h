@@ -135,8 +135,14 @@ char *pp_play_file_of (const char *path);
 int pp_plan_check_names (pp_play_t *play, pp_error_t *err);
 /* The name a pod that replaces another is recorded under until the other is gone: no Kubernetes name has a `~`. */
 char *pp_play_replacement_name (const char *name);
-/* What this play takes away (see names.c): `before` the new pods are made, the Jobs; after, the pods. */
-int pp_play_remove_outdated (pp_play_t *play, bool before, pp_error_t *err);
+/* The steps in which a play takes away what it replaces (see names.c). */
+typedef enum
+{
+  PP_PLAY_STEP_LEFTOVERS, /* before the new pods are made: what an interrupted play left */
+  PP_PLAY_STEP_JOBS,      /* once they run, before the new Jobs start: the Jobs that go, with their pods */
+  PP_PLAY_STEP_PODS,      /* last: the pods replaced or no longer held; best-effort, never fails once begun */
+} pp_play_step_t;
+int pp_play_remove_outdated (pp_play_t *play, pp_play_step_t step, pp_error_t *err);
 /* The file a claim records: the play file of the document that holds it. */
 char *pp_play_claim_file (const pp_play_t *play, const pp_node_t *claim);
 
@@ -173,5 +179,7 @@ int pp_play_remove_job (pp_context_t *ctx, pp_state_t *state, const pp_job_rec_t
 int pp_play_interrupted (const pp_play_t *play, pp_error_t *err);
 pp_play_item_t *pp_play_result_add (pp_play_result_t *res, pp_play_kind_t kind, pp_play_action_t action,
                                     const char *name, const char *id);
+/* Takes item `i` out of the result. */
+void pp_play_result_drop (pp_play_result_t *res, size_t i);
 
 #endif

@@ -20,23 +20,35 @@ pp_play_result_add (pp_play_result_t *res, pp_play_kind_t kind, pp_play_action_t
   return it;
 }
 
+static void
+item_release (pp_play_item_t *it)
+{
+  for (size_t k = 0; k < it->n_ctrs; k++)
+    {
+      free (it->ctrs[k].name);
+      free (it->ctrs[k].id);
+      free (it->ctrs[k].image);
+    }
+  free (it->ctrs);
+  free (it->name);
+  free (it->id);
+  free (it->why);
+  free (it->status);
+}
+
+void
+pp_play_result_drop (pp_play_result_t *res, size_t i)
+{
+  item_release (&res->v[i]);
+  memmove (&res->v[i], &res->v[i + 1], (res->n - i - 1) * sizeof *res->v);
+  res->n--;
+}
+
 void
 pp_play_result_release (pp_play_result_t *res)
 {
   for (size_t i = 0; i < res->n; i++)
-    {
-      pp_play_item_t *it = &res->v[i];
-      for (size_t k = 0; k < it->n_ctrs; k++)
-        {
-          free (it->ctrs[k].name);
-          free (it->ctrs[k].id);
-          free (it->ctrs[k].image);
-        }
-      free (it->ctrs);
-      free (it->name);
-      free (it->id);
-      free (it->why);
-    }
+    item_release (&res->v[i]);
   free (res->v);
   memset (res, 0, sizeof *res);
 }
@@ -57,7 +69,7 @@ lock_files (pp_play_t *play, pp_error_t *err)
   cleanup_strv char **files = xzalloc ((play->n_paths + 1) * sizeof (char *));
   for (size_t k = 0; k < play->n_paths; k++)
     files[k] = pp_play_file_of (play->paths[k]);
-  return pp_play_lock (play->ctx, files, play->n_paths, &play->lock, err);
+  return pp_play_lock (play->ctx, files, play->n_paths, play->opts->interrupted, &play->lock, err);
 }
 
 int

@@ -32,12 +32,13 @@ typedef enum
 
 typedef enum
 {
-  PP_PLAY_CREATED,   /* and started, unless the play said --start=false */
-  PP_PLAY_REPLACED,  /* a pod or Job of the same name, changed, was replaced (and the new one started) */
-  PP_PLAY_UNCHANGED, /* left alone: nothing of it changed */
-  PP_PLAY_RECREATED, /* the same as the file says, but not running as it says (an interrupted play, a monitor
-                        killed, a pod stopped): made again */
-  PP_PLAY_REMOVED,   /* by a down, or by a play (`why` says why) */
+  PP_PLAY_CREATED,     /* and started, unless the play said --start=false */
+  PP_PLAY_REPLACED,    /* a pod or Job of the same name, changed, was replaced (and the new one started) */
+  PP_PLAY_UNCHANGED,   /* left alone: nothing of it changed */
+  PP_PLAY_RECREATED,   /* the same as the file says, but not running as it says (an interrupted play, a monitor
+                          killed, a pod stopped): made again */
+  PP_PLAY_REMOVED,     /* by a down, or by a play (`why` says why) */
+  PP_PLAY_NOT_REMOVED, /* a pod the play replaces or no longer holds that it could not remove (`why` says why) */
 } pp_play_action_t;
 
 typedef struct
@@ -52,6 +53,7 @@ typedef struct
   char *name;
   char *id;            /* a pod's */
   char *why;           /* PP_PLAY_REMOVED by a play: "no longer in FILE", "left over from an interrupted play" */
+  char *status;        /* an unchanged pod's, as recorded ("Running", "Exited"...) */
   pp_play_ctr_t *ctrs; /* a pod's containers */
   size_t n_ctrs;
   int64_t completions, parallelism, backoff_limit, deadline; /* a Job's */
@@ -72,7 +74,8 @@ void pp_play_result_release (pp_play_result_t *res);
 int pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n, const pp_play_opts_t *opts, pp_diags_t *diags,
                   pp_play_result_t *res, pp_error_t *err);
 
-/* Stops and removes the pods that playing these files created, as the state database recorded them; with
+/* Stops and removes the pods that playing these files (a directory: its manifests, as pp_manifest_expand finds
+   them for the play) created, as the state database recorded them; with
    `force`, the volumes of their PersistentVolumeClaims too.  What it removed goes to `res`. */
 int pp_kube_down (pp_context_t *ctx, char *const *paths, size_t n, bool force, pp_play_result_t *res, pp_error_t *err);
 

@@ -18,6 +18,8 @@ pod_action (const pp_play_item_t *it, bool started)
       return started ? "recreated and started" : "recreated";
     case PP_PLAY_REMOVED:
       return "removed";
+    case PP_PLAY_NOT_REMOVED:
+      return "not removed";
     default:
       return started ? "started" : "created";
     }
@@ -45,8 +47,8 @@ print_item (FILE *out, const pp_play_item_t *it, bool started)
       fprintf (out, "volume/%s %s\n", it->name, it->action == PP_PLAY_REMOVED ? "removed" : "created");
       return;
     case PP_PLAY_POD:
-      if (it->action == PP_PLAY_REMOVED)
-        fprintf (out, "pod/%s %.12s removed%s\n", it->name, it->id, why);
+      if (it->action == PP_PLAY_REMOVED || it->action == PP_PLAY_NOT_REMOVED)
+        fprintf (out, "pod/%s %.12s %s%s\n", it->name, it->id, pod_action (it, false), why);
       else
         fprintf (out, "pod/%s %.12s %s (%zu container%s)\n", it->name, it->id ?: "", pod_action (it, started),
                  it->n_ctrs, it->n_ctrs == 1 ? "" : "s");
@@ -84,15 +86,14 @@ item_json (const pp_play_item_t *it, bool started)
   for (size_t j = 0; j < it->n_ctrs; j++)
     json_array_append_new (
         cs, json_pack ("{s:s, s:s?, s:s}", "name", it->ctrs[j].name, "id", it->ctrs[j].id, "image", it->ctrs[j].image));
-  const char *action = it->action == PP_PLAY_UNCHANGED  ? "unchanged"
-                       : it->action == PP_PLAY_REPLACED ? "replaced"
-                       : it->action == PP_PLAY_REMOVED  ? "removed"
-                                                        : "created";
-  return json_pack ("{s:s, s:s?, s:s, s:s, s:o, s:s*}", "pod", it->name, "id", it->id, "action", action, "status",
-                    it->action == PP_PLAY_REMOVED ? "Removed"
-                    : started                     ? "Running"
-                                                  : "Created",
-                    "containers", cs, "why", it->why);
+  /* The words of the text output, without its "and started": the status says that. */
+  const char *status = it->action == PP_PLAY_REMOVED       ? "Removed"
+                       : it->action == PP_PLAY_NOT_REMOVED ? "NotRemoved"
+                       : it->status                        ? it->status
+                       : started                           ? "Running"
+                                                           : "Created";
+  return json_pack ("{s:s, s:s?, s:s, s:s, s:o, s:s*}", "pod", it->name, "id", it->id, "action", pod_action (it, false),
+                    "status", status, "containers", cs, "why", it->why);
 }
 
 void
@@ -110,7 +111,9 @@ pp_cli_print_play (FILE *out, const pp_play_result_t *res, bool json)
     for (size_t i = 0; i < res->n; i++)
       {
         const pp_play_item_t *it = &res->v[i];
-        int of = it->action == PP_PLAY_REMOVED || it->kind == PP_PLAY_VOLUME ? 0 : it->kind == PP_PLAY_JOB ? 1 : 2;
+        int of = it->action == PP_PLAY_REMOVED || it->action == PP_PLAY_NOT_REMOVED || it->kind == PP_PLAY_VOLUME ? 0
+                 : it->kind == PP_PLAY_JOB                                                                        ? 1
+                                                                                                                  : 2;
         if (of == pass)
           json_array_append_new (a, item_json (it, res->started));
       }

@@ -1072,11 +1072,11 @@ pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv)
   if (ret > 0)
     fprintf (stderr, "Error: %zu error%s: nothing was created\n", diags.errors, diags.errors == 1 ? "" : "s");
   pp_diags_free (&diags);
-  /* The play's files as given: --wait takes them down, as `kube down` would. */
+  /* The play's files, a directory's found in it: --wait follows their pods and takes them down. */
   if (ret == 0 && wait && po.start)
     {
       fflush (stdout);
-      ret = play_wait (cli, argv + optind, (size_t) (argc - optind), &err);
+      ret = play_wait (cli, paths, n, &err);
     }
   pp_manifest_paths_free (paths, n);
   if (ret < 0)

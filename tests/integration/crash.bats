@@ -12,6 +12,9 @@ load pods
 # server it started.
 eval "pods_$(declare -f teardown)"
 teardown() {
+	if [ -f "$BATS_TEST_TMPDIR/immutable" ]; then
+		chattr -i "$(cat "$BATS_TEST_TMPDIR/immutable")" || true
+	fi
 	if [ -f "$BATS_TEST_TMPDIR/server.pid" ]; then
 		kill "$(cat "$BATS_TEST_TMPDIR/server.pid")" 2>/dev/null || true
 	fi
@@ -290,5 +293,149 @@ replay_and_down() {
 	mv "$ROOT/state.db.away" "$ROOT/state.db"
 	run -0 pp kube down "$Y/job.yaml"
 	assert_equal "$output" "job/j removed"
+	assert_nothing_left
+}
+
+@test "a pod a re-play replaces that cannot be removed: a warning, the other replacements stay, nothing rolled back" {
+	for name in a b; do
+		cat <<-YAML
+		apiVersion: v1
+		kind: Pod
+		metadata:
+		  name: $name
+		spec:
+		  terminationGracePeriodSeconds: 0
+		  containers:
+		  - name: main
+		    image: localhost/busybox:latest
+		    command: ["sleep", "1000"]
+		---
+		YAML
+	done >"$Y/two.yaml"
+	run -0 pp kube play "$Y/two.yaml"
+	pod_ids >>"$BATS_TEST_TMPDIR/ids"
+	local old_a
+	old_a=$(pp pod inspect a | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+	# A file the teardown of the old `a` cannot remove.
+	touch "$ROOT/pods/$old_a/stuck"
+	echo "$ROOT/pods/$old_a/stuck" >"$BATS_TEST_TMPDIR/immutable"
+	chattr +i "$ROOT/pods/$old_a/stuck"
+	sed -i 's/"1000"/"999"/' "$Y/two.yaml"
+	run -0 --separate-stderr pp kube play "$Y/two.yaml"
+	pod_ids >>"$BATS_TEST_TMPDIR/ids"
+	assert_contains "$stderr" "pod a: its replacement"
+	echo "$output" | grep "^pod/a ${old_a:0:12} not removed (its replacement .* runs as a~new until the next play"
+	echo "$output" | grep "^pod/b .* replaced and started"
+	# b's replacement runs under its name, a's under its temporary one; neither was rolled back.
+	[ "$(ctr_field b-main status)" = Running ]
+	[ "$(ctr_field a~new-main status)" = Running ]
+	chattr -i "$ROOT/pods/$old_a/stuck"
+	# The next play puts things right: a~new was left over, a is made again.
+	run -0 pp kube play "$Y/two.yaml"
+	pod_ids >>"$BATS_TEST_TMPDIR/ids"
+	[ "$(pod_names)" = "a b" ]
+	run -0 pp kube down "$Y/two.yaml"
+	assert_nothing_left
+}
+
+@test "kube down DIR and kube play --wait DIR take the files in the directory, locked as a play of them is" {
+	deployment
+	"$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" kube play "$Y" >/dev/null 2>&1 &
+	local pid=$!
+	sleep 0.05
+	run -0 --separate-stderr pp kube down "$Y"
+	assert_contains "$stderr" "another kube play or kube down of $Y/web.yaml is running: waiting for it"
+	wait "$pid"
+	[ "$(echo "$output" | grep -c 'removed')" = 10 ]
+	assert_nothing_left
+	rm "$Y/web.yaml"
+	cat >"$Y/once.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: once
+	spec:
+	  restartPolicy: Never
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "sleep 1; echo hello"]
+	YAML
+	run -0 timeout 60 "$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" kube play --wait "$Y"
+	assert_contains "$output" "once-main | hello"
+	echo "$output" | grep "^pod/once .* removed"
+	assert_nothing_left
+}
+
+@test "Ctrl-C of a kube play waiting for another's lock ends the wait: 125, nothing changed" {
+	deployment
+	run -0 pp kube play "$Y/web.yaml"
+	pod_ids >>"$BATS_TEST_TMPDIR/ids"
+	local before
+	before=$(pod_ids | sort)
+	# The lock of web.yaml, held as another play would hold it.
+	python3 -c 'import fcntl, sys, time; f = open(sys.argv[1]); fcntl.flock(f, fcntl.LOCK_EX); print("held", flush=True); time.sleep(1000)' \
+		"$RUNROOT"/locks/play-*.lock >"$BATS_TEST_TMPDIR/server.out" &
+	echo $! >"$BATS_TEST_TMPDIR/server.pid"
+	for _ in $(seq 200); do grep -q held "$BATS_TEST_TMPDIR/server.out" && break; sleep 0.05; done
+	sed -i 's/replicas: 10/replicas: 2/' "$Y/web.yaml"
+	"$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" kube play "$Y/web.yaml" \
+		>"$BATS_TEST_TMPDIR/play.out" 2>"$BATS_TEST_TMPDIR/play.err" &
+	local pid=$!
+	for _ in $(seq 200); do grep -q "waiting for it" "$BATS_TEST_TMPDIR/play.err" && break; sleep 0.05; done
+	kill -INT "$pid"
+	# Still waiting (as before the fix) is a failure, not a hang: it is killed, having changed nothing.
+	for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -9 "$pid"
+		wait "$pid" || true
+		echo "kube play still waits after SIGINT" >&2
+		return 1
+	fi
+	local status=0
+	wait "$pid" || status=$?
+	[ "$status" = 125 ]
+	assert_contains "$(cat "$BATS_TEST_TMPDIR/play.err")" "interrupted by SIGINT while waiting for another kube play or kube down of $Y/web.yaml: nothing was changed"
+	assert_equal "$(pod_ids | sort)" "$before"
+	assert_all_running
+	kill "$(cat "$BATS_TEST_TMPDIR/server.pid")"
+	run -0 pp kube down "$Y/web.yaml"
+	assert_nothing_left
+}
+
+@test "kube play --format json says what the text says: recreated, and an unchanged pod's own status" {
+	cat >"$Y/two.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: done
+	spec:
+	  restartPolicy: Never
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["true"]
+	---
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: stopped
+	spec:
+	  terminationGracePeriodSeconds: 0
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sleep", "1000"]
+	YAML
+	run -0 pp kube play "$Y/two.yaml"
+	pod_ids >>"$BATS_TEST_TMPDIR/ids"
+	wait_field done-main status Exited
+	for _ in $(seq 100); do [ "$(pod_field done status)" = Exited ] && break; sleep 0.1; done
+	run -0 pp pod stop -t 0 stopped
+	run -0 pp kube play --format json "$Y/two.yaml"
+	pod_ids >>"$BATS_TEST_TMPDIR/ids"
+	assert_equal "$(echo "$output" | python3 -c 'import json,sys; print(" ".join("%s:%s:%s" % (p["pod"], p["action"], p["status"]) for p in json.load(sys.stdin)))')" \
+		"done:unchanged:Exited stopped:recreated:Running"
+	run -0 pp kube down "$Y/two.yaml"
 	assert_nothing_left
 }

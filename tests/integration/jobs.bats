@@ -277,3 +277,71 @@ wait_job_done() {
 	[[ "$output" == *"job/batch removed"* ]]
 	[ "$(pod_names)" = "" ]
 }
+
+@test "a re-play that fails leaves the changed Job it would replace running, with its pod" {
+	cat >"$Y/job.yaml" <<-'YAML'
+	apiVersion: batch/v1
+	kind: Job
+	metadata:
+	  name: j
+	spec:
+	  template:
+	    spec:
+	      restartPolicy: Never
+	      terminationGracePeriodSeconds: 0
+	      containers:
+	      - name: main
+	        image: localhost/busybox:latest
+	        command: ["sleep", "1000"]
+	YAML
+	run -0 pp kube play "$Y/job.yaml"
+	id=$(pp pod inspect j-0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+	sed -i 's/\["sleep", "1000"\]/["sleep", "999"]/' "$Y/job.yaml"
+	cat >>"$Y/job.yaml" <<-'YAML'
+	---
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: broken
+	spec:
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["/no/such/command"]
+	YAML
+	run -125 pp kube play "$Y/job.yaml"
+	[ "$(pod_names)" = "j-0" ]
+	[ "$(pp pod inspect j-0 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')" = "$id" ]
+	[ "$(job_field j status)" = Running ]
+	[ "$(job_field j controllerRunning)" = True ]
+	[ "$(ctr_field j-0-main status)" = Running ]
+	run -0 pp kube down "$Y/job.yaml"
+	[ "$(pod_names)" = "" ]
+}
+
+@test "kube down of a Job that is making pods stops its controller first and leaves no pod behind" {
+	cat >"$Y/job.yaml" <<-'YAML'
+	apiVersion: batch/v1
+	kind: Job
+	metadata:
+	  name: many
+	spec:
+	  parallelism: 30
+	  completions: 1000
+	  template:
+	    spec:
+	      restartPolicy: Never
+	      containers:
+	      - name: main
+	        image: localhost/busybox:latest
+	        command: ["true"]
+	YAML
+	run -0 pp kube play "$Y/job.yaml"
+	sleep 1.3
+	run -0 pp kube down "$Y/job.yaml"
+	[[ "$output" == *"job/many removed"* ]]
+	[ "$(pod_names)" = "" ]
+	run -0 pp job ls -q
+	[ "$output" = "" ]
+	[ -z "$(ls "$RUNROOT/pods")" ]
+}
