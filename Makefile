@@ -1,6 +1,6 @@
 # podplay's build: one static library that the binary, the unit tests and the fuzz targets all link.
 
-PKGS      := yaml-0.1 jansson libarchive libcrypto libcurl sqlite3 libseccomp
+PKGS      := yaml-0.1 jansson libarchive libcrypto libcurl sqlite3 libseccomp libmnl
 CC        ?= cc
 BUILD     ?= build
 OPT       ?= -O2 -g
@@ -15,13 +15,13 @@ pkgconfig = $(eval $1 := $$(shell pkg-config $2))$($1)
 PKG_CFLAGS = $(call pkgconfig,PKG_CFLAGS,--cflags $(PKGS))
 PKG_LIBS   = $(call pkgconfig,PKG_LIBS,--libs $(PKGS))
 # The monitor's own binary links only what supervision needs: a monitor per pod starts faster and keeps less.
-MON_PKGS   := jansson sqlite3 libseccomp
+MON_PKGS   := jansson sqlite3 libseccomp libmnl
 MON_PKG_LIBS = $(call pkgconfig,MON_PKG_LIBS,--libs $(MON_PKGS))
 MON_LIBS   = $(MON_PKG_LIBS) -lm -lpthread
 ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(PKG_CFLAGS) $(SAN) $(CFLAGS)
 LDLIBS    += $(PKG_LIBS) -lm -lpthread
 
-LIB_SRC   := $(wildcard src/core/*.c src/image/*.c src/runtime/*.c src/state/*.c play/*.c) $(filter-out %_main.c,$(wildcard schema/*.c))
+LIB_SRC   := $(wildcard src/core/*.c src/image/*.c src/net/*.c src/runtime/*.c src/state/*.c play/*.c) $(filter-out %_main.c,$(wildcard schema/*.c))
 CLI_SRC   := $(filter-out %_main.c,$(wildcard src/cli/*.c))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)

@@ -4,6 +4,7 @@ set -eu
 
 PKGS="make build-essential pkg-config clang llvm libclang-rt-14-dev
 libyaml-dev libjansson-dev libcmocka-dev libarchive-dev libssl-dev libcurl4-openssl-dev libsqlite3-dev libseccomp-dev
+libmnl-dev libnftables-dev nftables iproute2
 bats python3 python3-yaml python3-jsonschema python3-grpcio
 hyperfine time zstd busybox-static skopeo runc
 docker-registry apache2-utils curl openssl ca-certificates procps"
@@ -11,7 +12,7 @@ docker-registry apache2-utils curl openssl ca-certificates procps"
 # A minimal Debian has none of make, ps (procps) or a CA bundle (ca-certificates, which pull needs for registries).
 # runc runs podplay's bundles in the tests, python3-grpcio serves probes.bats' gRPC health checks; Podman is only the yardstick of bench/: `--bench` adds it.
 if [ "${1:-}" = --bench ]; then
-	PKGS="$PKGS podman catatonit"
+	PKGS="$PKGS podman catatonit netavark aardvark-dns"
 fi
 
 missing=""
