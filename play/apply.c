@@ -1,6 +1,7 @@
 /* A play applied: each new or changed pod recorded, set up (namespaces, volumes, root filesystems, bundles) and
    its monitor started; Jobs' controllers started; what the play replaces removed; and on any failure, what this
    play created removed again. */
+#include "net/network.h"
 #include "play/plan.h"
 #include "play/annotations.h"
 #include "play/job.h"
@@ -81,6 +82,32 @@ idmap_claims (pp_context_t *ctx, pp_pod_plan_t *p, pp_error_t *err)
   return 0;
 }
 
+/* The pod's network: the host's (hostNetwork, --network host), none but loopback (--network none), or an address
+   in the network --network names (the default one without it), taken now and recorded with the pod. */
+static int
+join_network (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p, const pp_play_opts_t *opts, pp_error_t *err)
+{
+  const char *want = opts->network;
+  p->host_network = pp_plan_bool (p->spec, "hostNetwork") || (want && strcmp (want, "host") == 0);
+  pp_network_host_ip (p->host_ip);
+  if (p->host_network)
+    {
+      snprintf (p->pod_ip, sizeof p->pod_ip, "%s", p->host_ip);
+      return 0;
+    }
+  if (want && strcmp (want, "none") == 0)
+    return 0;
+  pp_network_rec_t net;
+  if (pp_network_get (ctx, state, want, &net, err) < 0)
+    return -1;
+  p->net = pp_network_pod_take (state, p->id, &net, err);
+  pp_network_rec_release (&net);
+  if (p->net == NULL)
+    return -1;
+  pp_network_pod_ip (p->net, p->pod_ip);
+  return 0;
+}
+
 static int
 apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, pp_pod_plan_t *p, const char *play_file,
            const pp_play_opts_t *opts, pp_error_t *err)
@@ -103,8 +130,10 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
       if (rt == NULL || (rt->external && pp_pod_userns_reachable (ctx, err) < 0))
         return pp_error_wrap (err, "pod %s", p->name);
     }
-  if (pp_pod_setup (ctx, p->id, &(pp_pod_etc_t){ p->hostname, p->hosts_extra, p->resolv_conf, fqdn, p->userns_base },
-                    err)
+  if (join_network (ctx, state, p, opts, err) < 0)
+    return pp_error_wrap (err, "pod %s", p->name);
+  if (pp_pod_setup (ctx, p->id,
+                    &(pp_pod_etc_t){ p->hostname, p->hosts_extra, p->resolv_conf, fqdn, p->userns_base, p->net }, err)
       < 0)
     return -1;
   cleanup_free char *where = xasprintf ("pod %s", p->name);
@@ -114,6 +143,8 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
                       .namespace_ = p->namespace_,
                       .uid = p->id,
                       .node_name = "",
+                      .pod_ip = p->pod_ip,
+                      .host_ip = p->host_ip,
                       .meta = p->meta,
                       .spec = p->spec };
   int64_t fs_group = -1;
@@ -133,8 +164,10 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
         || pp_spec_write_bundle (ctx, objs, p, i, p->ctr_ids[i], err) < 0)
       return -1;
   cleanup_free char *run = pp_pod_rundir (ctx, p->id);
-  cleanup_free char *netns = pp_plan_bool (p->spec, "hostNetwork") ? NULL : xasprintf ("%s/ns/net", run);
+  cleanup_free char *netns = p->host_network ? NULL : xasprintf ("%s/ns/net", run);
   json_t *plan = pp_spec_pod_json (p, p->runtime, netns);
+  if (p->net)
+    json_object_set (plan, "network", p->net);
   if (p->userns_base)
     json_object_set_new (
         plan, "userNamespace",

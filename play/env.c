@@ -323,11 +323,11 @@ field_value (const pp_env_pod_t *pod, const char *path, bool whole_maps)
     return xstrdup (pod->node_name);
   if (strcmp (path, "spec.serviceAccountName") == 0)
     return xstrdup (pp_node_str (pp_node_get (pod->spec, "serviceAccountName")) ?: "default");
+  /* Before the pod has its address (a validation), a placeholder of the same form. */
   if (strcmp (path, "status.hostIP") == 0 || strcmp (path, "status.hostIPs") == 0)
-    return xstrdup ("127.0.0.1");
-  /* No pod network yet: a pod answers on its loopback only. */
+    return xstrdup (pod->host_ip ? pod->host_ip : "127.0.0.1");
   if (strcmp (path, "status.podIP") == 0 || strcmp (path, "status.podIPs") == 0)
-    return xstrdup ("127.0.0.1");
+    return xstrdup (pod->pod_ip ? pod->pod_ip : "127.0.0.1");
   /* Whole maps only in volumes: an env variable cannot hold one (the API server refuses it there). */
   if (whole_maps && (strcmp (path, "metadata.labels") == 0 || strcmp (path, "metadata.annotations") == 0))
     return format_map (pp_node_get (pod->meta, path + strlen ("metadata.")));

@@ -22,6 +22,7 @@ typedef struct
   const char *file;  /* for messages */
   const char *where; /* "pod P, container C", for messages */
   const char *name, *namespace_, *uid, *node_name;
+  const char *pod_ip, *host_ip; /* status.podIP and status.hostIP, NULL before the pod has them */
   const pp_node_t *meta, *spec;
 } pp_env_pod_t;
 

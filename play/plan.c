@@ -53,6 +53,8 @@ pp_plan_release_applied (pp_pod_plan_t *p)
     free (p->ctr_ids[i]);
   free (p->ctr_ids);
   p->ctr_ids = NULL;
+  json_decref (p->net);
+  p->net = NULL;
 }
 
 static void

@@ -54,6 +54,9 @@ typedef struct
   char **ctr_ids;
   pp_volumes_t vols;
   uint32_t userns_base; /* hostUsers: false: the first host id its user namespace maps, else 0 */
+  bool host_network;    /* hostNetwork, or --network host */
+  json_t *net;          /* its place in a pod network (pp_network_pod_take), or NULL */
+  char pod_ip[46], host_ip[46]; /* status.podIP and status.hostIP */
 } pp_pod_plan_t;
 
 /* A Job: what it asks for; its pods are made from a template pod plan by its controller. */

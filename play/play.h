@@ -20,6 +20,7 @@ typedef struct
   /* Set (to the signal's number) by the caller's handler of SIGINT or SIGTERM, or NULL: the play stops at its
      next step, fails and removes what it created. */
   const volatile sig_atomic_t *interrupted;
+  const char *network; /* --network: a network's name, "host", "none", or NULL for the default network */
 } pp_play_opts_t;
 
 /* What a play or a down did, in the order it did it, for the caller to print. */

@@ -122,6 +122,8 @@ ctr_argv_env (const pp_play_objects_t *objs, const pp_pod_plan_t *p, const pp_ct
                       .namespace_ = p->namespace_,
                       .uid = p->id,
                       .node_name = hostname_buf,
+                      .pod_ip = *p->pod_ip ? p->pod_ip : NULL,
+                      .host_ip = *p->host_ip ? p->host_ip : NULL,
                       .meta = p->meta,
                       .spec = p->spec };
   char **kenv = pp_play_env (objs, &ep, c->node, err);
@@ -236,7 +238,7 @@ ctr_namespaces (const pp_pod_plan_t *p, ctr_spec_t *s)
   s->n_ns = 0;
   if (p->userns_base)
     s->ns[s->n_ns++] = (pp_bundle_ns_t){ "user", s->ns_path[0] };
-  if (!pp_plan_bool (p->spec, "hostNetwork"))
+  if (!p->host_network)
     {
       s->ns[s->n_ns++] = (pp_bundle_ns_t){ "network", s->ns_path[1] };
       s->ns[s->n_ns++] = (pp_bundle_ns_t){ "uts", s->ns_path[3] };

@@ -52,6 +52,11 @@ int pp_cli_parse_format (pp_cli_t *cli, const char *value, bool *json);
 /* Options of a command whose only one is --format: -1 to go on, else the status to exit with (after --help,
    or a usage error). */
 int pp_cli_format_options (pp_cli_t *cli, int argc, char **argv, bool *json);
+/* Prints `j` as indented JSON and releases it. */
+struct json_t;
+void pp_cli_print_json (struct json_t *j);
+/* Options of a listing: --format, -q, and -a when `all` is not NULL; -1 to go on, else the status to exit with. */
+int pp_cli_list_options (pp_cli_t *cli, int argc, char **argv, bool *json, bool *quiet, bool *all);
 /* Prints an error once and returns PP_EXIT_ERROR. */
 int pp_cli_fail (pp_error_t *err);
 
@@ -72,6 +77,10 @@ void pp_cli_print_down (FILE *out, const struct pp_play_result_s *res, char *con
 int pp_cmd_kube_down (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_monitor (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_probe (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_network_create (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_network_ls (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_network_inspect (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_network_rm (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_pod_ls (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_pod_inspect (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_pod_start (pp_cli_t *cli, int argc, char **argv);

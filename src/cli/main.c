@@ -56,6 +56,8 @@ static const pp_command_t kube_commands[] = {
             "  --format FORMAT   text (default) or json\n"
             "  --start=false     create the pods without starting them\n"
             "  --replace         recreate every pod, changed or not, and take over pods of the same names\n"
+            "  --network NAME    the pods' network: a network's name, host (the host's), or none\n"
+            "                    (loopback only); default: the network podplay, 10.244.0.0/16\n"
             "  --configmap FILE  ConfigMaps the pods may name, from FILE (repeat it, or FILE,FILE); a\n"
             "                    ConfigMap of the play itself wins over one of the same name\n"
             "  --wait            stay in the foreground printing the pods' logs; when they all end (and\n"
@@ -133,6 +135,30 @@ static const pp_command_t volume_commands[] = {
     .usage = "VOLUME...",
     .help = "Removes a volume and its data; a volume a pod uses is refused until the pod is removed.\n",
     .run = pp_cmd_volume_rm },
+  { NULL },
+};
+
+static const pp_command_t network_commands[] = {
+  { .name = "create",
+    .summary = "Create a pod network",
+    .usage = "[--subnet CIDR] [--gateway IP] [--internal] NAME",
+    .help = "Records a network for `kube play --network NAME`; its bridge and rules are made with its first\n"
+            "pod and removed with its last.\n\n"
+            "Options:\n"
+            "  --subnet CIDR   its IPv4 subnet (default: a free /24 of 10.245.0.0/16); one that overlaps\n"
+            "                  another network or a route of the host is refused\n"
+            "  --gateway IP    the bridge's address (default: the subnet's first)\n"
+            "  --internal      no way out: its pods reach each other and nothing else\n",
+    .run = pp_cmd_network_create },
+  { .name = "ls", .alias = "list", .summary = "List networks", .usage = "[--format json] [-q]",
+    .run = pp_cmd_network_ls },
+  { .name = "inspect", .summary = "Show networks' details as JSON", .usage = "NETWORK...",
+    .run = pp_cmd_network_inspect },
+  { .name = "rm",
+    .summary = "Remove networks",
+    .usage = "NETWORK...",
+    .help = "Removes a network no pod uses, its bridge and rules with it; one in use is refused.\n",
+    .run = pp_cmd_network_rm },
   { NULL },
 };
 
@@ -240,6 +266,7 @@ static const pp_command_t top_commands[] = {
             "  -f, --force       remove the image even when it has other names\n",
     .run = pp_cmd_rmi },
   { .name = "volume", .summary = "Manage volumes", .subcommands = volume_commands },
+  { .name = "network", .summary = "Manage pod networks", .subcommands = network_commands },
   { .name = "system", .summary = "Manage podplay's storage", .subcommands = system_commands },
   PENDING ("info", "Show how podplay is set up on this machine", "#4"),
   { .name = "version",

@@ -1,5 +1,6 @@
 /* Pods and containers: `kube play|down`, `pod ls|inspect|start|stop|rm|logs`, `ps`, `logs`, `inspect`, and
    the hidden `monitor` a pod runs under. */
+#include "net/network.h"
 #include "play/job.h"
 #include "play/play.h"
 #include "runtime/logfile.h"
@@ -52,6 +53,7 @@ pp_cmd_monitor (pp_cli_t *cli, int argc, char **argv)
 
 typedef struct
 {
+  pp_context_t *ctx;
   pp_state_t *state;
   pp_pod_rec_t *pods;
   size_t n_pods;
@@ -76,6 +78,7 @@ static int
 world_load (pp_context_t *ctx, world_t *w, pp_error_t *err)
 {
   memset (w, 0, sizeof *w);
+  w->ctx = ctx;
   if (pp_state_open (ctx, &w->state, err) < 0 || pp_state_pod_list (w->state, &w->pods, &w->n_pods, err) < 0)
     return -1;
   w->cs = xzalloc ((w->n_pods + 1) * sizeof *w->cs);
@@ -140,21 +143,29 @@ pod_json (const world_t *w, size_t i)
   json_t *cs = json_array ();
   for (size_t j = 0; j < w->n_cs[i]; j++)
     json_array_append_new (cs, ctr_json (p, &w->cs[i][j]));
-  return json_pack ("{s:s, s:s, s:s, s:s, s:s?, s:I, s:I, s:o}", "id", p->id, "name", p->name, "namespace",
-                    p->namespace_, "status", p->status, "playFile", p->play_file, "created", (json_int_t) p->created,
-                    "monitorPid", (json_int_t) p->monitor_pid, "containers", cs);
+  /* Its address and network, as its plan records them (none: the host's network, or loopback only). */
+  json_t *plan = pp_pod_read_plan (w->ctx, p->id, NULL);
+  json_t *net = json_object_get (plan, "network");
+  char ip[PP_IP_STRLEN];
+  json_t *j = json_pack ("{s:s, s:s, s:s, s:s, s:s?, s:I, s:I, s:s?, s:s?, s:o}", "id", p->id, "name", p->name,
+                         "namespace", p->namespace_, "status", p->status, "playFile", p->play_file, "created",
+                         (json_int_t) p->created, "monitorPid", (json_int_t) p->monitor_pid, "network",
+                         json_string_value (json_object_get (net, "name")), "ip",
+                         net ? pp_network_pod_ip (net, ip) : NULL, "containers", cs);
+  json_decref (plan);
+  return j;
 }
 
-static void
-print_json (json_t *j)
+void
+pp_cli_print_json (json_t *j)
 {
   json_dumpf (j, stdout, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
   fputc ('\n', stdout);
   json_decref (j);
 }
 
-static int
-list_options (pp_cli_t *cli, int argc, char **argv, bool *json, bool *quiet, bool *all)
+int
+pp_cli_list_options (pp_cli_t *cli, int argc, char **argv, bool *json, bool *quiet, bool *all)
 {
   static const struct option opts[] = {
     { "format", required_argument, NULL, 'f' },
@@ -192,7 +203,7 @@ int
 pp_cmd_pod_ls (pp_cli_t *cli, int argc, char **argv)
 {
   bool json = false, quiet = false;
-  int r = list_options (cli, argc, argv, &json, &quiet, NULL);
+  int r = pp_cli_list_options (cli, argc, argv, &json, &quiet, NULL);
   if (r >= 0)
     return r;
   world_t w;
@@ -207,7 +218,7 @@ pp_cmd_pod_ls (pp_cli_t *cli, int argc, char **argv)
       json_t *a = json_array ();
       for (size_t i = 0; i < w.n_pods; i++)
         json_array_append_new (a, pod_json (&w, i));
-      print_json (a);
+      pp_cli_print_json (a);
     }
   else
     {
@@ -246,7 +257,7 @@ int
 pp_cmd_ps (pp_cli_t *cli, int argc, char **argv)
 {
   bool json = false, quiet = false, all = false;
-  int r = list_options (cli, argc, argv, &json, &quiet, &all);
+  int r = pp_cli_list_options (cli, argc, argv, &json, &quiet, &all);
   if (r >= 0)
     return r;
   world_t w;
@@ -281,7 +292,7 @@ pp_cmd_ps (pp_cli_t *cli, int argc, char **argv)
           }
       }
   if (json)
-    print_json (a);
+    pp_cli_print_json (a);
   else
     json_decref (a);
   world_free (&w);
@@ -344,7 +355,7 @@ inspect (pp_cli_t *cli, int argc, char **argv, bool pods_only)
           status = PP_EXIT_ERROR;
         }
     }
-  print_json (a);
+  pp_cli_print_json (a);
   world_free (&w);
   return status;
 }
@@ -721,14 +732,14 @@ int
 pp_cmd_volume_ls (pp_cli_t *cli, int argc, char **argv)
 {
   bool json = false, quiet = false;
-  int r = list_options (cli, argc, argv, &json, &quiet, NULL);
+  int r = pp_cli_list_options (cli, argc, argv, &json, &quiet, NULL);
   if (r >= 0)
     return r;
   pp_error_t err = NULL;
   json_t *vols = pp_namedvol_list (cli->ctx, &err);
   if (json)
     {
-      print_json (vols);
+      pp_cli_print_json (vols);
       return PP_EXIT_OK;
     }
   if (!quiet)
@@ -786,7 +797,7 @@ pp_cmd_volume_inspect (pp_cli_t *cli, int argc, char **argv)
         }
     }
   json_decref (vols);
-  print_json (out);
+  pp_cli_print_json (out);
   return status;
 }
 
@@ -829,7 +840,7 @@ int
 pp_cmd_job_ls (pp_cli_t *cli, int argc, char **argv)
 {
   bool json = false, quiet = false;
-  int r = list_options (cli, argc, argv, &json, &quiet, NULL);
+  int r = pp_cli_list_options (cli, argc, argv, &json, &quiet, NULL);
   if (r >= 0)
     return r;
   pp_error_t err = NULL;
@@ -871,7 +882,7 @@ pp_cmd_job_ls (pp_cli_t *cli, int argc, char **argv)
         }
     }
   if (json)
-    print_json (a);
+    pp_cli_print_json (a);
   pp_job_recs_free (js, n);
   return PP_EXIT_OK;
 }
@@ -1006,6 +1017,7 @@ pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv)
     { "replace", no_argument, NULL, 'R' },
     { "wait", no_argument, NULL, 'w' },
     { "configmap", required_argument, NULL, 'c' },
+    { "network", required_argument, NULL, 'n' },
     { NULL, 0, NULL, 0 },
   };
   bool wait = false, json = false;
@@ -1030,6 +1042,9 @@ pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv)
         break;
       case 'w':
         wait = true;
+        break;
+      case 'n':
+        po.network = optarg;
         break;
       case 'c':
         /* Repeated, or a comma-separated list, as Podman takes it. */

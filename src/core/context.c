@@ -109,10 +109,15 @@ pp_context_load_config (pp_context_t *ctx, pp_error_t *err)
         pp_context_set_root (ctx, value);
       else if (strcmp (key, "runroot") == 0 && *value == '/')
         pp_context_set_runroot (ctx, value);
+      else if (strcmp (key, "pod_subnet") == 0)
+        {
+          free (ctx->pod_subnet);
+          ctx->pod_subnet = xstrdup (value);
+        }
       else if (strcmp (key, "root") == 0 || strcmp (key, "runroot") == 0)
         return pp_error_make (err, 0, "%s:%u: %s: needs an absolute path", path, n, key);
       else
-        return pp_error_make (err, 0, "%s:%u: unknown key \"%s\" (runtime, root, runroot)", path, n, key);
+        return pp_error_make (err, 0, "%s:%u: unknown key \"%s\" (runtime, root, runroot, pod_subnet)", path, n, key);
     }
   return 0;
 }
@@ -123,5 +128,6 @@ pp_context_release (pp_context_t *ctx)
   free (ctx->root);
   free (ctx->runroot);
   free (ctx->runtime);
-  ctx->root = ctx->runroot = ctx->runtime = NULL;
+  free (ctx->pod_subnet);
+  ctx->root = ctx->runroot = ctx->runtime = ctx->pod_subnet = NULL;
 }

@@ -1,6 +1,7 @@
 /* A pod on the machine: directories, shared namespaces held by bind mounts, /etc files, root filesystems, and the
    monitor that supervises the containers. */
 #include "runtime/pod.h"
+#include "net/network.h"
 #include "runtime/cgroup.h"
 #include "runtime/mounts.h"
 #include "runtime/runtime.h"
@@ -230,12 +231,18 @@ pp_pod_setup (pp_context_t *ctx, const char *pod_id, const pp_pod_etc_t *etc, pp
     return pp_error_make (err, errno, "create the pod's directories under `%s`", run);
   if (!pp_pod_is_set_up (ctx, pod_id) && make_namespaces (nsd, hostname, etc->userns_base, err) < 0)
     return -1;
+  cleanup_free char *netns = xasprintf ("%s/net", nsd);
+  if (etc->network && pp_network_attach (ctx, pod_id, etc->network, netns, err) < 0)
+    return -1;
+  char ip_buf[PP_IP_STRLEN];
+  const char *ip = etc->network ? pp_network_pod_ip (etc->network, ip_buf) : NULL;
   cleanup_free char *hosts_path = xasprintf ("%s/hosts", run);
-  /* With a subdomain the FQDN comes first, as the kubelet writes it: `hostname -f` finds it by the short name. */
+  /* The pod's own name at its address, as the kubelet writes it; with a subdomain the FQDN comes first, so that
+     `hostname -f` finds it by the short name. */
   cleanup_free char *hosts = xasprintf ("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-                                        "127.0.1.1\t%s%s%s\n%s",
-                                        etc->fqdn ? etc->fqdn : "", etc->fqdn ? "\t" : "", hostname,
-                                        etc->hosts_extra ? etc->hosts_extra : "");
+                                        "%s\t%s%s%s\n%s",
+                                        ip ? ip : "127.0.1.1", etc->fqdn ? etc->fqdn : "", etc->fqdn ? "\t" : "",
+                                        hostname, etc->hosts_extra ? etc->hosts_extra : "");
   cleanup_free char *hn_path = xasprintf ("%s/hostname", run);
   cleanup_free char *hn = xasprintf ("%s\n", hostname);
   cleanup_free char *rc_path = xasprintf ("%s/resolv.conf", run);
@@ -372,6 +379,17 @@ pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_
   cleanup_free char *cgroup = xasprintf ("/podplay/%s", pod->id);
   pp_cgroup_remove (cgroup, &first);
   cleanup_free char *nsd = ns_dir (ctx, pod->id);
+  /* Its veth, and its network's bridge and rules if it was the last pod there. */
+  json_t *net_plan = pp_pod_read_plan (ctx, pod->id, NULL);
+  json_t *net = json_object_get (net_plan, "network");
+  pp_error_t net_err = NULL;
+  if (net && pp_network_detach (ctx, pod->id, net, &net_err) < 0)
+    {
+      if (first == NULL)
+        first = steal_pointer (&net_err);
+      pp_error_release (&net_err);
+    }
+  json_decref (net_plan);
   /* The PID namespace file of shareProcessNamespace, which its monitor binds and unbinds (unless killed). */
   cleanup_free char *pidns = xasprintf ("%s/pid", nsd);
   cleanup_free char *userns = xasprintf ("%s/user", nsd);

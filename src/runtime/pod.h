@@ -37,6 +37,7 @@ typedef struct
   const char *fqdn;        /* <hostname>.<subdomain>.<namespace>.svc.cluster.local with a subdomain, or NULL */
   uint32_t userns_base;    /* hostUsers: false: the first of the 65536 host ids the pod's user namespace maps; 0 for
                               the host's user namespace */
+  json_t *network;         /* its place in a pod network (the plan's "network"), or NULL for loopback only */
 } pp_pod_etc_t;
 
 /* The host's resolv.conf without loopback name servers (a pod's loopback is its own): a pod's by default. */

@@ -189,7 +189,8 @@ pp_pod_start (pp_context_t *ctx, pp_state_t *state, const pp_pod_rec_t *pod, pp_
   const char *hostname = json_string_value (json_object_get (plan, "hostname")) ?: pod->name;
   pp_pod_etc_t etc = { hostname, json_string_value (json_object_get (plan, "hostsExtra")),
                        json_string_value (json_object_get (plan, "resolvConf")),
-                       json_string_value (json_object_get (plan, "fqdn")), pp_pod_plan_userns_base (plan) };
+                       json_string_value (json_object_get (plan, "fqdn")), pp_pod_plan_userns_base (plan),
+                       json_object_get (plan, "network") };
   int ret = pp_pod_setup (ctx, pod->id, &etc, err);
   if (ret == 0)
     ret = pp_pod_remount_tmpfs (plan, err);

@@ -1,6 +1,7 @@
 /* SQLite under the storage root: one schema, prepared statements, transactions, errors with SQLite's words. */
 #include "state/state.h"
 
+#include <inttypes.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/random.h>
@@ -35,7 +36,15 @@ static const char schema_sql[] =
   "  controller_start INTEGER NOT NULL DEFAULT 0, started INTEGER NOT NULL DEFAULT 0, finished INTEGER NOT NULL DEFAULT 0);"
   /* The block of host ids (block * 65536 on) a pod's user namespace maps, held until the pod's record goes. */
   "CREATE TABLE IF NOT EXISTS userns ("
-  "  pod_id TEXT PRIMARY KEY REFERENCES pods (id) ON DELETE CASCADE, block INTEGER NOT NULL UNIQUE);";
+  "  pod_id TEXT PRIMARY KEY REFERENCES pods (id) ON DELETE CASCADE, block INTEGER NOT NULL UNIQUE);"
+  /* Pod networks, and the address each pod holds in one (by its offset in the subnet), held until the pod's
+     record goes: a crash of any process leaves no address taken by a pod that is gone, and none twice. */
+  "CREATE TABLE IF NOT EXISTS networks ("
+  "  name TEXT PRIMARY KEY, bridge TEXT NOT NULL UNIQUE, subnet TEXT NOT NULL, gateway TEXT NOT NULL,"
+  "  internal INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL);"
+  "CREATE TABLE IF NOT EXISTS addresses ("
+  "  pod_id TEXT PRIMARY KEY REFERENCES pods (id) ON DELETE CASCADE,"
+  "  network TEXT NOT NULL REFERENCES networks (name), offset INTEGER NOT NULL, UNIQUE (network, offset));";
 
 static int
 db_error (pp_state_t *s, pp_error_t *err, const char *what)
@@ -563,4 +572,115 @@ pp_job_recs_free (pp_job_rec_t *js, size_t n)
   for (size_t i = 0; i < n; i++)
     pp_job_rec_release (&js[i]);
   free (js);
+}
+
+int
+pp_state_network_add (pp_state_t *s, const pp_network_rec_t *n, pp_error_t *err)
+{
+  sqlite3_stmt *st = prepare (s, err,
+                              "INSERT INTO networks (name, bridge, subnet, gateway, internal, created)"
+                              " VALUES (?, ?, ?, ?, ?, ?)",
+                              "ssssii", n->name, n->bridge, n->subnet, n->gateway, (int64_t) n->internal, n->created);
+  cleanup_free char *what = xasprintf ("add network %s", n->name);
+  return run (s, st, err, what);
+}
+
+int
+pp_state_network_list (pp_state_t *s, const char *name, pp_network_rec_t **out, size_t *n, pp_error_t *err)
+{
+  *out = NULL;
+  *n = 0;
+  sqlite3_stmt *st = prepare (s, err,
+                              "SELECT name, bridge, subnet, gateway, internal, created,"
+                              " (SELECT COUNT(*) FROM addresses a WHERE a.network = networks.name)"
+                              " FROM networks WHERE (?1 IS NULL OR name = ?1) ORDER BY name",
+                              "s", name);
+  if (st == NULL)
+    return -1;
+  size_t cap = 0;
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      if (*n == cap)
+        {
+          cap = cap ? cap * 2 : 4;
+          *out = xrealloc (*out, cap * sizeof (pp_network_rec_t));
+        }
+      pp_network_rec_t *r = &(*out)[(*n)++];
+      r->name = col_str (st, 0);
+      r->bridge = col_str (st, 1);
+      r->subnet = col_str (st, 2);
+      r->gateway = col_str (st, 3);
+      r->internal = sqlite3_column_int64 (st, 4) != 0;
+      r->created = sqlite3_column_int64 (st, 5);
+      r->pods = sqlite3_column_int64 (st, 6);
+    }
+  int ret = rc == SQLITE_DONE ? 0 : db_error (s, err, "list networks");
+  sqlite3_finalize (st);
+  return ret;
+}
+
+int
+pp_state_network_remove (pp_state_t *s, const char *name, pp_error_t *err)
+{
+  cleanup_free char *what = xasprintf ("remove network %s", name);
+  return run (s, prepare (s, err, "DELETE FROM networks WHERE name = ?", "s", name), err, what);
+}
+
+int
+pp_state_address_take (pp_state_t *s, const char *pod_id, const char *network, uint64_t first, uint64_t limit,
+                       uint64_t *offset, pp_error_t *err)
+{
+  /* As pp_state_userns_take: one statement, the lowest free offset in [first, limit) of that network. */
+  sqlite3_stmt *st = prepare (s, err,
+                              "INSERT OR IGNORE INTO addresses (pod_id, network, offset) SELECT ?1, ?2, MIN(o) FROM"
+                              " (SELECT ?3 AS o UNION ALL SELECT offset + 1 FROM addresses WHERE network = ?2)"
+                              " WHERE o >= ?3 AND o < ?4"
+                              " AND o NOT IN (SELECT offset FROM addresses WHERE network = ?2)",
+                              "ssii", pod_id, network, (int64_t) first, (int64_t) limit);
+  if (run (s, st, err, "allocate an address") < 0)
+    return -1;
+  int ret = pp_state_address_get (s, pod_id, NULL, offset, err);
+  if (ret == 1)
+    ret = pp_error_make (err, ENOSPC, "network %s has no free address (%" PRIu64 " are taken)", network,
+                         limit - first);
+  return ret;
+}
+
+int
+pp_state_address_get (pp_state_t *s, const char *pod_id, char **network, uint64_t *offset, pp_error_t *err)
+{
+  sqlite3_stmt *st = prepare (s, err, "SELECT network, offset FROM addresses WHERE pod_id = ?", "s", pod_id);
+  if (st == NULL)
+    return -1;
+  int rc = sqlite3_step (st), ret = 0;
+  if (rc == SQLITE_ROW)
+    {
+      if (network)
+        *network = col_str (st, 0);
+      *offset = (uint64_t) sqlite3_column_int64 (st, 1);
+    }
+  else if (rc == SQLITE_DONE)
+    ret = 1;
+  else
+    ret = db_error (s, err, "read an address");
+  sqlite3_finalize (st);
+  return ret;
+}
+
+void
+pp_network_rec_release (pp_network_rec_t *n)
+{
+  free (n->name);
+  free (n->bridge);
+  free (n->subnet);
+  free (n->gateway);
+}
+
+void
+pp_network_recs_free (pp_network_rec_t *ns, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    pp_network_rec_release (&ns[i]);
+  free (ns);
 }

@@ -86,6 +86,34 @@ int pp_state_pod_remove (pp_state_t *state, const char *id, pp_error_t *err);
 int pp_state_userns_take (pp_state_t *state, const char *pod_id, uint32_t first, uint32_t limit, uint32_t *block,
                           pp_error_t *err);
 
+/* A pod network: its bridge, its subnet and gateway ("10.244.0.0/16", "10.244.0.1"), whether it reaches
+   nothing outside (internal); `pods`, when listed, is how many pods hold an address in it. */
+typedef struct
+{
+  char *name;
+  char *bridge;
+  char *subnet;
+  char *gateway;
+  bool internal;
+  int64_t created;
+  int64_t pods;
+} pp_network_rec_t;
+
+int pp_state_network_add (pp_state_t *state, const pp_network_rec_t *net, pp_error_t *err);
+/* The network of that name (none or one), or every network when `name` is NULL, by name. */
+int pp_state_network_list (pp_state_t *state, const char *name, pp_network_rec_t **nets, size_t *n,
+                           pp_error_t *err);
+/* Fails (a constraint) while a pod holds an address in it. */
+int pp_state_network_remove (pp_state_t *state, const char *name, pp_error_t *err);
+/* The address offset of the pod in `network`: its own if it has one, else the lowest in [first, limit) that no pod
+   of that network holds, which it holds until its record is removed.  ENOSPC when none is free. */
+int pp_state_address_take (pp_state_t *state, const char *pod_id, const char *network, uint64_t first,
+                           uint64_t limit, uint64_t *offset, pp_error_t *err);
+/* The pod's network (when `network` is not NULL, the caller's to free) and offset: 0, or 1 when it has none. */
+int pp_state_address_get (pp_state_t *state, const char *pod_id, char **network, uint64_t *offset, pp_error_t *err);
+void pp_network_rec_release (pp_network_rec_t *net);
+void pp_network_recs_free (pp_network_rec_t *nets, size_t n);
+
 int pp_state_container_add (pp_state_t *state, const pp_container_rec_t *c, pp_error_t *err);
 /* The containers of a pod, or of every pod when `pod_id` is NULL. */
 int pp_state_container_list (pp_state_t *state, const char *pod_id, pp_container_rec_t **cs, size_t *n,

@@ -130,8 +130,10 @@ print(d[0] + "." + d[1:])
 		sleep 0.1
 	done
 	run -0 pp logs dapi-envars-fieldref-test-container
-	# spec.nodeName is this machine; there is no pod network yet, so the pod's IP is its loopback.
-	assert_equal "$output" "$(printf '\n%s\ndapi-envars-fieldref\ndefault\n127.0.0.1\ndefault' "$(uname -n)")"
+	# spec.nodeName is this machine; the pod's IP its address in the pod network.
+	ip=$(pp inspect dapi-envars-fieldref | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ip"])')
+	[[ "$ip" == 10.244.* ]]
+	assert_equal "$output" "$(printf '\n%s\ndapi-envars-fieldref\ndefault\n%s\ndefault' "$(uname -n)" "$ip")"
 	run -0 pp exec dapi-envars-fieldref-test-container sh -c 'echo $MY_POD_NAME/$MY_POD_NAMESPACE'
 	assert_equal "$output" "dapi-envars-fieldref/default"
 }

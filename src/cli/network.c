@@ -1,0 +1,155 @@
+/* `podplay network create|ls|inspect|rm`: the pod networks recorded in the state. */
+#include "cli/cli.h"
+#include "net/network.h"
+#include "state/state.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <string.h>
+
+static json_t *
+network_json (const pp_network_rec_t *n)
+{
+  return json_pack ("{s:s, s:s, s:s, s:s, s:b, s:I, s:I}", "name", n->name, "bridge", n->bridge, "subnet",
+                    n->subnet, "gateway", n->gateway, "internal", n->internal, "created", (json_int_t) n->created,
+                    "pods", (json_int_t) n->pods);
+}
+
+int
+pp_cmd_network_create (pp_cli_t *cli, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "subnet", required_argument, NULL, 's' },
+    { "gateway", required_argument, NULL, 'g' },
+    { "internal", no_argument, NULL, 'i' },
+    { NULL, 0, NULL, 0 },
+  };
+  const char *subnet = NULL, *gateway = NULL;
+  bool internal = false;
+  int opt;
+  while ((opt = pp_cli_getopt (cli, argc, argv, "", opts)) != -1)
+    switch (opt)
+      {
+      case 's':
+        subnet = optarg;
+        break;
+      case 'g':
+        gateway = optarg;
+        break;
+      case 'i':
+        internal = true;
+        break;
+      case 'h':
+        return PP_EXIT_OK;
+      default:
+        return PP_EXIT_ERROR;
+      }
+  if (optind != argc - 1)
+    return pp_cli_usage_error (cli, "%s needs one name", cli->path);
+  pp_error_t err = NULL;
+  pp_state_t *state;
+  if (pp_state_open (cli->ctx, &state, &err) < 0)
+    return pp_cli_fail (&err);
+  pp_network_rec_t net;
+  int ret = pp_network_create (cli->ctx, state, argv[optind], subnet, gateway, internal, &net, &err);
+  pp_state_close (state);
+  if (ret < 0)
+    return pp_cli_fail (&err);
+  printf ("%s\n", net.name);
+  pp_network_rec_release (&net);
+  return PP_EXIT_OK;
+}
+
+/* The networks recorded, the default one among them once a pod has used it. */
+static int
+list_networks (pp_cli_t *cli, const char *name, pp_network_rec_t **nets, size_t *n)
+{
+  pp_error_t err = NULL;
+  pp_state_t *state;
+  if (pp_state_open (cli->ctx, &state, &err) < 0)
+    return pp_cli_fail (&err);
+  int ret = pp_state_network_list (state, name, nets, n, &err);
+  pp_state_close (state);
+  return ret < 0 ? pp_cli_fail (&err) : PP_EXIT_OK;
+}
+
+int
+pp_cmd_network_ls (pp_cli_t *cli, int argc, char **argv)
+{
+  bool json = false, quiet = false;
+  int r = pp_cli_list_options (cli, argc, argv, &json, &quiet, NULL);
+  if (r >= 0)
+    return r;
+  pp_network_rec_t *nets = NULL;
+  size_t n = 0;
+  if ((r = list_networks (cli, NULL, &nets, &n)) != PP_EXIT_OK)
+    return r;
+  json_t *arr = json ? json_array () : NULL;
+  if (!json && !quiet)
+    printf ("%-20s  %-10s  %-18s  %-15s  %s\n", "NAME", "BRIDGE", "SUBNET", "GATEWAY", "PODS");
+  for (size_t i = 0; i < n; i++)
+    if (json)
+      json_array_append_new (arr, network_json (&nets[i]));
+    else if (quiet)
+      printf ("%s\n", nets[i].name);
+    else
+      printf ("%-20s  %-10s  %-18s  %-15s  %" PRId64 "%s\n", nets[i].name, nets[i].bridge, nets[i].subnet,
+              nets[i].gateway, nets[i].pods, nets[i].internal ? " (internal)" : "");
+  if (json)
+    pp_cli_print_json (arr);
+  pp_network_recs_free (nets, n);
+  return PP_EXIT_OK;
+}
+
+int
+pp_cmd_network_inspect (pp_cli_t *cli, int argc, char **argv)
+{
+  bool json = true;
+  int r = pp_cli_format_options (cli, argc, argv, &json);
+  if (r >= 0)
+    return r;
+  if (optind >= argc)
+    return pp_cli_usage_error (cli, "%s needs a network", cli->path);
+  json_t *out = json_array ();
+  int status = PP_EXIT_OK;
+  for (int k = optind; k < argc; k++)
+    {
+      pp_network_rec_t *nets = NULL;
+      size_t n = 0;
+      if ((r = list_networks (cli, argv[k], &nets, &n)) != PP_EXIT_OK)
+        status = r;
+      else if (n == 0)
+        {
+          fprintf (stderr, "Error: no network `%s`\n", argv[k]);
+          status = PP_EXIT_ERROR;
+        }
+      else
+        json_array_append_new (out, network_json (&nets[0]));
+      pp_network_recs_free (nets, n);
+    }
+  pp_cli_print_json (out);
+  return status;
+}
+
+int
+pp_cmd_network_rm (pp_cli_t *cli, int argc, char **argv)
+{
+  bool json = false;
+  int r = pp_cli_format_options (cli, argc, argv, &json);
+  if (r >= 0)
+    return r;
+  if (optind >= argc)
+    return pp_cli_usage_error (cli, "%s needs a network", cli->path);
+  pp_error_t err = NULL;
+  pp_state_t *state;
+  if (pp_state_open (cli->ctx, &state, &err) < 0)
+    return pp_cli_fail (&err);
+  int status = PP_EXIT_OK;
+  for (int k = optind; k < argc; k++)
+    if (pp_network_remove (cli->ctx, state, argv[k], &err) < 0)
+      status = pp_cli_fail (&err);
+    else
+      printf ("%s\n", argv[k]);
+  pp_state_close (state);
+  return status;
+}

@@ -1,0 +1,452 @@
+/* Pod networks: records, address allocation, and the bridge, veth and rules of each pod's connection. */
+#include "net/network.h"
+#include "net/netlink.h"
+#include "net/nft.h"
+#include "core/util.h"
+
+#include <dirent.h>
+#include <inttypes.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+
+void
+pp_network_host_ifname (const char *pod_id, char name[16])
+{
+  snprintf (name, 16, "pp%.12s", pod_id);
+}
+
+/* Whether `subnet` overlaps a route of the host (default routes aside) or an address of it, or another network
+   than `self`; the error says which. */
+static int
+check_overlap (pp_state_t *state, const pp_ipnet_t *subnet, const char *self, pp_error_t *err)
+{
+  char want[PP_IPNET_STRLEN], got[PP_IPNET_STRLEN];
+  pp_ipnet_format (subnet, want);
+  pp_network_rec_t *nets = NULL;
+  size_t n = 0;
+  if (pp_state_network_list (state, NULL, &nets, &n, err) < 0)
+    return -1;
+  int ret = 0;
+  for (size_t i = 0; ret == 0 && i < n; i++)
+    {
+      pp_ipnet_t other;
+      if (self && strcmp (nets[i].name, self) == 0)
+        continue;
+      if (pp_ipnet_parse (nets[i].subnet, &other) && pp_ipnet_overlaps (subnet, &other))
+        ret = pp_error_make (err, EEXIST, "subnet %s overlaps %s of network %s", want, nets[i].subnet, nets[i].name);
+    }
+  pp_network_recs_free (nets, n);
+  if (ret < 0)
+    return -1;
+  pp_nl_t *nl = pp_nl_open (-1, err);
+  if (nl == NULL)
+    return -1;
+  pp_ipnet_t *routes = NULL;
+  char (*devs)[16] = NULL;
+  size_t nr = 0;
+  ret = pp_nl_routes (nl, subnet->ip.family, &routes, &devs, &nr, err);
+  for (size_t i = 0; ret == 0 && i < nr; i++)
+    /* The default route overlaps everything; a route on one of podplay's bridges is a network's own. */
+    if (routes[i].prefix > 0 && strncmp (devs[i], "podplay", 7) != 0 && pp_ipnet_overlaps (subnet, &routes[i]))
+      ret = pp_error_make (err, EEXIST, "subnet %s overlaps the host's route to %s%s%s: choose another", want,
+                           pp_ipnet_format (&routes[i], got), *devs[i] ? " on " : "", devs[i]);
+  free (routes);
+  free (devs);
+  pp_nl_close (nl);
+  return ret;
+}
+
+/* The lowest "podplay<N>" no network has. */
+static char *
+free_bridge_name (pp_state_t *state, pp_error_t *err)
+{
+  pp_network_rec_t *nets = NULL;
+  size_t n = 0;
+  if (pp_state_network_list (state, NULL, &nets, &n, err) < 0)
+    return NULL;
+  char *name = NULL;
+  for (unsigned k = 0; name == NULL && k < 10000; k++)
+    {
+      char cand[16];
+      snprintf (cand, sizeof cand, "podplay%u", k);
+      bool taken = false;
+      for (size_t i = 0; i < n && !taken; i++)
+        taken = strcmp (nets[i].bridge, cand) == 0;
+      if (!taken)
+        name = xstrdup (cand);
+    }
+  pp_network_recs_free (nets, n);
+  return name;
+}
+
+static bool
+valid_name (const char *s)
+{
+  if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9')) || strlen (s) > 63)
+    return false;
+  for (; *s; s++)
+    if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' || *s == '.'))
+      return false;
+  return true;
+}
+
+/* A free /24 of 10.245.0.0/16. */
+static int
+pick_subnet (pp_state_t *state, pp_ipnet_t *subnet, pp_error_t *err)
+{
+  for (unsigned k = 0; k < 256; k++)
+    {
+      char s[PP_IPNET_STRLEN];
+      snprintf (s, sizeof s, "10.245.%u.0/24", k);
+      pp_ipnet_parse (s, subnet);
+      pp_error_t e = NULL;
+      if (check_overlap (state, subnet, NULL, &e) == 0)
+        return 0;
+      bool overlap = e->status == EEXIST;
+      if (!overlap)
+        {
+          *err = e;
+          return -1;
+        }
+      pp_error_release (&e);
+    }
+  return pp_error_make (err, ENOSPC, "no free /24 in 10.245.0.0/16 for a network: give one with --subnet");
+}
+
+int
+pp_network_create (pp_context_t *ctx, pp_state_t *state, const char *name, const char *subnet,
+                   const char *gateway, bool internal, pp_network_rec_t *net, pp_error_t *err)
+{
+  (void) ctx;
+  memset (net, 0, sizeof *net);
+  if (!valid_name (name))
+    return pp_error_make (err, EINVAL,
+                          "network name \"%s\": lower-case letters, digits, '-', '_' and '.', starting with a letter "
+                          "or digit, 63 at most",
+                          name);
+  pp_network_rec_t *have = NULL;
+  size_t n = 0;
+  if (pp_state_network_list (state, name, &have, &n, err) < 0)
+    return -1;
+  pp_network_recs_free (have, n);
+  if (n > 0)
+    return pp_error_make (err, EEXIST, "network %s exists already", name);
+  pp_ipnet_t sn;
+  if (subnet && (!pp_ipnet_parse (subnet, &sn) || sn.ip.family != AF_INET || sn.prefix > 30 || sn.prefix < 8))
+    return pp_error_make (err, EINVAL, "subnet \"%s\": an IPv4 subnet from /8 to /30, as 10.245.3.0/24", subnet);
+  if (subnet)
+    {
+      pp_ipnet_mask (&sn);
+      if (check_overlap (state, &sn, NULL, err) < 0)
+        return -1;
+    }
+  else if (pick_subnet (state, &sn, err) < 0)
+    return -1;
+  pp_ip_t gw;
+  if (gateway && (!pp_ip_parse (gateway, &gw) || !pp_ipnet_contains (&sn, &gw)))
+    return pp_error_make (err, EINVAL, "gateway \"%s\": an address of the subnet", gateway);
+  uint64_t off;
+  if (!gateway)
+    pp_ipnet_nth (&sn, 1, &gw);
+  else if (!pp_ipnet_offset (&sn, &gw, &off) || off == 0 || off == pp_ipnet_size (&sn) - 1)
+    return pp_error_make (err, EINVAL, "gateway \"%s\": the subnet's own or broadcast address", gateway);
+  char sbuf[PP_IPNET_STRLEN], gbuf[PP_IP_STRLEN];
+  net->name = xstrdup (name);
+  net->bridge = strcmp (name, PP_NETWORK_DEFAULT) == 0 ? xstrdup ("podplay0") : free_bridge_name (state, err);
+  net->subnet = xstrdup (pp_ipnet_format (&sn, sbuf));
+  net->gateway = xstrdup (pp_ip_format (&gw, gbuf));
+  net->internal = internal;
+  net->created = (int64_t) time (NULL);
+  if (net->bridge == NULL || pp_state_network_add (state, net, err) < 0)
+    {
+      pp_network_rec_release (net);
+      return -1;
+    }
+  return 0;
+}
+
+int
+pp_network_get (pp_context_t *ctx, pp_state_t *state, const char *name, pp_network_rec_t *net, pp_error_t *err)
+{
+  pp_network_rec_t *have = NULL;
+  size_t n = 0;
+  const char *want = name ? name : PP_NETWORK_DEFAULT;
+  if (pp_state_network_list (state, want, &have, &n, err) < 0)
+    return -1;
+  if (n == 1)
+    {
+      *net = have[0];
+      free (have);
+      return 0;
+    }
+  free (have);
+  if (name && strcmp (name, PP_NETWORK_DEFAULT) != 0)
+    return pp_error_make (err, ENOENT, "no network %s (podplay network ls lists them)", name);
+  const char *subnet = ctx->pod_subnet ? ctx->pod_subnet : PP_NETWORK_DEFAULT_SUBNET;
+  if (pp_network_create (ctx, state, PP_NETWORK_DEFAULT, subnet, NULL, false, net, err) < 0)
+    return pp_error_wrap (err, "the default network %s (pod_subnet in podplay.conf chooses another subnet)",
+                          PP_NETWORK_DEFAULT);
+  return 0;
+}
+
+json_t *
+pp_network_pod_take (pp_state_t *state, const char *pod_id, const pp_network_rec_t *net, pp_error_t *err)
+{
+  pp_ipnet_t sn;
+  pp_ip_t gw;
+  uint64_t g;
+  if (!pp_ipnet_parse (net->subnet, &sn) || !pp_ip_parse (net->gateway, &gw) || !pp_ipnet_offset (&sn, &gw, &g))
+    {
+      pp_error_make (err, EINVAL, "network %s: bad subnet %s or gateway %s in the state", net->name, net->subnet,
+                     net->gateway);
+      return NULL;
+    }
+  /* Addresses on the larger side of the gateway, the subnet's own and broadcast addresses left out. */
+  uint64_t size = pp_ipnet_size (&sn);
+  uint64_t first = g < size / 2 ? g + 1 : 1, limit = g < size / 2 ? size - 1 : g;
+  uint64_t off;
+  if (pp_state_address_take (state, pod_id, net->name, first, limit, &off, err) < 0)
+    return NULL;
+  pp_ipnet_t addr = { .prefix = sn.prefix };
+  pp_ipnet_nth (&sn, off, &addr.ip);
+  char abuf[PP_IPNET_STRLEN];
+  return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:b}", "name", net->name, "bridge", net->bridge, "subnet",
+                    net->subnet, "gateway", net->gateway, "address", pp_ipnet_format (&addr, abuf), "internal",
+                    net->internal);
+}
+
+const char *
+pp_network_pod_ip (json_t *pod_net, char *buf)
+{
+  pp_ipnet_t a;
+  if (!pp_ipnet_parse (json_string_value (json_object_get (pod_net, "address")) ?: "", &a))
+    return NULL;
+  return pp_ip_format (&a.ip, buf);
+}
+
+/* The lock of a network's bridge and rules: made with a first pod, removed with a last. */
+static int
+lock_network (pp_context_t *ctx, const char *name, pp_error_t *err)
+{
+  cleanup_free char *dir = xasprintf ("%s/locks", ctx->runroot);
+  cleanup_free char *path = xasprintf ("%s/network-%s.lock", dir, name);
+  if (pp_mkdir_p (dir, 0700) < 0)
+    return pp_error_make (err, errno, "create `%s`", dir);
+  int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return pp_error_make (err, errno, "open `%s`", path);
+  if (PP_RETRY (flock (fd, LOCK_EX)) < 0)
+    {
+      int e = errno;
+      close (fd);
+      return pp_error_make (err, e, "lock `%s`", path);
+    }
+  return fd;
+}
+
+static int
+write_sysctl (const char *path, const char *value, pp_error_t *err)
+{
+  cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0 || write (fd, value, strlen (value)) != (ssize_t) strlen (value))
+    return pp_error_make (err, errno, "write %s to `%s`", value, path);
+  return 0;
+}
+
+typedef struct
+{
+  const char *name, *bridge;
+  pp_ipnet_t subnet, address;
+  pp_ip_t gateway;
+  bool internal;
+} pod_net_t;
+
+static int
+parse_pod_net (json_t *j, pod_net_t *p, pp_error_t *err)
+{
+  p->name = json_string_value (json_object_get (j, "name"));
+  p->bridge = json_string_value (json_object_get (j, "bridge"));
+  p->internal = json_is_true (json_object_get (j, "internal"));
+  if (p->name == NULL || p->bridge == NULL
+      || !pp_ipnet_parse (json_string_value (json_object_get (j, "subnet")) ?: "", &p->subnet)
+      || !pp_ipnet_parse (json_string_value (json_object_get (j, "address")) ?: "", &p->address)
+      || !pp_ip_parse (json_string_value (json_object_get (j, "gateway")) ?: "", &p->gateway))
+    return pp_error_make (err, EINVAL, "the pod's plan has a bad network");
+  return 0;
+}
+
+/* The bridge with the gateway's address, up, and the network's rules; routing from the bridge as rules need it. */
+static int
+ensure_bridge (pp_nl_t *nl, const pod_net_t *p, pp_error_t *err)
+{
+  if (pp_nl_link_index (nl, p->bridge, err) > 0)
+    return 0;
+  pp_ipnet_t gw = { .ip = p->gateway, .prefix = p->subnet.prefix };
+  cleanup_free char *localnet = xasprintf ("/proc/sys/net/ipv4/conf/%s/route_localnet", p->bridge);
+  if (pp_nl_bridge_add (nl, p->bridge, err) < 0 || pp_nl_addr_add (nl, p->bridge, &gw, err) < 0
+      || pp_nl_link_up (nl, p->bridge, NULL, err) < 0
+      /* A hostPort reached at 127.0.0.1 is DNATed to a pod: its loopback source must be routable there. */
+      || write_sysctl (localnet, "1", err) < 0
+      || (!p->internal && write_sysctl ("/proc/sys/net/ipv4/ip_forward", "1", err) < 0)
+      || pp_nft_network_add (p->bridge, &p->subnet, p->internal, err) < 0)
+    return pp_error_wrap (err, "network %s: bridge %s", p->name, p->bridge);
+  return 0;
+}
+
+/* The pod's end: eth0 with its address, up, and its default route through the gateway. */
+static int
+setup_pod_end (const pod_net_t *p, int netns, pp_error_t *err)
+{
+  pp_nl_t *nl = pp_nl_open (netns, err);
+  if (nl == NULL)
+    return -1;
+  int ret = pp_nl_addr_add (nl, "eth0", &p->address, err);
+  if (ret == 0)
+    ret = pp_nl_link_up (nl, "eth0", NULL, err);
+  if (ret == 0 && !p->internal)
+    ret = pp_nl_route_default (nl, "eth0", &p->gateway, err);
+  pp_nl_close (nl);
+  return ret;
+}
+
+int
+pp_network_attach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, const char *netns_path, pp_error_t *err)
+{
+  pod_net_t p;
+  if (parse_pod_net (pod_net, &p, err) < 0)
+    return -1;
+  cleanup_close int netns = open (netns_path, O_RDONLY | O_CLOEXEC);
+  if (netns < 0)
+    return pp_error_make (err, errno, "open the pod's network namespace `%s`", netns_path);
+  cleanup_close int lock = lock_network (ctx, p.name, err);
+  if (lock < 0)
+    return -1;
+  char host_if[16];
+  pp_network_host_ifname (pod_id, host_if);
+  pp_nl_t *nl = pp_nl_open (-1, err);
+  if (nl == NULL)
+    return -1;
+  int ret = ensure_bridge (nl, &p, err);
+  int have = ret == 0 ? pp_nl_link_index (nl, host_if, err) : -1;
+  ret = have < 0 ? -1 : 0;
+  if (ret == 0 && have == 0)
+    {
+      ret = pp_nl_veth_add (nl, host_if, "eth0", netns, NULL, err);
+      if (ret == 0)
+        ret = pp_nl_link_up (nl, host_if, p.bridge, err);
+      if (ret == 0)
+        ret = setup_pod_end (&p, netns, err);
+      if (ret < 0)
+        pp_nl_link_del (nl, host_if, NULL);
+    }
+  pp_nl_close (nl);
+  return ret < 0 ? pp_error_wrap (err, "connect the pod to network %s", p.name) : 0;
+}
+
+/* Whether the bridge has no port left (its brif directory in sysfs, of the host's namespace, is empty). */
+static bool
+bridge_empty (const char *bridge)
+{
+  cleanup_free char *dir = xasprintf ("/sys/class/net/%s/brif", bridge);
+  cleanup_dir DIR *d = opendir (dir);
+  struct dirent *de;
+  while (d && (de = readdir (d)) != NULL)
+    if (de->d_name[0] != '.')
+      return false;
+  return true;
+}
+
+int
+pp_network_detach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pp_error_t *err)
+{
+  pod_net_t p;
+  if (parse_pod_net (pod_net, &p, err) < 0)
+    return -1;
+  cleanup_close int lock = lock_network (ctx, p.name, err);
+  if (lock < 0)
+    return -1;
+  char host_if[16];
+  pp_network_host_ifname (pod_id, host_if);
+  pp_nl_t *nl = pp_nl_open (-1, err);
+  if (nl == NULL)
+    return -1;
+  int ret = pp_nl_link_del (nl, host_if, err);
+  if (ret == 0 && pp_nl_link_index (nl, p.bridge, NULL) > 0 && bridge_empty (p.bridge))
+    {
+      ret = pp_nl_link_del (nl, p.bridge, err);
+      if (ret == 0)
+        ret = pp_nft_network_remove (p.bridge, &p.subnet, err);
+    }
+  pp_nl_close (nl);
+  return ret < 0 ? pp_error_wrap (err, "disconnect the pod from network %s", p.name) : 0;
+}
+
+int
+pp_network_remove (pp_context_t *ctx, pp_state_t *state, const char *name, pp_error_t *err)
+{
+  pp_network_rec_t *have = NULL;
+  size_t n = 0;
+  if (pp_state_network_list (state, name, &have, &n, err) < 0)
+    return -1;
+  int ret = 0;
+  if (n == 0)
+    ret = pp_error_make (err, ENOENT, "no network %s", name);
+  else if (have[0].pods > 0)
+    ret = pp_error_make (err, EBUSY, "network %s is in use by %" PRId64 " pod(s): remove them first", name,
+                         have[0].pods);
+  pp_ipnet_t sn;
+  if (ret == 0 && pp_ipnet_parse (have[0].subnet, &sn))
+    {
+      cleanup_close int lock = lock_network (ctx, name, err);
+      pp_nl_t *nl = lock < 0 ? NULL : pp_nl_open (-1, err);
+      ret = nl == NULL ? -1 : 0;
+      if (ret == 0 && pp_nl_link_index (nl, have[0].bridge, NULL) > 0)
+        ret = pp_nl_link_del (nl, have[0].bridge, err);
+      if (ret == 0)
+        ret = pp_nft_network_remove (have[0].bridge, &sn, err);
+      if (nl)
+        pp_nl_close (nl);
+    }
+  if (ret == 0)
+    ret = pp_state_network_remove (state, name, err);
+  pp_network_recs_free (have, n);
+  return ret;
+}
+
+void
+pp_network_host_ip (char buf[PP_IP_STRLEN])
+{
+  /* The node's address, as the kubelet reports it: the host's first IPv4 address outside loopback and podplay's
+     networks (whose bridges are named podplay<N>); 127.0.0.1 on a host with none. */
+  strcpy (buf, "127.0.0.1");
+  pp_nl_t *nl = pp_nl_open (-1, NULL);
+  if (nl == NULL)
+    return;
+  pp_ipnet_t *addrs = NULL, *routes = NULL;
+  char (*devs)[16] = NULL;
+  size_t n = 0, nr = 0;
+  pp_ipnet_t loop;
+  pp_ipnet_parse ("127.0.0.0/8", &loop);
+  if (pp_nl_addrs (nl, AF_INET, &addrs, &n, NULL) == 0 && pp_nl_routes (nl, AF_INET, &routes, &devs, &nr, NULL) == 0)
+    for (size_t i = 0; i < n; i++)
+      {
+        bool ours = pp_ipnet_contains (&loop, &addrs[i].ip);
+        for (size_t r = 0; r < nr && !ours; r++)
+          ours = strncmp (devs[r], "podplay", 7) == 0 && routes[r].prefix > 0
+                 && pp_ipnet_contains (&routes[r], &addrs[i].ip);
+        if (!ours)
+          {
+            pp_ip_format (&addrs[i].ip, buf);
+            break;
+          }
+      }
+  free (addrs);
+  free (routes);
+  free (devs);
+  pp_nl_close (nl);
+}

@@ -1,0 +1,55 @@
+/* Pod networks as root: a bridge per network with the gateway's address, podplay's nftables rules for it, and a
+   veth pair per pod with the pod's address, recorded in the state database.  A network's bridge and rules are
+   made with its first pod and go with its last, under a lock per network, so `kube down` leaves no link or rule
+   behind.  The default network, `podplay`, is recorded on first use, after checking that its subnet overlaps no
+   route of the host and no other network. */
+#ifndef PP_NET_NETWORK_H
+#define PP_NET_NETWORK_H
+
+#include "core/context.h"
+#include "core/error.h"
+#include "net/ip.h"
+#include "state/state.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#define PP_NETWORK_DEFAULT "podplay"
+#define PP_NETWORK_DEFAULT_SUBNET "10.244.0.0/16"
+
+/* The network `name` (NULL: the default one, recorded now if it is not yet). */
+int pp_network_get (pp_context_t *ctx, pp_state_t *state, const char *name, pp_network_rec_t *net, pp_error_t *err);
+
+/* Records a network: `subnet` NULL picks a free /24 of 10.245.0.0/16; `gateway` NULL is the subnet's first
+   address.  Refuses a name taken, a subnet that overlaps another network or a route of the host, a gateway outside
+   the subnet.  Nothing is made on the host until a pod joins it. */
+int pp_network_create (pp_context_t *ctx, pp_state_t *state, const char *name, const char *subnet,
+                       const char *gateway, bool internal, pp_network_rec_t *net, pp_error_t *err);
+
+/* Removes a network no pod uses (naming those that do), its bridge and rules with it. */
+int pp_network_remove (pp_context_t *ctx, pp_state_t *state, const char *name, pp_error_t *err);
+
+/* Takes an address in `net` for the pod (its own if it has one) and describes the pod's place in the network as
+   the pod's plan records it: {"name", "bridge", "subnet", "gateway", "address", "internal"}. */
+json_t *pp_network_pod_take (pp_state_t *state, const char *pod_id, const pp_network_rec_t *net, pp_error_t *err);
+
+/* The pod's address ("10.244.0.5") from what pp_network_pod_take described, or NULL. */
+const char *pp_network_pod_ip (json_t *pod_net, char *buf);
+
+/* Connects the pod's network namespace (the file `netns_path`) to its network: the bridge and rules if they are
+   not there, a veth pair whose pod end is eth0 with the pod's address and default route.  Idempotent: a pod
+   connected already is left as it is. */
+int pp_network_attach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, const char *netns_path,
+                       pp_error_t *err);
+
+/* Removes the pod's veth, then the bridge and the network's rules if no pod is left on it. */
+int pp_network_detach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pp_error_t *err);
+
+/* The host's address as a pod sees it (status.hostIP): its first IPv4 address outside loopback and podplay's
+   networks, else 127.0.0.1. */
+void pp_network_host_ip (char buf[PP_IP_STRLEN]);
+
+/* The host end of the pod's veth: "pp" and the first 12 digits of its id. */
+void pp_network_host_ifname (const char *pod_id, char name[16]);
+
+#endif

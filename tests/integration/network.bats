@@ -1,0 +1,239 @@
+#!/usr/bin/env bats
+# The pod network as root: every pod an address on podplay's bridge, pods reaching each other, the host and (by
+# masquerade) the outside; --network none and host; podplay network create/ls/inspect/rm; and nothing left after
+# kube down.  Traffic goes only to pods the tests made, to 127.0.0.1, and to a network namespace a test makes to
+# stand in for an outside host (203.0.113.0/24, a documentation range on none of this host's routes).
+load helpers
+load pods
+
+eval "pods_$(declare -f setup)"
+setup() {
+	pods_setup
+	FORWARD_WAS=$(cat /proc/sys/net/ipv4/ip_forward)
+}
+
+eval "pods_$(declare -f teardown)"
+teardown() {
+	pods_teardown
+	if [ -n "${OUTSIDE:-}" ]; then
+		ip netns del "$OUTSIDE" 2>/dev/null || true
+		ip link del "${OUTSIDE}h" 2>/dev/null || true
+	fi
+	# podplay turns IPv4 forwarding on for a network that reaches outside, as Podman does; the host gets back
+	# what it had.
+	echo "$FORWARD_WAS" >/proc/sys/net/ipv4/ip_forward
+}
+
+# A pod running COMMAND (sh -c) in busybox: web_pod NAME COMMAND [EXTRA YAML of the spec].
+pod_of() {
+	cat <<-YAML
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: $1
+	spec:
+	  terminationGracePeriodSeconds: 0
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "$2"]
+	    env:
+	    - name: POD_IP
+	      valueFrom: {fieldRef: {fieldPath: status.podIP}}
+	    - name: HOST_IP
+	      valueFrom: {fieldRef: {fieldPath: status.hostIP}}
+	YAML
+}
+
+# The IPv4 address of a running pod's eth0, from inside it.
+pod_addr() {
+	pp exec "$1-main" ip -4 -o addr show dev eth0 | awk '{ print $4 }'
+}
+
+# What podplay leaves on the host: its links, its nftables table, its address rows.
+host_leftovers() {
+	ip -o link show | awk -F': ' '{ print $2 }' | grep -E '^(pp[0-9a-f]{12}|podplay[0-9]+)(@|$)' || true
+	nft list table inet podplay 2>/dev/null | head -1 || true
+}
+
+@test "each pod gets its own address on podplay's bridge, in env and the downward API, and reaches the others" {
+	{
+		pod_of web 'echo hello-from-web >/tmp/index.html; echo \$POD_IP >/tmp/ip; exec httpd -f -p 8080 -h /tmp'
+		echo ---
+		pod_of client 'sleep 1000'
+	} >"$Y/two.yaml"
+	run -0 pp kube play "$Y/two.yaml"
+	wait_field web-main status Running
+	web=$(pod_addr web)
+	client=$(pod_addr client)
+	[[ "$web" == 10.244.*/16 ]]
+	[[ "$client" == 10.244.*/16 ]]
+	[ "$web" != "$client" ]
+	# The env var is the address; /etc/hosts names the pod at it, as the kubelet writes it.
+	run -0 pp exec web-main sh -c 'echo $POD_IP'
+	assert_equal "$output" "${web%/16}"
+	run -0 pp exec web-main grep -w web /etc/hosts
+	assert_equal "$output" "$(printf '%s\tweb' "${web%/16}")"
+	# Another pod, and the host, reach it at its address.
+	for _ in $(seq 50); do
+		out=$(pp exec client-main wget -qO- "http://${web%/16}:8080/index.html" 2>/dev/null) && break
+		sleep 0.1
+	done
+	assert_equal "$out" hello-from-web
+	run -0 curl -sS --max-time 5 "http://${web%/16}:8080/ip"
+	assert_equal "$output" "${web%/16}"
+	# Its default route is the bridge's address, the network's gateway.
+	run -0 pp exec client-main ip -4 route show default
+	assert_contains "$output" "default via 10.244.0.1 dev eth0"
+	run -0 pp network ls --format json
+	assert_equal "$(echo "$output" | python3 -c 'import json,sys; n=json.load(sys.stdin)[0]; print(n["name"], n["subnet"], n["gateway"], n["pods"])')" \
+		"podplay 10.244.0.0/16 10.244.0.1 2"
+	run -0 pp kube down "$Y/two.yaml"
+	assert_equal "$(host_leftovers)" ""
+	run -0 pp network ls --format json
+	assert_equal "$(echo "$output" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["pods"])')" 0
+}
+
+@test "a pod reaches a host outside through masquerade: the outside sees the host's address" {
+	OUTSIDE=ppt-out-$$
+	if ip route | grep -q '^203\.0\.113\.'; then
+		echo "203.0.113.0/24 is on this host's routes: the stand-in outside host needs a range of its own" >&2
+		return 1
+	fi
+	ip netns add "$OUTSIDE"
+	ip link add "${OUTSIDE}h" type veth peer name eth0 netns "$OUTSIDE"
+	ip addr add 203.0.113.1/24 dev "${OUTSIDE}h"
+	ip link set "${OUTSIDE}h" up
+	ip -n "$OUTSIDE" addr add 203.0.113.2/24 dev eth0
+	ip -n "$OUTSIDE" link set eth0 up
+	ip -n "$OUTSIDE" link set lo up
+	# The outside host answers with the address it sees the request come from.
+	ip netns exec "$OUTSIDE" python3 -c '
+import http.server
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        b = self.client_address[0].encode()
+        self.send_response(200); self.send_header("Content-Length", str(len(b))); self.end_headers(); self.wfile.write(b)
+    def log_message(self, *a): pass
+http.server.HTTPServer(("203.0.113.2", 8081), H).serve_forever()
+' &
+	echo $! >"$BATS_TEST_TMPDIR/outside.pid"
+	pod_of out 'sleep 1000' >"$Y/out.yaml"
+	run -0 pp kube play "$Y/out.yaml"
+	wait_field out-main status Running
+	for _ in $(seq 50); do
+		out=$(pp exec out-main wget -qO- http://203.0.113.2:8081/ 2>/dev/null) && break
+		sleep 0.1
+	done
+	kill "$(cat "$BATS_TEST_TMPDIR/outside.pid")"
+	assert_equal "$out" 203.0.113.1
+	run -0 pp kube down "$Y/out.yaml"
+	assert_equal "$(host_leftovers)" ""
+}
+
+@test "--network none has loopback only; hostNetwork and --network host see the host's interfaces" {
+	pod_of lonely 'sleep 1000' >"$Y/lonely.yaml"
+	run -0 pp kube play --network none "$Y/lonely.yaml"
+	wait_field lonely-main status Running
+	run -0 pp exec lonely-main sh -c 'ls /sys/class/net; echo $POD_IP'
+	assert_equal "$output" "$(printf 'lo\n127.0.0.1')"
+	run -0 pp kube down "$Y/lonely.yaml"
+	pod_of hosted 'sleep 1000' >"$Y/hosted.yaml"
+	run -0 pp kube play --network host "$Y/hosted.yaml"
+	wait_field hosted-main status Running
+	run -0 pp exec hosted-main ip -o link show
+	assert_equal "$(echo "$output" | awk -F': ' '{ print $2 }' | sort)" "$(ip -o link show | awk -F': ' '{ print $2 }' | sort)"
+	run -0 pp exec hosted-main sh -c 'echo $POD_IP $HOST_IP'
+	[ "$(echo "$output" | awk '{ print $1 }')" = "$(echo "$output" | awk '{ print $2 }')" ]
+	run -0 pp kube down "$Y/hosted.yaml"
+	assert_equal "$(host_leftovers)" ""
+}
+
+@test "network create, ls, inspect and rm: a pod joins a network of its own; one in use or overlapping is refused" {
+	run -125 pp network create --subnet 192.0.2.0/25 clash
+	[ "$(ip route | grep -c '^192\.0\.2\.')" = 0 ] || assert_contains "$output" "overlaps the host's route to 192.0.2.0/24"
+	run -125 pp network create "Bad Name"
+	assert_contains "$output" 'network name "Bad Name"'
+	run -0 pp network create --subnet 10.245.7.0/24 --gateway 10.245.7.254 mine
+	run -125 pp network create mine
+	assert_contains "$output" "network mine exists already"
+	run -125 pp network create --subnet 10.245.7.128/25 inside
+	assert_contains "$output" "subnet 10.245.7.128/25 overlaps 10.245.7.0/24 of network mine"
+	pod_of joined 'sleep 1000' >"$Y/joined.yaml"
+	run -0 pp kube play --network mine "$Y/joined.yaml"
+	wait_field joined-main status Running
+	addr=$(pod_addr joined)
+	[[ "$addr" == 10.245.7.*/24 ]]
+	run -0 pp exec joined-main ip -4 route show default
+	assert_contains "$output" "default via 10.245.7.254"
+	run -0 pp network inspect mine
+	assert_equal "$(echo "$output" | python3 -c 'import json,sys; n=json.load(sys.stdin)[0]; print(n["subnet"], n["gateway"], n["pods"], n["internal"])')" \
+		"10.245.7.0/24 10.245.7.254 1 False"
+	run -125 pp network rm mine
+	assert_contains "$output" "network mine is in use by 1 pod(s)"
+	run -125 pp kube play --network nowhere "$Y/joined.yaml"
+	run -0 pp kube down "$Y/joined.yaml"
+	run -0 pp network rm mine
+	run -0 pp network ls -q
+	refute_contains "$output" mine
+	run -125 pp network inspect mine
+	assert_equal "$(host_leftovers)" ""
+}
+
+@test "an internal network: its pods reach each other and not the host's way out" {
+	run -0 pp network create --internal --subnet 10.245.9.0/24 closed
+	{
+		pod_of a 'echo a >/tmp/index.html; exec httpd -f -p 8080 -h /tmp'
+		echo ---
+		pod_of b 'sleep 1000'
+	} >"$Y/closed.yaml"
+	run -0 pp kube play --network closed "$Y/closed.yaml"
+	wait_field a-main status Running
+	a=$(pod_addr a)
+	for _ in $(seq 50); do
+		out=$(pp exec b-main wget -qO- "http://${a%/24}:8080/index.html" 2>/dev/null) && break
+		sleep 0.1
+	done
+	assert_equal "$out" a
+	run -0 pp exec b-main ip -4 route show default
+	assert_equal "$output" ""
+	run -0 pp kube down "$Y/closed.yaml"
+	run -0 pp network rm closed
+	assert_equal "$(host_leftovers)" ""
+}
+
+@test "addresses are freed with their pods: 30 plays and downs leave no link, rule or address row behind" {
+	{
+		pod_of one 'sleep 1000'
+		echo ---
+		pod_of two 'sleep 1000'
+	} >"$Y/cycle.yaml"
+	for _ in $(seq 30); do
+		pp kube play "$Y/cycle.yaml" >/dev/null
+		pp kube down "$Y/cycle.yaml" >/dev/null
+	done
+	assert_equal "$(host_leftovers)" ""
+	[ "$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM addresses").fetchone()[0])' \
+		"$ROOT/state.db")" = 0 ]
+	# The next pods take the lowest addresses again.
+	run -0 pp kube play "$Y/cycle.yaml"
+	wait_field two-main status Running
+	assert_equal "$(pod_addr one) $(pod_addr two)" "10.244.0.2/16 10.244.0.3/16"
+}
+
+@test "kill -9 of kube play after its pods got addresses: kube down frees them and removes the links" {
+	for i in 1 2 3 4; do
+		pod_of "p$i" 'sleep 1000'
+		echo ---
+	done >"$Y/many.yaml"
+	pp kube play "$Y/many.yaml" >/dev/null 2>&1 &
+	pid=$!
+	for _ in $(seq 200); do
+		[ -n "$(ip -o link show | grep -E ': pp[0-9a-f]{12}@')" ] && break
+		sleep 0.02
+	done
+	kill -9 "$pid"
+	wait "$pid" || true
+	run -0 pp kube down "$Y/many.yaml"
+	assert_equal "$(host_leftovers)" ""
+}
