@@ -22,11 +22,13 @@ void pp_nl_close (pp_nl_t *nl);
 /* The interface index of `name`, 0 when there is none. */
 int pp_nl_link_index (pp_nl_t *nl, const char *name, pp_error_t *err);
 
-/* A bridge named `name`; one that exists already is left as it is (0). */
+/* A bridge named `name`; one that exists already is left as it is (0).  A link of that name of another kind is an
+   error (EEXIST) that says what it is. */
 int pp_nl_bridge_add (pp_nl_t *nl, const char *name, pp_error_t *err);
 
-/* A veth pair: `name` here, its peer `peer` (named so) in the network namespace `peer_netns_fd`, with the MAC
-   address `peer_mac` (NULL: the kernel's random one). */
+/* A veth pair: `name` here, its peer `peer` (named so) in the network namespace `peer_netns_fd` (-1: here too),
+   with the MAC address `peer_mac` (6 bytes; NULL: the kernel's random one).  A pair whose name is taken is an
+   error (EEXIST). */
 int pp_nl_veth_add (pp_nl_t *nl, const char *name, const char *peer, int peer_netns_fd, const uint8_t *peer_mac,
                     pp_error_t *err);
 
@@ -40,12 +42,15 @@ int pp_nl_link_del (pp_nl_t *nl, const char *name, pp_error_t *err);
    address is added without duplicate address detection (nodad), usable at once. */
 int pp_nl_addr_add (pp_nl_t *nl, const char *name, const pp_ipnet_t *addr, pp_error_t *err);
 
-/* The default route of `gw`'s family through `gw` on `name`. */
+/* The default route of `gw`'s family through `gw` on `name`; the kernel refuses it unless `name` is up and `gw` on
+   one of its subnets.  A default route of that family there already is not an error, whatever its gateway (the
+   kernel answers EEXIST to either). */
 int pp_nl_route_default (pp_nl_t *nl, const char *name, const pp_ip_t *gw, pp_error_t *err);
 
-/* The destinations of the routes of every table (local and broadcast routes left out) of `family`, with the name
-   of the device of each ("" for none), for overlap checks: `*routes` and `*devs` (strings of IFNAMSIZ) are the
-   caller's to free. */
+/* The destinations of the routes of every table of `family` (0: both), with the name of the device of each in the
+   socket's namespace ("" for none), for overlap checks: `*routes` and `*devs` (strings of IFNAMSIZ) are the
+   caller's to free.  Local, broadcast, multicast and anycast routes are left out, and IPv6's per-link fe80::/64 and
+   ff00::/8; default routes are in, with prefix 0 (the caller decides). */
 int pp_nl_routes (pp_nl_t *nl, int family, pp_ipnet_t **routes, char (**devs)[16], size_t *n, pp_error_t *err);
 
 /* The addresses of every interface of `family` (0: both), each with its prefix; `*addrs` is the caller's. */
