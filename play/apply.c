@@ -105,6 +105,8 @@ join_network (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p, const pp_p
   if (p->net == NULL)
     return -1;
   pp_network_pod_ip (p->net, p->pod_ip);
+  if (p->ports && json_array_size (p->ports))
+    json_object_set (p->net, "ports", p->ports);
   return 0;
 }
 

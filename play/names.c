@@ -281,6 +281,9 @@ hash_pod (pp_play_t *play, pp_pod_plan_t *p)
     rt = &pp_runtime_builtin;
   p->runtime = rt->external ? rt->name : NULL;
   h = pp_fnv1a (rt->name, strlen (rt->name), h);
+  /* So does the network --network names: a pod moved to another is made again there. */
+  const char *net = play->opts->network ? play->opts->network : "";
+  h = pp_fnv1a (net, strlen (net), h);
   snprintf (p->hash, sizeof p->hash, "%016llx", (unsigned long long)h);
 }
 

@@ -60,6 +60,7 @@ pp_plan_release_applied (pp_pod_plan_t *p)
 static void
 pod_plan_free (pp_pod_plan_t *p)
 {
+  json_decref (p->ports);
   for (size_t i = 0; i < p->n; i++)
     if (p->c[i].have_image)
       pp_image_release (&p->c[i].image);

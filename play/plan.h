@@ -56,6 +56,7 @@ typedef struct
   uint32_t userns_base; /* hostUsers: false: the first host id its user namespace maps, else 0 */
   bool host_network;    /* hostNetwork, or --network host */
   json_t *net;          /* its place in a pod network (pp_network_pod_take), or NULL */
+  json_t *ports;        /* what it publishes on the host: [{protocol, hostIP, hostPort, containerPort}] */
   char pod_ip[46], host_ip[46]; /* status.podIP and status.hostIP */
 } pp_pod_plan_t;
 
@@ -136,6 +137,12 @@ char *pp_play_file_of (const char *path);
 /* Hashes, play files, names unique in the play and on the machine, the pods and Jobs an earlier play of the
    same files made (unchanged or replaced). */
 int pp_plan_check_names (pp_play_t *play, pp_error_t *err);
+
+/* ---- ports.c ---- */
+
+/* What each pod publishes (hostPort, --publish), checked against the play, other plays' pods and the host's
+   processes before anything is created. */
+int pp_plan_check_ports (pp_play_t *play, pp_error_t *err);
 /* The name a pod that replaces another is recorded under until the other is gone: no Kubernetes name has a `~`. */
 char *pp_play_replacement_name (const char *name);
 /* The steps in which a play takes away what it replaces (see names.c). */

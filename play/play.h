@@ -21,6 +21,8 @@ typedef struct
      next step, fails and removes what it created. */
   const volatile sig_atomic_t *interrupted;
   const char *network; /* --network: a network's name, "host", "none", or NULL for the default network */
+  char *const *publish; /* --publish: [IP:]HOSTPORT:CONTAINERPORT[/PROTO] */
+  size_t n_publish;
 } pp_play_opts_t;
 
 /* What a play or a down did, in the order it did it, for the caller to print. */

@@ -207,8 +207,8 @@ const pp_type_t pp_t_GRPCAction = { "GRPCAction", GRPCAction_fields, PP_N_ELEMEN
 
 static const pp_field_t ContainerPort_fields[] = {
 	PP_FIELD ("containerPort", INT32, ONE, SUPPORTED, .required = 1, .check = PP_CHECK_PORT),
-	PP_FIELD ("hostIP", STRING, ONE, NOT_IMPLEMENTED, .check = PP_CHECK_IP, .note = "ports are published with the pod network, which podplay does not have yet"),
-	PP_FIELD ("hostPort", INT32, ONE, NOT_IMPLEMENTED, .check = PP_CHECK_PORT_OR_ZERO, .note = "ports are published with the pod network, which podplay does not have yet"),
+	PP_FIELD ("hostIP", STRING, ONE, SUPPORTED, .check = PP_CHECK_IP, .note = "IPv4; published through podplay's nftables table"),
+	PP_FIELD ("hostPort", INT32, ONE, SUPPORTED, .check = PP_CHECK_PORT_OR_ZERO, .note = "TCP and UDP, on 127.0.0.1 and the host's addresses; not for a Job's pods"),
 	PP_FIELD ("name", STRING, ONE, SUPPORTED, .check = PP_CHECK_PORT_NAME),
 	PP_FIELD ("protocol", STRING, ONE, SUPPORTED, .values = pp_enum_protocol),
 };

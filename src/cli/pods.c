@@ -1018,19 +1018,27 @@ pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv)
     { "wait", no_argument, NULL, 'w' },
     { "configmap", required_argument, NULL, 'c' },
     { "network", required_argument, NULL, 'n' },
+    { "publish", required_argument, NULL, 'p' },
     { NULL, 0, NULL, 0 },
   };
   bool wait = false, json = false;
+  cleanup_strv char **pubs = xzalloc (sizeof (char *));
+  size_t n_pubs = 0;
   pp_play_opts_t po = { .start = true, .runtime = cli->ctx->runtime };
   cleanup_strv char **cms = xzalloc (sizeof (char *));
   size_t n_cms = 0;
   int opt;
-  while ((opt = pp_cli_getopt (cli, argc, argv, "f:", opts)) != -1)
+  while ((opt = pp_cli_getopt (cli, argc, argv, "f:p:", opts)) != -1)
     switch (opt)
       {
       case 'f':
         if (pp_cli_parse_format (cli, optarg, &json) != 0)
           return PP_EXIT_ERROR;
+        break;
+      case 'p':
+        pubs = xrealloc (pubs, (n_pubs + 2) * sizeof (char *));
+        pubs[n_pubs++] = xstrdup (optarg);
+        pubs[n_pubs] = NULL;
         break;
       case 's':
         if (strcmp (optarg, "true") != 0 && strcmp (optarg, "false") != 0)
@@ -1062,6 +1070,8 @@ pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv)
       }
   po.configmaps = cms;
   po.n_configmaps = n_cms;
+  po.publish = pubs;
+  po.n_publish = n_pubs;
   if (optind >= argc)
     return pp_cli_usage_error (cli, "%s needs a file, a directory or - (standard input)", cli->path);
   pp_error_t err = NULL;

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <inttypes.h>
+#include <netinet/in.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <string.h>
@@ -280,6 +281,28 @@ parse_pod_net (json_t *j, pod_net_t *p, pp_error_t *err)
   return 0;
 }
 
+/* The pod's published ports as nftables sees them: to its address. */
+static pp_nft_port_t *
+nft_ports (json_t *pod_net, const pod_net_t *p, size_t *n)
+{
+  json_t *ports = json_object_get (pod_net, "ports");
+  *n = json_array_size (ports);
+  pp_nft_port_t *v = xzalloc ((*n + 1) * sizeof *v);
+  for (size_t i = 0; i < *n; i++)
+    {
+      json_t *j = json_array_get (ports, i);
+      const char *ip = json_string_value (json_object_get (j, "hostIP")) ?: "";
+      v[i].proto = strcmp (json_string_value (json_object_get (j, "protocol")) ?: "", "UDP") == 0 ? IPPROTO_UDP
+                                                                                                 : IPPROTO_TCP;
+      if (*ip)
+        pp_ip_parse (ip, &v[i].host_ip);
+      v[i].host_port = (uint16_t) json_integer_value (json_object_get (j, "hostPort"));
+      v[i].pod_ip = p->address.ip;
+      v[i].pod_port = (uint16_t) json_integer_value (json_object_get (j, "containerPort"));
+    }
+  return v;
+}
+
 /* The bridge with the gateway's address, up, and the network's rules; routing from the bridge as rules need it. */
 static int
 ensure_bridge (pp_nl_t *nl, const pod_net_t *p, pp_error_t *err)
@@ -344,6 +367,11 @@ pp_network_attach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, const
       if (ret < 0)
         pp_nl_link_del (nl, host_if, NULL);
     }
+  /* Its hostPorts, taken over from a pod it replaces (which keeps running until the replacement runs). */
+  size_t n_ports = 0;
+  cleanup_free pp_nft_port_t *ports = ret == 0 ? nft_ports (pod_net, &p, &n_ports) : NULL;
+  if (ret == 0 && n_ports)
+    ret = pp_nft_ports_add (ports, n_ports, true, err);
   pp_nl_close (nl);
   return ret < 0 ? pp_error_wrap (err, "connect the pod to network %s", p.name) : 0;
 }
@@ -375,7 +403,12 @@ pp_network_detach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pp_er
   pp_nl_t *nl = pp_nl_open (-1, err);
   if (nl == NULL)
     return -1;
-  int ret = pp_nl_link_del (nl, host_if, err);
+  /* Its hostPorts, unless a replacement took them over. */
+  size_t n_ports = 0;
+  cleanup_free pp_nft_port_t *ports = nft_ports (pod_net, &p, &n_ports);
+  int ret = n_ports ? pp_nft_ports_remove (ports, n_ports, err) : 0;
+  if (ret == 0)
+    ret = pp_nl_link_del (nl, host_if, err);
   if (ret == 0 && pp_nl_link_index (nl, p.bridge, NULL) > 0 && bridge_empty (p.bridge))
     {
       ret = pp_nl_link_del (nl, p.bridge, err);

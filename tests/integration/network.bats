@@ -8,8 +8,8 @@ load pods
 
 eval "pods_$(declare -f setup)"
 setup() {
-	pods_setup
 	FORWARD_WAS=$(cat /proc/sys/net/ipv4/ip_forward)
+	pods_setup
 }
 
 eval "pods_$(declare -f teardown)"
@@ -58,7 +58,7 @@ host_leftovers() {
 
 @test "each pod gets its own address on podplay's bridge, in env and the downward API, and reaches the others" {
 	{
-		pod_of web 'echo hello-from-web >/tmp/index.html; echo \$POD_IP >/tmp/ip; exec httpd -f -p 8080 -h /tmp'
+		pod_of web 'echo hello-from-web >/tmp/index.html; echo $POD_IP >/tmp/ip; exec httpd -f -p 8080 -h /tmp'
 		echo ---
 		pod_of client 'sleep 1000'
 	} >"$Y/two.yaml"
@@ -235,5 +235,148 @@ http.server.HTTPServer(("203.0.113.2", 8081), H).serve_forever()
 	kill -9 "$pid"
 	wait "$pid" || true
 	run -0 pp kube down "$Y/many.yaml"
+	assert_equal "$(host_leftovers)" ""
+}
+
+# A TCP port no one listens on, for a hostPort.
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("0.0.0.0", 0)); print(s.getsockname()[1])'
+}
+
+@test "hostPort: TCP and UDP answer on 127.0.0.1 and from another pod; a re-play's replacement takes the port over" {
+	hp=$(free_port)
+	up=$(free_port)
+	pp load -i "$BATS_FILE_TMPDIR/images/udpecho" >/dev/null
+	cat >"$Y/ports.yaml" <<-YAML
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: pub
+	spec:
+	  terminationGracePeriodSeconds: 0
+	  containers:
+	  - name: web
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "echo v1 >/tmp/index.html; exec httpd -f -p 80 -h /tmp"]
+	    ports: [{containerPort: 80, hostPort: $hp}]
+	  - name: udp
+	    image: localhost/udpecho:latest
+	    command: ["udpecho", "53"]
+	    ports: [{containerPort: 53, hostPort: $up, protocol: UDP}]
+	---
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: peer
+	spec:
+	  terminationGracePeriodSeconds: 0
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sleep", "1000"]
+	YAML
+	run -0 --separate-stderr pp kube play "$Y/ports.yaml"
+	refute_contains "$stderr" "hostPort"
+	wait_field pub-web status Running
+	for _ in $(seq 50); do
+		out=$(curl -sS --max-time 2 "http://127.0.0.1:$hp/index.html" 2>/dev/null) && break
+		sleep 0.1
+	done
+	assert_equal "$out" v1
+	# Another pod, through the host's address on its network (the gateway).
+	run -0 pp exec peer-main wget -qO- "http://10.244.0.1:$hp/index.html"
+	assert_equal "$output" v1
+	python3 -c 'import socket, sys; s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(b"over-udp\n", ("127.0.0.1", int(sys.argv[1])))' "$up"
+	for _ in $(seq 50); do
+		[ "$(pp logs pub-udp)" = over-udp ] && break
+		sleep 0.1
+	done
+	assert_equal "$(pp logs pub-udp)" over-udp
+	# A changed pod is replaced; its replacement answers on the same port, before and after the old one goes.
+	sed -i 's/echo v1/echo v2/' "$Y/ports.yaml"
+	run -0 pp kube play "$Y/ports.yaml"
+	assert_contains "$output" "pod/pub"
+	for _ in $(seq 50); do
+		out=$(curl -sS --max-time 2 "http://127.0.0.1:$hp/index.html" 2>/dev/null) && [ "$out" = v2 ] && break
+		sleep 0.1
+	done
+	assert_equal "$out" v2
+	run -0 pp kube down "$Y/ports.yaml"
+	assert_equal "$(host_leftovers)" ""
+	run -7 curl -sS --max-time 2 "http://127.0.0.1:$hp/index.html"
+}
+
+@test "a hostPort taken by a process of the host or by another play's pod fails the play, naming it; nothing is created" {
+	hp=$(free_port)
+	python3 -c 'import socket, sys, time; s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); print("up", flush=True); time.sleep(1000)' "$hp" \
+		>"$BATS_TEST_TMPDIR/holder.out" &
+	holder=$!
+	for _ in $(seq 100); do grep -q up "$BATS_TEST_TMPDIR/holder.out" && break; sleep 0.05; done
+	cat >"$Y/a.yaml" <<-YAML
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: a
+	spec:
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sleep", "1000"]
+	    ports: [{containerPort: 80, hostPort: $hp}]
+	YAML
+	run -125 pp kube play "$Y/a.yaml"
+	kill "$holder"
+	assert_contains "$output" "pod a: hostPort $hp/TCP is taken by process $holder (python3): nothing was created"
+	run -0 pp pod ls -q
+	assert_equal "$output" ""
+	assert_equal "$(host_leftovers)" ""
+	wait "$holder" || true
+	run -0 pp kube play "$Y/a.yaml"
+	sed 's/name: a$/name: b/' "$Y/a.yaml" >"$Y/b.yaml"
+	run -125 pp kube play "$Y/b.yaml"
+	assert_contains "$output" "pod b: hostPort $hp/TCP is published by pod a already"
+	run -0 pp pod ls -q
+	assert_equal "$(echo "$output" | wc -l)" 1
+	# Replicas of a Deployment cannot share one host's port.
+	cat >"$Y/dep.yaml" <<-YAML
+	apiVersion: apps/v1
+	kind: Deployment
+	metadata:
+	  name: d
+	spec:
+	  replicas: 2
+	  selector: {matchLabels: {app: d}}
+	  template:
+	    metadata: {labels: {app: d}}
+	    spec:
+	      containers:
+	      - name: main
+	        image: localhost/busybox:latest
+	        command: ["sleep", "1000"]
+	        ports: [{containerPort: 80, hostPort: $(free_port)}]
+	YAML
+	run -125 pp kube play "$Y/dep.yaml"
+	assert_contains "$output" "is pod d-"
+	# SCTP is refused where the manifest says it.
+	sed -i 's/hostPort: \([0-9]*\)}/hostPort: \1, protocol: SCTP}/' "$Y/b.yaml"
+	run -125 pp kube play "$Y/b.yaml"
+	assert_contains "$output" "b.yaml:10:13: pod b: hostPort $hp/SCTP: podplay publishes TCP and UDP ports only"
+	run -0 pp kube down "$Y/a.yaml"
+	assert_equal "$(host_leftovers)" ""
+}
+
+@test "--publish adds a port or overrides a manifest's hostPort" {
+	hp=$(free_port)
+	pod_of pubd 'echo published >/tmp/index.html; exec httpd -f -p 8080 -h /tmp' >"$Y/pubd.yaml"
+	run -0 pp kube play --publish "127.0.0.1:$hp:8080" "$Y/pubd.yaml"
+	wait_field pubd-main status Running
+	for _ in $(seq 50); do
+		out=$(curl -sS --max-time 2 "http://127.0.0.1:$hp/index.html" 2>/dev/null) && break
+		sleep 0.1
+	done
+	assert_equal "$out" published
+	run -125 pp kube play --publish "x:8080" "$Y/pubd.yaml"
+	assert_contains "$output" "--publish x:8080: expected [IPv4:]HOSTPORT:CONTAINERPORT[/tcp|/udp]"
+	run -0 pp kube down "$Y/pubd.yaml"
 	assert_equal "$(host_leftovers)" ""
 }

@@ -104,8 +104,7 @@ teardown (void **state)
 
 /* What every Service gets: podplay checks it and does not run it. */
 #define SERVICE_SKIPPED "podplay does not run kind Service yet (it needs the pod network); it is checked and skipped"
-/* A hostPort, and a limit of another resource than cpu and memory: valid, and named as what kube play ignores. */
-#define HOST_PORT_IGNORED "podplay does not implement this field yet; it is ignored: ports are published with the pod network"
+/* A limit of another resource than cpu and memory: valid, and named as what kube play ignores. */
 #define NOT_ENFORCED "podplay enforces the cpu and memory limits only: this one is ignored"
 #define POD_HEAD "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n"
 /* Lines 1-5 are POD_HEAD; the first container starts on line 6. */
@@ -838,9 +837,6 @@ test_host_ports (void **state)
        "    ports:\n"
        "    - {containerPort: 80, hostPort: 8080}\n");
   ERR (15, 37, "spec.containers[1].ports[0].hostPort", "hostPort 8080/TCP is already used (line 10)");
-  WARN (10, 27, "spec.containers[0].ports[0].hostPort", HOST_PORT_IGNORED);
-  WARN (11, 27, "spec.containers[0].ports[1].hostPort", HOST_PORT_IGNORED);
-  WARN (15, 27, "spec.containers[1].ports[0].hostPort", HOST_PORT_IGNORED);
   expect_no_more ();
   run (POD_HEAD
        "  hostNetwork: true\n"
@@ -849,8 +845,6 @@ test_host_ports (void **state)
        "    - {containerPort: 80, hostPort: 8080}\n"
        "    - {containerPort: 81, hostPort: 81}\n");
   ERR (11, 37, "spec.containers[0].ports[0].hostPort", "must equal containerPort (80) when hostNetwork is true");
-  WARN (11, 27, "spec.containers[0].ports[0].hostPort", HOST_PORT_IGNORED);
-  WARN (12, 27, "spec.containers[0].ports[1].hostPort", HOST_PORT_IGNORED);
   expect_no_more ();
 }
 
@@ -1242,10 +1236,6 @@ test_host_ports_of_init_containers (void **state)
        "    image: nginx\n"
        "    ports: [{containerPort: 80, hostPort: 8080}]\n");
   ERR (12, 80, "spec.initContainers[1].ports[1].hostPort", "hostPort 8080/TCP is already used (line 12)");
-  WARN (9, 33, "spec.initContainers[0].ports[0].hostPort", HOST_PORT_IGNORED);
-  WARN (12, 33, "spec.initContainers[1].ports[0].hostPort", HOST_PORT_IGNORED);
-  WARN (12, 70, "spec.initContainers[1].ports[1].hostPort", HOST_PORT_IGNORED);
-  WARN (16, 33, "spec.containers[0].ports[0].hostPort", HOST_PORT_IGNORED);
   expect_no_more ();
 }
 
