@@ -230,15 +230,16 @@ pp_network_pod_ip (json_t *pod_net, char *buf)
   return pp_ip_format (&a.ip, buf);
 }
 
-/* The lock of a network's bridge and rules: made with a first pod, removed with a last. */
+/* The lock of the host's links and podplay's nftables table, whatever the roots: a bridge is made with a
+   network's first pod and removed with its last, and an nftables removal reads the table before it changes it.
+   One lock for every network, as the table is one; it is held for milliseconds. */
 static int
 lock_network (pp_context_t *ctx, const char *name, pp_error_t *err)
 {
-  cleanup_free char *dir = xasprintf ("%s/locks", ctx->runroot);
-  cleanup_free char *path = xasprintf ("%s/network-%s.lock", dir, name);
-  if (pp_mkdir_p (dir, 0700) < 0)
-    return pp_error_make (err, errno, "create `%s`", dir);
-  int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  (void) ctx;
+  (void) name;
+  const char *path = "/run/podplay-network.lock";
+  int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     return pp_error_make (err, errno, "open `%s`", path);
   if (PP_RETRY (flock (fd, LOCK_EX)) < 0)

@@ -421,12 +421,14 @@ remove_elems (const elem_t *want, size_t n, pp_error_t *err)
   return ret;
 }
 
-/* BASE and the additions, one transaction. */
+/* BASE, the deletions `del` (nft commands, or NULL), and the additions, one transaction. */
 static int
-add_elems (const elem_t *add, size_t n, pp_error_t *err)
+add_elems (const elem_t *add, size_t n, const char *del, pp_error_t *err)
 {
   pp_buf_t script = { 0 };
   pp_buf_puts (&script, BASE);
+  if (del)
+    pp_buf_puts (&script, del);
   for (size_t i = 0; i < n; i++)
     pp_buf_printf (&script, "add element " TABLE " %s { %s%s%s }\n", add[i].set, add[i].key,
                    add[i].value[0] ? " : " : "", add[i].value);
@@ -495,7 +497,7 @@ pp_nft_network_add (const char *bridge, const pp_ipnet_t *subnet, bool internal,
   size_t n;
   if (network_elems (bridge, subnet, internal, false, e, &n, err) < 0)
     return -1;
-  if (add_elems (e, n, err) < 0)
+  if (add_elems (e, n, NULL, err) < 0)
     return pp_error_wrap (err, "rules of network %s (%s)", bridge, e[0].key);
   return 0;
 }
@@ -596,7 +598,7 @@ port_elems (const pp_nft_port_t *ports, size_t n, bool adding, elem_t *out, size
 }
 
 int
-pp_nft_ports_add (const pp_nft_port_t *ports, size_t n, pp_error_t *err)
+pp_nft_ports_add (const pp_nft_port_t *ports, size_t n, bool take_over, pp_error_t *err)
 {
   if (n == 0)
     return 0;
@@ -608,17 +610,23 @@ pp_nft_ports_add (const pp_nft_port_t *ports, size_t n, pp_error_t *err)
   cleanup_listing listing_t l;
   if (list_table (&l, err) < 0)
     return pp_error_wrap (err, "publishing ports");
+  pp_buf_t del = { 0 };
   for (size_t i = 0; i < count; i++)
     {
       entry_t *found = listing_find (&l, &e[i]);
-      if (found != NULL && strcmp (found->value, e[i].value) != 0)
+      if (found != NULL && strcmp (found->value, e[i].value) != 0 && take_over)
+        pp_buf_printf (&del, "delete element " TABLE " %s { %s }\n", e[i].set, e[i].key);
+      else if (found != NULL && strcmp (found->value, e[i].value) != 0)
         {
+          pp_buf_free (&del);
           cleanup_free char *what = port_text (&ports[e[i].origin]);
           cleanup_free char *other = target_text (found->value);
           return pp_error_make (err, EEXIST, "hostPort %s is published already, to %s", what, other);
         }
     }
-  if (add_elems (e, count, err) < 0)
+  int ret = add_elems (e, count, del.data, err);
+  pp_buf_free (&del);
+  if (ret < 0)
     return pp_error_wrap (err, "publishing ports");
   return 0;
 }

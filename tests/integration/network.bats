@@ -380,3 +380,27 @@ free_port() {
 	run -0 pp kube down "$Y/pubd.yaml"
 	assert_equal "$(host_leftovers)" ""
 }
+
+@test "hostUsers: false: a pod in a user namespace of its own gets its address and reaches another pod" {
+	{
+		pod_of srv 'echo from-userns >/tmp/index.html; exec httpd -f -p 8080 -h /tmp'
+		echo ---
+		pod_of cli 'sleep 1000'
+	} >"$Y/userns.yaml"
+	sed -i 's/^spec:$/spec:\n  hostUsers: false/' "$Y/userns.yaml"
+	# An OCI runtime enters the runroot as the pod's root: the test's directories above it must be searchable.
+	chmod o+x "$BATS_RUN_TMPDIR" "$BATS_RUN_TMPDIR/test" "$BATS_TEST_TMPDIR"
+	run -0 pp kube play "$Y/userns.yaml"
+	wait_field srv-main status Running
+	run -0 pp exec srv-main cat /proc/self/uid_map
+	refute_contains "$output" "         0          0 4294967295"
+	srv=$(pod_addr srv)
+	[[ "$srv" == 10.244.*/16 ]]
+	for _ in $(seq 50); do
+		out=$(pp exec cli-main wget -qO- "http://${srv%/16}:8080/index.html" 2>/dev/null) && break
+		sleep 0.1
+	done
+	assert_equal "$out" from-userns
+	run -0 pp kube down "$Y/userns.yaml"
+	assert_equal "$(host_leftovers)" ""
+}

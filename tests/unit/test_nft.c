@@ -318,15 +318,15 @@ test_ports_add_remove (void **state PP_UNUSED)
     port (IPPROTO_TCP, "127.0.0.1", 8443, "10.244.0.2", 443), port (IPPROTO_UDP, "192.0.2.10", 8443, "10.244.0.3", 443),
     port (IPPROTO_TCP, NULL, 8080, "fd00:1::2", 80),          port (IPPROTO_UDP, "fd00::0:1", 9090, "fd00:1::2", 90),
   };
-  assert_int_equal (pp_nft_ports_add (p, PP_N_ELEMENTS (p), &err), 0);
-  assert_int_equal (pp_nft_ports_add (p, PP_N_ELEMENTS (p), &err), 0);
+  assert_int_equal (pp_nft_ports_add (p, PP_N_ELEMENTS (p), false, &err), 0);
+  assert_int_equal (pp_nft_ports_add (p, PP_N_ELEMENTS (p), false, &err), 0);
   /* 0.0.0.0 and :: are every address, as in Kubernetes. */
   pp_nft_port_t unspecified[]
       = { port (IPPROTO_TCP, "0.0.0.0", 8080, "10.244.0.2", 80), port (IPPROTO_TCP, "::", 8080, "fd00:1::2", 80) };
-  assert_int_equal (pp_nft_ports_add (unspecified, 2, &err), 0);
+  assert_int_equal (pp_nft_ports_add (unspecified, 2, false, &err), 0);
   /* The same port twice in one call is one element. */
   pp_nft_port_t twice[] = { p[0], p[0] };
-  assert_int_equal (pp_nft_ports_add (twice, 2, &err), 0);
+  assert_int_equal (pp_nft_ports_add (twice, 2, false, &err), 0);
   assert_null (err);
   assert_elems ("hostports4", "[[{\"concat\":[17,5353]},{\"concat\":[\"10.244.0.2\",53]}],"
                               "[{\"concat\":[6,8080]},{\"concat\":[\"10.244.0.2\",80]}]]");
@@ -366,14 +366,14 @@ test_table_lifetime (void **state PP_UNUSED)
   pp_ipnet_t n = net ("10.244.0.0/24");
   pp_nft_port_t p = port (IPPROTO_TCP, NULL, 8080, "10.244.0.2", 80);
   assert_int_equal (pp_nft_network_add ("podplay0", &n, false, &err), 0);
-  assert_int_equal (pp_nft_ports_add (&p, 1, &err), 0);
+  assert_int_equal (pp_nft_ports_add (&p, 1, false, &err), 0);
   assert_int_equal (pp_nft_network_remove ("podplay0", &n, &err), 0);
   assert_true (table_exists ());
   assert_int_equal (pp_nft_ports_remove (&p, 1, &err), 0);
   assert_false (table_exists ());
 
   assert_int_equal (pp_nft_network_add ("podplay0", &n, false, &err), 0);
-  assert_int_equal (pp_nft_ports_add (&p, 1, &err), 0);
+  assert_int_equal (pp_nft_ports_add (&p, 1, false, &err), 0);
   assert_int_equal (pp_nft_ports_remove (&p, 1, &err), 0);
   assert_true (table_exists ());
   assert_int_equal (pp_nft_network_remove ("podplay0", &n, &err), 0);
@@ -390,13 +390,13 @@ test_reset (void **state PP_UNUSED)
   pp_ipnet_t n = net ("10.244.0.0/24");
   pp_nft_port_t p = port (IPPROTO_UDP, "127.0.0.1", 53, "10.244.0.2", 53);
   assert_int_equal (pp_nft_network_add ("podplay0", &n, true, &err), 0);
-  assert_int_equal (pp_nft_ports_add (&p, 1, &err), 0);
+  assert_int_equal (pp_nft_ports_add (&p, 1, false, &err), 0);
   assert_int_equal (pp_nft_reset (&err), 0);
   assert_false (table_exists ());
   assert_int_equal (pp_nft_reset (&err), 0);
   assert_null (err);
   /* And everything works again after it. */
-  assert_int_equal (pp_nft_ports_add (&p, 1, &err), 0);
+  assert_int_equal (pp_nft_ports_add (&p, 1, false, &err), 0);
   assert_true (table_exists ());
 }
 
@@ -407,7 +407,7 @@ test_errors (void **state PP_UNUSED)
   NEED_NETNS ();
   pp_error_t err = NULL;
   pp_nft_port_t sctp = port (IPPROTO_SCTP, NULL, 3868, "10.244.0.2", 3868);
-  assert_int_equal (pp_nft_ports_add (&sctp, 1, &err), -1);
+  assert_int_equal (pp_nft_ports_add (&sctp, 1, false, &err), -1);
   assert_int_equal (err->status, EINVAL);
   assert_true (strstr (err->msg, "only TCP and UDP") != NULL);
   pp_error_release (&err);
@@ -415,11 +415,11 @@ test_errors (void **state PP_UNUSED)
   assert_int_equal (err->status, EINVAL);
   pp_error_release (&err);
   pp_nft_port_t mixed = port (IPPROTO_TCP, "127.0.0.1", 80, "fd00:1::2", 80);
-  assert_int_equal (pp_nft_ports_add (&mixed, 1, &err), -1);
+  assert_int_equal (pp_nft_ports_add (&mixed, 1, false, &err), -1);
   assert_int_equal (err->status, EINVAL);
   pp_error_release (&err);
   pp_nft_port_t zero = port (IPPROTO_TCP, NULL, 0, "10.244.0.2", 80);
-  assert_int_equal (pp_nft_ports_add (&zero, 1, &err), -1);
+  assert_int_equal (pp_nft_ports_add (&zero, 1, false, &err), -1);
   assert_int_equal (err->status, EINVAL);
   pp_error_release (&err);
   /* A name that would be nft syntax. */
@@ -433,10 +433,10 @@ test_errors (void **state PP_UNUSED)
 
   /* A hostPort another pod has: refused, named, and the first pod keeps it; nothing of the call is added. */
   pp_nft_port_t first = port (IPPROTO_TCP, NULL, 8080, "10.244.0.2", 80);
-  assert_int_equal (pp_nft_ports_add (&first, 1, &err), 0);
+  assert_int_equal (pp_nft_ports_add (&first, 1, false, &err), 0);
   pp_nft_port_t second[]
       = { port (IPPROTO_UDP, NULL, 8080, "10.244.0.3", 80), port (IPPROTO_TCP, NULL, 8080, "10.244.0.3", 80) };
-  assert_int_equal (pp_nft_ports_add (second, 2, &err), -1);
+  assert_int_equal (pp_nft_ports_add (second, 2, false, &err), -1);
   assert_int_equal (err->status, EEXIST);
   assert_string_equal (err->msg, "hostPort TCP port 8080 is published already, to 10.244.0.2:80");
   pp_error_release (&err);
@@ -448,10 +448,19 @@ test_errors (void **state PP_UNUSED)
       = run_out ("nft add element inet podplay hostports4 '{ 6 . 8080 : 10.244.0.3 . 80 }' 2>&1", &status);
   assert_int_equal (status, 1);
   assert_non_null (strstr (raw, "File exists"));
+  /* A replacement takes the port over: it goes to the new pod in one transaction, and the old pod's removal
+     leaves it with the new one. */
+  pp_nft_port_t next = port (IPPROTO_TCP, NULL, 8080, "10.244.0.4", 80);
+  assert_int_equal (pp_nft_ports_add (&next, 1, true, &err), 0);
+  assert_elems ("hostports4", "[[{\"concat\":[6,8080]},{\"concat\":[\"10.244.0.4\",80]}]]");
+  assert_int_equal (pp_nft_ports_remove (&first, 1, &err), 0);
+  assert_elems ("hostports4", "[[{\"concat\":[6,8080]},{\"concat\":[\"10.244.0.4\",80]}]]");
+  assert_int_equal (pp_nft_ports_remove (&next, 1, &err), 0);
+  assert_int_equal (pp_nft_ports_add (&first, 1, false, &err), 0);
   /* The same key twice in one call with two targets. */
   pp_nft_port_t clash[]
       = { port (IPPROTO_UDP, "fd00::1", 53, "fd00:1::2", 53), port (IPPROTO_UDP, "fd00::1", 53, "fd00:1::3", 53) };
-  assert_int_equal (pp_nft_ports_add (clash, 2, &err), -1);
+  assert_int_equal (pp_nft_ports_add (clash, 2, false, &err), -1);
   assert_int_equal (err->status, EEXIST);
   assert_string_equal (err->msg, "hostPort UDP [fd00::1]:53 given twice, to [fd00:1::2]:53 and to [fd00:1::3]:53");
   pp_error_release (&err);
@@ -479,7 +488,7 @@ test_other_tables_untouched (void **state PP_UNUSED)
     {
       int r = step == 0   ? pp_nft_network_add ("podplay0", &n, false, &err)
               : step == 1 ? pp_nft_network_add ("podplay1", &i, true, &err)
-              : step == 2 ? pp_nft_ports_add (&p, 1, &err)
+              : step == 2 ? pp_nft_ports_add (&p, 1, false, &err)
               : step == 3 ? pp_nft_ports_remove (&p, 1, &err)
               : step == 4 ? pp_nft_network_remove ("podplay0", &n, &err)
               : step == 5 ? pp_nft_network_remove ("podplay1", &i, &err)
@@ -747,7 +756,7 @@ datapath_start (bool internal, size_t *n)
   pp_ipnet_t n4 = net ("10.244.0.0/24"), n6 = net ("fd00:1::/64");
   assert_int_equal (pp_nft_network_add ("pp-host", &n4, internal, &err), 0);
   assert_int_equal (pp_nft_network_add ("pp-host", &n6, internal, &err), 0);
-  assert_int_equal (pp_nft_ports_add (p, *n, &err), 0);
+  assert_int_equal (pp_nft_ports_add (p, *n, false, &err), 0);
   assert_null (err);
   return p;
 }

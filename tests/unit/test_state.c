@@ -179,6 +179,54 @@ test_userns_blocks (void **state)
   pp_state_close (s);
 }
 
+/* Addresses of a network: the lowest free offset, each pod its own, kept on a second ask, freed with the pod's record,
+   none when all are taken; a network is not removed while a pod holds an address in it. */
+static void
+test_addresses (void **state)
+{
+  (void) state;
+  pp_state_t *s = open_state ();
+  cleanup_error pp_error_t err = NULL;
+  char bridge[] = "podplay0", name[] = "podplay", subnet[] = "10.244.0.0/30", gw[] = "10.244.0.1";
+  pp_network_rec_t net = { .name = name, .bridge = bridge, .subnet = subnet, .gateway = gw, .created = 1 };
+  assert_int_equal (pp_state_network_add (s, &net, &err), 0);
+  assert_int_equal (pp_state_network_add (s, &net, &err), -1);
+  pp_error_release (&err);
+  cleanup_free char *a = NULL, *b = NULL, *c = NULL;
+  add_pod (s, "a", &a);
+  add_pod (s, "b", &b);
+  add_pod (s, "c", &c);
+  uint64_t oa = 0, ob = 0, again = 0;
+  assert_int_equal (pp_state_address_take (s, a, "podplay", 2, 4, &oa, &err), 0);
+  assert_int_equal (pp_state_address_take (s, b, "podplay", 2, 4, &ob, &err), 0);
+  assert_int_equal (pp_state_address_take (s, a, "podplay", 2, 4, &again, &err), 0);
+  assert_int_equal (oa, 2);
+  assert_int_equal (ob, 3);
+  assert_int_equal (again, 2);
+  assert_int_equal (pp_state_address_take (s, c, "podplay", 2, 4, &again, &err), -1);
+  assert_int_equal (err->status, ENOSPC);
+  pp_error_release (&err);
+  pp_network_rec_t *nets = NULL;
+  size_t n = 0;
+  assert_int_equal (pp_state_network_list (s, NULL, &nets, &n, &err), 0);
+  assert_int_equal (n, 1);
+  assert_int_equal (nets[0].pods, 2);
+  pp_network_recs_free (nets, n);
+  assert_int_equal (pp_state_network_remove (s, "podplay", &err), -1);
+  pp_error_release (&err);
+  assert_int_equal (pp_state_pod_remove (s, a, &err), 0);
+  assert_int_equal (pp_state_address_take (s, c, "podplay", 2, 4, &again, &err), 0);
+  assert_int_equal (again, 2);
+  cleanup_free char *where = NULL;
+  assert_int_equal (pp_state_address_get (s, c, &where, &again, &err), 0);
+  assert_string_equal (where, "podplay");
+  assert_int_equal (pp_state_address_get (s, a, NULL, &again, &err), 1);
+  assert_int_equal (pp_state_pod_remove (s, b, &err), 0);
+  assert_int_equal (pp_state_pod_remove (s, c, &err), 0);
+  assert_int_equal (pp_state_network_remove (s, "podplay", &err), 0);
+  pp_state_close (s);
+}
+
 static void
 test_two_writers (void **state)
 {
@@ -326,6 +374,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_jobs, setup, teardown),
     cmocka_unit_test_setup_teardown (test_migrate_from_3, setup, teardown),
     cmocka_unit_test_setup_teardown (test_userns_blocks, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_addresses, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
