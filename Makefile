@@ -136,6 +136,7 @@ bench: all
 	./bench/validate.sh $(BIN)
 	./bench/images.sh $(BIN)
 	./bench/play.sh $(BIN)
+	./bench/network.sh $(BIN)
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h schema/*.h play/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c)

@@ -45,8 +45,7 @@ static int
 spec_ports (const pp_pod_plan_t *p, json_t *out, pp_error_t *err)
 {
   static const char *const lists[] = { "initContainers", "containers" };
-  /* A Job's pods come and go one after another: none publishes (a warning says so). */
-  for (size_t l = 0; l < PP_N_ELEMENTS (lists) && !p->job; l++)
+  for (size_t l = 0; l < PP_N_ELEMENTS (lists); l++)
     {
       const pp_node_t *cs = pp_node_get (p->spec, lists[l]);
       for (size_t i = 0; cs && cs->type == PP_NODE_SEQ && i < cs->n; i++)
@@ -283,6 +282,13 @@ pp_plan_check_ports (pp_play_t *play, pp_error_t *err)
       play->pods[i].ports = json_array ();
       if (spec_ports (&play->pods[i], play->pods[i].ports, err) < 0)
         return -1;
+      /* A Job's pods come and go one after another, several at once: none publishes. */
+      if (play->pods[i].job && json_array_size (play->pods[i].ports))
+        {
+          pp_warning (play->ctx, "%s: Job %s: its pods publish no hostPort (they come and go, several at once)",
+                      play->pods[i].doc->file, play->jobs[play->pods[i].job - 1].name);
+          json_array_clear (play->pods[i].ports);
+        }
     }
   if (apply_publish (play, err) < 0)
     return -1;

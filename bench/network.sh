@@ -1,0 +1,105 @@
+#!/bin/bash
+# The pod network's cost and speed: `kube play` and `kube down` of a one-container pod on podplay's network
+# beside the same pod with --network none (what the network adds), beside Podman (its default network, netavark
+# and aardvark-dns, runc) where it is installed; then host -> hostPort -> pod over HTTP (ab, 127.0.0.1), latency
+# and throughput, beside Podman's published port.
+#
+#   bench/network.sh [--runs N] [PODPLAY]
+set -euo pipefail
+runs=10
+if [ "${1:-}" = --runs ]; then runs=$2 && shift 2; fi
+bin=$(realpath "${1:-build/podplay}")
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+pp="$bin --root $work/pp-root --runroot $work/pp-run"
+pm="podman --root $work/pm-root --runroot $work/pm-run --storage-driver overlay --runtime $here/runc-clamp --cgroup-manager cgroupfs --events-backend none"
+have_podman() { command -v podman >/dev/null && command -v netavark >/dev/null 2>&1 || [ -x /usr/lib/podman/netavark ]; }
+cleanup() {
+	$pp pod rm -f -t 0 --all >/dev/null 2>&1 || true
+	if have_podman; then
+		$pm pod rm -af -t 0 >/dev/null 2>&1 || true
+		$pm rmi -af >/dev/null 2>&1 || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
+python3 "$here/../fixtures/images/build.py" "$work/images" >/dev/null
+$pp load -q -i "$work/images/busybox.oci.tar" >/dev/null
+if have_podman; then
+	loaded=$($pm load -q -i "$work/images/busybox.docker.tar" | sed -n 's/^Loaded image: //p' | head -1)
+	$pm tag "$loaded" localhost/busybox:latest
+fi
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("0.0.0.0", 0)); print(s.getsockname()[1])')
+cat >"$work/web.yaml" <<YAML
+apiVersion: v1
+kind: Pod
+metadata:
+  name: benchweb
+spec:
+  containers:
+  - name: web
+    image: localhost/busybox:latest
+    imagePullPolicy: Never
+    command: ["sh", "-c", "head -c 1024 /dev/zero | tr '\\\\0' x >/tmp/index.html; exec httpd -f -p 80 -h /tmp"]
+    ports: [{containerPort: 80, hostPort: $port}]
+YAML
+sed '/ports:/d' "$work/web.yaml" >"$work/plain.yaml"
+
+cmds=(-n "podplay network" "$pp kube play $work/plain.yaml && $pp kube down $work/plain.yaml"
+	-n "podplay none" "$pp kube play --network none $work/plain.yaml && $pp kube down $work/plain.yaml")
+if have_podman; then
+	cmds+=(-n "podman network" "$pm kube play $work/plain.yaml >/dev/null && $pm kube down $work/plain.yaml >/dev/null")
+fi
+hyperfine --warmup 2 --runs "$runs" --export-json "$work/r.json" "${cmds[@]}" >"$work/hyperfine.log" 2>&1 ||
+	{ cat "$work/hyperfine.log"; exit 1; }
+# play and down apart, one after another, for each tool
+split() {
+	local tool=$1 extra=$2 p=0 d=0
+	for _ in $(seq "$runs"); do
+		local t0 t1 t2
+		t0=$(date +%s%N)
+		${!tool} kube play $extra "$work/plain.yaml" >/dev/null
+		t1=$(date +%s%N)
+		${!tool} kube down "$work/plain.yaml" >/dev/null
+		t2=$(date +%s%N)
+		p=$((p + t1 - t0))
+		d=$((d + t2 - t1))
+	done
+	echo "$tool${extra:+ $extra}: play $((p / runs / 1000000)) ms, down $((d / runs / 1000000)) ms"
+}
+python3 - "$work/r.json" <<'PY'
+import json, sys
+r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
+for k, v in r.items():
+    print(f"{k:>16}: play + down {v * 1000:.1f} ms")
+print(f"the network adds {(r['podplay network'] - r['podplay none']) * 1000:.1f} ms to a pod's play + down")
+if "podman network" in r:
+    print(f"podplay with its network is {r['podman network'] / r['podplay network']:.1f}x faster than podman")
+PY
+split pp ""
+split pp "--network none"
+if have_podman; then split pm ""; fi
+
+# host -> hostPort -> pod: ab over 127.0.0.1, one connection at a time (latency), then 8 at once (throughput).
+serve() {
+	local tool=$1
+	${!tool} kube play "$work/web.yaml" >/dev/null
+	for _ in $(seq 100); do
+		curl -sf --max-time 1 "http://127.0.0.1:$port/index.html" >/dev/null && return 0
+		sleep 0.1
+	done
+	echo "$tool: nothing answers on 127.0.0.1:$port" >&2
+	return 1
+}
+measure() {
+	local tool=$1
+	for c in 1 8; do
+		ab -q -k -n 5000 -c "$c" "http://127.0.0.1:$port/index.html" 2>/dev/null |
+			awk -v t="$tool" -v c="$c" '/^Requests per second/ { rps = $4 } /^Time per request.*\(mean\)$/ { lat = $4 }
+				END { printf "%s hostPort, %s at once: %.0f requests/s, %.3f ms each\n", t, c, rps, lat }'
+	done
+	${!tool} kube down "$work/web.yaml" >/dev/null
+}
+serve pp && measure pp
+if have_podman; then serve pm && measure pm; fi
+echo "(podman runs runc through bench/runc-clamp, which drops rlimits above this machine's hard limits)"
