@@ -14,12 +14,38 @@ work=$(mktemp -d)
 pp="$bin --root $work/pp-root --runroot $work/pp-run"
 pm="podman --root $work/pm-root --runroot $work/pm-run --storage-driver overlay --runtime $here/runc-clamp --cgroup-manager cgroupfs --events-backend none"
 have_podman() { command -v podman >/dev/null && command -v netavark >/dev/null 2>&1 || [ -x /usr/lib/podman/netavark ]; }
+# Podman's netavark leaves its iptables chains behind when its last container goes; the bench removes them if
+# they were not there before it, so that the host's firewall ends as it began.
+netavark_before=$(iptables-save 2>/dev/null | grep -c NETAVARK || true)
+tables_before=$(nft list tables 2>/dev/null || true)
+forward_before=$(cat /proc/sys/net/ipv4/ip_forward)
+drop_netavark_chains() {
+	[ "$netavark_before" = 0 ] || return 0
+	iptables -t nat -D POSTROUTING -j NETAVARK-HOSTPORT-MASQ 2>/dev/null || true
+	iptables -t nat -D PREROUTING -m addrtype --dst-type LOCAL -j NETAVARK-HOSTPORT-DNAT 2>/dev/null || true
+	iptables -t nat -D OUTPUT -m addrtype --dst-type LOCAL -j NETAVARK-HOSTPORT-DNAT 2>/dev/null || true
+	for c in NETAVARK-HOSTPORT-SETMARK NETAVARK-HOSTPORT-MASQ NETAVARK-HOSTPORT-DNAT; do
+		iptables -t nat -F "$c" 2>/dev/null && iptables -t nat -X "$c" 2>/dev/null || true
+	done
+	iptables -D FORWARD -m comment --comment "netavark firewall plugin rules" -j NETAVARK_FORWARD 2>/dev/null || true
+	iptables -F NETAVARK_FORWARD 2>/dev/null && iptables -X NETAVARK_FORWARD 2>/dev/null || true
+	# The iptables-nft tables it made for them, if they were not there and hold no rule now.
+	for t in nat filter; do
+		if ! grep -qx "table ip $t" <<<"$tables_before" && ! nft list table ip "$t" 2>/dev/null | grep -qE 'jump|accept$|drop$|masquerade|dnat|snat'; then
+			nft delete table ip "$t" 2>/dev/null || true
+		fi
+	done
+}
 cleanup() {
 	$pp pod rm -f -t 0 --all >/dev/null 2>&1 || true
+	$pp network rm podplay >/dev/null 2>&1 || true
 	if have_podman; then
 		$pm pod rm -af -t 0 >/dev/null 2>&1 || true
 		$pm rmi -af >/dev/null 2>&1 || true
+		drop_netavark_chains
 	fi
+	# Both tools turn IPv4 forwarding on; the host gets back what it had.
+	echo "$forward_before" >/proc/sys/net/ipv4/ip_forward
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -36,6 +62,7 @@ kind: Pod
 metadata:
   name: benchweb
 spec:
+  terminationGracePeriodSeconds: 1
   containers:
   - name: web
     image: localhost/busybox:latest
@@ -43,7 +70,19 @@ spec:
     command: ["sh", "-c", "head -c 1024 /dev/zero | tr '\\\\0' x >/tmp/index.html; exec httpd -f -p 80 -h /tmp"]
     ports: [{containerPort: 80, hostPort: $port}]
 YAML
-sed '/ports:/d' "$work/web.yaml" >"$work/plain.yaml"
+# A pod that ends at once on SIGTERM, so that neither tool waits out a grace period.
+cat >"$work/plain.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: benchnet
+spec:
+  containers:
+  - name: main
+    image: localhost/busybox:latest
+    imagePullPolicy: Never
+    command: ["sh", "-c", "trap \"exit 0\" TERM; while :; do sleep 0.1; done"]
+YAML
 
 cmds=(-n "podplay network" "$pp kube play $work/plain.yaml && $pp kube down $work/plain.yaml"
 	-n "podplay none" "$pp kube play --network none $work/plain.yaml && $pp kube down $work/plain.yaml")

@@ -322,6 +322,39 @@ ensure_bridge (pp_nl_t *nl, const pod_net_t *p, pp_error_t *err)
   return 0;
 }
 
+/* What connecting or disconnecting a pod works with: its place in the network, the network lock held, the host
+   end's name, a route socket in the host's namespace. */
+typedef struct
+{
+  pod_net_t p;
+  int lock;
+  char host_if[16];
+  pp_nl_t *nl;
+} pod_op_t;
+
+static int
+pod_op_begin (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pod_op_t *op, pp_error_t *err)
+{
+  memset (op, 0, sizeof *op);
+  if (parse_pod_net (pod_net, &op->p, err) < 0 || (op->lock = lock_network (ctx, op->p.name, err)) < 0)
+    return -1;
+  pp_network_host_ifname (pod_id, op->host_if);
+  op->nl = pp_nl_open (-1, err);
+  if (op->nl == NULL)
+    {
+      close (op->lock);
+      return -1;
+    }
+  return 0;
+}
+
+static void
+pod_op_end (pod_op_t *op)
+{
+  pp_nl_close (op->nl);
+  close (op->lock);
+}
+
 /* The pod's end: eth0 with its address, up, and its default route through the gateway. */
 static int
 setup_pod_end (const pod_net_t *p, int netns, pp_error_t *err)
@@ -341,20 +374,15 @@ setup_pod_end (const pod_net_t *p, int netns, pp_error_t *err)
 int
 pp_network_attach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, const char *netns_path, pp_error_t *err)
 {
-  pod_net_t p;
-  if (parse_pod_net (pod_net, &p, err) < 0)
-    return -1;
   cleanup_close int netns = open (netns_path, O_RDONLY | O_CLOEXEC);
   if (netns < 0)
     return pp_error_make (err, errno, "open the pod's network namespace `%s`", netns_path);
-  cleanup_close int lock = lock_network (ctx, p.name, err);
-  if (lock < 0)
+  pod_op_t op;
+  if (pod_op_begin (ctx, pod_id, pod_net, &op, err) < 0)
     return -1;
-  char host_if[16];
-  pp_network_host_ifname (pod_id, host_if);
-  pp_nl_t *nl = pp_nl_open (-1, err);
-  if (nl == NULL)
-    return -1;
+  const pod_net_t p = op.p;
+  pp_nl_t *nl = op.nl;
+  const char *host_if = op.host_if;
   int ret = ensure_bridge (nl, &p, err);
   int have = ret == 0 ? pp_nl_link_index (nl, host_if, err) : -1;
   ret = have < 0 ? -1 : 0;
@@ -373,7 +401,7 @@ pp_network_attach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, const
   cleanup_free pp_nft_port_t *ports = ret == 0 ? nft_ports (pod_net, &p, &n_ports) : NULL;
   if (ret == 0 && n_ports)
     ret = pp_nft_ports_add (ports, n_ports, true, err);
-  pp_nl_close (nl);
+  pod_op_end (&op);
   return ret < 0 ? pp_error_wrap (err, "connect the pod to network %s", p.name) : 0;
 }
 
@@ -393,30 +421,20 @@ bridge_empty (const char *bridge)
 int
 pp_network_detach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pp_error_t *err)
 {
-  pod_net_t p;
-  if (parse_pod_net (pod_net, &p, err) < 0)
+  pod_op_t op;
+  if (pod_op_begin (ctx, pod_id, pod_net, &op, err) < 0)
     return -1;
-  cleanup_close int lock = lock_network (ctx, p.name, err);
-  if (lock < 0)
-    return -1;
-  char host_if[16];
-  pp_network_host_ifname (pod_id, host_if);
-  pp_nl_t *nl = pp_nl_open (-1, err);
-  if (nl == NULL)
-    return -1;
+  const pod_net_t p = op.p;
   /* Its hostPorts, unless a replacement took them over. */
   size_t n_ports = 0;
   cleanup_free pp_nft_port_t *ports = nft_ports (pod_net, &p, &n_ports);
   int ret = n_ports ? pp_nft_ports_remove (ports, n_ports, err) : 0;
+  /* Deleted here rather than with the namespace, which the kernel tears down later: when the pod is gone, so is
+     its link.  The bridge and the network's rules stay for the next pod (a bridge's deletion and the table's
+     removal cost a down more than the rest of it); `network rm` removes them. */
   if (ret == 0)
-    ret = pp_nl_link_del (nl, host_if, err);
-  if (ret == 0 && pp_nl_link_index (nl, p.bridge, NULL) > 0 && bridge_empty (p.bridge))
-    {
-      ret = pp_nl_link_del (nl, p.bridge, err);
-      if (ret == 0)
-        ret = pp_nft_network_remove (p.bridge, &p.subnet, err);
-    }
-  pp_nl_close (nl);
+    ret = pp_nl_link_del (op.nl, op.host_if, err);
+  pod_op_end (&op);
   return ret < 0 ? pp_error_wrap (err, "disconnect the pod from network %s", p.name) : 0;
 }
 
@@ -439,6 +457,10 @@ pp_network_remove (pp_context_t *ctx, pp_state_t *state, const char *name, pp_er
       cleanup_close int lock = lock_network (ctx, name, err);
       pp_nl_t *nl = lock < 0 ? NULL : pp_nl_open (-1, err);
       ret = nl == NULL ? -1 : 0;
+      /* A port left on the bridge is a pod of another storage root on the same network name. */
+      if (ret == 0 && pp_nl_link_index (nl, have[0].bridge, NULL) > 0 && !bridge_empty (have[0].bridge))
+        ret = pp_error_make (err, EBUSY, "network %s: its bridge %s still connects pods (of another --root?)", name,
+                             have[0].bridge);
       if (ret == 0 && pp_nl_link_index (nl, have[0].bridge, NULL) > 0)
         ret = pp_nl_link_del (nl, have[0].bridge, err);
       if (ret == 0)

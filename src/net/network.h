@@ -1,7 +1,7 @@
 /* Pod networks as root: a bridge per network with the gateway's address, podplay's nftables rules for it, and a
    veth pair per pod with the pod's address, recorded in the state database.  A network's bridge and rules are
-   made with its first pod and go with its last, under a lock per network, so `kube down` leaves no link or rule
-   behind.  The default network, `podplay`, is recorded on first use, after checking that its subnet overlaps no
+   made with its first pod and stay until `network rm`; a pod's veth and published ports go with it, under one
+   host-wide lock, so `kube down` leaves no link or rule of its pods behind.  The default network, `podplay`, is recorded on first use, after checking that its subnet overlaps no
    route of the host and no other network. */
 #ifndef PP_NET_NETWORK_H
 #define PP_NET_NETWORK_H
@@ -42,7 +42,7 @@ const char *pp_network_pod_ip (json_t *pod_net, char *buf);
 int pp_network_attach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, const char *netns_path,
                        pp_error_t *err);
 
-/* Removes the pod's veth, then the bridge and the network's rules if no pod is left on it. */
+/* Withdraws the pod's published ports (unless a replacement took them over) and removes its veth. */
 int pp_network_detach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pp_error_t *err);
 
 /* The host's address as a pod sees it (status.hostIP): its first IPv4 address outside loopback and podplay's

@@ -50,10 +50,30 @@ pod_addr() {
 	pp exec "$1-main" ip -4 -o addr show dev eth0 | awk '{ print $4 }'
 }
 
-# What podplay leaves on the host: its links, its nftables table, its address rows.
+# What is left of pods on the host: their links and published ports.
+pod_leftovers() {
+	ip -o link show | awk -F': ' '{ print $2 }' | grep -E '^pp[0-9a-f]{12}(@|$)' || true
+	nft -j list table inet podplay 2>/dev/null | python3 -c '
+import json, sys
+for o in json.load(sys.stdin)["nftables"]:
+    m = o.get("map")
+    if m and m["name"].startswith("hostports") and m.get("elem"):
+        print(m["name"], m["elem"])' || true
+}
+
+# What podplay leaves on the host once its networks are removed too: no link, no table.
 host_leftovers() {
-	ip -o link show | awk -F': ' '{ print $2 }' | grep -E '^(pp[0-9a-f]{12}|podplay[0-9]+)(@|$)' || true
+	pod_leftovers
+	ip -o link show | awk -F': ' '{ print $2 }' | grep -E '^podplay[0-9]+(@|$)' || true
 	nft list table inet podplay 2>/dev/null | head -1 || true
+}
+
+# Removes the play's default network and checks the host is as it was.
+assert_host_clean() {
+	for net in $(pp network ls -q); do
+		run -0 pp network rm "$net"
+	done
+	assert_equal "$(host_leftovers)" ""
 }
 
 @test "each pod gets its own address on podplay's bridge, in env and the downward API, and reaches the others" {
@@ -89,9 +109,12 @@ host_leftovers() {
 	assert_equal "$(echo "$output" | python3 -c 'import json,sys; n=json.load(sys.stdin)[0]; print(n["name"], n["subnet"], n["gateway"], n["pods"])')" \
 		"podplay 10.244.0.0/16 10.244.0.1 2"
 	run -0 pp kube down "$Y/two.yaml"
-	assert_equal "$(host_leftovers)" ""
+	assert_equal "$(pod_leftovers)" ""
+	# The network's bridge stays for the next pods, holding none; `network rm` removes it.
 	run -0 pp network ls --format json
 	assert_equal "$(echo "$output" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["pods"])')" 0
+	ip link show podplay0 >/dev/null
+	assert_host_clean
 }
 
 @test "a pod reaches a host outside through masquerade: the outside sees the host's address" {
@@ -128,7 +151,8 @@ http.server.HTTPServer(("203.0.113.2", 8081), H).serve_forever()
 	kill "$(cat "$BATS_TEST_TMPDIR/outside.pid")"
 	assert_equal "$out" 203.0.113.1
 	run -0 pp kube down "$Y/out.yaml"
-	assert_equal "$(host_leftovers)" ""
+	assert_equal "$(pod_leftovers)" ""
+	assert_host_clean
 }
 
 @test "--network none has loopback only; hostNetwork and --network host see the host's interfaces" {
@@ -146,7 +170,8 @@ http.server.HTTPServer(("203.0.113.2", 8081), H).serve_forever()
 	run -0 pp exec hosted-main sh -c 'echo $POD_IP $HOST_IP'
 	[ "$(echo "$output" | awk '{ print $1 }')" = "$(echo "$output" | awk '{ print $2 }')" ]
 	run -0 pp kube down "$Y/hosted.yaml"
-	assert_equal "$(host_leftovers)" ""
+	assert_equal "$(pod_leftovers)" ""
+	assert_host_clean
 }
 
 @test "network create, ls, inspect and rm: a pod joins a network of its own; one in use or overlapping is refused" {
@@ -177,7 +202,8 @@ http.server.HTTPServer(("203.0.113.2", 8081), H).serve_forever()
 	run -0 pp network ls -q
 	refute_contains "$output" mine
 	run -125 pp network inspect mine
-	assert_equal "$(host_leftovers)" ""
+	assert_equal "$(pod_leftovers)" ""
+	assert_host_clean
 }
 
 @test "an internal network: its pods reach each other and not the host's way out" {
@@ -199,24 +225,39 @@ http.server.HTTPServer(("203.0.113.2", 8081), H).serve_forever()
 	assert_equal "$output" ""
 	run -0 pp kube down "$Y/closed.yaml"
 	run -0 pp network rm closed
-	assert_equal "$(host_leftovers)" ""
+	assert_equal "$(pod_leftovers)" ""
+	assert_host_clean
 }
 
-@test "addresses are freed with their pods: 30 plays and downs leave no link, rule or address row behind" {
+@test "addresses are freed with their pods: 200 plays and downs grow no link, rule, address or row" {
+	hp=$(free_port)
+	pod_of one 'sleep 1000' >"$Y/cycle.yaml"
+	sed -i "s/^    env:$/    ports: [{containerPort: 80, hostPort: $hp}]\n    env:/" "$Y/cycle.yaml"
+	# What the host holds after each down: links, podplay's table, addresses, state rows.
+	count() {
+		echo "$(ip -o link show | wc -l) $(nft list table inet podplay 2>/dev/null | wc -l) $(ip -o addr show | wc -l)" \
+			"$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT (SELECT COUNT(*) FROM addresses) + (SELECT COUNT(*) FROM pods)").fetchone()[0])' "$ROOT/state.db")"
+	}
+	pp kube play "$Y/cycle.yaml" >/dev/null
+	pp kube down "$Y/cycle.yaml" >/dev/null
+	first=$(count)
+	for i in $(seq 199); do
+		pp kube play "$Y/cycle.yaml" >/dev/null
+		pp kube down "$Y/cycle.yaml" >/dev/null
+		[ $((i % 50)) != 0 ] || assert_equal "$(count)" "$first"
+	done
+	assert_equal "$(count)" "$first"
+	assert_equal "$(pod_leftovers)" ""
+	assert_host_clean
+	[ "$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM addresses").fetchone()[0])' \
+		"$ROOT/state.db")" = 0 ]
+	# The next pods take the lowest addresses again.
 	{
 		pod_of one 'sleep 1000'
 		echo ---
 		pod_of two 'sleep 1000'
-	} >"$Y/cycle.yaml"
-	for _ in $(seq 30); do
-		pp kube play "$Y/cycle.yaml" >/dev/null
-		pp kube down "$Y/cycle.yaml" >/dev/null
-	done
-	assert_equal "$(host_leftovers)" ""
-	[ "$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT COUNT(*) FROM addresses").fetchone()[0])' \
-		"$ROOT/state.db")" = 0 ]
-	# The next pods take the lowest addresses again.
-	run -0 pp kube play "$Y/cycle.yaml"
+	} >"$Y/next.yaml"
+	run -0 pp kube play "$Y/next.yaml"
 	wait_field two-main status Running
 	assert_equal "$(pod_addr one) $(pod_addr two)" "10.244.0.2/16 10.244.0.3/16"
 }
@@ -235,7 +276,8 @@ http.server.HTTPServer(("203.0.113.2", 8081), H).serve_forever()
 	kill -9 "$pid"
 	wait "$pid" || true
 	run -0 pp kube down "$Y/many.yaml"
-	assert_equal "$(host_leftovers)" ""
+	assert_equal "$(pod_leftovers)" ""
+	assert_host_clean
 }
 
 # A TCP port no one listens on, for a hostPort.
@@ -302,7 +344,8 @@ free_port() {
 	done
 	assert_equal "$out" v2
 	run -0 pp kube down "$Y/ports.yaml"
-	assert_equal "$(host_leftovers)" ""
+	assert_equal "$(pod_leftovers)" ""
+	assert_host_clean
 	run -7 curl -sS --max-time 2 "http://127.0.0.1:$hp/index.html"
 }
 
@@ -329,7 +372,8 @@ free_port() {
 	assert_contains "$output" "pod a: hostPort $hp/TCP is taken by process $holder (python3): nothing was created"
 	run -0 pp pod ls -q
 	assert_equal "$output" ""
-	assert_equal "$(host_leftovers)" ""
+	assert_equal "$(pod_leftovers)" ""
+	assert_host_clean
 	wait "$holder" || true
 	run -0 pp kube play "$Y/a.yaml"
 	sed 's/name: a$/name: b/' "$Y/a.yaml" >"$Y/b.yaml"
@@ -362,7 +406,8 @@ free_port() {
 	run -125 pp kube play "$Y/b.yaml"
 	assert_contains "$output" "b.yaml:10:13: pod b: hostPort $hp/SCTP: podplay publishes TCP and UDP ports only"
 	run -0 pp kube down "$Y/a.yaml"
-	assert_equal "$(host_leftovers)" ""
+	assert_equal "$(pod_leftovers)" ""
+	assert_host_clean
 }
 
 @test "--publish adds a port or overrides a manifest's hostPort" {
@@ -378,7 +423,8 @@ free_port() {
 	run -125 pp kube play --publish "x:8080" "$Y/pubd.yaml"
 	assert_contains "$output" "--publish x:8080: expected [IPv4:]HOSTPORT:CONTAINERPORT[/tcp|/udp]"
 	run -0 pp kube down "$Y/pubd.yaml"
-	assert_equal "$(host_leftovers)" ""
+	assert_equal "$(pod_leftovers)" ""
+	assert_host_clean
 }
 
 @test "hostUsers: false: a pod in a user namespace of its own gets its address and reaches another pod" {
@@ -402,5 +448,6 @@ free_port() {
 	done
 	assert_equal "$out" from-userns
 	run -0 pp kube down "$Y/userns.yaml"
-	assert_equal "$(host_leftovers)" ""
+	assert_equal "$(pod_leftovers)" ""
+	assert_host_clean
 }

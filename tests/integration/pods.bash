@@ -22,6 +22,10 @@ teardown() {
 	# Jobs first: their controllers would make pods again while the pods go.
 	pp job rm --all >/dev/null 2>&1 || true
 	pp pod rm -f -t 0 --all >/dev/null 2>&1 || true
+	# The networks' bridges and rules stay after their pods until `network rm`: the host gets back its links.
+	for net in $(pp network ls -q 2>/dev/null); do
+		pp network rm "$net" >/dev/null 2>&1 || true
+	done
 	# Whatever a failed test left mounted under its directories goes too, deepest first.
 	grep -F " $BATS_TEST_TMPDIR/" /proc/self/mountinfo | awk '{ print $5 }' | sort -r | while read -r m; do
 		umount -l "$m" 2>/dev/null || true
