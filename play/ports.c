@@ -24,7 +24,7 @@ static json_t *
 port_json (const port_t *p)
 {
   return json_pack ("{s:s, s:s, s:I, s:I}", "protocol", p->proto, "hostIP", p->host_ip, "hostPort",
-                    (json_int_t) p->host_port, "containerPort", (json_int_t) p->ctr_port);
+                    (json_int_t)p->host_port, "containerPort", (json_int_t)p->ctr_port);
 }
 
 /* Whether two published ports take the same place on the host: protocol, port, and addresses that meet. */
@@ -61,7 +61,7 @@ spec_ports (const pp_pod_plan_t *p, json_t *out, pp_error_t *err)
               if (strcmp (pt.proto, "SCTP") == 0)
                 return pp_error_make (err, EINVAL,
                                       "%s:%u:%u: pod %s: hostPort %lld/SCTP: podplay publishes TCP and UDP ports only",
-                                      p->doc->file, pn->line, pn->col, p->name, (long long) pt.host_port);
+                                      p->doc->file, pn->line, pn->col, p->name, (long long)pt.host_port);
               if (strcmp (pt.host_ip, "0.0.0.0") == 0 || strcmp (pt.host_ip, "::") == 0)
                 pt.host_ip = "";
               pp_ip_t ip;
@@ -90,7 +90,7 @@ parse_publish (const char *spec, port_t *pt, char ip[PP_IP_STRLEN], pp_error_t *
       pt->proto = strcasecmp (slash + 1, "tcp") == 0 ? "TCP" : strcasecmp (slash + 1, "udp") == 0 ? "UDP" : NULL;
     }
   char *last = strrchr (buf, ':');
-  char *first = last ? memrchr (buf, ':', (size_t) (last - buf)) : NULL;
+  char *first = last ? memrchr (buf, ':', (size_t)(last - buf)) : NULL;
   *ip = '\0';
   if (first)
     {
@@ -172,7 +172,8 @@ apply_publish (pp_play_t *play, pp_error_t *err)
 static char *
 port_holder (const char *proto, int64_t port)
 {
-  static const char *const tcp[] = { "/proc/net/tcp", "/proc/net/tcp6" }, *const udp[] = { "/proc/net/udp", "/proc/net/udp6" };
+  static const char *const tcp[] = { "/proc/net/tcp", "/proc/net/tcp6" }, *const udp[]
+                                                                          = { "/proc/net/udp", "/proc/net/udp6" };
   const char *const *files = strcmp (proto, "UDP") == 0 ? udp : tcp;
   unsigned long inode = 0;
   for (size_t f = 0; f < 2 && inode == 0; f++)
@@ -183,7 +184,8 @@ port_holder (const char *proto, int64_t port)
         {
           unsigned lport, st;
           unsigned long ino;
-          if (sscanf (line, " %*d: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x %*s %*s %*s %*s %*s %lu", &lport, &st, &ino) == 3
+          if (sscanf (line, " %*d: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%*x %x %*s %*s %*s %*s %*s %lu", &lport, &st, &ino)
+                  == 3
               && lport == port && (strcmp (proto, "UDP") == 0 || st == 0x0A))
             inode = ino;
         }
@@ -232,26 +234,26 @@ check_host_free (const pp_pod_plan_t *p, json_t *port, pp_error_t *err)
   int64_t hp = json_integer_value (json_object_get (port, "hostPort"));
   cleanup_close int s = socket (AF_INET, (strcmp (proto, "UDP") == 0 ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
   int one = 1;
-  struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons ((uint16_t) hp) };
+  struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons ((uint16_t)hp) };
   if (*ip)
     inet_pton (AF_INET, ip, &sa.sin_addr);
   /* A connection in TIME_WAIT does not hold the port; a listener does. */
   if (s < 0 || setsockopt (s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
     return pp_error_make (err, errno, "socket");
-  if (bind (s, (struct sockaddr *) &sa, sizeof sa) == 0)
+  if (bind (s, (struct sockaddr *)&sa, sizeof sa) == 0)
     return 0;
   int e = errno;
   if (e != EADDRINUSE)
-    return pp_error_make (err, e, "pod %s: hostPort %lld/%s: check that it is free", p->name, (long long) hp, proto);
+    return pp_error_make (err, e, "pod %s: hostPort %lld/%s: check that it is free", p->name, (long long)hp, proto);
   cleanup_free char *holder = port_holder (proto, hp);
   return pp_error_make (err, EADDRINUSE, "pod %s: hostPort %lld/%s%s%s is taken%s: nothing was created", p->name,
-                        (long long) hp, proto, *ip ? " on " : "", ip, holder);
+                        (long long)hp, proto, *ip ? " on " : "", ip, holder);
 }
 
 /* Whether a pod of another play (or one this play does not replace) publishes the port. */
 static int
-check_other_pods (pp_play_t *play, const pp_pod_plan_t *p, json_t *port, pp_pod_rec_t *pods, size_t n,
-                  json_t **plans, pp_error_t *err)
+check_other_pods (pp_play_t *play, const pp_pod_plan_t *p, json_t *port, pp_pod_rec_t *pods, size_t n, json_t **plans,
+                  pp_error_t *err)
 {
   for (size_t i = 0; i < n; i++)
     {
@@ -267,7 +269,7 @@ check_other_pods (pp_play_t *play, const pp_pod_plan_t *p, json_t *port, pp_pod_
       {
         if (clash (port, q))
           return pp_error_make (err, EADDRINUSE, "pod %s: hostPort %lld/%s is published by pod %s already", p->name,
-                                (long long) json_integer_value (json_object_get (port, "hostPort")),
+                                (long long)json_integer_value (json_object_get (port, "hostPort")),
                                 json_string_value (json_object_get (port, "protocol")), pods[i].name);
       }
     }
@@ -323,7 +325,8 @@ pp_plan_check_ports (pp_play_t *play, pp_error_t *err)
             {
               if (ret == 0 && clash (port, q))
                 ret = pp_error_make (err, EADDRINUSE, "%s: pod %s: hostPort %lld/%s is pod %s's too: one host has one",
-                                     p->doc->file, p->name, (long long) json_integer_value (json_object_get (port, "hostPort")),
+                                     p->doc->file, p->name,
+                                     (long long)json_integer_value (json_object_get (port, "hostPort")),
                                      json_string_value (json_object_get (port, "protocol")), play->pods[k].name);
             }
           }

@@ -10,9 +10,9 @@
 static json_t *
 network_json (const pp_network_rec_t *n)
 {
-  return json_pack ("{s:s, s:s, s:s, s:s, s:b, s:I, s:I}", "name", n->name, "bridge", n->bridge, "subnet",
-                    n->subnet, "gateway", n->gateway, "internal", n->internal, "created", (json_int_t) n->created,
-                    "pods", (json_int_t) n->pods);
+  return json_pack ("{s:s, s:s, s:s, s:s, s:b, s:I, s:I}", "name", n->name, "bridge", n->bridge, "subnet", n->subnet,
+                    "gateway", n->gateway, "internal", n->internal, "created", (json_int_t)n->created, "pods",
+                    (json_int_t)n->pods);
 }
 
 int

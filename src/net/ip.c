@@ -32,7 +32,7 @@ pp_ipnet_parse (const char *s, pp_ipnet_t *net)
   if (slash == NULL || slash - s >= PP_IP_STRLEN)
     return false;
   char addr[PP_IP_STRLEN];
-  memcpy (addr, s, (size_t) (slash - s));
+  memcpy (addr, s, (size_t)(slash - s));
   addr[slash - s] = '\0';
   const char *p = slash + 1;
   if (!pp_ip_parse (addr, &net->ip) || *p < '0' || *p > '9' || (p[0] == '0' && p[1] != '\0') || strlen (p) > 3)
@@ -41,7 +41,7 @@ pp_ipnet_parse (const char *s, pp_ipnet_t *net)
   unsigned long prefix = strtoul (p, &end, 10);
   if (*end != '\0' || prefix > pp_ip_len (&net->ip) * 8)
     return false;
-  net->prefix = (unsigned) prefix;
+  net->prefix = (unsigned)prefix;
   return true;
 }
 
@@ -74,8 +74,8 @@ mask_bits (pp_ip_t *ip, unsigned prefix)
   size_t len = pp_ip_len (ip);
   for (size_t i = 0; i < len; i++)
     {
-      unsigned keep = prefix >= (i + 1) * 8 ? 8 : prefix > i * 8 ? prefix - (unsigned) i * 8 : 0;
-      ip->a[i] &= (uint8_t) (0xff00u >> keep);
+      unsigned keep = prefix >= (i + 1) * 8 ? 8 : prefix > i * 8 ? prefix - (unsigned)i * 8 : 0;
+      ip->a[i] &= (uint8_t)(0xff00u >> keep);
     }
 }
 
@@ -105,8 +105,8 @@ pp_ipnet_overlaps (const pp_ipnet_t *a, const pp_ipnet_t *b)
 uint64_t
 pp_ipnet_size (const pp_ipnet_t *net)
 {
-  unsigned host_bits = (unsigned) pp_ip_len (&net->ip) * 8 - net->prefix;
-  return host_bits >= 64 ? UINT64_MAX : (uint64_t) 1 << host_bits;
+  unsigned host_bits = (unsigned)pp_ip_len (&net->ip) * 8 - net->prefix;
+  return host_bits >= 64 ? UINT64_MAX : (uint64_t)1 << host_bits;
 }
 
 bool
@@ -121,9 +121,9 @@ pp_ipnet_nth (const pp_ipnet_t *net, uint64_t n, pp_ip_t *ip)
   unsigned carry = 0;
   for (size_t i = len; i-- > 0;)
     {
-      unsigned byte = (len - 1 - i) < 8 ? (unsigned) ((n >> ((len - 1 - i) * 8)) & 0xff) : 0;
+      unsigned byte = (len - 1 - i) < 8 ? (unsigned)((n >> ((len - 1 - i) * 8)) & 0xff) : 0;
       unsigned sum = ip->a[i] + byte + carry;
-      ip->a[i] = (uint8_t) sum;
+      ip->a[i] = (uint8_t)sum;
       carry = sum >> 8;
     }
   return true;
@@ -135,7 +135,7 @@ pp_ipnet_offset (const pp_ipnet_t *net, const pp_ip_t *ip, uint64_t *n)
   if (!pp_ipnet_contains (net, ip))
     return false;
   size_t len = pp_ip_len (ip);
-  unsigned host_bits = (unsigned) len * 8 - net->prefix;
+  unsigned host_bits = (unsigned)len * 8 - net->prefix;
   if (host_bits > 64)
     {
       /* Only the last 8 bytes count; a host part beyond them is too far. */
@@ -148,7 +148,7 @@ pp_ipnet_offset (const pp_ipnet_t *net, const pp_ip_t *ip, uint64_t *n)
   uint64_t v = 0;
   for (size_t i = len > 8 ? len - 8 : 0; i < len; i++)
     v = v << 8 | ip->a[i];
-  uint64_t mask = host_bits >= 64 ? UINT64_MAX : ((uint64_t) 1 << host_bits) - 1;
+  uint64_t mask = host_bits >= 64 ? UINT64_MAX : ((uint64_t)1 << host_bits) - 1;
   *n = v & mask;
   return true;
 }

@@ -21,7 +21,7 @@ typedef struct
   unsigned prefix;
 } pp_ipnet_t;
 
-#define PP_IP_STRLEN 46     /* INET6_ADDRSTRLEN */
+#define PP_IP_STRLEN 46    /* INET6_ADDRSTRLEN */
 #define PP_IPNET_STRLEN 50 /* and "/128" */
 
 /* "10.1.2.3", "fd00::1": true when `s` is an address of either family. */

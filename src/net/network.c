@@ -120,10 +120,10 @@ pick_subnet (pp_state_t *state, pp_ipnet_t *subnet, pp_error_t *err)
 }
 
 int
-pp_network_create (pp_context_t *ctx, pp_state_t *state, const char *name, const char *subnet,
-                   const char *gateway, bool internal, pp_network_rec_t *net, pp_error_t *err)
+pp_network_create (pp_context_t *ctx, pp_state_t *state, const char *name, const char *subnet, const char *gateway,
+                   bool internal, pp_network_rec_t *net, pp_error_t *err)
 {
-  (void) ctx;
+  (void)ctx;
   memset (net, 0, sizeof *net);
   if (!valid_name (name))
     return pp_error_make (err, EINVAL,
@@ -162,7 +162,7 @@ pp_network_create (pp_context_t *ctx, pp_state_t *state, const char *name, const
   net->subnet = xstrdup (pp_ipnet_format (&sn, sbuf));
   net->gateway = xstrdup (pp_ip_format (&gw, gbuf));
   net->internal = internal;
-  net->created = (int64_t) time (NULL);
+  net->created = (int64_t)time (NULL);
   if (net->bridge == NULL || pp_state_network_add (state, net, err) < 0)
     {
       pp_network_rec_release (net);
@@ -216,9 +216,8 @@ pp_network_pod_take (pp_state_t *state, const char *pod_id, const pp_network_rec
   pp_ipnet_t addr = { .prefix = sn.prefix };
   pp_ipnet_nth (&sn, off, &addr.ip);
   char abuf[PP_IPNET_STRLEN];
-  return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:b}", "name", net->name, "bridge", net->bridge, "subnet",
-                    net->subnet, "gateway", net->gateway, "address", pp_ipnet_format (&addr, abuf), "internal",
-                    net->internal);
+  return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:b}", "name", net->name, "bridge", net->bridge, "subnet", net->subnet,
+                    "gateway", net->gateway, "address", pp_ipnet_format (&addr, abuf), "internal", net->internal);
 }
 
 const char *
@@ -236,8 +235,8 @@ pp_network_pod_ip (json_t *pod_net, char *buf)
 static int
 lock_network (pp_context_t *ctx, const char *name, pp_error_t *err)
 {
-  (void) ctx;
-  (void) name;
+  (void)ctx;
+  (void)name;
   const char *path = "/run/podplay-network.lock";
   int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
@@ -255,7 +254,7 @@ static int
 write_sysctl (const char *path, const char *value, pp_error_t *err)
 {
   cleanup_close int fd = open (path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0 || write (fd, value, strlen (value)) != (ssize_t) strlen (value))
+  if (fd < 0 || write (fd, value, strlen (value)) != (ssize_t)strlen (value))
     return pp_error_make (err, errno, "write %s to `%s`", value, path);
   return 0;
 }
@@ -293,13 +292,13 @@ nft_ports (json_t *pod_net, const pod_net_t *p, size_t *n)
     {
       json_t *j = json_array_get (ports, i);
       const char *ip = json_string_value (json_object_get (j, "hostIP")) ?: "";
-      v[i].proto = strcmp (json_string_value (json_object_get (j, "protocol")) ?: "", "UDP") == 0 ? IPPROTO_UDP
-                                                                                                 : IPPROTO_TCP;
+      v[i].proto
+          = strcmp (json_string_value (json_object_get (j, "protocol")) ?: "", "UDP") == 0 ? IPPROTO_UDP : IPPROTO_TCP;
       if (*ip)
         pp_ip_parse (ip, &v[i].host_ip);
-      v[i].host_port = (uint16_t) json_integer_value (json_object_get (j, "hostPort"));
+      v[i].host_port = (uint16_t)json_integer_value (json_object_get (j, "hostPort"));
       v[i].pod_ip = p->address.ip;
-      v[i].pod_port = (uint16_t) json_integer_value (json_object_get (j, "containerPort"));
+      v[i].pod_port = (uint16_t)json_integer_value (json_object_get (j, "containerPort"));
     }
   return v;
 }

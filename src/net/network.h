@@ -1,8 +1,8 @@
 /* Pod networks as root: a bridge per network with the gateway's address, podplay's nftables rules for it, and a
    veth pair per pod with the pod's address, recorded in the state database.  A network's bridge and rules are
    made with its first pod and stay until `network rm`; a pod's veth and published ports go with it, under one
-   host-wide lock, so `kube down` leaves no link or rule of its pods behind.  The default network, `podplay`, is recorded on first use, after checking that its subnet overlaps no
-   route of the host and no other network. */
+   host-wide lock, so `kube down` leaves no link or rule of its pods behind.  The default network, `podplay`, is
+   recorded on first use, after checking that its subnet overlaps no route of the host and no other network. */
 #ifndef PP_NET_NETWORK_H
 #define PP_NET_NETWORK_H
 
@@ -23,8 +23,8 @@ int pp_network_get (pp_context_t *ctx, pp_state_t *state, const char *name, pp_n
 /* Records a network: `subnet` NULL picks a free /24 of 10.245.0.0/16; `gateway` NULL is the subnet's first
    address.  Refuses a name taken, a subnet that overlaps another network or a route of the host, a gateway outside
    the subnet.  Nothing is made on the host until a pod joins it. */
-int pp_network_create (pp_context_t *ctx, pp_state_t *state, const char *name, const char *subnet,
-                       const char *gateway, bool internal, pp_network_rec_t *net, pp_error_t *err);
+int pp_network_create (pp_context_t *ctx, pp_state_t *state, const char *name, const char *subnet, const char *gateway,
+                       bool internal, pp_network_rec_t *net, pp_error_t *err);
 
 /* Removes a network no pod uses (naming those that do), its bridge and rules with it. */
 int pp_network_remove (pp_context_t *ctx, pp_state_t *state, const char *name, pp_error_t *err);
@@ -39,8 +39,7 @@ const char *pp_network_pod_ip (json_t *pod_net, char *buf);
 /* Connects the pod's network namespace (the file `netns_path`) to its network: the bridge and rules if they are
    not there, a veth pair whose pod end is eth0 with the pod's address and default route.  Idempotent: a pod
    connected already is left as it is. */
-int pp_network_attach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, const char *netns_path,
-                       pp_error_t *err);
+int pp_network_attach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, const char *netns_path, pp_error_t *err);
 
 /* Withdraws the pod's published ports (unless a replacement took them over) and removes its veth. */
 int pp_network_detach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pp_error_t *err);
