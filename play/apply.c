@@ -107,6 +107,13 @@ join_network (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p, const pp_p
   pp_network_pod_ip (p->net, p->pod_ip);
   if (p->ports && json_array_size (p->ports))
     json_object_set (p->net, "ports", p->ports);
+  /* A replacement takes over the ports of the pod it replaces, and only that pod's. */
+  json_t *old = p->existing ? pp_pod_read_plan (ctx, p->existing, NULL) : NULL;
+  char old_ip[PP_IP_STRLEN];
+  json_t *old_net = json_object_get (old, "network");
+  if (old_net && pp_network_pod_ip (old_net, old_ip))
+    json_object_set_new (p->net, "replaces", json_string (old_ip));
+  json_decref (old);
   return 0;
 }
 
@@ -187,6 +194,28 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
   return 0;
 }
 
+/* A pod the play made leaves its network before its plan may say it is there (a failure between its connection
+   and its plan); the pod it replaced gets back the ports the replacement took over. */
+static void
+rollback_network (pp_context_t *ctx, const pp_pod_plan_t *p)
+{
+  pp_error_t e = NULL;
+  if (p->net && pp_network_detach (ctx, p->id, p->net, &e) < 0)
+    {
+      pp_warning (ctx, "rollback of pod %s: %s", p->name, e->msg);
+      pp_error_release (&e);
+    }
+  json_t *old
+      = p->net && json_object_get (p->net, "ports") && p->existing ? pp_pod_read_plan (ctx, p->existing, NULL) : NULL;
+  json_t *old_net = json_object_get (old, "network");
+  if (old_net && pp_network_publish (ctx, p->existing, old_net, &e) < 0)
+    {
+      pp_warning (ctx, "rollback of pod %s: the ports of the pod it replaced: %s", p->name, e->msg);
+      pp_error_release (&e);
+    }
+  json_decref (old);
+}
+
 static void
 rollback (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *pods, size_t n)
 {
@@ -194,6 +223,7 @@ rollback (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *pods, size_t n)
     {
       if (pods[i].id == NULL)
         continue;
+      rollback_network (ctx, &pods[i]);
       pp_pod_rec_t rec;
       pp_error_t e = NULL;
       if (pp_state_pod_get (state, pods[i].id, &rec, NULL) == 0)

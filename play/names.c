@@ -284,6 +284,9 @@ hash_pod (pp_play_t *play, pp_pod_plan_t *p)
   /* So does the network --network names: a pod moved to another is made again there. */
   const char *net = play->opts->network ? play->opts->network : "";
   h = pp_fnv1a (net, strlen (net), h);
+  /* And --publish: a port published or withdrawn is a pod made again. */
+  for (size_t k = 0; k < play->opts->n_publish; k++)
+    h = pp_fnv1a (play->opts->publish[k], strlen (play->opts->publish[k]) + 1, h);
   snprintf (p->hash, sizeof p->hash, "%016llx", (unsigned long long)h);
 }
 

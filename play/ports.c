@@ -260,7 +260,9 @@ check_other_pods (pp_play_t *play, const pp_pod_plan_t *p, json_t *port, pp_pod_
       /* A pod of the same file: the play keeps it (and it is in the play), replaces it, or removes it. */
       bool ours = false;
       for (size_t k = 0; k < play->n && !ours; k++)
-        ours = pods[i].play_file && play->pods[k].play_file && strcmp (pods[i].play_file, play->pods[k].play_file) == 0;
+        ours
+            = (pods[i].play_file && play->pods[k].play_file && strcmp (pods[i].play_file, play->pods[k].play_file) == 0)
+              || (play->pods[k].existing && strcmp (play->pods[k].existing, pods[i].id) == 0);
       if (ours)
         continue;
       size_t j;

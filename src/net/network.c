@@ -71,7 +71,8 @@ free_bridge_name (pp_state_t *state, pp_error_t *err)
   if (pp_state_network_list (state, NULL, &nets, &n, err) < 0)
     return NULL;
   char *name = NULL;
-  for (unsigned k = 0; name == NULL && k < 10000; k++)
+  /* podplay0 is the default network's, whenever it is made. */
+  for (unsigned k = 1; name == NULL && k < 10000; k++)
     {
       char cand[16];
       snprintf (cand, sizeof cand, "podplay%u", k);
@@ -189,10 +190,19 @@ pp_network_get (pp_context_t *ctx, pp_state_t *state, const char *name, pp_netwo
   if (name && strcmp (name, PP_NETWORK_DEFAULT) != 0)
     return pp_error_make (err, ENOENT, "no network %s (podplay network ls lists them)", name);
   const char *subnet = ctx->pod_subnet ? ctx->pod_subnet : PP_NETWORK_DEFAULT_SUBNET;
-  if (pp_network_create (ctx, state, PP_NETWORK_DEFAULT, subnet, NULL, false, net, err) < 0)
-    return pp_error_wrap (err, "the default network %s (pod_subnet in podplay.conf chooses another subnet)",
-                          PP_NETWORK_DEFAULT);
-  return 0;
+  if (pp_network_create (ctx, state, PP_NETWORK_DEFAULT, subnet, NULL, false, net, err) == 0)
+    return 0;
+  /* Another podplay may have recorded it in between: then it is there. */
+  if (pp_state_network_list (state, PP_NETWORK_DEFAULT, &have, &n, NULL) == 0 && n == 1)
+    {
+      pp_error_release (err);
+      *net = have[0];
+      free (have);
+      return 0;
+    }
+  pp_network_recs_free (have, n);
+  return pp_error_wrap (err, "the default network %s (pod_subnet in podplay.conf chooses another subnet)",
+                        PP_NETWORK_DEFAULT);
 }
 
 json_t *
@@ -303,6 +313,18 @@ nft_ports (json_t *pod_net, const pod_net_t *p, size_t *n)
   return v;
 }
 
+/* Publishes the pod's ports, taking them over from the pod it replaces ("replaces": that pod's address), which
+   keeps running until the replacement runs; a port another pod holds is an error. */
+static int
+publish (json_t *pod_net, const pod_net_t *p, pp_error_t *err)
+{
+  size_t n_ports = 0;
+  cleanup_free pp_nft_port_t *ports = nft_ports (pod_net, p, &n_ports);
+  pp_ip_t from;
+  bool replaces = pp_ip_parse (json_string_value (json_object_get (pod_net, "replaces")) ?: "", &from);
+  return n_ports ? pp_nft_ports_add (ports, n_ports, replaces ? &from : NULL, err) : 0;
+}
+
 /* The bridge with the gateway's address, up, and the network's rules; routing from the bridge as rules need it. */
 static int
 ensure_bridge (pp_nl_t *nl, const pod_net_t *p, pp_error_t *err)
@@ -317,7 +339,11 @@ ensure_bridge (pp_nl_t *nl, const pod_net_t *p, pp_error_t *err)
       || write_sysctl (localnet, "1", err) < 0
       || (!p->internal && write_sysctl ("/proc/sys/net/ipv4/ip_forward", "1", err) < 0)
       || pp_nft_network_add (p->bridge, &p->subnet, p->internal, err) < 0)
-    return pp_error_wrap (err, "network %s: bridge %s", p->name, p->bridge);
+    {
+      /* Not a bridge without its rules: the next pod would take it for a whole network. */
+      pp_nl_link_del (nl, p->bridge, NULL);
+      return pp_error_wrap (err, "network %s: bridge %s", p->name, p->bridge);
+    }
   return 0;
 }
 
@@ -395,11 +421,8 @@ pp_network_attach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, const
       if (ret < 0)
         pp_nl_link_del (nl, host_if, NULL);
     }
-  /* Its hostPorts, taken over from a pod it replaces (which keeps running until the replacement runs). */
-  size_t n_ports = 0;
-  cleanup_free pp_nft_port_t *ports = ret == 0 ? nft_ports (pod_net, &p, &n_ports) : NULL;
-  if (ret == 0 && n_ports)
-    ret = pp_nft_ports_add (ports, n_ports, true, err);
+  if (ret == 0)
+    ret = publish (pod_net, &p, err);
   pod_op_end (&op);
   return ret < 0 ? pp_error_wrap (err, "connect the pod to network %s", p.name) : 0;
 }
@@ -435,6 +458,17 @@ pp_network_detach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pp_er
     ret = pp_nl_link_del (op.nl, op.host_if, err);
   pod_op_end (&op);
   return ret < 0 ? pp_error_wrap (err, "disconnect the pod from network %s", p.name) : 0;
+}
+
+int
+pp_network_publish (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pp_error_t *err)
+{
+  pod_op_t op;
+  if (pod_op_begin (ctx, pod_id, pod_net, &op, err) < 0)
+    return -1;
+  int ret = publish (pod_net, &op.p, err);
+  pod_op_end (&op);
+  return ret;
 }
 
 int

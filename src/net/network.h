@@ -41,6 +41,10 @@ const char *pp_network_pod_ip (json_t *pod_net, char *buf);
    connected already is left as it is. */
 int pp_network_attach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, const char *netns_path, pp_error_t *err);
 
+/* Publishes the pod's ports again (a failed replacement gives back the ports it took over): from the pod at its
+   "replaces" address only, as connecting does. */
+int pp_network_publish (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pp_error_t *err);
+
 /* Withdraws the pod's published ports (unless a replacement took them over) and removes its veth. */
 int pp_network_detach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pp_error_t *err);
 

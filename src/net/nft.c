@@ -20,6 +20,8 @@
                           (hairpin: a pod reaching its own or a neighbour's hostPort through the host's address,
                           whose reply would otherwise skip the host), and of pod traffic to anything but pods
              forward      filter, hook forward, priority filter: internal bridges keep their traffic to themselves
+             input        filter, hook input, priority filter: no new connection to 127.0.0.0/8 from anywhere but
+                          lo (route_localnet on the bridges would let a pod reach the host's loopback services)
 
    Protocols are written and read as numbers (6, 17): nft names them through /etc/protocols, which a minimal
    system may lack.
@@ -65,11 +67,13 @@ static const char BASE[] = "add table inet podplay\n"
                            "add chain inet podplay output { type nat hook output priority -100; }\n"
                            "add chain inet podplay postrouting { type nat hook postrouting priority srcnat; }\n"
                            "add chain inet podplay forward { type filter hook forward priority filter; }\n"
+                           "add chain inet podplay input { type filter hook input priority filter; }\n"
                            "flush chain inet podplay hostports\n"
                            "flush chain inet podplay prerouting\n"
                            "flush chain inet podplay output\n"
                            "flush chain inet podplay postrouting\n"
                            "flush chain inet podplay forward\n"
+                           "flush chain inet podplay input\n"
                            "add rule inet podplay hostports dnat ip to ip daddr . meta l4proto . th dport map "
                            "@hostports4_ip\n"
                            "add rule inet podplay hostports dnat ip to meta l4proto . th dport map @hostports4\n"
@@ -87,7 +91,11 @@ static const char BASE[] = "add table inet podplay\n"
                            "add rule inet podplay postrouting ip6 saddr @masq6 ip6 daddr != @subnets6 masquerade\n"
                            "add rule inet podplay forward iifname . oifname @internal_same accept\n"
                            "add rule inet podplay forward iifname @internal drop\n"
-                           "add rule inet podplay forward oifname @internal drop\n";
+                           "add rule inet podplay forward oifname @internal drop\n"
+                           /* route_localnet lets a pod's packets to 127.0.0.0/8 in from a bridge: a pod must not
+                              reach the host's loopback services so (CVE-2020-8558); a reply of a hostPort
+                              connection from 127.0.0.1 is not new. */
+                           "add rule inet podplay input iifname != \"lo\" ip daddr 127.0.0.0/8 ct state new drop\n";
 
 /* libnftables, resolved by hand: its header is not needed to build, and the library is mapped only by the
    commands that change rules.  The flag values are its ABI (libnftables.h). */
@@ -597,8 +605,22 @@ port_elems (const pp_nft_port_t *ports, size_t n, bool adding, elem_t *out, size
   return 0;
 }
 
+/* Whether a map element's target ("ADDRESS . PORT") is at `ip` (false for NULL). */
+static bool
+goes_to (const char *value, const pp_ip_t *ip)
+{
+  const char *dot = strstr (value, " . ");
+  char addr[PP_IP_STRLEN];
+  pp_ip_t at;
+  if (ip == NULL || dot == NULL || (size_t)(dot - value) >= sizeof addr)
+    return false;
+  memcpy (addr, value, (size_t)(dot - value));
+  addr[dot - value] = '\0';
+  return pp_ip_parse (addr, &at) && pp_ip_equal (&at, ip);
+}
+
 int
-pp_nft_ports_add (const pp_nft_port_t *ports, size_t n, bool take_over, pp_error_t *err)
+pp_nft_ports_add (const pp_nft_port_t *ports, size_t n, const pp_ip_t *take_from, pp_error_t *err)
 {
   if (n == 0)
     return 0;
@@ -614,7 +636,7 @@ pp_nft_ports_add (const pp_nft_port_t *ports, size_t n, bool take_over, pp_error
   for (size_t i = 0; i < count; i++)
     {
       entry_t *found = listing_find (&l, &e[i]);
-      if (found != NULL && strcmp (found->value, e[i].value) != 0 && take_over)
+      if (found != NULL && strcmp (found->value, e[i].value) != 0 && goes_to (found->value, take_from))
         pp_buf_printf (&del, "delete element " TABLE " %s { %s }\n", e[i].set, e[i].key);
       else if (found != NULL && strcmp (found->value, e[i].value) != 0)
         {

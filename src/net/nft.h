@@ -45,11 +45,11 @@ typedef struct
 } pp_nft_port_t;
 
 /* Publishes `ports` (the same port again is not an error).  EEXIST, naming the port and where it goes, when one
-   is published already to another pod (unless `take_over`: then it goes to this one, in the same transaction,
-   as a replacement takes the hostPorts of the pod it replaces) or given twice with two targets: nothing is added
-   then.  EINVAL for a
+   is published already to another pod (unless that pod is at `take_from`: then it goes to this one, in the
+   same transaction, as a replacement takes the hostPorts of the pod it replaces) or given twice with two
+   targets: nothing is added then.  EINVAL for a
    protocol other than TCP and UDP (SCTP included), a port 0 or an address of no or the wrong family. */
-int pp_nft_ports_add (const pp_nft_port_t *ports, size_t n, bool take_over, pp_error_t *err);
+int pp_nft_ports_add (const pp_nft_port_t *ports, size_t n, const pp_ip_t *take_from, pp_error_t *err);
 /* Removes those ports; one not there, or published to another pod than the one given, is not an error and is
    left as it is. */
 int pp_nft_ports_remove (const pp_nft_port_t *ports, size_t n, pp_error_t *err);

@@ -451,3 +451,47 @@ free_port() {
 	assert_equal "$(pod_leftovers)" ""
 	assert_host_clean
 }
+
+@test "a replacement that fails gives the hostPort back to the pod it would replace; another play's pod cannot take it" {
+	hp=$(free_port)
+	cat >"$Y/keep.yaml" <<-YAML
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: keep
+	spec:
+	  terminationGracePeriodSeconds: 0
+	  containers:
+	  - name: web
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "echo v1 >/tmp/index.html; exec httpd -f -p 80 -h /tmp"]
+	    ports: [{containerPort: 80, hostPort: $hp}]
+	YAML
+	run -0 pp kube play "$Y/keep.yaml"
+	for _ in $(seq 50); do
+		out=$(curl -sS --max-time 2 "http://127.0.0.1:$hp/index.html" 2>/dev/null) && break
+		sleep 0.1
+	done
+	assert_equal "$out" v1
+	# The replacement of keep takes the port, then a pod after it cannot start: the play is rolled back.
+	sed -i 's/echo v1/echo v2/' "$Y/keep.yaml"
+	cat >>"$Y/keep.yaml" <<-'YAML'
+	---
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: broken
+	spec:
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["/no/such/command"]
+	YAML
+	run -125 pp kube play "$Y/keep.yaml"
+	run -0 curl -sS --max-time 2 "http://127.0.0.1:$hp/index.html"
+	assert_equal "$output" v1
+	assert_equal "$(pod_names)" keep
+	run -0 pp kube down "$Y/keep.yaml"
+	assert_equal "$(pod_leftovers)" ""
+	assert_host_clean
+}

@@ -251,12 +251,12 @@ test_network_add_twice (void **state PP_UNUSED)
   NEED_NETNS ();
   cleanup_error pp_error_t err = NULL;
   pp_ipnet_t v4 = net ("10.244.0.0/24"), v6 = net ("fd00:1::5/64");
-  assert_int_equal (pp_nft_network_add ("podplay0", &v4, false, &err), 0);
-  assert_int_equal (pp_nft_network_add ("podplay0", &v6, false, &err), 0);
+  assert_int_equal (pp_nft_network_add ("podplay0", &v4, NULL, &err), 0);
+  assert_int_equal (pp_nft_network_add ("podplay0", &v6, NULL, &err), 0);
   size_t n = rule_count ();
   cleanup_free char *before = rules ();
-  assert_int_equal (pp_nft_network_add ("podplay0", &v4, false, &err), 0);
-  assert_int_equal (pp_nft_network_add ("podplay0", &v6, false, &err), 0);
+  assert_int_equal (pp_nft_network_add ("podplay0", &v4, NULL, &err), 0);
+  assert_int_equal (pp_nft_network_add ("podplay0", &v6, NULL, &err), 0);
   assert_null (err);
   cleanup_free char *after = rules ();
   assert_int_equal (rule_count (), n);
@@ -270,7 +270,7 @@ test_network_add_twice (void **state PP_UNUSED)
   assert_elems ("internal", "[]");
   /* A second network beside it. */
   pp_ipnet_t other = net ("10.244.1.0/24");
-  assert_int_equal (pp_nft_network_add ("podplay1", &other, false, &err), 0);
+  assert_int_equal (pp_nft_network_add ("podplay1", &other, NULL, &err), 0);
   assert_elems (
       "masq4", "[{\"prefix\":{\"addr\":\"10.244.0.0\",\"len\":24}},{\"prefix\":{\"addr\":\"10.244.1.0\",\"len\":24}}]");
   assert_int_equal (pp_nft_network_remove ("podplay0", &v4, &err), 0);
@@ -318,15 +318,15 @@ test_ports_add_remove (void **state PP_UNUSED)
     port (IPPROTO_TCP, "127.0.0.1", 8443, "10.244.0.2", 443), port (IPPROTO_UDP, "192.0.2.10", 8443, "10.244.0.3", 443),
     port (IPPROTO_TCP, NULL, 8080, "fd00:1::2", 80),          port (IPPROTO_UDP, "fd00::0:1", 9090, "fd00:1::2", 90),
   };
-  assert_int_equal (pp_nft_ports_add (p, PP_N_ELEMENTS (p), false, &err), 0);
-  assert_int_equal (pp_nft_ports_add (p, PP_N_ELEMENTS (p), false, &err), 0);
+  assert_int_equal (pp_nft_ports_add (p, PP_N_ELEMENTS (p), NULL, &err), 0);
+  assert_int_equal (pp_nft_ports_add (p, PP_N_ELEMENTS (p), NULL, &err), 0);
   /* 0.0.0.0 and :: are every address, as in Kubernetes. */
   pp_nft_port_t unspecified[]
       = { port (IPPROTO_TCP, "0.0.0.0", 8080, "10.244.0.2", 80), port (IPPROTO_TCP, "::", 8080, "fd00:1::2", 80) };
-  assert_int_equal (pp_nft_ports_add (unspecified, 2, false, &err), 0);
+  assert_int_equal (pp_nft_ports_add (unspecified, 2, NULL, &err), 0);
   /* The same port twice in one call is one element. */
   pp_nft_port_t twice[] = { p[0], p[0] };
-  assert_int_equal (pp_nft_ports_add (twice, 2, false, &err), 0);
+  assert_int_equal (pp_nft_ports_add (twice, 2, NULL, &err), 0);
   assert_null (err);
   assert_elems ("hostports4", "[[{\"concat\":[17,5353]},{\"concat\":[\"10.244.0.2\",53]}],"
                               "[{\"concat\":[6,8080]},{\"concat\":[\"10.244.0.2\",80]}]]");
@@ -365,15 +365,15 @@ test_table_lifetime (void **state PP_UNUSED)
   cleanup_error pp_error_t err = NULL;
   pp_ipnet_t n = net ("10.244.0.0/24");
   pp_nft_port_t p = port (IPPROTO_TCP, NULL, 8080, "10.244.0.2", 80);
-  assert_int_equal (pp_nft_network_add ("podplay0", &n, false, &err), 0);
-  assert_int_equal (pp_nft_ports_add (&p, 1, false, &err), 0);
+  assert_int_equal (pp_nft_network_add ("podplay0", &n, NULL, &err), 0);
+  assert_int_equal (pp_nft_ports_add (&p, 1, NULL, &err), 0);
   assert_int_equal (pp_nft_network_remove ("podplay0", &n, &err), 0);
   assert_true (table_exists ());
   assert_int_equal (pp_nft_ports_remove (&p, 1, &err), 0);
   assert_false (table_exists ());
 
-  assert_int_equal (pp_nft_network_add ("podplay0", &n, false, &err), 0);
-  assert_int_equal (pp_nft_ports_add (&p, 1, false, &err), 0);
+  assert_int_equal (pp_nft_network_add ("podplay0", &n, NULL, &err), 0);
+  assert_int_equal (pp_nft_ports_add (&p, 1, NULL, &err), 0);
   assert_int_equal (pp_nft_ports_remove (&p, 1, &err), 0);
   assert_true (table_exists ());
   assert_int_equal (pp_nft_network_remove ("podplay0", &n, &err), 0);
@@ -390,13 +390,13 @@ test_reset (void **state PP_UNUSED)
   pp_ipnet_t n = net ("10.244.0.0/24");
   pp_nft_port_t p = port (IPPROTO_UDP, "127.0.0.1", 53, "10.244.0.2", 53);
   assert_int_equal (pp_nft_network_add ("podplay0", &n, true, &err), 0);
-  assert_int_equal (pp_nft_ports_add (&p, 1, false, &err), 0);
+  assert_int_equal (pp_nft_ports_add (&p, 1, NULL, &err), 0);
   assert_int_equal (pp_nft_reset (&err), 0);
   assert_false (table_exists ());
   assert_int_equal (pp_nft_reset (&err), 0);
   assert_null (err);
   /* And everything works again after it. */
-  assert_int_equal (pp_nft_ports_add (&p, 1, false, &err), 0);
+  assert_int_equal (pp_nft_ports_add (&p, 1, NULL, &err), 0);
   assert_true (table_exists ());
 }
 
@@ -407,7 +407,7 @@ test_errors (void **state PP_UNUSED)
   NEED_NETNS ();
   pp_error_t err = NULL;
   pp_nft_port_t sctp = port (IPPROTO_SCTP, NULL, 3868, "10.244.0.2", 3868);
-  assert_int_equal (pp_nft_ports_add (&sctp, 1, false, &err), -1);
+  assert_int_equal (pp_nft_ports_add (&sctp, 1, NULL, &err), -1);
   assert_int_equal (err->status, EINVAL);
   assert_true (strstr (err->msg, "only TCP and UDP") != NULL);
   pp_error_release (&err);
@@ -415,28 +415,28 @@ test_errors (void **state PP_UNUSED)
   assert_int_equal (err->status, EINVAL);
   pp_error_release (&err);
   pp_nft_port_t mixed = port (IPPROTO_TCP, "127.0.0.1", 80, "fd00:1::2", 80);
-  assert_int_equal (pp_nft_ports_add (&mixed, 1, false, &err), -1);
+  assert_int_equal (pp_nft_ports_add (&mixed, 1, NULL, &err), -1);
   assert_int_equal (err->status, EINVAL);
   pp_error_release (&err);
   pp_nft_port_t zero = port (IPPROTO_TCP, NULL, 0, "10.244.0.2", 80);
-  assert_int_equal (pp_nft_ports_add (&zero, 1, false, &err), -1);
+  assert_int_equal (pp_nft_ports_add (&zero, 1, NULL, &err), -1);
   assert_int_equal (err->status, EINVAL);
   pp_error_release (&err);
   /* A name that would be nft syntax. */
   pp_ipnet_t n = net ("10.244.0.0/24");
-  assert_int_equal (pp_nft_network_add ("x\" }; flush ruleset", &n, false, &err), -1);
+  assert_int_equal (pp_nft_network_add ("x\" }; flush ruleset", &n, NULL, &err), -1);
   assert_int_equal (err->status, EINVAL);
   pp_error_release (&err);
-  assert_int_equal (pp_nft_network_add ("a-name-too-long-for-linux", &n, false, &err), -1);
+  assert_int_equal (pp_nft_network_add ("a-name-too-long-for-linux", &n, NULL, &err), -1);
   pp_error_release (&err);
   assert_false (table_exists ());
 
   /* A hostPort another pod has: refused, named, and the first pod keeps it; nothing of the call is added. */
   pp_nft_port_t first = port (IPPROTO_TCP, NULL, 8080, "10.244.0.2", 80);
-  assert_int_equal (pp_nft_ports_add (&first, 1, false, &err), 0);
+  assert_int_equal (pp_nft_ports_add (&first, 1, NULL, &err), 0);
   pp_nft_port_t second[]
       = { port (IPPROTO_UDP, NULL, 8080, "10.244.0.3", 80), port (IPPROTO_TCP, NULL, 8080, "10.244.0.3", 80) };
-  assert_int_equal (pp_nft_ports_add (second, 2, false, &err), -1);
+  assert_int_equal (pp_nft_ports_add (second, 2, NULL, &err), -1);
   assert_int_equal (err->status, EEXIST);
   assert_string_equal (err->msg, "hostPort TCP port 8080 is published already, to 10.244.0.2:80");
   pp_error_release (&err);
@@ -451,25 +451,32 @@ test_errors (void **state PP_UNUSED)
   /* A replacement takes the port over: it goes to the new pod in one transaction, and the old pod's removal
      leaves it with the new one. */
   pp_nft_port_t next = port (IPPROTO_TCP, NULL, 8080, "10.244.0.4", 80);
-  assert_int_equal (pp_nft_ports_add (&next, 1, true, &err), 0);
+  /* Not from another pod than the one it replaces. */
+  pp_ip_t elsewhere, replaced;
+  pp_ip_parse ("10.244.0.9", &elsewhere);
+  pp_ip_parse ("10.244.0.2", &replaced);
+  assert_int_equal (pp_nft_ports_add (&next, 1, &elsewhere, &err), -1);
+  assert_int_equal (err->status, EEXIST);
+  pp_error_release (&err);
+  assert_int_equal (pp_nft_ports_add (&next, 1, &replaced, &err), 0);
   assert_elems ("hostports4", "[[{\"concat\":[6,8080]},{\"concat\":[\"10.244.0.4\",80]}]]");
   assert_int_equal (pp_nft_ports_remove (&first, 1, &err), 0);
   assert_elems ("hostports4", "[[{\"concat\":[6,8080]},{\"concat\":[\"10.244.0.4\",80]}]]");
   assert_int_equal (pp_nft_ports_remove (&next, 1, &err), 0);
-  assert_int_equal (pp_nft_ports_add (&first, 1, false, &err), 0);
+  assert_int_equal (pp_nft_ports_add (&first, 1, NULL, &err), 0);
   /* The same key twice in one call with two targets. */
   pp_nft_port_t clash[]
       = { port (IPPROTO_UDP, "fd00::1", 53, "fd00:1::2", 53), port (IPPROTO_UDP, "fd00::1", 53, "fd00:1::3", 53) };
-  assert_int_equal (pp_nft_ports_add (clash, 2, false, &err), -1);
+  assert_int_equal (pp_nft_ports_add (clash, 2, NULL, &err), -1);
   assert_int_equal (err->status, EEXIST);
   assert_string_equal (err->msg, "hostPort UDP [fd00::1]:53 given twice, to [fd00:1::2]:53 and to [fd00:1::3]:53");
   pp_error_release (&err);
   assert_elems ("hostports6_ip", "[]");
 
   /* What nft itself refuses comes back with nft's words: a subnet overlapping another network's. */
-  assert_int_equal (pp_nft_network_add ("podplay0", &n, false, &err), 0);
+  assert_int_equal (pp_nft_network_add ("podplay0", &n, NULL, &err), 0);
   pp_ipnet_t wider = net ("10.244.0.0/16");
-  assert_int_equal (pp_nft_network_add ("podplay1", &wider, false, &err), -1);
+  assert_int_equal (pp_nft_network_add ("podplay1", &wider, NULL, &err), -1);
   assert_string_equal (err->msg, "rules of network podplay1 (10.244.0.0/16): nftables: interval overlaps with an "
                                  "existing one");
   pp_error_release (&err);
@@ -486,9 +493,9 @@ test_other_tables_untouched (void **state PP_UNUSED)
   pp_nft_port_t p = port (IPPROTO_TCP, NULL, 80, "10.244.0.2", 80);
   for (int step = 0; step < 7; step++)
     {
-      int r = step == 0   ? pp_nft_network_add ("podplay0", &n, false, &err)
+      int r = step == 0   ? pp_nft_network_add ("podplay0", &n, NULL, &err)
               : step == 1 ? pp_nft_network_add ("podplay1", &i, true, &err)
-              : step == 2 ? pp_nft_ports_add (&p, 1, false, &err)
+              : step == 2 ? pp_nft_ports_add (&p, 1, NULL, &err)
               : step == 3 ? pp_nft_ports_remove (&p, 1, &err)
               : step == 4 ? pp_nft_network_remove ("podplay0", &n, &err)
               : step == 5 ? pp_nft_network_remove ("podplay1", &i, &err)
@@ -756,7 +763,7 @@ datapath_start (bool internal, size_t *n)
   pp_ipnet_t n4 = net ("10.244.0.0/24"), n6 = net ("fd00:1::/64");
   assert_int_equal (pp_nft_network_add ("pp-host", &n4, internal, &err), 0);
   assert_int_equal (pp_nft_network_add ("pp-host", &n6, internal, &err), 0);
-  assert_int_equal (pp_nft_ports_add (p, *n, false, &err), 0);
+  assert_int_equal (pp_nft_ports_add (p, *n, NULL, &err), 0);
   assert_null (err);
   return p;
 }
@@ -814,6 +821,61 @@ test_datapath_internal (void **state PP_UNUSED)
   assert_nothing_reached (world);
 }
 
+/* Sends a UDP datagram from the namespace of process `in` to addr:port. */
+static void
+send_from (pid_t in, const char *addr, uint16_t port_)
+{
+  pid_t child = fork ();
+  assert_true (child >= 0);
+  if (child == 0)
+    {
+      char path[64];
+      snprintf (path, sizeof path, "/proc/%d/ns/net", (int)in);
+      int ns = open (path, O_RDONLY | O_CLOEXEC);
+      struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons (port_) };
+      inet_pton (AF_INET, addr, &sa.sin_addr);
+      int fd = ns < 0 || setns (ns, CLONE_NEWNET) < 0 ? -1 : socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+      _exit (fd >= 0 && sendto (fd, "leak", 4, 0, (struct sockaddr *)&sa, sizeof sa) == 4 ? 0 : 1);
+    }
+  assert_int_equal (pp_wait_status (child), 0);
+}
+
+/* Whether a datagram arrives on `fd` within a second. */
+static bool
+arrives (int fd)
+{
+  struct pollfd pfd = { .fd = fd, .events = POLLIN };
+  char buf[16];
+  return poll (&pfd, 1, 1000) == 1 && recv (fd, buf, sizeof buf, 0) > 0;
+}
+
+/* CVE-2020-8558: route_localnet on a bridge (which hostPorts on 127.0.0.1 need) would let a pod reach services the
+   host keeps on its loopback.  The pod here sends as CAP_NET_RAW lets a pod send: to 127.0.0.1 through its
+   gateway (its own loopback routes removed, route_localnet on its end).  Nothing arrives; without podplay's rule
+   the same datagram does. */
+static void
+test_loopback_unreachable_from_pods (void **state PP_UNUSED)
+{
+  NEED_NETNS ();
+  size_t n;
+  datapath_start (false, &n);
+  cleanup_free char *out
+      = run_in (pod, "ip route del local 127.0.0.0/8 dev lo table local && "
+                     "ip route del local 127.0.0.1 dev lo table local && "
+                     "echo 1 >/proc/sys/net/ipv4/conf/pp-pod/route_localnet && "
+                     "echo 1 >/proc/sys/net/ipv4/conf/all/route_localnet && ip route add 127.0.0.1/32 via " HOST4);
+  cleanup_close int srv = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  struct sockaddr_in lo = { .sin_family = AF_INET, .sin_port = htons (7777) };
+  inet_pton (AF_INET, "127.0.0.1", &lo.sin_addr);
+  assert_int_equal (bind (srv, (struct sockaddr *)&lo, sizeof lo), 0);
+  send_from (pod, "127.0.0.1", 7777);
+  assert_false (arrives (srv));
+  /* The attack is real: without the rule it gets through. */
+  assert_int_equal (system ("nft flush chain inet podplay input"), 0);
+  send_from (pod, "127.0.0.1", 7777);
+  assert_true (arrives (srv));
+}
+
 int
 main (void)
 {
@@ -828,6 +890,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_other_tables_untouched, netns_setup, netns_teardown),
     cmocka_unit_test_setup_teardown (test_datapath, netns_setup, netns_teardown),
     cmocka_unit_test_setup_teardown (test_datapath_internal, netns_setup, netns_teardown),
+    cmocka_unit_test_setup_teardown (test_loopback_unreachable_from_pods, netns_setup, netns_teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
