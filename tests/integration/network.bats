@@ -6,12 +6,6 @@
 load helpers
 load pods
 
-eval "pods_$(declare -f setup)"
-setup() {
-	FORWARD_WAS=$(cat /proc/sys/net/ipv4/ip_forward)
-	pods_setup
-}
-
 eval "pods_$(declare -f teardown)"
 teardown() {
 	pods_teardown
@@ -19,12 +13,9 @@ teardown() {
 		ip netns del "$OUTSIDE" 2>/dev/null || true
 		ip link del "${OUTSIDE}h" 2>/dev/null || true
 	fi
-	# podplay turns IPv4 forwarding on for a network that reaches outside, as Podman does; the host gets back
-	# what it had.
-	echo "$FORWARD_WAS" >/proc/sys/net/ipv4/ip_forward
 }
 
-# A pod running COMMAND (sh -c) in busybox: web_pod NAME COMMAND [EXTRA YAML of the spec].
+# A pod running COMMAND (sh -c) in busybox, with its podIP and hostIP in env: pod_of NAME COMMAND.
 pod_of() {
 	cat <<-YAML
 	apiVersion: v1

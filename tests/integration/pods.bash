@@ -11,6 +11,9 @@ setup() {
 	if [ "$(id -u)" != 0 ]; then
 		skip "pods need namespaces, mounts and cgroups: run as root"
 	fi
+	# podplay turns IPv4 forwarding on for a pod network, as Podman does; the teardown gives the host back what
+	# it had.
+	PP_FORWARD_WAS=$(cat /proc/sys/net/ipv4/ip_forward)
 	ROOT=$BATS_TEST_TMPDIR/root
 	RUNROOT=$BATS_TEST_TMPDIR/run
 	Y=$BATS_TEST_TMPDIR/yaml
@@ -31,6 +34,9 @@ teardown() {
 		umount -l "$m" 2>/dev/null || true
 	done
 	rm -rf "${BATS_TEST_TMPDIR:?}/root" "${BATS_TEST_TMPDIR:?}/run"
+	if [ -n "${PP_FORWARD_WAS:-}" ]; then
+		echo "$PP_FORWARD_WAS" >/proc/sys/net/ipv4/ip_forward
+	fi
 }
 
 # PODPLAY_RUNTIME=runc (or crun) runs every test with that OCI runtime instead of the built-in executor.

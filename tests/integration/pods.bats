@@ -24,8 +24,9 @@ assert_nothing_left() {
 	run grep -F " $BATS_TEST_TMPDIR/" /proc/self/mountinfo
 	assert_equal "$output" ""
 	for p in "$@"; do
-		if kill -0 "$p" 2>/dev/null; then
-			echo "process $p is still running" >&2
+		# A zombie has ended (its parent has not reaped it yet); anything else is named.
+		if kill -0 "$p" 2>/dev/null && [ "$(awk '{ print $3 }' "/proc/$p/stat" 2>/dev/null)" != Z ]; then
+			echo "process $p is still running: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" >&2
 			return 1
 		fi
 	done
