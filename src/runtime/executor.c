@@ -442,15 +442,27 @@ target_in (int root, const char *path, bool file, int errfd)
   return fd;
 }
 
+/* A target that a container sharing its volume renamed away between its open and the mount (the kernel answers
+   ENOENT for a mount onto an unlinked file) is opened again, a bounded number of times: the mount goes onto what
+   the path names inside the root at that moment, and a sidecar that swaps it in a loop delays a start, never
+   fails it nor chooses what is mounted. */
+enum { TARGET_TRIES = 200 };
+
+static bool
+target_gone (int tries)
+{
+  return errno == ENOENT && tries < TARGET_TRIES;
+}
+
 /* One mount of config.json onto its target: a bind of the source opened before, a filesystem, or the cgroups. */
 static void
 mount_one (const prep_t *p, const mnt_t *m, int src, int root, int errfd)
 {
   struct stat st;
   bool file = m->bind && fstat (src, &st) == 0 && !S_ISDIR (st.st_mode);
-  cleanup_close int target = target_in (root, m->name, file, errfd);
   if (m->cgroup)
     {
+      cleanup_close int target = target_in (root, m->name, false, errfd);
       char failed[512];
       if (pp_cgroup_mount (target, m->flags, p->cgroup_path, p->cgroup_ns, failed, sizeof failed) < 0)
         child_fail (errfd, failed, NULL);
@@ -460,10 +472,14 @@ mount_one (const prep_t *p, const mnt_t *m, int src, int root, int errfd)
      (/dev among them) is nodev here: the devices a container gets are binds of the host's, mounts of their own, so
      that a node made with CAP_MKNOD opens nothing (there is no device cgroup to stop it, as runc has). */
   unsigned long flags = m->flags | (!m->bind && strcmp (m->type, "tmpfs") == 0 ? MS_NODEV : 0);
-  cleanup_close int mnt = m->bind ? pp_mount_bind (src, target, flags, -1)
-                                  : pp_mount_fs (m->type, m->source, m->data, flags, target);
-  if (mnt < 0)
-    child_fail (errfd, "mount", m->name);
+  cleanup_close int mnt = -1;
+  for (int tries = 0; mnt < 0; tries++)
+    {
+      cleanup_close int target = target_in (root, m->name, file, errfd);
+      mnt = m->bind ? pp_mount_bind (src, target, flags, -1) : pp_mount_fs (m->type, m->source, m->data, flags, target);
+      if (mnt < 0 && !target_gone (tries))
+        child_fail (errfd, "mount", m->name);
+    }
   /* A bind mount of a source that follows the host (rslave) or is its peer (rshared) is so already; rprivate
      cuts it off. */
   if (m->propagation && pp_mount_propagation (mnt, m->propagation) < 0)
@@ -481,11 +497,18 @@ make_devices (int root, const int *fds, int errfd)
     {
       char rel[64];
       snprintf (rel, sizeof rel, "/dev/%s", devices[i]);
-      cleanup_close int target = target_in (root, rel, true, errfd);
-      int mnt = pp_mount_bind (fds[i], target, 0, -1);
-      if (mnt < 0)
-        child_fail (errfd, "bind device", rel);
-      close (mnt);
+      for (int tries = 0;; tries++)
+        {
+          cleanup_close int target = target_in (root, rel, true, errfd);
+          int mnt = pp_mount_bind (fds[i], target, 0, -1);
+          if (mnt >= 0)
+            {
+              close (mnt);
+              break;
+            }
+          if (!target_gone (tries))
+            child_fail (errfd, "bind device", rel);
+        }
     }
   static const char *const links[][2] = { { "/proc/self/fd", "fd" },
                                           { "/proc/self/fd/0", "stdin" },

@@ -661,7 +661,7 @@ masked_null_swapped() {
 		assert_equal "$output" ""
 		return
 	fi
-	pp kube play "$Y/mask.yaml" >/dev/null 2>&1 || true
+	pp kube play "$Y/mask.yaml" >"$BATS_TEST_TMPDIR/play.out" 2>&1 || cat "$BATS_TEST_TMPDIR/play.out" >&2
 	for i in 1 2 3 4 5 6; do
 		wait_field "mask-c$i" status Exited 60
 		refute_contains "$(pp logs "mask-c$i" 2>&1)" "swapped-null"
