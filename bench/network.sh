@@ -37,6 +37,7 @@ drop_netavark_chains() {
 	done
 }
 cleanup() {
+	$pp service rm --all >/dev/null 2>&1 || true
 	$pp pod rm -f -t 0 --all >/dev/null 2>&1 || true
 	$pp network rm podplay >/dev/null 2>&1 || true
 	if have_podman; then
@@ -141,4 +142,27 @@ measure() {
 }
 serve pp && measure pp
 if have_podman; then serve pm && measure pm; fi
+
+# host -> Service -> pod beside host -> the pod's own address: what a Service's DNAT costs (Podman has no
+# Services; its pods are reached at their addresses or through port forwarding, measured above).
+{
+	sed 's/  name: benchweb/  name: benchweb\n  labels: {app: benchweb}/' "$work/web.yaml"
+	printf -- '---\napiVersion: v1\nkind: Service\nmetadata: {name: benchweb}\nspec:\n  selector: {app: benchweb}\n'
+	printf '  ports: [{port: 8080, targetPort: 80}]\n'
+} >"$work/svc.yaml"
+$pp kube play "$work/svc.yaml" >/dev/null
+svc=$($pp service ls --format json | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["clusterIP"])')
+pod_ip=$($pp pod inspect benchweb | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["ip"])')
+for _ in $(seq 100); do
+	curl -sf --max-time 1 "http://$svc:8080/index.html" >/dev/null && break
+	sleep 0.1
+done
+for target in "Service $svc:8080" "pod $pod_ip:80"; do
+	for c in 1 8; do
+		ab -q -k -n 5000 -c "$c" "http://${target#* }/index.html" 2>/dev/null |
+			awk -v t="${target% *}" -v c="$c" '/^Requests per second/ { rps = $4 } /^Time per request.*\(mean\)$/ { lat = $4 }
+				END { printf "podplay host -> %s, %s at once: %.0f requests/s, %.3f ms each\n", t, c, rps, lat }'
+	done
+done
+$pp kube down "$work/svc.yaml" >/dev/null
 echo "(podman runs runc through bench/runc-clamp, which drops rlimits above this machine's hard limits)"

@@ -14,6 +14,31 @@
 #include <string.h>
 #include <time.h>
 
+/* What Services select the pod by: its labels, and the named ports of its containers (a targetPort names one). */
+static int
+record_labels (pp_state_t *state, const pp_pod_plan_t *p, pp_error_t *err)
+{
+  json_t *labels = pp_plan_str_map (pp_node_get (p->meta, "labels")), *ports = json_object ();
+  for (size_t i = 0; i < p->n; i++)
+    {
+      const pp_node_t *ps = pp_node_get (p->c[i].node, "ports");
+      for (uint32_t k = 0; ps && ps->type == PP_NODE_SEQ && k < ps->n; k++)
+        {
+          const char *name = pp_plan_str (ps->u.items[k], "name");
+          int64_t port;
+          if (name && pp_plan_int (ps->u.items[k], "containerPort", &port) && !json_object_get (ports, name))
+            json_object_set_new (ports, name,
+                                 json_pack ("{s:I, s:s}", "port", (json_int_t)port, "protocol",
+                                            pp_plan_str (ps->u.items[k], "protocol") ?: "TCP"));
+        }
+    }
+  cleanup_free char *l = json_dumps (labels, JSON_COMPACT | JSON_SORT_KEYS);
+  cleanup_free char *n = json_dumps (ports, JSON_COMPACT | JSON_SORT_KEYS);
+  json_decref (labels);
+  json_decref (ports);
+  return pp_state_pod_labels_put (state, p->id, l, n, err);
+}
+
 static int
 record_pod (pp_state_t *state, const pp_pod_plan_t *p, const char *play_file, pp_error_t *err)
 {
@@ -43,6 +68,8 @@ record_pod (pp_state_t *state, const pp_pod_plan_t *p, const char *play_file, pp
       ret = pp_state_container_add (state, &c, err);
       pp_container_rec_release (&c);
     }
+  if (ret == 0)
+    ret = record_labels (state, p, err);
   if (ret < 0)
     {
       pp_state_rollback (state);
@@ -500,6 +527,10 @@ pp_play_apply (pp_play_t *play, pp_error_t *err)
   for (size_t i = 0; i < play->n; i++)
     play->pods[i].ready_fd = -1;
   int ret = apply_all (play, err);
+  /* The Services once their pods run, before the pods they replace go (which take their addresses out of the
+     rules as they go): the rules are set with every pod's readiness as it is, and follow it from then on. */
+  if (ret == 0)
+    ret = pp_play_apply_services (play, err);
   if (ret == 0)
     ret = pp_play_remove_outdated (play, PP_PLAY_STEP_PODS, err);
   /* A failure takes back what this play made, whatever failed: a lost state database too. */

@@ -1,4 +1,5 @@
 /* `kube down`, `pod rm` and `job rm`: what the state database says a play (or a Job) made, stopped and removed. */
+#include "net/service.h"
 #include "play/plan.h"
 #include "play/job.h"
 #include "play/lock.h"
@@ -64,6 +65,11 @@ pp_play_remove_pod_rec (pp_context_t *ctx, pp_state_t *state, pp_pod_rec_t *pod,
   pp_container_recs_free (cs, n);
   if (ret == 0)
     ret = pp_state_pod_remove (state, pod->id, err);
+  /* A Service that sent to the pod sends there no more (the monitor took it out when its containers stopped;
+     this is for a pod that had none left to stop). */
+  cleanup_error pp_error_t sync = NULL;
+  if (ret == 0 && pp_service_sync (ctx, state, false, &sync) < 0)
+    pp_warning (ctx, "pod %s: the Services' rules: %s", pod->name, sync->msg);
   return ret;
 }
 
@@ -269,6 +275,9 @@ down_locked (pp_context_t *ctx, pp_state_t *state, char *const *paths, char **fi
   r.n_pods = 0;
   if (ret == 0)
     ret = pp_state_pod_list (state, &r.pods, &r.n_pods, err);
+  /* The Services first: no new connection goes to a pod that is being stopped. */
+  if (ret == 0)
+    ret = pp_play_down_services (ctx, state, files, res, err);
   if (ret == 0)
     ret = down_pods (ctx, state, &r, files, res, err);
   for (size_t k = 0; ret == 0 && files[k]; k++)

@@ -43,9 +43,14 @@ play_file_for (char *const *paths, size_t n_paths, const char *doc_file)
   return pp_play_file_of (doc_file);
 }
 
-/* Whether a record's play file is one of this play's. */
-static bool
-of_play (const pp_play_t *play, const char *play_file)
+char *
+pp_play_file_for (const pp_play_t *play, const char *doc_file)
+{
+  return play_file_for (play->paths, play->n_paths, doc_file);
+}
+
+bool
+pp_play_holds_file (const pp_play_t *play, const char *play_file)
 {
   if (play_file == NULL)
     return false;
@@ -85,7 +90,7 @@ remove_outdated_jobs (pp_play_t *play, pp_error_t *err)
   for (size_t i = 0; ret == 0 && i < n_all; i++)
     {
       const pp_job_plan_t *j = planned_job (play, all[i].name, NULL);
-      if ((j == NULL && !of_play (play, all[i].play_file)) || (j && play->pods[j->tmpl].unchanged))
+      if ((j == NULL && !pp_play_holds_file (play, all[i].play_file)) || (j && play->pods[j->tmpl].unchanged))
         continue;
       ret = pp_job_stop_controller (&all[i], err);
       if (ret == 0)
@@ -139,9 +144,9 @@ outdated (const pp_play_t *play, const pp_pod_rec_t *rec, pp_play_step_t step, c
     }
   /* A replacement that an interrupted play made and never renamed goes before the new pods are made: one of them
      may need its name. */
-  if (j == NULL && is_replacement_name (rec->name) && of_play (play, rec->play_file))
+  if (j == NULL && is_replacement_name (rec->name) && pp_play_holds_file (play, rec->play_file))
     return step == PP_PLAY_STEP_LEFTOVERS ? LEFTOVER : KEEP;
-  if (j == NULL && (*next ? (*next)->unchanged : !of_play (play, rec->play_file)))
+  if (j == NULL && (*next ? (*next)->unchanged : !pp_play_holds_file (play, rec->play_file)))
     return KEEP;
   /* Once the new pods run: the pods of the Jobs that go (the new Jobs' pods take their names); then the pods
      replaced (the new one takes the name) and those the files no longer hold. */
@@ -350,7 +355,7 @@ pp_plan_check_names (pp_play_t *play, pp_error_t *err)
       else
         ret = check_pod (play, i, err);
     }
-  if (ret == 0 && play->n == 0)
-    ret = pp_error_make (err, 0, "nothing to play: the manifests hold no Pod, Deployment, DaemonSet or Job");
+  if (ret == 0 && play->n == 0 && play->n_svcs == 0)
+    ret = pp_error_make (err, 0, "nothing to play: the manifests hold no Pod, Deployment, DaemonSet, Job or Service");
   return ret;
 }

@@ -263,21 +263,23 @@ add_pod (const pp_doc_t *doc, const pp_node_t *obj, const pp_node_t *meta, const
 /* The pods of the documents: Pods, and the replicas of Deployments and DaemonSets (a List's items included);
    other kinds are named in a warning. */
 static void
-collect_object (const pp_doc_t *doc, const pp_node_t *obj, pp_pod_plan_t **pods, size_t *n, pp_job_plan_t **jobs,
-                size_t *n_jobs, pp_play_objects_t *objs, pp_diags_t *diags)
+collect_object (const pp_doc_t *doc, const pp_node_t *obj, pp_play_t *play, pp_pod_plan_t **pods, size_t *n,
+                pp_job_plan_t **jobs, size_t *n_jobs, pp_play_objects_t *objs, pp_diags_t *diags)
 {
   const char *kind = pp_plan_str (obj, "kind") ?: "";
   if (pp_plan_is_list (kind))
     {
       const pp_node_t *items = pp_node_get (obj, "items");
       for (size_t i = 0; items && items->type == PP_NODE_SEQ && i < items->n; i++)
-        collect_object (doc, items->u.items[i], pods, n, jobs, n_jobs, objs, diags);
+        collect_object (doc, items->u.items[i], play, pods, n, jobs, n_jobs, objs, diags);
       return;
     }
   const pp_node_t *meta = pp_node_get (obj, "metadata"), *spec = pp_node_get (obj, "spec");
   const char *name = pp_plan_str (meta, "name") ?: "";
   pp_annotations_check (doc, obj, diags);
-  if (strcmp (kind, "Pod") == 0)
+  if (strcmp (kind, "Service") == 0)
+    pp_plan_add_service (&play->svcs, &play->n_svcs, doc, obj);
+  else if (strcmp (kind, "Pod") == 0)
     {
       check_pod_here (doc, spec, "spec", diags);
       add_pod (doc, obj, meta, spec, xstrdup (name), pods, n);
@@ -343,7 +345,7 @@ bool
 pp_plan_is_played (const char *kind)
 {
   static const char *const kinds[]
-      = { "Pod", "Deployment", "DaemonSet", "Job", "ConfigMap", "Secret", "PersistentVolumeClaim" };
+      = { "Pod", "Deployment", "DaemonSet", "Job", "ConfigMap", "Secret", "PersistentVolumeClaim", "Service" };
   for (size_t i = 0; i < PP_N_ELEMENTS (kinds); i++)
     if (strcmp (kind, kinds[i]) == 0)
       return true;
@@ -382,7 +384,7 @@ pp_plan_collect (pp_play_t *play)
 {
   for (size_t i = 0; play->diags->errors == 0 && i < play->docs.n; i++)
     if (play->docs.v[i]->root)
-      collect_object (play->docs.v[i], play->docs.v[i]->root, &play->pods, &play->n, &play->jobs, &play->n_jobs,
+      collect_object (play->docs.v[i], play->docs.v[i]->root, play, &play->pods, &play->n, &play->jobs, &play->n_jobs,
                       &play->objs, play->diags);
   /* After the play's own: a ConfigMap the play defines wins over one of the same name in a --configmap file. */
   for (size_t i = 0; play->diags->errors == 0 && i < play->cm_docs.n; i++)
@@ -459,6 +461,7 @@ pp_plan_free (pp_play_t *play)
     pod_plan_free (&play->pods[i]);
   free (play->pods);
   free_jobs (play->jobs, play->n_jobs);
+  pp_plan_free_services (play->svcs, play->n_svcs);
   pp_play_objects_free (&play->objs);
   free (play->made_claims);
   pp_docs_free (&play->cm_docs);

@@ -71,6 +71,21 @@ typedef struct
   bool existed; /* a Job of this name was recorded: it is replaced, or left alone when unchanged */
 } pp_job_plan_t;
 
+/* A Service of the play. */
+typedef struct
+{
+  const pp_node_t *node, *spec;
+  const pp_doc_t *doc;
+  char *name;
+  const char *namespace_;
+  char *play_file;
+  char *existing_file; /* the file of the Service of that name recorded, when there is one */
+  char hash[17];
+  char ip[46]; /* its address; "" when headless */
+  bool headless, existed, unchanged;
+  json_t *json; /* what is recorded of its spec (pp_service_rec_t), node ports chosen */
+} pp_svc_plan_t;
+
 /* One play: its inputs, its plan, and what it has done so far (for the rollback). */
 typedef struct
 {
@@ -84,6 +99,8 @@ typedef struct
   size_t n;
   pp_job_plan_t *jobs;
   size_t n_jobs;
+  pp_svc_plan_t *svcs;
+  size_t n_svcs;
   pp_play_objects_t objs;
   pp_state_t *state;
   pp_play_lock_t lock; /* of the play's files, from the names' check to the end */
@@ -138,11 +155,34 @@ char *pp_play_file_of (const char *path);
    same files made (unchanged or replaced). */
 int pp_plan_check_names (pp_play_t *play, pp_error_t *err);
 
+/* The record of a document of `doc_file`: the play's argument that names it, or the file itself. */
+char *pp_play_file_for (const pp_play_t *play, const char *doc_file);
+/* Whether a record's play file is one of this play's. */
+bool pp_play_holds_file (const pp_play_t *play, const char *play_file);
+
+/* ---- services.c ---- */
+
+/* A map of strings as a JSON object (labels, a selector). */
+json_t *pp_plan_str_map (const pp_node_t *m);
+void pp_plan_add_service (pp_svc_plan_t **v, size_t *n, const pp_doc_t *doc, const pp_node_t *obj);
+void pp_plan_free_services (pp_svc_plan_t *v, size_t n);
+/* Names unique, protocols TCP or UDP, addresses in the range and free, before anything is created. */
+int pp_plan_check_services (pp_play_t *play, pp_error_t *err);
+/* Records the play's Services (and removes those its files no longer hold), then sets the rules. */
+int pp_play_apply_services (pp_play_t *play, pp_error_t *err);
+/* Removes the Services that playing `files` (NULL-ended) made, and their rules. */
+int pp_play_down_services (pp_context_t *ctx, pp_state_t *state, char *const *files, pp_play_result_t *res,
+                           pp_error_t *err);
+
 /* ---- ports.c ---- */
 
 /* What each pod publishes (hostPort, --publish), checked against the play, other plays' pods and the host's
    processes before anything is created. */
 int pp_plan_check_ports (pp_play_t *play, pp_error_t *err);
+/* Whether a process of the host holds `port` of `proto` ("TCP", "UDP") on `ip` (NULL or "": any): 1 and
+   " by process PID (COMM)" or "" in *holder (the caller frees it), 0 when free, -1 with errno when it cannot
+   tell. */
+int pp_port_host_taken (const char *proto, const char *ip, int64_t port, char **holder);
 /* The name a pod that replaces another is recorded under until the other is gone: no Kubernetes name has a `~`. */
 char *pp_play_replacement_name (const char *name);
 /* The steps in which a play takes away what it replaces (see names.c). */

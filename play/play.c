@@ -95,6 +95,8 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
   if (ret == 0)
     ret = pp_plan_check_names (&play, err);
   if (ret == 0)
+    ret = pp_plan_check_services (&play, err);
+  if (ret == 0)
     ret = pp_plan_check_ports (&play, err);
   if (ret == 0)
     ret = pp_plan_resolve_images (&play, err);

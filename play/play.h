@@ -31,6 +31,7 @@ typedef enum
   PP_PLAY_POD,
   PP_PLAY_JOB,
   PP_PLAY_VOLUME,
+  PP_PLAY_SERVICE,
 } pp_play_kind_t;
 
 typedef enum
@@ -56,7 +57,8 @@ typedef struct
   char *name;
   char *id;            /* a pod's */
   char *why;           /* PP_PLAY_REMOVED by a play: "no longer in FILE", "left over from an interrupted play" */
-  char *status;        /* an unchanged pod's, as recorded ("Running", "Exited"...) */
+  char *status;        /* an unchanged pod's, as recorded ("Running", "Exited"...); a Service's address ("None"
+                          when headless) */
   pp_play_ctr_t *ctrs; /* a pod's containers */
   size_t n_ctrs;
   int64_t completions, parallelism, backoff_limit, deadline; /* a Job's */

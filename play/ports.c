@@ -225,6 +225,26 @@ port_holder (const char *proto, int64_t port)
   return xstrdup ("");
 }
 
+int
+pp_port_host_taken (const char *proto, const char *ip, int64_t port, char **holder)
+{
+  *holder = NULL;
+  cleanup_close int s = socket (AF_INET, (strcmp (proto, "UDP") == 0 ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
+  int one = 1;
+  struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons ((uint16_t)port) };
+  if (ip && *ip)
+    inet_pton (AF_INET, ip, &sa.sin_addr);
+  /* A connection in TIME_WAIT does not hold the port; a listener does. */
+  if (s < 0 || setsockopt (s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
+    return -1;
+  if (bind (s, (struct sockaddr *)&sa, sizeof sa) == 0)
+    return 0;
+  if (errno != EADDRINUSE)
+    return -1;
+  *holder = port_holder (proto, port);
+  return 1;
+}
+
 /* Whether a process of the host holds the port: a bind there fails. */
 static int
 check_host_free (const pp_pod_plan_t *p, json_t *port, pp_error_t *err)
@@ -232,20 +252,12 @@ check_host_free (const pp_pod_plan_t *p, json_t *port, pp_error_t *err)
   const char *proto = json_string_value (json_object_get (port, "protocol"));
   const char *ip = json_string_value (json_object_get (port, "hostIP")) ?: "";
   int64_t hp = json_integer_value (json_object_get (port, "hostPort"));
-  cleanup_close int s = socket (AF_INET, (strcmp (proto, "UDP") == 0 ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
-  int one = 1;
-  struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons ((uint16_t)hp) };
-  if (*ip)
-    inet_pton (AF_INET, ip, &sa.sin_addr);
-  /* A connection in TIME_WAIT does not hold the port; a listener does. */
-  if (s < 0 || setsockopt (s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0)
-    return pp_error_make (err, errno, "socket");
-  if (bind (s, (struct sockaddr *)&sa, sizeof sa) == 0)
+  cleanup_free char *holder = NULL;
+  int taken = pp_port_host_taken (proto, ip, hp, &holder);
+  if (taken == 0)
     return 0;
-  int e = errno;
-  if (e != EADDRINUSE)
-    return pp_error_make (err, e, "pod %s: hostPort %lld/%s: check that it is free", p->name, (long long)hp, proto);
-  cleanup_free char *holder = port_holder (proto, hp);
+  if (taken < 0)
+    return pp_error_make (err, errno, "pod %s: hostPort %lld/%s: check that it is free", p->name, (long long)hp, proto);
   return pp_error_make (err, EADDRINUSE, "pod %s: hostPort %lld/%s%s%s is taken%s: nothing was created", p->name,
                         (long long)hp, proto, *ip ? " on " : "", ip, holder);
 }

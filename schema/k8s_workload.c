@@ -200,12 +200,12 @@ static const pp_field_t ServiceSpec_fields[] = {
 	PP_FIELD ("loadBalancerIP", STRING, ONE, NOT_APPLICABLE, .note = "no cloud load balancer"),
 	PP_FIELD ("loadBalancerSourceRanges", STRING, LIST, NOT_APPLICABLE, .note = "no cloud load balancer"),
 	PP_FIELD ("ports", OBJECT, LIST, SUPPORTED, .type = &pp_t_ServicePort),
-	PP_FIELD ("publishNotReadyAddresses", BOOL, ONE, NOT_IMPLEMENTED),
+	PP_FIELD ("publishNotReadyAddresses", BOOL, ONE, SUPPORTED),
 	PP_FIELD ("selector", STRING, MAP, SUPPORTED, .check = PP_CHECK_LABELS),
-	PP_FIELD ("sessionAffinity", STRING, ONE, NOT_IMPLEMENTED, .values = pp_enum_session_affinity),
-	PP_FIELD ("sessionAffinityConfig", OBJECT, ONE, NOT_IMPLEMENTED, .type = &pp_t_SessionAffinityConfig),
+	PP_FIELD ("sessionAffinity", STRING, ONE, SUPPORTED, .values = pp_enum_session_affinity, .note = "ClientIP: a client address always reaches the same ready pod while the pods stay the same"),
+	PP_FIELD ("sessionAffinityConfig", OBJECT, ONE, NOT_IMPLEMENTED, .type = &pp_t_SessionAffinityConfig, .note = "the affinity has no timeout"),
 	PP_FIELD ("trafficDistribution", STRING, ONE, NOT_IMPLEMENTED, .values = pp_enum_traffic_distribution),
-	PP_FIELD ("type", STRING, ONE, SUPPORTED, .values = pp_enum_service_type),
+	PP_FIELD ("type", STRING, ONE, SUPPORTED, .values = pp_enum_service_type, .note = "NodePort publishes its node ports on the host; LoadBalancer its ports too, on the host's addresses; ExternalName gets no address"),
 };
 
 const pp_type_t pp_t_ServiceSpec = { "ServiceSpec", ServiceSpec_fields, PP_N_ELEMENTS (ServiceSpec_fields) };
@@ -213,7 +213,7 @@ const pp_type_t pp_t_ServiceSpec = { "ServiceSpec", ServiceSpec_fields, PP_N_ELE
 static const pp_field_t ServicePort_fields[] = {
 	PP_FIELD ("appProtocol", STRING, ONE, NOT_IMPLEMENTED),
 	PP_FIELD ("name", STRING, ONE, SUPPORTED, .check = PP_CHECK_DNS_LABEL),
-	PP_FIELD ("nodePort", INT32, ONE, NOT_IMPLEMENTED, .check = PP_CHECK_PORT_OR_ZERO),
+	PP_FIELD ("nodePort", INT32, ONE, SUPPORTED, .check = PP_CHECK_PORT_OR_ZERO, .note = "published on every address of the host, 30000-32767"),
 	PP_FIELD ("port", INT32, ONE, SUPPORTED, .required = 1, .check = PP_CHECK_PORT),
 	PP_FIELD ("protocol", STRING, ONE, SUPPORTED, .values = pp_enum_protocol),
 	PP_FIELD ("targetPort", INT_OR_STRING, ONE, SUPPORTED, .check = PP_CHECK_PORT_OR_NAME),

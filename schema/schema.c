@@ -80,8 +80,7 @@ const pp_kind_info_t pp_kinds[] = {
   { "v1", "ConfigMap", &pp_t_ConfigMap },
   { "v1", "Secret", &pp_t_Secret },
   { "v1", "PersistentVolumeClaim", &pp_t_PersistentVolumeClaim },
-  /* Read and checked, so that a file with Services validates as a cluster would take it, but not run. */
-  { "v1", "Service", &pp_t_Service, PP_NOT_IMPLEMENTED, "it needs the pod network" },
+  { "v1", "Service", &pp_t_Service, PP_SUPPORTED, NULL },
 };
 const size_t pp_n_kinds = PP_N_ELEMENTS (pp_kinds);
 

@@ -1,12 +1,20 @@
 #!/bin/sh
 # The demo, offline: validate the example manifests, build the test image from busybox-static, load it into a
 # store of the demo's own, play a pod of two containers, look at it from outside and inside, and remove it; then
-# a Deployment of two replicas serving a ConfigMap.
+# a Deployment of two replicas serving a ConfigMap behind a Service.
 set -u
 bin=$(realpath "${1:-build/podplay}")
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
-trap '"$bin" --root "$work/root" --runroot "$work/run" pod rm -f -t 0 --all >/dev/null 2>&1; rm -rf "$work"' EXIT
+# What the demo made goes with it, even when it fails: Services' rules, pods, and the network's bridge and rules.
+cleanup() {
+	for what in "service rm --all" "pod rm -f -t 0 --all" "network rm podplay"; do
+		# shellcheck disable=SC2086
+		"$bin" --root "$work/root" --runroot "$work/run" $what >/dev/null 2>&1
+	done
+	rm -rf "$work"
+}
+trap cleanup EXIT
 # Runs podplay with the arguments after $1 and shows its exit status; one other than $1 fails the demo.
 failed=0
 run_want() {
@@ -40,13 +48,17 @@ run logs --tail 2 hello-client
 run logs hello-server
 run exec hello-client sh -c 'hostname; wget -qO- http://127.0.0.1:8080/'
 run kube down manifests/hello-pod.yaml
-# Two replicas serving a ConfigMap, with a readiness probe the monitor runs from outside (no curl in the image);
-# the Service is named in a warning until the pod network lands.
+# Two replicas serving a ConfigMap, with a readiness probe the monitor runs from outside (no curl in the image),
+# behind a Service whose address sends to the ready ones.
 run kube play manifests/web.yaml
 sleep 2
 run pod ls
+run service ls
 first=$("$bin" --root "$work/root" --runroot "$work/run" pod ls --format json |
 	python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["name"])')
+svc=$("$bin" --root "$work/root" --runroot "$work/run" service ls --format json |
+	python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["clusterIP"])')
 run exec "$first-httpd" wget -qO- http://127.0.0.1:8080/
+run exec "$first-httpd" wget -qO- "http://$svc/"
 run kube down manifests/web.yaml
 exit "$failed"

@@ -37,6 +37,15 @@ job_action (const pp_play_item_t *it, bool started)
                                            : "started";
 }
 
+static const char *
+service_action (const pp_play_item_t *it)
+{
+  return it->action == PP_PLAY_REMOVED     ? "removed"
+         : it->action == PP_PLAY_UNCHANGED ? "unchanged"
+         : it->action == PP_PLAY_REPLACED  ? "updated"
+                                           : "created";
+}
+
 static void
 print_item (FILE *out, const pp_play_item_t *it, bool started)
 {
@@ -45,6 +54,13 @@ print_item (FILE *out, const pp_play_item_t *it, bool started)
     {
     case PP_PLAY_VOLUME:
       fprintf (out, "volume/%s %s\n", it->name, it->action == PP_PLAY_REMOVED ? "removed" : "created");
+      return;
+    case PP_PLAY_SERVICE:
+      if (it->action == PP_PLAY_REMOVED)
+        fprintf (out, "service/%s removed%s\n", it->name, why);
+      else
+        fprintf (out, "service/%s %s %s%s\n", it->name, strcmp (it->status, "None") == 0 ? "(headless)" : it->status,
+                 service_action (it), why);
       return;
     case PP_PLAY_POD:
       if (it->action == PP_PLAY_REMOVED || it->action == PP_PLAY_NOT_REMOVED)
@@ -78,6 +94,9 @@ item_json (const pp_play_item_t *it, bool started)
   if (it->kind == PP_PLAY_VOLUME)
     return json_pack ("{s:s, s:s}", "volume", it->name, "action",
                       it->action == PP_PLAY_REMOVED ? "removed" : "created");
+  if (it->kind == PP_PLAY_SERVICE)
+    return json_pack ("{s:s, s:s?, s:s, s:s*}", "service", it->name, "clusterIP", it->status, "action",
+                      service_action (it), "why", it->why);
   if (it->kind == PP_PLAY_JOB)
     return json_pack ("{s:s, s:s, s:I, s:I, s:I, s:s*}", "job", it->name, "action", job_action (it, started),
                       "completions", (json_int_t)it->completions, "parallelism", (json_int_t)it->parallelism,

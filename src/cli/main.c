@@ -165,6 +165,22 @@ static const pp_command_t network_commands[] = {
   { NULL },
 };
 
+static const pp_command_t service_commands[] = {
+  { .name = "ls",
+    .alias = "list",
+    .summary = "List Services",
+    .usage = "[--format json] [-q]",
+    .help = "Each Service `kube play` made: its type, its cluster address (None when headless), its ports\n"
+            "(port->targetPort/protocol), and the addresses of the ready pods it sends to now.\n",
+    .run = pp_cmd_service_ls },
+  { .name = "rm",
+    .summary = "Remove Services",
+    .usage = "SERVICE...|--all",
+    .help = "Removes Services and their rules; their pods go on running (`kube down` removes both).\n",
+    .run = pp_cmd_service_rm },
+  { NULL },
+};
+
 static const pp_command_t job_commands[] = {
   { .name = "ls",
     .alias = "list",
@@ -197,6 +213,7 @@ static const pp_command_t top_commands[] = {
   { .name = "generate", .summary = "Generate Kubernetes YAML (Podman's older name)", .subcommands = generate_commands },
   { .name = "pod", .summary = "Manage pods", .subcommands = pod_commands },
   { .name = "job", .summary = "Manage Jobs", .subcommands = job_commands },
+  { .name = "service", .summary = "Manage Services", .subcommands = service_commands },
   { .name = "ps",
     .summary = "List containers",
     .usage = "[-a] [-q] [--format json]",

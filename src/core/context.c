@@ -114,10 +114,15 @@ pp_context_load_config (pp_context_t *ctx, pp_error_t *err)
           free (ctx->pod_subnet);
           ctx->pod_subnet = xstrdup (value);
         }
+      else if (strcmp (key, "service_subnet") == 0)
+        {
+          free (ctx->service_subnet);
+          ctx->service_subnet = xstrdup (value);
+        }
       else if (strcmp (key, "root") == 0 || strcmp (key, "runroot") == 0)
         return pp_error_make (err, 0, "%s:%u: %s: needs an absolute path", path, n, key);
       else
-        return pp_error_make (err, 0, "%s:%u: unknown key \"%s\" (runtime, root, runroot, pod_subnet)", path, n, key);
+        return pp_error_make (err, 0, "%s:%u: unknown key \"%s\" (runtime, root, runroot, pod_subnet, service_subnet)", path, n, key);
     }
   return 0;
 }
@@ -129,5 +134,6 @@ pp_context_release (pp_context_t *ctx)
   free (ctx->runroot);
   free (ctx->runtime);
   free (ctx->pod_subnet);
-  ctx->root = ctx->runroot = ctx->runtime = ctx->pod_subnet = NULL;
+  free (ctx->service_subnet);
+  ctx->root = ctx->runroot = ctx->runtime = ctx->pod_subnet = ctx->service_subnet = NULL;
 }

@@ -15,6 +15,7 @@ typedef struct pp_context_s
   char *runtime; /* what runs containers: NULL (the built-in executor), "runc" or "crun" */
   FILE *log_stream; /* where pp_log writes; stderr unless a test says otherwise */
   char *pod_subnet; /* the default pod network's subnet (pod_subnet in the configuration file), or NULL */
+  char *service_subnet; /* where Services get their addresses (service_subnet), or NULL */
 } pp_context_t;
 
 /* Fills roots with the defaults: /var/lib/podplay and /run/podplay as root, XDG directories otherwise. */
@@ -25,7 +26,8 @@ void pp_context_set_runtime (pp_context_t *ctx, const char *runtime);
 /* Whether `name` is a runtime podplay can hand bundles to: "builtin", "runc" or "crun". */
 bool pp_runtime_known (const char *name);
 /* Reads the configuration file: $PODPLAY_CONFIG, else /etc/podplay/podplay.conf as root and
-   $XDG_CONFIG_HOME/podplay/podplay.conf otherwise; lines `key = value` (runtime, root, runroot, pod_subnet), `#` comments.
+   $XDG_CONFIG_HOME/podplay/podplay.conf otherwise; lines `key = value` (runtime, root, runroot, pod_subnet,
+   service_subnet), `#` comments.
    A missing default file is no error; a bad line is, naming the file and line. */
 int pp_context_load_config (pp_context_t *ctx, pp_error_t *err);
 void pp_context_release (pp_context_t *ctx);

@@ -23,8 +23,8 @@ pp_network_host_ifname (const char *pod_id, char name[16])
 
 /* Whether `subnet` overlaps a route of the host (default routes aside) or an address of it, or another network
    than `self`; the error says which. */
-static int
-check_overlap (pp_state_t *state, const pp_ipnet_t *subnet, const char *self, pp_error_t *err)
+int
+pp_network_check_overlap (pp_state_t *state, const pp_ipnet_t *subnet, const char *self, pp_error_t *err)
 {
   char want[PP_IPNET_STRLEN], got[PP_IPNET_STRLEN];
   pp_ipnet_format (subnet, want);
@@ -107,7 +107,7 @@ pick_subnet (pp_state_t *state, pp_ipnet_t *subnet, pp_error_t *err)
       snprintf (s, sizeof s, "10.245.%u.0/24", k);
       pp_ipnet_parse (s, subnet);
       pp_error_t e = NULL;
-      if (check_overlap (state, subnet, NULL, &e) == 0)
+      if (pp_network_check_overlap (state, subnet, NULL, &e) == 0)
         return 0;
       bool overlap = e->status == EEXIST;
       if (!overlap)
@@ -144,7 +144,7 @@ pp_network_create (pp_context_t *ctx, pp_state_t *state, const char *name, const
   if (subnet)
     {
       pp_ipnet_mask (&sn);
-      if (check_overlap (state, &sn, NULL, err) < 0)
+      if (pp_network_check_overlap (state, &sn, NULL, err) < 0)
         return -1;
     }
   else if (pick_subnet (state, &sn, err) < 0)
@@ -242,11 +242,9 @@ pp_network_pod_ip (json_t *pod_net, char *buf)
 /* The lock of the host's links and podplay's nftables table, whatever the roots: a bridge is made with a
    network's first pod and removed with its last, and an nftables removal reads the table before it changes it.
    One lock for every network, as the table is one; it is held for milliseconds. */
-static int
-lock_network (pp_context_t *ctx, const char *name, pp_error_t *err)
+int
+pp_network_lock (pp_error_t *err)
 {
-  (void)ctx;
-  (void)name;
   const char *path = "/run/podplay-network.lock";
   int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
@@ -360,8 +358,9 @@ typedef struct
 static int
 pod_op_begin (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pod_op_t *op, pp_error_t *err)
 {
+  (void)ctx;
   memset (op, 0, sizeof *op);
-  if (parse_pod_net (pod_net, &op->p, err) < 0 || (op->lock = lock_network (ctx, op->p.name, err)) < 0)
+  if (parse_pod_net (pod_net, &op->p, err) < 0 || (op->lock = pp_network_lock (err)) < 0)
     return -1;
   pp_network_host_ifname (pod_id, op->host_if);
   op->nl = pp_nl_open (-1, err);
@@ -474,6 +473,7 @@ pp_network_publish (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pp_e
 int
 pp_network_remove (pp_context_t *ctx, pp_state_t *state, const char *name, pp_error_t *err)
 {
+  (void)ctx;
   pp_network_rec_t *have = NULL;
   size_t n = 0;
   if (pp_state_network_list (state, name, &have, &n, err) < 0)
@@ -487,7 +487,7 @@ pp_network_remove (pp_context_t *ctx, pp_state_t *state, const char *name, pp_er
   pp_ipnet_t sn;
   if (ret == 0 && pp_ipnet_parse (have[0].subnet, &sn))
     {
-      cleanup_close int lock = lock_network (ctx, name, err);
+      cleanup_close int lock = pp_network_lock (err);
       pp_nl_t *nl = lock < 0 ? NULL : pp_nl_open (-1, err);
       ret = nl == NULL ? -1 : 0;
       /* A port left on the bridge is a pod of another storage root on the same network name. */

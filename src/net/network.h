@@ -52,6 +52,14 @@ int pp_network_detach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, p
    networks, else 127.0.0.1. */
 void pp_network_host_ip (char buf[PP_IP_STRLEN]);
 
+/* Whether `subnet` overlaps a route of the host (default routes aside), an address of it, or a network other
+   than `self` (NULL: any); EEXIST saying which. */
+int pp_network_check_overlap (pp_state_t *state, const pp_ipnet_t *subnet, const char *self, pp_error_t *err);
+
+/* Takes the host-wide lock of podplay's links and nftables table (/run/podplay-network.lock): its fd, which
+   closing releases. */
+int pp_network_lock (pp_error_t *err);
+
 /* The host end of the pod's veth: "pp" and the first 12 digits of its id. */
 void pp_network_host_ifname (const char *pod_id, char name[16]);
 

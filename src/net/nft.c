@@ -26,12 +26,21 @@
    Protocols are written and read as numbers (6, 17): nft names them through /etc/protocols, which a minimal
    system may lack.
 
-   Later, Service virtual addresses, as kube-proxy's nftables mode lays them out: a verdict map `services4` (and
-   6) from `ipv4_addr . inet_proto . inet_service` to `goto svc-<id>`, looked up by a `services` chain that
-   prerouting and output jump to before hostports (every destination, not only local ones); each svc-<id> chain
-   picks an endpoint with `numgen random mod N vmap { 0 : goto ep-<id>, ... }`, each ep-<id> chain DNATs to one
-   endpoint.  The postrouting hairpin rule already covers a pod reaching itself through its Service.  The table
-   counts as empty when no set or map holds an element; chains per Service will have to be counted then too. */
+   Services, as kube-proxy's nftables mode lays them out:
+     map     services4      ipv4_addr . inet_proto . inet_service : verdict, a Service port to `goto svc_...`
+     set     noendpoints4   the Service ports with no ready endpoint: refused (reject) by forward and
+                            filter_output, not sent out by the default route
+     chains  services       (regular) the services4 lookup; prerouting and output jump to it first, for every
+                            destination (a Service's address is on no interface)
+             svc_<ip>_<proto>_<port>   one per Service port with endpoints: `dnat ip to numgen random mod N map
+                            { 0 : ADDR . PORT, ... }`, or `jhash ip saddr` for sessionAffinity ClientIP
+             filter_output  filter, hook output: the no-endpoint refusal for the host's own connections
+     map     nodeports4     inet_proto . inet_service : verdict, a NodePort's (or a LoadBalancer's) port on every
+                            address of the host to the same svc_ chain, looked up in hostports after the hostPorts
+   The whole Service part is written again in one transaction whenever a Service or an endpoint's readiness
+   changes (pp_nft_services_set): there is no element to diff, and a change is one atomic swap.  The postrouting
+   hairpin rule covers a pod reaching itself or a neighbour through a Service.  The table counts as empty when no
+   set or map holds an element: a Service always has one (in services4 or noendpoints4). */
 #include "net/nft.h"
 
 #include <dlfcn.h>
@@ -46,6 +55,7 @@
 #endif
 
 #define TABLE "inet podplay"
+#define SVC_CHAIN "svc_"
 
 static const char BASE[] = "add table inet podplay\n"
                            "add set inet podplay subnets4 { type ipv4_addr; flags interval; }\n"
@@ -62,13 +72,20 @@ static const char BASE[] = "add table inet podplay\n"
                            "ipv4_addr . inet_service; }\n"
                            "add map inet podplay hostports6_ip { type ipv6_addr . inet_proto . inet_service : "
                            "ipv6_addr . inet_service; }\n"
+                           "add map inet podplay services4 { type ipv4_addr . inet_proto . inet_service : verdict; }\n"
+                           "add set inet podplay noendpoints4 { type ipv4_addr . inet_proto . inet_service; }\n"
+                           "add map inet podplay nodeports4 { type inet_proto . inet_service : verdict; }\n"
                            "add chain inet podplay hostports\n"
+                           "add chain inet podplay services\n"
                            "add chain inet podplay prerouting { type nat hook prerouting priority dstnat; }\n"
                            "add chain inet podplay output { type nat hook output priority -100; }\n"
                            "add chain inet podplay postrouting { type nat hook postrouting priority srcnat; }\n"
                            "add chain inet podplay forward { type filter hook forward priority filter; }\n"
                            "add chain inet podplay input { type filter hook input priority filter; }\n"
+                           "add chain inet podplay filter_output { type filter hook output priority filter; }\n"
                            "flush chain inet podplay hostports\n"
+                           "flush chain inet podplay services\n"
+                           "flush chain inet podplay filter_output\n"
                            "flush chain inet podplay prerouting\n"
                            "flush chain inet podplay output\n"
                            "flush chain inet podplay postrouting\n"
@@ -80,7 +97,12 @@ static const char BASE[] = "add table inet podplay\n"
                            "add rule inet podplay hostports dnat ip6 to ip6 daddr . meta l4proto . th dport map "
                            "@hostports6_ip\n"
                            "add rule inet podplay hostports dnat ip6 to meta l4proto . th dport map @hostports6\n"
+                           "add rule inet podplay hostports meta nfproto ipv4 meta l4proto . th dport vmap "
+                           "@nodeports4\n"
+                           "add rule inet podplay services ip daddr . meta l4proto . th dport vmap @services4\n"
+                           "add rule inet podplay prerouting jump services\n"
                            "add rule inet podplay prerouting fib daddr type local jump hostports\n"
+                           "add rule inet podplay output jump services\n"
                            "add rule inet podplay output fib daddr type local jump hostports\n"
                            "add rule inet podplay postrouting ct status dnat ip saddr 127.0.0.0/8 masquerade\n"
                            "add rule inet podplay postrouting ct status dnat ip saddr @subnets4 ip daddr @subnets4 "
@@ -89,6 +111,15 @@ static const char BASE[] = "add table inet podplay\n"
                            "@subnets6 masquerade\n"
                            "add rule inet podplay postrouting ip saddr @masq4 ip daddr != @subnets4 masquerade\n"
                            "add rule inet podplay postrouting ip6 saddr @masq6 ip6 daddr != @subnets6 masquerade\n"
+                           /* A Service with no ready endpoint refuses at once, as kube-proxy's does, rather than
+                              let the connection go out by the default route and time out. */
+                           "add rule inet podplay forward meta l4proto 6 ip daddr . meta l4proto . th dport "
+                           "@noendpoints4 reject with tcp reset\n"
+                           "add rule inet podplay forward ip daddr . meta l4proto . th dport @noendpoints4 reject\n"
+                           "add rule inet podplay filter_output meta l4proto 6 ip daddr . meta l4proto . th dport "
+                           "@noendpoints4 reject with tcp reset\n"
+                           "add rule inet podplay filter_output ip daddr . meta l4proto . th dport @noendpoints4 "
+                           "reject\n"
                            "add rule inet podplay forward iifname . oifname @internal_same accept\n"
                            "add rule inet podplay forward iifname @internal drop\n"
                            "add rule inet podplay forward oifname @internal drop\n"
@@ -261,6 +292,8 @@ typedef struct
   bool exists;
   entry_t *v;
   size_t n;
+  char **svc_chains; /* the chains of Service ports, svc_... */
+  size_t n_svc_chains;
 } listing_t;
 
 static void
@@ -275,6 +308,11 @@ listing_free (listing_t *l)
   free (l->v);
   l->v = NULL;
   l->n = 0;
+  for (size_t i = 0; i < l->n_svc_chains; i++)
+    free (l->svc_chains[i]);
+  free (l->svc_chains);
+  l->svc_chains = NULL;
+  l->n_svc_chains = 0;
 }
 #define cleanup_listing __attribute__ ((cleanup (listing_free)))
 
@@ -369,6 +407,12 @@ list_table (listing_t *l, pp_error_t *err)
   json_t *item, *e;
   json_array_foreach (json_object_get (root, "nftables"), i, item)
   {
+    const char *chain = json_string_value (json_object_get (json_object_get (item, "chain"), "name"));
+    if (chain && strncmp (chain, SVC_CHAIN, strlen (SVC_CHAIN)) == 0)
+      {
+        l->svc_chains = xrealloc (l->svc_chains, (l->n_svc_chains + 1) * sizeof *l->svc_chains);
+        l->svc_chains[l->n_svc_chains++] = xstrdup (chain);
+      }
     json_t *s = json_object_get (item, "set");
     bool map = s == NULL;
     if (map)
@@ -662,6 +706,71 @@ pp_nft_ports_remove (const pp_nft_port_t *ports, size_t n, pp_error_t *err)
   size_t count;
   if (port_elems (ports, n, false, e, &count, err) < 0 || remove_elems (e, count, err) < 0)
     return pp_error_wrap (err, "removing published ports");
+  return 0;
+}
+
+/* One chain per Service port, named by its address, protocol and port: it picks an endpoint and DNATs to it. */
+static void
+service_chain (pp_buf_t *script, const pp_nft_service_t *svc, const char *chain)
+{
+  char ip[PP_IP_STRLEN];
+  pp_buf_printf (script, "add chain " TABLE " %s\n", chain);
+  pp_buf_printf (script, "add rule " TABLE " %s meta l4proto %d dnat ip to %s mod %zu map { ", chain, svc->proto,
+                 svc->affinity ? "jhash ip saddr" : "numgen random", svc->n_eps);
+  for (size_t i = 0; i < svc->n_eps; i++)
+    pp_buf_printf (script, "%s%zu : %s . %u", i ? ", " : "", i, pp_ip_format (&svc->eps[i].ip, ip), svc->eps[i].port);
+  pp_buf_puts (script, " }\n");
+}
+
+int
+pp_nft_services_set (const pp_nft_service_t *svcs, size_t n, pp_error_t *err)
+{
+  cleanup_listing listing_t l;
+  if (list_table (&l, err) < 0)
+    return pp_error_wrap (err, "setting the Services' rules");
+  if (!l.exists && n == 0)
+    return 0;
+  pp_buf_t script = { 0 };
+  pp_buf_puts (&script, BASE);
+  pp_buf_puts (&script,
+               "flush map " TABLE " services4\nflush set " TABLE " noendpoints4\nflush map " TABLE " nodeports4\n");
+  for (size_t i = 0; i < l.n_svc_chains; i++)
+    pp_buf_printf (&script, "flush chain " TABLE " %s\ndelete chain " TABLE " %s\n", l.svc_chains[i], l.svc_chains[i]);
+  int ret = 0;
+  for (size_t i = 0; ret == 0 && i < n; i++)
+    {
+      const pp_nft_service_t *svc = &svcs[i];
+      char ip[PP_IP_STRLEN];
+      if (svc->ip.family != AF_INET || (svc->proto != IPPROTO_TCP && svc->proto != IPPROTO_UDP) || svc->port == 0)
+        {
+          ret = pp_error_make (err, EINVAL, "Service port %u: an IPv4 address and TCP or UDP are needed", svc->port);
+          break;
+        }
+      pp_ip_format (&svc->ip, ip);
+      if (svc->n_eps == 0)
+        {
+          pp_buf_printf (&script, "add element " TABLE " noendpoints4 { %s . %d . %u }\n", ip, svc->proto, svc->port);
+          continue;
+        }
+      char chain[64];
+      snprintf (chain, sizeof chain, SVC_CHAIN "%02x%02x%02x%02x_%d_%u", svc->ip.a[0], svc->ip.a[1], svc->ip.a[2],
+                svc->ip.a[3], svc->proto, svc->port);
+      service_chain (&script, svc, chain);
+      pp_buf_printf (&script, "add element " TABLE " services4 { %s . %d . %u : goto %s }\n", ip, svc->proto, svc->port,
+                     chain);
+      for (size_t k = 0; k < PP_N_ELEMENTS (svc->host_ports); k++)
+        if (svc->host_ports[k])
+          pp_buf_printf (&script, "add element " TABLE " nodeports4 { %d . %u : goto %s }\n", svc->proto,
+                         svc->host_ports[k], chain);
+    }
+  if (ret == 0)
+    ret = nft_run (script.data, NULL, err);
+  pp_buf_free (&script);
+  /* With no Service left, the table goes if nothing else is in it. */
+  if (ret == 0 && n == 0)
+    ret = remove_elems (NULL, 0, err);
+  if (ret < 0)
+    return pp_error_wrap (err, "setting the Services' rules");
   return 0;
 }
 

@@ -54,6 +54,31 @@ int pp_nft_ports_add (const pp_nft_port_t *ports, size_t n, const pp_ip_t *take_
    left as it is. */
 int pp_nft_ports_remove (const pp_nft_port_t *ports, size_t n, pp_error_t *err);
 
+/* A Service port: traffic to `ip`:`port` (IPv4), protocol `proto` (IPPROTO_TCP or IPPROTO_UDP), and to its
+   `host_ports` on any address of the host, goes to one of `eps` (chosen at random per connection, or by a hash of
+   the client's address with `affinity`); with no endpoint it is refused. */
+typedef struct
+{
+  pp_ip_t ip;
+  uint16_t port;
+} pp_nft_endpoint_t;
+
+typedef struct
+{
+  pp_ip_t ip;
+  int proto;
+  uint16_t port;
+  bool affinity;
+  pp_nft_endpoint_t *eps;
+  size_t n_eps;
+  uint16_t host_ports[2]; /* published on the host too, on every address: a nodePort, a LoadBalancer's port (0: none) */
+} pp_nft_service_t;
+
+/* Sets the rules of every Service to `svcs`, replacing those there, in one transaction (none: the Services'
+   rules go, and the table with them when nothing else is in it).  EINVAL for a port of another family or
+   protocol. */
+int pp_nft_services_set (const pp_nft_service_t *svcs, size_t n, pp_error_t *err);
+
 /* Deletes the table, whatever it holds (system reset); none is not an error. */
 int pp_nft_reset (pp_error_t *err);
 

@@ -3,6 +3,7 @@
    kubelet's back-off, and stops them on SIGTERM.  It holds no YAML and no registry code; errors it can survive
    are logged and survived. */
 #include "runtime/monitor.h"
+#include "net/service.h"
 #include "runtime/cgroup.h"
 #include "runtime/logfile.h"
 #include "runtime/mounts.h"
@@ -59,7 +60,8 @@ typedef struct
   int64_t probe_kill_ms; /* a failed liveness or startup probe: SIGKILL at this time if SIGTERM did not end it */
   pp_probe_t hooks[2];   /* lifecycle postStart and preStop: handlers run as probe checks are, once */
   pid_t hook_child;
-  int hook_kind; /* which hook hook_child runs */
+  int hook_kind;     /* which hook hook_child runs */
+  bool synced_ready; /* the readiness the Services' rules were last set with */
 } mctr_t;
 
 enum
@@ -105,7 +107,16 @@ record (monitor_t *m, mctr_t *c)
     {
       pp_log (m->ctx, PP_LOG_ERROR, "monitor: %s", err->msg);
       pp_error_release (&err);
+      return;
     }
+  /* A container that turned ready or unready adds the pod to the Services that select it or takes it out, as
+     the change is recorded: the data path follows readiness within the probe period that saw it. */
+  if (c->rec.ready != c->synced_ready && pp_service_sync (m->ctx, m->state, false, &err) < 0)
+    {
+      pp_log (m->ctx, PP_LOG_ERROR, "monitor: %s", err->msg);
+      pp_error_release (&err);
+    }
+  c->synced_ready = c->rec.ready;
 }
 
 static void

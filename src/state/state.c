@@ -44,7 +44,14 @@ static const char schema_sql[] =
   "  internal INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL);"
   "CREATE TABLE IF NOT EXISTS addresses ("
   "  pod_id TEXT PRIMARY KEY REFERENCES pods (id) ON DELETE CASCADE,"
-  "  network TEXT NOT NULL REFERENCES networks (name), offset INTEGER NOT NULL, UNIQUE (network, offset));";
+  "  network TEXT NOT NULL REFERENCES networks (name), offset INTEGER NOT NULL, UNIQUE (network, offset));"
+  /* Services, with their virtual address (NULL when headless) and what of their spec the data path needs
+     (JSON); and what a Service selects a pod by, its labels and named ports, recorded with the pod. */
+  "CREATE TABLE IF NOT EXISTS services ("
+  "  namespace TEXT NOT NULL, name TEXT NOT NULL, play_file TEXT, spec_hash TEXT, cluster_ip TEXT UNIQUE,"
+  "  spec TEXT NOT NULL, created INTEGER NOT NULL, PRIMARY KEY (namespace, name));"
+  "CREATE TABLE IF NOT EXISTS pod_labels ("
+  "  pod_id TEXT PRIMARY KEY REFERENCES pods (id) ON DELETE CASCADE, labels TEXT NOT NULL, ports TEXT NOT NULL);";
 
 static int
 db_error (pp_state_t *s, pp_error_t *err, const char *what)
@@ -252,6 +259,35 @@ col_str (sqlite3_stmt *st, int i)
   return t ? xstrdup ((const char *) t) : NULL;
 }
 
+/* Steps `st` to its end, reading each row with `read` into a new element (zeroed, `size` bytes) of the array
+   *`out` of *n; finalizes `st` (NULL: a failed prepare). */
+static int
+read_rows (pp_state_t *s, sqlite3_stmt *st, void *out, size_t *n, size_t size, void (*read) (sqlite3_stmt *, void *),
+           const char *what, pp_error_t *err)
+{
+  char **arr = out;
+  *arr = NULL;
+  *n = 0;
+  if (st == NULL)
+    return -1;
+  size_t cap = 0;
+  int rc;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      if (*n == cap)
+        {
+          cap = cap ? cap * 2 : 8;
+          *arr = xrealloc (*arr, cap * size);
+        }
+      char *e = *arr + *n * size;
+      memset (e, 0, size);
+      read (st, e);
+      (*n)++;
+    }
+  sqlite3_finalize (st);
+  return rc == SQLITE_DONE ? 0 : db_error (s, err, what);
+}
+
 int
 pp_state_pod_add (pp_state_t *s, const pp_pod_rec_t *p, pp_error_t *err)
 {
@@ -311,28 +347,17 @@ pp_state_pod_get (pp_state_t *s, const char *what, pp_pod_rec_t *p, pp_error_t *
   return ret;
 }
 
+static void
+read_pod_row (sqlite3_stmt *st, void *p)
+{
+  read_pod (st, p);
+}
+
 int
 pp_state_pod_list (pp_state_t *s, pp_pod_rec_t **out, size_t *n, pp_error_t *err)
 {
-  *out = NULL;
-  *n = 0;
-  sqlite3_stmt *st = prepare (s, err, "SELECT " POD_COLUMNS " FROM pods ORDER BY created, name", "");
-  if (st == NULL)
-    return -1;
-  size_t cap = 0;
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      if (*n == cap)
-        {
-          cap = cap ? cap * 2 : 8;
-          *out = xrealloc (*out, cap * sizeof (pp_pod_rec_t));
-        }
-      memset (&(*out)[*n], 0, sizeof (pp_pod_rec_t));
-      read_pod (st, &(*out)[(*n)++]);
-    }
-  sqlite3_finalize (st);
-  return rc == SQLITE_DONE ? 0 : db_error (s, err, "list pods");
+  return read_rows (s, prepare (s, err, "SELECT " POD_COLUMNS " FROM pods ORDER BY created, name", ""), out, n,
+                    sizeof **out, read_pod_row, "list pods", err);
 }
 
 int
@@ -528,24 +553,20 @@ read_job (sqlite3_stmt *st, pp_job_rec_t *j)
     *ints[i] = sqlite3_column_int64 (st, (int) i + 6);
 }
 
+static void
+read_job_row (sqlite3_stmt *st, void *j)
+{
+  read_job (st, j);
+}
+
 int
 pp_state_job_list (pp_state_t *s, const char *name, pp_job_rec_t **out, size_t *n, pp_error_t *err)
 {
-  *out = NULL;
-  *n = 0;
-  sqlite3_stmt *st = prepare (s, err, "SELECT " JOB_COLUMNS " FROM jobs WHERE (?1 IS NULL OR name = ?1) ORDER BY started, name",
-                              "s", name);
-  if (st == NULL)
-    return -1;
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      *out = xrealloc (*out, (*n + 1) * sizeof (pp_job_rec_t));
-      memset (&(*out)[*n], 0, sizeof (pp_job_rec_t));
-      read_job (st, &(*out)[(*n)++]);
-    }
-  sqlite3_finalize (st);
-  return rc == SQLITE_DONE ? 0 : db_error (s, err, "list jobs");
+  return read_rows (s,
+                    prepare (s, err,
+                             "SELECT " JOB_COLUMNS " FROM jobs WHERE (?1 IS NULL OR name = ?1) ORDER BY started, name",
+                             "s", name),
+                    out, n, sizeof **out, read_job_row, "list jobs", err);
 }
 
 int
@@ -585,39 +606,29 @@ pp_state_network_add (pp_state_t *s, const pp_network_rec_t *n, pp_error_t *err)
   return run (s, st, err, what);
 }
 
+static void
+read_network (sqlite3_stmt *st, void *out)
+{
+  pp_network_rec_t *r = out;
+  r->name = col_str (st, 0);
+  r->bridge = col_str (st, 1);
+  r->subnet = col_str (st, 2);
+  r->gateway = col_str (st, 3);
+  r->internal = sqlite3_column_int64 (st, 4) != 0;
+  r->created = sqlite3_column_int64 (st, 5);
+  r->pods = sqlite3_column_int64 (st, 6);
+}
+
 int
 pp_state_network_list (pp_state_t *s, const char *name, pp_network_rec_t **out, size_t *n, pp_error_t *err)
 {
-  *out = NULL;
-  *n = 0;
-  sqlite3_stmt *st = prepare (s, err,
-                              "SELECT name, bridge, subnet, gateway, internal, created,"
-                              " (SELECT COUNT(*) FROM addresses a WHERE a.network = networks.name)"
-                              " FROM networks WHERE (?1 IS NULL OR name = ?1) ORDER BY name",
-                              "s", name);
-  if (st == NULL)
-    return -1;
-  size_t cap = 0;
-  int rc;
-  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-    {
-      if (*n == cap)
-        {
-          cap = cap ? cap * 2 : 4;
-          *out = xrealloc (*out, cap * sizeof (pp_network_rec_t));
-        }
-      pp_network_rec_t *r = &(*out)[(*n)++];
-      r->name = col_str (st, 0);
-      r->bridge = col_str (st, 1);
-      r->subnet = col_str (st, 2);
-      r->gateway = col_str (st, 3);
-      r->internal = sqlite3_column_int64 (st, 4) != 0;
-      r->created = sqlite3_column_int64 (st, 5);
-      r->pods = sqlite3_column_int64 (st, 6);
-    }
-  int ret = rc == SQLITE_DONE ? 0 : db_error (s, err, "list networks");
-  sqlite3_finalize (st);
-  return ret;
+  return read_rows (s,
+                    prepare (s, err,
+                             "SELECT name, bridge, subnet, gateway, internal, created,"
+                             " (SELECT COUNT(*) FROM addresses a WHERE a.network = networks.name)"
+                             " FROM networks WHERE (?1 IS NULL OR name = ?1) ORDER BY name",
+                             "s", name),
+                    out, n, sizeof **out, read_network, "list networks", err);
 }
 
 int
@@ -683,4 +694,119 @@ pp_network_recs_free (pp_network_rec_t *ns, size_t n)
   for (size_t i = 0; i < n; i++)
     pp_network_rec_release (&ns[i]);
   free (ns);
+}
+
+int
+pp_state_service_put (pp_state_t *s, const pp_service_rec_t *r, pp_error_t *err)
+{
+  cleanup_free char *what = xasprintf ("service %s", r->name);
+  return run (s,
+              prepare (s, err,
+                       /* Not INSERT OR REPLACE: that would delete another Service holding the address. */
+                       "INSERT INTO services (namespace, name, play_file, spec_hash, cluster_ip, spec, created)"
+                       " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (namespace, name) DO UPDATE SET"
+                       " play_file = excluded.play_file, spec_hash = excluded.spec_hash,"
+                       " cluster_ip = excluded.cluster_ip, spec = excluded.spec",
+                       "ssssssi", r->namespace_, r->name, r->play_file, r->spec_hash, r->cluster_ip, r->spec,
+                       r->created),
+              err, what);
+}
+
+static void
+read_service (sqlite3_stmt *st, void *out)
+{
+  pp_service_rec_t *r = out;
+  r->namespace_ = col_str (st, 0);
+  r->name = col_str (st, 1);
+  r->play_file = col_str (st, 2);
+  r->spec_hash = col_str (st, 3);
+  r->cluster_ip = col_str (st, 4);
+  r->spec = col_str (st, 5);
+  r->created = sqlite3_column_int64 (st, 6);
+}
+
+int
+pp_state_service_list (pp_state_t *s, const char *play_file, pp_service_rec_t **out, size_t *n, pp_error_t *err)
+{
+  return read_rows (s,
+                    prepare (s, err,
+                             "SELECT namespace, name, play_file, spec_hash, cluster_ip, spec, created FROM services"
+                             " WHERE (?1 IS NULL OR play_file = ?1) ORDER BY namespace, name",
+                             "s", play_file),
+                    out, n, sizeof **out, read_service, "list services", err);
+}
+
+int
+pp_state_service_remove (pp_state_t *s, const char *namespace_, const char *name, pp_error_t *err)
+{
+  return run (s, prepare (s, err, "DELETE FROM services WHERE namespace = ? AND name = ?", "ss", namespace_, name),
+              err, "remove a service");
+}
+
+void
+pp_service_recs_free (pp_service_rec_t *v, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      free (v[i].namespace_);
+      free (v[i].name);
+      free (v[i].play_file);
+      free (v[i].spec_hash);
+      free (v[i].cluster_ip);
+      free (v[i].spec);
+    }
+  free (v);
+}
+
+int
+pp_state_pod_labels_put (pp_state_t *s, const char *pod_id, const char *labels, const char *ports, pp_error_t *err)
+{
+  return run (s,
+              prepare (s, err, "INSERT OR REPLACE INTO pod_labels (pod_id, labels, ports) VALUES (?, ?, ?)", "sss",
+                       pod_id, labels, ports),
+              err, "record a pod's labels");
+}
+
+static void
+read_endpoint (sqlite3_stmt *st, void *out)
+{
+  pp_endpoint_rec_t *r = out;
+  r->pod_id = col_str (st, 0);
+  r->pod_name = col_str (st, 1);
+  r->namespace_ = col_str (st, 2);
+  r->labels = col_str (st, 3);
+  r->ports = col_str (st, 4);
+  r->subnet = col_str (st, 5);
+  r->offset = (uint64_t) sqlite3_column_int64 (st, 6);
+  r->ready = sqlite3_column_int64 (st, 7) != 0;
+}
+
+int
+pp_state_endpoint_list (pp_state_t *s, pp_endpoint_rec_t **out, size_t *n, pp_error_t *err)
+{
+  /* Ready: running, with every container ready but the init containers that ran to their end (init 1); a
+     sidecar (init 2) counts, as in the kubelet's pod Ready condition. */
+  return read_rows (s, prepare (s, err,
+                              "SELECT p.id, p.name, p.namespace, l.labels, l.ports, n.subnet, a.offset,"
+                              " p.status = 'Running' AND EXISTS (SELECT 1 FROM containers c WHERE c.pod_id = p.id"
+                              "  AND c.init = 0) AND NOT EXISTS (SELECT 1 FROM containers c WHERE c.pod_id = p.id"
+                              "  AND c.init != 1 AND c.ready = 0)"
+                              " FROM pods p JOIN pod_labels l ON l.pod_id = p.id JOIN addresses a ON a.pod_id = p.id"
+                              " JOIN networks n ON n.name = a.network ORDER BY p.name",
+                              ""), out, n, sizeof **out, read_endpoint, "list endpoints", err);
+}
+
+void
+pp_endpoint_recs_free (pp_endpoint_rec_t *v, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      free (v[i].pod_id);
+      free (v[i].pod_name);
+      free (v[i].namespace_);
+      free (v[i].labels);
+      free (v[i].ports);
+      free (v[i].subnet);
+    }
+  free (v);
 }

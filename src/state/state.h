@@ -114,6 +114,47 @@ int pp_state_address_get (pp_state_t *state, const char *pod_id, char **network,
 void pp_network_rec_release (pp_network_rec_t *net);
 void pp_network_recs_free (pp_network_rec_t *nets, size_t n);
 
+/* A Service: its virtual address ("10.96.0.1"; NULL when headless) and what the data path needs of its spec, as
+   JSON: {"type", "selector": {}, "affinity": bool, "notReady": bool, "ports": [{"name", "protocol", "port",
+   "targetPort" (a number or a name)}]}. */
+typedef struct
+{
+  char *namespace_;
+  char *name;
+  char *play_file;
+  char *spec_hash;
+  char *cluster_ip;
+  char *spec;
+  int64_t created;
+} pp_service_rec_t;
+
+/* Adds a Service, or replaces the record of the Service of that namespace and name; EEXIST when another has
+   its address. */
+int pp_state_service_put (pp_state_t *state, const pp_service_rec_t *svc, pp_error_t *err);
+/* The Services that playing `play_file` made, or every one when it is NULL, by namespace and name. */
+int pp_state_service_list (pp_state_t *state, const char *play_file, pp_service_rec_t **svcs, size_t *n,
+                           pp_error_t *err);
+int pp_state_service_remove (pp_state_t *state, const char *namespace_, const char *name, pp_error_t *err);
+void pp_service_recs_free (pp_service_rec_t *svcs, size_t n);
+
+/* What Services select a pod by: its labels ({"k": "v"}) and named container ports ({"http": {"port": 8080,
+   "protocol": "TCP"}}), both JSON; gone with the pod's record. */
+int pp_state_pod_labels_put (pp_state_t *state, const char *pod_id, const char *labels, const char *ports,
+                             pp_error_t *err);
+
+/* A pod that a Service may send to: one with labels recorded and an address in a network. */
+typedef struct
+{
+  char *pod_id, *pod_name, *namespace_;
+  char *labels, *ports; /* JSON, as recorded */
+  char *subnet;         /* of its network; its address is the `offset`th of it */
+  uint64_t offset;
+  bool ready; /* running, and every container that is not an init container ready */
+} pp_endpoint_rec_t;
+
+int pp_state_endpoint_list (pp_state_t *state, pp_endpoint_rec_t **eps, size_t *n, pp_error_t *err);
+void pp_endpoint_recs_free (pp_endpoint_rec_t *eps, size_t n);
+
 int pp_state_container_add (pp_state_t *state, const pp_container_rec_t *c, pp_error_t *err);
 /* The containers of a pod, or of every pod when `pod_id` is NULL. */
 int pp_state_container_list (pp_state_t *state, const char *pod_id, pp_container_rec_t **cs, size_t *n,

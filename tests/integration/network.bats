@@ -41,14 +41,14 @@ pod_addr() {
 	pp exec "$1-main" ip -4 -o addr show dev eth0 | awk '{ print $4 }'
 }
 
-# What is left of pods on the host: their links and published ports.
+# What is left of pods on the host: their links, published ports and Services' rules.
 pod_leftovers() {
 	ip -o link show | awk -F': ' '{ print $2 }' | grep -E '^pp[0-9a-f]{12}(@|$)' || true
 	nft -j list table inet podplay 2>/dev/null | python3 -c '
 import json, sys
 for o in json.load(sys.stdin)["nftables"]:
-    m = o.get("map")
-    if m and m["name"].startswith("hostports") and m.get("elem"):
+    m = o.get("map") or o.get("set")
+    if m and (m["name"].startswith("hostports") or m["name"] in ("services4", "noendpoints4")) and m.get("elem"):
         print(m["name"], m["elem"])' || true
 }
 
@@ -484,5 +484,218 @@ free_port() {
 	assert_equal "$(pod_names)" keep
 	run -0 pp kube down "$Y/keep.yaml"
 	assert_equal "$(pod_leftovers)" ""
+	assert_host_clean
+}
+
+# Fails unless a line of $1 is $2, whole.
+assert_has_line() {
+	if ! printf '%s\n' "$1" | grep -qFx -- "$2"; then
+		printf 'expected the line:\n  %s\nin:\n%s\n' "$2" "$1" >&2
+		return 1
+	fi
+}
+
+# Fails unless a line of $1 matches the extended regular expression $2.
+assert_matches() {
+	if ! printf '%s\n' "$1" | grep -qE -- "$2"; then
+		printf 'expected a line matching:\n  %s\nin:\n%s\n' "$2" "$1" >&2
+		return 1
+	fi
+}
+
+# A Deployment of 3 replicas serving their own hostname on a named port, with a readiness probe, a Service over
+# them (port 80, targetPort http), and a client pod: svc_play [SERVICE-SPEC-LINES].
+svc_yaml() {
+	cat <<-YAML
+	apiVersion: apps/v1
+	kind: Deployment
+	metadata: {name: backend}
+	spec:
+	  replicas: 3
+	  selector: {matchLabels: {app: backend}}
+	  template:
+	    metadata: {labels: {app: backend}}
+	    spec:
+	      terminationGracePeriodSeconds: 0
+	      containers:
+	      - name: main
+	        image: localhost/busybox:latest
+	        command: ["sh", "-c", "hostname >/tmp/index.html; touch /tmp/ready; exec httpd -f -p 8080 -h /tmp"]
+	        ports: [{name: http, containerPort: 8080}]
+	        readinessProbe:
+	          exec: {command: ["test", "-e", "/tmp/ready"]}
+	          periodSeconds: 1
+	---
+	apiVersion: v1
+	kind: Service
+	metadata: {name: backend}
+	spec:
+	  selector: {app: backend}
+	  ports: [{port: 80, targetPort: http}]
+	$1
+	---
+	YAML
+	pod_of client 'sleep 1000'
+}
+
+# The hostnames of the pods that answered N requests to URL from the client pod, sorted and counted once each.
+answered_by() {
+	pp exec client-main sh -c "for i in \$(seq $2); do wget -qO- $1 || echo none; done" | sort -u | tr '\n' ' '
+}
+
+# The address `kube play` gave Service $1, from `service ls`.
+service_ip() {
+	pp service ls --format json | python3 -c "import json,sys; print([s.get('clusterIP','None') for s in json.load(sys.stdin) if s['name'] == '$1'][0])"
+}
+
+# Waits until every replica of backend is ready and a Service sends to all three.
+wait_endpoints() {
+	for _ in $(seq 100); do
+		[ "$(pp service ls --format json | python3 -c "import json,sys; print(len([e for s in json.load(sys.stdin) if s['name'] == '$1' for e in s['ports'][0]['endpoints']]))")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	pp service ls >&2
+	return 1
+}
+
+@test "a Service spreads over its ready replicas by a named targetPort, follows readiness and removal, and goes with kube down" {
+	svc_yaml >"$Y/svc.yaml"
+	run -0 pp kube play "$Y/svc.yaml"
+	assert_matches "$output" '^service/backend 10\.96\.[0-9]+\.[0-9]+ created$'
+	ip=$(service_ip backend)
+	[[ "$ip" == 10.96.* ]]
+	wait_field client-main status Running
+	wait_endpoints backend 3
+	replicas=$(pod_names | tr ' ' '\n' | grep '^backend-' | sort | tr '\n' ' ')
+	# From a pod, every replica answers over 60 connections; from the host too.
+	assert_equal "$(answered_by "http://$ip/index.html" 60)" "$replicas"
+	run -0 curl -sS --max-time 5 "http://$ip/index.html"
+	assert_contains "$replicas" "$output"
+	run -0 pp service ls
+	assert_matches "$output" "^backend +ClusterIP +$ip +80->http/TCP +10\.244\.[0-9.:,]+8080$"
+	# One replica turns unready: within a probe period or two, no request reaches it.
+	first=$(echo "$replicas" | cut -d' ' -f1)
+	second=$(echo "$replicas" | cut -d' ' -f2)
+	third=$(echo "$replicas" | cut -d' ' -f3)
+	pp exec "$first-main" rm /tmp/ready
+	wait_endpoints backend 2
+	assert_equal "$(answered_by "http://$ip/index.html" 40)" "$second $third "
+	# Ready again: back in.
+	pp exec "$first-main" touch /tmp/ready
+	wait_endpoints backend 3
+	# A removed replica is out at once.
+	run -0 pp pod rm -f -t 0 "$second"
+	wait_endpoints backend 2
+	assert_equal "$(answered_by "http://$ip/index.html" 40)" "$first $third "
+	# The re-play makes it again, leaves the Service as it was.
+	run -0 pp kube play "$Y/svc.yaml"
+	assert_has_line "$output" "service/backend $ip unchanged"
+	wait_endpoints backend 3
+	# kube down: the Service, its rules and the pods go; nothing of them is left.
+	run -0 pp kube down "$Y/svc.yaml"
+	assert_has_line "$output" "service/backend removed"
+	run -0 pp service ls -q
+	assert_equal "$output" ""
+	run -0 nft list map inet podplay services4
+	refute_contains "$output" "$ip"
+	assert_host_clean
+}
+
+@test "a Service with no ready pod refuses at once; ClientIP affinity keeps a client on one pod; a changed Service is updated in place" {
+	svc_yaml "  sessionAffinity: ClientIP" >"$Y/svc.yaml"
+	run -0 pp kube play "$Y/svc.yaml"
+	ip=$(service_ip backend)
+	wait_field client-main status Running
+	wait_endpoints backend 3
+	run -0 answered_by "http://$ip/index.html" 30
+	[ "$(echo "$output" | wc -w)" = 1 ]
+	# A Service over no pod: refused, not a timeout.
+	sed -i 's/selector: {app: backend}$/selector: {app: nobody}/' "$Y/svc.yaml"
+	sed -i 's/  sessionAffinity: ClientIP//' "$Y/svc.yaml"
+	run -0 pp kube play "$Y/svc.yaml"
+	assert_has_line "$output" "service/backend $ip updated"
+	run -1 pp exec client-main wget -qO- "http://$ip/index.html"
+	assert_contains "$output" "refused"
+	run -7 curl -sS --max-time 5 "http://$ip/"
+	# The file without the Service: the re-play removes it.
+	python3 - "$Y/svc.yaml" <<-'PY'
+	import sys
+	docs = open(sys.argv[1]).read().split("\n---\n")
+	open(sys.argv[1], "w").write("\n---\n".join(d for d in docs if "kind: Service" not in d))
+	PY
+	run -0 pp kube play "$Y/svc.yaml"
+	assert_contains "$output" "service/backend removed (no longer in"
+	run -0 pp kube down "$Y/svc.yaml"
+	assert_host_clean
+}
+
+@test "a Service's clusterIP: chosen, taken or out of the range is an error at its position, nothing created; headless has none" {
+	svc_yaml "  clusterIP: 10.96.7.7" >"$Y/svc.yaml"
+	run -0 pp kube play "$Y/svc.yaml"
+	assert_has_line "$output" "service/backend 10.96.7.7 created"
+	# Another play's Service asking for the same address, or one out of the range, or SCTP.
+	printf 'apiVersion: v1\nkind: Service\nmetadata: {name: other}\nspec:\n  clusterIP: %s\n  selector: {app: x}\n  ports: [{port: 80, protocol: %s}]\n---\n' \
+		10.96.7.7 TCP >"$Y/other.yaml"
+	pod_of lone 'sleep 100' >>"$Y/other.yaml"
+	run -125 pp kube play "$Y/other.yaml"
+	assert_contains "$output" "other.yaml:5:14: service other: spec.clusterIP: clusterIP 10.96.7.7 is Service default/backend's already"
+	sed -i 's/10.96.7.7/192.168.77.1/' "$Y/other.yaml"
+	run -125 pp kube play "$Y/other.yaml"
+	assert_contains "$output" "other.yaml:5:14: service other: spec.clusterIP: clusterIP 192.168.77.1 is not in the service range 10.96.0.0/16"
+	sed -i 's/192.168.77.1/None/; s/protocol: TCP/protocol: SCTP/' "$Y/other.yaml"
+	run -125 pp kube play "$Y/other.yaml"
+	assert_contains "$output" "other.yaml:7:32: service other: spec.ports[0].protocol: SCTP is not supported"
+	run -0 pod_names
+	refute_contains "$output" lone
+	# Headless: recorded, no address, no rule.
+	sed -i 's/protocol: SCTP/protocol: TCP/' "$Y/other.yaml"
+	run -0 pp kube play "$Y/other.yaml"
+	assert_has_line "$output" "service/other (headless) created"
+	run -0 pp kube down "$Y/other.yaml"
+	run -0 pp kube down "$Y/svc.yaml"
+	assert_host_clean
+}
+
+@test "NodePort and LoadBalancer answer on 127.0.0.1 at their node port (a LoadBalancer at its port too); a port taken or out of range is refused at its position" {
+	svc_yaml "  type: NodePort" >"$Y/svc.yaml"
+	run -0 pp kube play "$Y/svc.yaml"
+	assert_matches "$output" '^service/backend 10\.96\.[0-9.]+ created \(on the host at 3[0-9]{4}/TCP\)$'
+	np=$(pp service ls --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ports"][0]["nodePort"])')
+	wait_field client-main status Running
+	wait_endpoints backend 3
+	run -0 curl -sS --max-time 5 "http://127.0.0.1:$np/index.html"
+	assert_contains "$output" backend-
+	run -0 pp service ls
+	assert_matches "$output" "^backend +NodePort +10\.96\.[0-9.]+ +80:$np->http/TCP "
+	# A LoadBalancer: its port on the host's addresses, beside its node port.
+	lbport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("0.0.0.0", 0)); print(s.getsockname()[1])')
+	printf 'apiVersion: v1\nkind: Service\nmetadata: {name: lb}\nspec:\n  type: LoadBalancer\n  selector: {app: backend}\n  ports: [{port: %s, targetPort: 8080}]\n' \
+		"$lbport" >"$Y/lb.yaml"
+	run -0 pp kube play "$Y/lb.yaml"
+	assert_contains "$output" "/TCP, $lbport/TCP)"
+	run -0 curl -sS --max-time 5 "http://127.0.0.1:$lbport/index.html"
+	assert_contains "$output" backend-
+	# Another Service wanting backend's node port, or one out of the range, or a port a process holds.
+	printf 'apiVersion: v1\nkind: Service\nmetadata: {name: other}\nspec:\n  type: NodePort\n  selector: {app: x}\n  ports: [{port: 80, nodePort: %s}]\n' \
+		"$np" >"$Y/other.yaml"
+	run -125 pp kube play "$Y/other.yaml"
+	assert_contains "$output" "other.yaml:7:32: service other: spec.ports[0]: port $np/TCP on the host is service backend's"
+	sed -i "s/nodePort: $np/nodePort: 8080/" "$Y/other.yaml"
+	run -125 pp kube play "$Y/other.yaml"
+	assert_contains "$output" "other.yaml:7:32: service other: spec.ports[0].nodePort: 8080 is outside the node port range 30000-32767"
+	python3 -c 'import socket, time; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("0.0.0.0", 31999)); s.listen(); time.sleep(60)' &
+	holder=$!
+	for _ in $(seq 50); do ss -ltn 'sport = :31999' | grep -q LISTEN && break; sleep 0.1; done
+	sed -i "s/nodePort: 8080/nodePort: 31999/" "$Y/other.yaml"
+	run -125 pp kube play "$Y/other.yaml"
+	kill "$holder"
+	wait "$holder" 2>/dev/null || true
+	assert_contains "$output" "other.yaml:7:32: service other: spec.ports[0]: port 31999/TCP on the host is taken by process $holder (python3)"
+	run -0 pp service ls -q
+	assert_equal "$output" "$(printf 'backend\nlb')"
+	run -0 pp kube down "$Y/lb.yaml"
+	run -7 curl -sS --max-time 5 "http://127.0.0.1:$lbport/index.html"
+	run -0 pp kube down "$Y/svc.yaml"
+	run -7 curl -sS --max-time 5 "http://127.0.0.1:$np/index.html"
 	assert_host_clean
 }

@@ -25,6 +25,7 @@ teardown() {
 	# Jobs first: their controllers would make pods again while the pods go.
 	pp job rm --all >/dev/null 2>&1 || true
 	pp pod rm -f -t 0 --all >/dev/null 2>&1 || true
+	pp service rm --all >/dev/null 2>&1 || true
 	# The networks' bridges and rules stay after their pods until `network rm`: the host gets back its links.
 	for net in $(pp network ls -q 2>/dev/null); do
 		pp network rm "$net" >/dev/null 2>&1 || true

@@ -876,6 +876,90 @@ test_loopback_unreachable_from_pods (void **state PP_UNUSED)
   assert_true (arrives (srv));
 }
 
+static pp_nft_endpoint_t
+endpoint (const char *addr, uint16_t port_)
+{
+  pp_nft_endpoint_t e = { .port = port_ };
+  assert_true (pp_ip_parse (addr, &e.ip));
+  return e;
+}
+
+/* How many of `tries` TCP exchanges with addr:port from this namespace the pod answered (its peer is the host's
+   veth) and how many the other host did (its peer is the host's other address). */
+static void
+count_answers (const char *addr, uint16_t port_, int tries, int *pod_n, int *world_n)
+{
+  *pod_n = *world_n = 0;
+  for (int i = 0; i < tries; i++)
+    {
+      char reply[128];
+      assert_true (exchange (SOCK_STREAM, addr, port_, "svc", reply, sizeof reply, 3) > 0);
+      *pod_n += strcmp (reply, "svc from " HOST4) == 0;
+      *world_n += strcmp (reply, "svc from " HOST_OUT4) == 0;
+    }
+  assert_int_equal (*pod_n + *world_n, tries);
+}
+
+/* Service addresses: DNAT to the endpoints, spread over them (or kept to one by the client's address), hairpin
+   from a pod to itself, refused at once with no endpoint, rewritten whole by each call, and gone with the last. */
+static void
+test_datapath_services (void **state PP_UNUSED)
+{
+  NEED_NETNS ();
+  size_t n;
+  datapath_start (false, &n);
+  /* The host's way to a Service's address, which a default route gives a host. */
+  assert_int_equal (system ("ip route add 10.96.0.0/16 dev pp-host"), 0);
+  pp_nft_endpoint_t both[] = { endpoint (POD4, 80), endpoint (WORLD4, 80) };
+  pp_nft_endpoint_t one[] = { endpoint (POD4, 80) };
+  pp_nft_service_t svcs[] = {
+    { .proto = IPPROTO_TCP, .port = 8080, .eps = both, .n_eps = 2 },
+    { .proto = IPPROTO_UDP, .port = 53, .eps = one, .n_eps = 1 },
+    { .proto = IPPROTO_TCP, .port = 80, .eps = NULL, .n_eps = 0 },
+  };
+  assert_true (pp_ip_parse ("10.96.0.10", &svcs[0].ip));
+  assert_true (pp_ip_parse ("10.96.0.11", &svcs[1].ip));
+  assert_true (pp_ip_parse ("10.96.0.12", &svcs[2].ip));
+  cleanup_error pp_error_t err = NULL;
+  assert_int_equal (pp_nft_services_set (svcs, PP_N_ELEMENTS (svcs), &err), 0);
+  int to_pod, to_world;
+  count_answers ("10.96.0.10", 8080, 40, &to_pod, &to_world);
+  if (to_pod == 0 || to_world == 0)
+    fail_msg ("40 connections to a Service of two endpoints: %d to one, %d to the other", to_pod, to_world);
+  assert_reply_in (0, SOCK_DGRAM, "10.96.0.11", 53, "dns", "dns from " HOST4);
+  /* A pod to a Service that sends it to itself: masqueraded, so that the answer comes back the same way. */
+  assert_reply_in (pod, SOCK_DGRAM, "10.96.0.11", 53, "self", "self from " HOST4);
+  char reply[64];
+  assert_int_equal (exchange (SOCK_STREAM, "10.96.0.12", 80, "x", reply, sizeof reply, 3), -ECONNREFUSED);
+  assert_reply_in (pod, SOCK_STREAM, "10.96.0.12", 80, "x", "(Connection refused)");
+
+  /* ClientIP affinity: every connection of a client to the same endpoint. */
+  svcs[0].affinity = true;
+  assert_int_equal (pp_nft_services_set (svcs, 1, &err), 0);
+  count_answers ("10.96.0.10", 8080, 20, &to_pod, &to_world);
+  if (to_pod != 20 && to_world != 20)
+    fail_msg ("ClientIP affinity: %d connections to one endpoint, %d to the other", to_pod, to_world);
+  /* The Services left out are gone: no DNAT, no refusal by podplay's rules. */
+  FILE *p = popen ("nft list table inet podplay", "r");
+  assert_non_null (p);
+  char line[512];
+  bool udp = false, refused = false;
+  while (fgets (line, sizeof line, p))
+    {
+      udp |= strstr (line, "10.96.0.11") != NULL;
+      refused |= strstr (line, "10.96.0.12") != NULL;
+    }
+  pclose (p);
+  assert_false (udp);
+  assert_false (refused);
+
+  /* None left: the Services' part goes; the table stays for the network and its ports. */
+  assert_int_equal (pp_nft_services_set (NULL, 0, &err), 0);
+  assert_int_equal (exchange (SOCK_STREAM, "10.96.0.10", 8080, "x", reply, sizeof reply, 1) < 0, true);
+  assert_reply_in (0, SOCK_STREAM, "127.0.0.1", 8080, "still", "still from " HOST4);
+  assert_null (err);
+}
+
 int
 main (void)
 {
@@ -891,6 +975,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_datapath, netns_setup, netns_teardown),
     cmocka_unit_test_setup_teardown (test_datapath_internal, netns_setup, netns_teardown),
     cmocka_unit_test_setup_teardown (test_loopback_unreachable_from_pods, netns_setup, netns_teardown),
+    cmocka_unit_test_setup_teardown (test_datapath_services, netns_setup, netns_teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -227,6 +227,87 @@ test_addresses (void **state)
   pp_state_close (s);
 }
 
+/* Services: one per namespace and name (a put replaces), an address once; endpoints are pods with labels and an
+   address, ready when running with every container that is not an init container ready; a pod's labels go with
+   it. */
+static void
+test_services_and_endpoints (void **state)
+{
+  (void) state;
+  pp_state_t *s = open_state ();
+  cleanup_error pp_error_t err = NULL;
+  char ns[] = "default", web[] = "web", db[] = "db", ip1[] = "10.96.0.1", spec[] = "{}", file[] = "/a.yaml";
+  pp_service_rec_t r = { .namespace_ = ns, .name = web, .play_file = file, .cluster_ip = ip1, .spec = spec };
+  assert_int_equal (pp_state_service_put (s, &r, &err), 0);
+  assert_int_equal (pp_state_service_put (s, &r, &err), 0);
+  r.name = db;
+  assert_int_equal (pp_state_service_put (s, &r, &err), -1);
+  assert_int_equal (err->status, EEXIST);
+  pp_error_release (&err);
+  r.cluster_ip = NULL; /* headless: any number of them */
+  assert_int_equal (pp_state_service_put (s, &r, &err), 0);
+  pp_service_rec_t *svcs = NULL;
+  size_t n = 0;
+  assert_int_equal (pp_state_service_list (s, "/a.yaml", &svcs, &n, &err), 0);
+  assert_int_equal (n, 2);
+  assert_string_equal (svcs[0].name, "db");
+  assert_null (svcs[0].cluster_ip);
+  assert_string_equal (svcs[1].cluster_ip, "10.96.0.1");
+  pp_service_recs_free (svcs, n);
+  assert_int_equal (pp_state_service_list (s, "/b.yaml", &svcs, &n, &err), 0);
+  assert_int_equal (n, 0);
+  free (svcs);
+
+  char bridge[] = "podplay0", name[] = "podplay", subnet[] = "10.244.0.0/24", gw[] = "10.244.0.1";
+  pp_network_rec_t net = { .name = name, .bridge = bridge, .subnet = subnet, .gateway = gw, .created = 1 };
+  assert_int_equal (pp_state_network_add (s, &net, &err), 0);
+  cleanup_free char *a = NULL, *b = NULL, *c = NULL;
+  add_pod (s, "a", &a);
+  add_pod (s, "b", &b);
+  add_pod (s, "c", &c); /* no address: no endpoint */
+  uint64_t off;
+  assert_int_equal (pp_state_address_take (s, a, "podplay", 2, 250, &off, &err), 0);
+  assert_int_equal (pp_state_address_take (s, b, "podplay", 2, 250, &off, &err), 0);
+  assert_int_equal (pp_state_pod_labels_put (s, a, "{\"app\":\"web\"}", "{}", &err), 0);
+  assert_int_equal (pp_state_pod_labels_put (s, b, "{\"app\":\"web\"}", "{}", &err), 0);
+  assert_int_equal (pp_state_pod_labels_put (s, c, "{\"app\":\"web\"}", "{}", &err), 0);
+  char running[] = "Running", cname[] = "main", init[] = "init", img[] = "busybox";
+  assert_int_equal (pp_state_pod_set_status (s, a, running, 0, &err), 0);
+  assert_int_equal (pp_state_pod_set_status (s, b, running, 0, &err), 0);
+  pp_container_rec_t ca = { .id = pp_state_new_id (), .pod_id = a, .name = cname, .image = img, .status = running,
+                            .ready = true, .exit_code = -1 };
+  pp_container_rec_t ia = { .id = pp_state_new_id (), .pod_id = a, .name = init, .image = img, .init = true,
+                            .status = running, .exit_code = 0 };
+  pp_container_rec_t cb = { .id = pp_state_new_id (), .pod_id = b, .name = cname, .image = img, .status = running,
+                            .exit_code = -1 };
+  assert_int_equal (pp_state_container_add (s, &ca, &err), 0);
+  assert_int_equal (pp_state_container_add (s, &ia, &err), 0);
+  assert_int_equal (pp_state_container_add (s, &cb, &err), 0);
+  assert_int_equal (pp_state_container_update (s, &ca, &err), 0);
+  pp_endpoint_rec_t *eps = NULL;
+  assert_int_equal (pp_state_endpoint_list (s, &eps, &n, &err), 0);
+  assert_int_equal (n, 2);
+  assert_string_equal (eps[0].pod_name, "a");
+  assert_true (eps[0].ready); /* its init container's readiness does not count */
+  assert_string_equal (eps[1].pod_name, "b");
+  assert_false (eps[1].ready);
+  assert_string_equal (eps[1].subnet, "10.244.0.0/24");
+  assert_int_equal (eps[1].offset, 3);
+  pp_endpoint_recs_free (eps, n);
+  assert_int_equal (pp_state_pod_remove (s, a, &err), 0);
+  assert_int_equal (pp_state_endpoint_list (s, &eps, &n, &err), 0);
+  assert_int_equal (n, 1);
+  pp_endpoint_recs_free (eps, n);
+  assert_int_equal (pp_state_service_remove (s, "default", "web", &err), 0);
+  assert_int_equal (pp_state_service_list (s, NULL, &svcs, &n, &err), 0);
+  assert_int_equal (n, 1);
+  pp_service_recs_free (svcs, n);
+  free (ca.id);
+  free (ia.id);
+  free (cb.id);
+  pp_state_close (s);
+}
+
 static void
 test_two_writers (void **state)
 {
@@ -375,6 +456,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_migrate_from_3, setup, teardown),
     cmocka_unit_test_setup_teardown (test_userns_blocks, setup, teardown),
     cmocka_unit_test_setup_teardown (test_addresses, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_services_and_endpoints, setup, teardown),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }

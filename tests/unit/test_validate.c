@@ -103,7 +103,6 @@ teardown (void **state)
 }
 
 /* What every Service gets: podplay checks it and does not run it. */
-#define SERVICE_SKIPPED "podplay does not run kind Service yet (it needs the pod network); it is checked and skipped"
 /* A limit of another resource than cpu and memory: valid, and named as what kube play ignores. */
 #define NOT_ENFORCED "podplay enforces the cpu and memory limits only: this one is ignored"
 #define POD_HEAD "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n"
@@ -165,7 +164,6 @@ test_valid_workloads (void **state)
        "  ports:\n"
        "  - port: 80\n"
        "    targetPort: http\n");
-  WARN (33, 7, "kind", SERVICE_SKIPPED);
   expect_no_more ();
   assert_int_equal (R.objects, 3);
 }
@@ -362,10 +360,8 @@ test_object_names (void **state)
 #define SVC(name) "apiVersion: v1\nkind: Service\nmetadata:\n  name: " name "\nspec:\n  ports:\n  - port: 80\n"
   run (SVC ("web.v1"));
   ERR (4, 9, "metadata.name", "invalid value \"web.v1\": a ");
-  WARN (2, 7, "kind", SERVICE_SKIPPED);
   expect_no_more ();
   run (SVC ("1web"));
-  WARN (2, 7, "kind", SERVICE_SKIPPED);
   ERR (4, 9, "metadata.name",
        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic");
   expect_no_more ();
@@ -714,15 +710,12 @@ test_service_ports (void **state)
        "    name: https\n");
   ERR (7, 5, "spec.ports[0].name", "required field is missing: every port needs a name when a Service has several");
   ERR (11, 11, "spec.ports[2].name", "duplicate port name \"https\" (first at line 9)");
-  WARN (2, 7, "kind", SERVICE_SKIPPED);
   expect_no_more ();
   run ("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n");
   ERR (6, 3, "spec.ports", "a Service needs at least one port");
-  WARN (2, 7, "kind", SERVICE_SKIPPED);
   expect_no_more ();
   /* A headless Service needs no port. */
   run ("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  clusterIP: None\n  selector: {app: web}\n");
-  WARN (2, 7, "kind", SERVICE_SKIPPED);
   expect_no_more ();
 }
 
@@ -1290,7 +1283,6 @@ test_service_target_port_defaults (void **state)
        "  - {name: d, port: 83, targetPort: -1}\n"
        "  - {name: e, port: 84, targetPort: \"0\"}\n"
        "  - {name: f, port: 85, targetPort: web--1}\n");
-  WARN (2, 7, "kind", SERVICE_SKIPPED);
   ERR (9, 37, "spec.ports[2].targetPort", "must be between 1 and 65535, got 70000");
   ERR (10, 37, "spec.ports[3].targetPort", "must be between 1 and 65535, got -1");
   ERR (11, 37, "spec.ports[4].targetPort", "a port name must contain at least one letter (a-z)");

@@ -1,0 +1,150 @@
+/* `podplay service ls|rm`: the Services plays made, with their addresses and the endpoints they send to now. */
+#include "cli/cli.h"
+#include "net/service.h"
+#include "state/state.h"
+
+#include <jansson.h>
+#include <string.h>
+
+/* "80->http/TCP,53/UDP,443:30443/TCP": a Service's ports as `ls` prints them (kubectl's PORT:NODEPORT). */
+static char *
+ports_text (json_t *ports)
+{
+  pp_buf_t b = { 0 };
+  json_t *p;
+  size_t i;
+  json_array_foreach (ports, i, p)
+  {
+    json_t *t = json_object_get (p, "targetPort");
+    pp_buf_printf (&b, "%s%" JSON_INTEGER_FORMAT, i ? "," : "", json_integer_value (json_object_get (p, "port")));
+    if (json_integer_value (json_object_get (p, "nodePort")))
+      pp_buf_printf (&b, ":%" JSON_INTEGER_FORMAT, json_integer_value (json_object_get (p, "nodePort")));
+    if (json_is_string (t))
+      pp_buf_printf (&b, "->%s", json_string_value (t));
+    else if (json_integer_value (t) != json_integer_value (json_object_get (p, "port")))
+      pp_buf_printf (&b, "->%" JSON_INTEGER_FORMAT, json_integer_value (t));
+    pp_buf_printf (&b, "/%s", json_string_value (json_object_get (p, "protocol")));
+  }
+  return b.data ? b.data : xstrdup ("");
+}
+
+/* The endpoints of every port, each once, comma-separated; "<none>" without. */
+static char *
+endpoints_text (json_t *ports)
+{
+  pp_buf_t b = { 0 };
+  json_t *p, *e;
+  size_t i, k;
+  json_array_foreach (ports, i, p)
+  {
+    json_array_foreach (json_object_get (p, "endpoints"), k, e)
+    {
+      const char *s = json_string_value (e);
+      if (b.data == NULL || strstr (b.data, s) == NULL)
+        pp_buf_printf (&b, "%s%s", b.data ? "," : "", s);
+    }
+  }
+  return b.data ? b.data : xstrdup ("<none>");
+}
+
+static json_t *
+describe (pp_cli_t *cli, int *status)
+{
+  pp_error_t err = NULL;
+  pp_state_t *state;
+  json_t *all = NULL;
+  if (pp_state_open (cli->ctx, &state, &err) == 0)
+    {
+      all = pp_service_describe (state, &err);
+      pp_state_close (state);
+    }
+  if (all == NULL)
+    *status = pp_cli_fail (&err);
+  return all;
+}
+
+int
+pp_cmd_service_ls (pp_cli_t *cli, int argc, char **argv)
+{
+  bool json = false, quiet = false;
+  int r = pp_cli_list_options (cli, argc, argv, &json, &quiet, NULL);
+  if (r >= 0)
+    return r;
+  int status = PP_EXIT_OK;
+  json_t *all = describe (cli, &status);
+  if (all == NULL)
+    return status;
+  if (json)
+    {
+      pp_cli_print_json (all);
+      return PP_EXIT_OK;
+    }
+  if (!quiet)
+    printf ("%-24s  %-12s  %-15s  %-24s  %s\n", "NAME", "TYPE", "CLUSTER-IP", "PORTS", "ENDPOINTS");
+  json_t *s;
+  size_t i;
+  json_array_foreach (all, i, s)
+  {
+    const char *name = json_string_value (json_object_get (s, "name"));
+    if (quiet)
+      {
+        printf ("%s\n", name);
+        continue;
+      }
+    cleanup_free char *ports = ports_text (json_object_get (s, "ports"));
+    cleanup_free char *eps = endpoints_text (json_object_get (s, "ports"));
+    printf ("%-24s  %-12s  %-15s  %-24s  %s\n", name, json_string_value (json_object_get (s, "type")),
+            json_string_value (json_object_get (s, "clusterIP")) ?: "None", ports, eps);
+  }
+  json_decref (all);
+  return PP_EXIT_OK;
+}
+
+int
+pp_cmd_service_rm (pp_cli_t *cli, int argc, char **argv)
+{
+  bool json = false, quiet = false, all = false;
+  int r = pp_cli_list_options (cli, argc, argv, &json, &quiet, &all);
+  if (r >= 0)
+    return r;
+  if (optind >= argc && !all)
+    return pp_cli_usage_error (cli, "%s needs a Service or --all", cli->path);
+  pp_error_t err = NULL;
+  pp_state_t *state;
+  if (pp_state_open (cli->ctx, &state, &err) < 0)
+    return pp_cli_fail (&err);
+  pp_service_rec_t *svcs = NULL;
+  size_t n = 0;
+  int status = PP_EXIT_OK;
+  if (pp_state_service_list (state, NULL, &svcs, &n, &err) < 0)
+    status = pp_cli_fail (&err);
+  for (int k = all ? argc : optind; status == PP_EXIT_OK && k < argc; k++)
+    {
+      bool found = false;
+      for (size_t i = 0; i < n; i++)
+        found |= strcmp (svcs[i].name, argv[k]) == 0;
+      if (!found)
+        {
+          fprintf (stderr, "Error: no service `%s`\n", argv[k]);
+          status = PP_EXIT_ERROR;
+        }
+    }
+  for (size_t i = 0; status == PP_EXIT_OK && i < n; i++)
+    {
+      bool wanted = all;
+      for (int k = optind; !wanted && k < argc; k++)
+        wanted = strcmp (svcs[i].name, argv[k]) == 0;
+      if (!wanted)
+        continue;
+      if (pp_state_service_remove (state, svcs[i].namespace_, svcs[i].name, &err) < 0)
+        status = pp_cli_fail (&err);
+      else
+        printf ("%s\n", svcs[i].name);
+    }
+  /* The rules follow, whatever was removed before a failure. */
+  if (pp_service_sync (cli->ctx, state, true, &err) < 0)
+    status = pp_cli_fail (&err);
+  pp_service_recs_free (svcs, n);
+  pp_state_close (state);
+  return status;
+}
