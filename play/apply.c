@@ -16,7 +16,7 @@
 
 /* What Services select the pod by: its labels, and the named ports of its containers (a targetPort names one). */
 static int
-record_labels (pp_state_t *state, const pp_pod_plan_t *p, pp_error_t *err)
+record_labels (pp_state_t *state, const pp_pod_plan_t *p, const char *id, pp_error_t *err)
 {
   json_t *labels = pp_plan_str_map (pp_node_get (p->meta, "labels")), *ports = json_object ();
   for (size_t i = 0; i < p->n; i++)
@@ -36,7 +36,7 @@ record_labels (pp_state_t *state, const pp_pod_plan_t *p, pp_error_t *err)
   cleanup_free char *n = json_dumps (ports, JSON_COMPACT | JSON_SORT_KEYS);
   json_decref (labels);
   json_decref (ports);
-  return pp_state_pod_labels_put (state, p->id, l, n, err);
+  return pp_state_pod_labels_put (state, id, l, n, err);
 }
 
 static int
@@ -69,7 +69,7 @@ record_pod (pp_state_t *state, const pp_pod_plan_t *p, const char *play_file, pp
       pp_container_rec_release (&c);
     }
   if (ret == 0)
-    ret = record_labels (state, p, err);
+    ret = record_labels (state, p, p->id, err);
   if (ret < 0)
     {
       pp_state_rollback (state);
@@ -492,7 +492,10 @@ apply_all (pp_play_t *play, pp_error_t *err)
   if (ret == 0)
     ret = make_claims (play, err);
   for (size_t i = 0; ret == 0 && i < play->n; i++)
-    if (!play->pods[i].unchanged && play->pods[i].job == 0)
+    if (play->pods[i].unchanged && play->pods[i].existing)
+      /* A pod an older podplay made has no labels recorded: a Service of this play selects it too. */
+      ret = record_labels (play->state, &play->pods[i], play->pods[i].existing, err);
+    else if (!play->pods[i].unchanged && play->pods[i].job == 0)
       {
         ret = pp_play_interrupted (play, err);
         if (ret == 0)

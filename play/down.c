@@ -174,6 +174,8 @@ typedef struct
   size_t n_pods;
   pp_job_rec_t *jobs;
   size_t n_jobs;
+  pp_service_rec_t *svcs;
+  size_t n_svcs;
   json_t *vols;
 } recorded_t;
 
@@ -182,6 +184,7 @@ recorded_release (recorded_t *r)
 {
   pp_pod_recs_free (r->pods, r->n_pods);
   pp_job_recs_free (r->jobs, r->n_jobs);
+  pp_service_recs_free (r->svcs, r->n_svcs);
   json_decref (r->vols);
 }
 
@@ -193,6 +196,9 @@ is_recorded (const recorded_t *r, const char *file)
       return true;
   for (size_t i = 0; i < r->n_jobs; i++)
     if (is_file (r->jobs[i].play_file, file))
+      return true;
+  for (size_t i = 0; i < r->n_svcs; i++)
+    if (is_file (r->svcs[i].play_file, file))
       return true;
   size_t vi;
   json_t *v;
@@ -263,6 +269,8 @@ down_locked (pp_context_t *ctx, pp_state_t *state, char *const *paths, char **fi
   int ret = pp_state_job_list (state, NULL, &r.jobs, &r.n_jobs, err);
   if (ret == 0)
     ret = pp_state_pod_list (state, &r.pods, &r.n_pods, err);
+  if (ret == 0)
+    ret = pp_state_service_list (state, NULL, &r.svcs, &r.n_svcs, err);
   if (ret == 0)
     ret = check_files (&r, paths, files, err);
   /* Jobs' controllers stop first (each gone before this goes on), then the pods are listed again: a pod a

@@ -147,6 +147,20 @@ port_owner (const pp_play_t *play, size_t i, const pp_service_rec_t *self, const
   return NULL;
 }
 
+/* Whether one of the ports of `spec` before index `k` publishes `port`/`proto` on the host already. */
+static bool
+own_port (json_t *spec, size_t k, int64_t port, const char *proto)
+{
+  json_t *ports = json_object_get (spec, "ports"), *before = json_array ();
+  for (size_t j = 0; j < k && j < json_array_size (ports); j++)
+    json_array_append (before, json_array_get (ports, j));
+  json_t *part = json_pack ("{s:o}", "ports", before);
+  host_port_t want = { port, proto };
+  bool taken = each_host_port (part, same_port, &want);
+  json_decref (part);
+  return taken;
+}
+
 /* The range Kubernetes gives node ports by default (--service-node-port-range). */
 enum
 {
@@ -204,6 +218,15 @@ node_ports (pp_play_t *play, size_t i, const pp_service_rec_t *rec, const pp_ser
                              NODE_PORT_MAX);
         break;
       }
+    /* Not one of its own ports before this one either. */
+    if (!want && own_port (s->json, k, port, proto))
+      for (port = NODE_PORT_MIN; port <= NODE_PORT_MAX; port++)
+        {
+          cleanup_free char *holder = NULL;
+          if (!own_port (s->json, k, port, proto) && port_owner (play, i, rec, recs, n_recs, port, proto) == NULL
+              && pp_port_host_taken (proto, NULL, port, &holder) == 0)
+            break;
+        }
     json_object_set_new (p, "nodePort", json_integer (port));
     if (lb)
       json_object_set (p, "lbPort", json_object_get (p, "port"));
@@ -214,7 +237,12 @@ node_ports (pp_play_t *play, size_t i, const pp_service_rec_t *rec, const pp_ser
         int64_t hp = json_integer_value (json_object_get (p, keys[j]));
         cleanup_free char *holder = NULL;
         const char *other = hp ? port_owner (play, i, rec, recs, n_recs, hp, proto) : NULL;
-        if (other)
+        if (hp && (own_port (s->json, k, hp, proto) || (j == 1 && hp == port)))
+          ret = pp_error_make (err, EEXIST,
+                               "%sservice %s: spec.ports[%zu]: port %lld/%s on the host is published twice "
+                               "by this Service",
+                               where, s->name, k, (long long)hp, proto);
+        else if (other)
           ret = pp_error_make (err, EEXIST, "%sservice %s: spec.ports[%zu]: port %lld/%s on the host is service %s's",
                                where, s->name, k, (long long)hp, proto, other);
         else if (hp && pp_port_host_taken (proto, NULL, hp, &holder) == 1)
@@ -274,6 +302,13 @@ check_service (pp_play_t *play, size_t i, const pp_service_rec_t *recs, size_t n
   /* An ExternalName Service is a name for another, which names will give; it has no address of its own. */
   const char *type = pp_plan_str (s->spec, "type");
   s->headless = (wanted && strcmp (wanted, "None") == 0) || (type && strcmp (type, "ExternalName") == 0);
+  if (wanted && strcmp (wanted, "None") == 0 && type
+      && (strcmp (type, "NodePort") == 0 || strcmp (type, "LoadBalancer") == 0))
+    {
+      cleanup_free char *where = at (s, cip);
+      return pp_error_make (err, 0, "%sservice %s: spec.clusterIP: None (headless) may not be of type %s", where,
+                            s->name, type);
+    }
   if (!s->headless)
     {
       /* The addresses of the play's Services before it, not recorded yet, are taken too. */
@@ -401,9 +436,11 @@ pp_play_apply_services (pp_play_t *play, pp_error_t *err)
         }
     }
   pp_service_recs_free (recs, n);
-  /* The rules follow the records: written whole, with every pod's readiness as it is now. */
-  if (ret == 0)
-    ret = pp_service_sync (play->ctx, play->state, true, err);
+  /* The rules follow the records: written whole, with every pod's readiness as it is now.  The records are
+     committed: a failure here is said, and the next change (any readiness the monitors record) writes them. */
+  cleanup_error pp_error_t sync = NULL;
+  if (ret == 0 && pp_service_sync (play->ctx, play->state, true, &sync) < 0)
+    pp_warning (play->ctx, "the Services' rules: %s", sync->msg);
   return ret;
 }
 
@@ -428,7 +465,9 @@ pp_play_down_services (pp_context_t *ctx, pp_state_t *state, char *const *files,
             }
         }
   pp_service_recs_free (recs, n);
-  if (ret == 0 && removed)
-    ret = pp_service_sync (ctx, state, true, err);
+  /* The rules follow what was removed, even when a later removal failed. */
+  cleanup_error pp_error_t sync = NULL;
+  if (removed && pp_service_sync (ctx, state, true, ret == 0 ? err : &sync) < 0)
+    ret = -1;
   return ret;
 }

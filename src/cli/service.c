@@ -40,7 +40,9 @@ endpoints_text (json_t *ports)
     json_array_foreach (json_object_get (p, "endpoints"), k, e)
     {
       const char *s = json_string_value (e);
-      if (b.data == NULL || strstr (b.data, s) == NULL)
+      cleanup_free char *whole = xasprintf (",%s,", b.data ? b.data : "");
+      cleanup_free char *item = xasprintf (",%s,", s);
+      if (strstr (whole, item) == NULL)
         pp_buf_printf (&b, "%s%s", b.data ? "," : "", s);
     }
   }

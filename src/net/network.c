@@ -1,5 +1,6 @@
 /* Pod networks: records, address allocation, and the bridge, veth and rules of each pod's connection. */
 #include "net/network.h"
+#include "net/service.h"
 #include "net/netlink.h"
 #include "net/nft.h"
 #include "core/util.h"
@@ -124,7 +125,6 @@ int
 pp_network_create (pp_context_t *ctx, pp_state_t *state, const char *name, const char *subnet, const char *gateway,
                    bool internal, pp_network_rec_t *net, pp_error_t *err)
 {
-  (void)ctx;
   memset (net, 0, sizeof *net);
   if (!valid_name (name))
     return pp_error_make (err, EINVAL,
@@ -149,6 +149,12 @@ pp_network_create (pp_context_t *ctx, pp_state_t *state, const char *name, const
     }
   else if (pick_subnet (state, &sn, err) < 0)
     return -1;
+  /* Not in the Services' range either: their DNAT would take the pods' traffic. */
+  pp_ipnet_t services;
+  char sbuf0[PP_IPNET_STRLEN], rbuf[PP_IPNET_STRLEN];
+  if (pp_service_range (ctx, &services, NULL) == 0 && pp_ipnet_overlaps (&sn, &services))
+    return pp_error_make (err, EEXIST, "subnet %s overlaps the service range %s (service_subnet in podplay.conf)",
+                          pp_ipnet_format (&sn, sbuf0), pp_ipnet_format (&services, rbuf));
   pp_ip_t gw;
   if (gateway && (!pp_ip_parse (gateway, &gw) || !pp_ipnet_contains (&sn, &gw)))
     return pp_error_make (err, EINVAL, "gateway \"%s\": an address of the subnet", gateway);

@@ -33,13 +33,23 @@ pp_service_pick_ip (pp_context_t *ctx, pp_state_t *state, const char *namespace_
   size_t n = 0;
   if (pp_state_service_list (state, NULL, &svcs, &n, err) < 0)
     return -1;
-  int ret = 0;
   const pp_service_rec_t *self = NULL;
   for (size_t i = 0; i < n; i++)
     if (strcmp (svcs[i].namespace_, namespace_) == 0 && strcmp (svcs[i].name, name) == 0)
       self = &svcs[i];
+  /* A Service that gets an address for the first time: the range is checked against the host first, as a pod
+     network's subnet is. */
+  int ret = 0;
+  if (self == NULL || self->cluster_ip == NULL)
+    {
+      ret = pp_network_check_overlap (state, &range, NULL, err);
+      if (ret < 0)
+        pp_error_wrap (err, "the service range %s (service_subnet in podplay.conf)", rtext);
+    }
   pp_ip_t ip;
-  if (wanted && *wanted)
+  if (ret < 0)
+    ;
+  else if (wanted && *wanted)
     {
       if (!pp_ip_parse (wanted, &ip) || ip.family != AF_INET)
         ret = pp_error_make (err, EINVAL, "clusterIP %s is not an IPv4 address", wanted);
@@ -64,10 +74,6 @@ pp_service_pick_ip (pp_context_t *ctx, pp_state_t *state, const char *namespace_
     snprintf (out, PP_IP_STRLEN, "%s", self->cluster_ip);
   else
     {
-      /* A new address: the range is checked against the host first, as a pod network's subnet is. */
-      ret = pp_network_check_overlap (state, &range, NULL, err);
-      if (ret < 0)
-        pp_error_wrap (err, "the service range (service_subnet in podplay.conf)");
       bool found = false;
       for (off = 1; ret == 0 && !found && off < size - 1; off++)
         {
@@ -191,7 +197,7 @@ typedef struct
 static void
 world_free (world_t *w)
 {
-  for (size_t e = 0; e < w->n_eps; e++)
+  for (size_t e = 0; w->labels && e < w->n_eps; e++)
     {
       json_decref (w->labels[e]);
       json_decref (w->ports[e]);

@@ -111,10 +111,14 @@ record (monitor_t *m, mctr_t *c)
     }
   /* A container that turned ready or unready adds the pod to the Services that select it or takes it out, as
      the change is recorded: the data path follows readiness within the probe period that saw it. */
-  if (c->rec.ready != c->synced_ready && pp_service_sync (m->ctx, m->state, false, &err) < 0)
+  if (c->rec.ready == c->synced_ready)
+    return;
+  if (pp_service_sync (m->ctx, m->state, false, &err) < 0)
     {
+      /* Tried again at the next record of this container. */
       pp_log (m->ctx, PP_LOG_ERROR, "monitor: %s", err->msg);
       pp_error_release (&err);
+      return;
     }
   c->synced_ready = c->rec.ready;
 }
@@ -325,6 +329,9 @@ terminate (monitor_t *m, mctr_t *c)
   else
     signal_ctr (m, c, SIGTERM);
   set_status (c, "Stopping");
+  /* A container told to stop is no endpoint any more: no new connection reaches it while it winds down, as
+     Kubernetes takes a terminating pod out of its Services at once. */
+  c->rec.ready = false;
   record (m, c);
 }
 

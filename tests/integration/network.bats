@@ -647,26 +647,40 @@ wait_endpoints() {
 	assert_contains "$output" "other.yaml:7:32: service other: spec.ports[0].protocol: SCTP is not supported"
 	run -0 pod_names
 	refute_contains "$output" lone
-	# Headless: recorded, no address, no rule.
-	sed -i 's/protocol: SCTP/protocol: TCP/' "$Y/other.yaml"
+	# Headless: recorded, no address, no rule; but not with a port on the host.
+	sed -i 's/protocol: SCTP/protocol: TCP/; s/^  selector: {app: x}$/  selector: {app: x}\n  type: NodePort/' "$Y/other.yaml"
+	run -125 pp kube play "$Y/other.yaml"
+	assert_contains "$output" "other.yaml:5:14: service other: spec.clusterIP: None (headless) may not be of type NodePort"
+	sed -i '/^  type: NodePort$/d' "$Y/other.yaml"
 	run -0 pp kube play "$Y/other.yaml"
 	assert_has_line "$output" "service/other (headless) created"
+	# A network in the service range is refused: the Services' DNAT would take its pods' traffic.
+	run -125 pp network create --subnet 10.96.200.0/24 inrange
+	assert_contains "$output" "subnet 10.96.200.0/24 overlaps the service range 10.96.0.0/16"
+	# The file gone, its down still finds what it made.
+	rm "$Y/other.yaml"
 	run -0 pp kube down "$Y/other.yaml"
+	assert_has_line "$output" "service/other removed"
 	run -0 pp kube down "$Y/svc.yaml"
 	assert_host_clean
 }
 
 @test "NodePort and LoadBalancer answer on 127.0.0.1 at their node port (a LoadBalancer at its port too); a port taken or out of range is refused at its position" {
-	svc_yaml "  type: NodePort" >"$Y/svc.yaml"
+	svc_yaml "  type: NodePort" | sed 's/^  ports: \[{port: 80, targetPort: http}\]$/  ports: [{name: a, port: 80, targetPort: http}, {name: b, port: 81, targetPort: 8080}]/' >"$Y/svc.yaml"
 	run -0 pp kube play "$Y/svc.yaml"
-	assert_matches "$output" '^service/backend 10\.96\.[0-9.]+ created \(on the host at 3[0-9]{4}/TCP\)$'
+	# Two ports, two node ports.
+	assert_matches "$output" '^service/backend 10\.96\.[0-9.]+ created \(on the host at 3[0-9]{4}/TCP, 3[0-9]{4}/TCP\)$'
 	np=$(pp service ls --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ports"][0]["nodePort"])')
+	np2=$(pp service ls --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ports"][1]["nodePort"])')
+	[ "$np" != "$np2" ]
 	wait_field client-main status Running
 	wait_endpoints backend 3
 	run -0 curl -sS --max-time 5 "http://127.0.0.1:$np/index.html"
 	assert_contains "$output" backend-
 	run -0 pp service ls
-	assert_matches "$output" "^backend +NodePort +10\.96\.[0-9.]+ +80:$np->http/TCP "
+	assert_matches "$output" "^backend +NodePort +10\.96\.[0-9.]+ +80:$np->http/TCP,81:$np2->8080/TCP "
+	run -0 curl -sS --max-time 5 "http://127.0.0.1:$np2/index.html"
+	assert_contains "$output" backend-
 	# A LoadBalancer: its port on the host's addresses, beside its node port.
 	lbport=$(python3 -c 'import socket; s = socket.socket(); s.bind(("0.0.0.0", 0)); print(s.getsockname()[1])')
 	printf 'apiVersion: v1\nkind: Service\nmetadata: {name: lb}\nspec:\n  type: LoadBalancer\n  selector: {app: backend}\n  ports: [{port: %s, targetPort: 8080}]\n' \
