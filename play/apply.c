@@ -529,7 +529,11 @@ pp_play_apply (pp_play_t *play, pp_error_t *err)
   play->made_claims = xzalloc ((play->objs.n_claims + 1) * sizeof (bool));
   for (size_t i = 0; i < play->n; i++)
     play->pods[i].ready_fd = -1;
-  int ret = apply_all (play, err);
+  /* The Services' addresses are chosen before any pod is made: each pod's service links name them. */
+  play->svc_env = pp_plan_services_env (play, err);
+  for (size_t i = 0; i < play->n; i++)
+    play->pods[i].services = play->svc_env;
+  int ret = play->svc_env ? apply_all (play, err) : -1;
   /* The Services once their pods run, before the pods they replace go (which take their addresses out of the
      rules as they go): the rules are set with every pod's readiness as it is, and follow it from then on. */
   if (ret == 0)

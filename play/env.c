@@ -4,6 +4,9 @@
 
 #include <math.h>
 #include <openssl/evp.h>
+#include <ctype.h>
+#include <jansson.h>
+#include <stdarg.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -495,10 +498,83 @@ add_env_from (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const pp_n
   return 0;
 }
 
+/* A Service's or port's name as a variable name: upper case, '-' as '_'. */
+static char *
+link_name (const char *name)
+{
+  char *s = xstrdup (name);
+  for (char *p = s; *p; p++)
+    *p = *p == '-' ? '_' : (char)toupper ((unsigned char)*p);
+  return s;
+}
+
+static void link_set (env_t *env, const char *value, const char *fmt, ...) PP_PRINTF (3, 4);
+
+static void
+link_set (env_t *env, const char *value, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  cleanup_free char *name = NULL;
+  if (vasprintf (&name, fmt, ap) < 0)
+    name = NULL;
+  va_end (ap);
+  if (name)
+    env_set (env, name, value);
+}
+
+/* The kubelet's service links: for each Service of the pod's namespace with an address, NAME_SERVICE_HOST,
+   NAME_SERVICE_PORT (its first port), NAME_SERVICE_PORT_PORTNAME, and Docker's NAME_PORT and
+   NAME_PORT_<port>_<PROTO>[_PROTO|_PORT|_ADDR]. */
+static void
+add_service_links (env_t *env, const pp_env_pod_t *pod)
+{
+  if (pod->services == NULL || pp_node_bool (pp_node_get (pod->spec, "enableServiceLinks")) == 0)
+    return;
+  size_t i, k;
+  json_t *s, *p;
+  json_array_foreach (pod->services, i, s)
+  {
+    const char *ns = json_string_value (json_object_get (s, "namespace")) ?: "";
+    const char *ip = json_string_value (json_object_get (s, "ip"));
+    json_t *ports = json_object_get (s, "ports");
+    if (strcmp (ns, pod->namespace_ ? pod->namespace_ : "default") != 0 || ip == NULL || json_array_size (ports) == 0)
+      continue;
+    cleanup_free char *name = link_name (json_string_value (json_object_get (s, "name")) ?: "");
+    json_array_foreach (ports, k, p)
+    {
+      const char *pname = json_string_value (json_object_get (p, "name"));
+      cleanup_free char *proto = link_name (json_string_value (json_object_get (p, "protocol")) ?: "TCP");
+      cleanup_free char *lower = xstrdup (proto);
+      for (char *c = lower; *c; c++)
+        *c = (char)tolower ((unsigned char)*c);
+      char port[16];
+      snprintf (port, sizeof port, "%" JSON_INTEGER_FORMAT, json_integer_value (json_object_get (p, "port")));
+      cleanup_free char *url = xasprintf ("%s://%s:%s", lower, ip, port);
+      if (k == 0)
+        {
+          link_set (env, ip, "%s_SERVICE_HOST", name);
+          link_set (env, port, "%s_SERVICE_PORT", name);
+          link_set (env, url, "%s_PORT", name);
+        }
+      if (pname && *pname)
+        {
+          cleanup_free char *pn = link_name (pname);
+          link_set (env, port, "%s_SERVICE_PORT_%s", name, pn);
+        }
+      link_set (env, url, "%s_PORT_%s_%s", name, port, proto);
+      link_set (env, lower, "%s_PORT_%s_%s_PROTO", name, port, proto);
+      link_set (env, port, "%s_PORT_%s_%s_PORT", name, port, proto);
+      link_set (env, ip, "%s_PORT_%s_%s_ADDR", name, port, proto);
+    }
+  }
+}
+
 char **
 pp_play_env (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const pp_node_t *ctr, pp_error_t *err)
 {
   env_t env = { 0 };
+  add_service_links (&env, pod);
   const pp_node_t *from = pp_node_get (ctr, "envFrom");
   for (size_t i = 0; from && from->type == PP_NODE_SEQ && i < from->n; i++)
     if (add_env_from (objs, pod, from->u.items[i], &env, err) < 0)

@@ -24,10 +24,13 @@ typedef struct
   const char *name, *namespace_, *uid, *node_name;
   const char *pod_ip, *host_ip; /* status.podIP and status.hostIP, NULL before the pod has them */
   const pp_node_t *meta, *spec;
+  struct json_t *services; /* [{"name", "namespace", "ip", "ports": [{"name", "port", "protocol"}]}] the Services
+                              there are when the pod starts, for enableServiceLinks; NULL for none */
 } pp_env_pod_t;
 
-/* The container's variables, "NAME=value", NULL-terminated, in the kubelet's order (envFrom in order, then env;
-   a later name replaces an earlier one).  A required reference that is missing is an error naming the file,
+/* The container's variables, "NAME=value", NULL-terminated, in the kubelet's order (the Services of the pod's
+   namespace as Docker links unless enableServiceLinks is false, envFrom in order, then env; a later name replaces
+   an earlier one).  A required reference that is missing is an error naming the file,
    position and field. */
 char **pp_play_env (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const pp_node_t *ctr, pp_error_t *err);
 

@@ -462,6 +462,7 @@ pp_plan_free (pp_play_t *play)
   free (play->pods);
   free_jobs (play->jobs, play->n_jobs);
   pp_plan_free_services (play->svcs, play->n_svcs);
+  json_decref (play->svc_env);
   pp_play_objects_free (&play->objs);
   free (play->made_claims);
   pp_docs_free (&play->cm_docs);

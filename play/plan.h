@@ -57,6 +57,7 @@ typedef struct
   bool host_network;    /* hostNetwork, or --network host */
   json_t *net;          /* its place in a pod network (pp_network_pod_take), or NULL */
   json_t *ports;        /* what it publishes on the host: [{protocol, hostIP, hostPort, containerPort}] */
+  json_t *services;     /* the play's pp_plan_services_env, for its service links (borrowed) */
   char pod_ip[46], host_ip[46]; /* status.podIP and status.hostIP */
 } pp_pod_plan_t;
 
@@ -101,6 +102,7 @@ typedef struct
   size_t n_jobs;
   pp_svc_plan_t *svcs;
   size_t n_svcs;
+  json_t *svc_env; /* pp_plan_services_env, once its Services have addresses */
   pp_play_objects_t objs;
   pp_state_t *state;
   pp_play_lock_t lock; /* of the play's files, from the names' check to the end */
@@ -168,6 +170,9 @@ void pp_plan_add_service (pp_svc_plan_t **v, size_t *n, const pp_doc_t *doc, con
 void pp_plan_free_services (pp_svc_plan_t *v, size_t n);
 /* Names unique, protocols TCP or UDP, addresses in the range and free, before anything is created. */
 int pp_plan_check_services (pp_play_t *play, pp_error_t *err);
+/* The Services there will be once the play is applied, as service links read them (pp_env_pod_t): those of other
+   files recorded, and the play's own with their addresses. */
+json_t *pp_plan_services_env (const pp_play_t *play, pp_error_t *err);
 /* Records the play's Services (and removes those its files no longer hold), then sets the rules. */
 int pp_play_apply_services (pp_play_t *play, pp_error_t *err);
 /* Removes the Services that playing `files` (NULL-ended) made, and their rules. */

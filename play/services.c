@@ -376,6 +376,40 @@ host_ports_text (json_t *spec)
   return b.data;
 }
 
+/* A Service as service links read it, from what is recorded of it. */
+static json_t *
+link_json (const char *name, const char *namespace_, const char *ip, json_t *spec)
+{
+  json_t *ports = json_array (), *p;
+  size_t k;
+  json_array_foreach (json_object_get (spec, "ports"), k, p)
+  json_array_append_new (ports, json_pack ("{s:O?, s:O, s:O}", "name", json_object_get (p, "name"), "port",
+                                           json_object_get (p, "port"), "protocol", json_object_get (p, "protocol")));
+  return json_pack ("{s:s, s:s, s:s?, s:o}", "name", name, "namespace", namespace_, "ip", ip, "ports", ports);
+}
+
+json_t *
+pp_plan_services_env (const pp_play_t *play, pp_error_t *err)
+{
+  pp_service_rec_t *recs = NULL;
+  size_t n = 0;
+  if (pp_state_service_list (play->state, NULL, &recs, &n, err) < 0)
+    return NULL;
+  json_t *out = json_array ();
+  for (size_t i = 0; i < n; i++)
+    if (!pp_play_holds_file (play, recs[i].play_file) && !planned (play, &recs[i]))
+      {
+        json_t *spec = json_loads (recs[i].spec, 0, NULL);
+        json_array_append_new (out, link_json (recs[i].name, recs[i].namespace_, recs[i].cluster_ip, spec));
+        json_decref (spec);
+      }
+  for (size_t i = 0; i < play->n_svcs; i++)
+    json_array_append_new (out, link_json (play->svcs[i].name, play->svcs[i].namespace_,
+                                           play->svcs[i].headless ? NULL : play->svcs[i].ip, play->svcs[i].json));
+  pp_service_recs_free (recs, n);
+  return out;
+}
+
 int
 pp_play_apply_services (pp_play_t *play, pp_error_t *err)
 {

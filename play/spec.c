@@ -125,7 +125,8 @@ ctr_argv_env (const pp_play_objects_t *objs, const pp_pod_plan_t *p, const pp_ct
                       .pod_ip = *p->pod_ip ? p->pod_ip : NULL,
                       .host_ip = *p->host_ip ? p->host_ip : NULL,
                       .meta = p->meta,
-                      .spec = p->spec };
+                      .spec = p->spec,
+                      .services = p->services };
   char **kenv = pp_play_env (objs, &ep, c->node, err);
   if (kenv == NULL)
     return -1;

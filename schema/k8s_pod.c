@@ -9,7 +9,7 @@ static const pp_field_t PodSpec_fields[] = {
 	PP_FIELD ("containers", OBJECT, LIST, SUPPORTED, .required = 1, .type = &pp_t_Container),
 	PP_FIELD ("dnsConfig", OBJECT, ONE, SUPPORTED, .type = &pp_t_PodDNSConfig),
 	PP_FIELD ("dnsPolicy", STRING, ONE, SUPPORTED, .values = pp_enum_dns_policy),
-	PP_FIELD ("enableServiceLinks", BOOL, ONE, NOT_IMPLEMENTED),
+	PP_FIELD ("enableServiceLinks", BOOL, ONE, SUPPORTED, .note = "the Services of the namespace there are when the pod starts, those of its own play included"),
 	PP_FIELD ("ephemeralContainers", OBJECT, LIST, NOT_APPLICABLE, .type = &pp_t_EphemeralContainer, .note = "added through the API of a running pod, never in a manifest"),
 	PP_FIELD ("hostAliases", OBJECT, LIST, SUPPORTED, .type = &pp_t_HostAlias),
 	PP_FIELD ("hostIPC", BOOL, ONE, SUPPORTED),

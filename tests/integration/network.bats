@@ -567,6 +567,9 @@ wait_endpoints() {
 	wait_field client-main status Running
 	wait_endpoints backend 3
 	replicas=$(pod_names | tr ' ' '\n' | grep '^backend-' | sort | tr '\n' ' ')
+	# Service links in every pod's environment, as the kubelet writes them, the play's own Services included.
+	run -0 pp exec client-main sh -c 'echo $BACKEND_SERVICE_HOST $BACKEND_SERVICE_PORT $BACKEND_PORT $BACKEND_PORT_80_TCP_ADDR'
+	assert_equal "$output" "$ip 80 tcp://$ip:80 $ip"
 	# From a pod, every replica answers over 60 connections; from the host too.
 	assert_equal "$(answered_by "http://$ip/index.html" 60)" "$replicas"
 	run -0 curl -sS --max-time 5 "http://$ip/index.html"
