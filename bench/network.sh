@@ -2,7 +2,7 @@
 # The pod network's cost and speed: `kube play` and `kube down` of a one-container pod on podplay's network
 # beside the same pod with --network none (what the network adds), beside Podman (its default network, netavark
 # and aardvark-dns, runc) where it is installed; then host -> hostPort -> pod over HTTP (ab, 127.0.0.1), latency
-# and throughput, beside Podman's published port.
+# and throughput, beside Podman's published port; then host -> Service -> pod beside host -> pod's own address.
 #
 #   bench/network.sh [--runs N] [PODPLAY]
 set -euo pipefail
