@@ -1,7 +1,8 @@
 #!/bin/sh
 # The demo, offline: validate the example manifests, build the test image from busybox-static, load it into a
 # store of the demo's own, play a pod of two containers, look at it from outside and inside, and remove it; then
-# a Deployment of two replicas serving a ConfigMap behind a Service.
+# a Deployment of two replicas serving a ConfigMap behind a Service; then an application whose front end calls a
+# backend of three replicas through a Service.
 set -u
 bin=$(realpath "${1:-build/podplay}")
 cd "$(dirname "$0")/.."
@@ -61,4 +62,30 @@ svc=$("$bin" --root "$work/root" --runroot "$work/run" service ls --format json 
 run exec "$first-httpd" wget -qO- http://127.0.0.1:8080/
 run exec "$first-httpd" wget -qO- "http://$svc/"
 run kube down manifests/web.yaml
+# An application of several pods: a front end on the host's port 8480 that calls a backend Deployment of three
+# replicas through a Service; the replies come from different replicas.
+run kube play manifests/app.yaml
+replies=""
+# Until the Service sends to the three replicas (their readiness probes passed) and the front end answers.
+for _ in $(seq 100); do
+	ready=$("$bin" --root "$work/root" --runroot "$work/run" service ls --format json |
+		python3 -c 'import json, sys; print(len(json.load(sys.stdin)[0]["ports"][0]["endpoints"]))')
+	[ "$ready" = 3 ] && curl -sf --max-time 2 http://127.0.0.1:8480/cgi-bin/index.cgi | grep -q ': backend ' && break
+	sleep 0.1
+done
+run service ls
+printf '\n$ curl http://127.0.0.1:8480/cgi-bin/index.cgi   (9 times)\n'
+for _ in $(seq 9); do
+	reply=$(curl -sS --max-time 5 http://127.0.0.1:8480/cgi-bin/index.cgi)
+	echo "$reply"
+	replies="$replies$reply
+"
+done
+replicas=$(printf '%s' "$replies" | sed -n 's/.*: backend \(backend-[0-9a-f]*-[0-9]*\)$/\1/p' | sort -u | wc -l)
+echo "(answered by $replicas different replicas)"
+if [ "$replicas" -lt 2 ]; then
+	echo "demo: the replies should come from more than one replica" >&2
+	failed=1
+fi
+run kube down manifests/app.yaml
 exit "$failed"

@@ -716,3 +716,16 @@ wait_endpoints() {
 	run -7 curl -sS --max-time 5 "http://127.0.0.1:$np/index.html"
 	assert_host_clean
 }
+
+@test "the demo application: a front end on a hostPort calls a backend of 3 replicas through its Service, and the replies come from all of them" {
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("0.0.0.0", 0)); print(s.getsockname()[1])')
+	# The manifest's own, on a port free here (--publish would go to the first pod that declares 8080).
+	sed "s/hostPort: 8480/hostPort: $port/" manifests/app.yaml >"$Y/app.yaml"
+	run -0 pp kube play "$Y/app.yaml"
+	wait_endpoints backend 3
+	seen=$(for _ in $(seq 40); do curl -sS --max-time 5 "http://127.0.0.1:$port/cgi-bin/index.cgi"; done |
+		sed -n 's/^frontend frontend asked the backend Service at 10\.96\.[0-9.]*:80: backend \(backend-[0-9a-f]*-[0-9]\)$/\1/p' | sort -u | wc -l)
+	assert_equal "$seen" 3
+	run -0 pp kube down "$Y/app.yaml"
+	assert_host_clean
+}
