@@ -7,13 +7,18 @@ set -u
 bin=$(realpath "${1:-build/podplay}")
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
-# What the demo made goes with it, even when it fails: Services' rules, pods, and the network's bridge and rules.
+# What the demo made goes with it, even when it fails: Services' rules, pods, and the network's bridge and rules;
+# and IPv4 forwarding, which a pod network turns on (as Podman's does), gets back the value it had.
+forward_was=$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null || true)
 cleanup() {
 	for what in "service rm --all" "pod rm -f -t 0 --all" "network rm podplay"; do
 		# shellcheck disable=SC2086
 		"$bin" --root "$work/root" --runroot "$work/run" $what >/dev/null 2>&1
 	done
 	rm -rf "$work"
+	if [ -n "$forward_was" ] && [ "$(id -u)" = 0 ]; then
+		echo "$forward_was" >/proc/sys/net/ipv4/ip_forward 2>/dev/null || true
+	fi
 }
 trap cleanup EXIT
 # Runs podplay with the arguments after $1 and shows its exit status; one other than $1 fails the demo.
