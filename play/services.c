@@ -4,6 +4,7 @@
 #include "net/service.h"
 #include "play/plan.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -106,18 +107,29 @@ each_host_port (json_t *spec, bool (*fn) (int64_t port, const char *proto, size_
   return false;
 }
 
+/* A port on the host, looked for among the ports of a Service before index `before`. */
 typedef struct
 {
   int64_t port;
   const char *proto;
+  size_t before;
 } host_port_t;
 
 static bool
 same_port (int64_t port, const char *proto, size_t k, void *arg)
 {
-  (void)k;
   const host_port_t *want = arg;
-  return port == want->port && strcmp (proto, want->proto) == 0;
+  return k < want->before && port == want->port && strcmp (proto, want->proto) == 0;
+}
+
+/* Whether the play holds that Service. */
+static bool
+planned (const pp_play_t *play, const pp_service_rec_t *r)
+{
+  for (size_t i = 0; i < play->n_svcs; i++)
+    if (strcmp (play->svcs[i].name, r->name) == 0 && strcmp (play->svcs[i].namespace_, r->namespace_) == 0)
+      return true;
+  return false;
 }
 
 /* Who else publishes `port`/`proto` on the host as a Service: a recorded Service (not `self`), or one of the play
@@ -126,17 +138,14 @@ static const char *
 port_owner (const pp_play_t *play, size_t i, const pp_service_rec_t *self, const pp_service_rec_t *recs, size_t n,
             int64_t port, const char *proto)
 {
-  host_port_t want = { port, proto };
+  host_port_t want = { port, proto, SIZE_MAX };
   for (size_t j = 0; j < i; j++)
     if (each_host_port (play->svcs[j].json, same_port, &want))
       return play->svcs[j].name;
+  /* A recorded Service the play holds is replaced by the play's: its ports are looked at there. */
   for (size_t r = 0; r < n; r++)
     {
-      bool replaced = false;
-      for (size_t j = 0; j < play->n_svcs && !replaced; j++)
-        replaced = strcmp (recs[r].name, play->svcs[j].name) == 0
-                   && strcmp (recs[r].namespace_, play->svcs[j].namespace_) == 0;
-      if (&recs[r] == self || replaced)
+      if (&recs[r] == self || planned (play, &recs[r]))
         continue;
       json_t *spec = json_loads (recs[r].spec, 0, NULL);
       bool taken = each_host_port (spec, same_port, &want);
@@ -151,14 +160,8 @@ port_owner (const pp_play_t *play, size_t i, const pp_service_rec_t *self, const
 static bool
 own_port (json_t *spec, size_t k, int64_t port, const char *proto)
 {
-  json_t *ports = json_object_get (spec, "ports"), *before = json_array ();
-  for (size_t j = 0; j < k && j < json_array_size (ports); j++)
-    json_array_append (before, json_array_get (ports, j));
-  json_t *part = json_pack ("{s:o}", "ports", before);
-  host_port_t want = { port, proto };
-  bool taken = each_host_port (part, same_port, &want);
-  json_decref (part);
-  return taken;
+  host_port_t want = { port, proto, k };
+  return each_host_port (spec, same_port, &want);
 }
 
 /* The range Kubernetes gives node ports by default (--service-node-port-range). */
@@ -349,16 +352,6 @@ pp_plan_check_services (pp_play_t *play, pp_error_t *err)
   return ret;
 }
 
-/* Whether the play holds that Service. */
-static bool
-planned (const pp_play_t *play, const pp_service_rec_t *r)
-{
-  for (size_t i = 0; i < play->n_svcs; i++)
-    if (strcmp (play->svcs[i].name, r->name) == 0 && strcmp (play->svcs[i].namespace_, r->namespace_) == 0)
-      return true;
-  return false;
-}
-
 static bool
 append_port (int64_t port, const char *proto, size_t k, void *arg)
 {
@@ -382,9 +375,9 @@ link_json (const char *name, const char *namespace_, const char *ip, json_t *spe
 {
   json_t *ports = json_array (), *p;
   size_t k;
-  json_array_foreach (json_object_get (spec, "ports"), k, p)
-  json_array_append_new (ports, json_pack ("{s:O?, s:O, s:O}", "name", json_object_get (p, "name"), "port",
-                                           json_object_get (p, "port"), "protocol", json_object_get (p, "protocol")));
+  json_array_foreach (json_object_get (spec, "ports"), k, p) json_array_append_new (
+      ports, json_pack ("{s:O?, s:O, s:O}", "name", json_object_get (p, "name"), "port", json_object_get (p, "port"),
+                        "protocol", json_object_get (p, "protocol")));
   return json_pack ("{s:s, s:s, s:s?, s:o}", "name", name, "namespace", namespace_, "ip", ip, "ports", ports);
 }
 

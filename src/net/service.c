@@ -228,15 +228,6 @@ world_load (pp_state_t *state, world_t *w, pp_error_t *err)
   return 0;
 }
 
-/* The ports of Service `i` with their endpoints, appended to `out`. */
-static void
-world_service (const world_t *w, size_t i, svc_list_t *out)
-{
-  json_t *spec = json_loads (w->svcs[i].spec, 0, NULL);
-  add_service (out, &w->svcs[i], spec, w->eps, w->n_eps, w->labels, w->ports);
-  json_decref (spec);
-}
-
 int
 pp_service_sync (pp_context_t *ctx, pp_state_t *state, bool force, pp_error_t *err)
 {
@@ -259,7 +250,11 @@ pp_service_sync (pp_context_t *ctx, pp_state_t *state, bool force, pp_error_t *e
     return -1;
   svc_list_t list = { 0 };
   for (size_t i = 0; i < w.n; i++)
-    world_service (&w, i, &list);
+    {
+      json_t *spec = json_loads (w.svcs[i].spec, 0, NULL);
+      add_service (&list, &w.svcs[i], spec, w.eps, w.n_eps, w.labels, w.ports);
+      json_decref (spec);
+    }
   int ret = pp_nft_services_set (list.v, list.n, err);
   svc_list_free (&list);
   world_free (&w);
@@ -277,7 +272,7 @@ pp_service_describe (pp_state_t *state, pp_error_t *err)
     {
       json_t *spec = json_loads (w.svcs[i].spec, 0, NULL);
       svc_list_t list = { 0 };
-      world_service (&w, i, &list);
+      add_service (&list, &w.svcs[i], spec, w.eps, w.n_eps, w.labels, w.ports);
       json_t *ports = json_array (), *p;
       size_t k;
       json_array_foreach (json_object_get (spec, "ports"), k, p)
