@@ -97,7 +97,7 @@ unit-bins-asan: $(UNIT_BIN)
 
 FUZZ_SECONDS ?= 60
 # The YAML loader and validator; image manifests, indexes and configs; the layer unpacker.
-FUZZ_TARGETS := load image unpack
+FUZZ_TARGETS := load image unpack dns
 FUZZ_BINS := $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
 FUZZ_CFLAGS = -std=gnu11 -O1 -g $(CPPFLAGS) $(PKG_CFLAGS) -fno-sanitize-recover=all
 FUZZ_OBJ := $(LIB_SRC:%.c=build-fuzz/obj/%.o)

@@ -2,7 +2,8 @@
 # The pod network's cost and speed: `kube play` and `kube down` of a one-container pod on podplay's network
 # beside the same pod with --network none (what the network adds), beside Podman (its default network, netavark
 # and aardvark-dns, runc) where it is installed; then host -> hostPort -> pod over HTTP (ab, 127.0.0.1), latency
-# and throughput, beside Podman's published port; then host -> Service -> pod beside host -> pod's own address.
+# and throughput, beside Podman's published port; then host -> Service -> pod beside host -> pod's own address;
+# then lookups of a name from the network's resolver beside Podman's aardvark-dns, and their memory.
 #
 #   bench/network.sh [--runs N] [PODPLAY]
 set -euo pipefail
@@ -164,5 +165,43 @@ for target in "Service $svc:8080" "pod $pod_ip:80"; do
 				END { printf "podplay host -> %s, %s at once: %.0f requests/s, %.3f ms each\n", t, c, rps, lat }'
 	done
 done
+
+# Names: a Service's name asked of the network's resolver at its gateway from the host, one query at a time,
+# beside Podman's aardvark-dns asked for a container's name on a network of its own (Podman's default network
+# has no names); and each resolver's memory.
+lookups() {
+	python3 - "$@" <<-'PY'
+	import random, socket, struct, sys, time
+	server, name, label = sys.argv[1], sys.argv[2], sys.argv[3]
+	q = b"".join(bytes([len(l)]) + l.encode() for l in name.split(".")) + b"\0" + struct.pack(">HH", 1, 1)
+	s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+	s.settimeout(2)
+	n, t0 = 2000, time.perf_counter()
+	for i in range(n):
+	    s.sendto(struct.pack(">HHHHHH", i, 0x0100, 1, 0, 0, 0) + q, (server, 53))
+	    r = s.recv(4096)
+	    if struct.unpack(">H", r[6:8])[0] < 1:
+	        sys.exit(f"{label}: no answer for {name}")
+	dt = time.perf_counter() - t0
+	print(f"{label} resolver: {n / dt:.0f} lookups/s one at a time, {dt / n * 1000:.3f} ms each")
+	PY
+}
+memory() {
+	awk -v t="$1" '/^Rss/ { r = $2 } /^Pss:/ { p = $2 } /^Private_Dirty/ { d = $2 }
+		END { printf "%s resolver memory: RSS %.1f MiB, PSS %.1f MiB, private dirty %.2f MiB\n", t, r / 1024, p / 1024, d / 1024 }' \
+		"/proc/$2/smaps_rollup"
+}
+gw=$($pp network inspect podplay | python3 -c 'import json, sys; d = json.load(sys.stdin); print((d[0] if isinstance(d, list) else d)["gateway"])')
+lookups "$gw" benchweb.default.svc.cluster.local podplay
+memory podplay "$(cat "$work/pp-run/dns/podplay.pid")"
 $pp kube down "$work/svc.yaml" >/dev/null
+if have_podman && [ -x /usr/lib/podman/aardvark-dns ]; then
+	$pm network create --subnet 10.89.250.0/24 ppbench-dns >/dev/null
+	$pm run -d --network ppbench-dns --name ppbench-dnsc localhost/busybox:latest sleep 1000 >/dev/null
+	lookups 10.89.250.1 ppbench-dnsc podman
+	apid=$(cat "$work/pm-run/networks/aardvark-dns/aardvark.pid" 2>/dev/null || true)
+	[ -n "$apid" ] && memory "podman (aardvark-dns)" "$apid"
+	$pm rm -f -t 0 ppbench-dnsc >/dev/null
+	$pm network rm ppbench-dns >/dev/null
+fi
 echo "(podman runs runc through bench/runc-clamp, which drops rlimits above this machine's hard limits)"

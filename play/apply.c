@@ -36,7 +36,8 @@ record_labels (pp_state_t *state, const pp_pod_plan_t *p, const char *id, pp_err
   cleanup_free char *n = json_dumps (ports, JSON_COMPACT | JSON_SORT_KEYS);
   json_decref (labels);
   json_decref (ports);
-  return pp_state_pod_labels_put (state, id, l, n, err);
+  return pp_state_pod_labels_put (state, id, l, n, pp_plan_str (p->spec, "hostname"),
+                                  pp_plan_str (p->spec, "subdomain"), err);
 }
 
 static int
@@ -132,6 +133,10 @@ join_network (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p, const pp_p
   if (p->net == NULL)
     return -1;
   pp_network_pod_ip (p->net, p->pod_ip);
+  /* ClusterFirst: the network's resolver, on its gateway. */
+  free (p->resolv_conf);
+  p->resolv_conf
+      = pp_plan_resolv_conf (p->spec, p->namespace_, json_string_value (json_object_get (p->net, "gateway")));
   if (p->ports && json_array_size (p->ports))
     json_object_set (p->net, "ports", p->ports);
   /* A replacement takes over the ports of the pod it replaces, and only that pod's. */

@@ -22,14 +22,6 @@ pp_job_owner (const char *name)
   return xasprintf ("Job/%s", name);
 }
 
-static int64_t
-now_ms (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* What the Job's pods came to: the ones that ended well or not, those still running.  A container restarted by
    its pod (restartPolicy OnFailure) is a failure too, as Kubernetes counts it. */
 typedef struct
@@ -241,7 +233,7 @@ controller_run (pp_context_t *ctx, const char *name, const pp_job_maker_t *mk, i
         break;
       if (t.failed > failures_seen)
         {
-          next_make = now_ms () + backoff_ms (t.failed);
+          next_make = pp_now_ms () + backoff_ms (t.failed);
           failures_seen = t.failed;
         }
       const char *status, *reason = verdict (&job, &t, &status);
@@ -259,7 +251,7 @@ controller_run (pp_context_t *ctx, const char *name, const pp_job_maker_t *mk, i
           ret = record (state, &job, &t, &err);
           break;
         }
-      if (now_ms () >= next_make && make_pods (state, &job, &t, mk, sfd, &err) < 0)
+      if (pp_now_ms () >= next_make && make_pods (state, &job, &t, mk, sfd, &err) < 0)
         {
           if (ready_fd >= 0)
             {
@@ -286,8 +278,8 @@ controller_run (pp_context_t *ctx, const char *name, const pp_job_maker_t *mk, i
       /* Pods end in their monitors, which record it: look again each second, sooner for a back-off or the
          deadline. */
       int64_t wait = 1000;
-      if (next_make > now_ms () && next_make - now_ms () < wait)
-        wait = next_make - now_ms ();
+      if (next_make > pp_now_ms () && next_make - pp_now_ms () < wait)
+        wait = next_make - pp_now_ms ();
       struct pollfd p = { .fd = sfd, .events = POLLIN };
       if (PP_RETRY (poll (&p, 1, (int)wait)) > 0)
         break; /* told to stop: `kube down` or `job rm` removes the pods */

@@ -4,6 +4,7 @@
 #include "play/plan.h"
 #include "play/annotations.h"
 #include "play/job.h"
+#include "net/names.h"
 #include "runtime/pod.h"
 #include "runtime/runtime.h"
 #include "schema/checks.h"
@@ -139,31 +140,42 @@ hosts_extra (const pp_node_t *spec)
   return b.data;
 }
 
-/* resolv.conf of dnsPolicy and dnsConfig: the host's (without loopback servers) unless the policy is None, with
-   dnsConfig's servers, search domains and options added (an option of the same name replaced); NULL when the
-   host's serves as it is. */
-static char *
-resolv_conf (const pp_node_t *spec)
+/* resolv.conf of dnsPolicy and dnsConfig, as the kubelet writes it.  ClusterFirst (the default, and
+   ClusterFirstWithHostNet) on a pod network: the network's resolver (`nameserver`, its gateway), the cluster's
+   search domains before the host's, ndots:5.  Otherwise (Default, a pod without a pod network) the host's
+   (without loopback servers), or nothing at all with None.  dnsConfig's servers, search domains and options come
+   after (an option given again overrides, as the resolver reads them in order).  NULL when the host's serves as it
+   is. */
+char *
+pp_plan_resolv_conf (const pp_node_t *spec, const char *namespace_, const char *nameserver)
 {
   const char *policy = pp_plan_str (spec, "dnsPolicy") ?: "ClusterFirst";
   const pp_node_t *cfg = pp_node_get (spec, "dnsConfig");
   bool none = strcmp (policy, "None") == 0;
-  if (cfg == NULL && !none)
+  bool cluster
+      = nameserver && (strcmp (policy, "ClusterFirst") == 0 || strcmp (policy, "ClusterFirstWithHostNet") == 0);
+  if (cfg == NULL && !none && !cluster)
     return NULL;
   pp_buf_t servers = { 0 }, search = { 0 }, options = { 0 };
   pp_buf_puts (&servers, "");
   pp_buf_puts (&search, "");
   pp_buf_puts (&options, "");
+  if (cluster)
+    {
+      pp_buf_printf (&servers, "nameserver %s\n", nameserver);
+      pp_buf_printf (&search, " %s.svc." PP_CLUSTER_DOMAIN " svc." PP_CLUSTER_DOMAIN " " PP_CLUSTER_DOMAIN, namespace_);
+      pp_buf_puts (&options, " ndots:5");
+    }
   if (!none)
     {
       cleanup_free char *host = pp_pod_host_resolv_conf ();
       char *save = NULL;
       for (char *line = strtok_r (host, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
-        if (strncmp (line, "nameserver", 10) == 0)
+        if (strncmp (line, "nameserver", 10) == 0 && !cluster)
           pp_buf_printf (&servers, "%s\n", line);
         else if (strncmp (line, "search", 6) == 0)
           pp_buf_printf (&search, "%s", line + 6);
-        else if (strncmp (line, "options", 7) == 0)
+        else if (strncmp (line, "options", 7) == 0 && !cluster)
           pp_buf_printf (&options, "%s", line + 7);
     }
   const pp_node_t *v = pp_node_get (cfg, "nameservers");
@@ -252,7 +264,7 @@ add_pod (const pp_doc_t *doc, const pp_node_t *obj, const pp_node_t *meta, const
   p->namespace_ = pp_plan_str (pp_node_get (obj, "metadata"), "namespace") ?: "default";
   pp_plan_set_hostname (p);
   p->hosts_extra = hosts_extra (spec);
-  p->resolv_conf = resolv_conf (spec);
+  p->resolv_conf = pp_plan_resolv_conf (spec, p->namespace_, NULL);
   p->restart_policy = pp_plan_str (spec, "restartPolicy") ?: "Always";
   if (!pp_plan_int (spec, "terminationGracePeriodSeconds", &p->grace))
     p->grace = 30;

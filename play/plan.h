@@ -118,6 +118,10 @@ bool pp_plan_int (const pp_node_t *n, const char *key, int64_t *out);
 bool pp_plan_bool (const pp_node_t *n, const char *key);
 /* A native sidecar: an init container with restartPolicy Always, which runs beside the main containers. */
 bool pp_plan_is_sidecar (const pp_ctr_plan_t *c);
+/* The pod's resolv.conf for its dnsPolicy and dnsConfig, with the cluster's resolver at `nameserver` (NULL: the
+   pod has no pod network); NULL when the host's serves. */
+char *pp_plan_resolv_conf (const pp_node_t *spec, const char *namespace_, const char *nameserver);
+
 /* Whether the pod's containers get a user namespace of their own: hostUsers: false, said as such. */
 bool pp_plan_user_namespace (const pp_node_t *spec);
 /* FNV-1a over a node tree, keys and scalars and structure: the same template gives the same hash. */

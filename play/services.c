@@ -44,10 +44,11 @@ service_spec (const pp_node_t *spec)
                                                "targetPort", t));
     }
   const char *affinity = pp_plan_str (spec, "sessionAffinity");
-  return json_pack ("{s:s, s:o, s:b, s:b, s:o}", "type", pp_plan_str (spec, "type") ?: "ClusterIP", "selector",
+  return json_pack ("{s:s, s:o, s:b, s:b, s:o, s:s?}", "type", pp_plan_str (spec, "type") ?: "ClusterIP", "selector",
                     pp_plan_str_map (pp_node_get (spec, "selector")), "affinity",
                     affinity && strcmp (affinity, "ClientIP") == 0, "notReady",
-                    pp_plan_bool (spec, "publishNotReadyAddresses"), "ports", ports);
+                    pp_plan_bool (spec, "publishNotReadyAddresses"), "ports", ports, "externalName",
+                    pp_plan_str (spec, "externalName"));
 }
 
 void

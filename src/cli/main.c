@@ -242,6 +242,8 @@ static const pp_command_t top_commands[] = {
     .run = pp_cmd_inspect },
   { .name = "monitor", .summary = "A pod's monitor (started by podplay itself)", .run = pp_cmd_monitor,
     .hidden = true },
+  { .name = "dns", .summary = "A pod network's resolver (started by podplay itself)", .run = pp_cmd_dns,
+    .hidden = true },
   { .name = "probe",
     .summary = "A gRPC or HTTPS probe check (run by a pod's monitor)",
     .run = pp_cmd_probe,

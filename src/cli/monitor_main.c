@@ -5,6 +5,7 @@
    memory. */
 #include "core/context.h"
 #include "core/log.h"
+#include "net/resolver.h"
 #include "runtime/monitor.h"
 
 #include <stdio.h>
@@ -15,6 +16,11 @@ main (int argc, char **argv)
 {
   pp_context_t ctx;
   pp_context_init (&ctx);
+  /* The resolver asks dns_servers of the configuration podplay read (PODPLAY_CONFIG comes with the environment),
+     read before the arguments, which override it as podplay's own do. */
+  pp_error_t err = NULL;
+  if (argc >= 2 && strcmp (argv[argc - 2], "dns") == 0 && pp_context_load_config (&ctx, &err) < 0)
+    pp_error_release (&err);
   int i = 1;
   for (; i + 1 < argc && strncmp (argv[i], "--", 2) == 0; i += 2)
     {
@@ -27,13 +33,20 @@ main (int argc, char **argv)
       else
         break;
     }
-  if (argc - i != 2 || strcmp (argv[i], "monitor") != 0)
+  if (argc - i != 2 || (strcmp (argv[i], "monitor") != 0 && strcmp (argv[i], "dns") != 0))
     {
-      fprintf (stderr, "usage: podplay-monitor [--root DIR] [--runroot DIR] [--log-level LEVEL] monitor POD\n"
-                       "(started by podplay itself, one per pod)\n");
+      fprintf (stderr,
+               "usage: podplay-monitor [--root DIR] [--runroot DIR] [--log-level LEVEL] monitor POD|dns NETWORK\n"
+               "(started by podplay itself, one per pod and one per pod network)\n");
       return 125;
     }
-  int ret = pp_monitor_main (&ctx, argv[i + 1], 3);
+  int ret;
+  if (strcmp (argv[i], "dns") == 0)
+    {
+      ret = pp_resolver_main (&ctx, argv[i + 1], 3);
+    }
+  else
+    ret = pp_monitor_main (&ctx, argv[i + 1], 3);
   pp_context_release (&ctx);
   return ret;
 }

@@ -1,6 +1,7 @@
 /* Pods and containers: `kube play|down`, `pod ls|inspect|start|stop|rm|logs`, `ps`, `logs`, `inspect`, and
    the hidden `monitor` a pod runs under. */
 #include "net/network.h"
+#include "net/resolver.h"
 #include "play/job.h"
 #include "play/play.h"
 #include "runtime/logfile.h"
@@ -47,6 +48,14 @@ pp_cmd_monitor (pp_cli_t *cli, int argc, char **argv)
   if (argc != 2)
     return pp_cli_usage_error (cli, "monitor takes a pod id (it is started by podplay itself)");
   return pp_monitor_main (cli->ctx, argv[1], 3);
+}
+
+int
+pp_cmd_dns (pp_cli_t *cli, int argc, char **argv)
+{
+  if (argc != 2)
+    return pp_cli_usage_error (cli, "dns takes a network's name (it is started by podplay itself)");
+  return pp_resolver_main (cli->ctx, argv[1], 3);
 }
 
 /* ---- listings ---- */

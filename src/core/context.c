@@ -119,10 +119,16 @@ pp_context_load_config (pp_context_t *ctx, pp_error_t *err)
           free (ctx->service_subnet);
           ctx->service_subnet = xstrdup (value);
         }
+      else if (strcmp (key, "dns_servers") == 0)
+        {
+          free (ctx->dns_servers);
+          ctx->dns_servers = xstrdup (value);
+        }
       else if (strcmp (key, "root") == 0 || strcmp (key, "runroot") == 0)
         return pp_error_make (err, 0, "%s:%u: %s: needs an absolute path", path, n, key);
       else
-        return pp_error_make (err, 0, "%s:%u: unknown key \"%s\" (runtime, root, runroot, pod_subnet, service_subnet)", path, n, key);
+        return pp_error_make (err, 0, "%s:%u: unknown key \"%s\" (runtime, root, runroot, pod_subnet, service_subnet, "
+                              "dns_servers)", path, n, key);
     }
   return 0;
 }
@@ -135,5 +141,6 @@ pp_context_release (pp_context_t *ctx)
   free (ctx->runtime);
   free (ctx->pod_subnet);
   free (ctx->service_subnet);
-  ctx->root = ctx->runroot = ctx->runtime = ctx->pod_subnet = ctx->service_subnet = NULL;
+  free (ctx->dns_servers);
+  ctx->root = ctx->runroot = ctx->runtime = ctx->pod_subnet = ctx->service_subnet = ctx->dns_servers = NULL;
 }

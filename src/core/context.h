@@ -16,6 +16,8 @@ typedef struct pp_context_s
   FILE *log_stream; /* where pp_log writes; stderr unless a test says otherwise */
   char *pod_subnet; /* the default pod network's subnet (pod_subnet in the configuration file), or NULL */
   char *service_subnet; /* where Services get their addresses (service_subnet), or NULL */
+  char *dns_servers;    /* where pods' names outside the cluster are asked (dns_servers: "ip, ip"), or NULL for
+                           the host's resolv.conf */
 } pp_context_t;
 
 /* Fills roots with the defaults: /var/lib/podplay and /run/podplay as root, XDG directories otherwise. */

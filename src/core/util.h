@@ -100,6 +100,9 @@ void pp_child_report (int fd, const char *what, const char *arg, int errnum);
 /* The shell's number for a wait status: the exit code, or 128 + the signal. */
 int pp_exit_code (int wait_status);
 
+/* Milliseconds of CLOCK_MONOTONIC: what deadlines and periods are counted in. */
+int64_t pp_now_ms (void);
+
 /* mkdir -p: every missing component of `path` (existing ones are fine). */
 int pp_mkdir_p (const char *path, mode_t mode);
 /* Calls `fn` on each entry of the directory `fd` (which it takes, and closes) but . and .., until one fails:

@@ -2,6 +2,7 @@
 #include "net/network.h"
 #include "net/service.h"
 #include "net/netlink.h"
+#include "net/resolver.h"
 #include "net/nft.h"
 #include "core/util.h"
 
@@ -248,10 +249,24 @@ pp_network_pod_ip (json_t *pod_net, char *buf)
 /* The lock of the host's links and podplay's nftables table, whatever the roots: a bridge is made with a
    network's first pod and removed with its last, and an nftables removal reads the table before it changes it.
    One lock for every network, as the table is one; it is held for milliseconds. */
+#define NETWORK_LOCK "/run/podplay-network.lock"
+
+int
+pp_network_lock_try (void)
+{
+  int fd = open (NETWORK_LOCK, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) < 0)
+    {
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
 int
 pp_network_lock (pp_error_t *err)
 {
-  const char *path = "/run/podplay-network.lock";
+  const char *path = NETWORK_LOCK;
   int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     return pp_error_make (err, errno, "open `%s`", path);
@@ -479,7 +494,6 @@ pp_network_publish (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pp_e
 int
 pp_network_remove (pp_context_t *ctx, pp_state_t *state, const char *name, pp_error_t *err)
 {
-  (void)ctx;
   pp_network_rec_t *have = NULL;
   size_t n = 0;
   if (pp_state_network_list (state, name, &have, &n, err) < 0)
@@ -490,6 +504,9 @@ pp_network_remove (pp_context_t *ctx, pp_state_t *state, const char *name, pp_er
   else if (have[0].pods > 0)
     ret = pp_error_make (err, EBUSY, "network %s is in use by %" PRId64 " pod(s): remove them first", name,
                          have[0].pods);
+  /* Its resolver ends within a second of its last pod; a removal does not wait for that. */
+  if (ret == 0)
+    pp_resolver_stop (ctx, name);
   pp_ipnet_t sn;
   if (ret == 0 && pp_ipnet_parse (have[0].subnet, &sn))
     {

@@ -59,6 +59,8 @@ int pp_network_check_overlap (pp_state_t *state, const pp_ipnet_t *subnet, const
 /* Takes the host-wide lock of podplay's links and nftables table (/run/podplay-network.lock): its fd, which
    closing releases. */
 int pp_network_lock (pp_error_t *err);
+/* The same lock if it is free now, else -1. */
+int pp_network_lock_try (void);
 
 /* The host end of the pod's veth: "pp" and the first 12 digits of its id. */
 void pp_network_host_ifname (const char *pod_id, char name[16]);

@@ -98,10 +98,8 @@ pp_service_pick_ip (pp_context_t *ctx, pp_state_t *state, const char *namespace_
   return ret;
 }
 
-/* Whether every label of `selector` is the pod's (an empty selector selects nothing: a Service without one has
-   its endpoints made by hand on a cluster, which nothing does here). */
-static bool
-selects (json_t *selector, json_t *labels)
+bool
+pp_service_selects (json_t *selector, json_t *labels)
 {
   if (json_object_size (selector) == 0)
     return false;
@@ -170,7 +168,7 @@ add_service (svc_list_t *out, const pp_service_rec_t *svc, json_t *spec, const p
         pp_ipnet_t subnet;
         uint16_t port = target_port (json_object_get (p, "targetPort"), protocol, ports[e]);
         if (strcmp (eps[e].namespace_, svc->namespace_) != 0 || !(eps[e].ready || not_ready) || port == 0
-            || !selects (selector, labels[e]) || !pp_ipnet_parse (eps[e].subnet, &subnet))
+            || !pp_service_selects (selector, labels[e]) || !pp_ipnet_parse (eps[e].subnet, &subnet))
           continue;
         pp_nft_endpoint_t *ep = &s.eps[s.n_eps];
         if (pp_ipnet_nth (&subnet, eps[e].offset, &ep->ip))

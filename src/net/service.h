@@ -31,6 +31,10 @@ int pp_service_pick_ip (pp_context_t *ctx, pp_state_t *state, const char *namesp
    (the common case of a monitor whose pod no Service selects costs one query). */
 int pp_service_sync (pp_context_t *ctx, pp_state_t *state, bool force, pp_error_t *err);
 
+/* Whether every label of `selector` is the pod's `labels` (an empty selector selects nothing: a Service without
+   one has its endpoints made by hand on a cluster, which nothing does here). */
+bool pp_service_selects (json_t *selector, json_t *labels);
+
 /* Every Service as `service ls` shows it: [{"name", "namespace", "type", "clusterIP" (absent when headless),
    "selector", "sessionAffinityClientIP", "ports": [{"name", "protocol", "port", "targetPort", "endpoints":
    ["10.244.0.2:8080", ...]}], "playFile"}], the endpoints those the rules send to now. */

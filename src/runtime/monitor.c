@@ -91,14 +91,6 @@ typedef struct
   int64_t kill_at_ms;
 } monitor_t;
 
-static int64_t
-now_ms (void)
-{
-  struct timespec t;
-  clock_gettime (CLOCK_MONOTONIC, &t);
-  return (int64_t) t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 static void
 record (monitor_t *m, mctr_t *c)
 {
@@ -159,7 +151,7 @@ run_hook (monitor_t *m, mctr_t *c, int kind)
   pp_probe_target_t t = probe_target (m, c);
   c->hook_child = pp_probe_launch (&c->hooks[kind], &t);
   c->hook_kind = kind;
-  c->hooks[kind].deadline_ms = now_ms () + c->hooks[kind].timeout_ms;
+  c->hooks[kind].deadline_ms = pp_now_ms () + c->hooks[kind].timeout_ms;
   if (c->hook_child < 0)
     c->hook_child = 0;
 }
@@ -236,14 +228,14 @@ start (monitor_t *m, mctr_t *c, pp_error_t *err)
     }
   c->st = C_RUNNING;
   c->term_sent = false;
-  c->started_ms = now_ms ();
+  c->started_ms = pp_now_ms ();
   set_status (c, "Running");
   c->rec.pid = pid;
   c->rec.started = (int64_t) time (NULL);
   c->rec.finished = 0;
   c->rec.exit_code = -1;
   c->rec.oom_killed = false;
-  int64_t now = now_ms ();
+  int64_t now = pp_now_ms ();
   for (int k = 0; k < PP_PROBE_KINDS; k++)
     if (c->probes[k].spec)
       pp_probe_arm (&c->probes[k], now);
@@ -418,12 +410,12 @@ exited (monitor_t *m, mctr_t *c, int status)
   pp_runtime_ctr_t rc = ctr_of (m, c);
   if (m->rt->delete (m->rt, &rc, &derr) < 0)
     pp_log (m->ctx, PP_LOG_ERROR, "monitor: %s: %s", c->rec.name, derr->msg);
-  int64_t ran = now_ms () - c->started_ms;
+  int64_t ran = pp_now_ms () - c->started_ms;
   if (should_restart (m, c))
     {
       if (ran >= BACKOFF_RESET_MS)
         c->backoff_ms = 0;
-      c->restart_at_ms = now_ms () + c->backoff_ms;
+      c->restart_at_ms = pp_now_ms () + c->backoff_ms;
       c->backoff_ms = c->backoff_ms ? c->backoff_ms * 2 : BACKOFF_FIRST_MS;
       if (c->backoff_ms > BACKOFF_MAX_MS)
         c->backoff_ms = BACKOFF_MAX_MS;
@@ -491,7 +483,7 @@ probe_done (monitor_t *m, pid_t pid, int status)
         if (p->child != pid)
           continue;
         p->child = 0;
-        p->next_ms = now_ms () + p->period_ms;
+        p->next_ms = pp_now_ms () + p->period_ms;
         if (c->st != C_RUNNING)
           return;
         bool ok = WIFEXITED (status) && WEXITSTATUS (status) == 0;
@@ -528,7 +520,7 @@ probe_done (monitor_t *m, pid_t pid, int status)
                                     p->failures);
                 pp_logw_feed (&c->log, PP_LOG_STDERR, msg, (size_t) len);
                 signal_ctr (m, c, SIGTERM);
-                c->probe_kill_ms = now_ms () + (p->grace_s >= 0 ? p->grace_s : (int64_t) m->grace) * 1000;
+                c->probe_kill_ms = pp_now_ms () + (p->grace_s >= 0 ? p->grace_s : (int64_t) m->grace) * 1000;
               }
           }
         if (c->rec.ready != was_ready)
@@ -599,7 +591,7 @@ static void
 begin_stop (monitor_t *m, int grace)
 {
   m->stopping = true;
-  m->kill_at_ms = now_ms () + (int64_t) grace * 1000;
+  m->kill_at_ms = pp_now_ms () + (int64_t) grace * 1000;
   for (size_t i = 0; i < m->n; i++)
     {
       mctr_t *c = &m->c[i];
@@ -760,7 +752,7 @@ loop (monitor_t *m, int sfd)
       reap (m);
       if (!busy (m))
         return;
-      int64_t now = now_ms (), wake = -1;
+      int64_t now = pp_now_ms (), wake = -1;
       for (size_t i = 0; i < m->n; i++)
         if (m->c[i].st == C_BACKOFF)
           {
@@ -836,8 +828,8 @@ loop (monitor_t *m, int sfd)
                 int grace = si.ssi_code == SI_QUEUE && si.ssi_int >= 0 ? si.ssi_int : m->grace;
                 if (!m->stopping)
                   begin_stop (m, grace);
-                else if (now_ms () + (int64_t) grace * 1000 < m->kill_at_ms)
-                  m->kill_at_ms = now_ms () + (int64_t) grace * 1000;
+                else if (pp_now_ms () + (int64_t) grace * 1000 < m->kill_at_ms)
+                  m->kill_at_ms = pp_now_ms () + (int64_t) grace * 1000;
               }
         }
     }

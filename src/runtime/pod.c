@@ -2,6 +2,7 @@
    monitor that supervises the containers. */
 #include "runtime/pod.h"
 #include "net/network.h"
+#include "net/resolver.h"
 #include "runtime/cgroup.h"
 #include "runtime/mounts.h"
 #include "runtime/runtime.h"
@@ -234,6 +235,14 @@ pp_pod_setup (pp_context_t *ctx, const char *pod_id, const pp_pod_etc_t *etc, pp
   cleanup_free char *netns = xasprintf ("%s/net", nsd);
   if (etc->network && pp_network_attach (ctx, pod_id, etc->network, netns, err) < 0)
     return -1;
+  /* The network's names: a pod plays without them (they are a warning), as it would with a cluster DNS down. */
+  const char *net_name = json_string_value (json_object_get (etc->network, "name"));
+  pp_error_t dns_err = NULL;
+  if (net_name && pp_pod_start_resolver (ctx, net_name, &dns_err) < 0)
+    {
+      pp_warning (ctx, "%s", dns_err->msg);
+      pp_error_release (&dns_err);
+    }
   char ip_buf[PP_IP_STRLEN];
   const char *ip = etc->network ? pp_network_pod_ip (etc->network, ip_buf) : NULL;
   cleanup_free char *hosts_path = xasprintf ("%s/hosts", run);
@@ -572,32 +581,31 @@ pp_pod_start_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
   return fd < 0 ? -1 : pp_pod_monitor_ready (fd, err);
 }
 
-int
-pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
+/* Starts podplay-monitor's `verb` for `arg` (or podplay's own hidden command of that name), detached, its stderr
+   to `logpath`: the read end of the pipe on which it says why it failed, or closes. */
+static int
+spawn_helper (pp_context_t *ctx, const char *verb, const char *arg, const char *logpath, pp_error_t *err)
 {
   char exe[4096];
   if (self_exe (exe, sizeof exe) < 0)
     return pp_error_make (err, errno, "find the podplay binary");
   /* podplay-monitor beside podplay links less than podplay (no image store, registry client or YAML): use it when
-     it is there, else podplay's own `monitor` command. */
+     it is there, else podplay's own command. */
   char *slash = strrchr (exe, '/');
   cleanup_free char *mon = slash ? xasprintf ("%.*s/podplay-monitor", (int) (slash - exe), exe) : NULL;
   const char *bin = mon && access (mon, X_OK) == 0 ? mon : exe;
-  cleanup_free char *data = pp_pod_datadir (ctx, pod_id);
-  cleanup_free char *logpath = xasprintf ("%s/monitor.log", data);
   const char *level = pp_log_level_name (ctx->log_level);
   /* Made before the fork: `kube play` may have threads (image pulls), so that the child, until it execs, may only
      make async-signal-safe calls (no allocation). */
   cleanup_strv char **argv = xzalloc (10 * sizeof (char *));
-  const char *const words[]
-      = { bin, "--root", ctx->root, "--runroot", ctx->runroot, "--log-level", level, "monitor", pod_id };
+  const char *const words[] = { bin, "--root", ctx->root, "--runroot", ctx->runroot, "--log-level", level, verb, arg };
   for (size_t i = 0; i < PP_N_ELEMENTS (words); i++)
     argv[i] = xstrdup (words[i]);
   int ready_fd = -1;
   int r = pp_fork_detached (logpath, &ready_fd, err);
   if (r == 0)
     {
-      /* The monitor writes why it failed, or nothing, on fd 3; nothing else its starter had open goes with it (a
+      /* The helper writes why it failed, or nothing, on fd 3; nothing else its starter had open goes with it (a
          monitor lives as long as its pod, and its containers must not get what the caller of podplay left open). */
       if ((ready_fd == 3 ? fcntl (3, F_SETFD, 0) : dup2 (ready_fd, 3)) < 0 || close_range (4, ~0U, 0) < 0)
         _exit (127);
@@ -605,6 +613,30 @@ pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
       _exit (127);
     }
   return r < 0 ? -1 : ready_fd;
+}
+
+int
+pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
+{
+  cleanup_free char *data = pp_pod_datadir (ctx, pod_id);
+  cleanup_free char *logpath = xasprintf ("%s/monitor.log", data);
+  return spawn_helper (ctx, "monitor", pod_id, logpath, err);
+}
+
+int
+pp_pod_start_resolver (pp_context_t *ctx, const char *network, pp_error_t *err)
+{
+  /* Under the network lock, which the resolver takes too to decide that its network has no pod left: a pod
+     recorded in the network before this either keeps a running resolver, or finds none and starts one. */
+  cleanup_close int lock = pp_network_lock (err);
+  if (lock < 0 || pp_resolver_pid (ctx, network) > 0)
+    return lock < 0 ? -1 : 0;
+  cleanup_free char *dir = xasprintf ("%s/dns", ctx->runroot);
+  cleanup_free char *logpath = pp_resolver_path (ctx, network, "log");
+  if (pp_mkdir_p (dir, 0700) < 0)
+    return pp_error_make (err, errno, "create `%s`", dir);
+  int fd = spawn_helper (ctx, "dns", network, logpath, err);
+  return fd < 0 ? -1 : pp_pod_monitor_ready (fd, err);
 }
 
 int

@@ -7,7 +7,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
-#define SCHEMA_VERSION 4
+#define SCHEMA_VERSION 5
 
 struct pp_state
 {
@@ -51,7 +51,8 @@ static const char schema_sql[] =
   "  namespace TEXT NOT NULL, name TEXT NOT NULL, play_file TEXT, spec_hash TEXT, cluster_ip TEXT UNIQUE,"
   "  spec TEXT NOT NULL, created INTEGER NOT NULL, PRIMARY KEY (namespace, name));"
   "CREATE TABLE IF NOT EXISTS pod_labels ("
-  "  pod_id TEXT PRIMARY KEY REFERENCES pods (id) ON DELETE CASCADE, labels TEXT NOT NULL, ports TEXT NOT NULL);";
+  "  pod_id TEXT PRIMARY KEY REFERENCES pods (id) ON DELETE CASCADE, labels TEXT NOT NULL, ports TEXT NOT NULL,"
+  "  hostname TEXT, subdomain TEXT);";
 
 static int
 db_error (pp_state_t *s, pp_error_t *err, const char *what)
@@ -70,6 +71,19 @@ exec_sql (pp_state_t *s, const char *sql, pp_error_t *err)
       return ret;
     }
   return 0;
+}
+
+static bool
+has_column (pp_state_t *s, const char *table, const char *column)
+{
+  sqlite3_stmt *st = NULL;
+  bool found = false;
+  if (sqlite3_prepare_v2 (s->db, "SELECT 1 FROM pragma_table_info (?) WHERE name = ?", -1, &st, NULL) == SQLITE_OK
+      && sqlite3_bind_text (st, 1, table, -1, SQLITE_STATIC) == SQLITE_OK
+      && sqlite3_bind_text (st, 2, column, -1, SQLITE_STATIC) == SQLITE_OK)
+    found = sqlite3_step (st) == SQLITE_ROW;
+  sqlite3_finalize (st);
+  return found;
 }
 
 static int
@@ -99,10 +113,20 @@ check_version (pp_state_t *s, pp_error_t *err)
                             "ALTER TABLE pods ADD COLUMN owner TEXT;"
                             "UPDATE meta SET value = '4' WHERE key = 'schema'",
                             err);
+          /* 5: a pod's hostname and subdomain, by which names give it.  Its pod_labels table may be new (made
+             above, with them), or of schema 4 (without). */
+          if (ret == 0 && v < 5)
+            ret = exec_sql (s,
+                            has_column (s, "pod_labels", "hostname")
+                                ? "UPDATE meta SET value = '5' WHERE key = 'schema'"
+                                : "ALTER TABLE pod_labels ADD COLUMN hostname TEXT;"
+                                  "ALTER TABLE pod_labels ADD COLUMN subdomain TEXT;"
+                                  "UPDATE meta SET value = '5' WHERE key = 'schema'",
+                            err);
         }
     }
   else
-    ret = exec_sql (s, "INSERT INTO meta (key, value) VALUES ('schema', '4')", err);
+    ret = exec_sql (s, "INSERT INTO meta (key, value) VALUES ('schema', '5')", err);
   sqlite3_finalize (st);
   return ret;
 }
@@ -759,11 +783,14 @@ pp_service_recs_free (pp_service_rec_t *v, size_t n)
 }
 
 int
-pp_state_pod_labels_put (pp_state_t *s, const char *pod_id, const char *labels, const char *ports, pp_error_t *err)
+pp_state_pod_labels_put (pp_state_t *s, const char *pod_id, const char *labels, const char *ports, const char *hostname,
+                         const char *subdomain, pp_error_t *err)
 {
   return run (s,
-              prepare (s, err, "INSERT OR REPLACE INTO pod_labels (pod_id, labels, ports) VALUES (?, ?, ?)", "sss",
-                       pod_id, labels, ports),
+              prepare (s, err,
+                       "INSERT OR REPLACE INTO pod_labels (pod_id, labels, ports, hostname, subdomain)"
+                       " VALUES (?, ?, ?, ?, ?)",
+                       "sssss", pod_id, labels, ports, hostname, subdomain),
               err, "record a pod's labels");
 }
 
@@ -779,6 +806,9 @@ read_endpoint (sqlite3_stmt *st, void *out)
   r->subnet = col_str (st, 5);
   r->offset = (uint64_t) sqlite3_column_int64 (st, 6);
   r->ready = sqlite3_column_int64 (st, 7) != 0;
+  r->network = col_str (st, 8);
+  r->hostname = col_str (st, 9);
+  r->subdomain = col_str (st, 10);
 }
 
 int
@@ -790,10 +820,21 @@ pp_state_endpoint_list (pp_state_t *s, pp_endpoint_rec_t **out, size_t *n, pp_er
                               "SELECT p.id, p.name, p.namespace, l.labels, l.ports, n.subnet, a.offset,"
                               " p.status = 'Running' AND EXISTS (SELECT 1 FROM containers c WHERE c.pod_id = p.id"
                               "  AND c.init = 0) AND NOT EXISTS (SELECT 1 FROM containers c WHERE c.pod_id = p.id"
-                              "  AND c.init != 1 AND c.ready = 0)"
+                              "  AND c.init != 1 AND c.ready = 0), a.network, l.hostname, l.subdomain"
                               " FROM pods p JOIN pod_labels l ON l.pod_id = p.id JOIN addresses a ON a.pod_id = p.id"
                               " JOIN networks n ON n.name = a.network ORDER BY p.name",
                               ""), out, n, sizeof **out, read_endpoint, "list endpoints", err);
+}
+
+uint64_t
+pp_state_data_version (pp_state_t *s)
+{
+  sqlite3_stmt *st = NULL;
+  uint64_t v = 0;
+  if (sqlite3_prepare_v2 (s->db, "PRAGMA data_version", -1, &st, NULL) == SQLITE_OK && sqlite3_step (st) == SQLITE_ROW)
+    v = (uint64_t)sqlite3_column_int64 (st, 0);
+  sqlite3_finalize (st);
+  return v;
 }
 
 void
@@ -807,6 +848,9 @@ pp_endpoint_recs_free (pp_endpoint_rec_t *v, size_t n)
       free (v[i].labels);
       free (v[i].ports);
       free (v[i].subnet);
+      free (v[i].network);
+      free (v[i].hostname);
+      free (v[i].subdomain);
     }
   free (v);
 }

@@ -138,9 +138,10 @@ int pp_state_service_remove (pp_state_t *state, const char *namespace_, const ch
 void pp_service_recs_free (pp_service_rec_t *svcs, size_t n);
 
 /* What Services select a pod by: its labels ({"k": "v"}) and named container ports ({"http": {"port": 8080,
-   "protocol": "TCP"}}), both JSON; gone with the pod's record. */
+   "protocol": "TCP"}}), both JSON; and its spec.hostname and spec.subdomain (NULL when not given), by which names
+   give it; gone with the pod's record. */
 int pp_state_pod_labels_put (pp_state_t *state, const char *pod_id, const char *labels, const char *ports,
-                             pp_error_t *err);
+                             const char *hostname, const char *subdomain, pp_error_t *err);
 
 /* A pod that a Service may send to: one with labels recorded and an address in a network. */
 typedef struct
@@ -150,10 +151,16 @@ typedef struct
   char *subnet;         /* of its network; its address is the `offset`th of it */
   uint64_t offset;
   bool ready; /* running, and every container that is not an init container ready */
+  char *network;             /* its network's name */
+  char *hostname, *subdomain; /* of its spec, or NULL */
 } pp_endpoint_rec_t;
 
 int pp_state_endpoint_list (pp_state_t *state, pp_endpoint_rec_t **eps, size_t *n, pp_error_t *err);
 void pp_endpoint_recs_free (pp_endpoint_rec_t *eps, size_t n);
+
+/* A number that changes whenever another connection has committed to the database since (SQLite's
+   data_version): what a reader that keeps a copy asks before it reads again. */
+uint64_t pp_state_data_version (pp_state_t *state);
 
 int pp_state_container_add (pp_state_t *state, const pp_container_rec_t *c, pp_error_t *err);
 /* The containers of a pod, or of every pod when `pod_id` is NULL. */

@@ -9,6 +9,9 @@ load pods
 eval "pods_$(declare -f teardown)"
 teardown() {
 	pods_teardown
+	if [ -e "$BATS_TEST_TMPDIR/outside.pid" ]; then
+		kill "$(cat "$BATS_TEST_TMPDIR/outside.pid")" 2>/dev/null || true
+	fi
 	if [ -n "${OUTSIDE:-}" ]; then
 		ip netns del "$OUTSIDE" 2>/dev/null || true
 		ip link del "${OUTSIDE}h" 2>/dev/null || true
@@ -52,9 +55,10 @@ for o in json.load(sys.stdin)["nftables"]:
         print(m["name"], m["elem"])' || true
 }
 
-# What podplay leaves on the host once its networks are removed too: no link, no table.
+# What podplay leaves on the host once its networks are removed too: no link, no table, no resolver.
 host_leftovers() {
 	pod_leftovers
+	ls "$RUNROOT"/dns/*.pid 2>/dev/null || true
 	ip -o link show | awk -F': ' '{ print $2 }' | grep -E '^podplay[0-9]+(@|$)' || true
 	nft list table inet podplay 2>/dev/null | head -1 || true
 }
@@ -418,7 +422,7 @@ free_port() {
 	assert_host_clean
 }
 
-@test "hostUsers: false: a pod in a user namespace of its own gets its address and reaches another pod" {
+@test "hostUsers: false: a pod in a user namespace of its own gets its address and reaches another pod, by address and by name" {
 	{
 		pod_of srv 'echo from-userns >/tmp/index.html; exec httpd -f -p 8080 -h /tmp'
 		echo ---
@@ -438,6 +442,8 @@ free_port() {
 		sleep 0.1
 	done
 	assert_equal "$out" from-userns
+	run -0 pp exec cli-main wget -qO- http://srv:8080/index.html
+	assert_equal "$output" from-userns
 	run -0 pp kube down "$Y/userns.yaml"
 	assert_equal "$(pod_leftovers)" ""
 	assert_host_clean
@@ -503,15 +509,15 @@ assert_matches() {
 	fi
 }
 
-# A Deployment of 3 replicas serving their own hostname on a named port, with a readiness probe, a Service over
-# them (port 80, targetPort http), and a client pod: svc_play [SERVICE-SPEC-LINES].
-svc_yaml() {
+# A Deployment of N replicas (app: backend) serving their own hostname on a named port, http, with a readiness
+# probe that passes while /tmp/ready exists: backend_yaml N.
+backend_yaml() {
 	cat <<-YAML
 	apiVersion: apps/v1
 	kind: Deployment
 	metadata: {name: backend}
 	spec:
-	  replicas: 3
+	  replicas: $1
 	  selector: {matchLabels: {app: backend}}
 	  template:
 	    metadata: {labels: {app: backend}}
@@ -525,6 +531,13 @@ svc_yaml() {
 	        readinessProbe:
 	          exec: {command: ["test", "-e", "/tmp/ready"]}
 	          periodSeconds: 1
+	YAML
+}
+
+# backend_yaml 3, a Service over them (port 80, targetPort http), and a client pod: svc_yaml [SERVICE-SPEC-LINES].
+svc_yaml() {
+	backend_yaml 3
+	cat <<-YAML
 	---
 	apiVersion: v1
 	kind: Service
@@ -727,5 +740,250 @@ wait_endpoints() {
 		sed -n 's/^frontend frontend asked the backend Service at 10\.96\.[0-9.]*:80: backend \(backend-[0-9a-f]*-[0-9]\)$/\1/p' | sort -u | wc -l)
 	assert_equal "$seen" 3
 	run -0 pp kube down "$Y/app.yaml"
+	assert_host_clean
+}
+
+# ---- names ----
+
+# Asks the resolver on $1 (a network's gateway) from the host: dns.py query SERVER NAME [TYPE] [--tcp].
+dns() {
+	python3 "$REPO_ROOT/tests/integration/dns.py" query "$@"
+}
+
+# The gateway of network $1 (default: podplay's own), where its pods' resolver listens.
+gateway_of() {
+	pp network inspect "${1:-podplay}" | python3 -c 'import json,sys; d=json.load(sys.stdin); print((d[0] if isinstance(d, list) else d)["gateway"])'
+}
+
+# Waits until the resolver of network $1 has ended (its pid file gone with it), at most 3 s.
+wait_resolver_gone() {
+	for _ in $(seq 30); do
+		[ -e "$RUNROOT/dns/$1.pid" ] || return 0
+		sleep 0.1
+	done
+	echo "the resolver of network $1 still runs: $(cat "$RUNROOT/dns/$1.pid")" >&2
+	return 1
+}
+
+# A stand-in for the host's upstream name server: a namespace at 203.0.113.2 answering outside.test, with
+# podplay.conf sending names outside the cluster there (dns_servers), so that no query leaves the machine.
+outside_dns() {
+	OUTSIDE=ppt-dns-$$
+	if ip route | grep -q '^203\.0\.113\.'; then
+		echo "203.0.113.0/24 is on this host's routes: the stand-in name server needs a range of its own" >&2
+		return 1
+	fi
+	ip netns add "$OUTSIDE"
+	ip link add "${OUTSIDE}h" type veth peer name eth0 netns "$OUTSIDE"
+	ip addr add 203.0.113.1/24 dev "${OUTSIDE}h"
+	ip link set "${OUTSIDE}h" up
+	ip -n "$OUTSIDE" addr add 203.0.113.2/24 dev eth0
+	ip -n "$OUTSIDE" link set eth0 up
+	ip netns exec "$OUTSIDE" python3 "$REPO_ROOT/tests/integration/dns.py" serve 203.0.113.2 outside.test=203.0.113.77 \
+		>/dev/null 2>&1 3>&- &
+	echo $! >"$BATS_TEST_TMPDIR/outside.pid"
+	printf 'dns_servers = 203.0.113.2\n' >"$BATS_TEST_TMPDIR/podplay.conf"
+	export PODPLAY_CONFIG=$BATS_TEST_TMPDIR/podplay.conf
+}
+
+# A backend Deployment of 2 replicas serving their hostnames (ready while /tmp/ready exists), its Service and a
+# headless one over the same pods; a database pod with a hostname under the headless Service db; a client.
+names_app() {
+	backend_yaml 2
+	cat <<-YAML
+	---
+	apiVersion: v1
+	kind: Service
+	metadata: {name: backend}
+	spec:
+	  selector: {app: backend}
+	  ports: [{name: http, port: 80, targetPort: http}]
+	---
+	apiVersion: v1
+	kind: Service
+	metadata: {name: replicas}
+	spec:
+	  clusterIP: None
+	  selector: {app: backend}
+	  ports: [{name: http, port: 8080}]
+	---
+	apiVersion: v1
+	kind: Service
+	metadata: {name: db}
+	spec:
+	  clusterIP: None
+	  selector: {app: db}
+	  ports: [{name: pg, port: 5432, targetPort: 8080}]
+	---
+	apiVersion: v1
+	kind: Pod
+	metadata: {name: db-main, labels: {app: db}}
+	spec:
+	  hostname: primary
+	  subdomain: db
+	  terminationGracePeriodSeconds: 0
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sh", "-c", "hostname -f >/tmp/index.html; exec httpd -f -p 8080 -h /tmp"]
+	---
+	YAML
+	pod_of client 'sleep 1000'
+}
+
+@test "names: a Service by name, name.ns, name.ns.svc and its FQDN; pods by name; headless Services and hostname.subdomain; a pod that comes later" {
+	outside_dns
+	names_app >"$Y/app.yaml"
+	run -0 pp kube play "$Y/app.yaml"
+	wait_endpoints backend 2
+	gw=$(gateway_of)
+	ip=$(service_ip backend)
+	# resolv.conf as the kubelet writes it for ClusterFirst: the network's resolver, the cluster's search domains.
+	run -0 pp exec client-main cat /etc/resolv.conf
+	assert_equal "$output" "$(printf 'nameserver %s\nsearch default.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5' "$gw")"
+	# Through getaddrinfo in the pod (busybox's wget): every form of the Service's name reaches a replica.
+	for name in backend backend.default backend.default.svc backend.default.svc.cluster.local; do
+		run -0 pp exec client-main wget -qO- "http://$name/"
+		assert_contains "$output" backend-
+	done
+	# Pods by name, a headless Service, and hostname.subdomain.
+	run -0 pp exec client-main wget -qO- http://db-main:8080/
+	assert_equal "$output" primary.db.default.svc.cluster.local
+	run -0 pp exec client-main wget -qO- http://primary.db:8080/
+	assert_equal "$output" primary.db.default.svc.cluster.local
+	run -0 pp exec client-main wget -qO- http://db:8080/
+	assert_equal "$output" primary.db.default.svc.cluster.local
+	# The answers themselves, asked from the host at the gateway, over UDP and TCP.
+	run -0 dns "$gw" backend.default.svc.cluster.local
+	assert_equal "$output" "$(printf 'NOERROR aa -\nA %s' "$ip")"
+	run -0 dns "$gw" backend.default.svc.cluster.local A --tcp
+	assert_equal "$output" "$(printf 'NOERROR aa -\nA %s' "$ip")"
+	run -0 dns "$gw" backend.default.svc.cluster.local AAAA
+	assert_equal "$output" "NOERROR aa -"
+	run -0 dns "$gw" _http._tcp.backend.default.svc.cluster.local SRV
+	assert_equal "$output" "$(printf 'NOERROR aa -\nSRV 0 100 80 backend.default.svc.cluster.local')"
+	run -0 dns "$gw" _pg._tcp.db.default.svc.cluster.local SRV
+	assert_equal "$output" "$(printf 'NOERROR aa -\nSRV 0 100 8080 primary.db.default.svc.cluster.local')"
+	run -0 dns "$gw" nothere.default.svc.cluster.local
+	assert_equal "$output" "NXDOMAIN aa -"
+	run -0 dns "$gw" backend.other.svc.cluster.local
+	assert_equal "$output" "NXDOMAIN aa -"
+	# A headless Service gives its ready pods, and follows readiness.
+	pods=$(pp pod ls --format json | python3 -c 'import json,sys; print(" ".join(sorted(p["name"] for p in json.load(sys.stdin) if p["name"].startswith("backend-"))))')
+	first=${pods%% *}
+	second=${pods##* }
+	a1=$(pod_addr "$first" | cut -d/ -f1)
+	a2=$(pod_addr "$second" | cut -d/ -f1)
+	run -0 dns "$gw" replicas.default.svc.cluster.local
+	assert_equal "$(echo "$output" | sed -n 's/^A //p' | sort | tr '\n' ' ')" "$(printf '%s\n%s\n' "$a1" "$a2" | sort | tr '\n' ' ')"
+	pp exec "$first-main" rm /tmp/ready
+	for _ in $(seq 50); do
+		[ "$(dns "$gw" replicas.default.svc.cluster.local | sed -n 's/^A //p')" = "$a2" ] && break
+		sleep 0.1
+	done
+	run -0 dns "$gw" replicas.default.svc.cluster.local
+	assert_equal "$output" "$(printf 'NOERROR aa -\nA %s' "$a2")"
+	# A pod of a later play is a name at once; the client was not restarted for it.
+	before=$(pp ps --format json | python3 -c 'import json,sys; print([c["id"] for c in json.load(sys.stdin) if c["name"] == "client-main"][0])')
+	pod_of late 'echo late >/tmp/index.html; exec httpd -f -p 8080 -h /tmp' >"$Y/late.yaml"
+	run -0 pp kube play "$Y/late.yaml"
+	wait_field late-main status Running
+	for _ in $(seq 50); do
+		out=$(pp exec client-main wget -qO- http://late:8080/ 2>/dev/null) && break
+		sleep 0.1
+	done
+	assert_equal "$out" late
+	after=$(pp ps --format json | python3 -c 'import json,sys; print([c["id"] for c in json.load(sys.stdin) if c["name"] == "client-main"][0])')
+	assert_equal "$after" "$before"
+	# One resolver for the network; it ends with the network's last pod.
+	test -e "$RUNROOT/dns/podplay.pid"
+	run -0 pp kube down "$Y/late.yaml"
+	run -0 pp kube down "$Y/app.yaml"
+	wait_resolver_gone podplay
+	assert_host_clean
+}
+
+@test "names outside the cluster go to the host's resolvers; dnsPolicy Default, None and dnsConfig; an internal network's pods get only the cluster's" {
+	outside_dns
+	cat >"$Y/dns.yaml" <<-YAML
+	$(pod_of client 'sleep 1000')
+	---
+	$(pod_of host-dns 'sleep 1000' | sed 's/^spec:$/spec:\n  dnsPolicy: Default/')
+	---
+	$(pod_of own-dns 'sleep 1000' | sed 's/^spec:$/spec:\n  dnsPolicy: None\n  dnsConfig:\n    nameservers: [203.0.113.2]\n    searches: [example.test]\n    options: [{name: ndots, value: "2"}]/')
+	---
+	$(pod_of more-dns 'sleep 1000' | sed 's/^spec:$/spec:\n  dnsConfig:\n    searches: [example.test]\n    options: [{name: edns0}]/')
+	YAML
+	run -0 pp kube play "$Y/dns.yaml"
+	gw=$(gateway_of)
+	# Forwarded to the upstream (the stand-in), from the pod by getaddrinfo and from the host by the gateway.
+	run -0 dns "$gw" outside.test
+	assert_equal "$output" "$(printf 'NOERROR - -\nA 203.0.113.77')"
+	run -0 dns "$gw" missing.test
+	assert_equal "$output" "NXDOMAIN - -"
+	run -0 pp exec client-main nslookup outside.test.
+	assert_contains "$output" "Address: 203.0.113.77"
+	run -0 pp exec host-dns-main cat /etc/resolv.conf
+	refute_contains "$output" "nameserver $gw"
+	refute_contains "$output" "svc.cluster.local"
+	run -0 pp exec own-dns-main cat /etc/resolv.conf
+	assert_equal "$output" "$(printf 'nameserver 203.0.113.2\nsearch example.test\noptions ndots:2')"
+	run -0 pp exec more-dns-main cat /etc/resolv.conf
+	assert_equal "$output" "$(printf 'nameserver %s\nsearch default.svc.cluster.local svc.cluster.local cluster.local example.test\noptions ndots:5 edns0' "$gw")"
+	# Only the network's own clients are answered: a query from the stand-in host, routed here, gets nothing.
+	ip -n "$OUTSIDE" route add 10.0.0.0/8 via 203.0.113.1
+	run ip netns exec "$OUTSIDE" python3 "$REPO_ROOT/tests/integration/dns.py" query "$gw" client
+	[ "$status" -ne 0 ]
+	# An internal network: the cluster's names, and none of the outside's.
+	run -0 pp network create --internal --subnet 10.251.7.0/24 closed
+	pod_of inside 'sleep 1000' >"$Y/inside.yaml"
+	run -0 pp kube play --network closed "$Y/inside.yaml"
+	run -0 dns 10.251.7.1 inside
+	assert_equal "$output" "$(printf 'NOERROR aa -\nA %s' "$(pod_addr inside | cut -d/ -f1)")"
+	run -0 dns 10.251.7.1 outside.test
+	assert_equal "$output" "REFUSED - -"
+	# A pod's name is its own network's only.
+	run -0 dns 10.251.7.1 client
+	assert_equal "$output" "REFUSED - -"
+	run -0 pp kube down "$Y/inside.yaml"
+	run -0 pp kube down "$Y/dns.yaml"
+	wait_resolver_gone podplay
+	wait_resolver_gone closed
+	assert_host_clean
+}
+
+@test "names: a headless Service of 30 pods is answered whole over TCP when UDP truncates it" {
+	cat >"$Y/many.yaml" <<-YAML
+	apiVersion: apps/v1
+	kind: Deployment
+	metadata: {name: many}
+	spec:
+	  replicas: 30
+	  selector: {matchLabels: {app: many}}
+	  template:
+	    metadata: {labels: {app: many}}
+	    spec:
+	      terminationGracePeriodSeconds: 0
+	      containers:
+	      - {name: main, image: localhost/busybox:latest, command: ["sleep", "1000"]}
+	---
+	apiVersion: v1
+	kind: Service
+	metadata: {name: many}
+	spec:
+	  clusterIP: None
+	  selector: {app: many}
+	  ports: [{port: 80}]
+	YAML
+	run -0 pp kube play "$Y/many.yaml"
+	gw=$(gateway_of)
+	run -0 dns "$gw" many.default.svc.cluster.local
+	assert_equal "${lines[0]}" "NOERROR aa tc"
+	[ "${#lines[@]}" -lt 31 ]
+	run -0 dns "$gw" many.default.svc.cluster.local A --tcp
+	assert_equal "${lines[0]}" "NOERROR aa -"
+	assert_equal "$(echo "$output" | grep -c '^A 10\.')" 30
+	run -0 pp kube down "$Y/many.yaml"
+	wait_resolver_gone podplay
 	assert_host_clean
 }

@@ -268,9 +268,9 @@ test_services_and_endpoints (void **state)
   uint64_t off;
   assert_int_equal (pp_state_address_take (s, a, "podplay", 2, 250, &off, &err), 0);
   assert_int_equal (pp_state_address_take (s, b, "podplay", 2, 250, &off, &err), 0);
-  assert_int_equal (pp_state_pod_labels_put (s, a, "{\"app\":\"web\"}", "{}", &err), 0);
-  assert_int_equal (pp_state_pod_labels_put (s, b, "{\"app\":\"web\"}", "{}", &err), 0);
-  assert_int_equal (pp_state_pod_labels_put (s, c, "{\"app\":\"web\"}", "{}", &err), 0);
+  assert_int_equal (pp_state_pod_labels_put (s, a, "{\"app\":\"web\"}", "{}", "web-a", "web", &err), 0);
+  assert_int_equal (pp_state_pod_labels_put (s, b, "{\"app\":\"web\"}", "{}", NULL, NULL, &err), 0);
+  assert_int_equal (pp_state_pod_labels_put (s, c, "{\"app\":\"web\"}", "{}", NULL, NULL, &err), 0);
   char running[] = "Running", cname[] = "main", init[] = "init", img[] = "busybox";
   assert_int_equal (pp_state_pod_set_status (s, a, running, 0, &err), 0);
   assert_int_equal (pp_state_pod_set_status (s, b, running, 0, &err), 0);
@@ -289,9 +289,13 @@ test_services_and_endpoints (void **state)
   assert_int_equal (n, 2);
   assert_string_equal (eps[0].pod_name, "a");
   assert_true (eps[0].ready); /* its init container's readiness does not count */
+  assert_string_equal (eps[0].hostname, "web-a");
+  assert_string_equal (eps[0].subdomain, "web");
   assert_string_equal (eps[1].pod_name, "b");
+  assert_null (eps[1].hostname);
   assert_false (eps[1].ready);
   assert_string_equal (eps[1].subnet, "10.244.0.0/24");
+  assert_non_null (eps[1].network);
   assert_int_equal (eps[1].offset, 3);
   pp_endpoint_recs_free (eps, n);
   assert_int_equal (pp_state_pod_remove (s, a, &err), 0);
@@ -445,6 +449,46 @@ test_migrate_from_3 (void **state)
   pp_state_close (s);
 }
 
+/* A database of schema 4 whose pod_labels has no hostname or subdomain gets them, its rows kept; reopening it (at
+   schema 5 now) changes nothing. */
+static void
+test_migrate_from_4 (void **state)
+{
+  (void) state;
+  cleanup_free char *root = xasprintf ("%s/root", dir);
+  cleanup_free char *path = xasprintf ("%s/state.db", root);
+  assert_int_equal (mkdir (root, 0700), 0);
+  pp_state_t *s = open_state ();
+  pp_state_close (s);
+  sqlite3 *db = NULL;
+  assert_int_equal (sqlite3_open (path, &db), SQLITE_OK);
+  assert_int_equal (sqlite3_exec (db,
+                                  "DROP TABLE pod_labels;"
+                                  "CREATE TABLE pod_labels (pod_id TEXT PRIMARY KEY REFERENCES pods (id) ON DELETE"
+                                  " CASCADE, labels TEXT NOT NULL, ports TEXT NOT NULL);"
+                                  "INSERT INTO pods (id, name, namespace, status, created) VALUES ('p', 'p', 'default',"
+                                  " 'Running', 1);"
+                                  "INSERT INTO pod_labels VALUES ('p', '{}', '{}');"
+                                  "UPDATE meta SET value = '4' WHERE key = 'schema'",
+                                  NULL, NULL, NULL),
+                    SQLITE_OK);
+  sqlite3_close (db);
+  for (int i = 0; i < 2; i++)
+    {
+      s = open_state ();
+      cleanup_error pp_error_t err = NULL;
+      assert_int_equal (pp_state_pod_labels_put (s, "p", "{}", "{}", "h", "sub", &err), 0);
+      pp_state_close (s);
+    }
+  assert_int_equal (sqlite3_open (path, &db), SQLITE_OK);
+  sqlite3_stmt *st = NULL;
+  assert_int_equal (sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = 'schema'", -1, &st, NULL), SQLITE_OK);
+  assert_int_equal (sqlite3_step (st), SQLITE_ROW);
+  assert_string_equal ((const char *)sqlite3_column_text (st, 0), "5");
+  sqlite3_finalize (st);
+  sqlite3_close (db);
+}
+
 int
 main (void)
 {
@@ -454,6 +498,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_two_writers, setup, teardown),
     cmocka_unit_test_setup_teardown (test_jobs, setup, teardown),
     cmocka_unit_test_setup_teardown (test_migrate_from_3, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_migrate_from_4, setup, teardown),
     cmocka_unit_test_setup_teardown (test_userns_blocks, setup, teardown),
     cmocka_unit_test_setup_teardown (test_addresses, setup, teardown),
     cmocka_unit_test_setup_teardown (test_services_and_endpoints, setup, teardown),

@@ -1,0 +1,371 @@
+/* The cluster's names from a snapshot of the state (see names.h). */
+#include "net/names.h"
+#include "net/service.h"
+#include "core/util.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+typedef struct
+{
+  const pp_endpoint_rec_t *rec;
+  pp_ip_t ip;
+  json_t *labels, *ports;
+} pod_t;
+
+typedef struct
+{
+  const pp_service_rec_t *rec;
+  pp_ip_t ip; /* family 0 when headless */
+  json_t *spec;
+  const char *external; /* spec.externalName, of an ExternalName Service */
+} svc_t;
+
+struct pp_names
+{
+  char *network;
+  pp_service_rec_t *svc_recs;
+  pp_endpoint_rec_t *pod_recs;
+  svc_t *svcs;
+  size_t n_svcs;
+  pod_t *pods;
+  size_t n_pods;
+};
+
+pp_names_t *
+pp_names_new (const char *network, pp_service_rec_t *svcs, size_t n_svcs, pp_endpoint_rec_t *eps, size_t n_eps)
+{
+  pp_names_t *w = xzalloc (sizeof *w);
+  w->network = xstrdup (network);
+  w->svcs = xzalloc ((n_svcs + 1) * sizeof *w->svcs);
+  for (size_t i = 0; i < n_svcs; i++)
+    {
+      svc_t *s = &w->svcs[w->n_svcs++];
+      s->rec = &svcs[i];
+      s->spec = json_loads (s->rec->spec ? s->rec->spec : "", 0, NULL);
+      if (s->rec->cluster_ip == NULL || !pp_ip_parse (s->rec->cluster_ip, &s->ip) || s->ip.family != AF_INET)
+        s->ip.family = 0;
+      s->external = json_string_value (json_object_get (s->spec, "externalName"));
+    }
+  w->svc_recs = svcs;
+  w->pods = xzalloc ((n_eps + 1) * sizeof *w->pods);
+  for (size_t i = 0; i < n_eps; i++)
+    {
+      pod_t *p = &w->pods[w->n_pods++];
+      p->rec = &eps[i];
+      pp_ipnet_t subnet;
+      if (!p->rec->subnet || !pp_ipnet_parse (p->rec->subnet, &subnet)
+          || !pp_ipnet_nth (&subnet, p->rec->offset, &p->ip) || p->ip.family != AF_INET)
+        p->ip.family = 0;
+      p->labels = json_loads (p->rec->labels ? p->rec->labels : "", 0, NULL);
+      p->ports = json_loads (p->rec->ports ? p->rec->ports : "", 0, NULL);
+    }
+  w->pod_recs = eps;
+  return w;
+}
+
+pp_names_t *
+pp_names_load (pp_state_t *state, const char *network, pp_error_t *err)
+{
+  pp_service_rec_t *svcs = NULL;
+  pp_endpoint_rec_t *eps = NULL;
+  size_t n_svcs = 0, n_eps = 0;
+  if (pp_state_service_list (state, NULL, &svcs, &n_svcs, err) < 0)
+    return NULL;
+  if (pp_state_endpoint_list (state, &eps, &n_eps, err) < 0)
+    {
+      pp_service_recs_free (svcs, n_svcs);
+      return NULL;
+    }
+  return pp_names_new (network, svcs, n_svcs, eps, n_eps);
+}
+
+void
+pp_names_free (pp_names_t *w)
+{
+  if (w == NULL)
+    return;
+  for (size_t i = 0; i < w->n_svcs; i++)
+    json_decref (w->svcs[i].spec);
+  for (size_t i = 0; i < w->n_pods; i++)
+    {
+      json_decref (w->pods[i].labels);
+      json_decref (w->pods[i].ports);
+    }
+  pp_service_recs_free (w->svc_recs, w->n_svcs);
+  pp_endpoint_recs_free (w->pod_recs, w->n_pods);
+  free (w->svcs);
+  free (w->pods);
+  free (w->network);
+  free (w);
+}
+
+void
+pp_names_answer_release (pp_names_answer_t *ans)
+{
+  for (size_t i = 0; i < ans->n_strs; i++)
+    free (ans->strs[i]);
+  free (ans->strs);
+  free (ans->rrs);
+  memset (ans, 0, sizeof *ans);
+}
+
+/* A string the answer keeps. */
+static const char *
+keep (pp_names_answer_t *ans, char *s)
+{
+  ans->strs = xrealloc (ans->strs, (ans->n_strs + 1) * sizeof *ans->strs);
+  return ans->strs[ans->n_strs++] = s;
+}
+
+static pp_dns_rr_t *
+add_rr (pp_names_answer_t *ans, uint16_t type)
+{
+  if (ans->n == ans->cap)
+    {
+      ans->cap = ans->cap ? ans->cap * 2 : 8;
+      ans->rrs = xrealloc (ans->rrs, ans->cap * sizeof *ans->rrs);
+    }
+  pp_dns_rr_t *rr = &ans->rrs[ans->n++];
+  memset (rr, 0, sizeof *rr);
+  rr->type = type;
+  return rr;
+}
+
+static void
+add_a (pp_names_answer_t *ans, const char *owner, const pp_ip_t *ip)
+{
+  memcpy (add_rr (ans, PP_DNS_A)->a, ip->a, 4);
+  ans->rrs[ans->n - 1].owner = owner;
+}
+
+/* "10-244-0-5" of 10.244.0.5. */
+static void
+dashed (const pp_ip_t *ip, char buf[16])
+{
+  snprintf (buf, 16, "%u-%u-%u-%u", ip->a[0], ip->a[1], ip->a[2], ip->a[3]);
+}
+
+static const svc_t *
+find_svc (const pp_names_t *w, const char *ns, const char *name)
+{
+  for (size_t i = 0; i < w->n_svcs; i++)
+    if (strcmp (w->svcs[i].rec->namespace_, ns) == 0 && strcmp (w->svcs[i].rec->name, name) == 0)
+      return &w->svcs[i];
+  return NULL;
+}
+
+/* Whether the pod is one the Service's name gives: selected, of its namespace, with an address, and ready unless
+   the Service publishes pods that are not. */
+static bool
+endpoint_of (const svc_t *s, const pod_t *p)
+{
+  return p->ip.family == AF_INET && strcmp (p->rec->namespace_, s->rec->namespace_) == 0
+         && pp_service_selects (json_object_get (s->spec, "selector"), p->labels)
+         && (p->rec->ready || json_is_true (json_object_get (s->spec, "notReady")));
+}
+
+/* The name of pod `p` under headless Service `s`: its hostname when its subdomain is the Service, else its
+   address dashed. */
+static char *
+pod_label (const svc_t *s, const pod_t *p)
+{
+  char d[16];
+  dashed (&p->ip, d);
+  return xstrdup (
+      p->rec->hostname && p->rec->subdomain && strcmp (p->rec->subdomain, s->rec->name) == 0 ? p->rec->hostname : d);
+}
+
+static bool
+wants (uint16_t qtype, uint16_t type)
+{
+  return qtype == type || qtype == PP_DNS_ANY;
+}
+
+static void lookup_zone (const pp_names_t *w, char **l, size_t n, uint16_t qtype, pp_names_answer_t *ans, int depth);
+
+/* <svc>.<ns>.svc */
+static void
+lookup_service (const pp_names_t *w, const svc_t *s, uint16_t qtype, pp_names_answer_t *ans, int depth)
+{
+  if (s->external)
+    {
+      /* A name for another name: the CNAME, and what it gives when it is the cluster's too. */
+      add_rr (ans, PP_DNS_CNAME)->target = s->external;
+      char buf[256];
+      snprintf (buf, sizeof buf, "%s", s->external);
+      size_t zl = strlen (PP_CLUSTER_DOMAIN), bl = strlen (buf);
+      if (depth == 0 && bl > zl + 1 && strcmp (buf + bl - zl, PP_CLUSTER_DOMAIN) == 0 && buf[bl - zl - 1] == '.')
+        {
+          buf[bl - zl - 1] = '\0';
+          char *labels[8];
+          size_t n = 0;
+          char *save = NULL;
+          for (char *t = strtok_r (buf, ".", &save); t && n < 8; t = strtok_r (NULL, ".", &save))
+            labels[n++] = t;
+          size_t before = ans->n;
+          lookup_zone (w, labels, n, qtype, ans, depth + 1);
+          for (size_t i = before; i < ans->n; i++)
+            if (ans->rrs[i].owner == NULL)
+              ans->rrs[i].owner = s->external;
+        }
+      ans->rcode = PP_DNS_NOERROR;
+      return;
+    }
+  ans->rcode = PP_DNS_NOERROR;
+  if (s->ip.family)
+    {
+      if (wants (qtype, PP_DNS_A))
+        add_a (ans, NULL, &s->ip);
+      return;
+    }
+  size_t found = 0;
+  for (size_t i = 0; i < w->n_pods; i++)
+    if (endpoint_of (s, &w->pods[i]))
+      {
+        found++;
+        if (wants (qtype, PP_DNS_A))
+          add_a (ans, NULL, &w->pods[i].ip);
+      }
+  /* A headless Service with no pod to give is no name, as CoreDNS answers it. */
+  if (found == 0)
+    ans->rcode = PP_DNS_NXDOMAIN;
+}
+
+/* _<port>._<proto>.<svc>.<ns>.svc */
+static void
+lookup_srv (const pp_names_t *w, const svc_t *s, const char *port, const char *proto, uint16_t qtype,
+            pp_names_answer_t *ans)
+{
+  json_t *p, *match = NULL;
+  size_t k;
+  json_array_foreach (json_object_get (s->spec, "ports"), k, p)
+  {
+    const char *name = json_string_value (json_object_get (p, "name"));
+    const char *pr = json_string_value (json_object_get (p, "protocol"));
+    if (name && pr && strcmp (name, port) == 0 && strcasecmp (pr, proto) == 0)
+      match = p;
+  }
+  if (match == NULL || s->external)
+    return;
+  ans->rcode = PP_DNS_NOERROR;
+  if (!wants (qtype, PP_DNS_SRV))
+    return;
+  uint16_t svc_port = (uint16_t)json_integer_value (json_object_get (match, "port"));
+  if (s->ip.family)
+    {
+      pp_dns_rr_t *rr = add_rr (ans, PP_DNS_SRV);
+      rr->port = svc_port;
+      rr->target = keep (ans, xasprintf ("%s.%s.svc." PP_CLUSTER_DOMAIN, s->rec->name, s->rec->namespace_));
+      return;
+    }
+  /* Headless: each pod at the port it serves (the targetPort, by number or by the name of its containerPort). */
+  json_t *target = json_object_get (match, "targetPort");
+  for (size_t i = 0; i < w->n_pods; i++)
+    if (endpoint_of (s, &w->pods[i]))
+      {
+        const pod_t *pod = &w->pods[i];
+        json_t *named = json_is_string (target) ? json_object_get (pod->ports, json_string_value (target)) : NULL;
+        uint16_t tp = json_is_integer (target) ? (uint16_t)json_integer_value (target)
+                      : named                  ? (uint16_t)json_integer_value (json_object_get (named, "port"))
+                                               : 0;
+        if (tp == 0)
+          continue;
+        cleanup_free char *label = pod_label (s, pod);
+        pp_dns_rr_t *rr = add_rr (ans, PP_DNS_SRV);
+        rr->port = tp;
+        rr->target = keep (ans, xasprintf ("%s.%s.%s.svc." PP_CLUSTER_DOMAIN, label, s->rec->name, s->rec->namespace_));
+      }
+}
+
+/* A name under the cluster's domain, as its labels before it. */
+static void
+lookup_zone (const pp_names_t *w, char **l, size_t n, uint16_t qtype, pp_names_answer_t *ans, int depth)
+{
+  ans->rcode = PP_DNS_NXDOMAIN;
+  ans->authoritative = true;
+  const svc_t *s;
+  if (n == 3 && strcmp (l[2], "svc") == 0 && (s = find_svc (w, l[1], l[0])) != NULL)
+    lookup_service (w, s, qtype, ans, depth);
+  else if (n == 5 && strcmp (l[4], "svc") == 0 && l[0][0] == '_' && l[1][0] == '_'
+           && (s = find_svc (w, l[3], l[2])) != NULL)
+    lookup_srv (w, s, l[0] + 1, l[1] + 1, qtype, ans);
+  else if (n == 4 && strcmp (l[3], "svc") == 0 && (s = find_svc (w, l[2], l[1])) != NULL && !s->ip.family
+           && !s->external)
+    {
+      for (size_t i = 0; i < w->n_pods; i++)
+        if (endpoint_of (s, &w->pods[i]))
+          {
+            cleanup_free char *label = pod_label (s, &w->pods[i]);
+            if (strcmp (label, l[0]) != 0)
+              continue;
+            ans->rcode = PP_DNS_NOERROR;
+            if (wants (qtype, PP_DNS_A))
+              add_a (ans, NULL, &w->pods[i].ip);
+          }
+    }
+  else if (n == 3 && strcmp (l[2], "pod") == 0)
+    {
+      char d[16];
+      for (size_t i = 0; i < w->n_pods; i++)
+        {
+          const pod_t *p = &w->pods[i];
+          if (p->ip.family == 0 || strcmp (p->rec->namespace_, l[1]) != 0)
+            continue;
+          dashed (&p->ip, d);
+          if (strcmp (d, l[0]) != 0)
+            continue;
+          ans->rcode = PP_DNS_NOERROR;
+          if (wants (qtype, PP_DNS_A))
+            add_a (ans, NULL, &p->ip);
+          break;
+        }
+    }
+}
+
+void
+pp_names_lookup (const pp_names_t *w, const char *name, bool plain, uint16_t qtype, pp_names_answer_t *ans)
+{
+  memset (ans, 0, sizeof *ans);
+  ans->rcode = PP_NAMES_FORWARD;
+  const char *zone = PP_CLUSTER_DOMAIN;
+  size_t len = strlen (name), zl = strlen (zone);
+  bool in_zone = (len == zl && strcmp (name, zone) == 0)
+                 || (len > zl && strcmp (name + len - zl, zone) == 0 && name[len - zl - 1] == '.');
+  if (in_zone)
+    {
+      ans->rcode = PP_DNS_NXDOMAIN;
+      ans->authoritative = true;
+      if (!plain || len == zl)
+        return;
+      char buf[256];
+      snprintf (buf, sizeof buf, "%.*s", (int)(len - zl - 1), name);
+      char *labels[8];
+      size_t n = 0;
+      char *save = NULL;
+      for (char *t = strtok_r (buf, ".", &save); t; t = strtok_r (NULL, ".", &save))
+        {
+          if (n == 8)
+            return;
+          labels[n++] = t;
+        }
+      lookup_zone (w, labels, n, qtype, ans, 0);
+      return;
+    }
+  /* A pod's name alone, in this network. */
+  if (!plain || strchr (name, '.') || *name == '\0')
+    return;
+  for (size_t i = 0; i < w->n_pods; i++)
+    {
+      const pod_t *p = &w->pods[i];
+      if (p->ip.family == 0 || strcmp (p->rec->pod_name, name) != 0 || strcmp (p->rec->network ?: "", w->network) != 0)
+        continue;
+      ans->rcode = PP_DNS_NOERROR;
+      ans->authoritative = true;
+      if (wants (qtype, PP_DNS_A))
+        add_a (ans, NULL, &p->ip);
+    }
+}

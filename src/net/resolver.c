@@ -1,0 +1,637 @@
+/* The pods' resolver: a poll loop over UDP and TCP listeners on a network's gateway (see resolver.h). */
+#include "net/resolver.h"
+#include "net/dns.h"
+#include "net/ip.h"
+#include "net/names.h"
+#include "net/network.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "state/state.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_CONNS 16      /* TCP clients at once; the oldest goes for a new one */
+#define MAX_FORWARDS 128  /* queries waiting for an upstream answer; more are answered SERVFAIL */
+#define MAX_UPSTREAMS 3   /* as resolv.conf has them */
+#define TCP_IDLE_MS 10000 /* a TCP client that sends nothing for this long is closed */
+#define FORWARD_MS 2000   /* each upstream's time to answer before the next is asked */
+#define TCP_MAX 1024      /* the longest query taken over TCP */
+
+typedef struct
+{
+  int fd;
+  unsigned gen;
+  uint8_t buf[2 + TCP_MAX];
+  size_t got;
+  int64_t deadline;
+} conn_t;
+
+typedef struct
+{
+  int fd;
+  int conn; /* the TCP client it answers (-1: the UDP one at `from`) */
+  unsigned gen;
+  struct sockaddr_in from;
+  uint8_t *msg;
+  size_t len;
+  size_t upstream;
+  int64_t deadline;
+} fwd_t;
+
+typedef struct
+{
+  pp_context_t *ctx;
+  const char *network;
+  pp_state_t *state;
+  pp_ipnet_t subnet;
+  pp_ip_t gateway;
+  bool internal;
+  int udp, tcp;
+  conn_t conns[MAX_CONNS];
+  fwd_t fwds[MAX_FORWARDS];
+  struct sockaddr_storage up[MAX_UPSTREAMS];
+  socklen_t up_len[MAX_UPSTREAMS];
+  size_t n_up;
+  struct stat resolv_st; /* of the /etc/resolv.conf the upstreams came from */
+  pp_names_t *names;
+  uint64_t names_version;
+} resolver_t;
+
+char *
+pp_resolver_path (pp_context_t *ctx, const char *network, const char *suffix)
+{
+  return xasprintf ("%s/dns/%s.%s", ctx->runroot, network, suffix);
+}
+
+pid_t
+pp_resolver_pid (pp_context_t *ctx, const char *network)
+{
+  cleanup_free char *path = pp_resolver_path (ctx, network, "pid");
+  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0 || flock (fd, LOCK_SH | LOCK_NB) == 0 || errno != EWOULDBLOCK)
+    return 0;
+  char buf[32] = { 0 };
+  ssize_t n = pread (fd, buf, sizeof buf - 1, 0);
+  return n > 0 ? (pid_t)strtol (buf, NULL, 10) : 0;
+}
+
+void
+pp_resolver_stop (pp_context_t *ctx, const char *network)
+{
+  pid_t pid = pp_resolver_pid (ctx, network);
+  if (pid <= 0 || kill (pid, SIGTERM) < 0)
+    return;
+  /* Gone when its pid file is (it removes it as it ends), or at least unlocked. */
+  for (int i = 0; i < 200 && pp_resolver_pid (ctx, network) == pid; i++)
+    usleep (10000);
+}
+
+/* The upstream name servers: dns_servers of podplay.conf, else the host's resolv.conf's (but the gateway, which
+   is this resolver).  Read again when resolv.conf changes. */
+static void
+add_upstream (resolver_t *r, const char *text)
+{
+  pp_ip_t ip;
+  if (r->n_up == MAX_UPSTREAMS || !pp_ip_parse (text, &ip) || pp_ip_equal (&ip, &r->gateway))
+    return;
+  struct sockaddr_storage *ss = &r->up[r->n_up];
+  memset (ss, 0, sizeof *ss);
+  if (ip.family == AF_INET)
+    {
+      struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+      sin->sin_family = AF_INET;
+      sin->sin_port = htons (53);
+      memcpy (&sin->sin_addr, ip.a, 4);
+      r->up_len[r->n_up++] = sizeof *sin;
+    }
+  else
+    {
+      struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+      sin6->sin6_family = AF_INET6;
+      sin6->sin6_port = htons (53);
+      memcpy (&sin6->sin6_addr, ip.a, 16);
+      r->up_len[r->n_up++] = sizeof *sin6;
+    }
+}
+
+/* The upstream name servers: dns_servers of podplay.conf, else the host's resolv.conf's (but the gateway, which
+   is this resolver), read again when resolv.conf changes. */
+static void
+read_upstreams (resolver_t *r)
+{
+  if (r->ctx->dns_servers)
+    {
+      if (r->n_up)
+        return;
+      cleanup_free char *copy = xstrdup (r->ctx->dns_servers);
+      char *save = NULL;
+      for (char *t = strtok_r (copy, ", \t", &save); t; t = strtok_r (NULL, ", \t", &save))
+        add_upstream (r, t);
+      return;
+    }
+  struct stat st;
+  if (stat ("/etc/resolv.conf", &st) < 0
+      || (st.st_ino == r->resolv_st.st_ino && st.st_mtim.tv_sec == r->resolv_st.st_mtim.tv_sec
+          && st.st_mtim.tv_nsec == r->resolv_st.st_mtim.tv_nsec))
+    return;
+  r->resolv_st = st;
+  cleanup_file FILE *f = fopen ("/etc/resolv.conf", "re");
+  if (f == NULL)
+    return;
+  r->n_up = 0;
+  char line[512], addr[64];
+  while (fgets (line, sizeof line, f))
+    if (sscanf (line, "nameserver %63s", addr) == 1)
+      add_upstream (r, addr);
+}
+
+/* A client of this network (a pod, or the host by the gateway): no other may use this resolver. */
+static bool
+from_network (const resolver_t *r, const struct sockaddr_in *from)
+{
+  pp_ip_t ip = { .family = AF_INET };
+  memcpy (ip.a, &from->sin_addr, 4);
+  return from->sin_family == AF_INET && pp_ipnet_contains (&r->subnet, &ip);
+}
+
+/* Sends a reply to the client: over UDP to `from`, or over TCP connection `conn` (closed when it cannot take it
+   whole at once). */
+static void
+send_reply (resolver_t *r, int conn, const struct sockaddr_in *from, const uint8_t *msg, size_t len)
+{
+  if (conn < 0)
+    {
+      sendto (r->udp, msg, len, MSG_DONTWAIT | MSG_NOSIGNAL, (const struct sockaddr *)from, sizeof *from);
+      return;
+    }
+  conn_t *c = &r->conns[conn];
+  uint8_t pre[2] = { (uint8_t)(len >> 8), (uint8_t)len };
+  struct iovec iov[2] = { { pre, 2 }, { (void *)(uintptr_t)msg, len } };
+  struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 2 };
+  if (sendmsg (c->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)(len + 2))
+    {
+      close (c->fd);
+      c->fd = -1;
+    }
+}
+
+static void
+answer (resolver_t *r, int conn, const struct sockaddr_in *from, const uint8_t *msg, const pp_dns_query_t *q, int rcode,
+        bool aa, const pp_dns_rr_t *rrs, size_t n)
+{
+  uint8_t out[65535];
+  size_t max = conn < 0 ? q->udp_size : sizeof out;
+  send_reply (r, conn, from, out, pp_dns_reply (msg, q, rcode, aa, rrs, n, out, max));
+}
+
+/* The snapshot of the state's Services and pods, read again when another process wrote to the state. */
+static const pp_names_t *
+names (resolver_t *r)
+{
+  uint64_t v = pp_state_data_version (r->state);
+  if (r->names && v == r->names_version)
+    return r->names;
+  pp_error_t e = NULL;
+  pp_names_t *fresh = pp_names_load (r->state, r->network, &e);
+  if (fresh == NULL)
+    {
+      pp_log (r->ctx, PP_LOG_WARNING, "read the state: %s", e ? e->msg : "failed");
+      pp_error_release (&e);
+      return r->names; /* the last good one, until the state can be read */
+    }
+  pp_names_free (r->names);
+  r->names = fresh;
+  r->names_version = v;
+  return fresh;
+}
+
+static void
+forward_send (resolver_t *r, fwd_t *f)
+{
+  if (f->fd >= 0)
+    close (f->fd);
+  const struct sockaddr *up = (const struct sockaddr *)&r->up[f->upstream];
+  f->fd = socket (up->sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (f->fd >= 0 && (connect (f->fd, up, r->up_len[f->upstream]) < 0 || send (f->fd, f->msg, f->len, 0) < 0))
+    {
+      close (f->fd);
+      f->fd = -1;
+    }
+  f->deadline = pp_now_ms () + FORWARD_MS;
+}
+
+static void
+forward_end (fwd_t *f)
+{
+  if (f->fd >= 0)
+    close (f->fd);
+  free (f->msg);
+  memset (f, 0, sizeof *f);
+  f->fd = -1;
+  f->conn = -2; /* free */
+}
+
+/* Asks the host's resolvers, the first first; false when it cannot be asked now. */
+static bool
+forward (resolver_t *r, int conn, const struct sockaddr_in *from, const uint8_t *msg, size_t len)
+{
+  if (r->n_up == 0)
+    return false;
+  for (size_t i = 0; i < MAX_FORWARDS; i++)
+    if (r->fwds[i].conn == -2)
+      {
+        fwd_t *f = &r->fwds[i];
+        f->fd = -1;
+        f->conn = conn;
+        f->gen = conn >= 0 ? r->conns[conn].gen : 0;
+        f->from = *from;
+        f->msg = xmalloc (len);
+        memcpy (f->msg, msg, len);
+        f->len = len;
+        f->upstream = 0;
+        forward_send (r, f);
+        return true;
+      }
+  return false;
+}
+
+/* What the upstream said, to the client, unless it is not the answer to this query. */
+static void
+forward_reply (resolver_t *r, fwd_t *f)
+{
+  uint8_t buf[65535];
+  ssize_t n = recv (f->fd, buf, sizeof buf, MSG_DONTWAIT);
+  if (n < 12 || pp_dns_id (buf, (size_t)n) != pp_dns_id (f->msg, f->len) || !(buf[2] & 0x80))
+    {
+      if (n < 0 && errno != EAGAIN && errno != EINTR)
+        f->deadline = 0; /* refused: the next upstream now */
+      return;
+    }
+  if (f->conn < 0 || (r->conns[f->conn].fd >= 0 && r->conns[f->conn].gen == f->gen))
+    send_reply (r, f->conn, &f->from, buf, (size_t)n);
+  forward_end (f);
+}
+
+static void
+forward_timeout (resolver_t *r, fwd_t *f)
+{
+  if (++f->upstream < r->n_up)
+    {
+      forward_send (r, f);
+      return;
+    }
+  pp_dns_query_t q;
+  int rc = pp_dns_parse_query (f->msg, f->len, &q);
+  if (rc >= 0 && (f->conn < 0 || (r->conns[f->conn].fd >= 0 && r->conns[f->conn].gen == f->gen)))
+    answer (r, f->conn, &f->from, f->msg, &q, PP_DNS_SERVFAIL, false, NULL, 0);
+  forward_end (f);
+}
+
+static void
+query (resolver_t *r, int conn, const struct sockaddr_in *from, const uint8_t *msg, size_t len)
+{
+  pp_dns_query_t q;
+  int rc = pp_dns_parse_query (msg, len, &q);
+  if (rc < 0)
+    return;
+  if (rc > 0)
+    {
+      answer (r, conn, from, msg, &q, rc, false, NULL, 0);
+      return;
+    }
+  const pp_names_t *w = names (r);
+  if (w == NULL)
+    {
+      answer (r, conn, from, msg, &q, PP_DNS_SERVFAIL, false, NULL, 0);
+      return;
+    }
+  pp_names_answer_t ans;
+  pp_names_lookup (w, q.name, q.plain, q.qtype, &ans);
+  if (ans.rcode != PP_NAMES_FORWARD)
+    answer (r, conn, from, msg, &q, ans.rcode, ans.authoritative, ans.rrs, ans.n);
+  /* An internal network has no way out: its pods get no other names either. */
+  else if (r->internal)
+    answer (r, conn, from, msg, &q, PP_DNS_REFUSED, false, NULL, 0);
+  else if (!forward (r, conn, from, msg, len))
+    answer (r, conn, from, msg, &q, PP_DNS_SERVFAIL, false, NULL, 0);
+  pp_names_answer_release (&ans);
+}
+
+static void
+udp_readable (resolver_t *r)
+{
+  uint8_t buf[4096];
+  struct sockaddr_in from;
+  for (int i = 0; i < 64; i++)
+    {
+      socklen_t fl = sizeof from;
+      ssize_t n = recvfrom (r->udp, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&from, &fl);
+      if (n < 0)
+        return;
+      if (from_network (r, &from))
+        query (r, -1, &from, buf, (size_t)n);
+    }
+}
+
+static void
+tcp_accept (resolver_t *r)
+{
+  struct sockaddr_in from;
+  socklen_t fl = sizeof from;
+  int fd = accept4 (r->tcp, (struct sockaddr *)&from, &fl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (fd < 0)
+    return;
+  if (!from_network (r, &from))
+    {
+      close (fd);
+      return;
+    }
+  size_t slot = 0;
+  for (size_t i = 0; i < MAX_CONNS; i++)
+    {
+      if (r->conns[i].fd < 0)
+        {
+          slot = i;
+          break;
+        }
+      if (r->conns[i].deadline < r->conns[slot].deadline)
+        slot = i;
+    }
+  conn_t *c = &r->conns[slot];
+  if (c->fd >= 0)
+    close (c->fd);
+  c->fd = fd;
+  c->gen++;
+  c->got = 0;
+  c->deadline = pp_now_ms () + TCP_IDLE_MS;
+}
+
+static void
+tcp_readable (resolver_t *r, int i)
+{
+  conn_t *c = &r->conns[i];
+  size_t need = c->got < 2 ? 2 : 2 + ((size_t)c->buf[0] << 8 | c->buf[1]);
+  if (need > sizeof c->buf)
+    goto drop;
+  ssize_t n = read (c->fd, c->buf + c->got, need - c->got);
+  if (n <= 0)
+    {
+      if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+      goto drop;
+    }
+  c->got += (size_t)n;
+  c->deadline = pp_now_ms () + TCP_IDLE_MS;
+  if (c->got < 2)
+    return;
+  need = 2 + ((size_t)c->buf[0] << 8 | c->buf[1]);
+  if (need > sizeof c->buf)
+    goto drop;
+  if (c->got == need)
+    {
+      c->got = 0;
+      struct sockaddr_in none = { 0 };
+      query (r, i, &none, c->buf + 2, need - 2);
+    }
+  return;
+drop:
+  close (c->fd);
+  c->fd = -1;
+}
+
+/* Binds `type` on the gateway's port 53.  An address in use may be the last resolver of this network, ending
+   (its network's pods gone and come again within its second): it is tried again for a while. */
+static int
+listen_on (resolver_t *r, int type, pp_error_t *err)
+{
+  struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons (53) };
+  memcpy (&sin.sin_addr, r->gateway.a, 4);
+  for (int tries = 0;; tries++)
+    {
+      int fd = socket (AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+      if (fd < 0)
+        return pp_error_make (err, errno, "socket");
+      int one = 1;
+      if (type == SOCK_STREAM)
+        setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+      if (bind (fd, (struct sockaddr *)&sin, sizeof sin) == 0 && (type != SOCK_STREAM || listen (fd, 64) == 0))
+        return fd;
+      int e = errno;
+      close (fd);
+      if (e != EADDRINUSE || tries == 30)
+        {
+          char ip[PP_IP_STRLEN];
+          return pp_error_make (err, e, "listen on %s port 53 (%s)", pp_ip_format (&r->gateway, ip),
+                                type == SOCK_STREAM ? "TCP" : "UDP");
+        }
+      usleep (100000);
+    }
+}
+
+/* Whether the resolver is still wanted: its pid file is still the one it locked (the run root was not removed),
+   and its network has a pod.  Asked under the network lock, which a starter holds too, so that a pod that joins
+   now either is seen here or finds no resolver and starts one; when the answer is no, the pid file is removed
+   with the lock still held. */
+static bool
+still_wanted (resolver_t *r, int pid_fd, const char *pid_path)
+{
+  struct stat a, b;
+  if (stat (pid_path, &a) < 0 || fstat (pid_fd, &b) < 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
+    return false;
+  cleanup_close int lock = pp_network_lock_try ();
+  if (lock < 0)
+    return true; /* busy: asked again next time */
+  pp_network_rec_t *nets = NULL;
+  size_t n = 0;
+  pp_error_t e = NULL;
+  if (pp_state_network_list (r->state, r->network, &nets, &n, &e) < 0)
+    {
+      pp_error_release (&e);
+      return true;
+    }
+  bool wanted = n == 1 && nets[0].pods > 0;
+  pp_network_recs_free (nets, n);
+  if (!wanted)
+    unlink (pid_path);
+  return wanted;
+}
+
+static void
+serve (resolver_t *r, int sfd, int pid_fd, const char *pid_path)
+{
+  int64_t next_check = pp_now_ms () + 1000;
+  for (;;)
+    {
+      struct pollfd pfd[3 + MAX_CONNS + MAX_FORWARDS];
+      int idx[3 + MAX_CONNS + MAX_FORWARDS];
+      nfds_t n = 0;
+      pfd[n++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+      pfd[n++] = (struct pollfd){ .fd = r->udp, .events = POLLIN };
+      pfd[n++] = (struct pollfd){ .fd = r->tcp, .events = POLLIN };
+      int64_t now = pp_now_ms (), wake = next_check;
+      for (int i = 0; i < MAX_CONNS; i++)
+        if (r->conns[i].fd >= 0)
+          {
+            if (r->conns[i].deadline <= now)
+              {
+                close (r->conns[i].fd);
+                r->conns[i].fd = -1;
+                continue;
+              }
+            wake = r->conns[i].deadline < wake ? r->conns[i].deadline : wake;
+            idx[n] = i;
+            pfd[n++] = (struct pollfd){ .fd = r->conns[i].fd, .events = POLLIN };
+          }
+      for (int i = 0; i < MAX_FORWARDS; i++)
+        if (r->fwds[i].conn != -2)
+          {
+            if (r->fwds[i].deadline <= now || r->fwds[i].fd < 0)
+              {
+                forward_timeout (r, &r->fwds[i]);
+                if (r->fwds[i].conn == -2)
+                  continue;
+              }
+            wake = r->fwds[i].deadline < wake ? r->fwds[i].deadline : wake;
+            idx[n] = MAX_CONNS + i;
+            pfd[n++] = (struct pollfd){ .fd = r->fwds[i].fd, .events = POLLIN };
+          }
+      int timeout = wake > now ? (int)(wake - now) : 0;
+      if (poll (pfd, n, timeout) < 0 && errno != EINTR)
+        return;
+      if (pfd[0].revents)
+        return; /* SIGTERM or SIGINT */
+      if (pfd[1].revents)
+        udp_readable (r);
+      if (pfd[2].revents)
+        tcp_accept (r);
+      for (nfds_t k = 3; k < n; k++)
+        if (pfd[k].revents)
+          {
+            if (idx[k] < MAX_CONNS)
+              {
+                if (r->conns[idx[k]].fd == pfd[k].fd)
+                  tcp_readable (r, idx[k]);
+              }
+            else if (r->fwds[idx[k] - MAX_CONNS].fd == pfd[k].fd)
+              forward_reply (r, &r->fwds[idx[k] - MAX_CONNS]);
+          }
+      if (pp_now_ms () >= next_check)
+        {
+          if (!still_wanted (r, pid_fd, pid_path))
+            return;
+          read_upstreams (r);
+          next_check = pp_now_ms () + 1000;
+        }
+    }
+}
+
+/* Reads the network, takes the pid file and listens: what must hold before the starter is told all is well. */
+static int
+setup (resolver_t *r, int pid_fd, pp_error_t *err)
+{
+  pp_network_rec_t *nets = NULL;
+  size_t n = 0;
+  if (pp_state_network_list (r->state, r->network, &nets, &n, err) < 0)
+    return -1;
+  int ret = 0;
+  if (n != 1)
+    ret = pp_error_make (err, ENOENT, "network %s: no such network", r->network);
+  else if (!pp_ipnet_parse (nets[0].subnet, &r->subnet) || !pp_ip_parse (nets[0].gateway, &r->gateway)
+           || r->gateway.family != AF_INET)
+    ret = pp_error_make (err, EINVAL, "network %s: names are served on IPv4 networks only", r->network);
+  else
+    r->internal = nets[0].internal;
+  pp_network_recs_free (nets, n);
+  if (ret < 0 || (r->udp = listen_on (r, SOCK_DGRAM, err)) < 0 || (r->tcp = listen_on (r, SOCK_STREAM, err)) < 0)
+    return -1;
+  char pid[32];
+  int len = snprintf (pid, sizeof pid, "%d\n", (int)getpid ());
+  if (ftruncate (pid_fd, 0) < 0 || pwrite (pid_fd, pid, (size_t)len, 0) != len)
+    return pp_error_make (err, errno, "write the pid file");
+  return 0;
+}
+
+int
+pp_resolver_main (pp_context_t *ctx, const char *network, int ready_fd)
+{
+  cleanup_free char *dir = xasprintf ("%s/dns", ctx->runroot);
+  cleanup_free char *pid_path = pp_resolver_path (ctx, network, "pid");
+  pp_error_t err = NULL;
+  resolver_t r = { .ctx = ctx, .network = network, .udp = -1, .tcp = -1 };
+  for (size_t i = 0; i < MAX_CONNS; i++)
+    r.conns[i].fd = -1;
+  for (size_t i = 0; i < MAX_FORWARDS; i++)
+    {
+      r.fwds[i].fd = -1;
+      r.fwds[i].conn = -2;
+    }
+  cleanup_close int pid_fd = -1;
+  sigset_t mask;
+  sigemptyset (&mask);
+  sigaddset (&mask, SIGTERM);
+  sigaddset (&mask, SIGINT);
+  sigprocmask (SIG_BLOCK, &mask, NULL);
+  signal (SIGPIPE, SIG_IGN);
+  cleanup_close int sfd = signalfd (-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+  int ret = 1;
+  if (sfd < 0)
+    pp_error_make (&err, errno, "signalfd");
+  else if (pp_mkdir_p (dir, 0700) < 0)
+    pp_error_make (&err, errno, "create `%s`", dir);
+  else if ((pid_fd = open (pid_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
+    pp_error_make (&err, errno, "open `%s`", pid_path);
+  else if (flock (pid_fd, LOCK_EX | LOCK_NB) < 0)
+    ret = errno == EWOULDBLOCK ? 0 : (pp_error_make (&err, errno, "lock `%s`", pid_path), 1);
+  else if (pp_state_open (ctx, &r.state, &err) == 0 && setup (&r, pid_fd, &err) == 0)
+    ret = -1; /* serving */
+  if (ret >= 0)
+    {
+      /* Another resolver serves this network (0), or this one could not start (1, and says why). */
+      if (ret == 1)
+        {
+          cleanup_free char *msg = xasprintf ("names of network %s: %s", network, err ? err->msg : "failed");
+          if (write (ready_fd, msg, strlen (msg)) < 0)
+            ret = 1;
+        }
+      close (ready_fd);
+      pp_error_release (&err);
+      if (r.udp >= 0)
+        close (r.udp);
+      if (r.tcp >= 0)
+        close (r.tcp);
+      pp_state_close (r.state);
+      return ret;
+    }
+  read_upstreams (&r);
+  close (ready_fd);
+  serve (&r, sfd, pid_fd, pid_path);
+  /* Ended by a signal, or unwanted: the pid file goes before the lock does (unwanted: under the network lock). */
+  struct stat a, b;
+  if (stat (pid_path, &a) == 0 && fstat (pid_fd, &b) == 0 && a.st_ino == b.st_ino)
+    unlink (pid_path);
+  for (size_t i = 0; i < MAX_CONNS; i++)
+    if (r.conns[i].fd >= 0)
+      close (r.conns[i].fd);
+  for (size_t i = 0; i < MAX_FORWARDS; i++)
+    if (r.fwds[i].conn != -2)
+      forward_end (&r.fwds[i]);
+  close (r.udp);
+  close (r.tcp);
+  pp_names_free (r.names);
+  pp_state_close (r.state);
+  return 0;
+}
