@@ -199,7 +199,7 @@ if have_podman && [ -x /usr/lib/podman/aardvark-dns ]; then
 	$pm network create --subnet 10.89.250.0/24 ppbench-dns >/dev/null
 	$pm run -d --network ppbench-dns --name ppbench-dnsc localhost/busybox:latest sleep 1000 >/dev/null
 	lookups 10.89.250.1 ppbench-dnsc podman
-	apid=$(cat "$work/pm-run/networks/aardvark-dns/aardvark.pid" 2>/dev/null || true)
+	apid=$(cat /run/containers/networks/aardvark-dns/aardvark.pid 2>/dev/null || true)
 	[ -n "$apid" ] && memory "podman (aardvark-dns)" "$apid"
 	$pm rm -f -t 0 ppbench-dnsc >/dev/null
 	$pm network rm ppbench-dns >/dev/null

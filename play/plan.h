@@ -177,6 +177,10 @@ int pp_plan_check_services (pp_play_t *play, pp_error_t *err);
 /* The Services there will be once the play is applied, as service links read them (pp_env_pod_t): those of other
    files recorded, and the play's own with their addresses. */
 json_t *pp_plan_services_env (const pp_play_t *play, pp_error_t *err);
+/* The ports Services publish on the host once the play is applied (its own Services', after
+   pp_plan_check_services, and those recorded that it leaves): [{"hostPort", "protocol", "service", "file" (of
+   the play's own only)}]. */
+json_t *pp_plan_service_host_ports (const pp_play_t *play, pp_error_t *err);
 /* Records the play's Services (and removes those its files no longer hold), then sets the rules. */
 int pp_play_apply_services (pp_play_t *play, pp_error_t *err);
 /* Removes the Services that playing `files` (NULL-ended) made, and their rules. */

@@ -262,6 +262,18 @@ check_host_free (const pp_pod_plan_t *p, json_t *port, pp_error_t *err)
                         (long long)hp, proto, *ip ? " on " : "", ip, holder);
 }
 
+/* Whether a recorded pod is the play's: of the same file (the play keeps it, and it is in the play; replaces it;
+   or removes it), or one the play replaces. */
+static bool
+ours (const pp_play_t *play, const pp_pod_rec_t *pod)
+{
+  for (size_t k = 0; k < play->n; k++)
+    if ((pod->play_file && play->pods[k].play_file && strcmp (pod->play_file, play->pods[k].play_file) == 0)
+        || (play->pods[k].existing && strcmp (play->pods[k].existing, pod->id) == 0))
+      return true;
+  return false;
+}
+
 /* Whether a pod of another play (or one this play does not replace) publishes the port. */
 static int
 check_other_pods (pp_play_t *play, const pp_pod_plan_t *p, json_t *port, pp_pod_rec_t *pods, size_t n, json_t **plans,
@@ -269,13 +281,7 @@ check_other_pods (pp_play_t *play, const pp_pod_plan_t *p, json_t *port, pp_pod_
 {
   for (size_t i = 0; i < n; i++)
     {
-      /* A pod of the same file: the play keeps it (and it is in the play), replaces it, or removes it. */
-      bool ours = false;
-      for (size_t k = 0; k < play->n && !ours; k++)
-        ours
-            = (pods[i].play_file && play->pods[k].play_file && strcmp (pods[i].play_file, play->pods[k].play_file) == 0)
-              || (play->pods[k].existing && strcmp (play->pods[k].existing, pods[i].id) == 0);
-      if (ours)
+      if (ours (play, &pods[i]))
         continue;
       size_t j;
       json_t *q;
@@ -288,6 +294,56 @@ check_other_pods (pp_play_t *play, const pp_pod_plan_t *p, json_t *port, pp_pod_
       }
     }
   return 0;
+}
+
+/* A Service's node or LoadBalancer port is a port on the host too: none of them may be a pod's hostPort, of the
+   play (against every Service) or of another play (against the play's own Services). */
+static int
+check_service_ports (pp_play_t *play, pp_pod_rec_t *pods, size_t n, json_t **plans, pp_error_t *err)
+{
+  json_t *svc_ports = pp_plan_service_host_ports (play, err), *q;
+  if (svc_ports == NULL)
+    return -1;
+  int ret = 0;
+  size_t j;
+  json_array_foreach (svc_ports, j, q)
+  {
+    const char *file = json_string_value (json_object_get (q, "file"));
+    const char *svc = json_string_value (json_object_get (q, "service"));
+    long long hp = (long long)json_integer_value (json_object_get (q, "hostPort"));
+    const char *proto = json_string_value (json_object_get (q, "protocol"));
+    for (size_t i = 0; ret == 0 && i < play->n; i++)
+      {
+        size_t m;
+        json_t *port;
+        /* A pod left alone beside a Service left alone: nothing changes. */
+        if (play->pods[i].unchanged && file == NULL)
+          continue;
+        json_array_foreach (play->pods[i].ports, m, port)
+        {
+          if (ret == 0 && clash (port, q))
+            ret = pp_error_make (err, EADDRINUSE, "%s: pod %s: hostPort %lld/%s is published by service %s already",
+                                 play->pods[i].doc->file, play->pods[i].name, hp, proto, svc);
+        }
+      }
+    for (size_t i = 0; ret == 0 && file && i < n; i++)
+      {
+        size_t m;
+        json_t *port;
+        if (ours (play, &pods[i]))
+          continue;
+        json_array_foreach (json_object_get (json_object_get (plans[i], "network"), "ports"), m, port)
+        {
+          if (ret == 0 && clash (port, q))
+            ret = pp_error_make (err, EADDRINUSE, "%s: service %s: port %lld/%s on the host is pod %s's hostPort",
+                                 file, svc, hp, proto, pods[i].name);
+        }
+      }
+    if (ret < 0)
+      break;
+  }
+  json_decref (svc_ports);
+  return ret;
 }
 
 int
@@ -351,6 +407,8 @@ pp_plan_check_ports (pp_play_t *play, pp_error_t *err)
           ret = check_host_free (p, port, err);
       }
     }
+  if (ret == 0)
+    ret = check_service_ports (play, pods, n, plans, err);
   for (size_t i = 0; i < n; i++)
     json_decref (plans[i]);
   free (plans);

@@ -361,6 +361,81 @@ append_port (int64_t port, const char *proto, size_t k, void *arg)
   return false;
 }
 
+/* A Service as there will be once the play is applied. */
+typedef struct
+{
+  const char *name, *namespace_, *ip; /* ip NULL when headless */
+  json_t *spec;                       /* its recorded JSON */
+  const char *file;                   /* of the play's own; NULL for one recorded that the play leaves */
+} svc_after_t;
+
+/* Calls `fn` with each Service there will be once the play is applied: those recorded that it leaves, then its
+   own. */
+static int
+each_service_after (const pp_play_t *play, void (*fn) (const svc_after_t *s, void *arg), void *arg, pp_error_t *err)
+{
+  pp_service_rec_t *recs = NULL;
+  size_t n = 0;
+  if (pp_state_service_list (play->state, NULL, &recs, &n, err) < 0)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    if (!pp_play_holds_file (play, recs[i].play_file) && !planned (play, &recs[i]))
+      {
+        json_t *spec = json_loads (recs[i].spec, 0, NULL);
+        fn (&(svc_after_t){ recs[i].name, recs[i].namespace_, recs[i].cluster_ip, spec, NULL }, arg);
+        json_decref (spec);
+      }
+  for (size_t i = 0; i < play->n_svcs; i++)
+    {
+      const pp_svc_plan_t *p = &play->svcs[i];
+      fn (&(svc_after_t){ p->name, p->namespace_, p->headless ? NULL : p->ip, p->json, p->doc->file }, arg);
+    }
+  pp_service_recs_free (recs, n);
+  return 0;
+}
+
+typedef struct
+{
+  json_t *out;
+  const svc_after_t *svc;
+} host_ports_t;
+
+static bool
+add_host_port (int64_t port, const char *proto, size_t k, void *arg)
+{
+  (void)k;
+  host_ports_t *h = arg;
+  json_array_append_new (h->out, json_pack ("{s:I, s:s, s:s, s:s?}", "hostPort", (json_int_t)port, "protocol", proto,
+                                            "service", h->svc->name, "file", h->svc->file));
+  return false;
+}
+
+static void
+add_host_ports (const svc_after_t *s, void *arg)
+{
+  host_ports_t h = { arg, s };
+  each_host_port (s->spec, add_host_port, &h);
+}
+
+/* A JSON array that `fn` fills with each Service there will be; NULL on error. */
+static json_t *
+collect_after (const pp_play_t *play, void (*fn) (const svc_after_t *s, void *arg), pp_error_t *err)
+{
+  json_t *out = json_array ();
+  if (each_service_after (play, fn, out, err) < 0)
+    {
+      json_decref (out);
+      return NULL;
+    }
+  return out;
+}
+
+json_t *
+pp_plan_service_host_ports (const pp_play_t *play, pp_error_t *err)
+{
+  return collect_after (play, add_host_ports, err);
+}
+
 /* "on the host at 30080/TCP, 80/TCP", or NULL for a Service that publishes nothing there. */
 static char *
 host_ports_text (json_t *spec)
@@ -382,26 +457,16 @@ link_json (const char *name, const char *namespace_, const char *ip, json_t *spe
   return json_pack ("{s:s, s:s, s:s?, s:o}", "name", name, "namespace", namespace_, "ip", ip, "ports", ports);
 }
 
+static void
+add_link (const svc_after_t *s, void *arg)
+{
+  json_array_append_new (arg, link_json (s->name, s->namespace_, s->ip, s->spec));
+}
+
 json_t *
 pp_plan_services_env (const pp_play_t *play, pp_error_t *err)
 {
-  pp_service_rec_t *recs = NULL;
-  size_t n = 0;
-  if (pp_state_service_list (play->state, NULL, &recs, &n, err) < 0)
-    return NULL;
-  json_t *out = json_array ();
-  for (size_t i = 0; i < n; i++)
-    if (!pp_play_holds_file (play, recs[i].play_file) && !planned (play, &recs[i]))
-      {
-        json_t *spec = json_loads (recs[i].spec, 0, NULL);
-        json_array_append_new (out, link_json (recs[i].name, recs[i].namespace_, recs[i].cluster_ip, spec));
-        json_decref (spec);
-      }
-  for (size_t i = 0; i < play->n_svcs; i++)
-    json_array_append_new (out, link_json (play->svcs[i].name, play->svcs[i].namespace_,
-                                           play->svcs[i].headless ? NULL : play->svcs[i].ip, play->svcs[i].json));
-  pp_service_recs_free (recs, n);
-  return out;
+  return collect_after (play, add_link, err);
 }
 
 int

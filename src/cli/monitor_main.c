@@ -43,7 +43,7 @@ main (int argc, char **argv)
   int ret;
   if (strcmp (argv[i], "dns") == 0)
     {
-      ret = pp_resolver_main (&ctx, argv[i + 1], 3);
+      ret = pp_resolver_main (&ctx, argv[i + 1]);
     }
   else
     ret = pp_monitor_main (&ctx, argv[i + 1], 3);

@@ -55,7 +55,7 @@ pp_cmd_dns (pp_cli_t *cli, int argc, char **argv)
 {
   if (argc != 2)
     return pp_cli_usage_error (cli, "dns takes a network's name (it is started by podplay itself)");
-  return pp_resolver_main (cli->ctx, argv[1], 3);
+  return pp_resolver_main (cli->ctx, argv[1]);
 }
 
 /* ---- listings ---- */

@@ -86,13 +86,20 @@ pp_resolver_pid (pp_context_t *ctx, const char *network)
     return 0;
   char buf[32] = { 0 };
   ssize_t n = pread (fd, buf, sizeof buf - 1, 0);
-  return n > 0 ? (pid_t)strtol (buf, NULL, 10) : 0;
+  pid_t pid = n > 0 ? (pid_t)strtol (buf, NULL, 10) : 0;
+  return pid > 0 ? pid : -1;
 }
 
 void
 pp_resolver_stop (pp_context_t *ctx, const char *network)
 {
   pid_t pid = pp_resolver_pid (ctx, network);
+  /* Started a moment ago, it has not said its pid yet. */
+  for (int i = 0; i < 100 && pid < 0; i++)
+    {
+      usleep (10000);
+      pid = pp_resolver_pid (ctx, network);
+    }
   if (pid <= 0 || kill (pid, SIGTERM) < 0)
     return;
   /* Gone when its pid file is (it removes it as it ends), or at least unlocked. */
@@ -413,13 +420,13 @@ drop:
   c->fd = -1;
 }
 
-/* Binds `type` on the gateway's port 53.  An address in use may be the last resolver of this network, ending
-   (its network's pods gone and come again within its second): it is tried again for a while. */
+/* Binds `type` on `gateway` port 53.  An address in use may be the last resolver of this network, ending (its
+   network's pods gone and come again within its second): it is tried again for a while. */
 static int
-listen_on (resolver_t *r, int type, pp_error_t *err)
+listen_on (const pp_ip_t *gateway, int type, pp_error_t *err)
 {
   struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons (53) };
-  memcpy (&sin.sin_addr, r->gateway.a, 4);
+  memcpy (&sin.sin_addr, gateway->a, 4);
   for (int tries = 0;; tries++)
     {
       int fd = socket (AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -435,11 +442,43 @@ listen_on (resolver_t *r, int type, pp_error_t *err)
       if (e != EADDRINUSE || tries == 30)
         {
           char ip[PP_IP_STRLEN];
-          return pp_error_make (err, e, "listen on %s port 53 (%s)", pp_ip_format (&r->gateway, ip),
+          return pp_error_make (err, e, "listen on %s port 53 (%s)", pp_ip_format (gateway, ip),
                                 type == SOCK_STREAM ? "TCP" : "UDP");
         }
       usleep (100000);
     }
+}
+
+int
+pp_resolver_prepare (pp_context_t *ctx, const char *network, const char *gateway, int fds[3], pp_error_t *err)
+{
+  cleanup_free char *dir = xasprintf ("%s/dns", ctx->runroot);
+  cleanup_free char *path = pp_resolver_path (ctx, network, "pid");
+  pp_ip_t gw;
+  if (!pp_ip_parse (gateway ? gateway : "", &gw) || gw.family != AF_INET)
+    return pp_error_make (err, EINVAL, "names of network %s: served on an IPv4 gateway only", network);
+  if (pp_mkdir_p (dir, 0700) < 0)
+    return pp_error_make (err, errno, "create `%s`", dir);
+  cleanup_close int pid_fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (pid_fd < 0)
+    return pp_error_make (err, errno, "open `%s`", path);
+  if (flock (pid_fd, LOCK_EX | LOCK_NB) < 0)
+    return errno == EWOULDBLOCK ? 1 : pp_error_make (err, errno, "lock `%s`", path);
+  int udp = listen_on (&gw, SOCK_DGRAM, err);
+  int tcp = udp < 0 ? -1 : listen_on (&gw, SOCK_STREAM, err);
+  if (tcp < 0 || ftruncate (pid_fd, 0) < 0)
+    {
+      if (udp >= 0)
+        close (udp);
+      if (tcp >= 0)
+        close (tcp);
+      return tcp < 0 ? pp_error_wrap (err, "names of network %s", network)
+                     : pp_error_make (err, errno, "truncate `%s`", path);
+    }
+  fds[0] = pp_steal_fd (&pid_fd);
+  fds[1] = udp;
+  fds[2] = tcp;
+  return 0;
 }
 
 /* Whether the resolver is still wanted: its pid file is still the one it locked (the run root was not removed),
@@ -539,7 +578,7 @@ serve (resolver_t *r, int sfd, int pid_fd, const char *pid_path)
     }
 }
 
-/* Reads the network, takes the pid file and listens: what must hold before the starter is told all is well. */
+/* Reads the network and says who serves it in the pid file. */
 static int
 setup (resolver_t *r, int pid_fd, pp_error_t *err)
 {
@@ -556,22 +595,23 @@ setup (resolver_t *r, int pid_fd, pp_error_t *err)
   else
     r->internal = nets[0].internal;
   pp_network_recs_free (nets, n);
-  if (ret < 0 || (r->udp = listen_on (r, SOCK_DGRAM, err)) < 0 || (r->tcp = listen_on (r, SOCK_STREAM, err)) < 0)
+  if (ret < 0)
     return -1;
   char pid[32];
   int len = snprintf (pid, sizeof pid, "%d\n", (int)getpid ());
-  if (ftruncate (pid_fd, 0) < 0 || pwrite (pid_fd, pid, (size_t)len, 0) != len)
+  if (pwrite (pid_fd, pid, (size_t)len, 0) != len)
     return pp_error_make (err, errno, "write the pid file");
   return 0;
 }
 
 int
-pp_resolver_main (pp_context_t *ctx, const char *network, int ready_fd)
+pp_resolver_main (pp_context_t *ctx, const char *network)
 {
-  cleanup_free char *dir = xasprintf ("%s/dns", ctx->runroot);
   cleanup_free char *pid_path = pp_resolver_path (ctx, network, "pid");
   pp_error_t err = NULL;
-  resolver_t r = { .ctx = ctx, .network = network, .udp = -1, .tcp = -1 };
+  /* What pp_resolver_prepare made, where its starter put it. */
+  int pid_fd = 3;
+  resolver_t r = { .ctx = ctx, .network = network, .udp = 4, .tcp = 5 };
   for (size_t i = 0; i < MAX_CONNS; i++)
     r.conns[i].fd = -1;
   for (size_t i = 0; i < MAX_FORWARDS; i++)
@@ -579,7 +619,15 @@ pp_resolver_main (pp_context_t *ctx, const char *network, int ready_fd)
       r.fwds[i].fd = -1;
       r.fwds[i].conn = -2;
     }
-  cleanup_close int pid_fd = -1;
+  int type = 0;
+  socklen_t tl = sizeof type;
+  struct stat st;
+  if (fstat (pid_fd, &st) < 0 || !S_ISREG (st.st_mode) || getsockopt (r.udp, SOL_SOCKET, SO_TYPE, &type, &tl) < 0
+      || type != SOCK_DGRAM || getsockopt (r.tcp, SOL_SOCKET, SO_TYPE, &type, &tl) < 0 || type != SOCK_STREAM)
+    {
+      fprintf (stderr, "podplay dns: fds 3, 4 and 5 are not a resolver's (it is started by podplay itself)\n");
+      return 125;
+    }
   sigset_t mask;
   sigemptyset (&mask);
   sigaddset (&mask, SIGTERM);
@@ -587,39 +635,19 @@ pp_resolver_main (pp_context_t *ctx, const char *network, int ready_fd)
   sigprocmask (SIG_BLOCK, &mask, NULL);
   signal (SIGPIPE, SIG_IGN);
   cleanup_close int sfd = signalfd (-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-  int ret = 1;
   if (sfd < 0)
     pp_error_make (&err, errno, "signalfd");
-  else if (pp_mkdir_p (dir, 0700) < 0)
-    pp_error_make (&err, errno, "create `%s`", dir);
-  else if ((pid_fd = open (pid_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
-    pp_error_make (&err, errno, "open `%s`", pid_path);
-  else if (flock (pid_fd, LOCK_EX | LOCK_NB) < 0)
-    ret = errno == EWOULDBLOCK ? 0 : (pp_error_make (&err, errno, "lock `%s`", pid_path), 1);
-  else if (pp_state_open (ctx, &r.state, &err) == 0 && setup (&r, pid_fd, &err) == 0)
-    ret = -1; /* serving */
-  if (ret >= 0)
+  else if (pp_state_open (ctx, &r.state, &err) == 0)
+    setup (&r, pid_fd, &err);
+  if (err == NULL)
     {
-      /* Another resolver serves this network (0), or this one could not start (1, and says why). */
-      if (ret == 1)
-        {
-          cleanup_free char *msg = xasprintf ("names of network %s: %s", network, err ? err->msg : "failed");
-          if (write (ready_fd, msg, strlen (msg)) < 0)
-            ret = 1;
-        }
-      close (ready_fd);
-      pp_error_release (&err);
-      if (r.udp >= 0)
-        close (r.udp);
-      if (r.tcp >= 0)
-        close (r.tcp);
-      pp_state_close (r.state);
-      return ret;
+      read_upstreams (&r);
+      serve (&r, sfd, pid_fd, pid_path);
     }
-  read_upstreams (&r);
-  close (ready_fd);
-  serve (&r, sfd, pid_fd, pid_path);
-  /* Ended by a signal, or unwanted: the pid file goes before the lock does (unwanted: under the network lock). */
+  else
+    pp_log (ctx, PP_LOG_ERROR, "names of network %s: %s", network, err->msg);
+  /* Ended by a signal, unwanted, or unable to serve: the pid file goes before the lock does (unwanted: under the
+     network lock). */
   struct stat a, b;
   if (stat (pid_path, &a) == 0 && fstat (pid_fd, &b) == 0 && a.st_ino == b.st_ino)
     unlink (pid_path);
@@ -631,7 +659,10 @@ pp_resolver_main (pp_context_t *ctx, const char *network, int ready_fd)
       forward_end (&r.fwds[i]);
   close (r.udp);
   close (r.tcp);
+  close (pid_fd);
   pp_names_free (r.names);
   pp_state_close (r.state);
-  return 0;
+  int ret = err ? 1 : 0;
+  pp_error_release (&err);
+  return ret;
 }

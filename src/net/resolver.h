@@ -4,18 +4,23 @@
    changed or an endpoint turned unready is answered at the next query, with no restart of anything.  Other names
    go to the host's resolvers (the name servers of the host's /etc/resolv.conf, or dns_servers of podplay.conf),
    from the host's namespace, where a resolver on the host's loopback answers too.  It is started with the first
-   pod of its network (pp_resolver_start) and ends on its own within a second of the last pod's going. */
+   pod of its network, which binds its sockets (pp_resolver_prepare) so that no query can come before it listens
+   and the play need not wait for its start; it ends on its own within a second of the last pod's going. */
 #ifndef PP_NET_RESOLVER_H
 #define PP_NET_RESOLVER_H
 
 #include "core/context.h"
 #include "core/error.h"
 
-/* Serves network `network` until it has no pod.  Says on `ready_fd` why it could not start, or nothing, and closes
-   it, once it listens (or when another serves already).  Returns the exit status. */
-int pp_resolver_main (pp_context_t *ctx, const char *network, int ready_fd);
+/* Makes what a new resolver of `network` needs, under the network lock: its pid file, locked, and its UDP and TCP
+   sockets bound on `gateway` port 53, in fds (in that order).  1 when a resolver runs already (nothing made). */
+int pp_resolver_prepare (pp_context_t *ctx, const char *network, const char *gateway, int fds[3], pp_error_t *err);
 
-/* Whether the resolver of `network` runs: its pid, or 0. */
+/* Serves network `network` with what pp_resolver_prepare made, at fds 3, 4 and 5, until the network has no pod.
+   Returns the exit status (what went wrong is logged to stderr). */
+int pp_resolver_main (pp_context_t *ctx, const char *network);
+
+/* Whether the resolver of `network` runs: its pid, -1 when it has not written it yet, or 0. */
 pid_t pp_resolver_pid (pp_context_t *ctx, const char *network);
 
 /* Where the resolver of `network` keeps its pid (locked while it runs) and its log: paths to free. */

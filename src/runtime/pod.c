@@ -238,7 +238,9 @@ pp_pod_setup (pp_context_t *ctx, const char *pod_id, const pp_pod_etc_t *etc, pp
   /* The network's names: a pod plays without them (they are a warning), as it would with a cluster DNS down. */
   const char *net_name = json_string_value (json_object_get (etc->network, "name"));
   pp_error_t dns_err = NULL;
-  if (net_name && pp_pod_start_resolver (ctx, net_name, &dns_err) < 0)
+  if (net_name
+      && pp_pod_start_resolver (ctx, net_name, json_string_value (json_object_get (etc->network, "gateway")), &dns_err)
+             < 0)
     {
       pp_warning (ctx, "%s", dns_err->msg);
       pp_error_release (&dns_err);
@@ -582,9 +584,11 @@ pp_pod_start_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
 }
 
 /* Starts podplay-monitor's `verb` for `arg` (or podplay's own hidden command of that name), detached, its stderr
-   to `logpath`: the read end of the pipe on which it says why it failed, or closes. */
+   to `logpath`, with the `n` descriptors of `pass` at 3, 4...; or, when `pass` is NULL, with the write end of a
+   pipe at 3, on which it says why it failed, or closes.  The read end of that pipe. */
 static int
-spawn_helper (pp_context_t *ctx, const char *verb, const char *arg, const char *logpath, pp_error_t *err)
+spawn_helper (pp_context_t *ctx, const char *verb, const char *arg, const char *logpath, const int *pass, int n,
+              pp_error_t *err)
 {
   char exe[4096];
   if (self_exe (exe, sizeof exe) < 0)
@@ -605,9 +609,22 @@ spawn_helper (pp_context_t *ctx, const char *verb, const char *arg, const char *
   int r = pp_fork_detached (logpath, &ready_fd, err);
   if (r == 0)
     {
-      /* The helper writes why it failed, or nothing, on fd 3; nothing else its starter had open goes with it (a
-         monitor lives as long as its pod, and its containers must not get what the caller of podplay left open). */
-      if ((ready_fd == 3 ? fcntl (3, F_SETFD, 0) : dup2 (ready_fd, 3)) < 0 || close_range (4, ~0U, 0) < 0)
+      /* Its descriptors at 3...: first moved out of the way (one may be at 3 already, another's place), then put
+         there.  Nothing else its starter had open goes with it (a monitor lives as long as its pod, and its
+         containers must not get what the caller of podplay left open). */
+      int fds[8];
+      if (pass == NULL)
+        {
+          pass = &ready_fd;
+          n = 1;
+        }
+      for (int i = 0; i < n; i++)
+        if ((fds[i] = fcntl (pass[i], F_DUPFD_CLOEXEC, 16)) < 0)
+          _exit (127);
+      for (int i = 0; i < n; i++)
+        if (dup2 (fds[i], 3 + i) < 0)
+          _exit (127);
+      if (close_range ((unsigned)(3 + n), ~0U, 0) < 0)
         _exit (127);
       execv (argv[0], argv);
       _exit (127);
@@ -620,23 +637,27 @@ pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
 {
   cleanup_free char *data = pp_pod_datadir (ctx, pod_id);
   cleanup_free char *logpath = xasprintf ("%s/monitor.log", data);
-  return spawn_helper (ctx, "monitor", pod_id, logpath, err);
+  return spawn_helper (ctx, "monitor", pod_id, logpath, NULL, 0, err);
 }
 
 int
-pp_pod_start_resolver (pp_context_t *ctx, const char *network, pp_error_t *err)
+pp_pod_start_resolver (pp_context_t *ctx, const char *network, const char *gateway, pp_error_t *err)
 {
   /* Under the network lock, which the resolver takes too to decide that its network has no pod left: a pod
-     recorded in the network before this either keeps a running resolver, or finds none and starts one. */
+     recorded in the network before this either keeps a running resolver, or finds none and starts one.  Its
+     sockets listen before this returns, so the play goes on without waiting for it to run. */
   cleanup_close int lock = pp_network_lock (err);
-  if (lock < 0 || pp_resolver_pid (ctx, network) > 0)
-    return lock < 0 ? -1 : 0;
-  cleanup_free char *dir = xasprintf ("%s/dns", ctx->runroot);
+  int fds[3];
+  int r = lock < 0 ? -1 : pp_resolver_prepare (ctx, network, gateway, fds, err);
+  if (r != 0)
+    return r < 0 ? -1 : 0;
   cleanup_free char *logpath = pp_resolver_path (ctx, network, "log");
-  if (pp_mkdir_p (dir, 0700) < 0)
-    return pp_error_make (err, errno, "create `%s`", dir);
-  int fd = spawn_helper (ctx, "dns", network, logpath, err);
-  return fd < 0 ? -1 : pp_pod_monitor_ready (fd, err);
+  int ready = spawn_helper (ctx, "dns", network, logpath, fds, 3, err);
+  for (int i = 0; i < 3; i++)
+    close (fds[i]);
+  if (ready >= 0)
+    close (ready);
+  return ready < 0 ? -1 : 0;
 }
 
 int

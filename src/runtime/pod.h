@@ -82,8 +82,8 @@ int pp_pod_start_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err
    pp_pod_monitor_ready waits on (and closes). */
 int pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err);
 
-/* Starts the resolver of pod network `network` (resolver.h) unless it runs, and waits until it serves. */
-int pp_pod_start_resolver (pp_context_t *ctx, const char *network, pp_error_t *err);
+/* Starts the resolver of pod network `network` (resolver.h), on its `gateway`, unless it runs. */
+int pp_pod_start_resolver (pp_context_t *ctx, const char *network, const char *gateway, pp_error_t *err);
 int pp_pod_monitor_ready (int fd, pp_error_t *err);
 /* Forks a process detached from this one (a double fork): its own session, stdin and stdout on /dev/null,
    stderr appended to `logpath`, in /.  Returns 0 in it, with `ready_fd` the end it writes an error to (or

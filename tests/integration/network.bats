@@ -721,6 +721,18 @@ wait_endpoints() {
 	kill "$holder"
 	wait "$holder" 2>/dev/null || true
 	assert_contains "$output" "other.yaml:7:32: service other: spec.ports[0]: port 31999/TCP on the host is taken by process $holder (python3)"
+	# A pod's hostPort on a Service's node port, and a Service's port on a pod's hostPort: one port, one holder.
+	pod_of clash 'sleep 1000' | sed "s/^    env:\$/    ports: [{containerPort: 80, hostPort: $np}]\n    env:/" >"$Y/clash.yaml"
+	run -125 pp kube play "$Y/clash.yaml"
+	assert_contains "$output" "clash.yaml: pod clash: hostPort $np/TCP is published by service backend already"
+	hp=$(free_port)
+	pod_of holder 'sleep 1000' | sed "s/^    env:\$/    ports: [{containerPort: 80, hostPort: $hp}]\n    env:/" >"$Y/holder.yaml"
+	run -0 pp kube play "$Y/holder.yaml"
+	printf 'apiVersion: v1\nkind: Service\nmetadata: {name: lb2}\nspec:\n  type: LoadBalancer\n  selector: {app: x}\n  ports: [{port: %s}]\n' \
+		"$hp" >"$Y/lb2.yaml"
+	run -125 pp kube play "$Y/lb2.yaml"
+	assert_contains "$output" "lb2.yaml: service lb2: port $hp/TCP on the host is pod holder's hostPort"
+	run -0 pp kube down "$Y/holder.yaml"
 	run -0 pp service ls -q
 	assert_equal "$output" "$(printf 'backend\nlb')"
 	run -0 pp kube down "$Y/lb.yaml"
