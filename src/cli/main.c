@@ -175,8 +175,9 @@ static const pp_command_t service_commands[] = {
     .run = pp_cmd_service_ls },
   { .name = "rm",
     .summary = "Remove Services",
-    .usage = "SERVICE...|--all",
-    .help = "Removes Services and their rules; their pods go on running (`kube down` removes both).\n",
+    .usage = "[NAMESPACE/]SERVICE...|--all",
+    .help = "Removes Services and their rules; their pods go on running (`kube down` removes both). A name\n"
+            "found in more than one namespace needs its namespace.\n",
     .run = pp_cmd_service_rm },
   { NULL },
 };

@@ -4,6 +4,7 @@
 #include "state/state.h"
 
 #include <jansson.h>
+#include <getopt.h>
 #include <string.h>
 
 /* "80->http/TCP,53/UDP,443:30443/TCP": a Service's ports as `ls` prints them (kubectl's PORT:NODEPORT). */
@@ -87,7 +88,11 @@ pp_cmd_service_ls (pp_cli_t *cli, int argc, char **argv)
   size_t i;
   json_array_foreach (all, i, s)
   {
-    const char *name = json_string_value (json_object_get (s, "name"));
+    /* Out of the default namespace, as `service rm` takes it: NAMESPACE/NAME. */
+    const char *ns = json_string_value (json_object_get (s, "namespace")) ?: "default";
+    cleanup_free char *name = strcmp (ns, "default") == 0
+                                  ? xstrdup (json_string_value (json_object_get (s, "name")))
+                                  : xasprintf ("%s/%s", ns, json_string_value (json_object_get (s, "name")));
     if (quiet)
       {
         printf ("%s\n", name);
@@ -102,13 +107,28 @@ pp_cmd_service_ls (pp_cli_t *cli, int argc, char **argv)
   return PP_EXIT_OK;
 }
 
+/* Whether `arg` (NAME, or NAMESPACE/NAME) names Service `s`. */
+static bool
+names_service (const char *arg, const pp_service_rec_t *s)
+{
+  const char *slash = strchr (arg, '/');
+  if (slash == NULL)
+    return strcmp (arg, s->name) == 0;
+  return strlen (s->namespace_) == (size_t) (slash - arg) && strncmp (arg, s->namespace_, (size_t) (slash - arg)) == 0
+         && strcmp (slash + 1, s->name) == 0;
+}
+
 int
 pp_cmd_service_rm (pp_cli_t *cli, int argc, char **argv)
 {
-  bool json = false, quiet = false, all = false;
-  int r = pp_cli_list_options (cli, argc, argv, &json, &quiet, &all);
-  if (r >= 0)
-    return r;
+  static const struct option opts[] = { { "all", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 } };
+  bool all = false;
+  int opt;
+  while ((opt = pp_cli_getopt (cli, argc, argv, "a", opts)) != -1)
+    if (opt == 'a')
+      all = true;
+    else
+      return opt == 'h' ? PP_EXIT_OK : PP_EXIT_ERROR;
   if (optind >= argc && !all)
     return pp_cli_usage_error (cli, "%s needs a Service or --all", cli->path);
   pp_error_t err = NULL;
@@ -120,14 +140,19 @@ pp_cmd_service_rm (pp_cli_t *cli, int argc, char **argv)
   int status = PP_EXIT_OK;
   if (pp_state_service_list (state, NULL, &svcs, &n, &err) < 0)
     status = pp_cli_fail (&err);
+  /* Each name must say one Service: NAME of any namespace when no other namespace has one of that name, else
+     NAMESPACE/NAME. */
   for (int k = all ? argc : optind; status == PP_EXIT_OK && k < argc; k++)
     {
-      bool found = false;
+      size_t found = 0;
       for (size_t i = 0; i < n; i++)
-        found |= strcmp (svcs[i].name, argv[k]) == 0;
-      if (!found)
+        found += names_service (argv[k], &svcs[i]);
+      if (found != 1)
         {
-          fprintf (stderr, "Error: no service `%s`\n", argv[k]);
+          fprintf (stderr,
+                   found ? "Error: services `%s` are in %zu namespaces: say which, as NAMESPACE/NAME\n"
+                         : "Error: no service `%s`\n",
+                   argv[k], found);
           status = PP_EXIT_ERROR;
         }
     }
@@ -135,13 +160,15 @@ pp_cmd_service_rm (pp_cli_t *cli, int argc, char **argv)
     {
       bool wanted = all;
       for (int k = optind; !wanted && k < argc; k++)
-        wanted = strcmp (svcs[i].name, argv[k]) == 0;
+        wanted = names_service (argv[k], &svcs[i]);
       if (!wanted)
         continue;
       if (pp_state_service_remove (state, svcs[i].namespace_, svcs[i].name, &err) < 0)
         status = pp_cli_fail (&err);
-      else
+      else if (strcmp (svcs[i].namespace_, "default") == 0)
         printf ("%s\n", svcs[i].name);
+      else
+        printf ("%s/%s\n", svcs[i].namespace_, svcs[i].name);
     }
   /* The rules follow, whatever was removed before a failure. */
   if (pp_service_sync (cli->ctx, state, true, &err) < 0)

@@ -999,3 +999,20 @@ names_app() {
 	wait_resolver_gone podplay
 	assert_host_clean
 }
+
+@test "service ls and rm: a Service of another namespace is NAMESPACE/NAME; a name in two namespaces needs its namespace" {
+	printf 'apiVersion: v1\nkind: Service\nmetadata: {name: web%s}\nspec:\n  selector: {app: web}\n  ports: [{port: 80}]\n' \
+		"" ", namespace: team" | sed 's/^apiVersion/---\napiVersion/' >"$Y/two.yaml"
+	run -0 pp kube play "$Y/two.yaml"
+	run -0 pp service ls -q
+	assert_equal "$output" "$(printf 'web\nteam/web')"
+	run -125 pp service rm web
+	assert_contains "$output" "services \`web\` are in 2 namespaces: say which, as NAMESPACE/NAME"
+	run -0 pp service rm team/web
+	assert_equal "$output" team/web
+	run -0 pp service rm web
+	assert_equal "$output" web
+	run -0 pp service ls -q
+	assert_equal "$output" ""
+	run -0 pp kube down "$Y/two.yaml"
+}
