@@ -521,26 +521,36 @@ pp_nl_addr_add (pp_nl_t *nl, const char *name, const pp_ipnet_t *addr, pp_error_
 }
 
 int
-pp_nl_route_default (pp_nl_t *nl, const char *name, const pp_ip_t *gw, pp_error_t *err)
+pp_nl_route_add (pp_nl_t *nl, const char *name, const pp_ipnet_t *dst, const pp_ip_t *gw, pp_error_t *err)
 {
-  char s[PP_IP_STRLEN], what[96];
-  snprintf (what, sizeof what, "add default route via %s on %s", pp_ip_format (gw, s), name);
+  char s[PP_IPNET_STRLEN], g[PP_IP_STRLEN], what[128];
+  snprintf (what, sizeof what, "add a route to %s%s%s on %s", dst ? pp_ipnet_format (dst, s) : "default",
+            gw ? " via " : "", gw ? pp_ip_format (gw, g) : "", name);
   int index = need_index (nl, name, what, err);
   if (index < 0)
     return -1;
   struct nlmsghdr *nlh = nl_msg (nl, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL);
   struct rtmsg *rtm = mnl_nlmsg_put_extra_header (nlh, sizeof *rtm);
-  rtm->rtm_family = (uint8_t)gw->family;
-  rtm->rtm_dst_len = 0;
+  rtm->rtm_family = (uint8_t) (dst ? dst->ip.family : gw->family);
+  rtm->rtm_dst_len = (uint8_t) (dst ? dst->prefix : 0);
   rtm->rtm_table = RT_TABLE_MAIN;
   rtm->rtm_protocol = RTPROT_BOOT; /* as `ip route add` and CNI's plugins mark theirs */
-  rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+  rtm->rtm_scope = gw ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
   rtm->rtm_type = RTN_UNICAST;
-  mnl_attr_put (nlh, RTA_GATEWAY, pp_ip_len (gw), gw->a);
+  if (dst)
+    mnl_attr_put (nlh, RTA_DST, pp_ip_len (&dst->ip), dst->ip.a);
+  if (gw)
+    mnl_attr_put (nlh, RTA_GATEWAY, pp_ip_len (gw), gw->a);
   mnl_attr_put_u32 (nlh, RTA_OIF, (uint32_t)index);
   if (nl_talk (nl, nlh, NULL, NULL) < 0 && errno != EEXIST)
     return nl_fail (nl, err, "%s", what);
   return 0;
+}
+
+int
+pp_nl_route_default (pp_nl_t *nl, const char *name, const pp_ip_t *gw, pp_error_t *err)
+{
+  return pp_nl_route_add (nl, name, NULL, gw, err);
 }
 
 /* `*pv`, an array of `cap` items of `size` bytes, with room for item `n`: its new capacity. */

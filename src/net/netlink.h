@@ -47,6 +47,10 @@ int pp_nl_addr_add (pp_nl_t *nl, const char *name, const pp_ipnet_t *addr, pp_er
    kernel answers EEXIST to either). */
 int pp_nl_route_default (pp_nl_t *nl, const char *name, const pp_ip_t *gw, pp_error_t *err);
 
+/* A route to `dst` (NULL: the default route) on `name`, through `gw` (NULL: on the link itself); a route there
+   already to the same destination is not an error (EEXIST), whatever its device. */
+int pp_nl_route_add (pp_nl_t *nl, const char *name, const pp_ipnet_t *dst, const pp_ip_t *gw, pp_error_t *err);
+
 /* The destinations of the routes of every table of `family` (0: both), with the name of the device of each in the
    socket's namespace ("" for none), for overlap checks: `*routes` and `*devs` (strings of IFNAMSIZ) are the
    caller's to free.  Local, broadcast, multicast and anycast routes are left out, and IPv6's per-link fe80::/64 and

@@ -429,6 +429,12 @@ pp_network_attach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, const
   pp_nl_t *nl = op.nl;
   const char *host_if = op.host_if;
   int ret = ensure_bridge (nl, &p, err);
+  /* The service range on a bridge of podplay's, so that the host's own connections to a Service have a route
+     before the DNAT sends them to a pod, with no default route too (a laptop offline); the first network's
+     bridge to be connected has it, until it goes and the next connection puts it on another. */
+  pp_ipnet_t range;
+  if (ret == 0)
+    ret = pp_service_range (ctx, &range, err) < 0 ? -1 : pp_nl_route_add (nl, p.bridge, &range, NULL, err);
   int have = ret == 0 ? pp_nl_link_index (nl, host_if, err) : -1;
   ret = have < 0 ? -1 : 0;
   if (ret == 0 && have == 0)

@@ -1016,3 +1016,32 @@ names_app() {
 	assert_equal "$output" ""
 	run -0 pp kube down "$Y/two.yaml"
 }
+
+@test "a host with no default route reaches a Service: podplay routes the service range to its bridge" {
+	svc_yaml >"$Y/svc.yaml"
+	# A network namespace of the test's own with loopback only (and its own view of /sys/class/net), standing in
+	# for a laptop offline: no default route, so 10.96.0.0/16 has a route only if podplay gives it one.
+	cat >"$BATS_TEST_TMPDIR/offline.sh" <<-SH
+	set -e
+	d=\$(mktemp -d)
+	mount -t sysfs sysfs "\$d"
+	mount --bind "\$d/class/net" /sys/class/net
+	mount --bind "\$d/devices/virtual/net" /sys/devices/virtual/net
+	ip link set lo up
+	pp() { "$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" \${PODPLAY_RUNTIME:+--runtime "\$PODPLAY_RUNTIME"} "\$@"; }
+	pp kube play "$Y/svc.yaml" >/dev/null
+	ip route show default | grep . && exit 3
+	ip route show 10.96.0.0/16
+	svc=\$(pp service ls --format json | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["clusterIP"])')
+	for _ in \$(seq 100); do
+		out=\$(curl -sS --max-time 2 "http://\$svc/index.html" 2>/dev/null) && break
+		sleep 0.1
+	done
+	echo "answer: \$out"
+	pp kube down "$Y/svc.yaml" >/dev/null
+	pp network rm podplay >/dev/null
+	SH
+	run -0 unshare -n -m --propagation private sh "$BATS_TEST_TMPDIR/offline.sh"
+	assert_contains "$output" "10.96.0.0/16 dev podplay0"
+	assert_contains "$output" "answer: backend-"
+}
