@@ -12,6 +12,7 @@ enum
 {
   PP_DNS_A = 1,
   PP_DNS_CNAME = 5,
+  PP_DNS_PTR = 12,
   PP_DNS_AAAA = 28,
   PP_DNS_SRV = 33,
   PP_DNS_OPT = 41,
@@ -47,7 +48,7 @@ typedef struct
    rcode to answer with: PP_DNS_NOERROR when the question can be answered, FORMERR or NOTIMP. */
 int pp_dns_parse_query (const uint8_t *msg, size_t len, pp_dns_query_t *q);
 
-/* A record of a reply: `owner` NULL is the question's name.  A: `a`; CNAME: `target`; SRV: `target` and `port`
+/* A record of a reply: `owner` NULL is the question's name.  A: `a`; CNAME, PTR: `target`; SRV: `target` and `port`
    (priority 0, weight 100 / the number of SRV records, as CoreDNS gives them). */
 typedef struct
 {

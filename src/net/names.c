@@ -326,6 +326,54 @@ lookup_zone (const pp_names_t *w, char **l, size_t n, uint16_t qtype, pp_names_a
     }
 }
 
+/* d.c.b.a.in-addr.arpa: a Service's address gives its name; a pod's gives its name under the headless Service
+   whose subdomain it has, else its own name (as aardvark-dns gives a container's); another address of a pod
+   network is no name; any other is the host's to answer. */
+static void
+lookup_reverse (const pp_names_t *w, const char *name, uint16_t qtype, pp_names_answer_t *ans)
+{
+  unsigned o[4];
+  int used = 0;
+  pp_ip_t ip = { .family = AF_INET };
+  if (sscanf (name, "%3u.%3u.%3u.%3u.in-addr.arpa%n", &o[3], &o[2], &o[1], &o[0], &used) != 4
+      || (size_t)used != strlen (name) || o[0] > 255 || o[1] > 255 || o[2] > 255 || o[3] > 255)
+    return;
+  for (int i = 0; i < 4; i++)
+    ip.a[i] = (uint8_t)o[i];
+  const char *target = NULL;
+  char *made = NULL;
+  for (size_t i = 0; target == NULL && i < w->n_svcs; i++)
+    if (w->svcs[i].ip.family && pp_ip_equal (&w->svcs[i].ip, &ip))
+      target = made = xasprintf ("%s.%s.svc." PP_CLUSTER_DOMAIN, w->svcs[i].rec->name, w->svcs[i].rec->namespace_);
+  bool ours = false;
+  for (size_t i = 0; target == NULL && i < w->n_pods; i++)
+    {
+      const pod_t *p = &w->pods[i];
+      pp_ipnet_t subnet;
+      if (p->rec->subnet && pp_ipnet_parse (p->rec->subnet, &subnet))
+        {
+          pp_ipnet_mask (&subnet);
+          ours |= pp_ipnet_contains (&subnet, &ip);
+        }
+      if (p->ip.family == 0 || !pp_ip_equal (&p->ip, &ip))
+        continue;
+      const svc_t *s = p->rec->subdomain ? find_svc (w, p->rec->namespace_, p->rec->subdomain) : NULL;
+      if (p->rec->hostname && s && !s->ip.family && !s->external && endpoint_of (s, p))
+        target = made = xasprintf ("%s.%s.%s.svc." PP_CLUSTER_DOMAIN, p->rec->hostname, s->rec->name,
+                                   s->rec->namespace_);
+      else
+        target = p->rec->pod_name;
+    }
+  if (target == NULL && !ours)
+    return; /* forwarded */
+  ans->authoritative = true;
+  ans->rcode = target ? PP_DNS_NOERROR : PP_DNS_NXDOMAIN;
+  if (target && wants (qtype, PP_DNS_PTR))
+    add_rr (ans, PP_DNS_PTR)->target = made ? keep (ans, made) : target;
+  else
+    free (made);
+}
+
 void
 pp_names_lookup (const pp_names_t *w, const char *name, bool plain, uint16_t qtype, pp_names_answer_t *ans)
 {
@@ -353,6 +401,11 @@ pp_names_lookup (const pp_names_t *w, const char *name, bool plain, uint16_t qty
           labels[n++] = t;
         }
       lookup_zone (w, labels, n, qtype, ans, 0);
+      return;
+    }
+  if (plain && len > 13 && strcmp (name + len - 13, ".in-addr.arpa") == 0)
+    {
+      lookup_reverse (w, name, qtype, ans);
       return;
     }
   /* A pod's name alone, in this network. */

@@ -6,7 +6,9 @@
    - <hostname>.<svc>.<ns>.svc.cluster.local: a pod whose spec.hostname and spec.subdomain name it, selected by
      that headless Service (and <a-b-c-d>.<svc>... for the others it selects);
    - <a-b-c-d>.<ns>.pod.cluster.local: a pod of that namespace at that address;
-   - a pod's name alone, for the pods of the resolver's own network (as Podman's aardvark-dns gives them).
+   - a pod's name alone, for the pods of the resolver's own network (as Podman's aardvark-dns gives them);
+   - d.c.b.a.in-addr.arpa: a Service's name for its address; a pod's name (under its headless Service when its
+     hostname and subdomain give it one) for the pod's.
    Anything else under cluster.local does not exist; any other name is for the host's resolvers.  Pure code over
    a snapshot: the resolver reads the state again when it changed. */
 #ifndef PP_NET_NAMES_H

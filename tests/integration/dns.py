@@ -3,7 +3,7 @@ from the host, over UDP or TCP) and a stand-in upstream server (run in a network
 names outside the cluster).
 
     dns.py query SERVER NAME [TYPE] [--tcp]   prints "NOERROR aa tc" then one record a line: "A 10.96.0.1",
-                                              "SRV 0 100 80 web.default.svc.cluster.local", "CNAME x.example"
+                                              "SRV 0 100 80 web.default.svc.cluster.local", "CNAME x.example", "PTR db-0"
     dns.py serve ADDRESS NAME=IP...           answers A queries for those names, NXDOMAIN for others
 """
 import random
@@ -11,7 +11,7 @@ import socket
 import struct
 import sys
 
-TYPES = {"A": 1, "CNAME": 5, "AAAA": 28, "SRV": 33, "ANY": 255}
+TYPES = {"A": 1, "CNAME": 5, "PTR": 12, "AAAA": 28, "SRV": 33, "ANY": 255}
 RCODES = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"]
 
 
@@ -72,8 +72,8 @@ def query(server, name, qtype, tcp):
         rdata = reply[off:off + rdlen]
         if rtype == 1:
             print("A", ".".join(str(b) for b in rdata))
-        elif rtype == 5:
-            print("CNAME", read_name(reply, off)[0])
+        elif rtype in (5, 12):
+            print("CNAME" if rtype == 5 else "PTR", read_name(reply, off)[0])
         elif rtype == 33:
             prio, weight, port = struct.unpack(">HHH", rdata[:6])
             print("SRV", prio, weight, port, read_name(reply, off + 6)[0])

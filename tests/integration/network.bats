@@ -843,7 +843,7 @@ names_app() {
 	pod_of client 'sleep 1000'
 }
 
-@test "names: a Service by name, name.ns, name.ns.svc and its FQDN; pods by name; headless Services and hostname.subdomain; a pod that comes later" {
+@test "names: a Service by name, name.ns, name.ns.svc and its FQDN; pods by name; headless Services and hostname.subdomain; addresses back to names; a pod that comes later" {
 	outside_dns
 	names_app >"$Y/app.yaml"
 	run -0 pp kube play "$Y/app.yaml"
@@ -880,6 +880,11 @@ names_app() {
 	assert_equal "$output" "NXDOMAIN aa -"
 	run -0 dns "$gw" backend.other.svc.cluster.local
 	assert_equal "$output" "NXDOMAIN aa -"
+	# Reverse: a Service's address, and a pod's under the headless Service its subdomain names.
+	run -0 dns "$gw" "$(echo "$ip" | awk -F. '{ print $4 "." $3 "." $2 "." $1 ".in-addr.arpa" }')" PTR
+	assert_equal "$output" "$(printf 'NOERROR aa -\nPTR backend.default.svc.cluster.local')"
+	run -0 dns "$gw" "$(pod_addr db-main | cut -d/ -f1 | awk -F. '{ print $4 "." $3 "." $2 "." $1 ".in-addr.arpa" }')" PTR
+	assert_equal "$output" "$(printf 'NOERROR aa -\nPTR primary.db.default.svc.cluster.local')"
 	# A headless Service gives its ready pods, and follows readiness.
 	pods=$(pp pod ls --format json | python3 -c 'import json,sys; print(" ".join(sorted(p["name"] for p in json.load(sys.stdin) if p["name"].startswith("backend-"))))')
 	first=${pods%% *}

@@ -241,6 +241,19 @@ test_lookup (void **state PP_UNUSED)
   assert_string_equal (a, "10.244.0.6");
   assert_int_equal (look (w, "other", PP_DNS_A, a), PP_NAMES_FORWARD);
   assert_int_equal (look (w, "example.org", PP_DNS_A, a), PP_NAMES_FORWARD);
+  /* Reverse: a Service's address, a pod's under its headless Service, another pod's by its name; an address of a
+     pod network that no pod has is no name; another is the host's. */
+  assert_int_equal (look (w, "10.0.96.10.in-addr.arpa", PP_DNS_PTR, a), PP_DNS_NOERROR);
+  assert_string_equal (a, "12:web.default.svc.cluster.local:0");
+  assert_int_equal (look (w, "5.0.244.10.in-addr.arpa", PP_DNS_PTR, a), PP_DNS_NOERROR);
+  assert_string_equal (a, "12:primary.db.default.svc.cluster.local:0");
+  assert_int_equal (look (w, "6.0.244.10.in-addr.arpa", PP_DNS_PTR, a), PP_DNS_NOERROR);
+  assert_string_equal (a, "12:db-1:0");
+  assert_int_equal (look (w, "6.0.244.10.in-addr.arpa", PP_DNS_A, a), PP_DNS_NOERROR);
+  assert_string_equal (a, "");
+  assert_int_equal (look (w, "99.0.244.10.in-addr.arpa", PP_DNS_PTR, a), PP_DNS_NXDOMAIN);
+  assert_int_equal (look (w, "1.1.168.192.in-addr.arpa", PP_DNS_PTR, a), PP_NAMES_FORWARD);
+  assert_int_equal (look (w, "1.1.168.300.in-addr.arpa", PP_DNS_PTR, a), PP_NAMES_FORWARD);
   pp_names_answer_t ans;
   pp_names_lookup (w, "web.default.svc.cluster.local", false, PP_DNS_A, &ans);
   assert_int_equal (ans.rcode, PP_DNS_NXDOMAIN);

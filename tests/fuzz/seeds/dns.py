@@ -5,7 +5,8 @@ import sys
 
 NAMES = ["web.default.svc.cluster.local", "db.default.svc.cluster.local", "h1.db.default.svc.cluster.local",
          "10-244-0-4.default.pod.cluster.local", "_pg._tcp.db.default.svc.cluster.local",
-         "ext.default.svc.cluster.local", "db-3", "example.org", "cluster.local", ""]
+         "ext.default.svc.cluster.local", "db-3", "example.org", "cluster.local", "",
+         "4.0.244.10.in-addr.arpa", "10.0.96.10.in-addr.arpa"]
 
 
 def query(name, qtype, edns):
@@ -20,7 +21,7 @@ def query(name, qtype, edns):
 
 n = 0
 for name in NAMES:
-    for qtype in (1, 28, 33, 255):
+    for qtype in (1, 12, 28, 33, 255):
         for edns in (False, True):
             with open(f"{sys.argv[1]}/q{n}", "wb") as f:
                 f.write(query(name, qtype, edns))
