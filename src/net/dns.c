@@ -173,6 +173,16 @@ put_rr (uint8_t *out, size_t room, const pp_dns_rr_t *rr, uint16_t weight)
   return rd + len;
 }
 
+/* Whether the record's names can be written at all (a name of a label over 63 bytes, or over 255 in all, cannot):
+   one that cannot is left out, not taken for one that does not fit. */
+static bool
+writable (const pp_dns_rr_t *rr)
+{
+  uint8_t tmp[256];
+  return (rr->owner == NULL || put_name (tmp, sizeof tmp, rr->owner) > 0)
+         && (rr->type == PP_DNS_A || put_name (tmp, sizeof tmp, rr->target ? rr->target : "") > 0);
+}
+
 size_t
 pp_dns_reply (const uint8_t *msg, const pp_dns_query_t *q, int rcode, bool authoritative, const pp_dns_rr_t *rrs,
               size_t n, uint8_t *out, size_t max)
@@ -192,15 +202,18 @@ pp_dns_reply (const uint8_t *msg, const pp_dns_query_t *q, int rcode, bool autho
   for (size_t i = 0; i < n; i++)
     srv += rrs[i].type == PP_DNS_SRV;
   uint16_t weight = (uint16_t)(srv ? 100 / srv : 0);
-  for (; qlen && count < n; count++)
+  for (size_t i = 0; qlen && i < n; i++)
     {
-      size_t w = max - opt > o ? put_rr (out + o, max - opt - o, &rrs[count], weight ? weight : 1) : 0;
+      if (!writable (&rrs[i]))
+        continue;
+      size_t w = max - opt > o ? put_rr (out + o, max - opt - o, &rrs[i], weight ? weight : 1) : 0;
       if (w == 0)
         {
           out[2] |= 0x02; /* truncated: the client asks again over TCP */
           break;
         }
       o += w;
+      count++;
     }
   put16 (out + 6, (uint16_t)count);
   if (opt && o + opt <= max)

@@ -359,8 +359,8 @@ lookup_reverse (const pp_names_t *w, const char *name, uint16_t qtype, pp_names_
         continue;
       const svc_t *s = p->rec->subdomain ? find_svc (w, p->rec->namespace_, p->rec->subdomain) : NULL;
       if (p->rec->hostname && s && !s->ip.family && !s->external && endpoint_of (s, p))
-        target = made = xasprintf ("%s.%s.%s.svc." PP_CLUSTER_DOMAIN, p->rec->hostname, s->rec->name,
-                                   s->rec->namespace_);
+        target = made
+            = xasprintf ("%s.%s.%s.svc." PP_CLUSTER_DOMAIN, p->rec->hostname, s->rec->name, s->rec->namespace_);
       else
         target = p->rec->pod_name;
     }

@@ -510,13 +510,14 @@ pp_network_remove (pp_context_t *ctx, pp_state_t *state, const char *name, pp_er
   else if (have[0].pods > 0)
     ret = pp_error_make (err, EBUSY, "network %s is in use by %" PRId64 " pod(s): remove them first", name,
                          have[0].pods);
-  /* Its resolver ends within a second of its last pod; a removal does not wait for that. */
-  if (ret == 0)
-    pp_resolver_stop (ctx, name);
   pp_ipnet_t sn;
   if (ret == 0 && pp_ipnet_parse (have[0].subnet, &sn))
     {
       cleanup_close int lock = pp_network_lock (err);
+      /* Its resolver ends within a second of its last pod; a removal does not wait for that.  Stopped under the
+         lock, so that no pod's start finds it running as it ends. */
+      if (lock >= 0)
+        pp_resolver_stop (ctx, name);
       pp_nl_t *nl = lock < 0 ? NULL : pp_nl_open (-1, err);
       ret = nl == NULL ? -1 : 0;
       /* A port left on the bridge is a pod of another storage root on the same network name. */

@@ -24,17 +24,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_CONNS 16      /* TCP clients at once; the oldest goes for a new one */
-#define MAX_FORWARDS 128  /* queries waiting for an upstream answer; more are answered SERVFAIL */
-#define MAX_UPSTREAMS 3   /* as resolv.conf has them */
-#define TCP_IDLE_MS 10000 /* a TCP client that sends nothing for this long is closed */
-#define FORWARD_MS 2000   /* each upstream's time to answer before the next is asked */
-#define TCP_MAX 1024      /* the longest query taken over TCP */
+#define MAX_CONNS 16               /* TCP clients at once */
+#define MAX_CONNS_PER_CLIENT 4     /* of one address: its oldest goes for its next */
+#define MAX_FORWARDS 128           /* queries waiting for an upstream answer; more are answered SERVFAIL */
+#define MAX_FORWARDS_PER_CLIENT 16 /* of one address, so that one pod cannot take the others' */
+#define MAX_UPSTREAMS 3            /* as resolv.conf has them */
+#define TCP_IDLE_MS 10000          /* a TCP client that completes no query for this long is closed */
+#define FORWARD_MS 2000            /* each upstream's time to answer before the next is asked */
+#define TCP_MAX 1024               /* the longest query taken over TCP */
 
 typedef struct
 {
   int fd;
   unsigned gen;
+  struct sockaddr_in from;
   uint8_t buf[2 + TCP_MAX];
   size_t got;
   int64_t deadline;
@@ -258,6 +261,11 @@ forward (resolver_t *r, int conn, const struct sockaddr_in *from, const uint8_t 
 {
   if (r->n_up == 0)
     return false;
+  size_t mine = 0;
+  for (size_t i = 0; i < MAX_FORWARDS; i++)
+    mine += r->fwds[i].conn != -2 && r->fwds[i].from.sin_addr.s_addr == from->sin_addr.s_addr;
+  if (mine >= MAX_FORWARDS_PER_CLIENT)
+    return false;
   for (size_t i = 0; i < MAX_FORWARDS; i++)
     if (r->fwds[i].conn == -2)
       {
@@ -367,21 +375,47 @@ tcp_accept (resolver_t *r)
       close (fd);
       return;
     }
-  size_t slot = 0;
+  /* A free slot; else, for a client at its limit, its own oldest connection; else the oldest of the client that
+     holds the most.  No client can take more than its share from the others. */
+  size_t count[MAX_CONNS] = { 0 }, most = 0, free_slot = MAX_CONNS;
+  for (size_t i = 0; i < MAX_CONNS; i++)
+    for (size_t j = 0; r->conns[i].fd >= 0 && j < MAX_CONNS; j++)
+      count[i] += r->conns[j].fd >= 0 && r->conns[j].from.sin_addr.s_addr == r->conns[i].from.sin_addr.s_addr;
+  size_t own = 0;
   for (size_t i = 0; i < MAX_CONNS; i++)
     {
       if (r->conns[i].fd < 0)
+        free_slot = free_slot == MAX_CONNS ? i : free_slot;
+      else
         {
-          slot = i;
-          break;
+          own += r->conns[i].from.sin_addr.s_addr == from.sin_addr.s_addr;
+          most = count[i] > most ? count[i] : most;
         }
-      if (r->conns[i].deadline < r->conns[slot].deadline)
+    }
+  size_t slot = MAX_CONNS;
+  for (size_t i = 0; i < MAX_CONNS; i++)
+    {
+      const conn_t *c = &r->conns[i];
+      bool candidate = own >= MAX_CONNS_PER_CLIENT ? c->fd >= 0 && c->from.sin_addr.s_addr == from.sin_addr.s_addr
+                                                   : c->fd >= 0 && count[i] == most;
+      if (candidate && (slot == MAX_CONNS || c->deadline < r->conns[slot].deadline))
         slot = i;
+    }
+  if (own < MAX_CONNS_PER_CLIENT && free_slot < MAX_CONNS)
+    slot = free_slot;
+  if (slot == MAX_CONNS)
+    {
+      close (fd);
+      return;
     }
   conn_t *c = &r->conns[slot];
   if (c->fd >= 0)
     close (c->fd);
+  /* Room for an answer of 64 KiB sent at once (a send that cannot go whole closes the connection). */
+  int size = 2 * 65536;
+  setsockopt (fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
   c->fd = fd;
+  c->from = from;
   c->gen++;
   c->got = 0;
   c->deadline = pp_now_ms () + TCP_IDLE_MS;
@@ -402,7 +436,6 @@ tcp_readable (resolver_t *r, int i)
       goto drop;
     }
   c->got += (size_t)n;
-  c->deadline = pp_now_ms () + TCP_IDLE_MS;
   if (c->got < 2)
     return;
   need = 2 + ((size_t)c->buf[0] << 8 | c->buf[1]);
@@ -410,9 +443,10 @@ tcp_readable (resolver_t *r, int i)
     goto drop;
   if (c->got == need)
     {
+      /* A query's end, not a byte, buys the connection more time: one sent a byte at a time cannot hold it. */
       c->got = 0;
-      struct sockaddr_in none = { 0 };
-      query (r, i, &none, c->buf + 2, need - 2);
+      c->deadline = pp_now_ms () + TCP_IDLE_MS;
+      query (r, i, &c->from, c->buf + 2, need - 2);
     }
   return;
 drop:
@@ -432,14 +466,27 @@ listen_on (const pp_ip_t *gateway, int type, pp_error_t *err)
       int fd = socket (AF_INET, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
       if (fd < 0)
         return pp_error_make (err, errno, "socket");
+      /* Beside a resolver of the host's on the wildcard address with SO_REUSEADDR (dnsmasq's), the gateway's
+         address is the more specific, and its queries come here. */
       int one = 1;
-      if (type == SOCK_STREAM)
-        setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+      setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
       if (bind (fd, (struct sockaddr *)&sin, sizeof sin) == 0 && (type != SOCK_STREAM || listen (fd, 64) == 0))
-        return fd;
+        {
+          /* At 3 or above: a podplay started with 0, 1 or 2 closed must not hand them over where the helper's
+             stdio goes. */
+          if (fd < 3)
+            {
+              int high = fcntl (fd, F_DUPFD_CLOEXEC, 3);
+              close (fd);
+              fd = high;
+              if (fd < 0)
+                return pp_error_make (err, errno, "dup");
+            }
+          return fd;
+        }
       int e = errno;
       close (fd);
-      if (e != EADDRINUSE || tries == 30)
+      if (e != EADDRINUSE || tries == 10)
         {
           char ip[PP_IP_STRLEN];
           return pp_error_make (err, e, "listen on %s port 53 (%s)", pp_ip_format (gateway, ip),

@@ -20,13 +20,15 @@ int pp_resolver_prepare (pp_context_t *ctx, const char *network, const char *gat
    Returns the exit status (what went wrong is logged to stderr). */
 int pp_resolver_main (pp_context_t *ctx, const char *network);
 
-/* Whether the resolver of `network` runs: its pid, -1 when it has not written it yet, or 0. */
+/* Whether the resolver of `network` runs: its pid, -1 when it has not written it yet, or 0.  Asked under the
+   network lock: the probe takes the pid file's lock for a moment, which a start must not meet. */
 pid_t pp_resolver_pid (pp_context_t *ctx, const char *network);
 
 /* Where the resolver of `network` keeps its pid (locked while it runs) and its log: paths to free. */
 char *pp_resolver_path (pp_context_t *ctx, const char *network, const char *suffix);
 
-/* Stops the resolver of `network`, if one runs, and waits for its end (a network's removal). */
+/* Stops the resolver of `network`, if one runs, and waits for its end (a network's removal), under the network
+   lock. */
 void pp_resolver_stop (pp_context_t *ctx, const char *network);
 
 #endif

@@ -108,6 +108,15 @@ test_reply (void **state PP_UNUSED)
   len = pp_dns_reply (m, &q, PP_DNS_NOERROR, true, &cname, 1, out, sizeof out);
   assert_int_equal (len, n + 12 + 16);
   assert_memory_equal (out + n + 12, "\002db\007example\003org", 16);
+  /* A record whose name cannot be written (a label over 63 bytes) is left out, and the reply is not truncated. */
+  char label[80];
+  memset (label, 'a', 70);
+  label[70] = '\0';
+  pp_dns_rr_t bad[2] = { { .type = PP_DNS_CNAME, .target = label }, { .type = PP_DNS_A, .a = { 1, 2, 3, 4 } } };
+  len = pp_dns_reply (m, &q, PP_DNS_NOERROR, true, bad, 2, out, sizeof out);
+  assert_false (out[2] & 0x02);
+  assert_int_equal (out[7], 1);
+  assert_int_equal (len, n + 16);
   /* An EDNS query gets an OPT record back. */
   n = make_query (m, "a", PP_DNS_A, 1232);
   assert_int_equal (pp_dns_parse_query (m, n, &q), 0);
