@@ -524,8 +524,11 @@ int
 pp_nl_route_add (pp_nl_t *nl, const char *name, const pp_ipnet_t *dst, const pp_ip_t *gw, pp_error_t *err)
 {
   char s[PP_IPNET_STRLEN], g[PP_IP_STRLEN], what[128];
-  snprintf (what, sizeof what, "add a route to %s%s%s on %s", dst ? pp_ipnet_format (dst, s) : "default",
-            gw ? " via " : "", gw ? pp_ip_format (gw, g) : "", name);
+  if (dst)
+    snprintf (what, sizeof what, "add a route to %s%s%s on %s", pp_ipnet_format (dst, s), gw ? " via " : "",
+              gw ? pp_ip_format (gw, g) : "", name);
+  else
+    snprintf (what, sizeof what, "add default route via %s on %s", pp_ip_format (gw, g), name);
   int index = need_index (nl, name, what, err);
   if (index < 0)
     return -1;
