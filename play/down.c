@@ -1,4 +1,5 @@
 /* `kube down`, `pod rm` and `job rm`: what the state database says a play (or a Job) made, stopped and removed. */
+#include "net/resolver.h"
 #include "net/service.h"
 #include "play/plan.h"
 #include "play/job.h"
@@ -61,10 +62,17 @@ pp_play_remove_pod_rec (pp_context_t *ctx, pp_state_t *state, pp_pod_rec_t *pod,
   size_t n = 0;
   if (pp_state_container_list (state, pod->id, &cs, &n, err) < 0)
     return -1;
+  cleanup_free char *network = NULL;
+  uint64_t offset;
+  if (pp_state_address_get (state, pod->id, &network, &offset, NULL) != 0)
+    network = NULL;
   int ret = pp_pod_teardown (ctx, pod, cs, n, err);
   pp_container_recs_free (cs, n);
   if (ret == 0)
     ret = pp_state_pod_remove (state, pod->id, err);
+  /* The network's last pod takes its resolver with it. */
+  if (ret == 0 && network)
+    pp_resolver_release (ctx, state, network);
   /* A Service that sent to the pod sends there no more (the monitor took it out when its containers stopped;
      this is for a pod that had none left to stop). */
   cleanup_error pp_error_t sync = NULL;

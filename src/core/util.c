@@ -2,6 +2,11 @@
 #include "core/util.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <errno.h>
 #include <string.h>
 #include <time.h>
 #include <strings.h>
@@ -259,6 +264,26 @@ int
 pp_exit_code (int wait_status)
 {
   return WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 128 + WTERMSIG (wait_status);
+}
+
+bool
+pp_proc_wait_gone (pid_t pid, int ms)
+{
+  int pfd = (int) syscall (SYS_pidfd_open, pid, 0);
+  if (pfd >= 0)
+    {
+      struct pollfd p = { .fd = pfd, .events = POLLIN };
+      int r = PP_RETRY (poll (&p, 1, ms));
+      close (pfd);
+      return r > 0;
+    }
+  for (int t = 0; t < ms / 10; t++)
+    {
+      if (kill (pid, 0) < 0 && errno == ESRCH)
+        return true;
+      usleep (10000);
+    }
+  return false;
 }
 
 int64_t

@@ -100,6 +100,9 @@ void pp_child_report (int fd, const char *what, const char *arg, int errnum);
 /* The shell's number for a wait status: the exit code, or 128 + the signal. */
 int pp_exit_code (int wait_status);
 
+/* Waits up to `ms` for a process (not our child) to end; whether it did. */
+bool pp_proc_wait_gone (pid_t pid, int ms);
+
 /* Milliseconds of CLOCK_MONOTONIC: what deadlines and periods are counted in. */
 int64_t pp_now_ms (void);
 

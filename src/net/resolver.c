@@ -103,11 +103,19 @@ pp_resolver_stop (pp_context_t *ctx, const char *network)
       usleep (10000);
       pid = pp_resolver_pid (ctx, network);
     }
-  if (pid <= 0 || kill (pid, SIGTERM) < 0)
-    return;
-  /* Gone when its pid file is (it removes it as it ends), or at least unlocked. */
-  for (int i = 0; i < 200 && pp_resolver_pid (ctx, network) == pid; i++)
-    usleep (10000);
+  if (pid > 0 && kill (pid, SIGTERM) == 0)
+    pp_proc_wait_gone (pid, 2000);
+}
+
+void
+pp_resolver_release (pp_context_t *ctx, pp_state_t *state, const char *network)
+{
+  cleanup_close int lock = pp_network_lock (NULL);
+  pp_network_rec_t *nets = NULL;
+  size_t n = 0;
+  if (lock >= 0 && pp_state_network_list (state, network, &nets, &n, NULL) == 0 && n == 1 && nets[0].pods == 0)
+    pp_resolver_stop (ctx, network);
+  pp_network_recs_free (nets, n);
 }
 
 /* The upstream name servers: dns_servers of podplay.conf, else the host's resolv.conf's (but the gateway, which

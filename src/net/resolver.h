@@ -5,12 +5,14 @@
    go to the host's resolvers (the name servers of the host's /etc/resolv.conf, or dns_servers of podplay.conf),
    from the host's namespace, where a resolver on the host's loopback answers too.  It is started with the first
    pod of its network, which binds its sockets (pp_resolver_prepare) so that no query can come before it listens
-   and the play need not wait for its start; it ends on its own within a second of the last pod's going. */
+   and the play need not wait for its start; the removal of the last pod stops it (pp_resolver_release), and it
+   ends on its own within a second of a last pod's going any other way. */
 #ifndef PP_NET_RESOLVER_H
 #define PP_NET_RESOLVER_H
 
 #include "core/context.h"
 #include "core/error.h"
+#include "state/state.h"
 
 /* Makes what a new resolver of `network` needs, under the network lock: its pid file, locked, and its UDP and TCP
    sockets bound on `gateway` port 53, in fds (in that order).  1 when a resolver runs already (nothing made). */
@@ -30,5 +32,9 @@ char *pp_resolver_path (pp_context_t *ctx, const char *network, const char *suff
 /* Stops the resolver of `network`, if one runs, and waits for its end (a network's removal), under the network
    lock. */
 void pp_resolver_stop (pp_context_t *ctx, const char *network);
+
+/* Stops the resolver of `network` when the network has no pod left (the last one's removal), so that a `kube
+   down` leaves no process behind; takes the network lock. */
+void pp_resolver_release (pp_context_t *ctx, pp_state_t *state, const char *network);
 
 #endif

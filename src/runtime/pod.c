@@ -715,26 +715,6 @@ pp_pod_monitor_ready (int fd, pp_error_t *err)
   return 0;
 }
 
-bool
-pp_proc_wait_gone (pid_t pid, int ms)
-{
-  int pfd = (int) syscall (SYS_pidfd_open, pid, 0);
-  if (pfd >= 0)
-    {
-      struct pollfd p = { .fd = pfd, .events = POLLIN };
-      int r = PP_RETRY (poll (&p, 1, ms));
-      close (pfd);
-      return r > 0;
-    }
-  for (int t = 0; t < ms / 10; t++)
-    {
-      if (kill (pid, 0) < 0 && errno == ESRCH)
-        return true;
-      usleep (10000);
-    }
-  return false;
-}
-
 int
 pp_pod_grace (pp_context_t *ctx, const char *pod_id)
 {

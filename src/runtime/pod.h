@@ -110,8 +110,6 @@ bool pp_path_is_mounted (const char *path);
    shows no other device). */
 bool pp_path_is_mount_point (const char *path);
 
-/* Waits up to `ms` for a process (not our child) to end; whether it did. */
-bool pp_proc_wait_gone (pid_t pid, int ms);
 /* Whether the container process recorded in `c` is alive: the pid exists and started when the record says. */
 bool pp_ctr_alive (const pp_container_rec_t *c);
 
