@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <net/if.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/socket.h>
@@ -345,19 +346,32 @@ publish (json_t *pod_net, const pod_net_t *p, pp_error_t *err)
 }
 
 /* The bridge with the gateway's address, up, and the network's rules; routing from the bridge as rules need it. */
+/* Whether the link is up, from sysfs (of the host's namespace, where the bridges are). */
+static bool
+link_is_up (const char *name)
+{
+  cleanup_free char *path = xasprintf ("/sys/class/net/%s/flags", name);
+  cleanup_file FILE *f = fopen (path, "re");
+  unsigned long flags = 0;
+  return f && fscanf (f, "%lx", &flags) == 1 && (flags & IFF_UP);
+}
+
 static int
 ensure_bridge (pp_nl_t *nl, const pod_net_t *p, pp_error_t *err)
 {
-  if (pp_nl_link_index (nl, p->bridge, err) > 0)
-    return 0;
+  /* Up last, so that a bridge that is up has the rest: one left down (its maker killed half-way) is made whole
+     now, each step taking what is there already. */
+  int index = pp_nl_link_index (nl, p->bridge, err);
+  if (index < 0 || (index > 0 && link_is_up (p->bridge)))
+    return index < 0 ? -1 : 0;
   pp_ipnet_t gw = { .ip = p->gateway, .prefix = p->subnet.prefix };
   cleanup_free char *localnet = xasprintf ("/proc/sys/net/ipv4/conf/%s/route_localnet", p->bridge);
-  if (pp_nl_bridge_add (nl, p->bridge, err) < 0 || pp_nl_addr_add (nl, p->bridge, &gw, err) < 0
-      || pp_nl_link_up (nl, p->bridge, NULL, err) < 0
+  if ((index == 0 && pp_nl_bridge_add (nl, p->bridge, err) < 0) || pp_nl_addr_add (nl, p->bridge, &gw, err) < 0
       /* A hostPort reached at 127.0.0.1 is DNATed to a pod: its loopback source must be routable there. */
       || write_sysctl (localnet, "1", err) < 0
       || (!p->internal && write_sysctl ("/proc/sys/net/ipv4/ip_forward", "1", err) < 0)
-      || pp_nft_network_add (p->bridge, &p->subnet, p->internal, err) < 0)
+      || pp_nft_network_add (p->bridge, &p->subnet, p->internal, err) < 0
+      || pp_nl_link_up (nl, p->bridge, NULL, err) < 0)
     {
       /* Not a bridge without its rules: the next pod would take it for a whole network. */
       pp_nl_link_del (nl, p->bridge, NULL);

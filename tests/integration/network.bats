@@ -1050,3 +1050,25 @@ names_app() {
 	assert_contains "$output" "10.96.0.0/16 dev podplay0"
 	assert_contains "$output" "answer: backend-"
 }
+
+@test "a bridge its maker left half-made (down, no address) is made whole by the next play" {
+	if ip link show podplay0 >/dev/null 2>&1; then
+		echo "podplay0 exists on this host already" >&2
+		return 1
+	fi
+	# What a kube play killed between the bridge's creation and its end leaves.
+	ip link add podplay0 type bridge
+	pod_of srv 'echo whole >/tmp/index.html; exec httpd -f -p 8080 -h /tmp' >"$Y/srv.yaml"
+	run -0 pp kube play "$Y/srv.yaml"
+	run -0 ip -br addr show podplay0
+	assert_contains "$output" "UP"
+	assert_contains "$output" "10.244.0.1/16"
+	srv=$(pod_addr srv)
+	for _ in $(seq 50); do
+		out=$(curl -sS --max-time 2 "http://${srv%/16}:8080/index.html" 2>/dev/null) && break
+		sleep 0.1
+	done
+	assert_equal "$out" whole
+	run -0 pp kube down "$Y/srv.yaml"
+	assert_host_clean
+}
