@@ -190,11 +190,25 @@ replay_and_down() {
 	assert_nothing_left
 }
 
+# Waits (at most 10 s) until a kube play or kube down holds the lock of its play file: a sleep alone is not
+# enough on a loaded machine, where the first may not have started yet when the second comes.
+wait_play_locked() {
+	for _ in $(seq 1000); do
+		for f in "$RUNROOT"/locks/play-*.lock; do
+			[ -e "$f" ] && ! flock -n "$f" true && return 0
+		done
+		sleep 0.01
+	done
+	echo "no kube play or kube down took its lock" >&2
+	return 1
+}
+
 @test "kube play and kube down of one file at once: the second waits for the first, and the end is consistent" {
 	deployment
 	for delay in 0.05 0.2; do
 		"$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" kube play "$Y/web.yaml" >/dev/null 2>&1 &
 		local pid=$!
+		wait_play_locked
 		sleep "$delay"
 		run -0 --separate-stderr pp kube down "$Y/web.yaml"
 		assert_contains "$stderr" "another kube play or kube down of $Y/web.yaml is running: waiting for it"
@@ -208,7 +222,7 @@ replay_and_down() {
 	pod_ids >>"$BATS_TEST_TMPDIR/ids"
 	"$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" kube down "$Y/web.yaml" >/dev/null 2>&1 &
 	local pid=$!
-	sleep 0.05
+	wait_play_locked
 	run -0 --separate-stderr pp kube play "$Y/web.yaml"
 	wait "$pid"
 	pod_ids >>"$BATS_TEST_TMPDIR/ids"
