@@ -57,6 +57,9 @@ struct json_t;
 void pp_cli_print_json (struct json_t *j);
 /* Options of a listing: --format, -q, and -a when `all` is not NULL; -1 to go on, else the status to exit with. */
 int pp_cli_list_options (pp_cli_t *cli, int argc, char **argv, bool *json, bool *quiet, bool *all);
+/* Options of a removal of NAME...|--all: -a, and at least a name (`what`, "a job") or -a; -1 to go on, else the
+   status to exit with. */
+int pp_cli_rm_options (pp_cli_t *cli, int argc, char **argv, const char *what, bool *all);
 /* Prints an error once and returns PP_EXIT_ERROR. */
 int pp_cli_fail (pp_error_t *err);
 

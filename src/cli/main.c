@@ -378,6 +378,21 @@ pp_cli_format_options (pp_cli_t *cli, int argc, char **argv, bool *json)
 }
 
 int
+pp_cli_rm_options (pp_cli_t *cli, int argc, char **argv, const char *what, bool *all)
+{
+  static const struct option opts[] = { { "all", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 } };
+  int opt;
+  while ((opt = pp_cli_getopt (cli, argc, argv, "a", opts)) != -1)
+    if (opt == 'a')
+      *all = true;
+    else
+      return opt == 'h' ? PP_EXIT_OK : PP_EXIT_ERROR;
+  if (optind >= argc && !*all)
+    return pp_cli_usage_error (cli, "%s needs %s, or --all", cli->path, what);
+  return -1;
+}
+
+int
 pp_cli_fail (pp_error_t *err)
 {
   pp_error_print (stderr, *err);

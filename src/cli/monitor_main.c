@@ -42,9 +42,7 @@ main (int argc, char **argv)
     }
   int ret;
   if (strcmp (argv[i], "dns") == 0)
-    {
-      ret = pp_resolver_main (&ctx, argv[i + 1]);
-    }
+    ret = pp_resolver_main (&ctx, argv[i + 1]);
   else
     ret = pp_monitor_main (&ctx, argv[i + 1], 3);
   pp_context_release (&ctx);

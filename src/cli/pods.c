@@ -899,16 +899,10 @@ pp_cmd_job_ls (pp_cli_t *cli, int argc, char **argv)
 int
 pp_cmd_job_rm (pp_cli_t *cli, int argc, char **argv)
 {
-  static const struct option opts[] = { { "all", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 } };
   bool all = false;
-  int opt;
-  while ((opt = pp_cli_getopt (cli, argc, argv, "a", opts)) != -1)
-    if (opt == 'a')
-      all = true;
-    else
-      return opt == 'h' ? PP_EXIT_OK : PP_EXIT_ERROR;
-  if (optind >= argc && !all)
-    return pp_cli_usage_error (cli, "%s needs a job, or --all", cli->path);
+  int r = pp_cli_rm_options (cli, argc, argv, "a job", &all);
+  if (r >= 0)
+    return r;
   pp_error_t err = NULL;
   char **names = NULL;
   size_t n = 0;

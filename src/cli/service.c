@@ -4,7 +4,6 @@
 #include "state/state.h"
 
 #include <jansson.h>
-#include <getopt.h>
 #include <string.h>
 
 /* "80->http/TCP,53/UDP,443:30443/TCP": a Service's ports as `ls` prints them (kubectl's PORT:NODEPORT). */
@@ -121,16 +120,10 @@ names_service (const char *arg, const pp_service_rec_t *s)
 int
 pp_cmd_service_rm (pp_cli_t *cli, int argc, char **argv)
 {
-  static const struct option opts[] = { { "all", no_argument, NULL, 'a' }, { NULL, 0, NULL, 0 } };
   bool all = false;
-  int opt;
-  while ((opt = pp_cli_getopt (cli, argc, argv, "a", opts)) != -1)
-    if (opt == 'a')
-      all = true;
-    else
-      return opt == 'h' ? PP_EXIT_OK : PP_EXIT_ERROR;
-  if (optind >= argc && !all)
-    return pp_cli_usage_error (cli, "%s needs a Service or --all", cli->path);
+  int r = pp_cli_rm_options (cli, argc, argv, "a Service", &all);
+  if (r >= 0)
+    return r;
   pp_error_t err = NULL;
   pp_state_t *state;
   if (pp_state_open (cli->ctx, &state, &err) < 0)

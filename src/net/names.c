@@ -187,6 +187,29 @@ wants (uint16_t qtype, uint16_t type)
 
 static void lookup_zone (const pp_names_t *w, char **l, size_t n, uint16_t qtype, pp_names_answer_t *ans, int depth);
 
+/* Where `name` stands to the cluster's domain: -1 outside it; 0 the domain itself, or a name of more labels than
+   any name in it has; 1 a name under it, whose labels before the domain are put in `l` (`n` of them, pointing
+   into `buf`). */
+static int
+zone_labels (const char *name, char buf[256], char *l[8], size_t *n)
+{
+  size_t len = strlen (name), zl = strlen (PP_CLUSTER_DOMAIN);
+  if (len < zl || strcmp (name + len - zl, PP_CLUSTER_DOMAIN) != 0 || (len > zl && name[len - zl - 1] != '.'))
+    return -1;
+  if (len == zl)
+    return 0;
+  snprintf (buf, 256, "%.*s", (int)(len - zl - 1), name);
+  *n = 0;
+  char *save = NULL;
+  for (char *t = strtok_r (buf, ".", &save); t; t = strtok_r (NULL, ".", &save))
+    {
+      if (*n == 8)
+        return 0;
+      l[(*n)++] = t;
+    }
+  return 1;
+}
+
 /* <svc>.<ns>.svc */
 static void
 lookup_service (const pp_names_t *w, const svc_t *s, uint16_t qtype, pp_names_answer_t *ans, int depth)
@@ -195,17 +218,10 @@ lookup_service (const pp_names_t *w, const svc_t *s, uint16_t qtype, pp_names_an
     {
       /* A name for another name: the CNAME, and what it gives when it is the cluster's too. */
       add_rr (ans, PP_DNS_CNAME)->target = s->external;
-      char buf[256];
-      snprintf (buf, sizeof buf, "%s", s->external);
-      size_t zl = strlen (PP_CLUSTER_DOMAIN), bl = strlen (buf);
-      if (depth == 0 && bl > zl + 1 && strcmp (buf + bl - zl, PP_CLUSTER_DOMAIN) == 0 && buf[bl - zl - 1] == '.')
+      char buf[256], *labels[8];
+      size_t n;
+      if (depth == 0 && zone_labels (s->external, buf, labels, &n) == 1)
         {
-          buf[bl - zl - 1] = '\0';
-          char *labels[8];
-          size_t n = 0;
-          char *save = NULL;
-          for (char *t = strtok_r (buf, ".", &save); t && n < 8; t = strtok_r (NULL, ".", &save))
-            labels[n++] = t;
           size_t before = ans->n;
           lookup_zone (w, labels, n, qtype, ans, depth + 1);
           for (size_t i = before; i < ans->n; i++)
@@ -379,28 +395,15 @@ pp_names_lookup (const pp_names_t *w, const char *name, bool plain, uint16_t qty
 {
   memset (ans, 0, sizeof *ans);
   ans->rcode = PP_NAMES_FORWARD;
-  const char *zone = PP_CLUSTER_DOMAIN;
-  size_t len = strlen (name), zl = strlen (zone);
-  bool in_zone = (len == zl && strcmp (name, zone) == 0)
-                 || (len > zl && strcmp (name + len - zl, zone) == 0 && name[len - zl - 1] == '.');
-  if (in_zone)
+  char buf[256], *labels[8];
+  size_t n, len = strlen (name);
+  int zone = zone_labels (name, buf, labels, &n);
+  if (zone >= 0)
     {
       ans->rcode = PP_DNS_NXDOMAIN;
       ans->authoritative = true;
-      if (!plain || len == zl)
-        return;
-      char buf[256];
-      snprintf (buf, sizeof buf, "%.*s", (int)(len - zl - 1), name);
-      char *labels[8];
-      size_t n = 0;
-      char *save = NULL;
-      for (char *t = strtok_r (buf, ".", &save); t; t = strtok_r (NULL, ".", &save))
-        {
-          if (n == 8)
-            return;
-          labels[n++] = t;
-        }
-      lookup_zone (w, labels, n, qtype, ans, 0);
+      if (zone == 1 && plain)
+        lookup_zone (w, labels, n, qtype, ans, 0);
       return;
     }
   if (plain && len > 13 && strcmp (name + len - 13, ".in-addr.arpa") == 0)

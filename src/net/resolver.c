@@ -118,8 +118,8 @@ pp_resolver_release (pp_context_t *ctx, pp_state_t *state, const char *network)
   pp_network_recs_free (nets, n);
 }
 
-/* The upstream name servers: dns_servers of podplay.conf, else the host's resolv.conf's (but the gateway, which
-   is this resolver).  Read again when resolv.conf changes. */
+/* One upstream name server, at port 53 of `text` (an address of either family), unless there are enough or it is
+   the gateway, which is this resolver. */
 static void
 add_upstream (resolver_t *r, const char *text)
 {
@@ -146,8 +146,8 @@ add_upstream (resolver_t *r, const char *text)
     }
 }
 
-/* The upstream name servers: dns_servers of podplay.conf, else the host's resolv.conf's (but the gateway, which
-   is this resolver), read again when resolv.conf changes. */
+/* The upstream name servers: dns_servers of podplay.conf, else the host's resolv.conf's, read again when
+   resolv.conf changes. */
 static void
 read_upstreams (resolver_t *r)
 {

@@ -39,6 +39,23 @@ pod_of() {
 	YAML
 }
 
+# A network namespace $OUTSIDE (named $1) standing in for a host outside: 203.0.113.2 on its eth0, a veth whose
+# host end has 203.0.113.1 (a documentation range, which must be on none of this host's routes).  The teardown
+# removes both.
+outside_host() {
+	OUTSIDE=$1
+	if ip route | grep -q '^203\.0\.113\.'; then
+		echo "203.0.113.0/24 is on this host's routes: the stand-in outside host needs a range of its own" >&2
+		return 1
+	fi
+	ip netns add "$OUTSIDE"
+	ip link add "${OUTSIDE}h" type veth peer name eth0 netns "$OUTSIDE"
+	ip addr add 203.0.113.1/24 dev "${OUTSIDE}h"
+	ip link set "${OUTSIDE}h" up
+	ip -n "$OUTSIDE" addr add 203.0.113.2/24 dev eth0
+	ip -n "$OUTSIDE" link set eth0 up
+}
+
 # The IPv4 address of a running pod's eth0, from inside it.
 pod_addr() {
 	pp exec "$1-main" ip -4 -o addr show dev eth0 | awk '{ print $4 }'
@@ -113,17 +130,7 @@ assert_host_clean() {
 }
 
 @test "a pod reaches a host outside through masquerade: the outside sees the host's address" {
-	OUTSIDE=ppt-out-$$
-	if ip route | grep -q '^203\.0\.113\.'; then
-		echo "203.0.113.0/24 is on this host's routes: the stand-in outside host needs a range of its own" >&2
-		return 1
-	fi
-	ip netns add "$OUTSIDE"
-	ip link add "${OUTSIDE}h" type veth peer name eth0 netns "$OUTSIDE"
-	ip addr add 203.0.113.1/24 dev "${OUTSIDE}h"
-	ip link set "${OUTSIDE}h" up
-	ip -n "$OUTSIDE" addr add 203.0.113.2/24 dev eth0
-	ip -n "$OUTSIDE" link set eth0 up
+	outside_host ppt-out-$$
 	ip -n "$OUTSIDE" link set lo up
 	# The outside host answers with the address it sees the request come from.
 	ip netns exec "$OUTSIDE" python3 -c '
@@ -780,17 +787,7 @@ wait_resolver_gone() {
 # A stand-in for the host's upstream name server: a namespace at 203.0.113.2 answering outside.test, with
 # podplay.conf sending names outside the cluster there (dns_servers), so that no query leaves the machine.
 outside_dns() {
-	OUTSIDE=ppt-dns-$$
-	if ip route | grep -q '^203\.0\.113\.'; then
-		echo "203.0.113.0/24 is on this host's routes: the stand-in name server needs a range of its own" >&2
-		return 1
-	fi
-	ip netns add "$OUTSIDE"
-	ip link add "${OUTSIDE}h" type veth peer name eth0 netns "$OUTSIDE"
-	ip addr add 203.0.113.1/24 dev "${OUTSIDE}h"
-	ip link set "${OUTSIDE}h" up
-	ip -n "$OUTSIDE" addr add 203.0.113.2/24 dev eth0
-	ip -n "$OUTSIDE" link set eth0 up
+	outside_host ppt-dns-$$
 	ip netns exec "$OUTSIDE" python3 "$REPO_ROOT/tests/integration/dns.py" serve 203.0.113.2 outside.test=203.0.113.77 \
 		>/dev/null 2>&1 3>&- &
 	echo $! >"$BATS_TEST_TMPDIR/outside.pid"
