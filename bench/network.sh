@@ -20,6 +20,7 @@ have_podman() { command -v podman >/dev/null && command -v netavark >/dev/null 2
 netavark_before=$(iptables-save 2>/dev/null | grep -c NETAVARK || true)
 tables_before=$(nft list tables 2>/dev/null || true)
 forward_before=$(cat /proc/sys/net/ipv4/ip_forward)
+forward6_before=$(cat /proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null || true)
 drop_netavark_chains() {
 	[ "$netavark_before" = 0 ] || return 0
 	iptables -t nat -D POSTROUTING -j NETAVARK-HOSTPORT-MASQ 2>/dev/null || true
@@ -46,8 +47,11 @@ cleanup() {
 		$pm rmi -af >/dev/null 2>&1 || true
 		drop_netavark_chains
 	fi
-	# Both tools turn IPv4 forwarding on; the host gets back what it had.
+	# Both tools turn IPv4 forwarding on (podplay IPv6 forwarding too); the host gets back what it had.
 	echo "$forward_before" >/proc/sys/net/ipv4/ip_forward
+	if [ -n "$forward6_before" ]; then
+		echo "$forward6_before" >/proc/sys/net/ipv6/conf/all/forwarding
+	fi
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -165,6 +169,44 @@ for target in "Service $svc:8080" "pod $pod_ip:80"; do
 				END { printf "podplay host -> %s, %s at once: %.0f requests/s, %.3f ms each\n", t, c, rps, lat }'
 	done
 done
+
+# pod -> Service -> pod beside pod -> pod's address, from a client pod: 500 requests one after another by busybox
+# wget (a process each, as much of the cost as the path), beside Podman's pods reaching each other by address.
+cat >"$work/client.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: benchclient
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - name: main
+    image: localhost/busybox:latest
+    imagePullPolicy: Never
+    command: ["sleep", "1000"]
+YAML
+from_pod() {
+	local label=$1 exec=$2 url=$3 t0 t1
+	t0=$(date +%s%N)
+	# shellcheck disable=SC2086 # $exec is a command and its arguments
+	$exec sh -c "i=0; while [ \$i -lt 500 ]; do wget -qO- $url >/dev/null || exit 1; i=\$((i + 1)); done" ||
+		{ echo "$label: $url does not answer from the pod" >&2; return 1; }
+	t1=$(date +%s%N)
+	awk -v l="$label" -v ns=$((t1 - t0)) 'BEGIN { printf "%s: %.0f requests/s from a pod, %.3f ms each\n", l, 500 / (ns / 1e9), ns / 1e6 / 500 }'
+}
+$pp kube play "$work/client.yaml" >/dev/null
+from_pod "podplay pod -> Service -> pod" "$pp exec benchclient-main" "http://$svc:8080/index.html"
+from_pod "podplay pod -> Service by name -> pod" "$pp exec benchclient-main" "http://benchweb:8080/index.html"
+from_pod "podplay pod -> pod's address" "$pp exec benchclient-main" "http://$pod_ip:80/index.html"
+$pp kube down "$work/client.yaml" >/dev/null
+if have_podman; then
+	$pm kube play "$work/web.yaml" >/dev/null
+	$pm kube play "$work/client.yaml" >/dev/null
+	pm_ip=$($pm inspect benchweb-web --format '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}')
+	from_pod "podman pod -> pod's address" "$pm exec benchclient-main" "http://$pm_ip:80/index.html"
+	$pm kube down "$work/client.yaml" >/dev/null
+	$pm kube down "$work/web.yaml" >/dev/null
+fi
 
 # Names: a Service's name asked of the network's resolver at its gateway from the host, one query at a time,
 # beside Podman's aardvark-dns asked for a container's name on a network of its own (Podman's default network

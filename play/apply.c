@@ -117,6 +117,7 @@ join_network (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p, const pp_p
 {
   const char *want = opts->network;
   p->host_network = pp_plan_bool (p->spec, "hostNetwork") || (want && strcmp (want, "host") == 0);
+  p->pod_ips[0] = '\0';
   pp_network_host_ip (p->host_ip);
   if (p->host_network)
     {
@@ -133,6 +134,9 @@ join_network (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p, const pp_p
   if (p->net == NULL)
     return -1;
   pp_network_pod_ip (p->net, p->pod_ip);
+  char ip6[PP_IP_STRLEN];
+  if (pp_network_pod_ip6 (p->net, ip6))
+    snprintf (p->pod_ips, sizeof p->pod_ips, "%s,%s", p->pod_ip, ip6);
   /* ClusterFirst: the network's resolver, on its gateway. */
   free (p->resolv_conf);
   p->resolv_conf
@@ -185,6 +189,7 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
                       .uid = p->id,
                       .node_name = "",
                       .pod_ip = p->pod_ip,
+                      .pod_ips = *p->pod_ips ? p->pod_ips : NULL,
                       .host_ip = p->host_ip,
                       .meta = p->meta,
                       .spec = p->spec };

@@ -329,6 +329,9 @@ field_value (const pp_env_pod_t *pod, const char *path, bool whole_maps)
   /* Before the pod has its address (a validation), a placeholder of the same form. */
   if (strcmp (path, "status.hostIP") == 0 || strcmp (path, "status.hostIPs") == 0)
     return xstrdup (pod->host_ip ? pod->host_ip : "127.0.0.1");
+  /* podIPs as the downward API gives it: the addresses, comma-separated, IPv4 first. */
+  if (strcmp (path, "status.podIPs") == 0 && pod->pod_ips)
+    return xstrdup (pod->pod_ips);
   if (strcmp (path, "status.podIP") == 0 || strcmp (path, "status.podIPs") == 0)
     return xstrdup (pod->pod_ip ? pod->pod_ip : "127.0.0.1");
   /* Whole maps only in volumes: an env variable cannot hold one (the API server refuses it there). */

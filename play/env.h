@@ -23,6 +23,7 @@ typedef struct
   const char *where; /* "pod P, container C", for messages */
   const char *name, *namespace_, *uid, *node_name;
   const char *pod_ip, *host_ip; /* status.podIP and status.hostIP, NULL before the pod has them */
+  const char *pod_ips;          /* status.podIPs ("10.244.0.5,fd00:10:244::5"), NULL for pod_ip alone */
   const pp_node_t *meta, *spec;
   struct json_t *services; /* [{"name", "namespace", "ip", "ports": [{"name", "port", "protocol"}]}] the Services
                               there are when the pod starts, for enableServiceLinks; NULL for none */

@@ -59,6 +59,7 @@ typedef struct
   json_t *ports;        /* what it publishes on the host: [{protocol, hostIP, hostPort, containerPort}] */
   json_t *services;     /* the play's pp_plan_services_env, for its service links (borrowed) */
   char pod_ip[46], host_ip[46]; /* status.podIP and status.hostIP */
+  char pod_ips[94];             /* status.podIPs: its IPv4 address, and its IPv6 one after a comma */
 } pp_pod_plan_t;
 
 /* A Job: what it asks for; its pods are made from a template pod plan by its controller. */

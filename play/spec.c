@@ -123,6 +123,7 @@ ctr_argv_env (const pp_play_objects_t *objs, const pp_pod_plan_t *p, const pp_ct
                       .uid = p->id,
                       .node_name = hostname_buf,
                       .pod_ip = *p->pod_ip ? p->pod_ip : NULL,
+                      .pod_ips = *p->pod_ips ? p->pod_ips : NULL,
                       .host_ip = *p->host_ip ? p->host_ip : NULL,
                       .meta = p->meta,
                       .spec = p->spec,

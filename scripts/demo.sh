@@ -8,8 +8,9 @@ bin=$(realpath "${1:-build/podplay}")
 cd "$(dirname "$0")/.."
 work=$(mktemp -d)
 # What the demo made goes with it, even when it fails: Services' rules, pods, and the network's bridge and rules;
-# and IPv4 forwarding, which a pod network turns on (as Podman's does), gets back the value it had.
+# and IPv4 and IPv6 forwarding, which a pod network turns on (as Podman's does), get back the values they had.
 forward_was=$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null || true)
+forward6_was=$(cat /proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null || true)
 cleanup() {
 	for what in "service rm --all" "pod rm -f -t 0 --all" "network rm podplay"; do
 		# shellcheck disable=SC2086
@@ -18,6 +19,9 @@ cleanup() {
 	rm -rf "$work"
 	if [ -n "$forward_was" ] && [ "$(id -u)" = 0 ]; then
 		echo "$forward_was" >/proc/sys/net/ipv4/ip_forward 2>/dev/null || true
+	fi
+	if [ -n "$forward6_was" ] && [ "$(id -u)" = 0 ]; then
+		echo "$forward6_was" >/proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null || true
 	fi
 }
 trap cleanup EXIT

@@ -144,13 +144,16 @@ static const pp_command_t volume_commands[] = {
 static const pp_command_t network_commands[] = {
   { .name = "create",
     .summary = "Create a pod network",
-    .usage = "[--subnet CIDR] [--gateway IP] [--internal] NAME",
+    .usage = "[--subnet CIDR]... [--gateway IP]... [--ipv6] [--internal] NAME",
     .help = "Records a network for `kube play --network NAME`; its bridge and rules are made with its first\n"
-            "pod and removed with its last.\n\n"
+            "pod and removed with `network rm`.\n\n"
             "Options:\n"
-            "  --subnet CIDR   its IPv4 subnet (default: a free /24 of 10.245.0.0/16); one that overlaps\n"
-            "                  another network or a route of the host is refused\n"
-            "  --gateway IP    the bridge's address (default: the subnet's first)\n"
+            "  --subnet CIDR   its IPv4 subnet (default: a free /24 of 10.245.0.0/16); given again with an\n"
+            "                  IPv6 subnet, the network is dual-stack; one that overlaps another network or\n"
+            "                  a route of the host is refused\n"
+            "  --gateway IP    the bridge's address in a subnet (default: the subnet's first)\n"
+            "  --ipv6          dual-stack: an IPv6 subnet too (default: a free /64 of fd00:10:245::/48);\n"
+            "                  each pod's IPv6 address is at its IPv4 address's place in the subnet\n"
             "  --internal      no way out: its pods reach each other and nothing else\n",
     .run = pp_cmd_network_create },
   { .name = "ls", .alias = "list", .summary = "List networks", .usage = "[--format json] [-q]",

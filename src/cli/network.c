@@ -10,9 +10,9 @@
 static json_t *
 network_json (const pp_network_rec_t *n)
 {
-  return json_pack ("{s:s, s:s, s:s, s:s, s:b, s:I, s:I}", "name", n->name, "bridge", n->bridge, "subnet", n->subnet,
-                    "gateway", n->gateway, "internal", n->internal, "created", (json_int_t)n->created, "pods",
-                    (json_int_t)n->pods);
+  return json_pack ("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:b, s:I, s:I}", "name", n->name, "bridge", n->bridge,
+                    "subnet", n->subnet, "gateway", n->gateway, "subnet6", n->subnet6, "gateway6", n->gateway6,
+                    "internal", n->internal, "created", (json_int_t)n->created, "pods", (json_int_t)n->pods);
 }
 
 int
@@ -22,22 +22,32 @@ pp_cmd_network_create (pp_cli_t *cli, int argc, char **argv)
     { "subnet", required_argument, NULL, 's' },
     { "gateway", required_argument, NULL, 'g' },
     { "internal", no_argument, NULL, 'i' },
+    { "ipv6", no_argument, NULL, '6' },
     { NULL, 0, NULL, 0 },
   };
-  const char *subnet = NULL, *gateway = NULL;
-  bool internal = false;
+  pp_network_opts_t o = { 0 };
   int opt;
+  /* --subnet and --gateway once for each family, as Podman takes them for a dual-stack network. */
   while ((opt = pp_cli_getopt (cli, argc, argv, "", opts)) != -1)
     switch (opt)
       {
       case 's':
-        subnet = optarg;
-        break;
       case 'g':
-        gateway = optarg;
-        break;
+        {
+          bool v6 = strchr (optarg, ':') != NULL;
+          const char **to = opt == 's' ? (v6 ? &o.subnet6 : &o.subnet) : (v6 ? &o.gateway6 : &o.gateway);
+          if (*to)
+            return pp_cli_usage_error (cli, "--%s: one IPv%c %s only (\"%s\" and \"%s\")",
+                                       opt == 's' ? "subnet" : "gateway", v6 ? '6' : '4',
+                                       opt == 's' ? "subnet" : "address", *to, optarg);
+          *to = optarg;
+          break;
+        }
       case 'i':
-        internal = true;
+        o.internal = true;
+        break;
+      case '6':
+        o.ipv6 = true;
         break;
       case 'h':
         return PP_EXIT_OK;
@@ -51,7 +61,7 @@ pp_cmd_network_create (pp_cli_t *cli, int argc, char **argv)
   if (pp_state_open (cli->ctx, &state, &err) < 0)
     return pp_cli_fail (&err);
   pp_network_rec_t net;
-  int ret = pp_network_create (cli->ctx, state, argv[optind], subnet, gateway, internal, &net, &err);
+  int ret = pp_network_create (cli->ctx, state, argv[optind], &o, &net, &err);
   pp_state_close (state);
   if (ret < 0)
     return pp_cli_fail (&err);
@@ -86,15 +96,16 @@ pp_cmd_network_ls (pp_cli_t *cli, int argc, char **argv)
     return r;
   json_t *arr = json ? json_array () : NULL;
   if (!json && !quiet)
-    printf ("%-20s  %-10s  %-18s  %-15s  %s\n", "NAME", "BRIDGE", "SUBNET", "GATEWAY", "PODS");
+    printf ("%-20s  %-10s  %-18s  %-15s  %-22s  %s\n", "NAME", "BRIDGE", "SUBNET", "GATEWAY", "IPV6 SUBNET", "PODS");
   for (size_t i = 0; i < n; i++)
     if (json)
       json_array_append_new (arr, network_json (&nets[i]));
     else if (quiet)
       printf ("%s\n", nets[i].name);
     else
-      printf ("%-20s  %-10s  %-18s  %-15s  %" PRId64 "%s\n", nets[i].name, nets[i].bridge, nets[i].subnet,
-              nets[i].gateway, nets[i].pods, nets[i].internal ? " (internal)" : "");
+      printf ("%-20s  %-10s  %-18s  %-15s  %-22s  %" PRId64 "%s\n", nets[i].name, nets[i].bridge, nets[i].subnet,
+              nets[i].gateway, nets[i].subnet6 ? nets[i].subnet6 : "-", nets[i].pods,
+              nets[i].internal ? " (internal)" : "");
   if (json)
     pp_cli_print_json (arr);
   pp_network_recs_free (nets, n);

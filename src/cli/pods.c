@@ -155,12 +155,13 @@ pod_json (const world_t *w, size_t i)
   /* Its address and network, as its plan records them (none: the host's network, or loopback only). */
   json_t *plan = pp_pod_read_plan (w->ctx, p->id, NULL);
   json_t *net = json_object_get (plan, "network");
-  char ip[PP_IP_STRLEN];
-  json_t *j = json_pack ("{s:s, s:s, s:s, s:s, s:s?, s:I, s:I, s:s?, s:s?, s:o}", "id", p->id, "name", p->name,
+  char ip[PP_IP_STRLEN], ip6[PP_IP_STRLEN];
+  json_t *j = json_pack ("{s:s, s:s, s:s, s:s, s:s?, s:I, s:I, s:s?, s:s?, s:s?, s:o}", "id", p->id, "name", p->name,
                          "namespace", p->namespace_, "status", p->status, "playFile", p->play_file, "created",
                          (json_int_t) p->created, "monitorPid", (json_int_t) p->monitor_pid, "network",
                          json_string_value (json_object_get (net, "name")), "ip",
-                         net ? pp_network_pod_ip (net, ip) : NULL, "containers", cs);
+                         net ? pp_network_pod_ip (net, ip) : NULL, "ip6", net ? pp_network_pod_ip6 (net, ip6) : NULL,
+                         "containers", cs);
   json_decref (plan);
   return j;
 }

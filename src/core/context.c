@@ -114,6 +114,11 @@ pp_context_load_config (pp_context_t *ctx, pp_error_t *err)
           free (ctx->pod_subnet);
           ctx->pod_subnet = xstrdup (value);
         }
+      else if (strcmp (key, "pod_subnet6") == 0)
+        {
+          free (ctx->pod_subnet6);
+          ctx->pod_subnet6 = xstrdup (value);
+        }
       else if (strcmp (key, "service_subnet") == 0)
         {
           free (ctx->service_subnet);
@@ -127,7 +132,7 @@ pp_context_load_config (pp_context_t *ctx, pp_error_t *err)
       else if (strcmp (key, "root") == 0 || strcmp (key, "runroot") == 0)
         return pp_error_make (err, 0, "%s:%u: %s: needs an absolute path", path, n, key);
       else
-        return pp_error_make (err, 0, "%s:%u: unknown key \"%s\" (runtime, root, runroot, pod_subnet, service_subnet, "
+        return pp_error_make (err, 0, "%s:%u: unknown key \"%s\" (runtime, root, runroot, pod_subnet, pod_subnet6, service_subnet, "
                               "dns_servers)", path, n, key);
     }
   return 0;
@@ -140,7 +145,8 @@ pp_context_release (pp_context_t *ctx)
   free (ctx->runroot);
   free (ctx->runtime);
   free (ctx->pod_subnet);
+  free (ctx->pod_subnet6);
   free (ctx->service_subnet);
   free (ctx->dns_servers);
-  ctx->root = ctx->runroot = ctx->runtime = ctx->pod_subnet = ctx->service_subnet = ctx->dns_servers = NULL;
+  ctx->root = ctx->runroot = ctx->runtime = ctx->pod_subnet = ctx->pod_subnet6 = ctx->service_subnet = ctx->dns_servers = NULL;
 }

@@ -15,6 +15,8 @@ typedef struct pp_context_s
   char *runtime; /* what runs containers: NULL (the built-in executor), "runc" or "crun" */
   FILE *log_stream; /* where pp_log writes; stderr unless a test says otherwise */
   char *pod_subnet; /* the default pod network's subnet (pod_subnet in the configuration file), or NULL */
+  char *pod_subnet6; /* its IPv6 subnet (pod_subnet6), "none" for IPv4 only, or NULL: the default where the host
+                       has IPv6 */
   char *service_subnet; /* where Services get their addresses (service_subnet), or NULL */
   char *dns_servers;    /* where pods' names outside the cluster are asked (dns_servers: "ip, ip"), or NULL for
                            the host's resolv.conf */
@@ -29,7 +31,7 @@ void pp_context_set_runtime (pp_context_t *ctx, const char *runtime);
 bool pp_runtime_known (const char *name);
 /* Reads the configuration file: $PODPLAY_CONFIG, else /etc/podplay/podplay.conf as root and
    $XDG_CONFIG_HOME/podplay/podplay.conf otherwise; lines `key = value` (runtime, root, runroot, pod_subnet,
-   service_subnet), `#` comments.
+   pod_subnet6, service_subnet, dns_servers), `#` comments.
    A missing default file is no error; a bad line is, naming the file and line. */
 int pp_context_load_config (pp_context_t *ctx, pp_error_t *err);
 void pp_context_release (pp_context_t *ctx);

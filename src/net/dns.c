@@ -145,12 +145,12 @@ put_rr (uint8_t *out, size_t room, const pp_dns_rr_t *rr, uint16_t weight)
   /* Five seconds, as CoreDNS's kubernetes plugin: what changes (an endpoint's readiness) is seen soon. */
   memcpy (out + o + 4, (const uint8_t[]){ 0, 0, 0, 5 }, 4);
   size_t rd = o + 10, len;
-  if (rr->type == PP_DNS_A)
+  if (rr->type == PP_DNS_A || rr->type == PP_DNS_AAAA)
     {
-      if (rd + 4 > room)
+      len = rr->type == PP_DNS_A ? 4 : 16;
+      if (rd + len > room)
         return 0;
-      memcpy (out + rd, rr->a, 4);
-      len = 4;
+      memcpy (out + rd, rr->a, len);
     }
   else if (rr->type == PP_DNS_SRV)
     {
@@ -180,7 +180,7 @@ writable (const pp_dns_rr_t *rr)
 {
   uint8_t tmp[256];
   return (rr->owner == NULL || put_name (tmp, sizeof tmp, rr->owner) > 0)
-         && (rr->type == PP_DNS_A || put_name (tmp, sizeof tmp, rr->target ? rr->target : "") > 0);
+         && (rr->type == PP_DNS_A || rr->type == PP_DNS_AAAA || put_name (tmp, sizeof tmp, rr->target ? rr->target : "") > 0);
 }
 
 size_t

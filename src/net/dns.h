@@ -48,13 +48,13 @@ typedef struct
    rcode to answer with: PP_DNS_NOERROR when the question can be answered, FORMERR or NOTIMP. */
 int pp_dns_parse_query (const uint8_t *msg, size_t len, pp_dns_query_t *q);
 
-/* A record of a reply: `owner` NULL is the question's name.  A: `a`; CNAME, PTR: `target`; SRV: `target` and `port`
+/* A record of a reply: `owner` NULL is the question's name.  A: the first 4 bytes of `a`; AAAA: its 16; CNAME, PTR: `target`; SRV: `target` and `port`
    (priority 0, weight 100 / the number of SRV records, as CoreDNS gives them). */
 typedef struct
 {
   const char *owner;
   uint16_t type;
-  uint8_t a[4];
+  uint8_t a[16];
   const char *target;
   uint16_t port;
 } pp_dns_rr_t;

@@ -12,7 +12,7 @@
 typedef struct
 {
   const pp_endpoint_rec_t *rec;
-  pp_ip_t ip;
+  pp_ip_t ip, ip6; /* family 0 for none */
   json_t *labels, *ports;
 } pod_t;
 
@@ -60,6 +60,9 @@ pp_names_new (const char *network, pp_service_rec_t *svcs, size_t n_svcs, pp_end
       if (!p->rec->subnet || !pp_ipnet_parse (p->rec->subnet, &subnet)
           || !pp_ipnet_nth (&subnet, p->rec->offset, &p->ip) || p->ip.family != AF_INET)
         p->ip.family = 0;
+      if (p->ip.family == 0 || !p->rec->subnet6 || !pp_ipnet_parse (p->rec->subnet6, &subnet)
+          || !pp_ipnet_nth (&subnet, p->rec->offset, &p->ip6) || p->ip6.family != AF_INET6)
+        p->ip6.family = 0;
       p->labels = json_loads (p->rec->labels ? p->rec->labels : "", 0, NULL);
       p->ports = json_loads (p->rec->ports ? p->rec->ports : "", 0, NULL);
     }
@@ -135,11 +138,20 @@ add_rr (pp_names_answer_t *ans, uint16_t type)
   return rr;
 }
 
-static void
-add_a (pp_names_answer_t *ans, const char *owner, const pp_ip_t *ip)
+static bool
+wants (uint16_t qtype, uint16_t type)
 {
-  memcpy (add_rr (ans, PP_DNS_A)->a, ip->a, 4);
-  ans->rrs[ans->n - 1].owner = owner;
+  return qtype == type || qtype == PP_DNS_ANY;
+}
+
+/* The pod's addresses that `qtype` asks for: A its IPv4 one, AAAA its IPv6 one (when its network has IPv6). */
+static void
+add_pod_addrs (pp_names_answer_t *ans, uint16_t qtype, const pod_t *p)
+{
+  if (wants (qtype, PP_DNS_A) && p->ip.family)
+    memcpy (add_rr (ans, PP_DNS_A)->a, p->ip.a, 4);
+  if (wants (qtype, PP_DNS_AAAA) && p->ip6.family)
+    memcpy (add_rr (ans, PP_DNS_AAAA)->a, p->ip6.a, 16);
 }
 
 /* "10-244-0-5" of 10.244.0.5. */
@@ -147,6 +159,26 @@ static void
 dashed (const pp_ip_t *ip, char buf[16])
 {
   snprintf (buf, 16, "%u-%u-%u-%u", ip->a[0], ip->a[1], ip->a[2], ip->a[3]);
+}
+
+/* The address a label of <a-b-c-d>.<ns>.pod gives: dashes for the dots of an IPv4 address, or for the colons of
+   an IPv6 one ("fd00-10-244--5"), as CoreDNS reads them. */
+static bool
+undashed (const char *label, pp_ip_t *ip)
+{
+  char buf[PP_IP_STRLEN];
+  if (strlen (label) >= sizeof buf)
+    return false;
+  for (int v6 = 0; v6 < 2; v6++)
+    {
+      size_t i = 0;
+      for (; label[i]; i++)
+        buf[i] = label[i] == '-' ? (v6 ? ':' : '.') : label[i];
+      buf[i] = '\0';
+      if (pp_ip_parse (buf, ip) && ip->family == (v6 ? AF_INET6 : AF_INET))
+        return true;
+    }
+  return false;
 }
 
 static const svc_t *
@@ -177,12 +209,6 @@ pod_label (const svc_t *s, const pod_t *p)
   dashed (&p->ip, d);
   return xstrdup (
       p->rec->hostname && p->rec->subdomain && strcmp (p->rec->subdomain, s->rec->name) == 0 ? p->rec->hostname : d);
-}
-
-static bool
-wants (uint16_t qtype, uint16_t type)
-{
-  return qtype == type || qtype == PP_DNS_ANY;
 }
 
 static void lookup_zone (const pp_names_t *w, char **l, size_t n, uint16_t qtype, pp_names_answer_t *ans, int depth);
@@ -234,8 +260,9 @@ lookup_service (const pp_names_t *w, const svc_t *s, uint16_t qtype, pp_names_an
   ans->rcode = PP_DNS_NOERROR;
   if (s->ip.family)
     {
+      /* Services are IPv4 (SingleStack): an AAAA question has no answer, and no error. */
       if (wants (qtype, PP_DNS_A))
-        add_a (ans, NULL, &s->ip);
+        memcpy (add_rr (ans, PP_DNS_A)->a, s->ip.a, 4);
       return;
     }
   size_t found = 0;
@@ -243,8 +270,7 @@ lookup_service (const pp_names_t *w, const svc_t *s, uint16_t qtype, pp_names_an
     if (endpoint_of (s, &w->pods[i]))
       {
         found++;
-        if (wants (qtype, PP_DNS_A))
-          add_a (ans, NULL, &w->pods[i].ip);
+        add_pod_addrs (ans, qtype, &w->pods[i]);
       }
   /* A headless Service with no pod to give is no name, as CoreDNS answers it. */
   if (found == 0)
@@ -319,43 +345,66 @@ lookup_zone (const pp_names_t *w, char **l, size_t n, uint16_t qtype, pp_names_a
             if (strcmp (label, l[0]) != 0)
               continue;
             ans->rcode = PP_DNS_NOERROR;
-            if (wants (qtype, PP_DNS_A))
-              add_a (ans, NULL, &w->pods[i].ip);
+            add_pod_addrs (ans, qtype, &w->pods[i]);
           }
     }
   else if (n == 3 && strcmp (l[2], "pod") == 0)
     {
-      char d[16];
-      for (size_t i = 0; i < w->n_pods; i++)
+      /* The name of one address gives that address only: an IPv4 one for A, an IPv6 one for AAAA. */
+      pp_ip_t ip;
+      for (size_t i = 0; undashed (l[0], &ip) && i < w->n_pods; i++)
         {
           const pod_t *p = &w->pods[i];
-          if (p->ip.family == 0 || strcmp (p->rec->namespace_, l[1]) != 0)
-            continue;
-          dashed (&p->ip, d);
-          if (strcmp (d, l[0]) != 0)
+          if (p->ip.family == 0 || strcmp (p->rec->namespace_, l[1]) != 0
+              || !(pp_ip_equal (&p->ip, &ip) || (p->ip6.family && pp_ip_equal (&p->ip6, &ip))))
             continue;
           ans->rcode = PP_DNS_NOERROR;
-          if (wants (qtype, PP_DNS_A))
-            add_a (ans, NULL, &p->ip);
+          if (wants (qtype, ip.family == AF_INET ? PP_DNS_A : PP_DNS_AAAA))
+            memcpy (add_rr (ans, ip.family == AF_INET ? PP_DNS_A : PP_DNS_AAAA)->a, ip.a, pp_ip_len (&ip));
           break;
         }
     }
 }
 
-/* d.c.b.a.in-addr.arpa: a Service's address gives its name; a pod's gives its name under the headless Service
-   whose subdomain it has, else its own name (as aardvark-dns gives a container's); another address of a pod
-   network is no name; any other is the host's to answer. */
-static void
-lookup_reverse (const pp_names_t *w, const char *name, uint16_t qtype, pp_names_answer_t *ans)
+/* The address a reverse name is of: d.c.b.a.in-addr.arpa, or the 32 nibbles of an IPv6 address, last first,
+   and ip6.arpa. */
+static bool
+reverse_ip (const char *name, pp_ip_t *ip)
 {
   unsigned o[4];
   int used = 0;
-  pp_ip_t ip = { .family = AF_INET };
-  if (sscanf (name, "%3u.%3u.%3u.%3u.in-addr.arpa%n", &o[3], &o[2], &o[1], &o[0], &used) != 4
-      || (size_t)used != strlen (name) || o[0] > 255 || o[1] > 255 || o[2] > 255 || o[3] > 255)
+  memset (ip, 0, sizeof *ip);
+  if (sscanf (name, "%3u.%3u.%3u.%3u.in-addr.arpa%n", &o[3], &o[2], &o[1], &o[0], &used) == 4
+      && (size_t)used == strlen (name) && o[0] <= 255 && o[1] <= 255 && o[2] <= 255 && o[3] <= 255)
+    {
+      ip->family = AF_INET;
+      for (int i = 0; i < 4; i++)
+        ip->a[i] = (uint8_t)o[i];
+      return true;
+    }
+  if (strlen (name) != 64 + strlen ("ip6.arpa") || strcmp (name + 64, "ip6.arpa") != 0)
+    return false;
+  for (int k = 0; k < 32; k++)
+    {
+      const char *hex = "0123456789abcdef", *c = name[2 * k] ? strchr (hex, name[2 * k]) : NULL;
+      if (c == NULL || name[2 * k + 1] != '.')
+        return false;
+      int byte = 15 - k / 2;
+      ip->a[byte] |= (uint8_t)((c - hex) << (k % 2 ? 4 : 0));
+    }
+  ip->family = AF_INET6;
+  return true;
+}
+
+/* A reverse name: a Service's address gives its name; a pod's (IPv4 or IPv6) gives its name under the headless
+   Service whose subdomain it has, else its own name (as aardvark-dns gives a container's); another address of a
+   pod network is no name; any other is the host's to answer. */
+static void
+lookup_reverse (const pp_names_t *w, const char *name, uint16_t qtype, pp_names_answer_t *ans)
+{
+  pp_ip_t ip;
+  if (!reverse_ip (name, &ip))
     return;
-  for (int i = 0; i < 4; i++)
-    ip.a[i] = (uint8_t)o[i];
   const char *target = NULL;
   char *made = NULL;
   for (size_t i = 0; target == NULL && i < w->n_svcs; i++)
@@ -366,12 +415,14 @@ lookup_reverse (const pp_names_t *w, const char *name, uint16_t qtype, pp_names_
     {
       const pod_t *p = &w->pods[i];
       pp_ipnet_t subnet;
-      if (p->rec->subnet && pp_ipnet_parse (p->rec->subnet, &subnet))
-        {
-          pp_ipnet_mask (&subnet);
-          ours |= pp_ipnet_contains (&subnet, &ip);
-        }
-      if (p->ip.family == 0 || !pp_ip_equal (&p->ip, &ip))
+      const char *subnets[] = { p->rec->subnet, p->rec->subnet6 };
+      for (size_t k = 0; k < 2; k++)
+        if (subnets[k] && pp_ipnet_parse (subnets[k], &subnet))
+          {
+            pp_ipnet_mask (&subnet);
+            ours |= pp_ipnet_contains (&subnet, &ip);
+          }
+      if (p->ip.family == 0 || !(pp_ip_equal (&p->ip, &ip) || (p->ip6.family && pp_ip_equal (&p->ip6, &ip))))
         continue;
       const svc_t *s = p->rec->subdomain ? find_svc (w, p->rec->namespace_, p->rec->subdomain) : NULL;
       if (p->rec->hostname && s && !s->ip.family && !s->external && endpoint_of (s, p))
@@ -406,7 +457,8 @@ pp_names_lookup (const pp_names_t *w, const char *name, bool plain, uint16_t qty
         lookup_zone (w, labels, n, qtype, ans, 0);
       return;
     }
-  if (plain && len > 13 && strcmp (name + len - 13, ".in-addr.arpa") == 0)
+  if (plain && ((len > 13 && strcmp (name + len - 13, ".in-addr.arpa") == 0)
+                || (len > 9 && strcmp (name + len - 9, ".ip6.arpa") == 0)))
     {
       lookup_reverse (w, name, qtype, ans);
       return;
@@ -421,7 +473,6 @@ pp_names_lookup (const pp_names_t *w, const char *name, bool plain, uint16_t qty
         continue;
       ans->rcode = PP_DNS_NOERROR;
       ans->authoritative = true;
-      if (wants (qtype, PP_DNS_A))
-        add_a (ans, NULL, &p->ip);
+      add_pod_addrs (ans, qtype, p);
     }
 }

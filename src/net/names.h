@@ -5,10 +5,13 @@
    - _<port>._<proto>.<svc>.<ns>.svc.cluster.local: SRV of a Service's named port;
    - <hostname>.<svc>.<ns>.svc.cluster.local: a pod whose spec.hostname and spec.subdomain name it, selected by
      that headless Service (and <a-b-c-d>.<svc>... for the others it selects);
-   - <a-b-c-d>.<ns>.pod.cluster.local: a pod of that namespace at that address;
+   - <a-b-c-d>.<ns>.pod.cluster.local: a pod of that namespace at that address (an IPv6 one with dashes for its
+     colons, "fd00-10-244--5");
    - a pod's name alone, for the pods of the resolver's own network (as Podman's aardvark-dns gives them);
-   - d.c.b.a.in-addr.arpa: a Service's name for its address; a pod's name (under its headless Service when its
-     hostname and subdomain give it one) for the pod's.
+   - d.c.b.a.in-addr.arpa and the ip6.arpa names: a Service's name for its address; a pod's name (under its
+     headless Service when its hostname and subdomain give it one) for the pod's.
+   A pod in a network with IPv6 has both addresses: each name of a pod answers A and AAAA.  Services are IPv4
+   only (SingleStack, as a cluster's default): AAAA of a Service's name has no answer (and no error).
    Anything else under cluster.local does not exist; any other name is for the host's resolvers.  Pure code over
    a snapshot: the resolver reads the state again when it changed. */
 #ifndef PP_NET_NAMES_H

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <net/if.h>
+#include <net/route.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/socket.h>
@@ -41,8 +42,10 @@ pp_network_check_overlap (pp_state_t *state, const pp_ipnet_t *subnet, const cha
       pp_ipnet_t other;
       if (self && strcmp (nets[i].name, self) == 0)
         continue;
-      if (pp_ipnet_parse (nets[i].subnet, &other) && pp_ipnet_overlaps (subnet, &other))
-        ret = pp_error_make (err, EEXIST, "subnet %s overlaps %s of network %s", want, nets[i].subnet, nets[i].name);
+      const char *theirs[] = { nets[i].subnet, nets[i].subnet6 };
+      for (size_t k = 0; ret == 0 && k < 2; k++)
+        if (theirs[k] && pp_ipnet_parse (theirs[k], &other) && pp_ipnet_overlaps (subnet, &other))
+          ret = pp_error_make (err, EEXIST, "subnet %s overlaps %s of network %s", want, theirs[k], nets[i].name);
     }
   pp_network_recs_free (nets, n);
   if (ret < 0)
@@ -100,14 +103,17 @@ valid_name (const char *s)
   return true;
 }
 
-/* A free /24 of 10.245.0.0/16. */
+/* A free /24 of 10.245.0.0/16, or (AF_INET6) a free /64 of fd00:10:245::/48. */
 static int
-pick_subnet (pp_state_t *state, pp_ipnet_t *subnet, pp_error_t *err)
+pick_subnet (pp_state_t *state, int family, pp_ipnet_t *subnet, pp_error_t *err)
 {
   for (unsigned k = 0; k < 256; k++)
     {
       char s[PP_IPNET_STRLEN];
-      snprintf (s, sizeof s, "10.245.%u.0/24", k);
+      if (family == AF_INET6)
+        snprintf (s, sizeof s, "fd00:10:245:%x::/64", k);
+      else
+        snprintf (s, sizeof s, "10.245.%u.0/24", k);
       pp_ipnet_parse (s, subnet);
       pp_error_t e = NULL;
       if (pp_network_check_overlap (state, subnet, NULL, &e) == 0)
@@ -120,13 +126,89 @@ pick_subnet (pp_state_t *state, pp_ipnet_t *subnet, pp_error_t *err)
         }
       pp_error_release (&e);
     }
-  return pp_error_make (err, ENOSPC, "no free /24 in 10.245.0.0/16 for a network: give one with --subnet");
+  return pp_error_make (err, ENOSPC, "no free %s for a network: give one with --subnet",
+                        family == AF_INET6 ? "/64 in fd00:10:245::/48" : "/24 in 10.245.0.0/16");
+}
+
+/* Reads a sysctl's first word into `buf`; "" when it cannot. */
+static char *
+read_sysctl (const char *path, char buf[16])
+{
+  buf[0] = '\0';
+  cleanup_file FILE *f = fopen (path, "re");
+  if (f == NULL || fscanf (f, "%15s", buf) != 1)
+    buf[0] = '\0';
+  return buf;
+}
+
+bool
+pp_network_host_has_ipv6 (void)
+{
+  char all[16], dflt[16];
+  return strcmp (read_sysctl ("/proc/sys/net/ipv6/conf/all/disable_ipv6", all), "0") == 0
+         && strcmp (read_sysctl ("/proc/sys/net/ipv6/conf/default/disable_ipv6", dflt), "0") == 0;
+}
+
+/* The IPv6 half of a network: its subnet (given or picked) and its gateway, where `sn` is the IPv4 subnet and
+   `g4` its gateway's offset. */
+static int
+plan_ipv6 (pp_state_t *state, const pp_network_opts_t *o, const pp_ipnet_t *sn, uint64_t g4, pp_ipnet_t *sn6,
+           pp_ip_t *gw6, pp_error_t *err)
+{
+  if (!pp_network_host_has_ipv6 ())
+    return pp_error_make (err, EAFNOSUPPORT,
+                          "IPv6 is disabled on this host (net.ipv6.conf.all.disable_ipv6 or "
+                          "net.ipv6.conf.default.disable_ipv6 is 1): a network of IPv4 only is made without --ipv6 "
+                          "and without an IPv6 --subnet");
+  /* Room for the same offsets as the IPv4 subnet. */
+  unsigned most = 128 - (32 - sn->prefix);
+  if (o->subnet6)
+    {
+      pp_ipnet_t special[3];
+      pp_ipnet_parse ("fe80::/10", &special[0]);
+      pp_ipnet_parse ("ff00::/8", &special[1]);
+      pp_ipnet_parse ("::/8", &special[2]);
+      if (!pp_ipnet_parse (o->subnet6, sn6) || sn6->ip.family != AF_INET6 || sn6->prefix > most || sn6->prefix < 8)
+        return pp_error_make (err, EINVAL,
+                              "subnet \"%s\": an IPv6 subnet from /8 to /%u (as many addresses as the IPv4 subnet's, "
+                              "or more), as fd00:10:245:3::/64",
+                              o->subnet6, most);
+      pp_ipnet_mask (sn6);
+      for (size_t i = 0; i < PP_N_ELEMENTS (special); i++)
+        if (pp_ipnet_overlaps (sn6, &special[i]))
+          return pp_error_make (err, EINVAL, "subnet \"%s\": a loopback, link-local or multicast range", o->subnet6);
+      if (pp_network_check_overlap (state, sn6, NULL, err) < 0)
+        return -1;
+    }
+  else if (pick_subnet (state, AF_INET6, sn6, err) < 0)
+    return -1;
+  if (o->gateway6 == NULL)
+    {
+      pp_ipnet_nth (sn6, g4, gw6);
+      return 0;
+    }
+  /* A pod's IPv6 address is at its IPv4 offset: the gateway must be at no pod's. */
+  uint64_t off, size4 = pp_ipnet_size (sn);
+  if (!pp_ip_parse (o->gateway6, gw6) || !pp_ipnet_contains (sn6, gw6))
+    return pp_error_make (err, EINVAL, "gateway \"%s\": an address of the IPv6 subnet", o->gateway6);
+  if (pp_ipnet_offset (sn6, gw6, &off) && (off == 0 || (off != g4 && off < size4)))
+    {
+      char at[PP_IP_STRLEN];
+      pp_ip_t want;
+      pp_ipnet_nth (sn6, g4, &want);
+      return pp_error_make (err, EINVAL,
+                            "gateway \"%s\": a pod's IPv6 address is at its IPv4 address's place in the subnet, so "
+                            "the IPv6 gateway is at the IPv4 gateway's (%s) or past the pods' addresses",
+                            o->gateway6, pp_ip_format (&want, at));
+    }
+  return 0;
 }
 
 int
-pp_network_create (pp_context_t *ctx, pp_state_t *state, const char *name, const char *subnet, const char *gateway,
-                   bool internal, pp_network_rec_t *net, pp_error_t *err)
+pp_network_create (pp_context_t *ctx, pp_state_t *state, const char *name, const pp_network_opts_t *o,
+                   pp_network_rec_t *net, pp_error_t *err)
 {
+  const char *subnet = o->subnet, *gateway = o->gateway;
   memset (net, 0, sizeof *net);
   if (!valid_name (name))
     return pp_error_make (err, EINVAL,
@@ -149,7 +231,7 @@ pp_network_create (pp_context_t *ctx, pp_state_t *state, const char *name, const
       if (pp_network_check_overlap (state, &sn, NULL, err) < 0)
         return -1;
     }
-  else if (pick_subnet (state, &sn, err) < 0)
+  else if (pick_subnet (state, AF_INET, &sn, err) < 0)
     return -1;
   /* Not in the Services' range either: their DNAT would take the pods' traffic. */
   pp_ipnet_t services;
@@ -165,12 +247,23 @@ pp_network_create (pp_context_t *ctx, pp_state_t *state, const char *name, const
     pp_ipnet_nth (&sn, 1, &gw);
   else if (!pp_ipnet_offset (&sn, &gw, &off) || off == 0 || off == pp_ipnet_size (&sn) - 1)
     return pp_error_make (err, EINVAL, "gateway \"%s\": the subnet's own or broadcast address", gateway);
+  pp_ipnet_offset (&sn, &gw, &off);
+  pp_ipnet_t sn6;
+  pp_ip_t gw6;
+  bool v6 = o->ipv6 || o->subnet6 || o->gateway6;
+  if (v6 && plan_ipv6 (state, o, &sn, off, &sn6, &gw6, err) < 0)
+    return -1;
   char sbuf[PP_IPNET_STRLEN], gbuf[PP_IP_STRLEN];
   net->name = xstrdup (name);
   net->bridge = strcmp (name, PP_NETWORK_DEFAULT) == 0 ? xstrdup ("podplay0") : free_bridge_name (state, err);
   net->subnet = xstrdup (pp_ipnet_format (&sn, sbuf));
   net->gateway = xstrdup (pp_ip_format (&gw, gbuf));
-  net->internal = internal;
+  if (v6)
+    {
+      net->subnet6 = xstrdup (pp_ipnet_format (&sn6, sbuf));
+      net->gateway6 = xstrdup (pp_ip_format (&gw6, gbuf));
+    }
+  net->internal = o->internal;
   net->created = (int64_t)time (NULL);
   if (net->bridge == NULL || pp_state_network_add (state, net, err) < 0)
     {
@@ -197,8 +290,15 @@ pp_network_get (pp_context_t *ctx, pp_state_t *state, const char *name, pp_netwo
   free (have);
   if (name && strcmp (name, PP_NETWORK_DEFAULT) != 0)
     return pp_error_make (err, ENOENT, "no network %s (podplay network ls lists them)", name);
-  const char *subnet = ctx->pod_subnet ? ctx->pod_subnet : PP_NETWORK_DEFAULT_SUBNET;
-  if (pp_network_create (ctx, state, PP_NETWORK_DEFAULT, subnet, NULL, false, net, err) == 0)
+  /* Dual stack where the host has IPv6, unless pod_subnet6 says "none". */
+  const char *subnet6 = ctx->pod_subnet6;
+  if (subnet6 && strcmp (subnet6, "none") == 0)
+    subnet6 = NULL;
+  else if (subnet6 == NULL && pp_network_host_has_ipv6 ())
+    subnet6 = PP_NETWORK_DEFAULT_SUBNET6;
+  pp_network_opts_t opts = { .subnet = ctx->pod_subnet ? ctx->pod_subnet : PP_NETWORK_DEFAULT_SUBNET,
+                             .subnet6 = subnet6 };
+  if (pp_network_create (ctx, state, PP_NETWORK_DEFAULT, &opts, net, err) == 0)
     return 0;
   /* Another podplay may have recorded it in between: then it is there. */
   if (pp_state_network_list (state, PP_NETWORK_DEFAULT, &have, &n, NULL) == 0 && n == 1)
@@ -209,7 +309,9 @@ pp_network_get (pp_context_t *ctx, pp_state_t *state, const char *name, pp_netwo
       return 0;
     }
   pp_network_recs_free (have, n);
-  return pp_error_wrap (err, "the default network %s (pod_subnet in podplay.conf chooses another subnet)",
+  return pp_error_wrap (err,
+                        "the default network %s (pod_subnet and pod_subnet6 in podplay.conf choose other subnets; "
+                        "pod_subnet6 = none, no IPv6)",
                         PP_NETWORK_DEFAULT);
 }
 
@@ -234,17 +336,40 @@ pp_network_pod_take (pp_state_t *state, const char *pod_id, const pp_network_rec
   pp_ipnet_t addr = { .prefix = sn.prefix };
   pp_ipnet_nth (&sn, off, &addr.ip);
   char abuf[PP_IPNET_STRLEN];
-  return json_pack ("{s:s, s:s, s:s, s:s, s:s, s:b}", "name", net->name, "bridge", net->bridge, "subnet", net->subnet,
-                    "gateway", net->gateway, "address", pp_ipnet_format (&addr, abuf), "internal", net->internal);
+  json_t *j = json_pack ("{s:s, s:s, s:s, s:s, s:s, s:b}", "name", net->name, "bridge", net->bridge, "subnet",
+                         net->subnet, "gateway", net->gateway, "address", pp_ipnet_format (&addr, abuf), "internal",
+                         net->internal);
+  /* The same offset in the IPv6 subnet. */
+  pp_ipnet_t sn6, addr6;
+  if (net->subnet6 && net->gateway6 && pp_ipnet_parse (net->subnet6, &sn6) && pp_ipnet_nth (&sn6, off, &addr6.ip))
+    {
+      addr6.prefix = sn6.prefix;
+      json_object_set_new (j, "subnet6", json_string (net->subnet6));
+      json_object_set_new (j, "gateway6", json_string (net->gateway6));
+      json_object_set_new (j, "address6", json_string (pp_ipnet_format (&addr6, abuf)));
+    }
+  return j;
+}
+
+static const char *
+pod_ip_of (json_t *pod_net, const char *key, char *buf)
+{
+  pp_ipnet_t a;
+  if (!pp_ipnet_parse (json_string_value (json_object_get (pod_net, key)) ?: "", &a))
+    return NULL;
+  return pp_ip_format (&a.ip, buf);
 }
 
 const char *
 pp_network_pod_ip (json_t *pod_net, char *buf)
 {
-  pp_ipnet_t a;
-  if (!pp_ipnet_parse (json_string_value (json_object_get (pod_net, "address")) ?: "", &a))
-    return NULL;
-  return pp_ip_format (&a.ip, buf);
+  return pod_ip_of (pod_net, "address", buf);
+}
+
+const char *
+pp_network_pod_ip6 (json_t *pod_net, char *buf)
+{
+  return pod_ip_of (pod_net, "address6", buf);
 }
 
 /* The lock of the host's links and podplay's nftables table, whatever the roots: a bridge is made with a
@@ -295,6 +420,9 @@ typedef struct
   pp_ipnet_t subnet, address;
   pp_ip_t gateway;
   bool internal;
+  bool v6; /* the network has IPv6: */
+  pp_ipnet_t subnet6, address6;
+  pp_ip_t gateway6;
 } pod_net_t;
 
 static int
@@ -308,6 +436,12 @@ parse_pod_net (json_t *j, pod_net_t *p, pp_error_t *err)
       || !pp_ipnet_parse (json_string_value (json_object_get (j, "address")) ?: "", &p->address)
       || !pp_ip_parse (json_string_value (json_object_get (j, "gateway")) ?: "", &p->gateway))
     return pp_error_make (err, EINVAL, "the pod's plan has a bad network");
+  p->v6 = json_object_get (j, "subnet6") != NULL;
+  if (p->v6
+      && (!pp_ipnet_parse (json_string_value (json_object_get (j, "subnet6")) ?: "", &p->subnet6)
+          || !pp_ipnet_parse (json_string_value (json_object_get (j, "address6")) ?: "", &p->address6)
+          || !pp_ip_parse (json_string_value (json_object_get (j, "gateway6")) ?: "", &p->gateway6)))
+    return pp_error_make (err, EINVAL, "the pod's plan has a bad IPv6 network");
   return 0;
 }
 
@@ -356,6 +490,30 @@ link_is_up (const char *name)
   return f && fscanf (f, "%lx", &flags) == 1 && (flags & IFF_UP);
 }
 
+/* IPv6 forwarding, for a network that reaches outside.  It makes the host a router for IPv6, and a router
+   ignores router advertisements where accept_ra is 1: an interface whose routes came from them (a laptop's
+   Wi-Fi) would lose its default route when they expire.  Each interface that has such a route (RTF_ADDRCONF or
+   RTF_DEFAULT in /proc/net/ipv6_route) and says 1 says 2 first, which takes them still; no other is changed. */
+static int
+ipv6_forwarding (pp_error_t *err)
+{
+  char v[16];
+  if (strcmp (read_sysctl ("/proc/sys/net/ipv6/conf/all/forwarding", v), "1") == 0)
+    return 0;
+  cleanup_file FILE *f = fopen ("/proc/net/ipv6_route", "re");
+  char line[256], dev[IF_NAMESIZE + 1];
+  unsigned long flags;
+  while (f && fgets (line, sizeof line, f))
+    if (sscanf (line, "%*s %*s %*s %*s %*s %*s %*s %*s %lx %16s", &flags, dev) == 2 && (flags & (RTF_ADDRCONF | RTF_DEFAULT))
+        && strchr (dev, '/') == NULL && strcmp (dev, "lo") != 0)
+      {
+        cleanup_free char *path = xasprintf ("/proc/sys/net/ipv6/conf/%s/accept_ra", dev);
+        if (strcmp (read_sysctl (path, v), "1") == 0 && write_sysctl (path, "2", err) < 0)
+          return -1;
+      }
+  return write_sysctl ("/proc/sys/net/ipv6/conf/all/forwarding", "1", err);
+}
+
 static int
 ensure_bridge (pp_nl_t *nl, const pod_net_t *p, pp_error_t *err)
 {
@@ -365,12 +523,18 @@ ensure_bridge (pp_nl_t *nl, const pod_net_t *p, pp_error_t *err)
   if (index < 0 || (index > 0 && link_is_up (p->bridge)))
     return index < 0 ? -1 : 0;
   pp_ipnet_t gw = { .ip = p->gateway, .prefix = p->subnet.prefix };
+  pp_ipnet_t gw6 = { .ip = p->gateway6, .prefix = p->subnet6.prefix };
   cleanup_free char *localnet = xasprintf ("/proc/sys/net/ipv4/conf/%s/route_localnet", p->bridge);
+  cleanup_free char *no6 = xasprintf ("/proc/sys/net/ipv6/conf/%s/disable_ipv6", p->bridge);
   if ((index == 0 && pp_nl_bridge_add (nl, p->bridge, err) < 0) || pp_nl_addr_add (nl, p->bridge, &gw, err) < 0
       /* A hostPort reached at 127.0.0.1 is DNATed to a pod: its loopback source must be routable there. */
       || write_sysctl (localnet, "1", err) < 0
       || (!p->internal && write_sysctl ("/proc/sys/net/ipv4/ip_forward", "1", err) < 0)
       || pp_nft_network_add (p->bridge, &p->subnet, p->internal, err) < 0
+      || (p->v6
+          && (write_sysctl (no6, "0", err) < 0 || pp_nl_addr_add (nl, p->bridge, &gw6, err) < 0
+              || (!p->internal && ipv6_forwarding (err) < 0)
+              || pp_nft_network_add (p->bridge, &p->subnet6, p->internal, err) < 0))
       || pp_nl_link_up (nl, p->bridge, NULL, err) < 0)
     {
       /* Not a bridge without its rules: the next pod would take it for a whole network. */
@@ -422,10 +586,14 @@ setup_pod_end (const pod_net_t *p, int netns, pp_error_t *err)
   if (nl == NULL)
     return -1;
   int ret = pp_nl_addr_add (nl, "eth0", &p->address, err);
+  if (ret == 0 && p->v6)
+    ret = pp_nl_addr_add (nl, "eth0", &p->address6, err);
   if (ret == 0)
     ret = pp_nl_link_up (nl, "eth0", NULL, err);
   if (ret == 0 && !p->internal)
     ret = pp_nl_route_default (nl, "eth0", &p->gateway, err);
+  if (ret == 0 && !p->internal && p->v6)
+    ret = pp_nl_route_default (nl, "eth0", &p->gateway6, err);
   pp_nl_close (nl);
   return ret;
 }
@@ -542,6 +710,9 @@ pp_network_remove (pp_context_t *ctx, pp_state_t *state, const char *name, pp_er
         ret = pp_nl_link_del (nl, have[0].bridge, err);
       if (ret == 0)
         ret = pp_nft_network_remove (have[0].bridge, &sn, err);
+      pp_ipnet_t sn6;
+      if (ret == 0 && have[0].subnet6 && pp_ipnet_parse (have[0].subnet6, &sn6))
+        ret = pp_nft_network_remove (have[0].bridge, &sn6, err);
       if (nl)
         pp_nl_close (nl);
     }

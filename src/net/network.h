@@ -16,28 +16,46 @@
 
 #define PP_NETWORK_DEFAULT "podplay"
 #define PP_NETWORK_DEFAULT_SUBNET "10.244.0.0/16"
+/* Its IPv6 subnet where the host has IPv6 (as kind's pod subnet is). */
+#define PP_NETWORK_DEFAULT_SUBNET6 "fd00:10:244::/64"
 
 /* The network `name` (NULL: the default one, recorded now if it is not yet). */
 int pp_network_get (pp_context_t *ctx, pp_state_t *state, const char *name, pp_network_rec_t *net, pp_error_t *err);
 
-/* Records a network: `subnet` NULL picks a free /24 of 10.245.0.0/16; `gateway` NULL is the subnet's first
-   address.  Refuses a name taken, a subnet that overlaps another network or a route of the host, a gateway outside
-   the subnet.  Nothing is made on the host until a pod joins it. */
-int pp_network_create (pp_context_t *ctx, pp_state_t *state, const char *name, const char *subnet, const char *gateway,
-                       bool internal, pp_network_rec_t *net, pp_error_t *err);
+/* What a network is made with, as `podman network create` takes it. */
+typedef struct
+{
+  const char *subnet, *gateway;   /* IPv4; NULL: a free /24 of 10.245.0.0/16, and its first address */
+  const char *subnet6, *gateway6; /* IPv6 (dual stack); NULL: none, unless `ipv6` */
+  bool ipv6;                      /* an IPv6 subnet too: without subnet6, a free /64 of fd00:10:245::/48 */
+  bool internal;                  /* no outside access */
+} pp_network_opts_t;
+
+/* Records a network.  A pod's offset in the IPv4 subnet gives its IPv6 address too, so the IPv6 subnet has at
+   least as many addresses, and its gateway is at the IPv4 gateway's offset (the default) or beyond every pod's.
+   Refuses a name taken, a subnet that overlaps another network or a route of the host, a gateway outside the
+   subnet.  Nothing is made on the host until a pod joins it. */
+int pp_network_create (pp_context_t *ctx, pp_state_t *state, const char *name, const pp_network_opts_t *opts,
+                       pp_network_rec_t *net, pp_error_t *err);
+
+/* Whether the host has IPv6 (not disabled for all interfaces, nor for new ones), which a network's IPv6 needs. */
+bool pp_network_host_has_ipv6 (void);
 
 /* Removes a network no pod uses (naming those that do), its bridge and rules with it. */
 int pp_network_remove (pp_context_t *ctx, pp_state_t *state, const char *name, pp_error_t *err);
 
 /* Takes an address in `net` for the pod (its own if it has one) and describes the pod's place in the network as
-   the pod's plan records it: {"name", "bridge", "subnet", "gateway", "address", "internal"}. */
+   the pod's plan records it: {"name", "bridge", "subnet", "gateway", "address", "internal"}, and "subnet6",
+   "gateway6", "address6" in a network with IPv6. */
 json_t *pp_network_pod_take (pp_state_t *state, const char *pod_id, const pp_network_rec_t *net, pp_error_t *err);
 
-/* The pod's address ("10.244.0.5") from what pp_network_pod_take described, or NULL. */
+/* The pod's address ("10.244.0.5") from what pp_network_pod_take described, or NULL; pp_network_pod_ip6 its
+   IPv6 one ("fd00:10:244::5"), or NULL in a network without.  `buf` is PP_IP_STRLEN bytes. */
 const char *pp_network_pod_ip (json_t *pod_net, char *buf);
+const char *pp_network_pod_ip6 (json_t *pod_net, char *buf);
 
 /* Connects the pod's network namespace (the file `netns_path`) to its network: the bridge and rules if they are
-   not there, a veth pair whose pod end is eth0 with the pod's address and default route.  Idempotent: a pod
+   not there, a veth pair whose pod end is eth0 with the pod's addresses and default routes.  Idempotent: a pod
    connected already is left as it is. */
 int pp_network_attach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, const char *netns_path, pp_error_t *err);
 

@@ -245,15 +245,17 @@ pp_pod_setup (pp_context_t *ctx, const char *pod_id, const pp_pod_etc_t *etc, pp
       pp_warning (ctx, "%s", dns_err->msg);
       pp_error_release (&dns_err);
     }
-  char ip_buf[PP_IP_STRLEN];
+  char ip_buf[PP_IP_STRLEN], ip6_buf[PP_IP_STRLEN];
   const char *ip = etc->network ? pp_network_pod_ip (etc->network, ip_buf) : NULL;
+  const char *ip6 = etc->network ? pp_network_pod_ip6 (etc->network, ip6_buf) : NULL;
   cleanup_free char *hosts_path = xasprintf ("%s/hosts", run);
-  /* The pod's own name at its address, as the kubelet writes it; with a subdomain the FQDN comes first, so that
-     `hostname -f` finds it by the short name. */
+  /* The pod's own name at each of its addresses, as the kubelet writes it; with a subdomain the FQDN comes first,
+     so that `hostname -f` finds it by the short name. */
+  cleanup_free char *names = xasprintf ("%s%s%s", etc->fqdn ? etc->fqdn : "", etc->fqdn ? "\t" : "", hostname);
   cleanup_free char *hosts = xasprintf ("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-                                        "%s\t%s%s%s\n%s",
-                                        ip ? ip : "127.0.1.1", etc->fqdn ? etc->fqdn : "", etc->fqdn ? "\t" : "",
-                                        hostname, etc->hosts_extra ? etc->hosts_extra : "");
+                                        "%s\t%s\n%s%s%s%s%s",
+                                        ip ? ip : "127.0.1.1", names, ip6 ? ip6 : "", ip6 ? "\t" : "",
+                                        ip6 ? names : "", ip6 ? "\n" : "", etc->hosts_extra ? etc->hosts_extra : "");
   cleanup_free char *hn_path = xasprintf ("%s/hostname", run);
   cleanup_free char *hn = xasprintf ("%s\n", hostname);
   cleanup_free char *rc_path = xasprintf ("%s/resolv.conf", run);

@@ -7,7 +7,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
-#define SCHEMA_VERSION 5
+#define SCHEMA_VERSION 6
 
 struct pp_state
 {
@@ -41,7 +41,7 @@ static const char schema_sql[] =
      record goes: a crash of any process leaves no address taken by a pod that is gone, and none twice. */
   "CREATE TABLE IF NOT EXISTS networks ("
   "  name TEXT PRIMARY KEY, bridge TEXT NOT NULL UNIQUE, subnet TEXT NOT NULL, gateway TEXT NOT NULL,"
-  "  internal INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL);"
+  "  internal INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL, subnet6 TEXT, gateway6 TEXT);"
   "CREATE TABLE IF NOT EXISTS addresses ("
   "  pod_id TEXT PRIMARY KEY REFERENCES pods (id) ON DELETE CASCADE,"
   "  network TEXT NOT NULL REFERENCES networks (name), offset INTEGER NOT NULL, UNIQUE (network, offset));"
@@ -123,10 +123,19 @@ check_version (pp_state_t *s, pp_error_t *err)
                                   "ALTER TABLE pod_labels ADD COLUMN subdomain TEXT;"
                                   "UPDATE meta SET value = '5' WHERE key = 'schema'",
                             err);
+          /* 6: a network's IPv6 subnet and gateway (NULL for an IPv4 network, as every network of schema 5 is). */
+          if (ret == 0 && v < 6)
+            ret = exec_sql (s,
+                            has_column (s, "networks", "subnet6")
+                                ? "UPDATE meta SET value = '6' WHERE key = 'schema'"
+                                : "ALTER TABLE networks ADD COLUMN subnet6 TEXT;"
+                                  "ALTER TABLE networks ADD COLUMN gateway6 TEXT;"
+                                  "UPDATE meta SET value = '6' WHERE key = 'schema'",
+                            err);
         }
     }
   else
-    ret = exec_sql (s, "INSERT INTO meta (key, value) VALUES ('schema', '5')", err);
+    ret = exec_sql (s, "INSERT INTO meta (key, value) VALUES ('schema', '6')", err);
   sqlite3_finalize (st);
   return ret;
 }
@@ -623,9 +632,10 @@ int
 pp_state_network_add (pp_state_t *s, const pp_network_rec_t *n, pp_error_t *err)
 {
   sqlite3_stmt *st = prepare (s, err,
-                              "INSERT INTO networks (name, bridge, subnet, gateway, internal, created)"
-                              " VALUES (?, ?, ?, ?, ?, ?)",
-                              "ssssii", n->name, n->bridge, n->subnet, n->gateway, (int64_t) n->internal, n->created);
+                              "INSERT INTO networks (name, bridge, subnet, gateway, internal, created, subnet6, gateway6)"
+                              " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                              "ssssiiss", n->name, n->bridge, n->subnet, n->gateway, (int64_t) n->internal, n->created,
+                              n->subnet6, n->gateway6);
   cleanup_free char *what = xasprintf ("add network %s", n->name);
   return run (s, st, err, what);
 }
@@ -641,6 +651,8 @@ read_network (sqlite3_stmt *st, void *out)
   r->internal = sqlite3_column_int64 (st, 4) != 0;
   r->created = sqlite3_column_int64 (st, 5);
   r->pods = sqlite3_column_int64 (st, 6);
+  r->subnet6 = col_str (st, 7);
+  r->gateway6 = col_str (st, 8);
 }
 
 int
@@ -649,7 +661,7 @@ pp_state_network_list (pp_state_t *s, const char *name, pp_network_rec_t **out, 
   return read_rows (s,
                     prepare (s, err,
                              "SELECT name, bridge, subnet, gateway, internal, created,"
-                             " (SELECT COUNT(*) FROM addresses a WHERE a.network = networks.name)"
+                             " (SELECT COUNT(*) FROM addresses a WHERE a.network = networks.name), subnet6, gateway6"
                              " FROM networks WHERE (?1 IS NULL OR name = ?1) ORDER BY name",
                              "s", name),
                     out, n, sizeof **out, read_network, "list networks", err);
@@ -710,6 +722,8 @@ pp_network_rec_release (pp_network_rec_t *n)
   free (n->bridge);
   free (n->subnet);
   free (n->gateway);
+  free (n->subnet6);
+  free (n->gateway6);
 }
 
 void
@@ -809,6 +823,7 @@ read_endpoint (sqlite3_stmt *st, void *out)
   r->network = col_str (st, 8);
   r->hostname = col_str (st, 9);
   r->subdomain = col_str (st, 10);
+  r->subnet6 = col_str (st, 11);
 }
 
 int
@@ -820,7 +835,7 @@ pp_state_endpoint_list (pp_state_t *s, pp_endpoint_rec_t **out, size_t *n, pp_er
                               "SELECT p.id, p.name, p.namespace, l.labels, l.ports, n.subnet, a.offset,"
                               " p.status = 'Running' AND EXISTS (SELECT 1 FROM containers c WHERE c.pod_id = p.id"
                               "  AND c.init = 0) AND NOT EXISTS (SELECT 1 FROM containers c WHERE c.pod_id = p.id"
-                              "  AND c.init != 1 AND c.ready = 0), a.network, l.hostname, l.subdomain"
+                              "  AND c.init != 1 AND c.ready = 0), a.network, l.hostname, l.subdomain, n.subnet6"
                               " FROM pods p JOIN pod_labels l ON l.pod_id = p.id JOIN addresses a ON a.pod_id = p.id"
                               " JOIN networks n ON n.name = a.network ORDER BY p.name",
                               ""), out, n, sizeof **out, read_endpoint, "list endpoints", err);
@@ -851,6 +866,7 @@ pp_endpoint_recs_free (pp_endpoint_rec_t *v, size_t n)
       free (v[i].network);
       free (v[i].hostname);
       free (v[i].subdomain);
+      free (v[i].subnet6);
     }
   free (v);
 }

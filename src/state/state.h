@@ -86,8 +86,10 @@ int pp_state_pod_remove (pp_state_t *state, const char *id, pp_error_t *err);
 int pp_state_userns_take (pp_state_t *state, const char *pod_id, uint32_t first, uint32_t limit, uint32_t *block,
                           pp_error_t *err);
 
-/* A pod network: its bridge, its subnet and gateway ("10.244.0.0/16", "10.244.0.1"), whether it reaches
-   nothing outside (internal); `pods`, when listed, is how many pods hold an address in it. */
+/* A pod network: its bridge, its subnet and gateway ("10.244.0.0/16", "10.244.0.1"), its IPv6 subnet and
+   gateway ("fd00:10:244::/64", "fd00:10:244::1"; NULL for a network of IPv4 only), whether it reaches nothing
+   outside (internal); `pods`, when listed, is how many pods hold an address in it.  A pod's offset gives its
+   address in both subnets. */
 typedef struct
 {
   char *name;
@@ -97,6 +99,8 @@ typedef struct
   bool internal;
   int64_t created;
   int64_t pods;
+  char *subnet6;
+  char *gateway6;
 } pp_network_rec_t;
 
 int pp_state_network_add (pp_state_t *state, const pp_network_rec_t *net, pp_error_t *err);
@@ -153,6 +157,7 @@ typedef struct
   bool ready; /* running, and every container that is not an init container ready */
   char *network;             /* its network's name */
   char *hostname, *subdomain; /* of its spec, or NULL */
+  char *subnet6;              /* of its network, or NULL: its IPv6 address is the `offset`th of it */
 } pp_endpoint_rec_t;
 
 int pp_state_endpoint_list (pp_state_t *state, pp_endpoint_rec_t **eps, size_t *n, pp_error_t *err);

@@ -49,7 +49,8 @@ world (void)
                                   i % 2,
                                   xstrdup ("podplay"),
                                   i % 3 ? xasprintf ("h%zu", i) : NULL,
-                                  xstrdup ("db") };
+                                  xstrdup ("db"),
+                                  i % 4 ? xstrdup ("fd00:10:244::/64") : NULL };
   return pp_names_new ("podplay", svcs, 3, eps, n);
 }
 

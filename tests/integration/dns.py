@@ -3,6 +3,7 @@ from the host, over UDP or TCP) and a stand-in upstream server (run in a network
 names outside the cluster).
 
     dns.py query SERVER NAME [TYPE] [--tcp]   prints "NOERROR aa tc" then one record a line: "A 10.96.0.1",
+                                              "AAAA fd00:10:244::5",
                                               "SRV 0 100 80 web.default.svc.cluster.local", "CNAME x.example", "PTR db-0"
     dns.py serve ADDRESS NAME=IP...           answers A queries for those names, NXDOMAIN for others
 """
@@ -72,6 +73,8 @@ def query(server, name, qtype, tcp):
         rdata = reply[off:off + rdlen]
         if rtype == 1:
             print("A", ".".join(str(b) for b in rdata))
+        elif rtype == 28:
+            print("AAAA", socket.inet_ntop(socket.AF_INET6, rdata))
         elif rtype in (5, 12):
             print("CNAME" if rtype == 5 else "PTR", read_name(reply, off)[0])
         elif rtype == 33:

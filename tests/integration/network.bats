@@ -2,7 +2,8 @@
 # The pod network as root: every pod an address on podplay's bridge, pods reaching each other, the host and (by
 # masquerade) the outside; --network none and host; podplay network create/ls/inspect/rm; and nothing left after
 # kube down.  Traffic goes only to pods the tests made, to 127.0.0.1, and to a network namespace a test makes to
-# stand in for an outside host (203.0.113.0/24, a documentation range on none of this host's routes).
+# stand in for an outside host (203.0.113.0/24 and 2001:db8:113::/64, documentation ranges on none of this host's
+# routes).  The host has IPv6 (the default network is dual-stack there): the tests check it and say so if not.
 load helpers
 load pods
 
@@ -36,6 +37,8 @@ pod_of() {
 	      valueFrom: {fieldRef: {fieldPath: status.podIP}}
 	    - name: HOST_IP
 	      valueFrom: {fieldRef: {fieldPath: status.hostIP}}
+	    - name: POD_IPS
+	      valueFrom: {fieldRef: {fieldPath: status.podIPs}}
 	YAML
 }
 
@@ -56,9 +59,32 @@ outside_host() {
 	ip -n "$OUTSIDE" link set eth0 up
 }
 
-# The IPv4 address of a running pod's eth0, from inside it.
+# The same stand-in reachable over IPv6 too: 2001:db8:113::2 there, 2001:db8:113::1 on the host's end.
+outside_host6() {
+	outside_host "$1" || return 1
+	if ip -6 route | grep -q '^2001:db8:113:'; then
+		echo "2001:db8:113::/64 is on this host's routes: the stand-in outside host needs a range of its own" >&2
+		return 1
+	fi
+	ip addr add 2001:db8:113::1/64 dev "${OUTSIDE}h" nodad
+	ip -n "$OUTSIDE" addr add 2001:db8:113::2/64 dev eth0 nodad
+}
+
+# The host must have IPv6 for the dual-stack tests (a host without gets IPv4-only networks, tested apart).
+need_ipv6() {
+	[ "$(cat /proc/sys/net/ipv6/conf/all/disable_ipv6 2>/dev/null)" = 0 ] &&
+		[ "$(cat /proc/sys/net/ipv6/conf/default/disable_ipv6)" = 0 ] || {
+		echo "this host has IPv6 disabled: the dual-stack tests need it" >&2
+		return 1
+	}
+}
+
+# The IPv4 address of a running pod's eth0, from inside it; pod_addr6 its global IPv6 one.
 pod_addr() {
 	pp exec "$1-main" ip -4 -o addr show dev eth0 | awk '{ print $4 }'
+}
+pod_addr6() {
+	pp exec "$1-main" ip -6 -o addr show dev eth0 scope global | awk '{ print $4 }'
 }
 
 # What is left of pods on the host: their links, published ports and Services' rules.
@@ -101,11 +127,17 @@ assert_host_clean() {
 	[[ "$web" == 10.244.*/16 ]]
 	[[ "$client" == 10.244.*/16 ]]
 	[ "$web" != "$client" ]
-	# The env var is the address; /etc/hosts names the pod at it, as the kubelet writes it.
-	run -0 pp exec web-main sh -c 'echo $POD_IP'
-	assert_equal "$output" "${web%/16}"
+	# Dual stack: an IPv6 address at the same place in the network's IPv6 subnet.
+	need_ipv6
+	web6=$(pod_addr6 web)
+	assert_equal "$web6" "fd00:10:244::$(echo "${web%/16}" | cut -d. -f4)/64"
+	web6=${web6%/64}
+	# The env vars are the addresses (podIPs both, IPv4 first); /etc/hosts names the pod at each, as the
+	# kubelet writes it.
+	run -0 pp exec web-main sh -c 'echo $POD_IP $POD_IPS'
+	assert_equal "$output" "${web%/16} ${web%/16},$web6"
 	run -0 pp exec web-main grep -w web /etc/hosts
-	assert_equal "$output" "$(printf '%s\tweb' "${web%/16}")"
+	assert_equal "$output" "$(printf '%s\tweb\n%s\tweb' "${web%/16}" "$web6")"
 	# Another pod, and the host, reach it at its address.
 	for _ in $(seq 50); do
 		out=$(pp exec client-main wget -qO- "http://${web%/16}:8080/index.html" 2>/dev/null) && break
@@ -114,12 +146,22 @@ assert_host_clean() {
 	assert_equal "$out" hello-from-web
 	run -0 curl -sS --max-time 5 "http://${web%/16}:8080/ip"
 	assert_equal "$output" "${web%/16}"
-	# Its default route is the bridge's address, the network's gateway.
+	# And over IPv6, from the other pod and from the host.
+	run -0 pp exec client-main wget -qO- "http://[$web6]:8080/index.html"
+	assert_equal "$output" hello-from-web
+	run -0 curl -sS --max-time 5 "http://[$web6]:8080/index.html"
+	assert_equal "$output" hello-from-web
+	# Its default routes are the bridge's addresses, the network's gateways.
 	run -0 pp exec client-main ip -4 route show default
 	assert_contains "$output" "default via 10.244.0.1 dev eth0"
+	run -0 pp exec client-main ip -6 route show default
+	assert_contains "$output" "default via fd00:10:244::1 dev eth0"
 	run -0 pp network ls --format json
-	assert_equal "$(echo "$output" | python3 -c 'import json,sys; n=json.load(sys.stdin)[0]; print(n["name"], n["subnet"], n["gateway"], n["pods"])')" \
-		"podplay 10.244.0.0/16 10.244.0.1 2"
+	assert_equal "$(echo "$output" | python3 -c 'import json,sys; n=json.load(sys.stdin)[0]; print(n["name"], n["subnet"], n["gateway"], n["subnet6"], n["gateway6"], n["pods"])')" \
+		"podplay 10.244.0.0/16 10.244.0.1 fd00:10:244::/64 fd00:10:244::1 2"
+	run -0 pp pod inspect web
+	assert_equal "$(echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); d=d[0] if isinstance(d, list) else d; print(d["ip"], d["ip6"])')" \
+		"${web%/16} $web6"
 	run -0 pp kube down "$Y/two.yaml"
 	assert_equal "$(pod_leftovers)" ""
 	# The network's bridge stays for the next pods, holding none; `network rm` removes it.
@@ -129,18 +171,24 @@ assert_host_clean() {
 	assert_host_clean
 }
 
-@test "a pod reaches a host outside through masquerade: the outside sees the host's address" {
-	outside_host ppt-out-$$
+@test "a pod reaches a host outside through masquerade, over IPv4 and IPv6: the outside sees the host's address" {
+	need_ipv6
+	outside_host6 ppt-out-$$
 	ip -n "$OUTSIDE" link set lo up
-	# The outside host answers with the address it sees the request come from.
+	# The outside host answers with the address it sees the request come from, on both families.
 	ip netns exec "$OUTSIDE" python3 -c '
-import http.server
+import http.server, socket
+class S(http.server.HTTPServer):
+    address_family = socket.AF_INET6
+    def server_bind(self):
+        self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        super().server_bind()
 class H(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
-        b = self.client_address[0].encode()
+        b = self.client_address[0].removeprefix("::ffff:").encode()
         self.send_response(200); self.send_header("Content-Length", str(len(b))); self.end_headers(); self.wfile.write(b)
     def log_message(self, *a): pass
-http.server.HTTPServer(("203.0.113.2", 8081), H).serve_forever()
+S(("::", 8081), H).serve_forever()
 ' &
 	echo $! >"$BATS_TEST_TMPDIR/outside.pid"
 	pod_of out 'sleep 1000' >"$Y/out.yaml"
@@ -150,8 +198,10 @@ http.server.HTTPServer(("203.0.113.2", 8081), H).serve_forever()
 		out=$(pp exec out-main wget -qO- http://203.0.113.2:8081/ 2>/dev/null) && break
 		sleep 0.1
 	done
-	kill "$(cat "$BATS_TEST_TMPDIR/outside.pid")"
 	assert_equal "$out" 203.0.113.1
+	run -0 pp exec out-main wget -qO- "http://[2001:db8:113::2]:8081/"
+	assert_equal "$output" 2001:db8:113::1
+	kill "$(cat "$BATS_TEST_TMPDIR/outside.pid")"
 	run -0 pp kube down "$Y/out.yaml"
 	assert_equal "$(pod_leftovers)" ""
 	assert_host_clean
@@ -208,8 +258,60 @@ http.server.HTTPServer(("203.0.113.2", 8081), H).serve_forever()
 	assert_host_clean
 }
 
-@test "an internal network: its pods reach each other and not the host's way out" {
-	run -0 pp network create --internal --subnet 10.245.9.0/24 closed
+@test "network create with IPv6: --ipv6 picks a /64, a given subnet and gateway are checked; pod_subnet6 = none makes the default network IPv4 only" {
+	need_ipv6
+	run -0 pp network create --subnet 10.245.8.0/24 --subnet fd00:10:245:8::/64 --gateway fd00:10:245:8::1 given
+	run -0 pp network inspect given
+	assert_equal "$(echo "$output" | python3 -c 'import json,sys; n=json.load(sys.stdin)[0]; print(n["subnet"], n["subnet6"], n["gateway6"])')" \
+		"10.245.8.0/24 fd00:10:245:8::/64 fd00:10:245:8::1"
+	run -125 pp network create --subnet 10.245.10.0/24 --subnet fd00:10:245:8:1::/80 clash6
+	assert_contains "$output" "subnet fd00:10:245:8:1::/80 overlaps fd00:10:245:8::/64 of network given"
+	run -125 pp network create --subnet 10.245.10.0/24 --subnet fd00:10:245:a::/121 small
+	assert_contains "$output" 'subnet "fd00:10:245:a::/121": an IPv6 subnet from /8 to /120'
+	run -125 pp network create --subnet 10.245.12.0/22 --subnet fd00:10:245:a::/120 small
+	assert_contains "$output" 'subnet "fd00:10:245:a::/120": an IPv6 subnet from /8 to /118'
+	run -125 pp network create --subnet fe80::/64 linklocal
+	assert_contains "$output" 'subnet "fe80::/64": a loopback, link-local or multicast range'
+	run -125 pp network create --subnet 10.245.10.0/24 --subnet fd00:10:245:a::/64 --gateway fd00:10:245:a::5 gw
+	assert_contains "$output" "the IPv6 gateway is at the IPv4 gateway's (fd00:10:245:a::1)"
+	run -125 pp network create --subnet fd00:10:245:a::/64 --subnet fd00:10:245:b::/64 twice
+	assert_contains "$output" "--subnet: one IPv6 subnet only"
+	if ip -6 route | grep -q '^fd00::/64 '; then
+		run -125 pp network create --subnet fd00::/64 hosts
+		assert_contains "$output" "subnet fd00::/64 overlaps the host's route to fd00::/64"
+	fi
+	run -0 pp network ls -q
+	assert_equal "$output" given
+	# A pod of the network: its IPv6 address at its IPv4 address's place.
+	pod_of joined 'sleep 1000' >"$Y/joined.yaml"
+	run -0 pp kube play --network given "$Y/joined.yaml"
+	wait_field joined-main status Running
+	addr=$(pod_addr joined)
+	assert_equal "$(pod_addr6 joined)" "fd00:10:245:8::$(echo "${addr%/24}" | cut -d. -f4)/64"
+	run -0 pp exec joined-main ip -6 route show default
+	assert_contains "$output" "default via fd00:10:245:8::1 dev eth0"
+	run -0 pp kube down "$Y/joined.yaml"
+	# IPv4 only, as podplay.conf asks.
+	printf 'pod_subnet6 = none\n' >"$BATS_TEST_TMPDIR/podplay.conf"
+	export PODPLAY_CONFIG=$BATS_TEST_TMPDIR/podplay.conf
+	pod_of four 'sleep 1000' >"$Y/four.yaml"
+	run -0 pp kube play "$Y/four.yaml"
+	wait_field four-main status Running
+	assert_equal "$(pod_addr6 four)" ""
+	run -0 pp exec four-main sh -c 'echo $POD_IPS'
+	assert_equal "$output" "$(pod_addr four | cut -d/ -f1)"
+	run -0 pp network inspect podplay
+	assert_equal "$(echo "$output" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["subnet6"])')" None
+	run -0 pp kube down "$Y/four.yaml"
+	assert_host_clean
+}
+
+@test "an internal network: its pods reach each other (over IPv4 and IPv6) and not the host's way out" {
+	need_ipv6
+	run -0 pp network create --internal --ipv6 --subnet 10.245.9.0/24 closed
+	run -0 pp network inspect closed
+	assert_equal "$(echo "$output" | python3 -c 'import json,sys; n=json.load(sys.stdin)[0]; print(n["subnet6"], n["gateway6"], n["internal"])')" \
+		"fd00:10:245::/64 fd00:10:245::1 True"
 	{
 		pod_of a 'echo a >/tmp/index.html; exec httpd -f -p 8080 -h /tmp'
 		echo ---
@@ -223,7 +325,13 @@ http.server.HTTPServer(("203.0.113.2", 8081), H).serve_forever()
 		sleep 0.1
 	done
 	assert_equal "$out" a
+	a6=$(pod_addr6 a)
+	[[ "$a6" == fd00:10:245::*/64 ]]
+	run -0 pp exec b-main wget -qO- "http://[${a6%/64}]:8080/index.html"
+	assert_equal "$output" a
 	run -0 pp exec b-main ip -4 route show default
+	assert_equal "$output" ""
+	run -0 pp exec b-main ip -6 route show default
 	assert_equal "$output" ""
 	run -0 pp kube down "$Y/closed.yaml"
 	run -0 pp network rm closed
@@ -881,6 +989,17 @@ names_app() {
 	run -0 dns "$gw" "$(echo "$ip" | awk -F. '{ print $4 "." $3 "." $2 "." $1 ".in-addr.arpa" }')" PTR
 	assert_equal "$output" "$(printf 'NOERROR aa -\nPTR backend.default.svc.cluster.local')"
 	run -0 dns "$gw" "$(pod_addr db-main | cut -d/ -f1 | awk -F. '{ print $4 "." $3 "." $2 "." $1 ".in-addr.arpa" }')" PTR
+	assert_equal "$output" "$(printf 'NOERROR aa -\nPTR primary.db.default.svc.cluster.local')"
+	# IPv6: a pod's names answer AAAA with its IPv6 address (the Service's address is IPv4 only: no AAAA,
+	# above), its dashed IPv6 address is a name, and that address gives the pod's name back.
+	need_ipv6
+	db6=$(pod_addr6 db-main | cut -d/ -f1)
+	for name in db.default.svc.cluster.local primary.db.default.svc.cluster.local db-main \
+		"$(echo "$db6" | tr : -).default.pod.cluster.local"; do
+		run -0 dns "$gw" "$name" AAAA
+		assert_equal "$output" "$(printf 'NOERROR aa -\nAAAA %s' "$db6")"
+	done
+	run -0 dns "$gw" "$(python3 -c 'import ipaddress, sys; print(ipaddress.ip_address(sys.argv[1]).reverse_pointer)' "$db6")" PTR
 	assert_equal "$output" "$(printf 'NOERROR aa -\nPTR primary.db.default.svc.cluster.local')"
 	# A headless Service gives its ready pods, and follows readiness.
 	pods=$(pp pod ls --format json | python3 -c 'import json,sys; print(" ".join(sorted(p["name"] for p in json.load(sys.stdin) if p["name"].startswith("backend-"))))')

@@ -11,9 +11,10 @@ setup() {
 	if [ "$(id -u)" != 0 ]; then
 		skip "pods need namespaces, mounts and cgroups: run as root"
 	fi
-	# podplay turns IPv4 forwarding on for a pod network, as Podman does; the teardown gives the host back what
-	# it had.
+	# podplay turns IPv4 and IPv6 forwarding on for a pod network, as Podman does; the teardown gives the host
+	# back what it had.
 	PP_FORWARD_WAS=$(cat /proc/sys/net/ipv4/ip_forward)
+	PP_FORWARD6_WAS=$(cat /proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null || true)
 	ROOT=$BATS_TEST_TMPDIR/root
 	RUNROOT=$BATS_TEST_TMPDIR/run
 	Y=$BATS_TEST_TMPDIR/yaml
@@ -37,6 +38,9 @@ teardown() {
 	rm -rf "${BATS_TEST_TMPDIR:?}/root" "${BATS_TEST_TMPDIR:?}/run"
 	if [ -n "${PP_FORWARD_WAS:-}" ]; then
 		echo "$PP_FORWARD_WAS" >/proc/sys/net/ipv4/ip_forward
+	fi
+	if [ -n "${PP_FORWARD6_WAS:-}" ]; then
+		echo "$PP_FORWARD6_WAS" >/proc/sys/net/ipv6/conf/all/forwarding
 	fi
 }
 

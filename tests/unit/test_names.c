@@ -1,6 +1,7 @@
 /* src/net/dns.c and src/net/names.c: DNS messages read and written, and the names a cluster's DNS gives. */
 #include "unit.h"
 
+#include <arpa/inet.h>
 #include <string.h>
 #include "net/dns.h"
 #include "net/names.h"
@@ -117,6 +118,12 @@ test_reply (void **state PP_UNUSED)
   assert_false (out[2] & 0x02);
   assert_int_equal (out[7], 1);
   assert_int_equal (len, n + 16);
+  /* AAAA: the 16 bytes of the address. */
+  pp_dns_rr_t six = { .type = PP_DNS_AAAA, .a = { 0xfd, 0, 0, 0x10, 0x02, 0x44, [15] = 5 } };
+  len = pp_dns_reply (m, &q, PP_DNS_NOERROR, true, &six, 1, out, sizeof out);
+  assert_int_equal (len, n + 12 + 16);
+  assert_memory_equal (out + n, ((const uint8_t[]){ 0xc0, 12, 0, 28, 0, 1, 0, 0, 0, 5, 0, 16 }), 12);
+  assert_memory_equal (out + n + 12, six.a, 16);
   /* An EDNS query gets an OPT record back. */
   n = make_query (m, "a", PP_DNS_A, 1232);
   assert_int_equal (pp_dns_parse_query (m, n, &q), 0);
@@ -165,7 +172,8 @@ world (void)
                                 true,
                                 xstrdup ("podplay"),
                                 xstrdup ("primary"),
-                                xstrdup ("db") };
+                                xstrdup ("db"),
+                                xstrdup ("fd00:10:244::/64") };
   eps[1] = (pp_endpoint_rec_t){ xstrdup ("id1"),
                                 xstrdup ("db-1"),
                                 xstrdup ("default"),
@@ -176,7 +184,8 @@ world (void)
                                 false,
                                 xstrdup ("podplay"),
                                 NULL,
-                                NULL };
+                                NULL,
+                                xstrdup ("fd00:10:244::/64") };
   eps[2] = (pp_endpoint_rec_t){ xstrdup ("id2"),
                                 xstrdup ("other"),
                                 xstrdup ("team"),
@@ -191,7 +200,8 @@ world (void)
   return pp_names_new ("podplay", svcs, 3, eps, 3);
 }
 
-/* The rcode of `name`, and its A records as "a.b.c.d a.b.c.d". */
+/* The rcode of `name`, and its records: A and AAAA as their addresses ("a.b.c.d fd00::5"), others as
+   "TYPE:TARGET:PORT". */
 static int
 look (const pp_names_t *w, const char *name, uint16_t qtype, char *out)
 {
@@ -203,6 +213,11 @@ look (const pp_names_t *w, const char *name, uint16_t qtype, char *out)
       if (ans.rrs[i].type == PP_DNS_A)
         sprintf (out + strlen (out), "%s%u.%u.%u.%u", *out ? " " : "", ans.rrs[i].a[0], ans.rrs[i].a[1],
                  ans.rrs[i].a[2], ans.rrs[i].a[3]);
+      else if (ans.rrs[i].type == PP_DNS_AAAA)
+        {
+          char t[INET6_ADDRSTRLEN];
+          sprintf (out + strlen (out), "%s%s", *out ? " " : "", inet_ntop (AF_INET6, ans.rrs[i].a, t, sizeof t));
+        }
       else
         sprintf (out + strlen (out), "%s%u:%s:%u", *out ? " " : "", ans.rrs[i].type, ans.rrs[i].target,
                  ans.rrs[i].port);
@@ -263,6 +278,38 @@ test_lookup (void **state PP_UNUSED)
   assert_int_equal (look (w, "99.0.244.10.in-addr.arpa", PP_DNS_PTR, a), PP_DNS_NXDOMAIN);
   assert_int_equal (look (w, "1.1.168.192.in-addr.arpa", PP_DNS_PTR, a), PP_NAMES_FORWARD);
   assert_int_equal (look (w, "1.1.168.300.in-addr.arpa", PP_DNS_PTR, a), PP_NAMES_FORWARD);
+  /* IPv6: a pod of a network with it has both addresses, by each of its names; the pod of an IPv4 network has
+     none; the dashed name of one address gives that one; an ip6.arpa name gives the pod's name. */
+  assert_int_equal (look (w, "db-1", PP_DNS_AAAA, a), PP_DNS_NOERROR);
+  assert_string_equal (a, "fd00:10:244::6");
+  assert_int_equal (look (w, "db-1", PP_DNS_ANY, a), PP_DNS_NOERROR);
+  assert_string_equal (a, "10.244.0.6 fd00:10:244::6");
+  assert_int_equal (look (w, "db.default.svc.cluster.local", PP_DNS_AAAA, a), PP_DNS_NOERROR);
+  assert_string_equal (a, "fd00:10:244::5");
+  assert_int_equal (look (w, "primary.db.default.svc.cluster.local", PP_DNS_AAAA, a), PP_DNS_NOERROR);
+  assert_string_equal (a, "fd00:10:244::5");
+  assert_int_equal (look (w, "fd00-10-244--5.default.pod.cluster.local", PP_DNS_AAAA, a), PP_DNS_NOERROR);
+  assert_string_equal (a, "fd00:10:244::5");
+  assert_int_equal (look (w, "fd00-10-244--5.default.pod.cluster.local", PP_DNS_A, a), PP_DNS_NOERROR);
+  assert_string_equal (a, "");
+  assert_int_equal (look (w, "10-244-0-5.default.pod.cluster.local", PP_DNS_AAAA, a), PP_DNS_NOERROR);
+  assert_string_equal (a, "");
+  assert_int_equal (look (w, "fd00-10-244--9.default.pod.cluster.local", PP_DNS_AAAA, a), PP_DNS_NXDOMAIN);
+  assert_int_equal (look (w, "10-245-0-2.team.pod.cluster.local", PP_DNS_AAAA, a), PP_DNS_NOERROR);
+  assert_string_equal (a, "");
+  assert_int_equal (look (w, "6.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.4.4.2.0.0.1.0.0.0.0.d.f.ip6.arpa", PP_DNS_PTR, a),
+                    PP_DNS_NOERROR);
+  assert_string_equal (a, "12:db-1:0");
+  assert_int_equal (look (w, "5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.4.4.2.0.0.1.0.0.0.0.d.f.ip6.arpa", PP_DNS_PTR, a),
+                    PP_DNS_NOERROR);
+  assert_string_equal (a, "12:primary.db.default.svc.cluster.local:0");
+  assert_int_equal (look (w, "9.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.4.4.2.0.0.1.0.0.0.0.d.f.ip6.arpa", PP_DNS_PTR, a),
+                    PP_DNS_NXDOMAIN);
+  assert_int_equal (look (w, "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa", PP_DNS_PTR, a),
+                    PP_NAMES_FORWARD);
+  assert_int_equal (look (w, "x.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.4.4.2.0.0.1.0.0.0.0.d.f.ip6.arpa", PP_DNS_PTR, a),
+                    PP_NAMES_FORWARD);
+  assert_int_equal (look (w, "0.0.ip6.arpa", PP_DNS_PTR, a), PP_NAMES_FORWARD);
   pp_names_answer_t ans;
   pp_names_lookup (w, "web.default.svc.cluster.local", false, PP_DNS_A, &ans);
   assert_int_equal (ans.rcode, PP_DNS_NXDOMAIN);

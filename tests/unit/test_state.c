@@ -449,44 +449,87 @@ test_migrate_from_3 (void **state)
   pp_state_close (s);
 }
 
+/* A database of today's schema under the test's root, made older by `sql`. */
+static void
+old_database (const char *sql)
+{
+  cleanup_free char *root = xasprintf ("%s/root", dir);
+  cleanup_free char *path = xasprintf ("%s/state.db", root);
+  assert_int_equal (mkdir (root, 0700), 0);
+  pp_state_close (open_state ());
+  sqlite3 *db = NULL;
+  assert_int_equal (sqlite3_open (path, &db), SQLITE_OK);
+  assert_int_equal (sqlite3_exec (db, sql, NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close (db);
+}
+
 /* A database of schema 4 whose pod_labels has no hostname or subdomain gets them, its rows kept; reopening it (at
-   schema 5 now) changes nothing. */
+   today's schema now) changes nothing. */
 static void
 test_migrate_from_4 (void **state)
 {
   (void) state;
-  cleanup_free char *root = xasprintf ("%s/root", dir);
-  cleanup_free char *path = xasprintf ("%s/state.db", root);
-  assert_int_equal (mkdir (root, 0700), 0);
-  pp_state_t *s = open_state ();
-  pp_state_close (s);
-  sqlite3 *db = NULL;
-  assert_int_equal (sqlite3_open (path, &db), SQLITE_OK);
-  assert_int_equal (sqlite3_exec (db,
-                                  "DROP TABLE pod_labels;"
-                                  "CREATE TABLE pod_labels (pod_id TEXT PRIMARY KEY REFERENCES pods (id) ON DELETE"
-                                  " CASCADE, labels TEXT NOT NULL, ports TEXT NOT NULL);"
-                                  "INSERT INTO pods (id, name, namespace, status, created) VALUES ('p', 'p', 'default',"
-                                  " 'Running', 1);"
-                                  "INSERT INTO pod_labels VALUES ('p', '{}', '{}');"
-                                  "UPDATE meta SET value = '4' WHERE key = 'schema'",
-                                  NULL, NULL, NULL),
-                    SQLITE_OK);
-  sqlite3_close (db);
+  old_database ("DROP TABLE pod_labels;"
+                "CREATE TABLE pod_labels (pod_id TEXT PRIMARY KEY REFERENCES pods (id) ON DELETE"
+                " CASCADE, labels TEXT NOT NULL, ports TEXT NOT NULL);"
+                "INSERT INTO pods (id, name, namespace, status, created) VALUES ('p', 'p', 'default',"
+                " 'Running', 1);"
+                "INSERT INTO pod_labels VALUES ('p', '{}', '{}');"
+                "UPDATE meta SET value = '4' WHERE key = 'schema'");
   for (int i = 0; i < 2; i++)
     {
-      s = open_state ();
+      pp_state_t *s = open_state ();
       cleanup_error pp_error_t err = NULL;
       assert_int_equal (pp_state_pod_labels_put (s, "p", "{}", "{}", "h", "sub", &err), 0);
       pp_state_close (s);
     }
+  cleanup_free char *path = xasprintf ("%s/root/state.db", dir);
+  sqlite3 *db = NULL;
   assert_int_equal (sqlite3_open (path, &db), SQLITE_OK);
   sqlite3_stmt *st = NULL;
   assert_int_equal (sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = 'schema'", -1, &st, NULL), SQLITE_OK);
   assert_int_equal (sqlite3_step (st), SQLITE_ROW);
-  assert_string_equal ((const char *)sqlite3_column_text (st, 0), "5");
+  assert_string_equal ((const char *)sqlite3_column_text (st, 0), "6");
   sqlite3_finalize (st);
   sqlite3_close (db);
+}
+
+/* Schema 5 had IPv4 networks only: they stay so, and a network of both families is recorded beside them. */
+static void
+test_migrate_from_5 (void **state)
+{
+  (void) state;
+  old_database ("DROP TABLE addresses; DROP TABLE networks;"
+                "CREATE TABLE networks (name TEXT PRIMARY KEY, bridge TEXT NOT NULL UNIQUE, subnet"
+                " TEXT NOT NULL, gateway TEXT NOT NULL, internal INTEGER NOT NULL DEFAULT 0,"
+                " created INTEGER NOT NULL);"
+                "INSERT INTO networks VALUES ('old', 'podplay1', '10.245.0.0/24', '10.245.0.1', 0, 1);"
+                "UPDATE meta SET value = '5' WHERE key = 'schema'");
+  for (int i = 0; i < 2; i++)
+    {
+      pp_state_t *s = open_state ();
+      cleanup_error pp_error_t err = NULL;
+      pp_network_rec_t *nets = NULL;
+      size_t n = 0;
+      if (i == 0)
+        {
+          char name[] = "dual", bridge[] = "podplay2", subnet[] = "10.245.1.0/24", gw[] = "10.245.1.1",
+               subnet6[] = "fd00:10:245:1::/64", gw6[] = "fd00:10:245:1::1";
+          pp_network_rec_t dual = { .name = name, .bridge = bridge, .subnet = subnet, .gateway = gw,
+                                    .subnet6 = subnet6, .gateway6 = gw6, .created = 2 };
+          assert_int_equal (pp_state_network_add (s, &dual, &err), 0);
+        }
+      assert_int_equal (pp_state_network_list (s, NULL, &nets, &n, &err), 0);
+      assert_int_equal (n, 2);
+      assert_string_equal (nets[0].name, "dual");
+      assert_string_equal (nets[0].subnet6, "fd00:10:245:1::/64");
+      assert_string_equal (nets[0].gateway6, "fd00:10:245:1::1");
+      assert_string_equal (nets[1].name, "old");
+      assert_null (nets[1].subnet6);
+      assert_null (nets[1].gateway6);
+      pp_network_recs_free (nets, n);
+      pp_state_close (s);
+    }
 }
 
 int
@@ -499,6 +542,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_jobs, setup, teardown),
     cmocka_unit_test_setup_teardown (test_migrate_from_3, setup, teardown),
     cmocka_unit_test_setup_teardown (test_migrate_from_4, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_migrate_from_5, setup, teardown),
     cmocka_unit_test_setup_teardown (test_userns_blocks, setup, teardown),
     cmocka_unit_test_setup_teardown (test_addresses, setup, teardown),
     cmocka_unit_test_setup_teardown (test_services_and_endpoints, setup, teardown),

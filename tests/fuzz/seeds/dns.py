@@ -6,7 +6,8 @@ import sys
 NAMES = ["web.default.svc.cluster.local", "db.default.svc.cluster.local", "h1.db.default.svc.cluster.local",
          "10-244-0-4.default.pod.cluster.local", "_pg._tcp.db.default.svc.cluster.local",
          "ext.default.svc.cluster.local", "db-3", "example.org", "cluster.local", "",
-         "4.0.244.10.in-addr.arpa", "10.0.96.10.in-addr.arpa"]
+         "4.0.244.10.in-addr.arpa", "10.0.96.10.in-addr.arpa", "fd00-10-244--5.default.pod.cluster.local",
+         "5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.4.4.2.0.0.1.0.0.0.0.d.f.ip6.arpa"]
 
 
 def query(name, qtype, edns):
