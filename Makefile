@@ -1,6 +1,9 @@
 # podplay's build: one static library that the binary, the unit tests and the fuzz targets all link.
 
 PKGS      := yaml-0.1 jansson libarchive libcrypto libcurl sqlite3 libseccomp libmnl
+# Linked are all but libarchive, libcrypto and libcurl, which src/core/ondemand.c loads when first called (most
+# commands never call them, and they are most of what a start would map).
+LINK_PKGS := yaml-0.1 jansson sqlite3 libseccomp libmnl
 CC        ?= cc
 BUILD     ?= build
 OPT       ?= -O2 -g
@@ -13,7 +16,7 @@ CPPFLAGS  += -I. -Isrc -D_GNU_SOURCE
 # `deps` installs pkg-config and the -dev packages after make has read it.
 pkgconfig = $(eval $1 := $$(shell pkg-config $2))$($1)
 PKG_CFLAGS = $(call pkgconfig,PKG_CFLAGS,--cflags $(PKGS))
-PKG_LIBS   = $(call pkgconfig,PKG_LIBS,--libs $(PKGS))
+PKG_LIBS   = $(call pkgconfig,PKG_LIBS,--libs $(LINK_PKGS))
 # The monitor's own binary links only what supervision needs: a monitor per pod starts faster and keeps less.
 MON_PKGS   := jansson sqlite3 libseccomp libmnl
 MON_PKG_LIBS = $(call pkgconfig,MON_PKG_LIBS,--libs $(MON_PKGS))

@@ -1,5 +1,6 @@
 /* SHA-256 over streams with OpenSSL's EVP interface. */
 #include "image/digest.h"
+#include "core/ondemand.h"
 
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -55,6 +56,8 @@ pp_digest_valid (const char *digest, const char **hex)
 int
 pp_digest_fd (int fd, char out[72], pp_error_t *err)
 {
+  if (pp_ondemand_need (PP_LIB_CRYPTO, err) < 0)
+    return -1;
   pp_sha256_t *h = pp_sha256_new ();
   char buf[65536];
   for (off_t off = 0;;)

@@ -1,5 +1,6 @@
 /* `podplay load`: images from OCI layouts, oci-archives and docker-archives into the store, every byte verified. */
 #include "image/load.h"
+#include "core/ondemand.h"
 #include "core/safepath.h"
 #include "image/digest.h"
 #include "image/manifest.h"
@@ -400,6 +401,8 @@ int
 pp_image_load (pp_context_t *ctx, pp_store_t *store, const char *input, pp_load_result_t *result, pp_error_t *err)
 {
   memset (result, 0, sizeof *result);
+  if (pp_ondemand_need (PP_LIB_ARCHIVE, err) < 0 || pp_ondemand_need (PP_LIB_CRYPTO, err) < 0)
+    return -1;
   cleanup_free char *path = NULL;
   cleanup_free char *tag = NULL;
   if (strncmp (input, "oci:", 4) == 0)

@@ -1,5 +1,6 @@
 /* The OCI distribution client: manifests by tag or digest, indexes by platform, blobs in parallel, all verified. */
 #include "image/pull.h"
+#include "core/ondemand.h"
 #include "image/digest.h"
 #include "image/ref.h"
 
@@ -712,7 +713,8 @@ pp_image_pull (pp_context_t *ctx, pp_store_t *store, const char *text, const pp_
   (void) ctx;
   memset (result, 0, sizeof *result);
   pp_ref_t ref;
-  if (pp_ref_parse (text, &ref, err) < 0)
+  if (pp_ondemand_need (PP_LIB_CURL, err) < 0 || pp_ondemand_need (PP_LIB_CRYPTO, err) < 0
+      || pp_ondemand_need (PP_LIB_ARCHIVE, err) < 0 || pp_ref_parse (text, &ref, err) < 0)
     return -1;
   cleanup_free char *name = pp_ref_string (&ref);
   if (strcmp (ref.registry, "localhost") == 0)

@@ -1,5 +1,6 @@
 /* Unpacks image layers into directories in overlay form, refusing any entry that would land outside its layer. */
 #include "image/unpack.h"
+#include "core/ondemand.h"
 #include "image/digest.h"
 
 #include <archive.h>
@@ -297,6 +298,8 @@ unpack_entry (unpack_t *u, struct archive_entry *e)
 int
 pp_layer_unpack (int blob_fd, int dest_fd, const char *what, char diff_id[72], pp_error_t *err)
 {
+  if (pp_ondemand_need (PP_LIB_ARCHIVE, err) < 0 || pp_ondemand_need (PP_LIB_CRYPTO, err) < 0)
+    return -1;
   stream_t *s = xzalloc (sizeof *s);
   s->raw = archive_read_new ();
   /* The compressions images and image archives use, all decompressed in-process: never filter_all, which would run

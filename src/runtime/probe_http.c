@@ -1,5 +1,6 @@
 /* gRPC health calls and HTTPS GETs for probes, on libcurl: see probe_http.h. */
 #include "runtime/probe_http.h"
+#include "core/ondemand.h"
 #include "runtime/probe.h"
 
 #include <curl/curl.h>
@@ -195,6 +196,8 @@ grpc_verdict (const response_t *r, long code, const char *service, pp_error_t *e
 int
 pp_probe_grpc (const char *host, int port, const char *service, long timeout_ms, pp_error_t *err)
 {
+  if (pp_ondemand_need (PP_LIB_CURL, err) < 0)
+    return pp_error_wrap (err, "gRPC health check of %s:%d", host, port);
   pp_buf_t req = { 0 };
   pp_grpc_health_request (service, &req);
   response_t r = { 0 };
@@ -221,6 +224,8 @@ int
 pp_probe_https (const char *host, int port, const char *path, char *const *headers, size_t n_headers, long timeout_ms,
                 pp_error_t *err)
 {
+  if (pp_ondemand_need (PP_LIB_CURL, err) < 0)
+    return pp_error_wrap (err, "HTTPS check of %s:%d%s", host, port, path);
   response_t r = { 0 };
   CURL *c = new_handle ("https", host, port, path, timeout_ms, &r);
   curl_easy_setopt (c, CURLOPT_HTTP_VERSION, (long) CURL_HTTP_VERSION_1_1);

@@ -72,6 +72,35 @@ push_all_platforms() {
 	assert_contains "$output" "\"$PP_REGISTRY_HOST/podplay/layered:latest\""
 }
 
+# The libraries that the dynamic loader maps for `pp ARGS...` (LD_DEBUG=files lists each, loaded at start or
+# later): their sonames, one a line, sorted.
+mapped() {
+	LD_DEBUG=files pp "$@" 2>&1 >/dev/null | sed -n 's/^ *[0-9]*:[[:space:]]*file=\([^ ]*\) .*/\1/p' | sort -u
+}
+
+@test "libcurl, libarchive and libcrypto are mapped by the commands that use them, and by no other" {
+	printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: small}\ndata: {a: b}\n' >"$BATS_TEST_TMPDIR/small.yaml"
+	for cmd in version ps "pod ls" "kube validate $BATS_TEST_TMPDIR/small.yaml" images; do
+		# shellcheck disable=SC2086 # the command's words
+		run -0 mapped $cmd
+		refute_contains "$output" libcurl
+		refute_contains "$output" libarchive
+		refute_contains "$output" libcrypto
+	done
+	# A load unpacks (libarchive) and digests (libcrypto); a pull fetches (libcurl) too.
+	run -0 mapped load -i "$IMAGES/busybox.oci.tar"
+	assert_contains "$output" libarchive.so.13
+	assert_contains "$output" libcrypto.so.3
+	refute_contains "$output" libcurl
+	registry_start plain
+	registry_push "$IMAGES/busybox" podplay/busybox
+	run -0 mapped pull --tls-verify=false "$PP_REGISTRY_HOST/podplay/busybox"
+	assert_contains "$output" libcurl.so.4
+	assert_contains "$output" libarchive.so.13
+	run -0 pp images --format json
+	assert_contains "$output" "\"$PP_REGISTRY_HOST/podplay/busybox:latest\""
+}
+
 @test "pull again is a no-op: same image, no new blob" {
 	registry_start plain
 	registry_push "$IMAGES/busybox" podplay/busybox
