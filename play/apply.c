@@ -157,12 +157,14 @@ static int
 apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, pp_pod_plan_t *p, const char *play_file,
            const pp_play_opts_t *opts, pp_error_t *err)
 {
+  int64_t t = pp_now_us ();
   p->id = pp_state_new_id ();
   p->ctr_ids = xzalloc ((p->n + 1) * sizeof (char *));
   for (size_t i = 0; i < p->n; i++)
     p->ctr_ids[i] = pp_state_new_id ();
   if (record_pod (state, p, play_file, err) < 0)
     return -1;
+  pp_debug_step (ctx, &t, "pod %s: recorded", p->name);
   cleanup_free char *fqdn = pp_spec_pod_fqdn (p);
   /* hostUsers: false: a user namespace of the pod's own, on host ids no other pod has. */
   uint32_t block;
@@ -177,10 +179,12 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
     }
   if (join_network (ctx, state, p, opts, err) < 0)
     return pp_error_wrap (err, "pod %s", p->name);
+  pp_debug_step (ctx, &t, "pod %s: address", p->name);
   if (pp_pod_setup (ctx, p->id,
                     &(pp_pod_etc_t){ p->hostname, p->hosts_extra, p->resolv_conf, fqdn, p->userns_base, p->net }, err)
       < 0)
     return -1;
+  t = pp_now_us ();
   cleanup_free char *where = xasprintf ("pod %s", p->name);
   pp_env_pod_t ep = { .file = p->doc->file,
                       .where = where,
@@ -205,10 +209,12 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
     return -1;
   if (p->userns_base && idmap_claims (ctx, p, err) < 0)
     return pp_error_wrap (err, "pod %s", p->name);
+  pp_debug_step (ctx, &t, "pod %s: volumes", p->name);
   for (size_t i = 0; i < p->n; i++)
     if (pp_ctr_mount_rootfs (ctx, p->ctr_ids[i], p->c[i].image.id, p->id, p->userns_base, err) < 0
         || pp_spec_write_bundle (ctx, objs, p, i, p->ctr_ids[i], err) < 0)
       return -1;
+  pp_debug_step (ctx, &t, "pod %s: root filesystems and bundles", p->name);
   cleanup_free char *run = pp_pod_rundir (ctx, p->id);
   cleanup_free char *netns = p->host_network ? NULL : xasprintf ("%s/ns/net", run);
   json_t *plan = pp_spec_pod_json (p, p->runtime, netns);
@@ -220,11 +226,13 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
         json_pack ("{s:I, s:I}", "hostID", (json_int_t)p->userns_base, "size", (json_int_t)PP_USERNS_SIZE));
   int ret = pp_pod_write_plan (ctx, p->id, plan, err);
   json_decref (plan);
+  pp_debug_step (ctx, &t, "pod %s: plan written", p->name);
   /* The monitor starts the containers while the next pods are made; play waits for them all at the end. */
   if (ret == 0 && opts->start)
     {
       p->ready_fd = pp_pod_spawn_monitor (ctx, p->id, err);
       ret = p->ready_fd < 0 ? -1 : 0;
+      pp_debug_step (ctx, &t, "pod %s: monitor spawned", p->name);
     }
   if (ret < 0)
     return pp_error_wrap (err, "pod %s", p->name);
@@ -389,11 +397,14 @@ make_claims (pp_play_t *play, pp_error_t *err)
 static int
 await_monitors (pp_play_t *play, int ret, pp_error_t *err)
 {
+  int64_t t = pp_now_us ();
   for (size_t i = 0; i < play->n; i++)
     if (play->pods[i].ready_fd >= 0)
       {
         pp_error_t e = NULL;
-        if (pp_pod_monitor_ready (play->pods[i].ready_fd, &e) < 0)
+        int ready = pp_pod_monitor_ready (play->pods[i].ready_fd, &e);
+        pp_debug_step (play->ctx, &t, "pod %s: waited for its monitor to start the containers", play->pods[i].name);
+        if (ready < 0)
           {
             if (ret == 0)
               {

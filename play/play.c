@@ -85,7 +85,9 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
     .res = res,
   };
   res->started = opts->start;
+  int64_t t = pp_now_us ();
   int ret = pp_plan_load (&play, err);
+  pp_debug_step (ctx, &t, "play: read and validate");
   if (ret == 0)
     ret = lock_files (&play, err);
   /* Names are unique in the play and on the machine: nothing is created when one clashes, but for the pods an
@@ -98,12 +100,15 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
     ret = pp_plan_check_services (&play, err);
   if (ret == 0)
     ret = pp_plan_check_ports (&play, err);
+  pp_debug_step (ctx, &t, "play: lock, state, names, Services and ports checked");
   if (ret == 0)
     ret = pp_plan_resolve_images (&play, err);
   if (ret == 0)
     ret = pp_plan_check_refs (&play, err);
+  pp_debug_step (ctx, &t, "play: images and references");
   if (ret == 0)
     ret = pp_play_apply (&play, err);
+  pp_debug_step (ctx, &t, "play: applied");
   if (play.state)
     pp_state_close (play.state);
   pp_play_unlock (&play.lock);

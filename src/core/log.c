@@ -23,6 +23,22 @@ pp_log_level_name (pp_log_level_t level)
 }
 
 void
+pp_debug_step (pp_context_t *ctx, int64_t *since, const char *fmt, ...)
+{
+  if (ctx == NULL || ctx->log_level < PP_LOG_DEBUG)
+    return;
+  int64_t now = pp_now_us ();
+  FILE *out = ctx->log_stream ? ctx->log_stream : stderr;
+  va_list ap;
+  va_start (ap, fmt);
+  fputs ("podplay: debug: ", out);
+  vfprintf (out, fmt, ap);
+  fprintf (out, ": %.2f ms\n", (double)(now - *since) / 1000.0);
+  va_end (ap);
+  *since = now;
+}
+
+void
 pp_log (pp_context_t *ctx, pp_log_level_t level, const char *fmt, ...)
 {
   if (ctx == NULL || level > ctx->log_level)

@@ -289,9 +289,15 @@ pp_proc_wait_gone (pid_t pid, int ms)
 int64_t
 pp_now_ms (void)
 {
+  return pp_now_us () / 1000;
+}
+
+int64_t
+pp_now_us (void)
+{
   struct timespec t;
   clock_gettime (CLOCK_MONOTONIC, &t);
-  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+  return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
 }
 
 int

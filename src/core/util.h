@@ -103,8 +103,9 @@ int pp_exit_code (int wait_status);
 /* Waits up to `ms` for a process (not our child) to end; whether it did. */
 bool pp_proc_wait_gone (pid_t pid, int ms);
 
-/* Milliseconds of CLOCK_MONOTONIC: what deadlines and periods are counted in. */
+/* Milliseconds of CLOCK_MONOTONIC: what deadlines and periods are counted in; pp_now_us in microseconds. */
 int64_t pp_now_ms (void);
+int64_t pp_now_us (void);
 
 /* mkdir -p: every missing component of `path` (existing ones are fine). */
 int pp_mkdir_p (const char *path, mode_t mode);

@@ -230,11 +230,14 @@ pp_pod_setup (pp_context_t *ctx, const char *pod_id, const pp_pod_etc_t *etc, pp
   cleanup_free char *nsd = ns_dir (ctx, pod_id);
   if (pp_mkdir_p (nsd, 0700) < 0 || pp_mkdir_p (data, 0700) < 0)
     return pp_error_make (err, errno, "create the pod's directories under `%s`", run);
+  int64_t t = pp_now_us ();
   if (!pp_pod_is_set_up (ctx, pod_id) && make_namespaces (nsd, hostname, etc->userns_base, err) < 0)
     return -1;
+  pp_debug_step (ctx, &t, "pod %.12s: namespaces", pod_id);
   cleanup_free char *netns = xasprintf ("%s/net", nsd);
   if (etc->network && pp_network_attach (ctx, pod_id, etc->network, netns, err) < 0)
     return -1;
+  pp_debug_step (ctx, &t, "pod %.12s: connected to its network", pod_id);
   /* The network's names: a pod plays without them (they are a warning), as it would with a cluster DNS down. */
   const char *net_name = json_string_value (json_object_get (etc->network, "name"));
   pp_error_t dns_err = NULL;
@@ -245,6 +248,7 @@ pp_pod_setup (pp_context_t *ctx, const char *pod_id, const pp_pod_etc_t *etc, pp
       pp_warning (ctx, "%s", dns_err->msg);
       pp_error_release (&dns_err);
     }
+  pp_debug_step (ctx, &t, "pod %.12s: its network's resolver", pod_id);
   char ip_buf[PP_IP_STRLEN], ip6_buf[PP_IP_STRLEN];
   const char *ip = etc->network ? pp_network_pod_ip (etc->network, ip_buf) : NULL;
   const char *ip6 = etc->network ? pp_network_pod_ip6 (etc->network, ip6_buf) : NULL;

@@ -36,9 +36,12 @@ assert_nothing_left() {
 
 @test "kube play runs a pod: PID 1 is the command, both streams logged in the k8s-file format" {
 	pod_yaml web Never 'main|echo out; echo err >&2; exec sleep 100' >"$Y/web.yaml"
-	run -0 pp kube play "$Y/web.yaml"
+	# --log-level debug times each step of the play, for its profile.
+	run -0 pp --log-level debug kube play "$Y/web.yaml"
 	assert_contains "$output" "pod/web"
 	assert_contains "$output" "started (1 container)"
+	[[ "$output" =~ "podplay: debug: pod web: waited for its monitor to start the containers: "[0-9]+\.[0-9]{2}" ms" ]]
+	[[ "$output" =~ "podplay: debug: play: read and validate: "[0-9]+\.[0-9]{2}" ms" ]]
 	wait_field web-main status Running
 	assert_equal "$(pp exec web-main cat /proc/1/cmdline | tr '\0' ' ')" "sleep 100 "
 	run -0 pp logs web-main
