@@ -136,6 +136,7 @@ check-fresh:
 # Benchmarks compare with Podman, which the install script adds only for them (--bench).
 bench: all
 	@if [ "$$(id -u)" = 0 ]; then ./scripts/install-deps.sh --bench; fi
+	./bench/start.sh $(BIN)
 	./bench/validate.sh $(BIN)
 	./bench/images.sh $(BIN)
 	./bench/play.sh $(BIN)

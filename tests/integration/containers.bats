@@ -251,10 +251,12 @@ wait_pods_ended() {
 	refute_contains "$output" "subdomain"
 	wait_pods_ended
 	run -0 pp logs named-main
-	# The pod's own line is at its address in the pod network.
+	# The pod's own lines are at its addresses in the pod network (its IPv6 one too: the host has IPv6).
 	ip=$(pp inspect named | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ip"])')
+	ip6=$(pp inspect named | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["ip6"])')
 	[[ "$ip" == 10.244.* ]]
-	assert_equal "$output" "$(printf 'web-0\nweb-0.web.shop.svc.cluster.local\n%s\tweb-0.web.shop.svc.cluster.local\tweb-0' "$ip")"
+	[[ "$ip6" == fd00:10:244::* ]]
+	assert_equal "$output" "$(printf 'web-0\nweb-0.web.shop.svc.cluster.local\n%s\tweb-0.web.shop.svc.cluster.local\tweb-0\n%s\tweb-0.web.shop.svc.cluster.local\tweb-0' "$ip" "$ip6")"
 	# A pod start makes the file again from what the play recorded.
 	run -0 pp pod start named
 	wait_pods_ended
