@@ -17,6 +17,8 @@ CPPFLAGS  += -I. -Isrc -D_GNU_SOURCE
 pkgconfig = $(eval $1 := $$(shell pkg-config $2))$($1)
 PKG_CFLAGS = $(call pkgconfig,PKG_CFLAGS,--cflags $(PKGS))
 PKG_LIBS   = $(call pkgconfig,PKG_LIBS,--libs $(LINK_PKGS))
+# Unit tests make archives and digests of their own with those libraries, so they link them too.
+TEST_PKG_LIBS = $(call pkgconfig,TEST_PKG_LIBS,--libs $(filter-out $(LINK_PKGS),$(PKGS)))
 # The monitor's own binary links only what supervision needs: a monitor per pod starts faster and keeps less.
 MON_PKGS   := jansson sqlite3 libseccomp libmnl
 MON_PKG_LIBS = $(call pkgconfig,MON_PKG_LIBS,--libs $(MON_PKGS))
@@ -59,7 +61,7 @@ $(GENDOC): $(BUILD)/schema/gen_support_doc_main.o $(LIB)
 
 $(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(LIB) $(LDLIBS) -lcmocka
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Wno-missing-prototypes -o $@ $< $(LIB) $(LDLIBS) $(TEST_PKG_LIBS) -lcmocka
 
 # The dependencies, installed with apt-get when run as root; quiet when all are there.
 deps:

@@ -173,13 +173,31 @@ pp_state_open (pp_context_t *ctx, pp_state_t **out, pp_error_t *err)
       pp_state_close (s);
       return ret;
     }
-  if (exec_sql (s, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;", err) < 0
-      || pp_state_begin (s, err) < 0)
+  if (exec_sql (s, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;", err) < 0)
     {
       pp_state_close (s);
       return -1;
     }
-  if (exec_sql (s, schema_sql, err) < 0 || check_version (s, err) < 0)
+  /* A database of this podplay's schema (its user_version says so, in the file's header) has nothing to make or
+     migrate: it is used as it is, without the write lock that making the schema takes, so that a command that
+     only reads (`ps`) neither waits for a play's transaction nor parses the schema at every start. */
+  sqlite3_stmt *uv = NULL;
+  bool current = sqlite3_prepare_v2 (s->db, "PRAGMA user_version", -1, &uv, NULL) == SQLITE_OK
+                 && sqlite3_step (uv) == SQLITE_ROW && sqlite3_column_int (uv, 0) == SCHEMA_VERSION;
+  sqlite3_finalize (uv);
+  if (current)
+    {
+      *out = s;
+      return 0;
+    }
+  char set_version[64];
+  snprintf (set_version, sizeof set_version, "PRAGMA user_version = %d", SCHEMA_VERSION);
+  if (pp_state_begin (s, err) < 0)
+    {
+      pp_state_close (s);
+      return -1;
+    }
+  if (exec_sql (s, schema_sql, err) < 0 || check_version (s, err) < 0 || exec_sql (s, set_version, err) < 0)
     {
       pp_state_rollback (s);
       pp_state_close (s);

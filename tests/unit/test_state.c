@@ -312,6 +312,30 @@ test_services_and_endpoints (void **state)
   pp_state_close (s);
 }
 
+/* A command that only reads opens the state while a play holds a write transaction, without waiting for it (the
+   schema is made once, not at every open); it sees what was committed. */
+static void
+test_open_beside_a_writer (void **state)
+{
+  (void) state;
+  pp_state_t *w = open_state ();
+  add_pod (w, "before", NULL);
+  cleanup_error pp_error_t err = NULL;
+  assert_int_equal (pp_state_begin (w, &err), 0);
+  add_pod (w, "during", NULL);
+  /* Had the open taken the write lock, it would have failed ("database is locked") after the busy timeout. */
+  pp_state_t *r = open_state ();
+  pp_pod_rec_t *pods = NULL;
+  size_t n = 0;
+  assert_int_equal (pp_state_pod_list (r, &pods, &n, &err), 0);
+  assert_int_equal (n, 1);
+  assert_string_equal (pods[0].name, "before");
+  pp_pod_recs_free (pods, n);
+  pp_state_close (r);
+  assert_int_equal (pp_state_commit (w, &err), 0);
+  pp_state_close (w);
+}
+
 static void
 test_two_writers (void **state)
 {
@@ -449,7 +473,8 @@ test_migrate_from_3 (void **state)
   pp_state_close (s);
 }
 
-/* A database of today's schema under the test's root, made older by `sql`. */
+/* A database of today's schema under the test's root, made older by `sql`; as older podplays left them, its
+   user_version is 0. */
 static void
 old_database (const char *sql)
 {
@@ -460,6 +485,7 @@ old_database (const char *sql)
   sqlite3 *db = NULL;
   assert_int_equal (sqlite3_open (path, &db), SQLITE_OK);
   assert_int_equal (sqlite3_exec (db, sql, NULL, NULL, NULL), SQLITE_OK);
+  assert_int_equal (sqlite3_exec (db, "PRAGMA user_version = 0", NULL, NULL, NULL), SQLITE_OK);
   sqlite3_close (db);
 }
 
@@ -538,6 +564,7 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_pods_and_containers, setup, teardown),
     cmocka_unit_test_setup_teardown (test_rollback_leaves_nothing, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_open_beside_a_writer, setup, teardown),
     cmocka_unit_test_setup_teardown (test_two_writers, setup, teardown),
     cmocka_unit_test_setup_teardown (test_jobs, setup, teardown),
     cmocka_unit_test_setup_teardown (test_migrate_from_3, setup, teardown),
