@@ -21,6 +21,7 @@ netavark_before=$(iptables-save 2>/dev/null | grep -c NETAVARK || true)
 tables_before=$(nft list tables 2>/dev/null || true)
 forward_before=$(cat /proc/sys/net/ipv4/ip_forward)
 forward6_before=$(cat /proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null || true)
+accept_ra_before=$(cat /proc/sys/net/ipv6/conf/default/accept_ra 2>/dev/null || true)
 drop_netavark_chains() {
 	[ "$netavark_before" = 0 ] || return 0
 	iptables -t nat -D POSTROUTING -j NETAVARK-HOSTPORT-MASQ 2>/dev/null || true
@@ -51,6 +52,9 @@ cleanup() {
 	echo "$forward_before" >/proc/sys/net/ipv4/ip_forward
 	if [ -n "$forward6_before" ]; then
 		echo "$forward6_before" >/proc/sys/net/ipv6/conf/all/forwarding
+	fi
+	if [ -n "$accept_ra_before" ]; then
+		echo "$accept_ra_before" >/proc/sys/net/ipv6/conf/default/accept_ra
 	fi
 	rm -rf "$work"
 }

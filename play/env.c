@@ -3,7 +3,6 @@
 #include "schema/checks.h"
 
 #include <math.h>
-#include <openssl/evp.h>
 #include <ctype.h>
 #include <jansson.h>
 #include <stdarg.h>
@@ -65,16 +64,8 @@ secret_value (const pp_node_t *secret, const char *key)
   const char *b64 = pp_node_str (pp_node_get (pp_node_get (secret, "data"), key));
   if (b64 == NULL)
     return NULL;
-  size_t len = strlen (b64);
-  char *out = xzalloc (len / 4 * 3 + 4);
-  int n = EVP_DecodeBlock ((unsigned char *) out, (const unsigned char *) b64, (int) len);
-  if (n < 0)
-    n = 0;
-  /* The decoder counts the padding's bytes too. */
-  for (size_t i = len; i > 0 && b64[i - 1] == '='; i--)
-    n--;
-  out[n > 0 ? n : 0] = '\0';
-  return out;
+  size_t n;
+  return pp_base64_decode (b64, strlen (b64), &n);
 }
 
 /* A vector of "NAME=value" strings with an index by name: setting or finding a name costs the same with two

@@ -10,7 +10,6 @@
 
 #include <fcntl.h>
 #include <limits.h>
-#include <openssl/evp.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/mount.h>
@@ -304,13 +303,7 @@ object_value (const pp_node_t *obj, bool secret, const char *key, size_t *len)
   const char *b64 = str_of (pp_node_get (obj, secret ? "data" : "binaryData"), key);
   if (b64 == NULL)
     return NULL;
-  size_t blen = strlen (b64);
-  char *out = xzalloc (blen / 4 * 3 + 4);
-  int n = EVP_DecodeBlock ((unsigned char *) out, (const unsigned char *) b64, (int) blen);
-  for (size_t i = blen; n > 0 && i > 0 && b64[i - 1] == '='; i--)
-    n--;
-  *len = n > 0 ? (size_t) n : 0;
-  return out;
+  return pp_base64_decode (b64, strlen (b64), len);
 }
 
 /* The keys of a ConfigMap or Secret (or its items) as files with their modes. */

@@ -208,6 +208,31 @@ b64_value (char c)
   return -1;
 }
 
+char *
+pp_base64_decode (const char *s, size_t len, size_t *n)
+{
+  char *out = xmalloc (len / 4 * 3 + 4);
+  uint32_t acc = 0;
+  int bits = 0;
+  size_t o = 0;
+  for (size_t i = 0; i < len; i++)
+    {
+      int v = b64_value (s[i]);
+      if (v < 0)
+        continue; /* newlines and padding */
+      acc = (acc << 6) | (uint32_t)v;
+      bits += 6;
+      if (bits >= 8)
+        {
+          bits -= 8;
+          out[o++] = (char)((acc >> bits) & 0xff);
+        }
+    }
+  out[o] = '\0';
+  *n = o;
+  return out;
+}
+
 const char *
 pp_check_base64 (const char *s, size_t len)
 {

@@ -16,6 +16,10 @@ const char *pp_check_port_name (const char *s); /* IANA service name */
 const char *pp_check_env_name (const char *s);
 const char *pp_check_config_key (const char *s);
 const char *pp_check_base64 (const char *s, size_t len);
+/* The bytes that base64 text decodes to (what pp_check_base64 accepts: newlines are skipped, as the API server
+   skips them), with a NUL after them: `*n` of them, the caller's to free.  Without libcrypto, so that a play with
+   Secrets maps no more than one without. */
+char *pp_base64_decode (const char *s, size_t len, size_t *n);
 const char *pp_check_ip (const char *s);
 /* Which namespace a dotted sysctl name is of: "ipc", "net", or NULL when it is the whole machine's. */
 const char *pp_sysctl_namespace (const char *name);

@@ -11,6 +11,7 @@ work=$(mktemp -d)
 # and IPv4 and IPv6 forwarding, which a pod network turns on (as Podman's does), get back the values they had.
 forward_was=$(cat /proc/sys/net/ipv4/ip_forward 2>/dev/null || true)
 forward6_was=$(cat /proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null || true)
+accept_ra_was=$(cat /proc/sys/net/ipv6/conf/default/accept_ra 2>/dev/null || true)
 cleanup() {
 	for what in "service rm --all" "pod rm -f -t 0 --all" "network rm podplay"; do
 		# shellcheck disable=SC2086
@@ -22,6 +23,9 @@ cleanup() {
 	fi
 	if [ -n "$forward6_was" ] && [ "$(id -u)" = 0 ]; then
 		echo "$forward6_was" >/proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null || true
+	fi
+	if [ -n "$accept_ra_was" ] && [ "$(id -u)" = 0 ]; then
+		echo "$accept_ra_was" >/proc/sys/net/ipv6/conf/default/accept_ra 2>/dev/null || true
 	fi
 }
 trap cleanup EXIT

@@ -9,8 +9,20 @@
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <openssl/evp.h>
+#include <openssl/opensslv.h>
 #include <pthread.h>
 #include <string.h>
+
+/* The sonames below are of these versions: headers of others would describe other functions. */
+#if !defined(OPENSSL_VERSION_MAJOR) || OPENSSL_VERSION_MAJOR != 3
+#error "ondemand.c loads libcrypto.so.3: build against OpenSSL 3's headers"
+#endif
+#if ARCHIVE_VERSION_NUMBER < 3000000 || ARCHIVE_VERSION_NUMBER >= 4000000
+#error "ondemand.c loads libarchive.so.13: build against libarchive 3's headers"
+#endif
+#if LIBCURL_VERSION_MAJOR < 7 || LIBCURL_VERSION_MAJOR > 8
+#error "ondemand.c loads libcurl.so.4: build against libcurl 7 or 8's headers"
+#endif
 
 static const struct
 {
@@ -182,4 +194,3 @@ FORWARD (PP_LIB_CRYPTO, int, EVP_DigestInit_ex, (EVP_MD_CTX * ctx, const EVP_MD 
 FORWARD (PP_LIB_CRYPTO, int, EVP_DigestUpdate, (EVP_MD_CTX * ctx, const void *d, size_t n), (ctx, d, n))
 FORWARD (PP_LIB_CRYPTO, int, EVP_DigestFinal_ex, (EVP_MD_CTX * ctx, unsigned char *md, unsigned int *n),
          (ctx, md, n))
-FORWARD (PP_LIB_CRYPTO, int, EVP_DecodeBlock, (unsigned char *t, const unsigned char *f, int n), (t, f, n))

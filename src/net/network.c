@@ -290,12 +290,25 @@ pp_network_get (pp_context_t *ctx, pp_state_t *state, const char *name, pp_netwo
   free (have);
   if (name && strcmp (name, PP_NETWORK_DEFAULT) != 0)
     return pp_error_make (err, ENOENT, "no network %s (podplay network ls lists them)", name);
-  /* Dual stack where the host has IPv6, unless pod_subnet6 says "none". */
+  /* Dual stack where the host has IPv6, unless pod_subnet6 says "none".  The default IPv6 subnet taken by a route
+     of the host (another cluster's, a VPN's) leaves the network IPv4 only, said once: IPv6 was not asked for. */
   const char *subnet6 = ctx->pod_subnet6;
   if (subnet6 && strcmp (subnet6, "none") == 0)
     subnet6 = NULL;
   else if (subnet6 == NULL && pp_network_host_has_ipv6 ())
-    subnet6 = PP_NETWORK_DEFAULT_SUBNET6;
+    {
+      pp_ipnet_t sn6;
+      pp_error_t e = NULL;
+      pp_ipnet_parse (PP_NETWORK_DEFAULT_SUBNET6, &sn6);
+      subnet6 = PP_NETWORK_DEFAULT_SUBNET6;
+      if (pp_network_check_overlap (state, &sn6, NULL, &e) < 0)
+        {
+          pp_warning (ctx, "the default network %s is IPv4 only: %s (pod_subnet6 in podplay.conf chooses another)",
+                      PP_NETWORK_DEFAULT, e->msg);
+          pp_error_release (&e);
+          subnet6 = NULL;
+        }
+    }
   pp_network_opts_t opts = { .subnet = ctx->pod_subnet ? ctx->pod_subnet : PP_NETWORK_DEFAULT_SUBNET,
                              .subnet6 = subnet6 };
   if (pp_network_create (ctx, state, PP_NETWORK_DEFAULT, &opts, net, err) == 0)
@@ -493,7 +506,8 @@ link_is_up (const char *name)
 /* IPv6 forwarding, for a network that reaches outside.  It makes the host a router for IPv6, and a router
    ignores router advertisements where accept_ra is 1: an interface whose routes came from them (a laptop's
    Wi-Fi) would lose its default route when they expire.  Each interface that has such a route (RTF_ADDRCONF or
-   RTF_DEFAULT in /proc/net/ipv6_route) and says 1 says 2 first, which takes them still; no other is changed. */
+   RTF_DEFAULT in /proc/net/ipv6_route) and says 1 says 2 first, which takes them still, and so does `default`
+   (what an interface that comes later starts with); no other is changed. */
 static int
 ipv6_forwarding (pp_error_t *err)
 {
@@ -511,7 +525,26 @@ ipv6_forwarding (pp_error_t *err)
         if (strcmp (read_sysctl (path, v), "1") == 0 && write_sysctl (path, "2", err) < 0)
           return -1;
       }
+  const char *dflt = "/proc/sys/net/ipv6/conf/default/accept_ra";
+  if (strcmp (read_sysctl (dflt, v), "1") == 0 && write_sysctl (dflt, "2", err) < 0)
+    return -1;
   return write_sysctl ("/proc/sys/net/ipv6/conf/all/forwarding", "1", err);
+}
+
+/* Whether the link has that IPv6 address (/proc/net/if_inet6, of the host's namespace): a bridge that is up but
+   without its network's IPv6 gateway (made by a podplay or a --root whose network was IPv4 only) is set up again,
+   each step taking what is there. */
+static bool
+has_addr6 (const char *link, const pp_ip_t *ip)
+{
+  char want[33], hex[33], dev[IF_NAMESIZE + 1];
+  for (int i = 0; i < 16; i++)
+    snprintf (want + 2 * i, 3, "%02x", ip->a[i]);
+  cleanup_file FILE *f = fopen ("/proc/net/if_inet6", "re");
+  while (f && fscanf (f, "%32s %*x %*x %*x %*x %16s", hex, dev) == 2)
+    if (strcmp (hex, want) == 0 && strcmp (dev, link) == 0)
+      return true;
+  return false;
 }
 
 static int
@@ -520,7 +553,7 @@ ensure_bridge (pp_nl_t *nl, const pod_net_t *p, pp_error_t *err)
   /* Up last, so that a bridge that is up has the rest: one left down (its maker killed half-way) is made whole
      now, each step taking what is there already. */
   int index = pp_nl_link_index (nl, p->bridge, err);
-  if (index < 0 || (index > 0 && link_is_up (p->bridge)))
+  if (index < 0 || (index > 0 && link_is_up (p->bridge) && (!p->v6 || has_addr6 (p->bridge, &p->gateway6))))
     return index < 0 ? -1 : 0;
   pp_ipnet_t gw = { .ip = p->gateway, .prefix = p->subnet.prefix };
   pp_ipnet_t gw6 = { .ip = p->gateway6, .prefix = p->subnet6.prefix };

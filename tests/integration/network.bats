@@ -17,6 +17,9 @@ teardown() {
 		ip netns del "$OUTSIDE" 2>/dev/null || true
 		ip link del "${OUTSIDE}h" 2>/dev/null || true
 	fi
+	if [ -n "${DUMMY:-}" ]; then
+		ip link del "$DUMMY" 2>/dev/null || true
+	fi
 }
 
 # A pod running COMMAND (sh -c) in busybox, with its podIP and hostIP in env: pod_of NAME COMMAND.
@@ -303,6 +306,25 @@ S(("::", 8081), H).serve_forever()
 	run -0 pp network inspect podplay
 	assert_equal "$(echo "$output" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["subnet6"])')" None
 	run -0 pp kube down "$Y/four.yaml"
+	assert_host_clean
+}
+
+@test "a host route on the default IPv6 subnet makes the default network IPv4 only, with a warning naming pod_subnet6" {
+	need_ipv6
+	# A link of the test's own holding that range (on no outside network): its route is the host's.
+	DUMMY=pd6-$$
+	ip link add "$DUMMY" type veth peer name "${DUMMY}p"
+	ip -6 addr add fd00:10:244::99/64 dev "$DUMMY" nodad
+	ip link set "$DUMMY" up
+	pod_of four 'sleep 1000' >"$Y/four.yaml"
+	run -0 pp kube play "$Y/four.yaml"
+	assert_contains "$output" "the default network podplay is IPv4 only: subnet fd00:10:244::/64 overlaps the host's route to fd00:10:244::/64 on $DUMMY"
+	assert_contains "$output" "pod_subnet6"
+	wait_field four-main status Running
+	assert_equal "$(pod_addr6 four)" ""
+	[[ "$(pod_addr four)" == 10.244.*/16 ]]
+	run -0 pp kube down "$Y/four.yaml"
+	ip link del "$DUMMY"
 	assert_host_clean
 }
 

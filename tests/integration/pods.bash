@@ -11,10 +11,11 @@ setup() {
 	if [ "$(id -u)" != 0 ]; then
 		skip "pods need namespaces, mounts and cgroups: run as root"
 	fi
-	# podplay turns IPv4 and IPv6 forwarding on for a pod network, as Podman does; the teardown gives the host
-	# back what it had.
+	# podplay turns IPv4 and IPv6 forwarding on for a pod network, as Podman does (and router advertisements
+	# stay accepted by interfaces to come: accept_ra 2 by default); the teardown gives the host back what it had.
 	PP_FORWARD_WAS=$(cat /proc/sys/net/ipv4/ip_forward)
 	PP_FORWARD6_WAS=$(cat /proc/sys/net/ipv6/conf/all/forwarding 2>/dev/null || true)
+	PP_ACCEPT_RA_WAS=$(cat /proc/sys/net/ipv6/conf/default/accept_ra 2>/dev/null || true)
 	ROOT=$BATS_TEST_TMPDIR/root
 	RUNROOT=$BATS_TEST_TMPDIR/run
 	Y=$BATS_TEST_TMPDIR/yaml
@@ -41,6 +42,9 @@ teardown() {
 	fi
 	if [ -n "${PP_FORWARD6_WAS:-}" ]; then
 		echo "$PP_FORWARD6_WAS" >/proc/sys/net/ipv6/conf/all/forwarding
+	fi
+	if [ -n "${PP_ACCEPT_RA_WAS:-}" ]; then
+		echo "$PP_ACCEPT_RA_WAS" >/proc/sys/net/ipv6/conf/default/accept_ra
 	fi
 }
 

@@ -257,6 +257,23 @@ test_base64 (void **state PP_UNUSED)
   why = pp_check_base64 ("hunter2!", 8);
   assert_non_null (why);
   assert_non_null (strstr (why, "stringData"));
+  /* Decoded: padding and newlines as the API server reads them, bytes of any value. */
+  static const struct
+  {
+    const char *in, *out;
+    size_t n;
+  } dec[] = { { "", "", 0 },          { "QQ==", "A", 1 },          { "QUI=", "AB", 2 },
+              { "QUJD", "ABC", 3 },   { "QUJD\r\nREVG", "ABCDEF", 6 }, { "aGVsbG8gd29ybGQ=", "hello world", 11 },
+              { "AP8A", "\0\377\0", 3 } };
+  for (size_t i = 0; i < PP_N_ELEMENTS (dec); i++)
+    {
+      size_t n = 99;
+      char *out = pp_base64_decode (dec[i].in, strlen (dec[i].in), &n);
+      assert_int_equal (n, dec[i].n);
+      assert_memory_equal (out, dec[i].out, n);
+      assert_int_equal (out[n], '\0');
+      free (out);
+    }
   /* Only `len` bytes are looked at. */
   assert_null (pp_check_base64 ("QUJD!!!", 4));
   assert_null (pp_check_base64 ("QUJD\0QQ", 4));
