@@ -216,9 +216,11 @@ static void
 start (monitor_t *m, mctr_t *c, pp_error_t *err)
 {
   pid_t pid = 0;
+  int64_t t = pp_now_us ();
   int ret = stage_subpaths (m, c, err);
   if (ret == 0)
     ret = start_process (m, c, &pid, err);
+  pp_debug_step (m->ctx, &t, "monitor: container %s: runtime start", c->rec.name);
   if (ret < 0)
     {
       /* Whatever the runtime printed is in the log already; the reason goes there too. */
@@ -924,19 +926,25 @@ pp_monitor_main (pp_context_t *ctx, const char *pod_id, int ready_fd)
   prctl (PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
   monitor_t m = { .ctx = ctx, .pod_id = pod_id };
   pp_error_t err = NULL;
+  /* --log-level debug: each step of the start in monitor.log, for the profile of a play. */
+  int64_t t = pp_now_us ();
   int ret = pp_state_open (ctx, &m.state, &err);
+  pp_debug_step (ctx, &t, "monitor %.12s: state opened", pod_id);
   if (ret == 0)
     ret = load (&m, &err);
+  pp_debug_step (ctx, &t, "monitor %.12s: plan, cgroups and filters loaded", pod_id);
   if (ret == 0 && m.share_pid)
     ret = start_pause (&m, &err);
   if (ret == 0)
     ret = pp_state_pod_set_status (m.state, pod_id, "Running", (int64_t) getpid (), &err);
+  pp_debug_step (ctx, &t, "monitor %.12s: pod recorded running", pod_id);
   if (ret == 0)
     {
       advance (&m, &err);
       if (err)
         ret = -1;
     }
+  pp_debug_step (ctx, &t, "monitor %.12s: containers started", pod_id);
   if (ret < 0)
     {
       /* Tell the command that started us; it reports the error and cleans up. */
