@@ -33,31 +33,24 @@ static const struct
   [PP_LIB_CRYPTO] = { "libcrypto.so.3", "libssl3", "digests of images" },
 };
 
+/* Each library is tried once per process, under one lock (pulls run in threads). */
+static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool tried[PP_N_ELEMENTS (libs)];
 static void *handles[PP_N_ELEMENTS (libs)];
 static char missing[PP_N_ELEMENTS (libs)][512];
-static pthread_once_t once[PP_N_ELEMENTS (libs)] = { PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT, PTHREAD_ONCE_INIT };
-
-#define LOADER(lib)                                                                                                    \
-  static void load_##lib (void)                                                                                        \
-  {                                                                                                                    \
-    handles[lib] = dlopen (libs[lib].soname, RTLD_NOW | RTLD_LOCAL);                                                   \
-    if (handles[lib] == NULL)                                                                                          \
-      snprintf (missing[lib], sizeof missing[lib], "%s", dlerror ());                                                  \
-  }
-LOADER (PP_LIB_CURL)
-LOADER (PP_LIB_ARCHIVE)
-LOADER (PP_LIB_CRYPTO)
-
-static void (*const loaders[]) (void) = {
-  [PP_LIB_CURL] = load_PP_LIB_CURL,
-  [PP_LIB_ARCHIVE] = load_PP_LIB_ARCHIVE,
-  [PP_LIB_CRYPTO] = load_PP_LIB_CRYPTO,
-};
 
 int
 pp_ondemand_need (pp_lib_t lib, pp_error_t *err)
 {
-  pthread_once (&once[lib], loaders[lib]);
+  pthread_mutex_lock (&load_lock);
+  if (!tried[lib])
+    {
+      tried[lib] = true;
+      handles[lib] = dlopen (libs[lib].soname, RTLD_NOW | RTLD_LOCAL);
+      if (handles[lib] == NULL)
+        snprintf (missing[lib], sizeof missing[lib], "%s", dlerror ());
+    }
+  pthread_mutex_unlock (&load_lock);
   if (handles[lib] == NULL)
     return pp_error_make (err, ENOPKG, "%s need %s, Debian's package %s: %s", libs[lib].what, libs[lib].soname,
                           libs[lib].package, missing[lib]);

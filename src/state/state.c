@@ -86,6 +86,16 @@ has_column (pp_state_t *s, const char *table, const char *column)
   return found;
 }
 
+/* Migrates to schema `to` by `alter`, which adds columns to `table` (`column` first), unless the table was made
+   just now with them; then records `to`. */
+static int
+add_columns (pp_state_t *s, int to, const char *table, const char *column, const char *alter, pp_error_t *err)
+{
+  cleanup_free char *sql = xasprintf ("%sUPDATE meta SET value = '%d' WHERE key = 'schema'",
+                                      has_column (s, table, column) ? "" : alter, to);
+  return exec_sql (s, sql, err);
+}
+
 static int
 check_version (pp_state_t *s, pp_error_t *err)
 {
@@ -116,22 +126,16 @@ check_version (pp_state_t *s, pp_error_t *err)
           /* 5: a pod's hostname and subdomain, by which names give it.  Its pod_labels table may be new (made
              above, with them), or of schema 4 (without). */
           if (ret == 0 && v < 5)
-            ret = exec_sql (s,
-                            has_column (s, "pod_labels", "hostname")
-                                ? "UPDATE meta SET value = '5' WHERE key = 'schema'"
-                                : "ALTER TABLE pod_labels ADD COLUMN hostname TEXT;"
-                                  "ALTER TABLE pod_labels ADD COLUMN subdomain TEXT;"
-                                  "UPDATE meta SET value = '5' WHERE key = 'schema'",
-                            err);
+            ret = add_columns (s, 5, "pod_labels", "hostname",
+                               "ALTER TABLE pod_labels ADD COLUMN hostname TEXT;"
+                               "ALTER TABLE pod_labels ADD COLUMN subdomain TEXT;",
+                               err);
           /* 6: a network's IPv6 subnet and gateway (NULL for an IPv4 network, as every network of schema 5 is). */
           if (ret == 0 && v < 6)
-            ret = exec_sql (s,
-                            has_column (s, "networks", "subnet6")
-                                ? "UPDATE meta SET value = '6' WHERE key = 'schema'"
-                                : "ALTER TABLE networks ADD COLUMN subnet6 TEXT;"
-                                  "ALTER TABLE networks ADD COLUMN gateway6 TEXT;"
-                                  "UPDATE meta SET value = '6' WHERE key = 'schema'",
-                            err);
+            ret = add_columns (s, 6, "networks", "subnet6",
+                               "ALTER TABLE networks ADD COLUMN subnet6 TEXT;"
+                               "ALTER TABLE networks ADD COLUMN gateway6 TEXT;",
+                               err);
         }
     }
   else
