@@ -165,6 +165,10 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
   if (record_pod (state, p, play_file, err) < 0)
     return -1;
   pp_debug_step (ctx, &t, "pod %s: recorded", p->name);
+  /* The monitor starts (its exec, its state) while the pod is made, and waits for the plan. */
+  if (opts->start && pp_pod_spawn_monitor (ctx, p->id, &p->monitor, err) < 0)
+    return pp_error_wrap (err, "pod %s", p->name);
+  pp_debug_step (ctx, &t, "pod %s: monitor spawned", p->name);
   cleanup_free char *fqdn = pp_spec_pod_fqdn (p);
   /* hostUsers: false: a user namespace of the pod's own, on host ids no other pod has. */
   uint32_t block;
@@ -229,11 +233,7 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
   pp_debug_step (ctx, &t, "pod %s: plan written", p->name);
   /* The monitor starts the containers while the next pods are made; play waits for them all at the end. */
   if (ret == 0 && opts->start)
-    {
-      p->ready_fd = pp_pod_spawn_monitor (ctx, p->id, err);
-      ret = p->ready_fd < 0 ? -1 : 0;
-      pp_debug_step (ctx, &t, "pod %s: monitor spawned", p->name);
-    }
+    ret = pp_pod_monitor_go (&p->monitor, err);
   if (ret < 0)
     return pp_error_wrap (err, "pod %s", p->name);
   return 0;
@@ -328,13 +328,11 @@ make_job_pod (void *arg, pp_state_t *state, const char *name, pp_error_t *err)
   p->name = xstrdup (name);
   pp_plan_set_hostname (p);
   int ret = apply_pod (m->ctx, state, m->objs, p, p->play_file, m->opts, err);
-  if (ret == 0 && p->ready_fd >= 0)
-    {
-      ret = pp_pod_monitor_ready (p->ready_fd, err);
-      p->ready_fd = -1;
-      if (ret < 0)
-        pp_error_wrap (err, "pod %s", p->name);
-    }
+  pp_error_t e = NULL;
+  int waited = pp_pod_monitor_wait (&p->monitor, ret < 0 ? &e : err);
+  pp_error_release (&e);
+  if (ret == 0 && waited < 0)
+    ret = pp_error_wrap (err, "pod %s", p->name);
   if (ret < 0)
     rollback (m->ctx, state, p, 1);
   /* What apply_pod filled belongs to this pod: the next starts afresh. */
@@ -399,10 +397,10 @@ await_monitors (pp_play_t *play, int ret, pp_error_t *err)
 {
   int64_t t = pp_now_us ();
   for (size_t i = 0; i < play->n; i++)
-    if (play->pods[i].ready_fd >= 0)
+    if (play->pods[i].monitor.pid >= 0)
       {
         pp_error_t e = NULL;
-        int ready = pp_pod_monitor_ready (play->pods[i].ready_fd, &e);
+        int ready = pp_pod_monitor_wait (&play->pods[i].monitor, &e);
         pp_debug_step (play->ctx, &t, "pod %s: waited for its monitor to start the containers", play->pods[i].name);
         if (ready < 0)
           {
@@ -415,8 +413,8 @@ await_monitors (pp_play_t *play, int ret, pp_error_t *err)
             else
               pp_error_release (&e);
           }
-        play->pods[i].ready_fd = -1;
       }
+  pp_pod_reap_helpers (play->ctx);
   return ret;
 }
 
@@ -549,7 +547,7 @@ pp_play_apply (pp_play_t *play, pp_error_t *err)
 {
   play->made_claims = xzalloc ((play->objs.n_claims + 1) * sizeof (bool));
   for (size_t i = 0; i < play->n; i++)
-    play->pods[i].ready_fd = -1;
+    play->pods[i].monitor = (pp_monitor_start_t){ .fd = -1, .pid = -1 };
   /* The Services' addresses are chosen before any pod is made: each pod's service links name them. */
   play->svc_env = pp_plan_services_env (play, err);
   for (size_t i = 0; i < play->n; i++)

@@ -8,6 +8,7 @@
 #include "play/lock.h"
 #include "play/play.h"
 #include "play/volumes.h"
+#include "runtime/pod.h"
 #include "schema/manifest.h"
 #include "state/state.h"
 
@@ -45,7 +46,7 @@ typedef struct
   char *hosts_extra, *resolv_conf; /* of hostAliases, dnsPolicy and dnsConfig */
   bool unchanged;
   bool stale;          /* the same as recorded, but not running as the file says: made again */
-  int ready_fd;        /* the started monitor's, until it says the containers run */
+  pp_monitor_start_t monitor; /* the started monitor, until it says the containers run */
   size_t job;          /* for the template of a Job's pods: its index in the jobs, plus one; else 0 */
   const char *owner;   /* the Job that makes the pod ("Job/<name>"), or NULL */
   const char *runtime; /* runtimeClassName, else --runtime: "builtin" (NULL), "runc" or "crun" */

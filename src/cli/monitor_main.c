@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "net/resolver.h"
 #include "runtime/monitor.h"
+#include "runtime/pod.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +41,7 @@ main (int argc, char **argv)
                "(started by podplay itself, one per pod and one per pod network)\n");
       return 125;
     }
+  pp_helper_detach ();
   int ret;
   if (strcmp (argv[i], "dns") == 0)
     ret = pp_resolver_main (&ctx, argv[i + 1]);

@@ -47,6 +47,7 @@ pp_cmd_monitor (pp_cli_t *cli, int argc, char **argv)
 {
   if (argc != 2)
     return pp_cli_usage_error (cli, "monitor takes a pod id (it is started by podplay itself)");
+  pp_helper_detach ();
   return pp_monitor_main (cli->ctx, argv[1], 3);
 }
 
@@ -55,6 +56,7 @@ pp_cmd_dns (pp_cli_t *cli, int argc, char **argv)
 {
   if (argc != 2)
     return pp_cli_usage_error (cli, "dns takes a network's name (it is started by podplay itself)");
+  pp_helper_detach ();
   return pp_resolver_main (cli->ctx, argv[1]);
 }
 

@@ -11,8 +11,12 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <net/if.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
@@ -585,16 +589,25 @@ self_exe (char *buf, size_t size)
 int
 pp_pod_start_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
 {
-  int fd = pp_pod_spawn_monitor (ctx, pod_id, err);
-  return fd < 0 ? -1 : pp_pod_monitor_ready (fd, err);
+  pp_monitor_start_t mon;
+  if (pp_pod_spawn_monitor (ctx, pod_id, &mon, err) < 0)
+    return -1;
+  int ret = pp_pod_monitor_go (&mon, err);
+  pp_error_t e = NULL;
+  int waited = pp_pod_monitor_wait (&mon, ret < 0 ? &e : err);
+  pp_error_release (&e);
+  return ret < 0 ? ret : waited;
 }
 
 /* Starts podplay-monitor's `verb` for `arg` (or podplay's own hidden command of that name), detached, its stderr
-   to `logpath`, with the `n` descriptors of `pass` at 3, 4...; or, when `pass` is NULL, with the write end of a
-   pipe at 3, on which it says why it failed, or closes.  The read end of that pipe. */
+   to `logpath`, with the `n` descriptors of `pass` at 3, 4...; `pid` is the process started, which leaves at once
+   (pp_helper_detach) and is the caller's to wait for.
+   posix_spawn (a vfork: nothing of this process is copied, which a fork of `kube play`, with the manifest and the
+   image store mapped, took 3-4 ms to do) in a session of its own; the helper forks and its first process exits,
+   so that init or a subreaper adopts it, as a double fork did. */
 static int
 spawn_helper (pp_context_t *ctx, const char *verb, const char *arg, const char *logpath, const int *pass, int n,
-              pp_error_t *err)
+              pid_t *pid, pp_error_t *err)
 {
   char exe[4096];
   if (self_exe (exe, sizeof exe) < 0)
@@ -605,45 +618,118 @@ spawn_helper (pp_context_t *ctx, const char *verb, const char *arg, const char *
   cleanup_free char *mon = slash ? xasprintf ("%.*s/podplay-monitor", (int) (slash - exe), exe) : NULL;
   const char *bin = mon && access (mon, X_OK) == 0 ? mon : exe;
   const char *level = pp_log_level_name (ctx->log_level);
-  /* Made before the fork: `kube play` may have threads (image pulls), so that the child, until it execs, may only
-     make async-signal-safe calls (no allocation). */
   cleanup_strv char **argv = xzalloc (10 * sizeof (char *));
   const char *const words[] = { bin, "--root", ctx->root, "--runroot", ctx->runroot, "--log-level", level, verb, arg };
   for (size_t i = 0; i < PP_N_ELEMENTS (words); i++)
     argv[i] = xstrdup (words[i]);
-  int ready_fd = -1;
-  int r = pp_fork_detached (logpath, &ready_fd, err);
-  if (r == 0)
+  /* Its descriptors at 3...: first copied out of the way (one may be at 3 already, another's place), then put
+     there.  Nothing else its starter had open goes with it (a monitor lives as long as its pod, and its
+     containers must not get what the caller of podplay left open). */
+  int fds[8], copied = 0, ret = 0, e;
+  for (; copied < n; copied++)
+    if ((fds[copied] = fcntl (pass[copied], F_DUPFD_CLOEXEC, 16)) < 0)
+      break;
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_init (&fa);
+  posix_spawnattr_init (&attr);
+  posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETSID);
+  posix_spawn_file_actions_addopen (&fa, 0, "/dev/null", O_RDWR, 0);
+  posix_spawn_file_actions_adddup2 (&fa, 0, 1);
+  posix_spawn_file_actions_addopen (&fa, 2, logpath, O_WRONLY | O_CREAT | O_APPEND, 0600);
+  for (int i = 0; i < copied; i++)
+    posix_spawn_file_actions_adddup2 (&fa, fds[i], 3 + i);
+  posix_spawn_file_actions_addclosefrom_np (&fa, 3 + n);
+  posix_spawn_file_actions_addchdir_np (&fa, "/");
+  if (copied < n)
+    ret = pp_error_make (err, errno, "duplicate a descriptor");
+  else if ((e = posix_spawn (pid, bin, &fa, &attr, argv, environ)) != 0)
+    ret = pp_error_make (err, e, "start `%s %s`", bin, verb);
+  posix_spawn_file_actions_destroy (&fa);
+  posix_spawnattr_destroy (&attr);
+  for (int i = 0; i < copied; i++)
+    close (fds[i]);
+  return ret;
+}
+
+/* Resolvers started and not reaped yet (pp_pod_start_resolver). */
+static pthread_mutex_t helpers_lock = PTHREAD_MUTEX_INITIALIZER;
+static pid_t helpers[16];
+static size_t n_helpers;
+
+/* The helper's first process exits 0 once it has forked (pp_helper_detach). */
+static int
+reap_helper (pid_t pid, const char *verb, const char *logpath, pp_error_t *err)
+{
+  int st = pp_wait_status (pid);
+  if (st != 0)
+    return pp_error_make (err, 0, "the %s failed at its start (exit status %d): see %s", verb, st, logpath);
+  return 0;
+}
+
+void
+pp_helper_detach (void)
+{
+  pid_t pid = fork ();
+  if (pid > 0)
+    _exit (0);
+  /* Without the fork, the helper would stay a child of its starter, which waits for it: it cannot go on. */
+  if (pid < 0)
     {
-      /* Its descriptors at 3...: first moved out of the way (one may be at 3 already, another's place), then put
-         there.  Nothing else its starter had open goes with it (a monitor lives as long as its pod, and its
-         containers must not get what the caller of podplay left open). */
-      int fds[8];
-      if (pass == NULL)
-        {
-          pass = &ready_fd;
-          n = 1;
-        }
-      for (int i = 0; i < n; i++)
-        if ((fds[i] = fcntl (pass[i], F_DUPFD_CLOEXEC, 16)) < 0)
-          _exit (127);
-      for (int i = 0; i < n; i++)
-        if (dup2 (fds[i], 3 + i) < 0)
-          _exit (127);
-      if (close_range ((unsigned)(3 + n), ~0U, 0) < 0)
-        _exit (127);
-      execv (argv[0], argv);
+      fprintf (stderr, "podplay: cannot leave the starting process: %s\n", strerror (errno));
       _exit (127);
     }
-  return r < 0 ? -1 : ready_fd;
 }
 
 int
-pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
+pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_monitor_start_t *mon, pp_error_t *err)
 {
+  *mon = (pp_monitor_start_t){ .fd = -1, .pid = -1 };
   cleanup_free char *data = pp_pod_datadir (ctx, pod_id);
   cleanup_free char *logpath = xasprintf ("%s/monitor.log", data);
-  return spawn_helper (ctx, "monitor", pod_id, logpath, NULL, 0, err);
+  int sv[2];
+  if (pp_mkdir_p (data, 0700) < 0)
+    return pp_error_make (err, errno, "create `%s`", data);
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+    return pp_error_make (err, errno, "socketpair");
+  int ret = spawn_helper (ctx, "monitor", pod_id, logpath, &sv[1], 1, &mon->pid, err);
+  close (sv[1]);
+  if (ret < 0)
+    {
+      close (sv[0]);
+      return -1;
+    }
+  mon->fd = sv[0];
+  return 0;
+}
+
+int
+pp_pod_monitor_go (pp_monitor_start_t *mon, pp_error_t *err)
+{
+  /* MSG_NOSIGNAL: a monitor that died must not take podplay with it (SIGPIPE). */
+  if (PP_RETRY (send (mon->fd, "g", 1, MSG_NOSIGNAL)) != 1)
+    return pp_error_make (err, errno, "tell the pod's monitor to start the containers");
+  mon->go = true;
+  return 0;
+}
+
+int
+pp_pod_monitor_wait (pp_monitor_start_t *mon, pp_error_t *err)
+{
+  if (mon->pid < 0)
+    return 0;
+  /* A monitor never told to go reads the end of the socket, and leaves without starting anything. */
+  int ret = 0;
+  if (mon->go)
+    ret = pp_pod_monitor_ready (mon->fd, err);
+  else
+    close (mon->fd);
+  pp_error_t e = NULL;
+  if (reap_helper (mon->pid, "pod's monitor", "its monitor.log", ret < 0 ? &e : err) < 0 && ret == 0)
+    ret = -1;
+  pp_error_release (&e);
+  *mon = (pp_monitor_start_t){ .fd = -1, .pid = -1 };
+  return ret;
 }
 
 int
@@ -658,12 +744,35 @@ pp_pod_start_resolver (pp_context_t *ctx, const char *network, const char *gatew
   if (r != 0)
     return r < 0 ? -1 : 0;
   cleanup_free char *logpath = pp_resolver_path (ctx, network, "log");
-  int ready = spawn_helper (ctx, "dns", network, logpath, fds, 3, err);
+  pid_t pid;
+  int ret = spawn_helper (ctx, "dns", network, logpath, fds, 3, &pid, err);
   for (int i = 0; i < 3; i++)
     close (fds[i]);
-  if (ready >= 0)
-    close (ready);
-  return ready < 0 ? -1 : 0;
+  if (ret < 0)
+    return -1;
+  /* Its sockets listen already: the play goes on while it execs and leaves us (its exec and its fork take 3-4 ms),
+     and it is reaped later (pp_pod_reap_helpers), or at once when too many wait. */
+  pthread_mutex_lock (&helpers_lock);
+  bool kept = n_helpers < PP_N_ELEMENTS (helpers);
+  if (kept)
+    helpers[n_helpers++] = pid;
+  pthread_mutex_unlock (&helpers_lock);
+  return kept ? 0 : reap_helper (pid, "resolver", logpath, err);
+}
+
+void
+pp_pod_reap_helpers (pp_context_t *ctx)
+{
+  pthread_mutex_lock (&helpers_lock);
+  for (size_t i = 0; i < n_helpers; i++)
+    {
+      int st = pp_wait_status (helpers[i]);
+      if (st != 0)
+        pp_warning (ctx, "a pod network's resolver failed at its start (exit status %d): see its log under %s/dns",
+                    st, ctx->runroot);
+    }
+  n_helpers = 0;
+  pthread_mutex_unlock (&helpers_lock);
 }
 
 int

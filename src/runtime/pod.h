@@ -78,13 +78,28 @@ int pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_contai
 /* Starts the pod's monitor (the podplay binary re-executed, detached in its own session) and waits until it has
    started the pod's containers, or reports why it could not. */
 int pp_pod_start_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err);
-/* The same in two steps, so that several pods start at once: the spawn returns a descriptor that
-   pp_pod_monitor_ready waits on (and closes). */
-int pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err);
+/* The same in three steps, so that the monitor starts while its pod is made, and several pods start at once: the
+   spawn starts the monitor, which opens the state and waits; go tells it that the pod's plan is written and it
+   starts the containers; wait waits until they run (or reports why not), and is called for every spawned monitor,
+   told to go or not (one not told leaves at once, having started nothing). */
+typedef struct
+{
+  int fd;    /* podplay's end of the monitor's socket */
+  pid_t pid; /* the process spawned, which leaves the monitor to run on its own; -1 when none */
+  bool go;
+} pp_monitor_start_t;
+int pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_monitor_start_t *mon, pp_error_t *err);
+int pp_pod_monitor_go (pp_monitor_start_t *mon, pp_error_t *err);
+int pp_pod_monitor_wait (pp_monitor_start_t *mon, pp_error_t *err);
 
 /* Starts the resolver of pod network `network` (resolver.h), on its `gateway`, unless it runs. */
 int pp_pod_start_resolver (pp_context_t *ctx, const char *network, const char *gateway, pp_error_t *err);
+/* Waits for the first processes of the resolvers started (which leave at once), saying in a warning which failed. */
+void pp_pod_reap_helpers (pp_context_t *ctx);
 int pp_pod_monitor_ready (int fd, pp_error_t *err);
+/* What a helper (a monitor, a resolver) does first: podplay started it as its child, and waits while it forks and
+   the child exits, so that the helper goes on as no process's child (init or a subreaper adopts it). */
+void pp_helper_detach (void);
 /* Forks a process detached from this one (a double fork): its own session, stdin and stdout on /dev/null,
    stderr appended to `logpath`, in /.  Returns 0 in it, with `ready_fd` the end it writes an error to (or
    closes); 1 in the caller, with `ready_fd` the end pp_pod_monitor_ready reads; -1 on error.  In a caller that
