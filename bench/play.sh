@@ -1,12 +1,13 @@
 #!/bin/bash
-# `kube play` then `kube down` of a one-container and a three-container Pod, image present: podplay beside
-# Podman (runc, as crun refuses hybrid cgroups) where it is installed, with hyperfine, as ratios; then
-# Deployments of 10 and 50 replicas; a three-container Pod with volumes, ConfigMaps and a Secret; and the
-# memory of a pod's monitor (RSS and PSS, from smaps_rollup) beside conmon's.
+# `kube play` and `kube down` timed apart, podplay beside Podman (runc, as crun refuses hybrid cgroups) where it is
+# installed, in the same run, with hyperfine, as ratios: a one-container and a three-container Pod (image present);
+# a three-container Pod with volumes, ConfigMaps and a Secret; Deployments of 10 and 50 replicas; then the memory
+# of a pod's monitor (RSS and PSS, from smaps_rollup) beside conmon's.
 #
 #   bench/play.sh [--runs N] [--only pods|deployments|volumes|memory] [PODPLAY]
 #
 # --runs sets hyperfine's runs of every row (10 for the pods, 3 for the rest by default); --only runs one row.
+# Each play is timed after a down of the same file (hyperfine --prepare), and each down after a play.
 set -euo pipefail
 runs= only=
 while [ $# -gt 0 ]; do
@@ -52,29 +53,50 @@ if command -v podman >/dev/null; then
 	$pm tag "$loaded" localhost/busybox:latest
 fi
 
-if want pods; then
-cmds=(-n "podplay 1 container" "$pp kube play $work/one.yaml && $pp kube down $work/one.yaml"
-	-n "podplay 3 containers" "$pp kube play $work/three.yaml && $pp kube down $work/three.yaml")
-if command -v podman >/dev/null; then
-	cmds+=(-n "podman 1 container" "$pm kube play $work/one.yaml >/dev/null && $pm kube down $work/one.yaml >/dev/null"
-		-n "podman 3 containers" "$pm kube play $work/three.yaml >/dev/null && $pm kube down $work/three.yaml >/dev/null")
-fi
-hyperfine --warmup 2 --runs "${runs:-10}" --export-json "$work/r.json" "${cmds[@]}" >"$work/hyperfine.log" 2>&1 ||
-	{ cat "$work/hyperfine.log"; exit 1; }
-python3 - "$work/r.json" <<'PY'
+# `apart NAME RUNS FILE [PODMAN_FILE]`: podplay's play of FILE (each after a down) and down (each after a play),
+# and Podman's of PODMAN_FILE (FILE unless given) in the same hyperfine runs; prints the means and the ratios, and
+# keeps them in $work/means for the rows that compare sizes.
+apart() {
+	local name=$1 n=$2 f=$3 pf=${4:-$3}
+	local play=(-n "podplay play" -p "$pp kube down $f >/dev/null 2>&1 || true" "$pp kube play $f >/dev/null")
+	local down=(-n "podplay down" -p "$pp kube play $f >/dev/null" "$pp kube down $f >/dev/null")
+	if command -v podman >/dev/null; then
+		play+=(-n "podman play" -p "$pm kube down $pf >/dev/null 2>&1 || true" "$pm kube play $pf >/dev/null")
+		down+=(-n "podman down" -p "$pm kube play $pf >/dev/null 2>&1 || true" "$pm kube down $pf >/dev/null")
+	fi
+	hyperfine --warmup 1 --runs "$n" --export-json "$work/play.json" "${play[@]}" >"$work/hf.log" 2>&1 ||
+		{ cat "$work/hf.log"; exit 1; }
+	hyperfine --runs "$n" --export-json "$work/down.json" "${down[@]}" >"$work/hf.log" 2>&1 ||
+		{ cat "$work/hf.log"; exit 1; }
+	$pp kube down "$f" >/dev/null 2>&1 || true
+	if command -v podman >/dev/null; then $pm kube down "$pf" >/dev/null 2>&1 || true; fi
+	python3 - "$name" "$work/play.json" "$work/down.json" "$work/means" <<'PY'
 import json, sys
-r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
-for k, v in r.items():
-    print(f"{k:>20}: play + down {v * 1000:.1f} ms")
-for n in ("1 container", "3 containers"):
-    if f"podman {n}" in r:
-        print(f"{n}: podplay is {r[f'podman {n}'] / r[f'podplay {n}']:.1f}x faster than podman")
+name, out = sys.argv[1], {}
+for path in sys.argv[2:4]:
+    for x in json.load(open(path))["results"]:
+        out[x["command"]] = x
+line = [f"{name}:"]
+for step in ("play", "down"):
+    pp = out[f"podplay {step}"]
+    part = f"{step} {pp['mean'] * 1000:.1f} ms (min {pp['min'] * 1000:.1f})"
+    if f"podman {step}" in out:
+        pm = out[f"podman {step}"]
+        part += f", podman {pm['mean'] * 1000:.0f} ms: {pm['mean'] / pp['mean']:.1f}x"
+    line.append(part)
+print(" ".join(line[:1]) + " " + "; ".join(line[1:]))
+with open(sys.argv[4], "a") as f:
+    f.write(f"{name}\t{out['podplay play']['mean']}\t{out['podplay down']['mean']}\n")
 PY
+}
 
-echo "(podman runs runc through bench/runc-clamp, which drops rlimits above this machine's hard limits)"
+if want pods; then
+	apart "1 container" "${runs:-10}" "$work/one.yaml"
+	apart "3 containers" "${runs:-10}" "$work/three.yaml"
+	echo "(podman runs runc through bench/runc-clamp, which drops rlimits above this machine's hard limits)"
 fi
 
-# Deployments of 10 and 50 replicas: how play + down grows with the number of pods.  Podman 4.3 plays one
+# Deployments of 10 and 50 replicas: how play and down grow with the number of pods.  Podman 4.3 plays one
 # replica of a Deployment whatever `replicas` says, so it is timed on the same files for what it does.
 if want deployments; then
 deploy() {
@@ -85,23 +107,11 @@ deploy() {
 }
 deploy 10 >"$work/d10.yaml"
 deploy 50 >"$work/d50.yaml"
-cmds=(-n "podplay 10 replicas" "$pp kube play $work/d10.yaml && $pp kube down $work/d10.yaml"
-	-n "podplay 50 replicas" "$pp kube play $work/d50.yaml && $pp kube down $work/d50.yaml")
-if command -v podman >/dev/null; then
-	cmds+=(-n "podman 10 replicas" "$pm kube play $work/d10.yaml >/dev/null && $pm kube down $work/d10.yaml >/dev/null")
-fi
-hyperfine --warmup 1 --runs "${runs:-3}" --export-json "$work/d.json" "${cmds[@]}" >"$work/hyperfine-d.log" 2>&1 ||
-	{ cat "$work/hyperfine-d.log"; exit 1; }
-python3 - "$work/d.json" <<'PY'
-import json, sys
-r = {x["command"]: x["mean"] for x in json.load(open(sys.argv[1]))["results"]}
-for k, v in r.items():
-    print(f"{k:>20}: play + down {v * 1000:.0f} ms")
-a, b = r["podplay 10 replicas"], r["podplay 50 replicas"]
-print(f"podplay: 5x the pods take {b / a:.1f}x the time ({b / 50 * 1000:.1f} ms a pod at 50)")
-if "podman 10 replicas" in r:
-    print(f"podman plays 1 pod of the 10 asked; podplay plays all 10 in {a / r['podman 10 replicas']:.2f}x its time")
-PY
+apart "10 replicas" "${runs:-3}" "$work/d10.yaml"
+apart "50 replicas" "${runs:-3}" "$work/d50.yaml"
+echo "(podman plays 1 pod of the replicas asked; podplay plays them all)"
+awk -F'\t' '$1 == "10 replicas" { p10 = $2; d10 = $3 } $1 == "50 replicas" { p50 = $2; d50 = $3 }
+	END { printf "podplay: 5x the pods take %.1fx the time to play, %.1fx to remove\n", p50 / p10, d50 / d10 }' "$work/means"
 fi
 
 # Three containers with what real pods carry: an emptyDir two of them share, a configMap volume with items,
@@ -199,7 +209,7 @@ seen() {
 	echo "$tool: the reader saw: $out"
 }
 seen pp "$work/vol.yaml"
-cmds=(-n "podplay volumes" "$pp kube play $work/vol.yaml && $pp kube down $work/vol.yaml")
+pmfile=
 if command -v podman >/dev/null; then
 	# Podman 4.3.1 stores a Secret of the YAML in a form its own secretKeyRef cannot read (podman#16269: "secret
 	# benchsecret is not valid JSON"): it gets the same file without the Secret, and the secret made once, as
@@ -211,18 +221,9 @@ if command -v podman >/dev/null; then
 	health=$($pm kube play "$work/vol-podman.yaml" >/dev/null && $pm inspect benchvol-writer --format '{{json .Config.Healthcheck}}')
 	$pm kube down "$work/vol-podman.yaml" >/dev/null 2>&1
 	echo "pm: the writer's health check, from its readiness probe: $health"
-	cmds+=(-n "podman volumes" "$pm kube play $work/vol-podman.yaml >/dev/null && $pm kube down $work/vol-podman.yaml >/dev/null")
+	pmfile=$work/vol-podman.yaml
 fi
-hyperfine --warmup 1 --runs "${runs:-3}" --export-json "$work/v.json" "${cmds[@]}" >"$work/hyperfine-v.log" 2>&1 ||
-	{ cat "$work/hyperfine-v.log"; exit 1; }
-python3 - "$work/v.json" <<'PY'
-import json, sys
-r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
-for k, v in r.items():
-    print(f"{k:>20}: play + down {v['mean'] * 1000:.0f} ms (min {v['min'] * 1000:.0f}, max {v['max'] * 1000:.0f})")
-if "podman volumes" in r:
-    print(f"3 containers with volumes: podplay is {r['podman volumes']['mean'] / r['podplay volumes']['mean']:.1f}x faster than podman")
-PY
+apart "3 containers, volumes" "${runs:-3}" "$work/vol.yaml" $pmfile
 fi
 
 # Memory of what stays behind while a pod runs.

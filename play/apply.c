@@ -11,8 +11,12 @@
 #include "runtime/runtime.h"
 #include "runtime/userns.h"
 
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* What Services select the pod by: its labels, and the named ports of its containers (a targetPort names one). */
 static int
@@ -153,9 +157,11 @@ join_network (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p, const pp_p
   return 0;
 }
 
+/* What a pod takes in the state database, one pod after another: its ids, its record, its user ids and its
+   address. */
 static int
-apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, pp_pod_plan_t *p, const char *play_file,
-           const pp_play_opts_t *opts, pp_error_t *err)
+record_and_take (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p, const char *play_file,
+                 const pp_play_opts_t *opts, pp_error_t *err)
 {
   int64_t t = pp_now_us ();
   p->id = pp_state_new_id ();
@@ -165,11 +171,6 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
   if (record_pod (state, p, play_file, err) < 0)
     return -1;
   pp_debug_step (ctx, &t, "pod %s: recorded", p->name);
-  /* The monitor starts (its exec, its state) while the pod is made, and waits for the plan. */
-  if (opts->start && pp_pod_spawn_monitor (ctx, p->id, &p->monitor, err) < 0)
-    return pp_error_wrap (err, "pod %s", p->name);
-  pp_debug_step (ctx, &t, "pod %s: monitor spawned", p->name);
-  cleanup_free char *fqdn = pp_spec_pod_fqdn (p);
   /* hostUsers: false: a user namespace of the pod's own, on host ids no other pod has. */
   uint32_t block;
   if (pp_annotations_userns (p->node, p->meta, p->spec))
@@ -184,6 +185,21 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
   if (join_network (ctx, state, p, opts, err) < 0)
     return pp_error_wrap (err, "pod %s", p->name);
   pp_debug_step (ctx, &t, "pod %s: address", p->name);
+  return 0;
+}
+
+/* What makes the pod on the machine, from its record: nothing here touches the state database, so that the pods of
+   a play are made on several threads at once (make_pods). */
+static int
+make_pod (pp_context_t *ctx, const pp_play_objects_t *objs, pp_pod_plan_t *p, const pp_play_opts_t *opts,
+          pp_error_t *err)
+{
+  int64_t t = pp_now_us ();
+  /* The monitor starts (its exec, its state) while the pod is made, and waits for the plan. */
+  if (opts->start && pp_pod_spawn_monitor (ctx, p->id, &p->monitor, err) < 0)
+    return pp_error_wrap (err, "pod %s", p->name);
+  pp_debug_step (ctx, &t, "pod %s: monitor spawned", p->name);
+  cleanup_free char *fqdn = pp_spec_pod_fqdn (p);
   if (pp_pod_setup (ctx, p->id,
                     &(pp_pod_etc_t){ p->hostname, p->hosts_extra, p->resolv_conf, fqdn, p->userns_base, p->net }, err)
       < 0)
@@ -217,7 +233,7 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
   for (size_t i = 0; i < p->n; i++)
     if (pp_ctr_mount_rootfs (ctx, p->ctr_ids[i], p->c[i].image.id, p->id, p->userns_base, err) < 0
         || pp_spec_write_bundle (ctx, objs, p, i, p->ctr_ids[i], err) < 0)
-      return -1;
+      return pp_error_wrap (err, "pod %s, container %s", p->name, p->c[i].name);
   pp_debug_step (ctx, &t, "pod %s: root filesystems and bundles", p->name);
   cleanup_free char *run = pp_pod_rundir (ctx, p->id);
   cleanup_free char *netns = p->host_network ? NULL : xasprintf ("%s/ns/net", run);
@@ -237,6 +253,91 @@ apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, 
   if (ret < 0)
     return pp_error_wrap (err, "pod %s", p->name);
   return 0;
+}
+
+static int
+apply_pod (pp_context_t *ctx, pp_state_t *state, const pp_play_objects_t *objs, pp_pod_plan_t *p, const char *play_file,
+           const pp_play_opts_t *opts, pp_error_t *err)
+{
+  if (record_and_take (ctx, state, p, play_file, opts, err) < 0)
+    return -1;
+  return make_pod (ctx, objs, p, opts, err);
+}
+
+/* The pods recorded, made by a worker per core: each takes the next pod until none is left or one failed. */
+typedef struct
+{
+  pp_play_t *play;
+  const size_t *todo;
+  size_t n_todo, next;
+  pthread_mutex_t lock;
+  int ret;
+  pp_error_t err;
+} makers_t;
+
+static void *
+make_worker (void *arg)
+{
+  makers_t *m = arg;
+  for (;;)
+    {
+      pthread_mutex_lock (&m->lock);
+      size_t i = m->ret == 0 && m->next < m->n_todo ? m->todo[m->next++] : SIZE_MAX;
+      pthread_mutex_unlock (&m->lock);
+      if (i == SIZE_MAX)
+        return NULL;
+      pp_pod_plan_t *p = &m->play->pods[i];
+      pp_error_t e = NULL;
+      int r = pp_play_interrupted (m->play, &e);
+      if (r == 0)
+        r = make_pod (m->play->ctx, &m->play->objs, p, m->play->opts, &e);
+      if (r < 0)
+        {
+          pthread_mutex_lock (&m->lock);
+          if (m->ret == 0)
+            {
+              m->ret = -1;
+              m->err = e;
+              e = NULL;
+            }
+          pthread_mutex_unlock (&m->lock);
+          pp_error_release (&e);
+        }
+    }
+}
+
+/* Signals go to the main thread, a worker too: the other workers' system calls are not interrupted, and a Ctrl-C is
+   seen by each worker before its next pod (pp_play_interrupted). */
+static void *
+worker_thread (void *arg)
+{
+  sigset_t all;
+  sigfillset (&all);
+  pthread_sigmask (SIG_BLOCK, &all, NULL);
+  return make_worker (arg);
+}
+
+static int
+make_pods (pp_play_t *play, const size_t *todo, size_t n, pp_error_t *err)
+{
+  makers_t m = { .play = play, .todo = todo, .n_todo = n, .lock = PTHREAD_MUTEX_INITIALIZER };
+  long cores = sysconf (_SC_NPROCESSORS_ONLN);
+  size_t n_workers = cores < 1 ? 1 : cores > 8 ? 8 : (size_t) cores;
+  if (n_workers > n)
+    n_workers = n;
+  pthread_t workers[8];
+  size_t started = 0;
+  /* The first worker is this thread; a thread that cannot be made leaves its share to the others. */
+  for (; started + 1 < n_workers; started++)
+    if (pthread_create (&workers[started], NULL, worker_thread, &m) != 0)
+      break;
+  make_worker (&m);
+  for (size_t i = 0; i < started; i++)
+    pthread_join (workers[i], NULL);
+  pthread_mutex_destroy (&m.lock);
+  if (m.ret < 0)
+    *err = m.err;
+  return m.ret;
 }
 
 /* A pod the play made leaves its network before its plan may say it is there (a failure between its connection
@@ -510,6 +611,9 @@ apply_all (pp_play_t *play, pp_error_t *err)
   int ret = pp_play_remove_outdated (play, PP_PLAY_STEP_LEFTOVERS, err);
   if (ret == 0)
     ret = make_claims (play, err);
+  /* Recorded one after another (the state database), then made on every core. */
+  cleanup_free size_t *todo = xzalloc ((play->n + 1) * sizeof (size_t));
+  size_t n_todo = 0;
   for (size_t i = 0; ret == 0 && i < play->n; i++)
     if (play->pods[i].unchanged && play->pods[i].existing)
       /* A pod an older podplay made has no labels recorded: a Service of this play selects it too. */
@@ -518,9 +622,11 @@ apply_all (pp_play_t *play, pp_error_t *err)
       {
         ret = pp_play_interrupted (play, err);
         if (ret == 0)
-          ret = apply_pod (play->ctx, play->state, &play->objs, &play->pods[i], play->pods[i].play_file, play->opts,
-                           err);
+          ret = record_and_take (play->ctx, play->state, &play->pods[i], play->pods[i].play_file, play->opts, err);
+        todo[n_todo++] = i;
       }
+  if (ret == 0 && n_todo)
+    ret = make_pods (play, todo, n_todo, err);
   ret = await_monitors (play, ret, err);
   if (ret == 0)
     ret = pp_play_interrupted (play, err);

@@ -931,7 +931,8 @@ pp_monitor_main (pp_context_t *ctx, const char *pod_id, int ready_fd)
   int ret = pp_state_open (ctx, &m.state, &err);
   pp_debug_step (ctx, &t, "monitor %.12s: state opened", pod_id);
   /* podplay starts the monitor while it makes the pod, and says go once the pod's plan is written; the socket's end
-     without it means the play gave the pod up: nothing was started, nothing is recorded. */
+     without it means the play gave the pod up: nothing was started, nothing is recorded.  The socket stays open
+     until the exit, which is what podplay waits for. */
   char go = 0;
   if (ready_fd >= 0 && (PP_RETRY (read (ready_fd, &go, 1)) != 1 || go != 'g'))
     {
@@ -939,7 +940,6 @@ pp_monitor_main (pp_context_t *ctx, const char *pod_id, int ready_fd)
         pp_state_close (m.state);
       pp_error_release (&err);
       close (sfd);
-      close (ready_fd);
       return 0;
     }
   pp_debug_step (ctx, &t, "monitor %.12s: told to start the containers", pod_id);

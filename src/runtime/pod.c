@@ -105,6 +105,14 @@ static void __attribute__ ((noreturn)) ns_child_fail (int fd, const char *what)
    waits, its namespaces held, until the parent has bound them and closes `go`. */
 static void __attribute__ ((noreturn)) ns_child (const char *hostname, bool userns, int go, int errfd)
 {
+  /* Nothing but its two pipes: pods are made on several threads, and what the other threads had open at the clone
+     (their helpers' pipes, their monitors' sockets) held here would keep their readers from seeing the end. */
+  unsigned lo = (unsigned) (go < errfd ? go : errfd), hi = (unsigned) (go < errfd ? errfd : go);
+  if (lo > 3)
+    close_range (3, lo - 1, 0);
+  if (hi > lo + 1)
+    close_range (lo + 1, hi - 1, 0);
+  close_range (hi + 1, ~0U, 0);
   char c;
   if (userns && PP_RETRY (read (go, &c, 1)) != 1)
     _exit (1);
@@ -718,12 +726,20 @@ pp_pod_monitor_wait (pp_monitor_start_t *mon, pp_error_t *err)
 {
   if (mon->pid < 0)
     return 0;
-  /* A monitor never told to go reads the end of the socket, and leaves without starting anything. */
+  /* A monitor never told to go reads the end of the socket, and leaves without starting anything: its end of the
+     socket closes as it exits, which is waited for (5 s at most), so that nothing of a failed play runs on. */
   int ret = 0;
   if (mon->go)
     ret = pp_pod_monitor_ready (mon->fd, err);
   else
-    close (mon->fd);
+    {
+      shutdown (mon->fd, SHUT_WR);
+      struct pollfd pfd = { .fd = mon->fd, .events = POLLIN };
+      char c;
+      while (PP_RETRY (poll (&pfd, 1, 5000)) > 0 && PP_RETRY (read (mon->fd, &c, 1)) > 0)
+        ;
+      close (mon->fd);
+    }
   pp_error_t e = NULL;
   if (reap_helper (mon->pid, "pod's monitor", "its monitor.log", ret < 0 ? &e : err) < 0 && ret == 0)
     ret = -1;

@@ -153,6 +153,22 @@ replay_and_down() {
 	done
 }
 
+@test "a play that fails once its monitors started: 125, each monitor leaves without starting anything, nothing is left" {
+	deployment
+	# The pods are recorded and their monitors started before a container's directories are made: here they cannot
+	# be (the folder is immutable), on every pod, on each of the threads that make them.
+	mkdir -p "$ROOT/containers"
+	chattr +i "$ROOT/containers"
+	echo "$ROOT/containers" >"$BATS_TEST_TMPDIR/immutable"
+	run -125 pp kube play "$Y/web.yaml"
+	assert_contains "$output" "container main: create the directories of container"
+	refute_contains "$output" "started"
+	assert_nothing_left
+	chattr -i "$ROOT/containers"
+	rm "$BATS_TEST_TMPDIR/immutable"
+	replay_and_down
+}
+
 @test "SIGINT or SIGTERM during kube play fails it (125) and removes what it made; a re-play runs every replica" {
 	deployment
 	for point in "INT pods 1" "INT pods 5" "INT monitors 7" "TERM pods 3" "TERM monitors 8"; do
