@@ -56,8 +56,10 @@ pp_play_remove_pod_rec (pp_context_t *ctx, pp_state_t *state, pp_pod_rec_t *pod,
   pp_play_find_monitor (pod);
   if (timeout < 0)
     timeout = pp_pod_grace (ctx, pod->id);
+  int64_t t = pp_now_us ();
   if (pp_pod_stop (ctx, state, pod, timeout, err) < 0)
     return -1;
+  pp_debug_step (ctx, &t, "pod %s: stopped", pod->name);
   pp_container_rec_t *cs = NULL;
   size_t n = 0;
   if (pp_state_container_list (state, pod->id, &cs, &n, err) < 0)
@@ -68,16 +70,19 @@ pp_play_remove_pod_rec (pp_context_t *ctx, pp_state_t *state, pp_pod_rec_t *pod,
     network = NULL;
   int ret = pp_pod_teardown (ctx, pod, cs, n, err);
   pp_container_recs_free (cs, n);
+  pp_debug_step (ctx, &t, "pod %s: torn down", pod->name);
   if (ret == 0)
     ret = pp_state_pod_remove (state, pod->id, err);
   /* The network's last pod takes its resolver with it. */
   if (ret == 0 && network)
     pp_resolver_release (ctx, state, network);
+  pp_debug_step (ctx, &t, "pod %s: record removed", pod->name);
   /* A Service that sent to the pod sends there no more (the monitor took it out when its containers stopped;
      this is for a pod that had none left to stop). */
   cleanup_error pp_error_t sync = NULL;
   if (ret == 0 && pp_service_sync (ctx, state, false, &sync) < 0)
     pp_warning (ctx, "pod %s: the Services' rules: %s", pod->name, sync->msg);
+  pp_debug_step (ctx, &t, "pod %s: the Services' rules", pod->name);
   return ret;
 }
 

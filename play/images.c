@@ -88,6 +88,21 @@ resolve_volume_images (pp_context_t *ctx, pp_store_t *store, pp_pod_plan_t *p, p
   return ret;
 }
 
+/* A container whose image (by reference and pull policy) an earlier one of the play resolved gets a copy of it:
+   the replicas of a Deployment read the store, or pull, once. */
+static bool
+resolved_before (pp_ctr_plan_t *c, pp_ctr_plan_t **seen, size_t n_seen)
+{
+  for (size_t k = 0; k < n_seen; k++)
+    if (strcmp (seen[k]->image_ref, c->image_ref) == 0 && strcmp (pull_policy (seen[k]), pull_policy (c)) == 0)
+      {
+        pp_image_copy (&c->image, &seen[k]->image);
+        c->have_image = true;
+        return true;
+      }
+  return false;
+}
+
 int
 pp_plan_resolve_images (pp_play_t *play, pp_error_t *err)
 {
@@ -95,14 +110,27 @@ pp_plan_resolve_images (pp_play_t *play, pp_error_t *err)
   if (pp_store_open (play->ctx, &store, err) < 0)
     return -1;
   int ret = 0;
+  /* The containers that resolved each reference first: few, as a play names few images. */
+  pp_ctr_plan_t **seen = NULL;
+  size_t n_seen = 0;
   for (size_t i = 0; ret == 0 && i < play->n; i++)
     {
       for (size_t j = 0; ret == 0 && j < play->pods[i].n; j++)
-        if ((ret = pp_play_interrupted (play, err)) == 0)
-          ret = resolve_image (play->ctx, &store, &play->pods[i], &play->pods[i].c[j], err);
+        {
+          pp_ctr_plan_t *c = &play->pods[i].c[j];
+          if ((ret = pp_play_interrupted (play, err)) != 0 || resolved_before (c, seen, n_seen))
+            continue;
+          ret = resolve_image (play->ctx, &store, &play->pods[i], c, err);
+          if (ret == 0 && c->have_image)
+            {
+              seen = xrealloc (seen, (n_seen + 1) * sizeof *seen);
+              seen[n_seen++] = c;
+            }
+        }
       if (ret == 0)
         ret = resolve_volume_images (play->ctx, &store, &play->pods[i], err);
     }
+  free (seen);
   pp_store_close (&store);
   return ret;
 }

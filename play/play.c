@@ -103,9 +103,10 @@ pp_kube_play (pp_context_t *ctx, char *const *paths, size_t n_paths, const pp_pl
   pp_debug_step (ctx, &t, "play: lock, state, names, Services and ports checked");
   if (ret == 0)
     ret = pp_plan_resolve_images (&play, err);
+  pp_debug_step (ctx, &t, "play: images");
   if (ret == 0)
     ret = pp_plan_check_refs (&play, err);
-  pp_debug_step (ctx, &t, "play: images and references");
+  pp_debug_step (ctx, &t, "play: references (env, volumes, probes)");
   if (ret == 0)
     ret = pp_play_apply (&play, err);
   pp_debug_step (ctx, &t, "play: applied");

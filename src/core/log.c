@@ -31,9 +31,12 @@ pp_debug_step (pp_context_t *ctx, int64_t *since, const char *fmt, ...)
   FILE *out = ctx->log_stream ? ctx->log_stream : stderr;
   va_list ap;
   va_start (ap, fmt);
+  /* One line at a time: the pods of a play are made on several threads. */
+  flockfile (out);
   fputs ("podplay: debug: ", out);
   vfprintf (out, fmt, ap);
   fprintf (out, ": %.2f ms\n", (double)(now - *since) / 1000.0);
+  funlockfile (out);
   va_end (ap);
   *since = now;
 }
@@ -46,8 +49,10 @@ pp_log (pp_context_t *ctx, pp_log_level_t level, const char *fmt, ...)
   FILE *out = ctx->log_stream ? ctx->log_stream : stderr;
   va_list ap;
   va_start (ap, fmt);
+  flockfile (out);
   fprintf (out, "podplay: %s: ", pp_log_level_name (level));
   vfprintf (out, fmt, ap);
   fputc ('\n', out);
+  funlockfile (out);
   va_end (ap);
 }

@@ -395,6 +395,32 @@ pp_image_release (pp_image_t *image)
   memset (image, 0, sizeof *image);
 }
 
+static char *
+dup_or_null (const char *s)
+{
+  return s ? xstrdup (s) : NULL;
+}
+
+void
+pp_image_copy (pp_image_t *dst, const pp_image_t *src)
+{
+  *dst = (pp_image_t){ .id = dup_or_null (src->id),
+                       .digest = dup_or_null (src->digest),
+                       .names = xzalloc ((src->n_names + 1) * sizeof (char *)),
+                       .n_names = src->n_names,
+                       .layers = xzalloc ((src->n_layers + 1) * sizeof (pp_layer_t)),
+                       .n_layers = src->n_layers,
+                       .size = src->size,
+                       .config = json_deep_copy (src->config) };
+  for (size_t i = 0; i < src->n_names; i++)
+    dst->names[i] = dup_or_null (src->names[i]);
+  for (size_t i = 0; i < src->n_layers; i++)
+    dst->layers[i] = (pp_layer_t){ .digest = dup_or_null (src->layers[i].digest),
+                                   .diff_id = dup_or_null (src->layers[i].diff_id),
+                                   .media_type = dup_or_null (src->layers[i].media_type),
+                                   .size = src->layers[i].size };
+}
+
 void
 pp_images_free (pp_image_t *images, size_t n)
 {

@@ -92,6 +92,8 @@ int pp_store_gc (pp_store_t *store, pp_error_t *err);
 ssize_t pp_image_name_index (const pp_image_t *image, const char *what);
 
 void pp_image_release (pp_image_t *image);
+/* A copy of `src` that owns all it holds (the config copied too). */
+void pp_image_copy (pp_image_t *dst, const pp_image_t *src);
 void pp_images_free (pp_image_t *images, size_t n);
 json_t *pp_image_to_json (const pp_image_t *image);
 int pp_image_from_json (json_t *j, pp_image_t *image);
