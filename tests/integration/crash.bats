@@ -221,16 +221,18 @@ wait_play_locked() {
 
 @test "kube play and kube down of one file at once: the second waits for the first, and the end is consistent" {
 	deployment
+	# 40 replicas, so that the play still runs when the down comes (10 take a quarter of a second).
+	sed 's/replicas: 10/replicas: 40/' "$Y/web.yaml" >"$Y/big.yaml"
 	for delay in 0.05 0.2; do
-		"$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" kube play "$Y/web.yaml" >/dev/null 2>&1 &
+		"$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" kube play "$Y/big.yaml" >/dev/null 2>&1 &
 		local pid=$!
 		wait_play_locked
 		sleep "$delay"
-		run -0 --separate-stderr pp kube down "$Y/web.yaml"
-		assert_contains "$stderr" "another kube play or kube down of $Y/web.yaml is running: waiting for it"
+		run -0 --separate-stderr pp kube down "$Y/big.yaml"
+		assert_contains "$stderr" "another kube play or kube down of $Y/big.yaml is running: waiting for it"
 		wait "$pid"
 		# The down came second: it took down all that the play made.
-		[ "$(echo "$output" | grep -c 'removed')" = 10 ]
+		[ "$(echo "$output" | grep -c 'removed')" = 40 ]
 		assert_nothing_left
 	done
 	# And the other way round: a play waits for a down, then plays against what the down left.
