@@ -429,9 +429,8 @@ make_job_pod (void *arg, pp_state_t *state, const char *name, pp_error_t *err)
   p->name = xstrdup (name);
   pp_plan_set_hostname (p);
   int ret = apply_pod (m->ctx, state, m->objs, p, p->play_file, m->opts, err);
-  pp_error_t e = NULL;
-  int waited = pp_pod_monitor_wait (&p->monitor, ret < 0 ? &e : err);
-  pp_error_release (&e);
+  /* After a failure the monitor is waited for all the same; the first error stays (pp_error_make keeps it). */
+  int waited = pp_pod_monitor_wait (&p->monitor, err);
   if (ret == 0 && waited < 0)
     ret = pp_error_wrap (err, "pod %s", p->name);
   if (ret < 0)

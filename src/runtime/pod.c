@@ -600,10 +600,9 @@ pp_pod_start_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
   pp_monitor_start_t mon;
   if (pp_pod_spawn_monitor (ctx, pod_id, &mon, err) < 0)
     return -1;
+  /* An error already made stays the one reported (pp_error_make keeps the first). */
   int ret = pp_pod_monitor_go (&mon, err);
-  pp_error_t e = NULL;
-  int waited = pp_pod_monitor_wait (&mon, ret < 0 ? &e : err);
-  pp_error_release (&e);
+  int waited = pp_pod_monitor_wait (&mon, err);
   return ret < 0 ? ret : waited;
 }
 
@@ -740,10 +739,8 @@ pp_pod_monitor_wait (pp_monitor_start_t *mon, pp_error_t *err)
         ;
       close (mon->fd);
     }
-  pp_error_t e = NULL;
-  if (reap_helper (mon->pid, "pod's monitor", "its monitor.log", ret < 0 ? &e : err) < 0 && ret == 0)
+  if (reap_helper (mon->pid, "pod's monitor", "its monitor.log", err) < 0)
     ret = -1;
-  pp_error_release (&e);
   *mon = (pp_monitor_start_t){ .fd = -1, .pid = -1 };
   return ret;
 }
