@@ -26,7 +26,7 @@ MON_LIBS   = $(MON_PKG_LIBS) -lm -lpthread
 ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(PKG_CFLAGS) $(SAN) $(CFLAGS)
 LDLIBS    += $(PKG_LIBS) -lm -lpthread
 
-LIB_SRC   := $(wildcard src/core/*.c src/image/*.c src/net/*.c src/runtime/*.c src/state/*.c play/*.c) $(filter-out %_main.c,$(wildcard schema/*.c))
+LIB_SRC   := $(wildcard src/core/*.c src/image/*.c src/net/*.c src/runtime/*.c src/state/*.c play/*.c generate/*.c) $(filter-out %_main.c,$(wildcard schema/*.c))
 CLI_SRC   := $(filter-out %_main.c,$(wildcard src/cli/*.c))
 UNIT_SRC  := $(wildcard tests/unit/test_*.c)
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -145,7 +145,7 @@ bench: all
 	./bench/network.sh $(BIN)
 
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h schema/*.h play/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c)
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(wildcard src/*/*.h schema/*.h play/*.h generate/*.h tests/unit/*.c tests/unit/*.h tests/fuzz/*.c)
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -56,7 +56,9 @@ record_pod (pp_state_t *state, const pp_pod_plan_t *p, const char *play_file, pp
                        .spec_hash = xstrdup (p->hash),
                        .status = xstrdup ("Created"),
                        .created = (int64_t)time (NULL),
-                       .owner = p->owner ? xstrdup (p->owner) : NULL };
+                       .owner = p->owner ? xstrdup (p->owner) : NULL,
+                       .object = xasprintf ("%s/%s", pp_plan_str (p->node, "kind"),
+                                            pp_plan_str (pp_node_get (p->node, "metadata"), "name")) };
   int ret = pp_state_pod_add (state, &rec, err);
   pp_pod_rec_release (&rec);
   for (size_t i = 0; ret == 0 && i < p->n; i++)
@@ -662,6 +664,8 @@ pp_play_apply (pp_play_t *play, pp_error_t *err)
      rules as they go): the rules are set with every pod's readiness as it is, and follow it from then on. */
   if (ret == 0)
     ret = pp_play_apply_services (play, err);
+  if (ret == 0)
+    ret = pp_play_record_objects (play, err);
   if (ret == 0)
     ret = pp_play_remove_outdated (play, PP_PLAY_STEP_PODS, err);
   /* A failure takes back what this play made, whatever failed: a lost state database too. */

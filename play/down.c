@@ -309,6 +309,8 @@ down_locked (pp_context_t *ctx, pp_state_t *state, char *const *paths, char **fi
           if (ret == 0)
             pp_play_result_add (res, PP_PLAY_JOB, PP_PLAY_REMOVED, r.jobs[i].name, NULL);
         }
+  for (size_t k = 0; ret == 0 && files[k]; k++)
+    ret = pp_state_objects_put (state, files[k], NULL, 0, err);
   if (ret == 0 && force)
     ret = down_volumes (ctx, &r, files, res, err);
   recorded_release (&r);

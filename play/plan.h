@@ -189,6 +189,12 @@ int pp_play_apply_services (pp_play_t *play, pp_error_t *err);
 int pp_play_down_services (pp_context_t *ctx, pp_state_t *state, char *const *files, pp_play_result_t *res,
                            pp_error_t *err);
 
+/* ---- objects.c ---- */
+
+/* Records the objects the play applied (as YAML, per file, in order) for `kube generate`, in place of what an
+   earlier play of its files recorded. */
+int pp_play_record_objects (pp_play_t *play, pp_error_t *err);
+
 /* ---- ports.c ---- */
 
 /* What each pod publishes (hostPort, --publish), checked against the play, other plays' pods and the host's

@@ -137,3 +137,87 @@ pp_node_describe (const pp_node_t *node)
       return "a string";
     }
 }
+
+static pp_node_t *
+new_node (pp_arena_t *a, pp_node_type_t type)
+{
+  pp_node_t *n = pp_arena_alloc (a, sizeof *n);
+  memset (n, 0, sizeof *n);
+  n->type = type;
+  n->weight = 1;
+  return n;
+}
+
+pp_node_t *
+pp_node_new_str (pp_arena_t *a, const char *s)
+{
+  pp_node_t *n = new_node (a, PP_NODE_SCALAR);
+  n->tag = PP_TAG_STR;
+  n->quoted = 1;
+  n->len = strlen (s);
+  n->u.str = pp_arena_strndup (a, s, n->len);
+  return n;
+}
+
+pp_node_t *
+pp_node_new_int (pp_arena_t *a, int64_t v)
+{
+  char text[24];
+  snprintf (text, sizeof text, "%lld", (long long) v);
+  pp_node_t *n = pp_node_new_str (a, text);
+  n->tag = PP_TAG_INT;
+  n->quoted = 0;
+  return n;
+}
+
+pp_node_t *
+pp_node_new_map (pp_arena_t *a)
+{
+  return new_node (a, PP_NODE_MAP);
+}
+
+pp_node_t *
+pp_node_new_seq (pp_arena_t *a)
+{
+  return new_node (a, PP_NODE_SEQ);
+}
+
+void
+pp_node_put (pp_arena_t *a, pp_node_t *map, const char *key, pp_node_t *value)
+{
+  for (uint32_t i = 0; i < map->n; i++)
+    if (map->u.pairs[i].key->type == PP_NODE_SCALAR && strcmp (map->u.pairs[i].key->u.str, key) == 0)
+      {
+        map->u.pairs[i].value = value;
+        return;
+      }
+  /* The arena does not grow a block: the pairs move to a new one, one longer. */
+  pp_pair_t *pairs = pp_arena_alloc (a, (map->n + 1) * sizeof *pairs);
+  if (map->n)
+    memcpy (pairs, map->u.pairs, map->n * sizeof *pairs);
+  pairs[map->n] = (pp_pair_t){ .key = pp_node_new_str (a, key), .value = value };
+  map->u.pairs = pairs;
+  map->n++;
+}
+
+void
+pp_node_del (pp_node_t *map, const char *key)
+{
+  for (uint32_t i = 0; map && map->type == PP_NODE_MAP && i < map->n; i++)
+    if (map->u.pairs[i].key->type == PP_NODE_SCALAR && strcmp (map->u.pairs[i].key->u.str, key) == 0)
+      {
+        memmove (&map->u.pairs[i], &map->u.pairs[i + 1], (map->n - i - 1) * sizeof *map->u.pairs);
+        map->n--;
+        return;
+      }
+}
+
+void
+pp_node_append (pp_arena_t *a, pp_node_t *seq, pp_node_t *item)
+{
+  pp_node_t **items = pp_arena_alloc (a, (seq->n + 1) * sizeof *items);
+  if (seq->n)
+    memcpy (items, seq->u.items, seq->n * sizeof *items);
+  items[seq->n++] = item;
+  seq->u.items = items;
+}

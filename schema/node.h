@@ -78,6 +78,19 @@ const char *pp_node_str (const pp_node_t *node);
 bool pp_node_is_null (const pp_node_t *node);
 /* A boolean scalar's value: 1 or 0; -1 for anything else (absent included). */
 int pp_node_bool (const pp_node_t *node);
+/* Nodes made rather than read (`kube generate`), in `a`: a string scalar (always read as a string), an integer,
+   an empty mapping or sequence.  Their position is 0:0. */
+pp_node_t *pp_node_new_str (pp_arena_t *a, const char *s);
+pp_node_t *pp_node_new_int (pp_arena_t *a, int64_t v);
+pp_node_t *pp_node_new_map (pp_arena_t *a);
+pp_node_t *pp_node_new_seq (pp_arena_t *a);
+/* Sets `key` of a mapping to `value`, in place of its value when it has one, else after its other keys. */
+void pp_node_put (pp_arena_t *a, pp_node_t *map, const char *key, pp_node_t *value);
+/* Removes `key` from a mapping, when it has it. */
+void pp_node_del (pp_node_t *map, const char *key);
+/* Appends `item` to a sequence. */
+void pp_node_append (pp_arena_t *a, pp_node_t *seq, pp_node_t *item);
+
 /* "integer", "mapping", ... for messages. */
 const char *pp_node_describe (const pp_node_t *node);
 

@@ -28,6 +28,21 @@ static const char global_help[] = "Global options:\n"
 
 #define PENDING(n, s, issue) { .name = n, .summary = s, .pending = issue }
 
+/* `kube generate` and Podman's older name for it, `generate kube`. */
+static const char generate_help[]
+    = "Writes Kubernetes YAML of the pods and volumes named, valid for a cluster and played back by\n"
+      "`kube play` into the same pods: each pod as its play had it (a replica as a Pod of its\n"
+      "template), with the ConfigMaps, Secrets and PersistentVolumeClaims it uses; a named volume as a\n"
+      "claim.  Nothing of this machine goes in (ids, addresses, times, status), and the same pods\n"
+      "give the same bytes.\n\n"
+      "  -t, --type TYPE   pod (the default), deployment, daemonset or job: each pod as that kind\n"
+      "  -r, --replicas N  the Deployment's replicas (--type deployment)\n"
+      "  -s, --service     a Service for each pod, of the ports it publishes on the host (or of its\n"
+      "                    container ports when it publishes none)\n"
+      "  -f, --filename FILE\n"
+      "                    write the YAML into FILE (whole, or not at all) instead of stdout\n"
+      "  --play FILE       everything playing FILE made, as the play had it, in its order\n";
+
 static const pp_command_t kube_commands[] = {
   { .name = "validate",
     .summary = "Check Kubernetes YAML against the schema, reporting every problem",
@@ -74,7 +89,11 @@ static const pp_command_t kube_commands[] = {
     .help = "Removes what playing the files created, as the state database recorded it.  The volumes of\n"
             "their PersistentVolumeClaims stay for the next play, unless --force.\n",
     .run = pp_cmd_kube_down },
-  PENDING ("generate", "Write Kubernetes YAML from running pods", "a later issue"),
+  { .name = "generate",
+    .summary = "Write Kubernetes YAML from pods, volumes or a play",
+    .usage = "[options] POD|VOLUME... | --play FILE",
+    .help = generate_help,
+    .run = pp_cmd_kube_generate },
   { NULL },
 };
 
@@ -85,7 +104,11 @@ static const pp_command_t play_commands[] = {
 };
 
 static const pp_command_t generate_commands[] = {
-  PENDING ("kube", "Write Kubernetes YAML from running pods (same as `kube generate`)", "a later issue"),
+  { .name = "kube",
+    .summary = "Write Kubernetes YAML from pods, volumes or a play (same as `kube generate`)",
+    .usage = "[options] POD|VOLUME... | --play FILE",
+    .help = generate_help,
+    .run = pp_cmd_kube_generate },
   { NULL },
 };
 

@@ -7,7 +7,7 @@
 #include <sys/random.h>
 #include <sys/stat.h>
 
-#define SCHEMA_VERSION 6
+#define SCHEMA_VERSION 7
 
 struct pp_state
 {
@@ -20,7 +20,7 @@ static const char schema_sql[] =
   "CREATE TABLE IF NOT EXISTS pods ("
   "  id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, namespace TEXT NOT NULL, play_file TEXT,"
   "  spec_hash TEXT, status TEXT NOT NULL, created INTEGER NOT NULL, monitor_pid INTEGER NOT NULL DEFAULT 0,"
-  "  owner TEXT);"
+  "  owner TEXT, object TEXT);"
   "CREATE TABLE IF NOT EXISTS containers ("
   "  id TEXT PRIMARY KEY, pod_id TEXT NOT NULL REFERENCES pods (id) ON DELETE CASCADE, name TEXT NOT NULL,"
   "  image TEXT NOT NULL, image_id TEXT NOT NULL DEFAULT '', init INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL, pid INTEGER NOT NULL DEFAULT 0,"
@@ -52,7 +52,12 @@ static const char schema_sql[] =
   "  spec TEXT NOT NULL, created INTEGER NOT NULL, PRIMARY KEY (namespace, name));"
   "CREATE TABLE IF NOT EXISTS pod_labels ("
   "  pod_id TEXT PRIMARY KEY REFERENCES pods (id) ON DELETE CASCADE, labels TEXT NOT NULL, ports TEXT NOT NULL,"
-  "  hostname TEXT, subdomain TEXT);";
+  "  hostname TEXT, subdomain TEXT);"
+  /* The objects a play applied, as they were (YAML, by the emitter), in their files' order: what `kube generate`
+     writes back. */
+  "CREATE TABLE IF NOT EXISTS objects ("
+  "  play_file TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL, namespace TEXT NOT NULL,"
+  "  name TEXT NOT NULL, yaml TEXT NOT NULL, PRIMARY KEY (play_file, seq));";
 
 static int
 db_error (pp_state_t *s, pp_error_t *err, const char *what)
@@ -136,10 +141,18 @@ check_version (pp_state_t *s, pp_error_t *err)
                                "ALTER TABLE networks ADD COLUMN subnet6 TEXT;"
                                "ALTER TABLE networks ADD COLUMN gateway6 TEXT;",
                                err);
+          /* 7: the object a pod was made from ("Deployment/web"), and the objects of each play (the table is made
+             above). */
+          if (ret == 0 && v < 7)
+            ret = add_columns (s, 7, "pods", "object", "ALTER TABLE pods ADD COLUMN object TEXT;", err);
         }
     }
   else
-    ret = exec_sql (s, "INSERT INTO meta (key, value) VALUES ('schema', '6')", err);
+    {
+      char sql[96];
+      snprintf (sql, sizeof sql, "INSERT INTO meta (key, value) VALUES ('schema', '%d')", SCHEMA_VERSION);
+      ret = exec_sql (s, sql, err);
+    }
   sqlite3_finalize (st);
   return ret;
 }
@@ -348,14 +361,15 @@ pp_state_pod_add (pp_state_t *s, const pp_pod_rec_t *p, pp_error_t *err)
 {
   sqlite3_stmt *st = prepare (s, err,
                               "INSERT INTO pods (id, name, namespace, play_file, spec_hash, status, created,"
-                              " monitor_pid, owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                              "ssssssiis", p->id, p->name, p->namespace_ ? p->namespace_ : "default", p->play_file,
-                              p->spec_hash, p->status ? p->status : "Created", p->created, p->monitor_pid, p->owner);
+                              " monitor_pid, owner, object) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              "ssssssiiss", p->id, p->name, p->namespace_ ? p->namespace_ : "default", p->play_file,
+                              p->spec_hash, p->status ? p->status : "Created", p->created, p->monitor_pid, p->owner,
+                              p->object);
   cleanup_free char *what = xasprintf ("pod %s", p->name);
   return run (s, st, err, what);
 }
 
-#define POD_COLUMNS "id, name, namespace, play_file, spec_hash, status, created, monitor_pid, owner"
+#define POD_COLUMNS "id, name, namespace, play_file, spec_hash, status, created, monitor_pid, owner, object"
 
 static void
 read_pod (sqlite3_stmt *st, pp_pod_rec_t *p)
@@ -369,6 +383,7 @@ read_pod (sqlite3_stmt *st, pp_pod_rec_t *p)
   p->created = sqlite3_column_int64 (st, 6);
   p->monitor_pid = sqlite3_column_int64 (st, 7);
   p->owner = col_str (st, 8);
+  p->object = col_str (st, 9);
 }
 
 int
@@ -543,6 +558,7 @@ pp_pod_rec_release (pp_pod_rec_t *p)
   free (p->spec_hash);
   free (p->status);
   free (p->owner);
+  free (p->object);
   memset (p, 0, sizeof *p);
 }
 
@@ -801,6 +817,58 @@ pp_state_service_remove (pp_state_t *s, const char *namespace_, const char *name
 {
   return run (s, prepare (s, err, "DELETE FROM services WHERE namespace = ? AND name = ?", "ss", namespace_, name),
               err, "remove a service");
+}
+
+int
+pp_state_objects_put (pp_state_t *s, const char *play_file, const pp_object_rec_t *v, size_t n, pp_error_t *err)
+{
+  int ret = run (s, prepare (s, err, "DELETE FROM objects WHERE play_file = ?", "s", play_file), err,
+                 "remove a play's objects");
+  for (size_t i = 0; ret == 0 && i < n; i++)
+    ret = run (s,
+               prepare (s, err,
+                        "INSERT INTO objects (play_file, seq, kind, namespace, name, yaml) VALUES (?, ?, ?, ?, ?, ?)",
+                        "sissss", play_file, (int64_t) i, v[i].kind, v[i].namespace_ ? v[i].namespace_ : "default",
+                        v[i].name, v[i].yaml),
+               err, "record an object");
+  return ret;
+}
+
+static void
+read_object (sqlite3_stmt *st, void *p)
+{
+  pp_object_rec_t *o = p;
+  o->play_file = col_str (st, 0);
+  o->seq = sqlite3_column_int64 (st, 1);
+  o->kind = col_str (st, 2);
+  o->namespace_ = col_str (st, 3);
+  o->name = col_str (st, 4);
+  o->yaml = col_str (st, 5);
+}
+
+int
+pp_state_objects_list (pp_state_t *s, const char *play_file, pp_object_rec_t **out, size_t *n, pp_error_t *err)
+{
+  return read_rows (s,
+                    prepare (s, err,
+                             "SELECT play_file, seq, kind, namespace, name, yaml FROM objects"
+                             " WHERE (?1 IS NULL OR play_file = ?1) ORDER BY play_file, seq",
+                             "s", play_file),
+                    out, n, sizeof **out, read_object, "list objects", err);
+}
+
+void
+pp_object_recs_free (pp_object_rec_t *v, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      free (v[i].play_file);
+      free (v[i].kind);
+      free (v[i].namespace_);
+      free (v[i].name);
+      free (v[i].yaml);
+    }
+  free (v);
 }
 
 void

@@ -22,6 +22,7 @@ typedef struct
   int64_t created; /* Unix seconds */
   int64_t monitor_pid;
   char *owner; /* "Job/<name>" for a pod a Job made, else NULL */
+  char *object; /* the object it was made from, "Kind/name" ("Deployment/web"); NULL before schema 7 */
 } pp_pod_rec_t;
 
 /* A Job: what it asks for, how far it got, and its controller process (pid and start time, so that a reused pid
@@ -140,6 +141,22 @@ int pp_state_service_list (pp_state_t *state, const char *play_file, pp_service_
                            pp_error_t *err);
 int pp_state_service_remove (pp_state_t *state, const char *namespace_, const char *name, pp_error_t *err);
 void pp_service_recs_free (pp_service_rec_t *svcs, size_t n);
+
+/* An object a play applied, as YAML: the pods, workloads, ConfigMaps, Secrets, claims and Services of a file, in
+   the file's order (`seq`). */
+typedef struct
+{
+  char *play_file, *kind, *namespace_, *name, *yaml;
+  int64_t seq;
+} pp_object_rec_t;
+
+/* Replaces the objects recorded for `play_file` by `v` (their play_file and seq are the row's own). */
+int pp_state_objects_put (pp_state_t *state, const char *play_file, const pp_object_rec_t *v, size_t n,
+                          pp_error_t *err);
+/* The objects of `play_file` in order, or of every file (NULL) by file and order. */
+int pp_state_objects_list (pp_state_t *state, const char *play_file, pp_object_rec_t **v, size_t *n,
+                           pp_error_t *err);
+void pp_object_recs_free (pp_object_rec_t *v, size_t n);
 
 /* What Services select a pod by: its labels ({"k": "v"}) and named container ports ({"http": {"port": 8080,
    "protocol": "TCP"}}), both JSON; and its spec.hostname and spec.subdomain (NULL when not given), by which names

@@ -126,7 +126,10 @@ podplay $words --help: usage line is '$(printf '%s\n' "$output" | grep '^Usage:'
 	run "$PODPLAY" kube play --help no-such-file.yaml
 	[ "$status" -eq 0 ]
 	assert_contains "$output" "Create and start pods from Kubernetes YAML"
-	run "$PODPLAY" kube generate --help no-such-file.yaml
+	run "$PODPLAY" kube generate --help no-such-pod
+	[ "$status" -eq 0 ]
+	assert_contains "$output" "Write Kubernetes YAML from pods, volumes or a play"
+	run "$PODPLAY" info --help
 	[ "$status" -eq 0 ]
 	assert_contains "$output" "This command is not built yet"
 }

@@ -515,7 +515,7 @@ test_migrate_from_4 (void **state)
   sqlite3_stmt *st = NULL;
   assert_int_equal (sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = 'schema'", -1, &st, NULL), SQLITE_OK);
   assert_int_equal (sqlite3_step (st), SQLITE_ROW);
-  assert_string_equal ((const char *)sqlite3_column_text (st, 0), "6");
+  assert_string_equal ((const char *)sqlite3_column_text (st, 0), "7");
   sqlite3_finalize (st);
   sqlite3_close (db);
 }
@@ -558,6 +558,56 @@ test_migrate_from_5 (void **state)
     }
 }
 
+/* A database of schema 6 gets the objects table and the pods' object column, its pods kept; the objects of a
+   play file are replaced whole and listed in order. */
+static void
+test_migrate_from_6_objects (void **state)
+{
+  (void) state;
+  old_database ("INSERT INTO pods (id, name, namespace, status, created) VALUES ('p', 'old', 'default',"
+                " 'Running', 1);"
+                "ALTER TABLE pods DROP COLUMN object; DROP TABLE objects;"
+                "UPDATE meta SET value = '6' WHERE key = 'schema'");
+  pp_state_t *s = open_state ();
+  cleanup_error pp_error_t err = NULL;
+  pp_pod_rec_t p;
+  assert_int_equal (pp_state_pod_get (s, "old", &p, &err), 0);
+  assert_null (p.object);
+  pp_pod_rec_release (&p);
+  char id[] = "q", name[] = "web-0", status[] = "Created", object[] = "Deployment/web";
+  pp_pod_rec_t q = { .id = id, .name = name, .status = status, .object = object };
+  assert_int_equal (pp_state_pod_add (s, &q, &err), 0);
+  assert_int_equal (pp_state_pod_get (s, "web-0", &p, &err), 0);
+  assert_string_equal (p.object, "Deployment/web");
+  pp_pod_rec_release (&p);
+
+  char cm[] = "ConfigMap", dep[] = "Deployment", cfg[] = "cfg", web[] = "web", y1[] = "a: 1\n", y2[] = "b: 2\n";
+  pp_object_rec_t objs[] = { { .kind = cm, .name = cfg, .yaml = y1 }, { .kind = dep, .name = web, .yaml = y2 } };
+  assert_int_equal (pp_state_objects_put (s, "/f.yaml", objs, 2, &err), 0);
+  assert_int_equal (pp_state_objects_put (s, "/g.yaml", objs + 1, 1, &err), 0);
+  pp_object_rec_t *v = NULL;
+  size_t n = 0;
+  assert_int_equal (pp_state_objects_list (s, "/f.yaml", &v, &n, &err), 0);
+  assert_int_equal (n, 2);
+  assert_string_equal (v[0].kind, "ConfigMap");
+  assert_string_equal (v[0].namespace_, "default");
+  assert_string_equal (v[1].yaml, "b: 2\n");
+  pp_object_recs_free (v, n);
+  /* A play again replaces its file's objects; a down leaves none; other files keep theirs. */
+  assert_int_equal (pp_state_objects_put (s, "/f.yaml", objs + 1, 1, &err), 0);
+  assert_int_equal (pp_state_objects_list (s, NULL, &v, &n, &err), 0);
+  assert_int_equal (n, 2);
+  assert_string_equal (v[0].play_file, "/f.yaml");
+  assert_string_equal (v[0].kind, "Deployment");
+  assert_string_equal (v[1].play_file, "/g.yaml");
+  pp_object_recs_free (v, n);
+  assert_int_equal (pp_state_objects_put (s, "/f.yaml", NULL, 0, &err), 0);
+  assert_int_equal (pp_state_objects_list (s, "/f.yaml", &v, &n, &err), 0);
+  assert_int_equal (n, 0);
+  pp_object_recs_free (v, n);
+  pp_state_close (s);
+}
+
 int
 main (void)
 {
@@ -570,6 +620,7 @@ main (void)
     cmocka_unit_test_setup_teardown (test_migrate_from_3, setup, teardown),
     cmocka_unit_test_setup_teardown (test_migrate_from_4, setup, teardown),
     cmocka_unit_test_setup_teardown (test_migrate_from_5, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_migrate_from_6_objects, setup, teardown),
     cmocka_unit_test_setup_teardown (test_userns_blocks, setup, teardown),
     cmocka_unit_test_setup_teardown (test_addresses, setup, teardown),
     cmocka_unit_test_setup_teardown (test_services_and_endpoints, setup, teardown),
