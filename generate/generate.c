@@ -3,6 +3,7 @@
 #include "generate/generate.h"
 #include "play/plan.h"
 #include "runtime/namedvol.h"
+#include "runtime/podctl.h"
 #include "schema/emit.h"
 #include "schema/load.h"
 #include "schema/validate.h"
@@ -449,6 +450,42 @@ add_pod (gen_t *g, const pp_pod_rec_t *rec, pp_error_t *err)
   return g->opts->service ? add_service (g, pod, rec->name) : 0;
 }
 
+/* A container by its name (POD-CONTAINER, its own alone, or its id): the pod it is the one container of, which is
+   how Kubernetes holds a container; one of several in a pod is not taken for its pod.  1 when none is so named. */
+static int
+add_container (gen_t *g, const char *what, pp_error_t *err)
+{
+  pp_pod_rec_t *pods = NULL;
+  size_t n = 0, pi = 0, ci = 0;
+  if (pp_state_pod_list (g->state, &pods, &n, err) < 0)
+    return -1;
+  pp_container_rec_t **cs = xzalloc ((n + 1) * sizeof *cs);
+  size_t *n_cs = xzalloc ((n + 1) * sizeof *n_cs);
+  int ret = 0;
+  for (size_t i = 0; ret == 0 && i < n; i++)
+    ret = pp_state_container_list (g->state, pods[i].id, &cs[i], &n_cs[i], err);
+  cleanup_error pp_error_t none = NULL;
+  if (ret == 0 && pp_ctr_match (pods, n, cs, n_cs, what, &pi, &ci, &none) < 0)
+    ret = none->status == ENOENT ? 1 : pp_error_make (err, 0, "%s", none->msg);
+  else if (ret == 0 && n_cs[pi] > 1)
+    ret = pp_error_make (err, 0,
+                         "container %s is one of the %zu containers of pod %s: a container of a pod is generated "
+                         "with its pod (`podplay kube generate %s`)",
+                         what, n_cs[pi], pods[pi].name, pods[pi].name);
+  else if (ret == 0)
+    ret = add_pod (g, &pods[pi], err);
+  for (size_t i = 0; i < n; i++)
+    {
+      for (size_t j = 0; j < n_cs[i]; j++)
+        pp_container_rec_release (&cs[i][j]);
+      free (cs[i]);
+    }
+  free (cs);
+  free (n_cs);
+  pp_pod_recs_free (pods, n);
+  return ret;
+}
+
 static bool
 volume_name_ok (const char *s)
 {
@@ -577,8 +614,8 @@ pp_kube_generate (pp_context_t *ctx, char *const *names, size_t n, const pp_gene
         ret = pp_error_make (err, 0, "%s", pod_err->msg);
       else if (volume_name_ok (names[k]) && pp_namedvol_exists (ctx, names[k]))
         ret = add_volume (&g, names[k], err);
-      else
-        ret = pp_error_make (err, 0, "no pod or volume `%s`", names[k]);
+      else if ((ret = add_container (&g, names[k], err)) > 0)
+        ret = pp_error_make (err, 0, "no pod, container or volume `%s`", names[k]);
     }
   if (ret == 0)
     emit_all (&g, play_file == NULL, out);

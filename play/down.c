@@ -1,4 +1,5 @@
 /* `kube down`, `pod rm` and `job rm`: what the state database says a play (or a Job) made, stopped and removed. */
+#include "net/network.h"
 #include "net/resolver.h"
 #include "net/service.h"
 #include "play/plan.h"
@@ -300,7 +301,15 @@ down_locked (pp_context_t *ctx, pp_state_t *state, char *const *paths, char **fi
   if (ret == 0)
     ret = pp_play_down_services (ctx, state, files, res, err);
   if (ret == 0)
-    ret = down_pods (ctx, state, &r, files, res, err);
+    {
+      pp_network_defer_begin ();
+      ret = down_pods (ctx, state, &r, files, res, err);
+      cleanup_error pp_error_t links = NULL;
+      int64_t t = pp_now_us ();
+      if (pp_network_defer_end (ret == 0 ? err : &links) < 0)
+        ret = -1;
+      pp_debug_step (ctx, &t, "down: the pods' links deleted");
+    }
   for (size_t k = 0; ret == 0 && files[k]; k++)
     for (size_t i = 0; ret == 0 && i < r.n_jobs; i++)
       if (is_file (r.jobs[i].play_file, files[k]))

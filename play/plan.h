@@ -4,6 +4,7 @@
 #define PP_PLAY_PLAN_H
 
 #include "image/store.h"
+#include "net/ip.h"
 #include "play/env.h"
 #include "play/lock.h"
 #include "play/play.h"
@@ -196,6 +197,10 @@ int pp_play_down_services (pp_context_t *ctx, pp_state_t *state, char *const *fi
 int pp_play_record_objects (pp_play_t *play, pp_error_t *err);
 
 /* ---- ports.c ---- */
+
+/* --publish [IP:]HOST:CTR[/PROTO]: "TCP" or "UDP", the IPv4 address ("" for every one), and the two ports. */
+int pp_publish_parse (const char *spec, const char **proto, char ip[PP_IP_STRLEN], int64_t *host_port,
+                      int64_t *ctr_port, pp_error_t *err);
 
 /* What each pod publishes (hostPort, --publish), checked against the play, other plays' pods and the host's
    processes before anything is created. */

@@ -114,6 +114,21 @@ parse_publish (const char *spec, port_t *pt, char ip[PP_IP_STRLEN], pp_error_t *
   return 0;
 }
 
+int
+pp_publish_parse (const char *spec, const char **proto, char ip[PP_IP_STRLEN], int64_t *host_port, int64_t *ctr_port,
+                  pp_error_t *err)
+{
+  port_t pt;
+  if (parse_publish (spec, &pt, ip, err) < 0)
+    return -1;
+  *proto = pt.proto;
+  if (*pt.host_ip == '\0')
+    *ip = '\0';
+  *host_port = pt.host_port;
+  *ctr_port = pt.ctr_port;
+  return 0;
+}
+
 static bool
 declares (const pp_pod_plan_t *p, int64_t ctr_port, const char *proto)
 {

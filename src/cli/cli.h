@@ -79,6 +79,7 @@ void pp_cli_print_play (FILE *out, const struct pp_play_result_s *res, bool json
 void pp_cli_print_down (FILE *out, const struct pp_play_result_s *res, char *const *paths, size_t n_paths, bool ok);
 int pp_cmd_kube_down (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_kube_generate (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_run (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_monitor (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_dns (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_probe (pp_cli_t *cli, int argc, char **argv);

@@ -1,4 +1,5 @@
 /* `podplay kube generate`: Kubernetes YAML of pods, volumes or a whole play, on stdout or into a file. */
+#include "core/file.h"
 #include "generate/generate.h"
 #include "src/cli/cli.h"
 
@@ -8,34 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* `data` into `path` whole or not at all: a file beside it, renamed over it. */
-static int
-write_file (const char *path, const char *data, size_t len, pp_error_t *err)
-{
-  cleanup_free char *tmp = xasprintf ("%s.XXXXXX", path);
-  int fd = mkstemp (tmp);
-  if (fd < 0)
-    return pp_error_make (err, errno, "create a file beside `%s`", path);
-  int ret = 0;
-  for (size_t off = 0; ret == 0 && off < len;)
-    {
-      ssize_t w = write (fd, data + off, len - off);
-      if (w < 0 && errno != EINTR)
-        ret = pp_error_make (err, errno, "write `%s`", tmp);
-      else if (w > 0)
-        off += (size_t)w;
-    }
-  if (ret == 0 && fchmod (fd, 0644) < 0)
-    ret = pp_error_make (err, errno, "chmod `%s`", tmp);
-  if (close (fd) < 0 && ret == 0)
-    ret = pp_error_make (err, errno, "write `%s`", tmp);
-  if (ret == 0 && rename (tmp, path) < 0)
-    ret = pp_error_make (err, errno, "rename `%s` to `%s`", tmp, path);
-  if (ret < 0)
-    unlink (tmp);
-  return ret;
-}
 
 int
 pp_cmd_kube_generate (pp_cli_t *cli, int argc, char **argv)
@@ -82,7 +55,7 @@ pp_cmd_kube_generate (pp_cli_t *cli, int argc, char **argv)
   pp_buf_t out = { 0 };
   int ret = pp_kube_generate (cli->ctx, argv + optind, (size_t)(argc - optind), &gopts, &out, &err);
   if (ret == 0 && file)
-    ret = write_file (file, out.data ? out.data : "", out.len, &err);
+    ret = pp_write_whole (file, out.data ? out.data : "", out.len, 0644, &err);
   else if (ret == 0 && out.len && fwrite (out.data, 1, out.len, stdout) != out.len)
     ret = pp_error_make (&err, errno, "write the YAML");
   pp_buf_free (&out);

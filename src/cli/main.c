@@ -30,11 +30,11 @@ static const char global_help[] = "Global options:\n"
 
 /* `kube generate` and Podman's older name for it, `generate kube`. */
 static const char generate_help[]
-    = "Writes Kubernetes YAML of the pods and volumes named, valid for a cluster and played back by\n"
-      "`kube play` into the same pods: each pod as its play had it (a replica as a Pod of its\n"
-      "template), with the ConfigMaps, Secrets and PersistentVolumeClaims it uses; a named volume as a\n"
-      "claim.  Nothing of this machine goes in (ids, addresses, times, status), and the same pods\n"
-      "give the same bytes.\n\n"
+    = "Writes Kubernetes YAML of the pods, containers and volumes named, valid for a cluster and\n"
+      "played back by `kube play` into the same pods: each pod as its play had it (a replica as a\n"
+      "Pod of its template; a container as the pod it is the one container of), with the ConfigMaps,\n"
+      "Secrets and PersistentVolumeClaims it uses; a named volume as a claim.  Nothing of this\n"
+      "machine goes in (ids, addresses, times, status), and the same pods give the same bytes.\n\n"
       "  -t, --type TYPE   pod (the default), deployment, daemonset or job: each pod as that kind\n"
       "  -r, --replicas N  the Deployment's replicas (--type deployment)\n"
       "  -s, --service     a Service for each pod, of the ports it publishes on the host (or of its\n"
@@ -91,7 +91,7 @@ static const pp_command_t kube_commands[] = {
     .run = pp_cmd_kube_down },
   { .name = "generate",
     .summary = "Write Kubernetes YAML from pods, volumes or a play",
-    .usage = "[options] POD|VOLUME... | --play FILE",
+    .usage = "[options] POD|CONTAINER|VOLUME... | --play FILE",
     .help = generate_help,
     .run = pp_cmd_kube_generate },
   { NULL },
@@ -106,7 +106,7 @@ static const pp_command_t play_commands[] = {
 static const pp_command_t generate_commands[] = {
   { .name = "kube",
     .summary = "Write Kubernetes YAML from pods, volumes or a play (same as `kube generate`)",
-    .usage = "[options] POD|VOLUME... | --play FILE",
+    .usage = "[options] POD|CONTAINER|VOLUME... | --play FILE",
     .help = generate_help,
     .run = pp_cmd_kube_generate },
   { NULL },
@@ -241,6 +241,33 @@ static const pp_command_t top_commands[] = {
   { .name = "pod", .summary = "Manage pods", .subcommands = pod_commands },
   { .name = "job", .summary = "Manage Jobs", .subcommands = job_commands },
   { .name = "service", .summary = "Manage Services", .subcommands = service_commands },
+  { .name = "run",
+    .summary = "Run a container from an image, as a pod of its own",
+    .usage = "[options] IMAGE [COMMAND [ARG...]]",
+    .help = "Podman's flags, made the fields of a Pod of one container named as the pod (written to\n"
+            "runs/NAME.yaml under the storage root and played as any manifest): `ps`, `logs`, `exec`,\n"
+            "`pod rm` and `kube generate` treat it as a played pod.  Without -d, the container's output\n"
+            "is shown until it ends, and its exit status is run's.\n\n"
+            "Options:\n"
+            "  --name NAME           the pod's and its container's name (default: the image's, and hex)\n"
+            "  -d, --detach          print the container's id and leave it running\n"
+            "  --rm                  remove the pod once the container ended (not with -d)\n"
+            "  -e, --env K=V|K       a variable (K alone: its value here); --env-file FILE: lines of them\n"
+            "  -v, --volume SRC:DST[:ro]\n"
+            "                        an absolute host path (hostPath) or a named volume (its claim, made\n"
+            "                        when missing); -v DST alone: an empty folder of the pod (emptyDir)\n"
+            "  --mount type=bind|volume|tmpfs,source=S,target=T[,readonly][,tmpfs-size=Q]\n"
+            "  -p, --publish [IP:]HOST:CTR[/udp]\n"
+            "                        publish the container's port CTR on the host's port HOST\n"
+            "  -w, --workdir DIR     -u, --user UID[:GID]   --hostname NAME   -l, --label K=V\n"
+            "  -m, --memory N[b|k|m|g]  --cpus N            the container's limits\n"
+            "  --cap-add CAP  --cap-drop CAP  --read-only   its securityContext\n"
+            "  --restart no|always|on-failure[:N]|unless-stopped\n"
+            "                        the pod's restartPolicy (default no: Never)\n"
+            "  --entrypoint CMD|JSON the command; the arguments after the image are its args\n"
+            "  -t, --tty  -i, --interactive  (with -d) a terminal and stdin for `exec -it` to share\n",
+    .run = pp_cmd_run,
+    .options_first = true },
   { .name = "ps",
     .summary = "List containers",
     .usage = "[-a] [-q] [--format json]",

@@ -540,7 +540,13 @@ pp_cmd_pod_rm (pp_cli_t *cli, int argc, char **argv)
   int r = timeout_options (cli, argc, argv, &o.timeout, &o.force, &all);
   if (r >= 0)
     return r;
-  return each_pod (cli, argc, argv, all, o.force ? &o.timeout : NULL, rm_one, &o);
+  /* The pods' links go together at the end, as in a down. */
+  pp_network_defer_begin ();
+  int status = each_pod (cli, argc, argv, all, o.force ? &o.timeout : NULL, rm_one, &o);
+  pp_error_t err = NULL;
+  if (pp_network_defer_end (&err) < 0)
+    status = pp_cli_fail (&err);
+  return status;
 }
 
 /* ---- logs ---- */

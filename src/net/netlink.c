@@ -493,6 +493,28 @@ pp_nl_link_del (pp_nl_t *nl, const char *name, pp_error_t *err)
 }
 
 int
+pp_nl_link_set_group (pp_nl_t *nl, const char *name, uint32_t group, pp_error_t *err)
+{
+  struct nlmsghdr *nlh = link_msg (nl, RTM_NEWLINK, 0, name);
+  mnl_attr_put_u32 (nlh, IFLA_GROUP, group);
+  if (nl_talk (nl, nlh, NULL, NULL) < 0 && errno != ENODEV)
+    return nl_fail (nl, err, "move link %s to group %u", name, group);
+  return 0;
+}
+
+int
+pp_nl_group_del (pp_nl_t *nl, uint32_t group, pp_error_t *err)
+{
+  struct nlmsghdr *nlh = nl_msg (nl, RTM_DELLINK, 0);
+  struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header (nlh, sizeof *ifm);
+  ifm->ifi_family = AF_UNSPEC;
+  mnl_attr_put_u32 (nlh, IFLA_GROUP, group);
+  if (nl_talk (nl, nlh, NULL, NULL) < 0 && errno != ENODEV)
+    return nl_fail (nl, err, "delete the links of group %u", group);
+  return 0;
+}
+
+int
 pp_nl_addr_add (pp_nl_t *nl, const char *name, const pp_ipnet_t *addr, pp_error_t *err)
 {
   char s[PP_IPNET_STRLEN], what[96];

@@ -37,6 +37,11 @@ int pp_nl_link_up (pp_nl_t *nl, const char *name, const char *master, pp_error_t
 
 /* Deletes the link `name`; one that is not there is not an error. */
 int pp_nl_link_del (pp_nl_t *nl, const char *name, pp_error_t *err);
+/* Moves the link `name` into the link group `group` (one that is not there is not an error), and deletes every
+   link of a group at once: the kernel unregisters them together, waiting for its readers once rather than once
+   per link (10 veths: 40 ms instead of 270). */
+int pp_nl_link_set_group (pp_nl_t *nl, const char *name, uint32_t group, pp_error_t *err);
+int pp_nl_group_del (pp_nl_t *nl, uint32_t group, pp_error_t *err);
 
 /* Adds the address `addr` (with its prefix) to `name`; the same address there already is not an error.  An IPv6
    address is added without duplicate address detection (nodad), usable at once. */

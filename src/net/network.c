@@ -681,6 +681,9 @@ bridge_empty (const char *bridge)
   return true;
 }
 
+/* Between pp_network_defer_begin and _end: the link group the pods' links go into, deleted at the end. */
+static uint32_t defer_group;
+
 int
 pp_network_detach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pp_error_t *err)
 {
@@ -696,9 +699,31 @@ pp_network_detach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pp_er
      its link.  The bridge and the network's rules stay for the next pod (a bridge's deletion and the table's
      removal cost a down more than the rest of it); `network rm` removes them. */
   if (ret == 0)
-    ret = pp_nl_link_del (op.nl, op.host_if, err);
+    ret = defer_group ? pp_nl_link_set_group (op.nl, op.host_if, defer_group, err)
+                      : pp_nl_link_del (op.nl, op.host_if, err);
   pod_op_end (&op);
   return ret < 0 ? pp_error_wrap (err, "disconnect the pod from network %s", p.name) : 0;
+}
+
+void
+pp_network_defer_begin (void)
+{
+  /* A group of this process's own: another's batch never takes links this one has not deleted yet (and if it
+     did, they were going). */
+  defer_group = 0x70700000u | ((uint32_t) getpid () & 0xfffffu);
+}
+
+int
+pp_network_defer_end (pp_error_t *err)
+{
+  uint32_t group = defer_group;
+  defer_group = 0;
+  if (group == 0)
+    return 0;
+  pp_nl_t *nl = pp_nl_open (-1, err);
+  int ret = nl ? pp_nl_group_del (nl, group, err) : -1;
+  pp_nl_close (nl);
+  return ret;
 }
 
 int

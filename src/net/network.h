@@ -65,6 +65,10 @@ int pp_network_publish (pp_context_t *ctx, const char *pod_id, json_t *pod_net, 
 
 /* Withdraws the pod's published ports (unless a replacement took them over) and removes its veth. */
 int pp_network_detach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pp_error_t *err);
+/* Pods detached from here on (by this process, one thread) keep their links until pp_network_defer_end deletes them all at
+   once: a down of many pods waits for the kernel once. */
+void pp_network_defer_begin (void);
+int pp_network_defer_end (pp_error_t *err);
 
 /* The host's address as a pod sees it (status.hostIP): its first IPv4 address outside loopback and podplay's
    networks, else 127.0.0.1. */

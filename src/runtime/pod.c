@@ -1,6 +1,7 @@
 /* A pod on the machine: directories, shared namespaces held by bind mounts, /etc files, root filesystems, and the
    monitor that supervises the containers. */
 #include "runtime/pod.h"
+#include "core/file.h"
 #include "net/network.h"
 #include "net/resolver.h"
 #include "runtime/cgroup.h"
@@ -61,21 +62,6 @@ char *
 pp_ctr_logfile (pp_context_t *ctx, const char *ctr_id)
 {
   return xasprintf ("%s/containers/%s/ctr.log", ctx->root, ctr_id);
-}
-
-static int
-write_file (const char *path, const char *content, pp_error_t *err)
-{
-  cleanup_free char *tmp = xasprintf ("%s.tmp", path);
-  cleanup_close int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  size_t len = strlen (content);
-  if (fd < 0 || write (fd, content, len) != (ssize_t) len || rename (tmp, path) < 0)
-    {
-      int e = errno;
-      unlink (tmp);
-      return pp_error_make (err, e, "write `%s`", path);
-    }
-  return 0;
 }
 
 /* The host's resolv.conf, without the loopback name servers a pod's own loopback does not answer on. */
@@ -276,8 +262,8 @@ pp_pod_setup (pp_context_t *ctx, const char *pod_id, const pp_pod_etc_t *etc, pp
   cleanup_free char *hn = xasprintf ("%s\n", hostname);
   cleanup_free char *rc_path = xasprintf ("%s/resolv.conf", run);
   cleanup_free char *rc = etc->resolv_conf ? xstrdup (etc->resolv_conf) : pp_pod_host_resolv_conf ();
-  if (write_file (hosts_path, hosts, err) < 0 || write_file (hn_path, hn, err) < 0
-      || write_file (rc_path, rc, err) < 0)
+  if (pp_write_whole (hosts_path, hosts, strlen (hosts), 0644, err) < 0 || pp_write_whole (hn_path, hn, strlen (hn), 0644, err) < 0
+      || pp_write_whole (rc_path, rc, strlen (rc), 0644, err) < 0)
     return -1;
   return 0;
 }
@@ -494,7 +480,7 @@ pp_pod_write_plan (pp_context_t *ctx, const char *pod_id, json_t *plan, pp_error
   cleanup_free char *text = json_dumps (plan, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
   if (pp_mkdir_p (data, 0700) < 0)
     return pp_error_make (err, errno, "create `%s`", data);
-  return write_file (path, text, err);
+  return pp_write_whole (path, text, strlen (text), 0644, err);
 }
 
 int

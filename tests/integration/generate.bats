@@ -244,6 +244,16 @@ look_inside() {
 	    command: [sleep, "30"]
 	    ports: [{containerPort: 8080, hostPort: 18480}, {containerPort: 9090}]
 	YAML
+	cat >"$Y/two.yaml" <<-'YAML'
+	apiVersion: v1
+	kind: Pod
+	metadata: {name: two}
+	spec:
+	  terminationGracePeriodSeconds: 0
+	  containers:
+	  - {name: a, image: localhost/busybox:latest, command: [sleep, "30"]}
+	  - {name: b, image: localhost/busybox:latest, command: [sleep, "30"]}
+	YAML
 	# The volume of a claim stays after its play's down: a volume of this machine, no longer of a play.
 	cat >"$Y/claim.yaml" <<-'YAML'
 	apiVersion: v1
@@ -283,7 +293,13 @@ look_inside() {
 	assert_contains "$output" "  name: keep-data"
 
 	run -125 pp kube generate nothing-here
-	assert_contains "$output" "no pod or volume \`nothing-here\`"
+	assert_contains "$output" "no pod, container or volume \`nothing-here\`"
+	# A container alone is generated as the pod it is the one container of; one of several is refused.
+	run -0 pp kube generate always-c
+	assert_contains "$output" "  name: always"
+	run -0 pp kube play "$Y/two.yaml"
+	run -125 pp kube generate two-b
+	assert_contains "$output" "container two-b is one of the 2 containers of pod two: a container of a pod is generated with its pod (\`podplay kube generate two\`)"
 	run -125 pp kube generate --type job always
 	assert_contains "$output" "pod always restarts its containers Always: a Job's pods restart Never or OnFailure"
 	run -125 pp kube generate --type deployment once-0
@@ -301,5 +317,5 @@ look_inside() {
 	# A failed generate writes no file.
 	run -125 pp kube generate -f "$Y/out.yaml" nothing-here
 	[ ! -e "$Y/out.yaml" ]
-	run -0 pp kube down "$Y/job.yaml" "$Y/pod.yaml"
+	run -0 pp kube down "$Y/job.yaml" "$Y/pod.yaml" "$Y/two.yaml"
 }

@@ -1,0 +1,268 @@
+/* `podplay run`: Podman's flags into a run's options, one library call that writes its Pod, a play of it, then
+   (without -d) the container's output until it ends, and its exit status. */
+#include "play/play.h"
+#include "play/run.h"
+#include "runtime/pod.h"
+#include "runtime/logfile.h"
+#include "src/cli/cli.h"
+#include "state/state.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_interrupt (int sig)
+{
+  interrupted = sig;
+}
+
+/* While the pod's monitor runs (its container has not ended for good) and the user has not interrupted. */
+static int
+still_running (pp_log_set_t *s, void *data, pp_error_t *err)
+{
+  (void)s;
+  (void)err;
+  pp_cli_t *cli = ((void **)data)[0];
+  const char *pod_id = ((void **)data)[1];
+  pp_state_t *state;
+  if (interrupted || pp_state_open (cli->ctx, &state, NULL) < 0)
+    return 0;
+  pp_pod_rec_t pod;
+  cleanup_error pp_error_t none = NULL;
+  bool alive = false;
+  if (pp_state_pod_get (state, pod_id, &pod, &none) == 0)
+    {
+      alive = pp_pod_monitor_alive (&pod);
+      pp_pod_rec_release (&pod);
+    }
+  pp_state_close (state);
+  return alive;
+}
+
+/* The container's exit code once the pod ended; an interrupt stops the pod first, as Podman passes it on. */
+static int
+exit_code (pp_cli_t *cli, const char *pod_id, pp_error_t *err)
+{
+  pp_state_t *state;
+  if (pp_state_open (cli->ctx, &state, err) < 0)
+    return -1;
+  pp_pod_rec_t pod;
+  int code = -1;
+  if (pp_state_pod_get (state, pod_id, &pod, err) == 0)
+    {
+      if (interrupted && pp_pod_monitor_alive (&pod))
+        pp_pod_stop (cli->ctx, state, &pod, pp_pod_grace (cli->ctx, pod.id), NULL);
+      pp_container_rec_t *cs = NULL;
+      size_t n = 0;
+      if (pp_state_container_list (state, pod_id, &cs, &n, err) == 0 && n)
+        code = cs[0].exit_code < 0 ? PP_EXIT_ERROR : (int)cs[0].exit_code;
+      for (size_t i = 0; i < n; i++)
+        pp_container_rec_release (&cs[i]);
+      free (cs);
+      pp_pod_rec_release (&pod);
+    }
+  pp_state_close (state);
+  return code;
+}
+
+int
+pp_cmd_run (pp_cli_t *cli, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "name", required_argument, NULL, 'N' },
+    { "detach", no_argument, NULL, 'd' },
+    { "rm", no_argument, NULL, 'R' },
+    { "env", required_argument, NULL, 'e' },
+    { "env-file", required_argument, NULL, 'E' },
+    { "volume", required_argument, NULL, 'v' },
+    { "mount", required_argument, NULL, 'M' },
+    { "publish", required_argument, NULL, 'p' },
+    { "workdir", required_argument, NULL, 'w' },
+    { "user", required_argument, NULL, 'u' },
+    { "memory", required_argument, NULL, 'm' },
+    { "cpus", required_argument, NULL, 'C' },
+    { "cap-add", required_argument, NULL, 'A' },
+    { "cap-drop", required_argument, NULL, 'D' },
+    { "read-only", no_argument, NULL, 'r' },
+    { "restart", required_argument, NULL, 'S' },
+    { "entrypoint", required_argument, NULL, 'P' },
+    { "tty", no_argument, NULL, 't' },
+    { "interactive", no_argument, NULL, 'i' },
+    { "label", required_argument, NULL, 'l' },
+    { "hostname", required_argument, NULL, 'H' },
+    { "pod", required_argument, NULL, 'O' },
+    { NULL, 0, NULL, 0 },
+  };
+  pp_run_opts_t o = { 0 };
+  bool detach = false, rm = false;
+  const char *pod = NULL;
+  int opt, status = -1;
+  while (status < 0 && (opt = pp_cli_getopt (cli, argc, argv, "de:v:p:w:u:m:l:ti", opts)) != -1)
+    switch (opt)
+      {
+      case 'N':
+        o.name = optarg;
+        break;
+      case 'd':
+        detach = true;
+        break;
+      case 'R':
+        rm = true;
+        break;
+      case 'e':
+        pp_strs_add (&o.env, optarg);
+        break;
+      case 'E':
+        pp_strs_add (&o.env_files, optarg);
+        break;
+      case 'v':
+        pp_strs_add (&o.volumes, optarg);
+        break;
+      case 'M':
+        pp_strs_add (&o.mounts, optarg);
+        break;
+      case 'p':
+        pp_strs_add (&o.publish, optarg);
+        break;
+      case 'w':
+        o.workdir = optarg;
+        break;
+      case 'u':
+        o.user = optarg;
+        break;
+      case 'm':
+        o.memory = optarg;
+        break;
+      case 'C':
+        o.cpus = optarg;
+        break;
+      case 'A':
+        pp_strs_add (&o.cap_add, optarg);
+        break;
+      case 'D':
+        pp_strs_add (&o.cap_drop, optarg);
+        break;
+      case 'r':
+        o.read_only = true;
+        break;
+      case 'S':
+        o.restart = optarg;
+        break;
+      case 'P':
+        o.entrypoint = optarg;
+        break;
+      case 't':
+        o.tty = true;
+        break;
+      case 'i':
+        o.interactive = true;
+        break;
+      case 'l':
+        pp_strs_add (&o.labels, optarg);
+        break;
+      case 'H':
+        o.hostname = optarg;
+        break;
+      case 'O':
+        pod = optarg;
+        break;
+      case 'h':
+        status = PP_EXIT_OK;
+        break;
+      default:
+        status = PP_EXIT_ERROR;
+      }
+  if (status < 0 && optind >= argc)
+    status = pp_cli_usage_error (cli, "%s needs an image", cli->path);
+  /* What is not built yet says so, before anything is made. */
+  if (status < 0 && pod)
+    status = pp_cli_usage_error (cli,
+                                 "--pod %s: joining a pod is not built yet (issue 12): the container runs in a "
+                                 "pod of its own without it",
+                                 pod);
+  if (status < 0 && !detach && (o.tty || o.interactive))
+    status = pp_cli_usage_error (cli, "-i and -t attach a terminal, which is not built yet: run with -d, then "
+                                      "`podplay exec -it`");
+  if (status < 0 && detach && rm)
+    status = pp_cli_usage_error (cli, "--rm with -d is not built yet: run without -d, or `podplay pod rm` it after");
+  pp_error_t err = NULL;
+  char *path = NULL, *name = NULL;
+  if (status < 0)
+    {
+      o.image = argv[optind];
+      o.cmd = argv + optind + 1;
+      o.n_cmd = (size_t)(argc - optind - 1);
+      if (pp_run_manifest (cli->ctx, &o, &path, &name, &err) < 0)
+        status = pp_cli_fail (&err);
+    }
+  pp_strs_free (&o.env);
+  pp_strs_free (&o.env_files);
+  pp_strs_free (&o.volumes);
+  pp_strs_free (&o.mounts);
+  pp_strs_free (&o.publish);
+  pp_strs_free (&o.labels);
+  pp_strs_free (&o.cap_add);
+  pp_strs_free (&o.cap_drop);
+  if (status >= 0)
+    return status;
+
+  struct sigaction sa = { .sa_handler = on_interrupt };
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  pp_play_opts_t po = { .start = true, .runtime = cli->ctx->runtime, .interrupted = &interrupted };
+  pp_diags_t diags = { 0 };
+  pp_play_result_t res = { 0 };
+  int ret = pp_kube_play (cli->ctx, &path, 1, &po, &diags, &res, &err);
+  for (size_t i = 0; i < diags.n; i++)
+    pp_diag_print (stderr, &diags.v[i]);
+  if (ret > 0)
+    fprintf (stderr, "Error: %zu error%s: nothing was created\n", diags.errors, diags.errors == 1 ? "" : "s");
+  pp_diags_free (&diags);
+  cleanup_free char *pod_id = NULL, *ctr_id = NULL;
+  for (size_t i = 0; ret == 0 && i < res.n; i++)
+    if (res.v[i].kind == PP_PLAY_POD && res.v[i].n_ctrs)
+      {
+        pod_id = xstrdup (res.v[i].id);
+        ctr_id = xstrdup (res.v[i].ctrs[0].id);
+      }
+  pp_play_result_release (&res);
+  if (ret != 0)
+    {
+      /* Nothing was made: its manifest goes too. */
+      unlink (path);
+      free (path);
+      free (name);
+      return ret < 0 ? pp_cli_fail (&err) : PP_EXIT_ERROR;
+    }
+  if (detach)
+    {
+      printf ("%s\n", ctr_id);
+      free (path);
+      free (name);
+      return PP_EXIT_OK;
+    }
+  /* Attached: the container's output (its stdout here, its stderr on stderr) until it ends. */
+  pp_log_set_t set = { .opts = { .tail = -1, .follow = true }, .fds = { 1, 2 } };
+  cleanup_free char *log = pp_ctr_logfile (cli->ctx, ctr_id);
+  pp_log_set_add (&set, ctr_id, NULL, log);
+  void *data[2] = { cli, pod_id };
+  ret = pp_log_set_follow (&set, still_running, data, &err);
+  pp_log_set_release (&set);
+  int code = ret < 0 ? -1 : exit_code (cli, pod_id, &err);
+  if (code >= 0 && rm)
+    {
+      pp_play_result_t down = { 0 };
+      if (pp_kube_down (cli->ctx, &path, 1, false, &down, &err) == 0)
+        unlink (path);
+      else
+        code = -1;
+      pp_play_result_release (&down);
+    }
+  free (path);
+  free (name);
+  return code < 0 ? pp_cli_fail (&err) : code;
+}
