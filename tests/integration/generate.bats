@@ -115,6 +115,45 @@ look_inside() {
 	  - {name: conf, configMap: {name: settings}}
 	  - {name: secret, secret: {secretName: creds, defaultMode: 0444}}
 	  - {name: data, persistentVolumeClaim: {claimName: rich-data}}
+	---
+	apiVersion: apps/v1
+	kind: Deployment
+	metadata: {name: side, annotations: {kubectl.kubernetes.io/last-applied-configuration: "{}"}}
+	spec:
+	  replicas: 2
+	  selector: {matchLabels: {app: side}}
+	  template:
+	    metadata: {labels: {app: side}, creationTimestamp: null}
+	    spec:
+	      terminationGracePeriodSeconds: 0
+	      hostAliases: [{ip: 10.1.2.3, hostnames: [db.local]}]
+	      dnsConfig: {options: [{name: ndots, value: "2"}]}
+	      shareProcessNamespace: true
+	      initContainers:
+	      - name: logger
+	        image: localhost/busybox:latest
+	        restartPolicy: Always
+	        command: [sh, -c, "while true; do sleep 1; done"]
+	        startupProbe: {exec: {command: [sh, -c, "true"]}, periodSeconds: 1}
+	      containers:
+	      - name: app
+	        image: localhost/busybox:latest
+	        command: [httpd, -f, -p, "8080", -h, /info]
+	        ports: [{containerPort: 8080, name: web}]
+	        livenessProbe: {httpGet: {path: /labels, port: web}, periodSeconds: 5}
+	        readinessProbe: {tcpSocket: {port: 8080}, periodSeconds: 1}
+	        lifecycle: {postStart: {exec: {command: [sh, -c, "true"]}}}
+	        resources: {requests: {cpu: 100m, memory: 16Mi}, limits: {memory: 32Mi}}
+	        securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [NET_RAW]}}
+	        volumeMounts: [{name: info, mountPath: /info}, {name: all, mountPath: /all}]
+	      volumes:
+	      - name: info
+	        downwardAPI: {items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]}
+	      - name: all
+	        projected:
+	          sources:
+	          - configMap: {name: settings, items: [{key: mode, path: mode}]}
+	          - secret: {name: creds}
 	YAML
 	round_trip "$Y/rich.yaml" "$Y/rich.gen.yaml" look_inside
 	# What the pod saw, so that the comparison compared something.
@@ -127,9 +166,15 @@ look_inside() {
 	assert_contains "$output" "3000"
 	assert_contains "$output" "richhost"
 	assert_contains "$output" "init from rich"
-	# Kubernetes' defaults and this machine's facts stay out; quoting keeps strings strings.
+	run -0 pp exec "$(pod_names | tr ' ' '\n' | grep '^side' | head -1)-app" sh -c 'cat /info/labels; cat /all/mode; grep db.local /etc/hosts'
+	assert_contains "$output" 'app="side"'
+	assert_contains "$output" "fast"
+	assert_contains "$output" "10.1.2.3"
+	# Kubernetes' defaults, kubectl's bookkeeping and this machine's facts stay out; quoting keeps strings strings.
 	run -0 cat "$Y/rich.gen.yaml"
 	refute_contains "$output" "status"
+	refute_contains "$output" "last-applied"
+	refute_contains "$output" "creationTimestamp"
 	refute_contains "$output" "uid:"
 	refute_contains "$output" "imagePullPolicy"
 	assert_contains "$output" 'value: "007"'
