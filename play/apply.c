@@ -664,8 +664,10 @@ pp_play_apply (pp_play_t *play, pp_error_t *err)
      rules as they go): the rules are set with every pod's readiness as it is, and follow it from then on. */
   if (ret == 0)
     ret = pp_play_apply_services (play, err);
+  int64_t t = pp_now_us ();
   if (ret == 0)
     ret = pp_play_record_objects (play, err);
+  pp_debug_step (play->ctx, &t, "play: objects recorded");
   if (ret == 0)
     ret = pp_play_remove_outdated (play, PP_PLAY_STEP_PODS, err);
   /* A failure takes back what this play made, whatever failed: a lost state database too. */

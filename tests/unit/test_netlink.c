@@ -494,6 +494,31 @@ test_link_del (void **state)
   fails (pp_nl_link_del (nl, "lo", &err), &err, EOPNOTSUPP, "delete link lo");
 }
 
+/* Links moved into a group go at once, their peers with them; links of other groups stay; a group with no link,
+   or a link that is not there, is no error. */
+static void
+test_group_del (void **state)
+{
+  (void)state;
+  need_netns ();
+  cleanup_error pp_error_t err = NULL;
+  cleanup_nl pp_nl_t *nl = nl_in (-1);
+  ok (pp_nl_veth_add (nl, "g0", "p0", ns_b, NULL, &err), &err);
+  ok (pp_nl_veth_add (nl, "g1", "p1", ns_b, NULL, &err), &err);
+  ok (pp_nl_veth_add (nl, "keep", "pk", ns_b, NULL, &err), &err);
+  ok (pp_nl_link_set_group (nl, "g0", 0x70700001, &err), &err);
+  ok (pp_nl_link_set_group (nl, "g1", 0x70700001, &err), &err);
+  ok (pp_nl_link_set_group (nl, "gone", 0x70700001, &err), &err);
+  ok (pp_nl_group_del (nl, 0x70700001, &err), &err);
+  assert_int_equal (pp_nl_link_index (nl, "g0", &err), 0);
+  assert_int_equal (pp_nl_link_index (nl, "g1", &err), 0);
+  assert_false (query_link (ns_b, "p0").found);
+  assert_false (query_link (ns_b, "p1").found);
+  assert_true (pp_nl_link_index (nl, "keep", &err) > 0);
+  assert_true (query_link (ns_b, "pk").found);
+  ok (pp_nl_group_del (nl, 0x70700001, &err), &err);
+}
+
 /* A pod's network as podplay makes it: a bridge with the gateway's address in A, a veth from A into B as eth0
    with an address and a default route; a datagram from B reaches both the bridge's subnet address and one that
    only the default route leads to. */
@@ -542,6 +567,7 @@ main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown (test_open_restores_netns, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_group_del, setup, teardown),
     cmocka_unit_test_setup_teardown (test_bridge_add, setup, teardown),
     cmocka_unit_test_setup_teardown (test_veth_into_other_ns, setup, teardown),
     cmocka_unit_test_setup_teardown (test_link_up_master, setup, teardown),
