@@ -27,6 +27,8 @@ round_trip() {
 	run -0 pp kube generate --play "$src"
 	printf '%s\n' "$output" >"$gen"
 	assert_valid "$gen"
+	# Containers that ignore SIGTERM (a shell's loop) would hold each down for their grace period.
+	run -0 pp pod stop -t 0 --all
 	run -0 pp kube down "$src"
 	run -0 pp kube play "$gen"
 	[ -z "$look" ] || after=$(eval "$look")
@@ -34,6 +36,7 @@ round_trip() {
 	printf '%s\n' "$output" >"$gen.again"
 	run -0 cmp "$gen" "$gen.again"
 	assert_equal "$after" "$before"
+	run -0 pp pod stop -t 0 --all
 	run -0 pp kube down "$gen"
 }
 
