@@ -142,36 +142,6 @@ add_out (gen_t *g, int rank, pp_node_t *node)
   g->n_out++;
 }
 
-static pp_node_t *
-new_object (gen_t *g, const char *api_version, const char *kind, const char *name, const char *namespace_)
-{
-  pp_node_t *o = pp_node_new_map (&g->arena), *meta = pp_node_new_map (&g->arena);
-  pp_node_put (&g->arena, o, "apiVersion", pp_node_new_str (&g->arena, api_version));
-  pp_node_put (&g->arena, o, "kind", pp_node_new_str (&g->arena, kind));
-  pp_node_put (&g->arena, meta, "name", pp_node_new_str (&g->arena, name));
-  if (namespace_)
-    pp_node_put (&g->arena, meta, "namespace", pp_node_new_str (&g->arena, namespace_));
-  pp_node_put (&g->arena, o, "metadata", meta);
-  return o;
-}
-
-/* A claim for a named volume that no play's claim describes: what Podman writes too (ReadWriteOnce, 1Gi, which a
-   cluster needs and a named volume does not know). */
-static pp_node_t *
-claim_of_volume (gen_t *g, const char *name)
-{
-  pp_node_t *pvc = new_object (g, "v1", "PersistentVolumeClaim", name, NULL);
-  pp_node_t *spec = pp_node_new_map (&g->arena), *modes = pp_node_new_seq (&g->arena);
-  pp_node_t *res = pp_node_new_map (&g->arena), *req = pp_node_new_map (&g->arena);
-  pp_node_append (&g->arena, modes, pp_node_new_str (&g->arena, "ReadWriteOnce"));
-  pp_node_put (&g->arena, spec, "accessModes", modes);
-  pp_node_put (&g->arena, req, "storage", pp_node_new_str (&g->arena, "1Gi"));
-  pp_node_put (&g->arena, res, "requests", req);
-  pp_node_put (&g->arena, spec, "resources", res);
-  pp_node_put (&g->arena, pvc, "spec", spec);
-  return pvc;
-}
-
 /* An object a pod uses: recorded by the pod's play (or another, in its namespace), or for a claim the named
    volume; else a warning. */
 static int
@@ -193,7 +163,7 @@ add_used (gen_t *g, const char *pod, const char *play_file, const char *namespac
       add_out (g, rank, o);
     }
   else if (rank == RANK_CLAIM && pp_namedvol_exists (g->ctx, name))
-    add_out (g, rank, claim_of_volume (g, name));
+    add_out (g, rank, pp_object_claim (&g->arena, name));
   else
     pp_warning (g->ctx, "pod %s uses the %s `%s`, which no play recorded: it is left out", pod, kind, name);
   return 0;
@@ -348,7 +318,7 @@ add_service (gen_t *g, pp_node_t *pod, const char *pod_name)
     pp_warning (g->ctx, "the Service of pod %s is named `%s`: a Service's name is an RFC 1035 DNS label", pod_name,
                 name);
   const char *ns = str_at (pp_node_get (pod, "metadata"), "namespace");
-  pp_node_t *svc = new_object (g, "v1", "Service", name, ns);
+  pp_node_t *svc = pp_object_new (&g->arena, "v1", "Service", name, ns);
   pp_node_t *sspec = pp_node_new_map (&g->arena);
   pp_node_put (&g->arena, sspec, "ports", ports);
   pp_node_put (&g->arena, sspec, "selector", labels_of (g, pod, pod_name));
@@ -378,11 +348,11 @@ workload_of (gen_t *g, pp_node_t *pod, const char *pod_name, const char *name, p
                            pod_name, restart, strcmp (type, "deployment") == 0 ? "Deployment" : "DaemonSet"),
             NULL);
   pp_node_t *labels = job ? pp_node_get (meta, "labels") : labels_of (g, pod, name);
-  pp_node_t *w = new_object (g, job ? "batch/v1" : "apps/v1",
-                             job                                ? "Job"
-                             : strcmp (type, "deployment") == 0 ? "Deployment"
-                                                                : "DaemonSet",
-                             name, str_at (meta, "namespace"));
+  pp_node_t *w = pp_object_new (&g->arena, job ? "batch/v1" : "apps/v1",
+                                job                                ? "Job"
+                                : strcmp (type, "deployment") == 0 ? "Deployment"
+                                                                   : "DaemonSet",
+                                name, str_at (meta, "namespace"));
   if (labels && labels->n)
     pp_node_put (&g->arena, pp_node_get (w, "metadata"), "labels", labels);
   pp_node_t *wspec = pp_node_new_map (&g->arena), *tmpl = pp_node_new_map (&g->arena);
@@ -432,7 +402,7 @@ add_pod (gen_t *g, const pp_pod_rec_t *rec, pp_error_t *err)
   if (strcmp (kind, "Pod") != 0)
     {
       const pp_node_t *tmpl = pp_node_get (pp_node_get (obj, "spec"), "template");
-      pod = new_object (g, "v1", "Pod", rec->name, str_at (pp_node_get (obj, "metadata"), "namespace"));
+      pod = pp_object_new (&g->arena, "v1", "Pod", rec->name, str_at (pp_node_get (obj, "metadata"), "namespace"));
       pp_node_t *meta = pp_node_get (pod, "metadata"), *tmeta = pp_node_get (tmpl, "metadata");
       for (uint32_t k = 0; tmeta && tmeta->type == PP_NODE_MAP && k < tmeta->n; k++)
         if (strcmp (tmeta->u.pairs[k].key->u.str, "name") != 0
@@ -518,7 +488,7 @@ add_volume (gen_t *g, const char *name, pp_error_t *err)
   if (strcmp (claim, name) != 0)
     pp_warning (g->ctx, "volume %s is written as the claim `%s`: a claim's name is a lowercase DNS subdomain", name,
                 claim);
-  add_out (g, RANK_CLAIM, claim_of_volume (g, pp_arena_strndup (&g->arena, claim, strlen (claim))));
+  add_out (g, RANK_CLAIM, pp_object_claim (&g->arena, pp_arena_strndup (&g->arena, claim, strlen (claim))));
   return 0;
 }
 

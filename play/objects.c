@@ -67,6 +67,34 @@ add_object (group_t *g, const pp_node_t *obj, bool configmaps_only)
   };
 }
 
+pp_node_t *
+pp_object_new (pp_arena_t *a, const char *api_version, const char *kind, const char *name, const char *namespace_)
+{
+  pp_node_t *o = pp_node_new_map (a), *meta = pp_node_new_map (a);
+  pp_node_put (a, o, "apiVersion", pp_node_new_str (a, api_version));
+  pp_node_put (a, o, "kind", pp_node_new_str (a, kind));
+  pp_node_put (a, meta, "name", pp_node_new_str (a, name));
+  if (namespace_)
+    pp_node_put (a, meta, "namespace", pp_node_new_str (a, namespace_));
+  pp_node_put (a, o, "metadata", meta);
+  return o;
+}
+
+pp_node_t *
+pp_object_claim (pp_arena_t *a, const char *name)
+{
+  pp_node_t *pvc = pp_object_new (a, "v1", "PersistentVolumeClaim", name, NULL);
+  pp_node_t *spec = pp_node_new_map (a), *modes = pp_node_new_seq (a);
+  pp_node_t *res = pp_node_new_map (a), *req = pp_node_new_map (a);
+  pp_node_append (a, modes, pp_node_new_str (a, "ReadWriteOnce"));
+  pp_node_put (a, spec, "accessModes", modes);
+  pp_node_put (a, req, "storage", pp_node_new_str (a, "1Gi"));
+  pp_node_put (a, res, "requests", req);
+  pp_node_put (a, spec, "resources", res);
+  pp_node_put (a, pvc, "spec", spec);
+  return pvc;
+}
+
 int
 pp_play_record_objects (pp_play_t *play, pp_error_t *err)
 {

@@ -195,6 +195,13 @@ int pp_play_down_services (pp_context_t *ctx, pp_state_t *state, char *const *fi
 /* Records the objects the play applied (as YAML, per file, in order) for `kube generate`, in place of what an
    earlier play of its files recorded. */
 int pp_play_record_objects (pp_play_t *play, pp_error_t *err);
+/* An object made rather than read (`run`, `kube generate`): apiVersion, kind and metadata's name and namespace
+   (NULL: none). */
+pp_node_t *pp_object_new (pp_arena_t *a, const char *api_version, const char *kind, const char *name,
+                          const char *namespace_);
+/* The claim of a named volume no manifest describes, as podplay makes one and Podman writes one: ReadWriteOnce,
+   1Gi (what a cluster needs, and a named volume does not know). */
+pp_node_t *pp_object_claim (pp_arena_t *a, const char *name);
 
 /* ---- ports.c ---- */
 

@@ -169,20 +169,7 @@ add_volume (build_t *b, const char *flag, const char *spec, const char *src, con
             = listed
               || strcmp (pp_node_str (pp_node_get (pp_node_get (b->claims->u.items[i], "metadata"), "name")), src) == 0;
       if (!listed && !pp_namedvol_exists (b->ctx, src))
-        {
-          pp_node_t *c = pp_node_new_map (&b->a), *meta = pp_node_new_map (&b->a), *cs = pp_node_new_map (&b->a);
-          pp_node_t *modes = pp_node_new_seq (&b->a), *req = pp_node_new_map (&b->a);
-          pp_node_put (&b->a, c, "apiVersion", str (b, "v1"));
-          pp_node_put (&b->a, c, "kind", str (b, "PersistentVolumeClaim"));
-          pp_node_put (&b->a, meta, "name", str (b, src));
-          pp_node_put (&b->a, c, "metadata", meta);
-          pp_node_append (&b->a, modes, str (b, "ReadWriteOnce"));
-          pp_node_put (&b->a, cs, "accessModes", modes);
-          pp_node_put (&b->a, req, "storage", str (b, "1Gi"));
-          pp_node_put (&b->a, map_at (b, cs, "resources"), "requests", req);
-          pp_node_put (&b->a, c, "spec", cs);
-          pp_node_append (&b->a, b->claims, c);
-        }
+        pp_node_append (&b->a, b->claims, pp_object_claim (&b->a, src));
     }
   pp_node_put (&b->a, v, "name", str (b, name));
   pp_node_append (&b->a, b->vols, v);
@@ -451,11 +438,8 @@ build (build_t *b, const pp_run_opts_t *o, const char *name, pp_error_t *err)
   const char *why = pp_check_image (o->image);
   if (why)
     return bad (err, "image", o->image, why);
-  b->pod = pp_node_new_map (&b->a);
-  pp_node_put (&b->a, b->pod, "apiVersion", str (b, "v1"));
-  pp_node_put (&b->a, b->pod, "kind", str (b, "Pod"));
-  pp_node_t *meta = map_at (b, b->pod, "metadata"), *spec = map_at (b, b->pod, "spec");
-  pp_node_put (&b->a, meta, "name", str (b, name));
+  b->pod = pp_object_new (&b->a, "v1", "Pod", name, NULL);
+  pp_node_t *meta = pp_node_get (b->pod, "metadata"), *spec = map_at (b, b->pod, "spec");
   b->ctr = pp_node_new_map (&b->a);
   pp_node_put (&b->a, b->ctr, "name", str (b, name));
   pp_node_put (&b->a, b->ctr, "image", str (b, o->image));

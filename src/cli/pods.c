@@ -557,25 +557,31 @@ typedef struct
   char *pod_id;
 } follow_t;
 
-/* `logs -f` and `pod logs -f` follow while the pod's monitor runs: it writes the logs. */
-static int
-pod_still_writing (pp_log_set_t *s, void *data, pp_error_t *err)
+bool
+pp_cli_pod_writing (pp_context_t *ctx, const char *pod_id)
 {
-  (void) s;
-  (void) err;
-  follow_t *f = data;
   pp_state_t *state;
-  if (pp_state_open (f->ctx, &state, NULL) < 0)
-    return 0;
+  if (pp_state_open (ctx, &state, NULL) < 0)
+    return false;
   pp_pod_rec_t pod;
+  cleanup_error pp_error_t none = NULL;
   bool alive = false;
-  if (pp_state_pod_get (state, f->pod_id, &pod, NULL) == 0)
+  if (pp_state_pod_get (state, pod_id, &pod, &none) == 0)
     {
       alive = pp_pod_monitor_alive (&pod);
       pp_pod_rec_release (&pod);
     }
   pp_state_close (state);
   return alive;
+}
+
+static int
+pod_still_writing (pp_log_set_t *s, void *data, pp_error_t *err)
+{
+  (void) s;
+  (void) err;
+  follow_t *f = data;
+  return pp_cli_pod_writing (f->ctx, f->pod_id);
 }
 
 /* The options of `logs` and `pod logs` (-c CONTAINER for the latter); -1 to go on, else the status to exit with. */

@@ -24,23 +24,10 @@ on_interrupt (int sig)
 static int
 still_running (pp_log_set_t *s, void *data, pp_error_t *err)
 {
-  (void)s;
-  (void)err;
-  pp_cli_t *cli = ((void **)data)[0];
-  const char *pod_id = ((void **)data)[1];
-  pp_state_t *state;
-  if (interrupted || pp_state_open (cli->ctx, &state, NULL) < 0)
-    return 0;
-  pp_pod_rec_t pod;
-  cleanup_error pp_error_t none = NULL;
-  bool alive = false;
-  if (pp_state_pod_get (state, pod_id, &pod, &none) == 0)
-    {
-      alive = pp_pod_monitor_alive (&pod);
-      pp_pod_rec_release (&pod);
-    }
-  pp_state_close (state);
-  return alive;
+  (void) s;
+  (void) err;
+  pp_cli_t *cli = ((void **) data)[0];
+  return !interrupted && pp_cli_pod_writing (cli->ctx, ((void **) data)[1]);
 }
 
 /* The container's exit code once the pod ended; an interrupt stops the pod first, as Podman passes it on. */
