@@ -65,7 +65,14 @@ run kube down manifests/hello-pod.yaml
 # Two replicas serving a ConfigMap, with a readiness probe the monitor runs from outside (no curl in the image),
 # behind a Service whose address sends to the ready ones.
 run kube play manifests/web.yaml
-sleep 2
+# The Service sends to ready replicas only: wait (30 s at most) for a readiness probe to pass, however slow the
+# machine is.
+for _ in $(seq 60); do
+	"$bin" --root "$work/root" --runroot "$work/run" service ls --format json |
+		python3 -c 'import json, sys; sys.exit(0 if all(p.get("endpoints") for s in json.load(sys.stdin) for p in s["ports"]) else 1)' &&
+		break
+	sleep 0.5
+done
 run pod ls
 run service ls
 first=$("$bin" --root "$work/root" --runroot "$work/run" pod ls --format json |
