@@ -454,6 +454,10 @@ entry_value (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const pp_no
       cleanup_free char *what = xasprintf ("env %s", name);
       return pp_downward_value (pod, ctr, from, what, err);
     }
+  /* A key of a file in an emptyDir: read by the monitor at each start of the container (pod.json's fileEnv), as
+     the kubelet reads it once the init containers that write it have run; empty until then. */
+  if (pp_node_get (from, "fileKeyRef"))
+    return xstrdup ("");
   pp_error_make (err, 0, "%s:%u:%u: %s: env %s: valueFrom names no source podplay can read", pod->file, from->line,
                  from->col, pod->where, name);
   return NULL;

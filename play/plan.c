@@ -235,7 +235,14 @@ void
 pp_plan_set_hostname (pp_pod_plan_t *p)
 {
   const char *hn = pp_plan_str (p->spec, "hostname");
+  const char *over = pp_plan_str (p->spec, "hostnameOverride");
   free (p->hostname);
+  /* hostnameOverride (1.34) is the whole hostname, dots and all (64 bytes at most, as the kernel's). */
+  if (over && *over)
+    {
+      p->hostname = xstrndup (over, 64);
+      return;
+    }
   p->hostname = xstrndup (hn ? hn : p->name, 63);
   for (size_t k = strlen (p->hostname); k > 0 && (p->hostname[k - 1] == '-' || p->hostname[k - 1] == '.'); k--)
     p->hostname[k - 1] = '\0';

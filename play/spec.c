@@ -3,6 +3,7 @@
 #include "play/plan.h"
 #include "play/annotations.h"
 #include "runtime/bundle.h"
+#include "runtime/cgroup.h"
 #include "runtime/pod.h"
 #include "runtime/probe.h"
 #include "runtime/rootfs.h"
@@ -11,6 +12,7 @@
 
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -43,6 +45,37 @@ quantity_at (const pp_node_t *map, const char *key, long double *out)
     return false;
   *out = q.value;
   return true;
+}
+
+/* The cgroup limits of `resources` (a container's or the pod's): memory and CPU quota from the limits, shares
+   from the CPU request (the limit when there is none); 0 where unset. */
+static pp_cgroup_limits_t
+limits_of (const pp_node_t *resources)
+{
+  long double mem = 0, cpu = 0, cpu_req = 0;
+  quantity_at (pp_node_get (resources, "limits"), "memory", &mem);
+  quantity_at (pp_node_get (resources, "limits"), "cpu", &cpu);
+  if (!quantity_at (pp_node_get (resources, "requests"), "cpu", &cpu_req))
+    cpu_req = cpu;
+  return (pp_cgroup_limits_t){
+    .memory = (int64_t)mem,
+    .memory_swap = (int64_t)mem,
+    .cpu_quota = cpu > 0 ? (int64_t)ceill (cpu * 100000) : 0,
+    .cpu_period = cpu > 0 ? 100000 : 0,
+    .cpu_shares = cpu_req > 0 ? (uint64_t)fmaxl (2, floorl (cpu_req * 1024)) : 0,
+  };
+}
+
+int
+pp_spec_pod_cgroup (const pp_pod_plan_t *p, pp_error_t *err)
+{
+  /* As the kubelet sets the pod's cgroup: memory.max and cpu.max from the limits, the weight from the request;
+     the containers' cgroups below it are held within it, those without limits of their own too. */
+  pp_cgroup_limits_t lim = limits_of (pp_node_get (p->spec, "resources"));
+  if (lim.memory <= 0 && lim.cpu_quota <= 0 && lim.cpu_shares == 0)
+    return 0;
+  cleanup_free char *path = xasprintf ("/podplay/%s", p->id);
+  return pp_cgroup_create (path, &lim, err);
 }
 
 /* A container's cgroup, under its pod's, which the pod's teardown removes whole. */
@@ -301,13 +334,7 @@ ctr_write (const pp_pod_plan_t *p, const pp_ctr_plan_t *c, ctr_spec_t *s, pp_err
   const pp_node_t *sc = pp_node_get (c->node, "securityContext");
   cleanup_free const char **cap_add = str_seq (pp_plan_path (sc, "capabilities", "add"));
   cleanup_free const char **cap_drop = str_seq (pp_plan_path (sc, "capabilities", "drop"));
-  const pp_node_t *limits = pp_plan_path (c->node, "resources", "limits");
-  const pp_node_t *requests = pp_plan_path (c->node, "resources", "requests");
-  long double mem = 0, cpu = 0, cpu_req = 0;
-  quantity_at (limits, "memory", &mem);
-  quantity_at (limits, "cpu", &cpu);
-  if (!quantity_at (requests, "cpu", &cpu_req))
-    cpu_req = cpu;
+  pp_cgroup_limits_t lim = limits_of (pp_node_get (c->node, "resources"));
   const pp_node_t *ape = pp_node_get (sc, "allowPrivilegeEscalation");
   const char *cwd = pp_plan_str (c->node, "workingDir");
   if (cwd == NULL || *cwd == '\0')
@@ -328,10 +355,10 @@ ctr_write (const pp_pod_plan_t *p, const pp_ctr_plan_t *c, ctr_spec_t *s, pp_err
     .namespaces = s->ns,
     .n_namespaces = s->n_ns,
     .userns_base = p->userns_base,
-    .memory_limit = (int64_t)mem,
-    .cpu_quota = cpu > 0 ? (int64_t)ceill (cpu * 100000) : 0,
-    .cpu_period = cpu > 0 ? 100000 : 0,
-    .cpu_shares = cpu_req > 0 ? (uint64_t)fmaxl (2, floorl (cpu_req * 1024)) : 0,
+    .memory_limit = lim.memory,
+    .cpu_quota = lim.cpu_quota,
+    .cpu_period = lim.cpu_period,
+    .cpu_shares = lim.cpu_shares,
     .cgroups_path = s->cgroups,
     .root_path = s->rootfs,
     .mounts = s->mounts,
@@ -455,7 +482,69 @@ char *
 pp_spec_pod_fqdn (const pp_pod_plan_t *p)
 {
   const char *sub = pp_plan_str (p->spec, "subdomain");
+  /* hostnameOverride is the pod's name to itself, `hostname -f` included. */
+  const char *over = pp_plan_str (p->spec, "hostnameOverride");
+  if (over && *over)
+    return NULL;
   return sub && *sub ? xasprintf ("%s.%s.%s.svc.cluster.local", p->hostname, sub, p->namespace_) : NULL;
+}
+
+/* A container's own restartPolicy and its restartPolicyRules (1.34), for the monitor: "restartPolicy" and
+   "restartRules" [{action, in, values}], first match wins. */
+static void
+restart_rules_json (json_t *cj, const pp_node_t *c)
+{
+  const char *policy = pp_plan_str (c, "restartPolicy");
+  if (policy == NULL)
+    return;
+  json_object_set_new (cj, "restartPolicy", json_string (policy));
+  const pp_node_t *rules = pp_node_get (c, "restartPolicyRules");
+  json_t *out = json_array ();
+  for (uint32_t i = 0; rules && rules->type == PP_NODE_SEQ && i < rules->n; i++)
+    {
+      const pp_node_t *r = rules->u.items[i], *codes = pp_node_get (r, "exitCodes");
+      const pp_node_t *values = pp_node_get (codes, "values");
+      json_t *vs = json_array ();
+      for (uint32_t k = 0; values && values->type == PP_NODE_SEQ && k < values->n; k++)
+        {
+          const pp_node_t *v = values->u.items[k];
+          int64_t x;
+          if (v->type == PP_NODE_SCALAR && v->tag == PP_TAG_INT && pp_parse_int (v->u.str, &x))
+            json_array_append_new (vs, json_integer (x));
+        }
+      const char *op = pp_plan_str (codes, "operator");
+      json_array_append_new (out, json_pack ("{s:s, s:b, s:o}", "action", pp_plan_str (r, "action") ?: "Restart", "in",
+                                             op == NULL || strcmp (op, "NotIn") != 0, "values", vs));
+    }
+  json_object_set_new (cj, "restartRules", out);
+}
+
+/* env[].valueFrom.fileKeyRef: [{name, volume (its folder on the host), path, key, optional}], or NULL. */
+static json_t *
+file_env_json (const pp_pod_plan_t *p, const pp_node_t *c)
+{
+  const pp_node_t *env = pp_node_get (c, "env");
+  json_t *out = NULL;
+  for (uint32_t i = 0; env && env->type == PP_NODE_SEQ && i < env->n; i++)
+    {
+      const pp_node_t *ref = pp_plan_path (env->u.items[i], "valueFrom", "fileKeyRef");
+      const char *vol = pp_plan_str (ref, "volumeName");
+      if (ref == NULL || vol == NULL)
+        continue;
+      const char *source = NULL;
+      for (size_t k = 0; k < p->vols.n && source == NULL; k++)
+        if (strcmp (p->vols.v[k].name, vol) == 0)
+          source = p->vols.v[k].source;
+      if (source == NULL)
+        continue; /* validation requires an emptyDir of the pod */
+      if (out == NULL)
+        out = json_array ();
+      json_array_append_new (out, json_pack ("{s:s, s:s, s:s, s:s, s:b}", "name",
+                                             pp_plan_str (env->u.items[i], "name") ?: "", "volume", source, "path",
+                                             pp_plan_str (ref, "path") ?: "", "key", pp_plan_str (ref, "key") ?: "",
+                                             "optional", pp_plan_bool (ref, "optional")));
+    }
+  return out;
 }
 
 json_t *
@@ -488,10 +577,21 @@ pp_spec_pod_json (const pp_pod_plan_t *p, const char *runtime, const char *netns
       /* A sidecar is an init container that is restarted, whatever the pod's policy.  stdinOnce closes stdin after
          the first attach, and nothing attaches here: its stdin stays open as with stdin alone. */
       const pp_node_t *c = p->c[i].node;
-      json_array_append_new (
-          cs, json_pack ("{s:s, s:s, s:b, s:b, s:b, s:b, s:s, s:o, s:o}", "id", p->ctr_ids[i], "name", p->c[i].name,
-                         "init", p->c[i].init, "sidecar", pp_plan_is_sidecar (&p->c[i]), "tty", pp_plan_bool (c, "tty"),
-                         "stdin", pp_plan_bool (c, "stdin"), "cgroup", cg, "probes", probes, "lifecycle", hooks));
+      json_t *cj = json_pack ("{s:s, s:s, s:b, s:b, s:b, s:b, s:s, s:o, s:o}", "id", p->ctr_ids[i], "name",
+                              p->c[i].name, "init", p->c[i].init, "sidecar", pp_plan_is_sidecar (&p->c[i]), "tty",
+                              pp_plan_bool (c, "tty"), "stdin", pp_plan_bool (c, "stdin"), "cgroup", cg, "probes",
+                              probes, "lifecycle", hooks);
+      /* What stops it: lifecycle.stopSignal, else the image's STOPSIGNAL, else SIGTERM, as the CRI runtimes do. */
+      const char *stop = pp_plan_str (pp_node_get (c, "lifecycle"), "stopSignal");
+      if (stop == NULL)
+        stop = json_string_value (json_object_get (json_object_get (p->c[i].image.config, "config"), "StopSignal"));
+      int sig = pp_signal_number (stop);
+      json_object_set_new (cj, "stopSignal", json_integer (sig > 0 ? sig : SIGTERM));
+      restart_rules_json (cj, c);
+      json_t *fe = file_env_json (p, c);
+      if (fe)
+        json_object_set_new (cj, "fileEnv", fe);
+      json_array_append_new (cs, cj);
     }
   json_t *plan = json_pack ("{s:s, s:s, s:s, s:s, s:s, s:I, s:b, s:O, s:o}", "id", p->id, "name", p->name, "hostname",
                             p->hostname, "restartPolicy", p->restart_policy, "runtime", runtime ? runtime : "builtin",

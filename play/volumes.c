@@ -145,7 +145,7 @@ check_downward (const pp_env_pod_t *pod, const char *name, const pp_node_t *src,
 }
 
 /* The sources of a projected volume: ConfigMaps and Secrets as for their own volumes, downward API items;
-   serviceAccountToken and clusterTrustBundle need an API server, which one machine has not. */
+   serviceAccountToken, clusterTrustBundle and podCertificate need an API server, which one machine has not. */
 static int
 check_projected (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const char *name, const pp_node_t *proj,
                  pp_diags_t *diags, uint32_t doc, pp_error_t *err)
@@ -171,6 +171,13 @@ check_projected (const pp_play_objects_t *objs, const pp_env_pod_t *pod, const c
                       pod->where, name,
                       pp_node_get (one, "serviceAccountToken") ? "serviceAccountToken" : "clusterTrustBundle",
                       str_of (src, "path") ?: "");
+      else if ((src = pp_node_get (one, "podCertificate")))
+        pp_diags_add (diags, PP_DIAG_WARNING, pod->file, doc, src->line, src->col, NULL,
+                      "%s: volume %s: a podCertificate source needs a signer behind an API server, which kube play "
+                      "has not: nothing is written at `%s` (the volume's other sources are)",
+                      pod->where, name,
+                      str_of (src, "credentialBundlePath") ?: str_of (src, "certificateChainPath")
+                                                                ?: str_of (src, "keyPath") ?: "");
     }
   return 0;
 }
@@ -401,7 +408,7 @@ fill_files (int dirfd, const pp_play_objects_t *objs, const pp_env_pod_t *pod, c
         }
       else if ((src = pp_node_get (one, "downwardAPI")) && fill_downward (dirfd, pod, name, src, mode, gid, err) < 0)
         return -1;
-      /* serviceAccountToken and clusterTrustBundle: nothing, as the check warned. */
+      /* serviceAccountToken, clusterTrustBundle and podCertificate: nothing, as the check warned. */
     }
   return 0;
 }

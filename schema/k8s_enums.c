@@ -4,7 +4,7 @@
 
 const char *const pp_enum_access_mode[] = { "ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany", "ReadWriteOncePod", NULL };
 const char *const pp_enum_completion_mode[] = { "NonIndexed", "Indexed", NULL };
-const char *const pp_enum_container_restart_policy[] = { "Always", NULL };
+const char *const pp_enum_container_restart_policy[] = { "Always", "OnFailure", "Never", NULL };
 const char *const pp_enum_dns_policy[] = { "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None", NULL };
 const char *const pp_enum_exit_codes_operator[] = { "In", "NotIn", NULL };
 const char *const pp_enum_failure_action[] = { "FailJob", "FailIndex", "Ignore", "Count", NULL };
@@ -39,3 +39,10 @@ const char *const pp_enum_traffic_policy[] = { "Cluster", "Local", NULL };
 const char *const pp_enum_uri_scheme[] = { "HTTP", "HTTPS", NULL };
 const char *const pp_enum_volume_mode[] = { "Filesystem", "Block", NULL };
 const char *const pp_enum_when_unsatisfiable[] = { "DoNotSchedule", "ScheduleAnyway", NULL };
+const char *const pp_enum_pod_certificate_key_type[] = { "RSA3072", "RSA4096", "ECDSAP256", "ECDSAP384", "ECDSAP521", "ED25519", NULL };
+const char *const pp_enum_restart_rule_action[] = { "Restart", "RestartAllContainers", NULL };
+const char *const pp_enum_stop_signal[] = {
+  /* The Linux signals Kubernetes accepts (a Windows pod takes SIGKILL and SIGTERM only). */
+  "SIGABRT", "SIGALRM", "SIGBUS", "SIGCHLD", "SIGCLD", "SIGCONT", "SIGFPE", "SIGHUP", "SIGILL", "SIGINT", "SIGIO", "SIGIOT", "SIGKILL", "SIGPIPE", "SIGPOLL", "SIGPROF", "SIGPWR", "SIGQUIT", "SIGSEGV", "SIGSTKFLT", "SIGSTOP", "SIGSYS", "SIGTERM", "SIGTRAP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGUSR1", "SIGUSR2", "SIGVTALRM", "SIGWINCH", "SIGXCPU", "SIGXFSZ", "SIGRTMIN", "SIGRTMIN+1", "SIGRTMIN+2", "SIGRTMIN+3", "SIGRTMIN+4", "SIGRTMIN+5", "SIGRTMIN+6", "SIGRTMIN+7", "SIGRTMIN+8", "SIGRTMIN+9", "SIGRTMIN+10", "SIGRTMIN+11", "SIGRTMIN+12", "SIGRTMIN+13", "SIGRTMIN+14", "SIGRTMIN+15", "SIGRTMAX-14", "SIGRTMAX-13", "SIGRTMAX-12", "SIGRTMAX-11", "SIGRTMAX-10", "SIGRTMAX-9", "SIGRTMAX-8", "SIGRTMAX-7", "SIGRTMAX-6", "SIGRTMAX-5", "SIGRTMAX-4", "SIGRTMAX-3", "SIGRTMAX-2", "SIGRTMAX-1", "SIGRTMAX",
+  NULL
+};

@@ -1,4 +1,4 @@
-/* Schema tables of Kubernetes 1.32: object metadata, owner references and label selectors. */
+/* Schema tables of Kubernetes 1.36: object metadata, owner references and label selectors. */
 
 #include "schema/k8s_types.h"
 

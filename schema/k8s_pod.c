@@ -1,4 +1,4 @@
-/* Schema tables of Kubernetes 1.32: the pod spec, containers, probes, lifecycle hooks and security contexts. */
+/* Schema tables of Kubernetes 1.36 (fields added after 1.32 say when): the pod spec, containers, probes, lifecycle hooks and security contexts. */
 
 #include "schema/k8s_types.h"
 
@@ -17,6 +17,7 @@ static const pp_field_t PodSpec_fields[] = {
 	PP_FIELD ("hostPID", BOOL, ONE, SUPPORTED),
 	PP_FIELD ("hostUsers", BOOL, ONE, SUPPORTED),
 	PP_FIELD ("hostname", STRING, ONE, SUPPORTED, .check = PP_CHECK_DNS_LABEL),
+	PP_FIELD ("hostnameOverride", STRING, ONE, SUPPORTED, .check = PP_CHECK_DNS_SUBDOMAIN, .since = 34, .note = "the pod's hostname, in place of its name or hostname and subdomain"),
 	PP_FIELD ("imagePullSecrets", OBJECT, LIST, NOT_IMPLEMENTED, .type = &pp_t_LocalObjectReference),
 	PP_FIELD ("initContainers", OBJECT, LIST, SUPPORTED, .type = &pp_t_Container),
 	PP_FIELD ("nodeName", STRING, ONE, NOT_APPLICABLE, .note = "one machine is the only node"),
@@ -28,11 +29,12 @@ static const pp_field_t PodSpec_fields[] = {
 	PP_FIELD ("priorityClassName", STRING, ONE, NOT_APPLICABLE, .note = "no scheduler"),
 	PP_FIELD ("readinessGates", OBJECT, LIST, NOT_IMPLEMENTED, .type = &pp_t_PodReadinessGate),
 	PP_FIELD ("resourceClaims", OBJECT, LIST, NOT_APPLICABLE, .type = &pp_t_PodResourceClaim, .note = "dynamic resource allocation needs a cluster"),
-	PP_FIELD ("resources", OBJECT, ONE, NOT_IMPLEMENTED, .type = &pp_t_ResourceRequirements),
+	PP_FIELD ("resources", OBJECT, ONE, SUPPORTED, .type = &pp_t_ResourceRequirements, .note = "the pod's cgroup: its cpu and memory limits hold all its containers, the cpu request sets its weight"),
 	PP_FIELD ("restartPolicy", STRING, ONE, SUPPORTED, .values = pp_enum_restart_policy),
 	PP_FIELD ("runtimeClassName", STRING, ONE, SUPPORTED, .note = "the OCI runtime: builtin, runc or crun"),
 	PP_FIELD ("schedulerName", STRING, ONE, NOT_APPLICABLE, .note = "no scheduler"),
 	PP_FIELD ("schedulingGates", OBJECT, LIST, NOT_APPLICABLE, .type = &pp_t_NameOnly, .note = "no scheduler"),
+	PP_FIELD ("schedulingGroup", OBJECT, ONE, NOT_APPLICABLE, .type = &pp_t_PodSchedulingGroup, .since = 36, .note = "no scheduler to place a group of pods together"),
 	PP_FIELD ("securityContext", OBJECT, ONE, SUPPORTED, .type = &pp_t_PodSecurityContext),
 	PP_FIELD ("serviceAccount", STRING, ONE, NOT_APPLICABLE, .note = "deprecated alias of serviceAccountName"),
 	PP_FIELD ("serviceAccountName", STRING, ONE, NOT_APPLICABLE, .note = "no API server to issue tokens"),
@@ -62,6 +64,7 @@ static const pp_field_t Container_fields[] = {
 	PP_FIELD ("resizePolicy", OBJECT, LIST, NOT_APPLICABLE, .type = &pp_t_ContainerResizePolicy, .note = "in-place resize needs the API server"),
 	PP_FIELD ("resources", OBJECT, ONE, SUPPORTED, .type = &pp_t_ResourceRequirements),
 	PP_FIELD ("restartPolicy", STRING, ONE, SUPPORTED, .values = pp_enum_container_restart_policy),
+	PP_FIELD ("restartPolicyRules", OBJECT, LIST, SUPPORTED, .type = &pp_t_ContainerRestartRule, .since = 34),
 	PP_FIELD ("securityContext", OBJECT, ONE, SUPPORTED, .type = &pp_t_SecurityContext),
 	PP_FIELD ("startupProbe", OBJECT, ONE, SUPPORTED, .type = &pp_t_Probe),
 	PP_FIELD ("stdin", BOOL, ONE, SUPPORTED),
@@ -87,6 +90,7 @@ const pp_type_t pp_t_EnvVar = { "EnvVar", EnvVar_fields, PP_N_ELEMENTS (EnvVar_f
 static const pp_field_t EnvVarSource_fields[] = {
 	PP_FIELD ("configMapKeyRef", OBJECT, ONE, SUPPORTED, .type = &pp_t_KeySelector),
 	PP_FIELD ("fieldRef", OBJECT, ONE, SUPPORTED, .type = &pp_t_ObjectFieldSelector),
+	PP_FIELD ("fileKeyRef", OBJECT, ONE, SUPPORTED, .type = &pp_t_FileKeySelector, .since = 34, .note = "read from the volume when the container starts, after the init containers have run"),
 	PP_FIELD ("resourceFieldRef", OBJECT, ONE, SUPPORTED, .type = &pp_t_ResourceFieldSelector),
 	PP_FIELD ("secretKeyRef", OBJECT, ONE, SUPPORTED, .type = &pp_t_KeySelector),
 };
@@ -100,6 +104,35 @@ static const pp_field_t KeySelector_fields[] = {
 };
 
 const pp_type_t pp_t_KeySelector = { "KeySelector", KeySelector_fields, PP_N_ELEMENTS (KeySelector_fields) };
+
+static const pp_field_t FileKeySelector_fields[] = {
+	PP_FIELD ("key", STRING, ONE, SUPPORTED, .required = 1, .check = PP_CHECK_ENV_NAME),
+	PP_FIELD ("optional", BOOL, ONE, SUPPORTED),
+	PP_FIELD ("path", STRING, ONE, SUPPORTED, .required = 1),
+	PP_FIELD ("volumeName", STRING, ONE, SUPPORTED, .required = 1, .check = PP_CHECK_DNS_LABEL),
+};
+
+const pp_type_t pp_t_FileKeySelector = { "FileKeySelector", FileKeySelector_fields, PP_N_ELEMENTS (FileKeySelector_fields) };
+
+static const pp_field_t ContainerRestartRule_fields[] = {
+	PP_FIELD ("action", STRING, ONE, SUPPORTED, .required = 1, .values = pp_enum_restart_rule_action),
+	PP_FIELD ("exitCodes", OBJECT, ONE, SUPPORTED, .type = &pp_t_ContainerRestartRuleOnExitCodes),
+};
+
+const pp_type_t pp_t_ContainerRestartRule = { "ContainerRestartRule", ContainerRestartRule_fields, PP_N_ELEMENTS (ContainerRestartRule_fields) };
+
+static const pp_field_t ContainerRestartRuleOnExitCodes_fields[] = {
+	PP_FIELD ("operator", STRING, ONE, SUPPORTED, .required = 1, .values = pp_enum_exit_codes_operator),
+	PP_FIELD ("values", INT32, LIST, SUPPORTED),
+};
+
+const pp_type_t pp_t_ContainerRestartRuleOnExitCodes = { "ContainerRestartRuleOnExitCodes", ContainerRestartRuleOnExitCodes_fields, PP_N_ELEMENTS (ContainerRestartRuleOnExitCodes_fields) };
+
+static const pp_field_t PodSchedulingGroup_fields[] = {
+	PP_FIELD ("podGroupName", STRING, ONE, INHERIT),
+};
+
+const pp_type_t pp_t_PodSchedulingGroup = { "PodSchedulingGroup", PodSchedulingGroup_fields, PP_N_ELEMENTS (PodSchedulingGroup_fields) };
 
 static const pp_field_t ObjectFieldSelector_fields[] = {
 	PP_FIELD ("apiVersion", STRING, ONE, SUPPORTED),
@@ -134,6 +167,7 @@ const pp_type_t pp_t_EnvFromRef = { "EnvFromRef", EnvFromRef_fields, PP_N_ELEMEN
 static const pp_field_t Lifecycle_fields[] = {
 	PP_FIELD ("postStart", OBJECT, ONE, SUPPORTED, .type = &pp_t_LifecycleHandler),
 	PP_FIELD ("preStop", OBJECT, ONE, SUPPORTED, .type = &pp_t_LifecycleHandler),
+	PP_FIELD ("stopSignal", STRING, ONE, SUPPORTED, .values = pp_enum_stop_signal, .since = 33, .note = "needs spec.os.name"),
 };
 
 const pp_type_t pp_t_Lifecycle = { "Lifecycle", Lifecycle_fields, PP_N_ELEMENTS (Lifecycle_fields) };
@@ -335,6 +369,7 @@ static const pp_field_t EphemeralContainer_fields[] = {
 	PP_FIELD ("resizePolicy", OBJECT, LIST, INHERIT, .type = &pp_t_ContainerResizePolicy),
 	PP_FIELD ("resources", OBJECT, ONE, INHERIT, .type = &pp_t_ResourceRequirements),
 	PP_FIELD ("restartPolicy", STRING, ONE, INHERIT, .values = pp_enum_container_restart_policy),
+	PP_FIELD ("restartPolicyRules", OBJECT, LIST, INHERIT, .type = &pp_t_ContainerRestartRule, .since = 34),
 	PP_FIELD ("securityContext", OBJECT, ONE, INHERIT, .type = &pp_t_SecurityContext),
 	PP_FIELD ("startupProbe", OBJECT, ONE, INHERIT, .type = &pp_t_Probe),
 	PP_FIELD ("stdin", BOOL, ONE, INHERIT),

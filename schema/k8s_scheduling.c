@@ -1,4 +1,4 @@
-/* Schema tables of Kubernetes 1.32: affinity, tolerations and topology spread, which one machine has no use for. */
+/* Schema tables of Kubernetes 1.36: affinity, tolerations and topology spread, which one machine has no use for. */
 
 #include "schema/k8s_types.h"
 

@@ -1,16 +1,20 @@
-/* Schema tables of Kubernetes 1.32: the status subtrees, which the cluster writes and manifests may carry. */
+/* Schema tables of Kubernetes 1.36 (fields added after 1.32 say when): the status subtrees, which the cluster writes and manifests may carry. */
 
 #include "schema/k8s_types.h"
 
 static const pp_field_t PodStatus_fields[] = {
+	PP_FIELD ("allocatedResources", QUANTITY, MAP, INHERIT, .since = 34),
 	PP_FIELD ("conditions", OBJECT, LIST, INHERIT, .type = &pp_t_PodCondition),
 	PP_FIELD ("containerStatuses", OBJECT, LIST, INHERIT, .type = &pp_t_ContainerStatus),
 	PP_FIELD ("ephemeralContainerStatuses", OBJECT, LIST, INHERIT, .type = &pp_t_ContainerStatus),
+	PP_FIELD ("extendedResourceClaimStatus", OBJECT, ONE, INHERIT, .type = &pp_t_PodExtendedResourceClaimStatus, .since = 34),
 	PP_FIELD ("hostIP", STRING, ONE, INHERIT),
 	PP_FIELD ("hostIPs", OBJECT, LIST, INHERIT, .type = &pp_t_HostIP),
 	PP_FIELD ("initContainerStatuses", OBJECT, LIST, INHERIT, .type = &pp_t_ContainerStatus),
 	PP_FIELD ("message", STRING, ONE, INHERIT),
+	PP_FIELD ("nodeAllocatableResourceClaimStatuses", OBJECT, LIST, INHERIT, .type = &pp_t_NodeAllocatableResourceClaimStatus, .since = 36),
 	PP_FIELD ("nominatedNodeName", STRING, ONE, INHERIT),
+	PP_FIELD ("observedGeneration", INT64, ONE, INHERIT, .since = 33),
 	PP_FIELD ("phase", STRING, ONE, INHERIT),
 	PP_FIELD ("podIP", STRING, ONE, INHERIT),
 	PP_FIELD ("podIPs", OBJECT, LIST, INHERIT, .type = &pp_t_HostIP),
@@ -18,6 +22,7 @@ static const pp_field_t PodStatus_fields[] = {
 	PP_FIELD ("reason", STRING, ONE, INHERIT),
 	PP_FIELD ("resize", STRING, ONE, INHERIT),
 	PP_FIELD ("resourceClaimStatuses", OBJECT, LIST, INHERIT, .type = &pp_t_PodResourceClaimStatus),
+	PP_FIELD ("resources", OBJECT, ONE, INHERIT, .type = &pp_t_ResourceRequirements, .since = 34),
 	PP_FIELD ("startTime", TIME, ONE, INHERIT),
 };
 
@@ -27,12 +32,26 @@ static const pp_field_t PodCondition_fields[] = {
 	PP_FIELD ("lastProbeTime", TIME, ONE, INHERIT),
 	PP_FIELD ("lastTransitionTime", TIME, ONE, INHERIT),
 	PP_FIELD ("message", STRING, ONE, INHERIT),
+	PP_FIELD ("observedGeneration", INT64, ONE, INHERIT, .since = 33),
 	PP_FIELD ("reason", STRING, ONE, INHERIT),
 	PP_FIELD ("status", STRING, ONE, INHERIT, .required = 1),
 	PP_FIELD ("type", STRING, ONE, INHERIT, .required = 1),
 };
 
 const pp_type_t pp_t_PodCondition = { "PodCondition", PodCondition_fields, PP_N_ELEMENTS (PodCondition_fields) };
+
+/* A Job's and a claim's conditions: a pod's without observedGeneration. */
+static const pp_field_t JobCondition_fields[] = {
+	PP_FIELD ("lastProbeTime", TIME, ONE, INHERIT),
+	PP_FIELD ("lastTransitionTime", TIME, ONE, INHERIT),
+	PP_FIELD ("message", STRING, ONE, INHERIT),
+	PP_FIELD ("reason", STRING, ONE, INHERIT),
+	PP_FIELD ("status", STRING, ONE, INHERIT, .required = 1),
+	PP_FIELD ("type", STRING, ONE, INHERIT, .required = 1),
+};
+
+const pp_type_t pp_t_JobCondition = { "JobCondition", JobCondition_fields, PP_N_ELEMENTS (JobCondition_fields) };
+const pp_type_t pp_t_PersistentVolumeClaimCondition = { "PersistentVolumeClaimCondition", JobCondition_fields, PP_N_ELEMENTS (JobCondition_fields) };
 
 static const pp_field_t ContainerStatus_fields[] = {
 	PP_FIELD ("allocatedResources", QUANTITY, MAP, INHERIT),
@@ -47,6 +66,7 @@ static const pp_field_t ContainerStatus_fields[] = {
 	PP_FIELD ("restartCount", INT32, ONE, INHERIT, .required = 1),
 	PP_FIELD ("started", BOOL, ONE, INHERIT),
 	PP_FIELD ("state", OBJECT, ONE, INHERIT, .type = &pp_t_ContainerState),
+	PP_FIELD ("stopSignal", STRING, ONE, INHERIT, .since = 33),
 	PP_FIELD ("user", OBJECT, ONE, INHERIT, .type = &pp_t_ContainerUser),
 	PP_FIELD ("volumeMounts", OBJECT, LIST, INHERIT, .type = &pp_t_VolumeMountStatus),
 };
@@ -62,6 +82,7 @@ const pp_type_t pp_t_ResourceStatus = { "ResourceStatus", ResourceStatus_fields,
 
 static const pp_field_t ResourceHealth_fields[] = {
 	PP_FIELD ("health", STRING, ONE, INHERIT),
+	PP_FIELD ("message", STRING, ONE, INHERIT, .since = 36),
 	PP_FIELD ("resourceID", STRING, ONE, INHERIT, .required = 1),
 };
 
@@ -119,6 +140,7 @@ static const pp_field_t VolumeMountStatus_fields[] = {
 	PP_FIELD ("name", STRING, ONE, INHERIT, .required = 1),
 	PP_FIELD ("readOnly", BOOL, ONE, INHERIT),
 	PP_FIELD ("recursiveReadOnly", STRING, ONE, INHERIT),
+	PP_FIELD ("volumeStatus", OBJECT, ONE, INHERIT, .type = &pp_t_VolumeStatus, .since = 35),
 };
 
 const pp_type_t pp_t_VolumeMountStatus = { "VolumeMountStatus", VolumeMountStatus_fields, PP_N_ELEMENTS (VolumeMountStatus_fields) };
@@ -128,6 +150,41 @@ static const pp_field_t HostIP_fields[] = {
 };
 
 const pp_type_t pp_t_HostIP = { "HostIP", HostIP_fields, PP_N_ELEMENTS (HostIP_fields) };
+
+static const pp_field_t VolumeStatus_fields[] = {
+	PP_FIELD ("image", OBJECT, ONE, INHERIT, .type = &pp_t_ImageVolumeStatus),
+};
+
+const pp_type_t pp_t_VolumeStatus = { "VolumeStatus", VolumeStatus_fields, PP_N_ELEMENTS (VolumeStatus_fields) };
+
+static const pp_field_t ImageVolumeStatus_fields[] = {
+	PP_FIELD ("imageRef", STRING, ONE, INHERIT, .required = 1),
+};
+
+const pp_type_t pp_t_ImageVolumeStatus = { "ImageVolumeStatus", ImageVolumeStatus_fields, PP_N_ELEMENTS (ImageVolumeStatus_fields) };
+
+static const pp_field_t PodExtendedResourceClaimStatus_fields[] = {
+	PP_FIELD ("requestMappings", OBJECT, LIST, INHERIT, .required = 1, .type = &pp_t_ContainerExtendedResourceRequest),
+	PP_FIELD ("resourceClaimName", STRING, ONE, INHERIT, .required = 1),
+};
+
+const pp_type_t pp_t_PodExtendedResourceClaimStatus = { "PodExtendedResourceClaimStatus", PodExtendedResourceClaimStatus_fields, PP_N_ELEMENTS (PodExtendedResourceClaimStatus_fields) };
+
+static const pp_field_t ContainerExtendedResourceRequest_fields[] = {
+	PP_FIELD ("containerName", STRING, ONE, INHERIT, .required = 1),
+	PP_FIELD ("requestName", STRING, ONE, INHERIT, .required = 1),
+	PP_FIELD ("resourceName", STRING, ONE, INHERIT, .required = 1),
+};
+
+const pp_type_t pp_t_ContainerExtendedResourceRequest = { "ContainerExtendedResourceRequest", ContainerExtendedResourceRequest_fields, PP_N_ELEMENTS (ContainerExtendedResourceRequest_fields) };
+
+static const pp_field_t NodeAllocatableResourceClaimStatus_fields[] = {
+	PP_FIELD ("containers", STRING, LIST, INHERIT),
+	PP_FIELD ("resourceClaimName", STRING, ONE, INHERIT, .required = 1),
+	PP_FIELD ("resources", QUANTITY, MAP, INHERIT, .required = 1),
+};
+
+const pp_type_t pp_t_NodeAllocatableResourceClaimStatus = { "NodeAllocatableResourceClaimStatus", NodeAllocatableResourceClaimStatus_fields, PP_N_ELEMENTS (NodeAllocatableResourceClaimStatus_fields) };
 
 static const pp_field_t PodResourceClaimStatus_fields[] = {
 	PP_FIELD ("name", STRING, ONE, INHERIT, .required = 1),
@@ -143,6 +200,7 @@ static const pp_field_t DeploymentStatus_fields[] = {
 	PP_FIELD ("observedGeneration", INT64, ONE, INHERIT),
 	PP_FIELD ("readyReplicas", INT32, ONE, INHERIT),
 	PP_FIELD ("replicas", INT32, ONE, INHERIT),
+	PP_FIELD ("terminatingReplicas", INT32, ONE, INHERIT, .since = 33),
 	PP_FIELD ("unavailableReplicas", INT32, ONE, INHERIT),
 	PP_FIELD ("updatedReplicas", INT32, ONE, INHERIT),
 };
@@ -189,7 +247,7 @@ static const pp_field_t JobStatus_fields[] = {
 	PP_FIELD ("active", INT32, ONE, INHERIT),
 	PP_FIELD ("completedIndexes", STRING, ONE, INHERIT),
 	PP_FIELD ("completionTime", TIME, ONE, INHERIT),
-	PP_FIELD ("conditions", OBJECT, LIST, INHERIT, .type = &pp_t_PodCondition),
+	PP_FIELD ("conditions", OBJECT, LIST, INHERIT, .type = &pp_t_JobCondition),
 	PP_FIELD ("failed", INT32, ONE, INHERIT),
 	PP_FIELD ("failedIndexes", STRING, ONE, INHERIT),
 	PP_FIELD ("ready", INT32, ONE, INHERIT),
@@ -213,7 +271,7 @@ static const pp_field_t PersistentVolumeClaimStatus_fields[] = {
 	PP_FIELD ("allocatedResourceStatuses", STRING, MAP, INHERIT),
 	PP_FIELD ("allocatedResources", QUANTITY, MAP, INHERIT),
 	PP_FIELD ("capacity", QUANTITY, MAP, INHERIT),
-	PP_FIELD ("conditions", OBJECT, LIST, INHERIT, .type = &pp_t_PodCondition),
+	PP_FIELD ("conditions", OBJECT, LIST, INHERIT, .type = &pp_t_PersistentVolumeClaimCondition),
 	PP_FIELD ("currentVolumeAttributesClassName", STRING, ONE, INHERIT),
 	PP_FIELD ("modifyVolumeStatus", OBJECT, ONE, INHERIT, .type = &pp_t_ModifyVolumeStatus),
 	PP_FIELD ("phase", STRING, ONE, INHERIT),

@@ -6,6 +6,9 @@
 #include "schema/schema.h"
 
 extern const char *const pp_enum_access_mode[];
+extern const char *const pp_enum_stop_signal[];
+extern const char *const pp_enum_restart_rule_action[];
+extern const char *const pp_enum_pod_certificate_key_type[];
 extern const char *const pp_enum_completion_mode[];
 extern const char *const pp_enum_container_restart_policy[];
 extern const char *const pp_enum_dns_policy[];
@@ -45,6 +48,18 @@ extern const char *const pp_enum_when_unsatisfiable[];
 
 extern const pp_type_t pp_t_AWSElasticBlockStoreVolumeSource;
 extern const pp_type_t pp_t_Affinity;
+extern const pp_type_t pp_t_JobCondition;
+extern const pp_type_t pp_t_PersistentVolumeClaimCondition;
+extern const pp_type_t pp_t_NodeAllocatableResourceClaimStatus;
+extern const pp_type_t pp_t_ContainerExtendedResourceRequest;
+extern const pp_type_t pp_t_PodExtendedResourceClaimStatus;
+extern const pp_type_t pp_t_ImageVolumeStatus;
+extern const pp_type_t pp_t_VolumeStatus;
+extern const pp_type_t pp_t_PodCertificateProjection;
+extern const pp_type_t pp_t_PodSchedulingGroup;
+extern const pp_type_t pp_t_FileKeySelector;
+extern const pp_type_t pp_t_ContainerRestartRuleOnExitCodes;
+extern const pp_type_t pp_t_ContainerRestartRule;
 extern const pp_type_t pp_t_AzureDiskVolumeSource;
 extern const pp_type_t pp_t_AzureFileVolumeSource;
 extern const pp_type_t pp_t_CSIVolumeSource;

@@ -1,4 +1,4 @@
-/* Schema tables of Kubernetes 1.32: volumes and their sources. */
+/* Schema tables of Kubernetes 1.36 (fields added after 1.32 say when): volumes and their sources. */
 
 #include "schema/k8s_types.h"
 
@@ -310,11 +310,24 @@ static const pp_field_t VolumeProjection_fields[] = {
 	PP_FIELD ("clusterTrustBundle", OBJECT, ONE, NOT_APPLICABLE, .type = &pp_t_ClusterTrustBundleProjection, .note = "no API server: kube play names it in a warning and writes nothing at its path"),
 	PP_FIELD ("configMap", OBJECT, ONE, SUPPORTED, .type = &pp_t_KeyProjection),
 	PP_FIELD ("downwardAPI", OBJECT, ONE, SUPPORTED, .type = &pp_t_DownwardAPIProjection),
+	PP_FIELD ("podCertificate", OBJECT, ONE, NOT_APPLICABLE, .type = &pp_t_PodCertificateProjection, .since = 34, .note = "no API server signs a certificate: kube play names it in a warning and writes nothing at its paths"),
 	PP_FIELD ("secret", OBJECT, ONE, SUPPORTED, .type = &pp_t_KeyProjection),
 	PP_FIELD ("serviceAccountToken", OBJECT, ONE, NOT_APPLICABLE, .type = &pp_t_ServiceAccountTokenProjection, .note = "no API server issues a token: kube play names it in a warning and writes nothing at its path"),
 };
 
 const pp_type_t pp_t_VolumeProjection = { "VolumeProjection", VolumeProjection_fields, PP_N_ELEMENTS (VolumeProjection_fields) };
+
+static const pp_field_t PodCertificateProjection_fields[] = {
+	PP_FIELD ("certificateChainPath", STRING, ONE, INHERIT, .check = PP_CHECK_ITEM_PATH),
+	PP_FIELD ("credentialBundlePath", STRING, ONE, INHERIT, .check = PP_CHECK_ITEM_PATH),
+	PP_FIELD ("keyPath", STRING, ONE, INHERIT, .check = PP_CHECK_ITEM_PATH),
+	PP_FIELD ("keyType", STRING, ONE, INHERIT, .required = 1, .values = pp_enum_pod_certificate_key_type),
+	PP_FIELD ("maxExpirationSeconds", INT32, ONE, INHERIT),
+	PP_FIELD ("signerName", STRING, ONE, INHERIT, .required = 1),
+	PP_FIELD ("userAnnotations", STRING, MAP, INHERIT),
+};
+
+const pp_type_t pp_t_PodCertificateProjection = { "PodCertificateProjection", PodCertificateProjection_fields, PP_N_ELEMENTS (PodCertificateProjection_fields) };
 
 static const pp_field_t ClusterTrustBundleProjection_fields[] = {
 	PP_FIELD ("labelSelector", OBJECT, ONE, INHERIT, .type = &pp_t_LabelSelector),

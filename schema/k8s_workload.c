@@ -1,4 +1,4 @@
-/* Schema tables of Kubernetes 1.32: the kinds (Pod, Deployment, DaemonSet, Job, ConfigMap, Secret, PersistentVolumeClaim, Service) and their specs. */
+/* Schema tables of Kubernetes 1.36: the kinds (Pod, Deployment, DaemonSet, Job, ConfigMap, Secret, PersistentVolumeClaim, Service) and their specs. */
 
 #include "schema/k8s_types.h"
 
@@ -123,7 +123,7 @@ static const pp_field_t PodFailurePolicyOnExitCodesRequirement_fields[] = {
 const pp_type_t pp_t_PodFailurePolicyOnExitCodesRequirement = { "PodFailurePolicyOnExitCodesRequirement", PodFailurePolicyOnExitCodesRequirement_fields, PP_N_ELEMENTS (PodFailurePolicyOnExitCodesRequirement_fields) };
 
 static const pp_field_t PodFailurePolicyOnPodConditionsPattern_fields[] = {
-	PP_FIELD ("status", STRING, ONE, INHERIT, .required = 1),
+	PP_FIELD ("status", STRING, ONE, INHERIT, .note = "defaults to True"),
 	PP_FIELD ("type", STRING, ONE, INHERIT, .required = 1),
 };
 

@@ -242,7 +242,8 @@ check_resources (pp_vctx_t *v, const pp_node_t *res)
 static void
 check_env (pp_vctx_t *v, const pp_node_t *c)
 {
-  static const char *const sources[] = { "fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef", NULL };
+  static const char *const sources[]
+      = { "fieldRef", "resourceFieldRef", "configMapKeyRef", "secretKeyRef", "fileKeyRef", NULL };
   const pp_node_t *env = seq (get (c, "env"));
   for (uint32_t i = 0; env && i < env->n; i++)
     {
@@ -257,7 +258,8 @@ check_env (pp_vctx_t *v, const pp_node_t *c)
       pp_buf_t which = { 0 };
       size_t n = count_set (from, sources, &which);
       if (n != 1)
-        AT (v, "valueFrom", from, "must specify exactly one of fieldRef, resourceFieldRef, configMapKeyRef or secretKeyRef%s%s",
+        AT (v, "valueFrom", from,
+            "must specify exactly one of fieldRef, resourceFieldRef, configMapKeyRef, secretKeyRef or fileKeyRef%s%s",
             n ? ", got " : "", n ? which.data : "");
       pp_buf_free (&which);
       pp_v_pop (v, l2);
@@ -348,8 +350,104 @@ typedef struct
   names_t volumes;
   names_t host_ports; /* "port/protocol/ip" strings kept as nodes of ports */
   bool host_network;
-  bool user_ns; /* hostUsers: false */
+  bool user_ns;          /* hostUsers: false */
+  const pp_node_t *spec; /* the pod spec */
 } pod_scope_t;
+
+/* The release the manifest is checked for (kube validate --kube-version): rules that changed go by it. */
+static int
+kube_minor (const pp_vctx_t *v)
+{
+  return v->opts && v->opts->kube_minor ? v->opts->kube_minor : PP_KUBE_NEWEST;
+}
+
+/* A container's restartPolicy and restartPolicyRules (Kubernetes 1.34): any container may set its own policy,
+   which the rules refine by exit code; a sidecar's rules may only restart the whole pod. */
+static void
+check_restart_rules (pp_vctx_t *v, const pp_node_t *c, bool init)
+{
+  const pp_node_t *rp = get (c, "restartPolicy"), *rules = seq (get (c, "restartPolicyRules"));
+  const char *policy = pp_node_str (rp);
+  bool sidecar = init && policy && strcmp (policy, "Always") == 0;
+  if (kube_minor (v) < 34)
+    {
+      if (!init && !pp_node_is_null (rp))
+        AT (v, "restartPolicy", rp,
+            "may only be set on init containers (restartPolicy: Always makes a sidecar); other containers have it "
+            "since Kubernetes 1.34");
+      else if (policy && !sidecar)
+        AT (v, "restartPolicy", rp,
+            "unsupported value \"%s\": supported values: \"Always\" (OnFailure and Never arrived in Kubernetes 1.34)",
+            policy);
+    }
+  /* Before 1.34 the field itself is refused as unknown: nothing more to say of its rules. */
+  if (rules == NULL || rules->n == 0 || kube_minor (v) < 34)
+    return;
+  if (pp_node_is_null (rp))
+    AT (v, "restartPolicy", c, "required field is missing: must specify restartPolicy when restart rules are used");
+  if (rules->n > 20)
+    AT (v, "restartPolicyRules", rules, "may not have more than 20 rules, got %u", rules->n);
+  for (uint32_t i = 0; i < rules->n; i++)
+    {
+      const pp_node_t *r = map (rules->u.items[i]);
+      if (r == NULL)
+        continue;
+      size_t l = push_path (v, "restartPolicyRules");
+      size_t l2 = pp_v_push_index (v, i);
+      const char *action = pp_node_str (get (r, "action"));
+      const pp_node_t *codes = map (get (r, "exitCodes")), *values = seq (get (codes, "values"));
+      if (codes == NULL)
+        AT (v, "exitCodes", r, "required field is missing");
+      else if (values && values->n > 255)
+        AT (v, "exitCodes.values", values, "may not have more than 255 values, got %u", values->n);
+      if (action && strcmp (action, "RestartAllContainers") == 0 && kube_minor (v) < 35)
+        AT (v, "action", get (r, "action"), "unsupported value \"RestartAllContainers\": it arrived in Kubernetes 1.35");
+      else if (sidecar && action && strcmp (action, "Restart") == 0)
+        AT (v, "action", get (r, "action"),
+            "restartPolicyRules of an init container with restartPolicy Always may only restart all containers "
+            "(RestartAllContainers): the sidecar restarts whenever it ends");
+      pp_v_pop (v, l2);
+      pp_v_pop (v, l);
+    }
+}
+
+/* lifecycle.stopSignal (Kubernetes 1.33): the signal must be one of the pod's OS, which the pod must name. */
+static void
+check_stop_signal (pp_vctx_t *v, const pp_node_t *lc, const pod_scope_t *s)
+{
+  const pp_node_t *sig = get (lc, "stopSignal");
+  if (pp_node_is_null (sig))
+    return;
+  const char *os = pp_node_str (get (map (get (s->spec, "os")), "name"));
+  const char *name = pp_node_str (sig) ?: "";
+  if (os == NULL || *os == '\0')
+    AT (v, "stopSignal", sig, "may not be set for containers with empty `spec.os.name`");
+  else if (strcmp (os, "windows") == 0 && strcmp (name, "SIGKILL") != 0 && strcmp (name, "SIGTERM") != 0)
+    AT (v, "stopSignal", sig, "unsupported value \"%s\": supported values for a windows pod: \"SIGKILL\", \"SIGTERM\"",
+        name);
+}
+
+/* env[].valueFrom.fileKeyRef (Kubernetes 1.34) reads a file of an emptyDir volume of the pod. */
+static void
+check_file_key_ref (pp_vctx_t *v, const pp_node_t *ref, const pod_scope_t *s)
+{
+  const char *vol = pp_node_str (get (ref, "volumeName"));
+  if (vol == NULL || *vol == '\0')
+    return;
+  const pp_node_t *vols = seq (get (s->spec, "volumes")), *found = NULL;
+  for (uint32_t i = 0; vols && i < vols->n && found == NULL; i++)
+    if (pp_node_str (get (vols->u.items[i], "name")) && strcmp (pp_node_str (get (vols->u.items[i], "name")), vol) == 0)
+      found = vols->u.items[i];
+  if (found == NULL)
+    AT (v, "fileKeyRef.volumeName", get (ref, "volumeName"), "not found: the pod has no volume \"%s\"", vol);
+  else if (get (found, "emptyDir") == NULL)
+    AT (v, "fileKeyRef.volumeName", get (ref, "volumeName"),
+        "invalid value \"%s\": referenced volume must be of type emptyDir", vol);
+  /* The API server checks only for `..` here (an absolute path is read beneath the volume all the same). */
+  const char *path = pp_node_str (get (ref, "path"));
+  if (path && pp_check_path (path, false))
+    AT (v, "fileKeyRef.path", get (ref, "path"), "invalid value \"%s\": %s", path, pp_check_path (path, false));
+}
 
 static void
 check_ports (pp_vctx_t *v, const pp_node_t *c, pod_scope_t *s, names_t *host_ports)
@@ -438,9 +536,28 @@ check_container (pp_vctx_t *v, const pp_node_t *c, bool init, pod_scope_t *s, co
     AT (v, "image", c, "required field is missing");
   const pp_node_t *rp = get (c, "restartPolicy");
   bool sidecar = init && pp_node_str (rp) && strcmp (pp_node_str (rp), "Always") == 0;
-  if (!init && !pp_node_is_null (rp))
-    AT (v, "restartPolicy", rp, "may only be set on init containers (restartPolicy: Always makes a sidecar)");
+  check_restart_rules (v, c, init);
   check_probes (v, c, init && !sidecar);
+  if (map (get (c, "lifecycle")) && !(init && !sidecar))
+    {
+      size_t l = push_path (v, "lifecycle");
+      check_stop_signal (v, get (c, "lifecycle"), s);
+      pp_v_pop (v, l);
+    }
+  const pp_node_t *env = seq (get (c, "env"));
+  for (uint32_t i = 0; env && i < env->n; i++)
+    {
+      const pp_node_t *ref = map (get (map (get (env->u.items[i], "valueFrom")), "fileKeyRef"));
+      if (ref == NULL)
+        continue;
+      size_t l = push_path (v, "env");
+      size_t l2 = pp_v_push_index (v, i);
+      size_t l3 = push_path (v, "valueFrom");
+      check_file_key_ref (v, ref, s);
+      pp_v_pop (v, l3);
+      pp_v_pop (v, l2);
+      pp_v_pop (v, l);
+    }
   check_resources (v, get (c, "resources"));
   check_env (v, c);
   size_t l = push_path (v, "securityContext");
@@ -503,6 +620,109 @@ check_volumes (pp_vctx_t *v, const pp_node_t *spec, pod_scope_t *s)
     }
 }
 
+/* The sum of a resource over the containers' requests (or limits), init containers as the kubelet counts them:
+   the largest plain init container against the sum of the others (sidecars run beside them); false when none
+   asks for it. */
+static bool
+containers_total (const pp_node_t *spec, const char *which, const char *name, double *total)
+{
+  double sum = 0, init_max = 0, sidecars = 0;
+  bool any = false;
+  static const char *const lists[] = { "initContainers", "containers" };
+  for (size_t li = 0; li < 2; li++)
+    {
+      const pp_node_t *list = seq (get (spec, lists[li]));
+      for (uint32_t i = 0; list && i < list->n; i++)
+        {
+          const pp_node_t *c = list->u.items[i];
+          const pp_node_t *q = get (map (get (map (get (c, "resources")), which)), name);
+          pp_quantity_t x;
+          if (q == NULL || q->type != PP_NODE_SCALAR || pp_quantity_parse (q->u.str, &x) != NULL)
+            continue;
+          any = true;
+          const char *rp = pp_node_str (get (c, "restartPolicy"));
+          if (li == 1)
+            sum += (double) x.value;
+          else if (rp && strcmp (rp, "Always") == 0)
+            sidecars += (double) x.value;
+          else if (sidecars + (double) x.value > init_max)
+            init_max = sidecars + (double) x.value;
+        }
+    }
+  *total = (sum + sidecars > init_max ? sum + sidecars : init_max);
+  return any;
+}
+
+/* Pod-level resources (spec.resources): cpu, memory and huge pages, requests at most the limits, the containers'
+   requests within the pod's and each container's limit within the pod's (validatePodResources). */
+static void
+check_pod_resources (pp_vctx_t *v, const pp_node_t *spec)
+{
+  const pp_node_t *res = map (get (spec, "resources"));
+  if (res == NULL)
+    return;
+  size_t l = push_path (v, "resources");
+  if (!pp_node_is_null (get (res, "claims")))
+    AT (v, "claims", get (res, "claims"), "claims may not be set for Resources at pod-level");
+  static const char *const sets[] = { "requests", "limits" };
+  for (size_t k = 0; k < 2; k++)
+    {
+      const pp_node_t *m = map (get (res, sets[k]));
+      for (uint32_t i = 0; m && i < m->n; i++)
+        {
+          const char *name = m->u.pairs[i].key->u.str;
+          if (strcmp (name, "cpu") != 0 && strcmp (name, "memory") != 0 && strncmp (name, "hugepages-", 10) != 0)
+            {
+              size_t l2 = push_path (v, sets[k]);
+              AT (v, name, m->u.pairs[i].key, "unsupported value \"%s\": supported values: \"cpu\", \"hugepages-\", \"memory\"",
+                  name);
+              pp_v_pop (v, l2);
+            }
+        }
+    }
+  pp_v_pop (v, l);
+  check_resources (v, res);
+  const pp_node_t *req = map (get (res, "requests")), *lim = map (get (res, "limits"));
+  static const char *const names[] = { "cpu", "memory" };
+  for (size_t k = 0; k < 2; k++)
+    {
+      pp_quantity_t q;
+      double total;
+      const pp_node_t *r = get (req, names[k]), *li = get (lim, names[k]);
+      if (r && r->type == PP_NODE_SCALAR && pp_quantity_parse (r->u.str, &q) == NULL
+          && containers_total (spec, "requests", names[k], &total) && total > (double) q.value)
+        {
+          size_t l2 = push_path (v, "resources.requests");
+          AT (v, names[k], r, "invalid value \"%s\": must be greater than or equal to aggregate container requests",
+              r->u.str);
+          pp_v_pop (v, l2);
+        }
+      if (li == NULL || li->type != PP_NODE_SCALAR || pp_quantity_parse (li->u.str, &q) != NULL)
+        continue;
+      static const char *const lists[] = { "initContainers", "containers" };
+      for (size_t ci = 0; ci < 2; ci++)
+        {
+          const pp_node_t *list = seq (get (spec, lists[ci]));
+          for (uint32_t i = 0; list && i < list->n; i++)
+            {
+              const pp_node_t *cl = get (map (get (map (get (list->u.items[i], "resources")), "limits")), names[k]);
+              pp_quantity_t x;
+              if (cl == NULL || cl->type != PP_NODE_SCALAR || pp_quantity_parse (cl->u.str, &x) != NULL
+                  || x.value <= q.value)
+                continue;
+              size_t l2 = push_path (v, lists[ci]);
+              size_t l3 = pp_v_push_index (v, i);
+              size_t l4 = push_path (v, "resources.limits");
+              AT (v, names[k], cl, "invalid value \"%s\": must be less than or equal to pod limits of %s", cl->u.str,
+                  li->u.str);
+              pp_v_pop (v, l4);
+              pp_v_pop (v, l3);
+              pp_v_pop (v, l2);
+            }
+        }
+    }
+}
+
 static void
 check_pod_spec (pp_vctx_t *v, const char *rel, const pp_node_t *spec, pod_kind_t pk)
 {
@@ -510,8 +730,9 @@ check_pod_spec (pp_vctx_t *v, const char *rel, const pp_node_t *spec, pod_kind_t
     return;
   size_t base = push_path (v, rel);
   cleanup_free char *spec_path = xstrdup (v->path.data);
-  pod_scope_t s
-      = { .host_network = is_true (get (spec, "hostNetwork")), .user_ns = is_false (get (spec, "hostUsers")) };
+  pod_scope_t s = { .host_network = is_true (get (spec, "hostNetwork")),
+                    .user_ns = is_false (get (spec, "hostUsers")),
+                    .spec = spec };
   check_volumes (v, spec, &s);
   check_sysctls (v, spec);
 
@@ -553,6 +774,17 @@ check_pod_spec (pp_vctx_t *v, const char *rel, const pp_node_t *spec, pod_kind_t
         if (is_true (get (spec, host[i])))
           AT (v, host[i], get (spec, host[i]), "may not be true when hostUsers is false");
     }
+  const pp_node_t *ho = get (spec, "hostnameOverride");
+  if (pp_node_str (ho))
+    {
+      if (is_true (get (spec, "setHostnameAsFQDN")))
+        AT (v, "hostnameOverride", ho, "may not be specified when setHostnameAsFQDN is true");
+      if (is_true (get (spec, "hostNetwork")))
+        AT (v, "hostnameOverride", ho, "may not be specified when hostNetwork is true");
+      if (strlen (pp_node_str (ho)) > 64)
+        AT (v, "hostnameOverride", ho, "may not be more than 64 bytes, got %zu", strlen (pp_node_str (ho)));
+    }
+  check_pod_resources (v, spec);
   if (is_true (get (spec, "shareProcessNamespace")) && is_true (get (spec, "hostPID")))
     AT (v, "shareProcessNamespace", get (spec, "shareProcessNamespace"), "may not be true when hostPID is true");
   size_t l = push_path (v, "securityContext");

@@ -75,6 +75,11 @@ typedef enum
 
 struct pp_type;
 
+/* The Kubernetes releases the tables describe, as minor versions of 1.x: every field of PP_KUBE_OLDEST, and those
+   added up to PP_KUBE_NEWEST with the release that added them (pp_field_t.since). */
+#define PP_KUBE_OLDEST 32
+#define PP_KUBE_NEWEST 36
+
 typedef struct pp_field
 {
   const char *name;
@@ -83,6 +88,7 @@ typedef struct pp_field
   uint8_t support;  /* pp_support_t */
   uint8_t required; /* the published schema requires it */
   uint8_t check;    /* pp_check_t */
+  uint8_t since;    /* the Kubernetes 1.x release that added it; 0 for fields older than PP_KUBE_OLDEST */
   const struct pp_type *type;  /* for PP_K_OBJECT */
   const char *const *values;   /* enumeration, NULL-terminated */
   const char *constant;        /* the one value allowed (apiVersion, kind) */

@@ -4,6 +4,9 @@
 #include "schema/k8s_types.h"
 #include "schema/load.h"
 
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -119,9 +122,17 @@ check_enum (pp_vctx_t *v, const pp_field_t *f, const pp_node_t *n)
     return;
   pp_buf_t all = { 0 };
   const char *close = NULL;
+  size_t count = 0;
+  while (f->values[count])
+    count++;
   for (const char *const *e = f->values; *e; e++)
     {
-      pp_buf_printf (&all, "%s%s%s%s", all.len ? ", " : "", **e ? "" : "\"", *e, **e ? "" : "\"");
+      /* A long list (the stop signals) is named by its start. */
+      size_t i = (size_t) (e - f->values);
+      if (count <= 16 || i < 8)
+        pp_buf_printf (&all, "%s%s%s%s", all.len ? ", " : "", **e ? "" : "\"", *e, **e ? "" : "\"");
+      else if (i == 8)
+        pp_buf_printf (&all, " and %zu more (docs/kubernetes-support.md)", count - 8);
       if (strcasecmp (*e, n->u.str) == 0 || pp_edit_distance (*e, n->u.str, 2) <= 2)
         close = close ? close : *e;
     }
@@ -518,6 +529,9 @@ walk_object (pp_vctx_t *v, const pp_node_t *n, const pp_type_t *type, pp_support
       const pp_field_t *f = pp_type_field (type, k->u.str);
       if (f == NULL)
         unknown_field (v, type, k);
+      else if (v->opts && v->opts->kube_minor && f->since > v->opts->kube_minor)
+        pp_v_error (v, k, "field \"%s\" arrived in Kubernetes 1.%d; a 1.%d cluster refuses it as unknown",
+                    k->u.str, f->since, v->opts->kube_minor);
       else
         {
           pp_support_t eff = pp_support_effective (support, f->support);
@@ -775,4 +789,25 @@ pp_validate_doc (pp_doc_t *doc, const pp_validate_opts_t *opts, pp_diags_t *diag
   pp_diags_sort_from (diags, first);
   pp_buf_free (&v.path);
   return count;
+}
+
+int
+pp_kube_version_parse (const char *s)
+{
+  if (s == NULL)
+    return -1;
+  if (*s == 'v')
+    s++;
+  if (strncmp (s, "1.", 2) != 0 || !isdigit ((unsigned char) s[2]))
+    return -1;
+  char *end;
+  errno = 0;
+  long minor = strtol (s + 2, &end, 10);
+  /* A patch release says nothing more about the API: 1.34.2 has 1.34's fields. */
+  if (*end == '.' && isdigit ((unsigned char) end[1]))
+    for (end++; isdigit ((unsigned char) *end); end++)
+      ;
+  if (errno || *end || minor < PP_KUBE_OLDEST || minor > PP_KUBE_NEWEST)
+    return -1;
+  return (int) minor;
 }

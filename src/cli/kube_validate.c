@@ -60,6 +60,7 @@ pp_cmd_kube_validate (pp_cli_t *cli, int argc, char **argv)
     { "recursive", no_argument, NULL, 'R' },
     { "quiet", no_argument, NULL, 'q' },
     { "verbose", no_argument, NULL, 'v' },
+    { "kube-version", required_argument, NULL, 'K' },
     { NULL, 0, NULL, 0 },
   };
   bool json = false, recursive = false, quiet = false;
@@ -80,6 +81,12 @@ pp_cmd_kube_validate (pp_cli_t *cli, int argc, char **argv)
         break;
       case 'v':
         vopts.verbose = true;
+        break;
+      case 'K':
+        vopts.kube_minor = pp_kube_version_parse (optarg);
+        if (vopts.kube_minor < 0)
+          return pp_cli_usage_error (cli, "--kube-version `%s`: give a release from 1.%d to 1.%d, such as 1.%d",
+                                     optarg, PP_KUBE_OLDEST, PP_KUBE_NEWEST, PP_KUBE_NEWEST);
         break;
       case 'h':
         return PP_EXIT_OK;

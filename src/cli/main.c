@@ -54,7 +54,10 @@ static const pp_command_t kube_commands[] = {
             "  --format FORMAT   text (default) or json\n"
             "  -R, --recursive   read directories recursively\n"
             "  -q, --quiet       print errors only, no warnings or summary\n"
-            "  -v, --verbose     also note fields that mean nothing on one machine\n\n"
+            "  -v, --verbose     also note fields that mean nothing on one machine\n"
+            "  --kube-version 1.N\n"
+            "                    the cluster's release, 1.32 to 1.36 (default 1.36): a field added after it\n"
+            "                    is an error that names the release that added it\n\n"
             "Exit status: 0 when every document is valid (warnings allowed), 1 when any is invalid,\n"
             "125 when podplay cannot run.\n",
     .run = pp_cmd_kube_validate },

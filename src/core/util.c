@@ -417,3 +417,47 @@ pp_header_take (const char *line, size_t len, const char *name, char **value)
   *value = xstrndup (v, (size_t) (end - v));
   return true;
 }
+
+int
+pp_signal_number (const char *name)
+{
+  static const struct
+  {
+    const char *name;
+    int sig;
+  } sigs[] = {
+    { "ABRT", SIGABRT },   { "ALRM", SIGALRM },     { "BUS", SIGBUS },       { "CHLD", SIGCHLD },
+    { "CLD", SIGCHLD },    { "CONT", SIGCONT },     { "FPE", SIGFPE },       { "HUP", SIGHUP },
+    { "ILL", SIGILL },     { "INT", SIGINT },       { "IO", SIGIO },         { "IOT", SIGIOT },
+    { "KILL", SIGKILL },   { "PIPE", SIGPIPE },     { "POLL", SIGPOLL },     { "PROF", SIGPROF },
+    { "PWR", SIGPWR },     { "QUIT", SIGQUIT },     { "SEGV", SIGSEGV },     { "STKFLT", SIGSTKFLT },
+    { "STOP", SIGSTOP },   { "SYS", SIGSYS },       { "TERM", SIGTERM },     { "TRAP", SIGTRAP },
+    { "TSTP", SIGTSTP },   { "TTIN", SIGTTIN },     { "TTOU", SIGTTOU },     { "URG", SIGURG },
+    { "USR1", SIGUSR1 },   { "USR2", SIGUSR2 },     { "VTALRM", SIGVTALRM }, { "WINCH", SIGWINCH },
+    { "XCPU", SIGXCPU },   { "XFSZ", SIGXFSZ },
+  };
+  if (name == NULL || *name == '\0')
+    return -1;
+  char *end;
+  long n = strtol (name, &end, 10);
+  if (*end == '\0')
+    return n > 0 && n <= 64 ? (int) n : -1;
+  if (strncmp (name, "SIG", 3) == 0)
+    name += 3;
+  for (size_t i = 0; i < PP_N_ELEMENTS (sigs); i++)
+    if (strcmp (sigs[i].name, name) == 0)
+      return sigs[i].sig;
+  /* The kernel's real-time range, 34 to 64, as Kubernetes and the runtimes number it (not glibc's SIGRTMIN, which
+     keeps two for itself in this process). */
+  int base = strncmp (name, "RTMIN", 5) == 0 ? 34 : strncmp (name, "RTMAX", 5) == 0 ? 64 : 0;
+  if (base == 0)
+    return -1;
+  const char *off = name + 5;
+  if (*off == '\0')
+    return base;
+  n = strtol (off + 1, &end, 10);
+  if ((*off != '+' && *off != '-') || *end || n < 1 || n > 30)
+    return -1;
+  int sig = *off == '+' ? base + (int) n : base - (int) n;
+  return sig >= 34 && sig <= 64 ? sig : -1;
+}

@@ -100,6 +100,10 @@ void pp_child_report (int fd, const char *what, const char *arg, int errnum);
 /* The shell's number for a wait status: the exit code, or 128 + the signal. */
 int pp_exit_code (int wait_status);
 
+/* A signal by its name ("SIGUSR1", "USR1", "SIGRTMIN+3", "SIGRTMAX-1") or number, as images' STOPSIGNAL and
+   Kubernetes' stopSignal give it; -1 for none. */
+int pp_signal_number (const char *name);
+
 /* Waits up to `ms` for a process (not our child) to end; whether it did. */
 bool pp_proc_wait_gone (pid_t pid, int ms);
 

@@ -5,6 +5,7 @@
 #include "runtime/monitor.h"
 #include "net/service.h"
 #include "runtime/cgroup.h"
+#include "runtime/fileenv.h"
 #include "runtime/logfile.h"
 #include "runtime/mounts.h"
 #include "runtime/probe.h"
@@ -47,7 +48,11 @@ typedef struct
   bool sidecar;    /* an init container with restartPolicy: Always: runs beside the main containers */
   bool tty, stdin; /* a terminal for its stdio; a stdin kept open */
   int stdin_w;     /* the write end of its stdin pipe, held open (never written: nothing attaches), or -1 */
-  bool term_sent;  /* told to stop (preStop or SIGTERM) */
+  bool term_sent;  /* told to stop (preStop or its stop signal) */
+  int stop_signal; /* lifecycle.stopSignal, the image's STOPSIGNAL, or SIGTERM */
+  const char *restart_policy; /* its own (1.34), or NULL for the pod's; points into the plan */
+  json_t *restart_rules;      /* [{action, in, values}] refining it by exit code (borrowed from the plan) */
+  json_t *file_env;           /* [{name, volume, path, key, optional}] of fileKeyRef (borrowed from the plan) */
   char *bundle;
   char *cgroup; /* its cgroup path, as in config.json, or NULL */
   cstate_t st;
@@ -88,6 +93,7 @@ typedef struct
   size_t n;
   size_t next_init; /* index of the init container to run next; n when they are all done */
   bool stopping, failed;
+  bool restarting_all; /* a RestartAllContainers rule matched: every container stops, then all start again */
   int64_t kill_at_ms;
 } monitor_t;
 
@@ -218,6 +224,9 @@ start (monitor_t *m, mctr_t *c, pp_error_t *err)
   pid_t pid = 0;
   int64_t t = pp_now_us ();
   int ret = stage_subpaths (m, c, err);
+  /* fileKeyRef variables: read afresh from their volumes at each start, once the init containers have written them. */
+  if (ret == 0)
+    ret = pp_fileenv_apply (c->bundle, c->file_env, err);
   if (ret == 0)
     ret = start_process (m, c, &pid, err);
   pp_debug_step (m->ctx, &t, "monitor: container %s: runtime start", c->rec.name);
@@ -259,14 +268,42 @@ fail_recorded:
 
 static void begin_stop (monitor_t *m, int grace);
 
+/* The action of the first of the container's restartPolicyRules its exit code matches, or NULL. */
+static const char *
+matching_rule (const mctr_t *c)
+{
+  size_t i;
+  json_t *r;
+  json_array_foreach (c->restart_rules, i, r)
+  {
+    bool in = json_is_true (json_object_get (r, "in")), found = false;
+    size_t k;
+    json_t *v;
+    json_array_foreach (json_object_get (r, "values"), k, v) found = found || json_integer_value (v) == c->rec.exit_code;
+    if (found == in)
+      return json_string_value (json_object_get (r, "action"));
+  }
+  return NULL;
+}
+
 static bool
 should_restart (const monitor_t *m, const mctr_t *c)
 {
-  if (m->stopping)
+  if (m->stopping || m->restarting_all)
     return false;
   /* A sidecar is restarted whenever it ends, whatever the pod's policy, until the pod stops. */
   if (c->sidecar)
     return true;
+  /* A container's own policy (1.34) replaces the pod's, after its rules: the first that matches the exit code. */
+  if (c->restart_policy)
+    {
+      const char *action = matching_rule (c);
+      if (action)
+        return strcmp (action, "Restart") == 0;
+      if (strcmp (c->restart_policy, "Always") == 0)
+        return true;
+      return strcmp (c->restart_policy, "OnFailure") == 0 && c->rec.exit_code != 0;
+    }
   if (strcmp (m->restart_policy, "Always") == 0)
     return !c->init || c->rec.exit_code != 0;
   if (strcmp (m->restart_policy, "OnFailure") == 0)
@@ -297,7 +334,7 @@ advance (monitor_t *m, pp_error_t *err)
 {
   for (;;)
     {
-      if (m->stopping)
+      if (m->stopping || m->restarting_all)
         return;
       while (m->next_init < m->n && !m->c[m->next_init].init)
         m->next_init++;
@@ -313,7 +350,7 @@ advance (monitor_t *m, pp_error_t *err)
   start_main_containers (m, err);
 }
 
-/* A container's stop: its preStop hook first, SIGTERM when that is done (or at the end of the grace period). */
+/* A container's stop: its preStop hook first, its stop signal (SIGTERM unless it names another) when that is done (or at the end of the grace period). */
 static void
 terminate (monitor_t *m, mctr_t *c)
 {
@@ -321,7 +358,7 @@ terminate (monitor_t *m, mctr_t *c)
   if (c->hooks[HOOK_PRE_STOP].spec && c->hook_child == 0)
     run_hook (m, c, HOOK_PRE_STOP);
   else
-    signal_ctr (m, c, SIGTERM);
+    signal_ctr (m, c, c->stop_signal);
   set_status (c, "Stopping");
   /* A container told to stop is no endpoint any more: no new connection reaches it while it winds down, as
      Kubernetes takes a terminating pod out of its Services at once. */
@@ -413,6 +450,17 @@ exited (monitor_t *m, mctr_t *c, int status)
   if (m->rt->delete (m->rt, &rc, &derr) < 0)
     pp_log (m->ctx, PP_LOG_ERROR, "monitor: %s: %s", c->rec.name, derr->msg);
   int64_t ran = pp_now_ms () - c->started_ms;
+  const char *action = c->restart_policy && !m->stopping ? matching_rule (c) : NULL;
+  if (action && strcmp (action, "RestartAllContainers") == 0 && !m->restarting_all)
+    {
+      /* The pod restarts in place (1.35): every container stops, then all start again from the first init
+         container, in the same namespaces, address and volumes. */
+      m->restarting_all = true;
+      m->kill_at_ms = pp_now_ms () + (int64_t) m->grace * 1000;
+      for (size_t i = 0; i < m->n; i++)
+        if (m->c[i].st == C_RUNNING && &m->c[i] != c && !m->c[i].term_sent)
+          terminate (m, &m->c[i]);
+    }
   if (should_restart (m, c))
     {
       if (ran >= BACKOFF_RESET_MS)
@@ -444,7 +492,7 @@ exited (monitor_t *m, mctr_t *c, int status)
         }
     }
   /* The pod is complete when only sidecars are left: they are stopped as on a pod stop. */
-  if (!m->stopping && main_work_done (m) && sidecars_left (m))
+  if (!m->stopping && !m->restarting_all && main_work_done (m) && sidecars_left (m))
     begin_stop (m, m->grace);
 }
 
@@ -462,7 +510,7 @@ hook_done (monitor_t *m, pid_t pid, int status)
         return true;
       bool ok = WIFEXITED (status) && WEXITSTATUS (status) == 0;
       if (c->hook_kind == HOOK_PRE_STOP || m->stopping)
-        signal_ctr (m, c, SIGTERM);
+        signal_ctr (m, c, c->stop_signal);
       else if (!ok)
         {
           static const char msg[] = "postStart hook failed: the container is killed\n";
@@ -521,7 +569,7 @@ probe_done (monitor_t *m, pid_t pid, int status)
                 int len = snprintf (msg, sizeof msg, "%s failed %d times: the container is killed\n", pp_probe_names[k],
                                     p->failures);
                 pp_logw_feed (&c->log, PP_LOG_STDERR, msg, (size_t) len);
-                signal_ctr (m, c, SIGTERM);
+                signal_ctr (m, c, c->stop_signal);
                 c->probe_kill_ms = pp_now_ms () + (p->grace_s >= 0 ? p->grace_s : (int64_t) m->grace) * 1000;
               }
           }
@@ -618,6 +666,30 @@ busy (const monitor_t *m)
   return false;
 }
 
+/* After a RestartAllContainers rule, once nothing runs: every container back to pending, the init containers first
+   again.  The backoff is each container's own, as its restarts count on. */
+static void
+restart_all (monitor_t *m)
+{
+  for (size_t i = 0; i < m->n; i++)
+    if (m->c[i].st == C_RUNNING || m->c[i].hook_child > 0)
+      return;
+  m->restarting_all = false;
+  m->failed = false;
+  m->next_init = 0;
+  for (size_t i = 0; i < m->n; i++)
+    {
+      mctr_t *c = &m->c[i];
+      if (c->rec.started)
+        c->rec.restarts++;
+      c->st = C_PENDING;
+      set_status (c, "Waiting");
+      record (m, c);
+    }
+  pp_log (m->ctx, PP_LOG_INFO, "monitor: pod %s: every container restarts (RestartAllContainers)", m->pod_name);
+  advance (m, NULL);
+}
+
 static int
 load (monitor_t *m, pp_error_t *err)
 {
@@ -660,6 +732,12 @@ load (monitor_t *m, pp_error_t *err)
       c->tty = json_is_true (json_object_get (j, "tty"));
       c->stdin = json_is_true (json_object_get (j, "stdin"));
       c->stdin_w = -1;
+      c->stop_signal = (int) json_integer_value (json_object_get (j, "stopSignal"));
+      if (c->stop_signal <= 0)
+        c->stop_signal = SIGTERM;
+      c->restart_policy = json_string_value (json_object_get (j, "restartPolicy"));
+      c->restart_rules = json_object_get (j, "restartRules");
+      c->file_env = json_object_get (j, "fileEnv");
       c->bundle = pp_ctr_datadir (m->ctx, id);
       for (int k = 0; k < PP_PROBE_KINDS; k++)
         {
@@ -752,6 +830,8 @@ loop (monitor_t *m, int sfd)
   for (;;)
     {
       reap (m);
+      if (m->restarting_all)
+        restart_all (m);
       if (!busy (m))
         return;
       int64_t now = pp_now_ms (), wake = -1;
@@ -791,9 +871,12 @@ loop (monitor_t *m, int sfd)
       int64_t pw = run_probes (m, now);
       if (pw >= 0 && (wake < 0 || pw < wake))
         wake = pw;
+      /* A pod stopping, or restarting all its containers: what still runs at the end of the grace period is
+         killed. */
       if (m->stopping)
+        stop_sidecars (m);
+      if (m->stopping || m->restarting_all)
         {
-          stop_sidecars (m);
           if (now >= m->kill_at_ms)
             for (size_t i = 0; i < m->n; i++)
               if (m->c[i].st == C_RUNNING)

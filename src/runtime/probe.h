@@ -20,7 +20,7 @@ typedef enum
 } pp_probe_kind_t;
 
 /* The kubelet's, which servers may look for in their logs or match on. */
-#define PP_PROBE_USER_AGENT "kube-probe/1.32"
+#define PP_PROBE_USER_AGENT "kube-probe/1.36"
 
 extern const char *const pp_probe_names[PP_PROBE_KINDS]; /* "startupProbe", ... */
 

@@ -141,7 +141,7 @@ podplay $words --help: usage line is '$(printf '%s\n' "$output" | grep '^Usage:'
 	[ "$status" -eq 0 ]
 	[ -z "$stderr" ]
 	[[ "${lines[0]}" =~ ^podplay\ version\ [0-9]+\.[0-9]+\.[0-9]+ ]]
-	assert_equal "${lines[1]}" "Kubernetes schema: 1.32"
+	assert_equal "${lines[1]}" "Kubernetes schema: 1.36"
 	[[ "${lines[2]}" =~ ^libyaml:\ [0-9] ]]
 	[[ "${lines[3]}" =~ ^jansson:\ [0-9] ]]
 }
@@ -160,7 +160,7 @@ d = json.load(sys.stdin)
 assert set(d) >= {"version", "kubernetesSchema", "libyaml", "jansson"}, sorted(d)
 assert all(isinstance(d[k], str) and d[k] for k in ("version", "kubernetesSchema", "libyaml", "jansson"))
 print(d["version"], d["kubernetesSchema"])')
-	assert_equal "$got" "$text_version 1.32"
+	assert_equal "$got" "$text_version 1.36"
 }
 
 @test "version --format text is the default text" {

@@ -9,7 +9,7 @@ import sys
 import jsonschema
 import yaml
 
-SCHEMAS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "k8s-schema", "v1.32.2")
+SCHEMAS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "k8s-schema", "v1.36")
 
 
 def schema_path(api_version, kind):

@@ -14,6 +14,7 @@ typedef struct
 } run_t;
 
 static run_t R;
+static int run_minor; /* --kube-version 1.run_minor; 0 for the newest */
 
 static void
 dump (void)
@@ -25,7 +26,7 @@ dump (void)
 static void
 run_opts (const char *yaml, bool verbose)
 {
-  pp_validate_opts_t opts = { .verbose = verbose };
+  pp_validate_opts_t opts = { .verbose = verbose, .kube_minor = run_minor };
   pp_diags_free (&R.diags);
   free (R.seen);
   R.objects = 0;
@@ -99,6 +100,7 @@ teardown (void **state)
   pp_diags_free (&R.diags);
   free (R.seen);
   R.seen = NULL;
+  run_minor = 0;
   return 0;
 }
 
@@ -573,8 +575,128 @@ static void
 test_restart_policy_on_container (void **state)
 {
   (void) state;
+  /* Before 1.34 only an init container may have a restartPolicy (Always: a sidecar). */
+  run_minor = 33;
   run (POD_HEAD ONE_CONTAINER "    restartPolicy: Always\n");
   ERR (9, 20, "spec.containers[0].restartPolicy", "may only be set on init containers");
+  expect_no_more ();
+  run (POD_HEAD ONE_CONTAINER "  initContainers:\n  - name: i\n    image: busybox\n    restartPolicy: Never\n");
+  ERR (12, 20, "spec.initContainers[0].restartPolicy", "OnFailure and Never arrived in Kubernetes 1.34");
+  expect_no_more ();
+  /* Since, any container may, and its rules refine the policy by exit code. */
+  run_minor = 0;
+  run (POD_HEAD ONE_CONTAINER "    restartPolicy: OnFailure\n"
+                              "    restartPolicyRules:\n    - action: Restart\n      exitCodes: {operator: In, values: [42]}\n");
+  expect_no_more ();
+  run (POD_HEAD ONE_CONTAINER "    restartPolicyRules:\n    - action: Restart\n    - action: Reboot\n"
+                              "      exitCodes: {operator: Among, values: [1]}\n");
+  ERR (7, 5, "spec.containers[0].restartPolicy", "must specify restartPolicy when restart rules are used");
+  ERR (10, 7, "spec.containers[0].restartPolicyRules[0].exitCodes", "required field is missing");
+  ERR (11, 15, "spec.containers[0].restartPolicyRules[1].action", "unsupported value \"Reboot\"");
+  ERR (12, 29, "spec.containers[0].restartPolicyRules[1].exitCodes.operator", "unsupported value \"Among\"");
+  expect_no_more ();
+  /* A sidecar restarts whenever it ends: its rules may only restart the whole pod. */
+  run (POD_HEAD ONE_CONTAINER "  initContainers:\n  - name: i\n    image: busybox\n    restartPolicy: Always\n"
+                              "    restartPolicyRules:\n    - action: Restart\n      exitCodes: {operator: In, values: [1]}\n"
+                              "    - action: RestartAllContainers\n      exitCodes: {operator: In, values: [2]}\n");
+  ERR (14, 15, "spec.initContainers[0].restartPolicyRules[0].action", "may only restart all containers");
+  expect_no_more ();
+}
+
+/* ---- fields of later releases, and --kube-version ---- */
+
+#define NEW_FIELDS                                                                                                     \
+  POD_HEAD "  os: {name: linux}\n  hostnameOverride: box.example\n" ONE_CONTAINER                                   \
+           "    lifecycle: {stopSignal: SIGUSR1}\n"
+
+static void
+test_kube_version (void **state)
+{
+  (void) state;
+  run (NEW_FIELDS);
+  expect_no_more ();
+  run_minor = 34;
+  run (NEW_FIELDS);
+  expect_no_more ();
+  run_minor = 33;
+  run (NEW_FIELDS);
+  ERR (7, 3, "spec.hostnameOverride", "field \"hostnameOverride\" arrived in Kubernetes 1.34; a 1.33 cluster refuses it");
+  expect_no_more ();
+  run_minor = 32;
+  run (NEW_FIELDS);
+  ERR (7, 3, "spec.hostnameOverride", "arrived in Kubernetes 1.34; a 1.32 cluster");
+  ERR (11, 0, "spec.containers[0].lifecycle.stopSignal", "arrived in Kubernetes 1.33; a 1.32 cluster");
+  expect_no_more ();
+  assert_int_equal (pp_kube_version_parse ("1.32"), 32);
+  assert_int_equal (pp_kube_version_parse ("v1.36"), 36);
+  assert_int_equal (pp_kube_version_parse ("1.34.2"), 34);
+  assert_int_equal (pp_kube_version_parse ("1.31"), -1);
+  assert_int_equal (pp_kube_version_parse ("1.37"), -1);
+  assert_int_equal (pp_kube_version_parse ("1.3x"), -1);
+  assert_int_equal (pp_kube_version_parse ("2.34"), -1);
+  assert_int_equal (pp_kube_version_parse (""), -1);
+}
+
+static void
+test_stop_signal (void **state)
+{
+  (void) state;
+  run (POD_HEAD ONE_CONTAINER "    lifecycle: {stopSignal: SIGUSR1}\n");
+  ERR (9, 29, "spec.containers[0].lifecycle.stopSignal", "may not be set for containers with empty `spec.os.name`");
+  expect_no_more ();
+  run (POD_HEAD "  os: {name: windows}\n" ONE_CONTAINER "    lifecycle: {stopSignal: SIGUSR1}\n");
+  ERR (10, 29, "spec.containers[0].lifecycle.stopSignal", "supported values for a windows pod");
+  expect_no_more ();
+  run (POD_HEAD "  os: {name: linux}\n" ONE_CONTAINER "    lifecycle: {stopSignal: SIGRTMIN+3}\n");
+  expect_no_more ();
+  run (POD_HEAD "  os: {name: linux}\n" ONE_CONTAINER "    lifecycle: {stopSignal: SIGTEMR}\n");
+  ERR (10, 29, "spec.containers[0].lifecycle.stopSignal", "and 57 more (docs/kubernetes-support.md); did you mean 'SIGTERM'?");
+  expect_no_more ();
+}
+
+static void
+test_hostname_override (void **state)
+{
+  (void) state;
+  run (POD_HEAD "  hostNetwork: true\n  setHostnameAsFQDN: true\n"
+                "  hostnameOverride: a-very-long-hostname-override-that-passes-the-sixty-four-bytes-limit.example\n"
+                ONE_CONTAINER);
+  WARN (7, 3, "spec.setHostnameAsFQDN", "podplay does not implement this field yet");
+  ERR (8, 21, "spec.hostnameOverride", "may not be specified when setHostnameAsFQDN is true");
+  ERR (8, 21, "spec.hostnameOverride", "may not be specified when hostNetwork is true");
+  ERR (8, 21, "spec.hostnameOverride", "may not be more than 64 bytes");
+  expect_no_more ();
+  run (POD_HEAD "  hostnameOverride: Not_A_Name\n" ONE_CONTAINER);
+  ERR (6, 21, "spec.hostnameOverride", "RFC 1123");
+  expect_no_more ();
+}
+
+static void
+test_file_key_ref (void **state)
+{
+  (void) state;
+  run (POD_HEAD ONE_CONTAINER "    env:\n"
+                              "    - {name: A, valueFrom: {fileKeyRef: {volumeName: cfg, path: env, key: A}}}\n"
+                              "    - {name: B, valueFrom: {fileKeyRef: {volumeName: host, path: ../env, key: B}}}\n"
+                              "    - {name: C, valueFrom: {fileKeyRef: {volumeName: none, path: env, key: C=D}}}\n"
+                              "  volumes:\n  - {name: cfg, emptyDir: {}}\n  - {name: host, hostPath: {path: /tmp}}\n");
+  ERR (11, 0, "spec.containers[0].env[1].valueFrom.fileKeyRef.volumeName", "referenced volume must be of type emptyDir");
+  ERR (11, 66, "spec.containers[0].env[1].valueFrom.fileKeyRef.path", "must not contain '..'");
+  ERR (12, 76, "spec.containers[0].env[2].valueFrom.fileKeyRef.key", "must not contain '='");
+  ERR (12, 54, "spec.containers[0].env[2].valueFrom.fileKeyRef.volumeName", "the pod has no volume \"none\"");
+  expect_no_more ();
+}
+
+static void
+test_pod_resources (void **state)
+{
+  (void) state;
+  run (POD_HEAD "  resources:\n    requests: {cpu: 250m, nvidia.com/gpu: 1}\n    limits: {cpu: 200m, memory: 64Mi}\n"
+                ONE_CONTAINER "    resources: {requests: {cpu: 300m}, limits: {memory: 128Mi}}\n");
+  ERR (7, 27, "spec.resources.requests.nvidia.com/gpu", "supported values: \"cpu\", \"hugepages-\", \"memory\"");
+  ERR (7, 21, "spec.resources.requests.cpu", "must be less than or equal to cpu limit of 200m");
+  ERR (7, 21, "spec.resources.requests.cpu", "must be greater than or equal to aggregate container requests");
+  ERR (12, 57, "spec.containers[0].resources.limits.memory", "must be less than or equal to pod limits of 64Mi");
   expect_no_more ();
 }
 
@@ -1019,7 +1141,7 @@ test_foreign_and_custom_kinds (void **state)
   expect_no_more ();
 }
 
-/* Every kind of the Kubernetes 1.32 API is known: the ones podplay does not run are skipped with a warning, in each
+/* Every kind of the Kubernetes 1.36 API is known: the ones podplay does not run are skipped with a warning, in each
    version the API serves them, and a version it does not serve them in is an error naming the ones it does. */
 static void
 test_every_api_kind (void **state)
@@ -1028,7 +1150,11 @@ test_every_api_kind (void **state)
   static const char *const skipped[][2] = {
     { "admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration" },
     { "admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration" },
-    { "admissionregistration.k8s.io/v1beta1", "ValidatingAdmissionPolicy" },
+    { "admissionregistration.k8s.io/v1beta1", "MutatingAdmissionPolicy" },
+    { "resource.k8s.io/v1", "ResourceClaim" },
+    { "networking.k8s.io/v1", "ServiceCIDR" },
+    { "scheduling.k8s.io/v1alpha2", "Workload" },
+    { "storagemigration.k8s.io/v1beta1", "StorageVersionMigration" },
     { "autoscaling/v1", "HorizontalPodAutoscaler" },
     { "autoscaling/v2", "HorizontalPodAutoscaler" },
     { "events.k8s.io/v1", "Event" },
@@ -1055,6 +1181,12 @@ test_every_api_kind (void **state)
   ERR (1, 13, "apiVersion",
        "kind HorizontalPodAutoscaler is in apiVersion \"autoscaling/v2\" or \"autoscaling/v1\", not "
        "\"autoscaling/v2beta2\"");
+  expect_no_more ();
+  /* A version 1.36 no longer serves. */
+  run ("apiVersion: admissionregistration.k8s.io/v1beta1\nkind: ValidatingAdmissionPolicy\nmetadata:\n  name: x\n");
+  ERR (1, 13, "apiVersion",
+       "kind ValidatingAdmissionPolicy is in apiVersion \"admissionregistration.k8s.io/v1\", not "
+       "\"admissionregistration.k8s.io/v1beta1\"");
   expect_no_more ();
   run ("apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata:\n  name: x\n");
   ERR (1, 13, "apiVersion", "kind Ingress is in apiVersion \"networking.k8s.io/v1\", not \"extensions/v1beta1\"");
@@ -1355,6 +1487,11 @@ main (void)
     cmocka_unit_test_teardown (test_lifecycle_handlers, teardown),
     cmocka_unit_test_teardown (test_probes_on_init_containers, teardown),
     cmocka_unit_test_teardown (test_restart_policy_on_container, teardown),
+    cmocka_unit_test_teardown (test_kube_version, teardown),
+    cmocka_unit_test_teardown (test_stop_signal, teardown),
+    cmocka_unit_test_teardown (test_hostname_override, teardown),
+    cmocka_unit_test_teardown (test_file_key_ref, teardown),
+    cmocka_unit_test_teardown (test_pod_resources, teardown),
     cmocka_unit_test_teardown (test_restart_policy_per_kind, teardown),
     cmocka_unit_test_teardown (test_selector_vs_labels, teardown),
     cmocka_unit_test_teardown (test_selector_match_expressions, teardown),
