@@ -411,6 +411,40 @@ check_restart_rules (pp_vctx_t *v, const pp_node_t *c, bool init)
     }
 }
 
+/* A $(VAR) of a fileKeyRef variable in a later env value, the command or the args: podplay expands them when it
+   makes the pod, before the file is read (the kubelet does at the start), so it says what the container gets. */
+static void
+check_file_ref_expansion (pp_vctx_t *v, const pp_node_t *c)
+{
+  const pp_node_t *env = seq (get (c, "env"));
+  for (uint32_t i = 0; env && i < env->n; i++)
+    {
+      const char *name = pp_node_str (get (env->u.items[i], "name"));
+      if (name == NULL || map (get (map (get (env->u.items[i], "valueFrom")), "fileKeyRef")) == NULL)
+        continue;
+      cleanup_free char *ref = xasprintf ("$(%s)", name);
+      static const char *const lists[] = { "env", "command", "args" };
+      for (size_t li = 0; li < PP_N_ELEMENTS (lists); li++)
+        {
+          const pp_node_t *list = seq (get (c, lists[li]));
+          for (uint32_t k = 0; list && k < list->n; k++)
+            {
+              const pp_node_t *s = li == 0 ? get (list->u.items[k], "value") : list->u.items[k];
+              if (pp_node_str (s) == NULL || strstr (pp_node_str (s), ref) == NULL)
+                continue;
+              size_t l = push_path (v, lists[li]);
+              size_t l2 = pp_v_push_index (v, k);
+              WARN_AT (v, li == 0 ? "value" : "", s,
+                       "%s names a fileKeyRef variable: podplay expands it when it makes the pod, before the file is "
+                       "read, to \"\" (the kubelet, at the container's start, to the file's value)",
+                       ref);
+              pp_v_pop (v, l2);
+              pp_v_pop (v, l);
+            }
+        }
+    }
+}
+
 /* lifecycle.stopSignal (Kubernetes 1.33): the signal must be one of the pod's OS, which the pod must name. */
 static void
 check_stop_signal (pp_vctx_t *v, const pp_node_t *lc, const pod_scope_t *s)
@@ -544,6 +578,7 @@ check_container (pp_vctx_t *v, const pp_node_t *c, bool init, pod_scope_t *s, co
       check_stop_signal (v, get (c, "lifecycle"), s);
       pp_v_pop (v, l);
     }
+  check_file_ref_expansion (v, c);
   const pp_node_t *env = seq (get (c, "env"));
   for (uint32_t i = 0; env && i < env->n; i++)
     {
