@@ -254,7 +254,7 @@ static const pp_command_t top_commands[] = {
             "Options:\n"
             "  --name NAME           the pod's and its container's name (default: the image's, and hex)\n"
             "  -d, --detach          print the container's id and leave it running\n"
-            "  --rm                  remove the pod once the container ended (not with -d)\n"
+            "  --rm                  remove the pod once the container ended (with -d too)\n"
             "  -e, --env K=V|K       a variable (K alone: its value here); --env-file FILE: lines of them\n"
             "  -v, --volume SRC:DST[:ro]\n"
             "                        an absolute host path (hostPath) or a named volume (its claim, made\n"

@@ -7,6 +7,8 @@
 #include "src/cli/cli.h"
 #include "state/state.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +30,40 @@ still_running (pp_log_set_t *s, void *data, pp_error_t *err)
   (void) err;
   pp_cli_t *cli = ((void **) data)[0];
   return !interrupted && pp_cli_pod_writing (cli->ctx, ((void **) data)[1]);
+}
+
+/* --rm with -d: a process of its own, out of the caller's session and streams (adopted by init), waits for the
+   pod to end, then takes it down with its manifest, as Podman's exit command removes a container. */
+static void
+remove_when_done (pp_cli_t *cli, const char *pod_id, char *path)
+{
+  pid_t pid = fork ();
+  if (pid < 0)
+    {
+      pp_warning (cli->ctx, "--rm: %s: remove the pod with `podplay pod rm` once it ends", strerror (errno));
+      return;
+    }
+  if (pid > 0)
+    {
+      pp_wait_status (pid);
+      return;
+    }
+  if (fork () != 0)
+    _exit (0);
+  setsid ();
+  signal (SIGINT, SIG_DFL);
+  signal (SIGTERM, SIG_DFL);
+  int null = open ("/dev/null", O_RDWR | O_CLOEXEC);
+  for (int fd = 0; null >= 0 && fd < 3; fd++)
+    dup2 (null, fd);
+  closefrom (3);
+  while (pp_cli_pod_writing (cli->ctx, pod_id))
+    usleep (250 * 1000);
+  pp_error_t err = NULL;
+  pp_play_result_t down = { 0 };
+  if (pp_kube_down (cli->ctx, &path, 1, false, &down, &err) == 0)
+    unlink (path);
+  _exit (0);
 }
 
 /* The container's exit code once the pod ended; an interrupt stops the pod first, as Podman passes it on. */
@@ -174,8 +210,11 @@ pp_cmd_run (pp_cli_t *cli, int argc, char **argv)
   if (status < 0 && !detach && (o.tty || o.interactive))
     status = pp_cli_usage_error (cli, "-i and -t attach a terminal, which is not built yet: run with -d, then "
                                       "`podplay exec -it`");
-  if (status < 0 && detach && rm)
-    status = pp_cli_usage_error (cli, "--rm with -d is not built yet: run without -d, or `podplay pod rm` it after");
+  /* As Podman: a container removed when it ends is never restarted. */
+  if (status < 0 && rm && o.restart && strcmp (o.restart, "no") != 0)
+    status = pp_cli_usage_error (cli, "--rm conflicts with --restart %s: a container removed when it ends is not "
+                                      "restarted",
+                                 o.restart);
   pp_error_t err = NULL;
   char *path = NULL, *name = NULL;
   if (status < 0)
@@ -228,6 +267,9 @@ pp_cmd_run (pp_cli_t *cli, int argc, char **argv)
   if (detach)
     {
       printf ("%s\n", ctr_id);
+      fflush (stdout);
+      if (rm)
+        remove_when_done (cli, pod_id, path);
       free (path);
       free (name);
       return PP_EXIT_OK;

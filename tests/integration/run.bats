@@ -23,6 +23,14 @@ IMG=localhost/busybox:latest
 	assert_equal "$(pod_names)" ""
 	run -0 pp run --rm --name gone "$IMG" true
 	[ ! -e "$ROOT/runs/gone.yaml" ]
+	# With -d, once it ends; until then it is there as any pod.
+	run -0 pp run -d --rm --name later "$IMG" sleep 2
+	assert_equal "$(pod_names)" "later"
+	for _ in $(seq 100); do [ "$(pod_names)" = "" ] && break; sleep 0.1; done
+	assert_equal "$(pod_names)" ""
+	[ ! -e "$ROOT/runs/later.yaml" ]
+	run -125 pp run --rm --restart always "$IMG" true
+	assert_contains "$output" "--rm conflicts with --restart always"
 }
 
 @test "run -d: Podman's flags as the pod's fields, seen from inside; kube generate plays back into the same pod" {
