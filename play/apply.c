@@ -232,8 +232,6 @@ make_pod (pp_context_t *ctx, const pp_play_objects_t *objs, pp_pod_plan_t *p, co
   if (p->userns_base && idmap_claims (ctx, p, err) < 0)
     return pp_error_wrap (err, "pod %s", p->name);
   pp_debug_step (ctx, &t, "pod %s: volumes", p->name);
-  if (pp_spec_pod_cgroup (p, err) < 0)
-    return pp_error_wrap (err, "pod %s: spec.resources", p->name);
   for (size_t i = 0; i < p->n; i++)
     if (pp_ctr_mount_rootfs (ctx, p->ctr_ids[i], p->c[i].image.id, p->id, p->userns_base, err) < 0
         || pp_spec_write_bundle (ctx, objs, p, i, p->ctr_ids[i], err) < 0)

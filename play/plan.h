@@ -233,8 +233,6 @@ char *pp_play_claim_file (const pp_play_t *play, const pp_node_t *claim);
 
 /* A container's cgroup, under its pod's, which the pod's teardown removes whole. */
 char *pp_spec_ctr_cgroup (const char *pod_id, const char *ctr_id);
-/* The pod's cgroup with the limits of its pod-level resources (spec.resources, 1.32), when it has any. */
-int pp_spec_pod_cgroup (const pp_pod_plan_t *p, pp_error_t *err);
 /* The pod's FQDN when it has a subdomain; NULL without one. */
 char *pp_spec_pod_fqdn (const pp_pod_plan_t *p);
 /* config.json of container `i` of the pod. */

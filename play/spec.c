@@ -66,16 +66,16 @@ limits_of (const pp_node_t *resources)
   };
 }
 
-int
-pp_spec_pod_cgroup (const pp_pod_plan_t *p, pp_error_t *err)
+/* Pod-level resources for pod.json: the limits the monitor gives the pod's cgroup at each start of the pod, before
+   its containers' (the kubelet's memory.max, cpu.max and weight); NULL without any. */
+static json_t *
+pod_limits_json (const pp_pod_plan_t *p)
 {
-  /* As the kubelet sets the pod's cgroup: memory.max and cpu.max from the limits, the weight from the request;
-     the containers' cgroups below it are held within it, those without limits of their own too. */
   pp_cgroup_limits_t lim = limits_of (pp_node_get (p->spec, "resources"));
   if (lim.memory <= 0 && lim.cpu_quota <= 0 && lim.cpu_shares == 0)
-    return 0;
-  cleanup_free char *path = xasprintf ("/podplay/%s", p->id);
-  return pp_cgroup_create (path, &lim, err);
+    return NULL;
+  return json_pack ("{s:I, s:I, s:I, s:I}", "memory", (json_int_t)lim.memory, "cpuQuota", (json_int_t)lim.cpu_quota,
+                    "cpuPeriod", (json_int_t)lim.cpu_period, "cpuShares", (json_int_t)lim.cpu_shares);
 }
 
 /* A container's cgroup, under its pod's, which the pod's teardown removes whole. */
@@ -529,7 +529,14 @@ file_env_json (const pp_pod_plan_t *p, const pp_node_t *c)
     {
       const pp_node_t *ref = pp_plan_path (env->u.items[i], "valueFrom", "fileKeyRef");
       const char *vol = pp_plan_str (ref, "volumeName");
-      if (ref == NULL || vol == NULL)
+      const char *name = pp_plan_str (env->u.items[i], "name");
+      if (ref == NULL || vol == NULL || name == NULL)
+        continue;
+      /* A later entry of the same name is the one the container gets. */
+      bool later = false;
+      for (uint32_t k = i + 1; k < env->n && !later; k++)
+        later = pp_plan_str (env->u.items[k], "name") && strcmp (pp_plan_str (env->u.items[k], "name"), name) == 0;
+      if (later)
         continue;
       const char *source = NULL;
       for (size_t k = 0; k < p->vols.n && source == NULL; k++)
@@ -539,8 +546,7 @@ file_env_json (const pp_pod_plan_t *p, const pp_node_t *c)
         continue; /* validation requires an emptyDir of the pod */
       if (out == NULL)
         out = json_array ();
-      json_array_append_new (out, json_pack ("{s:s, s:s, s:s, s:s, s:b}", "name",
-                                             pp_plan_str (env->u.items[i], "name") ?: "", "volume", source, "path",
+      json_array_append_new (out, json_pack ("{s:s, s:s, s:s, s:s, s:b}", "name", name, "volume", source, "path",
                                              pp_plan_str (ref, "path") ?: "", "key", pp_plan_str (ref, "key") ?: "",
                                              "optional", pp_plan_bool (ref, "optional")));
     }
@@ -600,6 +606,9 @@ pp_spec_pod_json (const pp_pod_plan_t *p, const char *runtime, const char *netns
                             p->vols.tmpfs ? p->vols.tmpfs : json_array (), "containers", cs);
   if (netns)
     json_object_set_new (plan, "netns", json_string (netns));
+  json_t *pod_limits = pod_limits_json (p);
+  if (pod_limits)
+    json_object_set_new (plan, "podLimits", pod_limits);
   if (p->vols.claims)
     json_object_set (plan, "namedVolumes", p->vols.claims);
   if (p->vols.idmapped)

@@ -427,10 +427,15 @@ check_file_ref_expansion (pp_vctx_t *v, const pp_node_t *c)
       for (size_t li = 0; li < PP_N_ELEMENTS (lists); li++)
         {
           const pp_node_t *list = seq (get (c, lists[li]));
-          for (uint32_t k = 0; list && k < list->n; k++)
+          /* An env value expands only the variables before it. */
+          for (uint32_t k = li == 0 ? i + 1 : 0; list && k < list->n; k++)
             {
               const pp_node_t *s = li == 0 ? get (list->u.items[k], "value") : list->u.items[k];
-              if (pp_node_str (s) == NULL || strstr (pp_node_str (s), ref) == NULL)
+              const char *at = pp_node_str (s) ? strstr (pp_node_str (s), ref) : NULL;
+              /* $$(A) is the text $(A), not a reference. */
+              while (at && at > pp_node_str (s) && at[-1] == '$')
+                at = strstr (at + 1, ref);
+              if (at == NULL)
                 continue;
               size_t l = push_path (v, lists[li]);
               size_t l2 = pp_v_push_index (v, k);
@@ -450,7 +455,8 @@ static void
 check_stop_signal (pp_vctx_t *v, const pp_node_t *lc, const pod_scope_t *s)
 {
   const pp_node_t *sig = get (lc, "stopSignal");
-  if (pp_node_is_null (sig))
+  /* Before 1.33 the field is unknown, said once. */
+  if (pp_node_is_null (sig) || kube_minor (v) < 33)
     return;
   const char *os = pp_node_str (get (map (get (s->spec, "os")), "name"));
   const char *name = pp_node_str (sig) ?: "";
@@ -466,7 +472,7 @@ static void
 check_file_key_ref (pp_vctx_t *v, const pp_node_t *ref, const pod_scope_t *s)
 {
   const char *vol = pp_node_str (get (ref, "volumeName"));
-  if (vol == NULL || *vol == '\0')
+  if (vol == NULL || *vol == '\0' || kube_minor (v) < 34)
     return;
   const pp_node_t *vols = seq (get (s->spec, "volumes")), *found = NULL;
   for (uint32_t i = 0; vols && i < vols->n && found == NULL; i++)
@@ -474,7 +480,7 @@ check_file_key_ref (pp_vctx_t *v, const pp_node_t *ref, const pod_scope_t *s)
       found = vols->u.items[i];
   if (found == NULL)
     AT (v, "fileKeyRef.volumeName", get (ref, "volumeName"), "not found: the pod has no volume \"%s\"", vol);
-  else if (get (found, "emptyDir") == NULL)
+  else if (pp_node_is_null (get (found, "emptyDir")))
     AT (v, "fileKeyRef.volumeName", get (ref, "volumeName"),
         "invalid value \"%s\": referenced volume must be of type emptyDir", vol);
   /* The API server checks only for `..` here (an absolute path is read beneath the volume all the same). */

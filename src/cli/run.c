@@ -48,9 +48,14 @@ remove_when_done (pp_cli_t *cli, const char *pod_id, char *path)
       pp_wait_status (pid);
       return;
     }
-  if (fork () != 0)
+  pid_t second = fork ();
+  if (second < 0)
+    pp_warning (cli->ctx, "--rm: %s: remove the pod with `podplay pod rm` once it ends", strerror (errno));
+  if (second != 0)
     _exit (0);
   setsid ();
+  if (chdir ("/") < 0)
+    _exit (1);
   signal (SIGINT, SIG_DFL);
   signal (SIGTERM, SIG_DFL);
   int null = open ("/dev/null", O_RDWR | O_CLOEXEC);
@@ -59,7 +64,19 @@ remove_when_done (pp_cli_t *cli, const char *pod_id, char *path)
   closefrom (3);
   while (pp_cli_pod_writing (cli->ctx, pod_id))
     usleep (250 * 1000);
+  /* Only this pod, ended: one removed meanwhile (`pod rm`) may have left its name to another run, whose manifest
+     has the same path; and what cannot be told is left alone. */
   pp_error_t err = NULL;
+  pp_state_t *state;
+  pp_pod_rec_t pod;
+  if (pp_state_open (cli->ctx, &state, &err) < 0)
+    _exit (1);
+  bool same = pp_state_pod_get (state, pod_id, &pod, &err) == 0;
+  if (same)
+    pp_pod_rec_release (&pod);
+  pp_state_close (state);
+  if (!same)
+    _exit (0);
   pp_play_result_t down = { 0 };
   if (pp_kube_down (cli->ctx, &path, 1, false, &down, &err) == 0)
     unlink (path);

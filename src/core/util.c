@@ -1,6 +1,7 @@
 /* Allocation, cleanup and buffer helpers shared by every module. */
 #include "core/util.h"
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -439,24 +440,30 @@ pp_signal_number (const char *name)
   if (name == NULL || *name == '\0')
     return -1;
   char *end;
-  long n = strtol (name, &end, 10);
-  if (*end == '\0')
-    return n > 0 && n <= 64 ? (int) n : -1;
-  if (strncmp (name, "SIG", 3) == 0)
+  long n;
+  if (isdigit ((unsigned char) *name))
+    {
+      n = strtol (name, &end, 10);
+      return *end == '\0' && n > 0 && n <= 64 ? (int) n : -1;
+    }
+  /* Docker upper-cases an image's STOPSIGNAL: "sigquit" and "quit" are SIGQUIT too. */
+  if (strncasecmp (name, "SIG", 3) == 0)
     name += 3;
   for (size_t i = 0; i < PP_N_ELEMENTS (sigs); i++)
-    if (strcmp (sigs[i].name, name) == 0)
+    if (strcasecmp (sigs[i].name, name) == 0)
       return sigs[i].sig;
   /* The kernel's real-time range, 34 to 64, as Kubernetes and the runtimes number it (not glibc's SIGRTMIN, which
      keeps two for itself in this process). */
-  int base = strncmp (name, "RTMIN", 5) == 0 ? 34 : strncmp (name, "RTMAX", 5) == 0 ? 64 : 0;
+  int base = strncasecmp (name, "RTMIN", 5) == 0 ? 34 : strncasecmp (name, "RTMAX", 5) == 0 ? 64 : 0;
   if (base == 0)
     return -1;
   const char *off = name + 5;
   if (*off == '\0')
     return base;
+  if ((*off != '+' && *off != '-') || !isdigit ((unsigned char) off[1]))
+    return -1;
   n = strtol (off + 1, &end, 10);
-  if ((*off != '+' && *off != '-') || *end || n < 1 || n > 30)
+  if (*end || n < 1 || n > 30)
     return -1;
   int sig = *off == '+' ? base + (int) n : base - (int) n;
   return sig >= 34 && sig <= 64 ? sig : -1;

@@ -24,7 +24,7 @@ pp_fileenv_lookup (const char *data, size_t len, const char *key, char **value, 
   *value = NULL;
   while (p < end)
     {
-      while (p < end && (*p == ' ' || *p == '\t'))
+      while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
         p++;
       if (p < end && (*p == '\n' || *p == '#'))
         {
@@ -116,7 +116,8 @@ read_entry (json_t *e, char **value, pp_error_t *err)
   char *data = NULL;
   size_t len = 0;
   pp_error_t rerr = NULL;
-  /* As the container sees the volume: a symlink it left there resolves inside the volume, never out of it. */
+  /* As the container sees the volume: a symlink on the way resolves inside the volume, never out of it; the file
+     itself must be a regular file, not a symlink (refused, optional or not) nor a FIFO. */
   cleanup_free char *what = xasprintf ("env %s: file `%s`", name, path);
   if (pp_read_file_at (dir, path, PP_RESOLVE_IN_ROOT, PP_FILEENV_MAX, what, &data, &len, &rerr) < 0)
     {

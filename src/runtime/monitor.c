@@ -94,6 +94,7 @@ typedef struct
   size_t next_init; /* index of the init container to run next; n when they are all done */
   bool stopping, failed;
   bool restarting_all; /* a RestartAllContainers rule matched: every container stops, then all start again */
+  int64_t restart_all_at_ms, restart_all_backoff_ms; /* when they start again: a crash loop backs off as one */
   int64_t kill_at_ms;
 } monitor_t;
 
@@ -457,6 +458,14 @@ exited (monitor_t *m, mctr_t *c, int status)
          container, in the same namespaces, address and volumes. */
       m->restarting_all = true;
       m->kill_at_ms = pp_now_ms () + (int64_t) m->grace * 1000;
+      /* The pod's crash-loop back-off, as a container's: at once the first time, then 10 s doubling to 5 min,
+         afresh after a run of 10 minutes. */
+      if (ran >= BACKOFF_RESET_MS)
+        m->restart_all_backoff_ms = 0;
+      m->restart_all_at_ms = pp_now_ms () + m->restart_all_backoff_ms;
+      m->restart_all_backoff_ms = m->restart_all_backoff_ms ? m->restart_all_backoff_ms * 2 : BACKOFF_FIRST_MS;
+      if (m->restart_all_backoff_ms > BACKOFF_MAX_MS)
+        m->restart_all_backoff_ms = BACKOFF_MAX_MS;
       for (size_t i = 0; i < m->n; i++)
         if (m->c[i].st == C_RUNNING && &m->c[i] != c && !m->c[i].term_sent)
           terminate (m, &m->c[i]);
@@ -645,7 +654,7 @@ begin_stop (monitor_t *m, int grace)
   for (size_t i = 0; i < m->n; i++)
     {
       mctr_t *c = &m->c[i];
-      if (c->st == C_RUNNING && !c->sidecar)
+      if (c->st == C_RUNNING && !c->sidecar && !c->term_sent)
         terminate (m, c);
       else if (c->st != C_DONE && c->st != C_RUNNING)
         {
@@ -660,6 +669,9 @@ begin_stop (monitor_t *m, int grace)
 static bool
 busy (const monitor_t *m)
 {
+  /* Between a restart of all containers' stop and their start again, nothing may run, and the pod goes on. */
+  if (m->restarting_all && !m->stopping)
+    return true;
   for (size_t i = 0; i < m->n; i++)
     if (m->c[i].st == C_RUNNING || m->c[i].st == C_BACKOFF || m->c[i].fds[0] >= 0 || m->c[i].fds[1] >= 0)
       return true;
@@ -671,16 +683,26 @@ busy (const monitor_t *m)
 static void
 restart_all (monitor_t *m)
 {
-  for (size_t i = 0; i < m->n; i++)
-    if (m->c[i].st == C_RUNNING || m->c[i].hook_child > 0)
+  /* A pod told to stop meanwhile stops: what ended stays as it ended. */
+  if (m->stopping)
+    {
+      m->restarting_all = false;
       return;
+    }
+  /* Once every container ended and its output was read to the end, and the pod's back-off is over. */
+  for (size_t i = 0; i < m->n; i++)
+    if (m->c[i].st == C_RUNNING || m->c[i].hook_child > 0 || m->c[i].fds[0] >= 0 || m->c[i].fds[1] >= 0)
+      return;
+  if (pp_now_ms () < m->restart_all_at_ms)
+    return;
   m->restarting_all = false;
   m->failed = false;
   m->next_init = 0;
   for (size_t i = 0; i < m->n; i++)
     {
       mctr_t *c = &m->c[i];
-      if (c->rec.started)
+      /* Counted for the containers that ran in the round that ends, not for those still waiting for their turn. */
+      if (c->st != C_PENDING && c->rec.started)
         c->rec.restarts++;
       c->st = C_PENDING;
       set_status (c, "Waiting");
@@ -705,6 +727,25 @@ load (monitor_t *m, pp_error_t *err)
       return -1;
     }
   m->grace = (int) json_integer_value (json_object_get (plan, "terminationGracePeriodSeconds"));
+  /* Pod-level resources: the pod's cgroup holds its containers to them, made (again after a reboot) before they
+     start. */
+  json_t *pl = json_object_get (plan, "podLimits");
+  if (pl)
+    {
+      pp_cgroup_limits_t lim = {
+        .memory = json_integer_value (json_object_get (pl, "memory")),
+        .memory_swap = json_integer_value (json_object_get (pl, "memory")),
+        .cpu_quota = json_integer_value (json_object_get (pl, "cpuQuota")),
+        .cpu_period = (uint64_t) json_integer_value (json_object_get (pl, "cpuPeriod")),
+        .cpu_shares = (uint64_t) json_integer_value (json_object_get (pl, "cpuShares")),
+      };
+      cleanup_free char *cg = xasprintf ("/podplay/%s", m->pod_id);
+      if (pp_cgroup_create (cg, &lim, err) < 0)
+        {
+          json_decref (plan);
+          return pp_error_wrap (err, "pod %s: spec.resources", m->pod_name);
+        }
+    }
   m->share_pid = json_is_true (json_object_get (plan, "shareProcessNamespace"));
   const char *netns = json_string_value (json_object_get (plan, "netns"));
   m->netns = netns ? xstrdup (netns) : NULL;
@@ -835,7 +876,11 @@ loop (monitor_t *m, int sfd)
       if (!busy (m))
         return;
       int64_t now = pp_now_ms (), wake = -1;
-      for (size_t i = 0; i < m->n; i++)
+      /* Past it, what is still running or unread wakes the poll when it ends. */
+      if (m->restarting_all && !m->stopping && m->restart_all_at_ms > now
+          && (wake < 0 || m->restart_all_at_ms < wake))
+        wake = m->restart_all_at_ms;
+      for (size_t i = 0; i < m->n && !m->stopping && !m->restarting_all; i++)
         if (m->c[i].st == C_BACKOFF)
           {
             /* The last run's output is read to its end before the next run gets new pipes. */

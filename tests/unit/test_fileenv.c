@@ -56,7 +56,7 @@ test_lookup (void **state)
   free (msg);
   assert_int_equal (lookup ("just words\n", "A", &v, &msg), -1);
   free (msg);
-  assert_int_equal (lookup ("A='1'\r\n", "A", &v, &msg), 1);
+  assert_int_equal (lookup ("\r\nA='1'\r\n", "A", &v, &msg), 1);
   assert_string_equal (v, "1");
   free (v);
 }
@@ -73,6 +73,11 @@ test_signal_number (void **state)
   assert_int_equal (pp_signal_number ("SIGRTMIN+3"), 37);
   assert_int_equal (pp_signal_number ("SIGRTMAX-1"), 63);
   assert_int_equal (pp_signal_number ("SIGRTMAX"), 64);
+  assert_int_equal (pp_signal_number ("sigquit"), SIGQUIT);
+  assert_int_equal (pp_signal_number ("rtmin+1"), 35);
+  assert_int_equal (pp_signal_number ("SIGRTMIN++3"), -1);
+  assert_int_equal (pp_signal_number (" 15"), -1);
+  assert_int_equal (pp_signal_number ("15x"), -1);
   assert_int_equal (pp_signal_number ("SIGRTMIN+31"), -1);
   assert_int_equal (pp_signal_number ("SIGFOO"), -1);
   assert_int_equal (pp_signal_number ("0"), -1);

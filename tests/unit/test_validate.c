@@ -693,6 +693,18 @@ test_file_key_ref (void **state)
   WARN (9, 23, "spec.containers[0].command[2]", "$(A) names a fileKeyRef variable");
   WARN (12, 24, "spec.containers[0].env[1].value", "$(A) names a fileKeyRef variable");
   expect_no_more ();
+  /* Not an entry before it (which cannot see it), nor $$(A), which is text. */
+  run (POD_HEAD ONE_CONTAINER "    command: [sh, -c, 'echo $$(A)']\n    env:\n"
+                              "    - {name: B, value: 'x-$(A)'}\n"
+                              "    - {name: A, valueFrom: {fileKeyRef: {volumeName: cfg, path: env, key: A}}}\n"
+                              "  volumes:\n  - {name: cfg, emptyDir: {}}\n");
+  expect_no_more ();
+  /* emptyDir: null is no emptyDir. */
+  run (POD_HEAD ONE_CONTAINER "    env:\n"
+                              "    - {name: A, valueFrom: {fileKeyRef: {volumeName: cfg, path: env, key: A}}}\n"
+                              "  volumes:\n  - {name: cfg, emptyDir: null}\n");
+  ERR (10, 54, "spec.containers[0].env[0].valueFrom.fileKeyRef.volumeName", "must be of type emptyDir");
+  expect_no_more ();
 }
 
 static void
