@@ -37,22 +37,21 @@ still_running (pp_log_set_t *s, void *data, pp_error_t *err)
 static void
 remove_when_done (pp_cli_t *cli, const char *pod_id, char *path)
 {
+  /* The first child only forks the waiter and says whether it could. */
   pid_t pid = fork ();
-  if (pid < 0)
+  if (pid == 0)
     {
-      pp_warning (cli->ctx, "--rm: %s: remove the pod with `podplay pod rm` once it ends", strerror (errno));
+      pid_t waiter = fork ();
+      if (waiter != 0)
+        _exit (waiter < 0 ? errno : 0);
+    }
+  else
+    {
+      int why = pid < 0 ? errno : pp_wait_status (pid);
+      if (why != 0)
+        pp_warning (cli->ctx, "--rm: %s: remove the pod with `podplay pod rm` once it ends", strerror (why));
       return;
     }
-  if (pid > 0)
-    {
-      pp_wait_status (pid);
-      return;
-    }
-  pid_t second = fork ();
-  if (second < 0)
-    pp_warning (cli->ctx, "--rm: %s: remove the pod with `podplay pod rm` once it ends", strerror (errno));
-  if (second != 0)
-    _exit (0);
   setsid ();
   if (chdir ("/") < 0)
     _exit (1);

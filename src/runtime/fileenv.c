@@ -20,6 +20,8 @@ int
 pp_fileenv_lookup (const char *data, size_t len, const char *key, char **value, pp_error_t *err)
 {
   const char *p = data, *end = data + len;
+  const char *found = NULL; /* the value of the key's last line, copied at the end */
+  size_t found_len = 0;
   unsigned line = 1;
   *value = NULL;
   while (p < end)
@@ -77,13 +79,16 @@ pp_fileenv_lookup (const char *data, size_t len, const char *key, char **value, 
         }
       if (strlen (key) == klen && memcmp (key, k, klen) == 0)
         {
-          free (*value);
-          *value = xstrndup (v, vlen);
+          found = v;
+          found_len = vlen;
         }
       p++;
       line++;
     }
-  return *value ? 1 : 0;
+  if (found == NULL)
+    return 0;
+  *value = xstrndup (found, found_len);
+  return 1;
 }
 
 /* The index of NAME=... in the env array, or -1. */

@@ -269,6 +269,20 @@ fail_recorded:
 
 static void begin_stop (monitor_t *m, int grace);
 
+/* kubelet's crash-loop back-off, for a container or for a restart of the whole pod: the delay before the next
+   start (none the first time, or after a run of BACKOFF_RESET_MS), and the next one doubled up to BACKOFF_MAX_MS. */
+static int64_t
+backoff_next (int64_t *backoff_ms, int64_t ran_ms)
+{
+  if (ran_ms >= BACKOFF_RESET_MS)
+    *backoff_ms = 0;
+  int64_t delay = *backoff_ms;
+  *backoff_ms = delay ? delay * 2 : BACKOFF_FIRST_MS;
+  if (*backoff_ms > BACKOFF_MAX_MS)
+    *backoff_ms = BACKOFF_MAX_MS;
+  return delay;
+}
+
 /* The action of the first of the container's restartPolicyRules its exit code matches, or NULL. */
 static const char *
 matching_rule (const mctr_t *c)
@@ -295,19 +309,19 @@ should_restart (const monitor_t *m, const mctr_t *c)
   /* A sidecar is restarted whenever it ends, whatever the pod's policy, until the pod stops. */
   if (c->sidecar)
     return true;
-  /* A container's own policy (1.34) replaces the pod's, after its rules: the first that matches the exit code. */
+  /* A container's own policy (1.34) replaces the pod's, after its rules: the first that matches the exit code.
+     (An init container whose own policy is Always is a sidecar, above.) */
+  const char *policy = m->restart_policy;
   if (c->restart_policy)
     {
       const char *action = matching_rule (c);
       if (action)
         return strcmp (action, "Restart") == 0;
-      if (strcmp (c->restart_policy, "Always") == 0)
-        return true;
-      return strcmp (c->restart_policy, "OnFailure") == 0 && c->rec.exit_code != 0;
+      policy = c->restart_policy;
     }
-  if (strcmp (m->restart_policy, "Always") == 0)
+  if (strcmp (policy, "Always") == 0)
     return !c->init || c->rec.exit_code != 0;
-  if (strcmp (m->restart_policy, "OnFailure") == 0)
+  if (strcmp (policy, "OnFailure") == 0)
     return c->rec.exit_code != 0;
   return false;
 }
@@ -458,26 +472,15 @@ exited (monitor_t *m, mctr_t *c, int status)
          container, in the same namespaces, address and volumes. */
       m->restarting_all = true;
       m->kill_at_ms = pp_now_ms () + (int64_t) m->grace * 1000;
-      /* The pod's crash-loop back-off, as a container's: at once the first time, then 10 s doubling to 5 min,
-         afresh after a run of 10 minutes. */
-      if (ran >= BACKOFF_RESET_MS)
-        m->restart_all_backoff_ms = 0;
-      m->restart_all_at_ms = pp_now_ms () + m->restart_all_backoff_ms;
-      m->restart_all_backoff_ms = m->restart_all_backoff_ms ? m->restart_all_backoff_ms * 2 : BACKOFF_FIRST_MS;
-      if (m->restart_all_backoff_ms > BACKOFF_MAX_MS)
-        m->restart_all_backoff_ms = BACKOFF_MAX_MS;
+      /* The pod's crash-loop back-off, as a container's. */
+      m->restart_all_at_ms = pp_now_ms () + backoff_next (&m->restart_all_backoff_ms, ran);
       for (size_t i = 0; i < m->n; i++)
         if (m->c[i].st == C_RUNNING && &m->c[i] != c && !m->c[i].term_sent)
           terminate (m, &m->c[i]);
     }
   if (should_restart (m, c))
     {
-      if (ran >= BACKOFF_RESET_MS)
-        c->backoff_ms = 0;
-      c->restart_at_ms = pp_now_ms () + c->backoff_ms;
-      c->backoff_ms = c->backoff_ms ? c->backoff_ms * 2 : BACKOFF_FIRST_MS;
-      if (c->backoff_ms > BACKOFF_MAX_MS)
-        c->backoff_ms = BACKOFF_MAX_MS;
+      c->restart_at_ms = pp_now_ms () + backoff_next (&c->backoff_ms, ran);
       c->st = C_BACKOFF;
       set_status (c, "Waiting");
     }
@@ -678,8 +681,8 @@ busy (const monitor_t *m)
   return false;
 }
 
-/* After a RestartAllContainers rule, once nothing runs: every container back to pending, the init containers first
-   again.  The backoff is each container's own, as its restarts count on. */
+/* After a RestartAllContainers rule, once nothing runs and the pod's back-off is over: every container back to
+   pending, the init containers first again. */
 static void
 restart_all (monitor_t *m)
 {
@@ -877,8 +880,7 @@ loop (monitor_t *m, int sfd)
         return;
       int64_t now = pp_now_ms (), wake = -1;
       /* Past it, what is still running or unread wakes the poll when it ends. */
-      if (m->restarting_all && !m->stopping && m->restart_all_at_ms > now
-          && (wake < 0 || m->restart_all_at_ms < wake))
+      if (m->restarting_all && !m->stopping && m->restart_all_at_ms > now)
         wake = m->restart_all_at_ms;
       for (size_t i = 0; i < m->n && !m->stopping && !m->restarting_all; i++)
         if (m->c[i].st == C_BACKOFF)
