@@ -64,7 +64,8 @@ read_object (gen_t *g, size_t i, pp_error_t *err)
   int r = pp_loader_next (l, &doc);
   pp_loader_free (l);
   if (r == 1 && doc->root && doc->root->type == PP_NODE_MAP)
-    pp_validate_doc (doc, &(pp_validate_opts_t){ 0 }, &g->diags);
+    /* A pod `pod create` made was played with no container: add_pod says what that means for its export. */
+    pp_validate_doc (doc, &(pp_validate_opts_t){ .empty_pods = true }, &g->diags);
   if (r != 1 || doc->root == NULL || doc->root->type != PP_NODE_MAP || g->diags.errors)
     {
       pp_doc_free (doc);
@@ -410,6 +411,12 @@ add_pod (gen_t *g, const pp_pod_rec_t *rec, pp_error_t *err)
           pp_node_put (&g->arena, meta, tmeta->u.pairs[k].key->u.str, tmeta->u.pairs[k].value);
       pp_node_put (&g->arena, pod, "spec", pp_node_get (tmpl, "spec"));
     }
+  const pp_node_t *ctrs = pp_node_get (pp_node_get (pod, "spec"), "containers");
+  if (ctrs == NULL || ctrs->type != PP_NODE_SEQ || ctrs->n == 0)
+    return pp_error_make (err, 0,
+                          "pod %s has no container yet, and Kubernetes refuses a pod of none: add one "
+                          "(`podplay run --pod %s IMAGE`)",
+                          rec->name, rec->name);
   if (add_uses (g, rec->name, rec->play_file, rec->namespace_, pp_node_get (pod, "spec"), err) < 0)
     return -1;
   /* A workload made of a replica takes its workload's name; of a pod, the pod's. */

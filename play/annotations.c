@@ -16,6 +16,7 @@ typedef enum
   A_ULIMIT,    /* rlimits of every container */
   A_PIDS,      /* a container's pids limit */
   A_SECCOMP,   /* a seccomp profile, where no seccompProfile field says one */
+  A_INFRA,     /* podplay's own: the pod is held as Podman's infra container holds one */
   A_IGNORED,   /* named in a warning that says why */
 } handling_t;
 
@@ -83,6 +84,10 @@ static const annotation_t annotations[] = {
     "podplay's probes always do" },
   { P "infra.name", S_POD, A_IGNORED, "names the pod's infra container",
     "podplay holds a pod's namespaces without one" },
+  { PP_ANNOTATION_INFRA, S_POD, A_INFRA,
+    "is podplay's own (`podplay pod create` sets it): a pod held as Podman's infra container holds one",
+    "true: the pod (its namespaces, address and ports) runs until it is stopped, with no container or with all of "
+    "them ended, and `podplay run --pod` adds containers to it" },
   { "io.containers.autoupdate", S_EITHER, A_IGNORED, "is `podman auto-update`'s policy", "podplay has no auto-update" },
   { "io.containers.autoupdate.authfile", S_EITHER, A_IGNORED, "names the auth file of `podman auto-update`",
     "podplay has no auto-update" },
@@ -104,6 +109,7 @@ static bool
 ours (const char *key)
 {
   return strncmp (key, P, strlen (P)) == 0 || strncmp (key, "io.containers.", 14) == 0 || strcmp (key, SECCOMP_POD) == 0
+         || strcmp (key, PP_ANNOTATION_INFRA) == 0
          || strncmp (key, SECCOMP_CTR "/", strlen (SECCOMP_CTR) + 1) == 0;
 }
 
@@ -276,6 +282,10 @@ check_value (const scope_ctx_t *s, const annotation_t *a, const pp_node_t *key, 
     case A_IGNORED:
       diag (s, PP_DIAG_WARNING, key, "ignored: %s (in Podman it %s)", a->podplay, a->meaning);
       return;
+    case A_INFRA:
+      if (strcmp (v, "true") != 0 && strcmp (v, "false") != 0)
+        diag (s, PP_DIAG_ERROR, key, "invalid value \"%s\": must be \"true\" or \"false\"", v);
+      return;
     }
 }
 
@@ -341,6 +351,13 @@ pp_annotations_userns (const pp_node_t *obj, const pp_node_t *meta, const pp_nod
       = xasprintf (P "userns/%s", pp_node_str (pp_node_get (pp_node_get (obj, "metadata"), "name")) ?: "");
   const char *v = lookup (obj, meta, P "userns") ?: lookup (obj, meta, named);
   return v && (strcmp (v, "auto") == 0 || strncmp (v, "auto:", 5) == 0 || strcmp (v, "private") == 0);
+}
+
+bool
+pp_annotations_infra (const pp_node_t *obj, const pp_node_t *meta)
+{
+  const char *v = lookup (obj, meta, PP_ANNOTATION_INFRA);
+  return v && strcmp (v, "true") == 0;
 }
 
 /* The profile of a seccomp annotation onto the bundle. */

@@ -19,6 +19,16 @@ void pp_annotations_check (const pp_doc_t *doc, const pp_node_t *obj, pp_diags_t
    private.  `meta` is the pod's metadata: the object's, or its template's. */
 bool pp_annotations_userns (const pp_node_t *obj, const pp_node_t *meta, const pp_node_t *spec);
 
+/* podplay's own annotation of a pod that `pod create` made: held until stopped, as by Podman's infra container. */
+#define PP_ANNOTATION_INFRA "podplay.io/infra"
+
+/* The ports `pod create -p` gave a pod of no container yet ("[IP:]HOST:CTR[/PROTO],..."), in podplay's own
+   manifests only: the first container that joins the pod gets them as hostPorts. */
+#define PP_ANNOTATION_PUBLISH "podplay.io/publish"
+
+/* Whether the pod is held so (PP_ANNOTATION_INFRA is "true"). */
+bool pp_annotations_infra (const pp_node_t *obj, const pp_node_t *meta);
+
 /* What the annotations set on one container, kept until its bundle is written. */
 typedef struct
 {

@@ -44,6 +44,24 @@ record_labels (pp_state_t *state, const pp_pod_plan_t *p, const char *id, pp_err
                                   pp_plan_str (p->spec, "subdomain"), err);
 }
 
+/* The record of the pod's container i, Created. */
+static int
+record_ctr (pp_state_t *state, const pp_pod_plan_t *p, size_t i, pp_error_t *err)
+{
+  pp_container_rec_t c = { .id = xstrdup (p->ctr_ids[i]),
+                           .pod_id = xstrdup (p->id),
+                           .name = xstrdup (p->c[i].name),
+                           .image = xstrdup (p->c[i].image_ref),
+                           .image_id = xstrdup (p->c[i].image.id),
+                           .init = p->c[i].init,
+                           .sidecar = pp_plan_is_sidecar (&p->c[i]),
+                           .status = xstrdup ("Created"),
+                           .exit_code = -1 };
+  int ret = pp_state_container_add (state, &c, err);
+  pp_container_rec_release (&c);
+  return ret;
+}
+
 static int
 record_pod (pp_state_t *state, const pp_pod_plan_t *p, const char *play_file, pp_error_t *err)
 {
@@ -62,19 +80,7 @@ record_pod (pp_state_t *state, const pp_pod_plan_t *p, const char *play_file, pp
   int ret = pp_state_pod_add (state, &rec, err);
   pp_pod_rec_release (&rec);
   for (size_t i = 0; ret == 0 && i < p->n; i++)
-    {
-      pp_container_rec_t c = { .id = xstrdup (p->ctr_ids[i]),
-                               .pod_id = xstrdup (p->id),
-                               .name = xstrdup (p->c[i].name),
-                               .image = xstrdup (p->c[i].image_ref),
-                               .image_id = xstrdup (p->c[i].image.id),
-                               .init = p->c[i].init,
-                               .sidecar = pp_plan_is_sidecar (&p->c[i]),
-                               .status = xstrdup ("Created"),
-                               .exit_code = -1 };
-      ret = pp_state_container_add (state, &c, err);
-      pp_container_rec_release (&c);
-    }
+    ret = record_ctr (state, p, i, err);
   if (ret == 0)
     ret = record_labels (state, p, p->id, err);
   if (ret < 0)
@@ -116,6 +122,20 @@ idmap_claims (pp_context_t *ctx, pp_pod_plan_t *p, pp_error_t *err)
   return 0;
 }
 
+/* The addresses of the pod's place in its network (p->net), and its resolver. */
+static void
+take_addresses (pp_pod_plan_t *p)
+{
+  pp_network_pod_ip (p->net, p->pod_ip);
+  char ip6[PP_IP_STRLEN];
+  if (pp_network_pod_ip6 (p->net, ip6))
+    snprintf (p->pod_ips, sizeof p->pod_ips, "%s,%s", p->pod_ip, ip6);
+  /* ClusterFirst: the network's resolver, on its gateway. */
+  free (p->resolv_conf);
+  p->resolv_conf
+      = pp_plan_resolv_conf (p->spec, p->namespace_, json_string_value (json_object_get (p->net, "gateway")));
+}
+
 /* The pod's network: the host's (hostNetwork, --network host), none but loopback (--network none), or an address
    in the network --network names (the default one without it), taken now and recorded with the pod. */
 static int
@@ -139,14 +159,7 @@ join_network (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p, const pp_p
   pp_network_rec_release (&net);
   if (p->net == NULL)
     return -1;
-  pp_network_pod_ip (p->net, p->pod_ip);
-  char ip6[PP_IP_STRLEN];
-  if (pp_network_pod_ip6 (p->net, ip6))
-    snprintf (p->pod_ips, sizeof p->pod_ips, "%s,%s", p->pod_ip, ip6);
-  /* ClusterFirst: the network's resolver, on its gateway. */
-  free (p->resolv_conf);
-  p->resolv_conf
-      = pp_plan_resolv_conf (p->spec, p->namespace_, json_string_value (json_object_get (p->net, "gateway")));
+  take_addresses (p);
   if (p->ports && json_array_size (p->ports))
     json_object_set (p->net, "ports", p->ports);
   /* A replacement takes over the ports of the pod it replaces, and only that pod's. */
@@ -190,23 +203,12 @@ record_and_take (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p, const c
   return 0;
 }
 
-/* What makes the pod on the machine, from its record: nothing here touches the state database, so that the pods of
-   a play are made on several threads at once (make_pods). */
+/* The pod's volumes, the root filesystems and bundles of its containers from the `from`th on, and its plan
+   (pod.json), written. */
 static int
-make_pod (pp_context_t *ctx, const pp_play_objects_t *objs, pp_pod_plan_t *p, const pp_play_opts_t *opts,
-          pp_error_t *err)
+make_contents (pp_context_t *ctx, const pp_play_objects_t *objs, pp_pod_plan_t *p, size_t from, pp_error_t *err)
 {
   int64_t t = pp_now_us ();
-  /* The monitor starts (its exec, its state) while the pod is made, and waits for the plan. */
-  if (opts->start && pp_pod_spawn_monitor (ctx, p->id, &p->monitor, err) < 0)
-    return pp_error_wrap (err, "pod %s", p->name);
-  pp_debug_step (ctx, &t, "pod %s: monitor spawned", p->name);
-  cleanup_free char *fqdn = pp_spec_pod_fqdn (p);
-  if (pp_pod_setup (ctx, p->id,
-                    &(pp_pod_etc_t){ p->hostname, p->hosts_extra, p->resolv_conf, fqdn, p->userns_base, p->net }, err)
-      < 0)
-    return -1;
-  t = pp_now_us ();
   cleanup_free char *where = xasprintf ("pod %s", p->name);
   pp_env_pod_t ep = { .file = p->doc->file,
                       .where = where,
@@ -232,7 +234,7 @@ make_pod (pp_context_t *ctx, const pp_play_objects_t *objs, pp_pod_plan_t *p, co
   if (p->userns_base && idmap_claims (ctx, p, err) < 0)
     return pp_error_wrap (err, "pod %s", p->name);
   pp_debug_step (ctx, &t, "pod %s: volumes", p->name);
-  for (size_t i = 0; i < p->n; i++)
+  for (size_t i = from; i < p->n; i++)
     if (pp_ctr_mount_rootfs (ctx, p->ctr_ids[i], p->c[i].image.id, p->id, p->userns_base, err) < 0
         || pp_spec_write_bundle (ctx, objs, p, i, p->ctr_ids[i], err) < 0)
       return pp_error_wrap (err, "pod %s, container %s", p->name, p->c[i].name);
@@ -249,11 +251,162 @@ make_pod (pp_context_t *ctx, const pp_play_objects_t *objs, pp_pod_plan_t *p, co
   int ret = pp_pod_write_plan (ctx, p->id, plan, err);
   json_decref (plan);
   pp_debug_step (ctx, &t, "pod %s: plan written", p->name);
-  /* The monitor starts the containers while the next pods are made; play waits for them all at the end. */
-  if (ret == 0 && opts->start)
-    ret = pp_pod_monitor_go (&p->monitor, err);
-  if (ret < 0)
+  return ret < 0 ? pp_error_wrap (err, "pod %s", p->name) : 0;
+}
+
+/* What makes the pod on the machine, from its record: nothing here touches the state database, so that the pods of
+   a play are made on several threads at once (make_pods). */
+static int
+make_pod (pp_context_t *ctx, const pp_play_objects_t *objs, pp_pod_plan_t *p, const pp_play_opts_t *opts,
+          pp_error_t *err)
+{
+  int64_t t = pp_now_us ();
+  /* The monitor starts (its exec, its state) while the pod is made, and waits for the plan. */
+  if (opts->start && pp_pod_spawn_monitor (ctx, p->id, &p->monitor, err) < 0)
     return pp_error_wrap (err, "pod %s", p->name);
+  pp_debug_step (ctx, &t, "pod %s: monitor spawned", p->name);
+  cleanup_free char *fqdn = pp_spec_pod_fqdn (p);
+  if (pp_pod_setup (ctx, p->id,
+                    &(pp_pod_etc_t){ p->hostname, p->hosts_extra, p->resolv_conf, fqdn, p->userns_base, p->net }, err)
+      < 0)
+    return -1;
+  if (make_contents (ctx, objs, p, 0, err) < 0)
+    return -1;
+  /* The monitor starts the containers while the next pods are made; play waits for them all at the end. */
+  if (opts->start && pp_pod_monitor_go (&p->monitor, err) < 0)
+    return pp_error_wrap (err, "pod %s", p->name);
+  return 0;
+}
+
+/* The containers a grown pod got, taken back: their records (`state` NULL: none yet), what was made of them, and
+   the plan it had. */
+static void
+ungrow (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p)
+{
+  size_t n_new = p->n - p->n_before;
+  pp_container_rec_t *cs = xzalloc ((n_new + 1) * sizeof *cs);
+  for (size_t i = 0; i < n_new; i++)
+    {
+      cs[i].id = p->ctr_ids[p->n_before + i];
+      if (state)
+        pp_state_container_remove (state, cs[i].id, NULL);
+    }
+  pp_error_t e = NULL;
+  pp_pod_ctrs_teardown (ctx, p->id, cs, n_new, &e);
+  pp_error_t we = NULL;
+  if (p->old_plan && pp_pod_write_plan (ctx, p->id, p->old_plan, &we) < 0 && e == NULL)
+    e = steal_pointer (&we);
+  pp_error_release (&we);
+  if (e)
+    {
+      pp_warning (ctx, "pod %s: taking back its new containers: %s", p->name, e->msg);
+      pp_error_release (&e);
+    }
+  free (cs);
+}
+
+/* `run --pod`: the pod the file made before gets the containers its spec now appends, beside those that run
+   (which go on), as Podman adds a container to a running pod.  Everything is made before anything is recorded,
+   and a failure takes back what was made. */
+static int
+grow_pod (pp_play_t *play, pp_pod_plan_t *p, pp_error_t *err)
+{
+  pp_context_t *ctx = play->ctx;
+  json_t *old = p->old_plan = pp_pod_read_plan (ctx, p->existing, err);
+  if (old == NULL)
+    return pp_error_wrap (err, "pod %s", p->name);
+  json_t *ocs = json_object_get (old, "containers");
+  size_t k = json_array_size (ocs);
+  int ret = 0;
+  if (json_object_get (old, "userNamespace"))
+    ret = pp_error_make (err, 0, "pod %s has a user namespace of its own (hostUsers: false): it takes no container "
+                         "after it is made", p->name);
+  for (size_t i = 0; ret == 0 && i < k; i++)
+    {
+      const char *had = json_string_value (json_object_get (json_array_get (ocs, i), "name")) ?: "";
+      if (i >= p->n || strcmp (p->c[i].name, had) != 0)
+        ret = pp_error_make (err, 0, "pod %s: its containers are no longer those it runs (%s): remove it and play "
+                             "its manifest again", p->name, had);
+    }
+  if (ret < 0)
+    return -1;
+  p->grown = true;
+  p->n_before = k;
+  p->id = xstrdup (p->existing);
+  p->ctr_ids = xzalloc ((p->n + 1) * sizeof (char *));
+  for (size_t i = 0; i < p->n; i++)
+    p->ctr_ids[i] = i < k ? xstrdup (json_string_value (json_object_get (json_array_get (ocs, i), "id")) ?: "")
+                          : pp_state_new_id ();
+  /* Where it is: the network of its plan, or the host's. */
+  p->host_network = json_object_get (old, "netns") == NULL;
+  pp_network_host_ip (p->host_ip);
+  p->pod_ips[0] = '\0';
+  json_t *net = json_object_get (old, "network");
+  if (net)
+    {
+      p->net = json_incref (net);
+      take_addresses (p);
+    }
+  else if (p->host_network)
+    snprintf (p->pod_ip, sizeof p->pod_ip, "%s", p->host_ip);
+  p->userns_base = 0;
+  ret = make_contents (ctx, &play->objs, p, k, err);
+  bool began = ret == 0 && (ret = pp_state_begin (play->state, err)) == 0;
+  for (size_t i = k; ret == 0 && i < p->n; i++)
+    ret = record_ctr (play->state, p, i, err);
+  if (ret == 0)
+    ret = pp_state_pod_set_hash (play->state, p->id, p->hash, err);
+  if (ret == 0)
+    ret = record_labels (play->state, p, p->id, err);
+  if (ret == 0)
+    ret = pp_state_commit (play->state, err);
+  else if (began)
+    pp_state_rollback (play->state);
+  if (ret < 0)
+    {
+      ungrow (ctx, NULL, p);
+      p->grown = false;
+      free (p->id);
+      p->id = NULL;
+    }
+  return ret < 0 ? pp_error_wrap (err, "pod %s", p->name) : 0;
+}
+
+/* A grown pod's monitor starts its new containers: told so, or, when the pod does not run, started again with all
+   of them.  Waits until the new containers run (or ended), for as long as the pod's init containers let them
+   start. */
+static int
+start_grown (pp_play_t *play, pp_pod_plan_t *p, pp_error_t *err)
+{
+  pp_pod_rec_t rec;
+  if (pp_state_pod_get (play->state, p->id, &rec, err) < 0)
+    return -1;
+  bool alive = pp_pod_monitor_alive (&rec);
+  int ret = 0;
+  if (alive && kill ((pid_t) rec.monitor_pid, SIGUSR2) < 0)
+    ret = pp_error_make (err, errno, "pod %s: tell its monitor", p->name);
+  pp_pod_rec_release (&rec);
+  if (ret < 0 || !alive)
+    return ret < 0 ? -1 : pp_pod_start_monitor (play->ctx, p->id, err);
+  /* Told: the monitor records each one running, or exited when it could not start. */
+  for (int tries = 0; tries < 1000; tries++)
+    {
+      bool waiting = false;
+      for (size_t i = p->n_before; i < p->n && !waiting; i++)
+        {
+          pp_container_rec_t *cs = NULL;
+          size_t n = 0;
+          if (pp_state_container_list (play->state, p->id, &cs, &n, err) < 0)
+            return -1;
+          for (size_t j = 0; j < n; j++)
+            if (strcmp (cs[j].id, p->ctr_ids[i]) == 0 && strcmp (cs[j].status ?: "", "Created") == 0)
+              waiting = true;
+          pp_container_recs_free (cs, n);
+        }
+      if (!waiting)
+        return 0;
+      usleep (10000);
+    }
   return 0;
 }
 
@@ -369,7 +522,9 @@ rollback (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *pods, size_t n)
 {
   for (size_t i = 0; i < n; i++)
     {
-      if (pods[i].id == NULL)
+      if (pods[i].grown)
+        ungrow (ctx, state, &pods[i]);
+      if (pods[i].id == NULL || pods[i].grown)
         continue;
       rollback_network (ctx, &pods[i]);
       pp_pod_rec_t rec;
@@ -546,6 +701,8 @@ rollback_play (pp_play_t *play)
 static pp_play_action_t
 action_of (const pp_pod_plan_t *p, bool existed)
 {
+  if (p->grown)
+    return PP_PLAY_GROWN;
   return p->unchanged ? PP_PLAY_UNCHANGED : p->stale ? PP_PLAY_RECREATED : existed ? PP_PLAY_REPLACED : PP_PLAY_CREATED;
 }
 
@@ -619,6 +776,14 @@ apply_all (pp_play_t *play, pp_error_t *err)
     if (play->pods[i].unchanged && play->pods[i].existing)
       /* A pod an older podplay made has no labels recorded: a Service of this play selects it too. */
       ret = record_labels (play->state, &play->pods[i], play->pods[i].existing, err);
+    else if (!play->pods[i].unchanged && play->pods[i].job == 0 && play->opts->grow && play->pods[i].existing)
+      {
+        ret = pp_play_interrupted (play, err);
+        if (ret == 0)
+          ret = grow_pod (play, &play->pods[i], err);
+        if (ret == 0 && play->opts->start)
+          ret = start_grown (play, &play->pods[i], err);
+      }
     else if (!play->pods[i].unchanged && play->pods[i].job == 0)
       {
         ret = pp_play_interrupted (play, err);

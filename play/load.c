@@ -243,7 +243,7 @@ loading_release (loading_t *ld)
 int
 pp_plan_load (pp_play_t *play, pp_error_t *err)
 {
-  pp_validate_opts_t vopts = { 0 };
+  pp_validate_opts_t vopts = { .empty_pods = play->opts->own_manifest };
   loading_t own = { .docs = &play->docs };
   loading_t cms = { .docs = &play->cm_docs, .configmaps_only = true };
   int ret = pp_manifest_load_each (play->ctx, play->paths, play->n_paths, &vopts, play->diags, take_doc, &own,

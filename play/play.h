@@ -23,6 +23,11 @@ typedef struct
   const char *network; /* --network: a network's name, "host", "none", or NULL for the default network */
   char *const *publish; /* --publish: [IP:]HOSTPORT:CONTAINERPORT[/PROTO] */
   size_t n_publish;
+  /* `run --pod`: a pod an earlier play of the file made, whose spec now has containers appended, gets them
+     beside those that run, which go on (it is not replaced) */
+  bool grow;
+  /* The manifests are podplay's own (`run`, `pod create`): a Pod of no container yet may be played */
+  bool own_manifest;
 } pp_play_opts_t;
 
 /* What a play or a down did, in the order it did it, for the caller to print. */
@@ -43,6 +48,7 @@ typedef enum
                           killed, a pod stopped): made again */
   PP_PLAY_REMOVED,     /* by a down, or by a play (`why` says why) */
   PP_PLAY_NOT_REMOVED, /* a pod the play replaces or no longer holds that it could not remove (`why` says why) */
+  PP_PLAY_GROWN,       /* a running pod got new containers (`run --pod`) */
 } pp_play_action_t;
 
 typedef struct

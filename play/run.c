@@ -2,10 +2,14 @@
    schema tables into the storage root's runs/ folder, for `kube play` to play. */
 #include "play/run.h"
 #include "core/file.h"
+#include "play/annotations.h"
 #include "play/plan.h"
 #include "runtime/namedvol.h"
 #include "schema/checks.h"
 #include "schema/emit.h"
+#include "schema/load.h"
+#include "schema/manifest.h"
+#include "state/state.h"
 
 #include <ctype.h>
 #include <fcntl.h>
@@ -40,6 +44,7 @@ typedef struct
   pp_context_t *ctx;
   pp_arena_t a;
   pp_node_t *pod, *ctr, *env, *mounts, *vols, *ports, *claims;
+  uint32_t vol_base; /* the volumes the pod has already (--pod): new ones are numbered after them */
 } build_t;
 
 static pp_node_t *
@@ -141,7 +146,8 @@ add_volume (build_t *b, const char *flag, const char *spec, const char *src, con
     return bad (err, flag, spec, "the path in the container must be absolute");
   pp_node_t *v = pp_node_new_map (&b->a), *src_node = pp_node_new_map (&b->a);
   char name[32];
-  snprintf (name, sizeof name, "%s-%u", src == NULL ? "tmp" : src[0] == '/' ? "host" : "data", b->vols->n + 1);
+  snprintf (name, sizeof name, "%s-%u", src == NULL ? "tmp" : src[0] == '/' ? "host" : "data",
+            b->vol_base + b->vols->n + 1);
   if (src == NULL)
     {
       if (memory)
@@ -432,6 +438,31 @@ made_name (const char *image)
   return xasprintf ("%s-%02x%02x%02x", isalnum ((unsigned char)clean[0]) ? clean : "ctr", r[0], r[1], r[2]);
 }
 
+/* --label K=V, as the pod's labels. */
+static int
+set_labels (build_t *b, pp_node_t *meta, const pp_strs_t *labels, pp_error_t *err)
+{
+  for (size_t i = 0; i < labels->n; i++)
+    {
+      const char *l = labels->v[i], *eq = strchr (l, '='), *why;
+      cleanup_free char *key = eq ? xstrndup (l, (size_t)(eq - l)) : xstrdup (l);
+      if ((why = pp_check_label_key (key)) || (why = pp_check_label_value (eq ? eq + 1 : "")))
+        return bad (err, "--label", l, why);
+      pp_node_put (&b->a, map_at (b, meta, "labels"), key, str (b, eq ? eq + 1 : ""));
+    }
+  return 0;
+}
+
+static int
+set_hostname (build_t *b, pp_node_t *spec, const char *hostname, pp_error_t *err)
+{
+  const char *why = pp_check_dns_label (hostname);
+  if (why)
+    return bad (err, "--hostname", hostname, why);
+  pp_node_put (&b->a, spec, "hostname", str (b, hostname));
+  return 0;
+}
+
 static int
 build (build_t *b, const pp_run_opts_t *o, const char *name, pp_error_t *err)
 {
@@ -448,23 +479,9 @@ build (build_t *b, const pp_run_opts_t *o, const char *name, pp_error_t *err)
   b->vols = pp_node_new_seq (&b->a);
   b->ports = pp_node_new_seq (&b->a);
   b->claims = pp_node_new_seq (&b->a);
-  int ret = 0;
-  for (size_t i = 0; ret == 0 && i < o->labels.n; i++)
-    {
-      const char *l = o->labels.v[i], *eq = strchr (l, '=');
-      cleanup_free char *key = eq ? xstrndup (l, (size_t)(eq - l)) : xstrdup (l);
-      if ((why = pp_check_label_key (key)) || (why = pp_check_label_value (eq ? eq + 1 : "")))
-        ret = bad (err, "--label", l, why);
-      else
-        pp_node_put (&b->a, map_at (b, meta, "labels"), key, str (b, eq ? eq + 1 : ""));
-    }
+  int ret = set_labels (b, meta, &o->labels, err);
   if (ret == 0 && o->hostname)
-    {
-      if ((why = pp_check_dns_label (o->hostname)))
-        ret = bad (err, "--hostname", o->hostname, why);
-      else
-        pp_node_put (&b->a, spec, "hostname", str (b, o->hostname));
-    }
+    ret = set_hostname (b, spec, o->hostname, err);
   if (ret == 0 && o->entrypoint)
     ret = set_entrypoint (b, o->entrypoint, err);
   if (ret == 0 && o->n_cmd)
@@ -522,18 +539,17 @@ build (build_t *b, const pp_run_opts_t *o, const char *name, pp_error_t *err)
   return ret;
 }
 
-int
-pp_run_manifest (pp_context_t *ctx, const pp_run_opts_t *o, char **path, char **name_out, pp_error_t *err)
+/* A pod's name for `flag`: free on the machine and valid, as a pod's (and with `ctr`, as its container's too). */
+static int
+check_new_pod_name (pp_context_t *ctx, const char *flag, const char *name, bool ctr, pp_error_t *err)
 {
-  *path = *name_out = NULL;
-  cleanup_free char *name = o->name ? xstrdup (o->name) : made_name (o->image);
   const char *why = pp_check_dns_subdomain (name);
-  if (why == NULL && strlen (name) > 63)
+  if (why == NULL && ctr && strlen (name) > 63)
     why = "a pod's container takes its name, and a container's name is at most 63 characters";
-  if (why == NULL)
+  if (why == NULL && ctr)
     why = pp_check_dns_label (name);
   if (why)
-    return bad (err, "--name", name, why);
+    return bad (err, flag, name, why);
   pp_state_t *state = NULL;
   if (pp_state_open (ctx, &state, err) < 0)
     return -1;
@@ -551,30 +567,347 @@ pp_run_manifest (pp_context_t *ctx, const pp_run_opts_t *o, char **path, char **
                           "the name %s is a pod's already: remove it (`podplay pod rm %s`) or choose "
                           "another (--name)",
                           name, name);
-  build_t b = { .ctx = ctx };
-  int ret = build (&b, o, name, err);
+  return 0;
+}
+
+/* The documents (claims, then the Pod) as runs/NAME.yaml. */
+static int
+write_run (pp_context_t *ctx, const char *name, const pp_node_t *claims, const pp_node_t *pod, char **path,
+           pp_error_t *err)
+{
   pp_buf_t yaml = { 0 };
-  if (ret == 0)
+  const pp_kind_info_t *pk = pp_kind_lookup ("v1", "Pod"), *pvc = pp_kind_lookup ("v1", "PersistentVolumeClaim");
+  for (uint32_t i = 0; claims && i < claims->n; i++)
     {
-      const pp_kind_info_t *pod = pp_kind_lookup ("v1", "Pod"), *pvc = pp_kind_lookup ("v1", "PersistentVolumeClaim");
-      for (uint32_t i = 0; i < b.claims->n; i++)
-        {
-          pp_emit_object (&yaml, b.claims->u.items[i], pvc->type);
-          pp_buf_puts (&yaml, "---\n");
-        }
-      pp_emit_object (&yaml, b.pod, pod->type);
+      pp_emit_object (&yaml, claims->u.items[i], pvc->type);
+      pp_buf_puts (&yaml, "---\n");
     }
+  pp_emit_object (&yaml, pod, pk->type);
   cleanup_free char *dir = xasprintf ("%s/runs", ctx->root);
-  if (ret == 0 && pp_mkdir_p (dir, 0700) < 0)
+  int ret = 0;
+  if (pp_mkdir_p (dir, 0700) < 0)
     ret = pp_error_make (err, errno, "create `%s`", dir);
   cleanup_free char *file = xasprintf ("%s/%s.yaml", dir, name);
   if (ret == 0)
     ret = pp_write_whole (file, yaml.data, yaml.len, 0600, err);
   pp_buf_free (&yaml);
+  if (ret == 0)
+    *path = steal_pointer (&file);
+  return ret;
+}
+
+int
+pp_run_manifest (pp_context_t *ctx, const pp_run_opts_t *o, char **path, char **name_out, pp_error_t *err)
+{
+  *path = *name_out = NULL;
+  cleanup_free char *name = o->name ? xstrdup (o->name) : made_name (o->image);
+  if (check_new_pod_name (ctx, "--name", name, true, err) < 0)
+    return -1;
+  build_t b = { .ctx = ctx };
+  int ret = build (&b, o, name, err);
+  if (ret == 0)
+    ret = write_run (ctx, name, b.claims, b.pod, path, err);
   pp_arena_free (&b.a);
   if (ret < 0)
     return -1;
+  *name_out = steal_pointer (&name);
+  return 0;
+}
+
+/* The namespaces of --share: Podman's ipc, net and uts are always shared here; pid makes one PID namespace. */
+static int
+set_share (build_t *b, pp_node_t *spec, const pp_strs_t *share, pp_error_t *err)
+{
+  bool ns[3] = { true, true, true }, pid = false; /* ipc, net, uts */
+  static const char *const names[] = { "ipc", "net", "uts" };
+  for (size_t i = 0; i < share->n; i++)
+    {
+      const char *list = share->v[i];
+      bool add = list[0] == '+';
+      if (!add)
+        ns[0] = ns[1] = ns[2] = pid = false;
+      cleanup_free char *copy = xstrdup (list + add);
+      for (char *save = NULL, *t = strtok_r (copy, ",", &save); t; t = strtok_r (NULL, ",", &save))
+        {
+          size_t k;
+          for (k = 0; k < 3 && strcmp (t, names[k]) != 0; k++)
+            ;
+          if (k < 3)
+            ns[k] = true;
+          else if (strcmp (t, "pid") == 0)
+            pid = true;
+          else if (strcmp (t, "cgroup") == 0)
+            pp_warning (b->ctx, "--share %s: each container has a cgroup namespace of its own here", list);
+          else if (strcmp (t, "none") != 0)
+            return bad (err, "--share", list, "a namespace is cgroup, ipc, net, pid or uts (or none)");
+        }
+    }
+  for (size_t k = 0; k < 3; k++)
+    if (!ns[k])
+      return bad (err, "--share", share->v[share->n - 1],
+                  "a pod's containers always share their ipc, net and uts namespaces, as in Kubernetes");
+  if (pid)
+    pp_node_put (&b->a, spec, "shareProcessNamespace", bool_node (b));
+  return 0;
+}
+
+int
+pp_pod_create_manifest (pp_context_t *ctx, const pp_pod_create_opts_t *o, char **path, char **name_out,
+                        pp_error_t *err)
+{
+  *path = *name_out = NULL;
+  cleanup_free char *name = o->name ? xstrdup (o->name) : made_name ("pod");
+  if (check_new_pod_name (ctx, "--name", name, false, err) < 0)
+    return -1;
+  build_t b = { .ctx = ctx };
+  b.pod = pp_object_new (&b.a, "v1", "Pod", name, NULL);
+  pp_node_t *meta = pp_node_get (b.pod, "metadata"), *spec = map_at (&b, b.pod, "spec");
+  pp_node_t *ann = map_at (&b, meta, "annotations");
+  pp_node_put (&b.a, ann, PP_ANNOTATION_INFRA, str (&b, "true"));
+  int ret = set_labels (&b, meta, &o->labels, err);
+  if (ret == 0 && o->hostname)
+    ret = set_hostname (&b, spec, o->hostname, err);
+  pp_buf_t ports = { 0 };
+  for (size_t i = 0; ret == 0 && i < o->publish.n; i++)
+    {
+      const char *proto;
+      char ip[PP_IP_STRLEN];
+      int64_t hp, cp;
+      if (pp_publish_parse (o->publish.v[i], &proto, ip, &hp, &cp, err) < 0)
+        ret = -1;
+      else
+        pp_buf_printf (&ports, "%s%s", ports.len ? "," : "", o->publish.v[i]);
+    }
+  if (ret == 0 && ports.len)
+    {
+      if (o->host_network)
+        ret = bad (err, "-p", o->publish.v[0],
+                   "a pod on the host's network publishes nothing: its ports are the host's");
+      else
+        pp_node_put (&b.a, ann, PP_ANNOTATION_PUBLISH, str (&b, ports.data));
+    }
+  pp_buf_free (&ports);
+  if (ret == 0)
+    ret = set_share (&b, spec, &o->share, err);
+  if (ret == 0 && o->host_network)
+    pp_node_put (&b.a, spec, "hostNetwork", bool_node (&b));
+  if (ret == 0)
+    {
+      /* Podman's default: a container that joins is not restarted unless its --restart says so. */
+      pp_node_put (&b.a, spec, "restartPolicy", str (&b, "Never"));
+      pp_node_put (&b.a, spec, "containers", pp_node_new_seq (&b.a));
+      ret = write_run (ctx, name, NULL, b.pod, path, err);
+    }
+  pp_arena_free (&b.a);
+  if (ret < 0)
+    return -1;
+  *name_out = steal_pointer (&name);
+  return 0;
+}
+
+/* The ports `pod create -p` kept for the first container that joins the pod: its own, as hostPorts (Kubernetes
+   publishes a pod's ports so), which `kube generate` writes as they are. */
+static int
+take_pod_ports (build_t *b, pp_node_t *meta, pp_error_t *err)
+{
+  pp_node_t *ann = pp_node_get (meta, "annotations");
+  const char *list = pp_node_str (pp_node_get (ann, PP_ANNOTATION_PUBLISH));
+  if (list == NULL)
+    return 0;
+  pp_node_t *ports = pp_node_get (b->ctr, "ports");
+  if (ports == NULL)
+    {
+      ports = pp_node_new_seq (&b->a);
+      pp_node_put (&b->a, b->ctr, "ports", ports);
+    }
+  cleanup_free char *copy = xstrdup (list);
+  for (char *save = NULL, *t = strtok_r (copy, ",", &save); t; t = strtok_r (NULL, ",", &save))
+    {
+      const char *proto;
+      char ip[PP_IP_STRLEN];
+      int64_t hp, cp;
+      if (pp_publish_parse (t, &proto, ip, &hp, &cp, err) < 0)
+        return -1;
+      pp_node_t *port = pp_node_new_map (&b->a);
+      pp_node_put (&b->a, port, "containerPort", pp_node_new_int (&b->a, cp));
+      pp_node_put (&b->a, port, "hostPort", pp_node_new_int (&b->a, hp));
+      if (*ip)
+        pp_node_put (&b->a, port, "hostIP", str (b, ip));
+      if (strcmp (proto, "TCP") != 0)
+        pp_node_put (&b->a, port, "protocol", str (b, proto));
+      pp_node_append (&b->a, ports, port);
+    }
+  pp_node_del (ann, PP_ANNOTATION_PUBLISH);
+  return 0;
+}
+
+/* Whether the pod's containers or init containers have one named `name`. */
+static bool
+has_container (const pp_node_t *spec, const char *name)
+{
+  static const char *const lists[] = { "initContainers", "containers" };
+  for (size_t l = 0; l < PP_N_ELEMENTS (lists); l++)
+    {
+      const pp_node_t *seq = pp_node_get (spec, lists[l]);
+      for (uint32_t i = 0; seq && seq->type == PP_NODE_SEQ && i < seq->n; i++)
+        if (strcmp (pp_plan_str (seq->u.items[i], "name") ?: "", name) == 0)
+          return true;
+    }
+  return false;
+}
+
+/* The documents of the pod's manifest, and its Pod among them. */
+typedef struct
+{
+  pp_input_t in;
+  pp_doc_t *docs[64];
+  size_t n;
+  pp_node_t *pod;
+} joined_t;
+
+static void
+joined_free (joined_t *j)
+{
+  for (size_t i = 0; i < j->n; i++)
+    pp_doc_free (j->docs[i]);
+  pp_input_close (&j->in);
+}
+
+static int
+read_pod_manifest (const char *file, const char *pod, joined_t *j, pp_error_t *err)
+{
+  if (pp_input_open (file, &j->in, err) < 0)
+    return -1;
+  pp_diags_t diags = { 0 };
+  pp_loader_t *l = pp_loader_new (file, j->in.data, j->in.len, &diags);
+  pp_doc_t *doc;
+  int r;
+  while ((r = pp_loader_next (l, &doc)) > 0)
+    {
+      if (j->n == PP_N_ELEMENTS (j->docs))
+        {
+          pp_doc_free (doc);
+          r = -1;
+          break;
+        }
+      j->docs[j->n++] = doc;
+      if (doc->root && strcmp (pp_plan_str (doc->root, "kind") ?: "", "Pod") == 0)
+        j->pod = doc->root;
+    }
+  pp_loader_free (l);
+  pp_diags_free (&diags);
+  if (r < 0 || j->pod == NULL || pp_node_get (j->pod, "spec") == NULL)
+    return pp_error_make (err, 0, "`%s`, the manifest of pod %s, is not as podplay wrote it: remove the pod", file,
+                          pod);
+  return 0;
+}
+
+int
+pp_run_join_manifest (pp_context_t *ctx, const pp_run_opts_t *o, char **path, char **backup, char **name_out,
+                      pp_error_t *err)
+{
+  *path = *backup = *name_out = NULL;
+  /* What is the pod's, as Podman refuses it for a container that joins a pod. */
+  if (o->publish.n)
+    return bad (err, "-p", o->publish.v[0],
+                "ports are published by the pod, when it is made (`podplay pod create -p`), not by a container "
+                "that joins it");
+  if (o->hostname)
+    return bad (err, "--hostname", o->hostname, "the hostname is the pod's: a container that joins it has it");
+  if (o->labels.n)
+    return bad (err, "--label", o->labels.v[0], "labels are the pod's in Kubernetes: a container has none");
+  pp_state_t *state = NULL;
+  if (pp_state_open (ctx, &state, err) < 0)
+    return -1;
+  pp_pod_rec_t rec;
+  int ret = pp_state_pod_get (state, o->pod, &rec, err);
+  pp_state_close (state);
+  if (ret < 0)
+    return pp_error_wrap (err, "--pod %s", o->pod);
+  cleanup_free char *file = xasprintf ("%s/runs/%s.yaml", ctx->root, rec.name);
+  cleanup_free char *real = realpath (file, NULL);
+  bool ours = real && rec.play_file && strcmp (real, rec.play_file) == 0;
+  cleanup_free char *from = rec.play_file ? xstrdup (rec.play_file) : NULL;
+  cleanup_free char *pod = xstrdup (rec.name);
+  pp_pod_rec_release (&rec);
+  if (!ours)
+    return pp_error_make (err, 0,
+                          "--pod %s: the pod was made by `kube play` of %s: add the container to that file and play "
+                          "it again",
+                          pod, from ? from : "a manifest");
+  joined_t j = { 0 };
+  build_t b = { .ctx = ctx };
+  cleanup_free char *name = NULL;
+  pp_buf_t yaml = { 0 };
+  ret = read_pod_manifest (file, pod, &j, err);
+  pp_node_t *spec = ret == 0 ? pp_node_get (j.pod, "spec") : NULL;
+  if (ret == 0)
+    {
+      const pp_node_t *vols = pp_node_get (spec, "volumes");
+      b.vol_base = vols && vols->type == PP_NODE_SEQ ? vols->n : 0;
+      name = o->name ? xstrdup (o->name) : made_name (o->image);
+      const char *why = pp_check_dns_label (name);
+      if (why)
+        ret = bad (err, "--name", name, why);
+      else if (has_container (spec, name))
+        ret = pp_error_make (err, 0, "--name %s: pod %s has a container of that name already", name, pod);
+    }
+  if (ret == 0)
+    ret = build (&b, o, name, err);
+  if (ret == 0)
+    {
+      /* The pod's policy stays; a --restart that differs is the container's own (Kubernetes 1.34). */
+      const char *pod_policy = pp_plan_str (spec, "restartPolicy") ?: "Always";
+      const char *policy = pp_plan_str (pp_node_get (b.pod, "spec"), "restartPolicy");
+      if (o->restart && policy && strcmp (policy, pod_policy) != 0)
+        pp_node_put (&b.a, b.ctr, "restartPolicy", str (&b, policy));
+      pp_node_t *ctrs = pp_node_get (spec, "containers");
+      if (ctrs == NULL || ctrs->type != PP_NODE_SEQ)
+        {
+          ctrs = pp_node_new_seq (&b.a);
+          pp_node_put (&b.a, spec, "containers", ctrs);
+        }
+      pp_node_append (&b.a, ctrs, b.ctr);
+      ret = take_pod_ports (&b, pp_node_get (j.pod, "metadata"), err);
+      pp_node_t *vols = pp_node_get (spec, "volumes");
+      if (b.vols->n && (vols == NULL || vols->type != PP_NODE_SEQ))
+        pp_node_put (&b.a, spec, "volumes", b.vols);
+      else
+        for (uint32_t i = 0; i < b.vols->n; i++)
+          pp_node_append (&b.a, vols, b.vols->u.items[i]);
+      /* The new claims, those there were, then the Pod. */
+      for (size_t i = 0; i < j.n; i++)
+        if (j.docs[i]->root && j.docs[i]->root != j.pod)
+          pp_node_append (&b.a, b.claims, j.docs[i]->root);
+      pp_node_append (&b.a, b.claims, j.pod);
+      for (uint32_t i = 0; i < b.claims->n; i++)
+        {
+          const pp_node_t *root = b.claims->u.items[i];
+          const pp_kind_info_t *k
+              = pp_kind_lookup (pp_plan_str (root, "apiVersion") ?: "", pp_plan_str (root, "kind") ?: "");
+          if (k == NULL)
+            continue;
+          if (yaml.len)
+            pp_buf_puts (&yaml, "---\n");
+          pp_emit_object (&yaml, root, k->type);
+        }
+    }
+  cleanup_free char *keep = xasprintf ("%s/runs/.%s.yaml.before", ctx->root, pod);
+  if (ret == 0 && link (file, keep) < 0 && (errno != EEXIST || unlink (keep) < 0 || link (file, keep) < 0))
+    ret = pp_error_make (err, errno, "keep `%s` as `%s`", file, keep);
+  /* The manifest is replaced by a rename: the old one stays whole at `keep`. */
+  if (ret == 0 && pp_write_whole (file, yaml.data, yaml.len, 0600, err) < 0)
+    {
+      unlink (keep);
+      ret = -1;
+    }
+  pp_buf_free (&yaml);
+  pp_arena_free (&b.a);
+  joined_free (&j);
+  if (ret < 0)
+    return -1;
   *path = steal_pointer (&file);
+  *backup = steal_pointer (&keep);
   *name_out = steal_pointer (&name);
   return 0;
 }

@@ -36,11 +36,37 @@ typedef struct
   pp_strs_t cap_add, cap_drop;
   const char *workdir, *user, *memory, *cpus, *restart, *hostname;
   bool read_only, tty, interactive;
+  const char *pod; /* --pod: a pod made by `pod create` or `run`, whose manifest gets the container */
 } pp_run_opts_t;
 
 /* Writes the Pod of `o` (and a claim for each named volume there is not yet) as YAML into the storage root's
    runs/ folder: the file's path and the pod's name go to *path and *name.  A bad flag is an error that names it;
    a pod of that name is an error too. */
 int pp_run_manifest (pp_context_t *ctx, const pp_run_opts_t *o, char **path, char **name, pp_error_t *err);
+
+/* `pod create`'s flags. */
+typedef struct
+{
+  const char *name;     /* --name; NULL: made */
+  pp_strs_t publish;    /* -p [IP:]HOST:CTR[/PROTO] */
+  pp_strs_t labels;     /* --label K=V */
+  pp_strs_t share;      /* --share: the namespaces its containers share (+ adds to ipc,net,uts) */
+  const char *hostname; /* --hostname */
+  bool host_network;    /* --network host */
+} pp_pod_create_opts_t;
+
+/* Writes the manifest of a pod of no container yet, held until it is stopped (PP_ANNOTATION_INFRA), into runs/, as
+   pp_run_manifest does; its ports wait in an annotation for the first container that joins it, which gets them
+   (pp_run_join_manifest).  *name is the pod's. */
+int pp_pod_create_manifest (pp_context_t *ctx, const pp_pod_create_opts_t *o, char **path, char **name,
+                            pp_error_t *err);
+
+/* --pod: the container appended to the manifest of the pod `o->pod` (with its volumes, and claims of named volumes
+   there are not yet), which is rewritten in place; what it held before is kept at *backup for the caller to put
+   back (rename) if the play fails, or to remove.  *name is the container's.  Refused for a pod a `kube play` of a
+   file of the user's made (that file is theirs to change), and for flags that set what belongs to the pod
+   (ports, hostname, labels). */
+int pp_run_join_manifest (pp_context_t *ctx, const pp_run_opts_t *o, char **path, char **backup, char **name,
+                          pp_error_t *err);
 
 #endif

@@ -606,6 +606,9 @@ pp_spec_pod_json (const pp_pod_plan_t *p, const char *runtime, const char *netns
                             p->vols.tmpfs ? p->vols.tmpfs : json_array (), "containers", cs);
   if (netns)
     json_object_set_new (plan, "netns", json_string (netns));
+  /* `pod create`'s: its monitor holds it until it is stopped. */
+  if (pp_annotations_infra (p->node, p->meta))
+    json_object_set_new (plan, "hold", json_true ());
   json_t *pod_limits = pod_limits_json (p);
   if (pod_limits)
     json_object_set_new (plan, "podLimits", pod_limits);

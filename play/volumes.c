@@ -487,7 +487,8 @@ pp_volumes_create (pp_context_t *ctx, const char *pod_id, const pp_play_objects_
               cleanup_free char *opts = q.value > 0 ? xasprintf ("mode=%o,size=%.0Lf", fs_group >= 0 ? 02775 : 01777,
                                                                   q.value)
                                                     : xasprintf ("mode=%o", fs_group >= 0 ? 02775 : 01777);
-              if (pp_pod_mount_tmpfs (vol->source, opts, err) < 0)
+              /* A pod that gets new containers (`run --pod`) keeps the memory its containers wrote. */
+              if (!pp_path_is_mounted (vol->source) && pp_pod_mount_tmpfs (vol->source, opts, err) < 0)
                 return -1;
               if (fs_group >= 0 && chown (vol->source, (uid_t) -1, (gid_t) fs_group) < 0)
                 return pp_error_make (err, errno, "chown `%s`", vol->source);
@@ -500,7 +501,8 @@ pp_volumes_create (pp_context_t *ctx, const char *pod_id, const pp_play_objects_
           /* The image's layers, read-only and noexec as the kubelet mounts an image volume. */
           const char *id = image_ids ? image_ids[n_images++] : NULL;
           vol->readonly = vol->noexec = true;
-          if (id == NULL || pp_pod_mount_image_volume (ctx, id, vol->source, err) < 0)
+          if (id == NULL
+              || (!pp_path_is_mounted (vol->source) && pp_pod_mount_image_volume (ctx, id, vol->source, err) < 0))
             return id ? pp_error_wrap (err, "%s: volume %s", pod->where, vol->name)
                       : pp_error_make (err, 0, "%s: volume %s: its image was not resolved", pod->where, vol->name);
           json_array_append_new (out->images,

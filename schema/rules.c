@@ -778,7 +778,7 @@ check_pod_spec (pp_vctx_t *v, const char *rel, const pp_node_t *spec, pod_kind_t
   check_sysctls (v, spec);
 
   const pp_node_t *cs = seq (get (spec, "containers"));
-  if (cs && cs->n == 0)
+  if (cs && cs->n == 0 && !(v->opts && v->opts->empty_pods))
     AT (v, "containers", cs, "must have at least one container");
   static const char *const lists[] = { "initContainers", "containers" };
   for (size_t li = 0; li < 2; li++)

@@ -9,6 +9,7 @@ typedef struct
 {
   bool verbose;    /* report not-applicable fields as notes */
   int kube_minor;  /* the cluster's release, 1.kube_minor: a field added later is an error; 0 for PP_KUBE_NEWEST */
+  bool empty_pods; /* a Pod may have no container yet: podplay's own manifests of `pod create` */
 } pp_validate_opts_t;
 
 /* "1.34" or "v1.34" (a patch release allowed: "1.34.2"), between PP_KUBE_OLDEST and PP_KUBE_NEWEST: its minor

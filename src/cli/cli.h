@@ -92,6 +92,7 @@ int pp_cmd_network_rm (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_service_ls (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_service_rm (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_pod_ls (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_pod_create (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_pod_inspect (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_pod_start (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_pod_stop (pp_cli_t *cli, int argc, char **argv);

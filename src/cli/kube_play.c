@@ -20,6 +20,8 @@ pod_action (const pp_play_item_t *it, bool started)
       return "removed";
     case PP_PLAY_NOT_REMOVED:
       return "not removed";
+    case PP_PLAY_GROWN:
+      return "given new containers";
     default:
       return started ? "started" : "created";
     }

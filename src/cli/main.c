@@ -118,6 +118,22 @@ static const pp_command_t generate_commands[] = {
 static const pp_command_t pod_commands[] = {
   { .name = "ls", .alias = "ps", .summary = "List pods", .usage = "[--format json] [-q]", .run = pp_cmd_pod_ls },
   { .name = "inspect", .summary = "Show pods' details as JSON", .usage = "POD...", .run = pp_cmd_pod_inspect },
+  { .name = "create",
+    .summary = "Create a pod of no container yet, for `run --pod` to join",
+    .usage = "[--name NAME] [-p [IP:]HOST:CTR[/udp]]... [-l K=V]... [--hostname NAME] [--network NET] [--share NS]",
+    .help = "A pod held as Podman's infra container holds one: its namespaces, address and ports are there\n"
+            "until `pod stop` or `pod rm`, with no container or with all of them ended.  Its manifest is\n"
+            "runs/NAME.yaml under the storage root; `run --pod NAME` adds containers to it, and\n"
+            "`kube generate NAME` writes it (its ports as the first container's hostPorts).  Prints its id.\n\n"
+            "Options:\n"
+            "  --name NAME             the pod's name (default: pod-, and hex)\n"
+            "  -p, --publish [IP:]HOST:CTR[/udp]  a port of the pod published on the host\n"
+            "  -l, --label K=V         a label of the pod\n"
+            "  --hostname NAME         its hostname (default: its name)\n"
+            "  --network NET           a network of `network create`, host, or none\n"
+            "  --share NS,...          the namespaces its containers share: ipc, net and uts always (as in\n"
+            "                          Kubernetes); +pid (or a list with pid) adds one PID namespace\n",
+    .run = pp_cmd_pod_create },
   { .name = "start", .summary = "Start stopped pods", .usage = "POD...|--all", .run = pp_cmd_pod_start },
   { .name = "stop",
     .summary = "Stop pods",
@@ -253,6 +269,9 @@ static const pp_command_t top_commands[] = {
             "is shown until it ends, and its exit status is run's.\n\n"
             "Options:\n"
             "  --name NAME           the pod's and its container's name (default: the image's, and hex)\n"
+            "  --pod POD             join POD (made by `pod create` or `run`) instead: its manifest gets the\n"
+            "                        container, which starts beside those that run (they go on); with a\n"
+            "                        --restart other than the pod's, the container's own restartPolicy\n"
             "  -d, --detach          print the container's id and leave it running\n"
             "  --rm                  remove the pod once the container ended (with -d too)\n"
             "  -e, --env K=V|K       a variable (K alone: its value here); --env-file FILE: lines of them\n"

@@ -529,7 +529,15 @@ rm_one (pp_cli_t *cli, pp_state_t *state, pp_pod_rec_t *pod, void *data, pp_erro
   rm_opts_t *o = data;
   if (!o->force && pp_pod_monitor_alive (pod))
     return pp_error_make (err, EBUSY, "pod %s is running: stop it first, or use -f", pod->name);
-  return pp_pod_remove (cli->ctx, pod->id, o->timeout, err);
+  /* The manifest `run` or `pod create` wrote for it goes with it. */
+  cleanup_free char *run = xasprintf ("%s/runs/%s.yaml", cli->ctx->root, pod->name);
+  cleanup_free char *real = realpath (run, NULL);
+  bool own = real && pod->play_file && strcmp (real, pod->play_file) == 0;
+  if (pp_pod_remove (cli->ctx, pod->id, o->timeout, err) < 0)
+    return -1;
+  if (own)
+    unlink (run);
+  return 0;
 }
 
 int

@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t interrupted;
@@ -22,14 +23,98 @@ on_interrupt (int sig)
   interrupted = sig;
 }
 
-/* While the pod's monitor runs (its container has not ended for good) and the user has not interrupted. */
+/* --pod: one join at a time, from the read of the pod's manifest to the end of its play; a second at once would
+   write the manifest again without the first's container.  The descriptor holds the lock. */
+static int
+join_lock (pp_cli_t *cli, pp_error_t *err)
+{
+  cleanup_free char *dir = xasprintf ("%s/runs", cli->ctx->root);
+  cleanup_free char *path = xasprintf ("%s/.join.lock", dir);
+  if (pp_mkdir_p (dir, 0700) < 0)
+    return pp_error_make (err, errno, "create `%s`", dir);
+  int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return pp_error_make (err, errno, "open `%s`", path);
+  if (PP_RETRY (flock (fd, LOCK_EX)) < 0)
+    {
+      close (fd);
+      return pp_error_make (err, errno, "lock `%s`", path);
+    }
+  return fd;
+}
+
+/* Plays the manifest `run` or `pod create` wrote (`po` has what else it needs), interrupted by SIGINT and SIGTERM;
+   as pp_kube_play, with its diagnostics printed. */
+static int
+play_own (pp_cli_t *cli, char *path, pp_play_opts_t *po, pp_play_result_t *res, pp_error_t *err)
+{
+  struct sigaction sa = { .sa_handler = on_interrupt };
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  po->start = true;
+  po->runtime = cli->ctx->runtime;
+  po->interrupted = &interrupted;
+  po->own_manifest = true;
+  pp_diags_t diags = { 0 };
+  int ret = pp_kube_play (cli->ctx, &path, 1, po, &diags, res, err);
+  for (size_t i = 0; i < diags.n; i++)
+    pp_diag_print (stderr, &diags.v[i]);
+  if (ret > 0)
+    fprintf (stderr, "Error: %zu error%s: nothing was created\n", diags.errors, diags.errors == 1 ? "" : "s");
+  pp_diags_free (&diags);
+  return ret;
+}
+
+/* The record of the pod's container `ctr_id` (false when it is gone). */
+static bool
+ctr_get (pp_state_t *state, const char *pod_id, const char *ctr_id, pp_container_rec_t *out, pp_error_t *err)
+{
+  pp_container_rec_t *cs = NULL;
+  size_t n = 0;
+  bool found = false;
+  if (pp_state_container_list (state, pod_id, &cs, &n, err) == 0)
+    for (size_t i = 0; i < n; i++)
+      if (!found && strcmp (cs[i].id, ctr_id) == 0)
+        {
+          *out = cs[i];
+          memset (&cs[i], 0, sizeof cs[i]);
+          found = true;
+        }
+  pp_container_recs_free (cs, n);
+  return found;
+}
+
+typedef struct
+{
+  pp_cli_t *cli;
+  const char *pod_id, *ctr_id;
+  bool joined; /* --pod: the pod has other containers, and goes on when this one ends */
+} attached_t;
+
+/* While the container has not ended for good (its pod's monitor runs; with --pod, it is not recorded as ended, which
+   the monitor does once its output is in the log) and the user has not interrupted. */
 static int
 still_running (pp_log_set_t *s, void *data, pp_error_t *err)
 {
   (void) s;
   (void) err;
-  pp_cli_t *cli = ((void **) data)[0];
-  return !interrupted && pp_cli_pod_writing (cli->ctx, ((void **) data)[1]);
+  attached_t *a = data;
+  if (interrupted || !pp_cli_pod_writing (a->cli->ctx, a->pod_id))
+    return 0;
+  if (!a->joined)
+    return 1;
+  pp_state_t *state;
+  if (pp_state_open (a->cli->ctx, &state, NULL) < 0)
+    return 0;
+  pp_container_rec_t c;
+  bool running = ctr_get (state, a->pod_id, a->ctr_id, &c, NULL);
+  if (running)
+    {
+      running = strcmp (c.status ?: "", "Exited") != 0;
+      pp_container_rec_release (&c);
+    }
+  pp_state_close (state);
+  return running;
 }
 
 /* --rm with -d: a process of its own, out of the caller's session and streams (adopted by init), waits for the
@@ -82,10 +167,13 @@ remove_when_done (pp_cli_t *cli, const char *pod_id, char *path)
   _exit (0);
 }
 
-/* The container's exit code once the pod ended; an interrupt stops the pod first, as Podman passes it on. */
+/* The container's exit code once it ended; an interrupt stops the pod first, as Podman passes it on (but a pod the
+   container joined, which goes on). */
 static int
-exit_code (pp_cli_t *cli, const char *pod_id, pp_error_t *err)
+exit_code (const attached_t *a, pp_error_t *err)
 {
+  pp_cli_t *cli = a->cli;
+  const char *pod_id = a->pod_id;
   pp_state_t *state;
   if (pp_state_open (cli->ctx, &state, err) < 0)
     return -1;
@@ -93,15 +181,14 @@ exit_code (pp_cli_t *cli, const char *pod_id, pp_error_t *err)
   int code = -1;
   if (pp_state_pod_get (state, pod_id, &pod, err) == 0)
     {
-      if (interrupted && pp_pod_monitor_alive (&pod))
+      if (interrupted && !a->joined && pp_pod_monitor_alive (&pod))
         pp_pod_stop (cli->ctx, state, &pod, pp_pod_grace (cli->ctx, pod.id), NULL);
-      pp_container_rec_t *cs = NULL;
-      size_t n = 0;
-      if (pp_state_container_list (state, pod_id, &cs, &n, err) == 0 && n)
-        code = cs[0].exit_code < 0 ? PP_EXIT_ERROR : (int)cs[0].exit_code;
-      for (size_t i = 0; i < n; i++)
-        pp_container_rec_release (&cs[i]);
-      free (cs);
+      pp_container_rec_t c;
+      if (ctr_get (state, pod_id, a->ctr_id, &c, err))
+        {
+          code = c.exit_code < 0 ? PP_EXIT_ERROR : (int) c.exit_code;
+          pp_container_rec_release (&c);
+        }
       pp_pod_rec_release (&pod);
     }
   pp_state_close (state);
@@ -217,12 +304,6 @@ pp_cmd_run (pp_cli_t *cli, int argc, char **argv)
       }
   if (status < 0 && optind >= argc)
     status = pp_cli_usage_error (cli, "%s needs an image", cli->path);
-  /* What is not built yet says so, before anything is made. */
-  if (status < 0 && pod)
-    status = pp_cli_usage_error (cli,
-                                 "--pod %s: joining a pod is not built yet (issue 12): the container runs in a "
-                                 "pod of its own without it",
-                                 pod);
   if (status < 0 && !detach && (o.tty || o.interactive))
     status = pp_cli_usage_error (cli, "-i and -t attach a terminal, which is not built yet: run with -d, then "
                                       "`podplay exec -it`");
@@ -231,14 +312,24 @@ pp_cmd_run (pp_cli_t *cli, int argc, char **argv)
     status = pp_cli_usage_error (cli, "--rm conflicts with --restart %s: a container removed when it ends is not "
                                       "restarted",
                                  o.restart);
+  if (status < 0 && pod && rm)
+    status = pp_cli_usage_error (cli, "--rm with --pod: a container that joins a pod goes with the pod (`podplay pod "
+                                      "rm %s`)",
+                                 pod);
   pp_error_t err = NULL;
-  char *path = NULL, *name = NULL;
+  char *path = NULL, *name = NULL, *backup = NULL;
+  int lock = -1;
+  if (status < 0 && pod && (lock = join_lock (cli, &err)) < 0)
+    status = pp_cli_fail (&err);
   if (status < 0)
     {
       o.image = argv[optind];
       o.cmd = argv + optind + 1;
       o.n_cmd = (size_t)(argc - optind - 1);
-      if (pp_run_manifest (cli->ctx, &o, &path, &name, &err) < 0)
+      o.pod = pod;
+      if ((pod ? pp_run_join_manifest (cli->ctx, &o, &path, &backup, &name, &err)
+               : pp_run_manifest (cli->ctx, &o, &path, &name, &err))
+          < 0)
         status = pp_cli_fail (&err);
     }
   pp_strs_free (&o.env);
@@ -250,32 +341,40 @@ pp_cmd_run (pp_cli_t *cli, int argc, char **argv)
   pp_strs_free (&o.cap_add);
   pp_strs_free (&o.cap_drop);
   if (status >= 0)
-    return status;
+    {
+      if (lock >= 0)
+        close (lock);
+      return status;
+    }
 
-  struct sigaction sa = { .sa_handler = on_interrupt };
-  sigaction (SIGINT, &sa, NULL);
-  sigaction (SIGTERM, &sa, NULL);
-  pp_play_opts_t po = { .start = true, .runtime = cli->ctx->runtime, .interrupted = &interrupted };
-  pp_diags_t diags = { 0 };
+  pp_play_opts_t po = { .grow = pod != NULL };
   pp_play_result_t res = { 0 };
-  int ret = pp_kube_play (cli->ctx, &path, 1, &po, &diags, &res, &err);
-  for (size_t i = 0; i < diags.n; i++)
-    pp_diag_print (stderr, &diags.v[i]);
-  if (ret > 0)
-    fprintf (stderr, "Error: %zu error%s: nothing was created\n", diags.errors, diags.errors == 1 ? "" : "s");
-  pp_diags_free (&diags);
+  int ret = play_own (cli, path, &po, &res, &err);
   cleanup_free char *pod_id = NULL, *ctr_id = NULL;
   for (size_t i = 0; ret == 0 && i < res.n; i++)
     if (res.v[i].kind == PP_PLAY_POD && res.v[i].n_ctrs)
       {
         pod_id = xstrdup (res.v[i].id);
-        ctr_id = xstrdup (res.v[i].ctrs[0].id);
+        /* The container run: a pod's only one, or the one that joined it (the last). */
+        ctr_id = xstrdup (res.v[i].ctrs[res.v[i].n_ctrs - 1].id);
       }
   pp_play_result_release (&res);
+  if (backup)
+    {
+      /* The pod's manifest as it was when the container did not join it. */
+      if (ret != 0 && rename (backup, path) < 0)
+        pp_warning (cli->ctx, "put back `%s` from `%s`: %s", path, backup, strerror (errno));
+      else if (ret == 0)
+        unlink (backup);
+      free (backup);
+    }
+  if (lock >= 0)
+    close (lock);
   if (ret != 0)
     {
-      /* Nothing was made: its manifest goes too. */
-      unlink (path);
+      /* Nothing was made: its manifest goes too (a pod's that a container failed to join stays, as it was). */
+      if (pod == NULL)
+        unlink (path);
       free (path);
       free (name);
       return ret < 0 ? pp_cli_fail (&err) : PP_EXIT_ERROR;
@@ -294,10 +393,10 @@ pp_cmd_run (pp_cli_t *cli, int argc, char **argv)
   pp_log_set_t set = { .opts = { .tail = -1, .follow = true }, .fds = { 1, 2 } };
   cleanup_free char *log = pp_ctr_logfile (cli->ctx, ctr_id);
   pp_log_set_add (&set, ctr_id, NULL, log);
-  void *data[2] = { cli, pod_id };
-  ret = pp_log_set_follow (&set, still_running, data, &err);
+  attached_t a = { cli, pod_id, ctr_id, pod != NULL };
+  ret = pp_log_set_follow (&set, still_running, &a, &err);
   pp_log_set_release (&set);
-  int code = ret < 0 ? -1 : exit_code (cli, pod_id, &err);
+  int code = ret < 0 ? -1 : exit_code (&a, &err);
   if (code >= 0 && rm)
     {
       pp_play_result_t down = { 0 };
@@ -310,4 +409,72 @@ pp_cmd_run (pp_cli_t *cli, int argc, char **argv)
   free (path);
   free (name);
   return code < 0 ? pp_cli_fail (&err) : code;
+}
+
+int
+pp_cmd_pod_create (pp_cli_t *cli, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "name", required_argument, NULL, 'n' },   { "publish", required_argument, NULL, 'p' },
+    { "label", required_argument, NULL, 'l' },  { "hostname", required_argument, NULL, 'H' },
+    { "network", required_argument, NULL, 'N' }, { "share", required_argument, NULL, 'S' },
+    { NULL, 0, NULL, 0 },
+  };
+  pp_pod_create_opts_t o = { 0 };
+  const char *network = NULL;
+  int opt, status = -1;
+  while (status < 0 && (opt = pp_cli_getopt (cli, argc, argv, "n:p:l:", opts)) != -1)
+    switch (opt)
+      {
+      case 'n':
+        o.name = optarg;
+        break;
+      case 'p':
+        pp_strs_add (&o.publish, optarg);
+        break;
+      case 'l':
+        pp_strs_add (&o.labels, optarg);
+        break;
+      case 'H':
+        o.hostname = optarg;
+        break;
+      case 'N':
+        network = optarg;
+        break;
+      case 'S':
+        pp_strs_add (&o.share, optarg);
+        break;
+      case 'h':
+        status = PP_EXIT_OK;
+        break;
+      default:
+        status = PP_EXIT_ERROR;
+      }
+  if (status < 0 && optind < argc)
+    status = pp_cli_usage_error (cli, "%s takes no argument: name the pod with --name", cli->path);
+  o.host_network = network && strcmp (network, "host") == 0;
+  pp_error_t err = NULL;
+  char *path = NULL, *name = NULL;
+  if (status < 0 && pp_pod_create_manifest (cli->ctx, &o, &path, &name, &err) < 0)
+    status = pp_cli_fail (&err);
+  if (status < 0)
+    {
+      pp_play_opts_t po
+          = { .network = o.host_network ? NULL : network, .publish = o.publish.v, .n_publish = o.publish.n };
+      pp_play_result_t res = { 0 };
+      int ret = play_own (cli, path, &po, &res, &err);
+      for (size_t i = 0; ret == 0 && i < res.n; i++)
+        if (res.v[i].kind == PP_PLAY_POD)
+          printf ("%s\n", res.v[i].id);
+      pp_play_result_release (&res);
+      if (ret != 0)
+        unlink (path);
+      status = ret < 0 ? pp_cli_fail (&err) : ret > 0 ? PP_EXIT_ERROR : PP_EXIT_OK;
+    }
+  pp_strs_free (&o.publish);
+  pp_strs_free (&o.labels);
+  pp_strs_free (&o.share);
+  free (path);
+  free (name);
+  return status;
 }

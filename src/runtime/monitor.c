@@ -87,10 +87,12 @@ typedef struct
   int grace;            /* seconds */
   bool share_pid;       /* one PID namespace for the pod, held by a pause process */
   json_t *plan;         /* pod.json, which the probes' specs point into */
+  json_t *old_plans;    /* the plans read before it (containers added later): the first containers' specs point there */
+  bool hold;            /* made by `pod create`: the pod runs until stopped, with or without containers */
   char *netns;          /* the pod's network namespace file, for probes; NULL with hostNetwork */
   pid_t pause_pid;
   mctr_t *c;
-  size_t n;
+  size_t n, cap;
   size_t next_init; /* index of the init container to run next; n when they are all done */
   bool stopping, failed;
   bool restarting_all; /* a RestartAllContainers rule matched: every container stops, then all start again */
@@ -431,6 +433,25 @@ by_pid (monitor_t *m, pid_t pid)
   return NULL;
 }
 
+/* One read of a container's output stream into its log; false when there was nothing to read. */
+static bool
+drain (mctr_t *c, int s)
+{
+  char buf[65536];
+  ssize_t n = PP_RETRY (read (c->fds[s], buf, sizeof buf));
+  if (n > 0)
+    {
+      pp_logw_feed (&c->log, s, buf, (size_t) n);
+      return true;
+    }
+  if (n < 0 && errno == EAGAIN)
+    return false;
+  pp_logw_flush (&c->log, s);
+  close (c->fds[s]);
+  c->fds[s] = -1;
+  return false;
+}
+
 static void
 exited (monitor_t *m, mctr_t *c, int status)
 {
@@ -486,6 +507,11 @@ exited (monitor_t *m, mctr_t *c, int status)
     }
   else
     c->st = C_DONE;
+  /* What it wrote before it ended is in its log before its end is recorded: whoever follows the log until then
+     (an attached `run --pod`) has it all. */
+  for (int s = 0; s < 2; s++)
+    for (int k = 0; k < 64 && c->fds[s] >= 0 && drain (c, s); k++)
+      ;
   record (m, c);
   if (c->init && !c->sidecar && c->st == C_DONE)
     {
@@ -672,6 +698,9 @@ begin_stop (monitor_t *m, int grace)
 static bool
 busy (const monitor_t *m)
 {
+  /* A pod of `pod create` is there until it is stopped, as Podman's infra container holds its pod. */
+  if (m->hold && !m->stopping)
+    return true;
   /* Between a restart of all containers' stop and their start again, nothing may run, and the pod goes on. */
   if (m->restarting_all && !m->stopping)
     return true;
@@ -715,6 +744,83 @@ restart_all (monitor_t *m)
   advance (m, NULL);
 }
 
+/* One container of the plan, with its record from the state database (taken from `recs`), appended to m->c. */
+static int
+add_ctr (monitor_t *m, json_t *j, pp_container_rec_t *recs, size_t nrecs, pp_error_t *err)
+{
+  const char *id = json_string_value (json_object_get (j, "id")) ?: "";
+  size_t k;
+  for (k = 0; k < nrecs && (recs[k].id == NULL || strcmp (recs[k].id, id) != 0); k++)
+    ;
+  if (k == nrecs)
+    return pp_error_make (err, 0, "container %s of pod %s is not in the state database", id, m->pod_name);
+  if (m->n == m->cap)
+    {
+      m->cap = m->cap ? 2 * m->cap : 4;
+      m->c = xrealloc (m->c, m->cap * sizeof (mctr_t));
+    }
+  mctr_t *c = &m->c[m->n++];
+  memset (c, 0, sizeof *c);
+  c->rec = recs[k];
+  memset (&recs[k], 0, sizeof recs[k]);
+  c->fds[0] = c->fds[1] = -1;
+  c->log.fd = -1;
+  c->init = json_is_true (json_object_get (j, "init"));
+  c->sidecar = c->init && json_is_true (json_object_get (j, "sidecar"));
+  c->tty = json_is_true (json_object_get (j, "tty"));
+  c->stdin = json_is_true (json_object_get (j, "stdin"));
+  c->stdin_w = -1;
+  c->stop_signal = (int) json_integer_value (json_object_get (j, "stopSignal"));
+  if (c->stop_signal <= 0)
+    c->stop_signal = SIGTERM;
+  c->restart_policy = json_string_value (json_object_get (j, "restartPolicy"));
+  c->restart_rules = json_object_get (j, "restartRules");
+  c->file_env = json_object_get (j, "fileEnv");
+  c->bundle = pp_ctr_datadir (m->ctx, id);
+  for (int p = 0; p < PP_PROBE_KINDS; p++)
+    {
+      json_t *spec = json_object_get (json_object_get (j, "probes"), pp_probe_names[p]);
+      pp_probe_init (&c->probes[p], spec);
+    }
+  for (int h = 0; h < 2; h++)
+    {
+      pp_probe_init (&c->hooks[h], json_object_get (json_object_get (j, "lifecycle"), hook_names[h]));
+      /* A hook has the grace period, not a probe's second. */
+      c->hooks[h].timeout_ms = (int64_t) (m->grace > 0 ? m->grace : 30) * 1000;
+    }
+  const char *cg = json_string_value (json_object_get (j, "cgroup"));
+  c->cgroup = cg ? xstrdup (cg) : NULL;
+  cleanup_free char *logpath = pp_ctr_logfile (m->ctx, id);
+  c->log.fd = open (logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (c->log.fd < 0)
+    return pp_error_make (err, errno, "open `%s`", logpath);
+  return 0;
+}
+
+/* The containers of `plan` that m->c does not hold yet, appended in its order, pending. */
+static int
+add_new_ctrs (monitor_t *m, json_t *plan, pp_error_t *err)
+{
+  json_t *cs = json_object_get (plan, "containers");
+  pp_container_rec_t *recs = NULL;
+  size_t nrecs = 0;
+  if (pp_state_container_list (m->state, m->pod_id, &recs, &nrecs, err) < 0)
+    return -1;
+  int ret = 0;
+  for (size_t i = 0; i < json_array_size (cs) && ret == 0; i++)
+    {
+      json_t *j = json_array_get (cs, i);
+      const char *id = json_string_value (json_object_get (j, "id")) ?: "";
+      size_t k;
+      for (k = 0; k < m->n && strcmp (m->c[k].rec.id ?: "", id) != 0; k++)
+        ;
+      if (k == m->n)
+        ret = add_ctr (m, j, recs, nrecs, err);
+    }
+  pp_container_recs_free (recs, nrecs);
+  return ret;
+}
+
 static int
 load (monitor_t *m, pp_error_t *err)
 {
@@ -723,6 +829,7 @@ load (monitor_t *m, pp_error_t *err)
     return -1;
   m->pod_name = xstrdup (json_string_value (json_object_get (plan, "name")) ?: m->pod_id);
   m->restart_policy = xstrdup (json_string_value (json_object_get (plan, "restartPolicy")) ?: "Always");
+  m->hold = json_is_true (json_object_get (plan, "hold"));
   m->rt = pp_runtime_find (json_string_value (json_object_get (plan, "runtime")), err);
   if (m->rt == NULL)
     {
@@ -752,68 +859,38 @@ load (monitor_t *m, pp_error_t *err)
   m->share_pid = json_is_true (json_object_get (plan, "shareProcessNamespace"));
   const char *netns = json_string_value (json_object_get (plan, "netns"));
   m->netns = netns ? xstrdup (netns) : NULL;
-  m->plan = json_incref (plan);
-  json_t *cs = json_object_get (plan, "containers");
-  pp_container_rec_t *recs = NULL;
-  size_t nrecs = 0;
-  if (pp_state_container_list (m->state, m->pod_id, &recs, &nrecs, err) < 0)
+  m->plan = plan;
+  m->old_plans = json_array ();
+  return add_new_ctrs (m, plan, err);
+}
+
+/* `run --pod`: the plan rewritten with containers appended, which start now beside those that run (after the init
+   containers, when they are still running).  What was there before is left as it is. */
+static void
+reload (monitor_t *m)
+{
+  pp_error_t err = NULL;
+  if (m->stopping)
+    return;
+  json_t *plan = pp_pod_read_plan (m->ctx, m->pod_id, &err);
+  size_t before = m->n;
+  if (plan)
     {
-      json_decref (plan);
-      return -1;
+      /* The containers there are keep their specs in the plan they were read from. */
+      json_array_append_new (m->old_plans, m->plan);
+      m->plan = plan;
+      if (add_new_ctrs (m, plan, &err) == 0)
+        {
+          for (size_t i = before; i < m->n; i++)
+            pp_log (m->ctx, PP_LOG_INFO, "monitor: pod %s: container %s added", m->pod_name, m->c[i].rec.name);
+          advance (m, &err);
+        }
     }
-  m->n = json_array_size (cs);
-  m->c = xzalloc ((m->n + 1) * sizeof (mctr_t));
-  int ret = 0;
-  for (size_t i = 0; i < m->n && ret == 0; i++)
+  if (err)
     {
-      json_t *j = json_array_get (cs, i);
-      const char *id = json_string_value (json_object_get (j, "id")) ?: "";
-      mctr_t *c = &m->c[i];
-      c->fds[0] = c->fds[1] = -1;
-      c->log.fd = -1;
-      c->init = json_is_true (json_object_get (j, "init"));
-      c->sidecar = c->init && json_is_true (json_object_get (j, "sidecar"));
-      c->tty = json_is_true (json_object_get (j, "tty"));
-      c->stdin = json_is_true (json_object_get (j, "stdin"));
-      c->stdin_w = -1;
-      c->stop_signal = (int) json_integer_value (json_object_get (j, "stopSignal"));
-      if (c->stop_signal <= 0)
-        c->stop_signal = SIGTERM;
-      c->restart_policy = json_string_value (json_object_get (j, "restartPolicy"));
-      c->restart_rules = json_object_get (j, "restartRules");
-      c->file_env = json_object_get (j, "fileEnv");
-      c->bundle = pp_ctr_datadir (m->ctx, id);
-      for (int k = 0; k < PP_PROBE_KINDS; k++)
-        {
-          json_t *spec = json_object_get (json_object_get (j, "probes"), pp_probe_names[k]);
-          pp_probe_init (&c->probes[k], spec);
-        }
-      for (int k = 0; k < 2; k++)
-        {
-          pp_probe_init (&c->hooks[k], json_object_get (json_object_get (j, "lifecycle"), hook_names[k]));
-          /* A hook has the grace period, not a probe's second. */
-          c->hooks[k].timeout_ms = (int64_t) (m->grace > 0 ? m->grace : 30) * 1000;
-        }
-      const char *cg = json_string_value (json_object_get (j, "cgroup"));
-      c->cgroup = cg ? xstrdup (cg) : NULL;
-      size_t k;
-      for (k = 0; k < nrecs && (recs[k].id == NULL || strcmp (recs[k].id, id) != 0); k++)
-        ;
-      if (k == nrecs)
-        {
-          ret = pp_error_make (err, 0, "container %s of pod %s is not in the state database", id, m->pod_name);
-          break;
-        }
-      c->rec = recs[k];
-      memset (&recs[k], 0, sizeof recs[k]);
-      cleanup_free char *logpath = pp_ctr_logfile (m->ctx, id);
-      c->log.fd = open (logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-      if (c->log.fd < 0)
-        ret = pp_error_make (err, errno, "open `%s`", logpath);
+      pp_log (m->ctx, PP_LOG_ERROR, "monitor: pod %s: new containers: %s", m->pod_name, err->msg);
+      pp_error_release (&err);
     }
-  pp_container_recs_free (recs, nrecs);
-  json_decref (plan);
-  return ret;
 }
 
 static void
@@ -837,26 +914,11 @@ release (monitor_t *m)
   free (m->c);
   free (m->netns);
   json_decref (m->plan);
+  json_decref (m->old_plans);
   free (m->pod_name);
   free (m->restart_policy);
 }
 
-static void
-drain (mctr_t *c, int s)
-{
-  char buf[65536];
-  ssize_t n = PP_RETRY (read (c->fds[s], buf, sizeof buf));
-  if (n > 0)
-    {
-      pp_logw_feed (&c->log, s, buf, (size_t) n);
-      return;
-    }
-  if (n < 0 && errno == EAGAIN)
-    return;
-  pp_logw_flush (&c->log, s);
-  close (c->fds[s]);
-  c->fds[s] = -1;
-}
 
 /* Where poll's descriptors come from: the signalfd first, then the containers' open output streams. */
 typedef struct
@@ -868,11 +930,18 @@ typedef struct
 static void
 loop (monitor_t *m, int sfd)
 {
-  /* Room for every container's two streams, however many the pod has: none is left unread. */
-  cleanup_free struct pollfd *pfds = xmalloc ((1 + 2 * m->n) * sizeof *pfds);
-  cleanup_free pollsrc_t *src = xmalloc ((1 + 2 * m->n) * sizeof *src);
+  /* Room for every container's two streams, however many the pod has (and grows to): none is left unread. */
+  size_t room = 0;
+  cleanup_free struct pollfd *pfds = NULL;
+  cleanup_free pollsrc_t *src = NULL;
   for (;;)
     {
+      if (room < 1 + 2 * m->n)
+        {
+          room = 1 + 2 * m->n;
+          pfds = xrealloc (pfds, room * sizeof *pfds);
+          src = xrealloc (src, room * sizeof *src);
+        }
       reap (m);
       if (m->restarting_all)
         restart_all (m);
@@ -955,7 +1024,9 @@ loop (monitor_t *m, int sfd)
         {
           struct signalfd_siginfo si;
           while (read (sfd, &si, sizeof si) == sizeof si)
-            if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT || si.ssi_signo == SIGHUP)
+            if (si.ssi_signo == SIGUSR2)
+              reload (m);
+            else if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT || si.ssi_signo == SIGHUP)
               {
                 int grace = si.ssi_code == SI_QUEUE && si.ssi_int >= 0 ? si.ssi_int : m->grace;
                 if (!m->stopping)
@@ -1036,6 +1107,7 @@ pp_monitor_main (pp_context_t *ctx, const char *pod_id, int ready_fd)
   sigaddset (&mask, SIGTERM);
   sigaddset (&mask, SIGINT);
   sigaddset (&mask, SIGHUP);
+  sigaddset (&mask, SIGUSR2);
   sigprocmask (SIG_BLOCK, &mask, NULL);
   signal (SIGPIPE, SIG_IGN);
   int sfd = signalfd (-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);

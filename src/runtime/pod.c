@@ -355,17 +355,16 @@ remove_path (const char *path, pp_error_t *err)
     pp_error_make (err, errno, "remove `%s`", path);
 }
 
-int
-pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_rec_t *cs, size_t n,
-                 pp_error_t *err)
+void
+pp_pod_ctrs_teardown (pp_context_t *ctx, const char *pod_id, const pp_container_rec_t *cs, size_t n,
+                      pp_error_t *first)
 {
-  pp_error_t first = NULL;
   for (size_t i = 0; i < n; i++)
     {
       /* The recorded process, and whatever else is in the container's cgroup (a monitor killed mid-start). */
       if (pp_ctr_alive (&cs[i]))
         kill ((pid_t) cs[i].pid, SIGKILL);
-      cleanup_free char *cg = xasprintf ("/podplay/%s/%s", pod->id, cs[i].id);
+      cleanup_free char *cg = xasprintf ("/podplay/%s/%s", pod_id, cs[i].id);
       pp_cgroup_kill (cg, SIGKILL, NULL);
       for (int t = 0; t < 200 && pp_ctr_alive (&cs[i]); t++)
         usleep (10000);
@@ -376,10 +375,10 @@ pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_
       cleanup_free char *rundir = xasprintf ("%s/containers/%s", ctx->runroot, cs[i].id);
       cleanup_free char *data = pp_ctr_datadir (ctx, cs[i].id);
       /* Never remove a directory something is still mounted on: it would reach into the mount. */
-      if (unmount_path (rootfs, &first))
+      if (unmount_path (rootfs, first))
         {
-          remove_path (rundir, &first);
-          remove_path (data, &first);
+          remove_path (rundir, first);
+          remove_path (data, first);
         }
       /* What an external runtime keeps of a container its monitor could not delete (it was killed). */
       for (size_t r = 0; pp_runtimes[r]; r++)
@@ -387,9 +386,17 @@ pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_
           cleanup_free char *root = pp_runtime_state_root (pp_runtimes[r], ctx->runroot);
           cleanup_free char *state = root ? xasprintf ("%s/%s", root, cs[i].id) : NULL;
           if (state)
-            remove_path (state, &first);
+            remove_path (state, first);
         }
     }
+}
+
+int
+pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_rec_t *cs, size_t n,
+                 pp_error_t *err)
+{
+  pp_error_t first = NULL;
+  pp_pod_ctrs_teardown (ctx, pod->id, cs, n, &first);
   /* The pod's cgroup and its containers' below it, where play puts them; runc leaves the pod's own. */
   cleanup_free char *cgroup = xasprintf ("/podplay/%s", pod->id);
   pp_cgroup_remove (cgroup, &first);

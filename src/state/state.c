@@ -447,6 +447,19 @@ pp_state_pod_rename (pp_state_t *s, const char *id, const char *name, pp_error_t
 }
 
 int
+pp_state_container_remove (pp_state_t *s, const char *id, pp_error_t *err)
+{
+  return run (s, prepare (s, err, "DELETE FROM containers WHERE id = ?", "s", id), err, "remove a container");
+}
+
+int
+pp_state_pod_set_hash (pp_state_t *s, const char *id, const char *hash, pp_error_t *err)
+{
+  return run (s, prepare (s, err, "UPDATE pods SET spec_hash = ? WHERE id = ?", "ss", hash, id), err,
+              "record a pod's new spec");
+}
+
+int
 pp_state_pod_remove (pp_state_t *s, const char *id, pp_error_t *err)
 {
   return run (s, prepare (s, err, "DELETE FROM pods WHERE id = ?", "s", id), err, "remove a pod");

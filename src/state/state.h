@@ -78,6 +78,10 @@ int pp_state_pod_list (pp_state_t *state, pp_pod_rec_t **pods, size_t *n, pp_err
 int pp_state_pod_set_status (pp_state_t *state, const char *id, const char *status, int64_t monitor_pid,
                              pp_error_t *err);
 int pp_state_pod_rename (pp_state_t *state, const char *id, const char *name, pp_error_t *err);
+/* Removes one container's record (a container added to a pod, taken back). */
+int pp_state_container_remove (pp_state_t *state, const char *id, pp_error_t *err);
+/* The hash of a pod's spec, once containers were added to it (`run --pod`). */
+int pp_state_pod_set_hash (pp_state_t *state, const char *id, const char *hash, pp_error_t *err);
 /* Removes a pod and its containers. */
 int pp_state_pod_remove (pp_state_t *state, const char *id, pp_error_t *err);
 

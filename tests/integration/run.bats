@@ -101,7 +101,7 @@ LEVEL=high
 	run -125 pp run -p 80 "$IMG" true
 	assert_contains "$output" "--publish 80"
 	run -125 pp run --pod p "$IMG" true
-	assert_contains "$output" "--pod p: joining a pod is not built yet"
+	assert_contains "$output" "--pod p: no pod \`p\`"
 	run -125 pp run -it "$IMG" sh
 	assert_contains "$output" "run with -d"
 	run -125 pp run --name missing localhost/nothing:latest true
@@ -111,4 +111,105 @@ LEVEL=high
 	run -0 pp run -d --name once "$IMG" sleep 30
 	run -125 pp run --name once "$IMG" true
 	assert_contains "$output" "the name once is a pod's already"
+}
+
+@test "pod create and run --pod: containers join a running pod, which goes on; generate plays it back" {
+	run -0 pp pod create --name app -p 18091:8080 --label tier=web --share +pid
+	[[ "$output" =~ ^[0-9a-f]{64}$ ]]
+	# Held with no container, as Podman's infra container holds a pod.
+	assert_equal "$(pod_field app status)" Running
+	run -125 pp kube generate app
+	assert_contains "$output" "pod app has no container yet"
+	run -0 pp run -d --pod app --name web -v /shared "$IMG" httpd -f -p 8080 -h /shared
+	web=$output
+	wait_field app-web status Running
+	run -0 pp exec app-web sh -c 'echo hello-pod > /shared/index.html'
+	# The pod's port reaches the container that listens on it.
+	run -0 curl -sf http://127.0.0.1:18091/index.html
+	assert_equal "$output" "hello-pod"
+	pid=$(ctr_field app-web pid)
+	# Attached: its output and its exit status, and the pod's other containers go on.
+	run --separate-stderr pp run --pod app --name once -e WHO=joiner "$IMG" sh -c 'echo $WHO; hostname; echo oops >&2; exit 4'
+	assert_equal "$status" 4
+	assert_equal "$output" "joiner
+app"
+	assert_equal "$stderr" "oops"
+	assert_equal "$(ctr_field app-web status)" Running
+	assert_equal "$(ctr_field app-web pid)" "$pid"
+	assert_equal "$(ctr_field app-web id)" "$web"
+	# Same network and PID namespace: the new container sees httpd as localhost and as a process.
+	run -0 pp run --pod app --name peek "$IMG" sh -c 'wget -qO- http://127.0.0.1:8080/index.html; ps | grep -c "[h]ttpd -f -p"'
+	assert_equal "$output" "hello-pod
+1"
+	# A container's own restart policy where it differs from the pod's (Never, as Podman's default).
+	run -0 pp run -d --pod app --name keeper --restart always "$IMG" sh -c 'sleep 0.2; exit 1'
+	for _ in $(seq 100); do [ "$(ctr_field app-keeper restarts)" -ge 1 ] && break; sleep 0.1; done
+	[ "$(ctr_field app-keeper restarts)" -ge 1 ]
+	# The pod is still held once its containers ended.
+	assert_equal "$(pod_field app status)" Running
+	run -0 pp kube generate app
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/app.yaml"
+	assert_contains "$output" "hostPort: 18091"
+	assert_contains "$output" "shareProcessNamespace: true"
+	assert_contains "$output" "podplay.io/infra: \"true\""
+	run -0 python3 tests/integration/k8s_schema.py "$BATS_TEST_TMPDIR/app.yaml"
+	run -0 pp kube validate "$BATS_TEST_TMPDIR/app.yaml"
+	refute_contains "$output" "warning"
+	run -0 pp pod rm -f -t 0 app
+	[ ! -e "$ROOT/runs/app.yaml" ]
+	run -0 pp kube play "$BATS_TEST_TMPDIR/app.yaml"
+	wait_field app-web status Running
+	run -0 pp exec app-web sh -c 'echo again > /shared/index.html'
+	run -0 curl -sf http://127.0.0.1:18091/index.html
+	assert_equal "$output" "again"
+	run -0 pp kube generate app
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/app.again.yaml"
+	run -0 cmp "$BATS_TEST_TMPDIR/app.yaml" "$BATS_TEST_TMPDIR/app.again.yaml"
+	run -0 pp kube down "$BATS_TEST_TMPDIR/app.yaml"
+}
+
+@test "pod create and run --pod: bad requests name the flag, and the pod stays as it was" {
+	run -0 pp pod create --name held
+	run -125 pp pod create --name held
+	assert_contains "$output" "the name held is a pod's already"
+	run -125 pp pod create --name other --share ipc
+	assert_contains "$output" "always share their ipc, net and uts namespaces"
+	run -125 pp pod create --name other -p 99999:1
+	assert_contains "$output" "--publish 99999:1"
+	run -125 pp pod create extra
+	assert_contains "$output" "takes no argument"
+	run -0 pp run -d --pod held --name one "$IMG" sleep 60
+	wait_field held-one status Running
+	cp "$ROOT/runs/held.yaml" "$BATS_TEST_TMPDIR/before.yaml"
+	run -125 pp run -d --pod held --name one "$IMG" true
+	assert_contains "$output" "--name one: pod held has a container of that name already"
+	run -125 pp run -d --pod held -p 18092:80 "$IMG" true
+	assert_contains "$output" "ports are published by the pod"
+	run -125 pp run -d --pod held --hostname h "$IMG" true
+	assert_contains "$output" "--hostname h: the hostname is the pod's"
+	run -125 pp run --pod held --rm "$IMG" true
+	assert_contains "$output" "--rm with --pod"
+	run -125 pp run -d --pod held --name two localhost/nothing:latest true
+	assert_contains "$output" "localhost/nothing:latest"
+	run -0 cmp "$ROOT/runs/held.yaml" "$BATS_TEST_TMPDIR/before.yaml"
+	[ ! -e "$ROOT/runs/.held.yaml.before" ]
+	run -0 pp ps -a --format json
+	refute_contains "$output" "held-two"
+	assert_equal "$(ctr_field held-one status)" Running
+	# A pod a manifest of the user's made is theirs to change.
+	cat >"$BATS_TEST_TMPDIR/mine.yaml" <<-YAML
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: mine
+	spec:
+	  containers:
+	  - name: main
+	    image: $IMG
+	    command: [sleep, "60"]
+	YAML
+	run -0 pp kube play "$BATS_TEST_TMPDIR/mine.yaml"
+	run -125 pp run -d --pod mine "$IMG" true
+	assert_contains "$output" "the pod was made by \`kube play\` of"
+	run -0 pp kube down "$BATS_TEST_TMPDIR/mine.yaml"
 }
