@@ -266,7 +266,8 @@ static const pp_command_t top_commands[] = {
     .help = "Podman's flags, made the fields of a Pod of one container named as the pod (written to\n"
             "runs/NAME.yaml under the storage root and played as any manifest): `ps`, `logs`, `exec`,\n"
             "`pod rm` and `kube generate` treat it as a played pod.  Without -d, the container's output\n"
-            "is shown until it ends, and its exit status is run's.\n\n"
+            "is shown until it ends (with -i or -t through its monitor's attach socket, from its start), and its\n"
+            "exit status is run's.\n\n"
             "Options:\n"
             "  --name NAME           the pod's and its container's name (default: the image's, and hex)\n"
             "  --pod POD             join POD (made by `pod create` or `run`) instead: its manifest gets the\n"
@@ -287,7 +288,9 @@ static const pp_command_t top_commands[] = {
             "  --restart no|always|on-failure[:N]|unless-stopped\n"
             "                        the pod's restartPolicy (default no: Never)\n"
             "  --entrypoint CMD|JSON the command; the arguments after the image are its args\n"
-            "  -t, --tty  -i, --interactive  (with -d) a terminal and stdin for `exec -it` to share\n",
+            "  -t, --tty             a terminal (attached: in raw mode, its size passed on, Ctrl-C to it)\n"
+            "  -i, --interactive     a stdin: attached, the input goes to it, and its end closes it; with\n"
+            "                        -d, `exec -it` shares the terminal\n",
     .run = pp_cmd_run,
     .options_first = true },
   { .name = "ps",

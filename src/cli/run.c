@@ -2,6 +2,7 @@
    (without -d) the container's output until it ends, and its exit status. */
 #include "play/play.h"
 #include "play/run.h"
+#include "runtime/attach.h"
 #include "runtime/pod.h"
 #include "runtime/logfile.h"
 #include "src/cli/cli.h"
@@ -12,7 +13,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 
 static volatile sig_atomic_t interrupted;
@@ -62,6 +66,101 @@ play_own (pp_cli_t *cli, char *path, pp_play_opts_t *po, pp_play_result_t *res, 
   if (ret > 0)
     fprintf (stderr, "Error: %zu error%s: nothing was created\n", diags.errors, diags.errors == 1 ? "" : "s");
   pp_diags_free (&diags);
+  return ret;
+}
+
+static volatile sig_atomic_t resized;
+
+static void
+on_winch (int sig)
+{
+  (void) sig;
+  resized = 1;
+}
+
+static void
+output_frame (void *arg, int type, const char *data, uint32_t len)
+{
+  (void) arg;
+  int fd = type == PP_ATTACH_STDERR ? 2 : 1;
+  while (len)
+    {
+      ssize_t w = write (fd, data, len);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w <= 0)
+        return;
+      data += w;
+      len -= (uint32_t) w;
+    }
+}
+
+/* run -i or -t without -d: the container's streams through its monitor's attach socket until it ends.  With -t the
+   terminal is put in raw mode (Ctrl-C goes to the container, as in Podman) and its size passed on, again at each
+   SIGWINCH; with -i the input goes to the container, and its end closes the container's stdin. */
+static int
+attach_session (pp_cli_t *cli, const char *ctr_id, bool tty, bool input, pp_error_t *err)
+{
+  int sock = -1;
+  /* The monitor listens from the moment it knows the container: only a start that failed leaves none. */
+  for (int i = 0; i < 50 && sock < 0; i++)
+    {
+      pp_error_t e = NULL;
+      sock = pp_attach_connect (cli->ctx, ctr_id, &e);
+      if (sock < 0 && i == 49)
+        *err = steal_pointer (&e);
+      pp_error_release (&e);
+      if (sock < 0 && i < 49)
+        usleep (20000);
+    }
+  if (sock < 0)
+    return -1;
+  struct termios saved;
+  bool raw = tty && isatty (0) && tcgetattr (0, &saved) == 0;
+  if (raw)
+    {
+      struct termios t = saved;
+      cfmakeraw (&t);
+      tcsetattr (0, TCSANOW, &t);
+      struct sigaction sa = { .sa_handler = on_winch };
+      sigaction (SIGWINCH, &sa, NULL);
+      resized = 1;
+    }
+  bool in_open = input;
+  pp_attach_reader_t r = { 0 };
+  int ret = 0;
+  while (!interrupted)
+    {
+      struct winsize ws;
+      if (resized && (resized = 0, ioctl (0, TIOCGWINSZ, &ws) == 0))
+        pp_attach_send (sock, PP_ATTACH_RESIZE, &ws, sizeof ws);
+      struct pollfd p[2] = { { sock, POLLIN, 0 }, { in_open ? 0 : -1, POLLIN, 0 } };
+      if (poll (p, 2, -1) < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          ret = pp_error_make (err, errno, "poll");
+          break;
+        }
+      if (p[0].revents && pp_attach_read (sock, &r, output_frame, NULL) <= 0)
+        break;
+      if (p[1].revents)
+        {
+          char buf[65536];
+          ssize_t n = read (0, buf, sizeof buf);
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n <= 0)
+            in_open = false;
+          if (pp_attach_send (sock, n <= 0 ? PP_ATTACH_STDIN_EOF : PP_ATTACH_STDIN, buf, n <= 0 ? 0 : (uint32_t) n)
+              < 0)
+            in_open = false;
+        }
+    }
+  if (raw)
+    tcsetattr (0, TCSANOW, &saved);
+  close (sock);
+  pp_buf_free (&r.buf);
   return ret;
 }
 
@@ -304,9 +403,6 @@ pp_cmd_run (pp_cli_t *cli, int argc, char **argv)
       }
   if (status < 0 && optind >= argc)
     status = pp_cli_usage_error (cli, "%s needs an image", cli->path);
-  if (status < 0 && !detach && (o.tty || o.interactive))
-    status = pp_cli_usage_error (cli, "-i and -t attach a terminal, which is not built yet: run with -d, then "
-                                      "`podplay exec -it`");
   /* As Podman: a container removed when it ends is never restarted. */
   if (status < 0 && rm && o.restart && strcmp (o.restart, "no") != 0)
     status = pp_cli_usage_error (cli, "--rm conflicts with --restart %s: a container removed when it ends is not "
@@ -389,13 +485,18 @@ pp_cmd_run (pp_cli_t *cli, int argc, char **argv)
       free (name);
       return PP_EXIT_OK;
     }
-  /* Attached: the container's output (its stdout here, its stderr on stderr) until it ends. */
-  pp_log_set_t set = { .opts = { .tail = -1, .follow = true }, .fds = { 1, 2 } };
-  cleanup_free char *log = pp_ctr_logfile (cli->ctx, ctr_id);
-  pp_log_set_add (&set, ctr_id, NULL, log);
   attached_t a = { cli, pod_id, ctr_id, pod != NULL };
-  ret = pp_log_set_follow (&set, still_running, &a, &err);
-  pp_log_set_release (&set);
+  if (o.tty || o.interactive)
+    ret = attach_session (cli, ctr_id, o.tty, o.interactive, &err);
+  else
+    {
+      /* Attached: the container's output (its stdout here, its stderr on stderr) until it ends. */
+      pp_log_set_t set = { .opts = { .tail = -1, .follow = true }, .fds = { 1, 2 } };
+      cleanup_free char *log = pp_ctr_logfile (cli->ctx, ctr_id);
+      pp_log_set_add (&set, ctr_id, NULL, log);
+      ret = pp_log_set_follow (&set, still_running, &a, &err);
+      pp_log_set_release (&set);
+    }
   int code = ret < 0 ? -1 : exit_code (&a, &err);
   if (code >= 0 && rm)
     {

@@ -1,9 +1,12 @@
 /* The per-pod monitor: starts the pod's containers (init containers first, in order), writes their output to
    k8s-file logs, records starts and exits in the state database, restarts them by the pod's restart policy with
-   kubelet's back-off, and stops them on SIGTERM.  It holds no YAML and no registry code; errors it can survive
-   are logged and survived. */
+   kubelet's back-off, and stops them on SIGTERM.  On SIGUSR2 it reads the pod's plan again and starts the
+   containers added to it (`run --pod`); a pod of `pod create` it holds until stopped.  A container with a terminal
+   or a stdin has an attach socket, through which one client at a time sends its input and gets its output.  It
+   holds no YAML and no registry code; errors it can survive are logged and survived. */
 #include "runtime/monitor.h"
 #include "net/service.h"
+#include "runtime/attach.h"
 #include "runtime/cgroup.h"
 #include "runtime/fileenv.h"
 #include "runtime/logfile.h"
@@ -20,7 +23,9 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sched.h>
 #include <linux/sched.h>
 #include <sys/syscall.h>
@@ -47,7 +52,13 @@ typedef struct
   bool init;
   bool sidecar;    /* an init container with restartPolicy: Always: runs beside the main containers */
   bool tty, stdin; /* a terminal for its stdio; a stdin kept open */
-  int stdin_w;     /* the write end of its stdin pipe, held open (never written: nothing attaches), or -1 */
+  int stdin_w;     /* the write end of its stdin pipe, held open (written by an attached client), or -1 */
+  int attach_fd;   /* the listening attach socket of a container with a terminal or a stdin, or -1 */
+  int client;      /* the client attached (one at a time), or -1 */
+  pp_attach_reader_t client_in;
+  pp_buf_t early;     /* its output, framed, from its first start until a client attaches (64 KiB at most): an
+                         attached `run -i` or `-t`, which connects just after the start, misses none of it */
+  bool attached_once; /* a client attached: nothing more goes to `early` */
   bool term_sent;  /* told to stop (preStop or its stop signal) */
   int stop_signal; /* lifecycle.stopSignal, the image's STOPSIGNAL, or SIGTERM */
   const char *restart_policy; /* its own (1.34), or NULL for the pod's; points into the plan */
@@ -433,7 +444,107 @@ by_pid (monitor_t *m, pid_t pid)
   return NULL;
 }
 
-/* One read of a container's output stream into its log; false when there was nothing to read. */
+/* Writes all of `len` bytes to the non-blocking `fd`, waiting up to a second for room; false when it could not. */
+static bool
+write_all (int fd, const char *data, size_t len, bool sock)
+{
+  int64_t deadline = pp_now_ms () + 1000;
+  while (len)
+    {
+      ssize_t w = sock ? send (fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL) : write (fd, data, len);
+      if (w > 0)
+        {
+          data += w;
+          len -= (size_t) w;
+          continue;
+        }
+      int64_t left = deadline - pp_now_ms ();
+      if ((w < 0 && errno != EAGAIN && errno != EINTR) || left <= 0)
+        return false;
+      struct pollfd p = { fd, POLLOUT, 0 };
+      poll (&p, 1, (int) left);
+    }
+  return true;
+}
+
+static void
+drop_client (mctr_t *c)
+{
+  if (c->client < 0)
+    return;
+  close (c->client);
+  c->client = -1;
+  pp_buf_reset (&c->client_in.buf);
+}
+
+/* The container's output to its attached client, or kept for the first one to come. */
+static void
+forward (mctr_t *c, int s, const char *buf, size_t n)
+{
+  if (c->client < 0 && (c->attach_fd < 0 || c->attached_once || c->early.len + n + 5 > 65536))
+    return;
+  pp_buf_t *f = c->client >= 0 ? &(pp_buf_t){ 0 } : &c->early;
+  pp_attach_frame (f, s == 0 ? PP_ATTACH_STDOUT : PP_ATTACH_STDERR, buf, (uint32_t) n);
+  if (c->client >= 0)
+    {
+      /* A client that does not read what its container writes is let go: the monitor does not wait on it. */
+      if (!write_all (c->client, f->data, f->len, true))
+        drop_client (c);
+      pp_buf_free (f);
+    }
+}
+
+/* A client connects: it gets what was kept for it, then the output as it comes. */
+static void
+accept_client (mctr_t *c)
+{
+  int fd = accept4 (c->attach_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (fd < 0)
+    return;
+  if (c->client >= 0 || c->st == C_DONE)
+    {
+      close (fd);
+      return;
+    }
+  c->client = fd;
+  c->attached_once = true;
+  if (c->early.len && !write_all (fd, c->early.data, c->early.len, true))
+    drop_client (c);
+  pp_buf_free (&c->early);
+  if (c->stdin_w >= 0)
+    fcntl (c->stdin_w, F_SETFL, O_NONBLOCK);
+}
+
+static void
+client_frame (void *arg, int type, const char *data, uint32_t len)
+{
+  mctr_t *c = arg;
+  int in = c->tty ? c->fds[0] : c->stdin_w;
+  if (type == PP_ATTACH_STDIN && in >= 0)
+    write_all (in, data, len, false);
+  else if (type == PP_ATTACH_STDIN_EOF && !c->tty && c->stdin_w >= 0)
+    {
+      /* The end of the client's input is the end of the container's, as Podman's attached stdin ends. */
+      close (c->stdin_w);
+      c->stdin_w = -1;
+    }
+  else if (type == PP_ATTACH_RESIZE && c->tty && c->fds[0] >= 0 && len == sizeof (struct winsize))
+    {
+      struct winsize ws;
+      memcpy (&ws, data, sizeof ws);
+      ioctl (c->fds[0], TIOCSWINSZ, &ws);
+    }
+}
+
+static void
+client_input (mctr_t *c)
+{
+  if (pp_attach_read (c->client, &c->client_in, client_frame, c) <= 0)
+    drop_client (c);
+}
+
+/* One read of a container's output stream into its log (and to its attached client); false when there was nothing
+   to read. */
 static bool
 drain (mctr_t *c, int s)
 {
@@ -442,6 +553,7 @@ drain (mctr_t *c, int s)
   if (n > 0)
     {
       pp_logw_feed (&c->log, s, buf, (size_t) n);
+      forward (c, s, buf, (size_t) n);
       return true;
     }
   if (n < 0 && errno == EAGAIN)
@@ -510,9 +622,16 @@ exited (monitor_t *m, mctr_t *c, int status)
   /* What it wrote before it ended is in its log before its end is recorded: whoever follows the log until then
      (an attached `run --pod`) has it all. */
   for (int s = 0; s < 2; s++)
-    for (int k = 0; k < 64 && c->fds[s] >= 0 && drain (c, s); k++)
-      ;
+    for (int k = 0; k < 64 && c->fds[s] >= 0; k++)
+      {
+        /* What is there now: a process it left may hold the pipe open, and a read would wait for it. */
+        struct pollfd p = { c->fds[s], POLLIN, 0 };
+        if (poll (&p, 1, 0) <= 0 || !drain (c, s))
+          break;
+      }
   record (m, c);
+  /* An attached client's session ends with it, once its end is recorded for the client to read. */
+  drop_client (c);
   if (c->init && !c->sidecar && c->st == C_DONE)
     {
       if (c->rec.exit_code == 0 && !m->stopping)
@@ -770,6 +889,17 @@ add_ctr (monitor_t *m, json_t *j, pp_container_rec_t *recs, size_t nrecs, pp_err
   c->tty = json_is_true (json_object_get (j, "tty"));
   c->stdin = json_is_true (json_object_get (j, "stdin"));
   c->stdin_w = -1;
+  c->attach_fd = c->client = -1;
+  if (c->tty || c->stdin)
+    {
+      pp_error_t e = NULL;
+      c->attach_fd = pp_attach_listen (m->ctx, id, &e);
+      if (e)
+        {
+          pp_log (m->ctx, PP_LOG_ERROR, "monitor: %s: %s", c->rec.name, e->msg);
+          pp_error_release (&e);
+        }
+    }
   c->stop_signal = (int) json_integer_value (json_object_get (j, "stopSignal"));
   if (c->stop_signal <= 0)
     c->stop_signal = SIGTERM;
@@ -906,6 +1036,12 @@ release (monitor_t *m)
         close (c->log.fd);
       if (c->stdin_w >= 0)
         close (c->stdin_w);
+      if (c->attach_fd >= 0)
+        close (c->attach_fd);
+      if (c->client >= 0)
+        close (c->client);
+      pp_buf_free (&c->client_in.buf);
+      pp_buf_free (&c->early);
       pp_logw_release (&c->log);
       pp_container_rec_release (&c->rec);
       free (c->bundle);
@@ -919,12 +1055,17 @@ release (monitor_t *m)
   free (m->restart_policy);
 }
 
-
-/* Where poll's descriptors come from: the signalfd first, then the containers' open output streams. */
+/* Where poll's descriptors come from: the signalfd first, then the containers' open output streams, attach
+   sockets and attached clients. */
+enum
+{
+  SRC_LISTEN = 2,
+  SRC_CLIENT = 3,
+};
 typedef struct
 {
   mctr_t *c;
-  int stream;
+  int stream; /* 0 or 1 (stdout, stderr), SRC_LISTEN or SRC_CLIENT */
 } pollsrc_t;
 
 static void
@@ -936,9 +1077,9 @@ loop (monitor_t *m, int sfd)
   cleanup_free pollsrc_t *src = NULL;
   for (;;)
     {
-      if (room < 1 + 2 * m->n)
+      if (room < 1 + 4 * m->n)
         {
-          room = 1 + 2 * m->n;
+          room = 1 + 4 * m->n;
           pfds = xrealloc (pfds, room * sizeof *pfds);
           src = xrealloc (src, room * sizeof *src);
         }
@@ -1009,6 +1150,16 @@ loop (monitor_t *m, int sfd)
               src[np] = (pollsrc_t){ &m->c[i], s };
               pfds[np++] = (struct pollfd){ .fd = m->c[i].fds[s], .events = POLLIN };
             }
+      for (size_t i = 0; i < m->n; i++)
+        {
+          mctr_t *c = &m->c[i];
+          int fd = c->client >= 0 ? c->client : c->attach_fd;
+          if (fd >= 0)
+            {
+              src[np] = (pollsrc_t){ c, c->client >= 0 ? SRC_CLIENT : SRC_LISTEN };
+              pfds[np++] = (struct pollfd){ .fd = fd, .events = POLLIN };
+            }
+        }
       int timeout = wake < 0 ? -1 : (int) (wake > now ? wake - now : 0);
       int r = poll (pfds, np, timeout);
       if (r < 0 && errno != EINTR)
@@ -1019,7 +1170,14 @@ loop (monitor_t *m, int sfd)
         }
       for (nfds_t i = 1; r > 0 && i < np; i++)
         if (pfds[i].revents)
-          drain (src[i].c, src[i].stream);
+          {
+            if (src[i].stream == SRC_LISTEN)
+              accept_client (src[i].c);
+            else if (src[i].stream == SRC_CLIENT)
+              client_input (src[i].c);
+            else
+              drain (src[i].c, src[i].stream);
+          }
       if (r > 0 && pfds[0].revents & POLLIN)
         {
           struct signalfd_siginfo si;

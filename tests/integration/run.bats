@@ -102,8 +102,6 @@ LEVEL=high
 	assert_contains "$output" "--publish 80"
 	run -125 pp run --pod p "$IMG" true
 	assert_contains "$output" "--pod p: no pod \`p\`"
-	run -125 pp run -it "$IMG" sh
-	assert_contains "$output" "run with -d"
 	run -125 pp run --name missing localhost/nothing:latest true
 	assert_contains "$output" "localhost/nothing:latest"
 	assert_equal "$(pod_names)" ""
@@ -120,7 +118,7 @@ LEVEL=high
 	assert_equal "$(pod_field app status)" Running
 	run -125 pp kube generate app
 	assert_contains "$output" "pod app has no container yet"
-	run -0 pp run -d --pod app --name web -v /shared "$IMG" httpd -f -p 8080 -h /shared
+	run -0 pp run -d --pod app --name web -v /shared -m 64m -e MODE=joined "$IMG" httpd -f -p 8080 -h /shared
 	web=$output
 	wait_field app-web status Running
 	run -0 pp exec app-web sh -c 'echo hello-pod > /shared/index.html'
@@ -150,6 +148,8 @@ app"
 	run -0 pp kube generate app
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/app.yaml"
 	assert_contains "$output" "hostPort: 18091"
+	assert_contains "$output" "memory: 64Mi"
+	assert_contains "$output" "value: joined"
 	assert_contains "$output" "shareProcessNamespace: true"
 	assert_contains "$output" "podplay.io/infra: \"true\""
 	run -0 python3 tests/integration/k8s_schema.py "$BATS_TEST_TMPDIR/app.yaml"
@@ -159,7 +159,8 @@ app"
 	[ ! -e "$ROOT/runs/app.yaml" ]
 	run -0 pp kube play "$BATS_TEST_TMPDIR/app.yaml"
 	wait_field app-web status Running
-	run -0 pp exec app-web sh -c 'echo again > /shared/index.html'
+	run -0 pp exec app-web sh -c 'echo again > /shared/index.html; echo $MODE'
+	assert_equal "$output" "joined"
 	run -0 curl -sf http://127.0.0.1:18091/index.html
 	assert_equal "$output" "again"
 	run -0 pp kube generate app
@@ -212,4 +213,29 @@ app"
 	run -125 pp run -d --pod mine "$IMG" true
 	assert_contains "$output" "the pod was made by \`kube play\` of"
 	run -0 pp kube down "$BATS_TEST_TMPDIR/mine.yaml"
+}
+
+@test "run -i and -t attached: input to the container and its end, a terminal, output from its start, exit status" {
+	# -i: the input reaches the container's stdin, and its end closes it; what it wrote before the attach is there.
+	run --separate-stderr pp run -i --rm --name ii "$IMG" sh -c 'echo early; cat; echo done >&2; exit 6' <<<"hello"
+	assert_equal "$status" 6
+	assert_equal "$output" "early
+hello"
+	assert_equal "$stderr" "done"
+	assert_equal "$(pod_names)" ""
+	# -t: a terminal; -it: what is typed is run by the shell on it (raw mode: Ctrl-C would go to it too).
+	run -5 script -qec "$PODPLAY --root $ROOT --runroot $RUNROOT run -t --rm --name tt $IMG sh -c 'test -t 0 && echo terminal; exit 5'" /dev/null
+	assert_contains "$output" "terminal"
+	cat >"$BATS_TEST_TMPDIR/typed.sh" <<-EOS
+	printf 'echo typed-\$((2+3))\nexit 7\n' | script -qec "$PODPLAY --root $ROOT --runroot $RUNROOT run -it --name t2 $IMG sh" /dev/null
+	EOS
+	run -7 sh "$BATS_TEST_TMPDIR/typed.sh"
+	assert_contains "$output" "typed-5"
+	assert_equal "$(ctr_field t2-t2 exitCode)" 7
+	# The same for a container that joins a pod; the pod goes on.
+	run -0 pp pod create --name held
+	run --separate-stderr pp run -i --pod held --name cat "$IMG" sh -c 'cat; exit 3' <<<"joined"
+	assert_equal "$status" 3
+	assert_equal "$output" "joined"
+	assert_equal "$(pod_field held status)" Running
 }
