@@ -350,6 +350,7 @@ grow_pod (pp_play_t *play, pp_pod_plan_t *p, pp_error_t *err)
   else if (p->host_network)
     snprintf (p->pod_ip, sizeof p->pod_ip, "%s", p->host_ip);
   p->userns_base = 0;
+  p->attach_first = play->opts->attach;
   ret = make_contents (ctx, &play->objs, p, k, err);
   bool began = ret == 0 && (ret = pp_state_begin (play->state, err)) == 0;
   for (size_t i = k; ret == 0 && i < p->n; i++)
@@ -388,6 +389,9 @@ start_grown (pp_play_t *play, pp_pod_plan_t *p, pp_error_t *err)
   pp_pod_rec_release (&rec);
   if (ret < 0 || !alive)
     return ret < 0 ? -1 : pp_pod_start_monitor (play->ctx, p->id, err);
+  /* An attached run's container starts when its client comes. */
+  if (play->opts->attach)
+    return 0;
   /* Told: the monitor records each one running, or exited when it could not start. */
   for (int tries = 0; tries < 1000; tries++)
     {
@@ -787,6 +791,7 @@ apply_all (pp_play_t *play, pp_error_t *err)
     else if (!play->pods[i].unchanged && play->pods[i].job == 0)
       {
         ret = pp_play_interrupted (play, err);
+        play->pods[i].attach_first = play->opts->attach;
         if (ret == 0)
           ret = record_and_take (play->ctx, play->state, &play->pods[i], play->pods[i].play_file, play->opts, err);
         todo[n_todo++] = i;

@@ -28,6 +28,8 @@ typedef struct
   bool grow;
   /* The manifests are podplay's own (`run`, `pod create`): a Pod of no container yet may be played */
   bool own_manifest;
+  /* `run -i` or `-t` attached: the containers it makes with a terminal or a stdin start once the client attached */
+  bool attach;
 } pp_play_opts_t;
 
 /* What a play or a down did, in the order it did it, for the caller to print. */

@@ -594,6 +594,8 @@ pp_spec_pod_json (const pp_pod_plan_t *p, const char *runtime, const char *netns
       int sig = pp_signal_number (stop);
       json_object_set_new (cj, "stopSignal", json_integer (sig > 0 ? sig : SIGTERM));
       restart_rules_json (cj, c);
+      if (p->attach_first && i >= p->n_before && (pp_plan_bool (c, "tty") || pp_plan_bool (c, "stdin")))
+        json_object_set_new (cj, "attachFirst", json_true ());
       json_t *fe = file_env_json (p, c);
       if (fe)
         json_object_set_new (cj, "fileEnv", fe);

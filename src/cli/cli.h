@@ -80,6 +80,7 @@ void pp_cli_print_down (FILE *out, const struct pp_play_result_s *res, char *con
 int pp_cmd_kube_down (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_kube_generate (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_run (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_attach (pp_cli_t *cli, int argc, char **argv);
 /* Whether the pod's monitor runs (it writes the pod's logs): what `logs -f` and an attached `run` follow by. */
 bool pp_cli_pod_writing (pp_context_t *ctx, const char *pod_id);
 int pp_cmd_monitor (pp_cli_t *cli, int argc, char **argv);

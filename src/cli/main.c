@@ -293,6 +293,15 @@ static const pp_command_t top_commands[] = {
             "                        -d, `exec -it` shares the terminal\n",
     .run = pp_cmd_run,
     .options_first = true },
+  { .name = "attach",
+    .summary = "Attach to a running container's terminal or stdin",
+    .usage = "[--no-stdin] CONTAINER",
+    .help = "A container with a terminal (tty) or a stdin (stdin, or `run -d -i`): its output from now on, and\n"
+            "the input (with a terminal, in raw mode, its size passed on) until the container ends; the exit\n"
+            "status is then the container's.  An interrupt without a terminal leaves it running.\n\n"
+            "Options:\n"
+            "  --no-stdin  the output only\n",
+    .run = pp_cmd_attach },
   { .name = "ps",
     .summary = "List containers",
     .usage = "[-a] [-q] [--format json]",

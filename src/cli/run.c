@@ -4,6 +4,7 @@
 #include "play/run.h"
 #include "runtime/attach.h"
 #include "runtime/pod.h"
+#include "runtime/podctl.h"
 #include "runtime/logfile.h"
 #include "src/cli/cli.h"
 #include "state/state.h"
@@ -443,7 +444,7 @@ pp_cmd_run (pp_cli_t *cli, int argc, char **argv)
       return status;
     }
 
-  pp_play_opts_t po = { .grow = pod != NULL };
+  pp_play_opts_t po = { .grow = pod != NULL, .attach = !detach && (o.tty || o.interactive) };
   pp_play_result_t res = { 0 };
   int ret = play_own (cli, path, &po, &res, &err);
   cleanup_free char *pod_id = NULL, *ctr_id = NULL;
@@ -578,4 +579,82 @@ pp_cmd_pod_create (pp_cli_t *cli, int argc, char **argv)
   free (path);
   free (name);
   return status;
+}
+
+int
+pp_cmd_attach (pp_cli_t *cli, int argc, char **argv)
+{
+  static const struct option opts[] = {
+    { "no-stdin", no_argument, NULL, 'n' },
+    { NULL, 0, NULL, 0 },
+  };
+  bool no_stdin = false;
+  int opt;
+  while ((opt = pp_cli_getopt (cli, argc, argv, "", opts)) != -1)
+    switch (opt)
+      {
+      case 'n':
+        no_stdin = true;
+        break;
+      case 'h':
+        return PP_EXIT_OK;
+      default:
+        return PP_EXIT_ERROR;
+      }
+  if (argc - optind != 1)
+    return pp_cli_usage_error (cli, "%s needs one container", cli->path);
+  pp_error_t err = NULL;
+  pp_pod_rec_t pod = { 0 };
+  pp_container_rec_t c = { 0 };
+  if (pp_ctr_lookup (cli->ctx, argv[optind], &pod, &c, &err) < 0)
+    return pp_cli_fail (&err);
+  bool tty = false, input = false;
+  int ret = 0;
+  if (strcmp (c.status, "Running") != 0 || !pp_ctr_alive (&c))
+    ret = pp_error_make (&err, 0, "container %s-%s is not running (%s)", pod.name, c.name, c.status);
+  json_t *plan = ret == 0 ? pp_pod_read_plan (cli->ctx, pod.id, &err) : NULL;
+  size_t i;
+  json_t *j;
+  json_array_foreach (json_object_get (plan, "containers"), i, j)
+  {
+    if (strcmp (json_string_value (json_object_get (j, "id")) ?: "", c.id) == 0)
+      {
+        tty = json_is_true (json_object_get (j, "tty"));
+        input = json_is_true (json_object_get (j, "stdin"));
+      }
+  }
+  json_decref (plan);
+  if (ret == 0 && plan == NULL)
+    ret = -1;
+  if (ret == 0 && !tty && !input)
+    ret = pp_error_make (&err, 0,
+                         "container %s-%s has no terminal and no stdin (tty, stdin): its output is in "
+                         "`podplay logs -f %s-%s`",
+                         pod.name, c.name, pod.name, c.name);
+  if (ret == 0)
+    {
+      /* An interrupt (without a terminal: with one, Ctrl-C goes to the container) leaves it running. */
+      struct sigaction sa = { .sa_handler = on_interrupt };
+      sigaction (SIGINT, &sa, NULL);
+      sigaction (SIGTERM, &sa, NULL);
+      ret = attach_session (cli, c.id, tty, input && !no_stdin, &err);
+    }
+  /* Its exit status once it ended; 0 when it goes on (the caller left). */
+  attached_t a = { cli, pod.id, c.id, true };
+  pp_container_rec_t now;
+  int code = ret < 0 ? -1 : PP_EXIT_OK;
+  pp_state_t *state;
+  if (ret == 0 && pp_state_open (cli->ctx, &state, &err) == 0)
+    {
+      if (ctr_get (state, pod.id, c.id, &now, NULL))
+        {
+          if (strcmp (now.status ?: "", "Exited") == 0)
+            code = exit_code (&a, &err);
+          pp_container_rec_release (&now);
+        }
+      pp_state_close (state);
+    }
+  pp_pod_rec_release (&pod);
+  pp_container_rec_release (&c);
+  return code < 0 ? pp_cli_fail (&err) : code;
 }

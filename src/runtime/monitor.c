@@ -56,9 +56,9 @@ typedef struct
   int attach_fd;   /* the listening attach socket of a container with a terminal or a stdin, or -1 */
   int client;      /* the client attached (one at a time), or -1 */
   pp_attach_reader_t client_in;
-  pp_buf_t early;     /* its output, framed, from its first start until a client attaches (64 KiB at most): an
-                         attached `run -i` or `-t`, which connects just after the start, misses none of it */
-  bool attached_once; /* a client attached: nothing more goes to `early` */
+  bool await_attach;      /* an attached `run -i` or `-t`'s: its first start waits for the client, as Podman's
+                             does, so that none of its output or input is missed */
+  int64_t attach_deadline; /* when it starts all the same, the client not come */
   bool term_sent;  /* told to stop (preStop or its stop signal) */
   int stop_signal; /* lifecycle.stopSignal, the image's STOPSIGNAL, or SIGTERM */
   const char *restart_policy; /* its own (1.34), or NULL for the pod's; points into the plan */
@@ -343,7 +343,7 @@ static void
 start_main_containers (monitor_t *m, pp_error_t *err)
 {
   for (size_t i = 0; i < m->n; i++)
-    if (!m->c[i].init && m->c[i].st == C_PENDING)
+    if (!m->c[i].init && m->c[i].st == C_PENDING && !m->c[i].await_attach)
       {
         pp_error_t e = NULL;
         start (m, &m->c[i], &e);
@@ -477,26 +477,23 @@ drop_client (mctr_t *c)
   pp_buf_reset (&c->client_in.buf);
 }
 
-/* The container's output to its attached client, or kept for the first one to come. */
+/* The container's output to its attached client. */
 static void
 forward (mctr_t *c, int s, const char *buf, size_t n)
 {
-  if (c->client < 0 && (c->attach_fd < 0 || c->attached_once || c->early.len + n + 5 > 65536))
+  if (c->client < 0)
     return;
-  pp_buf_t *f = c->client >= 0 ? &(pp_buf_t){ 0 } : &c->early;
-  pp_attach_frame (f, s == 0 ? PP_ATTACH_STDOUT : PP_ATTACH_STDERR, buf, (uint32_t) n);
-  if (c->client >= 0)
-    {
-      /* A client that does not read what its container writes is let go: the monitor does not wait on it. */
-      if (!write_all (c->client, f->data, f->len, true))
-        drop_client (c);
-      pp_buf_free (f);
-    }
+  pp_buf_t f = { 0 };
+  pp_attach_frame (&f, s == 0 ? PP_ATTACH_STDOUT : PP_ATTACH_STDERR, buf, (uint32_t) n);
+  /* A client that does not read what its container writes is let go: the monitor does not wait on it. */
+  if (!write_all (c->client, f.data, f.len, true))
+    drop_client (c);
+  pp_buf_free (&f);
 }
 
-/* A client connects: it gets what was kept for it, then the output as it comes. */
+/* A client connects: the output from now on, and a container that waited for it starts. */
 static void
-accept_client (mctr_t *c)
+accept_client (monitor_t *m, mctr_t *c)
 {
   int fd = accept4 (c->attach_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
   if (fd < 0)
@@ -507,10 +504,11 @@ accept_client (mctr_t *c)
       return;
     }
   c->client = fd;
-  c->attached_once = true;
-  if (c->early.len && !write_all (fd, c->early.data, c->early.len, true))
-    drop_client (c);
-  pp_buf_free (&c->early);
+  if (c->await_attach)
+    {
+      c->await_attach = false;
+      advance (m, NULL);
+    }
   if (c->stdin_w >= 0)
     fcntl (c->stdin_w, F_SETFL, O_NONBLOCK);
 }
@@ -824,7 +822,8 @@ busy (const monitor_t *m)
   if (m->restarting_all && !m->stopping)
     return true;
   for (size_t i = 0; i < m->n; i++)
-    if (m->c[i].st == C_RUNNING || m->c[i].st == C_BACKOFF || m->c[i].fds[0] >= 0 || m->c[i].fds[1] >= 0)
+    if (m->c[i].st == C_RUNNING || m->c[i].st == C_BACKOFF || m->c[i].fds[0] >= 0 || m->c[i].fds[1] >= 0
+        || (m->c[i].await_attach && m->c[i].st == C_PENDING && !m->stopping))
       return true;
   return false;
 }
@@ -890,6 +889,8 @@ add_ctr (monitor_t *m, json_t *j, pp_container_rec_t *recs, size_t nrecs, pp_err
   c->stdin = json_is_true (json_object_get (j, "stdin"));
   c->stdin_w = -1;
   c->attach_fd = c->client = -1;
+  c->await_attach = json_is_true (json_object_get (j, "attachFirst")) && c->rec.started == 0;
+  c->attach_deadline = pp_now_ms () + 10000;
   if (c->tty || c->stdin)
     {
       pp_error_t e = NULL;
@@ -900,6 +901,8 @@ add_ctr (monitor_t *m, json_t *j, pp_container_rec_t *recs, size_t nrecs, pp_err
           pp_error_release (&e);
         }
     }
+  if (c->attach_fd < 0)
+    c->await_attach = false;
   c->stop_signal = (int) json_integer_value (json_object_get (j, "stopSignal"));
   if (c->stop_signal <= 0)
     c->stop_signal = SIGTERM;
@@ -1041,7 +1044,6 @@ release (monitor_t *m)
       if (c->client >= 0)
         close (c->client);
       pp_buf_free (&c->client_in.buf);
-      pp_buf_free (&c->early);
       pp_logw_release (&c->log);
       pp_container_rec_release (&c->rec);
       free (c->bundle);
@@ -1125,6 +1127,15 @@ loop (monitor_t *m, int sfd)
             else if (wake < 0 || dl < wake)
               wake = dl;
           }
+      /* A container that waits for its client starts all the same once it is late. */
+      for (size_t i = 0; i < m->n; i++)
+        if (m->c[i].await_attach && now >= m->c[i].attach_deadline)
+          {
+            m->c[i].await_attach = false;
+            advance (m, NULL);
+          }
+        else if (m->c[i].await_attach && (wake < 0 || m->c[i].attach_deadline < wake))
+          wake = m->c[i].attach_deadline;
       int64_t pw = run_probes (m, now);
       if (pw >= 0 && (wake < 0 || pw < wake))
         wake = pw;
@@ -1172,7 +1183,7 @@ loop (monitor_t *m, int sfd)
         if (pfds[i].revents)
           {
             if (src[i].stream == SRC_LISTEN)
-              accept_client (src[i].c);
+              accept_client (m, src[i].c);
             else if (src[i].stream == SRC_CLIENT)
               client_input (src[i].c);
             else

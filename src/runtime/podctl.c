@@ -154,18 +154,25 @@ exec_in (pp_context_t *ctx, const pp_runtime_t *rt, const pp_container_rec_t *c,
 }
 
 int
+pp_ctr_lookup (pp_context_t *ctx, const char *what, pp_pod_rec_t *pod, pp_container_rec_t *ctr, pp_error_t *err)
+{
+  pp_state_t *state;
+  if (pp_state_open (ctx, &state, err) < 0)
+    return -1;
+  int ret = lookup (state, what, pod, ctr, err);
+  pp_state_close (state);
+  return ret;
+}
+
+int
 pp_ctr_exec (pp_context_t *ctx, const pp_ctr_exec_opts_t *o, int *status, pp_error_t *err)
 {
   *status = 125;
   if (o->argv[0] == NULL)
     return pp_error_make (err, EINVAL, "exec needs a command");
-  pp_state_t *state;
-  if (pp_state_open (ctx, &state, err) < 0)
-    return -1;
   pp_pod_rec_t pod = { 0 };
   pp_container_rec_t c = { 0 };
-  int ret = lookup (state, o->container, &pod, &c, err);
-  pp_state_close (state);
+  int ret = pp_ctr_lookup (ctx, o->container, &pod, &c, err);
   if (ret == 0 && (strcmp (c.status, "Running") != 0 || !pp_ctr_alive (&c)))
     ret = pp_error_make (err, 0, "container %s-%s is not running (%s)", pod.name, c.name, c.status);
   json_t *plan = ret == 0 ? pp_pod_read_plan (ctx, pod.id, err) : NULL;

@@ -33,4 +33,7 @@ typedef struct
    the container, 126 when it cannot run. */
 int pp_ctr_exec (pp_context_t *ctx, const pp_ctr_exec_opts_t *o, int *status, pp_error_t *err);
 
+/* The container `what` names (POD-CONTAINER, a container of one pod, an id) and its pod, as they are now. */
+int pp_ctr_lookup (pp_context_t *ctx, const char *what, pp_pod_rec_t *pod, pp_container_rec_t *ctr, pp_error_t *err);
+
 #endif

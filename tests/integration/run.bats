@@ -232,6 +232,14 @@ hello"
 	run -7 sh "$BATS_TEST_TMPDIR/typed.sh"
 	assert_contains "$output" "typed-5"
 	assert_equal "$(ctr_field t2-t2 exitCode)" 7
+	# attach: to a container of -d -i, later; to one with neither, an error that says where its output is.
+	run -0 pp run -d -i --name later "$IMG" sh -c 'cat; exit 4'
+	wait_field later-later status Running
+	run -4 pp attach later <<<"piped"
+	assert_equal "$output" "piped"
+	run -0 pp run -d --name plain "$IMG" sleep 60
+	run -125 pp attach plain
+	assert_contains "$output" "has no terminal and no stdin"
 	# The same for a container that joins a pod; the pod goes on.
 	run -0 pp pod create --name held
 	run --separate-stderr pp run -i --pod held --name cat "$IMG" sh -c 'cat; exit 3' <<<"joined"
