@@ -291,6 +291,8 @@ ungrow (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p)
       if (state)
         pp_state_container_remove (state, cs[i].id, NULL);
     }
+  if (state && p->old_hash)
+    pp_state_pod_set_hash (state, p->id, p->old_hash, NULL);
   pp_error_t e = NULL;
   pp_pod_ctrs_teardown (ctx, p->id, cs, n_new, &e);
   pp_error_t we = NULL;
@@ -315,6 +317,11 @@ grow_pod (pp_play_t *play, pp_pod_plan_t *p, pp_error_t *err)
   json_t *old = p->old_plan = pp_pod_read_plan (ctx, p->existing, err);
   if (old == NULL)
     return pp_error_wrap (err, "pod %s", p->name);
+  pp_pod_rec_t rec;
+  if (pp_state_pod_get (play->state, p->existing, &rec, err) < 0)
+    return pp_error_wrap (err, "pod %s", p->name);
+  p->old_hash = steal_pointer (&rec.spec_hash);
+  pp_pod_rec_release (&rec);
   json_t *ocs = json_object_get (old, "containers");
   size_t k = json_array_size (ocs);
   int ret = 0;
@@ -384,7 +391,13 @@ start_grown (pp_play_t *play, pp_pod_plan_t *p, pp_error_t *err)
     return -1;
   bool alive = pp_pod_monitor_alive (&rec);
   int ret = 0;
-  if (alive && kill ((pid_t) rec.monitor_pid, SIGUSR2) < 0)
+  /* A monitor of an older podplay, which would die of the signal, is not sent it. */
+  if (alive && !pp_signal_blocked ((pid_t) rec.monitor_pid, SIGUSR2))
+    ret = pp_error_make (err, 0,
+                         "pod %s: its monitor is an older podplay's, which cannot add containers: restart the pod "
+                         "(`podplay pod stop %s`, then `podplay pod start %s`) and run again",
+                         p->name, p->name, p->name);
+  else if (alive && kill ((pid_t) rec.monitor_pid, SIGUSR2) < 0)
     ret = pp_error_make (err, errno, "pod %s: tell its monitor", p->name);
   pp_pod_rec_release (&rec);
   if (ret < 0 || !alive)
@@ -411,7 +424,12 @@ start_grown (pp_play_t *play, pp_pod_plan_t *p, pp_error_t *err)
         return 0;
       usleep (10000);
     }
-  return 0;
+  /* Still waiting: for the pod's init containers, or a monitor that stopped meanwhile, which will not start them. */
+  if (pp_state_pod_get (play->state, p->id, &rec, err) < 0)
+    return -1;
+  alive = pp_pod_monitor_alive (&rec);
+  pp_pod_rec_release (&rec);
+  return alive ? 0 : pp_error_make (err, 0, "pod %s stopped before its new containers started", p->name);
 }
 
 static int
@@ -785,8 +803,6 @@ apply_all (pp_play_t *play, pp_error_t *err)
         ret = pp_play_interrupted (play, err);
         if (ret == 0)
           ret = grow_pod (play, &play->pods[i], err);
-        if (ret == 0 && play->opts->start)
-          ret = start_grown (play, &play->pods[i], err);
       }
     else if (!play->pods[i].unchanged && play->pods[i].job == 0)
       {
@@ -840,6 +856,10 @@ pp_play_apply (pp_play_t *play, pp_error_t *err)
   pp_debug_step (play->ctx, &t, "play: objects recorded");
   if (ret == 0)
     ret = pp_play_remove_outdated (play, PP_PLAY_STEP_PODS, err);
+  /* A grown pod's monitor is told last: once told, its new containers run, which no rollback takes back. */
+  for (size_t i = 0; ret == 0 && play->opts->start && i < play->n; i++)
+    if (play->pods[i].grown)
+      ret = start_grown (play, &play->pods[i], err);
   /* A failure takes back what this play made, whatever failed: a lost state database too. */
   if (ret < 0)
     rollback_play (play);

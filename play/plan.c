@@ -74,6 +74,7 @@ pod_plan_free (pp_pod_plan_t *p)
   free (p->play_file);
   free (p->existing);
   json_decref (p->old_plan);
+  free (p->old_hash);
   free (p->hosts_extra);
   free (p->resolv_conf);
   free (p->name);

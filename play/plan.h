@@ -50,6 +50,7 @@ typedef struct
   bool grown;          /* the pod `existing` got the containers after its first n_before (play's `grow`) */
   size_t n_before;
   json_t *old_plan;    /* a grown pod's pod.json before, for a rollback */
+  char *old_hash;      /* and its spec's hash */
   bool attach_first;   /* play's `attach`: its containers from n_before on with a terminal or stdin wait for it */
   pp_monitor_start_t monitor; /* the started monitor, until it says the containers run */
   size_t job;          /* for the template of a Job's pods: its index in the jobs, plus one; else 0 */

@@ -835,6 +835,11 @@ pp_run_join_manifest (pp_context_t *ctx, const pp_run_opts_t *o, char **path, ch
                           "--pod %s: the pod was made by `kube play` of %s: add the container to that file and play "
                           "it again",
                           pod, from ? from : "a manifest");
+  cleanup_free char *keep = xasprintf ("%s/runs/.%s.yaml.before", ctx->root, pod);
+  /* A join interrupted between its write and the end of its play left the manifest it replaced: that one is the
+     pod's (the caller holds the lock of joins). */
+  if (access (keep, F_OK) == 0 && rename (keep, file) < 0)
+    return pp_error_make (err, errno, "put back `%s` from `%s`", file, keep);
   joined_t j = { 0 };
   build_t b = { .ctx = ctx };
   cleanup_free char *name = NULL;
@@ -856,10 +861,11 @@ pp_run_join_manifest (pp_context_t *ctx, const pp_run_opts_t *o, char **path, ch
     ret = build (&b, o, name, err);
   if (ret == 0)
     {
-      /* The pod's policy stays; a --restart that differs is the container's own (Kubernetes 1.34). */
+      /* The pod's policy stays; one that differs is the container's own (Kubernetes 1.34): its --restart, or
+         Podman's default for it, no (Never). */
       const char *pod_policy = pp_plan_str (spec, "restartPolicy") ?: "Always";
-      const char *policy = pp_plan_str (pp_node_get (b.pod, "spec"), "restartPolicy");
-      if (o->restart && policy && strcmp (policy, pod_policy) != 0)
+      const char *policy = pp_plan_str (pp_node_get (b.pod, "spec"), "restartPolicy") ?: "Never";
+      if (strcmp (policy, pod_policy) != 0)
         pp_node_put (&b.a, b.ctr, "restartPolicy", str (&b, policy));
       pp_node_t *ctrs = pp_node_get (spec, "containers");
       if (ctrs == NULL || ctrs->type != PP_NODE_SEQ)
@@ -892,7 +898,6 @@ pp_run_join_manifest (pp_context_t *ctx, const pp_run_opts_t *o, char **path, ch
           pp_emit_object (&yaml, root, k->type);
         }
     }
-  cleanup_free char *keep = xasprintf ("%s/runs/.%s.yaml.before", ctx->root, pod);
   if (ret == 0 && link (file, keep) < 0 && (errno != EEXIST || unlink (keep) < 0 || link (file, keep) < 0))
     ret = pp_error_make (err, errno, "keep `%s` as `%s`", file, keep);
   /* The manifest is replaced by a rename: the old one stays whole at `keep`. */

@@ -50,12 +50,20 @@ join_lock (pp_cli_t *cli, pp_error_t *err)
 
 /* Plays the manifest `run` or `pod create` wrote (`po` has what else it needs), interrupted by SIGINT and SIGTERM;
    as pp_kube_play, with its diagnostics printed. */
-static int
-play_own (pp_cli_t *cli, char *path, pp_play_opts_t *po, pp_play_result_t *res, pp_error_t *err)
+/* SIGINT, SIGTERM and SIGHUP from now on end the play (or the attached session) as a failure. */
+static void
+catch_interrupts (void)
 {
   struct sigaction sa = { .sa_handler = on_interrupt };
   sigaction (SIGINT, &sa, NULL);
   sigaction (SIGTERM, &sa, NULL);
+  sigaction (SIGHUP, &sa, NULL);
+}
+
+static int
+play_own (pp_cli_t *cli, char *path, pp_play_opts_t *po, pp_play_result_t *res, pp_error_t *err)
+{
+  catch_interrupts ();
   po->start = true;
   po->runtime = cli->ctx->runtime;
   po->interrupted = &interrupted;
@@ -82,7 +90,13 @@ on_winch (int sig)
 static void
 output_frame (void *arg, int type, const char *data, uint32_t len)
 {
-  (void) arg;
+  if (type == PP_ATTACH_REFUSED)
+    {
+      char **why = arg;
+      free (*why);
+      *why = xstrndup (data, len);
+      return;
+    }
   int fd = type == PP_ATTACH_STDERR ? 2 : 1;
   while (len)
     {
@@ -96,11 +110,12 @@ output_frame (void *arg, int type, const char *data, uint32_t len)
     }
 }
 
-/* run -i or -t without -d: the container's streams through its monitor's attach socket until it ends.  With -t the
+/* run -i or -t without -d, and attach: the container's streams through its monitor's attach socket until it ends.
+   With -i the input goes to the container (and with `eof`, its end closes the container's stdin); with -t too, the
    terminal is put in raw mode (Ctrl-C goes to the container, as in Podman) and its size passed on, again at each
-   SIGWINCH; with -i the input goes to the container, and its end closes the container's stdin. */
+   SIGWINCH. */
 static int
-attach_session (pp_cli_t *cli, const char *ctr_id, bool tty, bool input, pp_error_t *err)
+attach_session (pp_cli_t *cli, const char *ctr_id, bool tty, bool input, bool eof, pp_error_t *err)
 {
   int sock = -1;
   /* The monitor listens from the moment it knows the container: only a start that failed leaves none. */
@@ -117,7 +132,7 @@ attach_session (pp_cli_t *cli, const char *ctr_id, bool tty, bool input, pp_erro
   if (sock < 0)
     return -1;
   struct termios saved;
-  bool raw = tty && isatty (0) && tcgetattr (0, &saved) == 0;
+  bool raw = tty && input && isatty (0) && tcgetattr (0, &saved) == 0;
   if (raw)
     {
       struct termios t = saved;
@@ -129,6 +144,7 @@ attach_session (pp_cli_t *cli, const char *ctr_id, bool tty, bool input, pp_erro
     }
   bool in_open = input;
   pp_attach_reader_t r = { 0 };
+  char *refused = NULL;
   int ret = 0;
   while (!interrupted)
     {
@@ -143,7 +159,7 @@ attach_session (pp_cli_t *cli, const char *ctr_id, bool tty, bool input, pp_erro
           ret = pp_error_make (err, errno, "poll");
           break;
         }
-      if (p[0].revents && pp_attach_read (sock, &r, output_frame, NULL) <= 0)
+      if (p[0].revents && pp_attach_read (sock, &r, output_frame, &refused) <= 0)
         break;
       if (p[1].revents)
         {
@@ -153,8 +169,9 @@ attach_session (pp_cli_t *cli, const char *ctr_id, bool tty, bool input, pp_erro
             continue;
           if (n <= 0)
             in_open = false;
-          if (pp_attach_send (sock, n <= 0 ? PP_ATTACH_STDIN_EOF : PP_ATTACH_STDIN, buf, n <= 0 ? 0 : (uint32_t) n)
-              < 0)
+          if ((n > 0 || eof)
+              && pp_attach_send (sock, n <= 0 ? PP_ATTACH_STDIN_EOF : PP_ATTACH_STDIN, buf, n <= 0 ? 0 : (uint32_t) n)
+                     < 0)
             in_open = false;
         }
     }
@@ -162,6 +179,9 @@ attach_session (pp_cli_t *cli, const char *ctr_id, bool tty, bool input, pp_erro
     tcsetattr (0, TCSANOW, &saved);
   close (sock);
   pp_buf_free (&r.buf);
+  if (refused)
+    ret = pp_error_make (err, 0, "attach to container %.12s: %s", ctr_id, refused);
+  free (refused);
   return ret;
 }
 
@@ -416,6 +436,9 @@ pp_cmd_run (pp_cli_t *cli, int argc, char **argv)
   pp_error_t err = NULL;
   char *path = NULL, *name = NULL, *backup = NULL;
   int lock = -1;
+  /* A join is not interrupted between the write of the pod's manifest and the play that puts it back on failure. */
+  if (status < 0 && pod)
+    catch_interrupts ();
   if (status < 0 && pod && (lock = join_lock (cli, &err)) < 0)
     status = pp_cli_fail (&err);
   if (status < 0)
@@ -488,7 +511,7 @@ pp_cmd_run (pp_cli_t *cli, int argc, char **argv)
     }
   attached_t a = { cli, pod_id, ctr_id, pod != NULL };
   if (o.tty || o.interactive)
-    ret = attach_session (cli, ctr_id, o.tty, o.interactive, &err);
+    ret = attach_session (cli, ctr_id, o.tty, o.interactive, true, &err);
   else
     {
       /* Attached: the container's output (its stdout here, its stderr on stderr) until it ends. */
@@ -634,10 +657,9 @@ pp_cmd_attach (pp_cli_t *cli, int argc, char **argv)
   if (ret == 0)
     {
       /* An interrupt (without a terminal: with one, Ctrl-C goes to the container) leaves it running. */
-      struct sigaction sa = { .sa_handler = on_interrupt };
-      sigaction (SIGINT, &sa, NULL);
-      sigaction (SIGTERM, &sa, NULL);
-      ret = attach_session (cli, c.id, tty, input && !no_stdin, &err);
+      catch_interrupts ();
+      /* The end of this input is not the container's: it was started without this client, as Podman's. */
+      ret = attach_session (cli, c.id, tty, input && !no_stdin, false, &err);
     }
   /* Its exit status once it ended; 0 when it goes on (the caller left). */
   attached_t a = { cli, pod.id, c.id, true };

@@ -468,3 +468,16 @@ pp_signal_number (const char *name)
   int sig = *off == '+' ? base + (int) n : base - (int) n;
   return sig >= 34 && sig <= 64 ? sig : -1;
 }
+
+bool
+pp_signal_blocked (pid_t pid, int sig)
+{
+  char path[64], line[256];
+  snprintf (path, sizeof path, "/proc/%d/status", (int) pid);
+  cleanup_file FILE *f = fopen (path, "re");
+  unsigned long long mask;
+  while (f && fgets (line, sizeof line, f))
+    if (sscanf (line, "SigBlk: %llx", &mask) == 1)
+      return sig > 0 && sig <= 64 && ((mask >> (sig - 1)) & 1);
+  return false;
+}

@@ -104,6 +104,9 @@ int pp_exit_code (int wait_status);
    Kubernetes' stopSignal give it; -1 for none. */
 int pp_signal_number (const char *name);
 
+/* Whether the process `pid` blocks `sig` (its SigBlk in /proc): a process that reads it through a signalfd. */
+bool pp_signal_blocked (pid_t pid, int sig);
+
 /* Waits up to `ms` for a process (not our child) to end; whether it did. */
 bool pp_proc_wait_gone (pid_t pid, int ms);
 

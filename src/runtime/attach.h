@@ -18,6 +18,7 @@ enum
   PP_ATTACH_STDERR = 2,    /* monitor to client */
   PP_ATTACH_STDIN_EOF = 3, /* client to monitor: no more input (the container's stdin is closed) */
   PP_ATTACH_RESIZE = 4,    /* client to monitor: a struct winsize for the container's terminal */
+  PP_ATTACH_REFUSED = 5,   /* monitor to client, then the end: why it cannot attach (another client is) */
 };
 
 #define PP_ATTACH_MAX_FRAME (1u << 20)

@@ -56,6 +56,9 @@ typedef struct
   int attach_fd;   /* the listening attach socket of a container with a terminal or a stdin, or -1 */
   int client;      /* the client attached (one at a time), or -1 */
   pp_attach_reader_t client_in;
+  pp_buf_t to_client; /* output the client has not read yet */
+  pp_buf_t to_ctr;    /* input the container has not taken yet */
+  bool eof_pending;   /* the client's input ended: the container's stdin closes once to_ctr is written */
   bool await_attach;      /* an attached `run -i` or `-t`'s: its first start waits for the client, as Podman's
                              does, so that none of its output or input is missed */
   int64_t attach_deadline; /* when it starts all the same, the client not come */
@@ -186,7 +189,12 @@ start_process (monitor_t *m, mctr_t *c, pid_t *pid, pp_error_t *err)
   if (ret == 0 && !c->tty && (pipe2 (out, O_CLOEXEC) < 0 || pipe2 (errp, O_CLOEXEC) < 0))
     ret = -1;
   if (ret == 0 && c->stdin && !c->tty)
-    ret = pipe2 (in, O_CLOEXEC);
+    {
+      /* The monitor's end does not block: what an attached client sends waits in to_ctr until the container reads. */
+      ret = pipe2 (in, O_CLOEXEC);
+      if (ret == 0)
+        ret = fcntl (in[1], F_SETFL, O_NONBLOCK);
+    }
   else if (ret == 0)
     ret = in[0] = open ("/dev/null", c->tty ? O_RDWR | O_CLOEXEC : O_RDONLY | O_CLOEXEC);
   if (ret < 0)
@@ -444,26 +452,32 @@ by_pid (monitor_t *m, pid_t pid)
   return NULL;
 }
 
-/* Writes all of `len` bytes to the non-blocking `fd`, waiting up to a second for room; false when it could not. */
+#define CLIENT_BACKLOG (8 << 20) /* output an attached client has not read yet, at most */
+
+/* Writes what `fd` takes now of `buf` (a socket's send never raises SIGPIPE), and keeps the rest; false on an error
+   other than a full pipe or socket. */
 static bool
-write_all (int fd, const char *data, size_t len, bool sock)
+flush_buf (int fd, pp_buf_t *buf, bool sock)
 {
-  int64_t deadline = pp_now_ms () + 1000;
-  while (len)
+  size_t off = 0;
+  while (off < buf->len)
     {
-      ssize_t w = sock ? send (fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL) : write (fd, data, len);
-      if (w > 0)
+      ssize_t w = sock ? send (fd, buf->data + off, buf->len - off, MSG_DONTWAIT | MSG_NOSIGNAL)
+                       : write (fd, buf->data + off, buf->len - off);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w < 0)
         {
-          data += w;
-          len -= (size_t) w;
-          continue;
+          if (errno != EAGAIN)
+            return false;
+          break;
         }
-      int64_t left = deadline - pp_now_ms ();
-      if ((w < 0 && errno != EAGAIN && errno != EINTR) || left <= 0)
-        return false;
-      struct pollfd p = { fd, POLLOUT, 0 };
-      poll (&p, 1, (int) left);
+      off += (size_t) w;
     }
+  memmove (buf->data, buf->data + off, buf->len - off);
+  buf->len -= off;
+  if (buf->data)
+    buf->data[buf->len] = '\0';
   return true;
 }
 
@@ -475,23 +489,42 @@ drop_client (mctr_t *c)
   close (c->client);
   c->client = -1;
   pp_buf_reset (&c->client_in.buf);
+  pp_buf_reset (&c->to_client);
+  pp_buf_reset (&c->to_ctr);
+  c->eof_pending = false;
 }
 
-/* The container's output to its attached client. */
+/* The container's input: as much as it takes now, the rest when it takes more (the client is not read meanwhile);
+   then, after the client's end of input, the end of the container's stdin. */
+static void
+flush_input (mctr_t *c)
+{
+  int in = c->tty ? c->fds[0] : c->stdin_w;
+  if (in < 0 || !flush_buf (in, &c->to_ctr, false))
+    pp_buf_reset (&c->to_ctr);
+  if (c->to_ctr.len == 0 && c->eof_pending && !c->tty && c->stdin_w >= 0)
+    {
+      /* The end of the client's input is the end of the container's, as Podman's attached stdin ends. */
+      close (c->stdin_w);
+      c->stdin_w = -1;
+      c->eof_pending = false;
+    }
+}
+
+/* The container's output to its attached client, as fast as it reads; one that falls CLIENT_BACKLOG behind is let
+   go: the monitor does not wait on it, and the log has everything. */
 static void
 forward (mctr_t *c, int s, const char *buf, size_t n)
 {
   if (c->client < 0)
     return;
-  pp_buf_t f = { 0 };
-  pp_attach_frame (&f, s == 0 ? PP_ATTACH_STDOUT : PP_ATTACH_STDERR, buf, (uint32_t) n);
-  /* A client that does not read what its container writes is let go: the monitor does not wait on it. */
-  if (!write_all (c->client, f.data, f.len, true))
+  pp_attach_frame (&c->to_client, s == 0 ? PP_ATTACH_STDOUT : PP_ATTACH_STDERR, buf, (uint32_t) n);
+  if (!flush_buf (c->client, &c->to_client, true) || c->to_client.len > CLIENT_BACKLOG)
     drop_client (c);
-  pp_buf_free (&f);
 }
 
-/* A client connects: the output from now on, and a container that waited for it starts. */
+/* A client connects: the output from now on, and a container that waited for it starts.  A second one is told
+   that the container has one. */
 static void
 accept_client (monitor_t *m, mctr_t *c)
 {
@@ -500,6 +533,11 @@ accept_client (monitor_t *m, mctr_t *c)
     return;
   if (c->client >= 0 || c->st == C_DONE)
     {
+      const char *why = c->client >= 0 ? "another client is attached to the container" : "the container has ended";
+      pp_buf_t f = { 0 };
+      pp_attach_frame (&f, PP_ATTACH_REFUSED, why, (uint32_t) strlen (why));
+      flush_buf (fd, &f, true);
+      pp_buf_free (&f);
       close (fd);
       return;
     }
@@ -509,22 +547,21 @@ accept_client (monitor_t *m, mctr_t *c)
       c->await_attach = false;
       advance (m, NULL);
     }
-  if (c->stdin_w >= 0)
-    fcntl (c->stdin_w, F_SETFL, O_NONBLOCK);
 }
 
 static void
 client_frame (void *arg, int type, const char *data, uint32_t len)
 {
   mctr_t *c = arg;
-  int in = c->tty ? c->fds[0] : c->stdin_w;
-  if (type == PP_ATTACH_STDIN && in >= 0)
-    write_all (in, data, len, false);
-  else if (type == PP_ATTACH_STDIN_EOF && !c->tty && c->stdin_w >= 0)
+  if (type == PP_ATTACH_STDIN)
     {
-      /* The end of the client's input is the end of the container's, as Podman's attached stdin ends. */
-      close (c->stdin_w);
-      c->stdin_w = -1;
+      pp_buf_append (&c->to_ctr, data, len);
+      flush_input (c);
+    }
+  else if (type == PP_ATTACH_STDIN_EOF)
+    {
+      c->eof_pending = true;
+      flush_input (c);
     }
   else if (type == PP_ATTACH_RESIZE && c->tty && c->fds[0] >= 0 && len == sizeof (struct winsize))
     {
@@ -534,10 +571,16 @@ client_frame (void *arg, int type, const char *data, uint32_t len)
     }
 }
 
+/* What the client sends, and room it made for the output it was behind on. */
 static void
-client_input (mctr_t *c)
+client_ready (mctr_t *c, short revents)
 {
-  if (pp_attach_read (c->client, &c->client_in, client_frame, c) <= 0)
+  if ((revents & POLLOUT) && !flush_buf (c->client, &c->to_client, true))
+    {
+      drop_client (c);
+      return;
+    }
+  if ((revents & (POLLIN | POLLHUP | POLLERR)) && pp_attach_read (c->client, &c->client_in, client_frame, c) <= 0)
     drop_client (c);
 }
 
@@ -628,7 +671,14 @@ exited (monitor_t *m, mctr_t *c, int status)
           break;
       }
   record (m, c);
-  /* An attached client's session ends with it, once its end is recorded for the client to read. */
+  /* An attached client's session ends with it, once its end is recorded for the client to read and the output the
+     client is behind on is sent (for a second at most). */
+  for (int64_t dl = pp_now_ms () + 1000; c->client >= 0 && c->to_client.len && pp_now_ms () < dl;)
+    {
+      struct pollfd p = { c->client, POLLOUT, 0 };
+      if (poll (&p, 1, 100) < 0 || !flush_buf (c->client, &c->to_client, true))
+        break;
+    }
   drop_client (c);
   if (c->init && !c->sidecar && c->st == C_DONE)
     {
@@ -926,7 +976,13 @@ add_ctr (monitor_t *m, json_t *j, pp_container_rec_t *recs, size_t nrecs, pp_err
   cleanup_free char *logpath = pp_ctr_logfile (m->ctx, id);
   c->log.fd = open (logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (c->log.fd < 0)
-    return pp_error_make (err, errno, "open `%s`", logpath);
+    {
+      int e = errno;
+      /* Never started: nothing would keep its output. */
+      c->st = C_DONE;
+      c->await_attach = false;
+      return pp_error_make (err, e, "open `%s`", logpath);
+    }
   return 0;
 }
 
@@ -1044,6 +1100,8 @@ release (monitor_t *m)
       if (c->client >= 0)
         close (c->client);
       pp_buf_free (&c->client_in.buf);
+      pp_buf_free (&c->to_client);
+      pp_buf_free (&c->to_ctr);
       pp_logw_release (&c->log);
       pp_container_rec_release (&c->rec);
       free (c->bundle);
@@ -1063,11 +1121,12 @@ enum
 {
   SRC_LISTEN = 2,
   SRC_CLIENT = 3,
+  SRC_INPUT = 4, /* the container's stdin (or terminal) has room for the input it is behind on */
 };
 typedef struct
 {
   mctr_t *c;
-  int stream; /* 0 or 1 (stdout, stderr), SRC_LISTEN or SRC_CLIENT */
+  int stream; /* 0 or 1 (stdout, stderr), SRC_LISTEN, SRC_CLIENT or SRC_INPUT */
 } pollsrc_t;
 
 static void
@@ -1079,9 +1138,9 @@ loop (monitor_t *m, int sfd)
   cleanup_free pollsrc_t *src = NULL;
   for (;;)
     {
-      if (room < 1 + 4 * m->n)
+      if (room < 1 + 6 * m->n)
         {
-          room = 1 + 4 * m->n;
+          room = 1 + 6 * m->n;
           pfds = xrealloc (pfds, room * sizeof *pfds);
           src = xrealloc (src, room * sizeof *src);
         }
@@ -1164,11 +1223,24 @@ loop (monitor_t *m, int sfd)
       for (size_t i = 0; i < m->n; i++)
         {
           mctr_t *c = &m->c[i];
-          int fd = c->client >= 0 ? c->client : c->attach_fd;
-          if (fd >= 0)
+          /* The listening socket too while a client is there: a second one is told that it is. */
+          if (c->attach_fd >= 0)
             {
-              src[np] = (pollsrc_t){ c, c->client >= 0 ? SRC_CLIENT : SRC_LISTEN };
-              pfds[np++] = (struct pollfd){ .fd = fd, .events = POLLIN };
+              src[np] = (pollsrc_t){ c, SRC_LISTEN };
+              pfds[np++] = (struct pollfd){ .fd = c->attach_fd, .events = POLLIN };
+            }
+          /* Input the container has not taken yet holds the client's back. */
+          short events = (short) ((c->to_ctr.len == 0 ? POLLIN : 0) | (c->to_client.len ? POLLOUT : 0));
+          if (c->client >= 0)
+            {
+              src[np] = (pollsrc_t){ c, SRC_CLIENT };
+              pfds[np++] = (struct pollfd){ .fd = c->client, .events = events };
+            }
+          int in = c->tty ? c->fds[0] : c->stdin_w;
+          if (c->client >= 0 && c->to_ctr.len && in >= 0)
+            {
+              src[np] = (pollsrc_t){ c, SRC_INPUT };
+              pfds[np++] = (struct pollfd){ .fd = in, .events = POLLOUT };
             }
         }
       int timeout = wake < 0 ? -1 : (int) (wake > now ? wake - now : 0);
@@ -1185,7 +1257,9 @@ loop (monitor_t *m, int sfd)
             if (src[i].stream == SRC_LISTEN)
               accept_client (m, src[i].c);
             else if (src[i].stream == SRC_CLIENT)
-              client_input (src[i].c);
+              client_ready (src[i].c, pfds[i].revents);
+            else if (src[i].stream == SRC_INPUT)
+              flush_input (src[i].c);
             else
               drain (src[i].c, src[i].stream);
           }

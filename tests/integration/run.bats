@@ -233,10 +233,23 @@ hello"
 	assert_contains "$output" "typed-5"
 	assert_equal "$(ctr_field t2-t2 exitCode)" 7
 	# attach: to a container of -d -i, later; to one with neither, an error that says where its output is.
-	run -0 pp run -d -i --name later "$IMG" sh -c 'cat; exit 4'
+	run -0 pp run -d -i --name later "$IMG" sh -c 'read line; echo "got $line"; sleep 1; exit 4'
 	wait_field later-later status Running
+	# One client at a time: a second is told so (a probe that came first is let go after 5 s).
+	run -0 pp run -d -i --name busy "$IMG" sleep 60
+	wait_field busy-busy status Running
+	"$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" attach --no-stdin busy >/dev/null &
+	first=$!
+	for _ in $(seq 20); do
+		run timeout 5 "$PODPLAY" --root "$ROOT" --runroot "$RUNROOT" attach --no-stdin busy
+		[ "$status" = 125 ] && break
+	done
+	assert_contains "$output" "another client is attached to the container"
+	kill "$first"
+	wait "$first" || true
+	# The end of an attach's input is not the container's: it ends by itself.
 	run -4 pp attach later <<<"piped"
-	assert_equal "$output" "piped"
+	assert_equal "$output" "got piped"
 	run -0 pp run -d --name plain "$IMG" sleep 60
 	run -125 pp attach plain
 	assert_contains "$output" "has no terminal and no stdin"
