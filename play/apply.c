@@ -356,7 +356,6 @@ grow_pod (pp_play_t *play, pp_pod_plan_t *p, pp_error_t *err)
     }
   else if (p->host_network)
     snprintf (p->pod_ip, sizeof p->pod_ip, "%s", p->host_ip);
-  p->userns_base = 0;
   p->attach_first = play->opts->attach;
   ret = make_contents (ctx, &play->objs, p, k, err);
   bool began = ret == 0 && (ret = pp_state_begin (play->state, err)) == 0;
@@ -408,18 +407,15 @@ start_grown (pp_play_t *play, pp_pod_plan_t *p, pp_error_t *err)
   /* Told: the monitor records each one running, or exited when it could not start. */
   for (int tries = 0; tries < 1000; tries++)
     {
+      pp_container_rec_t *cs = NULL;
+      size_t n = 0;
+      if (pp_state_container_list (play->state, p->id, &cs, &n, err) < 0)
+        return -1;
       bool waiting = false;
-      for (size_t i = p->n_before; i < p->n && !waiting; i++)
-        {
-          pp_container_rec_t *cs = NULL;
-          size_t n = 0;
-          if (pp_state_container_list (play->state, p->id, &cs, &n, err) < 0)
-            return -1;
-          for (size_t j = 0; j < n; j++)
-            if (strcmp (cs[j].id, p->ctr_ids[i]) == 0 && strcmp (cs[j].status ?: "", "Created") == 0)
-              waiting = true;
-          pp_container_recs_free (cs, n);
-        }
+      for (size_t j = 0; j < n; j++)
+        for (size_t i = p->n_before; i < p->n && strcmp (cs[j].status ?: "", "Created") == 0; i++)
+          waiting = waiting || strcmp (cs[j].id, p->ctr_ids[i]) == 0;
+      pp_container_recs_free (cs, n);
       if (!waiting)
         return 0;
       usleep (10000);

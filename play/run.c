@@ -570,19 +570,22 @@ check_new_pod_name (pp_context_t *ctx, const char *flag, const char *name, bool 
   return 0;
 }
 
-/* The documents (claims, then the Pod) as runs/NAME.yaml. */
+/* The documents (claims, then the Pod) as runs/NAME.yaml, each emitted by its kind's table. */
 static int
-write_run (pp_context_t *ctx, const char *name, const pp_node_t *claims, const pp_node_t *pod, char **path,
-           pp_error_t *err)
+write_run (pp_context_t *ctx, const char *name, const pp_node_t *docs, char **path, pp_error_t *err)
 {
   pp_buf_t yaml = { 0 };
-  const pp_kind_info_t *pk = pp_kind_lookup ("v1", "Pod"), *pvc = pp_kind_lookup ("v1", "PersistentVolumeClaim");
-  for (uint32_t i = 0; claims && i < claims->n; i++)
+  for (uint32_t i = 0; i < docs->n; i++)
     {
-      pp_emit_object (&yaml, claims->u.items[i], pvc->type);
-      pp_buf_puts (&yaml, "---\n");
+      const pp_node_t *doc = docs->u.items[i];
+      const pp_kind_info_t *k
+          = pp_kind_lookup (pp_plan_str (doc, "apiVersion") ?: "", pp_plan_str (doc, "kind") ?: "");
+      if (k == NULL)
+        continue;
+      if (yaml.len)
+        pp_buf_puts (&yaml, "---\n");
+      pp_emit_object (&yaml, doc, k->type);
     }
-  pp_emit_object (&yaml, pod, pk->type);
   cleanup_free char *dir = xasprintf ("%s/runs", ctx->root);
   int ret = 0;
   if (pp_mkdir_p (dir, 0700) < 0)
@@ -606,12 +609,26 @@ pp_run_manifest (pp_context_t *ctx, const pp_run_opts_t *o, char **path, char **
   build_t b = { .ctx = ctx };
   int ret = build (&b, o, name, err);
   if (ret == 0)
-    ret = write_run (ctx, name, b.claims, b.pod, path, err);
+    {
+      pp_node_append (&b.a, b.claims, b.pod);
+      ret = write_run (ctx, name, b.claims, path, err);
+    }
   pp_arena_free (&b.a);
   if (ret < 0)
     return -1;
   *name_out = steal_pointer (&name);
   return 0;
+}
+
+char *
+pp_run_manifest_of (pp_context_t *ctx, const pp_pod_rec_t *pod)
+{
+  char *file = xasprintf ("%s/runs/%s.yaml", ctx->root, pod->name);
+  cleanup_free char *real = realpath (file, NULL);
+  if (real && pod->play_file && strcmp (real, pod->play_file) == 0)
+    return file;
+  free (file);
+  return NULL;
 }
 
 /* The namespaces of --share: Podman's ipc, net and uts are always shared here; pid makes one PID namespace. */
@@ -696,7 +713,9 @@ pp_pod_create_manifest (pp_context_t *ctx, const pp_pod_create_opts_t *o, char *
       /* Podman's default: a container that joins is not restarted unless its --restart says so. */
       pp_node_put (&b.a, spec, "restartPolicy", str (&b, "Never"));
       pp_node_put (&b.a, spec, "containers", pp_node_new_seq (&b.a));
-      ret = write_run (ctx, name, NULL, b.pod, path, err);
+      pp_node_t *docs = pp_node_new_seq (&b.a);
+      pp_node_append (&b.a, docs, b.pod);
+      ret = write_run (ctx, name, docs, path, err);
     }
   pp_arena_free (&b.a);
   if (ret < 0)
@@ -824,13 +843,11 @@ pp_run_join_manifest (pp_context_t *ctx, const pp_run_opts_t *o, char **path, ch
   pp_state_close (state);
   if (ret < 0)
     return pp_error_wrap (err, "--pod %s", o->pod);
-  cleanup_free char *file = xasprintf ("%s/runs/%s.yaml", ctx->root, rec.name);
-  cleanup_free char *real = realpath (file, NULL);
-  bool ours = real && rec.play_file && strcmp (real, rec.play_file) == 0;
+  cleanup_free char *file = pp_run_manifest_of (ctx, &rec);
   cleanup_free char *from = rec.play_file ? xstrdup (rec.play_file) : NULL;
   cleanup_free char *pod = xstrdup (rec.name);
   pp_pod_rec_release (&rec);
-  if (!ours)
+  if (file == NULL)
     return pp_error_make (err, 0,
                           "--pod %s: the pod was made by `kube play` of %s: add the container to that file and play "
                           "it again",
@@ -843,7 +860,6 @@ pp_run_join_manifest (pp_context_t *ctx, const pp_run_opts_t *o, char **path, ch
   joined_t j = { 0 };
   build_t b = { .ctx = ctx };
   cleanup_free char *name = NULL;
-  pp_buf_t yaml = { 0 };
   ret = read_pod_manifest (file, pod, &j, err);
   pp_node_t *spec = ret == 0 ? pp_node_get (j.pod, "spec") : NULL;
   if (ret == 0)
@@ -886,32 +902,22 @@ pp_run_join_manifest (pp_context_t *ctx, const pp_run_opts_t *o, char **path, ch
         if (j.docs[i]->root && j.docs[i]->root != j.pod)
           pp_node_append (&b.a, b.claims, j.docs[i]->root);
       pp_node_append (&b.a, b.claims, j.pod);
-      for (uint32_t i = 0; i < b.claims->n; i++)
-        {
-          const pp_node_t *root = b.claims->u.items[i];
-          const pp_kind_info_t *k
-              = pp_kind_lookup (pp_plan_str (root, "apiVersion") ?: "", pp_plan_str (root, "kind") ?: "");
-          if (k == NULL)
-            continue;
-          if (yaml.len)
-            pp_buf_puts (&yaml, "---\n");
-          pp_emit_object (&yaml, root, k->type);
-        }
     }
-  if (ret == 0 && link (file, keep) < 0 && (errno != EEXIST || unlink (keep) < 0 || link (file, keep) < 0))
+  /* The old manifest stays whole at `keep` (none is there: one left behind was put back above), and the new one
+     replaces it by a rename. */
+  if (ret == 0 && link (file, keep) < 0)
     ret = pp_error_make (err, errno, "keep `%s` as `%s`", file, keep);
-  /* The manifest is replaced by a rename: the old one stays whole at `keep`. */
-  if (ret == 0 && pp_write_whole (file, yaml.data, yaml.len, 0600, err) < 0)
+  cleanup_free char *written = NULL;
+  if (ret == 0 && write_run (ctx, pod, b.claims, &written, err) < 0)
     {
       unlink (keep);
       ret = -1;
     }
-  pp_buf_free (&yaml);
   pp_arena_free (&b.a);
   joined_free (&j);
   if (ret < 0)
     return -1;
-  *path = steal_pointer (&file);
+  *path = steal_pointer (&written);
   *backup = steal_pointer (&keep);
   *name_out = steal_pointer (&name);
   return 0;

@@ -6,6 +6,7 @@
 
 #include "core/context.h"
 #include "core/error.h"
+#include "state/state.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -60,6 +61,10 @@ typedef struct
    (pp_run_join_manifest).  *name is the pod's. */
 int pp_pod_create_manifest (pp_context_t *ctx, const pp_pod_create_opts_t *o, char **path, char **name,
                             pp_error_t *err);
+
+/* The manifest `run` or `pod create` wrote for the pod (runs/NAME.yaml, the file its record was played from), or
+   NULL when a play of another file made it. */
+char *pp_run_manifest_of (pp_context_t *ctx, const pp_pod_rec_t *pod);
 
 /* --pod: the container appended to the manifest of the pod `o->pod` (with its volumes, and claims of named volumes
    there are not yet), which is rewritten in place; what it held before is kept at *backup for the caller to put

@@ -4,6 +4,7 @@
 #include "net/resolver.h"
 #include "play/job.h"
 #include "play/play.h"
+#include "play/run.h"
 #include "runtime/logfile.h"
 #include "runtime/namedvol.h"
 #include "schema/manifest.h"
@@ -530,12 +531,10 @@ rm_one (pp_cli_t *cli, pp_state_t *state, pp_pod_rec_t *pod, void *data, pp_erro
   if (!o->force && pp_pod_monitor_alive (pod))
     return pp_error_make (err, EBUSY, "pod %s is running: stop it first, or use -f", pod->name);
   /* The manifest `run` or `pod create` wrote for it goes with it. */
-  cleanup_free char *run = xasprintf ("%s/runs/%s.yaml", cli->ctx->root, pod->name);
-  cleanup_free char *real = realpath (run, NULL);
-  bool own = real && pod->play_file && strcmp (real, pod->play_file) == 0;
+  cleanup_free char *run = pp_run_manifest_of (cli->ctx, pod);
   if (pp_pod_remove (cli->ctx, pod->id, o->timeout, err) < 0)
     return -1;
-  if (own)
+  if (run)
     unlink (run);
   return 0;
 }

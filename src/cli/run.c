@@ -48,8 +48,6 @@ join_lock (pp_cli_t *cli, pp_error_t *err)
   return fd;
 }
 
-/* Plays the manifest `run` or `pod create` wrote (`po` has what else it needs), interrupted by SIGINT and SIGTERM;
-   as pp_kube_play, with its diagnostics printed. */
 /* SIGINT, SIGTERM and SIGHUP from now on end the play (or the attached session) as a failure. */
 static void
 catch_interrupts (void)
@@ -60,6 +58,8 @@ catch_interrupts (void)
   sigaction (SIGHUP, &sa, NULL);
 }
 
+/* Plays the manifest `run` or `pod create` wrote (`po` has what else it needs), interrupted by SIGINT, SIGTERM
+   and SIGHUP; as pp_kube_play, with its diagnostics printed. */
 static int
 play_own (pp_cli_t *cli, char *path, pp_play_opts_t *po, pp_play_result_t *res, pp_error_t *err)
 {
@@ -204,6 +204,13 @@ ctr_get (pp_state_t *state, const char *pod_id, const char *ctr_id, pp_container
   return found;
 }
 
+/* The shell's exit status of an ended container: its exit code, or podplay's error when it has none. */
+static int
+ctr_exit_status (const pp_container_rec_t *c)
+{
+  return c->exit_code < 0 ? PP_EXIT_ERROR : (int) c->exit_code;
+}
+
 typedef struct
 {
   pp_cli_t *cli;
@@ -306,7 +313,7 @@ exit_code (const attached_t *a, pp_error_t *err)
       pp_container_rec_t c;
       if (ctr_get (state, pod_id, a->ctr_id, &c, err))
         {
-          code = c.exit_code < 0 ? PP_EXIT_ERROR : (int) c.exit_code;
+          code = ctr_exit_status (&c);
           pp_container_rec_release (&c);
         }
       pp_pod_rec_release (&pod);
@@ -662,7 +669,6 @@ pp_cmd_attach (pp_cli_t *cli, int argc, char **argv)
       ret = attach_session (cli, c.id, tty, input && !no_stdin, false, &err);
     }
   /* Its exit status once it ended; 0 when it goes on (the caller left). */
-  attached_t a = { cli, pod.id, c.id, true };
   pp_container_rec_t now;
   int code = ret < 0 ? -1 : PP_EXIT_OK;
   pp_state_t *state;
@@ -671,7 +677,7 @@ pp_cmd_attach (pp_cli_t *cli, int argc, char **argv)
       if (ctr_get (state, pod.id, c.id, &now, NULL))
         {
           if (strcmp (now.status ?: "", "Exited") == 0)
-            code = exit_code (&a, &err);
+            code = ctr_exit_status (&now);
           pp_container_rec_release (&now);
         }
       pp_state_close (state);

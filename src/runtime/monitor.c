@@ -1132,15 +1132,16 @@ typedef struct
 static void
 loop (monitor_t *m, int sfd)
 {
-  /* Room for every container's two streams, however many the pod has (and grows to): none is left unread. */
+  /* Room for every container's two streams, attach socket, client and input, however many the pod has (and grows
+     to): none is left unread. */
   size_t room = 0;
   cleanup_free struct pollfd *pfds = NULL;
   cleanup_free pollsrc_t *src = NULL;
   for (;;)
     {
-      if (room < 1 + 6 * m->n)
+      if (room < 1 + 5 * m->n)
         {
-          room = 1 + 6 * m->n;
+          room = 1 + 5 * m->n;
           pfds = xrealloc (pfds, room * sizeof *pfds);
           src = xrealloc (src, room * sizeof *src);
         }
