@@ -16,12 +16,19 @@ CPPFLAGS  += -I. -Isrc -D_GNU_SOURCE
 # `deps` installs pkg-config and the -dev packages after make has read it.
 pkgconfig = $(eval $1 := $$(shell pkg-config $2))$($1)
 PKG_CFLAGS = $(call pkgconfig,PKG_CFLAGS,--cflags $(PKGS))
-PKG_LIBS   = $(call pkgconfig,PKG_LIBS,--libs $(LINK_PKGS))
+# The small libraries every command uses are linked from their archives (in the same Debian -dev packages as
+# their shared objects): mapping and relocating them was half of a command's start beyond an empty program's,
+# and a pod's monitor and each exec probe pay the same start (bench/README.md, "Command start"). libmnl has no
+# archive in Debian; libc, libm and libpthread stay shared, as glibc is.
+STATIC_PKGS := yaml-0.1 jansson sqlite3 libseccomp
+PKG_LIBS   = -Wl,-Bstatic $(call pkgconfig,STATIC_LIBS,--libs $(STATIC_PKGS)) -Wl,-Bdynamic \
+             $(call pkgconfig,DYN_LIBS,--libs $(filter-out $(STATIC_PKGS),$(LINK_PKGS)))
 # Unit tests make archives and digests of their own with those libraries, so they link them too.
 TEST_PKG_LIBS = $(call pkgconfig,TEST_PKG_LIBS,--libs $(filter-out $(LINK_PKGS),$(PKGS)))
 # The monitor's own binary links only what supervision needs: a monitor per pod starts faster and keeps less.
 MON_PKGS   := jansson sqlite3 libseccomp libmnl
-MON_PKG_LIBS = $(call pkgconfig,MON_PKG_LIBS,--libs $(MON_PKGS))
+MON_PKG_LIBS = -Wl,-Bstatic $(call pkgconfig,MON_STATIC_LIBS,--libs $(filter $(STATIC_PKGS),$(MON_PKGS))) \
+               -Wl,-Bdynamic $(call pkgconfig,MON_DYN_LIBS,--libs $(filter-out $(STATIC_PKGS),$(MON_PKGS)))
 MON_LIBS   = $(MON_PKG_LIBS) -lm -lpthread
 ALL_CFLAGS = -std=gnu11 $(OPT) $(WARN) $(PKG_CFLAGS) $(SAN) $(CFLAGS)
 LDLIBS    += $(PKG_LIBS) -lm -lpthread

@@ -2,6 +2,7 @@
 #include "state/state.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/random.h>
@@ -157,9 +158,22 @@ check_version (pp_state_t *s, pp_error_t *err)
   return ret;
 }
 
+/* SQLite's defaults suit a long-lived process: each connection strings a free list through 120 KiB of lookaside
+   slots and a bulk of 20 cache pages at its first read, writing every page of them. A podplay command reads a
+   few pages and ends, and a page first written is a page fault (20-30 us each on this 2-core VM): with the two
+   turned off, `ps` takes 50 fewer faults. Pages are then allocated as SQLite needs them. */
+static void
+sqlite_configure (void)
+{
+  sqlite3_config (SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+  sqlite3_config (SQLITE_CONFIG_LOOKASIDE, 0, 0);
+}
+
 int
 pp_state_open (pp_context_t *ctx, pp_state_t **out, pp_error_t *err)
 {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once (&once, sqlite_configure);
   *out = NULL;
   if (mkdir (ctx->root, 0700) < 0 && errno != EEXIST)
     return pp_error_make (err, errno, "create the storage root `%s`", ctx->root);
@@ -175,6 +189,24 @@ pp_state_open (pp_context_t *ctx, pp_state_t **out, pp_error_t *err)
   sqlite3_busy_timeout (s->db, 10000);
   /* WAL: readers never wait for a writer; NORMAL sync is safe with WAL (a crash loses no committed data
      the OS wrote, and never corrupts). */
+  if (exec_sql (s, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;", err) < 0)
+    {
+      pp_state_close (s);
+      return -1;
+    }
+  /* A database of this podplay's schema (its user_version says so, in the file's header) is in WAL mode (which
+     the file keeps) and has nothing to make or migrate: it is used as it is, without the write lock that making
+     the schema takes, so that a command that only reads (`ps`) neither waits for a play's transaction nor parses
+     the schema at every start. */
+  sqlite3_stmt *uv = NULL;
+  bool current = sqlite3_prepare_v2 (s->db, "PRAGMA user_version", -1, &uv, NULL) == SQLITE_OK
+                 && sqlite3_step (uv) == SQLITE_ROW && sqlite3_column_int (uv, 0) == SCHEMA_VERSION;
+  sqlite3_finalize (uv);
+  if (current)
+    {
+      *out = s;
+      return 0;
+    }
   /* Switching a new database to WAL takes a lock the busy timeout does not wait for: two commands creating it
      at once retry for the same 10 s. */
   int rc = SQLITE_BUSY;
@@ -189,23 +221,6 @@ pp_state_open (pp_context_t *ctx, pp_state_t **out, pp_error_t *err)
       int ret = db_error (s, err, "switch to WAL");
       pp_state_close (s);
       return ret;
-    }
-  if (exec_sql (s, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;", err) < 0)
-    {
-      pp_state_close (s);
-      return -1;
-    }
-  /* A database of this podplay's schema (its user_version says so, in the file's header) has nothing to make or
-     migrate: it is used as it is, without the write lock that making the schema takes, so that a command that
-     only reads (`ps`) neither waits for a play's transaction nor parses the schema at every start. */
-  sqlite3_stmt *uv = NULL;
-  bool current = sqlite3_prepare_v2 (s->db, "PRAGMA user_version", -1, &uv, NULL) == SQLITE_OK
-                 && sqlite3_step (uv) == SQLITE_ROW && sqlite3_column_int (uv, 0) == SCHEMA_VERSION;
-  sqlite3_finalize (uv);
-  if (current)
-    {
-      *out = s;
-      return 0;
     }
   char set_version[64];
   snprintf (set_version, sizeof set_version, "PRAGMA user_version = %d", SCHEMA_VERSION);
