@@ -38,12 +38,14 @@ trap cleanup EXIT
 python3 "$here/../fixtures/images/build.py" "$work/images" >/dev/null
 $pp load -q -i "$work/images/busybox.oci.tar" >/dev/null
 
-# A pod of N containers that end at once on SIGTERM, so that neither tool waits out a grace period.
+# A pod of N containers that end at once on SIGTERM, so that neither tool waits out a grace period (the shell waits
+# on a sleeping child, and `wait` returns at a trapped signal), and that take no CPU while they run: a loop forking
+# `sleep 0.1` ten times a second, as before, kept both cores busy once 50 replicas ran, which timed the workload.
 pod() {
 	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: bench%s\nspec:\n  containers:\n' "$1"
 	for i in $(seq "$1"); do
 		printf '  - name: c%s\n    image: localhost/busybox:latest\n    imagePullPolicy: Never\n' "$i"
-		printf '    command: ["sh", "-c", "trap \\"exit 0\\" TERM; while :; do sleep 0.1; done"]\n'
+		printf '    command: ["sh", "-c", "trap \\"exit 0\\" TERM; sleep 100000 & wait"]\n'
 	done
 }
 pod 1 >"$work/one.yaml"
@@ -103,7 +105,7 @@ deploy() {
 	printf 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web%s\nspec:\n  replicas: %s\n' "$1" "$1"
 	printf '  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n'
 	printf '      containers:\n      - name: main\n        image: localhost/busybox:latest\n        imagePullPolicy: Never\n'
-	printf '        command: ["sh", "-c", "trap \\"exit 0\\" TERM; while :; do sleep 0.1; done"]\n'
+	printf '        command: ["sh", "-c", "trap \\"exit 0\\" TERM; sleep 100000 & wait"]\n'
 }
 deploy 10 >"$work/d10.yaml"
 deploy 50 >"$work/d50.yaml"
@@ -156,7 +158,7 @@ spec:
   - name: writer
     image: localhost/busybox:latest
     imagePullPolicy: Never
-    command: ["sh", "-c", "trap \"exit 0\" TERM; echo $GREETING $LOG_LEVEL $TOKEN >/shared/msg; while :; do sleep 0.1; done"]
+    command: ["sh", "-c", "trap \"exit 0\" TERM; echo $GREETING $LOG_LEVEL $TOKEN >/shared/msg; sleep 100000 & wait"]
     envFrom:
     - configMapRef:
         name: benchcfg
@@ -181,7 +183,7 @@ spec:
   - name: reader
     image: localhost/busybox:latest
     imagePullPolicy: Never
-    command: ["sh", "-c", "trap \"exit 0\" TERM; until [ -s /shared/msg ]; do sleep 0.05; done; cat /shared/msg /etc/app/settings.conf; while :; do sleep 0.1; done"]
+    command: ["sh", "-c", "trap \"exit 0\" TERM; until [ -s /shared/msg ]; do sleep 0.05; done; cat /shared/msg /etc/app/settings.conf; sleep 100000 & wait"]
     volumeMounts:
     - name: shared
       mountPath: /shared
@@ -191,7 +193,7 @@ spec:
   - name: sidecar
     image: localhost/busybox:latest
     imagePullPolicy: Never
-    command: ["sh", "-c", "trap \"exit 0\" TERM; while :; do sleep 0.1; done"]
+    command: ["sh", "-c", "trap \"exit 0\" TERM; sleep 100000 & wait"]
     volumeMounts:
     - name: config
       mountPath: /etc/app

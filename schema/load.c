@@ -256,14 +256,15 @@ pp_resolve_plain (const char *s, size_t len)
                                        "ON",   "off",  "Off",   "OFF" };
   if (len == 0)
     return PP_TAG_NULL;
-  /* Every null and boolean word starts with one of these: most scalars skip the word lists. */
+  /* Every null and boolean word starts with one of these: most scalars skip the word lists, and the words
+     compared are those of the same first letter (every scalar and key comes here: it showed in profiles). */
   if (len <= 5 && strchr ("~nNyYtTfFoO", s[0]))
     {
       for (size_t i = 0; i < PP_N_ELEMENTS (nulls); i++)
-        if (strcmp (s, nulls[i]) == 0)
+        if (nulls[i][0] == s[0] && strcmp (s, nulls[i]) == 0)
           return PP_TAG_NULL;
       for (size_t i = 0; i < PP_N_ELEMENTS (bools); i++)
-        if (strcmp (s, bools[i]) == 0)
+        if (bools[i][0] == s[0] && strcmp (s, bools[i]) == 0)
           return PP_TAG_BOOL;
     }
   const char *p = s, *end = s + len;
@@ -286,9 +287,9 @@ pp_resolve_plain (const char *s, size_t len)
         }
       return PP_TAG_INT;
     }
-  if (strcmp (p, ".inf") == 0 || strcmp (p, ".Inf") == 0 || strcmp (p, ".INF") == 0)
+  if (*p == '.' && (strcmp (p, ".inf") == 0 || strcmp (p, ".Inf") == 0 || strcmp (p, ".INF") == 0))
     return PP_TAG_FLOAT;
-  if (p == s && (strcmp (s, ".nan") == 0 || strcmp (s, ".NaN") == 0 || strcmp (s, ".NAN") == 0))
+  if (*s == '.' && (strcmp (s, ".nan") == 0 || strcmp (s, ".NaN") == 0 || strcmp (s, ".NAN") == 0))
     return PP_TAG_FLOAT;
   bool digits = false, dot = false, exp = false;
   for (const char *q = p; q < end; q++)

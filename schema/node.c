@@ -83,7 +83,7 @@ pp_node_get (const pp_node_t *map, const char *key)
   for (uint32_t i = 0; i < map->n; i++)
     {
       const pp_node_t *k = map->u.pairs[i].key;
-      if (k->type == PP_NODE_SCALAR && strcmp (k->u.str, key) == 0)
+      if (k->type == PP_NODE_SCALAR && k->u.str[0] == key[0] && strcmp (k->u.str, key) == 0)
         return map->u.pairs[i].value;
     }
   return NULL;

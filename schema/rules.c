@@ -47,8 +47,10 @@ static size_t
 push_path (pp_vctx_t *v, const char *rel)
 {
   size_t len = v->path.len;
-  if (*rel)
-    pp_buf_printf (&v->path, "%s%s", len && rel[0] != '[' ? "." : "", rel);
+  /* By hand, as pp_v_push_key: this runs for every rule of every document. */
+  if (*rel && len && rel[0] != '[')
+    pp_buf_puts (&v->path, ".");
+  pp_buf_puts (&v->path, rel);
   return len;
 }
 

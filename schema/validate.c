@@ -41,7 +41,11 @@ pp_v_push_key (pp_vctx_t *v, const char *key)
       pp_buf_puts (&v->path, key);
     }
   else
-    pp_buf_printf (&v->path, "[%s]", key);
+    {
+      pp_buf_puts (&v->path, "[");
+      pp_buf_puts (&v->path, key);
+      pp_buf_puts (&v->path, "]");
+    }
   return len;
 }
 
