@@ -820,64 +820,98 @@ clone_process (int flags)
   return pid;
 }
 
-int
-pp_executor_start (const char *dir, const pp_executor_io_t *io, pid_t *pid_out, pp_error_t *err)
+struct pp_executor_launch
 {
   prep_t p;
-  if (prepare (dir, &p, false, err) < 0)
+  pid_t pid;
+  int pipe; /* closes on the process's exec; carries the error of a start that failed */
+};
+
+int
+pp_executor_launch (const char *dir, const pp_executor_io_t *io, pp_executor_launch_t **out, pp_error_t *err)
+{
+  *out = NULL;
+  pp_executor_launch_t *l = xzalloc (sizeof *l);
+  prep_t *p = &l->p;
+  if (prepare (dir, p, false, err) < 0)
     {
-      abandon (&p);
+      abandon (p);
+      free (l);
       return -1;
     }
   /* Joining a PID namespace changes where the caller's next children go: it is done here, before the clone; in a
      user namespace, by the helper that forks into it. */
   int pidns_fd = -1;
-  for (size_t i = 0; i < p.n_join; i++)
-    if (p.join_types[i] == CLONE_NEWPID)
-      pidns_fd = p.join_fds[i];
-  if (pidns_fd >= 0 && p.user_fd < 0 && setns (pidns_fd, CLONE_NEWPID) < 0)
+  for (size_t i = 0; i < p->n_join; i++)
+    if (p->join_types[i] == CLONE_NEWPID)
+      pidns_fd = p->join_fds[i];
+  int pipefd[2], ret = 0;
+  if (pidns_fd >= 0 && p->user_fd < 0 && setns (pidns_fd, CLONE_NEWPID) < 0)
+    ret = pp_error_make (err, errno, "join the PID namespace of `%s`", dir);
+  else if (pipe2 (pipefd, O_CLOEXEC) < 0)
+    ret = pp_error_make (err, errno, "pipe");
+  if (ret < 0)
     {
-      abandon (&p);
-      return pp_error_make (err, errno, "join the PID namespace of `%s`", dir);
-    }
-  int pipefd[2];
-  if (pipe2 (pipefd, O_CLOEXEC) < 0)
-    {
-      abandon (&p);
-      return pp_error_make (err, errno, "pipe");
+      abandon (p);
+      free (l);
+      return -1;
     }
   /* In a user namespace, a new PID namespace is made from inside it (else /proc cannot be mounted there). */
-  pid_t pid = p.user_fd >= 0 ? pp_userns_fork (p.user_fd, pidns_fd, p.unshare_flags & CLONE_NEWPID)
-                             : clone_process (p.unshare_flags & CLONE_NEWPID);
+  pid_t pid = p->user_fd >= 0 ? pp_userns_fork (p->user_fd, pidns_fd, p->unshare_flags & CLONE_NEWPID)
+                             : clone_process (p->unshare_flags & CLONE_NEWPID);
   if (pid < 0)
     {
       int e = errno;
       close (pipefd[0]);
       close (pipefd[1]);
-      abandon (&p);
+      abandon (p);
+      free (l);
       return pp_error_make (err, e, "clone");
     }
   if (pid == 0)
     {
       close (pipefd[0]);
-      container_child (&p, io, pipefd[1]);
+      container_child (p, io, pipefd[1]);
     }
   close (pipefd[1]);
+  l->pid = pid;
+  l->pipe = pipefd[0];
+  *out = l;
+  return 0;
+}
+
+int
+pp_executor_started (pp_executor_launch_t *l, pid_t *pid_out, pp_error_t *err)
+{
   /* The pipe closes on exec: nothing read means the container's process is running. */
   char msg[512];
-  ssize_t n = PP_RETRY (read (pipefd[0], msg, sizeof msg - 1));
-  close (pipefd[0]);
+  ssize_t n = PP_RETRY (read (l->pipe, msg, sizeof msg - 1));
+  close (l->pipe);
+  int ret = 0;
   if (n > 0)
     {
-      while (waitpid (pid, NULL, 0) < 0 && errno == EINTR)
+      while (waitpid (l->pid, NULL, 0) < 0 && errno == EINTR)
         ;
-      abandon (&p);
+      abandon (&l->p);
       msg[n] = '\0';
-      return pp_error_make (err, 0, "starting the container: %s", msg);
+      ret = pp_error_make (err, 0, "starting the container: %s", msg);
     }
-  release (&p);
-  *pid_out = pid;
-  return 0;
+  else
+    {
+      release (&l->p);
+      *pid_out = l->pid;
+    }
+  free (l);
+  return ret;
+}
+
+int
+pp_executor_start (const char *dir, const pp_executor_io_t *io, pid_t *pid_out, pp_error_t *err)
+{
+  pp_executor_launch_t *l;
+  if (pp_executor_launch (dir, io, &l, err) < 0)
+    return -1;
+  return pp_executor_started (l, pid_out, err);
 }
 
 int

@@ -22,6 +22,11 @@ typedef struct
    child after it reaches the caller through a pipe and is reported once.  A PID namespace given by path is joined
    by the caller itself (its later children go there too): a pod's monitor does that once.  `io` may be NULL. */
 int pp_executor_start (const char *dir, const pp_executor_io_t *io, pid_t *pid, pp_error_t *err);
+/* pp_executor_start in two halves, for a caller that starts several containers at once: launch clones the
+   container's process and returns; started waits until it has exec'd (*pid) or failed, and frees `l`. */
+typedef struct pp_executor_launch pp_executor_launch_t;
+int pp_executor_launch (const char *dir, const pp_executor_io_t *io, pp_executor_launch_t **l, pp_error_t *err);
+int pp_executor_started (pp_executor_launch_t *l, pid_t *pid, pp_error_t *err);
 /* Once the container's process is gone: kills what it left running and removes its cgroup (linux.cgroupsPath),
    as `runc delete` does.  Nothing left is not an error. */
 int pp_executor_delete (const char *dir, pp_error_t *err);

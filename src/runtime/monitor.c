@@ -179,10 +179,22 @@ run_hook (monitor_t *m, mctr_t *c, int kind)
     c->hook_child = 0;
 }
 
+/* A container's start under way (start_launch, then start_finish): the result of its first half, its process,
+   the runtime's launch until that process runs, and the monitor's ends of its standard streams. */
+typedef struct
+{
+  int ret;
+  pid_t pid;
+  void *launch;
+  int out, errp, in, console;
+  int64_t t;
+} starting_t;
+
 /* The container's stdio: a terminal (its master read as stdout), or pipes for stdout and stderr; stdin is a pipe
-   held open when it asks for stdin, else /dev/null. */
+   held open when it asks for stdin, else /dev/null.  Its process is made by the runtime's launch, which returns
+   before it runs, where the runtime has one (and no terminal is to be received); else by its whole start. */
 static int
-start_process (monitor_t *m, mctr_t *c, pid_t *pid, pp_error_t *err)
+launch_process (monitor_t *m, mctr_t *c, starting_t *s, pp_error_t *err)
 {
   int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, in[2] = { -1, -1 }, console[2] = { -1, -1 };
   int ret = c->tty ? m->rt->console_open (console, err) : 0;
@@ -204,27 +216,44 @@ start_process (monitor_t *m, mctr_t *c, pid_t *pid, pp_error_t *err)
       /* With a terminal the streams are /dev/null until the terminal replaces them. */
       pp_runtime_io_t io = { in[0], c->tty ? in[0] : out[1], c->tty ? in[0] : errp[1], console[1] };
       pp_runtime_ctr_t rc = ctr_of (m, c);
-      ret = m->rt->start (m->rt, &rc, &io, pid, err);
+      ret = m->rt->launch && !c->tty ? m->rt->launch (m->rt, &rc, &io, &s->launch, err)
+                                     : m->rt->start (m->rt, &rc, &io, &s->pid, err);
     }
+  /* The process's ends are its own now: closed here before the next container's process is made. */
   int fds[] = { in[0], out[1], errp[1], console[1] };
   for (size_t i = 0; i < PP_N_ELEMENTS (fds); i++)
     if (fds[i] >= 0)
       close (fds[i]);
+  s->out = out[0];
+  s->errp = errp[0];
+  s->in = in[1];
+  s->console = console[0];
+  return ret;
+}
+
+/* Once the container's process runs (the runtime's launch awaited), its streams are the container's. */
+static int
+finish_process (monitor_t *m, mctr_t *c, starting_t *s, pp_error_t *err)
+{
+  int ret = s->ret;
+  if (ret == 0 && s->launch)
+    ret = m->rt->started (s->launch, &s->pid, err);
+  s->launch = NULL;
   if (ret == 0 && c->tty)
     {
-      c->fds[0] = m->rt->console_receive (m->rt, console[0], err);
+      c->fds[0] = m->rt->console_receive (m->rt, s->console, err);
       ret = c->fds[0] < 0 ? -1 : 0;
       if (ret < 0)
-        kill (*pid, SIGKILL);
+        kill (s->pid, SIGKILL);
     }
   else if (ret == 0)
     {
-      c->fds[0] = out[0];
-      c->fds[1] = errp[0];
-      c->stdin_w = in[1];
-      out[0] = errp[0] = in[1] = -1;
+      c->fds[0] = s->out;
+      c->fds[1] = s->errp;
+      c->stdin_w = s->in;
+      s->out = s->errp = s->in = -1;
     }
-  int rest[] = { out[0], errp[0], in[1], console[0] };
+  int rest[] = { s->out, s->errp, s->in, s->console };
   for (size_t i = 0; i < PP_N_ELEMENTS (rest); i++)
     if (rest[i] >= 0)
       close (rest[i]);
@@ -240,18 +269,26 @@ stage_subpaths (monitor_t *m, mctr_t *c, pp_error_t *err)
   return entries ? pp_subpath_stage (entries, err) : 0;
 }
 
+/* The first half of a container's start: what it needs staged, and its process made. */
 static void
-start (monitor_t *m, mctr_t *c, pp_error_t *err)
+start_launch (monitor_t *m, mctr_t *c, starting_t *s, pp_error_t *err)
 {
-  pid_t pid = 0;
-  int64_t t = pp_now_us ();
-  int ret = stage_subpaths (m, c, err);
+  *s = (starting_t){ .out = -1, .errp = -1, .in = -1, .console = -1, .t = pp_now_us () };
+  s->ret = stage_subpaths (m, c, err);
   /* fileKeyRef variables: read afresh from their volumes at each start, once the init containers have written them. */
-  if (ret == 0)
-    ret = pp_fileenv_apply (c->bundle, c->file_env, err);
-  if (ret == 0)
-    ret = start_process (m, c, &pid, err);
-  pp_debug_step (m->ctx, &t, "monitor: container %s: runtime start", c->rec.name);
+  if (s->ret == 0)
+    s->ret = pp_fileenv_apply (c->bundle, c->file_env, err);
+  if (s->ret == 0)
+    s->ret = launch_process (m, c, s, err);
+}
+
+/* The second half: once its process runs, the container is Running (or, when it did not start, Exited). */
+static void
+start_finish (monitor_t *m, mctr_t *c, starting_t *s, pp_error_t *err)
+{
+  int ret = finish_process (m, c, s, err);
+  pid_t pid = s->pid;
+  pp_debug_step (m->ctx, &s->t, "monitor: container %s: runtime start", c->rec.name);
   if (ret < 0)
     {
       /* Whatever the runtime printed is in the log already; the reason goes there too. */
@@ -286,6 +323,14 @@ fail_recorded:
   set_status (c, "Exited");
   c->st = C_DONE;
   record (m, c);
+}
+
+static void
+start (monitor_t *m, mctr_t *c, pp_error_t *err)
+{
+  starting_t s;
+  start_launch (m, c, &s, err);
+  start_finish (m, c, &s, err);
 }
 
 static void begin_stop (monitor_t *m, int grace);
@@ -347,19 +392,31 @@ should_restart (const monitor_t *m, const mctr_t *c)
   return false;
 }
 
+/* Every pending main container's process is made first, then each one awaited: their set-up (namespaces joined,
+   mounts, pivot_root, seccomp, exec) runs at once, on every core, where each start used to wait for the one
+   before it.  They are then recorded Running in their order, and a postStart hook holds none of them back (as
+   before). */
 static void
 start_main_containers (monitor_t *m, pp_error_t *err)
 {
+  starting_t *s = xzalloc ((m->n + 1) * sizeof *s);
+  pp_error_t *errs = xzalloc ((m->n + 1) * sizeof *errs);
+  bool *go = xzalloc (m->n + 1);
   for (size_t i = 0; i < m->n; i++)
-    if (!m->c[i].init && m->c[i].st == C_PENDING && !m->c[i].await_attach)
+    if ((go[i] = !m->c[i].init && m->c[i].st == C_PENDING && !m->c[i].await_attach))
+      start_launch (m, &m->c[i], &s[i], &errs[i]);
+  for (size_t i = 0; i < m->n; i++)
+    if (go[i])
       {
-        pp_error_t e = NULL;
-        start (m, &m->c[i], &e);
-        if (e && err && *err == NULL)
-          *err = e;
+        start_finish (m, &m->c[i], &s[i], &errs[i]);
+        if (errs[i] && err && *err == NULL)
+          *err = errs[i];
         else
-          pp_error_release (&e);
+          pp_error_release (&errs[i]);
       }
+  free (go);
+  free (errs);
+  free (s);
 }
 
 /* The next init container, or the main ones when the init containers are done.  A sidecar lets the next one

@@ -51,6 +51,11 @@ struct pp_runtime
      exits), once its process runs: *pid is that process. */
   int (*start) (const pp_runtime_t *rt, const pp_runtime_ctr_t *c, const pp_runtime_io_t *io, pid_t *pid,
                 pp_error_t *err);
+  /* start in two halves, for a monitor that starts a pod's containers at once, or NULL: launch makes the
+     container's process and returns (*launch is what `started` takes); started waits until it runs (*pid). */
+  int (*launch) (const pp_runtime_t *rt, const pp_runtime_ctr_t *c, const pp_runtime_io_t *io, void **launch,
+                 pp_error_t *err);
+  int (*started) (void *launch, pid_t *pid, pp_error_t *err);
   /* Runs `argv` in the running container as a process of it (its namespaces, cgroup, user, capabilities and
      seccomp filter), touching nothing of the container; waits, and *status gets the exit status.  An error with
      status ESRCH: the container has ended (its process or cgroup is gone). */

@@ -35,6 +35,21 @@ builtin_start (const pp_runtime_t *rt, const pp_runtime_ctr_t *c, const pp_runti
   return pp_executor_start (c->bundle, &eio, pid, err);
 }
 
+static int
+builtin_launch (const pp_runtime_t *rt, const pp_runtime_ctr_t *c, const pp_runtime_io_t *io, void **launch,
+                pp_error_t *err)
+{
+  (void)rt;
+  pp_executor_io_t eio = { io->stdin_fd, io->stdout_fd, io->stderr_fd, true, io->console };
+  return pp_executor_launch (c->bundle, &eio, (pp_executor_launch_t **)launch, err);
+}
+
+static int
+builtin_started (void *launch, pid_t *pid, pp_error_t *err)
+{
+  return pp_executor_started (launch, pid, err);
+}
+
 typedef struct
 {
   int master, slave;
@@ -139,6 +154,8 @@ const pp_runtime_t pp_runtime_builtin = {
   .console_open = builtin_console_open,
   .console_receive = builtin_console_receive,
   .start = builtin_start,
+  .launch = builtin_launch,
+  .started = builtin_started,
   .exec = builtin_exec,
   .kill = pp_runtime_kill_process,
   .delete = builtin_delete,
