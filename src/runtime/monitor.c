@@ -313,8 +313,6 @@ start_finish (monitor_t *m, mctr_t *c, starting_t *s, pp_error_t *err)
   c->rec.ready = c->startup_done && c->probes[PP_PROBE_READINESS].spec == NULL;
   c->probe_kill_ms = 0;
   record (m, c);
-  if (c->hooks[HOOK_POST_START].spec)
-    run_hook (m, c, HOOK_POST_START);
   return;
 fail_recorded:
   c->rec.pid = 0;
@@ -325,12 +323,25 @@ fail_recorded:
   record (m, c);
 }
 
+/* A container's postStart hook, once it runs: forked only when no other container's start is under way, whose
+   descriptors the hook's process would hold. */
+static void
+post_start (monitor_t *m, mctr_t *c)
+{
+  if (c->st == C_RUNNING && c->hooks[HOOK_POST_START].spec)
+    run_hook (m, c, HOOK_POST_START);
+}
+
 static void
 start (monitor_t *m, mctr_t *c, pp_error_t *err)
 {
+  /* Callers that do not take the error (advance with none) still get its reason in the container's log. */
+  pp_error_t local = NULL;
   starting_t s;
-  start_launch (m, c, &s, err);
-  start_finish (m, c, &s, err);
+  start_launch (m, c, &s, err ? err : &local);
+  start_finish (m, c, &s, err ? err : &local);
+  pp_error_release (&local);
+  post_start (m, c);
 }
 
 static void begin_stop (monitor_t *m, int grace);
@@ -402,18 +413,32 @@ start_main_containers (monitor_t *m, pp_error_t *err)
   starting_t *s = xzalloc ((m->n + 1) * sizeof *s);
   pp_error_t *errs = xzalloc ((m->n + 1) * sizeof *errs);
   bool *go = xzalloc (m->n + 1);
+  bool *finished = xzalloc (m->n + 1);
   for (size_t i = 0; i < m->n; i++)
     if ((go[i] = !m->c[i].init && m->c[i].st == C_PENDING && !m->c[i].await_attach))
-      start_launch (m, &m->c[i], &s[i], &errs[i]);
+      {
+        start_launch (m, &m->c[i], &s[i], &errs[i]);
+        /* A runtime without two halves (runc, crun), or a terminal, started it whole: Running at once. */
+        if (s[i].launch == NULL)
+          {
+            start_finish (m, &m->c[i], &s[i], &errs[i]);
+            finished[i] = true;
+          }
+      }
   for (size_t i = 0; i < m->n; i++)
     if (go[i])
       {
-        start_finish (m, &m->c[i], &s[i], &errs[i]);
+        if (!finished[i])
+          start_finish (m, &m->c[i], &s[i], &errs[i]);
         if (errs[i] && err && *err == NULL)
           *err = errs[i];
         else
           pp_error_release (&errs[i]);
       }
+  for (size_t i = 0; i < m->n; i++)
+    if (go[i])
+      post_start (m, &m->c[i]);
+  free (finished);
   free (go);
   free (errs);
   free (s);

@@ -231,6 +231,39 @@ wait_pods_ended() {
 	assert_equal "$output" "$(printf 'setup\nproxy-start\nlogger-start\nlogger-ready\nmain-start\nmain-stop\nlogger-stop\nproxy-stop')"
 }
 
+@test "an init container that cannot start after the one before it ran ends the pod: Exited (128), the reason in its log, main never started" {
+	# The second init container is started by the monitor alone (the first has ended), with no caller to take its
+	# error: the monitor crashed there once, leaving it Created and the pod in Error.
+	cat >"$Y/initfail.yaml" <<-YAML
+	apiVersion: v1
+	kind: Pod
+	metadata:
+	  name: initfail
+	spec:
+	  restartPolicy: Never
+	  initContainers:
+	  - name: first
+	    image: localhost/busybox:latest
+	    command: ["true"]
+	  - name: second
+	    image: localhost/busybox:latest
+	    command: ["/no/such/program"]
+	  containers:
+	  - name: main
+	    image: localhost/busybox:latest
+	    command: ["sleep", "100"]
+	YAML
+	run -0 pp kube play "$Y/initfail.yaml"
+	wait_field initfail-second exitCode 128
+	assert_equal "$(ctr_field initfail-first exitCode)" 0
+	assert_equal "$(ctr_field initfail-main status)" Created
+	run -0 pp logs initfail-second
+	assert_contains "$output" "exec /no/such/program: No such file or directory"
+	wait_pods_ended
+	assert_equal "$(pod_field initfail status)" Exited
+	run -0 pp kube down "$Y/initfail.yaml"
+}
+
 @test "subdomain: /etc/hosts names the pod by its FQDN as the kubelet writes it, and hostname -f finds it" {
 	cat >"$Y/fqdn.yaml" <<-'YAML'
 	apiVersion: v1
