@@ -413,22 +413,20 @@ start_main_containers (monitor_t *m, pp_error_t *err)
   starting_t *s = xzalloc ((m->n + 1) * sizeof *s);
   pp_error_t *errs = xzalloc ((m->n + 1) * sizeof *errs);
   bool *go = xzalloc (m->n + 1);
-  bool *finished = xzalloc (m->n + 1);
   for (size_t i = 0; i < m->n; i++)
     if ((go[i] = !m->c[i].init && m->c[i].st == C_PENDING && !m->c[i].await_attach))
       {
         start_launch (m, &m->c[i], &s[i], &errs[i]);
-        /* A runtime without two halves (runc, crun), or a terminal, started it whole: Running at once. */
+        /* A runtime without two halves (runc, crun), a terminal, or a start that failed: no launch to await, and
+           the container is recorded at once. */
         if (s[i].launch == NULL)
-          {
-            start_finish (m, &m->c[i], &s[i], &errs[i]);
-            finished[i] = true;
-          }
+          start_finish (m, &m->c[i], &s[i], &errs[i]);
       }
+  /* finish_process clears each launch: those left are the ones under way. */
   for (size_t i = 0; i < m->n; i++)
     if (go[i])
       {
-        if (!finished[i])
+        if (s[i].launch)
           start_finish (m, &m->c[i], &s[i], &errs[i]);
         if (errs[i] && err && *err == NULL)
           *err = errs[i];
@@ -438,7 +436,6 @@ start_main_containers (monitor_t *m, pp_error_t *err)
   for (size_t i = 0; i < m->n; i++)
     if (go[i])
       post_start (m, &m->c[i]);
-  free (finished);
   free (go);
   free (errs);
   free (s);

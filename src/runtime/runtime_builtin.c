@@ -26,20 +26,11 @@ builtin_console_receive (const pp_runtime_t *rt, int console0, pp_error_t *err)
 }
 
 static int
-builtin_start (const pp_runtime_t *rt, const pp_runtime_ctr_t *c, const pp_runtime_io_t *io, pid_t *pid,
-               pp_error_t *err)
-{
-  (void)rt;
-  /* A monitor's containers die with it: nothing would log, restart or stop them. */
-  pp_executor_io_t eio = { io->stdin_fd, io->stdout_fd, io->stderr_fd, true, io->console };
-  return pp_executor_start (c->bundle, &eio, pid, err);
-}
-
-static int
 builtin_launch (const pp_runtime_t *rt, const pp_runtime_ctr_t *c, const pp_runtime_io_t *io, void **launch,
                 pp_error_t *err)
 {
   (void)rt;
+  /* A monitor's containers die with it: nothing would log, restart or stop them. */
   pp_executor_io_t eio = { io->stdin_fd, io->stdout_fd, io->stderr_fd, true, io->console };
   return pp_executor_launch (c->bundle, &eio, (pp_executor_launch_t **)launch, err);
 }
@@ -48,6 +39,14 @@ static int
 builtin_started (void *launch, pid_t *pid, pp_error_t *err)
 {
   return pp_executor_started (launch, pid, err);
+}
+
+static int
+builtin_start (const pp_runtime_t *rt, const pp_runtime_ctr_t *c, const pp_runtime_io_t *io, pid_t *pid,
+               pp_error_t *err)
+{
+  void *launch;
+  return builtin_launch (rt, c, io, &launch, err) < 0 ? -1 : builtin_started (launch, pid, err);
 }
 
 typedef struct
