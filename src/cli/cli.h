@@ -14,6 +14,15 @@
 
 typedef struct pp_command pp_command_t;
 
+/* What a command does when an ordinary user runs it. */
+typedef enum
+{
+  PP_ROOTLESS_NOT_YET = 0, /* refused, naming the issue that builds it */
+  PP_ROOTLESS_AS_USER,     /* runs as the user: reads the user's state and files, owns nothing of an image's */
+  PP_ROOTLESS_USERNS,      /* enters the user's namespace once its options are read: it writes files of an image's
+                              owners, or removes them */
+} pp_rootless_t;
+
 /* What a handler gets: the context, its table entry, and the command as typed ("podplay kube validate"). */
 typedef struct
 {
@@ -36,6 +45,7 @@ struct pp_command
   const char *pending; /* the issue that builds a command not built yet */
   bool hidden;         /* internal (the monitor, its probes): not listed */
   bool options_first;  /* options end at the first argument (exec: the rest is the container's command) */
+  pp_rootless_t rootless;
 };
 
 /* Parses the command's options: the command's own and the global ones (--root, --runroot, --log-level, --help).
@@ -65,6 +75,8 @@ int pp_cli_fail (pp_error_t *err);
 
 int pp_cmd_kube_validate (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_version (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_info (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_unshare (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_load (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_pull (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_images (pp_cli_t *cli, int argc, char **argv);

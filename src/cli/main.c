@@ -1,5 +1,6 @@
 /* podplay's entry point: the command table, global options, dispatch and exit codes. */
 #include "src/cli/cli.h"
+#include "runtime/rootless.h"
 
 #include <string.h>
 
@@ -45,6 +46,7 @@ static const char generate_help[]
 
 static const pp_command_t kube_commands[] = {
   { .name = "validate",
+    .rootless = PP_ROOTLESS_AS_USER,
     .summary = "Check Kubernetes YAML against the schema, reporting every problem",
     .usage = "[options] FILE|DIR|- ...",
     .help = "Reads manifests (YAML or JSON, several documents per file, kind: List) from files, directories\n"
@@ -93,6 +95,7 @@ static const pp_command_t kube_commands[] = {
             "their PersistentVolumeClaims stay for the next play, unless --force.\n",
     .run = pp_cmd_kube_down },
   { .name = "generate",
+    .rootless = PP_ROOTLESS_AS_USER,
     .summary = "Write Kubernetes YAML from pods, volumes or a play",
     .usage = "[options] POD|CONTAINER|VOLUME... | --play FILE",
     .help = generate_help,
@@ -108,6 +111,7 @@ static const pp_command_t play_commands[] = {
 
 static const pp_command_t generate_commands[] = {
   { .name = "kube",
+    .rootless = PP_ROOTLESS_AS_USER,
     .summary = "Write Kubernetes YAML from pods, volumes or a play (same as `kube generate`)",
     .usage = "[options] POD|CONTAINER|VOLUME... | --play FILE",
     .help = generate_help,
@@ -116,8 +120,17 @@ static const pp_command_t generate_commands[] = {
 };
 
 static const pp_command_t pod_commands[] = {
-  { .name = "ls", .alias = "ps", .summary = "List pods", .usage = "[--format json] [-q]", .run = pp_cmd_pod_ls },
-  { .name = "inspect", .summary = "Show pods' details as JSON", .usage = "POD...", .run = pp_cmd_pod_inspect },
+  { .name = "ls",
+    .rootless = PP_ROOTLESS_AS_USER,
+    .alias = "ps",
+    .summary = "List pods",
+    .usage = "[--format json] [-q]",
+    .run = pp_cmd_pod_ls },
+  { .name = "inspect",
+    .rootless = PP_ROOTLESS_AS_USER,
+    .summary = "Show pods' details as JSON",
+    .usage = "POD...",
+    .run = pp_cmd_pod_inspect },
   { .name = "create",
     .summary = "Create a pod of no container yet, for `run --pod` to join",
     .usage = "[--name NAME] [-p [IP:]HOST:CTR[/udp]]... [-l K=V]... [--hostname NAME] [--network NET] [--share NS]",
@@ -162,20 +175,20 @@ static const pp_command_t pod_commands[] = {
 };
 
 static const pp_command_t image_commands[] = {
-  { .name = "inspect",
+  { .name = "inspect", .rootless = PP_ROOTLESS_AS_USER,
     .summary = "Show an image's details as JSON",
     .usage = "IMAGE...",
     .run = pp_cmd_image_inspect },
-  { .name = "ls", .alias = "list", .summary = "List images", .usage = "[--format json] [-q] [--noheading]",
+  { .name = "ls", .rootless = PP_ROOTLESS_AS_USER, .alias = "list", .summary = "List images", .usage = "[--format json] [-q] [--noheading]",
     .run = pp_cmd_images },
-  { .name = "rm", .summary = "Remove images", .usage = "[-f] IMAGE...", .run = pp_cmd_rmi },
+  { .name = "rm", .rootless = PP_ROOTLESS_USERNS, .summary = "Remove images", .usage = "[-f] IMAGE...", .run = pp_cmd_rmi },
   { NULL },
 };
 
 static const pp_command_t volume_commands[] = {
-  { .name = "ls", .alias = "list", .summary = "List volumes", .usage = "[--format json] [-q]", .run = pp_cmd_volume_ls },
-  { .name = "inspect", .summary = "Show volumes' details as JSON", .usage = "VOLUME...", .run = pp_cmd_volume_inspect },
-  { .name = "rm",
+  { .name = "ls", .rootless = PP_ROOTLESS_AS_USER, .alias = "list", .summary = "List volumes", .usage = "[--format json] [-q]", .run = pp_cmd_volume_ls },
+  { .name = "inspect", .rootless = PP_ROOTLESS_AS_USER, .summary = "Show volumes' details as JSON", .usage = "VOLUME...", .run = pp_cmd_volume_inspect },
+  { .name = "rm", .rootless = PP_ROOTLESS_USERNS,
     .summary = "Remove volumes",
     .usage = "VOLUME...",
     .help = "Removes a volume and its data; a volume a pod uses is refused until the pod is removed.\n",
@@ -198,9 +211,9 @@ static const pp_command_t network_commands[] = {
             "                  each pod's IPv6 address is at its IPv4 address's place in the subnet\n"
             "  --internal      no way out: its pods reach each other and nothing else\n",
     .run = pp_cmd_network_create },
-  { .name = "ls", .alias = "list", .summary = "List networks", .usage = "[--format json] [-q]",
+  { .name = "ls", .rootless = PP_ROOTLESS_AS_USER, .alias = "list", .summary = "List networks", .usage = "[--format json] [-q]",
     .run = pp_cmd_network_ls },
-  { .name = "inspect", .summary = "Show networks' details as JSON", .usage = "NETWORK...",
+  { .name = "inspect", .rootless = PP_ROOTLESS_AS_USER, .summary = "Show networks' details as JSON", .usage = "NETWORK...",
     .run = pp_cmd_network_inspect },
   { .name = "rm",
     .summary = "Remove networks",
@@ -212,6 +225,7 @@ static const pp_command_t network_commands[] = {
 
 static const pp_command_t service_commands[] = {
   { .name = "ls",
+    .rootless = PP_ROOTLESS_AS_USER,
     .alias = "list",
     .summary = "List Services",
     .usage = "[--format json] [-q]",
@@ -229,6 +243,7 @@ static const pp_command_t service_commands[] = {
 
 static const pp_command_t job_commands[] = {
   { .name = "ls",
+    .rootless = PP_ROOTLESS_AS_USER,
     .alias = "list",
     .summary = "List Jobs",
     .usage = "[--format json] [-q]",
@@ -245,6 +260,7 @@ static const pp_command_t job_commands[] = {
 
 static const pp_command_t system_commands[] = {
   { .name = "df",
+    .rootless = PP_ROOTLESS_USERNS,
     .summary = "Show disk usage of images, containers and volumes",
     .usage = "[--format json]",
     .run = pp_cmd_system_df },
@@ -303,6 +319,7 @@ static const pp_command_t top_commands[] = {
             "  --no-stdin  the output only\n",
     .run = pp_cmd_attach },
   { .name = "ps",
+    .rootless = PP_ROOTLESS_AS_USER,
     .summary = "List containers",
     .usage = "[-a] [-q] [--format json]",
     .help = "Running containers, named POD-CONTAINER as in Podman; -a adds the others.\n",
@@ -326,7 +343,7 @@ static const pp_command_t top_commands[] = {
             "  -u, --user USER    run as USER (name or uid[:gid])\n",
     .run = pp_cmd_exec,
     .options_first = true },
-  { .name = "inspect", .summary = "Show details of pods or containers as JSON", .usage = "NAME...",
+  { .name = "inspect", .rootless = PP_ROOTLESS_AS_USER, .summary = "Show details of pods or containers as JSON", .usage = "NAME...",
     .run = pp_cmd_inspect },
   { .name = "monitor", .summary = "A pod's monitor (started by podplay itself)", .run = pp_cmd_monitor,
     .hidden = true },
@@ -337,6 +354,7 @@ static const pp_command_t top_commands[] = {
     .run = pp_cmd_probe,
     .hidden = true },
   { .name = "pull",
+    .rootless = PP_ROOTLESS_USERNS,
     .summary = "Pull an image from a registry",
     .usage = "[options] IMAGE",
     .help = "Fetches IMAGE (busybox means docker.io/library/busybox:latest) over the OCI distribution\n"
@@ -350,6 +368,7 @@ static const pp_command_t top_commands[] = {
             "  -q, --quiet         print the image id only\n",
     .run = pp_cmd_pull },
   { .name = "load",
+    .rootless = PP_ROOTLESS_USERNS,
     .summary = "Load images from an OCI layout, an oci-archive or a docker-archive",
     .usage = "[-i FILE|DIR] [-q] [oci:DIR[:TAG]]",
     .help = "Reads an OCI image layout directory (or oci:DIR[:TAG] for one tag of it), an oci-archive or a\n"
@@ -360,6 +379,7 @@ static const pp_command_t top_commands[] = {
             "  -q, --quiet       print only the names of the loaded images\n",
     .run = pp_cmd_load },
   { .name = "images",
+    .rootless = PP_ROOTLESS_AS_USER,
     .summary = "List images",
     .usage = "[--format json] [-q] [--noheading]",
     .help = "Options:\n"
@@ -369,6 +389,7 @@ static const pp_command_t top_commands[] = {
     .run = pp_cmd_images },
   { .name = "image", .summary = "Manage images", .subcommands = image_commands },
   { .name = "rmi",
+    .rootless = PP_ROOTLESS_USERNS,
     .summary = "Remove images",
     .usage = "[-f] IMAGE...",
     .help = "Naming one of several names of an image removes that name only; -f removes the image.\n\n"
@@ -378,8 +399,25 @@ static const pp_command_t top_commands[] = {
   { .name = "volume", .summary = "Manage volumes", .subcommands = volume_commands },
   { .name = "network", .summary = "Manage pod networks", .subcommands = network_commands },
   { .name = "system", .summary = "Manage podplay's storage", .subcommands = system_commands },
-  PENDING ("info", "Show how podplay is set up on this machine", "#4"),
+  { .name = "info",
+    .rootless = PP_ROOTLESS_AS_USER,
+    .summary = "Show how podplay is set up on this machine",
+    .usage = "[--format json]",
+    .help = "The mode (root, or rootless as an ordinary user), the storage and run roots, the runtime,\n"
+            "the cgroup version and what a user has of it, the network, overlay and the ids mapped.\n\n"
+            "Options:\n  --format FORMAT   text (default) or json\n",
+    .run = pp_cmd_info },
+  { .name = "unshare",
+    .rootless = PP_ROOTLESS_USERNS,
+    .options_first = true,
+    .summary = "Run a command in podplay's user namespace (rootless)",
+    .usage = "[COMMAND [ARG...]]",
+    .help = "Runs COMMAND (default: $SHELL) as root of the user namespace an ordinary user's podplay works\n"
+            "in: its own id as 0, its subordinate ids above.  Files of the user's store that belong to\n"
+            "an image's owners can be read or removed there.  Root has no such namespace.\n",
+    .run = pp_cmd_unshare },
   { .name = "version",
+    .rootless = PP_ROOTLESS_AS_USER,
     .summary = "Show podplay's version",
     .usage = "[--format json]",
     .help = "Options:\n  --format FORMAT   text (default) or json\n",
@@ -541,6 +579,16 @@ pp_cli_getopt (pp_cli_t *cli, int argc, char **argv, const char *shortopts, cons
           pp_cli_print_help (stdout, cli->cmd, cli->path);
           return 'h';
         }
+      if (opt == -1 && cli->cmd->rootless == PP_ROOTLESS_USERNS && cli->ctx->rootless && !cli->ctx->in_userns)
+        {
+          /* Every option is read now, --root and --runroot too; the command may start threads after this. */
+          pp_error_t err = NULL;
+          if (pp_rootless_enter (cli->ctx, &err) < 0)
+            {
+              pp_cli_fail (&err);
+              return '?';
+            }
+        }
       if (opt == '?')
         {
           pp_cli_usage_error (cli, "unknown option '%s'", argv[optind - 1]);
@@ -650,6 +698,15 @@ take_global (pp_context_t *ctx, int argc, char **argv, int *i)
   return 0;
 }
 
+static bool
+asks_help (int argc, char **argv, int from)
+{
+  for (int j = from; j < argc; j++)
+    if (strcmp (argv[j], "--help") == 0 || strcmp (argv[j], "-h") == 0)
+      return true;
+  return false;
+}
+
 static int
 dispatch (pp_context_t *ctx, int argc, char **argv)
 {
@@ -696,14 +753,21 @@ dispatch (pp_context_t *ctx, int argc, char **argv)
   opterr = 0;
   if (cmd->run == NULL)
     {
-      for (int j = i; j < argc; j++)
-        if (strcmp (argv[j], "--help") == 0 || strcmp (argv[j], "-h") == 0)
-          {
-            pp_cli_print_help (stdout, cmd, path);
-            return PP_EXIT_OK;
-          }
+      if (asks_help (argc, argv, i))
+        {
+          pp_cli_print_help (stdout, cmd, path);
+          return PP_EXIT_OK;
+        }
       fprintf (stderr, "podplay: \"%s\" is not built yet (%s); nothing was done\n", path,
                cmd->pending ? cmd->pending : "planned");
+      return PP_EXIT_ERROR;
+    }
+  if (ctx->rootless && cmd->rootless == PP_ROOTLESS_NOT_YET && !asks_help (argc, argv, i))
+    {
+      fprintf (stderr,
+               "podplay: \"%s\" as an ordinary user is not built yet (#14, rootless); run it as root; nothing was "
+               "done\n",
+               path);
       return PP_EXIT_ERROR;
     }
   pp_cli_t cli = { .ctx = ctx, .cmd = cmd, .path = path };

@@ -25,9 +25,12 @@ pp_context_init (pp_context_t *ctx)
       ctx->runroot = xstrdup ("/run/podplay");
       return;
     }
+  ctx->rootless = true;
   ctx->root = xdg_dir ("XDG_DATA_HOME", ".local/share", "podplay");
   const char *rt = getenv ("XDG_RUNTIME_DIR");
-  ctx->runroot = rt && *rt == '/' ? xasprintf ("%s/podplay", rt) : xasprintf ("/tmp/podplay-%u", (unsigned) geteuid ());
+  ctx->runroot_fallback = !(rt && *rt == '/');
+  ctx->runroot = ctx->runroot_fallback ? xasprintf ("/tmp/podplay-%u", (unsigned) geteuid ())
+                                       : xasprintf ("%s/podplay", rt);
 }
 
 void
@@ -43,6 +46,7 @@ pp_context_set_runroot (pp_context_t *ctx, const char *runroot)
 {
   char *copy = xstrdup (runroot); /* before the free: `runroot` may be ctx->runroot itself */
   free (ctx->runroot);
+  ctx->runroot_fallback = false;
   ctx->runroot = copy;
 }
 
@@ -71,13 +75,20 @@ trim (char *s)
   return s;
 }
 
+char *
+pp_context_config_path (void)
+{
+  const char *env = getenv ("PODPLAY_CONFIG");
+  return env && *env        ? xstrdup (env)
+         : geteuid () == 0 ? xstrdup ("/etc/podplay/podplay.conf")
+                           : xdg_dir ("XDG_CONFIG_HOME", ".config", "podplay/podplay.conf");
+}
+
 int
 pp_context_load_config (pp_context_t *ctx, pp_error_t *err)
 {
   const char *env = getenv ("PODPLAY_CONFIG");
-  cleanup_free char *path = env && *env ? xstrdup (env)
-                            : geteuid () == 0 ? xstrdup ("/etc/podplay/podplay.conf")
-                                              : xdg_dir ("XDG_CONFIG_HOME", ".config", "podplay/podplay.conf");
+  cleanup_free char *path = pp_context_config_path ();
   cleanup_file FILE *f = fopen (path, "re");
   if (f == NULL)
     return errno == ENOENT && !(env && *env) ? 0 : pp_error_make (err, errno, "open `%s`", path);

@@ -20,6 +20,9 @@ typedef struct pp_context_s
   char *service_subnet; /* where Services get their addresses (service_subnet), or NULL */
   char *dns_servers;    /* where pods' names outside the cluster are asked (dns_servers: "ip, ip"), or NULL for
                            the host's resolv.conf */
+  bool rootless;         /* run by an ordinary user: XDG roots, a user namespace for what owns files */
+  bool in_userns;        /* rootless, and root of its user namespace now (pp_rootless_enter) */
+  bool runroot_fallback; /* the run root is /tmp/podplay-UID, for want of XDG_RUNTIME_DIR */
 } pp_context_t;
 
 /* Fills roots with the defaults: /var/lib/podplay and /run/podplay as root, XDG directories otherwise. */
@@ -34,6 +37,8 @@ bool pp_runtime_known (const char *name);
    pod_subnet6, service_subnet, dns_servers), `#` comments.
    A missing default file is no error; a bad line is, naming the file and line. */
 int pp_context_load_config (pp_context_t *ctx, pp_error_t *err);
+/* The configuration file's path, as pp_context_load_config reads it. */
+char *pp_context_config_path (void);
 void pp_context_release (pp_context_t *ctx);
 
 #endif

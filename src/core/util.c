@@ -332,6 +332,34 @@ pp_mkdir_p (const char *path, mode_t mode)
   return mkdir (p, mode) < 0 && errno != EEXIST ? -1 : 0;
 }
 
+bool
+pp_in_user_namespace (void)
+{
+  /* Read each time (only after a failure): pp_rootless_enter moves the process into a namespace. */
+  char map[64] = "";
+  cleanup_file FILE *f = fopen ("/proc/self/uid_map", "re");
+  if (f && fgets (map, sizeof map, f) == NULL)
+    map[0] = '\0';
+  unsigned long a = 1, b = 1, n = 0;
+  return !(sscanf (map, "%lu %lu %lu", &a, &b, &n) == 3 && a == 0 && b == 0 && n == 4294967295ul);
+}
+
+char *
+pp_find_program (const char *name)
+{
+  const char *path = getenv ("PATH");
+  for (const char *d = path && *path ? path : "/usr/local/bin:/usr/bin:/bin"; *d;)
+    {
+      size_t n = strcspn (d, ":");
+      cleanup_free char *full = *d == '/' ? xasprintf ("%.*s/%s", (int)n, d, name) : NULL;
+      struct stat st;
+      if (full && stat (full, &st) == 0 && S_ISREG (st.st_mode) && access (full, X_OK) == 0)
+        return steal_pointer (&full);
+      d += n + (d[n] == ':');
+    }
+  return NULL;
+}
+
 int
 pp_send_fd (int sock, int fd, const char *name)
 {

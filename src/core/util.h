@@ -116,6 +116,11 @@ int64_t pp_now_us (void);
 
 /* mkdir -p: every missing component of `path` (existing ones are fine). */
 int pp_mkdir_p (const char *path, mode_t mode);
+/* The program `name` in PATH (/usr/local/bin:/usr/bin:/bin when unset), or NULL.  Only absolute directories count:
+   an empty or relative entry would find a program in whatever directory this runs. */
+char *pp_find_program (const char *name);
+/* Whether this process is in a user namespace other than the host's (its uid_map is not the whole range). */
+bool pp_in_user_namespace (void);
 /* Calls `fn` on each entry of the directory `fd` (which it takes, and closes) but . and .., until one fails:
    then -1, with errno as `fn` left it. */
 int pp_dir_each (int fd, int (*fn) (int dirfd, const char *name, void *data), void *data);

@@ -138,8 +138,9 @@ write_data (struct archive *a, int fd)
   return ftruncate (fd, end > 0 ? end : 0) == 0 || errno == EINVAL ? 0 : -1;
 }
 
-/* The entry's xattrs but those of the trusted.* namespace: overlayfs reads trusted.overlay.* of a lower layer
-   (redirect, metacopy, origin steer its lookups), and a layer says opaque with its .wh..wh..opq marker only. */
+/* The entry's xattrs but overlayfs's own: it reads trusted.overlay.* of a lower layer (user.overlay.* when mounted
+   in a user namespace, with userxattr), and redirect, metacopy or origin there would steer its lookups; a layer
+   says opaque with its .wh..wh..opq marker only. */
 static void
 set_xattrs (struct archive_entry *e, int fd)
 {
@@ -148,7 +149,7 @@ set_xattrs (struct archive_entry *e, int fd)
   size_t size;
   archive_entry_xattr_reset (e);
   while (archive_entry_xattr_next (e, &name, &value, &size) == ARCHIVE_OK)
-    if (strncmp (name, "trusted.", 8) != 0)
+    if (strncmp (name, "trusted.", 8) != 0 && strncmp (name, "user.overlay.", 13) != 0)
       fsetxattr (fd, name, value, size, 0);
 }
 
@@ -158,6 +159,7 @@ typedef struct
   int root;
   const char *what;
   pp_error_t *err;
+  const char *opaque_xattr; /* where a directory is marked opaque */
 } unpack_t;
 
 static int
@@ -214,9 +216,13 @@ make_node (unpack_t *u, struct archive_entry *e, int parent, const char *base, c
     case AE_IFCHR:
     case AE_IFBLK:
     case AE_IFIFO:
-      if (mknodat (parent, base, type | 0600, archive_entry_rdev (e)) < 0)
-        return fail_entry (u, name, "mknod");
-      return 0;
+      if (mknodat (parent, base, type | 0600, archive_entry_rdev (e)) == 0)
+        return 0;
+      /* No user namespace may make a device: an ordinary user's copy of the image goes without it, as Podman's
+         does (a container's /dev is podplay's, never its image's). */
+      if (errno == EPERM && type != AE_IFIFO && pp_in_user_namespace ())
+        return 1;
+      return fail_entry (u, name, "mknod");
     default:
       return pp_error_make (u->err, 0, "%s: entry `%s`: unsupported file type %o", u->what, name, (unsigned) type);
     }
@@ -227,7 +233,14 @@ apply_metadata (unpack_t *u, struct archive_entry *e, int parent, const char *ba
 {
   mode_t type = archive_entry_filetype (e);
   if (fchownat (parent, base, (uid_t) archive_entry_uid (e), (gid_t) archive_entry_gid (e), AT_SYMLINK_NOFOLLOW) < 0)
-    return fail_entry (u, name, "chown");
+    {
+      if (errno == EINVAL && pp_in_user_namespace ())
+        return pp_error_make (u->err, 0,
+                              "%s: entry `%s`: its owner %lld:%lld is not mapped in the user's namespace: give the "
+                              "user subordinate ids in /etc/subuid and /etc/subgid (see `podplay info`)",
+                              u->what, name, (long long) archive_entry_uid (e), (long long) archive_entry_gid (e));
+      return fail_entry (u, name, "chown");
+    }
   if (type == AE_IFLNK)
     return 0;
   /* chown clears set-id bits, so the mode comes after it. */
@@ -268,7 +281,7 @@ unpack_entry (unpack_t *u, struct archive_entry *e)
 
   if (strcmp (base, OPAQUE_MARKER) == 0)
     {
-      if (fsetxattr (parent, "trusted.overlay.opaque", "y", 1, 0) < 0)
+      if (fsetxattr (parent, u->opaque_xattr, "y", 1, 0) < 0)
         return fail_entry (u, raw, "mark the directory opaque");
       return 0;
     }
@@ -288,9 +301,10 @@ unpack_entry (unpack_t *u, struct archive_entry *e)
       && !(S_ISDIR (st.st_mode) && archive_entry_filetype (e) == AE_IFDIR && !archive_entry_hardlink (e)))
     if (pp_remove_tree (parent, base) < 0)
       return fail_entry (u, raw, "replace");
-  if (make_node (u, e, parent, base, raw) < 0)
+  int made = make_node (u, e, parent, base, raw);
+  if (made < 0)
     return -1;
-  if (archive_entry_hardlink (e))
+  if (made > 0 || archive_entry_hardlink (e))
     return 0;
   return apply_metadata (u, e, parent, base, raw);
 }
@@ -320,7 +334,12 @@ pp_layer_unpack (int blob_fd, int dest_fd, const char *what, char diff_id[72], p
     ret = pp_error_make (err, 0, "%s: not a tar archive: %s", what, archive_error_string (a));
   else
     {
-      unpack_t u = { .a = a, .root = dest_fd, .what = what, .err = err };
+      /* Only the host's root may set trusted.*; in a user namespace overlay reads user.overlay.* instead. */
+      unpack_t u = { .a = a,
+                     .root = dest_fd,
+                     .what = what,
+                     .err = err,
+                     .opaque_xattr = pp_in_user_namespace () ? "user.overlay.opaque" : "trusted.overlay.opaque" };
       int r;
       while (ret == 0 && (r = archive_read_next_header (a, &e)) != ARCHIVE_EOF)
         {

@@ -13,23 +13,14 @@
    storage root may not be. */
 static const struct sockaddr_un console_addr = { AF_UNIX, "console.sock" };
 
-/* The runtime's program, looked up in PATH here, before any fork: the child then only execs a path.  Only
-   absolute directories count (an empty or relative entry would find a program in whatever directory this runs). */
+/* The runtime's program, looked up in PATH here, before any fork: the child then only execs a path. */
 static char *
 find_program (const char *name, pp_error_t *err)
 {
-  const char *path = getenv ("PATH");
-  for (const char *d = path && *path ? path : "/usr/local/bin:/usr/bin:/bin"; *d;)
-    {
-      size_t n = strcspn (d, ":");
-      cleanup_free char *full = *d == '/' ? xasprintf ("%.*s/%s", (int)n, d, name) : NULL;
-      struct stat st;
-      if (full && stat (full, &st) == 0 && S_ISREG (st.st_mode) && access (full, X_OK) == 0)
-        return steal_pointer (&full);
-      d += n + (d[n] == ':');
-    }
-  pp_error_make (err, ENOENT, "the OCI runtime `%s` is not installed (not found in PATH)", name);
-  return NULL;
+  char *path = pp_find_program (name);
+  if (path == NULL)
+    pp_error_make (err, ENOENT, "the OCI runtime `%s` is not installed (not found in PATH)", name);
+  return path;
 }
 
 /* A command line of the runtime: the program, --root <runroot>/<name>, `words` up to NULL, then `more`. */

@@ -175,7 +175,7 @@ pp_state_open (pp_context_t *ctx, pp_state_t **out, pp_error_t *err)
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   pthread_once (&once, sqlite_configure);
   *out = NULL;
-  if (mkdir (ctx->root, 0700) < 0 && errno != EEXIST)
+  if (pp_mkdir_p (ctx->root, 0700) < 0)
     return pp_error_make (err, errno, "create the storage root `%s`", ctx->root);
   pp_state_t *s = xzalloc (sizeof *s);
   s->path = xasprintf ("%s/state.db", ctx->root);

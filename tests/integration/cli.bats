@@ -3,7 +3,7 @@
 
 load helpers
 
-ROOT_COMMANDS="kube play generate pod job service run attach ps logs exec inspect pull load images image rmi volume network system info version"
+ROOT_COMMANDS="kube play generate pod job service run attach ps logs exec inspect pull load images image rmi volume network system info unshare version"
 GROUPS_WITH_COMMANDS="kube play generate pod image volume system"
 
 # --- help ------------------------------------------------------------------------------------------------------
@@ -129,7 +129,7 @@ podplay $words --help: usage line is '$(printf '%s\n' "$output" | grep '^Usage:'
 	run "$PODPLAY" kube generate --help no-such-pod
 	[ "$status" -eq 0 ]
 	assert_contains "$output" "Write Kubernetes YAML from pods, volumes or a play"
-	run "$PODPLAY" info --help
+	run "$PODPLAY" system reset --help
 	[ "$status" -eq 0 ]
 	assert_contains "$output" "This command is not built yet"
 }

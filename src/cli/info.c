@@ -1,0 +1,206 @@
+/* `podplay info`: how podplay is set up here, as root or as an ordinary user; the text is the JSON as YAML. */
+#include "src/cli/cli.h"
+#include "runtime/cgroup.h"
+#include "runtime/rootless.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+static json_t *
+id_map (uint32_t self, const pp_idrange_t *r, size_t n)
+{
+  json_t *a = json_array ();
+  uint64_t inner = 0;
+  for (size_t i = 0; i <= n; i++)
+    {
+      uint64_t host = i == 0 ? self : r[i - 1].start, size = i == 0 ? 1 : r[i - 1].count;
+      json_array_append_new (a, json_pack ("{s:I, s:I, s:I}", "container_id", (json_int_t)inner, "host_id",
+                                           (json_int_t)host, "size", (json_int_t)size));
+      inner += size;
+    }
+  return a;
+}
+
+static const char *
+cgroup_version (void)
+{
+  switch (pp_cgroup_mode ())
+    {
+    case PP_CGROUP_V2:
+      return "v2";
+    case PP_CGROUP_HYBRID:
+      return "hybrid";
+    default:
+      return "v1";
+    }
+}
+
+/* Whether the user may make cgroups with limits: a v2 cgroup of its own that it can write, with controllers. */
+static void
+add_delegation (json_t *host)
+{
+  const char *base = pp_cgroup_mode () == PP_CGROUP_V2       ? "/sys/fs/cgroup"
+                     : pp_cgroup_mode () == PP_CGROUP_HYBRID ? "/sys/fs/cgroup/unified"
+                                                             : NULL;
+  char line[4096] = "", controllers[512] = "";
+  cleanup_file FILE *f = base ? fopen ("/proc/self/cgroup", "re") : NULL;
+  while (f && fgets (line, sizeof line, f) && strncmp (line, "0::", 3) != 0)
+    line[0] = '\0';
+  line[strcspn (line, "\n")] = '\0';
+  cleanup_free char *dir = line[0] ? xasprintf ("%s%s", base, line + 3) : NULL;
+  cleanup_free char *ctl = dir ? xasprintf ("%s/cgroup.controllers", dir) : NULL;
+  cleanup_file FILE *c = ctl ? fopen (ctl, "re") : NULL;
+  if (c && fgets (controllers, sizeof controllers, c))
+    controllers[strcspn (controllers, "\n")] = '\0';
+  bool writable = dir && access (dir, W_OK) == 0;
+  bool delegated = writable && controllers[0];
+  json_object_set_new (host, "cgroupDelegated", json_boolean (delegated));
+  json_object_set_new (host, "cgroupControllers", json_string (delegated ? controllers : ""));
+  json_object_set_new (host, "cgroupLimits",
+                       json_string (delegated ? "applied, in the user's delegated cgroup v2 subtree"
+                                    : base == NULL || pp_cgroup_mode () == PP_CGROUP_HYBRID
+                                        ? "not applied: cgroup v1 controllers are not delegated to users"
+                                        : "not applied: the user's cgroup v2 subtree is not delegated (systemd's "
+                                          "user@.service Delegate=yes does it)"));
+}
+
+/* The network a pod gets: root's bridges, or the user-mode stack an ordinary user's pods would use. */
+static void
+add_network (json_t *host, bool rootless)
+{
+  if (!rootless)
+    {
+      json_object_set_new (host, "networkBackend", json_string ("bridge, netlink and nftables (table inet podplay)"));
+      return;
+    }
+  static const char *const tools[] = { "pasta", "slirp4netns" };
+  for (size_t i = 0; i < PP_N_ELEMENTS (tools); i++)
+    {
+      cleanup_free char *path = pp_find_program (tools[i]);
+      if (path)
+        {
+          json_object_set_new (host, "networkBackend", json_string (tools[i]));
+          json_object_set_new (host, "networkBackendPath", json_string (path));
+          return;
+        }
+    }
+  json_object_set_new (host, "networkBackend", json_string ("none: install passt (pasta) or slirp4netns"));
+}
+
+/* The overlay a container's root is: the kernel's as root, and in a user namespace from Linux 5.11. */
+static const char *
+overlay_kind (bool rootless, const struct utsname *u, char **path)
+{
+  unsigned major = 0, minor = 0;
+  sscanf (u->release, "%u.%u", &major, &minor);
+  if (!rootless)
+    return "kernel overlay";
+  if (major > 5 || (major == 5 && minor >= 11))
+    return "kernel overlay, mounted in the user namespace (Linux 5.11 and later)";
+  *path = pp_find_program ("fuse-overlayfs");
+  return *path ? "fuse-overlayfs" : "none: Linux before 5.11 needs fuse-overlayfs";
+}
+
+static json_t *
+gather (pp_context_t *ctx)
+{
+  struct utsname u;
+  uname (&u);
+  pp_rootless_ids_t ids;
+  pp_rootless_ids (&ids);
+  json_t *host = json_pack ("{s:s, s:s, s:I, s:s, s:s}", "mode", ctx->rootless ? "rootless" : "root", "user", ids.user,
+                            "uid", (json_int_t)ids.uid, "kernel", u.release, "cgroupVersion", cgroup_version ());
+  if (ctx->rootless)
+    add_delegation (host);
+  json_object_set_new (host, "runtime", json_string (ctx->runtime ? ctx->runtime : "builtin"));
+  cleanup_free char *runtime_path = ctx->runtime ? pp_find_program (ctx->runtime) : NULL;
+  if (ctx->runtime)
+    json_object_set_new (host, "runtimePath", json_string (runtime_path ? runtime_path : "not installed"));
+  add_network (host, ctx->rootless);
+  if (ctx->rootless)
+    {
+      cleanup_free char *uidtool = pp_find_program ("newuidmap");
+      bool ranges = ids.n_uids > 0 && ids.n_gids > 0 && uidtool;
+      json_object_set_new (host, "idMappings",
+                           json_pack ("{s:o, s:o}", "uidmap", id_map (ids.uid, ids.uids, ranges ? ids.n_uids : 0),
+                                      "gidmap", id_map (ids.gid, ids.gids, ranges ? ids.n_gids : 0)));
+    }
+  cleanup_free char *fuse = NULL;
+  cleanup_free char *config = pp_context_config_path ();
+  json_t *store
+      = json_pack ("{s:s, s:s, s:s, s:b, s:s}", "graphRoot", ctx->root, "runRoot", ctx->runroot, "configFile", config,
+                   "configFileFound", access (config, R_OK) == 0, "overlay", overlay_kind (ctx->rootless, &u, &fuse));
+  if (fuse)
+    json_object_set_new (store, "overlayPath", json_string (fuse));
+  return json_pack ("{s:o, s:o}", "host", host, "store", store);
+}
+
+/* The JSON as YAML: mappings indented by two, lists of mappings with "- ". */
+static void
+print_yaml (json_t *v, int indent, bool in_list)
+{
+  const char *key;
+  json_t *item;
+  bool first = true;
+  json_object_foreach (v, key, item)
+  {
+    printf ("%*s%s%s:", in_list && first ? indent - 2 : indent, "", in_list && first ? "- " : "", key);
+    first = false;
+    if (json_is_object (item))
+      printf ("\n"), print_yaml (item, indent + 2, false);
+    else if (json_is_array (item))
+      {
+        size_t i;
+        json_t *e;
+        printf ("\n");
+        json_array_foreach (item, i, e) print_yaml (e, indent + 4, true);
+      }
+    else if (json_is_string (item))
+      printf (" %s\n", json_string_value (item)[0] ? json_string_value (item) : "\"\"");
+    else if (json_is_integer (item))
+      printf (" %lld\n", (long long)json_integer_value (item));
+    else
+      printf (" %s\n", json_is_true (item) ? "true" : "false");
+  }
+}
+
+int
+pp_cmd_info (pp_cli_t *cli, int argc, char **argv)
+{
+  bool json = false;
+  int st = pp_cli_format_options (cli, argc, argv, &json);
+  if (st >= 0)
+    return st;
+  if (optind < argc)
+    return pp_cli_usage_error (cli, "info takes no arguments");
+  json_t *info = gather (cli->ctx);
+  if (json)
+    {
+      pp_cli_print_json (info);
+      return PP_EXIT_OK;
+    }
+  print_yaml (info, 0, false);
+  json_decref (info);
+  return PP_EXIT_OK;
+}
+
+int
+pp_cmd_unshare (pp_cli_t *cli, int argc, char **argv)
+{
+  int opt;
+  while ((opt = pp_cli_getopt (cli, argc, argv, "", NULL)) != -1)
+    return opt == 'h' ? PP_EXIT_OK : PP_EXIT_ERROR;
+  if (!cli->ctx->rootless)
+    return pp_cli_usage_error (cli, "unshare is for an ordinary user: root's podplay works in no user namespace");
+  char *shell = getenv ("SHELL");
+  char fallback[] = "/bin/sh";
+  char *sh[] = { shell && *shell ? shell : fallback, NULL };
+  char **cmd = optind < argc ? argv + optind : sh;
+  fflush (stdout);
+  execvp (cmd[0], cmd);
+  fprintf (stderr, "podplay: unshare: cannot run `%s`: %s\n", cmd[0], strerror (errno));
+  return errno == ENOENT ? 127 : 126;
+}

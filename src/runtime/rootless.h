@@ -1,0 +1,50 @@
+/* An ordinary user's podplay: the subordinate ids of /etc/subuid and /etc/subgid, and the user namespace (the user as
+   root inside, the ranges above it, mapped by Debian's newuidmap/newgidmap) that commands which own files enter. */
+#ifndef PP_ROOTLESS_H
+#define PP_ROOTLESS_H
+
+#include "core/context.h"
+#include "core/error.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define PP_SUBID_MAX 8 /* ranges per user that are mapped; newuidmap takes at most 340 */
+
+typedef struct
+{
+  uint32_t start;
+  uint32_t count;
+} pp_idrange_t;
+
+/* The ids a rootless podplay maps: the user's own id as 0, then each subordinate range in the order of its file. */
+typedef struct
+{
+  uid_t uid;
+  gid_t gid;
+  char user[64]; /* the user's name, or its uid when /etc/passwd has none */
+  pp_idrange_t uids[PP_SUBID_MAX];
+  size_t n_uids;
+  pp_idrange_t gids[PP_SUBID_MAX];
+  size_t n_gids;
+} pp_rootless_ids_t;
+
+/* The ranges of `text` (an /etc/subuid or /etc/subgid: `user:start:count` lines, the user by name or by decimal
+   id) that belong to `user` or `id`, at most `max`, in file order; ranges of 0 ids, or that overflow 32 bits,
+   are left out. */
+size_t pp_subid_parse (const char *text, const char *user, unsigned long id, pp_idrange_t *out, size_t max);
+
+/* The calling user's ids and ranges, from /etc/subuid and /etc/subgid (a missing file has none). */
+void pp_rootless_ids (pp_rootless_ids_t *ids);
+
+/* Sum of the ids the ranges give, besides the user's own. */
+uint64_t pp_idrange_total (const pp_idrange_t *r, size_t n);
+
+/* Makes the caller (single-threaded, not root) root of a new user namespace that maps its ids and ranges, with a
+   mount namespace of its own where the host's mounts still propagate; warns once when only the user's own id could
+   be mapped, naming the fix.  Does nothing as root or when already done.  The fallback run root under /tmp is made
+   private first (mode 0700, the user's own), and refused when someone else's. */
+int pp_rootless_enter (pp_context_t *ctx, pp_error_t *err);
+
+#endif
