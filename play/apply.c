@@ -152,6 +152,10 @@ join_network (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p, const pp_p
     }
   if (want && strcmp (want, "none") == 0)
     return 0;
+  if (ctx->in_userns)
+    return pp_error_make (err, 0,
+                          "a pod network for an ordinary user (pasta or slirp4netns) is not built yet (#14): "
+                          "use --network none (loopback only) or --network host (or hostNetwork: true)");
   pp_network_rec_t net;
   if (pp_network_get (ctx, state, want, &net, err) < 0)
     return -1;
@@ -241,7 +245,7 @@ make_contents (pp_context_t *ctx, const pp_play_objects_t *objs, pp_pod_plan_t *
   pp_debug_step (ctx, &t, "pod %s: root filesystems and bundles", p->name);
   cleanup_free char *run = pp_pod_rundir (ctx, p->id);
   cleanup_free char *netns = p->host_network ? NULL : xasprintf ("%s/ns/net", run);
-  json_t *plan = pp_spec_pod_json (p, p->runtime, netns);
+  json_t *plan = pp_spec_pod_json (p, p->runtime, netns, !ctx->in_userns);
   if (p->net)
     json_object_set (plan, "network", p->net);
   if (p->userns_base)
@@ -835,6 +839,12 @@ int
 pp_play_apply (pp_play_t *play, pp_error_t *err)
 {
   play->made_claims = xzalloc ((play->objs.n_claims + 1) * sizeof (bool));
+  cleanup_free char *limited = play->ctx->in_userns ? pp_spec_limited (play->pods, play->n) : NULL;
+  if (limited)
+    pp_warning (play->ctx,
+                "resources are not applied: an ordinary user has no cgroup of its own to limit pods in here (no "
+                "delegated cgroup v2 subtree; see `podplay info`): %s",
+                limited);
   for (size_t i = 0; i < play->n; i++)
     play->pods[i].monitor = (pp_monitor_start_t){ .fd = -1, .pid = -1 };
   /* The Services' addresses are chosen before any pod is made: each pod's service links name them. */

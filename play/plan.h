@@ -244,7 +244,11 @@ char *pp_spec_pod_fqdn (const pp_pod_plan_t *p);
 int pp_spec_write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pp_pod_plan_t *p, size_t i,
                           const char *ctr_id, pp_error_t *err);
 /* pod.json: what the monitor runs. */
-json_t *pp_spec_pod_json (const pp_pod_plan_t *p, const char *runtime, const char *netns);
+/* `cgroups` false: the containers get none (a user namespace), and the pod no limits. */
+json_t *pp_spec_pod_json (const pp_pod_plan_t *p, const char *runtime, const char *netns, bool cgroups);
+/* The pods and containers of `pods` whose resources set a limit or CPU request, "pod a, pod b container c", or
+   NULL for none. */
+char *pp_spec_limited (const pp_pod_plan_t *pods, size_t n);
 
 /* ---- apply.c ---- */
 

@@ -482,6 +482,8 @@ build (build_t *b, const pp_run_opts_t *o, const char *name, pp_error_t *err)
   int ret = set_labels (b, meta, &o->labels, err);
   if (ret == 0 && o->hostname)
     ret = set_hostname (b, spec, o->hostname, err);
+  if (o->host_network)
+    pp_node_put (&b->a, spec, "hostNetwork", bool_node (b));
   if (ret == 0 && o->entrypoint)
     ret = set_entrypoint (b, o->entrypoint, err);
   if (ret == 0 && o->n_cmd)

@@ -38,6 +38,7 @@ typedef struct
   const char *workdir, *user, *memory, *cpus, *restart, *hostname;
   bool read_only, tty, interactive;
   const char *pod; /* --pod: a pod made by `pod create` or `run`, whose manifest gets the container */
+  bool host_network; /* --network host: hostNetwork (another network is the play's) */
 } pp_run_opts_t;
 
 /* Writes the Pod of `o` (and a claim for each named volume there is not yet) as YAML into the storage root's

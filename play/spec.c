@@ -78,6 +78,28 @@ pod_limits_json (const pp_pod_plan_t *p)
                     "cpuPeriod", (json_int_t)lim.cpu_period, "cpuShares", (json_int_t)lim.cpu_shares);
 }
 
+static bool
+has_limits (const pp_node_t *resources)
+{
+  pp_cgroup_limits_t lim = limits_of (resources);
+  return lim.memory > 0 || lim.cpu_quota > 0 || lim.cpu_shares > 0;
+}
+
+char *
+pp_spec_limited (const pp_pod_plan_t *pods, size_t n)
+{
+  pp_buf_t b = { 0 };
+  for (size_t i = 0; i < n; i++)
+    {
+      if (has_limits (pp_node_get (pods[i].spec, "resources")))
+        pp_buf_printf (&b, "%spod %s", b.len ? ", " : "", pods[i].name);
+      for (size_t k = 0; k < pods[i].n; k++)
+        if (has_limits (pp_node_get (pods[i].c[k].node, "resources")))
+          pp_buf_printf (&b, "%spod %s container %s", b.len ? ", " : "", pods[i].name, pods[i].c[k].name);
+    }
+  return b.len ? b.data : NULL;
+}
+
 /* A container's cgroup, under its pod's, which the pod's teardown removes whole. */
 char *
 pp_spec_ctr_cgroup (const char *pod_id, const char *ctr_id)
@@ -95,6 +117,7 @@ typedef struct
   size_t n_groups;
   pp_seccomp_choice_t seccomp;
   char *seccomp_file, *seccomp_cache, *cgroups;
+  bool sys_bind;
   char *ns_path[5]; /* user, net, ipc, uts, pid */
   pp_bundle_ns_t ns[7];
   size_t n_ns;
@@ -350,6 +373,7 @@ ctr_write (const pp_pod_plan_t *p, const pp_ctr_plan_t *c, ctr_spec_t *s, pp_err
     .readonly_rootfs = pp_plan_bool (sc, "readOnlyRootFilesystem"),
     .privileged = pp_plan_bool (sc, "privileged"),
     .no_new_privileges = ape != NULL && !pp_plan_bool (sc, "allowPrivilegeEscalation"),
+    .sys_bind = s->sys_bind,
     .cap_add = cap_add,
     .cap_drop = cap_drop,
     .namespaces = s->ns,
@@ -390,7 +414,9 @@ pp_spec_write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pp
                    .dir = pp_ctr_datadir (ctx, ctr_id),
                    .run = pp_pod_rundir (ctx, p->id),
                    .where = xasprintf ("pod %s, container %s", p->name, c->name),
-                   .cgroups = pp_spec_ctr_cgroup (p->id, ctr_id),
+                   /* Root of a user namespace has no cgroup of its own to make one in (see pp_spec_limited). */
+                   .cgroups = ctx->in_userns ? NULL : pp_spec_ctr_cgroup (p->id, ctr_id),
+                   .sys_bind = ctx->in_userns && p->host_network,
                    .seccomp_cache = xasprintf ("%s/seccomp", ctx->runroot) };
   int ret = ctr_argv_env (objs, p, c, &s, err);
   if (ret == 0)
@@ -554,7 +580,7 @@ file_env_json (const pp_pod_plan_t *p, const pp_node_t *c)
 }
 
 json_t *
-pp_spec_pod_json (const pp_pod_plan_t *p, const char *runtime, const char *netns)
+pp_spec_pod_json (const pp_pod_plan_t *p, const char *runtime, const char *netns, bool cgroups)
 {
   json_t *cs = json_array ();
   for (size_t i = 0; i < p->n; i++)
@@ -587,6 +613,8 @@ pp_spec_pod_json (const pp_pod_plan_t *p, const char *runtime, const char *netns
                               p->c[i].name, "init", p->c[i].init, "sidecar", pp_plan_is_sidecar (&p->c[i]), "tty",
                               pp_plan_bool (c, "tty"), "stdin", pp_plan_bool (c, "stdin"), "cgroup", cg, "probes",
                               probes, "lifecycle", hooks);
+      if (!cgroups)
+        json_object_del (cj, "cgroup");
       /* What stops it: lifecycle.stopSignal, else the image's STOPSIGNAL, else SIGTERM, as the CRI runtimes do. */
       const char *stop = pp_plan_str (pp_node_get (c, "lifecycle"), "stopSignal");
       if (stop == NULL)
@@ -611,7 +639,7 @@ pp_spec_pod_json (const pp_pod_plan_t *p, const char *runtime, const char *netns
   /* `pod create`'s: its monitor holds it until it is stopped. */
   if (pp_annotations_infra (p->node, p->meta))
     json_object_set_new (plan, "hold", json_true ());
-  json_t *pod_limits = pod_limits_json (p);
+  json_t *pod_limits = cgroups ? pod_limits_json (p) : NULL;
   if (pod_limits)
     json_object_set_new (plan, "podLimits", pod_limits);
   if (p->vols.claims)

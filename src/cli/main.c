@@ -63,7 +63,7 @@ static const pp_command_t kube_commands[] = {
             "Exit status: 0 when every document is valid (warnings allowed), 1 when any is invalid,\n"
             "125 when podplay cannot run.\n",
     .run = pp_cmd_kube_validate },
-  { .name = "play",
+  { .name = "play", .rootless = PP_ROOTLESS_USERNS,
     .summary = "Create and start pods from Kubernetes YAML",
     .usage = "[options] FILE|DIR|- ...",
     .help = "Validates every document first (nothing is created when any is invalid), then creates each Pod\n"
@@ -88,7 +88,7 @@ static const pp_command_t kube_commands[] = {
             "Playing a file again leaves its unchanged pods alone, replaces the changed ones and removes\n"
             "the ones the file no longer holds.\n",
     .run = pp_cmd_kube_play },
-  { .name = "down",
+  { .name = "down", .rootless = PP_ROOTLESS_USERNS,
     .summary = "Stop and remove the pods `kube play` created from files",
     .usage = "[--force] FILE ...",
     .help = "Removes what playing the files created, as the state database recorded it.  The volumes of\n"
@@ -104,7 +104,7 @@ static const pp_command_t kube_commands[] = {
 };
 
 static const pp_command_t play_commands[] = {
-  { .name = "kube", .summary = "Create pods from Kubernetes YAML (same as `kube play`)", .usage = "[options] FILE ...",
+  { .name = "kube", .rootless = PP_ROOTLESS_USERNS, .summary = "Create pods from Kubernetes YAML (same as `kube play`)", .usage = "[options] FILE ...",
     .run = pp_cmd_kube_play },
   { NULL },
 };
@@ -131,7 +131,7 @@ static const pp_command_t pod_commands[] = {
     .summary = "Show pods' details as JSON",
     .usage = "POD...",
     .run = pp_cmd_pod_inspect },
-  { .name = "create",
+  { .name = "create", .rootless = PP_ROOTLESS_USERNS,
     .summary = "Create a pod of no container yet, for `run --pod` to join",
     .usage = "[--name NAME] [-p [IP:]HOST:CTR[/udp]]... [-l K=V]... [--hostname NAME] [--network NET] [--share NS]",
     .help = "A pod held as Podman's infra container holds one: its namespaces, address and ports are there\n"
@@ -147,20 +147,20 @@ static const pp_command_t pod_commands[] = {
             "  --share NS,...          the namespaces its containers share: ipc, net and uts always (as in\n"
             "                          Kubernetes); +pid (or a list with pid) adds one PID namespace\n",
     .run = pp_cmd_pod_create },
-  { .name = "start", .summary = "Start stopped pods", .usage = "POD...|--all", .run = pp_cmd_pod_start },
-  { .name = "stop",
+  { .name = "start", .rootless = PP_ROOTLESS_USERNS, .summary = "Start stopped pods", .usage = "POD...|--all", .run = pp_cmd_pod_start },
+  { .name = "stop", .rootless = PP_ROOTLESS_USERNS,
     .summary = "Stop pods",
     .usage = "[-t SECONDS] POD...|--all",
     .help = "Sends SIGTERM to the containers, SIGKILL after the grace period (the pod's\n"
             "terminationGracePeriodSeconds, 30 by default, or -t).  The pods named stop together.\n",
     .run = pp_cmd_pod_stop },
-  { .name = "rm",
+  { .name = "rm", .rootless = PP_ROOTLESS_USERNS,
     .summary = "Remove pods",
     .usage = "[-f] [-t SECONDS] POD...|--all",
     .help = "Removes stopped pods; -f stops running ones first, all together, each within its grace period (or\n"
             "-t).  Nothing of them is left: processes, mounts, namespace files, directories and records.\n",
     .run = pp_cmd_pod_rm },
-  { .name = "logs",
+  { .name = "logs", .rootless = PP_ROOTLESS_AS_USER,
     .summary = "Show the logs of a pod's containers",
     .usage = "[-f] [--tail N] [-t] [-c CONTAINER] POD",
     .help = "Every container's lines (init containers included), merged in the order they were written, each\n"
@@ -250,7 +250,7 @@ static const pp_command_t job_commands[] = {
     .help = "Each Job `kube play` started: its status (Running, Complete, Failed, or Stopped when its\n"
             "controller was killed), succeeded pods of its completions, how long it ran, and why it failed.\n",
     .run = pp_cmd_job_ls },
-  { .name = "rm",
+  { .name = "rm", .rootless = PP_ROOTLESS_USERNS,
     .summary = "Remove Jobs and their pods",
     .usage = "JOB...|--all",
     .help = "Stops a Job's controller, then its pods (their grace periods), and removes them all.\n",
@@ -276,7 +276,7 @@ static const pp_command_t top_commands[] = {
   { .name = "pod", .summary = "Manage pods", .subcommands = pod_commands },
   { .name = "job", .summary = "Manage Jobs", .subcommands = job_commands },
   { .name = "service", .summary = "Manage Services", .subcommands = service_commands },
-  { .name = "run",
+  { .name = "run", .rootless = PP_ROOTLESS_USERNS,
     .summary = "Run a container from an image, as a pod of its own",
     .usage = "[options] IMAGE [COMMAND [ARG...]]",
     .help = "Podman's flags, made the fields of a Pod of one container named as the pod (written to\n"
@@ -298,6 +298,7 @@ static const pp_command_t top_commands[] = {
             "  --mount type=bind|volume|tmpfs,source=S,target=T[,readonly][,tmpfs-size=Q]\n"
             "  -p, --publish [IP:]HOST:CTR[/udp]\n"
             "                        publish the container's port CTR on the host's port HOST\n"
+            "  --network NAME        a network's name, host (the host's) or none (loopback only)\n"
             "  -w, --workdir DIR     -u, --user UID[:GID]   --hostname NAME   -l, --label K=V\n"
             "  -m, --memory N[b|k|m|g]  --cpus N            the container's limits\n"
             "  --cap-add CAP  --cap-drop CAP  --read-only   its securityContext\n"
@@ -309,7 +310,7 @@ static const pp_command_t top_commands[] = {
             "                        -d, `exec -it` shares the terminal\n",
     .run = pp_cmd_run,
     .options_first = true },
-  { .name = "attach",
+  { .name = "attach", .rootless = PP_ROOTLESS_USERNS,
     .summary = "Attach to a running container's terminal or stdin",
     .usage = "[--no-stdin] CONTAINER",
     .help = "A container with a terminal (tty) or a stdin (stdin, or `run -d -i`): its output from now on, and\n"
@@ -324,7 +325,7 @@ static const pp_command_t top_commands[] = {
     .usage = "[-a] [-q] [--format json]",
     .help = "Running containers, named POD-CONTAINER as in Podman; -a adds the others.\n",
     .run = pp_cmd_ps },
-  { .name = "logs",
+  { .name = "logs", .rootless = PP_ROOTLESS_AS_USER,
     .summary = "Show a container's logs",
     .usage = "[-f] [--tail N] [-t] CONTAINER",
     .help = "Options:\n"
@@ -332,7 +333,7 @@ static const pp_command_t top_commands[] = {
             "  -n, --tail N      the last N lines only\n"
             "  -t, --timestamps  each line with its time\n",
     .run = pp_cmd_logs },
-  { .name = "exec",
+  { .name = "exec", .rootless = PP_ROOTLESS_USERNS,
     .summary = "Run a command in a running container",
     .usage = "[-i] [-t] [-u USER] CONTAINER COMMAND [ARG...]",
     .help = "The command joins every namespace and cgroup of the container and runs with its user,\n"

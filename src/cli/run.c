@@ -348,11 +348,12 @@ pp_cmd_run (pp_cli_t *cli, int argc, char **argv)
     { "label", required_argument, NULL, 'l' },
     { "hostname", required_argument, NULL, 'H' },
     { "pod", required_argument, NULL, 'O' },
+    { "network", required_argument, NULL, 'W' },
     { NULL, 0, NULL, 0 },
   };
   pp_run_opts_t o = { 0 };
   bool detach = false, rm = false;
-  const char *pod = NULL;
+  const char *pod = NULL, *network = NULL;
   int opt, status = -1;
   while (status < 0 && (opt = pp_cli_getopt (cli, argc, argv, "de:v:p:w:u:m:l:ti", opts)) != -1)
     switch (opt)
@@ -423,6 +424,9 @@ pp_cmd_run (pp_cli_t *cli, int argc, char **argv)
       case 'O':
         pod = optarg;
         break;
+      case 'W':
+        network = optarg;
+        break;
       case 'h':
         status = PP_EXIT_OK;
         break;
@@ -431,6 +435,9 @@ pp_cmd_run (pp_cli_t *cli, int argc, char **argv)
       }
   if (status < 0 && optind >= argc)
     status = pp_cli_usage_error (cli, "%s needs an image", cli->path);
+  if (status < 0 && pod && network)
+    status = pp_cli_usage_error (cli, "--network with --pod: a container that joins a pod is on the pod's network");
+  o.host_network = network && strcmp (network, "host") == 0;
   /* As Podman: a container removed when it ends is never restarted. */
   if (status < 0 && rm && o.restart && strcmp (o.restart, "no") != 0)
     status = pp_cli_usage_error (cli, "--rm conflicts with --restart %s: a container removed when it ends is not "
@@ -474,7 +481,9 @@ pp_cmd_run (pp_cli_t *cli, int argc, char **argv)
       return status;
     }
 
-  pp_play_opts_t po = { .grow = pod != NULL, .attach = !detach && (o.tty || o.interactive) };
+  pp_play_opts_t po = { .grow = pod != NULL,
+                        .attach = !detach && (o.tty || o.interactive),
+                        .network = o.host_network ? NULL : network };
   pp_play_result_t res = { 0 };
   int ret = play_own (cli, path, &po, &res, &err);
   cleanup_free char *pod_id = NULL, *ctr_id = NULL;

@@ -21,6 +21,8 @@ pp_context_init (pp_context_t *ctx)
   ctx->log_stream = stderr;
   if (geteuid () == 0)
     {
+      /* Root of a user namespace (a rootless podplay's monitor, or podplay in a container) owns no host resource. */
+      ctx->in_userns = pp_in_user_namespace ();
       ctx->root = xstrdup ("/var/lib/podplay");
       ctx->runroot = xstrdup ("/run/podplay");
       return;

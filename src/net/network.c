@@ -683,6 +683,7 @@ bridge_empty (const char *bridge)
 
 /* Between pp_network_defer_begin and _end: the link group the pods' links go into, deleted at the end. */
 static uint32_t defer_group;
+static bool deferred; /* a link went into the group: a batch of pods without one asks netlink for nothing */
 
 int
 pp_network_detach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pp_error_t *err)
@@ -701,6 +702,7 @@ pp_network_detach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pp_er
   if (ret == 0)
     ret = defer_group ? pp_nl_link_set_group (op.nl, op.host_if, defer_group, err)
                       : pp_nl_link_del (op.nl, op.host_if, err);
+  deferred = deferred || (ret == 0 && defer_group);
   pod_op_end (&op);
   return ret < 0 ? pp_error_wrap (err, "disconnect the pod from network %s", p.name) : 0;
 }
@@ -717,8 +719,10 @@ int
 pp_network_defer_end (pp_error_t *err)
 {
   uint32_t group = defer_group;
+  bool any = deferred;
   defer_group = 0;
-  if (group == 0)
+  deferred = false;
+  if (group == 0 || !any)
     return 0;
   pp_nl_t *nl = pp_nl_open (-1, err);
   int ret = nl ? pp_nl_group_del (nl, group, err) : -1;

@@ -140,8 +140,11 @@ default_mounts (const pp_bundle_spec_t *spec)
                                         "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620,gid=5"));
   json_array_append_new (m, mount_json ("/dev/shm", "tmpfs", "shm", "nosuid,noexec,nodev,mode=1777,size=65536k"));
   json_array_append_new (m, mount_json ("/dev/mqueue", "mqueue", "mqueue", "nosuid,noexec,nodev"));
-  json_array_append_new (m, mount_json ("/sys", "sysfs", "sysfs",
-                                        spec->privileged ? "nosuid,noexec,nodev" : "nosuid,noexec,nodev,ro"));
+  if (spec->sys_bind)
+    json_array_append_new (m, mount_json ("/sys", "bind", "/sys", "rbind,nosuid,noexec,nodev,ro"));
+  else
+    json_array_append_new (m, mount_json ("/sys", "sysfs", "sysfs",
+                                          spec->privileged ? "nosuid,noexec,nodev" : "nosuid,noexec,nodev,ro"));
   json_array_append_new (m, mount_json ("/sys/fs/cgroup", "cgroup", "cgroup",
                                         spec->privileged ? "nosuid,noexec,nodev,relatime"
                                                          : "nosuid,noexec,nodev,relatime,ro"));

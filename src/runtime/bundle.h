@@ -55,6 +55,8 @@ typedef struct
   bool privileged;         /* every capability, nothing masked */
   bool proc_unmasked;      /* procMount: Unmasked: no masked or read-only paths */
   bool no_new_privileges;
+  bool sys_bind; /* /sys bound read-only from the host: root of a user namespace may mount a sysfs only in a
+                    network namespace of its own (an ordinary user's hostNetwork pod, as Podman binds it) */
   const char *const *cap_add, *const *cap_drop; /* NULL-terminated, "NET_ADMIN" or "CAP_NET_ADMIN" */
   pp_bundle_ns_t *namespaces;
   size_t n_namespaces;

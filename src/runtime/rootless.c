@@ -1,5 +1,6 @@
 /* An ordinary user's podplay: subordinate ids, and the user namespace that gives it root over its own files. */
 #include "runtime/rootless.h"
+#include "core/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -8,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -217,13 +220,75 @@ private_runroot (const char *path, uid_t uid, pp_error_t *err)
   return 0;
 }
 
-int
-pp_rootless_enter (pp_context_t *ctx, pp_error_t *err)
+/* Whether process `pid` (a name under /proc) is the user's and in the user namespace of inode `ino`, mapping the
+   user's id to 0. */
+static bool
+holds_namespace (const char *pid, uid_t uid, unsigned long long ino)
 {
-  if (!ctx->rootless || ctx->in_userns)
-    return 0;
-  if (ctx->runroot_fallback && private_runroot (ctx->runroot, geteuid (), err) < 0)
-    return -1;
+  char path[300], link[64];
+  struct stat st;
+  snprintf (path, sizeof path, "/proc/%s", pid);
+  if (stat (path, &st) < 0 || st.st_uid != uid)
+    return false;
+  snprintf (path, sizeof path, "/proc/%s/ns/user", pid);
+  ssize_t n = readlink (path, link, sizeof link - 1);
+  if (n < 0)
+    return false;
+  link[n] = '\0';
+  unsigned long long found = 0;
+  if (sscanf (link, "user:[%llu]", &found) != 1 || found != ino)
+    return false;
+  snprintf (path, sizeof path, "/proc/%s/uid_map", pid);
+  cleanup_file FILE *f = fopen (path, "re");
+  unsigned long inner = 1, outer = 0;
+  return f && fscanf (f, "%lu %lu", &inner, &outer) == 2 && inner == 0 && outer == uid;
+}
+
+/* Joins the user and mount namespaces of a process still in them, found through /proc; 1 when joined, 0 when no
+   process is left in them (the namespaces are gone with their mounts). */
+static int
+join_namespace (unsigned long long ino, uid_t uid, pp_error_t *err)
+{
+  cleanup_dir DIR *d = opendir ("/proc");
+  struct dirent *de;
+  while (d && (de = readdir (d)))
+    {
+      if (de->d_name[0] < '1' || de->d_name[0] > '9' || !holds_namespace (de->d_name, uid, ino))
+        continue;
+      char path[300];
+      snprintf (path, sizeof path, "/proc/%s/ns/user", de->d_name);
+      cleanup_close int userfd = open (path, O_RDONLY | O_CLOEXEC);
+      snprintf (path, sizeof path, "/proc/%s/ns/mnt", de->d_name);
+      cleanup_close int mntfd = open (path, O_RDONLY | O_CLOEXEC);
+      struct stat st;
+      if (userfd < 0 || mntfd < 0 || fstat (userfd, &st) < 0 || st.st_ino != ino)
+        continue; /* gone meanwhile */
+      /* Joining a mount namespace moves to its root: the working directory (where a manifest's relative paths
+         start) is taken along by name. */
+      char cwd[4096];
+      bool have_cwd = getcwd (cwd, sizeof cwd) != NULL;
+      if (setns (userfd, CLONE_NEWUSER) < 0)
+        return pp_error_make (err, errno, "join the user namespace of process %s", de->d_name);
+      if (setns (mntfd, CLONE_NEWNS) < 0)
+        return pp_error_make (err, errno, "join the mount namespace of process %s", de->d_name);
+      if (have_cwd && chdir (cwd) < 0)
+        return pp_error_make (err, errno, "return to the working directory `%s`", cwd);
+      return 1;
+    }
+  return 0;
+}
+
+static unsigned long long
+self_userns_inode (void)
+{
+  struct stat st;
+  return stat ("/proc/self/ns/user", &st) == 0 ? (unsigned long long) st.st_ino : 0;
+}
+
+/* A new user namespace with the user's ids, and a mount namespace of its own. */
+static int
+make_namespace (pp_context_t *ctx, pp_error_t *err)
+{
   pp_rootless_ids_t ids;
   pp_rootless_ids (&ids);
   cleanup_free char *uidtool = pp_find_program ("newuidmap");
@@ -251,3 +316,41 @@ pp_rootless_enter (pp_context_t *ctx, pp_error_t *err)
   ctx->in_userns = true;
   return 0;
 }
+
+int
+pp_rootless_enter (pp_context_t *ctx, pp_error_t *err)
+{
+  if (!ctx->rootless || ctx->in_userns)
+    return 0;
+  if (ctx->runroot_fallback && private_runroot (ctx->runroot, geteuid (), err) < 0)
+    return -1;
+  if (pp_mkdir_p (ctx->runroot, 0700) < 0)
+    return pp_error_make (err, errno, "create the run root `%s`", ctx->runroot);
+  /* One namespace for all the user's podplays while anything runs in it, so that every command sees the mounts
+     and namespaces of the pods the others made: its inode is recorded, a process in it found and joined.  The
+     lock keeps two commands from making two. */
+  cleanup_free char *record = xasprintf ("%s/userns", ctx->runroot);
+  cleanup_free char *lockpath = xasprintf ("%s/userns.lock", ctx->runroot);
+  cleanup_close int lock = open (lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (lock < 0 || PP_RETRY (flock (lock, LOCK_EX)) < 0)
+    return pp_error_make (err, errno, "lock `%s`", lockpath);
+  unsigned long long ino = 0;
+  cleanup_file FILE *rf = fopen (record, "re");
+  if (rf && fscanf (rf, "%llu", &ino) == 1 && ino != 0)
+    {
+      int joined = join_namespace (ino, geteuid (), err);
+      if (joined < 0)
+        return -1;
+      if (joined > 0)
+        {
+          ctx->in_userns = true;
+          return 0;
+        }
+    }
+  if (make_namespace (ctx, err) < 0)
+    return -1;
+  char text[32];
+  int len = snprintf (text, sizeof text, "%llu\n", self_userns_inode ());
+  return pp_write_whole (record, text, (size_t) len, 0600, err);
+}
+

@@ -33,6 +33,7 @@ setup_file() {
 	SHARED=$(mktemp -d /tmp/podplay-rootless.XXXXXX)
 	chmod 755 "$SHARED"
 	cp "$PODPLAY" "$SHARED/podplay"
+	cp "$(dirname "$PODPLAY")/podplay-monitor" "$SHARED/podplay-monitor"
 	cp -r "$BATS_FILE_TMPDIR/images" "$SHARED/images"
 	chmod -R a+rX "$SHARED"
 	echo "$SHARED" >"$BATS_FILE_TMPDIR/shared"
@@ -60,6 +61,13 @@ setup() {
 
 teardown() {
 	registry_stop
+	# Pods a failed test left: each user's podplay removes its own (a user's processes are ended by id).
+	for u in "$USER1" "$USER2"; do
+		for f in "$SHARED"/*.yaml; do
+			[ -f "$f" ] && as "$u" "$SHARED/podplay" kube down --force "$f" >/dev/null 2>&1
+		done
+		user_processes_gone "$u" || true
+	done
 	# A user's store holds files of its subordinate ids: root removes them.
 	[ -n "${SHARED:-}" ] && rm -rf "${SHARED:?}/$USER1" "${SHARED:?}/$USER2"
 	rm -rf "/tmp/podplay-$(id -u "$USER1")" "/tmp/podplay-$(id -u "$USER2")"
@@ -190,9 +198,243 @@ p fifo"
 
 @test "validate works as a user; what is not built for a user yet is refused before anything is made" {
 	run -0 as "$USER1" "$SHARED/podplay" kube validate - <"$FIXTURES/good/pod-multi-container.yaml"
-	run -125 as "$USER1" "$SHARED/podplay" kube play - <"$FIXTURES/good/pod-multi-container.yaml"
-	assert_contains "$output" '"podplay kube play" as an ordinary user is not built yet (#14'
+	run -125 as "$USER1" "$SHARED/podplay" network create net1
+	assert_contains "$output" '"podplay network create" as an ordinary user is not built yet (#14'
+	run -0 as "$USER1" "$SHARED/podplay" network create --help
+	# The pod network: refused at the first pod, and nothing is left of the play.
+	run -0 as "$USER1" "$SHARED/podplay" load -q -i "oci:$SHARED/images/busybox"
+	write_app
+	run -125 as "$USER1" "$SHARED/podplay" kube play "$SHARED/app.yaml"
+	assert_contains "$output" "a pod network for an ordinary user (pasta or slirp4netns) is not built yet (#14): use --network none (loopback only) or --network host"
 	run -0 as "$USER1" "$SHARED/podplay" pod ls -q
 	assert_equal "$output" ""
-	run -0 as "$USER1" "$SHARED/podplay" kube play --help
+}
+
+# The pod most tests play: a ConfigMap's value in env, an init container writing to an emptyDir the main container
+# reads (and its readiness probe runs cat on), a hostPath of the user's, a container that keeps failing.
+write_app() {
+	mkdir -p "$SHARED/$USER1/hp"
+	chown "$USER1:$USER1" "$SHARED/$USER1/hp"
+	cat >"$SHARED/app.yaml" <<-EOF
+		apiVersion: v1
+		kind: ConfigMap
+		metadata:
+		  name: cfg
+		data:
+		  greeting: hello from cfg
+		---
+		apiVersion: v1
+		kind: Pod
+		metadata:
+		  name: app
+		spec:
+		  terminationGracePeriodSeconds: 2
+		  initContainers:
+		  - name: init
+		    image: localhost/busybox:latest
+		    command: ["sh", "-c", "echo from-init > /work/init.txt"]
+		    volumeMounts:
+		    - {name: work, mountPath: /work}
+		  containers:
+		  - name: main
+		    image: localhost/busybox:latest
+		    command: ["sh", "-c", "trap 'exit 0' TERM; echo \"\$GREETING\"; cat /work/init.txt; id -u; echo ok > /host/out.txt; sleep 1000 & wait"]
+		    env:
+		    - name: GREETING
+		      valueFrom: {configMapKeyRef: {name: cfg, key: greeting}}
+		    resources:
+		      limits: {memory: 64Mi}
+		    readinessProbe:
+		      exec: {command: ["cat", "/work/init.txt"]}
+		      periodSeconds: 1
+		    volumeMounts:
+		    - {name: work, mountPath: /work}
+		    - {name: host, mountPath: /host}
+		  - name: crasher
+		    image: localhost/busybox:latest
+		    command: ["sh", "-c", "echo run; exit 3"]
+		  volumes:
+		  - name: work
+		    emptyDir: {}
+		  - name: host
+		    hostPath: {path: $SHARED/$USER1/hp, type: Directory}
+	EOF
+	chmod 644 "$SHARED/app.yaml"
+}
+
+# Waits up to 10 s until `podplay ARGS` as USER1 prints something containing $1.
+wait_output() {
+	local want=$1 i
+	shift
+	for i in $(seq 50); do
+		run as "$USER1" "$SHARED/podplay" "$@"
+		case "$output" in *"$want"*) return 0 ;; esac
+		sleep 0.2
+	done
+	echo "never saw \"$want\" in: $output" >&2
+	return 1
+}
+
+@test "a user plays a pod: env, init container and emptyDir, hostPath, probe, restarts, logs, exec, down" {
+	local uid
+	uid=$(id -u "$USER1")
+	run -0 as "$USER1" "$SHARED/podplay" load -q -i "oci:$SHARED/images/busybox"
+	write_app
+	run -0 as "$USER1" "$SHARED/podplay" kube play --network none "$SHARED/app.yaml"
+	assert_contains "$output" "pod/app "
+	# The memory limit cannot be applied without a delegated cgroup: said once, naming the container.
+	assert_contains "$output" "resources are not applied"
+	assert_contains "$output" "pod app container main"
+	wait_output "from-init" logs app-main
+	assert_equal "$output" "hello from cfg
+from-init
+0"
+	# The readiness probe ran in the pod (1 of 2 ready: the crasher never is), and the crasher restarts.
+	wait_output "1/2" pod ls
+	wait_output "run
+run" logs app-crasher
+	run -0 as "$USER1" "$SHARED/podplay" exec app-main sh -c 'id -u; cat /work/init.txt'
+	assert_equal "$output" "0
+from-init"
+	# What the container wrote through the hostPath is the user's on the host.
+	run -0 stat -c '%u %s' "$SHARED/$USER1/hp/out.txt"
+	assert_equal "$output" "$uid 3"
+	# A play again changes nothing; down removes all, and no process of the user is left.
+	run -0 as "$USER1" "$SHARED/podplay" kube play --network none "$SHARED/app.yaml"
+	assert_contains "$output" "pod/app"
+	assert_contains "$output" "unchanged"
+	run -0 as "$USER1" "$SHARED/podplay" kube down "$SHARED/app.yaml"
+	assert_contains "$output" "removed"
+	run -0 as "$USER1" "$SHARED/podplay" pod ls -q
+	assert_equal "$output" ""
+	user_processes_gone "$USER1"
+}
+
+# The user namespaces of user $1's running pod monitors, each once.
+monitors_userns() {
+	local pid
+	for pid in $(pgrep -u "$1" -f podplay-monitor); do
+		# A zombie (its parent, init, reaps it in its own time) has no command line and counts no more.
+		[ -n "$(tr -d '\0' <"/proc/$pid/cmdline" 2>/dev/null)" ] && readlink "/proc/$pid/ns/user"
+	done | sort -u
+}
+
+# Waits up to 3 s until user $1 has no process but zombies (which init reaps), and fails naming the others.
+user_processes_gone() {
+	local i left
+	for i in $(seq 30); do
+		left=$(ps -o pid=,stat=,args= -u "$1" | awk '$2 !~ /^Z/')
+		[ -z "$left" ] && return 0
+		sleep 0.1
+	done
+	echo "processes of $1 left: $left" >&2
+	return 1
+}
+
+@test "root of a user's container is not root on the host: root's files stay closed, another user's too" {
+	run -0 as "$USER1" "$SHARED/podplay" load -q -i "oci:$SHARED/images/busybox"
+	mkdir -p "$SHARED/rootdir" "$SHARED/$USER2/private"
+	echo secret >"$SHARED/$USER2/private/file"
+	chown -R "$USER2:$USER2" "$SHARED/$USER2/private"
+	chmod 700 "$SHARED/$USER2/private"
+	cat >"$SHARED/escape.yaml" <<-EOF
+		apiVersion: v1
+		kind: Pod
+		metadata:
+		  name: escape
+		spec:
+		  restartPolicy: Never
+		  containers:
+		  - name: c
+		    image: localhost/busybox:latest
+		    command: ["sh", "-c", "echo x > /rootdir/planted || echo write-denied; cat /other/file || echo read-denied"]
+		    volumeMounts:
+		    - {name: rootdir, mountPath: /rootdir}
+		    - {name: other, mountPath: /other}
+		  volumes:
+		  - name: rootdir
+		    hostPath: {path: $SHARED/rootdir, type: Directory}
+		  - name: other
+		    hostPath: {path: $SHARED/$USER2/private, type: Directory}
+	EOF
+	chmod 644 "$SHARED/escape.yaml"
+	run -0 as "$USER1" "$SHARED/podplay" kube play --network none "$SHARED/escape.yaml"
+	wait_output "read-denied" logs escape-c
+	assert_contains "$output" "write-denied"
+	refute_contains "$output" secret
+	[ ! -e "$SHARED/rootdir/planted" ]
+	run -0 as "$USER1" "$SHARED/podplay" kube down "$SHARED/escape.yaml"
+	rm -rf "${SHARED:?}/rootdir"
+}
+
+@test "a user's Job runs to completion; another user's podplay sees none of the first user's pods" {
+	run -0 as "$USER1" "$SHARED/podplay" load -q -i "oci:$SHARED/images/busybox"
+	cat >"$SHARED/job.yaml" <<-EOF
+		apiVersion: batch/v1
+		kind: Job
+		metadata:
+		  name: count
+		spec:
+		  completions: 2
+		  template:
+		    spec:
+		      restartPolicy: Never
+		      containers:
+		      - name: c
+		        image: localhost/busybox:latest
+		        command: ["sh", "-c", "echo done"]
+	EOF
+	chmod 644 "$SHARED/job.yaml"
+	run -0 as "$USER1" "$SHARED/podplay" kube play --network none "$SHARED/job.yaml"
+	wait_output "Complete" job ls
+	assert_contains "$output" "2/2"
+	run -0 as "$USER2" "$SHARED/podplay" pod ls -q
+	assert_equal "$output" ""
+	run -0 as "$USER2" "$SHARED/podplay" job ls -q
+	assert_equal "$output" ""
+	run -0 as "$USER1" "$SHARED/podplay" kube down "$SHARED/job.yaml"
+	assert_contains "$output" "job/count removed"
+	user_processes_gone "$USER1"
+}
+
+@test "every podplay of a user joins the namespace its pods run in; with no pod left the next makes a new one" {
+	local first second
+	run -0 as "$USER1" "$SHARED/podplay" load -q -i "oci:$SHARED/images/busybox"
+	write_app
+	run -0 as "$USER1" "$SHARED/podplay" kube play --network none "$SHARED/app.yaml"
+	first=$(cat "$SHARED/$USER1/run/podplay/userns")
+	sed 's/name: app$/name: app2/' "$SHARED/app.yaml" >"$SHARED/app2.yaml"
+	chmod 644 "$SHARED/app2.yaml"
+	run -0 as "$USER1" "$SHARED/podplay" kube play --network none "$SHARED/app2.yaml"
+	assert_equal "$(cat "$SHARED/$USER1/run/podplay/userns")" "$first"
+	# Both pods' monitors are in the one user namespace recorded, and a third podplay reaches either pod.
+	assert_equal "$(monitors_userns "$USER1")" "user:[$first]"
+	run -0 as "$USER1" "$SHARED/podplay" exec app-main cat /work/init.txt
+	run -0 as "$USER1" "$SHARED/podplay" exec app2-main cat /work/init.txt
+	run -0 as "$USER1" "$SHARED/podplay" kube down "$SHARED/app.yaml" "$SHARED/app2.yaml"
+	user_processes_gone "$USER1"
+	run -0 as "$USER1" "$SHARED/podplay" kube play --network none "$SHARED/app.yaml"
+	second=$(cat "$SHARED/$USER1/run/podplay/userns")
+	assert_equal "$(monitors_userns "$USER1")" "user:[$second]"
+	wait_output "from-init" logs app-main
+	run -0 as "$USER1" "$SHARED/podplay" kube down "$SHARED/app.yaml"
+	user_processes_gone "$USER1"
+}
+
+@test "run as a user: --network none and --network host (the host's /sys bound read-only, not mounted)" {
+	run -0 as "$USER1" "$SHARED/podplay" load -q -i "oci:$SHARED/images/busybox"
+	run -0 as "$USER1" "$SHARED/podplay" run --rm --network none localhost/busybox:latest sh -c 'id -u; cat /proc/net/dev | grep -c :'
+	assert_equal "$output" "0
+1"
+	# On the host's network the container sees the host's links (this test's namespace has more than loopback).
+	run -0 as "$USER1" "$SHARED/podplay" run --rm --network host localhost/busybox:latest sh -c 'ls /sys/class/net | grep -c .; echo x > /sys/x || echo ro'
+	[ "$(echo "$output" | head -1)" -gt 1 ]
+	assert_contains "$output" "ro"
+	run -125 as "$USER1" "$SHARED/podplay" run --rm localhost/busybox:latest true
+	assert_contains "$output" "not built yet (#14)"
+	run -125 as "$USER1" "$SHARED/podplay" run --pod x --network none localhost/busybox:latest true
+	assert_contains "$output" "--network with --pod"
+	run -0 as "$USER1" "$SHARED/podplay" pod ls -q
+	assert_equal "$output" ""
+	user_processes_gone "$USER1"
 }
