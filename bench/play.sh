@@ -4,19 +4,54 @@
 # a three-container Pod with volumes, ConfigMaps and a Secret; Deployments of 10 and 50 replicas; then the memory
 # of a pod's monitor (RSS and PSS, from smaps_rollup) beside conmon's.
 #
-#   bench/play.sh [--runs N] [--only pods|deployments|volumes|memory] [PODPLAY]
+#   bench/play.sh [--runs N] [--only pods|deployments|volumes|memory] [--rootless] [PODPLAY]
 #
 # --runs sets hyperfine's runs of every row (10 for the pods, 3 for the rest by default); --only runs one row.
 # Each play is timed after a down of the same file (hyperfine --prepare), and each down after a play.
+# --rootless (run as root) times the rows as an ordinary user the script makes, with subordinate ids, beside
+# rootless Podman (slirp4netns for both): the user, /etc/subuid and /etc/subgid, and /dev/net/tun's mode (0666
+# while it runs, as Debian's default) are as they were at its end.
 set -euo pipefail
-runs= only=
+runs= only= rootless= opts=()
 while [ $# -gt 0 ]; do
 	case $1 in
-	--runs) runs=$2 && shift 2 ;;
-	--only) only=$2 && shift 2 ;;
+	--runs) runs=$2 && opts+=("$1" "$2") && shift 2 ;;
+	--only) only=$2 && opts+=("$1" "$2") && shift 2 ;;
+	--rootless) rootless=1 && opts+=("$1") && shift ;;
 	*) break ;;
 	esac
 done
+if [ -n "$rootless" ] && [ "$(id -u)" = 0 ]; then
+	user=ppbench mark="podplay bench/play.sh --rootless"
+	home=$(mktemp -d /tmp/podplay-bench.XXXXXX)
+	chmod 755 "$home"
+	cp -p /etc/subuid "$home/subuid.orig" && cp -p /etc/subgid "$home/subgid.orig"
+	tun=$(stat -c %a /dev/net/tun)
+	restore() {
+		for p in $(pgrep -u "$user" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
+		sleep 0.5
+		[ "$(getent passwd "$user" | cut -d: -f5)" = "$mark" ] && userdel "$user" 2>/dev/null
+		cp -p "$home/subuid.orig" /etc/subuid && cp -p "$home/subgid.orig" /etc/subgid
+		chmod "$tun" /dev/net/tun
+		rm -rf "$home"
+	}
+	trap restore EXIT
+	useradd -M -s /bin/bash -c "$mark" "$user"
+	chmod 0666 /dev/net/tun
+	mkdir -p "$home/home" "$home/run" "$home/bin" "$home/bench"
+	bin=$(realpath "${1:-build/podplay}")
+	cp "$bin" "$(dirname "$bin")/podplay-monitor" "$home/bin/"
+	cp -r "$(dirname "$0")"/. "$home/bench/"
+	mkdir -p "$home/fixtures" && cp -r "$(dirname "$0")/../fixtures/images" "$home/fixtures/"
+	chown -R "$user:$user" "$home/home" "$home/run"
+	chmod 700 "$home/run"
+	chmod -R a+rX "$home"
+	# The same script as the user, with its options, timing the binaries copied where the user reaches them.
+	setpriv --reuid "$user" --regid "$user" --init-groups env -i HOME="$home/home" XDG_RUNTIME_DIR="$home/run" \
+		PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8 \
+		bash "$home/bench/play.sh" "${opts[@]}" "$home/bin/podplay"
+	exit
+fi
 case $only in "" | pods | deployments | volumes | memory) ;; *) echo "play.sh: no row $only" >&2 && exit 2 ;; esac
 want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
 bin=$(realpath "${1:-build/podplay}")

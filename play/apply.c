@@ -1,6 +1,7 @@
 /* A play applied: each new or changed pod recorded, set up (namespaces, volumes, root filesystems, bundles) and
    its monitor started; Jobs' controllers started; what the play replaces removed; and on any failure, what this
    play created removed again. */
+#include "net/infra.h"
 #include "net/network.h"
 #include "play/plan.h"
 #include "play/annotations.h"
@@ -152,10 +153,6 @@ join_network (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p, const pp_p
     }
   if (want && strcmp (want, "none") == 0)
     return 0;
-  if (ctx->in_userns)
-    return pp_error_make (err, 0,
-                          "a pod network for an ordinary user (pasta or slirp4netns) is not built yet (#14): "
-                          "use --network none (loopback only) or --network host (or hostNetwork: true)");
   pp_network_rec_t net;
   if (pp_network_get (ctx, state, want, &net, err) < 0)
     return -1;
@@ -194,6 +191,11 @@ record_and_take (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p, const c
   uint32_t block;
   if (pp_annotations_userns (p->node, p->meta, p->spec))
     {
+      if (ctx->rootless)
+        return pp_error_make (err, 0,
+                              "pod %s: hostUsers: false: an ordinary user's pods are in the user's namespace, whose "
+                              "ids (/etc/subuid) cannot give each pod 65536 of its own; leave hostUsers out",
+                              p->name);
       if (pp_state_userns_take (state, p->id, PP_USERNS_FIRST_BLOCK, PP_USERNS_END_BLOCK, &block, err) < 0)
         return pp_error_wrap (err, "pod %s", p->name);
       p->userns_base = block * PP_USERNS_SIZE;
@@ -835,10 +837,27 @@ apply_all (pp_play_t *play, pp_error_t *err)
   return ret;
 }
 
+/* Whether a pod of the play (or of its Jobs) joins a pod network. */
+static bool
+needs_network (const pp_play_t *play)
+{
+  const char *want = play->opts->network;
+  if (want && (strcmp (want, "none") == 0 || strcmp (want, "host") == 0))
+    return false;
+  for (size_t i = 0; i < play->n; i++)
+    if (!pp_plan_bool (play->pods[i].spec, "hostNetwork"))
+      return true;
+  return false;
+}
+
 int
 pp_play_apply (pp_play_t *play, pp_error_t *err)
 {
   play->made_claims = xzalloc ((play->objs.n_claims + 1) * sizeof (bool));
+  /* An ordinary user's pods join networks in the user's own network namespace: this process goes there before
+     it makes them (and the monitors and Job controllers it starts with it), once the images are pulled. */
+  if (needs_network (play) && pp_infra_enter (play->ctx, true, err) < 0)
+    return -1;
   cleanup_free char *limited = play->ctx->in_userns ? pp_spec_limited (play->pods, play->n) : NULL;
   if (limited)
     pp_warning (play->ctx,

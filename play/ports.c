@@ -271,6 +271,18 @@ check_host_free (const pp_pod_plan_t *p, json_t *port, pp_error_t *err)
   int taken = pp_port_host_taken (proto, ip, hp, &holder);
   if (taken == 0)
     return 0;
+  if (taken < 0 && errno == EACCES)
+    {
+      /* An ordinary user (whose slirp4netns binds the port here): the floor names the setting that moves it. */
+      int floor = 1024;
+      cleanup_file FILE *f = fopen ("/proc/sys/net/ipv4/ip_unprivileged_port_start", "re");
+      if (f == NULL || fscanf (f, "%d", &floor) != 1)
+        floor = 1024;
+      return pp_error_make (err, EACCES,
+                            "pod %s: hostPort %lld: an ordinary user may publish ports from %d up "
+                            "(net.ipv4.ip_unprivileged_port_start): nothing was created",
+                            p->name, (long long)hp, floor);
+    }
   if (taken < 0)
     return pp_error_make (err, errno, "pod %s: hostPort %lld/%s: check that it is free", p->name, (long long)hp, proto);
   return pp_error_make (err, EADDRINUSE, "pod %s: hostPort %lld/%s%s%s is taken%s: nothing was created", p->name,

@@ -21,6 +21,7 @@ typedef enum
   PP_ROOTLESS_AS_USER,     /* runs as the user: reads the user's state and files, owns nothing of an image's */
   PP_ROOTLESS_USERNS,      /* enters the user's namespace once its options are read: it writes files of an image's
                               owners, or removes them */
+  PP_ROOTLESS_USERNS_NET,  /* that, and the user's pod network namespace (net/infra.h): it changes pods' networks */
 } pp_rootless_t;
 
 /* What a handler gets: the context, its table entry, and the command as typed ("podplay kube validate"). */

@@ -76,18 +76,14 @@ add_network (json_t *host, bool rootless)
       json_object_set_new (host, "networkBackend", json_string ("bridge, netlink and nftables (table inet podplay)"));
       return;
     }
-  static const char *const tools[] = { "pasta", "slirp4netns" };
-  for (size_t i = 0; i < PP_N_ELEMENTS (tools); i++)
-    {
-      cleanup_free char *path = pp_find_program (tools[i]);
-      if (path)
-        {
-          json_object_set_new (host, "networkBackend", json_string (tools[i]));
-          json_object_set_new (host, "networkBackendPath", json_string (path));
-          return;
-        }
-    }
-  json_object_set_new (host, "networkBackend", json_string ("none: install passt (pasta) or slirp4netns"));
+  /* The user's bridges and rules in a network namespace of the user's, which slirp4netns connects (net/infra.h). */
+  cleanup_free char *path = pp_find_program ("slirp4netns");
+  json_object_set_new (host, "networkBackend",
+                       json_string (path ? "slirp4netns, to the user's network namespace of bridges and nftables"
+                                         : "none: install slirp4netns"));
+  if (path)
+    json_object_set_new (host, "networkBackendPath", json_string (path));
+  json_object_set_new (host, "tunAccess", json_boolean (access ("/dev/net/tun", R_OK | W_OK) == 0));
 }
 
 /* The overlay a container's root is: the kernel's as root, and in a user namespace from Linux 5.11. */

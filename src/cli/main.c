@@ -1,6 +1,8 @@
 /* podplay's entry point: the command table, global options, dispatch and exit codes. */
 #include "src/cli/cli.h"
+#include "net/infra.h"
 #include "runtime/rootless.h"
+#include "state/state.h"
 
 #include <string.h>
 
@@ -88,7 +90,7 @@ static const pp_command_t kube_commands[] = {
             "Playing a file again leaves its unchanged pods alone, replaces the changed ones and removes\n"
             "the ones the file no longer holds.\n",
     .run = pp_cmd_kube_play },
-  { .name = "down", .rootless = PP_ROOTLESS_USERNS,
+  { .name = "down", .rootless = PP_ROOTLESS_USERNS_NET,
     .summary = "Stop and remove the pods `kube play` created from files",
     .usage = "[--force] FILE ...",
     .help = "Removes what playing the files created, as the state database recorded it.  The volumes of\n"
@@ -147,14 +149,14 @@ static const pp_command_t pod_commands[] = {
             "  --share NS,...          the namespaces its containers share: ipc, net and uts always (as in\n"
             "                          Kubernetes); +pid (or a list with pid) adds one PID namespace\n",
     .run = pp_cmd_pod_create },
-  { .name = "start", .rootless = PP_ROOTLESS_USERNS, .summary = "Start stopped pods", .usage = "POD...|--all", .run = pp_cmd_pod_start },
-  { .name = "stop", .rootless = PP_ROOTLESS_USERNS,
+  { .name = "start", .rootless = PP_ROOTLESS_USERNS_NET, .summary = "Start stopped pods", .usage = "POD...|--all", .run = pp_cmd_pod_start },
+  { .name = "stop", .rootless = PP_ROOTLESS_USERNS_NET,
     .summary = "Stop pods",
     .usage = "[-t SECONDS] POD...|--all",
     .help = "Sends SIGTERM to the containers, SIGKILL after the grace period (the pod's\n"
             "terminationGracePeriodSeconds, 30 by default, or -t).  The pods named stop together.\n",
     .run = pp_cmd_pod_stop },
-  { .name = "rm", .rootless = PP_ROOTLESS_USERNS,
+  { .name = "rm", .rootless = PP_ROOTLESS_USERNS_NET,
     .summary = "Remove pods",
     .usage = "[-f] [-t SECONDS] POD...|--all",
     .help = "Removes stopped pods; -f stops running ones first, all together, each within its grace period (or\n"
@@ -232,7 +234,7 @@ static const pp_command_t service_commands[] = {
     .help = "Each Service `kube play` made: its type, its cluster address (None when headless), its ports\n"
             "(port->targetPort/protocol), and the addresses of the ready pods it sends to now.\n",
     .run = pp_cmd_service_ls },
-  { .name = "rm",
+  { .name = "rm", .rootless = PP_ROOTLESS_USERNS_NET,
     .summary = "Remove Services",
     .usage = "[NAMESPACE/]SERVICE...|--all",
     .help = "Removes Services and their rules; their pods go on running (`kube down` removes both). A name\n"
@@ -250,7 +252,7 @@ static const pp_command_t job_commands[] = {
     .help = "Each Job `kube play` started: its status (Running, Complete, Failed, or Stopped when its\n"
             "controller was killed), succeeded pods of its completions, how long it ran, and why it failed.\n",
     .run = pp_cmd_job_ls },
-  { .name = "rm", .rootless = PP_ROOTLESS_USERNS,
+  { .name = "rm", .rootless = PP_ROOTLESS_USERNS_NET,
     .summary = "Remove Jobs and their pods",
     .usage = "JOB...|--all",
     .help = "Stops a Job's controller, then its pods (their grace periods), and removes them all.\n",
@@ -580,11 +582,12 @@ pp_cli_getopt (pp_cli_t *cli, int argc, char **argv, const char *shortopts, cons
           pp_cli_print_help (stdout, cli->cmd, cli->path);
           return 'h';
         }
-      if (opt == -1 && cli->cmd->rootless == PP_ROOTLESS_USERNS && cli->ctx->rootless && !cli->ctx->in_userns)
+      if (opt == -1 && cli->cmd->rootless >= PP_ROOTLESS_USERNS && cli->ctx->rootless && !cli->ctx->in_userns)
         {
           /* Every option is read now, --root and --runroot too; the command may start threads after this. */
           pp_error_t err = NULL;
-          if (pp_rootless_enter (cli->ctx, &err) < 0)
+          if (pp_rootless_enter (cli->ctx, &err) < 0
+              || (cli->cmd->rootless == PP_ROOTLESS_USERNS_NET && pp_infra_enter (cli->ctx, false, &err) < 0))
             {
               pp_cli_fail (&err);
               return '?';
@@ -772,7 +775,13 @@ dispatch (pp_context_t *ctx, int argc, char **argv)
       return PP_EXIT_ERROR;
     }
   pp_cli_t cli = { .ctx = ctx, .cmd = cmd, .path = path };
-  return cmd->run (&cli, argc - i + 1, argv + i - 1);
+  status = cmd->run (&cli, argc - i + 1, argv + i - 1);
+  /* The user's pod network goes with its last pod. */
+  pp_state_t *state = NULL;
+  if (ctx->rootless && ctx->in_infra && pp_state_open (ctx, &state, NULL) == 0)
+    pp_infra_release (ctx, state);
+  pp_state_close (state);
+  return status;
 }
 
 int

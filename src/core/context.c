@@ -23,6 +23,10 @@ pp_context_init (pp_context_t *ctx)
     {
       /* Root of a user namespace (a rootless podplay's monitor, or podplay in a container) owns no host resource. */
       ctx->in_userns = pp_in_user_namespace ();
+      /* Started by a rootless podplay in the user's pod network (net/infra.h): a monitor or a Job controller. */
+      const char *infra = ctx->in_userns ? getenv ("_PODPLAY_INFRA") : NULL;
+      ctx->in_infra = infra != NULL;
+      ctx->unprivileged_port_start = infra ? atoi (infra) : 1024;
       ctx->root = xstrdup ("/var/lib/podplay");
       ctx->runroot = xstrdup ("/run/podplay");
       return;

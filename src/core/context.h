@@ -23,6 +23,8 @@ typedef struct pp_context_s
   bool rootless;         /* run by an ordinary user: XDG roots, a user namespace for what owns files */
   bool in_userns;        /* rootless, and root of its user namespace now (pp_rootless_enter) */
   bool runroot_fallback; /* the run root is /tmp/podplay-UID, for want of XDG_RUNTIME_DIR */
+  bool in_infra;         /* rootless, and in the user's pod network namespace now (pp_infra_enter) */
+  int unprivileged_port_start; /* the host's net.ipv4.ip_unprivileged_port_start, read by pp_infra_enter */
 } pp_context_t;
 
 /* Fills roots with the defaults: /var/lib/podplay and /run/podplay as root, XDG directories otherwise. */

@@ -14,6 +14,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <spawn.h>
+
+extern char **environ;
 
 static void __attribute__ ((noreturn)) oom (void)
 {
@@ -342,6 +345,39 @@ pp_in_user_namespace (void)
     map[0] = '\0';
   unsigned long a = 1, b = 1, n = 0;
   return !(sscanf (map, "%lu %lu %lu", &a, &b, &n) == 3 && a == 0 && b == 0 && n == 4294967295ul);
+}
+
+int
+pp_spawn_detached (const char *prog, char *const argv[], const char *logpath, bool log_stdout, const int *pass,
+                   int n, pid_t *pid)
+{
+  /* The descriptors at 3...: first copied out of the way (one may be at 3 already, another's place), then put
+     there. */
+  int fds[8], copied = 0, e = 0;
+  for (; copied < n && copied < 8; copied++)
+    if ((fds[copied] = fcntl (pass[copied], F_DUPFD_CLOEXEC, 16)) < 0)
+      break;
+  if (copied < n)
+    e = n > 8 ? EINVAL : errno;
+  posix_spawn_file_actions_t fa;
+  posix_spawnattr_t attr;
+  posix_spawn_file_actions_init (&fa);
+  posix_spawnattr_init (&attr);
+  posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETSID);
+  posix_spawn_file_actions_addopen (&fa, 0, "/dev/null", O_RDWR, 0);
+  posix_spawn_file_actions_addopen (&fa, 2, logpath, O_WRONLY | O_CREAT | O_APPEND, 0600);
+  posix_spawn_file_actions_adddup2 (&fa, log_stdout ? 2 : 0, 1);
+  for (int i = 0; i < copied; i++)
+    posix_spawn_file_actions_adddup2 (&fa, fds[i], 3 + i);
+  posix_spawn_file_actions_addclosefrom_np (&fa, 3 + n);
+  posix_spawn_file_actions_addchdir_np (&fa, "/");
+  if (e == 0)
+    e = posix_spawn (pid, prog, &fa, &attr, argv, environ);
+  posix_spawn_file_actions_destroy (&fa);
+  posix_spawnattr_destroy (&attr);
+  for (int i = 0; i < copied; i++)
+    close (fds[i]);
+  return e;
 }
 
 char *

@@ -4,6 +4,7 @@
 #include "net/netlink.h"
 #include "net/resolver.h"
 #include "net/nft.h"
+#include "net/infra.h"
 #include "core/util.h"
 
 #include <dirent.h>
@@ -390,10 +391,24 @@ pp_network_pod_ip6 (json_t *pod_net, char *buf)
    One lock for every network, as the table is one; it is held for milliseconds. */
 #define NETWORK_LOCK "/run/podplay-network.lock"
 
-int
-pp_network_lock_try (void)
+/* An ordinary user's networks are in a network namespace of the user's (net/rootless.h): its lock is the user's. */
+static char *
+lock_path (pp_context_t *ctx)
 {
-  int fd = open (NETWORK_LOCK, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  return ctx->in_userns ? xasprintf ("%s/network.lock", ctx->runroot) : xstrdup (NETWORK_LOCK);
+}
+
+char *
+pp_network_sys_net (pp_context_t *ctx)
+{
+  return ctx->in_infra ? xasprintf ("%s/infra/sys/class/net", ctx->runroot) : xstrdup ("/sys/class/net");
+}
+
+int
+pp_network_lock_try (pp_context_t *ctx)
+{
+  cleanup_free char *path = lock_path (ctx);
+  int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd >= 0 && flock (fd, LOCK_EX | LOCK_NB) < 0)
     {
       close (fd);
@@ -403,9 +418,9 @@ pp_network_lock_try (void)
 }
 
 int
-pp_network_lock (pp_error_t *err)
+pp_network_lock (pp_context_t *ctx, pp_error_t *err)
 {
-  const char *path = NETWORK_LOCK;
+  cleanup_free char *path = lock_path (ctx);
   int fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     return pp_error_make (err, errno, "open `%s`", path);
@@ -483,21 +498,28 @@ nft_ports (json_t *pod_net, const pod_net_t *p, size_t *n)
 /* Publishes the pod's ports, taking them over from the pod it replaces ("replaces": that pod's address), which
    keeps running until the replacement runs; a port another pod holds is an error. */
 static int
-publish (json_t *pod_net, const pod_net_t *p, pp_error_t *err)
+publish (pp_context_t *ctx, const char *pod_id, json_t *pod_net, const pod_net_t *p, pp_error_t *err)
 {
   size_t n_ports = 0;
   cleanup_free pp_nft_port_t *ports = nft_ports (pod_net, p, &n_ports);
   pp_ip_t from;
   bool replaces = pp_ip_parse (json_string_value (json_object_get (pod_net, "replaces")) ?: "", &from);
-  return n_ports ? pp_nft_ports_add (ports, n_ports, replaces ? &from : NULL, err) : 0;
+  if (n_ports == 0)
+    return 0;
+  /* An ordinary user's ports: slirp4netns forwards the host's to the user's network, where the rules take them. */
+  if (pp_nft_ports_add (ports, n_ports, replaces ? &from : NULL, err) < 0
+      || pp_infra_forward_add (ctx, pod_id, ports, n_ports, err) < 0)
+    return -1;
+  return 0;
 }
 
 /* The bridge with the gateway's address, up, and the network's rules; routing from the bridge as rules need it. */
-/* Whether the link is up, from sysfs (of the host's namespace, where the bridges are). */
+/* Whether the link is up, from sysfs (of the namespace where the bridges are). */
 static bool
-link_is_up (const char *name)
+link_is_up (pp_context_t *ctx, const char *name)
 {
-  cleanup_free char *path = xasprintf ("/sys/class/net/%s/flags", name);
+  cleanup_free char *sys = pp_network_sys_net (ctx);
+  cleanup_free char *path = xasprintf ("%s/%s/flags", sys, name);
   cleanup_file FILE *f = fopen (path, "re");
   unsigned long flags = 0;
   return f && fscanf (f, "%lx", &flags) == 1 && (flags & IFF_UP);
@@ -548,12 +570,12 @@ has_addr6 (const char *link, const pp_ip_t *ip)
 }
 
 static int
-ensure_bridge (pp_nl_t *nl, const pod_net_t *p, pp_error_t *err)
+ensure_bridge (pp_context_t *ctx, pp_nl_t *nl, const pod_net_t *p, pp_error_t *err)
 {
   /* Up last, so that a bridge that is up has the rest: one left down (its maker killed half-way) is made whole
      now, each step taking what is there already. */
   int index = pp_nl_link_index (nl, p->bridge, err);
-  if (index < 0 || (index > 0 && link_is_up (p->bridge) && (!p->v6 || has_addr6 (p->bridge, &p->gateway6))))
+  if (index < 0 || (index > 0 && link_is_up (ctx, p->bridge) && (!p->v6 || has_addr6 (p->bridge, &p->gateway6))))
     return index < 0 ? -1 : 0;
   pp_ipnet_t gw = { .ip = p->gateway, .prefix = p->subnet.prefix };
   pp_ipnet_t gw6 = { .ip = p->gateway6, .prefix = p->subnet6.prefix };
@@ -590,9 +612,8 @@ typedef struct
 static int
 pod_op_begin (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pod_op_t *op, pp_error_t *err)
 {
-  (void)ctx;
   memset (op, 0, sizeof *op);
-  if (parse_pod_net (pod_net, &op->p, err) < 0 || (op->lock = pp_network_lock (err)) < 0)
+  if (parse_pod_net (pod_net, &op->p, err) < 0 || (op->lock = pp_network_lock (ctx, err)) < 0)
     return -1;
   pp_network_host_ifname (pod_id, op->host_if);
   op->nl = pp_nl_open (-1, err);
@@ -643,7 +664,7 @@ pp_network_attach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, const
   const pod_net_t p = op.p;
   pp_nl_t *nl = op.nl;
   const char *host_if = op.host_if;
-  int ret = ensure_bridge (nl, &p, err);
+  int ret = ensure_bridge (ctx, nl, &p, err);
   /* The service range on a bridge of podplay's, so that the host's own connections to a Service have a route
      before the DNAT sends them to a pod, with no default route too (a laptop offline); the first network's
      bridge to be connected has it, until it goes and the next connection puts it on another. */
@@ -663,16 +684,17 @@ pp_network_attach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, const
         pp_nl_link_del (nl, host_if, NULL);
     }
   if (ret == 0)
-    ret = publish (pod_net, &p, err);
+    ret = publish (ctx, pod_id, pod_net, &p, err);
   pod_op_end (&op);
   return ret < 0 ? pp_error_wrap (err, "connect the pod to network %s", p.name) : 0;
 }
 
 /* Whether the bridge has no port left (its brif directory in sysfs, of the host's namespace, is empty). */
 static bool
-bridge_empty (const char *bridge)
+bridge_empty (pp_context_t *ctx, const char *bridge)
 {
-  cleanup_free char *dir = xasprintf ("/sys/class/net/%s/brif", bridge);
+  cleanup_free char *sys = pp_network_sys_net (ctx);
+  cleanup_free char *dir = xasprintf ("%s/%s/brif", sys, bridge);
   cleanup_dir DIR *d = opendir (dir);
   struct dirent *de;
   while (d && (de = readdir (d)) != NULL)
@@ -695,7 +717,9 @@ pp_network_detach (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pp_er
   /* Its hostPorts, unless a replacement took them over. */
   size_t n_ports = 0;
   cleanup_free pp_nft_port_t *ports = nft_ports (pod_net, &p, &n_ports);
-  int ret = n_ports ? pp_nft_ports_remove (ports, n_ports, err) : 0;
+  int ret = n_ports ? pp_infra_forward_remove (ctx, pod_id, ports, n_ports, err) : 0;
+  if (ret == 0 && n_ports)
+    ret = pp_nft_ports_remove (ports, n_ports, err);
   /* Deleted here rather than with the namespace, which the kernel tears down later: when the pod is gone, so is
      its link.  The bridge and the network's rules stay for the next pod (a bridge's deletion and the table's
      removal cost a down more than the rest of it); `network rm` removes them. */
@@ -736,7 +760,7 @@ pp_network_publish (pp_context_t *ctx, const char *pod_id, json_t *pod_net, pp_e
   pod_op_t op;
   if (pod_op_begin (ctx, pod_id, pod_net, &op, err) < 0)
     return -1;
-  int ret = publish (pod_net, &op.p, err);
+  int ret = publish (ctx, pod_id, pod_net, &op.p, err);
   pod_op_end (&op);
   return ret;
 }
@@ -757,7 +781,7 @@ pp_network_remove (pp_context_t *ctx, pp_state_t *state, const char *name, pp_er
   pp_ipnet_t sn;
   if (ret == 0 && pp_ipnet_parse (have[0].subnet, &sn))
     {
-      cleanup_close int lock = pp_network_lock (err);
+      cleanup_close int lock = pp_network_lock (ctx, err);
       /* Its resolver ends within a second of its last pod; a removal does not wait for that.  Stopped under the
          lock, so that no pod's start finds it running as it ends. */
       if (lock >= 0)
@@ -765,7 +789,7 @@ pp_network_remove (pp_context_t *ctx, pp_state_t *state, const char *name, pp_er
       pp_nl_t *nl = lock < 0 ? NULL : pp_nl_open (-1, err);
       ret = nl == NULL ? -1 : 0;
       /* A port left on the bridge is a pod of another storage root on the same network name. */
-      if (ret == 0 && pp_nl_link_index (nl, have[0].bridge, NULL) > 0 && !bridge_empty (have[0].bridge))
+      if (ret == 0 && pp_nl_link_index (nl, have[0].bridge, NULL) > 0 && !bridge_empty (ctx, have[0].bridge))
         ret = pp_error_make (err, EBUSY, "network %s: its bridge %s still connects pods (of another --root?)", name,
                              have[0].bridge);
       if (ret == 0 && pp_nl_link_index (nl, have[0].bridge, NULL) > 0)

@@ -80,9 +80,12 @@ int pp_network_check_overlap (pp_state_t *state, const pp_ipnet_t *subnet, const
 
 /* Takes the host-wide lock of podplay's links and nftables table (/run/podplay-network.lock): its fd, which
    closing releases. */
-int pp_network_lock (pp_error_t *err);
+int pp_network_lock (pp_context_t *ctx, pp_error_t *err);
 /* The same lock if it is free now, else -1. */
-int pp_network_lock_try (void);
+int pp_network_lock_try (pp_context_t *ctx);
+/* Where sysfs shows the links of the namespace the bridges are in: /sys/class/net, or the sysfs of an ordinary
+   user's pod network (net/infra.h). */
+char *pp_network_sys_net (pp_context_t *ctx);
 
 /* The host end of the pod's veth: "pp" and the first 12 digits of its id. */
 void pp_network_host_ifname (const char *pod_id, char name[16]);

@@ -1,6 +1,7 @@
 /* The pods' resolver: a poll loop over UDP and TCP listeners on a network's gateway (see resolver.h). */
 #include "net/resolver.h"
 #include "net/dns.h"
+#include "net/infra.h"
 #include "net/ip.h"
 #include "net/names.h"
 #include "net/network.h"
@@ -110,7 +111,7 @@ pp_resolver_stop (pp_context_t *ctx, const char *network)
 void
 pp_resolver_release (pp_context_t *ctx, pp_state_t *state, const char *network)
 {
-  cleanup_close int lock = pp_network_lock (NULL);
+  cleanup_close int lock = pp_network_lock (ctx, NULL);
   pp_network_rec_t *nets = NULL;
   size_t n = 0;
   if (lock >= 0 && pp_state_network_list (state, network, &nets, &n, NULL) == 0 && n == 1 && nets[0].pods == 0)
@@ -147,15 +148,17 @@ add_upstream (resolver_t *r, const char *text)
 }
 
 /* The upstream name servers: dns_servers of podplay.conf, else the host's resolv.conf's, read again when
-   resolv.conf changes. */
+   resolv.conf changes; in an ordinary user's pod network, slirp4netns's (the host's own may be on its loopback,
+   which the user's network never reaches). */
 static void
 read_upstreams (resolver_t *r)
 {
-  if (r->ctx->dns_servers)
+  const char *servers = r->ctx->dns_servers ?: r->ctx->in_infra ? PP_INFRA_DNS : NULL;
+  if (servers)
     {
       if (r->n_up)
         return;
-      cleanup_free char *copy = xstrdup (r->ctx->dns_servers);
+      cleanup_free char *copy = xstrdup (servers);
       char *save = NULL;
       for (char *t = strtok_r (copy, ", \t", &save); t; t = strtok_r (NULL, ", \t", &save))
         add_upstream (r, t);
@@ -546,7 +549,7 @@ still_wanted (resolver_t *r, int pid_fd, const char *pid_path)
   struct stat a, b;
   if (stat (pid_path, &a) < 0 || fstat (pid_fd, &b) < 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev)
     return false;
-  cleanup_close int lock = pp_network_lock_try ();
+  cleanup_close int lock = pp_network_lock_try (r->ctx);
   if (lock < 0)
     return true; /* busy: asked again next time */
   pp_network_rec_t *nets = NULL;

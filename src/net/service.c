@@ -242,7 +242,7 @@ pp_service_sync (pp_context_t *ctx, pp_state_t *state, bool force, pp_error_t *e
     }
   /* The state is read under the lock: two changes at once are applied in the order they took it, the later one
      with what both did. */
-  cleanup_close int lock = pp_network_lock (err);
+  cleanup_close int lock = pp_network_lock (ctx, err);
   world_t w;
   if (lock < 0 || world_load (state, &w, err) < 0)
     return -1;

@@ -405,7 +405,8 @@ pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_
   json_t *net_plan = pp_pod_read_plan (ctx, pod->id, NULL);
   json_t *net = json_object_get (net_plan, "network");
   pp_error_t net_err = NULL;
-  if (net && pp_network_detach (ctx, pod->id, net, &net_err) < 0)
+  /* In a user namespace outside the user's pod network, its links and rules went with the network namespace. */
+  if (net && !(ctx->in_userns && !ctx->in_infra) && pp_network_detach (ctx, pod->id, net, &net_err) < 0)
     {
       if (first == NULL)
         first = steal_pointer (&net_err);
@@ -622,34 +623,8 @@ spawn_helper (pp_context_t *ctx, const char *verb, const char *arg, const char *
   const char *const words[] = { bin, "--root", ctx->root, "--runroot", ctx->runroot, "--log-level", level, verb, arg };
   for (size_t i = 0; i < PP_N_ELEMENTS (words); i++)
     argv[i] = xstrdup (words[i]);
-  /* Its descriptors at 3...: first copied out of the way (one may be at 3 already, another's place), then put
-     there.  Nothing else its starter had open goes with it (a monitor lives as long as its pod, and its
-     containers must not get what the caller of podplay left open). */
-  int fds[8], copied = 0, ret = 0, e;
-  for (; copied < n; copied++)
-    if ((fds[copied] = fcntl (pass[copied], F_DUPFD_CLOEXEC, 16)) < 0)
-      break;
-  posix_spawn_file_actions_t fa;
-  posix_spawnattr_t attr;
-  posix_spawn_file_actions_init (&fa);
-  posix_spawnattr_init (&attr);
-  posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETSID);
-  posix_spawn_file_actions_addopen (&fa, 0, "/dev/null", O_RDWR, 0);
-  posix_spawn_file_actions_adddup2 (&fa, 0, 1);
-  posix_spawn_file_actions_addopen (&fa, 2, logpath, O_WRONLY | O_CREAT | O_APPEND, 0600);
-  for (int i = 0; i < copied; i++)
-    posix_spawn_file_actions_adddup2 (&fa, fds[i], 3 + i);
-  posix_spawn_file_actions_addclosefrom_np (&fa, 3 + n);
-  posix_spawn_file_actions_addchdir_np (&fa, "/");
-  if (copied < n)
-    ret = pp_error_make (err, errno, "duplicate a descriptor");
-  else if ((e = posix_spawn (pid, bin, &fa, &attr, argv, environ)) != 0)
-    ret = pp_error_make (err, e, "start `%s %s`", bin, verb);
-  posix_spawn_file_actions_destroy (&fa);
-  posix_spawnattr_destroy (&attr);
-  for (int i = 0; i < copied; i++)
-    close (fds[i]);
-  return ret;
+  int e = pp_spawn_detached (bin, argv, logpath, false, pass, n, pid);
+  return e ? pp_error_make (err, e, "start `%s %s`", bin, verb) : 0;
 }
 
 /* Resolvers started and not reaped yet (pp_pod_start_resolver). */
@@ -744,7 +719,7 @@ pp_pod_start_resolver (pp_context_t *ctx, const char *network, const char *gatew
   /* Under the network lock, which the resolver takes too to decide that its network has no pod left: a pod
      recorded in the network before this either keeps a running resolver, or finds none and starts one.  Its
      sockets listen before this returns, so the play goes on without waiting for it to run. */
-  cleanup_close int lock = pp_network_lock (err);
+  cleanup_close int lock = pp_network_lock (ctx, err);
   int fds[3];
   int r = lock < 0 ? -1 : pp_resolver_prepare (ctx, network, gateway, fds, err);
   if (r != 0)

@@ -220,23 +220,32 @@ private_runroot (const char *path, uid_t uid, pp_error_t *err)
   return 0;
 }
 
-/* Whether process `pid` (a name under /proc) is the user's and in the user namespace of inode `ino`, mapping the
-   user's id to 0. */
-static bool
-holds_namespace (const char *pid, uid_t uid, unsigned long long ino)
+/* The inode of namespace `kind` ("user", "mnt") of process `pid` (a name under /proc, or "self"), or 0. */
+static unsigned long long
+ns_inode (const char *pid, const char *kind)
 {
   char path[300], link[64];
-  struct stat st;
-  snprintf (path, sizeof path, "/proc/%s", pid);
-  if (stat (path, &st) < 0 || st.st_uid != uid)
-    return false;
-  snprintf (path, sizeof path, "/proc/%s/ns/user", pid);
+  snprintf (path, sizeof path, "/proc/%s/ns/%s", pid, kind);
   ssize_t n = readlink (path, link, sizeof link - 1);
   if (n < 0)
-    return false;
+    return 0;
   link[n] = '\0';
-  unsigned long long found = 0;
-  if (sscanf (link, "user:[%llu]", &found) != 1 || found != ino)
+  size_t k = strlen (kind);
+  if (strncmp (link, kind, k) != 0 || link[k] != ':' || link[k + 1] != '[')
+    return 0;
+  return strtoull (link + k + 2, NULL, 10);
+}
+
+/* Whether process `pid` (a name under /proc) is the user's, in the user and mount namespaces of inodes `ino` and
+   `mnt` (a container's process is in the user namespace but in a mount namespace of its own: never joined), with
+   the user's id mapped to 0. */
+static bool
+holds_namespace (const char *pid, uid_t uid, unsigned long long ino, unsigned long long mnt)
+{
+  char path[300];
+  struct stat st;
+  snprintf (path, sizeof path, "/proc/%s", pid);
+  if (stat (path, &st) < 0 || st.st_uid != uid || ns_inode (pid, "user") != ino || ns_inode (pid, "mnt") != mnt)
     return false;
   snprintf (path, sizeof path, "/proc/%s/uid_map", pid);
   cleanup_file FILE *f = fopen (path, "re");
@@ -247,21 +256,22 @@ holds_namespace (const char *pid, uid_t uid, unsigned long long ino)
 /* Joins the user and mount namespaces of a process still in them, found through /proc; 1 when joined, 0 when no
    process is left in them (the namespaces are gone with their mounts). */
 static int
-join_namespace (unsigned long long ino, uid_t uid, pp_error_t *err)
+join_namespace (unsigned long long ino, unsigned long long mnt, uid_t uid, pp_error_t *err)
 {
   cleanup_dir DIR *d = opendir ("/proc");
   struct dirent *de;
   while (d && (de = readdir (d)))
     {
-      if (de->d_name[0] < '1' || de->d_name[0] > '9' || !holds_namespace (de->d_name, uid, ino))
+      if (de->d_name[0] < '1' || de->d_name[0] > '9' || !holds_namespace (de->d_name, uid, ino, mnt))
         continue;
       char path[300];
       snprintf (path, sizeof path, "/proc/%s/ns/user", de->d_name);
       cleanup_close int userfd = open (path, O_RDONLY | O_CLOEXEC);
       snprintf (path, sizeof path, "/proc/%s/ns/mnt", de->d_name);
       cleanup_close int mntfd = open (path, O_RDONLY | O_CLOEXEC);
-      struct stat st;
-      if (userfd < 0 || mntfd < 0 || fstat (userfd, &st) < 0 || st.st_ino != ino)
+      struct stat st, mst;
+      if (userfd < 0 || mntfd < 0 || fstat (userfd, &st) < 0 || st.st_ino != ino || fstat (mntfd, &mst) < 0
+          || mst.st_ino != mnt)
         continue; /* gone meanwhile */
       /* Joining a mount namespace moves to its root: the working directory (where a manifest's relative paths
          start) is taken along by name. */
@@ -276,13 +286,6 @@ join_namespace (unsigned long long ino, uid_t uid, pp_error_t *err)
       return 1;
     }
   return 0;
-}
-
-static unsigned long long
-self_userns_inode (void)
-{
-  struct stat st;
-  return stat ("/proc/self/ns/user", &st) == 0 ? (unsigned long long) st.st_ino : 0;
 }
 
 /* A new user namespace with the user's ids, and a mount namespace of its own. */
@@ -334,11 +337,11 @@ pp_rootless_enter (pp_context_t *ctx, pp_error_t *err)
   cleanup_close int lock = open (lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (lock < 0 || PP_RETRY (flock (lock, LOCK_EX)) < 0)
     return pp_error_make (err, errno, "lock `%s`", lockpath);
-  unsigned long long ino = 0;
+  unsigned long long ino = 0, mnt = 0;
   cleanup_file FILE *rf = fopen (record, "re");
-  if (rf && fscanf (rf, "%llu", &ino) == 1 && ino != 0)
+  if (rf && fscanf (rf, "%llu %llu", &ino, &mnt) == 2 && ino != 0)
     {
-      int joined = join_namespace (ino, geteuid (), err);
+      int joined = join_namespace (ino, mnt, geteuid (), err);
       if (joined < 0)
         return -1;
       if (joined > 0)
@@ -349,8 +352,8 @@ pp_rootless_enter (pp_context_t *ctx, pp_error_t *err)
     }
   if (make_namespace (ctx, err) < 0)
     return -1;
-  char text[32];
-  int len = snprintf (text, sizeof text, "%llu\n", self_userns_inode ());
+  char text[64];
+  int len = snprintf (text, sizeof text, "%llu %llu\n", ns_inode ("self", "user"), ns_inode ("self", "mnt"));
   return pp_write_whole (record, text, (size_t) len, 0600, err);
 }
 
