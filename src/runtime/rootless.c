@@ -86,9 +86,9 @@ pp_rootless_ids (pp_rootless_ids_t *ids)
   ids->n_gids = read_ranges ("/etc/subgid", ids, ids->uid, ids->gids);
 }
 
-/* Runs `tool PID 0 SELF 1 1 START COUNT ...` and returns its exit status (127 when it cannot run). */
-static int
-run_map_tool (char *tool, pid_t pid, unsigned self, const pp_idrange_t *r, size_t n)
+/* Starts `tool PID 0 SELF 1 1 START COUNT ...`: its pid, or -1. */
+static pid_t
+start_map_tool (char *tool, pid_t pid, unsigned self, const pp_idrange_t *r, size_t n)
 {
   char args[1 + 3 * (PP_SUBID_MAX + 1)][24];
   char *argv[PP_N_ELEMENTS (args) + 2];
@@ -110,14 +110,12 @@ run_map_tool (char *tool, pid_t pid, unsigned self, const pp_idrange_t *r, size_
     }
   argv[a] = NULL;
   pid_t child = fork ();
-  if (child < 0)
-    return 127;
   if (child == 0)
     {
       execv (tool, argv);
       _exit (127);
     }
-  return pp_exit_code (pp_wait_status (child));
+  return child;
 }
 
 /* What the helper does, forked before the caller leaves its namespace: waits until it has, maps its ids, and exits
@@ -128,11 +126,12 @@ map_helper (int sync, pid_t target, const pp_rootless_ids_t *ids, char *uidtool,
   char c;
   if (PP_RETRY (read (sync, &c, 1)) != 1)
     return 3;
-  if (run_map_tool (uidtool, target, (unsigned)ids->uid, ids->uids, ids->n_uids) != 0)
-    return 1;
-  if (run_map_tool (gidtool, target, (unsigned)ids->gid, ids->gids, ids->n_gids) != 0)
-    return 2;
-  return 0;
+  /* Both at once: each writes a file of its own, and each exec of a set-uid program costs milliseconds. */
+  pid_t u = start_map_tool (uidtool, target, (unsigned)ids->uid, ids->uids, ids->n_uids);
+  pid_t g = start_map_tool (gidtool, target, (unsigned)ids->gid, ids->gids, ids->n_gids);
+  int us = u < 0 ? 127 : pp_exit_code (pp_wait_status (u));
+  int gs = g < 0 ? 127 : pp_exit_code (pp_wait_status (g));
+  return us != 0 ? 1 : gs != 0 ? 2 : 0;
 }
 
 static int
