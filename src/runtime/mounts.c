@@ -175,12 +175,16 @@ overlay_by_path (int fs, const int *lowers, size_t n, int upper, int work)
   return (int)syscall (SYS_fsconfig, fs, FSCONFIG_SET_STRING, "workdir", dir, 0);
 }
 
-/* A new overlay's context, named "overlay" in the mount table as mount(8) names it; -1 on failure. */
+/* A new overlay's context, named "overlay" in the mount table as mount(8) names it; -1 on failure.  In a user
+   namespace (an ordinary user's) it reads user.overlay.* (userxattr), where the layers were unpacked with their
+   opaque directories marked so: only the host's root may set trusted.*. */
 static int
 overlay_context (void)
 {
   int fs = (int)syscall (SYS_fsopen, "overlay", FSOPEN_CLOEXEC);
-  if (fs >= 0 && syscall (SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0)
+  if (fs >= 0
+      && (syscall (SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0
+          || (pp_in_user_namespace () && syscall (SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)))
     {
       int e = errno;
       close (fs);

@@ -529,3 +529,14 @@ user_processes_gone() {
 	[ "$status" -ne 0 ]
 	user_processes_gone "$USER1"
 }
+
+@test "a user's container sees an image's layers merged as root's does: whiteouts, opaque directories, owners" {
+	run -0 as "$USER1" "$SHARED/podplay" load -q -i "oci:$SHARED/images/layered"
+	run -0 as "$USER1" "$SHARED/podplay" run --rm --network none localhost/layered:latest \
+		sh -c 'ls /data | tr "\n" " "; echo; ls /data/dir | tr "\n" " "; echo; set -- $(ls -n /data/b); echo $3 $4'
+	# Layer 3 whites out /data/a and makes /data/dir opaque (layer 2's x and sub hidden, its own y shown).
+	assert_equal "$output" "b dir empty fifo hard link xattr 
+y 
+1000 1000"
+	user_processes_gone "$USER1"
+}
