@@ -23,8 +23,14 @@ pod_yaml() {
 assert_nothing_left() {
 	run grep -F " $BATS_TEST_TMPDIR/" /proc/self/mountinfo
 	assert_equal "$output" ""
+	local p _
 	for p in "$@"; do
-		# A zombie has ended (its parent has not reaped it yet); anything else is named.
+		# A zombie has ended (its parent has not reaped it yet); one still exiting has two seconds (a fresh Debian
+		# root on a busy machine saw one go between the two looks); anything else is named.
+		for _ in $(seq 20); do
+			kill -0 "$p" 2>/dev/null && [ "$(awk '{ print $3 }' "/proc/$p/stat" 2>/dev/null)" != Z ] || break
+			sleep 0.1
+		done
 		if kill -0 "$p" 2>/dev/null && [ "$(awk '{ print $3 }' "/proc/$p/stat" 2>/dev/null)" != Z ]; then
 			echo "process $p is still running: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" >&2
 			return 1
