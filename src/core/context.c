@@ -17,13 +17,15 @@ void
 pp_context_init (pp_context_t *ctx)
 {
   memset (ctx, 0, sizeof *ctx);
+  ctx->infra_lock = -1;
   ctx->log_level = PP_LOG_WARNING;
   ctx->log_stream = stderr;
   if (geteuid () == 0)
     {
-      /* Root of a user namespace (a rootless podplay's monitor, or podplay in a container) owns no host resource. */
-      ctx->in_userns = pp_in_user_namespace ();
-      /* Started by a rootless podplay in the user's pod network (net/infra.h): a monitor or a Job controller. */
+      /* Started by a rootless podplay in the user's namespace (runtime/rootless.h): a monitor, a resolver, a Job
+         controller.  Root anywhere else (podplay in a container too) is root as on a host. */
+      ctx->in_userns = getenv ("_PODPLAY_ROOTLESS") != NULL && pp_in_user_namespace ();
+      /* ...and in the user's pod network (net/infra.h). */
       const char *infra = ctx->in_userns ? getenv ("_PODPLAY_INFRA") : NULL;
       ctx->in_infra = infra != NULL;
       ctx->unprivileged_port_start = infra ? atoi (infra) : 1024;
@@ -165,5 +167,8 @@ pp_context_release (pp_context_t *ctx)
   free (ctx->pod_subnet6);
   free (ctx->service_subnet);
   free (ctx->dns_servers);
+  if (ctx->infra_lock >= 0)
+    close (ctx->infra_lock);
+  ctx->infra_lock = -1;
   ctx->root = ctx->runroot = ctx->runtime = ctx->pod_subnet = ctx->pod_subnet6 = ctx->service_subnet = ctx->dns_servers = NULL;
 }

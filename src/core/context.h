@@ -24,6 +24,7 @@ typedef struct pp_context_s
   bool in_userns;        /* rootless, and root of its user namespace now (pp_rootless_enter) */
   bool runroot_fallback; /* the run root is /tmp/podplay-UID, for want of XDG_RUNTIME_DIR */
   bool in_infra;         /* rootless, and in the user's pod network namespace now (pp_infra_enter) */
+  int infra_lock;        /* that namespace's lock, held shared while this command is in it, or -1 */
   int unprivileged_port_start; /* the host's net.ipv4.ip_unprivileged_port_start, read by pp_infra_enter */
 } pp_context_t;
 

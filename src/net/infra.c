@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -197,8 +198,12 @@ pp_infra_enter (pp_context_t *ctx, bool create, pp_error_t *err)
   cleanup_free char *sys = infra_path (ctx, "sys");
   if (pp_mkdir_p (dir, 0700) < 0 || pp_mkdir_p (sys, 0700) < 0)
     return pp_error_make (err, errno, "create `%s`", dir);
+  /* Held shared while this command works in the namespace; exclusive to make it, or to end it (release). */
+  cleanup_free char *lockpath = infra_path (ctx, "lock");
+  cleanup_close int lock = open (lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (lock < 0 || PP_RETRY (flock (lock, LOCK_EX)) < 0)
+    return pp_error_make (err, errno, "lock `%s`", lockpath);
   cleanup_close int fd = open (net, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  bool made = false;
   if (fd < 0 || !is_nsfs (fd))
     {
       /* None in this mount namespace: a slirp4netns still running serves one no one can reach. */
@@ -210,17 +215,24 @@ pp_infra_enter (pp_context_t *ctx, bool create, pp_error_t *err)
       umount2 (sys, MNT_DETACH);
       if (make_netns (net, err) < 0 || start_slirp (ctx, net, err) < 0)
         {
+          end_slirp (ctx);
           umount2 (net, MNT_DETACH);
           return pp_error_wrap (err, "the user's pod network");
         }
       fd = open (net, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-      made = true;
     }
+  else if (create && slirp_pid (ctx) == 0 && start_slirp (ctx, net, err) < 0)
+    return pp_error_wrap (err, "the user's pod network: its slirp4netns had ended");
   if (fd < 0 || setns (fd, CLONE_NEWNET) < 0)
     return pp_error_make (err, errno, "enter the user's pod network `%s`", net);
   /* Its own sysfs, where podplay reads its links (pp_network_sys_net): /sys is the host's network's. */
-  if (made && mount ("sysfs", sys, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL) < 0)
+  struct statfs sfs;
+  if ((statfs (sys, &sfs) < 0 || sfs.f_type != SYSFS_MAGIC)
+      && mount ("sysfs", sys, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL) < 0)
     return pp_error_make (err, errno, "mount the sysfs of the user's pod network on `%s`", sys);
+  if (PP_RETRY (flock (lock, LOCK_SH)) < 0)
+    return pp_error_make (err, errno, "lock `%s`", lockpath);
+  ctx->infra_lock = pp_steal_fd (&lock);
   ctx->in_infra = true;
   /* What this process starts (monitors, Job controllers) is there too, and knows it (pp_context_init). */
   char floor[16];
@@ -233,6 +245,8 @@ pp_infra_enter (pp_context_t *ctx, bool create, pp_error_t *err)
 static json_t *
 slirp_call (const pp_context_t *ctx, json_t *req, pp_error_t *err)
 {
+  /* slirp4netns stops the world for a request: one that does not answer in 5 s is not waited for longer. */
+  static const struct timeval limit = { .tv_sec = 5 };
   cleanup_free char *sock = infra_path (ctx, "slirp.sock");
   struct sockaddr_un addr = { .sun_family = AF_UNIX };
   if (strlen (sock) >= sizeof addr.sun_path)
@@ -245,7 +259,9 @@ slirp_call (const pp_context_t *ctx, json_t *req, pp_error_t *err)
   cleanup_free char *text = json_dumps (req, JSON_COMPACT);
   json_decref (req);
   cleanup_close int fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0 || connect (fd, (struct sockaddr *) &addr, sizeof addr) < 0
+  if (fd < 0 || setsockopt (fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit) < 0
+      || setsockopt (fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit) < 0
+      || connect (fd, (struct sockaddr *) &addr, sizeof addr) < 0
       || PP_RETRY (write (fd, text, strlen (text))) != (ssize_t) strlen (text) || shutdown (fd, SHUT_WR) < 0)
     {
       pp_error_make (err, errno, "ask slirp4netns at `%s`", sock);
@@ -353,9 +369,9 @@ pp_infra_forward_remove (pp_context_t *ctx, const char *pod_id, const pp_nft_por
 {
   if (!ctx->in_infra || n == 0)
     return 0;
-  json_t *list = slirp_call (ctx, json_pack ("{s:s}", "execute", "list_hostfwd"), err);
-  if (list == NULL)
-    return -1;
+  /* A slirp4netns that is gone (killed, or out of memory) forwards nothing: the pod's removal goes on. */
+  cleanup_error pp_error_t lerr = NULL;
+  json_t *list = slirp_call (ctx, json_pack ("{s:s}", "execute", "list_hostfwd"), &lerr);
   int ret = 0;
   for (size_t i = 0; ret == 0 && i < n; i++)
     {
@@ -365,7 +381,7 @@ pp_infra_forward_remove (pp_context_t *ctx, const char *pod_id, const pp_nft_por
       cleanup_file FILE *f = fopen (holder, "re");
       if (f == NULL || fgets (holder_id, sizeof holder_id, f) == NULL || strcmp (holder_id, pod_id) != 0)
         continue; /* another pod's now (a replacement's), or never published */
-      json_int_t id = forward_id (json_object_get (list, "entries"), &ports[i], addr);
+      json_int_t id = list ? forward_id (json_object_get (list, "entries"), &ports[i], addr) : 0;
       json_t *r = id ? slirp_call (ctx,
                                    json_pack ("{s:s, s:{s:I}}", "execute", "remove_hostfwd", "arguments", "id", id),
                                    err)
@@ -382,7 +398,8 @@ pp_infra_forward_remove (pp_context_t *ctx, const char *pod_id, const pp_nft_por
 void
 pp_infra_release (pp_context_t *ctx, pp_state_t *state)
 {
-  if (!ctx->in_infra)
+  /* Only when no other command is in the namespace (they hold the lock shared), and counted under it. */
+  if (!ctx->in_infra || ctx->infra_lock < 0 || flock (ctx->infra_lock, LOCK_EX | LOCK_NB) < 0)
     return;
   pp_network_rec_t *nets = NULL;
   size_t n = 0;

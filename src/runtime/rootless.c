@@ -129,8 +129,8 @@ map_helper (int sync, pid_t target, const pp_rootless_ids_t *ids, char *uidtool,
   /* Both at once: each writes a file of its own, and each exec of a set-uid program costs milliseconds. */
   pid_t u = start_map_tool (uidtool, target, (unsigned)ids->uid, ids->uids, ids->n_uids);
   pid_t g = start_map_tool (gidtool, target, (unsigned)ids->gid, ids->gids, ids->n_gids);
-  int us = u < 0 ? 127 : pp_exit_code (pp_wait_status (u));
-  int gs = g < 0 ? 127 : pp_exit_code (pp_wait_status (g));
+  int us = u < 0 ? 127 : pp_wait_status (u);
+  int gs = g < 0 ? 127 : pp_wait_status (g);
   return us != 0 ? 1 : gs != 0 ? 2 : 0;
 }
 
@@ -189,7 +189,7 @@ unshare_and_map (const pp_rootless_ids_t *ids, char *uidtool, char *gidtool, pp_
   if (saved == 0 && PP_RETRY (write (sync, "x", 1)) != 1)
     saved = errno;
   close (pp_steal_fd (&sync)); /* the helper, when told nothing, reads EOF and exits */
-  int status = pp_exit_code (pp_wait_status (helper));
+  int status = pp_wait_status (helper);
   if (saved != 0)
     return pp_error_make (err, saved, "unshare a user namespace");
   if (status == 0)
@@ -319,6 +319,14 @@ make_namespace (pp_context_t *ctx, pp_error_t *err)
   return 0;
 }
 
+/* What this process starts (monitors, resolvers, Job controllers) knows it runs in the user's namespace
+   (pp_context_init): root of another user namespace (podplay in a container) is root as on a host. */
+static void
+mark_children (void)
+{
+  setenv (PP_ROOTLESS_ENV, "1", 1);
+}
+
 int
 pp_rootless_enter (pp_context_t *ctx, pp_error_t *err)
 {
@@ -346,11 +354,13 @@ pp_rootless_enter (pp_context_t *ctx, pp_error_t *err)
       if (joined > 0)
         {
           ctx->in_userns = true;
+          mark_children ();
           return 0;
         }
     }
   if (make_namespace (ctx, err) < 0)
     return -1;
+  mark_children ();
   char text[64];
   int len = snprintf (text, sizeof text, "%llu %llu\n", ns_inode ("self", "user"), ns_inode ("self", "mnt"));
   return pp_write_whole (record, text, (size_t) len, 0600, err);

@@ -10,7 +10,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define PP_SUBID_MAX 8 /* ranges per user that are mapped; newuidmap takes at most 340 */
+#define PP_SUBID_MAX 8
+/* In the environment of what a rootless podplay starts in the user's namespace. */
+#define PP_ROOTLESS_ENV "_PODPLAY_ROOTLESS" /* ranges per user that are mapped; newuidmap takes at most 340 */
 
 typedef struct
 {

@@ -465,9 +465,8 @@ user_processes_gone() {
 	user_processes_gone "$USER1"
 }
 
-@test "a user's pods reach each other and a Service by name on a pod network, and publish a hostPort (slirp4netns)" {
-	tun_mode 0666
-	run -0 as "$USER1" "$SHARED/podplay" load -q -i "oci:$SHARED/images/busybox"
+# A web server publishing hostPort 18080, its Service, and a client pod, on the user's pod network.
+write_web() {
 	cat >"$SHARED/web.yaml" <<-EOF
 		apiVersion: v1
 		kind: Pod
@@ -504,6 +503,12 @@ user_processes_gone() {
 		    command: ["sh", "-c", "trap 'exit 0' TERM; sleep 1000 & wait"]
 	EOF
 	chmod 644 "$SHARED/web.yaml"
+}
+
+@test "a user's pods reach each other and a Service by name on a pod network, and publish a hostPort (slirp4netns)" {
+	tun_mode 0666
+	run -0 as "$USER1" "$SHARED/podplay" load -q -i "oci:$SHARED/images/busybox"
+	write_web
 	run -0 as "$USER1" "$SHARED/podplay" kube play "$SHARED/web.yaml"
 	assert_contains "$output" "pod/web"
 	# Each pod has its address on the user's network; the client reaches the server by its name and the Service's.
@@ -538,5 +543,25 @@ user_processes_gone() {
 	assert_equal "$output" "b dir empty fifo hard link xattr 
 y 
 1000 1000"
+	user_processes_gone "$USER1"
+}
+
+@test "a user's pods on a network are removed whole when slirp4netns was killed under them" {
+	tun_mode 0666
+	run -0 as "$USER1" "$SHARED/podplay" load -q -i "oci:$SHARED/images/busybox"
+	write_web
+	run -0 as "$USER1" "$SHARED/podplay" kube play "$SHARED/web.yaml"
+	run -0 curl -sS --max-time 5 http://127.0.0.1:18080/
+	# slirp4netns (a process this test started, through podplay) is gone: the pods can still be removed.
+	kill -9 "$(cat "$SHARED/$USER1/run/podplay/infra/slirp.pid")"
+	run -0 as "$USER1" "$SHARED/podplay" kube down "$SHARED/web.yaml"
+	run -0 as "$USER1" "$SHARED/podplay" pod ls -q
+	assert_equal "$output" ""
+	user_processes_gone "$USER1"
+	# The next play makes the network anew, and its port answers again.
+	run -0 as "$USER1" "$SHARED/podplay" kube play "$SHARED/web.yaml"
+	run -0 curl -sS --max-time 5 --retry 3 --retry-connrefused http://127.0.0.1:18080/
+	assert_equal "$output" "hello-from-web"
+	run -0 as "$USER1" "$SHARED/podplay" kube down "$SHARED/web.yaml"
 	user_processes_gone "$USER1"
 }
