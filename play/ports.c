@@ -2,6 +2,7 @@
    no port twice in the play, none a pod of another play publishes, none a process of the host holds (named, when
    /proc tells which). */
 #include "play/plan.h"
+#include "net/infra.h"
 #include "net/ip.h"
 #include "runtime/pod.h"
 
@@ -274,10 +275,7 @@ check_host_free (const pp_pod_plan_t *p, json_t *port, pp_error_t *err)
   if (taken < 0 && errno == EACCES)
     {
       /* An ordinary user (whose slirp4netns binds the port here): the floor names the setting that moves it. */
-      int floor = 1024;
-      cleanup_file FILE *f = fopen ("/proc/sys/net/ipv4/ip_unprivileged_port_start", "re");
-      if (f == NULL || fscanf (f, "%d", &floor) != 1)
-        floor = 1024;
+      int floor = pp_infra_port_floor ();
       return pp_error_make (err, EACCES,
                             "pod %s: hostPort %lld: an ordinary user may publish ports from %d up "
                             "(net.ipv4.ip_unprivileged_port_start): nothing was created",

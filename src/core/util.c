@@ -380,6 +380,27 @@ pp_spawn_detached (const char *prog, char *const argv[], const char *logpath, bo
   return e;
 }
 
+bool
+pp_proc_has_args (pid_t pid, const char *const *args)
+{
+  char path[64], buf[4096];
+  snprintf (path, sizeof path, "/proc/%d/cmdline", (int) pid);
+  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd < 0 ? -1 : PP_RETRY (read (fd, buf, sizeof buf - 1));
+  if (n <= 0)
+    return false;
+  buf[n] = '\0';
+  for (const char *const *want = args; *want; want++)
+    {
+      bool found = false;
+      for (char *a = buf; a < buf + n && !found; a += strlen (a) + 1)
+        found = strcmp (a, *want) == 0;
+      if (!found)
+        return false;
+    }
+  return true;
+}
+
 char *
 pp_find_program (const char *name)
 {

@@ -127,6 +127,9 @@ int pp_spawn_detached (const char *prog, char *const argv[], const char *logpath
                        int n, pid_t *pid);
 /* Whether this process is in a user namespace other than the host's (its uid_map is not the whole range). */
 bool pp_in_user_namespace (void);
+/* Whether process `pid` runs now with every word of `args` (NULL-terminated) among its arguments, each whole:
+   a pid file's process is the one meant, not another that took the number. */
+bool pp_proc_has_args (pid_t pid, const char *const *args);
 /* Calls `fn` on each entry of the directory `fd` (which it takes, and closes) but . and .., until one fails:
    then -1, with errno as `fn` left it. */
 int pp_dir_each (int fd, int (*fn) (int dirfd, const char *name, void *data), void *data);

@@ -32,12 +32,6 @@ infra_path (const pp_context_t *ctx, const char *leaf)
   return xasprintf ("%s/infra/%s", ctx->runroot, leaf);
 }
 
-bool
-pp_infra_active (const pp_context_t *ctx)
-{
-  return ctx->in_infra;
-}
-
 /* The slirp4netns this user's podplay started (its pid file, and a process of that pid that is slirp4netns with
    this run root's API socket), or 0. */
 static pid_t
@@ -49,15 +43,8 @@ slirp_pid (const pp_context_t *ctx)
   long pid = 0;
   if (f == NULL || fscanf (f, "%ld", &pid) != 1 || pid <= 1)
     return 0;
-  char path[64], cmd[4096];
-  snprintf (path, sizeof path, "/proc/%ld/cmdline", pid);
-  cleanup_file FILE *c = fopen (path, "re");
-  size_t len = c ? fread (cmd, 1, sizeof cmd - 1, c) : 0;
-  cmd[len] = '\0';
-  bool slirp = strstr (cmd, "slirp4netns") != NULL, ours = false;
-  for (size_t i = 0; i < len; i += strlen (cmd + i) + 1)
-    ours = ours || strcmp (cmd + i, sock) == 0;
-  return slirp && ours ? (pid_t) pid : 0;
+  const char *const args[] = { "--api-socket", sock, NULL };
+  return pp_proc_has_args ((pid_t) pid, args) ? (pid_t) pid : 0;
 }
 
 static void
@@ -174,9 +161,8 @@ make_netns (const char *net, pp_error_t *err)
   return ret;
 }
 
-/* The unprivileged port floor of the host's network (read before this thread leaves it). */
-static int
-unprivileged_port_start (void)
+int
+pp_infra_port_floor (void)
 {
   cleanup_file FILE *f = fopen ("/proc/sys/net/ipv4/ip_unprivileged_port_start", "re");
   int v = 1024;
@@ -192,7 +178,7 @@ pp_infra_enter (pp_context_t *ctx, bool create, pp_error_t *err)
     return 0;
   if (!ctx->in_userns)
     return pp_error_make (err, EPERM, "an ordinary user's pod network needs the user's namespace");
-  ctx->unprivileged_port_start = unprivileged_port_start ();
+  ctx->unprivileged_port_start = pp_infra_port_floor ();
   cleanup_free char *dir = infra_path (ctx, "");
   cleanup_free char *net = infra_path (ctx, "net");
   cleanup_free char *sys = infra_path (ctx, "sys");

@@ -24,8 +24,9 @@
    the caller stays on the host's network: the pods' links went with the old namespace).  Does nothing as root. */
 int pp_infra_enter (pp_context_t *ctx, bool create, pp_error_t *err);
 
-/* Whether the caller is in the infra namespace (pp_infra_enter). */
-bool pp_infra_active (const pp_context_t *ctx);
+/* The unprivileged port floor of the caller's network (net.ipv4.ip_unprivileged_port_start): read on the host's
+   network, it is the lowest port an ordinary user's slirp4netns may publish. */
+int pp_infra_port_floor (void);
 
 /* Publishes `ports` on the host's side: the host's address and port (an unprivileged one, or the error names
    net.ipv4.ip_unprivileged_port_start) forwarded to the same port of the infra namespace, where podplay's rules

@@ -562,20 +562,8 @@ pp_pod_monitor_alive (const pp_pod_rec_t *pod)
 {
   if (pod->monitor_pid <= 0)
     return false;
-  char path[64], buf[4096];
-  snprintf (path, sizeof path, "/proc/%lld/cmdline", (long long) pod->monitor_pid);
-  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC);
-  ssize_t n = fd < 0 ? -1 : PP_RETRY (read (fd, buf, sizeof buf - 1));
-  if (n <= 0)
-    return false;
-  buf[n] = '\0';
-  bool monitor = false, ours = false;
-  for (char *a = buf; a < buf + n; a += strlen (a) + 1)
-    {
-      monitor = monitor || strcmp (a, "monitor") == 0;
-      ours = ours || strcmp (a, pod->id) == 0;
-    }
-  return monitor && ours && pp_proc_start_time ((pid_t) pod->monitor_pid) > 0;
+  const char *const args[] = { "monitor", pod->id, NULL };
+  return pp_proc_has_args ((pid_t) pod->monitor_pid, args) && pp_proc_start_time ((pid_t) pod->monitor_pid) > 0;
 }
 
 static int

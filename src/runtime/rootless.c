@@ -51,15 +51,6 @@ pp_subid_parse (const char *text, const char *user, unsigned long id, pp_idrange
   return n;
 }
 
-uint64_t
-pp_idrange_total (const pp_idrange_t *r, size_t n)
-{
-  uint64_t total = 0;
-  for (size_t i = 0; i < n; i++)
-    total += r[i].count;
-  return total;
-}
-
 static size_t
 read_ranges (const char *path, const pp_rootless_ids_t *ids, unsigned long id, pp_idrange_t *out)
 {

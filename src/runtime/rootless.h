@@ -40,9 +40,6 @@ size_t pp_subid_parse (const char *text, const char *user, unsigned long id, pp_
 /* The calling user's ids and ranges, from /etc/subuid and /etc/subgid (a missing file has none). */
 void pp_rootless_ids (pp_rootless_ids_t *ids);
 
-/* Sum of the ids the ranges give, besides the user's own. */
-uint64_t pp_idrange_total (const pp_idrange_t *r, size_t n);
-
 /* Makes the caller (single-threaded, not root) root of a new user namespace that maps its ids and ranges, with a
    mount namespace of its own where the host's mounts still propagate; warns once when only the user's own id could
    be mapped, naming the fix.  Does nothing as root or when already done.  The fallback run root under /tmp is made
