@@ -13,14 +13,11 @@ static json_t *
 id_map (uint32_t self, const pp_idrange_t *r, size_t n)
 {
   json_t *a = json_array ();
-  uint64_t inner = 0;
-  for (size_t i = 0; i <= n; i++)
-    {
-      uint64_t host = i == 0 ? self : r[i - 1].start, size = i == 0 ? 1 : r[i - 1].count;
-      json_array_append_new (a, json_pack ("{s:I, s:I, s:I}", "container_id", (json_int_t)inner, "host_id",
-                                           (json_int_t)host, "size", (json_int_t)size));
-      inner += size;
-    }
+  pp_idmap_line_t map[PP_SUBID_MAX + 1];
+  size_t lines = pp_rootless_map (self, r, n, map);
+  for (size_t i = 0; i < lines; i++)
+    json_array_append_new (a, json_pack ("{s:I, s:I, s:I}", "container_id", (json_int_t)map[i].inner, "host_id",
+                                         (json_int_t)map[i].outer, "size", (json_int_t)map[i].count));
   return a;
 }
 

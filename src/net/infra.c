@@ -401,20 +401,12 @@ pp_infra_release (pp_context_t *ctx, pp_state_t *state)
   end_slirp (ctx);
   cleanup_free char *sys = infra_path (ctx, "sys");
   cleanup_free char *net = infra_path (ctx, "net");
-  cleanup_free char *ports = infra_path (ctx, "ports");
+  cleanup_free char *parent = infra_path (ctx, "");
   umount2 (sys, MNT_DETACH);
   umount2 (net, MNT_DETACH);
   unlink (net);
-  int dfd = open (ports, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0)
-    {
-      close (dfd);
-      cleanup_free char *parent = infra_path (ctx, "");
-      int pfd = open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (pfd >= 0)
-        {
-          pp_remove_tree (pfd, "ports");
-          close (pfd);
-        }
-    }
+  /* The ports' holders (pp_remove_tree takes a missing folder for a removed one). */
+  cleanup_close int pfd = open (parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (pfd >= 0)
+    pp_remove_tree (pfd, "ports");
 }

@@ -77,6 +77,20 @@ pp_rootless_ids (pp_rootless_ids_t *ids)
   ids->n_gids = read_ranges ("/etc/subgid", ids, ids->uid, ids->gids);
 }
 
+size_t
+pp_rootless_map (uint32_t self, const pp_idrange_t *r, size_t n, pp_idmap_line_t *out)
+{
+  uint64_t inner = 0;
+  for (size_t i = 0; i <= n; i++)
+    {
+      out[i] = (pp_idmap_line_t){ .inner = inner,
+                                  .outer = i == 0 ? self : r[i - 1].start,
+                                  .count = i == 0 ? 1 : r[i - 1].count };
+      inner += out[i].count;
+    }
+  return n + 1;
+}
+
 /* Starts `tool PID 0 SELF 1 1 START COUNT ...`: its pid, or -1. */
 static pid_t
 start_map_tool (char *tool, pid_t pid, unsigned self, const pp_idrange_t *r, size_t n)
@@ -87,17 +101,16 @@ start_map_tool (char *tool, pid_t pid, unsigned self, const pp_idrange_t *r, siz
   argv[a++] = tool;
   snprintf (args[k], sizeof args[k], "%d", (int)pid);
   argv[a++] = args[k++];
-  uint64_t inner = 0;
-  for (size_t i = 0; i <= n; i++)
+  pp_idmap_line_t map[PP_SUBID_MAX + 1];
+  size_t lines = pp_rootless_map (self, r, n, map);
+  for (size_t i = 0; i < lines; i++)
     {
-      unsigned outer = i == 0 ? self : r[i - 1].start, count = i == 0 ? 1 : r[i - 1].count;
-      snprintf (args[k], sizeof args[k], "%llu", (unsigned long long)inner);
-      argv[a++] = args[k++];
-      snprintf (args[k], sizeof args[k], "%u", outer);
-      argv[a++] = args[k++];
-      snprintf (args[k], sizeof args[k], "%u", count);
-      argv[a++] = args[k++];
-      inner += count;
+      const uint64_t v[3] = { map[i].inner, map[i].outer, map[i].count };
+      for (size_t j = 0; j < 3; j++)
+        {
+          snprintf (args[k], sizeof args[k], "%llu", (unsigned long long)v[j]);
+          argv[a++] = args[k++];
+        }
     }
   argv[a] = NULL;
   pid_t child = fork ();

@@ -32,6 +32,16 @@ typedef struct
   size_t n_gids;
 } pp_rootless_ids_t;
 
+/* One line of a user namespace's id map: `count` ids from `inner` inside are `outer` on. */
+typedef struct
+{
+  uint64_t inner, outer, count;
+} pp_idmap_line_t;
+
+/* The map a rootless podplay writes: the user's own id `self` as 0, then each range in order (`out` holds n + 1
+   lines); returns the number of lines. */
+size_t pp_rootless_map (uint32_t self, const pp_idrange_t *r, size_t n, pp_idmap_line_t *out);
+
 /* The ranges of `text` (an /etc/subuid or /etc/subgid: `user:start:count` lines, the user by name or by decimal
    id) that belong to `user` or `id`, at most `max`, in file order; ranges of 0 ids, or that overflow 32 bits,
    are left out. */
