@@ -163,8 +163,10 @@ join_network (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p, const pp_p
   take_addresses (p);
   if (p->ports && json_array_size (p->ports))
     json_object_set (p->net, "ports", p->ports);
-  /* A replacement takes over the ports of the pod it replaces, and only that pod's. */
-  json_t *old = p->existing ? pp_pod_read_plan (ctx, p->existing, NULL) : NULL;
+  /* A replacement takes over the ports of the pod it replaces, and only that pod's; a new pod those of a pod the
+     play removes, when it publishes them too. */
+  const char *from = p->existing ?: p->ports_from;
+  json_t *old = from ? pp_pod_read_plan (ctx, from, NULL) : NULL;
   char old_ip[PP_IP_STRLEN];
   json_t *old_net = json_object_get (old, "network");
   if (old_net && pp_network_pod_ip (old_net, old_ip))
@@ -268,7 +270,7 @@ make_pod (pp_context_t *ctx, const pp_play_objects_t *objs, pp_pod_plan_t *p, co
 {
   int64_t t = pp_now_us ();
   /* The monitor starts (its exec, its state) while the pod is made, and waits for the plan. */
-  if (opts->start && pp_pod_spawn_monitor (ctx, p->id, &p->monitor, err) < 0)
+  if (opts->start && pp_pod_spawn_monitor (ctx, p->id, p->host_network, &p->monitor, err) < 0)
     return pp_error_wrap (err, "pod %s", p->name);
   pp_debug_step (ctx, &t, "pod %s: monitor spawned", p->name);
   cleanup_free char *fqdn = pp_spec_pod_fqdn (p);
@@ -644,7 +646,7 @@ start_job (pp_play_t *play, pp_job_plan_t *j, pp_error_t *err)
     return -1;
   j->started = true;
   job_maker_t m = { play->ctx, &play->objs, tmpl, play->opts };
-  pp_job_maker_t mk = { make_job_pod, &m };
+  pp_job_maker_t mk = { make_job_pod, &m, tmpl->host_network || pp_plan_bool (tmpl->spec, "hostNetwork") };
   pp_state_close (play->state);
   play->state = NULL;
   ret = pp_job_start (play->ctx, j->name, &mk, err);
@@ -855,8 +857,10 @@ pp_play_apply (pp_play_t *play, pp_error_t *err)
 {
   play->made_claims = xzalloc ((play->objs.n_claims + 1) * sizeof (bool));
   /* An ordinary user's pods join networks in the user's own network namespace: this process goes there before
-     it makes them (and the monitors and Job controllers it starts with it), once the images are pulled. */
-  if (needs_network (play) && pp_infra_enter (play->ctx, true, err) < 0)
+     it makes them (and the monitors and Job controllers it starts with it), once the images are pulled; it goes
+     there too when the namespace is there already, where the pods the play replaces may be (a hostNetwork pod's
+     monitor is started on the host's network all the same: pp_infra_host_side). */
+  if (pp_infra_enter (play->ctx, needs_network (play), err) < 0)
     return -1;
   cleanup_free char *limited = play->ctx->in_userns ? pp_spec_limited (play->pods, play->n) : NULL;
   if (limited)

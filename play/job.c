@@ -4,6 +4,7 @@
    It is forked from `kube play`, so it makes its pods from the play's own plan, and it records its progress in
    the Job's row of the state database. */
 #include "play/job.h"
+#include "net/infra.h"
 #include "runtime/pod.h"
 
 #include <fcntl.h>
@@ -298,22 +299,37 @@ controller_run (pp_context_t *ctx, const char *name, const pp_job_maker_t *mk, i
   return ret < 0 ? 1 : 0;
 }
 
-int
-pp_job_start (pp_context_t *ctx, const char *name, const pp_job_maker_t *maker, pp_error_t *err)
+typedef struct
 {
-  cleanup_free char *dir = xasprintf ("%s/jobs", ctx->root);
-  cleanup_free char *logpath = xasprintf ("%s/%s.log", dir, name);
-  if (mkdir (dir, 0700) < 0 && errno != EEXIST)
-    return pp_error_make (err, errno, "create `%s`", dir);
+  pp_context_t *ctx;
+  const char *name, *logpath;
+  const pp_job_maker_t *maker;
+  int ready_fd;
+  pp_error_t *err;
+} controller_fork_t;
+
+/* Forks the controller: the child runs it to its end; the parent returns 0 and the child's ready_fd's other end,
+   or -1. */
+static int
+fork_controller (void *arg)
+{
+  controller_fork_t *f = arg;
   int ready_fd = -1;
   /* The controller runs in the forked child without an exec (it makes pods from the play's plan in memory): this
      fork relies on `kube play` being single-threaded here.  That holds: the play's threads (the validation of
      manifest parts, the image pulls' workers) are joined before any pod or Job is made; the only thread that may
      outlive them, a name lookup libcurl abandoned (its threaded resolver detaches it), takes no lock the
-     controller takes (it resolves no name), and glibc makes malloc and stdio usable in a forked child. */
-  int r = pp_fork_detached (logpath, &ready_fd, err);
+     controller takes (it resolves no name), nor does an ordinary user's host side (pp_infra_host_side) between
+     its calls, and glibc makes malloc and stdio usable in a forked child. */
+  int r = pp_fork_detached (f->logpath, &ready_fd, f->err);
   if (r == 0)
     {
+      /* Forked on the host's network (pp_infra_host_side): not in the user's pod network, nor marked so. */
+      if (f->maker->host_network && f->ctx->in_infra)
+        {
+          f->ctx->in_infra = false;
+          unsetenv (PP_INFRA_ENV);
+        }
       /* The controller keeps of the play only its plan: no descriptor, least of all the play's locks (an flock
          lasts while any descriptor of its open file does), which would keep a later play or down of the file
          waiting for the Job to end. */
@@ -322,8 +338,22 @@ pp_job_start (pp_context_t *ctx, const char *name, const pp_job_maker_t *maker, 
       ready_fd = 3;
       fcntl (ready_fd, F_SETFD, FD_CLOEXEC);
       close_range (4, ~0U, 0);
-      _exit (controller_run (ctx, name, maker, ready_fd));
+      _exit (controller_run (f->ctx, f->name, f->maker, ready_fd));
     }
+  f->ready_fd = ready_fd;
+  return r;
+}
+
+int
+pp_job_start (pp_context_t *ctx, const char *name, const pp_job_maker_t *maker, pp_error_t *err)
+{
+  cleanup_free char *dir = xasprintf ("%s/jobs", ctx->root);
+  cleanup_free char *logpath = xasprintf ("%s/%s.log", dir, name);
+  if (mkdir (dir, 0700) < 0 && errno != EEXIST)
+    return pp_error_make (err, errno, "create `%s`", dir);
+  controller_fork_t f = { ctx, name, logpath, maker, -1, err };
+  int r = maker->host_network ? pp_infra_host_side (fork_controller, &f) : fork_controller (&f);
+  int ready_fd = f.ready_fd;
   if (r < 0 || pp_pod_monitor_ready (ready_fd, err) < 0)
     return pp_error_wrap (err, "job %s", name);
   return 0;

@@ -15,6 +15,7 @@ typedef struct
 {
   int (*make_pod) (void *arg, pp_state_t *state, const char *name, pp_error_t *err);
   void *arg;
+  bool host_network; /* its pods are on the host's network: the controller is started there (pp_infra_host_side) */
 } pp_job_maker_t;
 
 /* The owner recorded for the pods of Job `name`. */

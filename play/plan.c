@@ -73,6 +73,7 @@ pod_plan_free (pp_pod_plan_t *p)
   free (p->dir);
   free (p->play_file);
   free (p->existing);
+  free (p->ports_from);
   json_decref (p->old_plan);
   free (p->old_hash);
   free (p->hosts_extra);

@@ -44,6 +44,7 @@ typedef struct
   char *play_file;                 /* the file as recorded: its real path, or "-" */
   char hash[17];                   /* of what makes the pod: a re-play that changes nothing leaves it alone */
   char *existing;                  /* the id of the pod of this name from an earlier play of the file */
+  char *ports_from;                /* a pod the play removes whose hostPorts this new one takes over */
   char *hosts_extra, *resolv_conf; /* of hostAliases, dnsPolicy and dnsConfig */
   bool unchanged;
   bool stale;          /* the same as recorded, but not running as the file says: made again */

@@ -41,10 +41,27 @@ clash (json_t *a, json_t *b)
          && (!*ia || !*ib || strcmp (ia, ib) == 0);
 }
 
-/* The ports the pod's containers publish (hostPort above 0), from the spec. */
+/* An ordinary user binds no port under the host's floor (`floor`, 0 for root): not as a hostPort, which the
+   user's slirp4netns binds, nor in a hostNetwork pod, whose container binds its containerPort itself. */
 static int
-spec_ports (const pp_pod_plan_t *p, json_t *out, pp_error_t *err)
+check_floor (const pp_pod_plan_t *p, const pp_node_t *pn, const char *field, int64_t port, int floor,
+             pp_error_t *err)
 {
+  if (port <= 0 || port >= floor)
+    return 0;
+  return pp_error_make (err, EACCES,
+                        "%s:%u:%u: pod %s: %s %lld: an ordinary user may bind ports from %d up "
+                        "(net.ipv4.ip_unprivileged_port_start)%s: nothing was created",
+                        p->doc->file, pn->line, pn->col, p->name, field, (long long)port, floor,
+                        strcmp (field, "containerPort") == 0 ? ", and a hostNetwork pod's container binds it on the host"
+                                                             : "");
+}
+
+/* The ports the pod's containers publish (hostPort above 0), from the spec; `floor` as for check_floor. */
+static int
+spec_ports (const pp_pod_plan_t *p, int floor, json_t *out, pp_error_t *err)
+{
+  bool host_net = pp_plan_bool (p->spec, "hostNetwork");
   static const char *const lists[] = { "initContainers", "containers" };
   for (size_t l = 0; l < PP_N_ELEMENTS (lists); l++)
     {
@@ -56,9 +73,13 @@ spec_ports (const pp_pod_plan_t *p, json_t *out, pp_error_t *err)
             {
               const pp_node_t *pn = ports->u.items[k];
               port_t pt = { pp_plan_str (pn, "protocol") ?: "TCP", pp_plan_str (pn, "hostIP") ?: "", 0, 0, pn };
+              pp_plan_int (pn, "containerPort", &pt.ctr_port);
+              if (host_net && check_floor (p, pn, "containerPort", pt.ctr_port, floor, err) < 0)
+                return -1;
               if (!pp_plan_int (pn, "hostPort", &pt.host_port) || pt.host_port <= 0)
                 continue;
-              pp_plan_int (pn, "containerPort", &pt.ctr_port);
+              if (check_floor (p, pn, "hostPort", pt.host_port, floor, err) < 0)
+                return -1;
               if (strcmp (pt.proto, "SCTP") == 0)
                 return pp_error_make (err, EINVAL,
                                       "%s:%u:%u: pod %s: hostPort %lld/SCTP: podplay publishes TCP and UDP ports only",
@@ -299,6 +320,25 @@ ours (const pp_play_t *play, const pp_pod_rec_t *pod)
   return false;
 }
 
+/* The pod the play replaces or removes that publishes the port, or NULL: the play takes it over (an ordinary
+   user's slirp4netns holds it on the host meanwhile, and hands its forward to the new pod). */
+static const char *
+ours_publish (pp_play_t *play, json_t *port, pp_pod_rec_t *pods, size_t n, json_t **plans)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      size_t j;
+      json_t *q;
+      if (ours (play, &pods[i]))
+        json_array_foreach (json_object_get (json_object_get (plans[i], "network"), "ports"), j, q)
+        {
+          if (clash (port, q))
+            return pods[i].id;
+        }
+    }
+  return NULL;
+}
+
 /* Whether a pod of another play (or one this play does not replace) publishes the port. */
 static int
 check_other_pods (pp_play_t *play, const pp_pod_plan_t *p, json_t *port, pp_pod_rec_t *pods, size_t n, json_t **plans,
@@ -374,10 +414,11 @@ check_service_ports (pp_play_t *play, pp_pod_rec_t *pods, size_t n, json_t **pla
 int
 pp_plan_check_ports (pp_play_t *play, pp_error_t *err)
 {
+  int floor = play->ctx->rootless ? pp_infra_port_floor () : 0;
   for (size_t i = 0; i < play->n; i++)
     {
       play->pods[i].ports = json_array ();
-      if (spec_ports (&play->pods[i], play->pods[i].ports, err) < 0)
+      if (spec_ports (&play->pods[i], floor, play->pods[i].ports, err) < 0)
         return -1;
       /* A Job's pods come and go one after another, several at once: none publishes. */
       if (play->pods[i].job && json_array_size (play->pods[i].ports))
@@ -428,7 +469,10 @@ pp_plan_check_ports (pp_play_t *play, pp_error_t *err)
         if (ret == 0 && !p->unchanged)
           ret = check_other_pods (play, p, port, pods, n, plans, err);
         /* A pod left alone keeps what it publishes; a hostNetwork pod's container binds the port itself. */
-        if (ret == 0 && !p->unchanged && p->existing == NULL && !pp_plan_bool (p->spec, "hostNetwork"))
+        const char *from = p->unchanged || p->existing ? NULL : ours_publish (play, port, pods, n, plans);
+        if (from && p->ports_from == NULL)
+          p->ports_from = xstrdup (from);
+        else if (ret == 0 && !p->unchanged && p->existing == NULL && !pp_plan_bool (p->spec, "hostNetwork"))
           ret = check_host_free (p, port, err);
       }
     }

@@ -348,8 +348,8 @@ pp_in_user_namespace (void)
 }
 
 int
-pp_spawn_detached (const char *prog, char *const argv[], const char *logpath, bool log_stdout, const int *pass,
-                   int n, pid_t *pid)
+pp_spawn_detached (const char *prog, char *const argv[], char *const envp[], const char *logpath, bool log_stdout,
+                   const int *pass, int n, pid_t *pid)
 {
   /* The descriptors at 3...: first copied out of the way (one may be at 3 already, another's place), then put
      there. */
@@ -372,7 +372,7 @@ pp_spawn_detached (const char *prog, char *const argv[], const char *logpath, bo
   posix_spawn_file_actions_addclosefrom_np (&fa, 3 + n);
   posix_spawn_file_actions_addchdir_np (&fa, "/");
   if (e == 0)
-    e = posix_spawn (pid, prog, &fa, &attr, argv, environ);
+    e = posix_spawn (pid, prog, &fa, &attr, argv, envp ? envp : environ);
   posix_spawn_file_actions_destroy (&fa);
   posix_spawnattr_destroy (&attr);
   for (int i = 0; i < copied; i++)

@@ -121,10 +121,10 @@ int pp_mkdir_p (const char *path, mode_t mode);
 char *pp_find_program (const char *name);
 /* posix_spawn (a vfork: nothing of this process is copied) of `prog` with `argv`, in a session of its own and in
    "/": stdin from /dev/null, stderr appended to `logpath` (stdout too with `log_stdout`, else /dev/null), and the
-   `n` (at most 8) descriptors of `pass` at 3, 4...; nothing else the caller had open goes with it.  0 and *pid,
-   or an errno. */
-int pp_spawn_detached (const char *prog, char *const argv[], const char *logpath, bool log_stdout, const int *pass,
-                       int n, pid_t *pid);
+   `n` (at most 8) descriptors of `pass` at 3, 4...; nothing else the caller had open goes with it; the
+   environment `envp`, or the caller's when NULL.  0 and *pid, or an errno. */
+int pp_spawn_detached (const char *prog, char *const argv[], char *const envp[], const char *logpath, bool log_stdout,
+                       const int *pass, int n, pid_t *pid);
 /* Whether this process is in a user namespace other than the host's (its uid_map is not the whole range). */
 bool pp_in_user_namespace (void);
 /* Whether process `pid` runs now with every word of `args` (NULL-terminated) among its arguments, each whole:

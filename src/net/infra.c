@@ -9,6 +9,7 @@
 #include <linux/magic.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -89,7 +90,7 @@ start_slirp (const pp_context_t *ctx, const char *net, pp_error_t *err)
   char *argv[] = { prog, configure, mtu, noloop, api, sock, readyfd, type, netpath, tap, NULL };
   unlink (log);
   pid_t pid;
-  int e = pp_spawn_detached (prog, argv, log, true, &ready[1], 1, &pid);
+  int e = pp_spawn_detached (prog, argv, NULL, log, true, &ready[1], 1, &pid);
   close (ready[1]);
   cleanup_close int rfd = ready[0];
   if (e != 0)
@@ -171,6 +172,77 @@ pp_infra_port_floor (void)
   return v;
 }
 
+/* The host side (pp_infra_host_side): one thread, one call at a time. */
+static struct
+{
+  pthread_mutex_t call, lock;
+  pthread_cond_t cond;
+  pid_t owner; /* the process whose thread it is (a forked child has none) */
+  int (*fn) (void *);
+  void *arg;
+  int ret;
+  bool posted, done;
+} host = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER };
+
+static void *
+host_loop (void *unused)
+{
+  (void) unused;
+  pthread_mutex_lock (&host.lock);
+  for (;;)
+    {
+      while (!host.posted)
+        pthread_cond_wait (&host.cond, &host.lock);
+      host.posted = false;
+      pthread_mutex_unlock (&host.lock);
+      int r = host.fn (host.arg);
+      pthread_mutex_lock (&host.lock);
+      host.ret = r;
+      host.done = true;
+      pthread_cond_broadcast (&host.cond);
+    }
+  return NULL;
+}
+
+/* The host side's thread, made on the host's network, with every signal blocked (the main thread takes them). */
+static int
+host_side_start (pp_error_t *err)
+{
+  if (host.owner == getpid ())
+    return 0;
+  sigset_t all, old;
+  sigfillset (&all);
+  pthread_sigmask (SIG_SETMASK, &all, &old);
+  pthread_t t;
+  int e = pthread_create (&t, NULL, host_loop, NULL);
+  pthread_sigmask (SIG_SETMASK, &old, NULL);
+  if (e != 0)
+    return pp_error_make (err, e, "start a thread on the host's network");
+  pthread_detach (t);
+  host.owner = getpid ();
+  return 0;
+}
+
+int
+pp_infra_host_side (int (*fn) (void *arg), void *arg)
+{
+  if (host.owner != getpid ())
+    return fn (arg);
+  pthread_mutex_lock (&host.call);
+  pthread_mutex_lock (&host.lock);
+  host.fn = fn;
+  host.arg = arg;
+  host.done = false;
+  host.posted = true;
+  pthread_cond_broadcast (&host.cond);
+  while (!host.done)
+    pthread_cond_wait (&host.cond, &host.lock);
+  int r = host.ret;
+  pthread_mutex_unlock (&host.lock);
+  pthread_mutex_unlock (&host.call);
+  return r;
+}
+
 int
 pp_infra_enter (pp_context_t *ctx, bool create, pp_error_t *err)
 {
@@ -209,6 +281,8 @@ pp_infra_enter (pp_context_t *ctx, bool create, pp_error_t *err)
     }
   else if (create && slirp_pid (ctx) == 0 && start_slirp (ctx, net, err) < 0)
     return pp_error_wrap (err, "the user's pod network: its slirp4netns had ended");
+  if (fd >= 0 && host_side_start (err) < 0)
+    return -1;
   if (fd < 0 || setns (fd, CLONE_NEWNET) < 0)
     return pp_error_make (err, errno, "enter the user's pod network `%s`", net);
   /* Its own sysfs, where podplay reads its links (pp_network_sys_net): /sys is the host's network's. */

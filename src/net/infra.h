@@ -24,6 +24,12 @@
    the caller stays on the host's network: the pods' links went with the old namespace).  Does nothing as root. */
 int pp_infra_enter (pp_context_t *ctx, bool create, pp_error_t *err);
 
+/* Runs `fn` on the host's network: on a thread pp_infra_enter made before it left the host's network (a network
+   namespace is a thread's, and a user's process cannot go back to the host's), for what a hostNetwork pod
+   starts (its monitor, a Job controller), which from the infra namespace would be in it; in the caller's thread
+   when this process never left.  `fn`'s return. */
+int pp_infra_host_side (int (*fn) (void *arg), void *arg);
+
 /* The unprivileged port floor of the caller's network (net.ipv4.ip_unprivileged_port_start): read on the host's
    network, it is the lowest port an ordinary user's slirp4netns may publish. */
 int pp_infra_port_floor (void);

@@ -1026,6 +1026,17 @@ pp_executor_exec (const char *dir, pid_t target, char *const *argv, const pp_exe
       fds[i] = open (path, O_RDONLY | O_CLOEXEC);
       if (fds[i] < 0 && ret == 0)
         ret = pp_error_make (err, ESRCH, "the container has ended: its process %d is gone", (int)target);
+      /* One the caller is in already is not joined: an ordinary user may not join the host's (a hostNetwork
+         pod's network and UTS namespaces), whose owner is the host's user namespace. */
+      char own[64];
+      snprintf (own, sizeof own, "/proc/self/ns/%s", order[i].name);
+      struct stat nst, ost;
+      if (fds[i] >= 0 && fstat (fds[i], &nst) == 0 && stat (own, &ost) == 0 && nst.st_ino == ost.st_ino
+          && nst.st_dev == ost.st_dev)
+        {
+          close (fds[i]);
+          fds[i] = -1;
+        }
     }
   if (ret == 0 && p.cgroup_fds == NULL)
     open_cgroups_of (target, &p);
@@ -1049,7 +1060,7 @@ pp_executor_exec (const char *dir, pid_t target, char *const *argv, const pp_exe
       if (user_fd >= 0)
         become_ns_root (pipefd[1]);
       for (size_t i = 0; i < PP_N_ELEMENTS (order); i++)
-        if (setns (fds[i], order[i].flag) < 0)
+        if (fds[i] >= 0 && setns (fds[i], order[i].flag) < 0)
           child_fail (pipefd[1], "join the container's namespace", order[i].name);
       /* The PID namespace takes effect for children: the process proper is one. */
       pid_t inner = fork ();

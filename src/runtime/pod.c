@@ -2,6 +2,7 @@
    monitor that supervises the containers. */
 #include "runtime/pod.h"
 #include "core/file.h"
+#include "net/infra.h"
 #include "net/network.h"
 #include "net/resolver.h"
 #include "runtime/cgroup.h"
@@ -580,7 +581,15 @@ int
 pp_pod_start_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
 {
   pp_monitor_start_t mon;
-  if (pp_pod_spawn_monitor (ctx, pod_id, &mon, err) < 0)
+  /* Its plan is written: it says whether the pod is on the host's network (it has no "netns" then). */
+  bool host_network = false;
+  if (ctx->in_infra)
+    {
+      json_t *plan = pp_pod_read_plan (ctx, pod_id, NULL);
+      host_network = plan && json_object_get (plan, "netns") == NULL;
+      json_decref (plan);
+    }
+  if (pp_pod_spawn_monitor (ctx, pod_id, host_network, &mon, err) < 0)
     return -1;
   /* An error already made stays the one reported (pp_error_make keeps the first). */
   int ret = pp_pod_monitor_go (&mon, err);
@@ -593,10 +602,28 @@ pp_pod_start_monitor (pp_context_t *ctx, const char *pod_id, pp_error_t *err)
    (pp_helper_detach) and is the caller's to wait for.
    posix_spawn (a vfork: nothing of this process is copied, which a fork of `kube play`, with the manifest and the
    image store mapped, took 3-4 ms to do) in a session of its own; the helper forks and its first process exits,
-   so that init or a subreaper adopts it, as a double fork did. */
+   so that init or a subreaper adopts it, as a double fork did.  With `host_side`, on the host's network
+   (pp_infra_host_side), without the mark of the user's pod network in its environment. */
+typedef struct
+{
+  const char *bin;
+  char **argv, **envp;
+  const char *logpath;
+  const int *pass;
+  int n;
+  pid_t *pid;
+} spawn_t;
+
 static int
-spawn_helper (pp_context_t *ctx, const char *verb, const char *arg, const char *logpath, const int *pass, int n,
-              pid_t *pid, pp_error_t *err)
+spawn_one (void *arg)
+{
+  spawn_t *s = arg;
+  return pp_spawn_detached (s->bin, s->argv, s->envp, s->logpath, false, s->pass, s->n, s->pid);
+}
+
+static int
+spawn_helper (pp_context_t *ctx, const char *verb, const char *arg, bool host_side, const char *logpath,
+              const int *pass, int n, pid_t *pid, pp_error_t *err)
 {
   char exe[4096];
   if (self_exe (exe, sizeof exe) < 0)
@@ -611,7 +638,21 @@ spawn_helper (pp_context_t *ctx, const char *verb, const char *arg, const char *
   const char *const words[] = { bin, "--root", ctx->root, "--runroot", ctx->runroot, "--log-level", level, verb, arg };
   for (size_t i = 0; i < PP_N_ELEMENTS (words); i++)
     argv[i] = xstrdup (words[i]);
-  int e = pp_spawn_detached (bin, argv, logpath, false, pass, n, pid);
+  spawn_t s = { bin, argv, NULL, logpath, pass, n, pid };
+  cleanup_strv char **envp = NULL;
+  size_t k = 0, len = strlen (PP_INFRA_ENV);
+  if (host_side)
+    {
+      size_t n_env = 0;
+      while (environ[n_env])
+        n_env++;
+      envp = xzalloc ((n_env + 1) * sizeof (char *));
+      for (char **e = environ; *e; e++)
+        if (strncmp (*e, PP_INFRA_ENV, len) != 0 || (*e)[len] != '=')
+          envp[k++] = xstrdup (*e);
+      s.envp = envp;
+    }
+  int e = host_side ? pp_infra_host_side (spawn_one, &s) : spawn_one (&s);
   return e ? pp_error_make (err, e, "start `%s %s`", bin, verb) : 0;
 }
 
@@ -645,7 +686,8 @@ pp_helper_detach (void)
 }
 
 int
-pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_monitor_start_t *mon, pp_error_t *err)
+pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, bool host_network, pp_monitor_start_t *mon,
+                      pp_error_t *err)
 {
   *mon = (pp_monitor_start_t){ .fd = -1, .pid = -1 };
   cleanup_free char *data = pp_pod_datadir (ctx, pod_id);
@@ -655,7 +697,8 @@ pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_monitor_start_t 
     return pp_error_make (err, errno, "create `%s`", data);
   if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
     return pp_error_make (err, errno, "socketpair");
-  int ret = spawn_helper (ctx, "monitor", pod_id, logpath, &sv[1], 1, &mon->pid, err);
+  /* A hostNetwork pod's monitor is started on the host's network, where its containers then are. */
+  int ret = spawn_helper (ctx, "monitor", pod_id, host_network && ctx->in_infra, logpath, &sv[1], 1, &mon->pid, err);
   close (sv[1]);
   if (ret < 0)
     {
@@ -714,7 +757,7 @@ pp_pod_start_resolver (pp_context_t *ctx, const char *network, const char *gatew
     return r < 0 ? -1 : 0;
   cleanup_free char *logpath = pp_resolver_path (ctx, network, "log");
   pid_t pid;
-  int ret = spawn_helper (ctx, "dns", network, logpath, fds, 3, &pid, err);
+  int ret = spawn_helper (ctx, "dns", network, false, logpath, fds, 3, &pid, err);
   for (int i = 0; i < 3; i++)
     close (fds[i]);
   if (ret < 0)

@@ -92,7 +92,9 @@ typedef struct
   pid_t pid; /* the process spawned, which leaves the monitor to run on its own; -1 when none */
   bool go;
 } pp_monitor_start_t;
-int pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, pp_monitor_start_t *mon, pp_error_t *err);
+/* `host_network`: the pod is on the host's network, where its monitor is started (pp_infra_host_side). */
+int pp_pod_spawn_monitor (pp_context_t *ctx, const char *pod_id, bool host_network, pp_monitor_start_t *mon,
+                          pp_error_t *err);
 int pp_pod_monitor_go (pp_monitor_start_t *mon, pp_error_t *err);
 int pp_pod_monitor_wait (pp_monitor_start_t *mon, pp_error_t *err);
 

@@ -418,7 +418,7 @@ free_port() {
 	python3 -c 'import socket; s = socket.socket(); s.bind(("0.0.0.0", 0)); print(s.getsockname()[1])'
 }
 
-@test "hostPort: TCP and UDP answer on 127.0.0.1 and from another pod; a re-play's replacement takes the port over" {
+@test "hostPort: TCP and UDP answer on 127.0.0.1 and from another pod; a re-play's replacement, or a new pod of the file, takes the port over" {
 	hp=$(free_port)
 	up=$(free_port)
 	pp load -i "$BATS_FILE_TMPDIR/images/udpecho" >/dev/null
@@ -476,6 +476,12 @@ free_port() {
 		sleep 0.1
 	done
 	assert_equal "$out" v2
+	# The pod renamed: a new pod of the file takes the port of the one the play removes.
+	sed -i 's/name: pub$/name: pub2/; s/echo v2/echo v3/' "$Y/ports.yaml"
+	run -0 pp kube play "$Y/ports.yaml"
+	assert_contains "$output" "pod/pub2"
+	run -0 curl -sS --max-time 2 --retry 3 --retry-connrefused "http://127.0.0.1:$hp/index.html"
+	assert_equal "$output" v3
 	run -0 pp kube down "$Y/ports.yaml"
 	assert_equal "$(pod_leftovers)" ""
 	assert_host_clean

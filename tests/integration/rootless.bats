@@ -525,9 +525,25 @@ write_web() {
 		awk '/^---/ { exit } { print }' >"$SHARED/web80.yaml"
 	chmod 644 "$SHARED/web80.yaml"
 	run -125 as "$USER1" "$SHARED/podplay" kube play "$SHARED/web80.yaml"
-	assert_contains "$output" "hostPort 80: an ordinary user may publish ports from 1024 up (net.ipv4.ip_unprivileged_port_start)"
+	assert_contains "$output" "web80.yaml:13:7: pod web80: hostPort 80: an ordinary user may bind ports from 1024 up (net.ipv4.ip_unprivileged_port_start): nothing was created"
+	# So is a hostNetwork pod's containerPort there: its container would bind it on the host.
+	sed 's/^spec:$/spec:\n  hostNetwork: true/; s/, hostPort: 80//; s/containerPort: 8080/containerPort: 443/' \
+		"$SHARED/web80.yaml" >"$SHARED/web443.yaml"
+	chmod 644 "$SHARED/web443.yaml"
+	run -125 as "$USER1" "$SHARED/podplay" kube play "$SHARED/web443.yaml"
+	assert_contains "$output" "web443.yaml:14:7: pod web80: containerPort 443: an ordinary user may bind ports from 1024 up (net.ipv4.ip_unprivileged_port_start), and a hostNetwork pod's container binds it on the host"
 	run -0 as "$USER1" "$SHARED/podplay" pod ls -q
 	assert_equal "$(echo "$output" | wc -l)" 2
+	# The file's web pod renamed: the new pod takes the port over from the old one, which the play removes.
+	sed -i 's/name: web$/name: web2/' "$SHARED/web.yaml"
+	run -0 as "$USER1" "$SHARED/podplay" kube play "$SHARED/web.yaml"
+	assert_contains "$output" "pod/web2"
+	run -0 curl -sS --max-time 5 --retry 3 --retry-connrefused http://127.0.0.1:18080/
+	assert_equal "$output" "hello-from-web"
+	run -0 as "$USER1" "$SHARED/podplay" pod ls -q
+	assert_equal "$(echo "$output" | wc -l)" 2
+	run -0 as "$USER1" "$SHARED/podplay" pod ls
+	assert_contains "$output" "web2"
 	# The down withdraws the port and, with the user's last pod on a network, ends slirp4netns.
 	run -0 as "$USER1" "$SHARED/podplay" kube down "$SHARED/web.yaml"
 	run curl -sS --max-time 2 http://127.0.0.1:18080/
@@ -563,5 +579,69 @@ y
 	run -0 curl -sS --max-time 5 --retry 3 --retry-connrefused http://127.0.0.1:18080/
 	assert_equal "$output" "hello-from-web"
 	run -0 as "$USER1" "$SHARED/podplay" kube down "$SHARED/web.yaml"
+	user_processes_gone "$USER1"
+}
+
+@test "a user's hostNetwork pods are on the host's network, beside pods on the user's pod network; a re-play moves one" {
+	tun_mode 0666
+	run -0 as "$USER1" "$SHARED/podplay" load -q -i "oci:$SHARED/images/busybox"
+	write_web
+	local host_net
+	host_net=$(readlink /proc/self/ns/net)
+	# One play, both kinds: the hostNetwork pod's containers are in the host's network namespace, not the user's.
+	awk '/^---/ { n++ } n == 1 { next } n == 2 && /^  containers:$/ { print "  hostNetwork: true" } { print }' \
+		"$SHARED/web.yaml" | sed 's/name: client$/name: hostclient/' >"$SHARED/mixed.yaml"
+	grep -q "hostNetwork: true" "$SHARED/mixed.yaml"
+	chmod 644 "$SHARED/mixed.yaml"
+	# A Job of hostNetwork pods too: its controller starts them on the host's network.
+	mkdir -p "$SHARED/$USER1/hp"
+	chown "$USER1:" "$SHARED/$USER1/hp"
+	cat >>"$SHARED/mixed.yaml" <<-EOF
+		---
+		apiVersion: batch/v1
+		kind: Job
+		metadata:
+		  name: hostjob
+		spec:
+		  template:
+		    spec:
+		      hostNetwork: true
+		      restartPolicy: Never
+		      containers:
+		      - name: j
+		        image: localhost/busybox:latest
+		        command: ["sh", "-c", "ls -l /proc/self/ns/net | sed 's/.*-> //' >/hp/jobnet"]
+		        volumeMounts: [{name: hp, mountPath: /hp}]
+		      volumes: [{name: hp, hostPath: {path: $SHARED/$USER1/hp}}]
+	EOF
+	run -0 as "$USER1" "$SHARED/podplay" kube play "$SHARED/mixed.yaml"
+	run -0 as "$USER1" "$SHARED/podplay" exec hostclient-c sh -c "ls -l /proc/self/ns/net | sed 's/.*-> //'"
+	assert_equal "$output" "$host_net"
+	for _ in $(seq 50); do
+		[ -s "$SHARED/$USER1/hp/jobnet" ] && break
+		sleep 0.1
+	done
+	assert_equal "$(cat "$SHARED/$USER1/hp/jobnet")" "$host_net"
+	run -0 as "$USER1" "$SHARED/podplay" exec web-httpd sh -c "ls -l /proc/self/ns/net | sed 's/.*-> //'"
+	[ "$output" != "$host_net" ]
+	run -0 curl -sS --max-time 5 http://127.0.0.1:18080/
+	# Stopped and started again from a command on the user's pod network: still the host's.
+	run -0 as "$USER1" "$SHARED/podplay" pod stop hostclient
+	run -0 as "$USER1" "$SHARED/podplay" pod start hostclient
+	run -0 as "$USER1" "$SHARED/podplay" exec hostclient-c sh -c "ls -l /proc/self/ns/net | sed 's/.*-> //'"
+	assert_equal "$output" "$host_net"
+	# The web pod made a hostNetwork pod by a re-play: the old one leaves the user's network, and its hostPort
+	# goes with it (the new one serves 8080 on the host's network itself).
+	sed -i '0,/^  containers:$/s//  hostNetwork: true\n  containers:/; s/, hostPort: 18080//' "$SHARED/mixed.yaml"
+	run -0 as "$USER1" "$SHARED/podplay" kube play "$SHARED/mixed.yaml"
+	run curl -sS --max-time 2 http://127.0.0.1:18080/
+	[ "$status" -ne 0 ]
+	run -0 curl -sS --max-time 5 --retry 3 --retry-connrefused http://127.0.0.1:8080/
+	assert_equal "$output" "hello-from-web"
+	run -0 as "$USER1" "$SHARED/podplay" exec web-httpd sh -c "ls -l /proc/self/ns/net | sed 's/.*-> //'"
+	assert_equal "$output" "$host_net"
+	# No pod is on the user's network now: its slirp4netns has ended.
+	[ ! -e "$SHARED/$USER1/run/podplay/infra/net" ]
+	run -0 as "$USER1" "$SHARED/podplay" kube down "$SHARED/mixed.yaml"
 	user_processes_gone "$USER1"
 }
