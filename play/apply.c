@@ -9,6 +9,7 @@
 #include "runtime/namedvol.h"
 #include "runtime/pod.h"
 #include "runtime/rootfs.h"
+#include "runtime/rootless.h"
 #include "runtime/runtime.h"
 #include "runtime/userns.h"
 
@@ -108,6 +109,12 @@ idmap_claims (pp_context_t *ctx, pp_pod_plan_t *p, pp_error_t *err)
       pp_volume_t *v = &p->vols.v[i];
       if (!v->claim)
         continue;
+      if (ctx->in_userns)
+        return pp_error_make (err, EPERM,
+                              "pod %s: volume %s: a PersistentVolumeClaim of a pod of hostUsers: false is bound "
+                              "idmapped, which the kernel lets no ordinary user do: leave hostUsers out of the pod, "
+                              "or give it an emptyDir",
+                              p->name, v->name);
       char *target = xasprintf ("%s/%s", dir, v->name);
       if (pp_mkdir_p (dir, 0700) < 0 || pp_userns_idmapped_bind (v->source, target, userns, err) < 0)
         {
@@ -193,14 +200,30 @@ record_and_take (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p, const c
   uint32_t block;
   if (pp_annotations_userns (p->node, p->meta, p->spec))
     {
-      if (ctx->rootless)
-        return pp_error_make (err, 0,
-                              "pod %s: hostUsers: false: an ordinary user's pods are in the user's namespace, whose "
-                              "ids (/etc/subuid) cannot give each pod 65536 of its own; leave hostUsers out",
-                              p->name);
-      if (pp_state_userns_take (state, p->id, PP_USERNS_FIRST_BLOCK, PP_USERNS_END_BLOCK, &block, err) < 0)
-        return pp_error_wrap (err, "pod %s", p->name);
-      p->userns_base = block * PP_USERNS_SIZE;
+      /* An ordinary user's: blocks of the ids its namespace maps after 0 (its subordinate ones), from 1. */
+      uint64_t above = ctx->rootless ? pp_rootless_ids_above_root () : 0;
+      uint32_t first = ctx->rootless ? 0 : PP_USERNS_FIRST_BLOCK;
+      uint32_t limit = ctx->rootless ? (uint32_t) (above / PP_USERNS_SIZE) : PP_USERNS_END_BLOCK;
+      if (ctx->rootless && limit == 0)
+        return pp_error_make (err, ENOSPC,
+                              "pod %s: hostUsers: false: a pod in a user namespace of its own needs %u ids, and this "
+                              "user's namespace maps %llu besides the user's own: give the user more "
+                              "(/etc/subuid and /etc/subgid: usermod --add-subuids and --add-subgids)",
+                              p->name, PP_USERNS_SIZE, (unsigned long long) above);
+      cleanup_error pp_error_t take_err = NULL;
+      if (pp_state_userns_take (state, p->id, first, limit, &block, ctx->rootless ? &take_err : err) < 0)
+        {
+          if (!ctx->rootless || take_err->status != ENOSPC)
+            return ctx->rootless ? pp_error_make (err, take_err->status, "pod %s: %s", p->name, take_err->msg)
+                                 : pp_error_wrap (err, "pod %s", p->name);
+          return pp_error_make (err, 0,
+                                "pod %s: hostUsers: false: the %llu subordinate ids of this user's namespace hold "
+                                "%u pod%s in a user namespace of its own (65536 ids each), and %s taken: give the "
+                                "user more (usermod --add-subuids and --add-subgids), or remove such a pod",
+                                p->name, (unsigned long long) above, limit, limit == 1 ? "" : "s",
+                                limit == 1 ? "it is" : "all are");
+        }
+      p->userns_base = ctx->rootless ? 1 + block * PP_USERNS_SIZE : block * PP_USERNS_SIZE;
       const pp_runtime_t *rt = pp_runtime_find (p->runtime, err);
       if (rt == NULL || (rt->external && pp_pod_userns_reachable (ctx, err) < 0))
         return pp_error_wrap (err, "pod %s", p->name);

@@ -1,6 +1,7 @@
 /* A play's Services: planned from their objects, checked against the state before anything is created (names,
    addresses, protocols), recorded and put in the data path once the pods run, and taken away by a down or by a
    re-play of a file that no longer holds them. */
+#include "net/infra.h"
 #include "net/service.h"
 #include "play/plan.h"
 
@@ -234,13 +235,16 @@ node_ports (pp_play_t *play, size_t i, const pp_service_rec_t *rec, const pp_ser
     json_object_set_new (p, "nodePort", json_integer (port));
     if (lb)
       json_object_set (p, "lbPort", json_object_get (p, "port"));
-    /* Each port it publishes: no other Service's, no process's of the host. */
+    /* Each port it publishes: no other Service's, no process's of the host (an ordinary user's slirp4netns holds
+       the ports the Service had), none an ordinary user may not bind. */
     static const char *const keys[] = { "nodePort", "lbPort" };
+    int floor = play->ctx->rootless ? pp_infra_port_floor () : 0;
     for (size_t j = 0; ret == 0 && j < 2; j++)
       {
         int64_t hp = json_integer_value (json_object_get (p, keys[j]));
         cleanup_free char *holder = NULL;
         const char *other = hp ? port_owner (play, i, rec, recs, n_recs, hp, proto) : NULL;
+        host_port_t had_it = { hp, proto, SIZE_MAX };
         if (hp && (own_port (s->json, k, hp, proto) || (j == 1 && hp == port)))
           ret = pp_error_make (err, EEXIST,
                                "%sservice %s: spec.ports[%zu]: port %lld/%s on the host is published twice "
@@ -249,7 +253,13 @@ node_ports (pp_play_t *play, size_t i, const pp_service_rec_t *rec, const pp_ser
         else if (other)
           ret = pp_error_make (err, EEXIST, "%sservice %s: spec.ports[%zu]: port %lld/%s on the host is service %s's",
                                where, s->name, k, (long long)hp, proto, other);
-        else if (hp && pp_port_host_taken (proto, NULL, hp, &holder) == 1)
+        else if (hp && hp < floor)
+          ret = pp_error_make (err, EACCES,
+                               "%sservice %s: spec.ports[%zu]: port %lld/%s on the host: an ordinary user may bind "
+                               "ports from %d up (net.ipv4.ip_unprivileged_port_start)",
+                               where, s->name, k, (long long)hp, proto, floor);
+        else if (hp && !(before && each_host_port (before, same_port, &had_it))
+                 && pp_port_host_taken (proto, NULL, hp, &holder) == 1)
           ret = pp_error_make (err, EADDRINUSE, "%sservice %s: spec.ports[%zu]: port %lld/%s on the host is taken%s",
                                where, s->name, k, (long long)hp, proto, holder);
       }

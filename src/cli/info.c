@@ -83,17 +83,25 @@ add_network (json_t *host, bool rootless)
   json_object_set_new (host, "tunAccess", json_boolean (access ("/dev/net/tun", R_OK | W_OK) == 0));
 }
 
-/* The overlay a container's root is: the kernel's as root, and in a user namespace from Linux 5.11. */
+/* The overlay a container's root is (runtime/rootfs.h): the configuration's; else the kernel's as root, and in a
+   user namespace from Linux 5.11, fuse-overlayfs before, and for an ordinary user's pods of hostUsers: false. */
 static const char *
-overlay_kind (bool rootless, const struct utsname *u, char **path)
+overlay_kind (const pp_context_t *ctx, const struct utsname *u, char **path)
 {
   unsigned major = 0, minor = 0;
   sscanf (u->release, "%u.%u", &major, &minor);
-  if (!rootless)
+  if (ctx->overlay && strcmp (ctx->overlay, "kernel") == 0)
+    return "kernel overlay (the configuration's overlay)";
+  *path = pp_find_program ("fuse-overlayfs");
+  if (ctx->overlay)
+    return *path ? "fuse-overlayfs (the configuration's overlay)" : "none: fuse-overlayfs is not installed";
+  if (!ctx->rootless)
     return "kernel overlay";
   if (major > 5 || (major == 5 && minor >= 11))
-    return "kernel overlay, mounted in the user namespace (Linux 5.11 and later)";
-  *path = pp_find_program ("fuse-overlayfs");
+    return *path ? "kernel overlay, mounted in the user namespace (Linux 5.11 and later); fuse-overlayfs for pods "
+                   "of hostUsers: false"
+                 : "kernel overlay, mounted in the user namespace (Linux 5.11 and later); pods of hostUsers: false "
+                   "need fuse-overlayfs";
   return *path ? "fuse-overlayfs" : "none: Linux before 5.11 needs fuse-overlayfs";
 }
 
@@ -125,7 +133,7 @@ gather (pp_context_t *ctx)
   cleanup_free char *config = pp_context_config_path ();
   json_t *store
       = json_pack ("{s:s, s:s, s:s, s:b, s:s}", "graphRoot", ctx->root, "runRoot", ctx->runroot, "configFile", config,
-                   "configFileFound", access (config, R_OK) == 0, "overlay", overlay_kind (ctx->rootless, &u, &fuse));
+                   "configFileFound", access (config, R_OK) == 0, "overlay", overlay_kind (ctx, &u, &fuse));
   if (fuse)
     json_object_set_new (store, "overlayPath", json_string (fuse));
   return json_pack ("{s:o, s:o}", "host", host, "store", store);

@@ -148,11 +148,19 @@ pp_context_load_config (pp_context_t *ctx, pp_error_t *err)
           free (ctx->dns_servers);
           ctx->dns_servers = xstrdup (value);
         }
+      else if (strcmp (key, "overlay") == 0)
+        {
+          if (strcmp (value, "kernel") != 0 && strcmp (value, "fuse-overlayfs") != 0 && strcmp (value, "auto") != 0)
+            return pp_error_make (err, 0, "%s:%u: overlay: \"%s\": use auto, kernel or fuse-overlayfs", path, n,
+                                  value);
+          free (ctx->overlay);
+          ctx->overlay = strcmp (value, "auto") == 0 ? NULL : xstrdup (value);
+        }
       else if (strcmp (key, "root") == 0 || strcmp (key, "runroot") == 0)
         return pp_error_make (err, 0, "%s:%u: %s: needs an absolute path", path, n, key);
       else
         return pp_error_make (err, 0, "%s:%u: unknown key \"%s\" (runtime, root, runroot, pod_subnet, pod_subnet6, service_subnet, "
-                              "dns_servers)", path, n, key);
+                              "dns_servers, overlay)", path, n, key);
     }
   return 0;
 }
@@ -167,8 +175,10 @@ pp_context_release (pp_context_t *ctx)
   free (ctx->pod_subnet6);
   free (ctx->service_subnet);
   free (ctx->dns_servers);
+  free (ctx->overlay);
   if (ctx->infra_lock >= 0)
     close (ctx->infra_lock);
   ctx->infra_lock = -1;
-  ctx->root = ctx->runroot = ctx->runtime = ctx->pod_subnet = ctx->pod_subnet6 = ctx->service_subnet = ctx->dns_servers = NULL;
+  ctx->root = ctx->runroot = ctx->runtime = ctx->pod_subnet = ctx->pod_subnet6 = ctx->service_subnet = ctx->dns_servers
+      = ctx->overlay = NULL;
 }

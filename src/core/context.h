@@ -20,6 +20,8 @@ typedef struct pp_context_s
   char *service_subnet; /* where Services get their addresses (service_subnet), or NULL */
   char *dns_servers;    /* where pods' names outside the cluster are asked (dns_servers: "ip, ip"), or NULL for
                            the host's resolv.conf */
+  char *overlay; /* what mounts a container's root (overlay): "kernel", "fuse-overlayfs", or NULL for the kernel's
+                    where it can (runtime/rootfs.h) */
   bool rootless;         /* run by an ordinary user: XDG roots, a user namespace for what owns files */
   bool in_userns;        /* rootless, and root of its user namespace now (pp_rootless_enter) */
   bool runroot_fallback; /* the run root is /tmp/podplay-UID, for want of XDG_RUNTIME_DIR */
@@ -37,7 +39,7 @@ void pp_context_set_runtime (pp_context_t *ctx, const char *runtime);
 bool pp_runtime_known (const char *name);
 /* Reads the configuration file: $PODPLAY_CONFIG, else /etc/podplay/podplay.conf as root and
    $XDG_CONFIG_HOME/podplay/podplay.conf otherwise; lines `key = value` (runtime, root, runroot, pod_subnet,
-   pod_subnet6, service_subnet, dns_servers), `#` comments.
+   pod_subnet6, service_subnet, dns_servers, overlay), `#` comments.
    A missing default file is no error; a bad line is, naming the file and line. */
 int pp_context_load_config (pp_context_t *ctx, pp_error_t *err);
 /* The configuration file's path, as pp_context_load_config reads it. */

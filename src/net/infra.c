@@ -4,6 +4,7 @@
 #include "net/ip.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <linux/magic.h>
@@ -453,6 +454,42 @@ pp_infra_forward_remove (pp_context_t *ctx, const char *pod_id, const pp_nft_por
     }
   json_decref (list);
   return ret;
+}
+
+int
+pp_infra_forward_sync (pp_context_t *ctx, const char *holder, const pp_nft_port_t *ports, size_t n, pp_error_t *err)
+{
+  if (!ctx->in_infra)
+    return 0;
+  cleanup_free char *dir = xasprintf ("%s/infra/ports", ctx->runroot);
+  cleanup_dir DIR *d = opendir (dir);
+  struct dirent *de;
+  int ret = 0;
+  while (ret == 0 && d && (de = readdir (d)) != NULL)
+    {
+      /* Its holders' names: PROTO-ADDRESS-PORT (holder_path). */
+      char proto[8], addr[PP_IP_STRLEN], id[80] = "";
+      unsigned port;
+      pp_nft_port_t p = { 0 };
+      if (sscanf (de->d_name, "%7[a-z]-%45[0-9.]-%u", proto, addr, &port) != 3 || port == 0 || port > 65535)
+        continue;
+      cleanup_free char *path = xasprintf ("%s/%s", dir, de->d_name);
+      cleanup_file FILE *f = fopen (path, "re");
+      if (f == NULL || fgets (id, sizeof id, f) == NULL || strcmp (id, holder) != 0)
+        continue;
+      p.proto = strcmp (proto, "udp") == 0 ? IPPROTO_UDP : IPPROTO_TCP;
+      p.host_port = (uint16_t) port;
+      if (strcmp (addr, "0.0.0.0") != 0 && !pp_ip_parse (addr, &p.host_ip))
+        continue;
+      bool kept = false;
+      for (size_t i = 0; i < n && !kept; i++)
+        kept = ports[i].proto == p.proto && ports[i].host_port == p.host_port
+               && ports[i].host_ip.family == p.host_ip.family
+               && (p.host_ip.family == 0 || pp_ip_equal (&ports[i].host_ip, &p.host_ip));
+      if (!kept)
+        ret = pp_infra_forward_remove (ctx, holder, &p, 1, err);
+    }
+  return ret < 0 ? -1 : pp_infra_forward_add (ctx, holder, ports, n, err);
 }
 
 void

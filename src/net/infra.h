@@ -43,6 +43,11 @@ int pp_infra_forward_add (pp_context_t *ctx, const char *pod_id, const pp_nft_po
 int pp_infra_forward_remove (pp_context_t *ctx, const char *pod_id, const pp_nft_port_t *ports, size_t n,
                              pp_error_t *err);
 
+/* What `holder` (the Services: "services") publishes on the host's side is `ports` now: those it held that are
+   not among them are withdrawn, and the others forwarded. */
+int pp_infra_forward_sync (pp_context_t *ctx, const char *holder, const pp_nft_port_t *ports, size_t n,
+                           pp_error_t *err);
+
 /* Ends slirp4netns and unbinds the infra namespace when no pod of the user is on a network any more. */
 void pp_infra_release (pp_context_t *ctx, pp_state_t *state);
 

@@ -1,6 +1,7 @@
 /* Services: their addresses and their rules, from the state database (see service.h). */
 #include "net/service.h"
 
+#include "net/infra.h"
 #include "net/network.h"
 #include "net/nft.h"
 
@@ -229,7 +230,6 @@ world_load (pp_state_t *state, world_t *w, pp_error_t *err)
 int
 pp_service_sync (pp_context_t *ctx, pp_state_t *state, bool force, pp_error_t *err)
 {
-  (void)ctx;
   if (!force)
     {
       pp_service_rec_t *svcs = NULL;
@@ -254,6 +254,15 @@ pp_service_sync (pp_context_t *ctx, pp_state_t *state, bool force, pp_error_t *e
       json_decref (spec);
     }
   int ret = pp_nft_services_set (list.v, list.n, err);
+  /* An ordinary user's: slirp4netns forwards the host's node and LoadBalancer ports to the rules. */
+  cleanup_free pp_nft_port_t *host = xzalloc ((2 * list.n + 1) * sizeof *host);
+  size_t n_host = 0;
+  for (size_t i = 0; i < list.n; i++)
+    for (size_t k = 0; k < 2; k++)
+      if (list.v[i].host_ports[k])
+        host[n_host++] = (pp_nft_port_t){ .proto = list.v[i].proto, .host_port = list.v[i].host_ports[k] };
+  if (ret == 0)
+    ret = pp_infra_forward_sync (ctx, "services", host, n_host, err);
   svc_list_free (&list);
   world_free (&w);
   return ret;

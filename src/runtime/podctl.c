@@ -1,5 +1,6 @@
 /* Pods and containers that exist, acted on from outside: `pod start` and `exec` (see podctl.h). */
 #include "runtime/podctl.h"
+#include "net/infra.h"
 #include "runtime/pod.h"
 #include "runtime/rootfs.h"
 #include "runtime/runtime.h"
@@ -193,6 +194,13 @@ pp_pod_start (pp_context_t *ctx, pp_state_t *state, const pp_pod_rec_t *pod, pp_
   json_t *plan = pp_pod_read_plan (ctx, pod->id, err);
   if (plan == NULL)
     return -1;
+  /* An ordinary user's pod network is in a network namespace of the user's, made anew when it is gone (the run
+     root emptied by a logout or a reboot). */
+  if (json_object_get (plan, "network") && ctx->rootless && !ctx->in_infra && pp_infra_enter (ctx, true, err) < 0)
+    {
+      json_decref (plan);
+      return pp_error_wrap (err, "pod %s", pod->name);
+    }
   const char *hostname = json_string_value (json_object_get (plan, "hostname")) ?: pod->name;
   pp_pod_etc_t etc = { hostname, json_string_value (json_object_get (plan, "hostsExtra")),
                        json_string_value (json_object_get (plan, "resolvConf")),

@@ -8,6 +8,8 @@
 #include "runtime/userns.h"
 
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -55,11 +57,87 @@ pp_rootfs_mount_layers (const int *layers, size_t n, const char *upper, const ch
   return 0;
 }
 
+/* The first line of a log file, for an error (empty when there is none). */
+static void
+first_line (const char *path, char *buf, size_t size)
+{
+  cleanup_file FILE *f = fopen (path, "re");
+  buf[0] = '\0';
+  if (f && fgets (buf, (int) size, f) == NULL)
+    buf[0] = '\0';
+  buf[strcspn (buf, "\n")] = '\0';
+}
+
+int
+pp_rootfs_mount_fuse (const int *layers, size_t n, const char *upper, const char *work, const char *target,
+                      uint32_t idbase, const char *logpath, pp_error_t *err)
+{
+  cleanup_free char *prog = pp_find_program ("fuse-overlayfs");
+  if (prog == NULL)
+    return pp_error_make (err, ENOENT, "fuse-overlayfs is not installed (apt-get install fuse-overlayfs)");
+  if (access ("/dev/fuse", R_OK | W_OK) < 0)
+    return pp_error_make (err, errno,
+                          "fuse-overlayfs needs /dev/fuse, which this user may not open: give it mode 0666, "
+                          "Debian's default (chmod 0666 /dev/fuse as root)");
+  /* Its options name directories by path, where `:` and `,` separate them: the layers' paths are the store's own
+     (the descriptors' targets), the top layer first. */
+  pp_buf_t o = { 0 };
+  pp_buf_puts (&o, "lowerdir=");
+  for (size_t i = 0; i < n; i++)
+    {
+      char link[64], path[PATH_MAX];
+      snprintf (link, sizeof link, "/proc/self/fd/%d", layers[n - 1 - i]);
+      ssize_t len = readlink (link, path, sizeof path - 1);
+      if (len < 0)
+        {
+          pp_buf_free (&o);
+          return pp_error_make (err, errno, "find the path of layer %zu", n - i);
+        }
+      path[len] = '\0';
+      if (strpbrk (path, ":,"))
+        {
+          pp_buf_free (&o);
+          return pp_error_make (err, EINVAL, "fuse-overlayfs cannot take the layer `%s`: `:` or `,` in its path", path);
+        }
+      pp_buf_printf (&o, "%s%s", i ? ":" : "", path);
+    }
+  if (strchr (upper, ',') || strchr (work, ','))
+    {
+      pp_buf_free (&o);
+      return pp_error_make (err, EINVAL, "fuse-overlayfs cannot take `%s`: `,` in its path", upper);
+    }
+  pp_buf_printf (&o, ",upperdir=%s,workdir=%s", upper, work);
+  /* Files stored with the container's ids 0... are its namespace's idbase... in the mount (and back). */
+  if (idbase)
+    pp_buf_printf (&o, ",uidmapping=0:%u:%u,gidmapping=0:%u:%u", idbase, PP_USERNS_SIZE, idbase, PP_USERNS_SIZE);
+  char dash_o[] = "-o";
+  cleanup_free char *tgt = xstrdup (target);
+  char *argv[] = { prog, dash_o, o.data, tgt, NULL };
+  pid_t pid;
+  unlink (logpath);
+  int e = pp_spawn_detached (prog, argv, NULL, logpath, true, NULL, 0, &pid);
+  pp_buf_free (&o);
+  if (e != 0)
+    return pp_error_make (err, e, "start `%s`", prog);
+  /* It leaves a process of its own serving the mount, and exits 0 once the mount is made. */
+  int st = pp_wait_status (pid);
+  if (st != 0)
+    {
+      char text[512];
+      first_line (logpath, text, sizeof text);
+      return pp_error_make (err, 0, "fuse-overlayfs did not mount `%s` (exit status %d): %s", target, st,
+                            *text ? text : "(nothing in its log)");
+    }
+  return 0;
+}
+
 /* An image's layers at `target`, from the store: under an overlay writing to `upper`, or read-only when `upper` is
-   NULL; idmapped through the user namespace `userns_fd` unless it is -1. */
+   NULL; idmapped through the user namespace `userns_fd` unless it is -1.  With `fuse_log` (a container's root),
+   fuse-overlayfs mounts them instead when `fuse` says so or the kernel refuses its overlay in a user namespace
+   (Linux before 5.11), ids shifted by `fuse_idbase`. */
 static int
 mount_image (pp_context_t *ctx, const char *image_id, const char *upper, const char *work, const char *target,
-             int userns_fd, pp_error_t *err)
+             int userns_fd, const char *fuse_log, bool fuse, uint32_t fuse_idbase, pp_error_t *err)
 {
   pp_store_t store;
   if (pp_store_open (ctx, &store, err) < 0)
@@ -74,7 +152,19 @@ mount_image (pp_context_t *ctx, const char *image_id, const char *upper, const c
   int ret = pp_store_layer_dirs (&store, &image, &layers, err);
   if (ret == 0)
     {
-      ret = pp_rootfs_mount_layers (layers, image.n_layers, upper, work, target, userns_fd, err);
+      cleanup_error pp_error_t kernel_err = NULL;
+      if (fuse)
+        ret = pp_rootfs_mount_fuse (layers, image.n_layers, upper, work, target, fuse_idbase, fuse_log, err);
+      else if ((ret = pp_rootfs_mount_layers (layers, image.n_layers, upper, work, target, userns_fd,
+                                              fuse_log && ctx->in_userns && ctx->overlay == NULL ? &kernel_err : err))
+                   < 0
+               && kernel_err)
+        {
+          /* The kernel's overlay in a user namespace needs Linux 5.11: fuse-overlayfs serves older ones. */
+          ret = pp_rootfs_mount_fuse (layers, image.n_layers, upper, work, target, 0, fuse_log, err);
+          if (ret < 0)
+            pp_error_wrap (err, "%s; then", kernel_err->msg);
+        }
       for (size_t i = 0; i < image.n_layers; i++)
         close (layers[i]);
       if (ret < 0)
@@ -113,13 +203,31 @@ pp_ctr_mount_rootfs (pp_context_t *ctx, const char *ctr_id, const char *image_id
     return -1;
   if (pp_path_is_mounted (rootfs))
     return 0;
+  cleanup_free char *fuse_log = xasprintf ("%s/fuse-overlayfs.log", data);
+  bool fuse = pp_rootfs_fuse (ctx, userns_base);
+  if (fuse)
+    return mount_image (ctx, image_id, upper, work, rootfs, -1, fuse_log, true, userns_base, err);
+  if (userns_base && ctx->in_userns)
+    return pp_error_make (err, EPERM,
+                          "pod %.12s: hostUsers: false: an ordinary user's pod in a user namespace of its own needs "
+                          "fuse-overlayfs for its root (the kernel idmaps no layer for a user), and the configuration "
+                          "says overlay = kernel",
+                          pod_id);
   /* The pod's root owns the root directory, which the overlay takes from the upper one; the layers are idmapped. */
   cleanup_close int userns = -1;
   if (userns_base && (chown (upper, userns_base, userns_base) < 0 || chown (work, userns_base, userns_base) < 0))
     return pp_error_make (err, errno, "give `%s` to the pod's user namespace", upper);
   if (userns_base && (userns = pp_pod_userns_open (ctx, pod_id, err)) < 0)
     return userns == -2 ? pp_error_make (err, ENOENT, "pod %.12s has no user namespace", pod_id) : -1;
-  return mount_image (ctx, image_id, upper, work, rootfs, userns, err);
+  return mount_image (ctx, image_id, upper, work, rootfs, userns, fuse_log, false, 0, err);
+}
+
+bool
+pp_rootfs_fuse (const pp_context_t *ctx, uint32_t userns_base)
+{
+  if (ctx->overlay)
+    return strcmp (ctx->overlay, "fuse-overlayfs") == 0;
+  return ctx->in_userns && userns_base;
 }
 
 int
@@ -129,7 +237,7 @@ pp_pod_mount_image_volume (pp_context_t *ctx, const char *image_id, const char *
     return pp_error_make (err, errno, "create `%s`", target);
   if (pp_path_is_mount_point (target))
     return 0;
-  return mount_image (ctx, image_id, NULL, NULL, target, -1, err);
+  return mount_image (ctx, image_id, NULL, NULL, target, -1, NULL, false, 0, err);
 }
 
 int

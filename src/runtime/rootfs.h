@@ -16,6 +16,15 @@
 int pp_rootfs_mount_layers (const int *layers, size_t n, const char *upper, const char *work, const char *target,
                             int userns_fd, pp_error_t *err);
 
+/* The same with fuse-overlayfs (a process of its own serves the mount, its messages to `logpath`), files stored
+   with ids 0... shown with ids `idbase`... when it is not 0: where the kernel's overlay cannot be had. */
+int pp_rootfs_mount_fuse (const int *layers, size_t n, const char *upper, const char *work, const char *target,
+                          uint32_t idbase, const char *logpath, pp_error_t *err);
+/* Whether a container's root is fuse-overlayfs's: the configuration's `overlay`, else for a pod of an ordinary
+   user in a user namespace of its own (`userns_base`, hostUsers: false), whose ids the kernel would shift with
+   idmapped layers, which it lets no ordinary user make. */
+bool pp_rootfs_fuse (const pp_context_t *ctx, uint32_t userns_base);
+
 /* Mounts an image read-only, nosuid, nodev and noexec at `target` (made if missing) unless something is mounted
    there: an image volume. */
 int pp_pod_mount_image_volume (pp_context_t *ctx, const char *image_id, const char *target, pp_error_t *err);
@@ -23,8 +32,10 @@ int pp_pod_mount_image_volume (pp_context_t *ctx, const char *image_id, const ch
    shared bind mounts of mountPropagation sources ("sharedMounts": [path]). */
 int pp_pod_remount_volumes (pp_context_t *ctx, json_t *plan, pp_error_t *err);
 
-/* Mounts a container's root filesystem (the image's layers under an overlay) unless it is mounted.  With
-   `userns_base` (not 0) the layers are idmapped through the user namespace of pod `pod_id`, which owns the root. */
+/* Mounts a container's root filesystem (the image's layers under an overlay: the kernel's, or fuse-overlayfs's as
+   pp_rootfs_fuse says or where the kernel's fails in a user namespace) unless it is mounted.  With `userns_base`
+   (not 0) the layers are idmapped through the user namespace of pod `pod_id`, which owns the root (fuse-overlayfs
+   shifts the ids itself). */
 int pp_ctr_mount_rootfs (pp_context_t *ctx, const char *ctr_id, const char *image_id, const char *pod_id,
                          uint32_t userns_base, pp_error_t *err);
 

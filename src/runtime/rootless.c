@@ -77,6 +77,37 @@ pp_rootless_ids (pp_rootless_ids_t *ids)
   ids->n_gids = read_ranges ("/etc/subgid", ids, ids->uid, ids->gids);
 }
 
+/* The ids after 0 that the map file `path` maps without a gap. */
+static uint64_t
+contiguous_above_root (const char *path)
+{
+  pp_idmap_line_t lines[PP_SUBID_MAX + 8];
+  size_t n = 0;
+  cleanup_file FILE *f = fopen (path, "re");
+  unsigned long long in, out, count;
+  while (f && n < PP_N_ELEMENTS (lines) && fscanf (f, "%llu %llu %llu", &in, &out, &count) == 3)
+    lines[n++] = (pp_idmap_line_t){ in, out, count };
+  uint64_t next = 1;
+  for (bool grew = true; grew;)
+    {
+      grew = false;
+      for (size_t i = 0; i < n; i++)
+        if (lines[i].inner <= next && next < lines[i].inner + lines[i].count)
+          {
+            next = lines[i].inner + lines[i].count;
+            grew = true;
+          }
+    }
+  return next - 1;
+}
+
+uint64_t
+pp_rootless_ids_above_root (void)
+{
+  uint64_t u = contiguous_above_root ("/proc/self/uid_map"), g = contiguous_above_root ("/proc/self/gid_map");
+  return u < g ? u : g;
+}
+
 size_t
 pp_rootless_map (uint32_t self, const pp_idrange_t *r, size_t n, pp_idmap_line_t *out)
 {

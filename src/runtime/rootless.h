@@ -47,6 +47,10 @@ size_t pp_rootless_map (uint32_t self, const pp_idrange_t *r, size_t n, pp_idmap
    are left out. */
 size_t pp_subid_parse (const char *text, const char *user, unsigned long id, pp_idrange_t *out, size_t max);
 
+/* How many ids of the caller's user namespace follow 0 without a gap (1, 2, ... in its uid_map and gid_map
+   both): what an ordinary user's pods of hostUsers: false get their blocks of ids from. */
+uint64_t pp_rootless_ids_above_root (void);
+
 /* The calling user's ids and ranges, from /etc/subuid and /etc/subgid (a missing file has none). */
 void pp_rootless_ids (pp_rootless_ids_t *ids);
 

@@ -73,6 +73,9 @@ teardown() {
 	if [ -f "$BATS_TEST_TMPDIR/tun.mode" ]; then
 		chmod "$(cat "$BATS_TEST_TMPDIR/tun.mode")" /dev/net/tun
 	fi
+	if [ -f "$BATS_TEST_TMPDIR/fuse.mode" ]; then
+		chmod "$(cat "$BATS_TEST_TMPDIR/fuse.mode")" /dev/fuse
+	fi
 	# Pods a failed test left: each user's podplay removes its own (a user's processes are ended by id).
 	for u in "$USER1" "$USER2"; do
 		for f in "$SHARED"/*.yaml; do
@@ -222,14 +225,13 @@ p fifo"
 	assert_contains "$output" "slirp4netns needs /dev/net/tun, which this user may not open: give it mode 0666"
 	run -0 as "$USER1" "$SHARED/podplay" pod ls -q
 	assert_equal "$output" ""
-	# hostUsers: false cannot be had in the user's range: refused, naming why.
-	sed 's/^spec:$/spec:\n  hostUsers: false/' "$SHARED/app.yaml" >"$SHARED/own-userns.yaml"
-	chmod 644 "$SHARED/own-userns.yaml"
-	run -125 as "$USER1" "$SHARED/podplay" kube play --network none "$SHARED/own-userns.yaml"
-	assert_contains "$output" "hostUsers: false: an ordinary user's pods are in the user's namespace"
-	run -0 as "$USER1" "$SHARED/podplay" pod ls -q
-	assert_equal "$output" ""
 	user_processes_gone "$USER1"
+}
+
+# Sets /dev/fuse's mode to $1 for this test; teardown puts the machine's back.
+fuse_mode() {
+	[ -f "$BATS_TEST_TMPDIR/fuse.mode" ] || stat -c %a /dev/fuse >"$BATS_TEST_TMPDIR/fuse.mode"
+	chmod "$1" /dev/fuse
 }
 
 # Sets /dev/net/tun's mode to $1 for this test; teardown puts the machine's back.
@@ -487,9 +489,10 @@ write_web() {
 		metadata:
 		  name: websvc
 		spec:
+		  type: NodePort
 		  selector: {app: web}
 		  ports:
-		  - {port: 80, targetPort: 8080}
+		  - {port: 80, targetPort: 8080, nodePort: 30080}
 		---
 		apiVersion: v1
 		kind: Pod
@@ -520,6 +523,24 @@ write_web() {
 	# The hostPort, on the host's side (this test's loopback), by slirp4netns; another user cannot take it.
 	run -0 curl -sS --max-time 5 http://127.0.0.1:18080/
 	assert_equal "$output" "hello-from-web"
+	# The Service's node port too, to one of its endpoints.
+	run -0 curl -sS --max-time 5 http://127.0.0.1:30080/
+	assert_equal "$output" "hello-from-web"
+	# A LoadBalancer's port is a port on the host: under the floor, refused at its position.
+	cat >"$SHARED/lb80.yaml" <<-EOF
+		apiVersion: v1
+		kind: Service
+		metadata:
+		  name: lb
+		spec:
+		  type: LoadBalancer
+		  selector: {app: web}
+		  ports:
+		  - {port: 80, targetPort: 8080}
+	EOF
+	chmod 644 "$SHARED/lb80.yaml"
+	run -125 as "$USER1" "$SHARED/podplay" kube play "$SHARED/lb80.yaml"
+	assert_contains "$output" "lb80.yaml:9:5: service lb: spec.ports[0]: port 80/TCP on the host: an ordinary user may bind ports from 1024 up (net.ipv4.ip_unprivileged_port_start)"
 	# Under the unprivileged port floor: refused naming the setting, and the play leaves nothing.
 	sed 's/hostPort: 18080/hostPort: 80/; s/name: web$/name: web80/; s/app: web}/app: web80}/' "$SHARED/web.yaml" |
 		awk '/^---/ { exit } { print }' >"$SHARED/web80.yaml"
@@ -544,9 +565,11 @@ write_web() {
 	assert_equal "$(echo "$output" | wc -l)" 2
 	run -0 as "$USER1" "$SHARED/podplay" pod ls
 	assert_contains "$output" "web2"
-	# The down withdraws the port and, with the user's last pod on a network, ends slirp4netns.
+	# The down withdraws the ports and, with the user's last pod on a network, ends slirp4netns.
 	run -0 as "$USER1" "$SHARED/podplay" kube down "$SHARED/web.yaml"
 	run curl -sS --max-time 2 http://127.0.0.1:18080/
+	[ "$status" -ne 0 ]
+	run curl -sS --max-time 2 http://127.0.0.1:30080/
 	[ "$status" -ne 0 ]
 	user_processes_gone "$USER1"
 }
@@ -557,6 +580,19 @@ write_web() {
 		sh -c 'ls /data | tr "\n" " "; echo; ls /data/dir | tr "\n" " "; echo; set -- $(ls -n /data/b); echo $3 $4'
 	# Layer 3 whites out /data/a and makes /data/dir opaque (layer 2's x and sub hidden, its own y shown).
 	assert_equal "$output" "b dir empty fifo hard link xattr 
+y 
+1000 1000"
+	# The same through fuse-overlayfs (what Linux before 5.11 needs, here by the configuration): `info` says so.
+	fuse_mode 0666
+	echo "overlay = fuse-overlayfs" >"$SHARED/fuse.conf"
+	chmod 644 "$SHARED/fuse.conf"
+	run -0 as "$USER1" env PODPLAY_CONFIG="$SHARED/fuse.conf" "$SHARED/podplay" info
+	assert_contains "$output" "overlay: fuse-overlayfs (the configuration's overlay)"
+	run -0 as "$USER1" env PODPLAY_CONFIG="$SHARED/fuse.conf" "$SHARED/podplay" run --rm --network none \
+		localhost/layered:latest sh -c 'grep " / " /proc/mounts | cut -d" " -f3; ls /data | tr "\n" " "; echo;
+			ls /data/dir | tr "\n" " "; echo; set -- $(ls -n /data/b); echo $3 $4'
+	assert_equal "$output" "fuse.fuse-overlayfs
+b dir empty fifo hard link xattr 
 y 
 1000 1000"
 	user_processes_gone "$USER1"
@@ -643,5 +679,121 @@ y
 	# No pod is on the user's network now: its slirp4netns has ended.
 	[ ! -e "$SHARED/$USER1/run/podplay/infra/net" ]
 	run -0 as "$USER1" "$SHARED/podplay" kube down "$SHARED/mixed.yaml"
+	user_processes_gone "$USER1"
+}
+
+@test "a user's pod of hostUsers: false runs in a namespace of its own on the user's subordinate ids (fuse-overlayfs)" {
+	local uid start
+	uid=$(id -u "$USER1")
+	start=$(subuid_start "$USER1")
+	fuse_mode 0666
+	run -0 as "$USER1" "$SHARED/podplay" load -q -i "oci:$SHARED/images/busybox"
+	write_app
+	sed 's/^spec:$/spec:\n  hostUsers: false/; s/name: app$/name: own/' "$SHARED/app.yaml" >"$SHARED/own-userns.yaml"
+	chmod 644 "$SHARED/own-userns.yaml"
+	run -0 as "$USER1" "$SHARED/podplay" kube play --network none "$SHARED/own-userns.yaml"
+	wait_output "from-init" logs own-main
+	# Root inside; on the host, the first subordinate id of the user, not the user.
+	run -0 as "$USER1" "$SHARED/podplay" exec own-main sh -c 'id -u; cat /proc/self/uid_map; stat -c "%u %g" / /bin/sh'
+	assert_equal "$(echo "$output" | tr -s ' ' | sed 's/^ //')" "0
+0 1 65536
+0 0
+0 0"
+	run -0 pgrep -u "$start" sleep
+	run pgrep -u "$uid" sleep
+	[ "$status" -ne 0 ]
+	# kube generate writes it back as it was played.
+	run -0 as "$USER1" "$SHARED/podplay" kube generate own
+	assert_contains "$output" "hostUsers: false"
+	assert_contains "$output" "name: own"
+	# What the container writes is stored as the container's own ids (the user's, in the user's namespace).
+	run -0 as "$USER1" "$SHARED/podplay" exec own-main sh -c 'echo mark > /marker'
+	run -0 find "$SHARED/$USER1/home/.local/share/podplay/containers" -path '*/upper/marker' -printf '%u'
+	assert_equal "$output" "$USER1"
+	# Stopped and started again: its root is mounted anew, with what it wrote.
+	run -0 as "$USER1" "$SHARED/podplay" pod stop own
+	run -0 as "$USER1" "$SHARED/podplay" pod start own
+	run -0 as "$USER1" "$SHARED/podplay" exec own-main sh -c 'id -u; cat /marker; stat -c %u /marker'
+	assert_equal "$output" "0
+mark
+0"
+	# The user's 65536 subordinate ids hold one such pod: a second is refused, naming the fix, and nothing is left.
+	cat >"$SHARED/own2.yaml" <<-EOF
+		apiVersion: v1
+		kind: Pod
+		metadata:
+		  name: own2
+		spec:
+		  hostUsers: false
+		  containers:
+		  - name: c
+		    image: localhost/busybox:latest
+		    command: ["sleep", "1000"]
+	EOF
+	chmod 644 "$SHARED/own2.yaml"
+	run -125 as "$USER1" "$SHARED/podplay" kube play --network none "$SHARED/own2.yaml"
+	assert_contains "$output" "pod own2"
+	assert_contains "$output" "pod own2: hostUsers: false: the 65536 subordinate ids of this user's namespace hold 1 pod in a user namespace of its own (65536 ids each), and it is taken: give the user more (usermod --add-subuids and --add-subgids)"
+	run -0 as "$USER1" "$SHARED/podplay" pod ls -q
+	assert_equal "$(echo "$output" | wc -l)" 1
+	# /dev/fuse closed to users: the error names the fix.
+	run -0 as "$USER1" "$SHARED/podplay" kube down "$SHARED/own-userns.yaml"
+	# A claim would be bound idmapped: refused, naming why, and nothing is left.
+	cat >"$SHARED/own-claim.yaml" <<-EOF
+		apiVersion: v1
+		kind: PersistentVolumeClaim
+		metadata:
+		  name: data
+		spec:
+		  accessModes: [ReadWriteOnce]
+		  resources: {requests: {storage: 1Mi}}
+		---
+		apiVersion: v1
+		kind: Pod
+		metadata:
+		  name: ownclaim
+		spec:
+		  hostUsers: false
+		  containers:
+		  - name: c
+		    image: localhost/busybox:latest
+		    command: ["sleep", "1000"]
+		    volumeMounts: [{name: data, mountPath: /data}]
+		  volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]
+	EOF
+	chmod 644 "$SHARED/own-claim.yaml"
+	run -125 as "$USER1" "$SHARED/podplay" kube play --network none "$SHARED/own-claim.yaml"
+	assert_contains "$output" "pod ownclaim: volume data: a PersistentVolumeClaim of a pod of hostUsers: false is bound idmapped, which the kernel lets no ordinary user do"
+	run -0 as "$USER1" "$SHARED/podplay" pod ls -q
+	assert_equal "$output" ""
+	run -0 as "$USER1" "$SHARED/podplay" volume ls -q
+	assert_equal "$output" ""
+	fuse_mode 0600
+	run -125 as "$USER1" "$SHARED/podplay" kube play --network none "$SHARED/own-userns.yaml"
+	assert_contains "$output" "fuse-overlayfs needs /dev/fuse, which this user may not open: give it mode 0666"
+	run -0 as "$USER1" "$SHARED/podplay" pod ls -q
+	assert_equal "$output" ""
+	user_processes_gone "$USER1"
+}
+
+@test "pod start as a user after a logout emptied the run root makes the user's namespace and pod network anew" {
+	tun_mode 0666
+	run -0 as "$USER1" "$SHARED/podplay" load -q -i "oci:$SHARED/images/busybox"
+	write_web
+	run -0 as "$USER1" "$SHARED/podplay" kube play "$SHARED/web.yaml"
+	run -0 as "$USER1" "$SHARED/podplay" pod stop web client
+	# What a logout does: the user's processes end (slirp4netns and the resolver, which this test started through
+	# podplay, the last ones in the namespace) and the run root goes, the namespace's and the network's bind mounts
+	# with it.
+	for pid in $(pgrep -u "$USER1"); do
+		kill "$pid"
+	done
+	user_processes_gone "$USER1"
+	rm -rf "$SHARED/$USER1/run/podplay"
+	run -0 as "$USER1" "$SHARED/podplay" pod start web client
+	run -0 curl -sS --max-time 5 --retry 3 --retry-connrefused http://127.0.0.1:18080/
+	assert_equal "$output" "hello-from-web"
+	wait_output "hello-from-web" exec client-c wget -qO- http://websvc/
+	run -0 as "$USER1" "$SHARED/podplay" kube down "$SHARED/web.yaml"
 	user_processes_gone "$USER1"
 }
