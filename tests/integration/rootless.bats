@@ -508,11 +508,16 @@ write_web() {
 	chmod 644 "$SHARED/web.yaml"
 }
 
-@test "a user's pods reach each other and a Service by name on a pod network, and publish a hostPort (slirp4netns)" {
+# /dev/net/tun opened to users, the busybox image loaded, and web.yaml played as USER1.
+play_web() {
 	tun_mode 0666
 	run -0 as "$USER1" "$SHARED/podplay" load -q -i "oci:$SHARED/images/busybox"
 	write_web
 	run -0 as "$USER1" "$SHARED/podplay" kube play "$SHARED/web.yaml"
+}
+
+@test "a user's pods reach each other and a Service by name on a pod network, and publish a hostPort (slirp4netns)" {
+	play_web
 	assert_contains "$output" "pod/web"
 	# Each pod has its address on the user's network; the client reaches the server by its name and the Service's.
 	run -0 as "$USER1" "$SHARED/podplay" exec client-c sh -c 'ip -4 addr show eth0'
@@ -599,10 +604,7 @@ y
 }
 
 @test "a user's pods on a network are removed whole when slirp4netns was killed under them" {
-	tun_mode 0666
-	run -0 as "$USER1" "$SHARED/podplay" load -q -i "oci:$SHARED/images/busybox"
-	write_web
-	run -0 as "$USER1" "$SHARED/podplay" kube play "$SHARED/web.yaml"
+	play_web
 	run -0 curl -sS --max-time 5 http://127.0.0.1:18080/
 	# slirp4netns (a process this test started, through podplay) is gone: the pods can still be removed.
 	kill -9 "$(cat "$SHARED/$USER1/run/podplay/infra/slirp.pid")"
@@ -777,10 +779,7 @@ mark
 }
 
 @test "pod start as a user after a logout emptied the run root makes the user's namespace and pod network anew" {
-	tun_mode 0666
-	run -0 as "$USER1" "$SHARED/podplay" load -q -i "oci:$SHARED/images/busybox"
-	write_web
-	run -0 as "$USER1" "$SHARED/podplay" kube play "$SHARED/web.yaml"
+	play_web
 	run -0 as "$USER1" "$SHARED/podplay" pod stop web client
 	# What a logout does: the user's processes end (slirp4netns and the resolver, which this test started through
 	# podplay, the last ones in the namespace) and the run root goes, the namespace's and the network's bind mounts
