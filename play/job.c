@@ -338,6 +338,7 @@ fork_controller (void *arg)
       ready_fd = 3;
       fcntl (ready_fd, F_SETFD, FD_CLOEXEC);
       close_range (4, ~0U, 0);
+      pp_infra_hold (f->ctx);
       _exit (controller_run (f->ctx, f->name, f->maker, ready_fd));
     }
   f->ready_fd = ready_fd;

@@ -199,7 +199,7 @@ static const pp_command_t volume_commands[] = {
 };
 
 static const pp_command_t network_commands[] = {
-  { .name = "create",
+  { .name = "create", .rootless = PP_ROOTLESS_USERNS_NET,
     .summary = "Create a pod network",
     .usage = "[--subnet CIDR]... [--gateway IP]... [--ipv6] [--internal] NAME",
     .help = "Records a network for `kube play --network NAME`; its bridge and rules are made with its first\n"
@@ -217,7 +217,7 @@ static const pp_command_t network_commands[] = {
     .run = pp_cmd_network_ls },
   { .name = "inspect", .rootless = PP_ROOTLESS_AS_USER, .summary = "Show networks' details as JSON", .usage = "NETWORK...",
     .run = pp_cmd_network_inspect },
-  { .name = "rm",
+  { .name = "rm", .rootless = PP_ROOTLESS_USERNS_NET,
     .summary = "Remove networks",
     .usage = "NETWORK...",
     .help = "Removes a network no pod uses, its bridge and rules with it; one in use is refused.\n",

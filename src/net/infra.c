@@ -173,6 +173,18 @@ pp_infra_port_floor (void)
   return v;
 }
 
+void
+pp_infra_hold (pp_context_t *ctx)
+{
+  ctx->infra_lock = -1;
+  if (!ctx->in_infra)
+    return;
+  cleanup_free char *lockpath = infra_path (ctx, "lock");
+  cleanup_close int lock = open (lockpath, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+  if (lock >= 0 && PP_RETRY (flock (lock, LOCK_SH)) == 0)
+    ctx->infra_lock = pp_steal_fd (&lock);
+}
+
 /* The host side (pp_infra_host_side): one thread, one call at a time. */
 static struct
 {
@@ -257,12 +269,26 @@ pp_infra_enter (pp_context_t *ctx, bool create, pp_error_t *err)
   cleanup_free char *sys = infra_path (ctx, "sys");
   if (pp_mkdir_p (dir, 0700) < 0 || pp_mkdir_p (sys, 0700) < 0)
     return pp_error_make (err, errno, "create `%s`", dir);
-  /* Held shared while this command works in the namespace; exclusive to make it, or to end it (release). */
+  /* `lock` is held shared while a command (or a Job controller, pp_infra_hold) works in the namespace (a maker
+     too), and exclusive to end it (release); `make.lock` exclusive to make the namespace or start its
+     slirp4netns, so that a maker waits for no command that is in it, however long that stays. */
   cleanup_free char *lockpath = infra_path (ctx, "lock");
+  cleanup_free char *make_path = infra_path (ctx, "make.lock");
   cleanup_close int lock = open (lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-  if (lock < 0 || PP_RETRY (flock (lock, LOCK_EX)) < 0)
+  if (lock < 0 || PP_RETRY (flock (lock, LOCK_SH)) < 0)
     return pp_error_make (err, errno, "lock `%s`", lockpath);
   cleanup_close int fd = open (net, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  cleanup_close int make_lock = -1;
+  if (fd < 0 || !is_nsfs (fd) || (create && slirp_pid (ctx) == 0))
+    {
+      make_lock = open (make_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+      if (make_lock < 0 || PP_RETRY (flock (make_lock, LOCK_EX)) < 0)
+        return pp_error_make (err, errno, "lock `%s`", make_path);
+      /* Made (or started) meanwhile by another command? */
+      if (fd >= 0)
+        close (pp_steal_fd (&fd));
+      fd = open (net, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    }
   if (fd < 0 || !is_nsfs (fd))
     {
       /* None in this mount namespace: a slirp4netns still running serves one no one can reach. */
@@ -281,6 +307,7 @@ pp_infra_enter (pp_context_t *ctx, bool create, pp_error_t *err)
       fd = open (net, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     }
   else if (create && slirp_pid (ctx) == 0 && start_slirp (ctx, net, err) < 0)
+    /* Killed under a namespace that is still there: started again (under make.lock). */
     return pp_error_wrap (err, "the user's pod network: its slirp4netns had ended");
   if (fd >= 0 && host_side_start (err) < 0)
     return -1;
@@ -291,8 +318,6 @@ pp_infra_enter (pp_context_t *ctx, bool create, pp_error_t *err)
   if ((statfs (sys, &sfs) < 0 || sfs.f_type != SYSFS_MAGIC)
       && mount ("sysfs", sys, "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY, NULL) < 0)
     return pp_error_make (err, errno, "mount the sysfs of the user's pod network on `%s`", sys);
-  if (PP_RETRY (flock (lock, LOCK_SH)) < 0)
-    return pp_error_make (err, errno, "lock `%s`", lockpath);
   ctx->infra_lock = pp_steal_fd (&lock);
   ctx->in_infra = true;
   /* What this process starts (monitors, Job controllers) is there too, and knows it (pp_context_init). */

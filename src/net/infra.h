@@ -24,6 +24,11 @@
    the caller stays on the host's network: the pods' links went with the old namespace).  Does nothing as root. */
 int pp_infra_enter (pp_context_t *ctx, bool create, pp_error_t *err);
 
+/* Takes the infra namespace's lock shared again, on an open file of its own, for a process forked from a
+   command in it that outlives the command (a Job controller, which makes pods there until the Job ends): no
+   release ends the namespace under it.  Nothing when not in it. */
+void pp_infra_hold (pp_context_t *ctx);
+
 /* Runs `fn` on the host's network: on a thread pp_infra_enter made before it left the host's network (a network
    namespace is a thread's, and a user's process cannot go back to the host's), for what a hostNetwork pod
    starts (its monitor, a Job controller), which from the infra namespace would be in it; in the caller's thread

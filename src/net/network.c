@@ -234,6 +234,14 @@ pp_network_create (pp_context_t *ctx, pp_state_t *state, const char *name, const
     }
   else if (pick_subnet (state, AF_INET, &sn, err) < 0)
     return -1;
+  /* An ordinary user's networks are behind slirp4netns, whose own network is 10.0.2.0/24. */
+  pp_ipnet_t slirp;
+  char sbuf1[PP_IPNET_STRLEN];
+  if (ctx->rootless && pp_ipnet_parse ("10.0.2.0/24", &slirp) && pp_ipnet_overlaps (&sn, &slirp))
+    return pp_error_make (err, EEXIST,
+                          "subnet %s overlaps 10.0.2.0/24, where slirp4netns connects an ordinary user's pod "
+                          "networks to the host: choose another",
+                          pp_ipnet_format (&sn, sbuf1));
   /* Not in the Services' range either: their DNAT would take the pods' traffic. */
   pp_ipnet_t services;
   char sbuf0[PP_IPNET_STRLEN], rbuf[PP_IPNET_STRLEN];
@@ -779,7 +787,10 @@ pp_network_remove (pp_context_t *ctx, pp_state_t *state, const char *name, pp_er
     ret = pp_error_make (err, EBUSY, "network %s is in use by %" PRId64 " pod(s): remove them first", name,
                          have[0].pods);
   pp_ipnet_t sn;
-  if (ret == 0 && pp_ipnet_parse (have[0].subnet, &sn))
+  /* An ordinary user's bridges and rules are in the user's pod network, which a removal joins when it is there:
+     without it there are none (the host's links are root's). */
+  bool links = !(ctx->rootless && !ctx->in_infra);
+  if (ret == 0 && links && pp_ipnet_parse (have[0].subnet, &sn))
     {
       cleanup_close int lock = pp_network_lock (ctx, err);
       /* Its resolver ends within a second of its last pod; a removal does not wait for that.  Stopped under the

@@ -211,11 +211,8 @@ p fifo"
 	assert_contains "$output" "XDG_RUNTIME_DIR"
 }
 
-@test "validate works as a user; what is not built for a user yet is refused before anything is made" {
+@test "validate works as a user; a play without /dev/net/tun open fails naming the fix, and leaves nothing" {
 	run -0 as "$USER1" "$SHARED/podplay" kube validate - <"$FIXTURES/good/pod-multi-container.yaml"
-	run -125 as "$USER1" "$SHARED/podplay" network create net1
-	assert_contains "$output" '"podplay network create" as an ordinary user is not built yet (#14'
-	run -0 as "$USER1" "$SHARED/podplay" network create --help
 	# A pod network needs /dev/net/tun open to users (Debian's 0666): closed, the play fails naming the fix, and
 	# nothing is left of it.
 	tun_mode 0600
@@ -794,5 +791,30 @@ mark
 	assert_equal "$output" "hello-from-web"
 	wait_output "hello-from-web" exec client-c wget -qO- http://websvc/
 	run -0 as "$USER1" "$SHARED/podplay" kube down "$SHARED/web.yaml"
+	user_processes_gone "$USER1"
+}
+
+@test "a user's own network: network create, its pods reach each other by name, rm refused while in use; slirp4netns's range refused" {
+	tun_mode 0666
+	run -0 as "$USER1" "$SHARED/podplay" load -q -i "oci:$SHARED/images/busybox"
+	# 10.0.2.0/24 is slirp4netns's, between the user's networks and the host.
+	run -125 as "$USER1" "$SHARED/podplay" network create --subnet 10.0.2.0/25 bad
+	assert_contains "$output" "subnet 10.0.2.0/25 overlaps 10.0.2.0/24, where slirp4netns connects an ordinary user's pod networks to the host"
+	run -0 as "$USER1" "$SHARED/podplay" network create --subnet 10.246.7.0/24 net1
+	run -0 as "$USER1" "$SHARED/podplay" network ls -q
+	assert_contains "$output" "net1"
+	write_web
+	run -0 as "$USER1" "$SHARED/podplay" kube play --network net1 "$SHARED/web.yaml"
+	run -0 as "$USER1" "$SHARED/podplay" exec client-c sh -c 'ip -4 addr show eth0'
+	assert_contains "$output" "inet 10.246.7."
+	wait_output "hello-from-web" exec client-c wget -qO- http://web:8080/
+	run -0 curl -sS --max-time 5 http://127.0.0.1:18080/
+	assert_equal "$output" "hello-from-web"
+	run -125 as "$USER1" "$SHARED/podplay" network rm net1
+	assert_contains "$output" "network net1 is in use by 2 pod(s)"
+	run -0 as "$USER1" "$SHARED/podplay" kube down "$SHARED/web.yaml"
+	run -0 as "$USER1" "$SHARED/podplay" network rm net1
+	run -0 as "$USER1" "$SHARED/podplay" network ls -q
+	refute_contains "$output" "net1"
 	user_processes_gone "$USER1"
 }
