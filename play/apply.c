@@ -216,12 +216,16 @@ record_and_take (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p, const c
           if (!ctx->rootless || take_err->status != ENOSPC)
             return ctx->rootless ? pp_error_make (err, take_err->status, "pod %s: %s", p->name, take_err->msg)
                                  : pp_error_wrap (err, "pod %s", p->name);
+          /* A replacement runs beside the pod it replaces until it runs: both hold a block meanwhile. */
           return pp_error_make (err, 0,
                                 "pod %s: hostUsers: false: the %llu subordinate ids of this user's namespace hold "
-                                "%u pod%s in a user namespace of its own (65536 ids each), and %s taken: give the "
+                                "%u pod%s in a user namespace of its own (65536 ids each), and %s taken%s: give the "
                                 "user more (usermod --add-subuids and --add-subgids), or remove such a pod",
                                 p->name, (unsigned long long) above, limit, limit == 1 ? "" : "s",
-                                limit == 1 ? "it is" : "all are");
+                                limit == 1 ? "it is" : "all are",
+                                p->existing ? " (a replacement runs beside the pod it replaces until it runs, and "
+                                              "both hold ids meanwhile; `kube down` first plays it anew)"
+                                            : "");
         }
       p->userns_base = ctx->rootless ? 1 + block * PP_USERNS_SIZE : block * PP_USERNS_SIZE;
       const pp_runtime_t *rt = pp_runtime_find (p->runtime, err);

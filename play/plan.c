@@ -466,13 +466,37 @@ check_ctr_refs (pp_play_t *play, pp_pod_plan_t *p, size_t j, pp_error_t *err)
   return ret;
 }
 
+/* An ordinary user's pod of hostUsers: false: a claim would be bound idmapped, which the kernel lets no ordinary
+   user do (a mount of a filesystem the user does not own). */
+static int
+check_rootless_userns (const pp_play_t *play, const pp_pod_plan_t *p, pp_error_t *err)
+{
+  if (!play->ctx->rootless || !pp_annotations_userns (p->node, p->meta, p->spec))
+    return 0;
+  const pp_node_t *vols = pp_node_get (p->spec, "volumes");
+  for (size_t k = 0; vols && vols->type == PP_NODE_SEQ && k < vols->n; k++)
+    {
+      const pp_node_t *claim = pp_node_get (vols->u.items[k], "persistentVolumeClaim");
+      if (claim)
+        return pp_error_make (err, EPERM,
+                              "%s:%u:%u: pod %s: spec.volumes[%zu].persistentVolumeClaim: a claim of a pod of "
+                              "hostUsers: false is bound idmapped, which the kernel lets no ordinary user do: leave "
+                              "hostUsers out of the pod, or give it an emptyDir",
+                              p->doc->file, claim->line, claim->col, p->name, k);
+    }
+  return 0;
+}
+
 int
 pp_plan_check_refs (pp_play_t *play, pp_error_t *err)
 {
   int ret = 0;
   for (size_t i = 0; ret == 0 && i < play->n; i++)
-    for (size_t j = 0; ret == 0 && j < play->pods[i].n; j++)
-      ret = check_ctr_refs (play, &play->pods[i], j, err);
+    {
+      ret = check_rootless_userns (play, &play->pods[i], err);
+      for (size_t j = 0; ret == 0 && j < play->pods[i].n; j++)
+        ret = check_ctr_refs (play, &play->pods[i], j, err);
+    }
   return ret;
 }
 

@@ -735,6 +735,12 @@ mark
 	assert_contains "$output" "pod own2: hostUsers: false: the 65536 subordinate ids of this user's namespace hold 1 pod in a user namespace of its own (65536 ids each), and it is taken: give the user more (usermod --add-subuids and --add-subgids)"
 	run -0 as "$USER1" "$SHARED/podplay" pod ls -q
 	assert_equal "$(echo "$output" | wc -l)" 1
+	# So is a changed pod's replacement, which would run beside it: the pod runs on as it was.
+	sed -i 's/echo ok > \/host\/out.txt/echo changed/' "$SHARED/own-userns.yaml"
+	run -125 as "$USER1" "$SHARED/podplay" kube play --network none "$SHARED/own-userns.yaml"
+	assert_contains "$output" "a replacement runs beside the pod it replaces until it runs"
+	run -0 as "$USER1" "$SHARED/podplay" exec own-main cat /marker
+	assert_equal "$output" "mark"
 	# /dev/fuse closed to users: the error names the fix.
 	run -0 as "$USER1" "$SHARED/podplay" kube down "$SHARED/own-userns.yaml"
 	# A claim would be bound idmapped: refused, naming why, and nothing is left.
@@ -762,7 +768,7 @@ mark
 	EOF
 	chmod 644 "$SHARED/own-claim.yaml"
 	run -125 as "$USER1" "$SHARED/podplay" kube play --network none "$SHARED/own-claim.yaml"
-	assert_contains "$output" "pod ownclaim: volume data: a PersistentVolumeClaim of a pod of hostUsers: false is bound idmapped, which the kernel lets no ordinary user do"
+	assert_contains "$output" "own-claim.yaml:20:49: pod ownclaim: spec.volumes[0].persistentVolumeClaim: a claim of a pod of hostUsers: false is bound idmapped, which the kernel lets no ordinary user do"
 	run -0 as "$USER1" "$SHARED/podplay" pod ls -q
 	assert_equal "$output" ""
 	run -0 as "$USER1" "$SHARED/podplay" volume ls -q
