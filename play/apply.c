@@ -152,7 +152,7 @@ join_network (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p, const pp_p
   const char *want = opts->network;
   p->host_network = pp_plan_bool (p->spec, "hostNetwork") || (want && strcmp (want, "host") == 0);
   p->pod_ips[0] = '\0';
-  pp_network_host_ip (p->host_ip);
+  pp_network_host_ip (ctx, p->host_ip);
   if (p->host_network)
     {
       snprintf (p->pod_ip, sizeof p->pod_ip, "%s", p->host_ip);
@@ -200,7 +200,9 @@ record_and_take (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p, const c
   uint32_t block;
   if (pp_annotations_userns (p->node, p->meta, p->spec))
     {
-      /* An ordinary user's: blocks of the ids its namespace maps after 0 (its subordinate ones), from 1. */
+      /* An ordinary user's: blocks of the ids its namespace maps after 0 (its subordinate ones), from 1.  Those are
+         ids 1... of the user's other pods too (their container ids are the namespace's): such a pod is apart
+         from the others of hostUsers: false, and its root is not the user. */
       uint64_t above = ctx->rootless ? pp_rootless_ids_above_root () : 0;
       uint32_t first = ctx->rootless ? 0 : PP_USERNS_FIRST_BLOCK;
       uint32_t limit = ctx->rootless ? (uint32_t) (above / PP_USERNS_SIZE) : PP_USERNS_END_BLOCK;
@@ -381,7 +383,7 @@ grow_pod (pp_play_t *play, pp_pod_plan_t *p, pp_error_t *err)
                           : pp_state_new_id ();
   /* Where it is: the network of its plan, or the host's. */
   p->host_network = json_object_get (old, "netns") == NULL;
-  pp_network_host_ip (p->host_ip);
+  pp_network_host_ip (ctx, p->host_ip);
   p->pod_ips[0] = '\0';
   json_t *net = json_object_get (old, "network");
   if (net)
@@ -673,7 +675,10 @@ start_job (pp_play_t *play, pp_job_plan_t *j, pp_error_t *err)
     return -1;
   j->started = true;
   job_maker_t m = { play->ctx, &play->objs, tmpl, play->opts };
-  pp_job_maker_t mk = { make_job_pod, &m, tmpl->host_network || pp_plan_bool (tmpl->spec, "hostNetwork") };
+  /* Its pods' network as join_network will choose it (in the controller, after the fork). */
+  const char *want = play->opts->network;
+  pp_job_maker_t mk = { make_job_pod, &m,
+                        pp_plan_bool (tmpl->spec, "hostNetwork") || (want && strcmp (want, "host") == 0) };
   pp_state_close (play->state);
   play->state = NULL;
   ret = pp_job_start (play->ctx, j->name, &mk, err);

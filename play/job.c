@@ -324,9 +324,13 @@ fork_controller (void *arg)
   int r = pp_fork_detached (f->logpath, &ready_fd, f->err);
   if (r == 0)
     {
-      /* Forked on the host's network (pp_infra_host_side): not in the user's pod network, nor marked so. */
+      /* Forked on the host's network (pp_infra_host_side): not in the user's pod network, nor marked so, and with
+         none of the signals that thread blocks blocked. */
       if (f->maker->host_network && f->ctx->in_infra)
         {
+          sigset_t none;
+          sigemptyset (&none);
+          sigprocmask (SIG_SETMASK, &none, NULL);
           f->ctx->in_infra = false;
           unsetenv (PP_INFRA_ENV);
         }

@@ -6,7 +6,9 @@
 #include "play/job.h"
 #include "net/names.h"
 #include "runtime/pod.h"
+#include "runtime/rootless.h"
 #include "runtime/runtime.h"
+#include "runtime/userns.h"
 #include "schema/checks.h"
 
 #include <limits.h>
@@ -473,6 +475,26 @@ check_rootless_userns (const pp_play_t *play, const pp_pod_plan_t *p, pp_error_t
 {
   if (!play->ctx->rootless || !pp_annotations_userns (p->node, p->meta, p->spec))
     return 0;
+  /* Its root is fuse-overlayfs's (runtime/rootfs.h), on 65536 of the user's subordinate ids. */
+  const pp_node_t *at = pp_node_get (p->spec, "hostUsers") ?: p->spec;
+  cleanup_free char *fuse = pp_find_program ("fuse-overlayfs");
+  uint64_t above = pp_rootless_ids_above_root ();
+  const char *why = NULL;
+  if (play->ctx->overlay && strcmp (play->ctx->overlay, "kernel") == 0)
+    why = "its root needs fuse-overlayfs (the kernel idmaps no layer for an ordinary user), and podplay.conf says "
+          "overlay = kernel";
+  else if (fuse == NULL)
+    why = "its root needs fuse-overlayfs (the kernel idmaps no layer for an ordinary user): apt-get install "
+          "fuse-overlayfs";
+  else if (access ("/dev/fuse", R_OK | W_OK) < 0)
+    why = "its root needs fuse-overlayfs, which needs /dev/fuse, which this user may not open: give it mode 0666, "
+          "Debian's default (chmod 0666 /dev/fuse as root)";
+  else if (above < PP_USERNS_SIZE)
+    why = "a pod in a user namespace of its own needs 65536 ids, and this user's namespace maps fewer besides the "
+          "user's own: give the user more (/etc/subuid and /etc/subgid: usermod --add-subuids and --add-subgids)";
+  if (why)
+    return pp_error_make (err, EPERM, "%s:%u:%u: pod %s: hostUsers: false: %s", p->doc->file, at->line, at->col,
+                          p->name, why);
   const pp_node_t *vols = pp_node_get (p->spec, "volumes");
   for (size_t k = 0; vols && vols->type == PP_NODE_SEQ && k < vols->n; k++)
     {

@@ -78,7 +78,8 @@ spec_ports (const pp_pod_plan_t *p, int floor, json_t *out, pp_error_t *err)
                 return -1;
               if (!pp_plan_int (pn, "hostPort", &pt.host_port) || pt.host_port <= 0)
                 continue;
-              if (check_floor (p, pn, "hostPort", pt.host_port, floor, err) < 0)
+              /* A Job's pods publish nothing (pp_plan_check_ports): its hostPorts are dropped, not refused. */
+              if (!p->job && check_floor (p, pn, "hostPort", pt.host_port, floor, err) < 0)
                 return -1;
               if (strcmp (pt.proto, "SCTP") == 0)
                 return pp_error_make (err, EINVAL,
@@ -469,10 +470,21 @@ pp_plan_check_ports (pp_play_t *play, pp_error_t *err)
         if (ret == 0 && !p->unchanged)
           ret = check_other_pods (play, p, port, pods, n, plans, err);
         /* A pod left alone keeps what it publishes; a hostNetwork pod's container binds the port itself. */
-        const char *from = p->unchanged || p->existing ? NULL : ours_publish (play, port, pods, n, plans);
+        const char *from = ret < 0 || p->unchanged || p->existing ? NULL : ours_publish (play, port, pods, n, plans);
         if (from && p->ports_from == NULL)
           p->ports_from = xstrdup (from);
-        else if (ret == 0 && !p->unchanged && p->existing == NULL && !pp_plan_bool (p->spec, "hostNetwork"))
+        /* One pod's ports are taken over from one pod (the rules move them in one transaction). */
+        if (from && strcmp (from, p->ports_from) != 0)
+          ret = pp_error_make (err, EADDRINUSE,
+                               "%s: pod %s: hostPort %lld/%s is a pod's the play removes, and another hostPort of "
+                               "it is another such pod's: a new pod takes over the ports of one; play the file "
+                               "after a `kube down`",
+                               p->doc->file, p->name,
+                               (long long)json_integer_value (json_object_get (port, "hostPort")),
+                               json_string_value (json_object_get (port, "protocol")));
+        /* As root no socket holds a published port (the rules take it): one the play moves is checked too. */
+        if (ret == 0 && !p->unchanged && p->existing == NULL && !pp_plan_bool (p->spec, "hostNetwork")
+            && !(from && play->ctx->rootless))
           ret = check_host_free (p, port, err);
       }
     }

@@ -258,7 +258,7 @@ node_ports (pp_play_t *play, size_t i, const pp_service_rec_t *rec, const pp_ser
                                "%sservice %s: spec.ports[%zu]: port %lld/%s on the host: an ordinary user may bind "
                                "ports from %d up (net.ipv4.ip_unprivileged_port_start)",
                                where, s->name, k, (long long)hp, proto, floor);
-        else if (hp && !(before && each_host_port (before, same_port, &had_it))
+        else if (hp && !(play->ctx->rootless && before && each_host_port (before, same_port, &had_it))
                  && pp_port_host_taken (proto, NULL, hp, &holder) == 1)
           ret = pp_error_make (err, EADDRINUSE, "%sservice %s: spec.ports[%zu]: port %lld/%s on the host is taken%s",
                                where, s->name, k, (long long)hp, proto, holder);

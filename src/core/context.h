@@ -28,6 +28,7 @@ typedef struct pp_context_s
   bool in_infra;         /* rootless, and in the user's pod network namespace now (pp_infra_enter) */
   int infra_lock;        /* that namespace's lock, held shared while this command is in it, or -1 */
   int unprivileged_port_start; /* the host's net.ipv4.ip_unprivileged_port_start, read by pp_infra_enter */
+  char host_ip[46];             /* the host's address for pods (pp_network_host_ip), read by pp_infra_enter */
 } pp_context_t;
 
 /* Fills roots with the defaults: /var/lib/podplay and /run/podplay as root, XDG directories otherwise. */

@@ -2,6 +2,7 @@
 #include "net/infra.h"
 #include "core/file.h"
 #include "net/ip.h"
+#include "net/network.h"
 
 #include <errno.h>
 #include <dirent.h>
@@ -306,11 +307,22 @@ pp_infra_enter (pp_context_t *ctx, bool create, pp_error_t *err)
         }
       fd = open (net, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     }
-  else if (create && slirp_pid (ctx) == 0 && start_slirp (ctx, net, err) < 0)
-    /* Killed under a namespace that is still there: started again (under make.lock). */
-    return pp_error_wrap (err, "the user's pod network: its slirp4netns had ended");
+  else if (create && slirp_pid (ctx) == 0)
+    {
+      /* Killed under a namespace that is still there: started again, under make.lock (taken now when it ended
+         after the look above). */
+      if (make_lock < 0)
+        {
+          make_lock = open (make_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+          if (make_lock < 0 || PP_RETRY (flock (make_lock, LOCK_EX)) < 0)
+            return pp_error_make (err, errno, "lock `%s`", make_path);
+        }
+      if (slirp_pid (ctx) == 0 && start_slirp (ctx, net, err) < 0)
+        return pp_error_wrap (err, "the user's pod network: its slirp4netns had ended");
+    }
   if (fd >= 0 && host_side_start (err) < 0)
     return -1;
+  pp_network_host_ip (ctx, ctx->host_ip);
   if (fd < 0 || setns (fd, CLONE_NEWNET) < 0)
     return pp_error_make (err, errno, "enter the user's pod network `%s`", net);
   /* Its own sysfs, where podplay reads its links (pp_network_sys_net): /sys is the host's network's. */
@@ -520,7 +532,9 @@ pp_infra_forward_sync (pp_context_t *ctx, const char *holder, const pp_nft_port_
 void
 pp_infra_release (pp_context_t *ctx, pp_state_t *state)
 {
-  /* Only when no other command is in the namespace (they hold the lock shared), and counted under it. */
+  /* Only when no other command is in the namespace (they hold the lock shared), and counted under it.  The last
+     thing a command does (dispatch): a refused conversion leaves it no lock, a granted one the exclusive lock,
+     which its exit lets go. */
   if (!ctx->in_infra || ctx->infra_lock < 0 || flock (ctx->infra_lock, LOCK_EX | LOCK_NB) < 0)
     return;
   pp_network_rec_t *nets = NULL;

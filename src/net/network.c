@@ -820,8 +820,14 @@ pp_network_remove (pp_context_t *ctx, pp_state_t *state, const char *name, pp_er
 }
 
 void
-pp_network_host_ip (char buf[PP_IP_STRLEN])
+pp_network_host_ip (const pp_context_t *ctx, char buf[PP_IP_STRLEN])
 {
+  /* The user's pod network's own address (slirp4netns's tap) is no address of the host's. */
+  if (ctx->in_infra && ctx->host_ip[0])
+    {
+      snprintf (buf, PP_IP_STRLEN, "%s", ctx->host_ip);
+      return;
+    }
   /* The node's address, as the kubelet reports it: the host's first IPv4 address outside loopback and podplay's
      networks (whose bridges are named podplay<N>); 127.0.0.1 on a host with none. */
   strcpy (buf, "127.0.0.1");

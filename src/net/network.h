@@ -71,8 +71,9 @@ void pp_network_defer_begin (void);
 int pp_network_defer_end (pp_error_t *err);
 
 /* The host's address as a pod sees it (status.hostIP): its first IPv4 address outside loopback and podplay's
-   networks, else 127.0.0.1. */
-void pp_network_host_ip (char buf[PP_IP_STRLEN]);
+   networks, else 127.0.0.1; in an ordinary user's pod network, what it was on the host's (ctx->host_ip, read as
+   pp_infra_enter left it). */
+void pp_network_host_ip (const pp_context_t *ctx, char buf[PP_IP_STRLEN]);
 
 /* Whether `subnet` overlaps a route of the host (default routes aside), an address of it, or a network other
    than `self` (NULL: any); EEXIST saying which. */

@@ -230,6 +230,10 @@ world_load (pp_state_t *state, world_t *w, pp_error_t *err)
 int
 pp_service_sync (pp_context_t *ctx, pp_state_t *state, bool force, pp_error_t *err)
 {
+  /* An ordinary user's rules are in the user's pod network: from the host's (a hostNetwork pod's monitor, a play
+     of hostNetwork pods alone) there are none to set; the next command there sets them as the state says. */
+  if (ctx->in_userns && !ctx->in_infra)
+    return 0;
   if (!force)
     {
       pp_service_rec_t *svcs = NULL;

@@ -94,17 +94,19 @@ pp_rootfs_mount_fuse (const int *layers, size_t n, const char *upper, const char
           return pp_error_make (err, errno, "find the path of layer %zu", n - i);
         }
       path[len] = '\0';
-      if (strpbrk (path, ":,"))
+      if (strpbrk (path, ":,\\"))
         {
           pp_buf_free (&o);
-          return pp_error_make (err, EINVAL, "fuse-overlayfs cannot take the layer `%s`: `:` or `,` in its path", path);
+          return pp_error_make (err, EINVAL, "fuse-overlayfs cannot take the layer `%s`: `:`, `,` or `\\` in its path",
+                                path);
         }
       pp_buf_printf (&o, "%s%s", i ? ":" : "", path);
     }
-  if (strchr (upper, ',') || strchr (work, ','))
+  const char *bad = strpbrk (upper, ",\\") ? upper : strpbrk (work, ",\\") ? work : NULL;
+  if (bad)
     {
       pp_buf_free (&o);
-      return pp_error_make (err, EINVAL, "fuse-overlayfs cannot take `%s`: `,` in its path", upper);
+      return pp_error_make (err, EINVAL, "fuse-overlayfs cannot take `%s`: `,` or `\\` in its path", bad);
     }
   pp_buf_printf (&o, ",upperdir=%s,workdir=%s", upper, work);
   /* Files stored with the container's ids 0... are its namespace's idbase... in the mount (and back). */
@@ -158,13 +160,15 @@ mount_image (pp_context_t *ctx, const char *image_id, const char *upper, const c
       else if ((ret = pp_rootfs_mount_layers (layers, image.n_layers, upper, work, target, userns_fd,
                                               fuse_log && ctx->in_userns && ctx->overlay == NULL ? &kernel_err : err))
                    < 0
-               && kernel_err)
+               && kernel_err && (kernel_err->status == EINVAL || kernel_err->status == EPERM))
         {
           /* The kernel's overlay in a user namespace needs Linux 5.11: fuse-overlayfs serves older ones. */
           ret = pp_rootfs_mount_fuse (layers, image.n_layers, upper, work, target, 0, fuse_log, err);
           if (ret < 0)
             pp_error_wrap (err, "%s; then", kernel_err->msg);
         }
+      else if (ret < 0 && kernel_err)
+        pp_error_make (err, kernel_err->status, "%s", kernel_err->msg);
       for (size_t i = 0; i < image.n_layers; i++)
         close (layers[i]);
       if (ret < 0)
@@ -201,6 +205,10 @@ pp_ctr_mount_rootfs (pp_context_t *ctx, const char *ctr_id, const char *image_id
   if (userns_base
       && (make_searchable (ctx->runroot, err) < 0 || make_searchable (ctrs, err) < 0 || make_searchable (ctr, err) < 0))
     return -1;
+  /* A fuse-overlayfs that ended (killed, out of memory) leaves its mount, which answers nothing: it goes. */
+  struct stat st;
+  if (stat (rootfs, &st) < 0 && errno == ENOTCONN)
+    umount2 (rootfs, MNT_DETACH);
   if (pp_path_is_mounted (rootfs))
     return 0;
   cleanup_free char *fuse_log = xasprintf ("%s/fuse-overlayfs.log", data);

@@ -775,7 +775,7 @@ mark
 	assert_equal "$output" ""
 	fuse_mode 0600
 	run -125 as "$USER1" "$SHARED/podplay" kube play --network none "$SHARED/own-userns.yaml"
-	assert_contains "$output" "fuse-overlayfs needs /dev/fuse, which this user may not open: give it mode 0666"
+	assert_contains "$output" "own-userns.yaml:13:14: pod own: hostUsers: false: its root needs fuse-overlayfs, which needs /dev/fuse, which this user may not open: give it mode 0666"
 	run -0 as "$USER1" "$SHARED/podplay" pod ls -q
 	assert_equal "$output" ""
 	user_processes_gone "$USER1"
