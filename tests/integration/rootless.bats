@@ -505,6 +505,16 @@ write_web() {
 	chmod 644 "$SHARED/web.yaml"
 }
 
+# Asks URL $1 until it answers (50 tries), each from a new client port: a connection of the same ports as one to
+# a pod that is gone (TIME_WAIT) keeps that pod's translation until it expires.  $output is the last answer.
+curl_until() {
+	for _ in $(seq 50); do
+		output=$(curl -sS --max-time 2 "$1" 2>/dev/null) && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # /dev/net/tun opened to users, the busybox image loaded, and web.yaml played as USER1.
 play_web() {
 	tun_mode 0666
@@ -561,7 +571,7 @@ play_web() {
 	sed -i 's/name: web$/name: web2/' "$SHARED/web.yaml"
 	run -0 as "$USER1" "$SHARED/podplay" kube play "$SHARED/web.yaml"
 	assert_contains "$output" "pod/web2"
-	run -0 curl -sS --max-time 5 --retry 3 --retry-connrefused http://127.0.0.1:18080/
+	curl_until http://127.0.0.1:18080/
 	assert_equal "$output" "hello-from-web"
 	run -0 as "$USER1" "$SHARED/podplay" pod ls -q
 	assert_equal "$(echo "$output" | wc -l)" 2
@@ -611,7 +621,7 @@ y
 	user_processes_gone "$USER1"
 	# The next play makes the network anew, and its port answers again.
 	run -0 as "$USER1" "$SHARED/podplay" kube play "$SHARED/web.yaml"
-	run -0 curl -sS --max-time 5 --retry 3 --retry-connrefused http://127.0.0.1:18080/
+	curl_until http://127.0.0.1:18080/
 	assert_equal "$output" "hello-from-web"
 	run -0 as "$USER1" "$SHARED/podplay" kube down "$SHARED/web.yaml"
 	user_processes_gone "$USER1"
@@ -671,7 +681,7 @@ y
 	run -0 as "$USER1" "$SHARED/podplay" kube play "$SHARED/mixed.yaml"
 	run curl -sS --max-time 2 http://127.0.0.1:18080/
 	[ "$status" -ne 0 ]
-	run -0 curl -sS --max-time 5 --retry 3 --retry-connrefused http://127.0.0.1:8080/
+	curl_until http://127.0.0.1:8080/
 	assert_equal "$output" "hello-from-web"
 	run -0 as "$USER1" "$SHARED/podplay" exec web-httpd sh -c "ls -l /proc/self/ns/net | sed 's/.*-> //'"
 	assert_equal "$output" "$host_net"
@@ -793,7 +803,7 @@ mark
 	user_processes_gone "$USER1"
 	rm -rf "$SHARED/$USER1/run/podplay"
 	run -0 as "$USER1" "$SHARED/podplay" pod start web client
-	run -0 curl -sS --max-time 5 --retry 3 --retry-connrefused http://127.0.0.1:18080/
+	curl_until http://127.0.0.1:18080/
 	assert_equal "$output" "hello-from-web"
 	wait_output "hello-from-web" exec client-c wget -qO- http://websvc/
 	run -0 as "$USER1" "$SHARED/podplay" kube down "$SHARED/web.yaml"
