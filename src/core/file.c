@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -32,4 +34,14 @@ pp_write_whole (const char *path, const char *data, size_t len, mode_t mode, pp_
   if (ret < 0)
     unlink (tmp);
   return ret;
+}
+
+void
+pp_file_first_line (const char *path, char *buf, size_t size)
+{
+  cleanup_file FILE *f = fopen (path, "re");
+  buf[0] = '\0';
+  if (f && fgets (buf, (int) size, f) == NULL)
+    buf[0] = '\0';
+  buf[strcspn (buf, "\n")] = '\0';
 }

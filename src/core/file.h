@@ -10,4 +10,8 @@
 /* Writes `len` bytes of `data` into `path` with `mode`: a reader sees the old file or the new one, never a part. */
 int pp_write_whole (const char *path, const char *data, size_t len, mode_t mode, pp_error_t *err);
 
+/* The first line of file `path` (without its newline, at most size - 1 bytes) in `buf`: "" when it is empty or
+   cannot be read.  For an error that quotes a helper's log. */
+void pp_file_first_line (const char *path, char *buf, size_t size);
+
 #endif

@@ -103,11 +103,8 @@ start_slirp (const pp_context_t *ctx, const char *net, pp_error_t *err)
     {
       kill (pid, SIGKILL);
       pp_wait_status (pid);
-      char text[512] = "";
-      cleanup_file FILE *f = fopen (log, "re");
-      size_t n = f ? fread (text, 1, sizeof text - 1, f) : 0;
-      text[n] = '\0';
-      text[strcspn (text, "\n")] = '\0';
+      char text[512];
+      pp_file_first_line (log, text, sizeof text);
       return pp_error_make (err, 0, "slirp4netns did not start: %s", text[0] ? text : "(nothing in its log)");
     }
   cleanup_free char *pidfile = infra_path (ctx, "slirp.pid");

@@ -2,6 +2,7 @@
    overlay that takes a container's writes, or read-only.  Apart from pod.c so that the monitor, which never mounts
    an image, does not link the image store. */
 #include "runtime/rootfs.h"
+#include "core/file.h"
 #include "image/store.h"
 #include "runtime/mounts.h"
 #include "runtime/pod.h"
@@ -55,17 +56,6 @@ pp_rootfs_mount_layers (const int *layers, size_t n, const char *upper, const ch
                           userns_fd >= 0 ? " idmapped (mount_setattr MOUNT_ATTR_IDMAP, overlay's lowerdir+)" : "");
   close (mnt);
   return 0;
-}
-
-/* The first line of a log file, for an error (empty when there is none). */
-static void
-first_line (const char *path, char *buf, size_t size)
-{
-  cleanup_file FILE *f = fopen (path, "re");
-  buf[0] = '\0';
-  if (f && fgets (buf, (int) size, f) == NULL)
-    buf[0] = '\0';
-  buf[strcspn (buf, "\n")] = '\0';
 }
 
 int
@@ -126,7 +116,7 @@ pp_rootfs_mount_fuse (const int *layers, size_t n, const char *upper, const char
   if (st != 0)
     {
       char text[512];
-      first_line (logpath, text, sizeof text);
+      pp_file_first_line (logpath, text, sizeof text);
       return pp_error_make (err, 0, "fuse-overlayfs did not mount `%s` (exit status %d): %s", target, st,
                             *text ? text : "(nothing in its log)");
     }
