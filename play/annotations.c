@@ -378,6 +378,15 @@ set_seccomp (const char *v, const char *dir, pp_bundle_spec_t *bs, pp_annotation
     bs->seccomp = PP_SECCOMP_DEFAULT;
 }
 
+int64_t
+pp_annotations_pids_limit (const pp_node_t *obj, const pp_node_t *meta, const char *name)
+{
+  cleanup_free char *key = xasprintf (P "pids-limit/%s", name);
+  const char *v = lookup (obj, meta, key);
+  int64_t x;
+  return v && pp_parse_int (v, &x) && x > 0 ? x : 0;
+}
+
 int
 pp_annotations_container (const pp_node_t *obj, const pp_node_t *meta, const pp_node_t *spec, const pp_node_t *ctr,
                           const char *dir, pp_bundle_spec_t *bs, pp_annotations_ctr_t *out, pp_error_t *err)
@@ -390,10 +399,7 @@ pp_annotations_container (const pp_node_t *obj, const pp_node_t *meta, const pp_
     return pp_error_make (err, 0, "container %s: annotation %sulimit: %s", name, P, why);
   bs->rlimits = out->rlimits;
   bs->n_rlimits = n;
-  cleanup_free char *pids_key = xasprintf (P "pids-limit/%s", name);
-  int64_t x;
-  if ((v = lookup (obj, meta, pids_key)) && pp_parse_int (v, &x))
-    bs->pids_limit = x > 0 ? x : 0;
+  bs->pids_limit = pp_annotations_pids_limit (obj, meta, name);
   /* The kubelet's order, when it read these: the container's field, its annotation, the pod's field, the pod's
      annotation. */
   cleanup_free char *seccomp_key = xasprintf ("%s/%s", SECCOMP_CTR, name);

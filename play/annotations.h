@@ -28,6 +28,8 @@ bool pp_annotations_userns (const pp_node_t *obj, const pp_node_t *meta, const p
 
 /* Whether the pod is held so (PP_ANNOTATION_INFRA is "true"). */
 bool pp_annotations_infra (const pp_node_t *obj, const pp_node_t *meta);
+/* The pids limit of the container called `name` (its pids-limit annotation), 0 for none. */
+int64_t pp_annotations_pids_limit (const pp_node_t *obj, const pp_node_t *meta, const char *name);
 
 /* What the annotations set on one container, kept until its bundle is written. */
 typedef struct

@@ -6,6 +6,7 @@
 #include "play/plan.h"
 #include "play/annotations.h"
 #include "play/job.h"
+#include "runtime/cgroup.h"
 #include "runtime/namedvol.h"
 #include "runtime/pod.h"
 #include "runtime/rootfs.h"
@@ -278,7 +279,7 @@ make_contents (pp_context_t *ctx, const pp_play_objects_t *objs, pp_pod_plan_t *
   pp_debug_step (ctx, &t, "pod %s: root filesystems and bundles", p->name);
   cleanup_free char *run = pp_pod_rundir (ctx, p->id);
   cleanup_free char *netns = p->host_network ? NULL : xasprintf ("%s/ns/net", run);
-  json_t *plan = pp_spec_pod_json (p, p->runtime, netns, !ctx->in_userns);
+  json_t *plan = pp_spec_pod_json (p, p->runtime, netns);
   if (p->net)
     json_object_set (plan, "network", p->net);
   if (p->userns_base)
@@ -894,12 +895,17 @@ pp_play_apply (pp_play_t *play, pp_error_t *err)
      monitor is started on the host's network all the same: pp_infra_host_side). */
   if (pp_infra_enter (play->ctx, needs_network (play), err) < 0)
     return -1;
-  cleanup_free char *limited = play->ctx->in_userns ? pp_spec_limited (play->pods, play->n) : NULL;
-  if (limited)
+  cleanup_free char *limited = pp_spec_limited (play->pods, play->n);
+  if (limited && pp_cgroup_base () == NULL)
     pp_warning (play->ctx,
                 "resources are not applied: an ordinary user has no cgroup of its own to limit pods in here (no "
                 "delegated cgroup v2 subtree; see `podplay info`): %s",
                 limited);
+  else if (limited)
+    pp_warning (play->ctx,
+                "limits are not applied where the user's delegated cgroup `%s` lacks their controller (it has "
+                "\"%s\"; Delegate= in systemd's user@.service names the controllers it hands down): %s",
+                pp_cgroup_base (), pp_cgroup_base_controllers (), limited);
   for (size_t i = 0; i < play->n; i++)
     play->pods[i].monitor = (pp_monitor_start_t){ .fd = -1, .pid = -1 };
   /* The Services' addresses are chosen before any pod is made: each pod's service links name them. */

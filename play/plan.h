@@ -237,18 +237,16 @@ char *pp_play_claim_file (const pp_play_t *play, const pp_node_t *claim);
 
 /* ---- spec.c: what the runtime and the monitor read ---- */
 
-/* A container's cgroup, under its pod's, which the pod's teardown removes whole. */
-char *pp_spec_ctr_cgroup (const char *pod_id, const char *ctr_id);
 /* The pod's FQDN when it has a subdomain; NULL without one. */
 char *pp_spec_pod_fqdn (const pp_pod_plan_t *p);
 /* config.json of container `i` of the pod. */
 int pp_spec_write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pp_pod_plan_t *p, size_t i,
                           const char *ctr_id, pp_error_t *err);
 /* pod.json: what the monitor runs. */
-/* `cgroups` false: the containers get none (a user namespace), and the pod no limits. */
-json_t *pp_spec_pod_json (const pp_pod_plan_t *p, const char *runtime, const char *netns, bool cgroups);
-/* The pods and containers of `pods` whose resources set a limit or CPU request, "pod a, pod b container c", or
-   NULL for none. */
+/* Where this user has no cgroups (pp_cgroup_base), the containers get none and the pod no limits. */
+json_t *pp_spec_pod_json (const pp_pod_plan_t *p, const char *runtime, const char *netns);
+/* The limits (and CPU requests) of `pods` that their cgroups cannot hold, for want of a cgroup of the user's or
+   of a controller in it: "pod a: memory; pod b container c: cpu, pids", or NULL for none. */
 char *pp_spec_limited (const pp_pod_plan_t *pods, size_t n);
 
 /* ---- apply.c ---- */

@@ -66,23 +66,52 @@ limits_of (const pp_node_t *resources)
   };
 }
 
+/* The limits cgroups under the base can hold: one whose controller the user's delegated cgroup lacks is left out
+   (the play warned of it: pp_spec_limited). */
+static pp_cgroup_limits_t
+applicable (pp_cgroup_limits_t lim)
+{
+  if (!pp_cgroup_base_has ("memory"))
+    lim.memory = lim.memory_swap = 0;
+  if (!pp_cgroup_base_has ("cpu"))
+    lim.cpu_quota = 0, lim.cpu_period = 0, lim.cpu_shares = 0;
+  if (!pp_cgroup_base_has ("pids"))
+    lim.pids = 0;
+  return lim;
+}
+
 /* Pod-level resources for pod.json: the limits the monitor gives the pod's cgroup at each start of the pod, before
    its containers' (the kubelet's memory.max, cpu.max and weight); NULL without any. */
 static json_t *
 pod_limits_json (const pp_pod_plan_t *p)
 {
-  pp_cgroup_limits_t lim = limits_of (pp_node_get (p->spec, "resources"));
+  pp_cgroup_limits_t lim = applicable (limits_of (pp_node_get (p->spec, "resources")));
   if (lim.memory <= 0 && lim.cpu_quota <= 0 && lim.cpu_shares == 0)
     return NULL;
   return json_pack ("{s:I, s:I, s:I, s:I}", "memory", (json_int_t)lim.memory, "cpuQuota", (json_int_t)lim.cpu_quota,
                     "cpuPeriod", (json_int_t)lim.cpu_period, "cpuShares", (json_int_t)lim.cpu_shares);
 }
 
-static bool
-has_limits (const pp_node_t *resources)
+/* "pod a container b: memory, cpu" in `b` for the limits of `resources` and `pids` that applicable() leaves out. */
+static void
+add_unapplied (pp_buf_t *b, const pp_pod_plan_t *p, const char *ctr, const pp_node_t *resources, int64_t pids)
 {
   pp_cgroup_limits_t lim = limits_of (resources);
-  return lim.memory > 0 || lim.cpu_quota > 0 || lim.cpu_shares > 0;
+  lim.pids = pids;
+  pp_cgroup_limits_t got = applicable (lim);
+  const char *lost[3];
+  size_t k = 0;
+  if (lim.memory > 0 && got.memory == 0)
+    lost[k++] = "memory";
+  if ((lim.cpu_quota > 0 || lim.cpu_shares > 0) && got.cpu_quota == 0 && got.cpu_shares == 0)
+    lost[k++] = "cpu";
+  if (lim.pids > 0 && got.pids == 0)
+    lost[k++] = "pids";
+  if (k == 0)
+    return;
+  pp_buf_printf (b, "%spod %s%s%s:", b->len ? "; " : "", p->name, ctr ? " container " : "", ctr ? ctr : "");
+  for (size_t i = 0; i < k; i++)
+    pp_buf_printf (b, "%s %s", i ? "," : "", lost[i]);
 }
 
 char *
@@ -91,20 +120,12 @@ pp_spec_limited (const pp_pod_plan_t *pods, size_t n)
   pp_buf_t b = { 0 };
   for (size_t i = 0; i < n; i++)
     {
-      if (has_limits (pp_node_get (pods[i].spec, "resources")))
-        pp_buf_printf (&b, "%spod %s", b.len ? ", " : "", pods[i].name);
+      add_unapplied (&b, &pods[i], NULL, pp_node_get (pods[i].spec, "resources"), 0);
       for (size_t k = 0; k < pods[i].n; k++)
-        if (has_limits (pp_node_get (pods[i].c[k].node, "resources")))
-          pp_buf_printf (&b, "%spod %s container %s", b.len ? ", " : "", pods[i].name, pods[i].c[k].name);
+        add_unapplied (&b, &pods[i], pods[i].c[k].name, pp_node_get (pods[i].c[k].node, "resources"),
+                       pp_annotations_pids_limit (pods[i].node, pods[i].meta, pods[i].c[k].name));
     }
   return b.len ? b.data : NULL;
-}
-
-/* A container's cgroup, under its pod's, which the pod's teardown removes whole. */
-char *
-pp_spec_ctr_cgroup (const char *pod_id, const char *ctr_id)
-{
-  return xasprintf ("/podplay/%s/%s", pod_id, ctr_id);
 }
 
 /* What a container's config.json is made of, held until it is written. */
@@ -357,7 +378,7 @@ ctr_write (const pp_pod_plan_t *p, const pp_ctr_plan_t *c, ctr_spec_t *s, pp_err
   const pp_node_t *sc = pp_node_get (c->node, "securityContext");
   cleanup_free const char **cap_add = str_seq (pp_plan_path (sc, "capabilities", "add"));
   cleanup_free const char **cap_drop = str_seq (pp_plan_path (sc, "capabilities", "drop"));
-  pp_cgroup_limits_t lim = limits_of (pp_node_get (c->node, "resources"));
+  pp_cgroup_limits_t lim = applicable (limits_of (pp_node_get (c->node, "resources")));
   const pp_node_t *ape = pp_node_get (sc, "allowPrivilegeEscalation");
   const char *cwd = pp_plan_str (c->node, "workingDir");
   if (cwd == NULL || *cwd == '\0')
@@ -398,6 +419,7 @@ ctr_write (const pp_pod_plan_t *p, const pp_ctr_plan_t *c, ctr_spec_t *s, pp_err
   };
   pp_annotations_ctr_t actr = { 0 };
   int ret = pp_annotations_container (p->node, p->meta, p->spec, c->node, p->dir, &bs, &actr, err);
+  bs.pids_limit = applicable ((pp_cgroup_limits_t){ .pids = bs.pids_limit }).pids;
   if (ret == 0 && pp_bundle_write (s->dir, &bs, err) < 0)
     ret = pp_error_wrap (err, "%s", s->where);
   pp_annotations_ctr_free (&actr);
@@ -414,8 +436,8 @@ pp_spec_write_bundle (pp_context_t *ctx, const pp_play_objects_t *objs, const pp
                    .dir = pp_ctr_datadir (ctx, ctr_id),
                    .run = pp_pod_rundir (ctx, p->id),
                    .where = xasprintf ("pod %s, container %s", p->name, c->name),
-                   /* Root of a user namespace has no cgroup of its own to make one in (see pp_spec_limited). */
-                   .cgroups = ctx->in_userns ? NULL : pp_spec_ctr_cgroup (p->id, ctr_id),
+                   /* None where this user has no cgroup of its own to make one in (see pp_spec_limited). */
+                   .cgroups = pp_cgroup_pod_path (p->id, ctr_id),
                    .sys_bind = ctx->in_userns && p->host_network,
                    .seccomp_cache = xasprintf ("%s/seccomp", ctx->runroot) };
   int ret = ctr_argv_env (objs, p, c, &s, err);
@@ -580,12 +602,13 @@ file_env_json (const pp_pod_plan_t *p, const pp_node_t *c)
 }
 
 json_t *
-pp_spec_pod_json (const pp_pod_plan_t *p, const char *runtime, const char *netns, bool cgroups)
+pp_spec_pod_json (const pp_pod_plan_t *p, const char *runtime, const char *netns)
 {
+  bool cgroups = pp_cgroup_base () != NULL;
   json_t *cs = json_array ();
   for (size_t i = 0; i < p->n; i++)
     {
-      cleanup_free char *cg = pp_spec_ctr_cgroup (p->id, p->ctr_ids[i]);
+      cleanup_free char *cg = pp_cgroup_pod_path (p->id, p->ctr_ids[i]);
       json_t *probes = json_object ();
       for (int k = 0; k < PP_PROBE_KINDS; k++)
         {
@@ -611,9 +634,9 @@ pp_spec_pod_json (const pp_pod_plan_t *p, const char *runtime, const char *netns
       const pp_node_t *c = p->c[i].node;
       json_t *cj = json_pack ("{s:s, s:s, s:b, s:b, s:b, s:b, s:s, s:o, s:o}", "id", p->ctr_ids[i], "name",
                               p->c[i].name, "init", p->c[i].init, "sidecar", pp_plan_is_sidecar (&p->c[i]), "tty",
-                              pp_plan_bool (c, "tty"), "stdin", pp_plan_bool (c, "stdin"), "cgroup", cg, "probes",
+                              pp_plan_bool (c, "tty"), "stdin", pp_plan_bool (c, "stdin"), "cgroup", cg ? cg : "", "probes",
                               probes, "lifecycle", hooks);
-      if (!cgroups)
+      if (cg == NULL)
         json_object_del (cj, "cgroup");
       /* What stops it: lifecycle.stopSignal, else the image's STOPSIGNAL, else SIGTERM, as the CRI runtimes do. */
       const char *stop = pp_plan_str (pp_node_get (c, "lifecycle"), "stopSignal");

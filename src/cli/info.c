@@ -35,33 +35,29 @@ cgroup_version (void)
     }
 }
 
-/* Whether the user may make cgroups with limits: a v2 cgroup of its own that it can write, with controllers. */
+/* Whether the user may make cgroups with limits: a delegated v2 subtree above its own cgroup, and which of the
+   controllers limits need it hands down. */
 static void
 add_delegation (json_t *host)
 {
-  const char *base = pp_cgroup_mode () == PP_CGROUP_V2       ? "/sys/fs/cgroup"
-                     : pp_cgroup_mode () == PP_CGROUP_HYBRID ? "/sys/fs/cgroup/unified"
-                                                             : NULL;
-  char line[4096] = "", controllers[512] = "";
-  cleanup_file FILE *f = base ? fopen ("/proc/self/cgroup", "re") : NULL;
-  while (f && fgets (line, sizeof line, f) && strncmp (line, "0::", 3) != 0)
-    line[0] = '\0';
-  line[strcspn (line, "\n")] = '\0';
-  cleanup_free char *dir = line[0] ? xasprintf ("%s%s", base, line + 3) : NULL;
-  cleanup_free char *ctl = dir ? xasprintf ("%s/cgroup.controllers", dir) : NULL;
-  cleanup_file FILE *c = ctl ? fopen (ctl, "re") : NULL;
-  if (c && fgets (controllers, sizeof controllers, c))
-    controllers[strcspn (controllers, "\n")] = '\0';
-  bool writable = dir && access (dir, W_OK) == 0;
-  bool delegated = writable && controllers[0];
-  json_object_set_new (host, "cgroupDelegated", json_boolean (delegated));
-  json_object_set_new (host, "cgroupControllers", json_string (delegated ? controllers : ""));
+  const char *base = pp_cgroup_base (), *controllers = pp_cgroup_base_controllers ();
+  json_object_set_new (host, "cgroupDelegated", json_boolean (base != NULL));
+  if (base)
+    json_object_set_new (host, "cgroupBase", json_string (*base ? base : "/"));
+  json_object_set_new (host, "cgroupControllers", json_string (controllers));
+  bool all = strcmp (controllers, "cpu memory pids") == 0;
+  cleanup_free char *applied
+      = base ? xasprintf ("applied, under the user's delegated cgroup v2 subtree %s%s", *base ? base : "/",
+                          all ? "" : " (for the controllers above only: Delegate= in systemd's user@.service names "
+                                     "those it hands down)")
+             : NULL;
   json_object_set_new (host, "cgroupLimits",
-                       json_string (delegated ? "applied, in the user's delegated cgroup v2 subtree"
-                                    : base == NULL || pp_cgroup_mode () == PP_CGROUP_HYBRID
+                       json_string (applied ? applied
+                                    : pp_cgroup_mode () != PP_CGROUP_V2
                                         ? "not applied: cgroup v1 controllers are not delegated to users"
-                                        : "not applied: the user's cgroup v2 subtree is not delegated (systemd's "
-                                          "user@.service Delegate=yes does it)"));
+                                        : "not applied: no cgroup above the user's own is the user's to write (one "
+                                          "under systemd's user@.service, Delegate=yes, is: run podplay from a "
+                                          "`systemd-run --user --scope` or a desktop session)"));
 }
 
 /* The network a pod gets: root's bridges, or the user-mode stack an ordinary user's pods would use. */

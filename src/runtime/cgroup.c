@@ -159,6 +159,99 @@ pp_cgroup_shares_to_weight (uint64_t shares)
   return 1 + ((shares - 2) * 9999) / 262142;
 }
 
+/* The base, probed once: this process's cgroup from /proc/self/cgroup, and the controllers below the base. */
+static char *base, *base_controllers;
+static pthread_once_t base_once = PTHREAD_ONCE_INIT;
+
+static bool
+writable (const char *dir, const char *file)
+{
+  cleanup_free char *p = file ? xasprintf ("%s/%s", dir, file) : xstrdup (dir);
+  return access (p, W_OK) == 0;
+}
+
+char *
+pp_cgroup_delegated_base (const char *root, const char *own)
+{
+  if (own == NULL || own[0] != '/')
+    return NULL;
+  /* Each ancestor from the top: "" (the root), "/user.slice", ... up to the parent of `own`. */
+  for (const char *e = own; e && e[1] != '\0'; e = strchr (e + 1, '/'))
+    {
+      cleanup_free char *dir = xasprintf ("%s%.*s", root, (int)(e - own), own);
+      if (writable (dir, NULL) && writable (dir, "cgroup.procs") && writable (dir, "cgroup.subtree_control"))
+        return xasprintf ("%.*s", (int)(e - own), own);
+    }
+  return NULL;
+}
+
+/* This process's cgroup in the unified hierarchy: the path of /proc/self/cgroup's "0::" line. */
+static char *
+own_cgroup (void)
+{
+  cleanup_file FILE *f = fopen ("/proc/self/cgroup", "re");
+  cleanup_free char *line = NULL;
+  size_t cap = 0;
+  while (f && getline (&line, &cap, f) > 0)
+    if (strncmp (line, "0::", 3) == 0)
+      {
+        line[strcspn (line, "\n")] = '\0';
+        return xstrdup (line + 3);
+      }
+  return NULL;
+}
+
+static void
+probe_base (void)
+{
+  static const char *const wanted[] = { "cpu", "memory", "pids" };
+  if (geteuid () == 0 && !pp_in_user_namespace ())
+    {
+      base = xstrdup ("");
+      base_controllers = xstrdup ("cpu memory pids");
+      return;
+    }
+  cleanup_free char *own = pp_cgroup_mode () == PP_CGROUP_V2 ? own_cgroup () : NULL;
+  base = pp_cgroup_delegated_base (CGROUP_ROOT, own);
+  cleanup_free char *dir = base ? xasprintf (CGROUP_ROOT "%s", base) : NULL;
+  cleanup_free char *offered = NULL;
+  pp_buf_t b = { 0 };
+  if (dir && pp_cgroup_file_read (dir, "cgroup.controllers", &offered, NULL) == 0)
+    for (size_t i = 0; i < PP_N_ELEMENTS (wanted); i++)
+      if (pp_cgroup_list_has (offered, " \n", wanted[i]))
+        pp_buf_printf (&b, "%s%s", b.len ? " " : "", wanted[i]);
+  base_controllers = b.data ? b.data : xstrdup ("");
+}
+
+const char *
+pp_cgroup_base (void)
+{
+  pthread_once (&base_once, probe_base);
+  return base;
+}
+
+const char *
+pp_cgroup_base_controllers (void)
+{
+  pthread_once (&base_once, probe_base);
+  return base_controllers;
+}
+
+bool
+pp_cgroup_base_has (const char *controller)
+{
+  return pp_cgroup_list_has (pp_cgroup_base_controllers (), " ", controller);
+}
+
+char *
+pp_cgroup_pod_path (const char *pod_id, const char *ctr_id)
+{
+  const char *b = pp_cgroup_base ();
+  if (b == NULL)
+    return NULL;
+  return ctr_id ? xasprintf ("%s/podplay/%s/%s", b, pod_id, ctr_id) : xasprintf ("%s/podplay/%s", b, pod_id);
+}
+
 static const pp_cgroup_driver_t *
 driver (void)
 {
@@ -290,13 +383,18 @@ read_counter (const char *path, const pp_cgroup_counter_t *c, uint64_t *v, pp_er
   return 0;
 }
 
-/* mkdir -p of `rel` under the hierarchy's root, each level prepared by the hierarchy's driver. */
+/* mkdir -p of `rel` under the hierarchy's root, each level below the base prepared by the hierarchy's driver (the
+   levels above it are not this process's to change). */
 static int
 make_levels (const pp_cgroup_hierarchy_t *h, const char *rel, pp_error_t *err)
 {
   const pp_cgroup_driver_t *d = h->v2 ? &pp_cgroup_v2_driver : &pp_cgroup_v1_driver;
-  cleanup_free char *parent = xstrdup (h->mount);
-  for (const char *p = rel; *p;)
+  const char *b = pp_cgroup_base ();
+  size_t skip = b && *b ? strlen (b) - 1 : 0; /* the base without its leading '/' */
+  if (skip && (strncmp (rel, b + 1, skip) != 0 || rel[skip] != '/'))
+    skip = 0;
+  cleanup_free char *parent = xasprintf ("%s%s%.*s", h->mount, skip ? "/" : "", (int)skip, rel);
+  for (const char *p = rel + skip + (skip != 0); *p;)
     {
       const char *e = strchrnul (p, '/');
       char *child = xasprintf ("%s/%.*s", parent, (int)(e - p), p);

@@ -44,9 +44,28 @@ const pp_cgroup_hierarchy_t *pp_cgroup_hierarchies (size_t *n);
 /* cgroup v1 cpu.shares as a v2 cpu.weight, as runc and crun convert it: 1 + ((shares - 2) * 9999) / 262142. */
 uint64_t pp_cgroup_shares_to_weight (uint64_t shares);
 
+/* Where this process makes cgroups, probed once: "" (the root of every hierarchy) outside a user namespace; in
+   one, on cgroup v2, the user's delegated subtree that holds its own cgroup (see pp_cgroup_delegated_base), as
+   "/user.slice/user-1000.slice/user@1000.service"; NULL where it has none (cgroup v1 or hybrid, no delegation). */
+const char *pp_cgroup_base (void);
+/* Of the controllers a limit needs ("cpu memory pids"), those cgroups under the base get, space-separated; all of
+   them outside a user namespace, "" without a base. */
+const char *pp_cgroup_base_controllers (void);
+/* Whether cgroups under the base get `controller`. */
+bool pp_cgroup_base_has (const char *controller);
+/* The highest cgroup above `own` (a path as /proc/self/cgroup's "0::" line gives it) whose directory, cgroup.procs
+   and cgroup.subtree_control this process may write, in the v2 hierarchy mounted at `root`: a delegated subtree
+   (systemd's user@UID.service with Delegate=yes), where it may make cgroups, hand controllers down and move its
+   processes into them.  `own` itself does not count: it holds processes, so it may hand down no controller.  NULL
+   when there is none. */
+char *pp_cgroup_delegated_base (const char *root, const char *own);
+/* A pod's cgroup (`ctr_id` NULL) or its container's, below the base: "<base>/podplay/<pod>[/<ctr>]"; NULL without
+   a base. */
+char *pp_cgroup_pod_path (const char *pod_id, const char *ctr_id);
+
 /* `path` is relative to the root of every hierarchy, as OCI's linux.cgroupsPath "/podplay/<pod>/<ctr>" is under
    runc's cgroupfs driver (a leading '/' is allowed, ".." is not).  Creates it in every hierarchy (on v2 the
-   ancestors delegate memory, cpu and pids) and writes the limits. */
+   ancestors below the base delegate memory, cpu and pids) and writes the limits. */
 int pp_cgroup_create (const char *path, const pp_cgroup_limits_t *lim, pp_error_t *err);
 /* Moves `pid` into the cgroup in every hierarchy. */
 int pp_cgroup_enter (const char *path, pid_t pid, pp_error_t *err);

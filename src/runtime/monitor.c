@@ -1117,8 +1117,8 @@ load (monitor_t *m, pp_error_t *err)
         .cpu_period = (uint64_t) json_integer_value (json_object_get (pl, "cpuPeriod")),
         .cpu_shares = (uint64_t) json_integer_value (json_object_get (pl, "cpuShares")),
       };
-      cleanup_free char *cg = xasprintf ("/podplay/%s", m->pod_id);
-      if (pp_cgroup_create (cg, &lim, err) < 0)
+      cleanup_free char *cg = pp_cgroup_pod_path (m->pod_id, NULL);
+      if (cg && pp_cgroup_create (cg, &lim, err) < 0)
         {
           json_decref (plan);
           return pp_error_wrap (err, "pod %s: spec.resources", m->pod_name);

@@ -365,8 +365,9 @@ pp_pod_ctrs_teardown (pp_context_t *ctx, const char *pod_id, const pp_container_
       /* The recorded process, and whatever else is in the container's cgroup (a monitor killed mid-start). */
       if (pp_ctr_alive (&cs[i]))
         kill ((pid_t) cs[i].pid, SIGKILL);
-      cleanup_free char *cg = xasprintf ("/podplay/%s/%s", pod_id, cs[i].id);
-      pp_cgroup_kill (cg, SIGKILL, NULL);
+      cleanup_free char *cg = pp_cgroup_pod_path (pod_id, cs[i].id);
+      if (cg)
+        pp_cgroup_kill (cg, SIGKILL, NULL);
       for (int t = 0; t < 200 && pp_ctr_alive (&cs[i]); t++)
         usleep (10000);
     }
@@ -399,8 +400,9 @@ pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_
   pp_error_t first = NULL;
   pp_pod_ctrs_teardown (ctx, pod->id, cs, n, &first);
   /* The pod's cgroup and its containers' below it, where play puts them; runc leaves the pod's own. */
-  cleanup_free char *cgroup = xasprintf ("/podplay/%s", pod->id);
-  pp_cgroup_remove (cgroup, &first);
+  cleanup_free char *cgroup = pp_cgroup_pod_path (pod->id, NULL);
+  if (cgroup)
+    pp_cgroup_remove (cgroup, &first);
   cleanup_free char *nsd = ns_dir (ctx, pod->id);
   /* Its veth, and its network's bridge and rules if it was the last pod there. */
   json_t *net_plan = pp_pod_read_plan (ctx, pod->id, NULL);

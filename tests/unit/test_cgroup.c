@@ -5,6 +5,7 @@
 
 #include <inttypes.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -398,11 +399,113 @@ test_pids_limit_stops_forks (void **state)
   assert_int_equal (n, 0);
 }
 
+/* A cgroup directory of the fake hierarchy at `root`: made, with its cgroup.procs and cgroup.subtree_control, all
+   owned by `uid` (systemd's Delegate=yes chowns these to the user), or the directory alone by `dir_uid`. */
+static void
+fake_cgroup (const char *root, const char *path, uid_t dir_uid, uid_t files_uid)
+{
+  cleanup_free char *dir = xasprintf ("%s%s", root, path);
+  assert_int_equal (pp_mkdir_p (dir, 0755), 0);
+  assert_int_equal (chown (dir, dir_uid, dir_uid), 0);
+  static const char *const files[] = { "cgroup.procs", "cgroup.subtree_control" };
+  for (size_t i = 0; i < PP_N_ELEMENTS (files); i++)
+    {
+      cleanup_free char *f = xasprintf ("%s/%s", dir, files[i]);
+      int fd = open (f, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+      assert_true (fd >= 0);
+      close (fd);
+      assert_int_equal (chown (f, files_uid, files_uid), 0);
+    }
+}
+
+/* pp_cgroup_delegated_base as uid `uid` (a child that drops to it), "-" for NULL. */
+static char *
+base_as (uid_t uid, const char *root, const char *own)
+{
+  int fds[2];
+  assert_int_equal (pipe2 (fds, O_CLOEXEC), 0);
+  pid_t pid = fork ();
+  assert_true (pid >= 0);
+  if (pid == 0)
+    {
+      if (uid != 0 && (setgroups (0, NULL) < 0 || setresgid (uid, uid, uid) < 0 || setresuid (uid, uid, uid) < 0))
+        _exit (2);
+      char *b = pp_cgroup_delegated_base (root, own);
+      char *out = xasprintf ("=%s", b ? b : "-");
+      _exit (write (fds[1], out, strlen (out)) == (ssize_t)strlen (out) ? 0 : 3);
+    }
+  close (fds[1]);
+  char buf[512] = "";
+  ssize_t n = read (fds[0], buf, sizeof buf - 1);
+  close (fds[0]);
+  assert_int_equal (wait_status (pid), 0);
+  assert_true (n > 0 && buf[0] == '=');
+  return xstrdup (buf + 1);
+}
+
+/* The user's delegated subtree is found above its own cgroup, as systemd lays it out: the highest cgroup the user
+   may write (directory, cgroup.procs, cgroup.subtree_control), never the user's own cgroup, and none where
+   nothing above is the user's. */
+static void
+test_delegated_base (void **state)
+{
+  (void)state;
+  need_root ();
+  const uid_t user = 65534;
+  char root[] = "/tmp/pp-cgroup-XXXXXX";
+  assert_non_null (mkdtemp (root));
+  assert_int_equal (chmod (root, 0755), 0);
+  const char *svc = "/user.slice/user-65534.slice/user@65534.service";
+  cleanup_free char *app = xasprintf ("%s/app.slice", svc);
+  cleanup_free char *scope = xasprintf ("%s/app.slice/term.scope", svc);
+  fake_cgroup (root, "", 0, 0);
+  fake_cgroup (root, "/user.slice", 0, 0);
+  fake_cgroup (root, "/user.slice/user-65534.slice", 0, 0);
+  /* A session's scope: root's, as logind makes it. */
+  fake_cgroup (root, "/user.slice/user-65534.slice/session-3.scope", 0, 0);
+  fake_cgroup (root, svc, user, user);
+  fake_cgroup (root, app, user, user);
+  fake_cgroup (root, scope, user, user);
+  cleanup_free char *in_scope = base_as (user, root, scope);
+  assert_string_equal (in_scope, svc);
+  /* The delegated cgroup itself holds processes: it cannot be the base. */
+  cleanup_free char *in_svc = base_as (user, root, svc);
+  assert_string_equal (in_svc, "-");
+  cleanup_free char *in_session = base_as (user, root, "/user.slice/user-65534.slice/session-3.scope");
+  assert_string_equal (in_session, "-");
+  cleanup_free char *at_root = base_as (user, root, "/");
+  assert_string_equal (at_root, "-");
+  /* A directory the user owns whose cgroup.procs is root's is no delegation: the next level down is. */
+  fake_cgroup (root, svc, user, 0);
+  cleanup_free char *half = base_as (user, root, scope);
+  assert_string_equal (half, app);
+  /* Root may write the whole hierarchy. */
+  cleanup_free char *as_root = base_as (0, root, scope);
+  assert_string_equal (as_root, "");
+  cleanup_close int parent = open ("/tmp", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  assert_int_equal (pp_remove_tree (parent, root + strlen ("/tmp/")), 0);
+}
+
+/* Root outside a user namespace makes its cgroups at the root of every hierarchy, with every controller. */
+static void
+test_base_of_root (void **state)
+{
+  (void)state;
+  need_root ();
+  assert_string_equal (pp_cgroup_base (), "");
+  assert_string_equal (pp_cgroup_base_controllers (), "cpu memory pids");
+  cleanup_free char *pod = pp_cgroup_pod_path ("p1", NULL), *ctr = pp_cgroup_pod_path ("p1", "c1");
+  assert_string_equal (pod, "/podplay/p1");
+  assert_string_equal (ctr, "/podplay/p1/c1");
+}
+
 int
 main (void)
 {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_mode_and_weight),
+    cmocka_unit_test (test_delegated_base),
+    cmocka_unit_test (test_base_of_root),
     cmocka_unit_test_teardown (test_limits_read_back, teardown),
     cmocka_unit_test_teardown (test_enter_and_kill, teardown),
     cmocka_unit_test_teardown (test_memory_limit_oom_kills, teardown),
