@@ -214,21 +214,29 @@ record_and_take (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p, const c
                               "(/etc/subuid and /etc/subgid: usermod --add-subuids and --add-subgids)",
                               p->name, PP_USERNS_SIZE, (unsigned long long) above);
       cleanup_error pp_error_t take_err = NULL;
-      if (pp_state_userns_take (state, p->id, first, limit, &block, ctx->rootless ? &take_err : err) < 0)
+      int taken = pp_state_userns_take (state, p->id, first, limit, &block, ctx->rootless ? &take_err : err);
+      /* An ordinary user's ids seldom hold two such pods (the usual /etc/subuid gives one 65536): a replacement
+         borrows the block of the pod it replaces, whose record passes to it as that pod goes
+         (pp_play_remove_outdated); the two run on the same ids until then. */
+      if (taken < 0 && ctx->rootless && take_err->status == ENOSPC && p->existing)
+        {
+          int held = pp_state_userns_block (state, p->existing, &block, err);
+          if (held < 0)
+            return pp_error_wrap (err, "pod %s", p->name);
+          p->userns_borrowed = held == 0;
+          taken = held == 0 ? 0 : -1;
+        }
+      if (taken < 0)
         {
           if (!ctx->rootless || take_err->status != ENOSPC)
             return ctx->rootless ? pp_error_make (err, take_err->status, "pod %s: %s", p->name, take_err->msg)
                                  : pp_error_wrap (err, "pod %s", p->name);
-          /* A replacement runs beside the pod it replaces until it runs: both hold a block meanwhile. */
           return pp_error_make (err, 0,
                                 "pod %s: hostUsers: false: the %llu subordinate ids of this user's namespace hold "
-                                "%u pod%s in a user namespace of its own (65536 ids each), and %s taken%s: give the "
+                                "%u pod%s in a user namespace of its own (65536 ids each), and %s taken: give the "
                                 "user more (usermod --add-subuids and --add-subgids), or remove such a pod",
                                 p->name, (unsigned long long) above, limit, limit == 1 ? "" : "s",
-                                limit == 1 ? "it is" : "all are",
-                                p->existing ? " (a replacement runs beside the pod it replaces until it runs, and "
-                                              "both hold ids meanwhile; `kube down` first plays it anew)"
-                                            : "");
+                                limit == 1 ? "it is" : "all are");
         }
       p->userns_base = ctx->rootless ? 1 + block * PP_USERNS_SIZE : block * PP_USERNS_SIZE;
       const pp_runtime_t *rt = pp_runtime_find (p->runtime, err);

@@ -62,6 +62,7 @@ typedef struct
   char **ctr_ids;
   pp_volumes_t vols;
   uint32_t userns_base; /* hostUsers: false: the first host id its user namespace maps, else 0 */
+  bool userns_borrowed; /* ...on the block of the pod `existing`, which it gets as that pod goes */
   bool host_network;    /* hostNetwork, or --network host */
   json_t *net;          /* its place in a pod network (pp_network_pod_take), or NULL */
   json_t *ports;        /* what it publishes on the host: [{protocol, hostIP, hostPort, containerPort}] */

@@ -493,19 +493,40 @@ pp_state_userns_take (pp_state_t *s, const char *pod_id, uint32_t first, uint32_
                               "sii", pod_id, (int64_t) first, (int64_t) limit);
   if (run (s, st, err, "allocate a user namespace") < 0)
     return -1;
-  st = prepare (s, err, "SELECT block FROM userns WHERE pod_id = ?", "s", pod_id);
+  int ret = pp_state_userns_block (s, pod_id, block, err);
+  if (ret == 1)
+    return pp_error_make (err, ENOSPC, "no free range of host ids for a user namespace (%u pods have one)",
+                          limit - first);
+  return ret;
+}
+
+int
+pp_state_userns_block (pp_state_t *s, const char *pod_id, uint32_t *block, pp_error_t *err)
+{
+  sqlite3_stmt *st = prepare (s, err, "SELECT block FROM userns WHERE pod_id = ?", "s", pod_id);
   if (st == NULL)
     return -1;
-  int rc = sqlite3_step (st), ret = 0;
+  int rc = sqlite3_step (st), ret = 1;
   if (rc == SQLITE_ROW)
-    *block = (uint32_t) sqlite3_column_int64 (st, 0);
-  else if (rc == SQLITE_DONE)
-    ret = pp_error_make (err, ENOSPC, "no free range of host ids for a user namespace (%u pods have one)",
-                         limit - first);
-  else
+    {
+      *block = (uint32_t) sqlite3_column_int64 (st, 0);
+      ret = 0;
+    }
+  else if (rc != SQLITE_DONE)
     ret = db_error (s, err, "read a user namespace");
   sqlite3_finalize (st);
   return ret;
+}
+
+int
+pp_state_userns_move (pp_state_t *s, const char *from, const char *to, pp_error_t *err)
+{
+  return run (s,
+              prepare (s, err,
+                       "UPDATE userns SET pod_id = ?2 WHERE pod_id = ?1"
+                       " AND NOT EXISTS (SELECT 1 FROM userns WHERE pod_id = ?2)",
+                       "ss", from, to),
+              err, "hand a user namespace to a replacement");
 }
 
 int

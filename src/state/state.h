@@ -90,6 +90,11 @@ int pp_state_pod_remove (pp_state_t *state, const char *id, pp_error_t *err);
    free. */
 int pp_state_userns_take (pp_state_t *state, const char *pod_id, uint32_t first, uint32_t limit, uint32_t *block,
                           pp_error_t *err);
+/* The block pod `pod_id` holds: 0 with *block set, 1 when it holds none. */
+int pp_state_userns_block (pp_state_t *state, const char *pod_id, uint32_t *block, pp_error_t *err);
+/* The block pod `from` holds is pod `to`'s from now on (a replacement that borrowed it, as `from` goes); nothing
+   when `from` holds none or `to` holds one. */
+int pp_state_userns_move (pp_state_t *state, const char *from, const char *to, pp_error_t *err);
 
 /* A pod network: its bridge, its subnet and gateway ("10.244.0.0/16", "10.244.0.1"), its IPv6 subnet and
    gateway ("fd00:10:244::/64", "fd00:10:244::1"; NULL for a network of IPv4 only), whether it reaches nothing

@@ -722,6 +722,8 @@ y
 	# Stopped and started again: its root is mounted anew, with what it wrote.
 	run -0 as "$USER1" "$SHARED/podplay" pod stop own
 	run -0 as "$USER1" "$SHARED/podplay" pod start own
+	# (pod start returns as the init container starts; main runs once it is done.)
+	wait_output "mark" exec own-main cat /marker
 	run -0 as "$USER1" "$SHARED/podplay" exec own-main sh -c 'id -u; cat /marker; stat -c %u /marker'
 	assert_equal "$output" "0
 mark
@@ -745,12 +747,24 @@ mark
 	assert_contains "$output" "pod own2: hostUsers: false: the 65536 subordinate ids of this user's namespace hold 1 pod in a user namespace of its own (65536 ids each), and it is taken: give the user more (usermod --add-subuids and --add-subgids)"
 	run -0 as "$USER1" "$SHARED/podplay" pod ls -q
 	assert_equal "$(echo "$output" | wc -l)" 1
-	# So is a changed pod's replacement, which would run beside it: the pod runs on as it was.
-	sed -i 's/echo ok > \/host\/out.txt/echo changed/' "$SHARED/own-userns.yaml"
-	run -125 as "$USER1" "$SHARED/podplay" kube play --network none "$SHARED/own-userns.yaml"
-	assert_contains "$output" "a replacement runs beside the pod it replaces until it runs"
-	run -0 as "$USER1" "$SHARED/podplay" exec own-main cat /marker
-	assert_equal "$output" "mark"
+	# A changed pod's replacement borrows the ids of the pod it replaces, and holds them once that pod is gone:
+	# played changed twice, it runs on the same ids each time, with a root of its own, and own2 is still refused.
+	local n
+	for n in 1 2; do
+		sed -i "s/echo ok > \/host\/out.txt/echo changed/; s/echo changed[0-9]*;/echo changed$n;/" "$SHARED/own-userns.yaml"
+		run -0 as "$USER1" "$SHARED/podplay" kube play --network none "$SHARED/own-userns.yaml"
+		assert_contains "$output" "pod/own"
+		wait_output "changed$n" logs own-main
+		run -0 as "$USER1" "$SHARED/podplay" exec own-main sh -c 'id -u; cat /proc/self/uid_map; ls /marker 2>&1; true'
+		assert_equal "$(echo "$output" | tr -s ' ' | sed 's/^ //')" "0
+0 1 65536
+ls: /marker: No such file or directory"
+		run -0 pgrep -u "$start" sleep
+		run -0 as "$USER1" "$SHARED/podplay" pod ls -q
+		assert_equal "$(echo "$output" | wc -l)" 1
+	done
+	run -125 as "$USER1" "$SHARED/podplay" kube play --network none "$SHARED/own2.yaml"
+	assert_contains "$output" "and it is taken"
 	# /dev/fuse closed to users: the error names the fix.
 	run -0 as "$USER1" "$SHARED/podplay" kube down "$SHARED/own-userns.yaml"
 	# A claim would be bound idmapped: refused, naming why, and nothing is left.

@@ -176,6 +176,20 @@ test_userns_blocks (void **state)
   add_pod (s, "e", &e);
   assert_int_equal (pp_state_userns_take (s, e, 10, 13, &again, &err), -1);
   assert_int_equal (err->status, ENOSPC);
+  pp_error_release (&err);
+  /* A replacement that borrowed d's block gets it as d goes, and keeps it once d's record is removed; a pod
+     that holds one gets no other. */
+  assert_int_equal (pp_state_userns_block (s, e, &again, &err), 1);
+  assert_int_equal (pp_state_userns_move (s, d, e, &err), 0);
+  assert_int_equal (pp_state_userns_block (s, d, &again, &err), 1);
+  assert_int_equal (pp_state_pod_remove (s, d, &err), 0);
+  assert_int_equal (pp_state_userns_block (s, e, &again, &err), 0);
+  assert_int_equal (again, 12);
+  assert_int_equal (pp_state_userns_move (s, b, e, &err), 0);
+  assert_int_equal (pp_state_userns_block (s, b, &again, &err), 0);
+  assert_int_equal (again, 11);
+  assert_int_equal (pp_state_userns_block (s, e, &again, &err), 0);
+  assert_int_equal (again, 12);
   pp_state_close (s);
 }
 
