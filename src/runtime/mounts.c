@@ -135,8 +135,8 @@ pp_mount_fs (const char *type, const char *source, const char *data, unsigned lo
   return create (fs, flags, target);
 }
 
-/* The overlay's layers by descriptor: -1 with EINVAL at the first one when the kernel takes none so (before
-   6.13). */
+/* The overlay's layers by descriptor: -1 at the first one when the kernel takes none so (before 6.13): EINVAL,
+   or EOPNOTSUPP where the overlay still parses its options the legacy way (before 6.5, Debian 12's 6.1). */
 static int
 overlay_by_fd (int fs, const int *lowers, size_t n, int upper, int work)
 {
@@ -201,7 +201,7 @@ pp_mount_overlay (const int *lowers, size_t n, int upper, int work, unsigned lon
   if (fs < 0)
     return -1;
   int r = overlay_by_fd (fs, lowers, n, upper, work);
-  if (r < 0 && errno == EINVAL)
+  if (r < 0 && (errno == EINVAL || errno == EOPNOTSUPP))
     {
       /* A context that refused an option is spent: the paths go to a new one. */
       close (fs);
