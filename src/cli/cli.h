@@ -4,6 +4,7 @@
 
 #include "core/context.h"
 #include "core/error.h"
+#include "core/table.h"
 
 #include <getopt.h>
 #include <stdbool.h>
@@ -34,6 +35,21 @@ typedef struct
 
 typedef int (*pp_command_fn) (pp_cli_t *cli, int argc, char **argv);
 
+/* A listing command's rows: their fields (the default table's columns and --format's {{.Field}}s), its filters
+   ("name=REGEX": the key and what its value is), what -q prints, and whether it takes -a.  --help and
+   pp_cli_list_options read it. */
+typedef struct
+{
+  const pp_table_col_t *fields;
+  size_t n_fields;
+  const char *const *filters; /* NULL-ended */
+  const char *quiet_field;
+  const char *all; /* what -a adds ("the containers that do not run"), NULL when it takes none */
+} pp_list_spec_t;
+
+extern const pp_list_spec_t pp_list_pods, pp_list_containers, pp_list_volumes, pp_list_jobs, pp_list_networks,
+    pp_list_services, pp_list_images;
+
 struct pp_command
 {
   const char *name;
@@ -47,6 +63,7 @@ struct pp_command
   bool hidden;         /* internal (the monitor, its probes): not listed */
   bool options_first;  /* options end at the first argument (exec: the rest is the container's command) */
   pp_rootless_t rootless;
+  const pp_list_spec_t *list; /* a listing's: its options and fields come from here */
 };
 
 /* Parses the command's options: the command's own and the global ones (--root, --runroot, --log-level, --help).
@@ -66,8 +83,32 @@ int pp_cli_format_options (pp_cli_t *cli, int argc, char **argv, bool *json);
 /* Prints `j` as indented JSON and releases it. */
 struct json_t;
 void pp_cli_print_json (struct json_t *j);
-/* Options of a listing: --format, -q, and -a when `all` is not NULL; -1 to go on, else the status to exit with. */
-int pp_cli_list_options (pp_cli_t *cli, int argc, char **argv, bool *json, bool *quiet, bool *all);
+/* What a listing's options say. */
+typedef struct
+{
+  bool json, quiet, all;
+  pp_table_opts_t table;  /* --format (a template, or table), --noheading, --no-trunc */
+  const char **filters;   /* --filter KEY=VALUE, as given */
+  size_t n_filters;
+} pp_cli_list_t;
+/* Options of a listing (the command's `list`): --format json|table|TEMPLATE, -q, -n/--noheading, --no-trunc,
+   -f/--filter KEY=VALUE, and -a where it takes it.  -1 to go on, else the status to exit with.  `l` is released
+   by pp_cli_list_release. */
+int pp_cli_list_options (pp_cli_t *cli, int argc, char **argv, pp_cli_list_t *l);
+void pp_cli_list_release (pp_cli_list_t *l);
+/* Whether a row passes the filters, as Podman's do: for every key given, one of its values matches (`match` says
+   whether `value` matches the row for `key`).  No filter passes every row. */
+bool pp_cli_list_keep (const pp_cli_list_t *l, bool (*match) (const char *key, const char *value, const void *row),
+                       const void *row);
+/* A name filter's match: `pattern` as a POSIX extended regular expression found in `name`, as Podman's is. */
+bool pp_cli_match_name (const char *pattern, const char *name);
+/* A label filter's match: "key" names a label `labels` (a JSON object) has, "key=value" one with that value. */
+bool pp_cli_match_label (const char *filter, const char *labels);
+/* A table of the command's fields, for its rows. */
+void pp_cli_list_table (const pp_cli_t *cli, pp_table_t *t);
+/* Prints the listing as the options say: `rows` as JSON with --format json, else table `t` (-q: the quiet field
+   alone); releases `rows`, `t` and `l`.  The exit status. */
+int pp_cli_list_finish (const pp_cli_t *cli, pp_cli_list_t *l, pp_table_t *t, struct json_t *rows);
 /* Options of a removal of NAME...|--all: -a, and at least a name (`what`, "a job") or -a; -1 to go on, else the
    status to exit with. */
 int pp_cli_rm_options (pp_cli_t *cli, int argc, char **argv, const char *what, bool *all);

@@ -134,77 +134,69 @@ open_and_list (pp_cli_t *cli, pp_store_t *store, pp_image_t **all, size_t *n)
   return 0;
 }
 
+/* A reference filter: the pattern found in one of the image's names ("localhost/busybox:latest"). */
+static bool
+match_image (const char *key, const char *value, const void *row)
+{
+  (void) key;
+  const pp_image_t *im = row;
+  for (size_t k = 0; k < im->n_names; k++)
+    if (pp_cli_match_name (value, im->names[k]))
+      return true;
+  return false;
+}
+
+static const pp_table_col_t image_cols[] = {
+  { "Repository", "REPOSITORY", true, 0 }, { "Tag", "TAG", true, 0 },   { "ID", "IMAGE ID", true, 12 },
+  { "Created", "CREATED", true, 0 },       { "Size", "SIZE", true, 0 },
+};
+static const char *const image_filters[] = { "reference=REGEX", NULL };
+const pp_list_spec_t pp_list_images = { image_cols, PP_N_ELEMENTS (image_cols), image_filters, "ID", NULL };
+
 int
 pp_cmd_images (pp_cli_t *cli, int argc, char **argv)
 {
-  static const struct option opts[] = {
-    { "format", required_argument, NULL, 'f' },
-    { "quiet", no_argument, NULL, 'q' },
-    { "noheading", no_argument, NULL, 'n' },
-    { NULL, 0, NULL, 0 },
-  };
-  bool json = false, quiet = false, noheading = false;
-  int opt;
-  while ((opt = pp_cli_getopt (cli, argc, argv, "f:qn", opts)) != -1)
-    switch (opt)
-      {
-      case 'f':
-        if (pp_cli_parse_format (cli, optarg, &json) != 0)
-          return PP_EXIT_ERROR;
-        break;
-      case 'q':
-        quiet = true;
-        break;
-      case 'n':
-        noheading = true;
-        break;
-      case 'h':
-        return PP_EXIT_OK;
-      default:
-        return PP_EXIT_ERROR;
-      }
-  if (optind < argc)
-    return pp_cli_usage_error (cli, "images takes no arguments");
+  pp_cli_list_t l;
+  int r = pp_cli_list_options (cli, argc, argv, &l);
+  if (r >= 0)
+    return r;
   pp_store_t store;
   pp_image_t *all = NULL;
   size_t n = 0;
   if (open_and_list (cli, &store, &all, &n) < 0)
-    return PP_EXIT_ERROR;
-  if (json)
     {
-      json_t *arr = json_array ();
-      for (size_t i = 0; i < n; i++)
-        json_array_append_new (arr, image_json (&all[i]));
-      json_dumpf (arr, stdout, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
-      putchar ('\n');
-      json_decref (arr);
+      pp_cli_list_release (&l);
+      return PP_EXIT_ERROR;
     }
-  else
+  json_t *arr = json_array ();
+  pp_table_t t;
+  pp_cli_list_table (cli, &t);
+  for (size_t i = 0; i < n; i++)
     {
-      if (!quiet && !noheading)
-        printf ("%-40s %-10s %-14s %-16s %s\n", "REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE");
-      for (size_t i = 0; i < n; i++)
+      if (!pp_cli_list_keep (&l, match_image, &all[i]))
+        continue;
+      if (l.json)
         {
-          if (quiet)
-            {
-              printf ("%.12s\n", all[i].id);
-              continue;
-            }
-          char size[32], age[48];
-          human_size (all[i].size, size, sizeof size);
-          human_age (json_string_value (json_object_get (all[i].config, "created")), age, sizeof age);
-          for (size_t k = 0; k < (all[i].n_names ? all[i].n_names : 1); k++)
-            {
-              cleanup_free char *repo = NULL;
-              cleanup_free char *tag = NULL;
-              split_name (all[i].n_names ? all[i].names[k] : "<none>", &repo, &tag);
-              printf ("%-40s %-10s %-14.12s %-16s %s\n", repo, tag, all[i].id, age, size);
-            }
+          json_array_append_new (arr, image_json (&all[i]));
+          continue;
+        }
+      char size[32], age[48];
+      human_size (all[i].size, size, sizeof size);
+      human_age (json_string_value (json_object_get (all[i].config, "created")), age, sizeof age);
+      /* -q: each image once, by its ID. */
+      for (size_t k = 0; k < (all[i].n_names && !l.quiet ? all[i].n_names : 1); k++)
+        {
+          cleanup_free char *repo = NULL;
+          cleanup_free char *tag = NULL;
+          split_name (all[i].n_names ? all[i].names[k] : "<none>", &repo, &tag);
+          const char *row[] = { repo, tag, all[i].id, age, size };
+          pp_table_add (&t, row);
         }
     }
+  r = pp_cli_list_finish (cli, &l, &t, arr);
   pp_images_free (all, n);
   pp_store_close (&store);
-  return PP_EXIT_OK;
+  return r;
 }
 
 int

@@ -4,6 +4,8 @@
 #include "runtime/rootless.h"
 #include "state/state.h"
 
+#include <jansson.h>
+#include <regex.h>
 #include <string.h>
 
 enum
@@ -121,12 +123,16 @@ static const pp_command_t generate_commands[] = {
   { NULL },
 };
 
+/* What every listing takes (pp_cli_list_options). */
+#define LIST_USAGE "[--format json|table|TEMPLATE] [-q] [-n] [--no-trunc] [-f KEY=VALUE]..."
+
 static const pp_command_t pod_commands[] = {
   { .name = "ls",
     .rootless = PP_ROOTLESS_AS_USER,
     .alias = "ps",
     .summary = "List pods",
-    .usage = "[--format json] [-q]",
+    .usage = LIST_USAGE,
+    .list = &pp_list_pods,
     .run = pp_cmd_pod_ls },
   { .name = "inspect",
     .rootless = PP_ROOTLESS_AS_USER,
@@ -181,14 +187,15 @@ static const pp_command_t image_commands[] = {
     .summary = "Show an image's details as JSON",
     .usage = "IMAGE...",
     .run = pp_cmd_image_inspect },
-  { .name = "ls", .rootless = PP_ROOTLESS_AS_USER, .alias = "list", .summary = "List images", .usage = "[--format json] [-q] [--noheading]",
-    .run = pp_cmd_images },
+  { .name = "ls", .rootless = PP_ROOTLESS_AS_USER, .alias = "list", .summary = "List images", .usage = LIST_USAGE,
+    .list = &pp_list_images, .run = pp_cmd_images },
   { .name = "rm", .rootless = PP_ROOTLESS_USERNS, .summary = "Remove images", .usage = "[-f] IMAGE...", .run = pp_cmd_rmi },
   { NULL },
 };
 
 static const pp_command_t volume_commands[] = {
-  { .name = "ls", .rootless = PP_ROOTLESS_AS_USER, .alias = "list", .summary = "List volumes", .usage = "[--format json] [-q]", .run = pp_cmd_volume_ls },
+  { .name = "ls", .rootless = PP_ROOTLESS_AS_USER, .alias = "list", .summary = "List volumes", .usage = LIST_USAGE,
+    .list = &pp_list_volumes, .run = pp_cmd_volume_ls },
   { .name = "inspect", .rootless = PP_ROOTLESS_AS_USER, .summary = "Show volumes' details as JSON", .usage = "VOLUME...", .run = pp_cmd_volume_inspect },
   { .name = "rm", .rootless = PP_ROOTLESS_USERNS,
     .summary = "Remove volumes",
@@ -213,8 +220,8 @@ static const pp_command_t network_commands[] = {
             "                  each pod's IPv6 address is at its IPv4 address's place in the subnet\n"
             "  --internal      no way out: its pods reach each other and nothing else\n",
     .run = pp_cmd_network_create },
-  { .name = "ls", .rootless = PP_ROOTLESS_AS_USER, .alias = "list", .summary = "List networks", .usage = "[--format json] [-q]",
-    .run = pp_cmd_network_ls },
+  { .name = "ls", .rootless = PP_ROOTLESS_AS_USER, .alias = "list", .summary = "List networks", .usage = LIST_USAGE,
+    .list = &pp_list_networks, .run = pp_cmd_network_ls },
   { .name = "inspect", .rootless = PP_ROOTLESS_AS_USER, .summary = "Show networks' details as JSON", .usage = "NETWORK...",
     .run = pp_cmd_network_inspect },
   { .name = "rm", .rootless = PP_ROOTLESS_USERNS_NET,
@@ -230,7 +237,8 @@ static const pp_command_t service_commands[] = {
     .rootless = PP_ROOTLESS_AS_USER,
     .alias = "list",
     .summary = "List Services",
-    .usage = "[--format json] [-q]",
+    .usage = LIST_USAGE,
+    .list = &pp_list_services,
     .help = "Each Service `kube play` made: its type, its cluster address (None when headless), its ports\n"
             "(port->targetPort/protocol), and the addresses of the ready pods it sends to now.\n",
     .run = pp_cmd_service_ls },
@@ -248,7 +256,8 @@ static const pp_command_t job_commands[] = {
     .rootless = PP_ROOTLESS_AS_USER,
     .alias = "list",
     .summary = "List Jobs",
-    .usage = "[--format json] [-q]",
+    .usage = LIST_USAGE,
+    .list = &pp_list_jobs,
     .help = "Each Job `kube play` started: its status (Running, Complete, Failed, or Stopped when its\n"
             "controller was killed), succeeded pods of its completions, how long it ran, and why it failed.\n",
     .run = pp_cmd_job_ls },
@@ -324,7 +333,8 @@ static const pp_command_t top_commands[] = {
   { .name = "ps",
     .rootless = PP_ROOTLESS_AS_USER,
     .summary = "List containers",
-    .usage = "[-a] [-q] [--format json]",
+    .usage = "[-a] " LIST_USAGE,
+    .list = &pp_list_containers,
     .help = "Running containers, named POD-CONTAINER as in Podman; -a adds the others.\n",
     .run = pp_cmd_ps },
   { .name = "logs", .rootless = PP_ROOTLESS_AS_USER,
@@ -384,11 +394,8 @@ static const pp_command_t top_commands[] = {
   { .name = "images",
     .rootless = PP_ROOTLESS_AS_USER,
     .summary = "List images",
-    .usage = "[--format json] [-q] [--noheading]",
-    .help = "Options:\n"
-            "  --format FORMAT   text (default) or json\n"
-            "  -q, --quiet       print image ids only\n"
-            "  -n, --noheading   no header line\n",
+    .usage = LIST_USAGE,
+    .list = &pp_list_images,
     .run = pp_cmd_images },
   { .name = "image", .summary = "Manage images", .subcommands = image_commands },
   { .name = "rmi",
@@ -434,6 +441,31 @@ static const pp_command_t root_command = {
   .subcommands = top_commands,
 };
 
+/* A listing's options, fields and filters, from its spec. */
+static void
+print_list_help (FILE *out, const pp_list_spec_t *l)
+{
+  fprintf (out,
+           "\nOptions:\n"
+           "  --format FORMAT     table (the default), json, or a template of the fields below: \"{{.%s}}\"\n"
+           "                      prints one line per row, \"table {{.A}}\\t{{.B}}\" aligned columns under\n"
+           "                      headers\n"
+           "  -q, --quiet         {{.%s}} only\n"
+           "  -n, --noheading     no header line\n"
+           "  --no-trunc          whole IDs\n"
+           "  -f, --filter K=V    the rows that match: each key given, one of its values (again for more)\n",
+           l->quiet_field, l->quiet_field);
+  if (l->all)
+    fprintf (out, "  -a, --all           %s\n", l->all);
+  fputs ("\nFields:", out);
+  for (size_t i = 0; i < l->n_fields; i++)
+    fprintf (out, "%s .%s", i % 6 == 0 && i ? "\n       " : "", l->fields[i].field);
+  fputs ("\nFilters:", out);
+  for (size_t i = 0; l->filters[i]; i++)
+    fprintf (out, " %s", l->filters[i]);
+  fputc ('\n', out);
+}
+
 void
 pp_cli_print_help (FILE *out, const pp_command_t *cmd, const char *path)
 {
@@ -451,6 +483,8 @@ pp_cli_print_help (FILE *out, const pp_command_t *cmd, const char *path)
     fprintf (out, "Also: %s\n", cmd->alias);
   if (cmd->help)
     fprintf (out, "\n%s", cmd->help);
+  if (cmd->list)
+    print_list_help (out, cmd->list);
   if (!cmd->run)
     fprintf (out, "\nThis command is not built yet (%s).\n", cmd->pending ? cmd->pending : "planned");
   fprintf (out, "\n%s", global_help);
@@ -503,6 +537,156 @@ pp_cli_format_options (pp_cli_t *cli, int argc, char **argv, bool *json)
         return PP_EXIT_ERROR;
       }
   return -1;
+}
+
+int
+pp_cli_list_options (pp_cli_t *cli, int argc, char **argv, pp_cli_list_t *l)
+{
+  const pp_list_spec_t *spec = cli->cmd->list;
+  static const struct option opts[] = {
+    { "format", required_argument, NULL, 'F' }, { "quiet", no_argument, NULL, 'q' },
+    { "all", no_argument, NULL, 'a' },          { "noheading", no_argument, NULL, 'n' },
+    { "no-trunc", no_argument, NULL, 'T' },     { "filter", required_argument, NULL, 'f' },
+    { NULL, 0, NULL, 0 },
+  };
+  memset (l, 0, sizeof *l);
+  int opt;
+  while ((opt = pp_cli_getopt (cli, argc, argv, spec->all ? "qnf:a" : "qnf:", opts)) != -1)
+    switch (opt)
+      {
+      case 'F':
+        l->json = strcmp (optarg, "json") == 0;
+        l->table.format = l->json || strcmp (optarg, "text") == 0 ? NULL : optarg;
+        if (l->table.format && strcmp (optarg, "table") != 0 && strstr (optarg, "{{") == NULL)
+          return pp_cli_usage_error (cli, "--format \"%s\": use json, table, or a template such as "
+                                          "\"{{.Name}}\" or \"table {{.ID}}\\t{{.Status}}\"", optarg);
+        break;
+      case 'q':
+        l->quiet = true;
+        break;
+      case 'n':
+        l->table.noheading = true;
+        break;
+      case 'T':
+        l->table.no_trunc = true;
+        break;
+      case 'f':
+        {
+          size_t klen = strcspn (optarg, "=");
+          bool known = false;
+          for (size_t i = 0; spec->filters && spec->filters[i]; i++)
+            known |= strncmp (spec->filters[i], optarg, klen + 1) == 0;
+          if (!known || optarg[klen] != '=')
+            {
+              pp_buf_t keys = { 0 };
+              for (size_t i = 0; spec->filters && spec->filters[i]; i++)
+                pp_buf_printf (&keys, "%s%s", i ? ", " : "", spec->filters[i]);
+              pp_cli_list_release (l);
+              return pp_cli_usage_error (cli, "--filter \"%s\": the filters are %s", optarg,
+                                         keys.data ? keys.data : "none");
+            }
+          l->filters = xrealloc (l->filters, (l->n_filters + 1) * sizeof *l->filters);
+          l->filters[l->n_filters++] = optarg;
+          break;
+        }
+      case 'a':
+        l->all = true;
+        break;
+      case 'h':
+        pp_cli_list_release (l);
+        return PP_EXIT_OK;
+      default:
+        pp_cli_list_release (l);
+        return PP_EXIT_ERROR;
+      }
+  if (optind < argc)
+    {
+      pp_cli_list_release (l);
+      return pp_cli_usage_error (cli, "%s takes no arguments", cli->path);
+    }
+  return -1;
+}
+
+void
+pp_cli_list_release (pp_cli_list_t *l)
+{
+  free (l->filters);
+  l->filters = NULL;
+  l->n_filters = 0;
+}
+
+bool
+pp_cli_list_keep (const pp_cli_list_t *l, bool (*match) (const char *key, const char *value, const void *row),
+                  const void *row)
+{
+  for (size_t i = 0; i < l->n_filters; i++)
+    {
+      /* Each key once, at its first filter: one of its values must match. */
+      size_t klen = strcspn (l->filters[i], "=");
+      bool seen = false, any = false;
+      for (size_t k = 0; k < i && !seen; k++)
+        seen = strncmp (l->filters[k], l->filters[i], klen + 1) == 0;
+      if (seen)
+        continue;
+      cleanup_free char *key = xstrndup (l->filters[i], klen);
+      for (size_t k = i; k < l->n_filters && !any; k++)
+        if (strncmp (l->filters[k], l->filters[i], klen + 1) == 0)
+          any = match (key, l->filters[k] + klen + 1, row);
+      if (!any)
+        return false;
+    }
+  return true;
+}
+
+bool
+pp_cli_match_name (const char *pattern, const char *name)
+{
+  regex_t re;
+  if (regcomp (&re, pattern, REG_EXTENDED | REG_NOSUB) != 0)
+    return strstr (name, pattern) != NULL;
+  bool m = regexec (&re, name, 0, NULL, 0) == 0;
+  regfree (&re);
+  return m;
+}
+
+bool
+pp_cli_match_label (const char *filter, const char *labels)
+{
+  json_t *j = labels ? json_loads (labels, 0, NULL) : NULL;
+  const char *eq = strchr (filter, '=');
+  cleanup_free char *key = eq ? xstrndup (filter, (size_t)(eq - filter)) : xstrdup (filter);
+  const char *v = json_string_value (json_object_get (j, key));
+  bool m = v && (eq == NULL || strcmp (v, eq + 1) == 0);
+  json_decref (j);
+  return m;
+}
+
+void
+pp_cli_list_table (const pp_cli_t *cli, pp_table_t *t)
+{
+  pp_table_init (t, cli->cmd->list->fields, cli->cmd->list->n_fields);
+}
+
+int
+pp_cli_list_finish (const pp_cli_t *cli, pp_cli_list_t *l, pp_table_t *t, json_t *rows)
+{
+  int ret = PP_EXIT_OK;
+  if (l->json)
+    pp_cli_print_json (rows);
+  else
+    {
+      json_decref (rows);
+      cleanup_free char *quiet = l->quiet ? xasprintf ("{{.%s}}", cli->cmd->list->quiet_field) : NULL;
+      pp_table_opts_t o = l->table;
+      if (quiet)
+        o.format = quiet;
+      pp_error_t err = NULL;
+      if (pp_table_print (t, &o, stdout, &err) < 0)
+        ret = pp_cli_fail (&err);
+    }
+  pp_table_release (t);
+  pp_cli_list_release (l);
+  return ret;
 }
 
 int

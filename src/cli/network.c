@@ -83,33 +83,56 @@ list_networks (pp_cli_t *cli, const char *name, pp_network_rec_t **nets, size_t 
   return ret < 0 ? pp_cli_fail (&err) : PP_EXIT_OK;
 }
 
+static bool
+match_network (const char *key, const char *value, const void *row)
+{
+  (void) key;
+  return pp_cli_match_name (value, ((const pp_network_rec_t *) row)->name);
+}
+
+static const pp_table_col_t network_cols[] = {
+  { "Name", "NAME", true, 0 },       { "Bridge", "BRIDGE", true, 0 },        { "Subnet", "SUBNET", true, 0 },
+  { "Gateway", "GATEWAY", true, 0 }, { "Subnet6", "IPV6 SUBNET", true, 0 }, { "Pods", "PODS", true, 0 },
+  { "Internal", "INTERNAL", false, 0 },
+};
+static const char *const network_filters[] = { "name=REGEX", NULL };
+const pp_list_spec_t pp_list_networks = { network_cols, PP_N_ELEMENTS (network_cols), network_filters, "Name", NULL };
+
 int
 pp_cmd_network_ls (pp_cli_t *cli, int argc, char **argv)
 {
-  bool json = false, quiet = false;
-  int r = pp_cli_list_options (cli, argc, argv, &json, &quiet, NULL);
+  pp_cli_list_t l;
+  int r = pp_cli_list_options (cli, argc, argv, &l);
   if (r >= 0)
     return r;
   pp_network_rec_t *nets = NULL;
   size_t n = 0;
   if ((r = list_networks (cli, NULL, &nets, &n)) != PP_EXIT_OK)
-    return r;
-  json_t *arr = json ? json_array () : NULL;
-  if (!json && !quiet)
-    printf ("%-20s  %-10s  %-18s  %-15s  %-22s  %s\n", "NAME", "BRIDGE", "SUBNET", "GATEWAY", "IPV6 SUBNET", "PODS");
+    {
+      pp_cli_list_release (&l);
+      return r;
+    }
+  json_t *arr = json_array ();
+  pp_table_t t;
+  pp_cli_list_table (cli, &t);
   for (size_t i = 0; i < n; i++)
-    if (json)
-      json_array_append_new (arr, network_json (&nets[i]));
-    else if (quiet)
-      printf ("%s\n", nets[i].name);
-    else
-      printf ("%-20s  %-10s  %-18s  %-15s  %-22s  %" PRId64 "%s\n", nets[i].name, nets[i].bridge, nets[i].subnet,
-              nets[i].gateway, nets[i].subnet6 ? nets[i].subnet6 : "-", nets[i].pods,
-              nets[i].internal ? " (internal)" : "");
-  if (json)
-    pp_cli_print_json (arr);
+    {
+      if (!pp_cli_list_keep (&l, match_network, &nets[i]))
+        continue;
+      if (l.json)
+        {
+          json_array_append_new (arr, network_json (&nets[i]));
+          continue;
+        }
+      char pods[48];
+      snprintf (pods, sizeof pods, "%" PRId64 "%s", nets[i].pods, nets[i].internal ? " (internal)" : "");
+      const char *row[] = { nets[i].name,         nets[i].bridge, nets[i].subnet, nets[i].gateway,
+                            nets[i].subnet6 ?: "-", pods,          nets[i].internal ? "true" : "false" };
+      pp_table_add (&t, row);
+    }
+  r = pp_cli_list_finish (cli, &l, &t, arr);
   pp_network_recs_free (nets, n);
-  return PP_EXIT_OK;
+  return r;
 }
 
 int

@@ -15,6 +15,7 @@
 #include "state/state.h"
 
 #include <jansson.h>
+#include <ctype.h>
 #include <limits.h>
 #include <signal.h>
 #include <string.h>
@@ -177,46 +178,48 @@ pp_cli_print_json (json_t *j)
   json_decref (j);
 }
 
-int
-pp_cli_list_options (pp_cli_t *cli, int argc, char **argv, bool *json, bool *quiet, bool *all)
+/* A row of `pod ls` or `ps` for the filters: pod `i` of the world, and one of its containers (NULL: the pod). */
+typedef struct
 {
-  static const struct option opts[] = {
-    { "format", required_argument, NULL, 'f' },
-    { "quiet", no_argument, NULL, 'q' },
-    { "all", no_argument, NULL, 'a' },
-    { NULL, 0, NULL, 0 },
-  };
-  int opt;
-  while ((opt = pp_cli_getopt (cli, argc, argv, all ? "f:qa" : "f:q", opts)) != -1)
-    switch (opt)
-      {
-      case 'f':
-        if (pp_cli_parse_format (cli, optarg, json) != 0)
-          return PP_EXIT_ERROR;
-        break;
-      case 'q':
-        *quiet = true;
-        break;
-      case 'a':
-        if (all == NULL)
-          return pp_cli_usage_error (cli, "unknown option --all");
-        *all = true;
-        break;
-      case 'h':
-        return PP_EXIT_OK;
-      default:
-        return PP_EXIT_ERROR;
-      }
-  if (optind < argc)
-    return pp_cli_usage_error (cli, "%s takes no arguments", cli->path);
-  return -1;
+  world_t *w;
+  size_t i;
+  const pp_container_rec_t *c;
+} list_row_t;
+
+static bool
+match_row (const char *key, const char *value, const void *arg)
+{
+  const list_row_t *r = arg;
+  const pp_pod_rec_t *p = &r->w->pods[r->i];
+  if (strcmp (key, "id") == 0)
+    return strncmp (r->c ? r->c->id : p->id, value, strlen (value)) == 0;
+  if (strcmp (key, "status") == 0)
+    return strcasecmp (r->c ? r->c->status : p->status, value) == 0;
+  if (strcmp (key, "pod") == 0)
+    return strcmp (p->name, value) == 0 || (strlen (value) >= 3 && strncmp (p->id, value, strlen (value)) == 0);
+  if (strcmp (key, "label") == 0)
+    {
+      cleanup_free char *labels = NULL;
+      return pp_state_pod_labels_get (r->w->state, p->id, &labels, NULL) == 0 && pp_cli_match_label (value, labels);
+    }
+  cleanup_free char *full = r->c ? xasprintf ("%s-%s", p->name, r->c->name) : xstrdup (p->name);
+  return pp_cli_match_name (value, full);
 }
+
+static const pp_table_col_t pod_cols[] = {
+  { "ID", "POD ID", true, 12 },      { "Name", "NAME", true, 0 },         { "Status", "STATUS", true, 0 },
+  { "Ready", "READY", true, 0 },     { "Restarts", "RESTARTS", true, 0 }, { "Age", "AGE", true, 0 },
+  { "Namespace", "NAMESPACE", false, 0 }, { "NumberOfContainers", "# OF CONTAINERS", false, 0 },
+  { "PlayFile", "PLAY FILE", false, 0 },
+};
+static const char *const pod_filters[] = { "id=PREFIX", "name=REGEX", "status=STATUS", "label=KEY[=VALUE]", NULL };
+const pp_list_spec_t pp_list_pods = { pod_cols, PP_N_ELEMENTS (pod_cols), pod_filters, "ID", NULL };
 
 int
 pp_cmd_pod_ls (pp_cli_t *cli, int argc, char **argv)
 {
-  bool json = false, quiet = false;
-  int r = pp_cli_list_options (cli, argc, argv, &json, &quiet, NULL);
+  pp_cli_list_t l;
+  int r = pp_cli_list_options (cli, argc, argv, &l);
   if (r >= 0)
     return r;
   world_t w;
@@ -224,53 +227,60 @@ pp_cmd_pod_ls (pp_cli_t *cli, int argc, char **argv)
   if (world_load (cli->ctx, &w, &err) < 0)
     {
       world_free (&w);
+      pp_cli_list_release (&l);
       return pp_cli_fail (&err);
     }
-  if (json)
+  json_t *a = json_array ();
+  pp_table_t t;
+  pp_cli_list_table (cli, &t);
+  for (size_t i = 0; i < w.n_pods; i++)
     {
-      json_t *a = json_array ();
-      for (size_t i = 0; i < w.n_pods; i++)
-        json_array_append_new (a, pod_json (&w, i));
-      pp_cli_print_json (a);
-    }
-  else
-    {
-      if (!quiet)
-        printf ("%-12s  %-24s  %-8s  %-7s  %-8s  %s\n", "POD ID", "NAME", "STATUS", "READY", "RESTARTS", "AGE");
-      for (size_t i = 0; i < w.n_pods; i++)
+      if (!pp_cli_list_keep (&l, match_row, &(list_row_t){ &w, i, NULL }))
+        continue;
+      if (l.json)
         {
-          if (quiet)
-            {
-              printf ("%.12s\n", w.pods[i].id);
-              continue;
-            }
-          size_t running = 0, total = 0;
-          int64_t restarts = 0;
-          for (size_t j = 0; j < w.n_cs[i]; j++)
-            {
-              /* READY counts the main containers and the sidecars, as kubectl does. */
-              if (w.cs[i][j].init && !w.cs[i][j].sidecar)
-                continue;
-              total++;
-              running += strcmp (w.cs[i][j].status, "Running") == 0 && w.cs[i][j].ready;
-              restarts += w.cs[i][j].restarts;
-            }
-          char age[32], ready[32];
-          format_age (age, sizeof age, w.pods[i].created);
-          snprintf (ready, sizeof ready, "%zu/%zu", running, total);
-          printf ("%.12s  %-24s  %-8s  %-7s  %-8lld  %s\n", w.pods[i].id, w.pods[i].name, w.pods[i].status, ready,
-                  (long long) restarts, age);
+          json_array_append_new (a, pod_json (&w, i));
+          continue;
         }
+      size_t running = 0, total = 0;
+      int64_t restarts = 0;
+      for (size_t j = 0; j < w.n_cs[i]; j++)
+        {
+          /* READY counts the main containers and the sidecars, as kubectl does. */
+          if (w.cs[i][j].init && !w.cs[i][j].sidecar)
+            continue;
+          total++;
+          running += strcmp (w.cs[i][j].status, "Running") == 0 && w.cs[i][j].ready;
+          restarts += w.cs[i][j].restarts;
+        }
+      char age[32], ready[32], nrestarts[32], nctrs[32];
+      format_age (age, sizeof age, w.pods[i].created);
+      snprintf (ready, sizeof ready, "%zu/%zu", running, total);
+      snprintf (nrestarts, sizeof nrestarts, "%lld", (long long) restarts);
+      snprintf (nctrs, sizeof nctrs, "%zu", w.n_cs[i]);
+      const char *row[] = { w.pods[i].id, w.pods[i].name, w.pods[i].status, ready, nrestarts, age,
+                            w.pods[i].namespace_, nctrs, w.pods[i].play_file };
+      pp_table_add (&t, row);
     }
+  r = pp_cli_list_finish (cli, &l, &t, a);
   world_free (&w);
-  return PP_EXIT_OK;
+  return r;
 }
+
+static const pp_table_col_t ctr_cols[] = {
+  { "ID", "CONTAINER ID", true, 12 }, { "Names", "NAMES", true, 0 },     { "Image", "IMAGE", true, 0 },
+  { "Status", "STATUS", true, 0 },    { "Restarts", "RESTARTS", true, 0 }, { "Created", "CREATED", true, 0 },
+  { "State", "STATE", false, 0 },     { "Pod", "POD ID", false, 12 },    { "PodName", "POD", false, 0 },
+  { "ImageID", "IMAGE ID", false, 12 },
+};
+static const char *const ctr_filters[] = { "id=PREFIX", "name=REGEX", "pod=POD", "status=STATUS", "label=KEY[=VALUE]", NULL };
+const pp_list_spec_t pp_list_containers = { ctr_cols, PP_N_ELEMENTS (ctr_cols), ctr_filters, "ID", "the containers that do not run too" };
 
 int
 pp_cmd_ps (pp_cli_t *cli, int argc, char **argv)
 {
-  bool json = false, quiet = false, all = false;
-  int r = pp_cli_list_options (cli, argc, argv, &json, &quiet, &all);
+  pp_cli_list_t l;
+  int r = pp_cli_list_options (cli, argc, argv, &l);
   if (r >= 0)
     return r;
   world_t w;
@@ -278,38 +288,40 @@ pp_cmd_ps (pp_cli_t *cli, int argc, char **argv)
   if (world_load (cli->ctx, &w, &err) < 0)
     {
       world_free (&w);
+      pp_cli_list_release (&l);
       return pp_cli_fail (&err);
     }
   json_t *a = json_array ();
-  if (!json && !quiet)
-    printf ("%-12s  %-30s  %-28s  %-24s  %-8s  %s\n", "CONTAINER ID", "NAMES", "IMAGE", "STATUS", "RESTARTS",
-            "CREATED");
+  pp_table_t t;
+  pp_cli_list_table (cli, &t);
   for (size_t i = 0; i < w.n_pods; i++)
     for (size_t j = 0; j < w.n_cs[i]; j++)
       {
         const pp_container_rec_t *c = &w.cs[i][j];
-        if (!all && strcmp (c->status, "Running") != 0)
+        if ((!l.all && strcmp (c->status, "Running") != 0)
+            || !pp_cli_list_keep (&l, match_row, &(list_row_t){ &w, i, c }))
           continue;
-        if (json)
-          json_array_append_new (a, ctr_json (&w.pods[i], c));
-        else if (quiet)
-          printf ("%.12s\n", c->id);
-        else
+        if (l.json)
           {
-            char status[64], age[32];
-            ctr_status_text (c, status, sizeof status);
-            format_age (age, sizeof age, w.pods[i].created);
-            cleanup_free char *full = xasprintf ("%s-%s", w.pods[i].name, c->name);
-            printf ("%.12s  %-30s  %-28s  %-24s  %-8lld  %s ago\n", c->id, full, c->image, status,
-                    (long long) c->restarts, age);
+            json_array_append_new (a, ctr_json (&w.pods[i], c));
+            continue;
           }
+        char status[64], age[32], restarts[32], state[32];
+        ctr_status_text (c, status, sizeof status);
+        format_age (age, sizeof age, w.pods[i].created);
+        cleanup_free char *full = xasprintf ("%s-%s", w.pods[i].name, c->name);
+        cleanup_free char *created = xasprintf ("%s ago", age);
+        snprintf (restarts, sizeof restarts, "%lld", (long long) c->restarts);
+        snprintf (state, sizeof state, "%s", c->status);
+        for (char *s = state; *s; s++)
+          *s = (char) tolower ((unsigned char) *s);
+        const char *row[]
+            = { c->id, full, c->image, status, restarts, created, state, w.pods[i].id, w.pods[i].name, c->image_id };
+        pp_table_add (&t, row);
       }
-  if (json)
-    pp_cli_print_json (a);
-  else
-    json_decref (a);
+  r = pp_cli_list_finish (cli, &l, &t, a);
   world_free (&w);
-  return PP_EXIT_OK;
+  return r;
 }
 
 /* A container by `<pod>-<name>`, its id or an id prefix (3 digits or more), or a name only one pod has. */
@@ -759,42 +771,52 @@ pp_cmd_exec (pp_cli_t *cli, int argc, char **argv)
 
 /* ---- volumes ---- */
 
+/* A name filter on a JSON row's "name". */
+static bool
+match_json_name (const char *key, const char *value, const void *row)
+{
+  (void) key;
+  return pp_cli_match_name (value, json_string_value (json_object_get (row, "name")) ?: "");
+}
+
+static const pp_table_col_t volume_cols[] = {
+  { "Driver", "DRIVER", true, 0 },
+  { "Name", "VOLUME NAME", true, 0 },
+  { "UsedBy", "USED BY", true, 0 },
+};
+static const char *const volume_filters[] = { "name=REGEX", NULL };
+const pp_list_spec_t pp_list_volumes = { volume_cols, PP_N_ELEMENTS (volume_cols), volume_filters, "Name", NULL };
+
 int
 pp_cmd_volume_ls (pp_cli_t *cli, int argc, char **argv)
 {
-  bool json = false, quiet = false;
-  int r = pp_cli_list_options (cli, argc, argv, &json, &quiet, NULL);
+  pp_cli_list_t l;
+  int r = pp_cli_list_options (cli, argc, argv, &l);
   if (r >= 0)
     return r;
   pp_error_t err = NULL;
-  json_t *vols = pp_namedvol_list (cli->ctx, &err);
-  if (json)
-    {
-      pp_cli_print_json (vols);
-      return PP_EXIT_OK;
-    }
-  if (!quiet)
-    printf ("%-8s  %-30s  %s\n", "DRIVER", "VOLUME NAME", "USED BY");
+  json_t *vols = pp_namedvol_list (cli->ctx, &err), *kept = json_array ();
+  pp_table_t t;
+  pp_cli_list_table (cli, &t);
   size_t i;
   json_t *v;
   json_array_foreach (vols, i, v)
   {
-    const char *name = json_string_value (json_object_get (v, "name")) ?: "";
-    if (quiet)
-      {
-        printf ("%s\n", name);
-        continue;
-      }
+    if (!pp_cli_list_keep (&l, match_json_name, v))
+      continue;
+    json_array_append (kept, v);
     pp_buf_t users = { 0 };
     size_t k;
     json_t *u;
     json_array_foreach (json_object_get (v, "usedBy"), k, u)
       pp_buf_printf (&users, "%s%s", k ? "," : "", json_string_value (u) ?: "");
-    printf ("%-8s  %-30s  %s\n", "local", name, users.data ? users.data : "");
+    const char *row[] = { "local", json_string_value (json_object_get (v, "name")), users.data };
+    pp_table_add (&t, row);
     pp_buf_free (&users);
   }
   json_decref (vols);
-  return PP_EXIT_OK;
+  r = pp_cli_list_finish (cli, &l, &t, kept);
+  return r;
 }
 
 int
@@ -867,26 +889,47 @@ job_json (const pp_job_rec_t *j)
                     "controllerRunning", pp_job_controller_alive (j));
 }
 
+static bool
+match_job (const char *key, const char *value, const void *row)
+{
+  const pp_job_rec_t *j = row;
+  if (strcmp (key, "status") == 0)
+    return strcasecmp (j->status, value) == 0;
+  return pp_cli_match_name (value, j->name);
+}
+
+static const pp_table_col_t job_cols[] = {
+  { "Name", "NAME", true, 0 },         { "Status", "STATUS", true, 0 }, { "Completions", "COMPLETIONS", true, 0 },
+  { "Duration", "DURATION", true, 0 }, { "Age", "AGE", true, 0 },       { "Reason", "REASON", true, 0 },
+};
+static const char *const job_filters[] = { "name=REGEX", "status=STATUS", NULL };
+const pp_list_spec_t pp_list_jobs = { job_cols, PP_N_ELEMENTS (job_cols), job_filters, "Name", NULL };
+
 int
 pp_cmd_job_ls (pp_cli_t *cli, int argc, char **argv)
 {
-  bool json = false, quiet = false;
-  int r = pp_cli_list_options (cli, argc, argv, &json, &quiet, NULL);
+  pp_cli_list_t l;
+  int r = pp_cli_list_options (cli, argc, argv, &l);
   if (r >= 0)
     return r;
   pp_error_t err = NULL;
   pp_state_t *state;
   pp_job_rec_t *js = NULL;
   size_t n = 0;
-  if (pp_state_open (cli->ctx, &state, &err) < 0)
-    return pp_cli_fail (&err);
-  int ret = pp_state_job_list (state, NULL, &js, &n, &err);
-  pp_state_close (state);
+  int ret = pp_state_open (cli->ctx, &state, &err);
+  if (ret == 0)
+    {
+      ret = pp_state_job_list (state, NULL, &js, &n, &err);
+      pp_state_close (state);
+    }
   if (ret < 0)
-    return pp_cli_fail (&err);
-  json_t *a = json ? json_array () : NULL;
-  if (!json && !quiet)
-    printf ("%-24s  %-10s  %-11s  %-8s  %-6s  %s\n", "NAME", "STATUS", "COMPLETIONS", "DURATION", "AGE", "REASON");
+    {
+      pp_cli_list_release (&l);
+      return pp_cli_fail (&err);
+    }
+  json_t *a = json_array ();
+  pp_table_t t;
+  pp_cli_list_table (cli, &t);
   for (size_t i = 0; i < n; i++)
     {
       /* A controller that died (killed) leaves a Job that no longer moves: said, not hidden. */
@@ -895,27 +938,27 @@ pp_cmd_job_ls (pp_cli_t *cli, int argc, char **argv)
           free (js[i].status);
           js[i].status = xstrdup ("Stopped");
         }
-      if (json)
-        json_array_append_new (a, job_json (&js[i]));
-      else if (quiet)
-        printf ("%s\n", js[i].name);
-      else
+      if (!pp_cli_list_keep (&l, match_job, &js[i]))
+        continue;
+      if (l.json)
         {
-          char comp[48], dur[32], age[32];
-          if (js[i].completions > 0)
-            snprintf (comp, sizeof comp, "%lld/%lld", (long long) js[i].succeeded, (long long) js[i].completions);
-          else
-            snprintf (comp, sizeof comp, "%lld/1 of %lld", (long long) js[i].succeeded, (long long) js[i].parallelism);
-          format_age (dur, sizeof dur, js[i].started + (int64_t) time (NULL) - (js[i].finished ? js[i].finished : (int64_t) time (NULL)));
-          format_age (age, sizeof age, js[i].started);
-          printf ("%-24s  %-10s  %-11s  %-8s  %-6s  %s\n", js[i].name, js[i].status, comp, dur, age,
-                  js[i].reason ? js[i].reason : "");
+          json_array_append_new (a, job_json (&js[i]));
+          continue;
         }
+      char comp[48], dur[32], age[32];
+      if (js[i].completions > 0)
+        snprintf (comp, sizeof comp, "%lld/%lld", (long long) js[i].succeeded, (long long) js[i].completions);
+      else
+        snprintf (comp, sizeof comp, "%lld/1 of %lld", (long long) js[i].succeeded, (long long) js[i].parallelism);
+      format_age (dur, sizeof dur,
+                  js[i].started + (int64_t) time (NULL) - (js[i].finished ? js[i].finished : (int64_t) time (NULL)));
+      format_age (age, sizeof age, js[i].started);
+      const char *row[] = { js[i].name, js[i].status, comp, dur, age, js[i].reason };
+      pp_table_add (&t, row);
     }
-  if (json)
-    pp_cli_print_json (a);
+  r = pp_cli_list_finish (cli, &l, &t, a);
   pp_job_recs_free (js, n);
-  return PP_EXIT_OK;
+  return r;
 }
 
 int

@@ -65,45 +65,65 @@ describe (pp_cli_t *cli, int *status)
   return all;
 }
 
+/* NAME, or NAMESPACE/NAME out of the default namespace, as `service rm` takes it. */
+static char *
+service_name (const json_t *s)
+{
+  const char *ns = json_string_value (json_object_get (s, "namespace")) ?: "default";
+  const char *name = json_string_value (json_object_get (s, "name")) ?: "";
+  return strcmp (ns, "default") == 0 ? xstrdup (name) : xasprintf ("%s/%s", ns, name);
+}
+
+static bool
+match_service (const char *key, const char *value, const void *row)
+{
+  const json_t *s = row;
+  if (strcmp (key, "type") == 0)
+    return strcasecmp (json_string_value (json_object_get (s, "type")) ?: "", value) == 0;
+  cleanup_free char *name = service_name (s);
+  return pp_cli_match_name (value, name);
+}
+
+static const pp_table_col_t service_cols[] = {
+  { "Name", "NAME", true, 0 },   { "Type", "TYPE", true, 0 },           { "ClusterIP", "CLUSTER-IP", true, 0 },
+  { "Ports", "PORTS", true, 0 }, { "Endpoints", "ENDPOINTS", true, 0 },
+};
+static const char *const service_filters[] = { "name=REGEX", "type=TYPE", NULL };
+const pp_list_spec_t pp_list_services = { service_cols, PP_N_ELEMENTS (service_cols), service_filters, "Name", NULL };
+
 int
 pp_cmd_service_ls (pp_cli_t *cli, int argc, char **argv)
 {
-  bool json = false, quiet = false;
-  int r = pp_cli_list_options (cli, argc, argv, &json, &quiet, NULL);
+  pp_cli_list_t l;
+  int r = pp_cli_list_options (cli, argc, argv, &l);
   if (r >= 0)
     return r;
   int status = PP_EXIT_OK;
   json_t *all = describe (cli, &status);
   if (all == NULL)
-    return status;
-  if (json)
     {
-      pp_cli_print_json (all);
-      return PP_EXIT_OK;
+      pp_cli_list_release (&l);
+      return status;
     }
-  if (!quiet)
-    printf ("%-24s  %-12s  %-15s  %-24s  %s\n", "NAME", "TYPE", "CLUSTER-IP", "PORTS", "ENDPOINTS");
-  json_t *s;
+  json_t *kept = json_array (), *s;
+  pp_table_t t;
+  pp_cli_list_table (cli, &t);
   size_t i;
   json_array_foreach (all, i, s)
   {
-    /* Out of the default namespace, as `service rm` takes it: NAMESPACE/NAME. */
-    const char *ns = json_string_value (json_object_get (s, "namespace")) ?: "default";
-    cleanup_free char *name = strcmp (ns, "default") == 0
-                                  ? xstrdup (json_string_value (json_object_get (s, "name")))
-                                  : xasprintf ("%s/%s", ns, json_string_value (json_object_get (s, "name")));
-    if (quiet)
-      {
-        printf ("%s\n", name);
-        continue;
-      }
+    if (!pp_cli_list_keep (&l, match_service, s))
+      continue;
+    json_array_append (kept, s);
+    cleanup_free char *name = service_name (s);
     cleanup_free char *ports = ports_text (json_object_get (s, "ports"));
     cleanup_free char *eps = endpoints_text (json_object_get (s, "ports"));
-    printf ("%-24s  %-12s  %-15s  %-24s  %s\n", name, json_string_value (json_object_get (s, "type")),
-            json_string_value (json_object_get (s, "clusterIP")) ?: "None", ports, eps);
+    const char *row[] = { name, json_string_value (json_object_get (s, "type")),
+                          json_string_value (json_object_get (s, "clusterIP")) ?: "None", ports, eps };
+    pp_table_add (&t, row);
   }
   json_decref (all);
-  return PP_EXIT_OK;
+  r = pp_cli_list_finish (cli, &l, &t, kept);
+  return r;
 }
 
 /* Whether `arg` (NAME, or NAMESPACE/NAME) names Service `s`. */

@@ -947,6 +947,22 @@ pp_state_pod_labels_put (pp_state_t *s, const char *pod_id, const char *labels, 
               err, "record a pod's labels");
 }
 
+int
+pp_state_pod_labels_get (pp_state_t *s, const char *pod_id, char **labels, pp_error_t *err)
+{
+  *labels = NULL;
+  sqlite3_stmt *st = prepare (s, err, "SELECT labels FROM pod_labels WHERE pod_id = ?", "s", pod_id);
+  if (st == NULL)
+    return -1;
+  int rc = sqlite3_step (st), ret = 0;
+  if (rc == SQLITE_ROW && sqlite3_column_text (st, 0))
+    *labels = xstrdup ((const char *) sqlite3_column_text (st, 0));
+  else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    ret = db_error (s, err, "read a pod's labels");
+  sqlite3_finalize (st);
+  return ret;
+}
+
 static void
 read_endpoint (sqlite3_stmt *st, void *out)
 {

@@ -172,6 +172,8 @@ void pp_object_recs_free (pp_object_rec_t *v, size_t n);
    give it; gone with the pod's record. */
 int pp_state_pod_labels_put (pp_state_t *state, const char *pod_id, const char *labels, const char *ports,
                              const char *hostname, const char *subdomain, pp_error_t *err);
+/* The labels recorded with a pod (JSON; to free), NULL for none. */
+int pp_state_pod_labels_get (pp_state_t *state, const char *pod_id, char **labels, pp_error_t *err);
 
 /* A pod that a Service may send to: one with labels recorded and an address in a network. */
 typedef struct

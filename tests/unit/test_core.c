@@ -5,6 +5,7 @@
 #include "core/context.h"
 #include "core/error.h"
 #include "core/log.h"
+#include "core/table.h"
 
 #include <string.h>
 
@@ -575,6 +576,57 @@ test_context_set_root_to_itself (void **state PP_UNUSED)
   pp_context_release (&ctx);
 }
 
+/* A table printed to a string. */
+static char *
+table_text (const pp_table_t *t, const pp_table_opts_t *o, pp_error_t *err)
+{
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream (&buf, &len);
+  assert_non_null (f);
+  int ret = pp_table_print (t, o, f, err);
+  fclose (f);
+  if (ret < 0)
+    {
+      free (buf);
+      return NULL;
+    }
+  return buf;
+}
+
+/* Columns as wide as their widest value (in characters, not bytes), two spaces apart, the last unpadded; IDs cut
+   to 12 unless no_trunc; a template's fields, with \t as a column break and "table" for headers; an unknown
+   field named with the known ones. */
+static void
+test_table (void **state)
+{
+  (void) state;
+  static const pp_table_col_t cols[] = {
+    { "ID", "ID", true, 12 }, { "Name", "NAME", true, 0 }, { "Status", "STATUS", true, 0 }, { "Hidden", "HIDDEN", false, 0 },
+  };
+  pp_table_t t;
+  pp_table_init (&t, cols, PP_N_ELEMENTS (cols));
+  const char *r1[] = { "0123456789abcdef", "recommendationservice-1", "Running", "h1" };
+  const char *r2[] = { "fedcba9876543210", "caf\u00e9", NULL, "h2" };
+  pp_table_add (&t, r1);
+  pp_table_add (&t, r2);
+  cleanup_error pp_error_t err = NULL;
+  cleanup_free char *deflt = table_text (&t, &(pp_table_opts_t){ 0 }, &err);
+  assert_string_equal (deflt, "ID            NAME                     STATUS\n"
+                              "0123456789ab  recommendationservice-1  Running\n"
+                              "fedcba987654  caf\u00e9                     \n");
+  cleanup_free char *whole = table_text (&t, &(pp_table_opts_t){ .format = "{{.ID}} {{ .Hidden }}", .no_trunc = true }, &err);
+  assert_string_equal (whole, "0123456789abcdef h1\nfedcba9876543210 h2\n");
+  cleanup_free char *tab = table_text (&t, &(pp_table_opts_t){ .format = "table {{.Name}}\\t{{.Hidden}}" }, &err);
+  assert_string_equal (tab, "NAME                     HIDDEN\nrecommendationservice-1  h1\ncaf\u00e9                     h2\n");
+  cleanup_free char *bare = table_text (&t, &(pp_table_opts_t){ .format = "table {{.Name}}", .noheading = true }, &err);
+  assert_string_equal (bare, "recommendationservice-1\ncaf\u00e9\n");
+  assert_null (table_text (&t, &(pp_table_opts_t){ .format = "{{.Nope}}" }, &err));
+  assert_string_equal (err->msg, "--format: no field `{{.Nope}}`: the fields are .ID, .Name, .Status, .Hidden");
+  assert_int_equal (pp_table_width ("caf\u00e9"), 4);
+  pp_table_release (&t);
+}
+
 int
 main (void)
 {
@@ -610,6 +662,7 @@ main (void)
     cmocka_unit_test (test_context_rootless),
     cmocka_unit_test (test_context_set_root),
     cmocka_unit_test (test_context_set_root_to_itself),
+    cmocka_unit_test (test_table),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
