@@ -220,6 +220,12 @@ pp_mount_overlay (const int *lowers, size_t n, int upper, int work, unsigned lon
 }
 
 int
+pp_mount_move (int mnt, int target)
+{
+  return (int)syscall (SYS_move_mount, mnt, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
+int
 pp_mount_set (int mnt, unsigned long flags, bool recursive)
 {
   return setattr (mnt, flags, recursive);

@@ -30,9 +30,12 @@ int pp_mount_fs (const char *type, const char *source, const char *data, unsigne
 
 /* An overlay of the directories `lowers` (the top one first) onto `target`, writing to `upper` with `work` (both
    -1 for a read-only overlay, which needs two lowers at least).  The layers are given by descriptor ("lowerdir+",
-   Linux 6.13), else by their /proc/self/fd paths, which only plain directories allow: `lowers` that are detached
-   idmapped mounts need the former.  The new mount's descriptor. */
+   Linux 6.13), else by their /proc/self/fd paths, which only plain directories and attached mounts allow:
+   `lowers` that are detached idmapped mounts need the former (pp_rootfs_mount_layers attaches them before 6.13).  The new mount's descriptor. */
 int pp_mount_overlay (const int *lowers, size_t n, int upper, int work, unsigned long flags, int target);
+
+/* Attaches the detached mount `mnt` onto the directory `target` (a descriptor); `mnt` stays open. */
+int pp_mount_move (int mnt, int target);
 
 /* Sets `flags` (MS_RDONLY...) on the mount whose root `mnt` is, on every mount below it too when `recursive`. */
 int pp_mount_set (int mnt, unsigned long flags, bool recursive);

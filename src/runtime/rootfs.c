@@ -16,6 +16,53 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The overlay of idmapped layers where the kernel takes them neither by descriptor nor as detached mounts (before
+   6.13 overlayfs clones each layer with clone_private_mount, which wants a mount of the caller's namespace, EINVAL
+   otherwise): each is attached under `<target>.layers/N` while the overlay is made, and detached again. */
+static int
+overlay_of_attached (const int *lowers, size_t n, int ufd, int wfd, unsigned long flags, int tfd, const char *target)
+{
+  cleanup_free char *dir = xasprintf ("%s.layers", target);
+  if (mkdir (dir, 0700) < 0 && errno != EEXIST)
+    return -1;
+  int fds[n];
+  size_t made = 0;
+  int ret = -1;
+  for (; made < n; made++)
+    {
+      char sub[PATH_MAX];
+      snprintf (sub, sizeof sub, "%s/%zu", dir, made);
+      if (mkdir (sub, 0700) < 0 && errno != EEXIST)
+        break;
+      cleanup_close int at = open (sub, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (at < 0 || pp_mount_move (lowers[made], at) < 0)
+        {
+          rmdir (sub);
+          break;
+        }
+      if ((fds[made] = open (sub, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+        {
+          umount2 (sub, MNT_DETACH);
+          rmdir (sub);
+          break;
+        }
+    }
+  if (made == n)
+    ret = pp_mount_overlay (fds, n, ufd, wfd, flags, tfd);
+  int e = errno;
+  for (size_t i = 0; i < made; i++)
+    {
+      char sub[PATH_MAX];
+      snprintf (sub, sizeof sub, "%s/%zu", dir, i);
+      close (fds[i]);
+      umount2 (sub, MNT_DETACH);
+      rmdir (sub);
+    }
+  rmdir (dir);
+  errno = e;
+  return ret;
+}
+
 int
 pp_rootfs_mount_layers (const int *layers, size_t n, const char *upper, const char *work, const char *target,
                         int userns_fd, pp_error_t *err)
@@ -46,6 +93,8 @@ pp_rootfs_mount_layers (const int *layers, size_t n, const char *upper, const ch
             < 0)
           break;
       mnt = made < n ? -1 : pp_mount_overlay (lowers, n, ufd, wfd, ro, tfd);
+      if (mnt < 0 && made == n && userns_fd >= 0 && errno == EINVAL)
+        mnt = overlay_of_attached (lowers, n, ufd, wfd, ro, tfd, target);
       int e = errno;
       for (size_t i = 0; userns_fd >= 0 && i < made; i++)
         close (lowers[i]);
