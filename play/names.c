@@ -191,11 +191,15 @@ pp_play_remove_outdated (pp_play_t *play, pp_play_step_t step, pp_error_t *err)
       if (what == KEEP)
         continue;
       pp_error_t e = NULL;
-      /* A replacement that borrowed this pod's user namespace ids holds them from now on. */
+      /* A replacement that borrowed this pod's user namespace ids holds them from now on; a pod that stays (its
+         removal failed) keeps them. */
+      bool moved = false;
       if (next && next->userns_borrowed)
-        ret = pp_state_userns_move (play->state, all[i].id, next->id, &e);
+        moved = (ret = pp_state_userns_move (play->state, all[i].id, next->id, &e)) == 0;
       if (ret == 0)
         ret = pp_play_remove_pod_rec (play->ctx, play->state, &all[i], -1, &e);
+      if (ret < 0 && moved)
+        pp_state_userns_move (play->state, next->id, all[i].id, NULL);
       if (ret == 0 && next && next->id)
         ret = pp_state_pod_rename (play->state, next->id, next->name, &e);
       else if (ret == 0 && what != OUTDATED_QUIET)

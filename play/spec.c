@@ -662,6 +662,9 @@ pp_spec_pod_json (const pp_pod_plan_t *p, const char *runtime, const char *netns
   /* `pod create`'s: its monitor holds it until it is stopped. */
   if (pp_annotations_infra (p->node, p->meta))
     json_object_set_new (plan, "hold", json_true ());
+  cleanup_free char *pod_cg = pp_cgroup_pod_path (p->id, NULL);
+  if (pod_cg)
+    json_object_set_new (plan, "cgroup", json_string (pod_cg));
   json_t *pod_limits = cgroups ? pod_limits_json (p) : NULL;
   if (pod_limits)
     json_object_set_new (plan, "podLimits", pod_limits);

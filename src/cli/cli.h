@@ -45,6 +45,7 @@ typedef struct
   const char *const *filters; /* NULL-ended */
   const char *quiet_field;
   const char *all; /* what -a adds ("the containers that do not run"), NULL when it takes none */
+  bool noheading_n; /* -n is --noheading (images), as in Podman */
 } pp_list_spec_t;
 
 extern const pp_list_spec_t pp_list_pods, pp_list_containers, pp_list_volumes, pp_list_jobs, pp_list_networks,
@@ -100,6 +101,8 @@ void pp_cli_list_release (pp_cli_list_t *l);
    whether `value` matches the row for `key`).  No filter passes every row. */
 bool pp_cli_list_keep (const pp_cli_list_t *l, bool (*match) (const char *key, const char *value, const void *row),
                        const void *row);
+/* Whether a filter of `key` was given. */
+bool pp_cli_list_has (const pp_cli_list_t *l, const char *key);
 /* A name filter's match: `pattern` as a POSIX extended regular expression found in `name`, as Podman's is. */
 bool pp_cli_match_name (const char *pattern, const char *name);
 /* A label filter's match: "key" names a label `labels` (a JSON object) has, "key=value" one with that value. */

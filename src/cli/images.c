@@ -151,7 +151,7 @@ static const pp_table_col_t image_cols[] = {
   { "Created", "CREATED", true, 0 },       { "Size", "SIZE", true, 0 },
 };
 static const char *const image_filters[] = { "reference=REGEX", NULL };
-const pp_list_spec_t pp_list_images = { image_cols, PP_N_ELEMENTS (image_cols), image_filters, "ID", NULL };
+const pp_list_spec_t pp_list_images = { image_cols, PP_N_ELEMENTS (image_cols), image_filters, "ID", NULL, true };
 
 int
 pp_cmd_images (pp_cli_t *cli, int argc, char **argv)

@@ -450,11 +450,13 @@ print_list_help (FILE *out, const pp_list_spec_t *l)
            "  --format FORMAT     table (the default), json, or a template of the fields below: \"{{.%s}}\"\n"
            "                      prints one line per row, \"table {{.A}}\\t{{.B}}\" aligned columns under\n"
            "                      headers\n"
-           "  -q, --quiet         {{.%s}} only\n"
-           "  -n, --noheading     no header line\n"
+           "  -q, --quiet         {{.%s}} only (a template comes first, json after)\n"
+           "  %s"
            "  --no-trunc          whole IDs\n"
-           "  -f, --filter K=V    the rows that match: each key given, one of its values (again for more)\n",
-           l->quiet_field, l->quiet_field);
+           "  -f, --filter K=V    the rows that match: for each key given, one of its values (every one of\n"
+           "                      label's)%s\n",
+           l->quiet_field, l->quiet_field, l->noheading_n ? "-n, --noheading     no header line\n" : "--noheading         no header line\n",
+           l->all ? "; a status filter lists every row, as -a" : "");
   if (l->all)
     fprintf (out, "  -a, --all           %s\n", l->all);
   fputs ("\nFields:", out);
@@ -550,16 +552,22 @@ pp_cli_list_options (pp_cli_t *cli, int argc, char **argv, pp_cli_list_t *l)
     { NULL, 0, NULL, 0 },
   };
   memset (l, 0, sizeof *l);
+  /* -n is --noheading where Podman has it so (images); Podman's `ps -n` is --last. */
+  char shorts[8];
+  snprintf (shorts, sizeof shorts, "qf:%s%s", spec->all ? "a" : "", spec->noheading_n ? "n" : "");
   int opt;
-  while ((opt = pp_cli_getopt (cli, argc, argv, spec->all ? "qnf:a" : "qnf:", opts)) != -1)
+  while ((opt = pp_cli_getopt (cli, argc, argv, shorts, opts)) != -1)
     switch (opt)
       {
       case 'F':
         l->json = strcmp (optarg, "json") == 0;
         l->table.format = l->json || strcmp (optarg, "text") == 0 ? NULL : optarg;
         if (l->table.format && strcmp (optarg, "table") != 0 && strstr (optarg, "{{") == NULL)
-          return pp_cli_usage_error (cli, "--format \"%s\": use json, table, or a template such as "
-                                          "\"{{.Name}}\" or \"table {{.ID}}\\t{{.Status}}\"", optarg);
+          {
+            pp_cli_list_release (l);
+            return pp_cli_usage_error (cli, "--format \"%s\": use json, table, or a template such as "
+                                            "\"{{.Name}}\" or \"table {{.ID}}\\t{{.Status}}\"", optarg);
+          }
         break;
       case 'q':
         l->quiet = true;
@@ -585,11 +593,28 @@ pp_cli_list_options (pp_cli_t *cli, int argc, char **argv, pp_cli_list_t *l)
               return pp_cli_usage_error (cli, "--filter \"%s\": the filters are %s", optarg,
                                          keys.data ? keys.data : "none");
             }
+          /* A regular expression is checked now, as Podman does. */
+          regex_t re;
+          bool regex = false;
+          for (size_t i = 0; spec->filters[i]; i++)
+            regex |= strncmp (spec->filters[i], optarg, klen + 1) == 0 && strstr (spec->filters[i], "=REGEX");
+          if (regex && regcomp (&re, optarg + klen + 1, REG_EXTENDED | REG_NOSUB) != 0)
+            {
+              pp_cli_list_release (l);
+              return pp_cli_usage_error (cli, "--filter \"%s\": not a regular expression", optarg);
+            }
+          if (regex)
+            regfree (&re);
           l->filters = xrealloc (l->filters, (l->n_filters + 1) * sizeof *l->filters);
           l->filters[l->n_filters++] = optarg;
           break;
         }
       case 'a':
+        if (spec->all == NULL)
+          {
+            pp_cli_list_release (l);
+            return pp_cli_usage_error (cli, "unknown option --all");
+          }
         l->all = true;
         break;
       case 'h':
@@ -604,7 +629,21 @@ pp_cli_list_options (pp_cli_t *cli, int argc, char **argv, pp_cli_list_t *l)
       pp_cli_list_release (l);
       return pp_cli_usage_error (cli, "%s takes no arguments", cli->path);
     }
+  /* Podman's order: a template before -q, -q before json; a status filter lists every row, as -a. */
+  if (l->quiet && l->table.format && strcmp (l->table.format, "table") != 0)
+    l->quiet = false;
+  l->json &= !l->quiet;
+  l->all |= spec->all && pp_cli_list_has (l, "status");
   return -1;
+}
+
+bool
+pp_cli_list_has (const pp_cli_list_t *l, const char *key)
+{
+  for (size_t i = 0; i < l->n_filters; i++)
+    if (strncmp (l->filters[i], key, strlen (key)) == 0 && l->filters[i][strlen (key)] == '=')
+      return true;
+  return false;
 }
 
 void
@@ -621,7 +660,7 @@ pp_cli_list_keep (const pp_cli_list_t *l, bool (*match) (const char *key, const 
 {
   for (size_t i = 0; i < l->n_filters; i++)
     {
-      /* Each key once, at its first filter: one of its values must match. */
+      /* Each key once, at its first filter: one of its values must match; every one of a label's, as Podman's. */
       size_t klen = strcspn (l->filters[i], "=");
       bool seen = false, any = false;
       for (size_t k = 0; k < i && !seen; k++)
@@ -629,7 +668,9 @@ pp_cli_list_keep (const pp_cli_list_t *l, bool (*match) (const char *key, const 
       if (seen)
         continue;
       cleanup_free char *key = xstrndup (l->filters[i], klen);
-      for (size_t k = i; k < l->n_filters && !any; k++)
+      bool all = strcmp (key, "label") == 0;
+      any = all;
+      for (size_t k = i; k < l->n_filters && any == all; k++)
         if (strncmp (l->filters[k], l->filters[i], klen + 1) == 0)
           any = match (key, l->filters[k] + klen + 1, row);
       if (!any)

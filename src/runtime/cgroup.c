@@ -383,18 +383,15 @@ read_counter (const char *path, const pp_cgroup_counter_t *c, uint64_t *v, pp_er
   return 0;
 }
 
-/* mkdir -p of `rel` under the hierarchy's root, each level below the base prepared by the hierarchy's driver (the
-   levels above it are not this process's to change). */
+/* mkdir -p of `rel` under the hierarchy's root, each level prepared by the hierarchy's driver where this process
+   may: an ordinary user's levels above its delegated subtree are root's (the path was recorded by the process
+   that played the pod, which may have run in another cgroup than this one). */
 static int
 make_levels (const pp_cgroup_hierarchy_t *h, const char *rel, pp_error_t *err)
 {
   const pp_cgroup_driver_t *d = h->v2 ? &pp_cgroup_v2_driver : &pp_cgroup_v1_driver;
-  const char *b = pp_cgroup_base ();
-  size_t skip = b && *b ? strlen (b) - 1 : 0; /* the base without its leading '/' */
-  if (skip && (strncmp (rel, b + 1, skip) != 0 || rel[skip] != '/'))
-    skip = 0;
-  cleanup_free char *parent = xasprintf ("%s%s%.*s", h->mount, skip ? "/" : "", (int)skip, rel);
-  for (const char *p = rel + skip + (skip != 0); *p;)
+  cleanup_free char *parent = xstrdup (h->mount);
+  for (const char *p = rel; *p;)
     {
       const char *e = strchrnul (p, '/');
       char *child = xasprintf ("%s/%.*s", parent, (int)(e - p), p);
@@ -404,7 +401,9 @@ make_levels (const pp_cgroup_hierarchy_t *h, const char *rel, pp_error_t *err)
           free (child);
           return -1;
         }
-      int ret = d->prepare_level (h, parent, child, err);
+      int ret = writable (parent, h->v2 ? "cgroup.subtree_control" : NULL) || errno != EACCES
+                    ? d->prepare_level (h, parent, child, err)
+                    : 0;
       free (parent);
       parent = child;
       if (ret < 0)

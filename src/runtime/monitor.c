@@ -1117,7 +1117,7 @@ load (monitor_t *m, pp_error_t *err)
         .cpu_period = (uint64_t) json_integer_value (json_object_get (pl, "cpuPeriod")),
         .cpu_shares = (uint64_t) json_integer_value (json_object_get (pl, "cpuShares")),
       };
-      cleanup_free char *cg = pp_cgroup_pod_path (m->pod_id, NULL);
+      cleanup_free char *cg = pp_pod_cgroup (m->pod_id, plan);
       if (cg && pp_cgroup_create (cg, &lim, err) < 0)
         {
           json_decref (plan);

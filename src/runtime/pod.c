@@ -356,16 +356,32 @@ remove_path (const char *path, pp_error_t *err)
     pp_error_make (err, errno, "remove `%s`", path);
 }
 
+char *
+pp_pod_cgroup (const char *pod_id, json_t *plan)
+{
+  json_t *cg = json_object_get (plan, "cgroup");
+  if (json_is_string (cg))
+    return xstrdup (json_string_value (cg));
+  /* A plan with containers but none of them in a cgroup: a user's without one. */
+  json_t *c0 = json_array_get (json_object_get (plan, "containers"), 0);
+  if (c0 && json_object_get (c0, "cgroup") == NULL)
+    return NULL;
+  return pp_cgroup_pod_path (pod_id, NULL);
+}
+
 void
 pp_pod_ctrs_teardown (pp_context_t *ctx, const char *pod_id, const pp_container_rec_t *cs, size_t n,
                       pp_error_t *first)
 {
+  json_t *plan = pp_pod_read_plan (ctx, pod_id, NULL);
+  cleanup_free char *pod_cg = pp_pod_cgroup (pod_id, plan);
+  json_decref (plan);
   for (size_t i = 0; i < n; i++)
     {
       /* The recorded process, and whatever else is in the container's cgroup (a monitor killed mid-start). */
       if (pp_ctr_alive (&cs[i]))
         kill ((pid_t) cs[i].pid, SIGKILL);
-      cleanup_free char *cg = pp_cgroup_pod_path (pod_id, cs[i].id);
+      cleanup_free char *cg = pod_cg ? xasprintf ("%s/%s", pod_cg, cs[i].id) : NULL;
       if (cg)
         pp_cgroup_kill (cg, SIGKILL, NULL);
       for (int t = 0; t < 200 && pp_ctr_alive (&cs[i]); t++)
@@ -400,12 +416,12 @@ pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_
   pp_error_t first = NULL;
   pp_pod_ctrs_teardown (ctx, pod->id, cs, n, &first);
   /* The pod's cgroup and its containers' below it, where play puts them; runc leaves the pod's own. */
-  cleanup_free char *cgroup = pp_cgroup_pod_path (pod->id, NULL);
+  json_t *net_plan = pp_pod_read_plan (ctx, pod->id, NULL);
+  cleanup_free char *cgroup = pp_pod_cgroup (pod->id, net_plan);
   if (cgroup)
     pp_cgroup_remove (cgroup, &first);
   cleanup_free char *nsd = ns_dir (ctx, pod->id);
   /* Its veth, and its network's bridge and rules if it was the last pod there. */
-  json_t *net_plan = pp_pod_read_plan (ctx, pod->id, NULL);
   json_t *net = json_object_get (net_plan, "network");
   pp_error_t net_err = NULL;
   /* In a user namespace outside the user's pod network, its links and rules went with the network namespace. */

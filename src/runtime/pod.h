@@ -136,6 +136,9 @@ bool pp_ctr_alive (const pp_container_rec_t *c);
 
 /* The monitor's side: reads pod.json. */
 json_t *pp_pod_read_plan (pp_context_t *ctx, const char *pod_id, pp_error_t *err);
+/* The pod's cgroup as its plan recorded it ("cgroup"; plans of before it was recorded: the one this process would
+   make), NULL for none.  Every process uses the recorded one, whatever cgroup it runs in itself. */
+char *pp_pod_cgroup (const char *pod_id, json_t *plan);
 int pp_pod_write_plan (pp_context_t *ctx, const char *pod_id, json_t *plan, pp_error_t *err);
 
 #endif

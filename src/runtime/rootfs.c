@@ -18,12 +18,13 @@
 
 /* The overlay of idmapped layers where the kernel takes them neither by descriptor nor as detached mounts (before
    6.13 overlayfs clones each layer with clone_private_mount, which wants a mount of the caller's namespace, EINVAL
-   otherwise): each is attached under `<target>.layers/N` while the overlay is made, and detached again. */
+   otherwise): each (read-only) is attached under a new `<target>.layers.XXXXXX/N` while the overlay is made, and
+   detached again. */
 static int
 overlay_of_attached (const int *lowers, size_t n, int ufd, int wfd, unsigned long flags, int tfd, const char *target)
 {
-  cleanup_free char *dir = xasprintf ("%s.layers", target);
-  if (mkdir (dir, 0700) < 0 && errno != EEXIST)
+  cleanup_free char *dir = xasprintf ("%s.layers.XXXXXX", target);
+  if (mkdtemp (dir) == NULL)
     return -1;
   int fds[n];
   size_t made = 0;
@@ -32,7 +33,7 @@ overlay_of_attached (const int *lowers, size_t n, int ufd, int wfd, unsigned lon
     {
       char sub[PATH_MAX];
       snprintf (sub, sizeof sub, "%s/%zu", dir, made);
-      if (mkdir (sub, 0700) < 0 && errno != EEXIST)
+      if (mkdir (sub, 0700) < 0)
         break;
       cleanup_close int at = open (sub, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       if (at < 0 || pp_mount_move (lowers[made], at) < 0)
@@ -89,7 +90,8 @@ pp_rootfs_mount_layers (const int *layers, size_t n, const char *upper, const ch
       size_t made = 0;
       for (; made < n; made++)
         if ((lowers[made]
-             = userns_fd < 0 ? layers[n - 1 - made] : pp_mount_bind (layers[n - 1 - made], -1, 0, userns_fd))
+             = userns_fd < 0 ? layers[n - 1 - made]
+                             : pp_mount_bind (layers[n - 1 - made], -1, MS_RDONLY, userns_fd))
             < 0)
           break;
       mnt = made < n ? -1 : pp_mount_overlay (lowers, n, ufd, wfd, ro, tfd);

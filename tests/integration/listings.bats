@@ -99,8 +99,9 @@ web running"
 	run -0 pp pod ls --format 'table {{.Name}}\t{{.NumberOfContainers}}' --noheading --filter name=web
 	assert_equal "$output" "web  1"
 	# An unknown field names the known ones; nothing is printed.
-	run -125 pp ps --format '{{.Nope}}'
-	assert_contains "$output" "--format: no field \`{{.Nope}}\`: the fields are .ID, .Names, .Image"
+	run -125 --separate-stderr pp ps --format '{{.Nope}}'
+	assert_equal "$output" ""
+	assert_contains "$stderr" "--format: no field \`{{.Nope}}\`: the fields are .ID, .Names, .Image"
 	run -125 pp pod ls --format 'yaml'
 	assert_contains "$output" "--format \"yaml\": use json, table, or a template"
 }
@@ -112,6 +113,13 @@ web running"
 	assert_equal "$output" "web"
 	run -0 pp pod ls --format '{{.Name}}' --filter label=tier
 	assert_equal "$output" "web"
+	# Labels are the exception, as in Podman: every one given must match.
+	run -0 pp pod ls --format '{{.Name}}' --filter label=app=web --filter label=tier=front
+	assert_equal "$output" "web"
+	run -0 pp pod ls --format '{{.Name}}' --filter label=app=web --filter label=app=reco
+	assert_equal "$output" ""
+	run -125 pp pod ls --filter 'name=(('
+	assert_contains "$output" "--filter \"name=((\": not a regular expression"
 	run -0 pp pod ls --format '{{.Name}}' --filter name=^reco
 	[ "$(echo "$output" | grep -c '^recommendationservice-')" = 2 ]
 	[ "$(echo "$output" | wc -l)" = 2 ]
@@ -130,8 +138,16 @@ web running"
 	run -0 pp ps --format '{{.Names}}' --filter status=running --filter pod=web
 	assert_equal "$output" "web-c"
 	pp pod stop web >/dev/null
-	run -0 pp ps -a --format '{{.Names}} {{.State}}' --filter status=exited
+	# A status filter lists the containers that do not run without -a, as Podman's.
+	run -0 pp ps --format '{{.Names}} {{.State}}' --filter status=exited
 	assert_equal "$output" "web-c exited"
+	# -q gives way to a template, and json to -q.
+	run -0 pp ps -a -q --format '{{.Names}}' --filter name=web
+	assert_equal "$output" "web-c"
+	run -0 pp ps -a -q --format json --filter name=web
+	[ "${#output}" = 12 ]
+	run -125 pp pod ls --all
+	assert_contains "$output" "unknown option --all"
 	run -125 pp ps --filter color=red
 	assert_contains "$output" "--filter \"color=red\": the filters are id=PREFIX, name=REGEX, pod=POD, status=STATUS, label=KEY[=VALUE]"
 }
