@@ -187,13 +187,9 @@ pp_state_open (pp_context_t *ctx, pp_state_t **out, pp_error_t *err)
       return ret;
     }
   sqlite3_busy_timeout (s->db, 10000);
-  /* The WAL and its index stay between commands, emptied (journal_size_limit 0) rather than removed at the last
-     close: each command made both files and removed them again, 1.2 ms of a 5 ms `ps` (bench/README.md). */
-  int persist = 1;
-  sqlite3_file_control (s->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
   /* WAL: readers never wait for a writer; NORMAL sync is safe with WAL (a crash loses no committed data
      the OS wrote, and never corrupts). */
-  if (exec_sql (s, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA journal_size_limit = 0;", err) < 0)
+  if (exec_sql (s, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;", err) < 0)
     {
       pp_state_close (s);
       return -1;
