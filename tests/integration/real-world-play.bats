@@ -61,8 +61,8 @@ print(d[0] + "." + d[1:])
 		run -0 pp exec "$p-nginx" wget -qO- http://127.0.0.1:80/
 		assert_equal "$output" "Welcome to $p"
 	done
-	run -0 pp pod ls
-	assert_equal "$(printf '%s\n' "$output" | grep -c 'Running   1/1 ')" 3
+	run -0 pp pod ls --format '{{.Status}} {{.Ready}}'
+	assert_equal "$(printf '%s\n' "$output" | grep -c '^Running 1/1$')" 3
 	# A replica that stops serving / is marked not ready and restarted by its liveness probe, which brings
 	# its page back.
 	first=${pods[0]}
@@ -105,8 +105,8 @@ print(d[0] + "." + d[1:])
 	run -0 pp pod logs myapp-pod
 	assert_equal "$output" "$(printf '%s\n' 'init-myservice | myservice is there' 'init-mydb | mydb is there' \
 		'myapp-container | The app is running!')"
-	run -0 pp pod ls
-	assert_contains "$output" "Running   1/1"
+	run -0 pp pod ls --format '{{.Name}} {{.Status}} {{.Ready}}'
+	assert_equal "$output" "myapp-pod Running 1/1"
 }
 
 @test "real-world play: the docs' two-container pod shares a volume: nginx's page is what debian wrote" {
