@@ -590,8 +590,10 @@ pp_cli_list_options (pp_cli_t *cli, int argc, char **argv, pp_cli_list_t *l)
               for (size_t i = 0; spec->filters && spec->filters[i]; i++)
                 pp_buf_printf (&keys, "%s%s", i ? ", " : "", spec->filters[i]);
               pp_cli_list_release (l);
-              return pp_cli_usage_error (cli, "--filter \"%s\": the filters are %s", optarg,
-                                         keys.data ? keys.data : "none");
+              int r = pp_cli_usage_error (cli, "--filter \"%s\": the filters are %s", optarg,
+                                          keys.data ? keys.data : "none");
+              pp_buf_free (&keys);
+              return r;
             }
           /* A regular expression is checked now, as Podman does. */
           regex_t re;
