@@ -340,7 +340,10 @@ ungrow (pp_context_t *ctx, pp_state_t *state, pp_pod_plan_t *p)
   if (state && p->old_hash)
     pp_state_pod_set_hash (state, p->id, p->old_hash, NULL);
   pp_error_t e = NULL;
-  pp_pod_ctrs_teardown (ctx, p->id, cs, n_new, &e);
+  json_t *plan = pp_pod_read_plan (ctx, p->id, NULL);
+  cleanup_free char *cgroup = pp_pod_cgroup (p->id, plan);
+  json_decref (plan);
+  pp_pod_ctrs_teardown (ctx, cgroup, cs, n_new, &e);
   pp_error_t we = NULL;
   if (p->old_plan && pp_pod_write_plan (ctx, p->id, p->old_plan, &we) < 0 && e == NULL)
     e = steal_pointer (&we);

@@ -604,7 +604,6 @@ file_env_json (const pp_pod_plan_t *p, const pp_node_t *c)
 json_t *
 pp_spec_pod_json (const pp_pod_plan_t *p, const char *runtime, const char *netns)
 {
-  bool cgroups = pp_cgroup_base () != NULL;
   json_t *cs = json_array ();
   for (size_t i = 0; i < p->n; i++)
     {
@@ -665,7 +664,7 @@ pp_spec_pod_json (const pp_pod_plan_t *p, const char *runtime, const char *netns
   cleanup_free char *pod_cg = pp_cgroup_pod_path (p->id, NULL);
   if (pod_cg)
     json_object_set_new (plan, "cgroup", json_string (pod_cg));
-  json_t *pod_limits = cgroups ? pod_limits_json (p) : NULL;
+  json_t *pod_limits = pod_cg ? pod_limits_json (p) : NULL;
   if (pod_limits)
     json_object_set_new (plan, "podLimits", pod_limits);
   if (p->vols.claims)

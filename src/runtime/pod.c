@@ -370,18 +370,15 @@ pp_pod_cgroup (const char *pod_id, json_t *plan)
 }
 
 void
-pp_pod_ctrs_teardown (pp_context_t *ctx, const char *pod_id, const pp_container_rec_t *cs, size_t n,
+pp_pod_ctrs_teardown (pp_context_t *ctx, const char *pod_cgroup, const pp_container_rec_t *cs, size_t n,
                       pp_error_t *first)
 {
-  json_t *plan = pp_pod_read_plan (ctx, pod_id, NULL);
-  cleanup_free char *pod_cg = pp_pod_cgroup (pod_id, plan);
-  json_decref (plan);
   for (size_t i = 0; i < n; i++)
     {
       /* The recorded process, and whatever else is in the container's cgroup (a monitor killed mid-start). */
       if (pp_ctr_alive (&cs[i]))
         kill ((pid_t) cs[i].pid, SIGKILL);
-      cleanup_free char *cg = pod_cg ? xasprintf ("%s/%s", pod_cg, cs[i].id) : NULL;
+      cleanup_free char *cg = pod_cgroup ? xasprintf ("%s/%s", pod_cgroup, cs[i].id) : NULL;
       if (cg)
         pp_cgroup_kill (cg, SIGKILL, NULL);
       for (int t = 0; t < 200 && pp_ctr_alive (&cs[i]); t++)
@@ -414,10 +411,10 @@ pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_
                  pp_error_t *err)
 {
   pp_error_t first = NULL;
-  pp_pod_ctrs_teardown (ctx, pod->id, cs, n, &first);
-  /* The pod's cgroup and its containers' below it, where play puts them; runc leaves the pod's own. */
   json_t *net_plan = pp_pod_read_plan (ctx, pod->id, NULL);
   cleanup_free char *cgroup = pp_pod_cgroup (pod->id, net_plan);
+  pp_pod_ctrs_teardown (ctx, cgroup, cs, n, &first);
+  /* The pod's cgroup and its containers' below it, where play puts them; runc leaves the pod's own. */
   if (cgroup)
     pp_cgroup_remove (cgroup, &first);
   cleanup_free char *nsd = ns_dir (ctx, pod->id);

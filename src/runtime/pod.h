@@ -74,9 +74,10 @@ int pp_pod_userns_reachable (pp_context_t *ctx, pp_error_t *err);
    Goes on past errors (each is logged) and returns the first. */
 int pp_pod_teardown (pp_context_t *ctx, const pp_pod_rec_t *pod, const pp_container_rec_t *cs, size_t n,
                      pp_error_t *err);
-/* Its part for the containers: their processes killed, their root filesystems and folders removed; the first error
-   goes to *first unless one is there. */
-void pp_pod_ctrs_teardown (pp_context_t *ctx, const char *pod_id, const pp_container_rec_t *cs, size_t n,
+/* Its part for the containers: their processes killed (and whatever else is in their cgroups under `pod_cgroup`,
+   pp_pod_cgroup's, NULL for none), their root filesystems and folders removed; the first error goes to *first
+   unless one is there. */
+void pp_pod_ctrs_teardown (pp_context_t *ctx, const char *pod_cgroup, const pp_container_rec_t *cs, size_t n,
                            pp_error_t *first);
 
 /* Starts the pod's monitor (the podplay binary re-executed, detached in its own session) and waits until it has
