@@ -43,10 +43,19 @@ LIB       := $(BUILD)/libpodplay.a
 BIN       := $(BUILD)/podplay
 MON_BIN   := $(BUILD)/podplay-monitor
 GENDOC    := $(BUILD)/gen-support-doc
+# Man pages and completion scripts, written by podplay itself from its command table (src/cli/docs.c).
+MAN_DIR   := $(BUILD)/man
+COMPLETION := $(BUILD)/completion/podplay $(BUILD)/completion/_podplay
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 
-.PHONY: all deps check check-unit check-integration check-docs check-asan check-fresh docs demo bench fuzz clean format
+.PHONY: all deps check check-unit check-integration check-docs check-asan check-fresh docs demo bench fuzz clean format \
+        install uninstall
 
-all: $(BIN) $(MON_BIN)
+all: $(BIN) $(MON_BIN) $(MAN_DIR)/podplay.1 $(COMPLETION)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -62,6 +71,31 @@ $(BIN): $(CLI_OBJ) $(LIB)
 # Found beside podplay (or podplay's hidden `monitor` command runs the same code).
 $(MON_BIN): $(BUILD)/src/cli/monitor_main.o $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(MON_LIBS)
+
+# A page per command, all made at once: the old ones go, so a removed command leaves no page.
+$(MAN_DIR)/podplay.1: $(BIN)
+	rm -rf $(MAN_DIR)
+	$(BIN) man $(MAN_DIR)
+
+$(BUILD)/completion/podplay: $(BIN)
+	@mkdir -p $(dir $@)
+	$(BIN) completion bash -f $@
+
+$(BUILD)/completion/_podplay: $(BIN)
+	@mkdir -p $(dir $@)
+	$(BIN) completion zsh -f $@
+
+# PREFIX and DESTDIR as usual; podplay-monitor goes beside podplay, where podplay looks for it.
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 0755 $(BIN) $(MON_BIN) $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(MAN_DIR)/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 $(BUILD)/completion/podplay $(DESTDIR)$(BASHCOMPDIR)/podplay
+	install -m 0644 $(BUILD)/completion/_podplay $(DESTDIR)$(ZSHCOMPDIR)/_podplay
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/podplay $(DESTDIR)$(BINDIR)/podplay-monitor $(DESTDIR)$(MANDIR)/man1/podplay.1 \
+	  $(DESTDIR)$(MANDIR)/man1/podplay-*.1 $(DESTDIR)$(BASHCOMPDIR)/podplay $(DESTDIR)$(ZSHCOMPDIR)/_podplay
 
 $(GENDOC): $(BUILD)/schema/gen_support_doc_main.o $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
@@ -89,13 +123,17 @@ check-unit: $(UNIT_BIN)
 check-integration: $(BIN) $(MON_BIN)
 	PODPLAY=$(abspath $(BIN)) ./tests/integration/run
 
-# docs/kubernetes-support.md is generated from the schema tables; the check fails when the committed one differs.
-docs: $(GENDOC)
+# docs/kubernetes-support.md is generated from the schema tables, docs/man from the command table; the check fails
+# when the committed ones differ.
+docs: $(GENDOC) $(MAN_DIR)/podplay.1
 	$(GENDOC) > docs/kubernetes-support.md
+	rm -rf docs/man
+	cp -r $(MAN_DIR) docs/man
 
-check-docs: $(GENDOC)
+check-docs: $(GENDOC) $(MAN_DIR)/podplay.1
 	@$(GENDOC) | diff -u docs/kubernetes-support.md - \
 	  || { echo "docs/kubernetes-support.md is stale: run 'make docs' and commit it"; exit 1; }
+	@diff -ru docs/man $(MAN_DIR) || { echo "docs/man is stale: run 'make docs' and commit it"; exit 1; }
 
 # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer, then the fuzz targets for a bounded time.
 check-asan: deps

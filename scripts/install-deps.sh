@@ -8,7 +8,7 @@ libmnl-dev libnftables-dev nftables iproute2
 bats python3 python3-yaml python3-jsonschema python3-grpcio
 hyperfine time zstd busybox-static skopeo runc
 docker-registry apache2-utils curl openssl ca-certificates procps uidmap passwd slirp4netns
-fuse-overlayfs"
+fuse-overlayfs zsh bash-completion man-db"
 
 # A minimal Debian has none of make, ps (procps) or a CA bundle (ca-certificates, which pull needs for registries).
 # runc runs podplay's bundles in the tests, python3-grpcio serves probes.bats' gRPC health checks; Podman is only the yardstick of bench/: `--bench` adds it.

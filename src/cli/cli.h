@@ -25,12 +25,23 @@ typedef enum
   PP_ROOTLESS_USERNS_NET,  /* that, and the user's pod network namespace (net/infra.h): it changes pods' networks */
 } pp_rootless_t;
 
-/* What a handler gets: the context, its table entry, and the command as typed ("podplay kube validate"). */
+/* A command's options as its handler hands them to pp_cli_getopt: what `describe` mode records (docs.c). */
+typedef struct
+{
+  const char *shortopts;
+  const struct option *longopts;
+  int calls;
+} pp_cli_opts_t;
+
+/* What a handler gets: the context, its table entry, and the command as typed ("podplay kube validate").  With
+   `describe`, pp_cli_getopt records the handler's options there and returns as for --help, so man pages and
+   completion take each command's flags from its own parser. */
 typedef struct
 {
   pp_context_t *ctx;
   const pp_command_t *cmd;
   const char *path;
+  pp_cli_opts_t *describe;
 } pp_cli_t;
 
 typedef int (*pp_command_fn) (pp_cli_t *cli, int argc, char **argv);
@@ -74,6 +85,12 @@ int pp_cli_getopt (pp_cli_t *cli, int argc, char **argv, const char *shortopts, 
 /* Applies a global option; 0 when handled, -1 with a message when its value is bad, 1 when not global. */
 int pp_cli_global_option (pp_context_t *ctx, int opt, const char *arg);
 void pp_cli_print_help (FILE *out, const pp_command_t *cmd, const char *path);
+/* A listing's options, fields and filters, from its spec: the part of its --help that pp_cli_print_help adds. */
+void pp_cli_print_list_help (FILE *out, const pp_list_spec_t *l);
+/* The table: `podplay` and its commands; the options every command takes, and their help. */
+const pp_command_t *pp_cli_root (void);
+const struct option *pp_cli_global_options (size_t *n);
+const char *pp_cli_global_help (void);
 /* Reports a usage problem on stderr and returns PP_EXIT_ERROR. */
 int pp_cli_usage_error (const pp_cli_t *cli, const char *fmt, ...) PP_PRINTF (2, 3);
 /* `--format text|json` (table is text): 0, or a usage error's PP_EXIT_ERROR. */
@@ -165,6 +182,8 @@ int pp_cmd_volume_inspect (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_volume_rm (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_job_ls (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_job_rm (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_completion (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_man (pp_cli_t *cli, int argc, char **argv);
 
 #define PP_VERSION "0.1.0"
 

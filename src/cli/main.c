@@ -25,13 +25,23 @@ static const struct option global_options[] = {
 };
 
 static const char global_help[] = "Global options:\n"
-                                  "  --root DIR        storage root (default /var/lib/podplay as root)\n"
-                                  "  --runroot DIR     runtime state root (default /run/podplay as root)\n"
-                                  "  --log-level LEVEL error, warning, info or debug (default warning)\n"
-                                  "  --runtime NAME    builtin (default), runc or crun: what runs the containers\n"
-                                  "  -h, --help        show help\n";
+                                  "  --root DIR         storage root (default /var/lib/podplay as root)\n"
+                                  "  --runroot DIR      runtime state root (default /run/podplay as root)\n"
+                                  "  --log-level LEVEL  error, warning, info or debug (default warning)\n"
+                                  "  --runtime NAME     builtin (default), runc or crun: what runs the containers\n"
+                                  "  -h, --help         show help\n";
 
 #define PENDING(n, s, issue) { .name = n, .summary = s, .pending = issue }
+
+/* What every inspect takes. */
+#define INSPECT_HELP                                                                                                 \
+  "Options:\n"                                                                                                       \
+  "  --format json     JSON, the one format of inspect (text is taken for it too)\n"
+
+/* `rmi` and `image rm`. */
+static const char rmi_help[] = "Naming one of several names of an image removes that name only; -f removes the image.\n\n"
+                               "Options:\n"
+                               "  -f, --force       remove the image even when it has other names\n";
 
 /* `kube generate` and Podman's older name for it, `generate kube`. */
 static const char generate_help[]
@@ -47,6 +57,29 @@ static const char generate_help[]
       "  -f, --filename FILE\n"
       "                    write the YAML into FILE (whole, or not at all) instead of stdout\n"
       "  --play FILE       everything playing FILE made, as the play had it, in its order\n";
+
+static const char play_help[]
+    = "Validates every document first (nothing is created when any is invalid), then creates each Pod\n"
+      "and each replica of a Deployment or DaemonSet: images found in the store or pulled\n"
+      "(imagePullPolicy), env from ConfigMaps and Secrets of the play, containers run by the pod's\n"
+      "monitor.  Each Job gets a controller that makes its pods until `completions` succeed\n"
+      "(`podplay job ls` shows how far it got).  A failure removes every pod this play created.\n"
+      "Kinds and fields not honoured yet are named in warnings, never ignored in silence.\n\n"
+      "Options:\n"
+      "  --format FORMAT   text (default) or json\n"
+      "  --start=false     create the pods without starting them\n"
+      "  --replace         recreate every pod, changed or not, and take over pods of the same names\n"
+      "  --network NAME    the pods' network: a network's name, host (the host's), or none\n"
+      "                    (loopback only); default: the network podplay, 10.244.0.0/16\n"
+      "  -p, --publish [IP:]HOST:CTR[/tcp|/udp]\n"
+      "                    publish container port CTR on the host's port HOST (repeat it): it\n"
+      "                    overrides the hostPort the manifest gives that port, or adds one\n"
+      "  --configmap FILE  ConfigMaps the pods may name, from FILE (repeat it, or FILE,FILE); a\n"
+      "                    ConfigMap of the play itself wins over one of the same name\n"
+      "  --wait            stay in the foreground printing the pods' logs; when they all end (and\n"
+      "                    the Jobs with them), or on Ctrl-C, remove what the play created\n\n"
+      "Playing a file again leaves its unchanged pods alone, replaces the changed ones and removes\n"
+      "the ones the file no longer holds.\n";
 
 static const pp_command_t kube_commands[] = {
   { .name = "validate",
@@ -70,27 +103,7 @@ static const pp_command_t kube_commands[] = {
   { .name = "play", .rootless = PP_ROOTLESS_USERNS,
     .summary = "Create and start pods from Kubernetes YAML",
     .usage = "[options] FILE|DIR|- ...",
-    .help = "Validates every document first (nothing is created when any is invalid), then creates each Pod\n"
-            "and each replica of a Deployment or DaemonSet: images found in the store or pulled\n"
-            "(imagePullPolicy), env from ConfigMaps and Secrets of the play, containers run by the pod's\n"
-            "monitor.  Each Job gets a controller that makes its pods until `completions` succeed\n"
-            "(`podplay job ls` shows how far it got).  A failure removes every pod this play created.\n"
-            "Kinds and fields not honoured yet are named in warnings, never ignored in silence.\n\n"
-            "Options:\n"
-            "  --format FORMAT   text (default) or json\n"
-            "  --start=false     create the pods without starting them\n"
-            "  --replace         recreate every pod, changed or not, and take over pods of the same names\n"
-            "  --network NAME    the pods' network: a network's name, host (the host's), or none\n"
-            "                    (loopback only); default: the network podplay, 10.244.0.0/16\n"
-            "  -p, --publish [IP:]HOST:CTR[/tcp|/udp]\n"
-            "                    publish container port CTR on the host's port HOST (repeat it): it\n"
-            "                    overrides the hostPort the manifest gives that port, or adds one\n"
-            "  --configmap FILE  ConfigMaps the pods may name, from FILE (repeat it, or FILE,FILE); a\n"
-            "                    ConfigMap of the play itself wins over one of the same name\n"
-            "  --wait            stay in the foreground printing the pods' logs; when they all end (and\n"
-            "                    the Jobs with them), or on Ctrl-C, remove what the play created\n\n"
-            "Playing a file again leaves its unchanged pods alone, replaces the changed ones and removes\n"
-            "the ones the file no longer holds.\n",
+    .help = play_help,
     .run = pp_cmd_kube_play },
   { .name = "down", .rootless = PP_ROOTLESS_USERNS_NET,
     .summary = "Stop and remove the pods `kube play` created from files",
@@ -108,8 +121,8 @@ static const pp_command_t kube_commands[] = {
 };
 
 static const pp_command_t play_commands[] = {
-  { .name = "kube", .rootless = PP_ROOTLESS_USERNS, .summary = "Create pods from Kubernetes YAML (same as `kube play`)", .usage = "[options] FILE ...",
-    .run = pp_cmd_kube_play },
+  { .name = "kube", .rootless = PP_ROOTLESS_USERNS, .summary = "Create pods from Kubernetes YAML (same as `kube play`)", .usage = "[options] FILE|DIR|- ...",
+    .help = play_help, .run = pp_cmd_kube_play },
   { NULL },
 };
 
@@ -138,6 +151,7 @@ static const pp_command_t pod_commands[] = {
     .rootless = PP_ROOTLESS_AS_USER,
     .summary = "Show pods' details as JSON",
     .usage = "POD...",
+    .help = INSPECT_HELP,
     .run = pp_cmd_pod_inspect },
   { .name = "create", .rootless = PP_ROOTLESS_USERNS,
     .summary = "Create a pod of no container yet, for `run --pod` to join",
@@ -160,13 +174,20 @@ static const pp_command_t pod_commands[] = {
     .summary = "Stop pods",
     .usage = "[-t SECONDS] POD...|--all",
     .help = "Sends SIGTERM to the containers, SIGKILL after the grace period (the pod's\n"
-            "terminationGracePeriodSeconds, 30 by default, or -t).  The pods named stop together.\n",
+            "terminationGracePeriodSeconds, 30 by default, or -t).  The pods named stop together.\n\n"
+            "Options:\n"
+            "  -t, --time SECONDS  the grace period of every pod named, 0 to 86400\n"
+            "  -a, --all           every pod\n",
     .run = pp_cmd_pod_stop },
   { .name = "rm", .rootless = PP_ROOTLESS_USERNS_NET,
     .summary = "Remove pods",
     .usage = "[-f] [-t SECONDS] POD...|--all",
     .help = "Removes stopped pods; -f stops running ones first, all together, each within its grace period (or\n"
-            "-t).  Nothing of them is left: processes, mounts, namespace files, directories and records.\n",
+            "-t).  Nothing of them is left: processes, mounts, namespace files, directories and records.\n\n"
+            "Options:\n"
+            "  -f, --force         stop running pods first\n"
+            "  -t, --time SECONDS  with -f, the grace period of every pod named, 0 to 86400\n"
+            "  -a, --all           every pod\n",
     .run = pp_cmd_pod_rm },
   { .name = "logs", .rootless = PP_ROOTLESS_AS_USER,
     .summary = "Show the logs of a pod's containers",
@@ -186,17 +207,20 @@ static const pp_command_t image_commands[] = {
   { .name = "inspect", .rootless = PP_ROOTLESS_AS_USER,
     .summary = "Show an image's details as JSON",
     .usage = "IMAGE...",
+    .help = INSPECT_HELP,
     .run = pp_cmd_image_inspect },
   { .name = "ls", .rootless = PP_ROOTLESS_AS_USER, .alias = "list", .summary = "List images", .usage = LIST_USAGE,
     .list = &pp_list_images, .run = pp_cmd_images },
-  { .name = "rm", .rootless = PP_ROOTLESS_USERNS, .summary = "Remove images", .usage = "[-f] IMAGE...", .run = pp_cmd_rmi },
+  { .name = "rm", .rootless = PP_ROOTLESS_USERNS, .summary = "Remove images", .usage = "[-f] IMAGE...", .help = rmi_help,
+    .run = pp_cmd_rmi },
   { NULL },
 };
 
 static const pp_command_t volume_commands[] = {
   { .name = "ls", .rootless = PP_ROOTLESS_AS_USER, .alias = "list", .summary = "List volumes", .usage = LIST_USAGE,
     .list = &pp_list_volumes, .run = pp_cmd_volume_ls },
-  { .name = "inspect", .rootless = PP_ROOTLESS_AS_USER, .summary = "Show volumes' details as JSON", .usage = "VOLUME...", .run = pp_cmd_volume_inspect },
+  { .name = "inspect", .rootless = PP_ROOTLESS_AS_USER, .summary = "Show volumes' details as JSON", .usage = "VOLUME...",
+    .help = INSPECT_HELP, .run = pp_cmd_volume_inspect },
   { .name = "rm", .rootless = PP_ROOTLESS_USERNS,
     .summary = "Remove volumes",
     .usage = "VOLUME...",
@@ -223,7 +247,7 @@ static const pp_command_t network_commands[] = {
   { .name = "ls", .rootless = PP_ROOTLESS_AS_USER, .alias = "list", .summary = "List networks", .usage = LIST_USAGE,
     .list = &pp_list_networks, .run = pp_cmd_network_ls },
   { .name = "inspect", .rootless = PP_ROOTLESS_AS_USER, .summary = "Show networks' details as JSON", .usage = "NETWORK...",
-    .run = pp_cmd_network_inspect },
+    .help = INSPECT_HELP, .run = pp_cmd_network_inspect },
   { .name = "rm", .rootless = PP_ROOTLESS_USERNS_NET,
     .summary = "Remove networks",
     .usage = "NETWORK...",
@@ -357,7 +381,7 @@ static const pp_command_t top_commands[] = {
     .run = pp_cmd_exec,
     .options_first = true },
   { .name = "inspect", .rootless = PP_ROOTLESS_AS_USER, .summary = "Show details of pods or containers as JSON", .usage = "NAME...",
-    .run = pp_cmd_inspect },
+    .help = INSPECT_HELP, .run = pp_cmd_inspect },
   { .name = "monitor", .summary = "A pod's monitor (started by podplay itself)", .run = pp_cmd_monitor,
     .hidden = true },
   { .name = "dns", .summary = "A pod network's resolver (started by podplay itself)", .run = pp_cmd_dns,
@@ -402,9 +426,7 @@ static const pp_command_t top_commands[] = {
     .rootless = PP_ROOTLESS_USERNS,
     .summary = "Remove images",
     .usage = "[-f] IMAGE...",
-    .help = "Naming one of several names of an image removes that name only; -f removes the image.\n\n"
-            "Options:\n"
-            "  -f, --force       remove the image even when it has other names\n",
+    .help = rmi_help,
     .run = pp_cmd_rmi },
   { .name = "volume", .summary = "Manage volumes", .subcommands = volume_commands },
   { .name = "network", .summary = "Manage pod networks", .subcommands = network_commands },
@@ -426,6 +448,18 @@ static const pp_command_t top_commands[] = {
             "in: its own id as 0, its subordinate ids above.  Files of the user's store that belong to\n"
             "an image's owners can be read or removed there.  Root has no such namespace.\n",
     .run = pp_cmd_unshare },
+  { .name = "completion",
+    .rootless = PP_ROOTLESS_AS_USER,
+    .summary = "Write a bash or zsh completion script",
+    .usage = "[-f FILE] bash|zsh",
+    .help = "Completes commands, flags and their values, and the names of pods, containers, images, volumes,\n"
+            "networks, Jobs and Services from the state (of the --root and --runroot typed).  In bash:\n"
+            "`source <(podplay completion bash)`; in zsh, after compinit: `source <(podplay completion zsh)`,\n"
+            "or the script saved as _podplay in a folder of $fpath.  `make install` installs both.\n\n"
+            "Options:\n"
+            "  -f, --file FILE   write the script into FILE instead of stdout\n",
+    .run = pp_cmd_completion },
+  { .name = "man", .summary = "Write the man pages (run by make)", .run = pp_cmd_man, .hidden = true },
   { .name = "version",
     .rootless = PP_ROOTLESS_AS_USER,
     .summary = "Show podplay's version",
@@ -441,9 +475,27 @@ static const pp_command_t root_command = {
   .subcommands = top_commands,
 };
 
-/* A listing's options, fields and filters, from its spec. */
-static void
-print_list_help (FILE *out, const pp_list_spec_t *l)
+const pp_command_t *
+pp_cli_root (void)
+{
+  return &root_command;
+}
+
+const struct option *
+pp_cli_global_options (size_t *n)
+{
+  *n = PP_N_ELEMENTS (global_options);
+  return global_options;
+}
+
+const char *
+pp_cli_global_help (void)
+{
+  return global_help;
+}
+
+void
+pp_cli_print_list_help (FILE *out, const pp_list_spec_t *l)
 {
   fprintf (out,
            "\nOptions:\n"
@@ -486,7 +538,7 @@ pp_cli_print_help (FILE *out, const pp_command_t *cmd, const char *path)
   if (cmd->help)
     fprintf (out, "\n%s", cmd->help);
   if (cmd->list)
-    print_list_help (out, cmd->list);
+    pp_cli_print_list_help (out, cmd->list);
   if (!cmd->run)
     fprintf (out, "\nThis command is not built yet (%s).\n", cmd->pending ? cmd->pending : "planned");
   fprintf (out, "\n%s", global_help);
@@ -545,9 +597,10 @@ int
 pp_cli_list_options (pp_cli_t *cli, int argc, char **argv, pp_cli_list_t *l)
 {
   const pp_list_spec_t *spec = cli->cmd->list;
+  /* --all first: a listing that takes none parses from the next. */
   static const struct option opts[] = {
-    { "format", required_argument, NULL, 'F' }, { "quiet", no_argument, NULL, 'q' },
-    { "all", no_argument, NULL, 'a' },          { "noheading", no_argument, NULL, 'n' },
+    { "all", no_argument, NULL, 'a' },          { "format", required_argument, NULL, 'F' },
+    { "quiet", no_argument, NULL, 'q' },        { "noheading", no_argument, NULL, 'n' },
     { "no-trunc", no_argument, NULL, 'T' },     { "filter", required_argument, NULL, 'f' },
     { NULL, 0, NULL, 0 },
   };
@@ -556,7 +609,7 @@ pp_cli_list_options (pp_cli_t *cli, int argc, char **argv, pp_cli_list_t *l)
   char shorts[8];
   snprintf (shorts, sizeof shorts, "qf:%s%s", spec->all ? "a" : "", spec->noheading_n ? "n" : "");
   int opt;
-  while ((opt = pp_cli_getopt (cli, argc, argv, shorts, opts)) != -1)
+  while ((opt = pp_cli_getopt (cli, argc, argv, shorts, spec->all ? opts : opts + 1)) != -1)
     switch (opt)
       {
       case 'F':
@@ -612,11 +665,6 @@ pp_cli_list_options (pp_cli_t *cli, int argc, char **argv, pp_cli_list_t *l)
           break;
         }
       case 'a':
-        if (spec->all == NULL)
-          {
-            pp_cli_list_release (l);
-            return pp_cli_usage_error (cli, "unknown option --all");
-          }
         l->all = true;
         break;
       case 'h':
@@ -791,6 +839,15 @@ pp_cli_global_option (pp_context_t *ctx, int opt, const char *arg)
 int
 pp_cli_getopt (pp_cli_t *cli, int argc, char **argv, const char *shortopts, const struct option *longopts)
 {
+  if (cli->describe)
+    {
+      /* Recorded, not parsed; a handler that asks again after 'h' gets an error, and returns. */
+      if (cli->describe->calls++ > 0)
+        return '?';
+      cli->describe->shortopts = shortopts;
+      cli->describe->longopts = longopts;
+      return 'h';
+    }
   struct option all[32];
   size_t n = 0;
   for (; longopts && longopts[n].name && n < 24; n++)

@@ -168,10 +168,9 @@ pp_cmd_network_inspect (pp_cli_t *cli, int argc, char **argv)
 int
 pp_cmd_network_rm (pp_cli_t *cli, int argc, char **argv)
 {
-  bool json = false;
-  int r = pp_cli_format_options (cli, argc, argv, &json);
-  if (r >= 0)
-    return r;
+  int opt;
+  while ((opt = pp_cli_getopt (cli, argc, argv, "", NULL)) != -1)
+    return opt == 'h' ? PP_EXIT_OK : PP_EXIT_ERROR;
   if (optind >= argc)
     return pp_cli_usage_error (cli, "%s needs a network", cli->path);
   pp_error_t err = NULL;

@@ -402,14 +402,16 @@ pp_cmd_inspect (pp_cli_t *cli, int argc, char **argv)
 static int
 timeout_options (pp_cli_t *cli, int argc, char **argv, int *timeout, bool *force, bool *all)
 {
+  /* What a command does not take is left out of what it parses: rm takes all, stop no -f, start no -t. */
   static const struct option opts[] = {
-    { "time", required_argument, NULL, 't' },
     { "force", no_argument, NULL, 'f' },
+    { "time", required_argument, NULL, 't' },
     { "all", no_argument, NULL, 'a' },
     { NULL, 0, NULL, 0 },
   };
   int opt;
-  while ((opt = pp_cli_getopt (cli, argc, argv, force ? "t:fa" : "t:a", opts)) != -1)
+  const struct option *taken = force ? opts : timeout ? opts + 1 : opts + 2;
+  while ((opt = pp_cli_getopt (cli, argc, argv, force ? "ft:a" : timeout ? "t:a" : "a", taken)) != -1)
     switch (opt)
       {
       case 't':
@@ -422,8 +424,6 @@ timeout_options (pp_cli_t *cli, int argc, char **argv, int *timeout, bool *force
           break;
         }
       case 'f':
-        if (force == NULL)
-          return pp_cli_usage_error (cli, "unknown option --force");
         *force = true;
         break;
       case 'a':
@@ -521,9 +521,8 @@ start_one (pp_cli_t *cli, pp_state_t *state, pp_pod_rec_t *pod, void *data, pp_e
 int
 pp_cmd_pod_start (pp_cli_t *cli, int argc, char **argv)
 {
-  int timeout = 0;
   bool all = false;
-  int r = timeout_options (cli, argc, argv, &timeout, NULL, &all);
+  int r = timeout_options (cli, argc, argv, NULL, NULL, &all);
   if (r >= 0)
     return r;
   return each_pod (cli, argc, argv, all, NULL, start_one, NULL);
@@ -608,14 +607,14 @@ static int
 logs_options (pp_cli_t *cli, int argc, char **argv, pp_log_read_opts_t *lo, const char **container)
 {
   static const struct option opts[] = {
+    { "container", required_argument, NULL, 'c' },
     { "follow", no_argument, NULL, 'f' },
     { "tail", required_argument, NULL, 'n' },
     { "timestamps", no_argument, NULL, 't' },
-    { "container", required_argument, NULL, 'c' },
     { NULL, 0, NULL, 0 },
   };
   int opt;
-  while ((opt = pp_cli_getopt (cli, argc, argv, container ? "fn:tc:" : "fn:t", opts)) != -1)
+  while ((opt = pp_cli_getopt (cli, argc, argv, container ? "fn:tc:" : "fn:t", container ? opts : opts + 1)) != -1)
     switch (opt)
       {
       case 'f':

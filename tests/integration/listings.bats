@@ -147,7 +147,7 @@ web running"
 	run -0 pp ps -a -q --format json --filter name=web
 	[ "${#output}" = 12 ]
 	run -125 pp pod ls --all
-	assert_contains "$output" "unknown option --all"
+	assert_contains "$output" "unknown option '--all'"
 	run -125 pp ps --filter color=red
 	assert_contains "$output" "--filter \"color=red\": the filters are id=PREFIX, name=REGEX, pod=POD, status=STATUS, label=KEY[=VALUE]"
 }
