@@ -145,6 +145,9 @@ int pp_cmd_images (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_image_inspect (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_rmi (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_system_df (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_system_prune (pp_cli_t *cli, int argc, char **argv);
+/* "1.23 MB", as Podman shows sizes (powers of 1000). */
+void pp_cli_human_size (int64_t bytes, char *buf, size_t size);
 int pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv);
 /* What a play or a down did (kube_play.c). */
 struct pp_play_result_s;

@@ -4,6 +4,7 @@
 #include "image/load.h"
 #include "image/store.h"
 #include "image/unpack.h"
+#include "play/prune.h"
 #include "runtime/pod.h"
 
 #include <fcntl.h>
@@ -72,8 +73,8 @@ split_name (const char *name, char **repo, char **tag)
   *tag = xstrdup (colon ? colon + 1 : "<none>");
 }
 
-static void
-human_size (int64_t bytes, char *buf, size_t size)
+void
+pp_cli_human_size (int64_t bytes, char *buf, size_t size)
 {
   static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
   double v = (double) bytes;
@@ -181,7 +182,7 @@ pp_cmd_images (pp_cli_t *cli, int argc, char **argv)
           continue;
         }
       char size[32], age[48];
-      human_size (all[i].size, size, sizeof size);
+      pp_cli_human_size (all[i].size, size, sizeof size);
       human_age (json_string_value (json_object_get (all[i].config, "created")), age, sizeof age);
       /* -q: each image once, by its ID. */
       for (size_t k = 0; k < (all[i].n_names && !l.quiet ? all[i].n_names : 1); k++)
@@ -252,47 +253,6 @@ pp_cmd_image_inspect (pp_cli_t *cli, int argc, char **argv)
 
 /* What uses image `id`: "container POD-CTR" of a container that runs it, or "volume V of pod POD" of an image
    volume that mounts it (its pod.json says); NULL when nothing does. */
-static char *
-image_user (pp_context_t *ctx, const char *id)
-{
-  pp_state_t *state;
-  if (pp_state_open (ctx, &state, NULL) < 0)
-    return NULL;
-  pp_container_rec_t *cs = NULL;
-  size_t n = 0;
-  char *user = NULL;
-  if (pp_state_container_list (state, NULL, &cs, &n, NULL) == 0)
-    for (size_t i = 0; i < n && user == NULL; i++)
-      if (strcmp (cs[i].image_id, id) == 0)
-        {
-          pp_pod_rec_t pod;
-          if (pp_state_pod_get (state, cs[i].pod_id, &pod, NULL) == 0)
-            {
-              user = xasprintf ("container %s-%s", pod.name, cs[i].name);
-              pp_pod_rec_release (&pod);
-            }
-        }
-  pp_container_recs_free (cs, n);
-  pp_pod_rec_t *pods = NULL;
-  size_t n_pods = 0;
-  if (user == NULL && pp_state_pod_list (state, &pods, &n_pods, NULL) == 0)
-    for (size_t i = 0; i < n_pods && user == NULL; i++)
-      {
-        json_t *plan = pp_pod_read_plan (ctx, pods[i].id, NULL);
-        size_t k;
-        json_t *v;
-        json_array_foreach (json_object_get (plan, "imageVolumes"), k, v)
-        {
-          if (user == NULL && strcmp (json_string_value (json_object_get (v, "id")) ?: "", id) == 0)
-            user = xasprintf ("volume %s of pod %s", json_string_value (json_object_get (v, "name")) ?: "",
-                              pods[i].name);
-        }
-        json_decref (plan);
-      }
-  pp_pod_recs_free (pods, n_pods);
-  pp_state_close (state);
-  return user;
-}
 
 int
 pp_cmd_rmi (pp_cli_t *cli, int argc, char **argv)
@@ -337,7 +297,7 @@ pp_cmd_rmi (pp_cli_t *cli, int argc, char **argv)
       /* Naming one of several names of an image untags that name only, as Podman does; -f removes the image. */
       ssize_t which = pp_image_name_index (&im, argv[i]);
       bool untag = !force && im.n_names > 1 && which >= 0;
-      cleanup_free char *user = untag ? NULL : image_user (cli->ctx, im.id);
+      cleanup_free char *user = untag ? NULL : pp_image_user (cli->ctx, im.id);
       if (user)
         {
           fprintf (stderr, "Error: image %s is used by %s: remove its pod first (`podplay pod rm`)\n", argv[i], user);
@@ -367,69 +327,3 @@ pp_cmd_rmi (pp_cli_t *cli, int argc, char **argv)
   return status;
 }
 
-/* Bytes used below a directory, hard links counted once per directory walk is good enough here. */
-static int64_t
-disk_usage (int dir)
-{
-  int fd = openat (dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  cleanup_dir DIR *d = fd >= 0 ? fdopendir (fd) : NULL;
-  int64_t total = 0;
-  struct dirent *de;
-  while (d && (de = readdir (d)) != NULL)
-    {
-      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
-        continue;
-      struct stat st;
-      if (fstatat (dirfd (d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-        continue;
-      total += (int64_t) st.st_blocks * 512;
-      if (S_ISDIR (st.st_mode))
-        {
-          cleanup_close int sub = openat (dirfd (d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-          if (sub >= 0)
-            total += disk_usage (sub);
-        }
-    }
-  return total;
-}
-
-int
-pp_cmd_system_df (pp_cli_t *cli, int argc, char **argv)
-{
-  bool json = false;
-  int st = pp_cli_format_options (cli, argc, argv, &json);
-  if (st >= 0)
-    return st;
-  if (optind < argc)
-    return pp_cli_usage_error (cli, "system df takes no arguments");
-  pp_store_t store;
-  pp_image_t *all = NULL;
-  size_t n = 0;
-  if (open_and_list (cli, &store, &all, &n) < 0)
-    return PP_EXIT_ERROR;
-  int64_t size = disk_usage (store.blobs_fd) + disk_usage (store.layers_fd);
-  /* No container uses an image yet (the runtime is a later issue), so all of it could be reclaimed. */
-  if (json)
-    {
-      json_t *o = json_pack ("[{s:s, s:I, s:i, s:I, s:I}, {s:s, s:i, s:i, s:i, s:i}, {s:s, s:i, s:i, s:i, s:i}]",
-                             "Type", "Images", "Total", (json_int_t) n, "Active", 0, "Size", (json_int_t) size,
-                             "Reclaimable", (json_int_t) size, "Type", "Containers", "Total", 0, "Active", 0, "Size",
-                             0, "Reclaimable", 0, "Type", "Local Volumes", "Total", 0, "Active", 0, "Size", 0,
-                             "Reclaimable", 0);
-      json_dumpf (o, stdout, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
-      putchar ('\n');
-      json_decref (o);
-    }
-  else
-    {
-      char hs[32];
-      human_size (size, hs, sizeof hs);
-      printf ("%-15s %-6s %-7s %-12s %s\n", "TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE");
-      printf ("%-15s %-6zu %-7d %-12s %s (100%%)\n", "Images", n, 0, hs, hs);
-      printf ("%-15s %-6d %-7d %-12s %s (0%%)\n", "Containers", 0, 0, "0 B", "0 B");
-      printf ("%-15s %-6d %-7d %-12s %s (0%%)\n", "Local Volumes", 0, 0, "0 B", "0 B");
-    }
-  pp_images_free (all, n);
-  pp_store_close (&store);
-  return PP_EXIT_OK;
-}

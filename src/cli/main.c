@@ -298,8 +298,27 @@ static const pp_command_t system_commands[] = {
     .rootless = PP_ROOTLESS_USERNS,
     .summary = "Show disk usage of images, containers and volumes",
     .usage = "[--format json]",
+    .help = "For images, containers and volumes: how many there are, how many are in use (images a pod's\n"
+            "container or image volume uses, containers that run, volumes a pod mounts), their size on\n"
+            "disk, and what `system prune -a --volumes` would free.  A container's size is its folder: its\n"
+            "bundle, the overlay's upper layer and its log.\n\n"
+            "Options:\n"
+            "  --format FORMAT   text (default) or json\n",
     .run = pp_cmd_system_df },
-  PENDING ("prune", "Remove unused data", "#4"),
+  { .name = "prune",
+    .rootless = PP_ROOTLESS_USERNS_NET,
+    .summary = "Remove what no running pod needs",
+    .usage = "[-a] [-f] [--volumes]",
+    .help = "Removes every pod that does not run (created, exited or killed; a `run` pod's manifest with it),\n"
+            "every Job whose controller has ended with its pods, every network no pod is in (the default\n"
+            "network stays), and images no pod uses that have no name; then says what went and how much the\n"
+            "storage shrank.  Asks first unless -f.\n\n"
+            "Options:\n"
+            "  -a, --all         every image no pod uses, named or not\n"
+            "  -f, --force       do not ask\n"
+            "  --volumes         the volumes no pod uses too (the claims' data: kept by default, as a\n"
+            "                    re-play needs it)\n",
+    .run = pp_cmd_system_prune },
   PENDING ("reset", "Remove all pods, images and volumes", "#4"),
   { NULL },
 };

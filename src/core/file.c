@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <dirent.h>
 #include <unistd.h>
 
 int
@@ -44,4 +45,31 @@ pp_file_first_line (const char *path, char *buf, size_t size)
   if (f && fgets (buf, (int) size, f) == NULL)
     buf[0] = '\0';
   buf[strcspn (buf, "\n")] = '\0';
+}
+
+int64_t
+pp_disk_usage (int dir)
+{
+  int fd = openat (dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  cleanup_dir DIR *d = fd >= 0 ? fdopendir (fd) : NULL;
+  if (d == NULL && fd >= 0)
+    close (fd);
+  int64_t total = 0;
+  struct dirent *de;
+  while (d && (de = readdir (d)) != NULL)
+    {
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      struct stat st;
+      if (fstatat (dirfd (d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        continue;
+      total += (int64_t) st.st_blocks * 512;
+      if (S_ISDIR (st.st_mode))
+        {
+          cleanup_close int sub = openat (dirfd (d), de->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+          if (sub >= 0)
+            total += pp_disk_usage (sub);
+        }
+    }
+  return total;
 }

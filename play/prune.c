@@ -1,0 +1,336 @@
+/* `system prune` and `system df`: what no running pod needs, removed or counted. */
+#include "play/prune.h"
+#include "core/file.h"
+#include "core/log.h"
+#include "image/store.h"
+#include "net/network.h"
+#include "play/job.h"
+#include "play/play.h"
+#include "runtime/namedvol.h"
+#include "runtime/pod.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+char *
+pp_image_user (pp_context_t *ctx, const char *id)
+{
+  pp_state_t *state;
+  if (pp_state_open (ctx, &state, NULL) < 0)
+    return NULL;
+  pp_container_rec_t *cs = NULL;
+  size_t n = 0;
+  char *user = NULL;
+  if (pp_state_container_list (state, NULL, &cs, &n, NULL) == 0)
+    for (size_t i = 0; i < n && user == NULL; i++)
+      if (strcmp (cs[i].image_id, id) == 0)
+        {
+          pp_pod_rec_t pod;
+          if (pp_state_pod_get (state, cs[i].pod_id, &pod, NULL) == 0)
+            {
+              user = xasprintf ("container %s-%s", pod.name, cs[i].name);
+              pp_pod_rec_release (&pod);
+            }
+        }
+  pp_container_recs_free (cs, n);
+  pp_pod_rec_t *pods = NULL;
+  size_t n_pods = 0;
+  if (user == NULL && pp_state_pod_list (state, &pods, &n_pods, NULL) == 0)
+    for (size_t i = 0; i < n_pods && user == NULL; i++)
+      {
+        json_t *plan = pp_pod_read_plan (ctx, pods[i].id, NULL);
+        size_t k;
+        json_t *v;
+        json_array_foreach (json_object_get (plan, "imageVolumes"), k, v)
+        {
+          if (user == NULL && strcmp (json_string_value (json_object_get (v, "id")) ?: "", id) == 0)
+            user = xasprintf ("volume %s of pod %s", json_string_value (json_object_get (v, "name")) ?: "",
+                              pods[i].name);
+        }
+        json_decref (plan);
+      }
+  pp_pod_recs_free (pods, n_pods);
+  pp_state_close (state);
+  return user;
+}
+
+/* Bytes below the directory `path` (0 when it cannot be opened). */
+static int64_t
+usage_of (const char *path)
+{
+  cleanup_close int fd = open (path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  return fd >= 0 ? pp_disk_usage (fd) : 0;
+}
+
+/* Keeps the first error; logs the others, as warnings. */
+static void
+note_error (pp_context_t *ctx, pp_error_t *first, pp_error_t *e)
+{
+  if (*first == NULL)
+    *first = *e;
+  else
+    {
+      pp_warning (ctx, "%s", (*e)->msg);
+      pp_error_release (e);
+    }
+  *e = NULL;
+}
+
+/* Finished Jobs (their controllers gone), with their pods. */
+static void
+prune_jobs (pp_context_t *ctx, pp_state_t *state, pp_prune_report_t *r, pp_error_t *first)
+{
+  pp_job_rec_t *js = NULL;
+  size_t n = 0;
+  pp_error_t e = NULL;
+  if (pp_state_job_list (state, NULL, &js, &n, &e) < 0)
+    return note_error (ctx, first, &e);
+  for (size_t i = 0; i < n; i++)
+    if (!pp_job_controller_alive (&js[i]))
+      {
+        if (pp_job_remove (ctx, js[i].name, &e) < 0)
+          note_error (ctx, first, &e);
+        else
+          pp_strs_add (&r->jobs, js[i].name);
+      }
+  pp_job_recs_free (js, n);
+}
+
+/* Pods whose monitors do not run (created, exited, killed), a Job's left to its Job; a `run` pod's manifest with it. */
+static void
+prune_pods (pp_context_t *ctx, pp_state_t *state, pp_prune_report_t *r, pp_error_t *first)
+{
+  pp_pod_rec_t *pods = NULL;
+  size_t n = 0;
+  pp_error_t e = NULL;
+  if (pp_state_pod_list (state, &pods, &n, &e) < 0)
+    return note_error (ctx, first, &e);
+  for (size_t i = 0; i < n; i++)
+    {
+      if (pods[i].owner || pp_pod_monitor_alive (&pods[i]))
+        continue;
+      cleanup_free char *run = pp_run_manifest_of (ctx, &pods[i]);
+      if (pp_pod_remove (ctx, pods[i].id, 0, &e) < 0)
+        note_error (ctx, first, &e);
+      else
+        {
+          if (run)
+            unlink (run);
+          pp_strs_add (&r->pods, pods[i].name);
+        }
+    }
+  pp_pod_recs_free (pods, n);
+}
+
+/* Networks no pod is in, but the default one, as Podman keeps its own. */
+static void
+prune_networks (pp_context_t *ctx, pp_state_t *state, pp_prune_report_t *r, pp_error_t *first)
+{
+  pp_network_rec_t *nets = NULL;
+  size_t n = 0;
+  pp_error_t e = NULL;
+  if (pp_state_network_list (state, NULL, &nets, &n, &e) < 0)
+    return note_error (ctx, first, &e);
+  for (size_t i = 0; i < n; i++)
+    if (nets[i].pods == 0 && strcmp (nets[i].name, PP_NETWORK_DEFAULT) != 0)
+      {
+        if (pp_network_remove (ctx, state, nets[i].name, &e) < 0)
+          note_error (ctx, first, &e);
+        else
+          pp_strs_add (&r->networks, nets[i].name);
+      }
+  pp_network_recs_free (nets, n);
+}
+
+static void
+prune_volumes (pp_context_t *ctx, pp_prune_report_t *r, pp_error_t *first)
+{
+  pp_error_t e = NULL;
+  json_t *vols = pp_namedvol_list (ctx, &e);
+  if (vols == NULL)
+    return note_error (ctx, first, &e);
+  size_t i;
+  json_t *v;
+  json_array_foreach (vols, i, v)
+  {
+    const char *name = json_string_value (json_object_get (v, "name"));
+    if (name == NULL || json_array_size (json_object_get (v, "usedBy")) > 0)
+      continue;
+    if (pp_namedvol_remove (ctx, name, &e) < 0)
+      note_error (ctx, first, &e);
+    else
+      pp_strs_add (&r->volumes, name);
+  }
+  json_decref (vols);
+}
+
+static void
+prune_images (pp_context_t *ctx, bool all, pp_prune_report_t *r, pp_error_t *first)
+{
+  pp_store_t store;
+  pp_image_t *ims = NULL;
+  size_t n = 0;
+  pp_error_t e = NULL;
+  if (pp_store_open (ctx, &store, &e) < 0 || pp_store_list (&store, &ims, &n, &e) < 0)
+    {
+      pp_store_close (&store);
+      return note_error (ctx, first, &e);
+    }
+  for (size_t i = 0; i < n; i++)
+    {
+      if (!all && ims[i].n_names > 0)
+        continue;
+      cleanup_free char *user = pp_image_user (ctx, ims[i].id);
+      if (user)
+        continue;
+      if (pp_store_remove (&store, &ims[i], &e) < 0)
+        note_error (ctx, first, &e);
+      else
+        pp_strs_add (&r->images, ims[i].id);
+    }
+  pp_images_free (ims, n);
+  pp_store_close (&store);
+}
+
+int
+pp_system_prune (pp_context_t *ctx, const pp_prune_opts_t *opts, pp_prune_report_t *r, pp_error_t *err)
+{
+  memset (r, 0, sizeof *r);
+  int64_t before = usage_of (ctx->root);
+  pp_state_t *state;
+  if (pp_state_open (ctx, &state, err) < 0)
+    return -1;
+  pp_error_t first = NULL;
+  prune_jobs (ctx, state, r, &first);
+  prune_pods (ctx, state, r, &first);
+  prune_networks (ctx, state, r, &first);
+  pp_state_close (state);
+  if (opts->volumes)
+    prune_volumes (ctx, r, &first);
+  prune_images (ctx, opts->all_images, r, &first);
+  int64_t after = usage_of (ctx->root);
+  r->reclaimed = before > after ? before - after : 0;
+  if (first)
+    {
+      *err = first;
+      return -1;
+    }
+  return 0;
+}
+
+void
+pp_prune_report_release (pp_prune_report_t *r)
+{
+  pp_strs_free (&r->pods);
+  pp_strs_free (&r->jobs);
+  pp_strs_free (&r->networks);
+  pp_strs_free (&r->volumes);
+  pp_strs_free (&r->images);
+}
+
+static void
+df_images (pp_context_t *ctx, pp_df_row_t *row, pp_error_t *first)
+{
+  pp_store_t store;
+  pp_image_t *ims = NULL;
+  size_t n = 0;
+  pp_error_t e = NULL;
+  if (pp_store_open (ctx, &store, &e) < 0 || pp_store_list (&store, &ims, &n, &e) < 0)
+    {
+      pp_store_close (&store);
+      return note_error (ctx, first, &e);
+    }
+  row->total = (int64_t) n;
+  row->size = pp_disk_usage (store.blobs_fd) + pp_disk_usage (store.layers_fd);
+  for (size_t i = 0; i < n; i++)
+    {
+      cleanup_free char *user = pp_image_user (ctx, ims[i].id);
+      if (user)
+        row->active++;
+      else
+        row->reclaimable += ims[i].size;
+    }
+  /* Images share layers: what the unused ones name can pass what is on disk. */
+  if (row->reclaimable > row->size)
+    row->reclaimable = row->size;
+  pp_images_free (ims, n);
+  pp_store_close (&store);
+}
+
+/* Containers: each one's folder (bundle, overlay upper and work, log); a pod that does not run frees its own. */
+static void
+df_containers (pp_context_t *ctx, pp_df_row_t *row, pp_error_t *first)
+{
+  pp_state_t *state;
+  pp_error_t e = NULL;
+  pp_pod_rec_t *pods = NULL;
+  size_t n = 0;
+  if (pp_state_open (ctx, &state, &e) < 0 || pp_state_pod_list (state, &pods, &n, &e) < 0)
+    {
+      pp_state_close (state);
+      return note_error (ctx, first, &e);
+    }
+  for (size_t i = 0; i < n; i++)
+    {
+      pp_container_rec_t *cs = NULL;
+      size_t nc = 0;
+      if (pp_state_container_list (state, pods[i].id, &cs, &nc, NULL) < 0)
+        continue;
+      bool runs = pp_pod_monitor_alive (&pods[i]);
+      for (size_t k = 0; k < nc; k++)
+        {
+          cleanup_free char *dir = pp_ctr_datadir (ctx, cs[k].id);
+          int64_t size = usage_of (dir);
+          row->total++;
+          row->size += size;
+          if (runs && pp_ctr_alive (&cs[k]))
+            row->active++;
+          if (!runs && pods[i].owner == NULL)
+            row->reclaimable += size;
+        }
+      pp_container_recs_free (cs, nc);
+    }
+  pp_pod_recs_free (pods, n);
+  pp_state_close (state);
+}
+
+static void
+df_volumes (pp_context_t *ctx, pp_df_row_t *row, pp_error_t *first)
+{
+  pp_error_t e = NULL;
+  json_t *vols = pp_namedvol_list (ctx, &e);
+  if (vols == NULL)
+    return note_error (ctx, first, &e);
+  size_t i;
+  json_t *v;
+  json_array_foreach (vols, i, v)
+  {
+    const char *mp = json_string_value (json_object_get (v, "mountpoint"));
+    int64_t size = mp ? usage_of (mp) : 0;
+    row->total++;
+    row->size += size;
+    if (json_array_size (json_object_get (v, "usedBy")) > 0)
+      row->active++;
+    else
+      row->reclaimable += size;
+  }
+  json_decref (vols);
+}
+
+int
+pp_system_df (pp_context_t *ctx, pp_df_t *df, pp_error_t *err)
+{
+  memset (df, 0, sizeof *df);
+  pp_error_t first = NULL;
+  df_images (ctx, &df->images, &first);
+  df_containers (ctx, &df->containers, &first);
+  df_volumes (ctx, &df->volumes, &first);
+  if (first)
+    {
+      *err = first;
+      return -1;
+    }
+  return 0;
+}
