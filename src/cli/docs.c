@@ -542,17 +542,25 @@ completion_script (FILE *out, const cmd_docs_t *all, bool zsh)
            "fi\n",
            out);
   else
+    /* bash splits words at = and : (--root=DIR, IMAGE:TAG); bash-completion, where it is loaded, joins them. */
     fputs ("_podplay() {\n"
-           "  local cmd kind cands k words=\n"
-           "  local -a globals\n"
-           "  __podplay_walk \"$COMP_CWORD\" \"${COMP_WORDS[@]}\"\n"
+           "  local cmd kind cands k names= cword cur\n"
+           "  local -a globals ws\n"
+           "  if declare -F _get_comp_words_by_ref >/dev/null; then\n"
+           "    _get_comp_words_by_ref -n =: -w ws -i cword\n"
+           "  else\n"
+           "    ws=(\"${COMP_WORDS[@]}\") cword=$COMP_CWORD\n"
+           "  fi\n"
+           "  cur=${ws[cword]}\n"
+           "  __podplay_walk \"$cword\" \"${ws[@]}\"\n"
            "  if [ \"$kind\" = files ]; then\n"
            "    compopt -o filenames 2>/dev/null\n"
-           "    mapfile -t COMPREPLY < <(compgen -f -- \"${COMP_WORDS[COMP_CWORD]}\")\n"
+           "    mapfile -t COMPREPLY < <(compgen -f -- \"$cur\")\n"
            "    return\n"
            "  fi\n"
-           "  for k in $kind; do words+=\" $(__podplay_names \"${COMP_WORDS[0]}\" \"$k\" \"${globals[@]}\")\"; done\n"
-           "  mapfile -t COMPREPLY < <(compgen -W \"$words $cands\" -- \"${COMP_WORDS[COMP_CWORD]}\")\n"
+           "  for k in $kind; do names+=\" $(__podplay_names \"${ws[0]}\" \"$k\" \"${globals[@]}\")\"; done\n"
+           "  mapfile -t COMPREPLY < <(compgen -W \"$names $cands\" -- \"$cur\")\n"
+           "  if declare -F __ltrim_colon_completions >/dev/null; then __ltrim_colon_completions \"$cur\"; fi\n"
            "}\n"
            "complete -F _podplay podplay\n",
            out);

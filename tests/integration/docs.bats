@@ -93,6 +93,12 @@ zsh_complete() {
 	# Without them, another state: none of these.
 	run -0 bash_complete --root "$BATS_TEST_TMPDIR/empty" --runroot "$BATS_TEST_TMPDIR/empty-run" pod rm ""
 	assert_equal "$output" ""
+	# With bash-completion loaded, as a login shell has it: IMAGE:TAG and --root=DIR are one word, not three.
+	run -0 bash -c 'source /usr/share/bash-completion/bash_completion; source "$1"
+		COMP_LINE="$2 --root=$3 --runroot=$4 run localhost/busybox:la"; COMP_POINT=${#COMP_LINE}
+		COMP_WORDS=("$2" --root = "$3" --runroot = "$4" run localhost/busybox : la); COMP_CWORD=10; _podplay
+		printf "%s\n" "${COMPREPLY[@]}"' sh "$BATS_TEST_TMPDIR/podplay.bash" "$PODPLAY" "$ROOT" "$RUNROOT"
+	assert_equal "$output" "latest"
 	# Files where a command takes them.
 	run -0 bash_complete kube validate fixtures/manifests/go
 	assert_equal "$output" "fixtures/manifests/good"
