@@ -73,17 +73,6 @@ split_name (const char *name, char **repo, char **tag)
 }
 
 static void
-human_size (int64_t bytes, char *buf, size_t size)
-{
-  static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
-  double v = (double) bytes;
-  size_t u = 0;
-  while (v >= 1000 && u + 1 < PP_N_ELEMENTS (units))
-    v /= 1000, u++;
-  snprintf (buf, size, u ? "%.3g %s" : "%.0f %s", v, units[u]);
-}
-
-static void
 human_age (const char *created, char *buf, size_t size)
 {
   struct tm tm = { 0 };
@@ -181,7 +170,7 @@ pp_cmd_images (pp_cli_t *cli, int argc, char **argv)
           continue;
         }
       char size[32], age[48];
-      human_size (all[i].size, size, sizeof size);
+      pp_human_size ((double) all[i].size, 3, false, " ", size, sizeof size);
       human_age (json_string_value (json_object_get (all[i].config, "created")), age, sizeof age);
       /* -q: each image once, by its ID. */
       for (size_t k = 0; k < (all[i].n_names && !l.quiet ? all[i].n_names : 1); k++)
@@ -423,7 +412,7 @@ pp_cmd_system_df (pp_cli_t *cli, int argc, char **argv)
   else
     {
       char hs[32];
-      human_size (size, hs, sizeof hs);
+      pp_human_size ((double) size, 3, false, " ", hs, sizeof hs);
       printf ("%-15s %-6s %-7s %-12s %s\n", "TYPE", "TOTAL", "ACTIVE", "SIZE", "RECLAIMABLE");
       printf ("%-15s %-6zu %-7d %-12s %s (100%%)\n", "Images", n, 0, hs, hs);
       printf ("%-15s %-6d %-7d %-12s %s (0%%)\n", "Containers", 0, 0, "0 B", "0 B");
