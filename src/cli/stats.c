@@ -278,7 +278,7 @@ typedef struct
   double cpu, avg_cpu, mem_perc;
   pp_stats_sample_t s;
   char cpu_s[24], avg_s[24], cpu_raw[24], avg_raw[24], mem_s[64], mem_iec[64], mem_perc_s[24], net_s[64], blk_s[64],
-      pids_s[24], up_s[48];
+      pids_s[24], up_s[96];
 } view_t;
 
 static void

@@ -120,6 +120,8 @@ const pp_cgroup_driver_t pp_cgroup_v1_driver = {
   .memory_limit = { "memory", "memory.limit_in_bytes", NULL, 1 },
   .inactive_file = { "memory", "memory.stat", "total_inactive_file", 1 },
   .pids_current = { "pids", "pids.current", NULL, 1 },
+  /* Recent kernels (6.18 was seen) count these only for a device with a throttle rule in the cgroup, and v1 has
+     no other counter without BFQ: elsewhere they read 0, for Podman too, which reads the same counters. */
   .io_controller = "blkio",
   .io = "blkio.throttle.io_service_bytes",
   .parse_io = pp_cgroup_parse_blkio,
