@@ -5,6 +5,7 @@
 #include "core/context.h"
 #include "core/error.h"
 #include "core/table.h"
+#include "state/state.h"
 
 #include <getopt.h>
 #include <stdbool.h>
@@ -109,6 +110,9 @@ typedef struct
   const char **filters;   /* --filter KEY=VALUE, as given */
   size_t n_filters;
 } pp_cli_list_t;
+/* A listing's --format: json (*json), table or text (the default columns), or a {{.Field}} template (t->format);
+   0, or a usage error's PP_EXIT_ERROR for anything else. */
+int pp_cli_table_format (pp_cli_t *cli, const char *value, bool *json, pp_table_opts_t *t);
 /* Options of a listing (the command's `list`): --format json|table|TEMPLATE, -q, -n/--noheading, --no-trunc,
    -f/--filter KEY=VALUE, and -a where it takes it.  -1 to go on, else the status to exit with.  `l` is released
    by pp_cli_list_release. */
@@ -132,6 +136,19 @@ int pp_cli_list_finish (const pp_cli_t *cli, pp_cli_list_t *l, pp_table_t *t, st
 /* Options of a removal of NAME...|--all: -a, and at least a name (`what`, "a job") or -a; -1 to go on, else the
    status to exit with. */
 int pp_cli_rm_options (pp_cli_t *cli, int argc, char **argv, const char *what, bool *all);
+/* Every pod and its containers (cs[i] holds the n_cs[i] containers of pods[i]), as they truly are: a pod whose
+   monitor died is recorded so before it is shown.  pp_cli_world_free releases it, loaded or not. */
+typedef struct
+{
+  pp_context_t *ctx;
+  pp_state_t *state;
+  pp_pod_rec_t *pods;
+  size_t n_pods;
+  pp_container_rec_t **cs;
+  size_t *n_cs;
+} pp_cli_world_t;
+int pp_cli_world_load (pp_context_t *ctx, pp_cli_world_t *w, pp_error_t *err);
+void pp_cli_world_free (pp_cli_world_t *w);
 /* Prints an error once and returns PP_EXIT_ERROR. */
 int pp_cli_fail (pp_error_t *err);
 
@@ -146,8 +163,6 @@ int pp_cmd_image_inspect (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_rmi (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_system_df (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_system_prune (pp_cli_t *cli, int argc, char **argv);
-/* "1.23 MB", as Podman shows sizes (powers of 1000). */
-void pp_cli_human_size (int64_t bytes, char *buf, size_t size);
 int pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv);
 /* What a play or a down did (kube_play.c). */
 struct pp_play_result_s;
@@ -176,6 +191,8 @@ int pp_cmd_pod_start (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_pod_stop (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_pod_rm (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_pod_logs (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_pod_stats (pp_cli_t *cli, int argc, char **argv);
+int pp_cmd_stats (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_ps (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_logs (pp_cli_t *cli, int argc, char **argv);
 int pp_cmd_inspect (pp_cli_t *cli, int argc, char **argv);

@@ -329,7 +329,7 @@ static const struct
 } arg_kinds[] = {
   { "POD", "pods" },         { "CONTAINER", "containers" }, { "IMAGE", "images" }, { "VOLUME", "volumes" },
   { "NETWORK", "networks" }, { "JOB", "jobs" },             { "SERVICE", "services" }, { "FILE", "files" },
-  { "DIR", "files" },        { "NAME", "pods containers" }, { "bash", "shells" },
+  { "DIR", "files" },        { "bash", "shells" },
 };
 
 static const struct
@@ -344,14 +344,18 @@ static const struct
   { "--type", "types" },
 };
 
-/* The kinds of names a command's arguments are: its usage's words outside brackets ("[NAMESPACE/]SERVICE..."). */
+/* The kinds of names a command's arguments are: its usage's words outside brackets ("[NAMESPACE/]SERVICE..."), and
+   optional names alone in theirs ("[POD...]"). */
 static void
 usage_kinds (const char *usage, pp_buf_t *out)
 {
   int depth = 0;
   for (const char *s = usage ? usage : ""; *s;)
     {
-      if (*s == '[' || *s == ']')
+      size_t upper = *s == '[' ? strspn (s + 1, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") : 0;
+      if (upper && (s[1 + upper] == ']' || strncmp (s + 1 + upper, "...]", 4) == 0))
+        s++; /* "[POD...]": the word is read as if unbracketed, its "...]" skipped below */
+      else if (*s == '[' || *s == ']')
         {
           depth += *s++ == '[' ? 1 : -1;
           continue;
@@ -364,6 +368,8 @@ usage_kinds (const char *usage, pp_buf_t *out)
             && (out->len == 0 || strstr (out->data, arg_kinds[i].kind) == NULL))
           pp_buf_printf (out, "%s%s", out->len ? " " : "", arg_kinds[i].kind);
       s += w ? w : 1;
+      if (w && (strncmp (s, "]", 1) == 0 || strncmp (s, "...]", 4) == 0) && depth == 0)
+        s += *s == ']' ? 1 : 4;
     }
 }
 

@@ -73,17 +73,6 @@ split_name (const char *name, char **repo, char **tag)
   *tag = xstrdup (colon ? colon + 1 : "<none>");
 }
 
-void
-pp_cli_human_size (int64_t bytes, char *buf, size_t size)
-{
-  static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
-  double v = (double) bytes;
-  size_t u = 0;
-  while (v >= 1000 && u + 1 < PP_N_ELEMENTS (units))
-    v /= 1000, u++;
-  snprintf (buf, size, u ? "%.3g %s" : "%.0f %s", v, units[u]);
-}
-
 static void
 human_age (const char *created, char *buf, size_t size)
 {
@@ -182,7 +171,7 @@ pp_cmd_images (pp_cli_t *cli, int argc, char **argv)
           continue;
         }
       char size[32], age[48];
-      pp_cli_human_size (all[i].size, size, sizeof size);
+      pp_human_size ((double) all[i].size, 3, false, " ", size, sizeof size);
       human_age (json_string_value (json_object_get (all[i].config, "created")), age, sizeof age);
       /* -q: each image once, by its ID. */
       for (size_t k = 0; k < (all[i].n_names && !l.quiet ? all[i].n_names : 1); k++)

@@ -136,6 +136,28 @@ static const pp_command_t generate_commands[] = {
   { NULL },
 };
 
+/* What `pod stats` and `stats` measure, and their options. */
+#define STATS_HELP_HEAD                                                                                                \
+  "CPU % is the CPU time used over the interval (100% is one core), MEM the memory in use less the\n"                \
+  "inactive page cache, as docker shows it, over the lowest of the container's limit, its pod's and\n"               \
+  "the host's memory; NET IO what the pod's network namespace received and sent (not loopback); BLOCK\n"            \
+  "IO the bytes read and written; PIDS its processes and threads.  From the containers' cgroups (v1,\n"            \
+  "v2 or both): a container without one shows --.  Without --no-stream, a table every interval until\n"           \
+  "Ctrl-C, in place on a terminal.\n\n"
+#define STATS_OPTIONS \
+  "Options:\n" \
+  "  -a, --all              the containers that do not run too, their values --\n" \
+  "  --format FORMAT        table (the default), json (Podman's strings and the numbers: cpuPercent,\n" \
+  "                         avgCpuPercent, cpuNanos, memoryBytes, memoryLimitBytes, memoryPercent,\n" \
+  "                         netRxBytes, netTxBytes, blockReadBytes, blockWriteBytes, pidsCurrent), or a\n" \
+  "                         template of the fields below (\"table ...\" under headers)\n" \
+  "  --no-stream            measure over half a second, print once and exit\n" \
+  "  -i, --interval SECONDS\n" \
+  "                         between tables when streaming (default 2)\n" \
+  "  --no-reset             on a terminal, print each table below the last instead of in place\n" \
+  "  --no-trunc             whole IDs\n" \
+  "  --noheading            no header line\n"
+
 /* What every listing takes (pp_cli_list_options). */
 #define LIST_USAGE "[--format json|table|TEMPLATE] [-q] [-n] [--no-trunc] [-f KEY=VALUE]..."
 
@@ -200,6 +222,15 @@ static const pp_command_t pod_commands[] = {
             "  -n, --tail N          the last N lines of each container only\n"
             "  -t, --timestamps      each line with its time\n",
     .run = pp_cmd_pod_logs },
+  { .name = "stats",
+    .rootless = PP_ROOTLESS_AS_USER,
+    .summary = "Show the resource use of pods' containers",
+    .usage = "[--no-stream] [--format json|table|TEMPLATE] [-a] [POD...]",
+    .help = "The running containers of the pods named (of every pod without a name), a row each.\n"
+            STATS_HELP_HEAD STATS_OPTIONS
+            "\nFields: .Pod .CID .Name .CPU .MemUsage .Mem .NetIO .BlockIO .PIDS; .PodName .MemUsageBytes\n"
+            "        (binary units) .PIDs\n",
+    .run = pp_cmd_pod_stats },
   { NULL },
 };
 
@@ -380,6 +411,16 @@ static const pp_command_t top_commands[] = {
     .list = &pp_list_containers,
     .help = "Running containers, named POD-CONTAINER as in Podman; -a adds the others.\n",
     .run = pp_cmd_ps },
+  { .name = "stats",
+    .rootless = PP_ROOTLESS_AS_USER,
+    .summary = "Show the resource use of containers",
+    .usage = "[--no-stream] [--format json|table|TEMPLATE] [-a] [CONTAINER...]",
+    .help = "The containers named (POD-CONTAINER, a name only one pod has, an id), or every running one.\n"
+            STATS_HELP_HEAD STATS_OPTIONS
+            "\nFields: .ID .Name .CPUPerc .MemUsage .MemPerc .NetIO .BlockIO .PIDS .UpTime (CPU time)\n"
+            "        .AVGCPU (since it started); .ContainerID .Pod .PodName .MemUsageBytes (binary units)\n"
+            "        .PIDs .CPU .AvgCPU (numbers)\n",
+    .run = pp_cmd_stats },
   { .name = "logs", .rootless = PP_ROOTLESS_AS_USER,
     .summary = "Show a container's logs",
     .usage = "[-f] [--tail N] [-t] CONTAINER",
@@ -399,7 +440,7 @@ static const pp_command_t top_commands[] = {
             "  -u, --user USER    run as USER (name or uid[:gid])\n",
     .run = pp_cmd_exec,
     .options_first = true },
-  { .name = "inspect", .rootless = PP_ROOTLESS_AS_USER, .summary = "Show details of pods or containers as JSON", .usage = "NAME...",
+  { .name = "inspect", .rootless = PP_ROOTLESS_AS_USER, .summary = "Show details of pods or containers as JSON", .usage = "POD|CONTAINER...",
     .help = INSPECT_HELP, .run = pp_cmd_inspect },
   { .name = "monitor", .summary = "A pod's monitor (started by podplay itself)", .run = pp_cmd_monitor,
     .hidden = true },
@@ -613,6 +654,17 @@ pp_cli_format_options (pp_cli_t *cli, int argc, char **argv, bool *json)
 }
 
 int
+pp_cli_table_format (pp_cli_t *cli, const char *value, bool *json, pp_table_opts_t *t)
+{
+  *json = strcmp (value, "json") == 0;
+  t->format = *json || strcmp (value, "text") == 0 ? NULL : value;
+  if (t->format && strcmp (value, "table") != 0 && strstr (value, "{{") == NULL)
+    return pp_cli_usage_error (cli, "--format \"%s\": use json, table, or a template such as \"{{.Name}}\" or "
+                                    "\"table {{.ID}}\\t{{.Status}}\"", value);
+  return 0;
+}
+
+int
 pp_cli_list_options (pp_cli_t *cli, int argc, char **argv, pp_cli_list_t *l)
 {
   const pp_list_spec_t *spec = cli->cmd->list;
@@ -632,13 +684,10 @@ pp_cli_list_options (pp_cli_t *cli, int argc, char **argv, pp_cli_list_t *l)
     switch (opt)
       {
       case 'F':
-        l->json = strcmp (optarg, "json") == 0;
-        l->table.format = l->json || strcmp (optarg, "text") == 0 ? NULL : optarg;
-        if (l->table.format && strcmp (optarg, "table") != 0 && strstr (optarg, "{{") == NULL)
+        if (pp_cli_table_format (cli, optarg, &l->json, &l->table) != 0)
           {
             pp_cli_list_release (l);
-            return pp_cli_usage_error (cli, "--format \"%s\": use json, table, or a template such as "
-                                            "\"{{.Name}}\" or \"table {{.ID}}\\t{{.Status}}\"", optarg);
+            return PP_EXIT_ERROR;
           }
         break;
       case 'q':

@@ -64,18 +64,8 @@ pp_cmd_dns (pp_cli_t *cli, int argc, char **argv)
 
 /* ---- listings ---- */
 
-typedef struct
-{
-  pp_context_t *ctx;
-  pp_state_t *state;
-  pp_pod_rec_t *pods;
-  size_t n_pods;
-  pp_container_rec_t **cs;
-  size_t *n_cs;
-} world_t;
-
-static void
-world_free (world_t *w)
+void
+pp_cli_world_free (pp_cli_world_t *w)
 {
   for (size_t i = 0; i < w->n_pods; i++)
     pp_container_recs_free (w->cs[i], w->n_cs[i]);
@@ -86,9 +76,8 @@ world_free (world_t *w)
     pp_state_close (w->state);
 }
 
-/* Every pod and container, as they truly are: a pod whose monitor died is recorded so before it is shown. */
-static int
-world_load (pp_context_t *ctx, world_t *w, pp_error_t *err)
+int
+pp_cli_world_load (pp_context_t *ctx, pp_cli_world_t *w, pp_error_t *err)
 {
   memset (w, 0, sizeof *w);
   w->ctx = ctx;
@@ -150,7 +139,7 @@ ctr_json (const pp_pod_rec_t *pod, const pp_container_rec_t *c)
 }
 
 static json_t *
-pod_json (const world_t *w, size_t i)
+pod_json (const pp_cli_world_t *w, size_t i)
 {
   const pp_pod_rec_t *p = &w->pods[i];
   json_t *cs = json_array ();
@@ -181,7 +170,7 @@ pp_cli_print_json (json_t *j)
 /* A row of `pod ls` or `ps` for the filters: pod `i` of the world, and one of its containers (NULL: the pod). */
 typedef struct
 {
-  world_t *w;
+  pp_cli_world_t *w;
   size_t i;
   const pp_container_rec_t *c;
 } list_row_t;
@@ -222,11 +211,11 @@ pp_cmd_pod_ls (pp_cli_t *cli, int argc, char **argv)
   int r = pp_cli_list_options (cli, argc, argv, &l);
   if (r >= 0)
     return r;
-  world_t w;
+  pp_cli_world_t w;
   pp_error_t err = NULL;
-  if (world_load (cli->ctx, &w, &err) < 0)
+  if (pp_cli_world_load (cli->ctx, &w, &err) < 0)
     {
-      world_free (&w);
+      pp_cli_world_free (&w);
       pp_cli_list_release (&l);
       return pp_cli_fail (&err);
     }
@@ -263,7 +252,7 @@ pp_cmd_pod_ls (pp_cli_t *cli, int argc, char **argv)
       pp_table_add (&t, row);
     }
   r = pp_cli_list_finish (cli, &l, &t, a);
-  world_free (&w);
+  pp_cli_world_free (&w);
   return r;
 }
 
@@ -283,11 +272,11 @@ pp_cmd_ps (pp_cli_t *cli, int argc, char **argv)
   int r = pp_cli_list_options (cli, argc, argv, &l);
   if (r >= 0)
     return r;
-  world_t w;
+  pp_cli_world_t w;
   pp_error_t err = NULL;
-  if (world_load (cli->ctx, &w, &err) < 0)
+  if (pp_cli_world_load (cli->ctx, &w, &err) < 0)
     {
-      world_free (&w);
+      pp_cli_world_free (&w);
       pp_cli_list_release (&l);
       return pp_cli_fail (&err);
     }
@@ -320,13 +309,13 @@ pp_cmd_ps (pp_cli_t *cli, int argc, char **argv)
         pp_table_add (&t, row);
       }
   r = pp_cli_list_finish (cli, &l, &t, a);
-  world_free (&w);
+  pp_cli_world_free (&w);
   return r;
 }
 
 /* A container by `<pod>-<name>`, its id or an id prefix (3 digits or more), or a name only one pod has. */
 static int
-find_container (world_t *w, const char *what, size_t *pi, size_t *ci, pp_error_t *err)
+find_container (pp_cli_world_t *w, const char *what, size_t *pi, size_t *ci, pp_error_t *err)
 {
   return pp_ctr_match (w->pods, w->n_pods, w->cs, w->n_cs, what, pi, ci, err);
 }
@@ -341,11 +330,11 @@ inspect (pp_cli_t *cli, int argc, char **argv, bool pods_only)
     return r;
   if (optind >= argc)
     return pp_cli_usage_error (cli, "%s needs a pod%s", cli->path, pods_only ? "" : " or a container");
-  world_t w;
+  pp_cli_world_t w;
   pp_error_t err = NULL;
-  if (world_load (cli->ctx, &w, &err) < 0)
+  if (pp_cli_world_load (cli->ctx, &w, &err) < 0)
     {
-      world_free (&w);
+      pp_cli_world_free (&w);
       return pp_cli_fail (&err);
     }
   json_t *a = json_array ();
@@ -381,7 +370,7 @@ inspect (pp_cli_t *cli, int argc, char **argv, bool pods_only)
         }
     }
   pp_cli_print_json (a);
-  world_free (&w);
+  pp_cli_world_free (&w);
   return status;
 }
 
@@ -668,18 +657,18 @@ pp_cmd_logs (pp_cli_t *cli, int argc, char **argv)
   int r = logs_options (cli, argc, argv, &set.opts, NULL);
   if (r >= 0)
     return r;
-  world_t w;
+  pp_cli_world_t w;
   pp_error_t err = NULL;
   size_t pi, ci;
-  if (world_load (cli->ctx, &w, &err) < 0 || find_container (&w, argv[optind], &pi, &ci, &err) < 0)
+  if (pp_cli_world_load (cli->ctx, &w, &err) < 0 || find_container (&w, argv[optind], &pi, &ci, &err) < 0)
     {
-      world_free (&w);
+      pp_cli_world_free (&w);
       return pp_cli_fail (&err);
     }
   cleanup_free char *path = pp_ctr_logfile (cli->ctx, w.cs[pi][ci].id);
   cleanup_free char *pod_id = xstrdup (w.pods[pi].id);
   pp_log_set_add (&set, w.cs[pi][ci].id, NULL, path);
-  world_free (&w);
+  pp_cli_world_free (&w);
   return print_logs (cli, &set, pod_id);
 }
 
@@ -693,12 +682,12 @@ pp_cmd_pod_logs (pp_cli_t *cli, int argc, char **argv)
   int r = logs_options (cli, argc, argv, &set.opts, &only);
   if (r >= 0)
     return r;
-  world_t w;
+  pp_cli_world_t w;
   pp_error_t err = NULL;
   pp_pod_rec_t pod = { 0 };
-  if (world_load (cli->ctx, &w, &err) < 0 || pp_state_pod_get (w.state, argv[optind], &pod, &err) < 0)
+  if (pp_cli_world_load (cli->ctx, &w, &err) < 0 || pp_state_pod_get (w.state, argv[optind], &pod, &err) < 0)
     {
-      world_free (&w);
+      pp_cli_world_free (&w);
       return pp_cli_fail (&err);
     }
   size_t pi;
@@ -713,7 +702,7 @@ pp_cmd_pod_logs (pp_cli_t *cli, int argc, char **argv)
         cleanup_free char *path = pp_ctr_logfile (cli->ctx, w.cs[pi][j].id);
         pp_log_set_add (&set, w.cs[pi][j].id, shown > 1 ? w.cs[pi][j].name : NULL, path);
       }
-  world_free (&w);
+  pp_cli_world_free (&w);
   if (only && shown == 0)
     pp_error_make (&err, 0, "pod %s has no container `%s`", pod.name, only);
   cleanup_free char *pod_id = xstrdup (pod.id);
@@ -1025,11 +1014,11 @@ static int
 play_running (pp_log_set_t *s, void *data, pp_error_t *err)
 {
   play_watch_t *pw = data;
-  world_t w;
+  pp_cli_world_t w;
   bool alive = false;
-  if (world_load (pw->ctx, &w, err) < 0)
+  if (pp_cli_world_load (pw->ctx, &w, err) < 0)
     {
-      world_free (&w);
+      pp_cli_world_free (&w);
       return -1;
     }
   for (size_t i = 0; i < w.n_pods; i++)
@@ -1047,7 +1036,7 @@ play_running (pp_log_set_t *s, void *data, pp_error_t *err)
           pp_log_set_add (s, w.cs[i][j].id, label, path);
         }
     }
-  world_free (&w);
+  pp_cli_world_free (&w);
   return !interrupted && (alive || pp_jobs_running (pw->ctx, pw->paths, pw->n_paths));
 }
 

@@ -42,8 +42,8 @@ pp_cmd_system_df (pp_cli_t *cli, int argc, char **argv)
       char total[24], active[24], size[32], rec[48], hs[32];
       snprintf (total, sizeof total, "%lld", (long long) r->total);
       snprintf (active, sizeof active, "%lld", (long long) r->active);
-      pp_cli_human_size (r->size, size, sizeof size);
-      pp_cli_human_size (r->reclaimable, hs, sizeof hs);
+      pp_human_size ((double) r->size, 3, false, " ", size, sizeof size);
+      pp_human_size ((double) r->reclaimable, 3, false, " ", hs, sizeof hs);
       snprintf (rec, sizeof rec, "%s (%lld%%)", hs, (long long) (r->size ? r->reclaimable * 100 / r->size : 0));
       const char *cells[] = { rows[i].type, total, active, size, rec };
       pp_table_add (&t, cells);
@@ -133,7 +133,7 @@ pp_cmd_system_prune (pp_cli_t *cli, int argc, char **argv)
   print_section ("Volumes", &r.volumes);
   print_section ("Images", &r.images);
   char hs[32];
-  pp_cli_human_size (r.reclaimed, hs, sizeof hs);
+  pp_human_size ((double) r.reclaimed, 3, false, " ", hs, sizeof hs);
   printf ("Total reclaimed space: %s\n", hs);
   pp_prune_report_release (&r);
   return ret;

@@ -202,6 +202,22 @@ ascii_lower (char c)
 
 /* Case differences count as nothing: "workingdir" is one step from "workingDir"'s neighbours.
    Only cells within `max` of the diagonal can stay within `max`, so the work is O(len * max) whatever the lengths. */
+void
+pp_human_size (double bytes, int digits, bool iec, const char *sep, char *buf, size_t size)
+{
+  static const char *const decimal[] = { "B", "kB", "MB", "GB", "TB", "PB" };
+  static const char *const binary[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+  const char *const *units = iec ? binary : decimal;
+  double base = iec ? 1024 : 1000;
+  size_t u = 0;
+  while (bytes >= base && u + 1 < PP_N_ELEMENTS (decimal))
+    bytes /= base, u++;
+  if (u == 0)
+    snprintf (buf, size, "%.0f%s%s", bytes, sep, units[u]);
+  else
+    snprintf (buf, size, "%.*g%s%s", digits, bytes, sep, units[u]);
+}
+
 size_t
 pp_edit_distance (const char *a, const char *b, size_t max)
 {

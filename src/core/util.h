@@ -89,6 +89,11 @@ void pp_buf_free (pp_buf_t *b);
    frees), and the result is true. */
 bool pp_header_take (const char *line, size_t len, const char *name, char **value);
 
+/* A size as Podman shows it: `digits` significant digits of the largest unit under which it is at least 1, in
+   decimal units (kB, MB, GB: 1000) or, with `iec`, binary ones (KiB, MiB, GiB: 1024), `sep` between number and
+   unit: "67.11MB" (stats, 4 digits, ""), "1.46 MB" (images, 3 digits, " "). */
+void pp_human_size (double bytes, int digits, bool iec, const char *sep, char *buf, size_t size);
+
 /* Edit distance, bounded: returns max + 1 once the distance exceeds max. */
 size_t pp_edit_distance (const char *a, const char *b, size_t max);
 

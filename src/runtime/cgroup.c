@@ -343,15 +343,12 @@ pp_cgroup_file_read (const char *dir, const char *file, char **text, pp_error_t 
 }
 
 int
-pp_cgroup_file_u64 (const char *dir, const char *file, const char *key, uint64_t *v, pp_error_t *err)
+pp_cgroup_text_u64 (const char *text, const char *key, uint64_t *v)
 {
-  cleanup_free char *text = NULL;
-  if (pp_cgroup_file_read (dir, file, &text, err) < 0)
-    return -1;
   size_t klen = key ? strlen (key) : 0;
-  for (char *line = text; line && *line;)
+  for (const char *line = text; line && *line;)
     {
-      char *next = strchr (line, '\n');
+      const char *next = strchr (line, '\n');
       if (key == NULL || (strncmp (line, key, klen) == 0 && line[klen] == ' '))
         {
           char *end = NULL;
@@ -362,10 +359,21 @@ pp_cgroup_file_u64 (const char *dir, const char *file, const char *key, uint64_t
               *v = x;
               return 0;
             }
-          break;
+          return -1;
         }
       line = next ? next + 1 : NULL;
     }
+  return -1;
+}
+
+int
+pp_cgroup_file_u64 (const char *dir, const char *file, const char *key, uint64_t *v, pp_error_t *err)
+{
+  cleanup_free char *text = NULL;
+  if (pp_cgroup_file_read (dir, file, &text, err) < 0)
+    return -1;
+  if (pp_cgroup_text_u64 (text, key, v) == 0)
+    return 0;
   return pp_error_make (err, 0, "`%s/%s` has no number%s%s", dir, file, key ? " for " : "", key ? key : "");
 }
 
@@ -511,6 +519,57 @@ int
 pp_cgroup_memory_peak (const char *path, uint64_t *bytes, pp_error_t *err)
 {
   return read_counter (path, &driver ()->memory_peak, bytes, err);
+}
+
+int
+pp_cgroup_memory_limit (const char *path, uint64_t *bytes, pp_error_t *err)
+{
+  const pp_cgroup_counter_t *c = &driver ()->memory_limit;
+  const char *rel = check_path (path, err);
+  const pp_cgroup_hierarchy_t *h = rel ? pp_cgroup_find (c->controller, err) : NULL;
+  if (h == NULL)
+    return -1;
+  cleanup_free char *dir = pp_cgroup_dir (h, rel);
+  cleanup_free char *text = NULL;
+  if (pp_cgroup_file_read (dir, c->file, &text, err) < 0)
+    return -1;
+  if (strncmp (text, "max", 3) == 0)
+    *bytes = UINT64_MAX;
+  else if (pp_cgroup_text_u64 (text, NULL, bytes) < 0)
+    return pp_error_make (err, 0, "`%s/%s` has no number", dir, c->file);
+  return 0;
+}
+
+/* Bytes of block I/O; 0 where the controller is not there (v2 delegates no io to the cgroup, v1 has no blkio). */
+static void
+read_io (const char *path, const pp_cgroup_driver_t *d, uint64_t *rd, uint64_t *wr)
+{
+  *rd = *wr = 0;
+  const char *rel = check_path (path, NULL);
+  const pp_cgroup_hierarchy_t *h = rel ? pp_cgroup_find (d->io_controller, NULL) : NULL;
+  cleanup_free char *dir = h ? pp_cgroup_dir (h, rel) : NULL;
+  cleanup_free char *text = NULL;
+  if (dir && pp_cgroup_file_read (dir, d->io, &text, NULL) == 0 && d->parse_io (text, rd, wr) < 0)
+    *rd = *wr = 0;
+}
+
+int
+pp_cgroup_usage (const char *path, pp_cgroup_usage_t *u, pp_error_t *err)
+{
+  const pp_cgroup_driver_t *d = driver ();
+  uint64_t inactive = 0;
+  memset (u, 0, sizeof *u);
+  if (read_counter (path, &d->cpu_usage_ns, &u->cpu_ns, err) < 0
+      || read_counter (path, &d->memory_usage, &u->memory, err) < 0
+      || pp_cgroup_memory_limit (path, &u->memory_limit, err) < 0)
+    return pp_error_wrap (err, "cgroup `%s`", path);
+  /* Counters a kernel or a hierarchy may lack read 0. */
+  if (read_counter (path, &d->inactive_file, &inactive, NULL) == 0)
+    u->memory = u->memory > inactive ? u->memory - inactive : 0;
+  if (read_counter (path, &d->pids_current, &u->pids, NULL) < 0)
+    u->pids = 0;
+  read_io (path, d, &u->io_read, &u->io_write);
+  return 0;
 }
 
 int

@@ -75,6 +75,24 @@ int pp_cgroup_enter (const char *path, pid_t pid, pp_error_t *err);
 int pp_cgroup_open_procs (const char *path, int **fds, size_t *n, pp_error_t *err);
 int pp_cgroup_enter_fds (const int *fds, size_t n, pid_t pid);
 
+/* What a cgroup uses now, as `stats` shows it. */
+typedef struct
+{
+  uint64_t cpu_ns;       /* CPU time of every process that ran in it */
+  uint64_t memory;       /* in use, less the page cache the kernel reclaims first (inactive files), as docker does */
+  uint64_t memory_limit; /* UINT64_MAX for none ("max"); v1's "none" is a number near 2^63 */
+  uint64_t io_read, io_write; /* bytes read from and written to block devices */
+  uint64_t pids;              /* processes and threads */
+} pp_cgroup_usage_t;
+
+/* Reads them: v2 cpu.stat, memory.current less memory.stat's inactive_file, memory.max, io.stat (rbytes, wbytes),
+   pids.current; v1 cpuacct.usage, memory.usage_in_bytes less memory.stat's total_inactive_file,
+   memory.limit_in_bytes, blkio.throttle.io_service_bytes (Read, Write), pids.current.  A counter whose controller
+   the cgroup lacks (no io on v2, no blkio or pids hierarchy on v1) reads 0; a cgroup that is gone is an error. */
+int pp_cgroup_usage (const char *path, pp_cgroup_usage_t *u, pp_error_t *err);
+/* The memory limit alone (v2 memory.max, v1 memory.limit_in_bytes), UINT64_MAX for "max". */
+int pp_cgroup_memory_limit (const char *path, uint64_t *bytes, pp_error_t *err);
+
 /* Processes the memory limit killed (v2 memory.events, v1 memory.oom_control: oom_kill). */
 int pp_cgroup_oom_kills (const char *path, uint64_t *n, pp_error_t *err);
 /* CPU time used by every process that ran in the cgroup (v2 cpu.stat usage_usec, v1 cpuacct.usage). */

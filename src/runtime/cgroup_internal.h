@@ -19,6 +19,11 @@ typedef struct
   int (*prepare_level) (const pp_cgroup_hierarchy_t *h, const char *parent, const char *child, pp_error_t *err);
   int (*set_limits) (const char *path, const pp_cgroup_limits_t *lim, pp_error_t *err);
   pp_cgroup_counter_t oom_kills, cpu_usage_ns, memory_peak;
+  /* What `stats` reads (pp_cgroup_usage): memory in use and its limit, the inactive page cache, the processes, and
+     the bytes of block I/O from the file `io` of controller `io_controller`, parsed by `parse_io`. */
+  pp_cgroup_counter_t memory_usage, memory_limit, inactive_file, pids_current;
+  const char *io_controller, *io;
+  int (*parse_io) (const char *text, uint64_t *read, uint64_t *write);
   /* 1 when every process got the signal at once, 0 to leave it to signalling them one by one. */
   int (*kill) (const char *path, int sig, pp_error_t *err);
 } pp_cgroup_driver_t;
@@ -38,6 +43,14 @@ int pp_cgroup_file_write (const char *dir, const char *file, const char *value, 
 int pp_cgroup_file_write_i64 (const char *dir, const char *file, int64_t v, const char *unlimited, pp_error_t *err);
 /* The file's text, NUL-terminated. */
 int pp_cgroup_file_read (const char *dir, const char *file, char **text, pp_error_t *err);
+/* The bytes read and written of every device, summed: v2's io.stat ("8:0 rbytes=N wbytes=N ..." a line) and
+   v1's blkio.throttle.io_service_bytes ("8:0 Read N" and "8:0 Write N" lines).  -1 when the text has none of its
+   lines' shape. */
+int pp_cgroup_parse_io_stat (const char *text, uint64_t *read, uint64_t *write);
+int pp_cgroup_parse_blkio (const char *text, uint64_t *read, uint64_t *write);
+/* A number of `text`: the whole text when `key` is NULL, else the value on the line "key value" (memory.stat,
+   cpu.stat); -1 when there is none. */
+int pp_cgroup_text_u64 (const char *text, const char *key, uint64_t *v);
 /* A number: the whole file when `key` is NULL, else the value on the line "key value". */
 int pp_cgroup_file_u64 (const char *dir, const char *file, const char *key, uint64_t *v, pp_error_t *err);
 

@@ -89,11 +89,41 @@ v1_kill (const char *path, int sig, pp_error_t *err)
   return 0;
 }
 
+int
+pp_cgroup_parse_blkio (const char *text, uint64_t *read, uint64_t *write)
+{
+  bool any = false;
+  *read = *write = 0;
+  char dev[64], op[16];
+  unsigned long long v;
+  for (const char *line = text; line && *line; line = strchr (line, '\n'), line = line ? line + 1 : NULL)
+    {
+      /* "MAJ:MIN Op N" per device and operation, then "Total N" */
+      if (sscanf (line, "%63s %15s %llu", dev, op, &v) != 3)
+        continue;
+      any = true;
+      if (strcmp (op, "Read") == 0)
+        *read += v;
+      else if (strcmp (op, "Write") == 0)
+        *write += v;
+    }
+  return any || strncmp (text, "Total", 5) == 0 || *text == '\0' ? 0 : -1;
+}
+
 const pp_cgroup_driver_t pp_cgroup_v1_driver = {
   .prepare_level = v1_prepare_level,
   .set_limits = v1_set_limits,
   .oom_kills = { "memory", "memory.oom_control", "oom_kill", 1 },
   .cpu_usage_ns = { "cpuacct", "cpuacct.usage", NULL, 1 },
   .memory_peak = { "memory", "memory.max_usage_in_bytes", NULL, 1 },
+  .memory_usage = { "memory", "memory.usage_in_bytes", NULL, 1 },
+  .memory_limit = { "memory", "memory.limit_in_bytes", NULL, 1 },
+  .inactive_file = { "memory", "memory.stat", "total_inactive_file", 1 },
+  .pids_current = { "pids", "pids.current", NULL, 1 },
+  /* Recent kernels (6.18 was seen) count these only for a device with a throttle rule in the cgroup, and v1 has
+     no other counter without BFQ: elsewhere they read 0, for Podman too, which reads the same counters. */
+  .io_controller = "blkio",
+  .io = "blkio.throttle.io_service_bytes",
+  .parse_io = pp_cgroup_parse_blkio,
   .kill = v1_kill,
 };

@@ -6,12 +6,12 @@
 #include <signal.h>
 #include <string.h>
 
-/* The parent hands memory, cpu and pids (those the kernel offers it) down to its children.  Only parents get
+/* The parent hands memory, cpu, pids and io (those the kernel offers it) down to its children.  Only parents get
    them: a cgroup that delegates controllers holds no processes of its own. */
 static int
 v2_prepare_level (const pp_cgroup_hierarchy_t *h, const char *parent, const char *child, pp_error_t *err)
 {
-  static const char *const wanted[] = { "memory", "cpu", "pids" };
+  static const char *const wanted[] = { "memory", "cpu", "pids", "io" };
   (void)h, (void)child;
   cleanup_free char *offered = NULL, *enabled = NULL;
   if (pp_cgroup_file_read (parent, "cgroup.controllers", &offered, err) < 0
@@ -82,11 +82,40 @@ v2_kill (const char *path, int sig, pp_error_t *err)
   return pp_cgroup_file_write (dir, "cgroup.kill", "1", err) < 0 ? -1 : 1;
 }
 
+int
+pp_cgroup_parse_io_stat (const char *text, uint64_t *read, uint64_t *write)
+{
+  bool any = false;
+  *read = *write = 0;
+  for (const char *line = text; line && *line; line = strchr (line, '\n'), line = line ? line + 1 : NULL)
+    {
+      const char *eol = strchrnul (line, '\n');
+      /* "MAJ:MIN key=value key=value ..." */
+      for (const char *f = strchr (line, ' '); f && f < eol; f = strchr (f + 1, ' '))
+        {
+          uint64_t *to = strncmp (f + 1, "rbytes=", 7) == 0 ? read : strncmp (f + 1, "wbytes=", 7) == 0 ? write : NULL;
+          if (to)
+            {
+              *to += strtoull (f + 8, NULL, 10);
+              any = true;
+            }
+        }
+    }
+  return any || *text == '\0' ? 0 : -1;
+}
+
 const pp_cgroup_driver_t pp_cgroup_v2_driver = {
   .prepare_level = v2_prepare_level,
   .set_limits = v2_set_limits,
   .oom_kills = { "memory", "memory.events", "oom_kill", 1 },
   .cpu_usage_ns = { "cpu", "cpu.stat", "usage_usec", 1000 },
   .memory_peak = { "memory", "memory.peak", NULL, 1 }, /* from Linux 5.19 */
+  .memory_usage = { "memory", "memory.current", NULL, 1 },
+  .memory_limit = { "memory", "memory.max", NULL, 1 },
+  .inactive_file = { "memory", "memory.stat", "inactive_file", 1 },
+  .pids_current = { "pids", "pids.current", NULL, 1 },
+  .io_controller = "io",
+  .io = "io.stat",
+  .parse_io = pp_cgroup_parse_io_stat,
   .kill = v2_kill,
 };

@@ -3,7 +3,7 @@
 
 load helpers
 
-ROOT_COMMANDS="kube play generate pod job service run attach ps logs exec inspect pull load images image rmi volume network system info unshare completion version"
+ROOT_COMMANDS="kube play generate pod job service run attach ps stats logs exec inspect pull load images image rmi volume network system info unshare completion version"
 GROUPS_WITH_COMMANDS="kube play generate pod image volume system"
 
 # --- help ------------------------------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ zsh_complete() {
 	run -0 bash_complete po
 	assert_equal "$output" "pod"
 	run -0 bash_complete pod ""
-	assert_equal "$(echo $output)" "ls ps inspect create start stop rm logs"
+	assert_equal "$(echo $output)" "ls ps inspect create start stop rm logs stats"
 	run -0 bash_complete pod ls --f
 	assert_equal "$(echo $output)" "--format --filter"
 	run -0 bash_complete kube play --format ""
@@ -111,7 +111,7 @@ zsh_complete() {
 		sh "$BATS_TEST_TMPDIR"
 	assert_equal "$output" "_podplay"
 	run -0 zsh_complete pod ""
-	assert_equal "$(echo $output)" "ls ps inspect create start stop rm logs"
+	assert_equal "$(echo $output)" "ls ps inspect create start stop rm logs stats"
 	run -0 zsh_complete pod ls --format ""
 	assert_equal "$(echo $output)" "json table"
 	run -0 zsh_complete kube play ""

@@ -347,6 +347,58 @@ test_cpu_quota_throttles (void **state)
   assert_true (used < 0.6 * wall);
 }
 
+/* 8 MiB touched, then a second of CPU: memory charged to the cgroup it runs in (the child leaves by _exit). */
+static void
+touch_and_spin (void)
+{
+  /* volatile: a buffer never read would be no buffer at all to the compiler. */
+  volatile char *p = malloc (8 << 20);
+  if (p == NULL)
+    _exit (1);
+  for (size_t i = 0; i < (8 << 20); i += 4096)
+    p[i] = 1;
+  spin_one_second ();
+}
+
+/* What `stats` reads of a cgroup with a process in it: the limit as written, some memory and CPU, the process. */
+static void
+test_usage_reads_back (void **state)
+{
+  (void)state;
+  need_root ();
+  pp_cgroup_limits_t lim = { .memory = 64 << 20, .memory_swap = 64 << 20 };
+  create (&lim);
+  int go;
+  pid_t pid = spawn (touch_and_spin, &go);
+  start (pid, go);
+  nanosleep (&(struct timespec){ 0, 200 * 1000 * 1000 }, NULL);
+  cleanup_error pp_error_t err = NULL;
+  pp_cgroup_usage_t u;
+  if (pp_cgroup_usage (leaf, &u, &err) < 0)
+    fail_msg ("%s", err->msg);
+  uint64_t limit = 0;
+  assert_int_equal (pp_cgroup_memory_limit (leaf, &limit, &err), 0);
+  int st = wait_status (pid);
+  assert_true (WIFEXITED (st) && WEXITSTATUS (st) == 0);
+  printf ("usage: cpu %" PRIu64 " ns, memory %" PRIu64 " of %" PRIu64 ", pids %" PRIu64 ", io %" PRIu64 "/%" PRIu64
+          "\n",
+          u.cpu_ns, u.memory, u.memory_limit, u.pids, u.io_read, u.io_write);
+  assert_int_equal (u.memory_limit, 64 << 20);
+  assert_int_equal (limit, 64 << 20);
+  assert_true (u.memory >= (8 << 20) && u.memory <= (64 << 20));
+  assert_true (u.cpu_ns > 10 * 1000 * 1000);
+  assert_int_equal (u.pids, 1);
+  /* Without a limit: none ("max" on v2), or v1's number near 2^63. */
+  cleanup_free char *leaf2 = xasprintf ("%s/c2", base);
+  assert_int_equal (pp_cgroup_create (leaf2, NULL, &err), 0);
+  assert_int_equal (pp_cgroup_memory_limit (leaf2, &limit, &err), 0);
+  assert_true (limit > (1ULL << 62));
+  /* A cgroup that is not there is an error. */
+  cleanup_free char *gone = xasprintf ("%s/none", base);
+  pp_error_release (&err);
+  assert_int_equal (pp_cgroup_usage (gone, &u, &err), -1);
+}
+
 enum
 {
   FORKS = 40
@@ -513,6 +565,7 @@ main (void)
     cmocka_unit_test_teardown (test_memory_limit_oom_kills, teardown),
     cmocka_unit_test_teardown (test_cpu_quota_throttles, teardown),
     cmocka_unit_test_teardown (test_pids_limit_stops_forks, teardown),
+    cmocka_unit_test_teardown (test_usage_reads_back, teardown),
   };
   return cmocka_run_group_tests (tests, setup, NULL);
 }
