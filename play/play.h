@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-typedef struct
+typedef struct pp_play_opts_s
 {
   bool start;              /* false: create the pods, start nothing (--start=false) */
   const char *runtime;     /* "builtin" (NULL), "runc" or "crun" */

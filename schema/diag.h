@@ -24,7 +24,7 @@ typedef struct
   size_t seq;         /* order of discovery, to keep sorting stable */
 } pp_diag_t;
 
-typedef struct
+typedef struct pp_diags_s
 {
   pp_diag_t *v;
   size_t n, cap;

@@ -70,8 +70,8 @@ pp_input_close (pp_input_t *in)
   memset (in, 0, sizeof *in);
 }
 
-static bool
-is_manifest_name (const char *name)
+bool
+pp_manifest_name (const char *name)
 {
   size_t n = strlen (name);
   if (name[0] == '.')
@@ -129,7 +129,7 @@ expand_dir (const char *dir, bool recursive, strv_t *out, int depth, pp_error_t 
             ret = expand_dir (path, recursive, out, depth + 1, err);
           free (path);
         }
-      else if (ret == 0 && is_manifest_name (names.v[i]))
+      else if (ret == 0 && pp_manifest_name (names.v[i]))
         strv_push (out, path);
       else
         free (path);

@@ -22,6 +22,8 @@ void pp_input_close (pp_input_t *in);
 int pp_manifest_expand (const char *const *args, size_t n, bool recursive, char ***paths, size_t *n_paths,
                         pp_error_t *err);
 void pp_manifest_paths_free (char **paths, size_t n);
+/* Whether a file of a directory is a manifest by its name: *.yaml, *.yml or *.json, not hidden. */
+bool pp_manifest_name (const char *name);
 
 typedef struct
 {

@@ -167,6 +167,19 @@ int pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv);
 /* What a play or a down did (kube_play.c). */
 struct pp_play_result_s;
 void pp_cli_print_play (FILE *out, const struct pp_play_result_s *res, bool json);
+/* Plays the files as `kube play` does and prints what it did, and the documents' errors: 0, 1 when a document is
+   invalid (nothing was made), -1 with `err`. */
+struct pp_play_opts_s;
+int pp_cli_play_files (pp_cli_t *cli, char *const *paths, size_t n, const struct pp_play_opts_s *po, bool json,
+                       pp_error_t *err);
+/* Prints a play's diagnostics, and when it returned `ret` > 0 (a document invalid) that nothing was created;
+   frees them. */
+struct pp_diags_s;
+void pp_cli_print_diags (struct pp_diags_s *diags, int ret);
+/* `kube play --watch`: plays the files, then again each time one of them is saved, until SIGINT, SIGTERM or
+   SIGHUP, after which the pods run on.  The caller's handlers of those set `*interrupted` while the first play
+   runs, which stops it as it stops any play; the exit status. */
+int pp_cli_play_watch (pp_cli_t *cli, char *const *args, size_t n_args, struct pp_play_opts_s *po, bool json);
 /* What a down removed; when it removed nothing and did not fail (`ok`), says so. */
 void pp_cli_print_down (FILE *out, const struct pp_play_result_s *res, char *const *paths, size_t n_paths, bool ok);
 int pp_cmd_kube_down (pp_cli_t *cli, int argc, char **argv);

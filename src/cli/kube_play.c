@@ -1,4 +1,4 @@
-/* What `kube play` and `kube down` did, printed: a line per pod, Job and volume, or JSON. */
+/* What `kube play` and `kube down` did, printed: a line per pod, Job and volume, or JSON; a play with its errors. */
 #include "play/play.h"
 #include "src/cli/cli.h"
 
@@ -141,6 +141,29 @@ pp_cli_print_play (FILE *out, const pp_play_result_t *res, bool json)
   json_dumpf (a, out, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
   fputc ('\n', out);
   json_decref (a);
+}
+
+int
+pp_cli_play_files (pp_cli_t *cli, char *const *paths, size_t n, const pp_play_opts_t *po, bool json, pp_error_t *err)
+{
+  pp_diags_t diags = { 0 };
+  pp_play_result_t res = { 0 };
+  int ret = pp_kube_play (cli->ctx, paths, n, po, &diags, &res, err);
+  if (res.n)
+    pp_cli_print_play (stdout, &res, json);
+  pp_play_result_release (&res);
+  pp_cli_print_diags (&diags, ret);
+  return ret;
+}
+
+void
+pp_cli_print_diags (pp_diags_t *diags, int ret)
+{
+  for (size_t i = 0; i < diags->n; i++)
+    pp_diag_print (stderr, &diags->v[i]);
+  if (ret > 0)
+    fprintf (stderr, "Error: %zu error%s: nothing was created\n", diags->errors, diags->errors == 1 ? "" : "s");
+  pp_diags_free (diags);
 }
 
 void

@@ -77,7 +77,12 @@ static const char play_help[]
       "  --configmap FILE  ConfigMaps the pods may name, from FILE (repeat it, or FILE,FILE); a\n"
       "                    ConfigMap of the play itself wins over one of the same name\n"
       "  --wait            stay in the foreground printing the pods' logs; when they all end (and\n"
-      "                    the Jobs with them), or on Ctrl-C, remove what the play created\n\n"
+      "                    the Jobs with them), or on Ctrl-C, remove what the play created\n"
+      "  --watch           play, then play again each time a file is saved (a directory's\n"
+      "                    manifests too, added or removed ones), printing what changed, until\n"
+      "                    Ctrl-C or SIGTERM, which leave the pods running; a file with errors\n"
+      "                    is reported and changes nothing; --replace holds for the first play,\n"
+      "                    --start=false for every one; not with --wait or -\n\n"
       "Playing a file again leaves its unchanged pods alone, replaces the changed ones and removes\n"
       "the ones the file no longer holds.\n";
 

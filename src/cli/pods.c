@@ -1072,12 +1072,13 @@ pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv)
     { "start", required_argument, NULL, 's' },
     { "replace", no_argument, NULL, 'R' },
     { "wait", no_argument, NULL, 'w' },
+    { "watch", no_argument, NULL, 'W' },
     { "configmap", required_argument, NULL, 'c' },
     { "network", required_argument, NULL, 'n' },
     { "publish", required_argument, NULL, 'p' },
     { NULL, 0, NULL, 0 },
   };
-  bool wait = false, json = false;
+  bool wait = false, watch = false, json = false;
   cleanup_strv char **pubs = xzalloc (sizeof (char *));
   size_t n_pubs = 0;
   pp_play_opts_t po = { .start = true, .runtime = cli->ctx->runtime };
@@ -1107,6 +1108,9 @@ pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv)
       case 'w':
         wait = true;
         break;
+      case 'W':
+        watch = true;
+        break;
       case 'n':
         po.network = optarg;
         break;
@@ -1130,29 +1134,30 @@ pp_cmd_kube_play (pp_cli_t *cli, int argc, char **argv)
   po.n_publish = n_pubs;
   if (optind >= argc)
     return pp_cli_usage_error (cli, "%s needs a file, a directory or - (standard input)", cli->path);
+  /* --wait ends with the pods' end and takes them down; --watch leaves them running: the two cannot be one. */
+  if (watch && wait)
+    return pp_cli_usage_error (cli, "--watch and --wait cannot go together: --wait removes the pods when they end, "
+                                    "--watch plays them again until Ctrl-C and leaves them running");
+  for (int i = optind; watch && i < argc; i++)
+    if (strcmp (argv[i], "-") == 0)
+      return pp_cli_usage_error (cli, "--watch needs files or directories to watch, not - (standard input)");
+  /* Ctrl-C, SIGTERM or a hang-up fails the play, which removes what it made; with --wait they end the wait, with
+     --watch (after its first play) the watch. */
+  struct sigaction sa = { .sa_handler = on_interrupt };
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  sigaction (SIGHUP, &sa, NULL);
+  po.interrupted = &interrupted;
+  /* The arguments as given: a directory's files are found again at each play. */
+  if (watch)
+    return pp_cli_play_watch (cli, argv + optind, (size_t) (argc - optind), &po, json);
   pp_error_t err = NULL;
   char **paths = NULL;
   size_t n = 0;
   if (pp_manifest_expand ((const char *const *) argv + optind, (size_t) (argc - optind), false, &paths, &n, &err)
       < 0)
     return pp_cli_fail (&err);
-  /* Ctrl-C, SIGTERM or a hang-up fails the play, which removes what it made; with --wait they end the wait. */
-  struct sigaction sa = { .sa_handler = on_interrupt };
-  sigaction (SIGINT, &sa, NULL);
-  sigaction (SIGTERM, &sa, NULL);
-  sigaction (SIGHUP, &sa, NULL);
-  po.interrupted = &interrupted;
-  pp_diags_t diags = { 0 };
-  pp_play_result_t res = { 0 };
-  int ret = pp_kube_play (cli->ctx, paths, n, &po, &diags, &res, &err);
-  if (res.n)
-    pp_cli_print_play (stdout, &res, json);
-  pp_play_result_release (&res);
-  for (size_t i = 0; i < diags.n; i++)
-    pp_diag_print (stderr, &diags.v[i]);
-  if (ret > 0)
-    fprintf (stderr, "Error: %zu error%s: nothing was created\n", diags.errors, diags.errors == 1 ? "" : "s");
-  pp_diags_free (&diags);
+  int ret = pp_cli_play_files (cli, paths, n, &po, json, &err);
   /* The play's files, a directory's found in it: --wait follows their pods and takes them down. */
   if (ret == 0 && wait && po.start)
     {

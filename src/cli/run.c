@@ -70,11 +70,7 @@ play_own (pp_cli_t *cli, char *path, pp_play_opts_t *po, pp_play_result_t *res, 
   po->own_manifest = true;
   pp_diags_t diags = { 0 };
   int ret = pp_kube_play (cli->ctx, &path, 1, po, &diags, res, err);
-  for (size_t i = 0; i < diags.n; i++)
-    pp_diag_print (stderr, &diags.v[i]);
-  if (ret > 0)
-    fprintf (stderr, "Error: %zu error%s: nothing was created\n", diags.errors, diags.errors == 1 ? "" : "s");
-  pp_diags_free (&diags);
+  pp_cli_print_diags (&diags, ret);
   return ret;
 }
 

@@ -379,7 +379,12 @@ pp_spawn_detached (const char *prog, char *const argv[], char *const envp[], con
   posix_spawnattr_t attr;
   posix_spawn_file_actions_init (&fa);
   posix_spawnattr_init (&attr);
-  posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETSID);
+  /* No signal blocked: the caller may block some (a play's worker threads, `kube play --watch`), which the helper
+     (slirp4netns, fuse-overlayfs) must not inherit; a helper of podplay's blocks its own. */
+  sigset_t none;
+  sigemptyset (&none);
+  posix_spawnattr_setsigmask (&attr, &none);
+  posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGMASK);
   posix_spawn_file_actions_addopen (&fa, 0, "/dev/null", O_RDWR, 0);
   posix_spawn_file_actions_addopen (&fa, 2, logpath, O_WRONLY | O_CREAT | O_APPEND, 0600);
   posix_spawn_file_actions_adddup2 (&fa, log_stdout ? 2 : 0, 1);

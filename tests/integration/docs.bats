@@ -38,9 +38,9 @@ zsh_complete() {
 			n=$((n + 1))
 		done
 	done <<<"$flags"
-	# A table of the commands' own flags, not an empty list that passes: kube play alone takes seven.
+	# A table of the commands' own flags, not an empty list that passes: kube play alone takes eight.
 	[ "$n" -gt 100 ]
-	assert_contains "$flags" $'kube play\t --format --start --replace --wait --configmap --network --publish'
+	assert_contains "$flags" $'kube play\t --format --start --replace --wait --watch --configmap --network --publish'
 	# Each flag a page lists as an option is one its command takes (no page promises what the parser refuses).
 	while IFS=$'\t' read -r cmd list; do
 		page="$MAN/podplay-${cmd// /-}.1"
