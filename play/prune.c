@@ -5,6 +5,7 @@
 #include "image/store.h"
 #include "net/network.h"
 #include "play/job.h"
+#include "play/lock.h"
 #include "play/play.h"
 #include "runtime/namedvol.h"
 #include "runtime/pod.h"
@@ -98,7 +99,16 @@ prune_jobs (pp_context_t *ctx, pp_state_t *state, pp_prune_report_t *r, pp_error
   pp_job_recs_free (js, n);
 }
 
-/* Pods whose monitors do not run (created, exited, killed), a Job's left to its Job; a `run` pod's manifest with it. */
+/* Whether the pod is one to prune: not a Job's (its Job goes with its pods), and its monitor does not run. */
+static bool
+stopped (const pp_pod_rec_t *pod)
+{
+  return pod->owner == NULL && !pp_pod_monitor_alive (pod);
+}
+
+/* Pods whose monitors do not run (created, exited, killed), a Job's left to its Job; a `run` pod's manifest with it.
+   A pod a play is making has no monitor yet: each is looked at again under its play file's lock, which a play
+   holds until its pods run (or are gone). */
 static void
 prune_pods (pp_context_t *ctx, pp_state_t *state, pp_prune_report_t *r, pp_error_t *first)
 {
@@ -109,17 +119,31 @@ prune_pods (pp_context_t *ctx, pp_state_t *state, pp_prune_report_t *r, pp_error
     return note_error (ctx, first, &e);
   for (size_t i = 0; i < n; i++)
     {
-      if (pods[i].owner || pp_pod_monitor_alive (&pods[i]))
+      if (!stopped (&pods[i]))
         continue;
-      cleanup_free char *run = pp_run_manifest_of (ctx, &pods[i]);
-      if (pp_pod_remove (ctx, pods[i].id, 0, &e) < 0)
-        note_error (ctx, first, &e);
-      else
+      pp_play_lock_t lock = { 0 };
+      if (pods[i].play_file && pp_play_lock (ctx, &pods[i].play_file, 1, NULL, &lock, &e) < 0)
         {
-          if (run)
-            unlink (run);
-          pp_strs_add (&r->pods, pods[i].name);
+          note_error (ctx, first, &e);
+          continue;
         }
+      pp_pod_rec_t now;
+      if (pp_state_pod_get (state, pods[i].id, &now, NULL) == 0)
+        {
+          cleanup_free char *run = stopped (&now) ? pp_run_manifest_of (ctx, &now) : NULL;
+          if (!stopped (&now))
+            ;
+          else if (pp_pod_remove (ctx, now.id, 0, &e) < 0)
+            note_error (ctx, first, &e);
+          else
+            {
+              if (run)
+                unlink (run);
+              pp_strs_add (&r->pods, now.name);
+            }
+          pp_pod_rec_release (&now);
+        }
+      pp_play_unlock (&lock);
     }
   pp_pod_recs_free (pods, n);
 }
