@@ -72,7 +72,7 @@ $(BIN): $(CLI_OBJ) $(LIB)
 $(MON_BIN): $(BUILD)/src/cli/monitor_main.o $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(MON_LIBS)
 
-# A page per command, all made at once: the old ones go, so a removed command leaves no page.
+# A page per command, all made at once (podplay.1 last): the old ones go, so a removed command leaves no page.
 $(MAN_DIR)/podplay.1: $(BIN)
 	rm -rf $(MAN_DIR)
 	$(BIN) man $(MAN_DIR)

@@ -18,13 +18,16 @@
 char *
 pp_image_user (pp_context_t *ctx, const char *id)
 {
+  /* What cannot be read may use it: the answer is then a user, never "nothing". */
   pp_state_t *state;
   if (pp_state_open (ctx, &state, NULL) < 0)
-    return NULL;
+    return xstrdup ("the pods of a state that could not be read");
   pp_container_rec_t *cs = NULL;
   size_t n = 0;
   char *user = NULL;
-  if (pp_state_container_list (state, NULL, &cs, &n, NULL) == 0)
+  if (pp_state_container_list (state, NULL, &cs, &n, NULL) < 0)
+    user = xstrdup ("containers whose records could not be read");
+  else
     for (size_t i = 0; i < n && user == NULL; i++)
       if (strcmp (cs[i].image_id, id) == 0)
         {
@@ -38,10 +41,18 @@ pp_image_user (pp_context_t *ctx, const char *id)
   pp_container_recs_free (cs, n);
   pp_pod_rec_t *pods = NULL;
   size_t n_pods = 0;
-  if (user == NULL && pp_state_pod_list (state, &pods, &n_pods, NULL) == 0)
+  if (user == NULL && pp_state_pod_list (state, &pods, &n_pods, NULL) < 0)
+    user = xstrdup ("pods whose records could not be read");
+  else
     for (size_t i = 0; i < n_pods && user == NULL; i++)
       {
         json_t *plan = pp_pod_read_plan (ctx, pods[i].id, NULL);
+        if (plan == NULL)
+          {
+            /* A pod being made has no plan yet. */
+            user = xasprintf ("pod %s (its plan could not be read)", pods[i].name);
+            break;
+          }
         size_t k;
         json_t *v;
         json_array_foreach (json_object_get (plan, "imageVolumes"), k, v)
@@ -79,24 +90,48 @@ note_error (pp_context_t *ctx, pp_error_t *first, pp_error_t *e)
   *e = NULL;
 }
 
-/* Finished Jobs (their controllers gone), with their pods. */
-static void
+/* Finished Jobs (their controllers gone), with their pods.  A Job a play starts has no controller for a moment:
+   each is looked at again under its play file's lock, which the play holds until the controller runs.  Whether
+   one still runs: the networks stay while it does (it makes pods in one). */
+static bool
 prune_jobs (pp_context_t *ctx, pp_state_t *state, pp_prune_report_t *r, pp_error_t *first)
 {
   pp_job_rec_t *js = NULL;
   size_t n = 0;
   pp_error_t e = NULL;
+  bool running = false;
   if (pp_state_job_list (state, NULL, &js, &n, &e) < 0)
-    return note_error (ctx, first, &e);
+    {
+      note_error (ctx, first, &e);
+      return true;
+    }
   for (size_t i = 0; i < n; i++)
-    if (!pp_job_controller_alive (&js[i]))
-      {
-        if (pp_job_remove (ctx, js[i].name, &e) < 0)
+    {
+      if (pp_job_controller_alive (&js[i]))
+        {
+          running = true;
+          continue;
+        }
+      pp_play_lock_t lock = { 0 };
+      if (js[i].play_file && pp_play_lock (ctx, &js[i].play_file, 1, NULL, &lock, &e) < 0)
+        {
           note_error (ctx, first, &e);
-        else
-          pp_strs_add (&r->jobs, js[i].name);
-      }
+          running = true;
+          continue;
+        }
+      pp_job_rec_t *now = NULL;
+      size_t m = 0;
+      if (pp_state_job_list (state, js[i].name, &now, &m, NULL) == 0 && m == 1 && pp_job_controller_alive (&now[0]))
+        running = true;
+      else if (m == 1 && pp_job_remove (ctx, js[i].name, &e) < 0)
+        note_error (ctx, first, &e);
+      else if (m == 1)
+        pp_strs_add (&r->jobs, js[i].name);
+      pp_job_recs_free (now, m);
+      pp_play_unlock (&lock);
+    }
   pp_job_recs_free (js, n);
+  return running;
 }
 
 /* Whether the pod is one to prune: not a Job's (its Job goes with its pods), and its monitor does not run. */
@@ -168,6 +203,8 @@ prune_networks (pp_context_t *ctx, pp_state_t *state, pp_prune_report_t *r, pp_e
   pp_network_recs_free (nets, n);
 }
 
+/* Volumes no pod mounts.  A play makes a claim's volume before the pods that mount it: each is removed under the
+   lock of the play that made it, where pp_namedvol_remove looks at its users again (and refuses while there are). */
 static void
 prune_volumes (pp_context_t *ctx, pp_prune_report_t *r, pp_error_t *first)
 {
@@ -180,12 +217,20 @@ prune_volumes (pp_context_t *ctx, pp_prune_report_t *r, pp_error_t *first)
   json_array_foreach (vols, i, v)
   {
     const char *name = json_string_value (json_object_get (v, "name"));
+    const char *pf = json_string_value (json_object_get (v, "playFile"));
+    cleanup_free char *play = pf ? xstrdup (pf) : NULL;
     if (name == NULL || json_array_size (json_object_get (v, "usedBy")) > 0)
       continue;
-    if (pp_namedvol_remove (ctx, name, &e) < 0)
+    pp_play_lock_t lock = { 0 };
+    if (play && pp_play_lock (ctx, &play, 1, NULL, &lock, &e) < 0)
       note_error (ctx, first, &e);
-    else
+    else if (pp_namedvol_remove (ctx, name, &e) == 0)
       pp_strs_add (&r->volumes, name);
+    else if (e->status == EBUSY)
+      pp_error_release (&e); /* a pod took it meanwhile */
+    else
+      note_error (ctx, first, &e);
+    pp_play_unlock (&lock);
   }
   json_decref (vols);
 }
@@ -227,9 +272,10 @@ pp_system_prune (pp_context_t *ctx, const pp_prune_opts_t *opts, pp_prune_report
   if (pp_state_open (ctx, &state, err) < 0)
     return -1;
   pp_error_t first = NULL;
-  prune_jobs (ctx, state, r, &first);
+  bool jobs_run = prune_jobs (ctx, state, r, &first);
   prune_pods (ctx, state, r, &first);
-  prune_networks (ctx, state, r, &first);
+  if (!jobs_run)
+    prune_networks (ctx, state, r, &first);
   pp_state_close (state);
   if (opts->volumes)
     prune_volumes (ctx, r, &first);
@@ -254,8 +300,51 @@ pp_prune_report_release (pp_prune_report_t *r)
   pp_strs_free (&r->images);
 }
 
+/* Whether `pod` (a name or an id) runs: what a prune leaves, and what it frees is the rest. */
+static bool
+pod_runs (pp_state_t *state, const char *pod)
+{
+  pp_pod_rec_t p;
+  if (state == NULL || pp_state_pod_get (state, pod, &p, NULL) < 0)
+    return false;
+  bool runs = p.owner != NULL || pp_pod_monitor_alive (&p);
+  pp_pod_rec_release (&p);
+  return runs;
+}
+
+/* Whether a running pod (or a Job's, which prune leaves) uses the image: its containers, or an image volume. */
+static bool
+image_used (pp_context_t *ctx, pp_state_t *state, const char *id)
+{
+  pp_container_rec_t *cs = NULL;
+  size_t n = 0;
+  bool used = false;
+  if (state == NULL || pp_state_container_list (state, NULL, &cs, &n, NULL) < 0)
+    return true;
+  for (size_t i = 0; i < n && !used; i++)
+    used = strcmp (cs[i].image_id, id) == 0 && pod_runs (state, cs[i].pod_id);
+  pp_container_recs_free (cs, n);
+  pp_pod_rec_t *pods = NULL;
+  if (!used && pp_state_pod_list (state, &pods, &n, NULL) == 0)
+    {
+      for (size_t i = 0; i < n && !used; i++)
+        {
+          if (!pod_runs (state, pods[i].id))
+            continue;
+          json_t *plan = pp_pod_read_plan (ctx, pods[i].id, NULL);
+          size_t k;
+          json_t *v;
+          json_array_foreach (json_object_get (plan, "imageVolumes"), k, v)
+            used |= strcmp (json_string_value (json_object_get (v, "id")) ?: "", id) == 0;
+          json_decref (plan);
+        }
+      pp_pod_recs_free (pods, n);
+    }
+  return used;
+}
+
 static void
-df_images (pp_context_t *ctx, pp_df_row_t *row, pp_error_t *first)
+df_images (pp_context_t *ctx, pp_state_t *state, pp_df_row_t *row, pp_error_t *first)
 {
   pp_store_t store;
   pp_image_t *ims = NULL;
@@ -269,13 +358,10 @@ df_images (pp_context_t *ctx, pp_df_row_t *row, pp_error_t *first)
   row->total = (int64_t) n;
   row->size = pp_disk_usage (store.blobs_fd) + pp_disk_usage (store.layers_fd);
   for (size_t i = 0; i < n; i++)
-    {
-      cleanup_free char *user = pp_image_user (ctx, ims[i].id);
-      if (user)
-        row->active++;
-      else
-        row->reclaimable += ims[i].size;
-    }
+    if (image_used (ctx, state, ims[i].id))
+      row->active++;
+    else
+      row->reclaimable += ims[i].size;
   /* Images share layers: what the unused ones name can pass what is on disk. */
   if (row->reclaimable > row->size)
     row->reclaimable = row->size;
@@ -321,7 +407,7 @@ df_containers (pp_context_t *ctx, pp_df_row_t *row, pp_error_t *first)
 }
 
 static void
-df_volumes (pp_context_t *ctx, pp_df_row_t *row, pp_error_t *first)
+df_volumes (pp_context_t *ctx, pp_state_t *state, pp_df_row_t *row, pp_error_t *first)
 {
   pp_error_t e = NULL;
   json_t *vols = pp_namedvol_list (ctx, &e);
@@ -335,7 +421,12 @@ df_volumes (pp_context_t *ctx, pp_df_row_t *row, pp_error_t *first)
     int64_t size = mp ? usage_of (mp) : 0;
     row->total++;
     row->size += size;
-    if (json_array_size (json_object_get (v, "usedBy")) > 0)
+    bool used = false;
+    size_t k;
+    json_t *u;
+    json_array_foreach (json_object_get (v, "usedBy"), k, u)
+      used |= pod_runs (state, json_string_value (u) ?: "");
+    if (used)
       row->active++;
     else
       row->reclaimable += size;
@@ -348,9 +439,14 @@ pp_system_df (pp_context_t *ctx, pp_df_t *df, pp_error_t *err)
 {
   memset (df, 0, sizeof *df);
   pp_error_t first = NULL;
-  df_images (ctx, &df->images, &first);
+  pp_state_t *state = NULL;
+  pp_error_t e = NULL;
+  if (pp_state_open (ctx, &state, &e) < 0)
+    note_error (ctx, &first, &e);
+  df_images (ctx, state, &df->images, &first);
   df_containers (ctx, &df->containers, &first);
-  df_volumes (ctx, &df->volumes, &first);
+  df_volumes (ctx, state, &df->volumes, &first);
+  pp_state_close (state);
   if (first)
     {
       *err = first;

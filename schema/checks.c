@@ -300,6 +300,37 @@ image_component_ok (const char *s, size_t len)
   return true;
 }
 
+/* A registry host as the distribution reference has it: a domain of letters, digits, '.' and '-', or an IPv6
+   address in brackets, then :port. */
+static bool
+image_host_ok (const char *s, size_t n)
+{
+  size_t i = 0;
+  if (n && s[0] == '[')
+    {
+      for (i = 1; i < n && (isxdigit ((unsigned char) s[i]) || s[i] == ':' || s[i] == '.'); i++)
+        ;
+      if (i == 1 || i >= n || s[i] != ']')
+        return false;
+      i++;
+    }
+  else
+    {
+      for (; i < n && (is_alnum (s[i]) || s[i] == '.' || s[i] == '-'); i++)
+        ;
+      if (i == 0)
+        return false;
+    }
+  if (i == n)
+    return true;
+  if (s[i] != ':' || i + 1 == n || n - i - 1 > 5)
+    return false;
+  for (i++; i < n; i++)
+    if (!isdigit ((unsigned char) s[i]))
+      return false;
+  return true;
+}
+
 /* [registry[:port]/]path[:tag][@algorithm:hex], the grammar of the distribution reference. */
 const char *
 pp_check_image (const char *s)
@@ -350,6 +381,9 @@ pp_check_image (const char *s)
     {
       size_t hlen = (size_t) (first_slash - s);
       bool host = memchr (s, '.', hlen) || memchr (s, ':', hlen) || (hlen == 9 && strncmp (s, "localhost", 9) == 0);
+      if (host && !image_host_ok (s, hlen))
+        return "has an invalid registry host: a host name (letters, digits, '.', '-') or [IPv6 address], and a "
+               "port of digits after ':'";
       if (host)
         path_start = hlen + 1;
     }

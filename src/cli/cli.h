@@ -29,8 +29,8 @@ typedef enum
 /* A command's options as its handler hands them to pp_cli_getopt: what `describe` mode records (docs.c). */
 typedef struct
 {
-  const char *shortopts;
-  const struct option *longopts;
+  char shortopts[64];
+  const struct option *longopts; /* a handler's static table */
   int calls;
 } pp_cli_opts_t;
 

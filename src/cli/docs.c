@@ -52,7 +52,7 @@ describe_flags (pp_context_t *ctx, cmd_doc_t *d)
   char *argv[] = { name, NULL };
   optind = 0;
   d->cmd->run (&cli, 1, argv);
-  const char *shorts = o.shortopts ? o.shortopts : "";
+  const char *shorts = o.shortopts;
   for (size_t i = 0; o.longopts && o.longopts[i].name; i++)
     {
       int v = o.longopts[i].val;
@@ -106,20 +106,27 @@ collect_all (pp_context_t *ctx, cmd_docs_t *out)
 
 /* ---- man pages ---- */
 
-/* Text for roff: backslashes escaped, a leading dot or quote made plain, and hyphens of flags (`-x`, `--x`) kept
-   hyphens (\-) where roff would otherwise print a dash. */
+/* Text for roff: backslashes escaped, a leading dot or quote made plain, and every hyphen of a flag (`--no-trunc`,
+   a word that starts with one) kept a hyphen (\-), which roff would print as a dash, so that it can be copied. */
 static void
 roff_text (FILE *out, const char *s, size_t n)
 {
   if (n && (*s == '.' || *s == '\''))
     fputs ("\\&", out);
+  bool flag = false;
   for (size_t i = 0; i < n; i++)
-    if (s[i] == '\\')
-      fputs ("\\e", out);
-    else if (s[i] == '-' && (i == 0 || !isalnum ((unsigned char) s[i - 1])))
-      fputs ("\\-", out);
-    else
-      fputc (s[i], out);
+    {
+      if (i == 0 || s[i - 1] == ' ' || s[i - 1] == '[' || s[i - 1] == '(' || s[i - 1] == '`' || s[i - 1] == '|')
+        flag = s[i] == '-';
+      else if (s[i] == ' ')
+        flag = false;
+      if (s[i] == '\\')
+        fputs ("\\e", out);
+      else if (s[i] == '-' && (flag || i == 0 || !isalnum ((unsigned char) s[i - 1])))
+        fputs ("\\-", out);
+      else
+        fputc (s[i], out);
+    }
 }
 
 /* An option's tag ("-f, --filename FILE"): flags bold, their values italic. */
@@ -456,11 +463,11 @@ static const char names_fn[]
       "  networks) \"$bin\" \"$@\" network ls --format '{{.Name}}' ;;\n"
       "  jobs) \"$bin\" \"$@\" job ls --format '{{.Name}}' ;;\n"
       "  services) \"$bin\" \"$@\" service ls --format '{{.Name}}' ;;\n"
-      "  formats) echo json table ;;\n"
-      "  levels) echo error warning info debug ;;\n"
-      "  runtimes) echo builtin runc crun ;;\n"
-      "  types) echo pod deployment daemonset job ;;\n"
-      "  shells) echo bash zsh ;;\n"
+      "  formats) printf '%s\\n' json table ;;\n"
+      "  levels) printf '%s\\n' error warning info debug ;;\n"
+      "  runtimes) printf '%s\\n' builtin runc crun ;;\n"
+      "  types) printf '%s\\n' pod deployment daemonset job ;;\n"
+      "  shells) printf '%s\\n' bash zsh ;;\n"
       "  esac 2>/dev/null\n"
       "}\n";
 
@@ -478,6 +485,8 @@ static const char walk_fn[]
       "  while [ \"$i\" -lt \"$n\" ]; do\n"
       "    w=${ws[$i]}\n"
       "    i=$((i + 1))\n"
+      "    # bash alone splits --root=DIR into three words\n"
+      "    [ \"$w\" = = ] && continue\n"
       "    if [ -n \"$skip\" ]; then\n"
       "      [ \"$skip\" = global ] && globals+=(\"$w\")\n"
       "      skip=\n"
@@ -537,7 +546,7 @@ completion_script (FILE *out, const cmd_docs_t *all, bool zsh)
            "  __podplay_walk $((CURRENT - 1)) \"${words[@]}\"\n"
            "  unsetopt ksharrays\n"
            "  if [[ $kind == files ]]; then _files; return; fi\n"
-           "  for k in ${=kind}; do found+=($(__podplay_names \"${words[1]}\" $k \"${globals[@]}\")); done\n"
+           "  for k in ${=kind}; do found+=(${(f)\"$(__podplay_names \"${words[1]}\" $k \"${globals[@]}\")\"}); done\n"
            "  found+=(${=cands})\n"
            "  (( ${#found} )) && compadd -- \"${found[@]}\"\n"
            "}\n"
@@ -550,7 +559,7 @@ completion_script (FILE *out, const cmd_docs_t *all, bool zsh)
   else
     /* bash splits words at = and : (--root=DIR, IMAGE:TAG); bash-completion, where it is loaded, joins them. */
     fputs ("_podplay() {\n"
-           "  local cmd kind cands k names= cword cur\n"
+           "  local cmd kind cands k n cword cur\n"
            "  local -a globals ws\n"
            "  if declare -F _get_comp_words_by_ref >/dev/null; then\n"
            "    _get_comp_words_by_ref -n =: -w ws -i cword\n"
@@ -564,8 +573,11 @@ completion_script (FILE *out, const cmd_docs_t *all, bool zsh)
            "    mapfile -t COMPREPLY < <(compgen -f -- \"$cur\")\n"
            "    return\n"
            "  fi\n"
-           "  for k in $kind; do names+=\" $(__podplay_names \"${ws[0]}\" \"$k\" \"${globals[@]}\")\"; done\n"
-           "  mapfile -t COMPREPLY < <(compgen -W \"$names $cands\" -- \"$cur\")\n"
+           "  # Names from the state are taken as they are, a line each: compgen -W would expand them as shell words.\n"
+           "  COMPREPLY=()\n"
+           "  while IFS= read -r n; do\n"
+           "    [[ -n $n && $n == \"$cur\"* ]] && COMPREPLY+=(\"$n\")\n"
+           "  done < <(for k in $kind; do __podplay_names \"${ws[0]}\" \"$k\" \"${globals[@]}\"; done; printf '%s\\n' $cands)\n"
            "  if declare -F __ltrim_colon_completions >/dev/null; then __ltrim_colon_completions \"$cur\"; fi\n"
            "}\n"
            "complete -F _podplay podplay\n",
@@ -647,11 +659,13 @@ pp_cmd_man (pp_cli_t *cli, int argc, char **argv)
     }
   else
     {
+      /* podplay.1 last: make takes it for the whole set. */
       cmd_doc_t root = { .cmd = pp_cli_root () };
-      ret = write_page (dir, &root, &all, &err) < 0 ? pp_cli_fail (&err) : PP_EXIT_OK;
       for (size_t i = 0; i < all.n && ret == PP_EXIT_OK; i++)
         if (write_page (dir, &all.v[i], &all, &err) < 0)
           ret = pp_cli_fail (&err);
+      if (ret == PP_EXIT_OK && write_page (dir, &root, &all, &err) < 0)
+        ret = pp_cli_fail (&err);
     }
   free (all.v);
   return ret;

@@ -334,10 +334,10 @@ static const pp_command_t system_commands[] = {
     .rootless = PP_ROOTLESS_USERNS,
     .summary = "Show disk usage of images, containers and volumes",
     .usage = "[--format json]",
-    .help = "For images, containers and volumes: how many there are, how many are in use (images a pod's\n"
-            "container or image volume uses, containers that run, volumes a pod mounts), their size on\n"
-            "disk, and what `system prune -a --volumes` would free.  A container's size is its folder: its\n"
-            "bundle, the overlay's upper layer and its log.\n\n"
+    .help = "For images, containers and volumes: how many there are, how many are in use (images and\n"
+            "volumes a running pod uses, containers that run), their size on disk, and what the rest takes,\n"
+            "which `system prune -a --volumes` would free.  A container's size is its folder: its bundle, the\n"
+            "overlay's upper layer and its log.\n\n"
             "Options:\n"
             "  --format FORMAT   text (default) or json\n",
     .run = pp_cmd_system_df },
@@ -524,7 +524,8 @@ static const pp_command_t top_commands[] = {
             "Options:\n"
             "  -f, --file FILE   write the script into FILE instead of stdout\n",
     .run = pp_cmd_completion },
-  { .name = "man", .summary = "Write the man pages (run by make)", .run = pp_cmd_man, .hidden = true },
+  { .name = "man", .rootless = PP_ROOTLESS_AS_USER, .summary = "Write the man pages (run by make)", .run = pp_cmd_man,
+    .hidden = true },
   { .name = "version",
     .rootless = PP_ROOTLESS_AS_USER,
     .summary = "Show podplay's version",
@@ -917,7 +918,8 @@ pp_cli_getopt (pp_cli_t *cli, int argc, char **argv, const char *shortopts, cons
       /* Recorded, not parsed; a handler that asks again after 'h' gets an error, and returns. */
       if (cli->describe->calls++ > 0)
         return '?';
-      cli->describe->shortopts = shortopts;
+      /* Copied: a handler may build its short options in a buffer of its own stack. */
+      snprintf (cli->describe->shortopts, sizeof cli->describe->shortopts, "%s", shortopts ? shortopts : "");
       cli->describe->longopts = longopts;
       return 'h';
     }

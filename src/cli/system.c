@@ -72,8 +72,9 @@ print_section (const char *title, const pp_strs_t *s)
     printf ("%s\n", s->v[i]);
 }
 
-/* Asks on the terminal, as Podman does; "y" or "yes" goes on. */
-static bool
+/* Asks, as Podman does: "y" or "yes" goes on (1), another answer does not (0); no answer at all (standard input
+   at its end, as in a script) is an error (-1), so that a prune that did nothing is not taken for one done. */
+static int
 confirm (const pp_prune_opts_t *o)
 {
   fprintf (stderr,
@@ -86,7 +87,10 @@ confirm (const pp_prune_opts_t *o)
            o->volumes ? "        - all volumes no pod uses\n" : "", o->all_images ? "the" : "nameless");
   char line[16] = "";
   if (fgets (line, sizeof line, stdin) == NULL)
-    return false;
+    {
+      fputs ("\npodplay: no answer on standard input: nothing was removed (-f removes without asking)\n", stderr);
+      return -1;
+    }
   line[strcspn (line, "\n")] = '\0';
   return strcasecmp (line, "y") == 0 || strcasecmp (line, "yes") == 0;
 }
@@ -122,8 +126,9 @@ pp_cmd_system_prune (pp_cli_t *cli, int argc, char **argv)
       }
   if (optind < argc)
     return pp_cli_usage_error (cli, "system prune takes no arguments");
-  if (!force && !confirm (&o))
-    return PP_EXIT_OK;
+  int yes = force ? 1 : confirm (&o);
+  if (yes <= 0)
+    return yes < 0 ? PP_EXIT_ERROR : PP_EXIT_OK;
   pp_prune_report_t r;
   pp_error_t err = NULL;
   int ret = pp_system_prune (cli->ctx, &o, &r, &err) < 0 ? pp_cli_fail (&err) : PP_EXIT_OK;

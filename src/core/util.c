@@ -200,8 +200,6 @@ ascii_lower (char c)
   return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
 }
 
-/* Case differences count as nothing: "workingdir" is one step from "workingDir"'s neighbours.
-   Only cells within `max` of the diagonal can stay within `max`, so the work is O(len * max) whatever the lengths. */
 void
 pp_human_size (double bytes, int digits, bool iec, const char *sep, char *buf, size_t size)
 {
@@ -212,12 +210,19 @@ pp_human_size (double bytes, int digits, bool iec, const char *sep, char *buf, s
   size_t u = 0;
   while (bytes >= base && u + 1 < PP_N_ELEMENTS (decimal))
     bytes /= base, u++;
+  /* 999.97 kB rounds to 1000 kB at 3 digits ("1e+03" from %g): that is 1 MB. */
+  char rounded[32];
+  snprintf (rounded, sizeof rounded, "%.*g", digits, bytes);
+  if (u > 0 && strtod (rounded, NULL) >= base && u + 1 < PP_N_ELEMENTS (decimal))
+    bytes /= base, u++;
   if (u == 0)
     snprintf (buf, size, "%.0f%s%s", bytes, sep, units[u]);
   else
     snprintf (buf, size, "%.*g%s%s", digits, bytes, sep, units[u]);
 }
 
+/* Case differences count as nothing: "workingdir" is one step from "workingDir"'s neighbours.
+   Only cells within `max` of the diagonal can stay within `max`, so the work is O(len * max) whatever the lengths. */
 size_t
 pp_edit_distance (const char *a, const char *b, size_t max)
 {

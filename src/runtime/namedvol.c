@@ -64,6 +64,12 @@ users_of (pp_context_t *ctx, const char *name)
       if (de->d_name[0] == '.')
         continue;
       json_t *plan = pp_pod_read_plan (ctx, de->d_name, NULL);
+      if (plan == NULL)
+        {
+          /* A pod being made (or one that cannot be read) may mount it. */
+          json_array_append_new (users, json_string (de->d_name));
+          continue;
+        }
       size_t i;
       json_t *v;
       json_array_foreach (json_object_get (plan, "namedVolumes"), i, v)

@@ -7,6 +7,13 @@ load helpers
 
 load pods
 
+# pods.bash's teardown, and the folder a test made outside its own (which an ordinary user cannot reach).
+eval "pods_$(declare -f teardown)"
+teardown() {
+	if [ -n "${USER_DIR:-}" ]; then rm -rf "$USER_DIR"; fi
+	pods_teardown
+}
+
 # The pages of the binary under test, made afresh.
 make_pages() {
 	MAN=$BATS_TEST_TMPDIR/man
@@ -56,6 +63,13 @@ zsh_complete() {
 		run -0 groff -t -man -Tutf8 -ww -z "$page"
 		assert_equal "$output" ""
 	done
+	# make runs `podplay man` as whoever builds: an ordinary user too.
+	USER_DIR=$(mktemp -d /tmp/podplay-docs.XXXXXX)
+	chmod 777 "$USER_DIR"
+	cp "$PODPLAY" "$USER_DIR/podplay" # where the user reaches it, whatever folder the tree is in
+	run -0 setpriv --reuid 65534 --regid 65534 --clear-groups env -i PATH=/usr/bin:/bin HOME="$USER_DIR" \
+		"$USER_DIR/podplay" man "$USER_DIR/man"
+	diff -r "$MAN" "$USER_DIR/man"
 	run -0 env MANWIDTH=80 man -l "$MAN/podplay-kube-play.1"
 	assert_contains "$output" "podplay-kube-play - Create and start pods from Kubernetes YAML"
 	assert_contains "$output" "--publish"
@@ -69,6 +83,7 @@ zsh_complete() {
 
 @test "bash completion: commands, flags, their values, and names of pods and containers from the state typed" {
 	"$PODPLAY" completion bash -f "$BATS_TEST_TMPDIR/podplay.bash"
+	"$PODPLAY" completion zsh -f "$BATS_TEST_TMPDIR/_podplay"
 	run -0 bash_complete po
 	assert_equal "$output" "pod"
 	run -0 bash_complete pod ""
@@ -99,6 +114,21 @@ zsh_complete() {
 		COMP_WORDS=("$2" --root = "$3" --runroot = "$4" run localhost/busybox : la); COMP_CWORD=10; _podplay
 		printf "%s\n" "${COMPREPLY[@]}"' sh "$BATS_TEST_TMPDIR/podplay.bash" "$PODPLAY" "$ROOT" "$RUNROOT"
 	assert_equal "$output" "latest"
+	# A name is offered as it is, never read as shell words: a podplay that lists names with $(...), backquotes and
+	# globs (no name podplay takes has them; an image's is checked as a reference) runs nothing and expands nothing.
+	cat >"$BATS_TEST_TMPDIR/lister" <<-'EOF'
+		#!/bin/sh
+		printf '%s\n' 'web-$(touch${IFS}pwned)' 'web-`touch pwned2`' 'web-*'
+	EOF
+	chmod +x "$BATS_TEST_TMPDIR/lister"
+	run -0 bash -c 'cd "$2"; source "$1"; COMP_WORDS=("$2/lister" pod rm web); COMP_CWORD=3; _podplay
+		printf "%s\n" "${COMPREPLY[@]}"' sh "$BATS_TEST_TMPDIR/podplay.bash" "$BATS_TEST_TMPDIR"
+	assert_equal "$output" $'web-$(touch${IFS}pwned)\nweb-`touch pwned2`\nweb-*'
+	[ ! -e "$BATS_TEST_TMPDIR/pwned" ] && [ ! -e "$BATS_TEST_TMPDIR/pwned2" ]
+	run -0 zsh -fc 'cd "$2"; compadd() { shift $(( ${@[(i)--]} )); print -rl -- "$@"; }; source "$1"
+		words=("$2/lister" pod rm web); CURRENT=4; _podplay' sh "$BATS_TEST_TMPDIR/_podplay" "$BATS_TEST_TMPDIR"
+	assert_equal "$output" $'web-$(touch${IFS}pwned)\nweb-`touch pwned2`\nweb-*'
+	[ ! -e "$BATS_TEST_TMPDIR/pwned" ] && [ ! -e "$BATS_TEST_TMPDIR/pwned2" ]
 	# Files where a command takes them.
 	run -0 bash_complete kube validate fixtures/manifests/go
 	assert_equal "$output" "fixtures/manifests/good"
@@ -127,7 +157,10 @@ zsh_complete() {
 	local build d
 	build=$(dirname "$PODPLAY")
 	d=$BATS_TEST_TMPDIR/dest
-	run -0 make -s -C "$REPO_ROOT" BUILD="$build" DESTDIR="$d" PREFIX=/opt/pp install
+	# The binaries under test as they are (-o: not made again, whatever their sources' times): the pages and scripts
+	# are made from them where missing.
+	run -0 make -s -C "$REPO_ROOT" BUILD="$build" -o "$build/podplay" -o "$build/podplay-monitor" DESTDIR="$d" \
+		PREFIX=/opt/pp install
 	[ -x "$d/opt/pp/bin/podplay" ] && [ -x "$d/opt/pp/bin/podplay-monitor" ]
 	[ -f "$d/opt/pp/share/man/man1/podplay-kube-play.1" ]
 	[ "$(ls "$d/opt/pp/share/man/man1" | wc -l)" = "$(ls "$build/man" | wc -l)" ]
@@ -146,6 +179,7 @@ zsh_complete() {
 	run -0 "$pp_bin" --root "$ROOT" --runroot "$RUNROOT" ps --format '{{.Names}} {{.State}}'
 	assert_equal "$output" "inst-inst running"
 	run -0 "$pp_bin" --root "$ROOT" --runroot "$RUNROOT" pod rm -f -t 0 inst
-	run -0 make -s -C "$REPO_ROOT" BUILD="$build" DESTDIR="$d" PREFIX=/opt/pp uninstall
+	run -0 make -s -C "$REPO_ROOT" BUILD="$build" -o "$build/podplay" -o "$build/podplay-monitor" DESTDIR="$d" \
+		PREFIX=/opt/pp uninstall
 	[ -z "$(find "$d" -type f)" ]
 }

@@ -38,16 +38,21 @@ print({r["Type"]: r for r in json.load(sys.stdin)}[sys.argv[1]][sys.argv[2]])' "
 	for _ in $(seq 100); do [ "$(pp job ls --format '{{.Status}}')" = Complete ] && break; sleep 0.1; done
 	assert_equal "$(pp job ls --format '{{.Status}}')" Complete
 
-	# df: two images, one in use; keeper's container runs, done's does not; one volume, which done uses.
+	# df: two images, one a running pod uses; keeper's container runs, done's does not; one volume, which only done
+	# (ended) uses: in use is what a running pod uses, and the rest is what a prune -a --volumes frees.
 	assert_equal "$(df_field Images Total) $(df_field Images Active)" "2 1"
 	assert_equal "$(df_field Containers Active)" 1
 	[ "$(df_field Containers Total)" -ge 3 ]
-	assert_equal "$(df_field 'Local Volumes' Total) $(df_field 'Local Volumes' Active)" "1 1"
+	assert_equal "$(df_field 'Local Volumes' Total) $(df_field 'Local Volumes' Active)" "1 0"
 	[ "$(df_field 'Local Volumes' Size)" -ge 300000 ]
+	[ "$(df_field 'Local Volumes' Reclaimable)" -ge 300000 ]
 	run -0 pp system df
 	assert_contains "${lines[0]}" "TYPE"
-	[[ "${lines[3]}" =~ ^Local\ Volumes\ +1\ +1\  ]]
+	[[ "${lines[3]}" =~ ^Local\ Volumes\ +1\ +0\  ]]
 
+	# Asked with no answer to read (a script's closed stdin): an error, and nothing goes.
+	run -125 pp system prune </dev/null
+	assert_contains "$output" "no answer on standard input: nothing was removed"
 	# Asked, and answered no: nothing goes.
 	run -0 pp system prune <<<"n"
 	assert_contains "$output" "Are you sure you want to continue? [y/N]"
@@ -67,7 +72,6 @@ print({r["Type"]: r for r in json.load(sys.stdin)}[sys.argv[1]][sys.argv[2]])' "
 	[ ! -e "$ROOT/runs/done.yaml" ]
 	assert_equal "$(pp volume ls -q)" "olddata"
 	assert_equal "$(df_field 'Local Volumes' Active)" 0
-	[ "$(df_field 'Local Volumes' Reclaimable)" -ge 300000 ]
 
 	# -a --volumes -f: the unused image and volume too, without asking; what runs is left alone.
 	run -0 pp system prune -a --volumes -f </dev/null

@@ -373,6 +373,15 @@ test_image (void **state PP_UNUSED)
   INVALID (pp_check_image, "foo._bar");
   INVALID_WHY (pp_check_image, "docker.io/-x", "path components");
   VALID (pp_check_image, "a-----b");
+  /* A registry host is a domain or a bracketed IPv6 address, and a port: nothing a shell would read otherwise
+     (an image's name reaches listings and completion scripts). */
+  VALID (pp_check_image, "[::1]:5000/busybox");
+  VALID (pp_check_image, "my-registry.local:443/a/b:c");
+  INVALID_WHY (pp_check_image, "$(touch${IFS}x).x/a:b", "registry host");
+  INVALID_WHY (pp_check_image, "a`id`.b/c", "registry host");
+  INVALID_WHY (pp_check_image, "host.x:12ab/c", "registry host");
+  INVALID_WHY (pp_check_image, "host.x:123456/c", "registry host");
+  INVALID_WHY (pp_check_image, "[::1/c", "registry host");
   VALID (pp_check_image, "a__b/c.d_e:_tag");
   INVALID (pp_check_image, "nginx:-x");
   INVALID (pp_check_image, "nginx:.x");

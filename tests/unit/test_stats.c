@@ -123,6 +123,11 @@ test_human_size (void **state)
   assert_string_equal (buf, "245.8kB");
   pp_human_size (1460000, 3, false, " ", buf, sizeof buf);
   assert_string_equal (buf, "1.46 MB");
+  /* Rounding up to the next unit: never "1e+03 kB". */
+  pp_human_size (999970, 3, false, " ", buf, sizeof buf);
+  assert_string_equal (buf, "1 MB");
+  pp_human_size (999, 3, false, " ", buf, sizeof buf);
+  assert_string_equal (buf, "999 B");
 }
 
 int
