@@ -76,6 +76,10 @@ teardown() {
 	if [ -f "$BATS_TEST_TMPDIR/fuse.mode" ]; then
 		chmod "$(cat "$BATS_TEST_TMPDIR/fuse.mode")" /dev/fuse
 	fi
+	# A watcher a failed test left, by its id.
+	if [ -f "$BATS_TEST_TMPDIR/watch.pid" ]; then
+		kill "$(cat "$BATS_TEST_TMPDIR/watch.pid")" 2>/dev/null || true
+	fi
 	# Pods a failed test left: each user's podplay removes its own (a user's processes are ended by id).
 	for u in "$USER1" "$USER2"; do
 		for f in "$SHARED"/*.yaml; do
@@ -846,5 +850,63 @@ ls: /marker: No such file or directory"
 	run -0 as "$USER1" "$SHARED/podplay" network rm net1
 	run -0 as "$USER1" "$SHARED/podplay" network ls -q
 	refute_contains "$output" "net1"
+	user_processes_gone "$USER1"
+}
+
+# A pod of one container that sleeps, with env V=$2, into file $1.
+write_sleeper() {
+	cat >"$1.tmp" <<-EOF
+		apiVersion: v1
+		kind: Pod
+		metadata:
+		  name: w
+		spec:
+		  terminationGracePeriodSeconds: 1
+		  containers:
+		  - name: c
+		    image: localhost/busybox:latest
+		    env: [{name: V, value: "$2"}]
+		    command: ["sleep", "1000"]
+	EOF
+	mv "$1.tmp" "$1"
+}
+
+@test "a user watches a file (kube play --watch), reads pod stats and prunes what ended, all in the user's namespace" {
+	run -0 as "$USER1" "$SHARED/podplay" load -q -i "oci:$SHARED/images/busybox"
+	local f=$SHARED/w.yaml log=$SHARED/watch.log id0 pid
+	write_sleeper "$f" one
+	# As `as` does it, but not in a function: $! is then the watcher itself (setpriv and env exec it).
+	setpriv --reuid "$USER1" --regid "$USER1" --init-groups env -i HOME="$SHARED/$USER1/home" \
+		XDG_RUNTIME_DIR="$SHARED/$USER1/run" PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
+		"$SHARED/podplay" kube play --watch --network none "$f" >"$log" 2>&1 &
+	pid=$!
+	echo "$pid" >"$BATS_TEST_TMPDIR/watch.pid"
+	for _ in $(seq 300); do grep -q "watching" "$log" && break; sleep 0.1; done
+	assert_contains "$(cat "$log")" "watching $f"
+	wait_output "Running" pod ls --format '{{.Status}}'
+	id0=$(as "$USER1" "$SHARED/podplay" pod ls --format '{{.ID}}')
+	# A save, as an editor outside the user's namespace makes it: the watcher in it sees it and replaces the pod.
+	write_sleeper "$f" two
+	for _ in $(seq 100); do grep -q "replaced and started" "$log" && break; sleep 0.1; done
+	assert_contains "$(cat "$log")" "pod/w "
+	assert_contains "$(cat "$log")" "replaced and started"
+	run -0 as "$USER1" "$SHARED/podplay" exec w-c sh -c 'echo $V'
+	assert_equal "$output" "two"
+	# Ctrl-C ends the watch, and the pod runs on.
+	kill -INT "$pid"
+	wait "$pid"
+	rm "$BATS_TEST_TMPDIR/watch.pid"
+	wait_output "Running" pod ls --format '{{.Status}}'
+	[ "$(as "$USER1" "$SHARED/podplay" pod ls --format '{{.ID}}')" != "$id0" ]
+	# Stats of the user's container: a row for it (without a delegated cgroup its figures are "--").
+	run -0 as "$USER1" "$SHARED/podplay" pod stats --no-stream --format '{{.Name}} {{.PIDS}}'
+	assert_contains "$output" "w-c "
+	# A pod that ended goes with a prune; the running one stays.
+	run -0 as "$USER1" "$SHARED/podplay" run --name ended --network none localhost/busybox:latest true
+	run -0 as "$USER1" "$SHARED/podplay" system prune -f
+	assert_contains "$output" $'Deleted Pods\nended'
+	run -0 as "$USER1" "$SHARED/podplay" pod ls --format '{{.Name}}'
+	assert_equal "$output" "w"
+	run -0 as "$USER1" "$SHARED/podplay" kube down "$f"
 	user_processes_gone "$USER1"
 }
