@@ -15,12 +15,24 @@
 #include <string.h>
 #include <unistd.h>
 
-char *
-pp_image_user (pp_context_t *ctx, const char *id)
+/* Whether `pod` (a name or an id) runs: what a prune leaves, and what it frees is the rest. */
+static bool
+pod_runs (pp_state_t *state, const char *pod)
 {
-  /* What cannot be read may use it: the answer is then a user, never "nothing". */
-  pp_state_t *state;
-  if (pp_state_open (ctx, &state, NULL) < 0)
+  pp_pod_rec_t p;
+  if (state == NULL || pp_state_pod_get (state, pod, &p, NULL) < 0)
+    return false;
+  bool runs = p.owner != NULL || pp_pod_monitor_alive (&p);
+  pp_pod_rec_release (&p);
+  return runs;
+}
+
+/* What uses the image: a container, or an image volume of a pod; with `running`, of a pod that runs (or a Job's,
+   which prune leaves) alone.  What cannot be read may use it: the answer is then a user, never "nothing". */
+static char *
+image_user_in (pp_context_t *ctx, pp_state_t *state, const char *id, bool running)
+{
+  if (state == NULL)
     return xstrdup ("the pods of a state that could not be read");
   pp_container_rec_t *cs = NULL;
   size_t n = 0;
@@ -29,7 +41,7 @@ pp_image_user (pp_context_t *ctx, const char *id)
     user = xstrdup ("containers whose records could not be read");
   else
     for (size_t i = 0; i < n && user == NULL; i++)
-      if (strcmp (cs[i].image_id, id) == 0)
+      if (strcmp (cs[i].image_id, id) == 0 && (!running || pod_runs (state, cs[i].pod_id)))
         {
           pp_pod_rec_t pod;
           if (pp_state_pod_get (state, cs[i].pod_id, &pod, NULL) == 0)
@@ -46,6 +58,8 @@ pp_image_user (pp_context_t *ctx, const char *id)
   else
     for (size_t i = 0; i < n_pods && user == NULL; i++)
       {
+        if (running && !pod_runs (state, pods[i].id))
+          continue;
         json_t *plan = pp_pod_read_plan (ctx, pods[i].id, NULL);
         if (plan == NULL)
           {
@@ -64,6 +78,15 @@ pp_image_user (pp_context_t *ctx, const char *id)
         json_decref (plan);
       }
   pp_pod_recs_free (pods, n_pods);
+  return user;
+}
+
+char *
+pp_image_user (pp_context_t *ctx, const char *id)
+{
+  pp_state_t *state = NULL;
+  pp_state_open (ctx, &state, NULL);
+  char *user = image_user_in (ctx, state, id, false);
   pp_state_close (state);
   return user;
 }
@@ -247,11 +270,13 @@ prune_images (pp_context_t *ctx, bool all, pp_prune_report_t *r, pp_error_t *fir
       pp_store_close (&store);
       return note_error (ctx, first, &e);
     }
+  pp_state_t *state = NULL;
+  pp_state_open (ctx, &state, NULL);
   for (size_t i = 0; i < n; i++)
     {
       if (!all && ims[i].n_names > 0)
         continue;
-      cleanup_free char *user = pp_image_user (ctx, ims[i].id);
+      cleanup_free char *user = image_user_in (ctx, state, ims[i].id, false);
       if (user)
         continue;
       if (pp_store_remove (&store, &ims[i], &e) < 0)
@@ -259,6 +284,7 @@ prune_images (pp_context_t *ctx, bool all, pp_prune_report_t *r, pp_error_t *fir
       else
         pp_strs_add (&r->images, ims[i].id);
     }
+  pp_state_close (state);
   pp_images_free (ims, n);
   pp_store_close (&store);
 }
@@ -300,49 +326,6 @@ pp_prune_report_release (pp_prune_report_t *r)
   pp_strs_free (&r->images);
 }
 
-/* Whether `pod` (a name or an id) runs: what a prune leaves, and what it frees is the rest. */
-static bool
-pod_runs (pp_state_t *state, const char *pod)
-{
-  pp_pod_rec_t p;
-  if (state == NULL || pp_state_pod_get (state, pod, &p, NULL) < 0)
-    return false;
-  bool runs = p.owner != NULL || pp_pod_monitor_alive (&p);
-  pp_pod_rec_release (&p);
-  return runs;
-}
-
-/* Whether a running pod (or a Job's, which prune leaves) uses the image: its containers, or an image volume. */
-static bool
-image_used (pp_context_t *ctx, pp_state_t *state, const char *id)
-{
-  pp_container_rec_t *cs = NULL;
-  size_t n = 0;
-  bool used = false;
-  if (state == NULL || pp_state_container_list (state, NULL, &cs, &n, NULL) < 0)
-    return true;
-  for (size_t i = 0; i < n && !used; i++)
-    used = strcmp (cs[i].image_id, id) == 0 && pod_runs (state, cs[i].pod_id);
-  pp_container_recs_free (cs, n);
-  pp_pod_rec_t *pods = NULL;
-  if (!used && pp_state_pod_list (state, &pods, &n, NULL) == 0)
-    {
-      for (size_t i = 0; i < n && !used; i++)
-        {
-          if (!pod_runs (state, pods[i].id))
-            continue;
-          json_t *plan = pp_pod_read_plan (ctx, pods[i].id, NULL);
-          size_t k;
-          json_t *v;
-          json_array_foreach (json_object_get (plan, "imageVolumes"), k, v)
-            used |= strcmp (json_string_value (json_object_get (v, "id")) ?: "", id) == 0;
-          json_decref (plan);
-        }
-      pp_pod_recs_free (pods, n);
-    }
-  return used;
-}
-
 static void
 df_images (pp_context_t *ctx, pp_state_t *state, pp_df_row_t *row, pp_error_t *first)
 {
@@ -358,10 +341,13 @@ df_images (pp_context_t *ctx, pp_state_t *state, pp_df_row_t *row, pp_error_t *f
   row->total = (int64_t) n;
   row->size = pp_disk_usage (store.blobs_fd) + pp_disk_usage (store.layers_fd);
   for (size_t i = 0; i < n; i++)
-    if (image_used (ctx, state, ims[i].id))
-      row->active++;
-    else
-      row->reclaimable += ims[i].size;
+    {
+      cleanup_free char *user = image_user_in (ctx, state, ims[i].id, true);
+      if (user)
+        row->active++;
+      else
+        row->reclaimable += ims[i].size;
+    }
   /* Images share layers: what the unused ones name can pass what is on disk. */
   if (row->reclaimable > row->size)
     row->reclaimable = row->size;
@@ -371,17 +357,15 @@ df_images (pp_context_t *ctx, pp_state_t *state, pp_df_row_t *row, pp_error_t *f
 
 /* Containers: each one's folder (bundle, overlay upper and work, log); a pod that does not run frees its own. */
 static void
-df_containers (pp_context_t *ctx, pp_df_row_t *row, pp_error_t *first)
+df_containers (pp_context_t *ctx, pp_state_t *state, pp_df_row_t *row, pp_error_t *first)
 {
-  pp_state_t *state;
   pp_error_t e = NULL;
   pp_pod_rec_t *pods = NULL;
   size_t n = 0;
-  if (pp_state_open (ctx, &state, &e) < 0 || pp_state_pod_list (state, &pods, &n, &e) < 0)
-    {
-      pp_state_close (state);
-      return note_error (ctx, first, &e);
-    }
+  if (state == NULL)
+    return; /* the open's error is noted */
+  if (pp_state_pod_list (state, &pods, &n, &e) < 0)
+    return note_error (ctx, first, &e);
   for (size_t i = 0; i < n; i++)
     {
       pp_container_rec_t *cs = NULL;
@@ -403,7 +387,6 @@ df_containers (pp_context_t *ctx, pp_df_row_t *row, pp_error_t *first)
       pp_container_recs_free (cs, nc);
     }
   pp_pod_recs_free (pods, n);
-  pp_state_close (state);
 }
 
 static void
@@ -444,7 +427,7 @@ pp_system_df (pp_context_t *ctx, pp_df_t *df, pp_error_t *err)
   if (pp_state_open (ctx, &state, &e) < 0)
     note_error (ctx, &first, &e);
   df_images (ctx, state, &df->images, &first);
-  df_containers (ctx, &df->containers, &first);
+  df_containers (ctx, state, &df->containers, &first);
   df_volumes (ctx, state, &df->volumes, &first);
   pp_state_close (state);
   if (first)
