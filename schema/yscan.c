@@ -288,7 +288,10 @@ finish (pp_yscan_t *s, pp_node_t *node, size_t base)
         }
       node->u.pairs = pairs;
       node->n = (uint32_t) np;
-      /* The loader reports a key given twice from the tree, as it does for libyaml's; here only whether to look. */
+      /* The loader reports a key given twice from the tree, as it does for libyaml's; here only whether to look,
+         in the small mappings that most are (a big one is looked at there, sorted). */
+      if (np > 16)
+        s->dups = true;
       for (size_t i = 0; i < np && !s->dups; i++)
         for (size_t j = i + 1; j < np; j++)
           if (pairs[i].key->len == pairs[j].key->len
@@ -347,15 +350,15 @@ static int
 scan_quoted (pp_yscan_t *s, const char **text, size_t *len, bool *doubled)
 {
   char quote = *s->p;
-  const char *q = s->p + 1, *le = line_end (s);
+  const char *q = s->p + 1;
   *doubled = false;
-  for (; q < le; q++)
+  for (; !is_eol (s, q); q++)
     {
       if (*q == '\t' || (quote == '"' && *q == '\\'))
         return -1;
       if (*q == quote)
         {
-          if (quote == '\'' && q + 1 < le && q[1] == '\'')
+          if (quote == '\'' && q + 1 < s->end && q[1] == '\'')
             {
               *doubled = true;
               q++;
@@ -364,7 +367,7 @@ scan_quoted (pp_yscan_t *s, const char **text, size_t *len, bool *doubled)
           break;
         }
     }
-  if (q >= le)
+  if (is_eol (s, q))
     return -1;
   *text = s->p + 1;
   *len = (size_t) (q - (s->p + 1));
@@ -592,7 +595,7 @@ block_header (pp_yscan_t *s, int *chomp, uint32_t *incr)
 {
   *chomp = 0;
   *incr = 0;
-  for (int i = 0; i < 2; i++)
+  for (int i = 0; i < 2 && s->p < s->end; i++)
     {
       char c = *s->p;
       if ((c == '-' || c == '+') && *chomp == 0)

@@ -199,6 +199,36 @@ test_bench_stream (void **state)
   check_text ("bench stream", data, len);
 }
 
+/* Big mappings (their keys looked at sorted) and long lines (each read once: a quoted item does not look for the
+   end of its line). */
+static void
+test_big_and_long (void **state)
+{
+  (void) state;
+  for (int dup = 0; dup < 2; dup++)
+    {
+      cleanup_free char *text = NULL;
+      size_t len = 0;
+      FILE *m = open_memstream (&text, &len);
+      for (int i = 0; i < 40; i++)
+        fprintf (m, "k%d: v\n", dup && i == 30 ? 3 : i);
+      fclose (m);
+      load_run_t r;
+      load_run (&r, text, len, true);
+      assert_int_equal (r.fast, 1);
+      assert_int_equal (r.diags.errors, (size_t) dup);
+      load_run_free (&r);
+      check_text ("big mapping", text, len);
+    }
+  size_t n = 200000, len = 0;
+  cleanup_free char *line = xmalloc (n * 5 + 16);
+  len += (size_t) sprintf (line, "a: [");
+  for (size_t i = 0; i < n; i++)
+    len += (size_t) sprintf (line + len, "%s\"x\"", i ? "," : "");
+  len += (size_t) sprintf (line + len, "]\n");
+  assert_int_equal (check_text ("long line", line, len), 1);
+}
+
 int
 main (void)
 {
@@ -206,6 +236,7 @@ main (void)
     cmocka_unit_test (test_hand_written),
     cmocka_unit_test (test_files_of_the_tree),
     cmocka_unit_test (test_bench_stream),
+    cmocka_unit_test (test_big_and_long),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);
 }
