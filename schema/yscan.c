@@ -33,7 +33,8 @@ struct pp_yscan
   size_t n_kids, cap_kids;
   char *buf; /* a block scalar's text */
   size_t n_buf, cap_buf;
-  const char *cc_ls, *cc_at; /* where col_of last counted to, in a line that is not ASCII */
+  const char *le_ls, *le, *nl; /* the end of the line at le_ls: before its "\r\n" or "\n", and its "\n" */
+  const char *cc_ls, *cc_at;   /* where col_of last counted to, in a line that is not ASCII */
   uint32_t cc_col;
 };
 
@@ -80,6 +81,19 @@ pp_yscan_new (const char *data, size_t len, uint32_t line_base)
   bool ascii = true;
   for (size_t i = 0; i < len; i++)
     {
+      /* Eight bytes at a time while none is a control character, DEL or not ASCII: a line break stops it. */
+      while (i + 8 <= len)
+        {
+          uint64_t w;
+          memcpy (&w, u + i, 8);
+          const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+          uint64_t del = w ^ (ones * 0x7f);
+          if (((w - ones * 0x20) | (del - ones) | w) & highs)
+            break;
+          i += 8;
+        }
+      if (i >= len)
+        break;
       unsigned c = u[i];
       if (c >= 0x20 && c < 0x7f)
         continue;
@@ -120,14 +134,17 @@ pp_yscan_where (const pp_yscan_t *s, size_t *offset, uint32_t *lines)
 
 /* The end of the cursor's line: its "\r\n" or "\n", or the end of the data. */
 static const char *
-line_end (const pp_yscan_t *s)
+line_end (pp_yscan_t *s)
 {
-  if (s->p >= s->end)
-    return s->end;
-  const char *nl = memchr (s->p, '\n', (size_t) (s->end - s->p));
-  if (nl == NULL)
-    return s->end;
-  return nl > s->ls && nl[-1] == '\r' ? nl - 1 : nl;
+  if (s->le_ls != s->ls)
+    {
+      /* Looked for once a line: every value of a line asks, and the cursor's next line too. */
+      const char *nl = s->ls < s->end ? memchr (s->ls, '\n', (size_t) (s->end - s->ls)) : NULL;
+      s->nl = nl ? nl : s->end;
+      s->le = nl && nl > s->ls && nl[-1] == '\r' ? nl - 1 : s->nl;
+      s->le_ls = s->ls;
+    }
+  return s->le;
 }
 
 static bool
@@ -147,10 +164,14 @@ next_line (pp_yscan_t *s)
 {
   if (s->p >= s->end)
     return;
-  const char *nl = memchr (s->p, '\n', (size_t) (s->end - s->p));
-  s->p = s->ls = nl ? nl + 1 : s->end;
-  if (nl)
-    s->line++;
+  line_end (s);
+  if (s->nl < s->end)
+    {
+      s->p = s->ls = s->nl + 1;
+      s->line++;
+    }
+  else
+    s->p = s->ls = s->end;
 }
 
 /* The 1-based column of `at` in the cursor's line, in characters as libyaml counts them. */
@@ -307,8 +328,14 @@ finish (pp_yscan_t *s, pp_node_t *node, size_t base)
 static bool
 plain_start (const pp_yscan_t *s, const char *q, bool flow)
 {
-  if (strchr ("?:,[]{}#&*!|>'\"%@`", *q) != NULL)
-    return false;
+  switch (*q)
+    {
+    case '?': case ':': case ',': case '[': case ']': case '{': case '}': case '#': case '&': case '*': case '!':
+    case '|': case '>': case '\'': case '"': case '%': case '@': case '`':
+      return false;
+    default:
+      break;
+    }
   if (*q == '-')
     return !is_blankz (s, q + 1) && !(flow && strchr (",[]{}", q[1]));
   return *q != ' ' && *q != '\t';
@@ -634,7 +661,7 @@ block_scalar (pp_yscan_t *s, int indent_of_parent, pp_node_t **out)
         return -1;
       if (!empty)
         break;
-      if (memchr (s->ls, '\n', (size_t) (s->end - s->ls)) == NULL)
+      if (line_end (s) && s->nl == s->end)
         return -1;
       max_lead = spaces > max_lead ? spaces : max_lead;
       trailing++;
@@ -681,7 +708,7 @@ block_scalar (pp_yscan_t *s, int indent_of_parent, pp_node_t **out)
             break;
           if (spaces > indent)
             return -1;
-          if (memchr (s->ls, '\n', (size_t) (s->end - s->ls)) == NULL)
+          if (line_end (s) && s->nl == s->end)
             {
               s->p = s->end;
               break;
