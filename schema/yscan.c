@@ -112,6 +112,8 @@ pp_yscan_new (const char *data, size_t len, uint32_t line_base)
   s->end = data + len;
   s->line_base = line_base;
   s->ascii = ascii;
+  s->cap_kids = 256;
+  s->kids = xmalloc (s->cap_kids * sizeof (pp_node_t *));
   return s;
 }
 
@@ -277,7 +279,7 @@ push_kid (pp_yscan_t *s, pp_node_t *kid)
 {
   if (s->n_kids == s->cap_kids)
     {
-      s->cap_kids = s->cap_kids ? s->cap_kids * 2 : 256;
+      s->cap_kids *= 2;
       s->kids = xrealloc (s->kids, s->cap_kids * sizeof (pp_node_t *));
     }
   s->kids[s->n_kids++] = kid;

@@ -25,6 +25,8 @@ check (const char *yaml)
 
 /* Each of these the fast reader must take whole, and give what libyaml gives. */
 static const char *const taken[] = {
+  "[]\n",
+  "{}\n",
   "a: 1\n",
   "a: 1\nb: two\nc:\n  d: [x, \"y\", 'z']\n",
   "containers:\n- name: x\n  image: a:b\n- name: y\n",
