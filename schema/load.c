@@ -1,5 +1,6 @@
 /* Loads YAML streams into the object model with libyaml's event parser, refusing what would exhaust memory. */
 #include "schema/load.h"
+#include "schema/yscan.h"
 #include "core/util.h"
 
 #include <string.h>
@@ -38,21 +39,45 @@ struct pp_loader
   uint32_t count;
   uint32_t line_base; /* lines before `data` in its file, when a file is read in parts */
   bool done;
+  bool fast;         /* podplay's own reader takes documents until it meets one it does not */
+  bool parser_ready; /* libyaml reads from here on */
+  pp_yscan_t *scan;
+  uint32_t fast_count;
 };
 
 pp_loader_t *
 pp_loader_new (const char *file, const char *data, size_t len, pp_diags_t *diags)
 {
   pp_loader_t *l = xzalloc (sizeof *l);
-  if (!yaml_parser_initialize (&l->parser))
-    abort ();
-  yaml_parser_set_input_string (&l->parser, (const unsigned char *) data, len);
+  l->fast = true;
   l->data = data;
   l->len = len;
   l->file = pp_diags_file (diags, file);
   l->diags = diags;
   l->stack = xzalloc ((PP_LOAD_MAX_DEPTH + 1) * sizeof (frame_t));
   return l;
+}
+
+uint32_t
+pp_loader_fast_count (const pp_loader_t *l)
+{
+  return l->fast_count;
+}
+
+void
+pp_loader_set_fast (pp_loader_t *l, bool fast)
+{
+  l->fast = fast;
+}
+
+/* libyaml from `data` on, which is where the document the fast reader gave up on starts. */
+static void
+start_libyaml (pp_loader_t *l)
+{
+  if (!yaml_parser_initialize (&l->parser))
+    abort ();
+  yaml_parser_set_input_string (&l->parser, (const unsigned char *) l->data, l->len);
+  l->parser_ready = true;
 }
 
 void
@@ -318,10 +343,9 @@ pp_resolve_plain (const char *s, size_t len)
   return dot || exp ? PP_TAG_FLOAT : PP_TAG_INT;
 }
 
-static pp_tag_t
-resolve_scalar (const yaml_event_t *e)
+pp_tag_t
+pp_resolve_scalar (const char *tag, bool plain, const char *s, size_t len)
 {
-  const char *tag = (const char *) e->data.scalar.tag;
   if (tag && strncmp (tag, "tag:yaml.org,2002:", 18) == 0)
     {
       const char *t = tag + 18;
@@ -338,9 +362,9 @@ resolve_scalar (const yaml_event_t *e)
     }
   if (tag && strcmp (tag, "!") == 0)
     return PP_TAG_STR;
-  if (!e->data.scalar.plain_implicit)
+  if (!plain)
     return PP_TAG_STR;
-  return pp_resolve_plain ((const char *) e->data.scalar.value, e->data.scalar.length);
+  return pp_resolve_plain (s, len);
 }
 
 static pp_node_t *
@@ -533,7 +557,8 @@ add_scalar (pp_loader_t *l, const yaml_event_t *e)
   n->len = e->data.scalar.length;
   n->u.str = pp_arena_strndup (&l->doc->arena, (const char *) e->data.scalar.value, n->len);
   n->quoted = e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE || !e->data.scalar.plain_implicit;
-  n->tag = (uint8_t) resolve_scalar (e);
+  n->tag = (uint8_t) pp_resolve_scalar ((const char *) e->data.scalar.tag, e->data.scalar.plain_implicit, n->u.str,
+                                         n->len);
   if (e->data.scalar.anchor)
     anchor_set (l, (const char *) e->data.scalar.anchor, n);
   attach (l, n);
@@ -589,6 +614,15 @@ add_alias (pp_loader_t *l, const yaml_event_t *e)
   return 0;
 }
 
+/* A document that is only `null` (an empty one between two `---`) has no root. */
+static int
+null_root (pp_doc_t *d)
+{
+  if (d->root && d->root->type == PP_NODE_SCALAR && d->root->tag == PP_TAG_NULL)
+    d->root = NULL;
+  return 1;
+}
+
 static void
 abandon_document (pp_loader_t *l)
 {
@@ -603,10 +637,72 @@ abandon_document (pp_loader_t *l)
   anchors_clear (l);
 }
 
+/* Duplicate keys from the tree, in the order libyaml's path reports them as its mappings end. */
+static void
+report_tree_duplicates (pp_loader_t *l, const pp_node_t *n)
+{
+  if (n->type == PP_NODE_SCALAR)
+    return;
+  for (uint32_t i = 0; i < n->n; i++)
+    report_tree_duplicates (l, n->type == PP_NODE_MAP ? n->u.pairs[i].value : n->u.items[i]);
+  if (n->type == PP_NODE_MAP)
+    report_duplicates (l, n->u.pairs, n->n);
+}
+
+/* The next document from the fast reader: 1, 0 at the end, -1 when it gives up and libyaml goes on from there. */
+static int
+next_fast (pp_loader_t *l, pp_doc_t **out)
+{
+  if (l->scan == NULL)
+    l->scan = pp_yscan_new (l->data, l->len, l->line_base);
+  if (l->scan == NULL)
+    return -1;
+  pp_doc_t *doc = xzalloc (sizeof (pp_doc_t));
+  doc->file = l->file;
+  bool dups;
+  int ret = pp_yscan_next (l->scan, doc, &dups);
+  if (ret <= 0)
+    {
+      pp_doc_free (doc);
+      if (ret < 0)
+        {
+          size_t offset;
+          uint32_t lines;
+          pp_yscan_where (l->scan, &offset, &lines);
+          l->data += offset;
+          l->len -= offset;
+          l->line_base += lines;
+        }
+      return ret;
+    }
+  doc->index = ++l->count;
+  l->fast_count++;
+  if (dups)
+    {
+      l->doc = doc;
+      report_tree_duplicates (l, doc->root);
+      l->doc = NULL;
+    }
+  *out = doc;
+  return 1;
+}
+
 int
 pp_loader_next (pp_loader_t *l, pp_doc_t **out)
 {
   *out = NULL;
+  if (l->fast && !l->done)
+    {
+      int ret = next_fast (l, out);
+      if (ret == 0)
+        l->done = true;
+      if (ret >= 0)
+        return ret == 1 ? null_root (*out) : 0;
+      l->fast = false;
+      pp_yscan_free (steal_pointer (&l->scan));
+    }
+  if (!l->done && !l->parser_ready)
+    start_libyaml (l);
   while (!l->done)
     {
       yaml_event_t e;
@@ -662,13 +758,7 @@ pp_loader_next (pp_loader_t *l, pp_doc_t **out)
           return -1;
         }
       if (ret == 1)
-        {
-          /* A document that is only `null` (an empty one between two `---`) has no root. */
-          pp_doc_t *d = *out;
-          if (d->root && d->root->type == PP_NODE_SCALAR && d->root->tag == PP_TAG_NULL)
-            d->root = NULL;
-          return 1;
-        }
+        return null_root (*out);
     }
   return 0;
 }
@@ -682,6 +772,8 @@ pp_loader_free (pp_loader_t *l)
   for (size_t i = 0; i <= PP_LOAD_MAX_DEPTH; i++)
     free (l->stack[i].kids);
   free (l->stack);
-  yaml_parser_delete (&l->parser);
+  pp_yscan_free (l->scan);
+  if (l->parser_ready)
+    yaml_parser_delete (&l->parser);
   free (l);
 }

@@ -1,5 +1,7 @@
 /* libFuzzer target: arbitrary bytes through the YAML loader and the validator, as `kube validate -` would take them;
-   and each document through the emitter, whose YAML must read back into what emits the same bytes again. */
+   each document through the emitter, whose YAML must read back into what emits the same bytes again; and the loader's
+   fast reader against libyaml alone, which must give the same documents, trees and diagnostics. */
+#include "load_diff.h"
 #include "schema/emit.h"
 #include "schema/load.h"
 #include "schema/validate.h"
@@ -43,6 +45,13 @@ int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
+  char why[512];
+  uint32_t fast;
+  if (load_diff ((const char *) data, size, why, sizeof why, &fast))
+    {
+      fprintf (stderr, "fast reader and libyaml differ: %s\n", why);
+      abort ();
+    }
   pp_diags_t diags = { 0 };
   pp_validate_opts_t opts = { .verbose = size & 1 };
   pp_loader_t *l = pp_loader_new ("fuzz.yaml", (const char *) data, size, &diags);
