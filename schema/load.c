@@ -67,7 +67,9 @@ pp_loader_fast_count (const pp_loader_t *l)
 void
 pp_loader_set_fast (pp_loader_t *l, bool fast)
 {
-  l->fast = fast;
+  /* Only before the first document: the stream is read from the start by whichever reader began. */
+  if (l->scan == NULL && !l->parser_ready && l->count == 0)
+    l->fast = fast;
 }
 
 /* libyaml from `data` on, which is where the document the fast reader gave up on starts. */

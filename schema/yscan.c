@@ -11,6 +11,7 @@
    quoted scalars, escapes, tabs, errors) makes it give up on the document, and libyaml reads it and what follows.
    It nests no deeper than this, below PP_LOAD_MAX_DEPTH, so that the limit's message stays libyaml's. */
 #define YS_MAX_DEPTH 64
+_Static_assert (YS_MAX_DEPTH < PP_LOAD_MAX_DEPTH, "libyaml must be the one to refuse a document too deep");
 /* libyaml refuses a simple key longer than 1024 characters. */
 #define YS_MAX_KEY 1000
 
@@ -312,7 +313,8 @@ finish (pp_yscan_t *s, pp_node_t *node, size_t base)
       node->u.pairs = pairs;
       node->n = (uint32_t) np;
       /* The loader reports a key given twice from the tree, as it does for libyaml's; here only whether to look,
-         in the small mappings that most are (a big one is looked at there, sorted). */
+         in the small mappings that most are (a big one is looked at there, sorted).  A key here never holds a NUL
+         (the reader takes no escape and no NUL byte), so length and bytes compare as the loader's strcmp does. */
       if (np > 16)
         s->dups = true;
       for (size_t i = 0; i < np && !s->dups; i++)
@@ -339,7 +341,7 @@ plain_start (const pp_yscan_t *s, const char *q, bool flow)
       break;
     }
   if (*q == '-')
-    return !is_blankz (s, q + 1) && !(flow && strchr (",[]{}", q[1]));
+    return !is_blankz (s, q + 1) && !(flow && q[1] && strchr (",[]{}", q[1]));
   return *q != ' ' && *q != '\t';
 }
 
@@ -640,8 +642,9 @@ block_header (pp_yscan_t *s, int *chomp, uint32_t *incr)
   return end_of_line (s);
 }
 
-/* `|` or `>` at the cursor, its lines read the way libyaml's yaml_parser_scan_block_scalar reads them; `indent` is
-   the column of the collection around it.  The cursor ends at the start of the line after the scalar. */
+/* `|` or `>` at the cursor, its lines read the way libyaml's yaml_parser_scan_block_scalar reads them;
+   `indent_of_parent` is the column of the collection around it.  The cursor ends at the start of the line after
+   the scalar. */
 static int
 block_scalar (pp_yscan_t *s, int indent_of_parent, pp_node_t **out)
 {

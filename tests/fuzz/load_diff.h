@@ -27,7 +27,8 @@ load_run (load_run_t *r, const char *data, size_t len, bool fast)
   pp_doc_t *doc;
   while ((r->last = pp_loader_next (l, &doc)) > 0)
     {
-      r->docs = xrealloc (r->docs, (r->n + 1) * sizeof (pp_doc_t *));
+      if ((r->n & (r->n - 1)) == 0) /* doubled at each power of two */
+        r->docs = xrealloc (r->docs, (r->n ? 2 * r->n : 1) * sizeof (pp_doc_t *));
       r->docs[r->n++] = doc;
     }
   r->count = pp_loader_count (l);
