@@ -372,13 +372,7 @@ pp_resolve_scalar (const char *tag, bool plain, const char *s, size_t len)
 static pp_node_t *
 new_node (pp_loader_t *l, pp_node_type_t type, const yaml_mark_t *mark)
 {
-  pp_node_t *n = pp_arena_alloc (&l->doc->arena, sizeof *n);
-  memset (n, 0, sizeof *n);
-  n->type = (uint8_t) type;
-  n->line = (uint32_t) mark->line + 1 + l->line_base;
-  n->col = (uint32_t) mark->column + 1;
-  n->weight = 1;
-  return n;
+  return pp_node_new (&l->doc->arena, type, (uint32_t) mark->line + 1 + l->line_base, (uint32_t) mark->column + 1);
 }
 
 static void
@@ -507,16 +501,6 @@ finish_map (pp_loader_t *l, frame_t *f)
   m->n = (uint32_t) np;
 }
 
-static void
-finish_seq (pp_loader_t *l, frame_t *f)
-{
-  pp_node_t **items = pp_arena_alloc (&l->doc->arena, (f->n ? f->n : 1) * sizeof (pp_node_t *));
-  if (f->n)
-    memcpy (items, f->kids, f->n * sizeof (pp_node_t *));
-  f->node->u.items = items;
-  f->node->n = (uint32_t) f->n;
-}
-
 static int
 push (pp_loader_t *l, const yaml_event_t *e, pp_node_type_t type)
 {
@@ -541,7 +525,7 @@ pop (pp_loader_t *l)
   if (f->node->type == PP_NODE_MAP)
     finish_map (l, f);
   else
-    finish_seq (l, f);
+    pp_node_set_items (&l->doc->arena, f->node, f->kids, f->n);
   pp_node_t *node = f->node;
   if (f->anchor)
     {

@@ -138,20 +138,31 @@ pp_node_describe (const pp_node_t *node)
     }
 }
 
-static pp_node_t *
-new_node (pp_arena_t *a, pp_node_type_t type)
+pp_node_t *
+pp_node_new (pp_arena_t *a, pp_node_type_t type, uint32_t line, uint32_t col)
 {
   pp_node_t *n = pp_arena_alloc (a, sizeof *n);
   memset (n, 0, sizeof *n);
-  n->type = type;
+  n->type = (uint8_t) type;
+  n->line = line;
+  n->col = col;
   n->weight = 1;
   return n;
+}
+
+void
+pp_node_set_items (pp_arena_t *a, pp_node_t *seq, pp_node_t *const *items, size_t n)
+{
+  seq->u.items = pp_arena_alloc (a, (n ? n : 1) * sizeof (pp_node_t *));
+  if (n)
+    memcpy (seq->u.items, items, n * sizeof (pp_node_t *));
+  seq->n = (uint32_t) n;
 }
 
 pp_node_t *
 pp_node_new_str (pp_arena_t *a, const char *s)
 {
-  pp_node_t *n = new_node (a, PP_NODE_SCALAR);
+  pp_node_t *n = pp_node_new (a, PP_NODE_SCALAR, 0, 0);
   n->tag = PP_TAG_STR;
   n->quoted = 1;
   n->len = strlen (s);
@@ -173,13 +184,13 @@ pp_node_new_int (pp_arena_t *a, int64_t v)
 pp_node_t *
 pp_node_new_map (pp_arena_t *a)
 {
-  return new_node (a, PP_NODE_MAP);
+  return pp_node_new (a, PP_NODE_MAP, 0, 0);
 }
 
 pp_node_t *
 pp_node_new_seq (pp_arena_t *a)
 {
-  return new_node (a, PP_NODE_SEQ);
+  return pp_node_new (a, PP_NODE_SEQ, 0, 0);
 }
 
 void

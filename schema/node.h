@@ -78,6 +78,10 @@ const char *pp_node_str (const pp_node_t *node);
 bool pp_node_is_null (const pp_node_t *node);
 /* A boolean scalar's value: 1 or 0; -1 for anything else (absent included). */
 int pp_node_bool (const pp_node_t *node);
+/* A node of `type` at `line`:`col` (1-based; 0:0 for one made rather than read), empty, of weight 1, in `a`. */
+pp_node_t *pp_node_new (pp_arena_t *a, pp_node_type_t type, uint32_t line, uint32_t col);
+/* Sets a sequence's items to a copy, in `a`, of the `n` of `items`. */
+void pp_node_set_items (pp_arena_t *a, pp_node_t *seq, pp_node_t *const *items, size_t n);
 /* Nodes made rather than read (`kube generate`), in `a`: a string scalar (always read as a string), an integer,
    an empty mapping or sequence.  Their position is 0:0. */
 pp_node_t *pp_node_new_str (pp_arena_t *a, const char *s);

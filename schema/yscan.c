@@ -252,16 +252,11 @@ skip_spaces (pp_yscan_t *s)
     s->p++;
 }
 
+/* `line` 0-based in the data, `col` 1-based, as libyaml's marks give them to the loader. */
 static pp_node_t *
 new_node (pp_yscan_t *s, pp_node_type_t type, uint32_t line, uint32_t col)
 {
-  pp_node_t *n = pp_arena_alloc (s->arena, sizeof *n);
-  memset (n, 0, sizeof *n);
-  n->type = (uint8_t) type;
-  n->line = line + 1 + s->line_base;
-  n->col = col;
-  n->weight = 1;
-  return n;
+  return pp_node_new (s->arena, type, line + 1 + s->line_base, col);
 }
 
 static pp_node_t *
@@ -295,12 +290,7 @@ finish (pp_yscan_t *s, pp_node_t *node, size_t base)
   for (size_t i = 0; i < n; i++)
     node->weight += kids[i]->weight;
   if (node->type == PP_NODE_SEQ)
-    {
-      node->u.items = pp_arena_alloc (s->arena, (n ? n : 1) * sizeof (pp_node_t *));
-      if (n)
-        memcpy (node->u.items, kids, n * sizeof (pp_node_t *));
-      node->n = (uint32_t) n;
-    }
+    pp_node_set_items (s->arena, node, kids, n);
   else
     {
       size_t np = n / 2;
