@@ -851,7 +851,6 @@ block_node (pp_yscan_t *s, int indent, pp_node_t **out)
     ret = block_seq (s, col, out);
   else if (*s->p == '"' || *s->p == '\'' || plain_start (s, s->p, false))
     {
-      const char *at = s->p;
       pp_node_t *key;
       bool is_key;
       if (scan_scalar (s, &key, &is_key) < 0)
@@ -860,9 +859,9 @@ block_node (pp_yscan_t *s, int indent, pp_node_t **out)
         ret = block_map (s, col, key, out);
       else
         {
-          /* A scalar: read again as a value, which checks the rest of its line. */
-          s->p = at;
-          ret = inline_value (s, indent, out);
+          /* A scalar, as inline_value would have read it: only the rest of its line is left to check. */
+          *out = key;
+          ret = end_of_line (s) < 0 ? -1 : skip_blank_lines (s);
         }
     }
   else
