@@ -469,11 +469,11 @@ list_unlocked (pp_store_t *store, pp_image_t **out, size_t *n, pp_error_t *err)
       cleanup_free char *text = NULL;
       size_t text_len;
       cleanup_error pp_error_t rerr = NULL;
-      json_t *j = pp_read_file_at (store->images_fd, de->d_name, PP_RESOLVE_BENEATH, PP_MANIFEST_MAX, "an image record",
-                                   &text, &text_len, &rerr)
-                          == 0
-                      ? json_loadb (text, text_len, 0, NULL)
-                      : NULL;
+      if (pp_read_file_at (store->images_fd, de->d_name, PP_RESOLVE_BENEATH, PP_MANIFEST_MAX, "an image record", &text,
+                           &text_len, &rerr)
+          < 0)
+        continue;
+      json_t *j = json_loadb (text, text_len, 0, NULL);
       if (j == NULL)
         continue;
       if (*n == cap)
